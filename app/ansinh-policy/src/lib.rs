@@ -1,0 +1,37 @@
+//! # ansinh-policy: the dated, cited policy table
+//!
+//! Every number ansinh shows (contribution rates, income floor and ceiling, state and provincial
+//! support, retirement ages, accrual, CPI coefficients, health insurance premiums, benefits)
+//! comes from one [`PolicyTable`]. Each parameter is a gapless [`Series`] of [`Entry`]s with the
+//! days it is in force, its legal source and a [`Status`] (verified / secondary / unverified);
+//! an unverified parameter makes every result that uses it an estimate.
+//!
+//! The table's source is a human-editable TOML file. With the `std` feature,
+//! [`compile_toml`] parses and validates it into compact postcard bytes; the core crate does
+//! this at build time and embeds the bytes, and a device can do it at run time for a policy
+//! update. [`PolicyTable::from_bytes`] opens compiled bytes without allocating, so the same
+//! table works on a microcontroller.
+//!
+//! Layering: `#![no_std]`, no I/O, no clock, no randomness. Depends on serde, postcard,
+//! heapless and thiserror only; nothing from the workspace.
+//!
+//! ```
+//! # #[cfg(feature = "std")] {
+//! use ansinh_policy::{compile_toml, PolicyTable};
+//! let broken = "version = \"x\"";
+//! assert!(compile_toml(broken).unwrap_err().to_string().contains("missing field"));
+//! # }
+//! ```
+#![cfg_attr(not(any(test, feature = "std")), no_std)]
+
+pub mod date;
+mod error;
+#[cfg(feature = "std")]
+mod source;
+mod table;
+
+pub use date::{Date, DateError, Month};
+pub use error::TableError;
+#[cfg(feature = "std")]
+pub use source::compile_toml;
+pub use table::*;
