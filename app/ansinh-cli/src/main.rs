@@ -1,0 +1,365 @@
+//! `ansinh`: what a person pays and gets, at a terminal.
+//!
+//! Subcommands `quote`, `pension`, `bhyt`, `benefits` and `policy`. Output is Vietnamese by
+//! default (`--lang en` for English); `--json` prints exactly one JSON object. Invalid input
+//! exits with code 2 and names the field; with `--json` the error is
+//! `{"error": {"field", "code", "message"}}`. `--policy FILE` uses a policy table from a TOML
+//! file instead of the built-in one (a policy update without a new binary).
+
+mod input;
+mod render;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use ansinh_core::pension::{HistoryYear, Paid, PensionRequest};
+use ansinh_core::quote::{Person, QuoteRequest};
+use ansinh_core::{Lang, PolicyTable};
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use serde_json::{Value, json};
+
+use crate::input::{InputError, Parse};
+
+#[derive(Parser)]
+#[command(name = "ansinh", version, about = "Voluntary social insurance and household health insurance: quotes, pensions, premiums.")]
+struct Cli {
+    /// Output language: vi (Vietnamese) or en (English).
+    #[arg(long, global = true, default_value = "vi", value_parser = ["vi", "en"])]
+    lang: String,
+    /// Print exactly one JSON object.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Use the policy table in this TOML file instead of the built-in one.
+    #[arg(long, global = true, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// What a voluntary social insurance payment costs on a date.
+    Quote(QuoteArgs),
+    /// Retirement month, pension estimate, and the options when short of 15 years.
+    Pension(PensionArgs),
+    /// Household health insurance premiums.
+    Bhyt(BhytArgs),
+    /// Maternity, funeral and social pension amounts on a date.
+    Benefits(BenefitsArgs),
+    /// Print the policy table: every parameter with its dates, source and status.
+    Policy,
+}
+
+#[derive(Args)]
+struct QuoteArgs {
+    /// Payment date, YYYY-MM-DD.
+    #[arg(long)]
+    on: String,
+    /// Chosen monthly income in đồng.
+    #[arg(long)]
+    income: String,
+    /// Support group: poor, near-poor, ethnic-minority, island or other.
+    #[arg(long)]
+    group: String,
+    /// Official province code of permanent residence (2025 map), e.g. 01 for Hà Nội.
+    #[arg(long)]
+    province: Option<String>,
+    /// 1, 3, 6, 12, advance-YEARS or backpay-MONTHS.
+    #[arg(long)]
+    mode: String,
+    /// Birth month, YYYY-MM (needed for back-pay).
+    #[arg(long)]
+    born: Option<String>,
+    /// male or female (needed for back-pay).
+    #[arg(long)]
+    sex: Option<String>,
+    /// Months of state support already received.
+    #[arg(long)]
+    supported_months: Option<String>,
+    /// Months already paid (limits back-pay to what is missing).
+    #[arg(long)]
+    paid_months: Option<String>,
+}
+
+#[derive(Args)]
+struct PensionArgs {
+    /// Date asked about, YYYY-MM-DD.
+    #[arg(long)]
+    on: String,
+    /// Birth month, YYYY-MM.
+    #[arg(long)]
+    born: String,
+    /// male or female.
+    #[arg(long)]
+    sex: String,
+    /// Months already paid.
+    #[arg(long)]
+    paid_months: Option<String>,
+    /// Average monthly income of the months already paid.
+    #[arg(long)]
+    paid_avg: Option<String>,
+    /// Year-by-year history: CSV `year,months,income` or a JSON array of such objects.
+    #[arg(long, value_name = "FILE")]
+    history: Option<PathBuf>,
+    /// Planned monthly income from the month after --on until retirement (0 = no more payments).
+    #[arg(long)]
+    income: Option<String>,
+    /// First month ever paid, YYYY-MM (for the transitional 60/55 rule).
+    #[arg(long)]
+    first_paid: Option<String>,
+    /// The person is in a poor or near-poor household (social pension at 70).
+    #[arg(long)]
+    poor_household: bool,
+    /// State support received so far, deducted from the one-time amount.
+    #[arg(long)]
+    support_received: Option<String>,
+}
+
+#[derive(Args)]
+struct BhytArgs {
+    /// Payment date, YYYY-MM-DD.
+    #[arg(long)]
+    on: String,
+    /// Household members joining together.
+    #[arg(long)]
+    members: String,
+    /// Months paid for: 3, 6 or 12.
+    #[arg(long)]
+    months: String,
+}
+
+#[derive(Args)]
+struct BenefitsArgs {
+    /// Date asked about, YYYY-MM-DD.
+    #[arg(long)]
+    on: String,
+    /// Children born (maternity allowance total).
+    #[arg(long, default_value = "1")]
+    children: String,
+}
+
+/// What a run ends with: output, an input error (exit 2), or a failure (exit 1).
+enum Outcome {
+    Done(Value, String),
+    Invalid(InputError),
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let json_wanted = args.iter().any(|a| a == "--json");
+    let lang = if args.windows(2).any(|w| w[0] == "--lang" && w[1] == "en")
+        || args.iter().any(|a| a == "--lang=en")
+    {
+        Lang::En
+    } else {
+        Lang::Vi
+    };
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            return invalid(InputError::from_clap(&e, lang), json_wanted, lang);
+        }
+    };
+    match run(&cli, lang) {
+        Ok(Outcome::Done(value, text)) => {
+            let out = if cli.json { value.to_string() } else { text };
+            let mut stdout = std::io::stdout().lock();
+            if writeln!(stdout, "{out}").is_err() {
+                return ExitCode::FAILURE;
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(Outcome::Invalid(e)) => invalid(e, cli.json, lang),
+        Err(e) => {
+            if cli.json {
+                println!("{}", json!({"error": {"field": null, "code": "failure", "message": format!("{e:#}")}}));
+            } else {
+                eprintln!("ansinh: {e:#}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn invalid(e: InputError, json_out: bool, lang: Lang) -> ExitCode {
+    if json_out {
+        println!("{}", json!({"error": e}));
+    } else {
+        let label = if lang == Lang::Vi { "Lỗi" } else { "Error" };
+        eprintln!("{label} (--{}): {}", e.field, e.message);
+    }
+    ExitCode::from(2)
+}
+
+fn run(cli: &Cli, lang: Lang) -> anyhow::Result<Outcome> {
+    let loaded;
+    let table = match &cli.policy {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the policy file {}", path.display()))?;
+            loaded = ansinh_policy::compile_toml(&text)
+                .with_context(|| format!("policy file {}", path.display()))?;
+            PolicyTable::from_bytes(&loaded)?
+        }
+        None => ansinh_core::default_table(),
+    };
+    let result = match &cli.command {
+        Command::Quote(a) => quote(&table, a, lang),
+        Command::Pension(a) => pension(&table, a, lang),
+        Command::Bhyt(a) => bhyt(&table, a, lang),
+        Command::Benefits(a) => benefits(&table, a, lang),
+        Command::Policy => Ok(Outcome::Done(
+            serde_json::to_value(&table)?,
+            render::policy(&table, lang),
+        )),
+    };
+    match result {
+        Ok(outcome) => Ok(outcome),
+        Err(Failure::Input(e)) => Ok(Outcome::Invalid(e)),
+        Err(Failure::Other(e)) => Err(e),
+    }
+}
+
+/// Either the input is wrong (exit 2) or something else failed (exit 1).
+enum Failure {
+    Input(InputError),
+    Other(anyhow::Error),
+}
+
+impl From<InputError> for Failure {
+    fn from(e: InputError) -> Self {
+        Failure::Input(e)
+    }
+}
+impl From<serde_json::Error> for Failure {
+    fn from(e: serde_json::Error) -> Self {
+        Failure::Other(e.into())
+    }
+}
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Other(e.into())
+    }
+}
+
+fn core_err(lang: Lang) -> impl Fn(ansinh_core::Error) -> InputError {
+    move |e| InputError::from_core(&e, lang)
+}
+
+fn quote(table: &PolicyTable<'_>, a: &QuoteArgs, lang: Lang) -> Result<Outcome, Failure> {
+    let p = Parse(lang);
+    let on = p.date("on", &a.on)?;
+    let income = p.amount("income", &a.income)?;
+    let group = p.group("group", &a.group)?;
+    let mode = p.mode("mode", &a.mode)?;
+    let province = a.province.as_deref().map(|c| p.province("province", c)).transpose()?;
+    let person = match (&a.born, &a.sex) {
+        (Some(b), Some(s)) => Some(Person { born: p.month("born", b)?, sex: p.sex("sex", s)? }),
+        (Some(_), None) => return Err(p.missing("sex").into()),
+        (None, Some(_)) => return Err(p.missing("born").into()),
+        (None, None) => None,
+    };
+    let mut req = QuoteRequest::new(on, income, group, mode);
+    req.province = province;
+    req.person = person;
+    req.supported_months_before =
+        a.supported_months.as_deref().map(|s| p.count("supported-months", s)).transpose()?.unwrap_or(0);
+    req.paid_months = a.paid_months.as_deref().map(|s| p.count("paid-months", s)).transpose()?;
+    let q = ansinh_core::quote::quote(table, &req).map_err(core_err(lang))?;
+    let mut v = serde_json::to_value(&q)?;
+    v["net_in_words"] = json!(ansinh_core::money::InWords(q.net, lang).to_string());
+    Ok(Outcome::Done(v, render::quote(&q, lang)))
+}
+
+fn read_history(path: &PathBuf, p: Parse) -> Result<Vec<HistoryYear>, Failure> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the history file {}", path.display()))
+        .map_err(Failure::Other)?;
+    if text.trim_start().starts_with('[') {
+        return serde_json::from_str(&text).map_err(|e| p.history_line(0, &e.to_string()).into());
+    }
+    let mut rows = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with("year") {
+            continue;
+        }
+        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+        let [year, months, income] = cells[..] else {
+            return Err(p.history_line(i + 1, "expected year,months,income").into());
+        };
+        let parse = |s: &str| s.parse::<u64>().map_err(|_| p.history_line(i + 1, "not a whole number"));
+        rows.push(HistoryYear {
+            year: u16::try_from(parse(year)?).map_err(|_| p.history_line(i + 1, "year"))?,
+            months: u8::try_from(parse(months)?).map_err(|_| p.history_line(i + 1, "months"))?,
+            income: parse(income)?,
+        });
+    }
+    Ok(rows)
+}
+
+fn pension(table: &PolicyTable<'_>, a: &PensionArgs, lang: Lang) -> Result<Outcome, Failure> {
+    let p = Parse(lang);
+    let on = p.date("on", &a.on)?;
+    let born = p.month("born", &a.born)?;
+    let sex = p.sex("sex", &a.sex)?;
+    let history = a.history.as_ref().map(|h| read_history(h, p)).transpose()?;
+    let paid = match (&history, &a.paid_months, &a.paid_avg) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            return Err(p.conflict("history", "paid-months").into());
+        }
+        (Some(h), None, None) => Paid::History(h),
+        (None, months, avg) => {
+            let months = months.as_deref().map(|s| p.count("paid-months", s)).transpose()?.unwrap_or(0);
+            let average = avg.as_deref().map(|s| p.amount("paid-avg", s)).transpose()?.unwrap_or(0);
+            if months > 0 && average == 0 {
+                return Err(p.missing("paid-avg").into());
+            }
+            Paid::Summary { months, average }
+        }
+    };
+    let req = PensionRequest {
+        on,
+        born,
+        sex,
+        paid,
+        planned_income: a.income.as_deref().map(|s| p.amount("income", s)).transpose()?.unwrap_or(0),
+        first_paid: a.first_paid.as_deref().map(|s| p.month("first-paid", s)).transpose()?,
+        poor_household: a.poor_household,
+        support_received: a
+            .support_received
+            .as_deref()
+            .map(|s| p.amount("support-received", s))
+            .transpose()?
+            .unwrap_or(0),
+    };
+    let e = ansinh_core::pension::estimate(table, &req).map_err(core_err(lang))?;
+    Ok(Outcome::Done(serde_json::to_value(&e)?, render::pension(&e, lang)))
+}
+
+fn bhyt(table: &PolicyTable<'_>, a: &BhytArgs, lang: Lang) -> Result<Outcome, Failure> {
+    let p = Parse(lang);
+    let on = p.date("on", &a.on)?;
+    let members = p.count("members", &a.members)?;
+    let months = u8::try_from(p.count("months", &a.months)?).unwrap_or(u8::MAX);
+    let h = ansinh_core::bhyt::household(table, on, members, months).map_err(core_err(lang))?;
+    let mut v = serde_json::to_value(&h)?;
+    v["per_member"] = json!(h.members.iter().map(|m| m.amount).collect::<Vec<_>>());
+    v["total_in_words"] = json!(ansinh_core::money::InWords(h.total, lang).to_string());
+    Ok(Outcome::Done(v, render::bhyt(&h, lang)))
+}
+
+fn benefits(table: &PolicyTable<'_>, a: &BenefitsArgs, lang: Lang) -> Result<Outcome, Failure> {
+    let p = Parse(lang);
+    let on = p.date("on", &a.on)?;
+    let children = u8::try_from(p.count("children", &a.children)?).unwrap_or(u8::MAX);
+    let b = ansinh_core::benefits::benefits(table, on, children).map_err(core_err(lang))?;
+    Ok(Outcome::Done(serde_json::to_value(&b)?, render::benefits(&b, lang)))
+}

@@ -1,0 +1,116 @@
+//! The policy table refuses to build or load with a gap, an overlap, a missing parameter, an
+//! entry with no source, or an implausible value; and a valid edited table loads at run time.
+
+use ansinh_policy::{PolicyTable, TableError, compile_toml};
+
+const SOURCE: &str = include_str!("../policy/policy.toml");
+
+fn err(text: &str) -> TableError {
+    match compile_toml(text) {
+        Ok(_) => panic!("an invalid table compiled"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn the_shipped_table_compiles_and_round_trips() -> Result<(), TableError> {
+    let bytes = compile_toml(SOURCE)?;
+    let table = PolicyTable::from_bytes(&bytes)?;
+    assert_eq!(table.version, "VN-2026-11-22");
+    assert_eq!(table, ansinh_core::default_table());
+    Ok(())
+}
+
+#[test]
+fn a_gap_is_refused_naming_the_parameter() {
+    let text = SOURCE.replacen("from = \"2027-01-01\"\nvalue = 2200000", "from = \"2027-02-01\"\nvalue = 2200000", 1);
+    let e = err(&text);
+    assert!(matches!(e, TableError::Gap { param: "rural_poverty_line", .. }), "{e}");
+    assert_eq!(
+        e.to_string(),
+        "policy table: `rural_poverty_line` has a gap: one entry ends 2026-12-31, the next starts 2027-02-01"
+    );
+}
+
+#[test]
+fn an_overlap_is_refused() {
+    let text = SOURCE.replacen("from = \"2026-07-01\"\nvalue = 2530000", "from = \"2026-06-01\"\nvalue = 2530000", 1);
+    assert!(matches!(err(&text), TableError::Overlap { param: "reference_level", .. }));
+}
+
+#[test]
+fn an_end_on_the_last_entry_is_refused() {
+    let text = SOURCE.replacen("from = \"2027-01-01\"\nvalue = 2200000", "from = \"2027-01-01\"\nuntil = \"2030-12-31\"\nvalue = 2200000", 1);
+    assert!(matches!(err(&text), TableError::NotOpenEnded { param: "rural_poverty_line", .. }));
+}
+
+#[test]
+fn a_missing_parameter_is_refused() {
+    let start = SOURCE.find("[[maternity]]").unwrap_or_else(|| panic!("maternity section"));
+    let end = SOURCE.find("[[funeral]]").unwrap_or_else(|| panic!("funeral section"));
+    let text = format!("{}{}", &SOURCE[..start], &SOURCE[end..]);
+    let e = err(&text);
+    assert!(e.to_string().contains("missing field `maternity`"), "{e}");
+}
+
+#[test]
+fn a_misspelt_field_is_refused() {
+    let text = SOURCE.replacen("poor_bp = 5000\nnear_poor_bp = 4000", "poor_bp = 5000\nnear_por_bp = 4000", 1);
+    assert!(err(&text).to_string().contains("near_por_bp"));
+}
+
+#[test]
+fn a_late_start_is_refused() {
+    let text = SOURCE.replacen("[[fund_return]]\nfrom = \"2018-01-01\"", "[[fund_return]]\nfrom = \"2019-01-01\"", 1);
+    assert!(matches!(err(&text), TableError::StartsLate { param: "fund_return", .. }));
+}
+
+#[test]
+fn an_absent_value_needs_a_note() {
+    let text = SOURCE.replacen(
+        "note = \"The social pension tier did not exist before 1 Jul 2025.\"\n",
+        "",
+        1,
+    );
+    assert!(matches!(err(&text), TableError::AbsentWithoutNote { param: "social_pension", .. }));
+}
+
+#[test]
+fn implausible_values_are_refused() {
+    let text = SOURCE.replacen(
+        "reductions_bp = [10000, 7000, 6000, 5000, 4000]",
+        "reductions_bp = [10000, 7000, 8000, 5000, 4000]",
+        1,
+    );
+    assert!(matches!(err(&text), TableError::InvalidValue { param: "bhyt_household", .. }));
+    let text = SOURCE.replacen("hundredths = [229,", "hundredths = [99,", 1);
+    assert!(matches!(err(&text), TableError::InvalidValue { param: "cpi", .. }));
+}
+
+#[test]
+fn an_edited_table_loads_at_run_time() -> Result<(), TableError> {
+    // A policy update without a new binary: raise the 2027 poverty line.
+    let text = SOURCE
+        .replacen("version = \"VN-2026-11-22\"", "version = \"VN-2027-TEST\"", 1)
+        .replacen("value = 2200000", "value = 2300000", 1);
+    let bytes = compile_toml(&text)?;
+    let table = PolicyTable::from_bytes(&bytes)?;
+    let on = "2027-03-01".parse().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(table.version, "VN-2027-TEST");
+    assert_eq!(table.rural_poverty_line.at(on).and_then(|e| e.value), Some(2_300_000));
+    Ok(())
+}
+
+#[test]
+fn corrupt_bytes_are_refused_without_panic() -> Result<(), TableError> {
+    let bytes = compile_toml(SOURCE)?;
+    for cut in [0, 1, 7, bytes.len() / 2, bytes.len() - 1] {
+        assert!(PolicyTable::from_bytes(&bytes[..cut]).is_err());
+    }
+    let mut flipped = bytes.clone();
+    for i in (0..flipped.len()).step_by(97) {
+        flipped[i] ^= 0xA5;
+    }
+    let _ = PolicyTable::from_bytes(&flipped);
+    Ok(())
+}
