@@ -31,13 +31,22 @@ impl InputError {
         let (code, message) = match e.kind() {
             ErrorKind::MissingRequiredArgument => (
                 "missing_argument",
-                if vi { format!("Thiếu thông tin bắt buộc: {arg}.") } else { format!("Missing required input: {arg}.") },
+                if vi {
+                    format!("Thiếu thông tin bắt buộc: {arg}.")
+                } else {
+                    format!("Missing required input: {arg}.")
+                },
             ),
             ErrorKind::UnknownArgument => (
                 "unknown_argument",
-                if vi { format!("Không hiểu tham số {arg}.") } else { format!("Unknown option {arg}.") },
+                if vi {
+                    format!("Không hiểu tham số {arg}.")
+                } else {
+                    format!("Unknown option {arg}.")
+                },
             ),
-            ErrorKind::InvalidSubcommand | ErrorKind::MissingSubcommand
+            ErrorKind::InvalidSubcommand
+            | ErrorKind::MissingSubcommand
             | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => (
                 "unknown_command",
                 if vi {
@@ -46,7 +55,10 @@ impl InputError {
                     "Choose a command: quote, pension, bhyt, benefits or policy.".to_string()
                 },
             ),
-            _ => ("invalid_argument", e.render().to_string().lines().next().unwrap_or("").to_string()),
+            _ => (
+                "invalid_argument",
+                e.render().to_string().lines().next().unwrap_or("").to_string(),
+            ),
         };
         Self { field, code, message }
     }
@@ -78,7 +90,9 @@ impl Parse {
             self.err(
                 field,
                 "invalid_month",
-                format!("Tháng \"{s}\" ở --{field} không hợp lệ: nhập theo dạng NNNN-TT, ví dụ 1979-03."),
+                format!(
+                    "Tháng \"{s}\" ở --{field} không hợp lệ: nhập theo dạng NNNN-TT, ví dụ 1979-03."
+                ),
                 format!("\"{s}\" in --{field} is not a month: use YYYY-MM, e.g. 1979-03."),
             )
         })

@@ -23,7 +23,11 @@ use serde_json::{Value, json};
 use crate::input::{InputError, Parse};
 
 #[derive(Parser)]
-#[command(name = "ansinh", version, about = "Voluntary social insurance and household health insurance: quotes, pensions, premiums.")]
+#[command(
+    name = "ansinh",
+    version,
+    about = "Voluntary social insurance and household health insurance: quotes, pensions, premiums."
+)]
 struct Cli {
     /// Output language: vi (Vietnamese) or en (English).
     #[arg(long, global = true, default_value = "vi", value_parser = ["vi", "en"])]
@@ -179,7 +183,10 @@ fn main() -> ExitCode {
         Ok(Outcome::Invalid(e)) => invalid(e, cli.json, lang),
         Err(e) => {
             if cli.json {
-                println!("{}", json!({"error": {"field": null, "code": "failure", "message": format!("{e:#}")}}));
+                println!(
+                    "{}",
+                    json!({"error": {"field": null, "code": "failure", "message": format!("{e:#}")}})
+                );
             } else {
                 eprintln!("ansinh: {e:#}");
             }
@@ -215,10 +222,9 @@ fn run(cli: &Cli, lang: Lang) -> anyhow::Result<Outcome> {
         Command::Pension(a) => pension(&table, a, lang),
         Command::Bhyt(a) => bhyt(&table, a, lang),
         Command::Benefits(a) => benefits(&table, a, lang),
-        Command::Policy => Ok(Outcome::Done(
-            serde_json::to_value(&table)?,
-            render::policy(&table, lang),
-        )),
+        Command::Policy => {
+            Ok(Outcome::Done(serde_json::to_value(&table)?, render::policy(&table, lang)))
+        }
     };
     match result {
         Ok(outcome) => Ok(outcome),
@@ -269,8 +275,12 @@ fn quote(table: &PolicyTable<'_>, a: &QuoteArgs, lang: Lang) -> Result<Outcome, 
     let mut req = QuoteRequest::new(on, income, group, mode);
     req.province = province;
     req.person = person;
-    req.supported_months_before =
-        a.supported_months.as_deref().map(|s| p.count("supported-months", s)).transpose()?.unwrap_or(0);
+    req.supported_months_before = a
+        .supported_months
+        .as_deref()
+        .map(|s| p.count("supported-months", s))
+        .transpose()?
+        .unwrap_or(0);
     req.paid_months = a.paid_months.as_deref().map(|s| p.count("paid-months", s)).transpose()?;
     let q = ansinh_core::quote::quote(table, &req).map_err(core_err(lang))?;
     let mut v = serde_json::to_value(&q)?;
@@ -295,7 +305,8 @@ fn read_history(path: &PathBuf, p: Parse) -> Result<Vec<HistoryYear>, Failure> {
         let [year, months, income] = cells[..] else {
             return Err(p.history_line(i + 1, "expected year,months,income").into());
         };
-        let parse = |s: &str| s.parse::<u64>().map_err(|_| p.history_line(i + 1, "not a whole number"));
+        let parse =
+            |s: &str| s.parse::<u64>().map_err(|_| p.history_line(i + 1, "not a whole number"));
         rows.push(HistoryYear {
             year: u16::try_from(parse(year)?).map_err(|_| p.history_line(i + 1, "year"))?,
             months: u8::try_from(parse(months)?).map_err(|_| p.history_line(i + 1, "months"))?,
@@ -317,7 +328,8 @@ fn pension(table: &PolicyTable<'_>, a: &PensionArgs, lang: Lang) -> Result<Outco
         }
         (Some(h), None, None) => Paid::History(h),
         (None, months, avg) => {
-            let months = months.as_deref().map(|s| p.count("paid-months", s)).transpose()?.unwrap_or(0);
+            let months =
+                months.as_deref().map(|s| p.count("paid-months", s)).transpose()?.unwrap_or(0);
             let average = avg.as_deref().map(|s| p.amount("paid-avg", s)).transpose()?.unwrap_or(0);
             if months > 0 && average == 0 {
                 return Err(p.missing("paid-avg").into());
@@ -330,7 +342,12 @@ fn pension(table: &PolicyTable<'_>, a: &PensionArgs, lang: Lang) -> Result<Outco
         born,
         sex,
         paid,
-        planned_income: a.income.as_deref().map(|s| p.amount("income", s)).transpose()?.unwrap_or(0),
+        planned_income: a
+            .income
+            .as_deref()
+            .map(|s| p.amount("income", s))
+            .transpose()?
+            .unwrap_or(0),
         first_paid: a.first_paid.as_deref().map(|s| p.month("first-paid", s)).transpose()?,
         poor_household: a.poor_household,
         support_received: a

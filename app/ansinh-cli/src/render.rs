@@ -25,14 +25,20 @@ fn month(m: Month) -> String {
     format!("{:02}/{}", m.number(), m.year())
 }
 
-fn pct(bp: u32) -> String {
-    if bp % 100 == 0 { format!("{}%", bp / 100) } else { format!("{}.{:02}%", bp / 100, bp % 100) }
+/// A share in basis points: "4,5%" in Vietnamese, "4.5%" in English.
+fn pct(bp: u32, lang: Lang) -> String {
+    let frac = format!("{:02}", bp % 100);
+    let frac = frac.trim_end_matches('0');
+    let sep = t(lang, ",", ".");
+    if frac.is_empty() { format!("{}%", bp / 100) } else { format!("{}{sep}{frac}%", bp / 100) }
 }
 
 /// Vietnamese and English names of the table's parameters.
 fn param_label(param: &str, lang: Lang) -> &'static str {
     let (vi, en) = match param {
-        "rural_poverty_line" => ("Chuẩn nghèo nông thôn (mức thu nhập thấp nhất)", "Rural poverty line (income floor)"),
+        "rural_poverty_line" => {
+            ("Chuẩn nghèo nông thôn (mức thu nhập thấp nhất)", "Rural poverty line (income floor)")
+        }
         "reference_level" => ("Mức tham chiếu (lương cơ sở)", "Reference level (base salary)"),
         "contribution" => ("Tỷ lệ đóng 22%, mức trần", "22% rate and ceiling"),
         "support_national" => ("Nhà nước hỗ trợ", "National support"),
@@ -47,7 +53,9 @@ fn param_label(param: &str, lang: Lang) -> &'static str {
         "maternity" => ("Trợ cấp thai sản", "Maternity allowance"),
         "funeral" => ("Trợ cấp mai táng", "Funeral allowance"),
         "one_time" => ("BHXH một lần", "One-time withdrawal"),
-        "monthly_allowance" => ("Trợ cấp hằng tháng khi chưa đủ điều kiện", "Monthly allowance when short"),
+        "monthly_allowance" => {
+            ("Trợ cấp hằng tháng khi chưa đủ điều kiện", "Monthly allowance when short")
+        }
         "fund_return" => ("Lãi suất đầu tư quỹ", "Fund return"),
         _ => ("", ""),
     };
@@ -122,8 +130,21 @@ pub(crate) fn quote(q: &Quote<'_>, lang: Lang) -> String {
         Lang::En => q.group.as_str().to_string(),
     };
     let rows = [
-        (t(lang, "Thu nhập tháng chọn đóng", "Chosen monthly income"), format!("{} ({} {} – {})", a(q.income), t(lang, "từ", "from"), a(q.income_floor), a(q.income_ceiling))),
-        (t(lang, "Phương thức", "Mode"), format!("{} ({} {})", mode_label(q.mode, lang), q.months, t(lang, "tháng", "months"))),
+        (
+            t(lang, "Thu nhập tháng chọn đóng", "Chosen monthly income"),
+            format!(
+                "{} ({} {} {} {})",
+                a(q.income),
+                t(lang, "từ", "from"),
+                a(q.income_floor),
+                t(lang, "đến", "to"),
+                a(q.income_ceiling)
+            ),
+        ),
+        (
+            t(lang, "Phương thức", "Mode"),
+            format!("{} ({} {})", mode_label(q.mode, lang), q.months, t(lang, "tháng", "months")),
+        ),
         (t(lang, "Nhóm hỗ trợ", "Support group"), group),
     ];
     for (k, v) in rows {
@@ -131,15 +152,30 @@ pub(crate) fn quote(q: &Quote<'_>, lang: Lang) -> String {
     }
     let _ = writeln!(o, "{}", t(lang, "Mỗi tháng:", "Each month:"));
     let monthly = [
-        (t(lang, "  Phải đóng", "  Contribution"), format!("{} ({})", a(q.gross_monthly), pct(q.rate_bp))),
-        (t(lang, "  Nhà nước hỗ trợ", "  National support"), format!("{} ({})", a(q.support_national_monthly), pct(q.support_national_bp))),
-        (t(lang, "  Địa phương hỗ trợ", "  Provincial support"), format!("{} ({})", a(q.support_local_monthly), pct(q.support_local_bp))),
+        (
+            t(lang, "  Phải đóng", "  Contribution"),
+            format!("{} ({})", a(q.gross_monthly), pct(q.rate_bp, lang)),
+        ),
+        (
+            t(lang, "  Nhà nước hỗ trợ", "  National support"),
+            format!("{} ({})", a(q.support_national_monthly), pct(q.support_national_bp, lang)),
+        ),
+        (
+            t(lang, "  Địa phương hỗ trợ", "  Provincial support"),
+            format!("{} ({})", a(q.support_local_monthly), pct(q.support_local_bp, lang)),
+        ),
         (t(lang, "  Người tham gia đóng", "  Person pays"), a(q.net_monthly)),
     ];
     for (k, v) in monthly {
         let _ = writeln!(o, "{k:<28} {v}");
     }
-    let _ = writeln!(o, "{} ({} {}):", t(lang, "Cả lần nộp", "Whole payment"), q.months, t(lang, "tháng", "months"));
+    let _ = writeln!(
+        o,
+        "{} ({} {}):",
+        t(lang, "Cả lần nộp", "Whole payment"),
+        q.months,
+        t(lang, "tháng", "months")
+    );
     let total = [
         (t(lang, "  Tổng phải đóng", "  Contribution"), a(q.gross)),
         (t(lang, "  Nhà nước hỗ trợ", "  National support"), a(q.support_national)),
@@ -152,10 +188,17 @@ pub(crate) fn quote(q: &Quote<'_>, lang: Lang) -> String {
     let _ = writeln!(o, "{:<28} {}", t(lang, "  Bằng chữ", "  In words"), InWords(q.net, lang));
     if let Some(ppm) = q.fund_return_ppm {
         let note = match q.mode {
-            Mode::Advance(_) => t(lang, "đã chiết khấu theo lãi suất quỹ", "discounted at the fund return"),
+            Mode::Advance(_) => {
+                t(lang, "đã chiết khấu theo lãi suất quỹ", "discounted at the fund return")
+            }
             _ => t(lang, "đã cộng lãi theo lãi suất quỹ", "compounded at the fund return"),
         };
-        let _ = writeln!(o, "  ({note} {}.{:04}%/{})", ppm / 10_000, ppm % 10_000, t(lang, "tháng", "month"));
+        let (whole, frac) = (ppm / 10_000, (ppm % 10_000).to_string());
+        let frac = format!("{frac:0>4}");
+        let frac = frac.trim_end_matches('0');
+        let sep = t(lang, ",", ".");
+        let rate = if frac.is_empty() { whole.to_string() } else { format!("{whole}{sep}{frac}") };
+        let _ = writeln!(o, "  ({note} {rate}%/{})", t(lang, "tháng", "month"));
     }
     let _ = writeln!(
         o,
@@ -184,13 +227,28 @@ pub(crate) fn pension(e: &PensionEstimate<'_>, lang: Lang) -> String {
         e.policy_version
     );
     estimate_banner(&mut o, e.estimate, lang);
-    let age = format!("{} {} {} {}", e.retirement_age.years(), t(lang, "tuổi", "years"), e.retirement_age.months(), t(lang, "tháng", "months"));
+    let age = format!(
+        "{} {} {} {}",
+        e.retirement_age.years(),
+        t(lang, "tuổi", "years"),
+        e.retirement_age.months(),
+        t(lang, "tháng", "months")
+    );
     let rule = match e.retirement_rule {
         RetirementRule::Normal => "",
-        RetirementRule::Transitional => t(lang, " (quy định chuyển tiếp: đóng từ trước 2021 và đủ 20 năm)", " (transitional rule: started before 2021 with 20 years)"),
+        RetirementRule::Transitional => t(
+            lang,
+            " (quy định chuyển tiếp: đóng từ trước 2021 và đủ 20 năm)",
+            " (transitional rule: started before 2021 with 20 years)",
+        ),
     };
     let _ = writeln!(o, "{:<34} {age}{rule}", t(lang, "Tuổi nghỉ hưu", "Retirement age"));
-    let _ = writeln!(o, "{:<34} {}", t(lang, "Đủ tuổi vào tháng", "Age reached in"), month(e.retirement_month));
+    let _ = writeln!(
+        o,
+        "{:<34} {}",
+        t(lang, "Đủ tuổi vào tháng", "Age reached in"),
+        month(e.retirement_month)
+    );
     let _ = writeln!(
         o,
         "{:<34} {} ({} {} + {} {})",
@@ -201,10 +259,21 @@ pub(crate) fn pension(e: &PensionEstimate<'_>, lang: Lang) -> String {
         e.months_planned,
         t(lang, "dự kiến", "planned")
     );
-    let _ = writeln!(o, "{:<34} {}", t(lang, "Thu nhập bình quân (đã điều chỉnh)", "Average income (adjusted)"), a(e.average_income));
+    let _ = writeln!(
+        o,
+        "{:<34} {}",
+        t(lang, "Thu nhập bình quân (đã điều chỉnh)", "Average income (adjusted)"),
+        a(e.average_income)
+    );
     if e.eligible {
-        let _ = writeln!(o, "{:<34} {}", t(lang, "Tỷ lệ hưởng", "Accrual rate"), pct(e.rate_bp));
-        let _ = writeln!(o, "{:<34} {}", t(lang, "LƯƠNG HƯU HẰNG THÁNG", "MONTHLY PENSION"), a(e.monthly_pension));
+        let _ =
+            writeln!(o, "{:<34} {}", t(lang, "Tỷ lệ hưởng", "Accrual rate"), pct(e.rate_bp, lang));
+        let _ = writeln!(
+            o,
+            "{:<34} {}",
+            t(lang, "LƯƠNG HƯU HẰNG THÁNG", "MONTHLY PENSION"),
+            a(e.monthly_pension)
+        );
         if let Some(from) = e.pension_from {
             let _ = writeln!(o, "{:<34} {}", t(lang, "Hưởng từ tháng", "Paid from"), month(from));
         }
@@ -212,7 +281,11 @@ pub(crate) fn pension(e: &PensionEstimate<'_>, lang: Lang) -> String {
         let _ = writeln!(
             o,
             "{} {} {} ({} {} {}).",
-            t(lang, "Chưa đủ điều kiện hưởng lương hưu: còn thiếu", "Not yet eligible for a pension: short by"),
+            t(
+                lang,
+                "Chưa đủ điều kiện hưởng lương hưu: còn thiếu",
+                "Not yet eligible for a pension: short by"
+            ),
             e.shortfall_months,
             t(lang, "tháng", "months"),
             t(lang, "cần", "needs"),
@@ -223,12 +296,12 @@ pub(crate) fn pension(e: &PensionEstimate<'_>, lang: Lang) -> String {
         if let Some(b) = &e.backpay {
             let _ = writeln!(
                 o,
-                "  1. {} {} {} {} {}: {} → {} {} {}, {} {}.",
+                "  1. {} {} {} {}, {} {} → {} {} {} {} {}.",
                 t(lang, "Đóng một lần", "Back-pay"),
                 b.months,
                 t(lang, "tháng còn thiếu vào tháng", "missing months in"),
                 month(b.paid_in),
-                t(lang, "hết", "costing"),
+                t(lang, "số tiền", "costing"),
                 a(b.cost),
                 t(lang, "lương hưu", "pension"),
                 a(b.monthly_pension),
@@ -237,7 +310,15 @@ pub(crate) fn pension(e: &PensionEstimate<'_>, lang: Lang) -> String {
                 month(b.pension_from)
             );
         } else {
-            let _ = writeln!(o, "  1. {}", t(lang, "Không được đóng bù một lần: chỉ khi thiếu không quá 5 năm (60 tháng).", "Back-pay is not possible: only when at most 5 years (60 months) short."));
+            let _ = writeln!(
+                o,
+                "  1. {}",
+                t(
+                    lang,
+                    "Không được đóng bù một lần: chỉ khi thiếu không quá 5 năm (60 tháng).",
+                    "Back-pay is not possible: only when at most 5 years (60 months) short."
+                )
+            );
         }
         if let Some(p) = &e.pay_on {
             let _ = writeln!(
@@ -262,12 +343,21 @@ pub(crate) fn pension(e: &PensionEstimate<'_>, lang: Lang) -> String {
                 t(lang, "tháng", "months"),
                 t(lang, "tổng", "pot"),
                 a(m.pot),
-                t(lang, "đóng thêm để nhận đến tuổi hưởng trợ cấp hưu trí xã hội", "top-up to last until the social pension"),
+                t(
+                    lang,
+                    "đóng thêm để nhận đến tuổi hưởng trợ cấp hưu trí xã hội",
+                    "top-up to last until the social pension"
+                ),
                 a(m.top_up_cost)
             );
         }
     }
-    let _ = writeln!(o, "{:<34} {}", t(lang, "Nếu rút BHXH một lần", "One-time withdrawal instead"), a(e.one_time_amount));
+    let _ = writeln!(
+        o,
+        "{:<34} {}",
+        t(lang, "Nếu rút BHXH một lần", "One-time withdrawal instead"),
+        a(e.one_time_amount)
+    );
     if let Some(s) = &e.social_pension {
         let _ = writeln!(
             o,
@@ -300,10 +390,30 @@ pub(crate) fn bhyt(h: &HouseholdPremium<'_>, lang: Lang) -> String {
         h.policy_version
     );
     estimate_banner(&mut o, h.estimate, lang);
-    let _ = writeln!(o, "{} {} × {}", t(lang, "Người thứ nhất:", "First member:"), a(h.reference_level), pct(h.rate_bp));
-    let _ = writeln!(o, "{:<10} {:>8} {:>16} {:>18}", t(lang, "Người", "Member"), t(lang, "Mức", "Share"), t(lang, "Mỗi tháng", "Monthly"), t(lang, "Cả kỳ", "Period"));
+    let _ = writeln!(
+        o,
+        "{} {} × {}",
+        t(lang, "Người thứ nhất:", "First member:"),
+        a(h.reference_level),
+        pct(h.rate_bp, lang)
+    );
+    let _ = writeln!(
+        o,
+        "{:<10} {:>8} {:>16} {:>18}",
+        t(lang, "Người", "Member"),
+        t(lang, "Mức", "Share"),
+        t(lang, "Mỗi tháng", "Monthly"),
+        t(lang, "Cả kỳ", "Period")
+    );
     for m in &h.members {
-        let _ = writeln!(o, "{:<10} {:>8} {:>16} {:>18}", m.order, pct(m.share_bp), a(m.monthly), a(m.amount));
+        let _ = writeln!(
+            o,
+            "{:<10} {:>8} {:>16} {:>18}",
+            m.order,
+            pct(m.share_bp, lang),
+            a(m.monthly),
+            a(m.amount)
+        );
     }
     let _ = writeln!(o, "{:<10} {:>44}", t(lang, "TỔNG", "TOTAL"), a(h.total));
     let _ = writeln!(o, "{} {}", t(lang, "Bằng chữ:", "In words:"), InWords(h.total, lang));
@@ -315,16 +425,49 @@ pub(crate) fn benefits(b: &Benefits<'_>, lang: Lang) -> String {
     let a = |d| Amount(d, lang).to_string();
     let none = t(lang, "chưa có chế độ này vào ngày đó", "not in force on that date");
     let mut o = String::new();
-    let _ = writeln!(o, "{} {} ({} {})", t(lang, "Các chế độ khác, ngày", "Other benefits on"), day(b.on, lang), t(lang, "bảng chính sách", "policy table"), b.policy_version);
+    let _ = writeln!(
+        o,
+        "{} {} ({} {})",
+        t(lang, "Các chế độ khác, ngày", "Other benefits on"),
+        day(b.on, lang),
+        t(lang, "bảng chính sách", "policy table"),
+        b.policy_version
+    );
     estimate_banner(&mut o, b.estimate, lang);
     let maternity = b.maternity.as_ref().map_or(none.to_string(), |m| {
-        format!("{} {} ({} {}), {} {} {} {} {}", a(m.per_child), t(lang, "mỗi con", "per child"), t(lang, "tổng", "total"), a(m.total), t(lang, "cần đóng", "needs"), m.min_months, t(lang, "tháng trong", "months within"), m.window_months, t(lang, "tháng trước khi sinh", "months before the birth"))
+        format!(
+            "{} {} ({} {}), {} {} {} {} {}",
+            a(m.per_child),
+            t(lang, "mỗi con", "per child"),
+            t(lang, "tổng", "total"),
+            a(m.total),
+            t(lang, "cần đóng", "needs"),
+            m.min_months,
+            t(lang, "tháng trong", "months within"),
+            m.window_months,
+            t(lang, "tháng trước khi sinh", "months before the birth")
+        )
     });
     let funeral = b.funeral.as_ref().map_or(none.to_string(), |f| {
-        format!("{} ({} {} {})", a(f.amount), t(lang, "đã đóng đủ", "after"), f.min_months, t(lang, "tháng hoặc đang hưởng lương hưu", "months paid, or for a pensioner"))
+        format!(
+            "{} ({} {} {})",
+            a(f.amount),
+            t(lang, "đã đóng đủ", "after"),
+            f.min_months,
+            t(lang, "tháng hoặc đang hưởng lương hưu", "months paid, or for a pensioner")
+        )
     });
     let social = b.social_pension.as_ref().map_or(none.to_string(), |s| {
-        format!("{} {} {} {} ({} {} {})", a(s.monthly), t(lang, "mỗi tháng từ", "a month from age"), s.age_years, t(lang, "tuổi", ""), t(lang, "hộ nghèo, cận nghèo từ", "poor and near-poor households from"), s.age_years_poor, t(lang, "tuổi", ""))
+        format!(
+            "{} {} {} {} ({} {} {})",
+            a(s.monthly),
+            t(lang, "mỗi tháng từ", "a month from age"),
+            s.age_years,
+            t(lang, "tuổi", ""),
+            t(lang, "hộ nghèo, cận nghèo từ", "poor and near-poor households from"),
+            s.age_years_poor,
+            t(lang, "tuổi", "")
+        )
     });
     let _ = writeln!(o, "{:<26} {maternity}", t(lang, "Trợ cấp thai sản", "Maternity allowance"));
     let _ = writeln!(o, "{:<26} {funeral}", t(lang, "Trợ cấp mai táng", "Funeral allowance"));
@@ -338,7 +481,12 @@ pub(crate) fn policy(table: &PolicyTable<'_>, lang: Lang) -> String {
     let _ = writeln!(o, "{} {}", t(lang, "Bảng chính sách", "Policy table"), table.version);
     let _ = writeln!(o, "{}", table.title);
     let _ = writeln!(o, "{} {}", t(lang, "Áp dụng từ", "Valid from"), day(table.valid_from, lang));
-    fn series<V: serde::Serialize>(o: &mut String, name: &str, s: &ansinh_core::policy::Series<'_, V>, lang: Lang) {
+    fn series<V: serde::Serialize>(
+        o: &mut String,
+        name: &str,
+        s: &ansinh_core::policy::Series<'_, V>,
+        lang: Lang,
+    ) {
         let _ = writeln!(o, "\n[{name}] {}", param_label(name, lang));
         for e in &s.entries {
             let until = e.until.map(|u| day(u, lang)).unwrap_or_else(|| "…".into());

@@ -237,7 +237,7 @@ fn en_below_1000(n: u64, f: &mut dyn Write, first: &mut bool) -> fmt::Result {
         sep(f, first)?;
         if r < 20 {
             f.write_str(EN_ONES[idx(r)])?;
-        } else if r % 10 == 0 {
+        } else if r.is_multiple_of(10) {
             f.write_str(EN_TENS[idx(r / 10)])?;
         } else {
             write!(f, "{}-{}", EN_TENS[idx(r / 10)], EN_ONES[idx(r % 10)])?;

@@ -7,9 +7,8 @@ use ansinh_core::{Date, default_table};
 use proptest::prelude::*;
 
 fn date() -> impl Strategy<Value = Date> {
-    (2018u16..=2030, 1u8..=12, 1u8..=28).prop_map(|(y, m, d)| {
-        Date::new(y, m, d).unwrap_or_else(|e| panic!("{e}"))
-    })
+    (2018u16..=2030, 1u8..=12, 1u8..=28)
+        .prop_map(|(y, m, d)| Date::new(y, m, d).unwrap_or_else(|e| panic!("{e}")))
 }
 
 fn mode() -> impl Strategy<Value = Mode> {

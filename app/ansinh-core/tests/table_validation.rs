@@ -23,7 +23,11 @@ fn the_shipped_table_compiles_and_round_trips() -> Result<(), TableError> {
 
 #[test]
 fn a_gap_is_refused_naming_the_parameter() {
-    let text = SOURCE.replacen("from = \"2027-01-01\"\nvalue = 2200000", "from = \"2027-02-01\"\nvalue = 2200000", 1);
+    let text = SOURCE.replacen(
+        "from = \"2027-01-01\"\nvalue = 2200000",
+        "from = \"2027-02-01\"\nvalue = 2200000",
+        1,
+    );
     let e = err(&text);
     assert!(matches!(e, TableError::Gap { param: "rural_poverty_line", .. }), "{e}");
     assert_eq!(
@@ -34,13 +38,21 @@ fn a_gap_is_refused_naming_the_parameter() {
 
 #[test]
 fn an_overlap_is_refused() {
-    let text = SOURCE.replacen("from = \"2026-07-01\"\nvalue = 2530000", "from = \"2026-06-01\"\nvalue = 2530000", 1);
+    let text = SOURCE.replacen(
+        "from = \"2026-07-01\"\nvalue = 2530000",
+        "from = \"2026-06-01\"\nvalue = 2530000",
+        1,
+    );
     assert!(matches!(err(&text), TableError::Overlap { param: "reference_level", .. }));
 }
 
 #[test]
 fn an_end_on_the_last_entry_is_refused() {
-    let text = SOURCE.replacen("from = \"2027-01-01\"\nvalue = 2200000", "from = \"2027-01-01\"\nuntil = \"2030-12-31\"\nvalue = 2200000", 1);
+    let text = SOURCE.replacen(
+        "from = \"2027-01-01\"\nvalue = 2200000",
+        "from = \"2027-01-01\"\nuntil = \"2030-12-31\"\nvalue = 2200000",
+        1,
+    );
     assert!(matches!(err(&text), TableError::NotOpenEnded { param: "rural_poverty_line", .. }));
 }
 
@@ -55,13 +67,21 @@ fn a_missing_parameter_is_refused() {
 
 #[test]
 fn a_misspelt_field_is_refused() {
-    let text = SOURCE.replacen("poor_bp = 5000\nnear_poor_bp = 4000", "poor_bp = 5000\nnear_por_bp = 4000", 1);
+    let text = SOURCE.replacen(
+        "poor_bp = 5000\nnear_poor_bp = 4000",
+        "poor_bp = 5000\nnear_por_bp = 4000",
+        1,
+    );
     assert!(err(&text).to_string().contains("near_por_bp"));
 }
 
 #[test]
 fn a_late_start_is_refused() {
-    let text = SOURCE.replacen("[[fund_return]]\nfrom = \"2018-01-01\"", "[[fund_return]]\nfrom = \"2019-01-01\"", 1);
+    let text = SOURCE.replacen(
+        "[[fund_return]]\nfrom = \"2018-01-01\"",
+        "[[fund_return]]\nfrom = \"2019-01-01\"",
+        1,
+    );
     assert!(matches!(err(&text), TableError::StartsLate { param: "fund_return", .. }));
 }
 

@@ -1,8 +1,8 @@
 //! The worked examples of the policy reference (§7), and both sides of every rule change the
 //! counter will meet: 30 Jun / 1 Jul 2026 and 31 Dec 2026 / 1 Jan 2027.
 
-use ansinh_core::bhyt::household;
 use ansinh_core::benefits::benefits;
+use ansinh_core::bhyt::household;
 use ansinh_core::pension::{HistoryYear, Paid, PensionRequest, estimate};
 use ansinh_core::person::{Group, GroupSet, Sex};
 use ansinh_core::quote::{Mode, Person, Quote, QuoteRequest, quote};
@@ -17,7 +17,13 @@ fn m(s: &str) -> Month {
     s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))
 }
 
-fn q(table: &PolicyTable<'static>, on: &str, income: u64, group: Group, mode: Mode) -> Quote<'static> {
+fn q(
+    table: &PolicyTable<'static>,
+    on: &str,
+    income: u64,
+    group: Group,
+    mode: Mode,
+) -> Quote<'static> {
     quote(table, &QuoteRequest::new(d(on), income, group, mode)).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -38,7 +44,11 @@ fn ex1_ex2_floor_income_each_group_2026() {
         (Group::Island, 165_000, 165_000),
     ] {
         let r = q(&t, "2026-11-22", 1_500_000, group, Mode::Periodic(1));
-        assert_eq!((r.gross, r.support_national, r.support_local, r.net), (330_000, support, 0, pays), "{group:?}");
+        assert_eq!(
+            (r.gross, r.support_national, r.support_local, r.net),
+            (330_000, support, 0, pays),
+            "{group:?}"
+        );
         assert_eq!((r.gross_monthly, r.net_monthly, r.months), (330_000, pays, 1));
         assert!(!r.estimate, "national rates are verified");
     }
@@ -66,12 +76,14 @@ fn ex6_ceiling_rises_on_1_july_2026() {
     assert_eq!((after.gross, after.income_ceiling), (11_132_000, 50_600_000));
     let before = q(&t, "2026-06-30", 46_800_000, Group::Other, Mode::Periodic(1));
     assert_eq!((before.gross, before.income_ceiling), (10_296_000, 46_800_000));
-    let too_high = quote(&t, &QuoteRequest::new(d("2026-06-30"), 50_600_000, Group::Other, Mode::Periodic(1)));
+    let too_high =
+        quote(&t, &QuoteRequest::new(d("2026-06-30"), 50_600_000, Group::Other, Mode::Periodic(1)));
     assert_eq!(
         too_high.map(|r| r.net),
         Err(Error::IncomeOutOfRange { income: 50_600_000, floor: 1_500_000, ceiling: 46_800_000 })
     );
-    let over = quote(&t, &QuoteRequest::new(d("2026-07-01"), 50_600_001, Group::Other, Mode::Periodic(1)));
+    let over =
+        quote(&t, &QuoteRequest::new(d("2026-07-01"), 50_600_001, Group::Other, Mode::Periodic(1)));
     assert!(matches!(over, Err(Error::IncomeOutOfRange { ceiling: 50_600_000, .. })));
 }
 
@@ -101,10 +113,13 @@ fn ex9_floor_rises_on_1_january_2027() {
     assert_eq!((dec.income_floor, dec.net), (1_500_000, 264_000));
     let jan = q(&t, "2027-01-01", 2_200_000, Group::Other, Mode::Periodic(1));
     assert_eq!((jan.gross, jan.support_national, jan.net), (484_000, 96_800, 387_200));
-    let below = quote(&t, &QuoteRequest::new(d("2027-01-01"), 1_500_000, Group::Other, Mode::Periodic(1)));
+    let below =
+        quote(&t, &QuoteRequest::new(d("2027-01-01"), 1_500_000, Group::Other, Mode::Periodic(1)));
     assert!(matches!(below, Err(Error::IncomeOutOfRange { floor: 2_200_000, .. })));
     // All groups in 2027 (policy §3.1 table).
-    for (g, s) in [(Group::Poor, 242_000), (Group::NearPoor, 193_600), (Group::EthnicMinority, 145_200)] {
+    for (g, s) in
+        [(Group::Poor, 242_000), (Group::NearPoor, 193_600), (Group::EthnicMinority, 145_200)]
+    {
         assert_eq!(q(&t, "2027-01-01", 2_200_000, g, Mode::Periodic(1)).support_national, s);
     }
 }
@@ -119,7 +134,12 @@ fn rates_are_fixed_on_the_payment_date_for_the_whole_period() {
 #[test]
 fn decree_134_rates_before_july_2025() {
     let t = default_table();
-    for (g, pays) in [(Group::Poor, 231_000), (Group::NearPoor, 247_500), (Group::Other, 297_000), (Group::EthnicMinority, 297_000)] {
+    for (g, pays) in [
+        (Group::Poor, 231_000),
+        (Group::NearPoor, 247_500),
+        (Group::Other, 297_000),
+        (Group::EthnicMinority, 297_000),
+    ] {
         assert_eq!(q(&t, "2025-06-30", 1_500_000, g, Mode::Periodic(1)).net, pays, "{g:?}");
     }
     assert_eq!(q(&t, "2025-07-01", 1_500_000, Group::Other, Mode::Periodic(1)).net, 264_000);
@@ -136,7 +156,8 @@ fn ex21_old_law_2018() {
 
 #[test]
 fn highest_group_applies() -> R {
-    let mut req = QuoteRequest::new(d("2026-11-22"), 1_500_000, Group::EthnicMinority, Mode::Periodic(1));
+    let mut req =
+        QuoteRequest::new(d("2026-11-22"), 1_500_000, Group::EthnicMinority, Mode::Periodic(1));
     req.groups = GroupSet::of(Group::EthnicMinority).with(Group::NearPoor);
     let r = quote(&default_table(), &req)?;
     assert_eq!((r.group, r.support_national), (Group::NearPoor, 132_000));
@@ -164,8 +185,14 @@ fn advance_payment_is_discounted() -> R {
     assert_eq!(r.fund_return_ppm, Some(3100));
     assert!(r.estimate, "the fund return is unverified");
     // 5 years: 18,098,148.22 → 18,098,148.
-    assert_eq!(q(&default_table(), "2026-11-22", 1_500_000, Group::Other, Mode::Advance(5)).gross, 18_098_148);
-    let six = quote(&default_table(), &QuoteRequest::new(d("2026-11-22"), 1_500_000, Group::Other, Mode::Advance(6)));
+    assert_eq!(
+        q(&default_table(), "2026-11-22", 1_500_000, Group::Other, Mode::Advance(5)).gross,
+        18_098_148
+    );
+    let six = quote(
+        &default_table(),
+        &QuoteRequest::new(d("2026-11-22"), 1_500_000, Group::Other, Mode::Advance(6)),
+    );
     assert_eq!(six.map(|r| r.net), Err(Error::AdvanceYearsOutOfRange { years: 6, min: 2, max: 5 }));
     Ok(())
 }
@@ -200,7 +227,13 @@ fn joining_age_is_15() {
     assert!(quote(&default_table(), &req).is_ok());
 }
 
-fn pension(on: &str, born: &str, sex: Sex, paid: Paid<'_>, income: u64) -> ansinh_core::pension::PensionEstimate<'static> {
+fn pension(
+    on: &str,
+    born: &str,
+    sex: Sex,
+    paid: Paid<'_>,
+    income: u64,
+) -> ansinh_core::pension::PensionEstimate<'static> {
     let req = PensionRequest {
         on: d(on),
         born: m(born),
@@ -242,13 +275,25 @@ fn ex10_ex11_accrual_rates() {
 #[test]
 fn ex12_woman_short_of_15_years() {
     // Born 03/1979, started 04/2025, pays every month: 20 months by 11/2026, 148 planned.
-    let p = pension("2026-11-22", "1979-03", Sex::Female, Paid::Summary { months: 20, average: 1_500_000 }, 2_200_000);
-    assert_eq!((std::format!("{}", p.retirement_age), p.retirement_month), ("60y0m".into(), m("2039-03")));
+    let p = pension(
+        "2026-11-22",
+        "1979-03",
+        Sex::Female,
+        Paid::Summary { months: 20, average: 1_500_000 },
+        2_200_000,
+    );
+    assert_eq!(
+        (std::format!("{}", p.retirement_age), p.retirement_month),
+        ("60y0m".into(), m("2039-03"))
+    );
     assert_eq!((p.months_at_retirement, p.eligible, p.shortfall_months), (168, false, 12));
     assert_eq!((p.monthly_pension, p.rate_bp, p.pension_from), (0, 0, None));
     assert!(p.backpay_allowed);
     let b = p.backpay.unwrap_or_else(|| panic!("back-pay option"));
-    assert_eq!((b.months, b.paid_in, b.pension_from, b.rate_bp), (12, m("2039-02"), m("2039-04"), 4500));
+    assert_eq!(
+        (b.months, b.paid_in, b.pension_from, b.rate_bp),
+        (12, m("2039-02"), m("2039-04"), 4500)
+    );
     // 12 months at 22% × 2,200,000 = 484,000 compounded at 0.31%: 5,926,371.82 → 5,926,372.
     assert_eq!(b.cost, 5_926_372);
     let on = p.pay_on.unwrap_or_else(|| panic!("pay-on option"));
@@ -257,7 +302,13 @@ fn ex12_woman_short_of_15_years() {
 
 #[test]
 fn ex13_man_born_1965_retires_2026() {
-    let p = pension("2026-01-01", "1965-01", Sex::Male, Paid::Summary { months: 200, average: 3_000_000 }, 0);
+    let p = pension(
+        "2026-01-01",
+        "1965-01",
+        Sex::Male,
+        Paid::Summary { months: 200, average: 3_000_000 },
+        0,
+    );
     assert_eq!(std::format!("{}", p.retirement_age), "61y6m");
     assert_eq!((p.retirement_month, p.pension_from), (m("2026-07"), Some(m("2026-08"))));
     assert_eq!((p.eligible, p.rate_bp, p.monthly_pension), (true, 4200, 1_260_000));
@@ -270,16 +321,29 @@ fn ex14_cpi_adjustment_2026() {
     let p = pension("2026-01-01", "1965-01", Sex::Male, Paid::History(&h), 0);
     assert_eq!((p.cpi_table_year, p.average_income), (2026, 3_480_000));
     // Two years, different coefficients: (12 × 3,000,000 × 1.16 + 12 × 3,000,000 × 1.00) / 24.
-    let h = [HistoryYear { year: 2020, months: 12, income: 3_000_000 }, HistoryYear { year: 2025, months: 12, income: 3_000_000 }];
-    assert_eq!(pension("2026-01-01", "1965-01", Sex::Male, Paid::History(&h), 0).average_income, 3_240_000);
+    let h = [
+        HistoryYear { year: 2020, months: 12, income: 3_000_000 },
+        HistoryYear { year: 2025, months: 12, income: 3_000_000 },
+    ];
+    assert_eq!(
+        pension("2026-01-01", "1965-01", Sex::Male, Paid::History(&h), 0).average_income,
+        3_240_000
+    );
 }
 
 #[test]
 fn ex15_one_time_withdrawal() {
-    let p = pension("2040-01-01", "1966-04", Sex::Male, Paid::Summary { months: 120, average: 3_000_000 }, 0);
+    let p = pension(
+        "2040-01-01",
+        "1966-04",
+        Sex::Male,
+        Paid::Summary { months: 120, average: 3_000_000 },
+        0,
+    );
     assert_eq!(p.one_time_amount, 60_000_000);
     // Years before 2014 earn 1.5 months: 5 years 2009–2013 + 5 years 2014–2018 at 3,000,000.
-    let h: Vec<HistoryYear> = (2009..=2018).map(|year| HistoryYear { year, months: 12, income: 2_000_000 }).collect();
+    let h: Vec<HistoryYear> =
+        (2009..=2018).map(|year| HistoryYear { year, months: 12, income: 2_000_000 }).collect();
     let p = pension("2026-01-01", "1966-04", Sex::Male, Paid::History(&h), 0);
     let avg = p.average_income;
     // 5 × 1.5 + 5 × 2 = 17.5 months of the average, half up.
@@ -303,14 +367,20 @@ fn ex16_ex17_household_health_insurance() -> R {
     let old = household(&t, d("2020-01-01"), 5, 3)?;
     let monthly: Vec<u64> = old.members.iter().map(|m| m.monthly).collect();
     assert_eq!(monthly, [67_050, 46_935, 40_230, 33_525, 26_820]);
-    assert_eq!(household(&t, d("2026-11-22"), 0, 12).map(|h| h.total), Err(Error::MembersOutOfRange { members: 0, max: 32 }));
+    assert_eq!(
+        household(&t, d("2026-11-22"), 0, 12).map(|h| h.total),
+        Err(Error::MembersOutOfRange { members: 0, max: 32 })
+    );
     Ok(())
 }
 
 #[test]
 fn ex18_ex19_benefits() -> R {
     let b = benefits(&default_table(), d("2026-11-22"), 2)?;
-    assert_eq!(b.social_pension.as_ref().map(|s| (s.monthly, s.age_years, s.age_years_poor)), Some((500_000, 75, 70)));
+    assert_eq!(
+        b.social_pension.as_ref().map(|s| (s.monthly, s.age_years, s.age_years_poor)),
+        Some((500_000, 75, 70))
+    );
     assert_eq!(b.maternity.as_ref().map(|m| (m.per_child, m.total)), Some((2_000_000, 4_000_000)));
     assert_eq!(b.funeral.as_ref().map(|f| (f.amount, f.min_months)), Some((25_300_000, 60)));
     assert!(b.estimate, "the 2024-law funeral amount is unverified");
@@ -324,7 +394,13 @@ fn ex18_ex19_benefits() -> R {
 #[test]
 fn ex20_monthly_allowance_when_short() {
     // 9 years 11 months count as 10 years; 61 months short is one more than may be back-paid.
-    let p = pension("2028-01-01", "1966-04", Sex::Male, Paid::Summary { months: 119, average: 2_000_000 }, 0);
+    let p = pension(
+        "2028-01-01",
+        "1966-04",
+        Sex::Male,
+        Paid::Summary { months: 119, average: 2_000_000 },
+        0,
+    );
     assert!(!p.eligible && !p.backpay_allowed);
     let a = p.monthly_allowance.unwrap_or_else(|| panic!("allowance"));
     assert_eq!((a.pot, a.monthly, a.months), (40_000_000, 500_000, 80));
@@ -345,8 +421,12 @@ fn transitional_rule_retires_long_contributors_at_60() {
         support_received: 0,
     };
     let p = estimate(&default_table(), &req).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((std::format!("{}", p.retirement_age), p.retirement_month), ("60y0m".into(), m("2026-06")));
+    assert_eq!(
+        (std::format!("{}", p.retirement_age), p.retirement_month),
+        ("60y0m".into(), m("2026-06"))
+    );
     assert_eq!(p.pension_from, Some(m("2026-07")));
-    let late = estimate(&default_table(), &PensionRequest { first_paid: Some(m("2021-01")), ..req });
+    let late =
+        estimate(&default_table(), &PensionRequest { first_paid: Some(m("2021-01")), ..req });
     assert_eq!(late.map(|p| p.retirement_month), Ok(m("2028-06")));
 }

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs every check of the project on a fresh machine: installs what is missing, then format,
+# lints, the no_std build of the core crates, docs, and the whole test suite.
+# This is the README's test command; .ci/run calls it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+step() { printf '\n== %s\n' "$*"; }
+
+step "system packages"
+# pkg-config and a C compiler build the bundled SQLite and other -sys crates later on.
+need=()
+command -v cc >/dev/null || need+=(build-essential)
+command -v pkg-config >/dev/null || need+=(pkg-config)
+if ((${#need[@]})); then
+    if [[ $(id -u) -eq 0 ]]; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
+    else
+        echo "missing ${need[*]}: install them (apt-get install ${need[*]})" >&2
+        exit 1
+    fi
+fi
+
+step "toolchain components"
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+# A bare-metal target proves the core crates build with std unavailable.
+NO_STD_TARGET=thumbv7em-none-eabihf
+have_target=0
+if rustup target list --installed 2>/dev/null | grep -qx "$NO_STD_TARGET" ||
+    rustup target add "$NO_STD_TARGET" >/dev/null 2>&1; then
+    have_target=1
+fi
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy (warnings denied)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "no_std build of the core crates"
+NO_STD_CRATES=(-p ansinh-policy -p ansinh-core -p ansinh-geo)
+if ((have_target)); then
+    cargo build --locked "${NO_STD_CRATES[@]}" --no-default-features --target "$NO_STD_TARGET"
+else
+    # Without the bare-metal target, check that no std feature reaches the core crates.
+    echo "target $NO_STD_TARGET unavailable: checking the feature graph instead"
+    if cargo tree --locked -e features -p ansinh-core --no-default-features | grep -E 'feature "std"'; then
+        echo "a std feature reaches ansinh-core" >&2
+        exit 1
+    fi
+fi
+
+step "docs (warnings denied)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+
+step "tests"
+cargo test --workspace --locked
