@@ -1,0 +1,34 @@
+//! # ansinh-outbox: every enrollment committed durably at the counter
+//!
+//! A citizen who paid and got a receipt must never be lost, whatever happens to power, disk or
+//! software, and never enrolled twice. This crate is the device's outbox:
+//!
+//! - [`open_database`] is the one routine that opens the SQLite file: WAL, `synchronous=FULL`,
+//!   foreign keys and secure delete, each read back; migrations by `user_version` in one
+//!   transaction; a newer schema refused.
+//! - [`Outbox::enqueue`] commits in one transaction the record (sealed to the collection
+//!   server's key, see [`SealingKey`]), its gapless receipt number, the cash journal line and
+//!   an audit entry, and returns only once the commit is durable.
+//! - Delivery states `queued → sending → acknowledged`, or `quarantined` with a reason
+//!   (visible, retryable, exportable, never deleted); `voided` by staff before upload only;
+//!   purge of personal data after a retention, leaving a non-personal audit line.
+//! - Only a non-personal [`Summary`] is kept in clear (masked name, amounts, scheme, mode).
+//!
+//! The outbox knows nothing of the domain: it stores sealed bytes and a summary. Time is
+//! passed in. Nothing here logs.
+//!
+//! May depend on: rusqlite (bundled SQLite), crypto_box (sealed boxes), sha2, rand_core,
+//! zeroize, hex, thiserror. Nothing from the workspace.
+
+mod error;
+mod open;
+mod outbox;
+mod seal;
+
+pub use error::{Error, Result};
+pub use open::{SCHEMA_VERSION, open_database};
+pub use outbox::{
+    AuditLine, Committed, JournalEntry, NewRecord, Outbox, Outgoing, RecordId, Row, State, Stats,
+    Summary, Timestamp, VerifyReport, new_record_id,
+};
+pub use seal::{OpeningKey, SEAL_OVERHEAD, SealingKey};

@@ -1,0 +1,172 @@
+//! The one routine that opens the outbox database.
+//!
+//! Order matters: pragmas first and outside any transaction (WAL cannot be switched inside
+//! one), each read back, because SQLite ignores an unknown or refused pragma silently; then
+//! the migrations by `user_version`, all in one exclusive transaction; a newer schema is refused.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use crate::error::{Error, Result};
+
+/// Schema migrations; migration `i` brings the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // v1: records with their non-personal summary, the cash journal, the audit trail.
+    r"
+    CREATE TABLE records (
+        receipt_no       INTEGER PRIMARY KEY,
+        record_id        BLOB NOT NULL UNIQUE CHECK (length(record_id) = 16),
+        state            TEXT NOT NULL CHECK (state IN
+                            ('queued', 'sending', 'acknowledged', 'quarantined', 'voided')),
+        scheme           TEXT NOT NULL,
+        mode             TEXT NOT NULL,
+        amount           INTEGER NOT NULL CHECK (amount >= 0),
+        gross            INTEGER NOT NULL CHECK (gross >= 0),
+        support_national INTEGER NOT NULL CHECK (support_national >= 0),
+        support_local    INTEGER NOT NULL CHECK (support_local >= 0),
+        masked_name      TEXT,
+        policy_version   TEXT NOT NULL,
+        sealed           BLOB,
+        sealed_sha256    BLOB NOT NULL CHECK (length(sealed_sha256) = 32),
+        sealed_len       INTEGER NOT NULL,
+        created_at       INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL,
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at  INTEGER NOT NULL DEFAULT 0,
+        last_error       TEXT,
+        quarantine_reason TEXT,
+        void_reason      TEXT,
+        acknowledged_at  INTEGER,
+        purged_at        INTEGER,
+        corrects         BLOB REFERENCES records(record_id),
+        CHECK (sealed IS NOT NULL OR purged_at IS NOT NULL)
+    );
+    CREATE INDEX records_by_state ON records(state, next_attempt_at, receipt_no);
+    CREATE TABLE cash_journal (
+        id         INTEGER PRIMARY KEY,
+        receipt_no INTEGER NOT NULL REFERENCES records(receipt_no),
+        kind       TEXT NOT NULL CHECK (kind IN ('collect', 'void')),
+        amount     INTEGER NOT NULL CHECK (amount >= 0),
+        reason     TEXT,
+        at         INTEGER NOT NULL
+    );
+    CREATE TABLE audit (
+        id         INTEGER PRIMARY KEY,
+        at         INTEGER NOT NULL,
+        event      TEXT NOT NULL,
+        receipt_no INTEGER,
+        detail     TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    ",
+];
+
+/// The newest schema version this program writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// How long a writer waits for another before giving up with [`Error::Busy`].
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Opens (creating if needed) the database at `path`, sets and checks the pragmas, and brings
+/// the schema up to date.
+pub fn open_database(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags)?;
+    configure(&conn)?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // WAL: readers (staff screens) never block the counter's writes.
+    let mode: String =
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    check("journal_mode", mode.to_ascii_lowercase(), "wal")?;
+    // FULL: a commit is on the disk when it returns; a receipt may only be printed after that.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    let sync: i64 = conn.pragma_query_value(None, "synchronous", |row| row.get(0))?;
+    check("synchronous", sync.to_string(), "2")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |row| row.get(0))?;
+    check("foreign_keys", fk.to_string(), "1")?;
+    // Deleted personal data must not linger in free pages.
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    let sd: i64 = conn.pragma_query_value(None, "secure_delete", |row| row.get(0))?;
+    check("secure_delete", sd.to_string(), "1")?;
+    Ok(())
+}
+
+fn check(pragma: &'static str, found: String, expected: &'static str) -> Result<()> {
+    if found == expected { Ok(()) } else { Err(Error::PragmaMismatch { pragma, found, expected }) }
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+    let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(Error::SchemaTooNew { found: version, supported: SCHEMA_VERSION });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(version).unwrap_or(0)) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn creates_and_reads_back_the_pragmas() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("outbox.sqlite");
+        let conn = open_database(&path)?;
+        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        assert_eq!(v, SCHEMA_VERSION);
+        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+        assert_eq!(mode, "wal");
+        drop(conn);
+        // Opening again is a no-op migration.
+        let conn = open_database(&path)?;
+        let n: i64 = conn.query_row("SELECT count(*) FROM records", [], |r| r.get(0))?;
+        assert_eq!(n, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn refuses_a_newer_schema() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("outbox.sqlite");
+        drop(open_database(&path)?);
+        let conn = Connection::open(&path)?;
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)?;
+        drop(conn);
+        match open_database(&path) {
+            Err(Error::SchemaTooNew { found, supported }) => {
+                assert_eq!((found, supported), (SCHEMA_VERSION + 1, SCHEMA_VERSION));
+            }
+            other => panic!("expected SchemaTooNew, got {other:?}"),
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_refused() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("outbox.sqlite");
+        std::fs::write(&path, b"this is not an SQLite database, it is plain text padding....")?;
+        let e = open_database(&path).map(|_| ()).err();
+        assert!(matches!(e, Some(Error::Corrupt(_))), "{e:?}");
+        Ok(())
+    }
+}

@@ -1,0 +1,261 @@
+//! The outbox as the counter and the uploader use it: enqueue, states, voids, corrections,
+//! quarantine, purge, statistics, a full disk, and no personal data in clear on disk.
+
+use std::path::Path;
+
+use ansinh_outbox::{
+    Error, NewRecord, OpeningKey, Outbox, RecordId, State, Summary, new_record_id,
+};
+use zeroize::Zeroizing;
+
+type R = Result<(), Box<dyn std::error::Error>>;
+
+const NAME: &str = "NGUYỄN THỊ HỒNG NHUNG";
+const ID: &str = "001179012345";
+
+fn summary(amount: u64) -> Summary {
+    Summary {
+        scheme: "voluntary-si".into(),
+        mode: "3".into(),
+        amount,
+        gross: 990_000,
+        support_national: 396_000,
+        support_local: 0,
+        masked_name: "NGUYỄN T*** H*** N****".into(),
+        policy_version: "VN-2026-11-22".into(),
+    }
+}
+
+fn record(receipt_no: i64, id: RecordId, corrects: Option<RecordId>) -> NewRecord {
+    NewRecord {
+        record_id: id,
+        summary: summary(594_000),
+        plaintext: Zeroizing::new(
+            format!("{receipt_no}|{NAME}|{ID}|{}", "x".repeat(300)).into_bytes(),
+        ),
+        corrects,
+    }
+}
+
+fn enqueue(outbox: &mut Outbox, now: i64) -> Result<(i64, RecordId), Error> {
+    let id = new_record_id();
+    let c = outbox.enqueue(now, |no| Ok::<_, String>(record(no, id, None)))?;
+    Ok((c.receipt_no, id))
+}
+
+fn setup(dir: &Path) -> Result<(Outbox, OpeningKey), Error> {
+    let key = OpeningKey::generate();
+    let outbox = Outbox::open(&dir.join("outbox.sqlite"), key.sealing_key(), 1_000)?;
+    Ok((outbox, key))
+}
+
+fn decode_ok(plain: &[u8]) -> Result<(), String> {
+    let text = std::str::from_utf8(plain).map_err(|e| e.to_string())?;
+    if text.contains(NAME) { Ok(()) } else { Err("unexpected content".into()) }
+}
+
+#[test]
+fn receipts_are_gapless_and_records_open_with_the_server_key() -> R {
+    let dir = tempfile::tempdir()?;
+    let (mut outbox, key) = setup(dir.path())?;
+    for expected in 1..=5 {
+        assert_eq!(enqueue(&mut outbox, 1_000)?.0, expected);
+    }
+    // A build failure writes nothing and uses no receipt number.
+    let failed = outbox.enqueue(1_001, |_| Err::<NewRecord, _>("invalid record"));
+    assert!(matches!(failed, Err(Error::Build(ref m)) if m == "invalid record"));
+    assert_eq!(enqueue(&mut outbox, 1_002)?.0, 6);
+    let report = outbox.verify(Some(&key), decode_ok)?;
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!((report.records, report.opened), (6, 6));
+    // Without the key the device can still check the bytes are unchanged.
+    let blind = outbox.verify(None, decode_ok)?;
+    assert!(blind.is_ok() && blind.opened == 0);
+    let journal = outbox.journal(0)?;
+    assert_eq!(journal.len(), 6);
+    assert!(journal.iter().all(|j| j.kind == "collect" && j.amount == 594_000));
+    Ok(())
+}
+
+#[test]
+fn delivery_states_and_exactly_once() -> R {
+    let dir = tempfile::tempdir()?;
+    let (mut outbox, _key) = setup(dir.path())?;
+    let ids: Vec<RecordId> =
+        (0..4).map(|_| enqueue(&mut outbox, 1_000).map(|r| r.1)).collect::<Result<_, _>>()?;
+    // Batches are bounded by bytes, always at least one record.
+    let first = outbox.claim_batch(1_010, 1)?;
+    assert_eq!(first.len(), 1);
+    let rest = outbox.claim_batch(1_010, 1 << 20)?;
+    assert_eq!(rest.len(), 3);
+    assert!(outbox.claim_batch(1_010, 1 << 20)?.is_empty(), "nothing is sent twice at once");
+    // The server acknowledges two; the other two failed and retry later.
+    assert_eq!(outbox.acknowledge(&ids[..2], 1_020)?, 2);
+    assert_eq!(outbox.acknowledge(&ids[..2], 1_021)?, 0, "acknowledging again changes nothing");
+    outbox.retry_later(&ids[2..], 1_020, 1_080, "timeout")?;
+    assert!(outbox.claim_batch(1_030, 1 << 20)?.is_empty(), "not before the backoff");
+    let again = outbox.claim_batch(1_080, 1 << 20)?;
+    assert_eq!(again.iter().map(|o| o.record_id).collect::<Vec<_>>(), ids[2..].to_vec());
+    // An acknowledged record is never handed out again.
+    outbox.acknowledge(&ids[2..], 1_090)?;
+    assert!(outbox.claim_batch(9_999, 1 << 20)?.is_empty());
+    let stats = outbox.stats(2_000)?;
+    assert_eq!(
+        (stats.acknowledged, stats.unsent(), stats.last_acknowledged_at),
+        (4, 0, Some(1_090))
+    );
+    assert_eq!(stats.oldest_unsent_age, None);
+    Ok(())
+}
+
+#[test]
+fn a_crash_while_sending_puts_records_back_in_the_queue() -> R {
+    let dir = tempfile::tempdir()?;
+    let (mut outbox, key) = setup(dir.path())?;
+    enqueue(&mut outbox, 1_000)?;
+    assert_eq!(outbox.claim_batch(1_000, 1 << 20)?.len(), 1);
+    drop(outbox);
+    let outbox = Outbox::open(&dir.path().join("outbox.sqlite"), key.sealing_key(), 1_100)?;
+    assert_eq!(outbox.get(1)?.state, State::Queued);
+    assert!(outbox.audit_trail()?.iter().any(|a| a.event == "recovered_in_flight"));
+    Ok(())
+}
+
+#[test]
+fn stats_report_oldest_unsent_and_counts_in_one_query() -> R {
+    let dir = tempfile::tempdir()?;
+    let (mut outbox, _key) = setup(dir.path())?;
+    let (_, a) = enqueue(&mut outbox, 1_000)?;
+    enqueue(&mut outbox, 1_500)?;
+    outbox.quarantine(&a, "server: conflict (different bytes)", 1_600)?;
+    let s = outbox.stats(2_000)?;
+    assert_eq!((s.queued, s.quarantined, s.unsent(), s.oldest_unsent_age), (1, 1, 2, Some(1_000)));
+    Ok(())
+}
+
+#[test]
+fn quarantine_is_visible_retryable_exportable_never_deleted() -> R {
+    let dir = tempfile::tempdir()?;
+    let (mut outbox, _key) = setup(dir.path())?;
+    let (no, id) = enqueue(&mut outbox, 1_000)?;
+    assert!(matches!(outbox.quarantine(&id, " ", 1_001), Err(Error::ReasonRequired)));
+    outbox.quarantine(&id, "rejected: unknown commune", 1_001)?;
+    let listed = outbox.list(Some(State::Quarantined))?;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].quarantine_reason.as_deref(), Some("rejected: unknown commune"));
+    assert_eq!(outbox.unsent()?.len(), 1, "a quarantined record can be carried out on USB");
+    assert!(outbox.claim_batch(9_999, 1 << 20)?.is_empty(), "not sent while quarantined");
+    outbox.release(no, 1_002)?;
+    assert_eq!(outbox.claim_batch(1_003, 1 << 20)?.len(), 1);
+    assert!(matches!(outbox.release(no, 1_004), Err(Error::WrongState { .. })));
+    Ok(())
+}
+
+#[test]
+fn voids_before_upload_only_and_corrections_after() -> R {
+    let dir = tempfile::tempdir()?;
+    let (mut outbox, _key) = setup(dir.path())?;
+    let (first, first_id) = enqueue(&mut outbox, 1_000)?;
+    let (second, second_id) = enqueue(&mut outbox, 1_000)?;
+    assert!(matches!(outbox.void(first, "", 1_001), Err(Error::ReasonRequired)));
+    outbox.void(first, "sai mức thu nhập (wrong income)", 1_001)?;
+    assert_eq!(outbox.get(first)?.state, State::Voided);
+    assert!(outbox.claim_batch(9_999, 1 << 20)?.iter().all(|o| o.receipt_no != first));
+    let journal = outbox.journal(0)?;
+    let void = journal.iter().find(|j| j.kind == "void").ok_or("no void line")?;
+    assert_eq!(
+        (void.receipt_no, void.amount, void.reason.as_deref()),
+        (first, 594_000, Some("sai mức thu nhập (wrong income)"))
+    );
+    // After upload a record cannot be voided, and a correction refers to it.
+    outbox.acknowledge(&[second_id], 1_010)?;
+    assert!(matches!(outbox.void(second, "late", 1_011), Err(Error::WrongState { .. })));
+    let fix_id = new_record_id();
+    let fix = outbox.enqueue(1_012, |no| Ok::<_, String>(record(no, fix_id, Some(second_id))))?;
+    assert_eq!(outbox.get(fix.receipt_no)?.corrects, Some(second_id));
+    // A correction of a record not yet uploaded is refused: void it instead.
+    let (_, queued_id) = enqueue(&mut outbox, 1_013)?;
+    let early =
+        outbox.enqueue(1_014, |no| Ok::<_, String>(record(no, new_record_id(), Some(queued_id))));
+    assert!(matches!(early, Err(Error::WrongState { .. })));
+    assert!(matches!(
+        outbox.enqueue(1_014, |no| Ok::<_, String>(record(no, new_record_id(), Some(first_id)))),
+        Err(Error::WrongState { .. })
+    ));
+    let trail = outbox.audit_trail()?;
+    assert!(trail.iter().any(|a| a.event == "voided" && a.receipt_no == Some(first)));
+    Ok(())
+}
+
+#[test]
+fn purge_after_retention_keeps_a_non_personal_line() -> R {
+    let dir = tempfile::tempdir()?;
+    let (mut outbox, key) = setup(dir.path())?;
+    let (no, id) = enqueue(&mut outbox, 1_000)?;
+    enqueue(&mut outbox, 1_000)?;
+    outbox.acknowledge(&[id], 2_000)?;
+    assert_eq!(outbox.purge_acknowledged(86_400, 50_000)?, 0, "not before the retention");
+    assert_eq!(outbox.purge_acknowledged(86_400, 2_000 + 86_400)?, 1);
+    let row = outbox.get(no)?;
+    assert!(row.purged && row.summary.masked_name.is_empty());
+    assert_eq!(outbox.sealed(no)?, None);
+    assert_eq!(row.summary.amount, 594_000, "the cash figures stay for the journal");
+    let report = outbox.verify(Some(&key), decode_ok)?;
+    assert!(report.is_ok(), "{report:?}");
+    let line =
+        outbox.audit_trail()?.into_iter().find(|a| a.event == "purged").ok_or("no purge line")?;
+    assert!(!line.detail.contains("NGUY") && !line.detail.contains(ID));
+    Ok(())
+}
+
+#[test]
+fn a_full_disk_fails_clearly_and_leaves_the_database_valid() -> R {
+    let dir = tempfile::tempdir()?;
+    let (mut outbox, key) = setup(dir.path())?;
+    enqueue(&mut outbox, 1_000)?;
+    let pages: i64 = outbox.limit_pages(i64::MAX)?;
+    assert!(pages > 0);
+    // Room for only a few more pages.
+    let used = {
+        let size = std::fs::metadata(dir.path().join("outbox.sqlite"))?.len() as i64;
+        size / 4096 + 2
+    };
+    outbox.limit_pages(used)?;
+    let mut committed = 1;
+    let err = loop {
+        match enqueue(&mut outbox, 1_001) {
+            Ok(_) => committed += 1,
+            Err(e) => break e,
+        }
+        assert!(committed < 10_000, "the page limit never bit");
+    };
+    assert!(matches!(err, Error::DiskFull), "{err:?}");
+    assert!(err.is_retryable());
+    assert!(err.to_string().contains("disk is full"), "{err}");
+    let report = outbox.verify(Some(&key), decode_ok)?;
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!(report.records, committed);
+    // Space freed: the next enqueue gets the next receipt number.
+    outbox.limit_pages(1 << 30)?;
+    assert_eq!(enqueue(&mut outbox, 1_002)?.0, committed + 1);
+    Ok(())
+}
+
+#[test]
+fn no_name_or_personal_id_in_clear_on_disk() -> R {
+    let dir = tempfile::tempdir()?;
+    let (mut outbox, _key) = setup(dir.path())?;
+    for _ in 0..20 {
+        enqueue(&mut outbox, 1_000)?;
+    }
+    for file in ["outbox.sqlite", "outbox.sqlite-wal"] {
+        let bytes = std::fs::read(dir.path().join(file))?;
+        for needle in [NAME.as_bytes(), ID.as_bytes(), "HỒNG".as_bytes()] {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle),
+                "{file} holds personal data in clear"
+            );
+        }
+    }
+    Ok(())
+}
