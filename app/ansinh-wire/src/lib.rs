@@ -1,0 +1,450 @@
+//! # ansinh-wire: the upload protocol between devices and the collection server
+//!
+//! The contract both sides compile against; `PROTOCOL.md` describes it for humans and other
+//! implementations. In short:
+//!
+//! - A device registers once with a one-time token and its Ed25519 public key, and receives its
+//!   device id, the server's sealing key (X25519), the server's signing key (Ed25519) and a
+//!   receipt key (HMAC for receipt QR codes). See [`RegisterRequest`], [`RegisterResponse`].
+//! - Enrollments travel as already-sealed records in a [`BatchBody`], postcard-encoded, signed
+//!   by the device key ([`sign_batch`]) with a strictly increasing counter (network) or a random
+//!   bundle id (USB carry-out): a replayed batch is refused.
+//! - The server answers each record with an [`Outcome`] in an [`AckBody`] signed by the
+//!   server's key ([`sign_ack`]), so a forged acknowledgement cannot make a device forget an
+//!   unsent record.
+//! - Everything is bounded: [`MAX_BODY_BYTES`], [`MAX_RECORDS`], [`MAX_SEALED_BYTES`]; the
+//!   decoders reject oversized, truncated, unknown-version and garbage input with an error.
+//!
+//! Signatures cover the exact encoded bytes, prefixed with a domain tag per message kind, so
+//! no message can be replayed as another kind.
+//!
+//! May depend on: serde, postcard, ed25519-dalek, rand_core, hex, thiserror. Nothing from the
+//! workspace.
+
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use serde::{Deserialize, Serialize};
+
+/// Protocol version carried first in every body.
+pub const PROTOCOL_VERSION: u16 = 1;
+/// Largest signed message accepted (an HTTP body or a USB bundle).
+pub const MAX_BODY_BYTES: usize = 512 * 1024;
+/// Most records in one batch.
+pub const MAX_RECORDS: usize = 1000;
+/// Largest sealed record (an enveloped household enrollment is a few kB).
+pub const MAX_SEALED_BYTES: usize = 16 * 1024;
+
+/// Domain tag of device-signed batches and bundles.
+const BATCH_DOMAIN: &[u8] = b"ansinh/batch/v1\0";
+/// Domain tag of server-signed acknowledgements.
+const ACK_DOMAIN: &[u8] = b"ansinh/ack/v1\0";
+/// Domain tag of device-signed GET requests.
+const REQUEST_DOMAIN: &[u8] = b"ansinh/request/v1\0";
+
+/// A 128-bit record id made on the device; the server's idempotency key.
+pub type RecordId = [u8; 16];
+
+/// Why a message was refused. Every variant is permanent for that message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Larger than [`MAX_BODY_BYTES`], or a record or count over its bound.
+    #[error("message too large: {0}")]
+    TooLarge(&'static str),
+    /// Not a message of this protocol (truncated, garbage, trailing bytes).
+    #[error("malformed message")]
+    Malformed,
+    /// A protocol version this program does not speak.
+    #[error("unsupported protocol version {0}")]
+    UnsupportedVersion(u16),
+    /// The signature does not verify with the key given.
+    #[error("bad signature")]
+    BadSignature,
+    /// A key is not a valid key of its kind.
+    #[error("invalid key")]
+    InvalidKey,
+}
+
+impl Error {
+    /// Resending the same bytes can never succeed.
+    pub const fn is_retryable(&self) -> bool {
+        false
+    }
+}
+
+/// How a batch travels, and what makes it unique for replay protection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Channel {
+    /// Over the network: the device's counter, strictly increasing, persisted before sending.
+    Network {
+        /// Batch counter.
+        counter: u64,
+    },
+    /// On a USB stick: a random bundle id; importing the same bundle twice changes nothing.
+    Usb {
+        /// Random id of the bundle.
+        bundle_id: [u8; 16],
+        /// When the bundle was written (seconds since the Unix epoch).
+        created_at: i64,
+    },
+}
+
+/// One sealed enrollment as committed on the device.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedRecord {
+    /// Record id.
+    pub record_id: RecordId,
+    /// Sealed envelope bytes (opened only by the server's sealing key).
+    pub sealed: Vec<u8>,
+}
+
+/// A batch of sealed records from one device.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchBody {
+    /// [`PROTOCOL_VERSION`].
+    pub version: u16,
+    /// The sender's device id.
+    pub device_id: u64,
+    /// Network counter or USB bundle id.
+    pub channel: Channel,
+    /// The records.
+    pub records: Vec<SealedRecord>,
+}
+
+/// What the server did with one record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Outcome {
+    /// Stored now.
+    Accepted,
+    /// Already held with the same bytes: success, nothing changed.
+    Duplicate,
+    /// Already held with different bytes under the same id: quarantined on both sides.
+    Conflict,
+    /// Refused; the code says why (`cannot_open`, `does_not_decode`, `invalid:<field>:<code>`).
+    Rejected {
+        /// Stable reason code; never server internals.
+        code: String,
+    },
+}
+
+impl Outcome {
+    /// The device may mark the record acknowledged (the server holds exactly these bytes).
+    pub const fn is_held(&self) -> bool {
+        matches!(self, Outcome::Accepted | Outcome::Duplicate)
+    }
+}
+
+/// The server's answer for one record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordResult {
+    /// Record id.
+    pub record_id: RecordId,
+    /// Outcome.
+    pub outcome: Outcome,
+}
+
+/// The server's signed answer to a batch or bundle.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AckBody {
+    /// [`PROTOCOL_VERSION`].
+    pub version: u16,
+    /// The device the batch came from.
+    pub device_id: u64,
+    /// The batch's channel (counter or bundle id), so an ack matches one batch only.
+    pub channel: Channel,
+    /// One result per record, in batch order.
+    pub results: Vec<RecordResult>,
+}
+
+/// A message with the signature over its exact body bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct Signed {
+    body: Vec<u8>,
+    signature: Vec<u8>,
+}
+
+fn sign(domain: &[u8], body: Vec<u8>, key: &SigningKey) -> Result<Vec<u8>, Error> {
+    let signature = key.sign(&[domain, &body].concat()).to_bytes().to_vec();
+    let bytes = postcard::to_stdvec(&Signed { body, signature }).map_err(|_| Error::Malformed)?;
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(Error::TooLarge("message"));
+    }
+    Ok(bytes)
+}
+
+fn split(bytes: &[u8]) -> Result<Signed, Error> {
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(Error::TooLarge("message"));
+    }
+    let (signed, rest): (Signed, _) =
+        postcard::take_from_bytes(bytes).map_err(|_| Error::Malformed)?;
+    if !rest.is_empty() || signed.signature.len() != 64 {
+        return Err(Error::Malformed);
+    }
+    Ok(signed)
+}
+
+fn verify(domain: &[u8], signed: &Signed, key: &VerifyingKey) -> Result<(), Error> {
+    let sig: [u8; 64] = signed.signature.as_slice().try_into().map_err(|_| Error::Malformed)?;
+    key.verify(&[domain, &signed.body].concat(), &Signature::from_bytes(&sig))
+        .map_err(|_| Error::BadSignature)
+}
+
+fn decode_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, Error> {
+    // The version is the first field of every body: read it alone first so that a newer
+    // layout is reported as a version, not as garbage.
+    let (version, _): (u16, _) = postcard::take_from_bytes(body).map_err(|_| Error::Malformed)?;
+    if version != PROTOCOL_VERSION {
+        return Err(Error::UnsupportedVersion(version));
+    }
+    let (value, rest) = postcard::take_from_bytes(body).map_err(|_| Error::Malformed)?;
+    if !rest.is_empty() {
+        return Err(Error::Malformed);
+    }
+    Ok(value)
+}
+
+/// Encodes and signs a batch with the device key.
+pub fn sign_batch(batch: &BatchBody, device_key: &SigningKey) -> Result<Vec<u8>, Error> {
+    check_batch(batch)?;
+    sign(BATCH_DOMAIN, postcard::to_stdvec(batch).map_err(|_| Error::Malformed)?, device_key)
+}
+
+fn check_batch(batch: &BatchBody) -> Result<(), Error> {
+    if batch.records.len() > MAX_RECORDS {
+        return Err(Error::TooLarge("too many records"));
+    }
+    if batch.records.iter().any(|r| r.sealed.len() > MAX_SEALED_BYTES) {
+        return Err(Error::TooLarge("sealed record"));
+    }
+    Ok(())
+}
+
+/// A batch read from the wire, not yet checked against its device's key.
+#[derive(Debug)]
+pub struct UnverifiedBatch {
+    signed: Signed,
+    /// The decoded batch (trust it only after [`UnverifiedBatch::verify`]).
+    pub body: BatchBody,
+}
+
+impl UnverifiedBatch {
+    /// Decodes a signed batch, bounded; the caller then looks up `body.device_id`'s key.
+    pub fn decode(bytes: &[u8]) -> Result<Self, Error> {
+        let signed = split(bytes)?;
+        let body: BatchBody = decode_body(&signed.body)?;
+        check_batch(&body)?;
+        Ok(Self { signed, body })
+    }
+
+    /// Checks the device's signature and returns the batch.
+    pub fn verify(self, device_key: &VerifyingKey) -> Result<BatchBody, Error> {
+        verify(BATCH_DOMAIN, &self.signed, device_key)?;
+        Ok(self.body)
+    }
+}
+
+/// Encodes and signs an acknowledgement with the server key.
+pub fn sign_ack(ack: &AckBody, server_key: &SigningKey) -> Result<Vec<u8>, Error> {
+    sign(ACK_DOMAIN, postcard::to_stdvec(ack).map_err(|_| Error::Malformed)?, server_key)
+}
+
+/// Decodes an acknowledgement and checks the server's signature.
+pub fn open_ack(bytes: &[u8], server_key: &VerifyingKey) -> Result<AckBody, Error> {
+    let signed = split(bytes)?;
+    verify(ACK_DOMAIN, &signed, server_key)?;
+    decode_body(&signed.body)
+}
+
+/// The text a device signs to authenticate a request without a body (e.g. downloading the
+/// renewal-due list): method, path and time, with the request domain tag.
+fn request_message(device_id: u64, method: &str, path: &str, time: i64) -> Vec<u8> {
+    [REQUEST_DOMAIN, format!("{device_id}\n{method}\n{path}\n{time}").as_bytes()].concat()
+}
+
+/// Signature (hex) for a request; sent with the device id and time in headers (PROTOCOL.md).
+pub fn sign_request(
+    key: &SigningKey,
+    device_id: u64,
+    method: &str,
+    path: &str,
+    time: i64,
+) -> String {
+    hex::encode(key.sign(&request_message(device_id, method, path, time)).to_bytes())
+}
+
+/// Checks a request signature.
+pub fn verify_request(
+    key: &VerifyingKey,
+    device_id: u64,
+    method: &str,
+    path: &str,
+    time: i64,
+    signature_hex: &str,
+) -> Result<(), Error> {
+    let mut sig = [0u8; 64];
+    hex::decode_to_slice(signature_hex, &mut sig).map_err(|_| Error::Malformed)?;
+    key.verify(&request_message(device_id, method, path, time), &Signature::from_bytes(&sig))
+        .map_err(|_| Error::BadSignature)
+}
+
+/// A new random Ed25519 key (a device's identity, or the server's).
+pub fn generate_signing_key() -> SigningKey {
+    SigningKey::generate(&mut rand_core::OsRng)
+}
+
+/// An Ed25519 public key from 64 hex digits.
+pub fn verifying_key_from_hex(text: &str) -> Result<VerifyingKey, Error> {
+    let mut bytes = [0u8; 32];
+    hex::decode_to_slice(text.trim(), &mut bytes).map_err(|_| Error::InvalidKey)?;
+    VerifyingKey::from_bytes(&bytes).map_err(|_| Error::InvalidKey)
+}
+
+/// A device's registration request (JSON).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterRequest {
+    /// The one-time token staff created on the server.
+    pub token: String,
+    /// The device's Ed25519 public key, 64 hex digits.
+    pub device_public_key: String,
+    /// A label for staff (collection point name); no personal data.
+    pub label: String,
+}
+
+/// The server's answer to a registration (JSON).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterResponse {
+    /// The device's id.
+    pub device_id: u64,
+    /// The server's X25519 sealing key, 64 hex digits: devices seal every record to it.
+    pub sealing_key: String,
+    /// The server's Ed25519 key, 64 hex digits: devices verify acknowledgements with it.
+    pub server_signing_key: String,
+    /// A 32-byte key (64 hex digits) for the MAC on this device's receipt QR codes.
+    pub receipt_key: String,
+}
+
+/// A participant whose paid period ends soon, for agents to remind (JSON).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenewalDue {
+    /// Masked name, e.g. `NGUYỄN T*** H*** N****`.
+    pub masked_name: String,
+    /// `voluntary-si` or `household-bhyt`.
+    pub scheme: String,
+    /// Last month paid, `YYYY-MM`.
+    pub paid_until: String,
+    /// Official commune code.
+    pub commune_code: String,
+    /// Phone to call, when the person gave one.
+    pub phone: Option<String>,
+    /// Receipt number of the last payment on this device's collection point, if any.
+    pub last_receipt_no: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn batch(counter: u64, n: usize) -> BatchBody {
+        BatchBody {
+            version: PROTOCOL_VERSION,
+            device_id: 7,
+            channel: Channel::Network { counter },
+            records: (0..n)
+                .map(|i| SealedRecord { record_id: [i; 16], sealed: vec![0xAB; 100] })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn batches_round_trip_and_forgery_is_refused() -> Result<(), Error> {
+        let device = generate_signing_key();
+        let bytes = sign_batch(&batch(1, 3), &device)?;
+        let got = UnverifiedBatch::decode(&bytes)?.verify(&device.verifying_key())?;
+        assert_eq!(got, batch(1, 3));
+        let other = generate_signing_key();
+        assert_eq!(
+            UnverifiedBatch::decode(&bytes)?.verify(&other.verifying_key()).err(),
+            Some(Error::BadSignature)
+        );
+        // One flipped byte anywhere: refused, never a panic.
+        for i in 0..bytes.len() {
+            let mut b = bytes.clone();
+            b[i] ^= 0x01;
+            let r = UnverifiedBatch::decode(&b).and_then(|u| u.verify(&device.verifying_key()));
+            assert!(r.is_err(), "flip at {i} accepted");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn an_ack_cannot_pass_as_a_batch() -> Result<(), Error> {
+        let key = generate_signing_key();
+        let ack = AckBody {
+            version: PROTOCOL_VERSION,
+            device_id: 7,
+            channel: Channel::Network { counter: 1 },
+            results: vec![],
+        };
+        let bytes = sign_ack(&ack, &key)?;
+        assert_eq!(open_ack(&bytes, &key.verifying_key())?, ack);
+        let as_batch = UnverifiedBatch::decode(&bytes).and_then(|u| u.verify(&key.verifying_key()));
+        assert!(as_batch.is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn truncated_oversized_and_unknown_versions_are_refused() -> Result<(), Error> {
+        let device = generate_signing_key();
+        let bytes = sign_batch(&batch(1, 2), &device)?;
+        for cut in 0..bytes.len() {
+            assert!(UnverifiedBatch::decode(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+        let mut trailing = bytes.clone();
+        trailing.push(0);
+        assert_eq!(UnverifiedBatch::decode(&trailing).err(), Some(Error::Malformed));
+        assert_eq!(
+            UnverifiedBatch::decode(&vec![0; MAX_BODY_BYTES + 1]).err(),
+            Some(Error::TooLarge("message"))
+        );
+        let mut future = batch(1, 1);
+        future.version = 2;
+        let signed = sign(
+            BATCH_DOMAIN,
+            postcard::to_stdvec(&future).map_err(|_| Error::Malformed)?,
+            &device,
+        )?;
+        assert_eq!(UnverifiedBatch::decode(&signed).err(), Some(Error::UnsupportedVersion(2)));
+        assert_eq!(
+            sign_batch(&batch(1, MAX_RECORDS + 1), &device).err(),
+            Some(Error::TooLarge("too many records"))
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn request_signatures() -> Result<(), Error> {
+        let key = generate_signing_key();
+        let sig = sign_request(&key, 7, "GET", "/v1/renewals", 1_800_000_000);
+        verify_request(&key.verifying_key(), 7, "GET", "/v1/renewals", 1_800_000_000, &sig)?;
+        let wrong =
+            verify_request(&key.verifying_key(), 8, "GET", "/v1/renewals", 1_800_000_000, &sig);
+        assert_eq!(wrong.err(), Some(Error::BadSignature));
+        Ok(())
+    }
+
+    /// The wire format is a contract: these bytes must not change within protocol version 1.
+    #[test]
+    fn golden_batch_body_bytes() -> Result<(), Error> {
+        let body = BatchBody {
+            version: PROTOCOL_VERSION,
+            device_id: 300,
+            channel: Channel::Network { counter: 5 },
+            records: vec![SealedRecord { record_id: [0x11; 16], sealed: vec![1, 2, 3] }],
+        };
+        let bytes = postcard::to_stdvec(&body).map_err(|_| Error::Malformed)?;
+        // version 1, device 300 (varint ac 02), Network (variant 0), counter 5, one record:
+        // 16 id bytes, then the sealed bytes with their length.
+        assert_eq!(hex::encode(bytes), "01ac020005011111111111111111111111111111111103010203");
+        Ok(())
+    }
+}
