@@ -350,6 +350,7 @@ mod tests {
             device_id: 7,
             channel: Channel::Network { counter },
             records: (0..n)
+                .map(|i| u8::try_from(i % 256).unwrap_or(0))
                 .map(|i| SealedRecord { record_id: [i; 16], sealed: vec![0xAB; 100] })
                 .collect(),
         }
