@@ -792,6 +792,50 @@ impl Outbox {
         State::parse(&state.ok_or_else(|| Error::NotFound(format!("receipt {receipt_no}")))?)
     }
 
+    /// Takes the next value of a persistent counter (1, 2, 3, ...), committed before it is
+    /// returned: the uploader's batch counter survives crashes and never repeats.
+    pub fn next_counter(&mut self, name: &str) -> Result<u64> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let key = format!("counter:{name}");
+        let current: Option<String> = tx
+            .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| r.get(0))
+            .optional()?;
+        let current: u64 = match current {
+            Some(v) => {
+                v.parse().map_err(|_| Error::Corrupt(format!("counter {name} is not a number")))?
+            }
+            None => 0,
+        };
+        let next = current + 1;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, next.to_string()],
+        )?;
+        tx.commit()?;
+        Ok(next)
+    }
+
+    /// Reads a small non-personal setting kept with the outbox (e.g. the last sync time).
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = ?1",
+                params![format!("setting:{key}")],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Writes a small non-personal setting (committed when it returns).
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![format!("setting:{key}"), value],
+        )?;
+        Ok(())
+    }
+
     /// Caps the database at `pages` pages: a write beyond fails with [`Error::DiskFull`] and
     /// changes nothing. Keeps the outbox from filling a small data partition; tests use it to
     /// make a full disk on demand. Returns the cap now in force.

@@ -259,3 +259,18 @@ fn no_name_or_personal_id_in_clear_on_disk() -> R {
     }
     Ok(())
 }
+
+#[test]
+fn counters_and_settings_persist() -> R {
+    let dir = tempfile::tempdir()?;
+    let (mut outbox, key) = setup(dir.path())?;
+    assert_eq!((outbox.next_counter("batch")?, outbox.next_counter("batch")?), (1, 2));
+    assert_eq!(outbox.next_counter("other")?, 1);
+    outbox.set_setting("last_sync", "1700000000")?;
+    drop(outbox);
+    let mut outbox = Outbox::open(&dir.path().join("outbox.sqlite"), key.sealing_key(), 0)?;
+    assert_eq!(outbox.next_counter("batch")?, 3);
+    assert_eq!(outbox.setting("last_sync")?.as_deref(), Some("1700000000"));
+    assert_eq!(outbox.setting("missing")?, None);
+    Ok(())
+}

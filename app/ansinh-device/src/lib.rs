@@ -1,0 +1,312 @@
+//! # ansinh-device: one collection device's data directory, keys and registration
+//!
+//! Everything a device keeps lives in one directory (on the kiosk image, the data partition):
+//!
+//! ```text
+//! DIR/outbox.sqlite (+ -wal, -shm)   the outbox (crate ansinh-outbox)
+//! DIR/keys/sealing.pub               the collection server's sealing key (hex), once provisioned
+//! DIR/keys/dev-opening.key           development only: the secret half of a local key pair
+//! DIR/keys/device.key                this device's Ed25519 identity (hex), made on first use
+//! DIR/keys/receipt.key               development only: the receipt QR key before registration
+//! DIR/registration.json              device id, server URL and keys from the server
+//! ```
+//!
+//! With no server key provisioned, [`DataDir::sealing_key`] creates a development key pair so
+//! the whole flow works on one machine; records sealed to it are marked as such and can be
+//! opened locally for `verify`. Provision a real server's key with [`DataDir::provision`]
+//! (the `ansinh register` command) before taking real enrollments.
+//!
+//! Secret key files are written with mode 0600 through a temporary file and a rename, so a
+//! power cut leaves either the old file or the new one.
+//!
+//! May depend on: ansinh-outbox, ansinh-wire, ed25519-dalek, serde(_json), hex, zeroize.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use ansinh_outbox::{OpeningKey, Outbox, SealingKey, Timestamp};
+use ed25519_dalek::SigningKey;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+/// Why the data directory cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What failed.
+        source: std::io::Error,
+    },
+    /// A key or state file is damaged.
+    #[error("{path}: {what}")]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        what: String,
+    },
+    /// The outbox failed.
+    #[error(transparent)]
+    Outbox(#[from] ansinh_outbox::Error),
+}
+
+impl Error {
+    /// Whether retrying may help (I/O and a busy or full outbox); a damaged file needs a person.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Io { .. } => true,
+            Error::Damaged { .. } => false,
+            Error::Outbox(e) => e.is_retryable(),
+        }
+    }
+}
+
+/// Result with the device error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Where the sealing key came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeySource {
+    /// Provisioned from the collection server.
+    Provisioned,
+    /// A local development pair: nothing sealed to it can reach a real server.
+    Development,
+}
+
+/// What the server gave the device at registration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registration {
+    /// Base URL of the collection server, e.g. `http://127.0.0.1:8040`.
+    pub server_url: String,
+    /// The device id.
+    pub device_id: u64,
+    /// The server's Ed25519 key (hex), which signs acknowledgements.
+    pub server_signing_key: String,
+    /// The receipt QR key (hex).
+    pub receipt_key: String,
+}
+
+/// A device's data directory.
+#[derive(Clone, Debug)]
+pub struct DataDir {
+    root: PathBuf,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Io { path: path.to_path_buf(), source }
+}
+
+/// Writes `bytes` to `path` atomically (temporary file, fsync, rename), mode 0600.
+fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    {
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut f = options.open(&tmp).map_err(io(&tmp))?;
+        f.write_all(bytes).map_err(io(&tmp))?;
+        f.sync_all().map_err(io(&tmp))?;
+    }
+    fs::rename(&tmp, path).map_err(io(path))?;
+    if let Some(parent) = path.parent()
+        && let Ok(dir) = fs::File::open(parent)
+    {
+        // The rename is durable once the directory entry is.
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+fn read_optional(path: &Path) -> Result<Option<Zeroizing<String>>> {
+    match fs::read_to_string(path) {
+        Ok(s) => Ok(Some(Zeroizing::new(s))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::Io { path: path.to_path_buf(), source: e }),
+    }
+}
+
+fn damaged(path: &Path, what: impl ToString) -> Error {
+    Error::Damaged { path: path.to_path_buf(), what: what.to_string() }
+}
+
+impl DataDir {
+    /// Opens (creating) the data directory.
+    pub fn open(root: impl Into<PathBuf>) -> Result<Self> {
+        let root = root.into();
+        let keys = root.join("keys");
+        fs::create_dir_all(&keys).map_err(io(&keys))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&keys, fs::Permissions::from_mode(0o700)).map_err(io(&keys))?;
+        }
+        Ok(Self { root })
+    }
+
+    /// The directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn key_path(&self, name: &str) -> PathBuf {
+        self.root.join("keys").join(name)
+    }
+
+    /// The key records are sealed to: the provisioned server key, or a development pair made
+    /// on first use.
+    pub fn sealing_key(&self) -> Result<(SealingKey, KeySource)> {
+        let provisioned = self.key_path("sealing.pub");
+        if let Some(hex) = read_optional(&provisioned)? {
+            let key = SealingKey::from_hex(&hex).map_err(|e| damaged(&provisioned, e))?;
+            return Ok((key, KeySource::Provisioned));
+        }
+        let dev = self.key_path("dev-opening.key");
+        let opening = match read_optional(&dev)? {
+            Some(hex) => OpeningKey::from_hex(&hex).map_err(|e| damaged(&dev, e))?,
+            None => {
+                let key = OpeningKey::generate();
+                write_private(&dev, key.to_hex().as_bytes())?;
+                key
+            }
+        };
+        Ok((opening.sealing_key(), KeySource::Development))
+    }
+
+    /// The development opening key, when the device runs on one.
+    pub fn dev_opening_key(&self) -> Result<Option<OpeningKey>> {
+        if self.key_path("sealing.pub").exists() {
+            return Ok(None);
+        }
+        let dev = self.key_path("dev-opening.key");
+        read_optional(&dev)?
+            .map(|hex| OpeningKey::from_hex(&hex).map_err(|e| damaged(&dev, e)))
+            .transpose()
+    }
+
+    /// This device's Ed25519 identity, made on first use.
+    pub fn device_key(&self) -> Result<SigningKey> {
+        let path = self.key_path("device.key");
+        if let Some(hex) = read_optional(&path)? {
+            let mut bytes = Zeroizing::new([0u8; 32]);
+            hex::decode_to_slice(hex.trim(), bytes.as_mut()).map_err(|e| damaged(&path, e))?;
+            return Ok(SigningKey::from_bytes(&bytes));
+        }
+        let key = ansinh_wire::generate_signing_key();
+        write_private(&path, Zeroizing::new(hex::encode(key.to_bytes())).as_bytes())?;
+        Ok(key)
+    }
+
+    /// The registration, once the device has registered.
+    pub fn registration(&self) -> Result<Option<Registration>> {
+        let path = self.root.join("registration.json");
+        read_optional(&path)?
+            .map(|text| serde_json::from_str(&text).map_err(|e| damaged(&path, e)))
+            .transpose()
+    }
+
+    /// Stores what the server answered at registration, and provisions its sealing key.
+    pub fn provision(
+        &self,
+        server_url: &str,
+        answer: &ansinh_wire::RegisterResponse,
+    ) -> Result<Registration> {
+        let sealing = self.key_path("sealing.pub");
+        SealingKey::from_hex(&answer.sealing_key).map_err(|e| damaged(&sealing, e))?;
+        ansinh_wire::verifying_key_from_hex(&answer.server_signing_key)
+            .map_err(|e| damaged(&self.root.join("registration.json"), e))?;
+        let registration = Registration {
+            server_url: server_url.trim_end_matches('/').to_string(),
+            device_id: answer.device_id,
+            server_signing_key: answer.server_signing_key.clone(),
+            receipt_key: answer.receipt_key.clone(),
+        };
+        let json = serde_json::to_vec_pretty(&registration).map_err(|e| damaged(&sealing, e))?;
+        write_private(&self.root.join("registration.json"), &json)?;
+        write_private(&sealing, answer.sealing_key.as_bytes())?;
+        Ok(registration)
+    }
+
+    /// The key for receipt QR MACs: the server's once registered, otherwise a local
+    /// development key made on first use.
+    pub fn receipt_key(&self) -> Result<Zeroizing<Vec<u8>>> {
+        if let Some(r) = self.registration()? {
+            let path = self.root.join("registration.json");
+            return hex::decode(&r.receipt_key).map(Zeroizing::new).map_err(|e| damaged(&path, e));
+        }
+        let path = self.key_path("receipt.key");
+        if let Some(hex) = read_optional(&path)? {
+            return hex::decode(hex.trim()).map(Zeroizing::new).map_err(|e| damaged(&path, e));
+        }
+        let mut key = Zeroizing::new(vec![0u8; 32]);
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut key);
+        write_private(&path, Zeroizing::new(hex::encode(&*key)).as_bytes())?;
+        Ok(key)
+    }
+
+    /// Opens the outbox, sealing to [`DataDir::sealing_key`].
+    pub fn outbox(&self, now: Timestamp) -> Result<(Outbox, KeySource)> {
+        let (key, source) = self.sealing_key()?;
+        Ok((Outbox::open(&self.root.join("outbox.sqlite"), key, now)?, source))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn development_keys_then_provisioning() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(io(Path::new("/tmp")))?;
+        let data = DataDir::open(dir.path())?;
+        let (dev, source) = data.sealing_key()?;
+        assert_eq!(source, KeySource::Development);
+        assert_eq!(data.sealing_key()?.0, dev, "the development pair is made once");
+        assert_eq!(data.dev_opening_key()?.map(|k| k.sealing_key()), Some(dev.clone()));
+        let device = data.device_key()?;
+        assert_eq!(data.device_key()?.to_bytes(), device.to_bytes());
+        let local_receipt = data.receipt_key()?;
+        assert_eq!(local_receipt.len(), 32);
+
+        let server = OpeningKey::generate();
+        let signing = ansinh_wire::generate_signing_key();
+        let answer = ansinh_wire::RegisterResponse {
+            device_id: 42,
+            sealing_key: server.sealing_key().to_hex(),
+            server_signing_key: hex::encode(signing.verifying_key().to_bytes()),
+            receipt_key: "ab".repeat(32),
+        };
+        data.provision("http://127.0.0.1:8040/", &answer)?;
+        assert_eq!(data.sealing_key()?, (server.sealing_key(), KeySource::Provisioned));
+        assert!(data.dev_opening_key()?.is_none());
+        let reg = data.registration()?.ok_or_else(|| damaged(dir.path(), "no registration"))?;
+        assert_eq!((reg.device_id, reg.server_url.as_str()), (42, "http://127.0.0.1:8040"));
+        assert_eq!(data.receipt_key()?.as_slice(), &[0xab; 32][..]);
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn secret_files_are_private() -> Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().map_err(io(Path::new("/tmp")))?;
+        let data = DataDir::open(dir.path())?;
+        data.sealing_key()?;
+        data.device_key()?;
+        for name in ["dev-opening.key", "device.key"] {
+            let mode =
+                fs::metadata(data.key_path(name)).map_err(io(dir.path()))?.permissions().mode();
+            assert_eq!(mode & 0o077, 0, "{name} is readable by others");
+        }
+        Ok(())
+    }
+}
