@@ -1,0 +1,32 @@
+#!/bin/sh
+# Boot self-test driven by /config/selftest (one word). Every line it prints starts with
+# ANSINH-SELFTEST so the QEMU harness can find it on the serial console.
+#   enqueue-loop  commit the fixture enrollment again and again until the power is cut,
+#                 printing each receipt number after its enqueue returned
+#   report        print the outbox state and verify it
+set -u
+data=/data/ansinh
+fixture=/usr/local/share/ansinh/fixtures/enrollment.json
+say() { echo "ANSINH-SELFTEST $*"; }
+mode=$(tr -d ' \r\n' < /config/selftest)
+say "start $mode"
+case "$mode" in
+enqueue-loop)
+    while :; do
+        line=$(/usr/local/bin/ansinh enqueue --data-dir "$data" < "$fixture") || { say "enqueue-failed"; sleep 1; continue; }
+        say "enqueued $line"
+    done
+    ;;
+report)
+    /usr/local/bin/ansinh queue --data-dir "$data" --json | sed 's/^/ANSINH-SELFTEST queue /'
+    if /usr/local/bin/ansinh queue verify --data-dir "$data" > /tmp/verify.txt 2>&1; then
+        say "verify ok"
+    else
+        say "verify failed: $(tr '\n' ' ' < /tmp/verify.txt)"
+    fi
+    ;;
+*)
+    say "unknown mode"
+    ;;
+esac
+say "done"
