@@ -9,16 +9,19 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 step() { printf '\n== %s\n' "$*"; }
 
 step "system packages"
-# pkg-config and a C compiler build the bundled SQLite and other -sys crates later on.
+# build-essential and pkg-config build the bundled SQLite and other -sys crates; shellcheck and
+# systemd check the kiosk image recipe.
+packages=(build-essential pkg-config shellcheck systemd)
 need=()
-command -v cc >/dev/null || need+=(build-essential)
-command -v pkg-config >/dev/null || need+=(pkg-config)
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+done
 if ((${#need[@]})); then
     if [[ $(id -u) -eq 0 ]]; then
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
     else
-        echo "missing ${need[*]}: install them (apt-get install ${need[*]})" >&2
+        echo "missing packages: ${need[*]} (apt-get install ${need[*]})" >&2
         exit 1
     fi
 fi
@@ -40,7 +43,7 @@ step "clippy (warnings denied)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "no_std build of the core crates"
-NO_STD_CRATES=(-p ansinh-policy -p ansinh-core -p ansinh-geo)
+NO_STD_CRATES=(-p ansinh-policy -p ansinh-core -p ansinh-geo -p ansinh-fonts)
 if ((have_target)); then
     cargo build --locked "${NO_STD_CRATES[@]}" --no-default-features --target "$NO_STD_TARGET"
 else
@@ -51,6 +54,9 @@ else
         exit 1
     fi
 fi
+
+step "kiosk image recipe (shellcheck, systemd-analyze verify)"
+bash kiosk-image/check.sh
 
 step "docs (warnings denied)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
