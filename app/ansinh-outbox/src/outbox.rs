@@ -242,6 +242,21 @@ fn id_from(blob: Vec<u8>) -> Result<RecordId> {
     blob.try_into().map_err(|_| Error::Corrupt("record id is not 16 bytes".into()))
 }
 
+/// The summary columns, in the order every query selects them from `first` on: scheme, mode,
+/// amount, gross, support_national, support_local, masked_name, policy_version.
+fn summary_at(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Summary> {
+    Ok(Summary {
+        scheme: r.get(first)?,
+        mode: r.get(first + 1)?,
+        amount: r.get(first + 2)?,
+        gross: r.get(first + 3)?,
+        support_national: r.get(first + 4)?,
+        support_local: r.get(first + 5)?,
+        masked_name: r.get::<_, Option<String>>(first + 6)?.unwrap_or_default(),
+        policy_version: r.get(first + 7)?,
+    })
+}
+
 /// A row as read, before its state and ids are checked.
 type RawRow = (Row, String, Vec<u8>, Option<Vec<u8>>);
 
@@ -253,16 +268,7 @@ fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
         receipt_no: r.get(0)?,
         record_id: [0; 16],
         state: State::Queued,
-        summary: Summary {
-            scheme: r.get(3)?,
-            mode: r.get(4)?,
-            amount: r.get(5)?,
-            gross: r.get(6)?,
-            support_national: r.get(7)?,
-            support_local: r.get(8)?,
-            masked_name: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
-            policy_version: r.get(10)?,
-        },
+        summary: summary_at(r, 3)?,
         created_at: r.get(11)?,
         attempts: r.get(12)?,
         last_error: r.get(13)?,
@@ -677,16 +683,7 @@ impl Outbox {
                 amount: r.get(2)?,
                 reason: r.get(3)?,
                 at: r.get(4)?,
-                summary: Summary {
-                    scheme: r.get(5)?,
-                    mode: r.get(6)?,
-                    amount: r.get(7)?,
-                    gross: r.get(8)?,
-                    support_national: r.get(9)?,
-                    support_local: r.get(10)?,
-                    masked_name: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
-                    policy_version: r.get(12)?,
-                },
+                summary: summary_at(r, 5)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
