@@ -177,6 +177,15 @@ impl Parse {
         )
     }
 
+    pub(crate) fn required(self, field: &str) -> InputError {
+        self.err(
+            field,
+            "missing_argument",
+            format!("Thiếu thông tin bắt buộc: --{field}."),
+            format!("Missing required input: --{field}."),
+        )
+    }
+
     pub(crate) fn conflict(self, field: &str, other: &str) -> InputError {
         self.err(
             field,

@@ -6,7 +6,9 @@
 //! `{"error": {"field", "code", "message"}}`. `--policy FILE` uses a policy table from a TOML
 //! file instead of the built-in one (a policy update without a new binary).
 
+mod device;
 mod input;
+mod records;
 mod render;
 
 use std::io::Write;
@@ -54,6 +56,14 @@ enum Command {
     Benefits(BenefitsArgs),
     /// Print the policy table: every parameter with its dates, source and status.
     Policy,
+    /// Check an enrollment (JSON on standard input): the normalised record, or every problem.
+    Validate(records::ValidateArgs),
+    /// Validate an enrollment (JSON on standard input) and commit it durably to the outbox.
+    Enqueue(records::EnqueueArgs),
+    /// The device's outbox: counts and records with their state.
+    Queue(device::QueueArgs),
+    /// Cancel a record before it is uploaded (staff), with a reason.
+    Void(device::VoidArgs),
 }
 
 #[derive(Args)]
@@ -148,6 +158,10 @@ struct BenefitsArgs {
 enum Outcome {
     Done(Value, String),
     Invalid(InputError),
+    /// A record with problems: the JSON `{"errors": [...]}` and the text, exit 2.
+    Rejected(Value, String),
+    /// A check that found problems: printed like `Done`, exit 1.
+    Failed(Value, String),
 }
 
 fn main() -> ExitCode {
@@ -181,6 +195,18 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Outcome::Invalid(e)) => invalid(e, cli.json, lang),
+        Ok(Outcome::Rejected(value, text)) => {
+            if cli.json {
+                println!("{value}");
+            } else {
+                eprint!("{text}");
+            }
+            ExitCode::from(2)
+        }
+        Ok(Outcome::Failed(value, text)) => {
+            println!("{}", if cli.json { value.to_string() } else { text });
+            ExitCode::FAILURE
+        }
         Err(e) => {
             if cli.json {
                 println!(
@@ -225,6 +251,10 @@ fn run(cli: &Cli, lang: Lang) -> anyhow::Result<Outcome> {
         Command::Policy => {
             Ok(Outcome::Done(serde_json::to_value(&table)?, render::policy(&table, lang)))
         }
+        Command::Validate(a) => records::validate(&table, a, lang),
+        Command::Enqueue(a) => records::enqueue(&table, a, lang),
+        Command::Queue(a) => device::queue(a, lang),
+        Command::Void(a) => device::void(a, lang),
     };
     match result {
         Ok(outcome) => Ok(outcome),

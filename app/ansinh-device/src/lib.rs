@@ -19,7 +19,12 @@
 //! Secret key files are written with mode 0600 through a temporary file and a rename, so a
 //! power cut leaves either the old file or the new one.
 //!
-//! May depend on: ansinh-outbox, ansinh-wire, ed25519-dalek, serde(_json), hex, zeroize.
+//! [`enroll::commit`] prices a validated enrollment with the policy table and commits it.
+//!
+//! May depend on: ansinh-core, ansinh-enrollment, ansinh-outbox, ansinh-wire, ed25519-dalek,
+//! serde(_json), hex, heapless, zeroize.
+
+pub mod enroll;
 
 use std::fs;
 use std::io::Write;

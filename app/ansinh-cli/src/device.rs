@@ -1,0 +1,289 @@
+//! Subcommands that work on a device's data directory: the outbox as staff see it.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use ansinh_core::Lang;
+use ansinh_core::money::Amount;
+use ansinh_device::{DataDir, KeySource};
+use ansinh_outbox::{Row, State, Stats};
+use clap::{Args, Subcommand};
+use serde_json::{Value, json};
+
+use crate::{Failure, Outcome};
+
+/// Seconds since the Unix epoch, from the system clock (the one place the CLI reads it).
+pub(crate) fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+#[derive(Args)]
+pub(crate) struct QueueArgs {
+    /// The device's data directory.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    action: Option<QueueAction>,
+}
+
+#[derive(Subcommand)]
+enum QueueAction {
+    /// Check the database and that every record is intact and decodes (exit 1 on a problem).
+    Verify,
+    /// Put a quarantined record back in the queue to be tried again.
+    Release {
+        /// Receipt number.
+        #[arg(long)]
+        receipt: i64,
+    },
+}
+
+#[derive(Args)]
+pub(crate) struct VoidArgs {
+    /// The device's data directory.
+    #[arg(long)]
+    data_dir: PathBuf,
+    /// Receipt number of the record to void (only before it is uploaded).
+    #[arg(long)]
+    receipt: i64,
+    /// Why (kept in the audit trail and on the shift report).
+    #[arg(long)]
+    reason: String,
+}
+
+fn state_vi(s: State) -> &'static str {
+    match s {
+        State::Queued => "chờ gửi",
+        State::Sending => "đang gửi",
+        State::Acknowledged => "đã gửi",
+        State::Quarantined => "cần xử lý",
+        State::Voided => "đã hủy",
+    }
+}
+
+fn row_json(r: &Row) -> Value {
+    json!({
+        "receipt_no": r.receipt_no,
+        "record_id": hex::encode(r.record_id),
+        "state": r.state.as_str(),
+        "scheme": r.summary.scheme,
+        "mode": r.summary.mode,
+        "amount": r.summary.amount,
+        "gross": r.summary.gross,
+        "support_national": r.summary.support_national,
+        "support_local": r.summary.support_local,
+        "masked_name": r.summary.masked_name,
+        "policy_version": r.summary.policy_version,
+        "created_at": r.created_at,
+        "attempts": r.attempts,
+        "last_error": r.last_error,
+        "quarantine_reason": r.quarantine_reason,
+        "void_reason": r.void_reason,
+        "acknowledged_at": r.acknowledged_at,
+        "corrects": r.corrects.map(hex::encode),
+        "purged": r.purged,
+    })
+}
+
+fn stats_json(s: &Stats) -> Value {
+    json!({
+        "queued": s.queued, "sending": s.sending, "acknowledged": s.acknowledged,
+        "quarantined": s.quarantined, "voided": s.voided, "unsent": s.unsent(),
+        "oldest_unsent_age_secs": s.oldest_unsent_age, "last_acknowledged_at": s.last_acknowledged_at,
+    })
+}
+
+fn age(secs: i64, lang: Lang) -> String {
+    let (d, h, m) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
+    match lang {
+        Lang::Vi => format!("{d} ngày {h} giờ {m} phút"),
+        Lang::En => format!("{d} d {h} h {m} min"),
+    }
+}
+
+/// Outbox refusals that are the staff member's input, named by field; the rest are failures.
+fn staff_error(e: ansinh_outbox::Error, receipt: i64, lang: Lang) -> Failure {
+    let vi = lang == Lang::Vi;
+    let (field, code, message) = match &e {
+        ansinh_outbox::Error::NotFound(_) => (
+            "receipt",
+            "receipt_not_found",
+            if vi {
+                format!("Không có biên lai số {receipt} trên máy này.")
+            } else {
+                format!("No receipt {receipt} on this device.")
+            },
+        ),
+        ansinh_outbox::Error::WrongState { state, .. } => (
+            "receipt",
+            "wrong_state",
+            if vi {
+                format!(
+                    "Biên lai {receipt} đang ở trạng thái \"{state}\": không làm được việc này (hồ sơ đã gửi thì lập hồ sơ điều chỉnh)."
+                )
+            } else {
+                format!(
+                    "Receipt {receipt} is {state}: not allowed (after upload, enter a correction instead)."
+                )
+            },
+        ),
+        ansinh_outbox::Error::ReasonRequired => (
+            "reason",
+            "missing_argument",
+            if vi { "Cần ghi lý do.".to_string() } else { "A reason is required.".to_string() },
+        ),
+        _ => return Failure::Other(e.into()),
+    };
+    Failure::Input(crate::input::InputError { field: field.into(), code, message })
+}
+
+fn open(dir: &PathBuf) -> Result<(ansinh_outbox::Outbox, KeySource, DataDir), Failure> {
+    let data = DataDir::open(dir).map_err(|e| Failure::Other(e.into()))?;
+    let (outbox, source) = data.outbox(now()).map_err(|e| Failure::Other(e.into()))?;
+    Ok((outbox, source, data))
+}
+
+pub(crate) fn queue(a: &QueueArgs, lang: Lang) -> Result<Outcome, Failure> {
+    let Some(dir) = &a.data_dir else {
+        return Err(crate::input::Parse(lang).required("data-dir").into());
+    };
+    match a.action {
+        None => list(dir, lang),
+        Some(QueueAction::Verify) => verify(dir, lang),
+        Some(QueueAction::Release { receipt }) => {
+            let (mut outbox, _, _) = open(dir)?;
+            outbox.release(receipt, now()).map_err(|e| staff_error(e, receipt, lang))?;
+            let msg = match lang {
+                Lang::Vi => format!("Biên lai {receipt}: đưa lại vào hàng chờ gửi."),
+                Lang::En => format!("Receipt {receipt}: back in the queue."),
+            };
+            Ok(Outcome::Done(json!({"receipt_no": receipt, "state": "queued"}), msg))
+        }
+    }
+}
+
+fn list(dir: &PathBuf, lang: Lang) -> Result<Outcome, Failure> {
+    let (outbox, source, _) = open(dir)?;
+    let now = now();
+    let stats = outbox.stats(now).map_err(|e| Failure::Other(e.into()))?;
+    let rows = outbox.list(None).map_err(|e| Failure::Other(e.into()))?;
+    let value = json!({
+        "key_source": source,
+        "counts": stats_json(&stats),
+        "records": rows.iter().map(row_json).collect::<Vec<_>>(),
+    });
+    let vi = lang == Lang::Vi;
+    let mut o = String::new();
+    let _ = writeln!(o, "{} {}", if vi { "Hàng chờ gửi:" } else { "Outbox:" }, dir.display());
+    if source == KeySource::Development {
+        let _ = writeln!(
+            o,
+            "{}",
+            if vi {
+                "CHÚ Ý: khóa mã hóa thử nghiệm trên máy này; chưa đăng ký với máy chủ thu."
+            } else {
+                "NOTE: local development key; not registered with a collection server."
+            }
+        );
+    }
+    let _ = writeln!(
+        o,
+        "{} {}  {} {}  {} {}  {} {}  {} {}",
+        if vi { "chờ gửi" } else { "queued" },
+        stats.queued,
+        if vi { "đang gửi" } else { "sending" },
+        stats.sending,
+        if vi { "đã gửi" } else { "acknowledged" },
+        stats.acknowledged,
+        if vi { "cần xử lý" } else { "quarantined" },
+        stats.quarantined,
+        if vi { "đã hủy" } else { "voided" },
+        stats.voided
+    );
+    if let Some(a) = stats.oldest_unsent_age {
+        let _ = writeln!(
+            o,
+            "{} {}",
+            if vi { "Hồ sơ chưa gửi lâu nhất:" } else { "Oldest unsent:" },
+            age(a, lang)
+        );
+    }
+    for r in &rows {
+        let state = if vi { state_vi(r.state) } else { r.state.as_str() };
+        let _ = writeln!(
+            o,
+            "{:>6}  {:<13} {:<15} {:<11} {:>14}  {}{}",
+            r.receipt_no,
+            state,
+            r.summary.scheme,
+            r.summary.mode,
+            Amount(r.summary.amount, lang).to_string(),
+            r.summary.masked_name,
+            r.quarantine_reason
+                .as_deref()
+                .or(r.void_reason.as_deref())
+                .map(|x| format!("  ({x})"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(Outcome::Done(value, o))
+}
+
+pub(crate) fn void(a: &VoidArgs, lang: Lang) -> Result<Outcome, Failure> {
+    let (mut outbox, _, _) = open(&a.data_dir)?;
+    outbox.void(a.receipt, &a.reason, now()).map_err(|e| staff_error(e, a.receipt, lang))?;
+    let msg = match lang {
+        Lang::Vi => format!("Đã hủy biên lai {} ({}).", a.receipt, a.reason),
+        Lang::En => format!("Receipt {} voided ({}).", a.receipt, a.reason),
+    };
+    Ok(Outcome::Done(json!({"receipt_no": a.receipt, "state": "voided", "reason": a.reason}), msg))
+}
+
+fn verify(dir: &PathBuf, lang: Lang) -> Result<Outcome, Failure> {
+    let (outbox, source, data) = open(dir)?;
+    // With a development key the records are opened and decoded; with a server key only the
+    // server can open them, and the device checks they are unchanged since commit.
+    let key = data.dev_opening_key().map_err(|e| Failure::Other(e.into()))?;
+    let report = outbox
+        .verify(key.as_ref(), |plain| {
+            ansinh_enrollment::wire::decode(plain).map(|_| ()).map_err(|e| e.to_string())
+        })
+        .map_err(|e| Failure::Other(e.into()))?;
+    let value = json!({
+        "ok": report.is_ok(),
+        "integrity": report.integrity,
+        "records": report.records,
+        "opened_and_decoded": report.opened,
+        "key_source": source,
+        "problems": report.problems,
+    });
+    let vi = lang == Lang::Vi;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{} {}: {} {}, {} {}",
+        if vi { "Kiểm tra" } else { "Checked" },
+        dir.display(),
+        report.records,
+        if vi { "hồ sơ" } else { "records" },
+        report.opened,
+        if vi { "đã mở và đọc được" } else { "opened and decoded" }
+    );
+    for p in &report.problems {
+        let _ = writeln!(o, "  - {p}");
+    }
+    let _ = write!(
+        o,
+        "{}",
+        match (report.is_ok(), vi) {
+            (true, true) => "Tốt: cơ sở dữ liệu nguyên vẹn, mọi hồ sơ còn nguyên.",
+            (true, false) => "OK: the database is intact and every record is whole.",
+            (false, true) => "CÓ LỖI: xem danh sách trên.",
+            (false, false) => "PROBLEMS: see the list above.",
+        }
+    );
+    if report.is_ok() { Ok(Outcome::Done(value, o)) } else { Ok(Outcome::Failed(value, o)) }
+}

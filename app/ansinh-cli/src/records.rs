@@ -1,0 +1,177 @@
+//! `ansinh validate` and `ansinh enqueue`: an enrollment in its JSON form from standard input.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use ansinh_core::{Date, Lang, PolicyTable};
+use ansinh_device::DataDir;
+use ansinh_device::enroll::{CollectionPoint, commit};
+use ansinh_enrollment::Problems;
+use ansinh_enrollment::json::EnrollmentJson;
+use clap::Args;
+use serde_json::{Value, json};
+
+use crate::device::now;
+use crate::input::{InputError, Parse};
+use crate::{Failure, Outcome};
+
+#[derive(Args)]
+pub(crate) struct ValidateArgs {
+    /// The date to validate on, YYYY-MM-DD (default: today in Viet Nam).
+    #[arg(long)]
+    on: Option<String>,
+}
+
+#[derive(Args)]
+pub(crate) struct EnqueueArgs {
+    /// The device's data directory.
+    #[arg(long)]
+    data_dir: PathBuf,
+    /// The date of collection, YYYY-MM-DD (default: today in Viet Nam).
+    #[arg(long)]
+    on: Option<String>,
+    /// Collection point name for the receipt.
+    #[arg(long, default_value = "")]
+    collection_point: String,
+    /// Agent code.
+    #[arg(long, default_value = "")]
+    agent_code: String,
+}
+
+/// Today's date in Viet Nam (UTC+7, no daylight saving), from the system clock.
+pub(crate) fn today_vn() -> Date {
+    let days = (now() + 7 * 3600).div_euclid(86_400);
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    Date::new(
+        u16::try_from(y).unwrap_or(2026),
+        u8::try_from(m).unwrap_or(1),
+        u8::try_from(d).unwrap_or(1),
+    )
+    .unwrap_or_else(|_| Date::new(2026, 1, 1).unwrap_or_else(|_| unreachable!()))
+}
+
+fn day(on: &Option<String>, lang: Lang) -> Result<Date, Failure> {
+    match on {
+        Some(s) => Ok(Parse(lang).date("on", s)?),
+        None => Ok(today_vn()),
+    }
+}
+
+/// Every problem, as the JSON the CLI prints and the kiosk shows.
+fn problems_json(p: &Problems, lang: Lang) -> Value {
+    let list: Vec<Value> = p
+        .iter()
+        .map(|p| json!({"field": p.field.as_str(), "code": p.code.as_str(), "message": p.message(lang).to_string()}))
+        .collect();
+    json!({"errors": list, "unlisted": p.unlisted()})
+}
+
+/// Reads and validates the record on standard input: the enrollment, or an outcome to print.
+fn read_valid(
+    table: &PolicyTable<'_>,
+    today: Date,
+    lang: Lang,
+) -> Result<Result<ansinh_enrollment::Enrollment, Outcome>, Failure> {
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text)?;
+    let parsed = match EnrollmentJson::parse(&text) {
+        Ok(p) => p,
+        Err(e) => {
+            let message = match lang {
+                Lang::Vi => format!("Hồ sơ không đúng định dạng JSON: {e}"),
+                Lang::En => format!("The record is not valid JSON: {e}"),
+            };
+            return Err(Failure::Input(InputError {
+                field: String::new(),
+                code: "invalid_json",
+                message,
+            }));
+        }
+    };
+    match parsed.validate(table, today) {
+        Ok(e) => Ok(Ok(e)),
+        Err(p) => {
+            let text: String = p
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{} ({}): {}\n",
+                        if lang == Lang::Vi { "Lỗi" } else { "Error" },
+                        p.field,
+                        p.message(lang)
+                    )
+                })
+                .collect();
+            Ok(Err(Outcome::Rejected(problems_json(&p, lang), text)))
+        }
+    }
+}
+
+pub(crate) fn validate(
+    table: &PolicyTable<'_>,
+    a: &ValidateArgs,
+    lang: Lang,
+) -> Result<Outcome, Failure> {
+    let today = day(&a.on, lang)?;
+    match read_valid(table, today, lang)? {
+        Ok(e) => {
+            let normal = serde_json::to_value(EnrollmentJson::from_enrollment(&e))?;
+            let text = serde_json::to_string_pretty(&normal)?;
+            Ok(Outcome::Done(normal, text))
+        }
+        Err(outcome) => Ok(outcome),
+    }
+}
+
+pub(crate) fn enqueue(
+    table: &PolicyTable<'_>,
+    a: &EnqueueArgs,
+    lang: Lang,
+) -> Result<Outcome, Failure> {
+    let today = day(&a.on, lang)?;
+    let enrollment = match read_valid(table, today, lang)? {
+        Ok(e) => e,
+        Err(outcome) => return Ok(outcome),
+    };
+    let data = DataDir::open(&a.data_dir).map_err(|e| Failure::Other(e.into()))?;
+    let (mut outbox, source) = data.outbox(now()).map_err(|e| Failure::Other(e.into()))?;
+    let registration = data.registration().map_err(|e| Failure::Other(e.into()))?;
+    let point = CollectionPoint {
+        device_id: registration.map_or(0, |r| r.device_id),
+        name: a.collection_point.clone(),
+        agent_code: a.agent_code.clone(),
+    };
+    let (committed, amounts) = commit(&mut outbox, &enrollment, table, today, now(), &point, None)
+        .map_err(|e| Failure::Other(e.into()))?;
+    let id = hex::encode(committed.record_id);
+    let value = json!({
+        "record_id": id,
+        "receipt_no": committed.receipt_no,
+        "scheme": enrollment.scheme(),
+        "mode": amounts.mode,
+        "amount": amounts.amount,
+        "gross": amounts.gross,
+        "support_national": amounts.support_national,
+        "support_local": amounts.support_local,
+        "policy_version": amounts.policy_version,
+        "estimate": amounts.estimate,
+        "key_source": source,
+    });
+    let text = format!(
+        "{id} {} {} {} {}",
+        committed.receipt_no,
+        amounts.amount,
+        enrollment.scheme(),
+        amounts.mode
+    );
+    Ok(Outcome::Done(value, text))
+}

@@ -1,0 +1,225 @@
+//! The device commands as staff use them: validate, enqueue, queue, queue verify, void and
+//! release; and the outbox on disk holds no name or personal ID in clear.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+type R = Result<(), Box<dyn std::error::Error>>;
+
+fn fixture(name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name);
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn run(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ansinh"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn: {e}"));
+    if let Some(mut input) = child.stdin.take() {
+        let _ = input.write_all(stdin.as_bytes());
+    }
+    child.wait_with_output().unwrap_or_else(|e| panic!("wait: {e}"))
+}
+
+fn json_of(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn enqueue(dir: &Path, fixture_name: &str) -> (String, i64) {
+    let d = dir.to_string_lossy();
+    let out = run(&["enqueue", "--data-dir", &d, "--on", "2026-11-22"], &fixture(fixture_name));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let line = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(line.lines().count(), 1, "one line: {line}");
+    let mut words = line.split_whitespace();
+    let id = words.next().unwrap_or_default().to_string();
+    let receipt = words.next().and_then(|w| w.parse().ok()).unwrap_or(-1);
+    assert_eq!(id.len(), 32, "the line starts with the record id: {line}");
+    (id, receipt)
+}
+
+#[test]
+fn the_fixtures_validate_and_print_the_normalised_record() {
+    for name in ["enrollment.json", "household.json"] {
+        let out = run(&["validate", "--on", "2026-11-22", "--json"], &fixture(name));
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&out.stdout));
+        let v = json_of(&out);
+        assert!(v["scheme"].is_string());
+    }
+    let v =
+        json_of(&run(&["validate", "--on", "2026-11-22", "--json"], &fixture("enrollment.json")));
+    assert_eq!(v["person"]["full_name"], "NGUYỄN THỊ HỒNG NHUNG");
+    assert_eq!(v["person"]["phone"], "0912345678");
+}
+
+#[test]
+fn an_invalid_record_lists_every_problem_and_exits_2() {
+    let bad = fixture("enrollment.json")
+        .replace("\"0912 345 678\"", "\"12\"")
+        .replace("\"001179012345\"", "\"001079012345\"")
+        .replace("\"income\": 2000000", "\"income\": 100");
+    let out = run(&["validate", "--on", "2026-11-22", "--json"], &bad);
+    assert_eq!(out.status.code(), Some(2));
+    let v = json_of(&out);
+    let got: Vec<(String, String)> = v["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| {
+                    (
+                        e["field"].as_str().unwrap_or("").into(),
+                        e["code"].as_str().unwrap_or("").into(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        got,
+        [
+            ("person.personal_id".to_string(), "id_sex_century_mismatch".to_string()),
+            ("person.phone".into(), "bad_phone".into()),
+            ("choices.income".into(), "income_out_of_range".into()),
+        ]
+    );
+    assert!(v["errors"][0]["message"].as_str().unwrap_or("").starts_with("Số định danh cá nhân:"));
+    // Enqueue refuses it the same way and writes nothing.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let d = dir.path().to_string_lossy();
+    let out = run(&["enqueue", "--data-dir", &d, "--on", "2026-11-22"], &bad);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Lỗi (person.phone)"));
+    let q = json_of(&run(&["queue", "--data-dir", &d, "--json"], ""));
+    assert_eq!(q["counts"]["queued"], 0);
+}
+
+#[test]
+fn enqueue_queue_verify_void_release() -> R {
+    let dir = tempfile::tempdir()?;
+    let d = dir.path().to_string_lossy().to_string();
+    let (first, r1) = enqueue(dir.path(), "enrollment.json");
+    let (_, r2) = enqueue(dir.path(), "household.json");
+    assert_eq!((r1, r2), (1, 2), "receipt numbers are gapless");
+
+    let q = json_of(&run(&["queue", "--data-dir", &d, "--json"], ""));
+    assert_eq!(
+        (q["counts"]["queued"].as_i64(), q["key_source"].as_str()),
+        (Some(2), Some("development"))
+    );
+    let records = q["records"].as_array().cloned().unwrap_or_default();
+    let voluntary = records.iter().find(|r| r["receipt_no"] == 1).cloned().unwrap_or_default();
+    assert_eq!(voluntary["record_id"], first.as_str());
+    // Near-poor in Hà Nội, 3 months at 2,000,000: 1,320,000 − 396,000 − 594,000.
+    assert_eq!(
+        (voluntary["amount"].as_u64(), voluntary["gross"].as_u64()),
+        (Some(330_000), Some(1_320_000))
+    );
+    assert_eq!(voluntary["masked_name"], "NGUYỄN T** H*** N****");
+    let household = records.iter().find(|r| r["receipt_no"] == 2).cloned().unwrap_or_default();
+    assert_eq!(
+        (household["amount"].as_u64(), household["mode"].as_str()),
+        (Some(3_142_260), Some("bhyt-12"))
+    );
+
+    let out = run(&["queue", "verify", "--data-dir", &d, "--json"], "");
+    assert_eq!(out.status.code(), Some(0));
+    let v = json_of(&out);
+    assert_eq!(
+        (v["ok"].as_bool(), v["records"].as_i64(), v["opened_and_decoded"].as_i64()),
+        (Some(true), Some(2), Some(2))
+    );
+
+    // Staff void the household record before upload, with a reason.
+    let out =
+        run(&["void", "--data-dir", &d, "--receipt", "2", "--reason", "Khách đổi ý", "--json"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = run(&["void", "--data-dir", &d, "--receipt", "2", "--reason", "again", "--json"], "");
+    assert_eq!(
+        (out.status.code(), json_of(&out)["error"]["code"].as_str()),
+        (Some(2), Some("wrong_state"))
+    );
+    let out = run(&["void", "--data-dir", &d, "--receipt", "9", "--reason", "x", "--json"], "");
+    assert_eq!(json_of(&out)["error"]["code"], "receipt_not_found");
+    let out = run(&["queue", "release", "--receipt", "1", "--data-dir", &d, "--json"], "");
+    assert_eq!(
+        json_of(&out)["error"]["code"],
+        "wrong_state",
+        "only quarantined records are released"
+    );
+    let q = json_of(&run(&["queue", "--data-dir", &d, "--json"], ""));
+    assert_eq!(
+        (q["counts"]["queued"].as_i64(), q["counts"]["voided"].as_i64()),
+        (Some(1), Some(1))
+    );
+    // The next enqueue gets the next number: voids leave no gap.
+    assert_eq!(enqueue(dir.path(), "enrollment.json").1, 3);
+    Ok(())
+}
+
+#[test]
+fn a_damaged_record_fails_verify() -> R {
+    let dir = tempfile::tempdir()?;
+    let d = dir.path().to_string_lossy().to_string();
+    enqueue(dir.path(), "enrollment.json");
+    // Flip one byte of the sealed record, as a failing flash cell would.
+    assert!(damage_record(&dir.path().join("outbox.sqlite"))?);
+    let out = run(&["queue", "verify", "--data-dir", &d, "--json"], "");
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    assert_eq!(v["ok"], false);
+    assert!(v["problems"][0].as_str().unwrap_or("").contains("changed since commit"));
+    Ok(())
+}
+
+/// Flips one bit of receipt 1's sealed record, as a failing flash cell would.
+fn damage_record(db: &Path) -> Result<bool, Box<dyn std::error::Error>> {
+    let conn = rusqlite::Connection::open(db)?;
+    let mut sealed: Vec<u8> =
+        conn.query_row("SELECT sealed FROM records WHERE receipt_no = 1", [], |r| r.get(0))?;
+    sealed[40] ^= 0x01;
+    conn.execute("UPDATE records SET sealed = ?1 WHERE receipt_no = 1", [&sealed])?;
+    Ok(true)
+}
+
+#[test]
+fn the_database_and_its_wal_hold_no_name_or_id_in_clear() -> R {
+    let dir = tempfile::tempdir()?;
+    enqueue(dir.path(), "enrollment.json");
+    enqueue(dir.path(), "household.json");
+    let needles: [&[u8]; 8] = [
+        "NGUYỄN THỊ HỒNG NHUNG".as_bytes(),
+        "Nguyễn Thị Hồng Nhung".as_bytes(),
+        "HỒNG NHUNG".as_bytes(),
+        b"001179012345",
+        b"0912345678",
+        "LÊ THỊ THU HƯƠNG".as_bytes(),
+        b"001188009876",
+        b"001215004321",
+    ];
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir.path())? {
+        let path = entry?.path();
+        if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("outbox.sqlite"))
+        {
+            let bytes = std::fs::read(&path)?;
+            for needle in needles {
+                assert!(
+                    !bytes.windows(needle.len()).any(|w| w == needle),
+                    "{} holds personal data in clear",
+                    path.display()
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 1);
+    Ok(())
+}

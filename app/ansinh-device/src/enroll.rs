@@ -1,0 +1,232 @@
+//! Committing a validated enrollment: its amount from the policy table, the collection
+//! metadata, the envelope, and the sealed commit in the outbox. Used by `ansinh enqueue` and
+//! the kiosk's submit button alike, so both take money the same way.
+
+use ansinh_core::bhyt::household;
+use ansinh_core::person::GroupSet;
+use ansinh_core::quote::{Person as QuotePerson, QuoteRequest, quote};
+use ansinh_core::{Date, Dong, PolicyTable};
+use ansinh_enrollment::record::{Collection, Enrollment, Record};
+use ansinh_enrollment::wire;
+use ansinh_outbox::{Committed, NewRecord, Outbox, Summary, Timestamp};
+use zeroize::Zeroizing;
+
+/// What a payment comes to: the amounts of the receipt and the journal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Amounts {
+    /// Cash collected.
+    pub amount: Dong,
+    /// Contribution before support.
+    pub gross: Dong,
+    /// National support.
+    pub support_national: Dong,
+    /// Provincial support.
+    pub support_local: Dong,
+    /// Mode as shown (`3`, `advance-2`, `bhyt-12`).
+    pub mode: String,
+    /// Policy table version used.
+    pub policy_version: String,
+    /// Whether an unverified parameter was used.
+    pub estimate: bool,
+}
+
+/// Why an enrollment could not be priced or committed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EnrollError {
+    /// The payment rules refuse it (should have been caught by validation).
+    #[error("payment: {0}")]
+    Payment(ansinh_core::Error),
+    /// The record does not fit its envelope.
+    #[error("envelope: {0}")]
+    Wire(#[from] ansinh_enrollment::wire::WireError),
+    /// The outbox refused the commit (nothing was written).
+    #[error(transparent)]
+    Outbox(#[from] ansinh_outbox::Error),
+}
+
+impl EnrollError {
+    /// Only a busy or full outbox may succeed on retry.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, EnrollError::Outbox(e) if e.is_retryable())
+    }
+}
+
+/// The payment date of an enrollment taken on `today`: the start month's first day when it is
+/// later, so the rules of the period paid for apply (spec: rates fixed on the payment date).
+fn payment_date(start: ansinh_core::Month, today: Date) -> Date {
+    if start > today.month() { start.first_day() } else { today }
+}
+
+/// Prices an enrollment with the policy table.
+pub fn amounts(
+    e: &Enrollment,
+    table: &PolicyTable<'_>,
+    today: Date,
+) -> Result<Amounts, EnrollError> {
+    match e {
+        Enrollment::Voluntary(v) => {
+            let c = &v.choices;
+            let mode = c.mode.to_core();
+            let on = if matches!(mode, ansinh_core::quote::Mode::Backpay(_)) {
+                today
+            } else {
+                payment_date(c.start_month, today)
+            };
+            let q = quote(
+                table,
+                &QuoteRequest {
+                    on,
+                    income: c.income,
+                    groups: GroupSet::of(c.group),
+                    province: Some(v.person.address.province_code.as_str()),
+                    mode,
+                    person: Some(QuotePerson {
+                        born: v.person.birth_date.latest_month(),
+                        sex: v.person.sex,
+                    }),
+                    supported_months_before: c.supported_months_before,
+                    paid_months: None,
+                },
+            )
+            .map_err(EnrollError::Payment)?;
+            Ok(Amounts {
+                amount: q.net,
+                gross: q.gross,
+                support_national: q.support_national,
+                support_local: q.support_local,
+                mode: mode.to_string(),
+                policy_version: q.policy_version.to_string(),
+                estimate: q.estimate,
+            })
+        }
+        Enrollment::Household(h) => {
+            let on = payment_date(h.start_month, today);
+            let n = u16::try_from(h.members.len()).unwrap_or(u16::MAX);
+            // The monthly premium of each place in the household order, then each member's months.
+            let rates = household(table, on, n, 12).map_err(EnrollError::Payment)?;
+            let mut total: Dong = 0;
+            for (m, rate) in h.members.iter().zip(rates.members.iter()) {
+                total += rate.monthly * Dong::from(m.months);
+            }
+            let months = h.members.iter().map(|m| m.months).max().unwrap_or(0);
+            Ok(Amounts {
+                amount: total,
+                gross: total,
+                support_national: 0,
+                support_local: 0,
+                mode: format!("bhyt-{months}"),
+                policy_version: rates.policy_version.to_string(),
+                estimate: rates.estimate,
+            })
+        }
+    }
+}
+
+/// `NGUYỄN THỊ HỒNG NHUNG` → `NGUYỄN T*** H*** N****`: enough for staff to find a record,
+/// not enough to identify a person.
+pub fn mask_name(name: &str) -> String {
+    let mut out = String::new();
+    for (i, word) in name.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if i == 0 {
+            out.push_str(word);
+        } else {
+            let mut chars = word.chars();
+            if let Some(first) = chars.next() {
+                out.push(first);
+                out.extend(chars.map(|_| '*'));
+            }
+        }
+    }
+    out
+}
+
+/// Who collected and where (shown on receipts and reports).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CollectionPoint {
+    /// Device id (0 before registration).
+    pub device_id: u64,
+    /// Collection point name.
+    pub name: String,
+    /// Agent code.
+    pub agent_code: String,
+}
+
+fn bounded<const N: usize>(s: &str) -> heapless::String<N> {
+    // Settings longer than their capacity are cut at a character boundary: they label the
+    // collection point, they are not the citizen's data.
+    let mut out = heapless::String::new();
+    for c in s.chars() {
+        if out.push(c).is_err() {
+            break;
+        }
+    }
+    out
+}
+
+/// Commits a validated enrollment: returns once it is durable, with its record id and receipt
+/// number; nothing may claim success before this returns.
+pub fn commit(
+    outbox: &mut Outbox,
+    enrollment: &Enrollment,
+    table: &PolicyTable<'_>,
+    today: Date,
+    now: Timestamp,
+    point: &CollectionPoint,
+    corrects: Option<[u8; 16]>,
+) -> Result<(Committed, Amounts), EnrollError> {
+    let amounts = amounts(enrollment, table, today)?;
+    let masked = match enrollment {
+        Enrollment::Voluntary(v) => mask_name(&v.person.full_name),
+        Enrollment::Household(h) => mask_name(&h.head.full_name),
+    };
+    let record_id = ansinh_outbox::new_record_id();
+    let committed = outbox.enqueue(now, |receipt_no| {
+        let record = Record {
+            enrollment: enrollment.clone(),
+            collection: Collection {
+                record_id,
+                device_id: point.device_id,
+                collection_point: bounded(&point.name),
+                agent_code: bounded(&point.agent_code),
+                at: now,
+                receipt_no: u32::try_from(receipt_no).unwrap_or(u32::MAX),
+                amount: amounts.amount,
+                policy_version: bounded(&amounts.policy_version),
+                corrects,
+            },
+        };
+        let bytes = wire::encode_to_vec(&record)?;
+        Ok::<_, EnrollError>(NewRecord {
+            record_id,
+            summary: Summary {
+                scheme: enrollment.scheme().to_string(),
+                mode: amounts.mode.clone(),
+                amount: amounts.amount,
+                gross: amounts.gross,
+                support_national: amounts.support_national,
+                support_local: amounts.support_local,
+                masked_name: masked.clone(),
+                policy_version: amounts.policy_version.clone(),
+            },
+            plaintext: Zeroizing::new(bytes),
+            corrects,
+        })
+    })?;
+    Ok((committed, amounts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_names() {
+        assert_eq!(mask_name("NGUYỄN THỊ HỒNG NHUNG"), "NGUYỄN T** H*** N****");
+        assert_eq!(mask_name("H'HEN NIÊ"), "H'HEN N**");
+        assert_eq!(mask_name("LÊ"), "LÊ");
+    }
+}
