@@ -63,3 +63,6 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
 step "tests"
 cargo test --workspace --locked
+
+step "fuzz smoke (enrollment envelope decoder and validator)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-30}" bash app/ansinh-enrollment/fuzz/smoke.sh

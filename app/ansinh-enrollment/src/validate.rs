@@ -267,8 +267,16 @@ pub fn normalise_name(p: &mut Problems, field: &str, value: &str) -> Option<Name
 
 fn parse_sex(p: &mut Problems, field: &str, value: &str) -> Option<Sex> {
     let v = value.trim();
-    let nfc: String<16> = v.nfc().filter_map(|c| c.to_lowercase().next()).collect();
-    match nfc.as_str() {
+    // Anything longer than the longest accepted word is not a sex; never collect unbounded
+    // input into a fixed-capacity string (heapless panics when it overflows while collecting).
+    let mut folded: String<16> = String::new();
+    for c in v.nfc().flat_map(char::to_lowercase) {
+        if folded.push(c).is_err() {
+            p.push(field, Code::BadSex);
+            return None;
+        }
+    }
+    match folded.as_str() {
         "male" | "nam" => Some(Sex::Male),
         "female" | "nữ" | "nu" => Some(Sex::Female),
         "" => {
