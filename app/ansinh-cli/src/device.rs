@@ -42,6 +42,41 @@ enum QueueAction {
 }
 
 #[derive(Args)]
+pub(crate) struct ProvisionArgs {
+    /// The device's data directory.
+    #[arg(long)]
+    data_dir: PathBuf,
+    /// The collection server's sealing key: 64 hex digits, as `ansinh-hub` prints it.
+    #[arg(long)]
+    sealing_key: String,
+}
+
+pub(crate) fn provision(a: &ProvisionArgs, lang: Lang) -> Result<Outcome, Failure> {
+    let key = ansinh_outbox::SealingKey::from_hex(&a.sealing_key).map_err(|_| {
+        let vi = lang == Lang::Vi;
+        Failure::Input(crate::input::InputError {
+            field: "sealing-key".into(),
+            code: "invalid_key",
+            message: if vi {
+                "Khóa mã hóa của máy chủ phải gồm đúng 64 chữ số hệ 16.".into()
+            } else {
+                "The server's sealing key is exactly 64 hexadecimal digits.".into()
+            },
+        })
+    })?;
+    let data = DataDir::open(&a.data_dir).map_err(|e| Failure::Other(e.into()))?;
+    data.provision_sealing_key(&key, now()).map_err(|e| Failure::Other(e.into()))?;
+    let msg = match lang {
+        Lang::Vi => format!("Đã cài khóa mã hóa của máy chủ thu cho {}.", a.data_dir.display()),
+        Lang::En => format!(
+            "The collection server's sealing key is provisioned for {}.",
+            a.data_dir.display()
+        ),
+    };
+    Ok(Outcome::Done(json!({"key_source": "provisioned", "sealing_key": key.to_hex()}), msg))
+}
+
+#[derive(Args)]
 pub(crate) struct VoidArgs {
     /// The device's data directory.
     #[arg(long)]

@@ -64,6 +64,8 @@ enum Command {
     Queue(device::QueueArgs),
     /// Cancel a record before it is uploaded (staff), with a reason.
     Void(device::VoidArgs),
+    /// Install the collection server's sealing key by hand (devices without a network).
+    Provision(device::ProvisionArgs),
 }
 
 #[derive(Args)]
@@ -255,6 +257,7 @@ fn run(cli: &Cli, lang: Lang) -> anyhow::Result<Outcome> {
         Command::Enqueue(a) => records::enqueue(&table, a, lang),
         Command::Queue(a) => device::queue(a, lang),
         Command::Void(a) => device::void(a, lang),
+        Command::Provision(a) => device::provision(a, lang),
     };
     match result {
         Ok(outcome) => Ok(outcome),

@@ -223,3 +223,30 @@ fn the_database_and_its_wal_hold_no_name_or_id_in_clear() -> R {
     assert!(checked >= 1);
     Ok(())
 }
+
+#[test]
+fn provisioning_a_server_key() -> R {
+    let dir = tempfile::tempdir()?;
+    let d = dir.path().to_string_lossy().to_string();
+    let server_key = "4f".repeat(32);
+    let out = run(&["provision", "--data-dir", &d, "--sealing-key", "abc", "--json"], "");
+    assert_eq!(
+        (out.status.code(), json_of(&out)["error"]["field"].as_str()),
+        (Some(2), Some("sealing-key"))
+    );
+    // Records sealed to the development key and not sent block provisioning.
+    enqueue(dir.path(), "enrollment.json");
+    let out = run(&["provision", "--data-dir", &d, "--sealing-key", &server_key], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("development key"));
+    run(&["void", "--data-dir", &d, "--receipt", "1", "--reason", "thử nghiệm"], "");
+    let out = run(&["provision", "--data-dir", &d, "--sealing-key", &server_key, "--json"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let q = json_of(&run(&["queue", "--data-dir", &d, "--json"], ""));
+    assert_eq!(q["key_source"], "provisioned");
+    // New records are sealed to the server: the device can no longer open them.
+    enqueue(dir.path(), "household.json");
+    let v = json_of(&run(&["queue", "verify", "--data-dir", &d, "--json"], ""));
+    assert_eq!((v["ok"].as_bool(), v["opened_and_decoded"].as_i64()), (Some(true), Some(0)));
+    Ok(())
+}

@@ -241,6 +241,25 @@ impl DataDir {
         Ok(registration)
     }
 
+    /// Provisions the collection server's sealing key by hand (from its operator, or a USB
+    /// stick), for devices that register without a network. Refused while records sealed to
+    /// the development key are unsent: the server could never open them.
+    pub fn provision_sealing_key(&self, key: &SealingKey, now: Timestamp) -> Result<()> {
+        if let (_, KeySource::Development) = self.sealing_key()? {
+            let (outbox, _) = self.outbox(now)?;
+            let unsent = outbox.stats(now)?.unsent();
+            if unsent > 0 {
+                return Err(Error::Damaged {
+                    path: self.key_path("dev-opening.key"),
+                    what: format!(
+                        "{unsent} records are sealed to the development key and not sent; void or export them before provisioning a server key"
+                    ),
+                });
+            }
+        }
+        write_private(&self.key_path("sealing.pub"), key.to_hex().as_bytes())
+    }
+
     /// The key for receipt QR MACs: the server's once registered, otherwise a local
     /// development key made on first use.
     pub fn receipt_key(&self) -> Result<Zeroizing<Vec<u8>>> {
