@@ -99,7 +99,8 @@ set_selftest enqueue-loop
 boot cut
 wait_for cut "ANSINH-SELFTEST enqueued" 3 300
 power_off
-grep -a "ANSINH-SELFTEST enqueued" "$work/cut.serial" | awk '{print $3}' | sort -n > "$work/committed"
+# Lines look like "[  21.5] selftest.sh[255]: ANSINH-SELFTEST enqueued RECORD_ID RECEIPT_NO ...".
+sed -n 's/.*ANSINH-SELFTEST enqueued [0-9a-f]\{32\} \([0-9][0-9]*\) .*/\1/p' "$work/cut.serial" | sort -n > "$work/committed"
 echo "enqueues returned before the cut: $(wc -l < "$work/committed") (receipts $(paste -sd, "$work/committed"))"
 
 echo "== 3. next boot: every committed enrollment is still queued"
