@@ -33,6 +33,13 @@ pub(crate) struct QueueArgs {
 enum QueueAction {
     /// Check the database and that every record is intact and decodes (exit 1 on a problem).
     Verify,
+    /// Remove the personal data of records the server acknowledged more than N days ago,
+    /// keeping their amounts, journal and a non-personal audit line.
+    Purge {
+        /// Days an acknowledged record is kept in full (e.g. for reprinting a receipt).
+        #[arg(long, default_value = "30")]
+        retention_days: String,
+    },
     /// Put a quarantined record back in the queue to be tried again.
     Release {
         /// Receipt number.
@@ -188,6 +195,20 @@ pub(crate) fn queue(a: &QueueArgs, lang: Lang) -> Result<Outcome, Failure> {
     match a.action {
         None => list(dir, lang),
         Some(QueueAction::Verify) => verify(dir, lang),
+        Some(QueueAction::Purge { ref retention_days }) => {
+            let days = crate::input::Parse(lang).count("retention-days", retention_days)?;
+            let (mut outbox, _, _) = open(dir)?;
+            let n = outbox
+                .purge_acknowledged(i64::from(days) * 86_400, now())
+                .map_err(|e| Failure::Other(e.into()))?;
+            let msg = match lang {
+                Lang::Vi => format!("Đã xóa dữ liệu cá nhân của {n} hồ sơ đã gửi quá {days} ngày."),
+                Lang::En => format!(
+                    "Personal data removed from {n} records acknowledged over {days} days ago."
+                ),
+            };
+            Ok(Outcome::Done(json!({"purged": n, "retention_days": days}), msg))
+        }
         Some(QueueAction::Release { receipt }) => {
             let (mut outbox, _, _) = open(dir)?;
             outbox.release(receipt, now()).map_err(|e| staff_error(e, receipt, lang))?;

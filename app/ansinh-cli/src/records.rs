@@ -36,6 +36,9 @@ pub(crate) struct EnqueueArgs {
     /// Agent code.
     #[arg(long, default_value = "")]
     agent_code: String,
+    /// This record corrects an uploaded one (its record id, 32 hex digits).
+    #[arg(long)]
+    corrects: Option<String>,
 }
 
 /// Today's date in Viet Nam (UTC+7, no daylight saving), from the system clock.
@@ -138,6 +141,23 @@ pub(crate) fn enqueue(
     lang: Lang,
 ) -> Result<Outcome, Failure> {
     let today = day(&a.on, lang)?;
+    let corrects = match &a.corrects {
+        None => None,
+        Some(hex_id) => {
+            let mut id = [0u8; 16];
+            hex::decode_to_slice(hex_id.trim(), &mut id).map_err(|_| {
+                Failure::Input(InputError {
+                    field: "corrects".into(),
+                    code: "invalid_record_id",
+                    message: match lang {
+                        Lang::Vi => "Mã hồ sơ cần điều chỉnh gồm 32 chữ số hệ 16.".into(),
+                        Lang::En => "The record id to correct is 32 hexadecimal digits.".into(),
+                    },
+                })
+            })?;
+            Some(id)
+        }
+    };
     let enrollment = match read_valid(table, today, lang)? {
         Ok(e) => e,
         Err(outcome) => return Ok(outcome),
@@ -150,8 +170,28 @@ pub(crate) fn enqueue(
         name: a.collection_point.clone(),
         agent_code: a.agent_code.clone(),
     };
-    let (committed, amounts) = commit(&mut outbox, &enrollment, table, today, now(), &point, None)
-        .map_err(|e| Failure::Other(e.into()))?;
+    let (committed, amounts) =
+        commit(&mut outbox, &enrollment, table, today, now(), &point, corrects).map_err(|e| match e {
+            ansinh_device::enroll::EnrollError::Outbox(ansinh_outbox::Error::WrongState { .. }) => {
+                Failure::Input(InputError {
+                    field: "corrects".into(),
+                    code: "correction_before_upload",
+                    message: match lang {
+                        Lang::Vi => "Hồ sơ này chưa gửi: hãy hủy (void) rồi nhập lại, không lập hồ sơ điều chỉnh.".into(),
+                        Lang::En => "That record is not uploaded yet: void it and enter it again instead.".into(),
+                    },
+                })
+            }
+            ansinh_device::enroll::EnrollError::Outbox(ansinh_outbox::Error::NotFound(_)) => Failure::Input(InputError {
+                field: "corrects".into(),
+                code: "record_not_found",
+                message: match lang {
+                    Lang::Vi => "Không có hồ sơ cần điều chỉnh trên máy này.".into(),
+                    Lang::En => "No such record on this device.".into(),
+                },
+            }),
+            other => Failure::Other(other.into()),
+        })?;
     let id = hex::encode(committed.record_id);
     let value = json!({
         "record_id": id,

@@ -250,3 +250,52 @@ fn provisioning_a_server_key() -> R {
     assert_eq!((v["ok"].as_bool(), v["opened_and_decoded"].as_i64()), (Some(true), Some(0)));
     Ok(())
 }
+
+#[test]
+fn corrections_refer_to_uploaded_records_and_purge_keeps_the_journal() -> R {
+    let dir = tempfile::tempdir()?;
+    let d = dir.path().to_string_lossy().to_string();
+    let (first, _) = enqueue(dir.path(), "enrollment.json");
+    // Not uploaded yet: a correction is refused (void instead).
+    let out = run(
+        &["enqueue", "--data-dir", &d, "--on", "2026-11-22", "--corrects", &first, "--json"],
+        &fixture("enrollment.json"),
+    );
+    assert_eq!(
+        (out.status.code(), json_of(&out)["error"]["code"].as_str()),
+        (Some(2), Some("correction_before_upload"))
+    );
+    // The server acknowledges it (as the uploader would), then a correction refers to it.
+    let id: Vec<u8> =
+        (0..16).map(|i| u8::from_str_radix(&first[2 * i..2 * i + 2], 16).unwrap_or(0)).collect();
+    let conn = rusqlite::Connection::open(dir.path().join("outbox.sqlite"))?;
+    conn.execute(
+        "UPDATE records SET state = 'acknowledged', acknowledged_at = 1 WHERE record_id = ?1",
+        [&id],
+    )?;
+    drop(conn);
+    let out = run(
+        &["enqueue", "--data-dir", &d, "--on", "2026-11-22", "--corrects", &first, "--json"],
+        &fixture("enrollment.json"),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let q = json_of(&run(&["queue", "--data-dir", &d, "--json"], ""));
+    let correction = q["records"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["receipt_no"] == 2).cloned())
+        .unwrap_or_default();
+    assert_eq!(correction["corrects"], first.as_str());
+    // Purge: the acknowledged record loses its personal data, keeps its amount.
+    let out = run(&["queue", "purge", "--data-dir", &d, "--retention-days", "30", "--json"], "");
+    assert_eq!(json_of(&out)["purged"], 1);
+    let q = json_of(&run(&["queue", "--data-dir", &d, "--json"], ""));
+    let purged = q["records"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["receipt_no"] == 1).cloned())
+        .unwrap_or_default();
+    assert_eq!(
+        (purged["purged"].as_bool(), purged["masked_name"].as_str(), purged["amount"].as_u64()),
+        (Some(true), Some(""), Some(330_000))
+    );
+    Ok(())
+}
