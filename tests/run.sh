@@ -10,8 +10,8 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "system packages"
 # build-essential and pkg-config build the bundled SQLite and other -sys crates; shellcheck and
-# systemd check the kiosk image recipe.
-packages=(build-essential pkg-config shellcheck systemd)
+# systemd check the kiosk image recipe; chromium loads the collection server's dashboard.
+packages=(build-essential pkg-config shellcheck systemd chromium fonts-noto-core)
 need=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")

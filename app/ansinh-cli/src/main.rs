@@ -6,6 +6,7 @@
 //! `{"error": {"field", "code", "message"}}`. `--policy FILE` uses a policy table from a TOML
 //! file instead of the built-in one (a policy update without a new binary).
 
+mod delivery;
 mod device;
 mod input;
 mod records;
@@ -66,6 +67,16 @@ enum Command {
     Void(device::VoidArgs),
     /// Install the collection server's sealing key by hand (devices without a network).
     Provision(device::ProvisionArgs),
+    /// Register this device with a collection server (one-time token).
+    Register(delivery::RegisterArgs),
+    /// Send the unsent records to the collection server once and report what happened.
+    Sync(delivery::SyncArgs),
+    /// Write the unsent (sealed) records to a signed bundle for a USB stick.
+    Export(delivery::ExportArgs),
+    /// Mark the records in the server's acknowledgement file as held by the server.
+    ImportAck(delivery::ImportAckArgs),
+    /// The participants whose paid period ends soon (from the server).
+    Renewals(delivery::RenewalsArgs),
 }
 
 #[derive(Args)]
@@ -258,6 +269,11 @@ fn run(cli: &Cli, lang: Lang) -> anyhow::Result<Outcome> {
         Command::Queue(a) => device::queue(a, lang),
         Command::Void(a) => device::void(a, lang),
         Command::Provision(a) => device::provision(a, lang),
+        Command::Register(a) => delivery::register(a, lang),
+        Command::Sync(a) => delivery::sync(a, lang),
+        Command::Export(a) => delivery::export(a, lang),
+        Command::ImportAck(a) => delivery::import_ack(a, lang),
+        Command::Renewals(a) => delivery::renewals(a, lang),
     };
     match result {
         Ok(outcome) => Ok(outcome),

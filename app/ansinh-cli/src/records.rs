@@ -62,6 +62,21 @@ pub(crate) fn today_vn() -> Date {
     .unwrap_or_else(|_| Date::new(2026, 1, 1).unwrap_or_else(|_| unreachable!()))
 }
 
+/// 10:00 in Viet Nam on `d`, in seconds since the Unix epoch: the collection time recorded
+/// when a date is given on the command line (tests and back-office entry).
+fn ten_am_vn(d: Date) -> i64 {
+    // Days from civil (H. Hinnant's algorithm).
+    let (y, m, dd) = (i64::from(d.year()), i64::from(d.month_number()), i64::from(d.day()));
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + dd - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    days * 86_400 + 3 * 3600
+}
+
 fn day(on: &Option<String>, lang: Lang) -> Result<Date, Failure> {
     match on {
         Some(s) => Ok(Parse(lang).date("on", s)?),
@@ -170,8 +185,9 @@ pub(crate) fn enqueue(
         name: a.collection_point.clone(),
         agent_code: a.agent_code.clone(),
     };
+    let at = if a.on.is_some() { ten_am_vn(today) } else { now() };
     let (committed, amounts) =
-        commit(&mut outbox, &enrollment, table, today, now(), &point, corrects).map_err(|e| match e {
+        commit(&mut outbox, &enrollment, table, today, at, &point, corrects).map_err(|e| match e {
             ansinh_device::enroll::EnrollError::Outbox(ansinh_outbox::Error::WrongState { .. }) => {
                 Failure::Input(InputError {
                     field: "corrects".into(),

@@ -1,0 +1,137 @@
+//! Calendar arithmetic in Vietnam time (UTC+7 all year, no daylight saving): days, months and
+//! the `YYYY-MM-DD` / `YYYY-MM` texts the store keeps.
+
+/// Vietnam's offset from UTC, seconds.
+const VIETNAM_OFFSET_SECS: i64 = 7 * 3600;
+
+/// A calendar day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Day {
+    /// Year.
+    pub year: i64,
+    /// Month 1–12.
+    pub month: u32,
+    /// Day 1–31.
+    pub day: u32,
+}
+
+/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> Day {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    Day { year: y, month: u32::try_from(m).unwrap_or(1), day: u32::try_from(d).unwrap_or(1) }
+}
+
+/// The civil date to days since 1970-01-01.
+fn days_from_civil(d: Day) -> i64 {
+    let y = d.year - i64::from(d.month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(d.month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d.day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+impl Day {
+    /// The day in Vietnam at Unix time `t`.
+    pub(crate) fn of(t: i64) -> Self {
+        civil_from_days((t + VIETNAM_OFFSET_SECS).div_euclid(86_400))
+    }
+
+    /// `n` days later.
+    pub(crate) fn plus_days(self, n: i64) -> Self {
+        civil_from_days(days_from_civil(self) + n)
+    }
+
+    /// `YYYY-MM-DD`.
+    pub(crate) fn iso(self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
+    /// `DD/MM/YYYY`, as on Vietnamese forms.
+    pub(crate) fn vn(self) -> String {
+        format!("{:02}/{:02}/{:04}", self.day, self.month, self.year)
+    }
+
+    /// `YYYY-MM`.
+    pub(crate) fn month_text(self) -> String {
+        format!("{:04}-{:02}", self.year, self.month)
+    }
+
+    /// Whether this is the last day of its month.
+    pub(crate) fn is_month_end(self) -> bool {
+        self.plus_days(1).month != self.month
+    }
+}
+
+/// The month before `YYYY-MM`.
+pub(crate) fn previous_month(month: &str) -> Option<String> {
+    let (y, m) = parse_month(month)?;
+    Some(if m == 1 { format!("{:04}-12", y - 1) } else { format!("{y:04}-{:02}", m - 1) })
+}
+
+/// `YYYY-MM` checked: year 2000–2199, month 01–12.
+pub(crate) fn parse_month(month: &str) -> Option<(i64, u32)> {
+    let (y, m) = month.split_once('-')?;
+    if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (y, m): (i64, u32) = (y.parse().ok()?, m.parse().ok()?);
+    ((2000..2200).contains(&y) && (1..=12).contains(&m)).then_some((y, m))
+}
+
+/// The months whose paid period (ending on the month's last day) ends between `today` and
+/// `today + days`: `(first, last)` as `YYYY-MM`, or `None` when no month end falls inside.
+pub(crate) fn month_ends_within(today: Day, days: i64) -> Option<(String, String)> {
+    let end = today.plus_days(days);
+    let first = today.month_text();
+    let last =
+        if end.is_month_end() { end.month_text() } else { previous_month(&end.month_text())? };
+    (last >= first).then_some((first, last))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_round_trip_and_vietnam_time() {
+        for z in [-1000, 0, 1, 59, 60, 365, 10_957, 20_000, 30_000] {
+            assert_eq!(days_from_civil(civil_from_days(z)), z);
+        }
+        // 2026-11-21 17:00 UTC is already 22 November in Hà Nội.
+        assert_eq!(Day::of(1_795_280_400).iso(), "2026-11-22");
+        assert_eq!(Day::of(1_795_280_399).iso(), "2026-11-21");
+        let d = Day { year: 2028, month: 2, day: 28 };
+        assert_eq!(d.plus_days(1).iso(), "2028-02-29");
+        assert!(d.plus_days(1).is_month_end());
+        assert_eq!(d.vn(), "28/02/2028");
+    }
+
+    #[test]
+    fn months_parse_strictly() {
+        assert_eq!(parse_month("2026-11"), Some((2026, 11)));
+        for bad in ["2026-13", "2026-00", "26-11", "2026-1", "2026/11", "abcd-ef", "1999-12"] {
+            assert_eq!(parse_month(bad), None, "{bad}");
+        }
+        assert_eq!(previous_month("2027-01").as_deref(), Some("2026-12"));
+    }
+
+    #[test]
+    fn month_ends_in_a_window() {
+        let today = Day { year: 2026, month: 11, day: 22 };
+        assert_eq!(month_ends_within(today, 30), Some(("2026-11".into(), "2026-11".into())));
+        assert_eq!(month_ends_within(today, 39), Some(("2026-11".into(), "2026-12".into())));
+        assert_eq!(month_ends_within(today, 5), None);
+        let last = Day { year: 2026, month: 11, day: 30 };
+        assert_eq!(month_ends_within(last, 0), Some(("2026-11".into(), "2026-11".into())));
+    }
+}

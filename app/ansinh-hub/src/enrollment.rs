@@ -1,0 +1,379 @@
+//! The real record rules: `ansinh-enrollment` envelopes, validated again with the same rules
+//! as on the device, priced with the same policy table (`ansinh-core`).
+//!
+//! - Validation runs on the collection day (the record's own time, in Vietnam), not on the
+//!   day it arrives: a record collected on the last day of a month and carried in on a USB
+//!   stick a week later is judged by the rules of the day it was taken.
+//! - The amount collected is checked against the policy table when the device priced it with
+//!   the same table version; a record priced with another version is taken as it is (its
+//!   version is on the receipt), never repriced.
+//! - Rejection codes: `does_not_decode`, `invalid:<field>:<code>` with the validator's field
+//!   path and code.
+
+use ansinh_core::bhyt::household;
+use ansinh_core::person::GroupSet;
+use ansinh_core::quote::{Mode, Person as QuotePerson, Quote, QuoteRequest, quote};
+use ansinh_core::{Date, Dong, Month, PolicyTable};
+use ansinh_enrollment::json::EnrollmentJson;
+use ansinh_enrollment::record::{Enrollment, Record, purpose};
+use ansinh_enrollment::wire;
+use ansinh_wire::{RecordId, RenewalDue};
+
+use crate::civil::Day;
+use crate::rules::{Checked, ListRow, Period, RecordRules};
+
+/// Rules over `ansinh-enrollment` records and the built-in policy table.
+pub struct EnrollmentRules {
+    table: PolicyTable<'static>,
+}
+
+impl std::fmt::Debug for EnrollmentRules {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnrollmentRules").field("policy", &self.table.version).finish()
+    }
+}
+
+impl Default for EnrollmentRules {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `NGUYỄN THỊ HỒNG NHUNG` → `NGUYỄN T** H*** N****` (the device's masking, so staff see
+/// the same text on both sides).
+pub(crate) fn mask_name(name: &str) -> String {
+    let mut out = String::new();
+    for (i, word) in name.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let mut chars = word.chars();
+        if i == 0 {
+            out.push_str(word);
+        } else if let Some(first) = chars.next() {
+            out.push(first);
+            out.extend(chars.map(|_| '*'));
+        }
+    }
+    out
+}
+
+fn collection_day(at: i64) -> Option<Date> {
+    let d = Day::of(at);
+    Date::new(u16::try_from(d.year).ok()?, u8::try_from(d.month).ok()?, u8::try_from(d.day).ok()?)
+        .ok()
+}
+
+/// The payment date: the start month's first day when it is later than the collection day,
+/// so the rules of the period paid for apply (as the device prices it).
+fn payment_date(start: Month, today: Date) -> Date {
+    if start > today.month() { start.first_day() } else { today }
+}
+
+fn month_text(m: Month) -> String {
+    format!("{:04}-{:02}", m.year(), m.number())
+}
+
+fn month_vn(m: Month) -> String {
+    format!("{:02}/{:04}", m.number(), m.year())
+}
+
+/// The last month paid: the first month plus the months paid, less one.
+fn until(start: Month, months: u32) -> String {
+    start.plus(months.saturating_sub(1)).map_or_else(|| month_text(start), month_text)
+}
+
+fn pct(bp: u32) -> String {
+    if bp.is_multiple_of(100) {
+        (bp / 100).to_string()
+    } else {
+        format!("{},{:02}", bp / 100, bp % 100)
+    }
+}
+
+fn address(a: &ansinh_enrollment::record::Address) -> String {
+    let commune = ansinh_geo::commune(&a.commune_code).map_or(a.commune_code.as_str(), |c| c.name);
+    let province =
+        ansinh_geo::province(&a.province_code).map_or(a.province_code.as_str(), |p| p.name);
+    format!("{}, {}, {}", a.line, commune, province)
+}
+
+impl EnrollmentRules {
+    /// Rules with the policy table compiled into this program.
+    pub fn new() -> Self {
+        Self { table: ansinh_core::default_table() }
+    }
+
+    fn decode(plaintext: &[u8]) -> Result<Record, String> {
+        wire::decode(plaintext).map_err(|_| "does_not_decode".to_string())
+    }
+
+    fn voluntary_quote(
+        &self,
+        v: &ansinh_enrollment::record::VoluntaryEnrollment,
+        today: Date,
+    ) -> Result<Quote<'static>, ansinh_core::Error> {
+        let c = &v.choices;
+        let mode = c.mode.to_core();
+        let on = if matches!(mode, Mode::Backpay(_)) {
+            today
+        } else {
+            payment_date(c.start_month, today)
+        };
+        quote(
+            &self.table,
+            &QuoteRequest {
+                on,
+                income: c.income,
+                groups: GroupSet::of(c.group),
+                province: Some(v.person.address.province_code.as_str()),
+                mode,
+                person: Some(QuotePerson {
+                    born: v.person.birth_date.latest_month(),
+                    sex: v.person.sex,
+                }),
+                supported_months_before: c.supported_months_before,
+                paid_months: None,
+            },
+        )
+    }
+
+    /// Each member's premium for the household, in order.
+    fn household_premiums(
+        &self,
+        h: &ansinh_enrollment::record::HouseholdEnrollment,
+        today: Date,
+    ) -> Result<(Vec<(Dong, u32)>, String), ansinh_core::Error> {
+        let n = u16::try_from(h.members.len()).unwrap_or(u16::MAX);
+        let rates = household(&self.table, payment_date(h.start_month, today), n, 12)?;
+        let premiums = h
+            .members
+            .iter()
+            .zip(rates.members.iter())
+            .map(|(m, r)| (r.monthly * Dong::from(m.months), r.share_bp))
+            .collect();
+        Ok((premiums, rates.policy_version.to_string()))
+    }
+}
+
+impl RecordRules for EnrollmentRules {
+    fn check(&self, record_id: &RecordId, plaintext: &[u8]) -> Result<Checked, String> {
+        let record = Self::decode(plaintext)?;
+        let c = &record.collection;
+        if &c.record_id != record_id {
+            return Err("invalid:collection.record_id:mismatch".into());
+        }
+        let today = collection_day(c.at).ok_or("invalid:collection.at:bad_date")?;
+        let again =
+            EnrollmentJson::from_enrollment(&record.enrollment).validate(&self.table, today);
+        if let Err(problems) = again {
+            let first = problems.iter().next();
+            return Err(first.map_or_else(
+                || "invalid:record:invalid".to_string(),
+                |p| format!("invalid:{}:{}", p.field, p.code.as_str()),
+            ));
+        }
+        let same_table = c.policy_version.as_str() == self.table.version;
+        let (commune_code, periods, amount) = match &record.enrollment {
+            Enrollment::Voluntary(v) => {
+                let q = self
+                    .voluntary_quote(v, today)
+                    .map_err(|e| format!("invalid:choices.mode:{}", e.code()))?;
+                let start = v.choices.start_month;
+                let period = Period {
+                    personal_id: v.person.personal_id.to_string(),
+                    from: month_text(start),
+                    until: until(start, u32::from(q.months)),
+                };
+                (v.person.address.commune_code.to_string(), vec![period], q.net)
+            }
+            Enrollment::Household(h) => {
+                let (premiums, _) = self
+                    .household_premiums(h, today)
+                    .map_err(|e| format!("invalid:household.members:{}", e.code()))?;
+                let periods = h
+                    .members
+                    .iter()
+                    .map(|m| Period {
+                        personal_id: m.personal_id.to_string(),
+                        from: month_text(h.start_month),
+                        until: until(h.start_month, u32::from(m.months)),
+                    })
+                    .collect();
+                (
+                    h.head.address.commune_code.to_string(),
+                    periods,
+                    premiums.iter().map(|p| p.0).sum(),
+                )
+            }
+        };
+        if same_table && amount != c.amount {
+            return Err("invalid:collection.amount:mismatch".into());
+        }
+        Ok(Checked {
+            scheme: record.enrollment.scheme().to_string(),
+            commune_code,
+            agent_code: c.agent_code.to_string(),
+            collected_at: c.at,
+            amount: c.amount,
+            periods,
+        })
+    }
+
+    fn list_rows(&self, plaintext: &[u8]) -> Result<Vec<ListRow>, String> {
+        let record = Self::decode(plaintext)?;
+        let c = &record.collection;
+        let today = collection_day(c.at).ok_or("invalid:collection.at:bad_date")?;
+        let receipt_date = Day::of(c.at).vn();
+        match &record.enrollment {
+            Enrollment::Voluntary(v) => {
+                let q = self.voluntary_quote(v, today).map_err(|e| e.code().to_string())?;
+                let p = &v.person;
+                let mut notes = vec![v.choices.group.name_vi().to_string()];
+                if let Some(g) = ansinh_geo::ethnic_group(&p.ethnicity) {
+                    notes.push(format!("dân tộc {}", g.name));
+                }
+                notes.push(format!("sinh {}", ansinh_enrollment::json::birth_text(p.birth_date)));
+                if let Some(phone) = &p.phone {
+                    notes.push(format!("ĐT {phone}"));
+                }
+                if c.corrects.is_some() {
+                    notes.push("điều chỉnh".into());
+                }
+                Ok(vec![ListRow {
+                    full_name: p.full_name.to_string(),
+                    si_code: p.legacy_si_code.as_ref().map(|s| s.to_string()).unwrap_or_default(),
+                    personal_id: p.personal_id.to_string(),
+                    birth_date: ansinh_enrollment::json::birth_text(p.birth_date),
+                    address: address(&p.address),
+                    receipt_date,
+                    receipt_no: c.receipt_no.to_string(),
+                    income: Some(v.choices.income),
+                    months: u32::from(q.months),
+                    from_month: month_vn(v.choices.start_month),
+                    amount_due: q.gross,
+                    amount_paid: c.amount,
+                    national_pct: pct(q.support_national_bp),
+                    national_amount: q.support_national,
+                    local_pct: pct(q.support_local_bp),
+                    local_amount: q.support_local,
+                    other_pct: "0".into(),
+                    other_amount: 0,
+                    collector_code: c.agent_code.to_string(),
+                    notes: notes.join("; "),
+                    ..ListRow::default()
+                }])
+            }
+            Enrollment::Household(h) => {
+                let (premiums, _) =
+                    self.household_premiums(h, today).map_err(|e| e.code().to_string())?;
+                Ok(h.members
+                    .iter()
+                    .zip(premiums)
+                    .map(|(m, (amount, share_bp))| ListRow {
+                        full_name: m.full_name.to_string(),
+                        si_code: m
+                            .legacy_si_code
+                            .as_ref()
+                            .map(|s| s.to_string())
+                            .unwrap_or_default(),
+                        personal_id: m.personal_id.to_string(),
+                        birth_date: ansinh_enrollment::json::birth_text(m.birth_date),
+                        sex: match m.sex {
+                            ansinh_core::person::Sex::Male => "Nam".into(),
+                            ansinh_core::person::Sex::Female => "Nữ".into(),
+                        },
+                        relationship: m.relationship.name_vi().to_string(),
+                        address: address(&h.head.address),
+                        kcb_code: m.kcb_code.to_string(),
+                        receipt_date: receipt_date.clone(),
+                        receipt_no: c.receipt_no.to_string(),
+                        income: None,
+                        months: u32::from(m.months),
+                        from_month: month_vn(h.start_month),
+                        amount_due: amount,
+                        amount_paid: amount,
+                        national_pct: "0".into(),
+                        local_pct: "0".into(),
+                        other_pct: "0".into(),
+                        collector_code: c.agent_code.to_string(),
+                        notes: format!("mức đóng {}% người thứ nhất", pct(share_bp)),
+                        ..ListRow::default()
+                    })
+                    .collect())
+            }
+        }
+    }
+
+    fn renewal(&self, plaintext: &[u8], index: usize) -> Option<RenewalDue> {
+        let record = Self::decode(plaintext).ok()?;
+        let c = &record.collection;
+        let today = collection_day(c.at)?;
+        match &record.enrollment {
+            Enrollment::Voluntary(v) if index == 0 => {
+                let q = self.voluntary_quote(v, today).ok()?;
+                let reminders = v.consent.purposes & purpose::REMINDERS != 0;
+                Some(RenewalDue {
+                    masked_name: mask_name(&v.person.full_name),
+                    scheme: "voluntary-si".into(),
+                    paid_until: until(v.choices.start_month, u32::from(q.months)),
+                    commune_code: v.person.address.commune_code.to_string(),
+                    phone: if reminders {
+                        v.person.phone.as_ref().map(|p| p.to_string())
+                    } else {
+                        None
+                    },
+                    last_receipt_no: Some(i64::from(c.receipt_no)),
+                })
+            }
+            Enrollment::Household(h) => {
+                let m = h.members.get(index)?;
+                let reminders = h.consent.purposes & purpose::REMINDERS != 0;
+                Some(RenewalDue {
+                    masked_name: mask_name(&m.full_name),
+                    scheme: "household-bhyt".into(),
+                    paid_until: until(h.start_month, u32::from(m.months)),
+                    commune_code: h.head.address.commune_code.to_string(),
+                    // The household is called through its head.
+                    phone: if reminders {
+                        h.head.phone.as_ref().map(|p| p.to_string())
+                    } else {
+                        None
+                    },
+                    last_receipt_no: Some(i64::from(c.receipt_no)),
+                })
+            }
+            Enrollment::Voluntary(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_masked_like_on_the_device() {
+        assert_eq!(mask_name("NGUYỄN THỊ HỒNG NHUNG"), "NGUYỄN T** H*** N****");
+        assert_eq!(mask_name("LÊ"), "LÊ");
+    }
+
+    #[test]
+    fn periods_end_months_paid_after_the_start() -> Result<(), String> {
+        let start: Month = "2026-12".parse().map_err(|_| "month")?;
+        assert_eq!(until(start, 3), "2027-02");
+        assert_eq!(until(start, 1), "2026-12");
+        assert_eq!(until(start, 12), "2027-11");
+        assert_eq!(pct(4000), "40");
+        assert_eq!(pct(4550), "45,50");
+        Ok(())
+    }
+
+    #[test]
+    fn garbage_does_not_decode() {
+        let rules = EnrollmentRules::new();
+        assert_eq!(rules.check(&[0; 16], b"garbage").err().as_deref(), Some("does_not_decode"));
+        assert_eq!(rules.list_rows(b"").err().as_deref(), Some("does_not_decode"));
+        assert_eq!(rules.renewal(b"", 0), None);
+    }
+}

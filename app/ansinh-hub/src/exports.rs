@@ -1,0 +1,271 @@
+//! The collection lists the organisation files, as CSV and XLSX.
+//!
+//! - D05-TS (voluntary social insurance): the columns of QĐ 490/2023 as listed in policy.md
+//!   §8.4 (A, B, C, 1–17), headers in Vietnamese as on the form.
+//! - D03-TS (household health insurance): no reliable column list was found (policy.md says
+//!   UNVERIFIED), so this layout is our own reading, built from the household appendix fields;
+//!   the XLSX says so in its title block. Check it against the official template before filing.
+//!
+//! CSV is UTF-8 with a byte-order mark (so spreadsheet programs show Vietnamese correctly) and
+//! one header row; amounts are integer đồng.
+
+use rust_xlsxwriter::{Format, Workbook};
+
+use crate::error::{Error, Result};
+use crate::hub::List;
+use crate::rules::ListRow;
+
+/// The header cells of a list: (form column, Vietnamese heading).
+pub fn columns(list: List) -> &'static [(&'static str, &'static str)] {
+    match list {
+        List::D05 => &[
+            ("A", "STT"),
+            ("B", "Họ và tên"),
+            ("C", "Mã số BHXH"),
+            ("1", "Số CCCD/ĐDCN/Hộ chiếu"),
+            ("2", "Địa chỉ"),
+            ("3", "Ngày biên lai"),
+            ("4", "Số biên lai"),
+            ("5", "Mức thu nhập tháng đóng BHXH"),
+            ("6", "Số tháng đóng"),
+            ("7", "Từ tháng năm"),
+            ("8", "Số tiền phải đóng theo quy định"),
+            ("9", "Số tiền người tham gia đóng"),
+            ("10", "NSNN hỗ trợ: tỷ lệ (%)"),
+            ("11", "NSNN hỗ trợ: số tiền"),
+            ("12", "NSĐP hỗ trợ thêm: tỷ lệ (%)"),
+            ("13", "NSĐP hỗ trợ thêm: số tiền"),
+            ("14", "Hỗ trợ khác: tỷ lệ (%)"),
+            ("15", "Hỗ trợ khác: số tiền"),
+            ("16", "Mã nhân viên thu"),
+            ("17", "Ghi chú"),
+        ],
+        List::D03 => &[
+            ("A", "STT"),
+            ("B", "Họ và tên"),
+            ("C", "Mã số BHXH"),
+            ("1", "Số định danh cá nhân"),
+            ("2", "Ngày sinh"),
+            ("3", "Giới tính"),
+            ("4", "Quan hệ với chủ hộ"),
+            ("5", "Địa chỉ"),
+            ("6", "Nơi đăng ký KCB ban đầu"),
+            ("7", "Ngày biên lai"),
+            ("8", "Số biên lai"),
+            ("9", "Số tháng đóng"),
+            ("10", "Từ tháng năm"),
+            ("11", "Số tiền phải đóng"),
+            ("12", "Số tiền người tham gia đóng"),
+            ("13", "NSNN hỗ trợ: tỷ lệ (%)"),
+            ("14", "NSNN hỗ trợ: số tiền"),
+            ("15", "NSĐP hỗ trợ: tỷ lệ (%)"),
+            ("16", "NSĐP hỗ trợ: số tiền"),
+            ("17", "Mã nhân viên thu"),
+            ("18", "Ghi chú"),
+        ],
+    }
+}
+
+/// A cell: text, or an integer amount.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cell {
+    /// Text.
+    Text(String),
+    /// Integer (amounts, counts).
+    Int(u64),
+    /// Nothing.
+    Empty,
+}
+
+impl Cell {
+    fn csv(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
+fn t(s: &str) -> Cell {
+    Cell::Text(s.to_string())
+}
+
+/// The cells of row number `no` (1-based), in the order of [`columns`].
+pub fn cells(list: List, no: usize, r: &ListRow) -> Vec<Cell> {
+    let n = Cell::Int(u64::try_from(no).unwrap_or(0));
+    match list {
+        List::D05 => vec![
+            n,
+            t(&r.full_name),
+            t(&r.si_code),
+            t(&r.personal_id),
+            t(&r.address),
+            t(&r.receipt_date),
+            t(&r.receipt_no),
+            r.income.map_or(Cell::Empty, Cell::Int),
+            Cell::Int(u64::from(r.months)),
+            t(&r.from_month),
+            Cell::Int(r.amount_due),
+            Cell::Int(r.amount_paid),
+            t(&r.national_pct),
+            Cell::Int(r.national_amount),
+            t(&r.local_pct),
+            Cell::Int(r.local_amount),
+            t(&r.other_pct),
+            Cell::Int(r.other_amount),
+            t(&r.collector_code),
+            t(&r.notes),
+        ],
+        List::D03 => vec![
+            n,
+            t(&r.full_name),
+            t(&r.si_code),
+            t(&r.personal_id),
+            t(&r.birth_date),
+            t(&r.sex),
+            t(&r.relationship),
+            t(&r.address),
+            t(&r.kcb_code),
+            t(&r.receipt_date),
+            t(&r.receipt_no),
+            Cell::Int(u64::from(r.months)),
+            t(&r.from_month),
+            Cell::Int(r.amount_due),
+            Cell::Int(r.amount_paid),
+            t(&r.national_pct),
+            Cell::Int(r.national_amount),
+            t(&r.local_pct),
+            Cell::Int(r.local_amount),
+            t(&r.collector_code),
+            t(&r.notes),
+        ],
+    }
+}
+
+/// The list as CSV (UTF-8 with BOM, one header row).
+pub fn to_csv(list: List, rows: &[ListRow]) -> Result<Vec<u8>> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        w.write_record(columns(list).iter().map(|(col, head)| format!("{col}. {head}")))
+            .map_err(|e| Error::Export(e.to_string()))?;
+        for (i, r) in rows.iter().enumerate() {
+            w.write_record(cells(list, i + 1, r).iter().map(Cell::csv))
+                .map_err(|e| Error::Export(e.to_string()))?;
+        }
+        w.flush().map_err(|e| Error::Export(e.to_string()))?;
+    }
+    Ok(out)
+}
+
+fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> Error {
+    Error::Export(e.to_string())
+}
+
+/// The list as an XLSX workbook: a title block (form, commune, month, and for D03-TS the
+/// warning that the layout is unverified), the two header rows of the form, then the rows.
+pub fn to_xlsx(list: List, title: &str, rows: &[ListRow]) -> Result<Vec<u8>> {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(list.name()).map_err(xlsx_err)?;
+    let bold = Format::new().set_bold();
+    let head =
+        Format::new().set_bold().set_text_wrap().set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let money = Format::new().set_num_format("#,##0");
+    sheet.write_string_with_format(0, 0, title, &bold).map_err(xlsx_err)?;
+    if list == List::D03 {
+        sheet
+            .write_string(
+                1,
+                0,
+                "Bố cục cột chưa đối chiếu với mẫu D03-TS chính thức (UNVERIFIED) — kiểm tra trước khi nộp.",
+            )
+            .map_err(xlsx_err)?;
+    }
+    let header_row = 3;
+    for (c, (col, heading)) in columns(list).iter().enumerate() {
+        let c = u16::try_from(c).map_err(|_| Error::Export("too many columns".into()))?;
+        sheet.write_string_with_format(header_row, c, *heading, &head).map_err(xlsx_err)?;
+        sheet.write_string_with_format(header_row + 1, c, *col, &head).map_err(xlsx_err)?;
+        sheet.set_column_width(c, if c == 1 || c == 4 { 28 } else { 14 }).map_err(xlsx_err)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let row =
+            header_row + 2 + u32::try_from(i).map_err(|_| Error::Export("too many rows".into()))?;
+        for (c, cell) in cells(list, i + 1, r).into_iter().enumerate() {
+            let c = u16::try_from(c).map_err(|_| Error::Export("too many columns".into()))?;
+            match cell {
+                Cell::Text(s) => sheet.write_string(row, c, s).map(|_| ()),
+                // Amounts stay below 2^53, where a spreadsheet number is exact.
+                Cell::Int(n) => {
+                    sheet.write_number_with_format(row, c, n as f64, &money).map(|_| ())
+                }
+                Cell::Empty => Ok(()),
+            }
+            .map_err(xlsx_err)?;
+        }
+    }
+    book.save_to_buffer().map_err(xlsx_err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row() -> ListRow {
+        ListRow {
+            full_name: "NGUYỄN THỊ HỒNG NHUNG".into(),
+            personal_id: "001179012345".into(),
+            address: "Thôn 3, Xã A, \"Hà Nội\"".into(),
+            receipt_date: "22/11/2026".into(),
+            receipt_no: "12".into(),
+            income: Some(1_500_000),
+            months: 3,
+            from_month: "11/2026".into(),
+            amount_due: 990_000,
+            amount_paid: 594_000,
+            national_pct: "40".into(),
+            national_amount: 396_000,
+            collector_code: "AG01".into(),
+            ..ListRow::default()
+        }
+    }
+
+    #[test]
+    fn d05_csv_has_the_form_columns_in_order() -> Result<()> {
+        let csv = to_csv(List::D05, &[row(), row()])?;
+        let text = String::from_utf8(csv).map_err(|e| Error::Export(e.to_string()))?;
+        let text = text.strip_prefix('\u{feff}').ok_or(Error::Export("no BOM".into()))?;
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        let headers: Vec<String> = r
+            .headers()
+            .map_err(|e| Error::Export(e.to_string()))?
+            .iter()
+            .map(String::from)
+            .collect();
+        assert_eq!(headers.len(), 20);
+        assert_eq!(headers[0], "A. STT");
+        assert_eq!(headers[7], "5. Mức thu nhập tháng đóng BHXH");
+        assert_eq!(headers[19], "17. Ghi chú");
+        let rows: Vec<csv::StringRecord> = r
+            .records()
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| Error::Export(e.to_string()))?;
+        assert_eq!(rows.len(), 2);
+        assert_eq!(&rows[1][0], "2");
+        assert_eq!(&rows[0][1], "NGUYỄN THỊ HỒNG NHUNG");
+        assert_eq!(&rows[0][4], "Thôn 3, Xã A, \"Hà Nội\"");
+        assert_eq!((&rows[0][10], &rows[0][11], &rows[0][13]), ("990000", "594000", "396000"));
+        Ok(())
+    }
+
+    #[test]
+    fn xlsx_is_a_workbook() -> Result<()> {
+        let bytes = to_xlsx(List::D03, "D03-TS", &[row()])?;
+        assert_eq!(&bytes[..2], b"PK");
+        assert_eq!(columns(List::D03).len(), cells(List::D03, 1, &row()).len());
+        assert_eq!(columns(List::D05).len(), cells(List::D05, 1, &row()).len());
+        Ok(())
+    }
+}

@@ -1,0 +1,547 @@
+//! The HTTP face of the hub: [`app`] builds the router (testable without a socket), [`run`]
+//! serves it until a shutdown signal, finishing requests in flight.
+//!
+//! - Device endpoints (`/v1/*`, PROTOCOL.md) are authenticated by signatures; errors are JSON
+//!   `{"error": {"code", "message"}}` with the protocol's codes and never carry internals: an
+//!   internal failure is logged here and answered `500 internal`.
+//! - Admin pages (`/admin/*`) need the admin token made on first start (`DIR/keys/admin.token`),
+//!   as HTTP Basic (user `admin`) or `Authorization: Bearer`; a form post from another site is
+//!   refused (`Sec-Fetch-Site` / `Origin`), so a logged-in browser cannot be made to revoke a
+//!   device by a foreign page.
+//! - The store is blocking: every call runs on tokio's blocking pool.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, FailedToBufferBody};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use crate::civil::{self, Day};
+use crate::error::Error;
+use crate::exports;
+use crate::hub::{Hub, HubError, List, Refusal};
+use crate::pages;
+use crate::store::Scope;
+
+/// Seconds since the Unix epoch; injected so tests choose the day.
+pub type ClockFn = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// What every handler gets.
+#[derive(Clone)]
+pub struct AppState {
+    /// The hub.
+    pub hub: Arc<Hub>,
+    /// The clock.
+    pub clock: ClockFn,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("hub", &self.hub).finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// State over `hub` with the system clock.
+    pub fn new(hub: Hub) -> Self {
+        Self { hub: Arc::new(hub), clock: Arc::new(system_now) }
+    }
+}
+
+/// The system clock.
+pub fn system_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// A handler's failure.
+#[derive(Debug)]
+pub enum AppError {
+    /// A protocol refusal (JSON, with its status and code).
+    Refused(Refusal),
+    /// A bad admin input (HTML page, 400).
+    BadInput(String),
+    /// No such thing (404).
+    NotFound,
+    /// The server failed: logged, answered without detail.
+    Internal(Error),
+}
+
+impl From<HubError> for AppError {
+    fn from(e: HubError) -> Self {
+        match e {
+            HubError::Refused(r) => AppError::Refused(r),
+            HubError::Internal(e) => AppError::Internal(e),
+        }
+    }
+}
+
+impl From<Error> for AppError {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Invalid(m) => AppError::BadInput(m),
+            e => AppError::Internal(e),
+        }
+    }
+}
+
+fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = serde_json::json!({ "error": { "code": code, "message": message } });
+    (status, axum::Json(body)).into_response()
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match self {
+            AppError::Refused(r) => json_error(
+                StatusCode::from_u16(r.status()).unwrap_or(StatusCode::BAD_REQUEST),
+                r.code(),
+                r.message(),
+            ),
+            AppError::BadInput(m) => {
+                (StatusCode::BAD_REQUEST, Html(pages::message("Không hợp lệ", &m))).into_response()
+            }
+            AppError::NotFound => {
+                json_error(StatusCode::NOT_FOUND, "not_found", "no such resource")
+            }
+            AppError::Internal(e) => {
+                // The only place internals go: the server's log (no personal data: errors carry
+                // codes, paths and database messages, never record contents).
+                eprintln!("ansinh-hub: internal error: {e}");
+                let status = if e.is_retryable() {
+                    StatusCode::SERVICE_UNAVAILABLE
+                } else {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                };
+                json_error(status, "internal", "the server could not do this now; try again later")
+            }
+        }
+    }
+}
+
+/// Runs `f` on the blocking pool with the hub.
+async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&Hub, i64) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let hub = Arc::clone(&state.hub);
+    let now = (state.clock)();
+    tokio::task::spawn_blocking(move || f(&hub, now))
+        .await
+        .map_err(|_| AppError::Internal(Error::Corrupt("a worker task failed".into())))?
+}
+
+/// The router: device endpoints, admin pages, health check.
+pub fn app(state: AppState) -> Router {
+    let devices = Router::new()
+        .route("/v1/devices/register", post(register))
+        .route("/v1/batches", post(batches))
+        .route("/v1/renewals", get(renewals))
+        // The protocol's bound; a larger body is refused with 413 before it is read whole.
+        .layer(DefaultBodyLimit::max(ansinh_wire::MAX_BODY_BYTES));
+    let admin = Router::new()
+        .route("/admin", get(admin_index))
+        .route("/admin/tokens", post(admin_create_token))
+        .route("/admin/devices/{id}/revoke", post(admin_revoke))
+        .route("/admin/dashboard", get(admin_dashboard))
+        .route("/admin/progress.json", get(admin_progress))
+        .route("/admin/targets", post(admin_target))
+        .route("/admin/exports", get(admin_export))
+        .route("/admin/renewals", get(admin_renewals))
+        .layer(DefaultBodyLimit::max(64 * 1024))
+        .route_layer(middleware::from_fn_with_state(state.clone(), admin_guard));
+    Router::new()
+        .merge(devices)
+        .merge(admin)
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback(|| async { AppError::NotFound })
+        .with_state(state)
+}
+
+/// Serves `app(state)` on `listener` until `shutdown` completes, then finishes the requests
+/// in flight (an ingest that started is committed and answered).
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+}
+
+fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, AppError> {
+    match body {
+        Ok(b) => Ok(b),
+        Err(BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_))) => {
+            Err(AppError::Refused(Refusal::TooLarge))
+        }
+        // A body cut short or unreadable: nothing was stored.
+        Err(_) => Err(AppError::Refused(Refusal::Malformed)),
+    }
+}
+
+async fn register(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let body = body_bytes(body)?;
+    let request: ansinh_wire::RegisterRequest =
+        serde_json::from_slice(&body).map_err(|_| AppError::Refused(Refusal::Malformed))?;
+    let answer = blocking(&state, move |hub, now| Ok(hub.register(&request, now)?)).await?;
+    Ok(axum::Json(answer).into_response())
+}
+
+async fn batches(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let body = body_bytes(body)?;
+    let ack = blocking(&state, move |hub, now| Ok(hub.ingest_batch(&body, now)?)).await?;
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], ack).into_response())
+}
+
+#[derive(Deserialize)]
+struct WithinDays {
+    within_days: Option<u32>,
+}
+
+fn header_text<'h>(headers: &'h HeaderMap, name: &str) -> &'h str {
+    headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+}
+
+async fn renewals(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<WithinDays>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, AppError> {
+    let Ok(Query(q)) = query else { return Err(AppError::Refused(Refusal::Malformed)) };
+    let days = q.within_days.unwrap_or(30);
+    if !(1..=crate::hub::MAX_RENEWAL_DAYS).contains(&days) {
+        return Err(AppError::Refused(Refusal::Malformed));
+    }
+    let device = header_text(&headers, "x-ansinh-device").to_string();
+    let time = header_text(&headers, "x-ansinh-time").to_string();
+    let signature = header_text(&headers, "x-ansinh-signature").to_string();
+    let due = blocking(&state, move |hub, now| {
+        let id =
+            hub.authenticate_request(&device, &time, &signature, "GET", "/v1/renewals", now)?;
+        Ok(hub.renewals(Some(id), days, now)?)
+    })
+    .await?;
+    Ok(axum::Json(due).into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// Admin.
+
+/// Decodes standard base64 (for HTTP Basic), or `None`.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in text.trim().bytes().filter(|c| *c != b'=') {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(u8::try_from((acc >> bits) & 0xFF).ok()?);
+        }
+    }
+    Some(out)
+}
+
+fn admin_token_of(headers: &HeaderMap) -> Option<String> {
+    let auth = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    if let Some(token) = auth.strip_prefix("Bearer ") {
+        return Some(token.trim().to_string());
+    }
+    let decoded = String::from_utf8(base64_decode(auth.strip_prefix("Basic ")?)?).ok()?;
+    let (user, password) = decoded.split_once(':')?;
+    (user == "admin").then(|| password.to_string())
+}
+
+/// A state-changing request must come from our own pages (or from a script, which sends no
+/// browser headers).
+fn same_origin(headers: &HeaderMap) -> bool {
+    let site = header_text(headers, "sec-fetch-site");
+    if !site.is_empty() && site != "same-origin" && site != "none" {
+        return false;
+    }
+    match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        None => true,
+        Some(origin) => {
+            let host = header_text(headers, "host");
+            let bare = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://"));
+            !host.is_empty() && bare == Some(host)
+        }
+    }
+}
+
+async fn admin_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let ok = admin_token_of(request.headers()).is_some_and(|t| state.hub.keys().is_admin_token(&t));
+    if !ok {
+        let mut r = (
+            StatusCode::UNAUTHORIZED,
+            Html(pages::message("Cần đăng nhập", "Đăng nhập với tên admin và mã quản trị.")),
+        )
+            .into_response();
+        r.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"ansinh-hub admin\", charset=\"UTF-8\""),
+        );
+        return r;
+    }
+    if request.method() != Method::GET && !same_origin(request.headers()) {
+        return (
+            StatusCode::FORBIDDEN,
+            Html(pages::message("Bị từ chối", "Yêu cầu không đến từ trang quản trị này.")),
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
+fn this_month(state: &AppState) -> String {
+    Day::of((state.clock)()).month_text()
+}
+
+fn month_or_now(state: &AppState, month: Option<String>) -> Result<String, AppError> {
+    match month.filter(|m| !m.is_empty()) {
+        None => Ok(this_month(state)),
+        Some(m) if civil::parse_month(&m).is_some() => Ok(m),
+        Some(m) => Err(AppError::BadInput(format!("{m:?} không phải là tháng (YYYY-MM)"))),
+    }
+}
+
+async fn admin_page(state: &AppState, new_token: Option<String>) -> Result<Response, AppError> {
+    let month = this_month(state);
+    let html = blocking(state, move |hub, _| {
+        let s = hub.store();
+        Ok(pages::admin_index(
+            &s.tokens()?,
+            &s.devices()?,
+            &s.problems()?,
+            &month,
+            new_token.as_deref(),
+        ))
+    })
+    .await?;
+    Ok(Html(html).into_response())
+}
+
+async fn admin_index(State(state): State<AppState>) -> Result<Response, AppError> {
+    admin_page(&state, None).await
+}
+
+#[derive(Deserialize)]
+struct NewToken {
+    label: String,
+    valid_hours: Option<i64>,
+}
+
+async fn admin_create_token(
+    State(state): State<AppState>,
+    form: Result<axum::Form<NewToken>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let Ok(axum::Form(form)) = form else {
+        return Err(AppError::BadInput("thiếu ghi chú".into()));
+    };
+    let hours = form.valid_hours.unwrap_or(24).clamp(1, 720);
+    let token =
+        blocking(&state, move |hub, now| Ok(hub.create_token(&form.label, hours * 3600, now)?))
+            .await?;
+    admin_page(&state, Some(token)).await
+}
+
+async fn admin_revoke(
+    State(state): State<AppState>,
+    Path(id): Path<u64>,
+) -> Result<Response, AppError> {
+    let found = blocking(&state, move |hub, now| Ok(hub.store().revoke_device(id, now)?)).await?;
+    if !found {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to("/admin").into_response())
+}
+
+#[derive(Deserialize)]
+struct MonthQuery {
+    month: Option<String>,
+}
+
+async fn admin_dashboard(
+    State(state): State<AppState>,
+    Query(q): Query<MonthQuery>,
+) -> Result<Response, AppError> {
+    let month = month_or_now(&state, q.month)?;
+    let html = blocking(&state, move |hub, _| Ok(pages::dashboard(&hub.progress(&month)?))).await?;
+    Ok(Html(html).into_response())
+}
+
+async fn admin_progress(
+    State(state): State<AppState>,
+    Query(q): Query<MonthQuery>,
+) -> Result<Response, AppError> {
+    let month = month_or_now(&state, q.month)?;
+    let progress = blocking(&state, move |hub, _| Ok(hub.progress(&month)?)).await?;
+    Ok(axum::Json(progress).into_response())
+}
+
+#[derive(Deserialize)]
+struct TargetForm {
+    month: String,
+    scope: String,
+    key: String,
+    target: Option<String>,
+}
+
+async fn admin_target(
+    State(state): State<AppState>,
+    form: Result<axum::Form<TargetForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let Ok(axum::Form(f)) = form else {
+        return Err(AppError::BadInput("thiếu thông tin".into()));
+    };
+    let month = month_or_now(&state, Some(f.month))?;
+    let scope = match f.scope.as_str() {
+        "commune" => Scope::Commune,
+        "agent" => Scope::Agent,
+        _ => return Err(AppError::BadInput("loại chỉ tiêu không hợp lệ".into())),
+    };
+    let key = f.key.trim().to_string();
+    if key.is_empty() || key.len() > 16 || !key.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(AppError::BadInput("mã không hợp lệ".into()));
+    }
+    let target = match f.target.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => None,
+        Some(t) => Some(
+            t.parse::<i64>()
+                .ok()
+                .filter(|n| (0..=10_000_000).contains(n))
+                .ok_or_else(|| AppError::BadInput("chỉ tiêu phải là số không âm".into()))?,
+        ),
+    };
+    let m = month.clone();
+    blocking(&state, move |hub, _| Ok(hub.store().set_target(scope, &key, &m, target)?)).await?;
+    Ok(Redirect::to(&format!("/admin/dashboard?month={month}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct ExportQuery {
+    list: String,
+    commune: Option<String>,
+    month: Option<String>,
+    format: Option<String>,
+}
+
+async fn admin_export(
+    State(state): State<AppState>,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    let list = match q.list.to_ascii_lowercase().as_str() {
+        "d05" | "d05-ts" => List::D05,
+        "d03" | "d03-ts" => List::D03,
+        _ => return Err(AppError::BadInput("danh sách phải là d05 hoặc d03".into())),
+    };
+    let month = month_or_now(&state, q.month)?;
+    let commune = q.commune.filter(|c| !c.trim().is_empty()).map(|c| c.trim().to_string());
+    let xlsx = match q.format.as_deref().unwrap_or("xlsx") {
+        "xlsx" => true,
+        "csv" => false,
+        _ => return Err(AppError::BadInput("định dạng phải là xlsx hoặc csv".into())),
+    };
+    let name = format!(
+        "{}_{}_{}.{}",
+        list.name(),
+        commune.as_deref().unwrap_or("all"),
+        month,
+        if xlsx { "xlsx" } else { "csv" }
+    );
+    let bytes = blocking(&state, move |hub, _| {
+        let rows = hub.list_rows(list, commune.as_deref(), &month)?;
+        let title = format!(
+            "{} — xã {} — tháng {}",
+            list.name(),
+            commune.as_deref().unwrap_or("(tất cả)"),
+            month
+        );
+        Ok(if xlsx {
+            exports::to_xlsx(list, &title, &rows)?
+        } else {
+            exports::to_csv(list, &rows)?
+        })
+    })
+    .await?;
+    let content_type = if xlsx {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    } else {
+        "text/csv; charset=utf-8"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn admin_renewals(
+    State(state): State<AppState>,
+    Query(q): Query<WithinDays>,
+) -> Result<Response, AppError> {
+    let days = q.within_days.unwrap_or(30).clamp(1, crate::hub::MAX_RENEWAL_DAYS);
+    let due = blocking(&state, move |hub, now| Ok(hub.renewals(None, days, now)?)).await?;
+    Ok(Html(pages::renewals(&due, days)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_auth_is_decoded() {
+        assert_eq!(base64_decode("YWRtaW46c2VjcmV0"), Some(b"admin:secret".to_vec()));
+        assert_eq!(base64_decode("YQ=="), Some(b"a".to_vec()));
+        assert_eq!(base64_decode("!!"), None);
+        let mut h = HeaderMap::new();
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic YWRtaW46c2VjcmV0"));
+        assert_eq!(admin_token_of(&h).as_deref(), Some("secret"));
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer abc"));
+        assert_eq!(admin_token_of(&h).as_deref(), Some("abc"));
+        // Another user name is not the admin.
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic cm9vdDpzZWNyZXQ="));
+        assert_eq!(admin_token_of(&h), None);
+    }
+
+    #[test]
+    fn cross_site_posts_are_told_apart() {
+        let mut h = HeaderMap::new();
+        assert!(same_origin(&h), "a script sends no browser headers");
+        h.insert("host", HeaderValue::from_static("127.0.0.1:8040"));
+        h.insert(header::ORIGIN, HeaderValue::from_static("http://127.0.0.1:8040"));
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert!(same_origin(&h));
+        h.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
+        assert!(!same_origin(&h));
+        h.insert(header::ORIGIN, HeaderValue::from_static("http://127.0.0.1:8040"));
+        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(!same_origin(&h));
+    }
+}

@@ -1,0 +1,515 @@
+//! The hub's operations, independent of HTTP: registration, batch and bundle ingest,
+//! renewal lists, tallies and collection lists. The HTTP layer and the CLI both call these.
+//!
+//! - A batch is decoded (bounded), its device looked up, its signature checked, then each
+//!   record opened with the sealing key and checked by the [`RecordRules`]; only then does the
+//!   store decide, in one transaction, Accepted / Duplicate / Conflict / Rejected and move the
+//!   replay counter. A refused batch stores nothing.
+//! - Refusals are [`Refusal`]s with the protocol's status and code; anything else is an
+//!   internal [`Error`] that clients never see.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ansinh_wire::{
+    AckBody, BatchBody, Channel, Outcome, PROTOCOL_VERSION, RecordResult, RegisterRequest,
+    RegisterResponse, RenewalDue, UnverifiedBatch,
+};
+use ed25519_dalek::VerifyingKey;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::civil::{self, Day};
+use crate::error::{Error, Result, io};
+use crate::keys::HubKeys;
+use crate::rules::{ListRow, RecordRules};
+use crate::store::{Coverage, Facts, Incoming, Ingested, Store, Tally, Timestamp, Totals};
+
+/// How far a signed request's time may be from the server's. Generous, because kiosks in the
+/// field keep poor time; a replayed request within it only fetches the same list again.
+pub const MAX_REQUEST_SKEW_SECS: i64 = 24 * 3600;
+/// Longest renewal window a device may ask for.
+pub const MAX_RENEWAL_DAYS: u32 = 366;
+/// Longest label kept for a device or token.
+const MAX_LABEL_CHARS: usize = 120;
+
+/// Why a request is refused: the protocol's status and stable code (PROTOCOL.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// 400 `malformed`.
+    Malformed,
+    /// 400 `unsupported_version`.
+    UnsupportedVersion,
+    /// 400 `invalid_key`: the device public key is not an Ed25519 key.
+    InvalidKey,
+    /// 401 `invalid_token`: registration token unknown, used or expired.
+    InvalidToken,
+    /// 401 `unknown_device`.
+    UnknownDevice,
+    /// 401 `bad_signature`.
+    BadSignature,
+    /// 403 `device_revoked`.
+    DeviceRevoked,
+    /// 409 `replayed_batch`.
+    ReplayedBatch,
+    /// 413 `too_large`.
+    TooLarge,
+}
+
+impl Refusal {
+    /// HTTP status.
+    pub const fn status(self) -> u16 {
+        match self {
+            Refusal::Malformed | Refusal::UnsupportedVersion | Refusal::InvalidKey => 400,
+            Refusal::InvalidToken | Refusal::UnknownDevice | Refusal::BadSignature => 401,
+            Refusal::DeviceRevoked => 403,
+            Refusal::ReplayedBatch => 409,
+            Refusal::TooLarge => 413,
+        }
+    }
+
+    /// Stable code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Refusal::Malformed => "malformed",
+            Refusal::UnsupportedVersion => "unsupported_version",
+            Refusal::InvalidKey => "invalid_key",
+            Refusal::InvalidToken => "invalid_token",
+            Refusal::UnknownDevice => "unknown_device",
+            Refusal::BadSignature => "bad_signature",
+            Refusal::DeviceRevoked => "device_revoked",
+            Refusal::ReplayedBatch => "replayed_batch",
+            Refusal::TooLarge => "too_large",
+        }
+    }
+
+    /// A message for people (English; no internals).
+    pub const fn message(self) -> &'static str {
+        match self {
+            Refusal::Malformed => "the request is not a valid message of this protocol",
+            Refusal::UnsupportedVersion => "this protocol version is not supported",
+            Refusal::InvalidKey => "the device public key is not a valid Ed25519 key",
+            Refusal::InvalidToken => "the registration token is unknown, used or expired",
+            Refusal::UnknownDevice => "this device is not registered here",
+            Refusal::BadSignature => "the signature does not verify",
+            Refusal::DeviceRevoked => "this device has been revoked",
+            Refusal::ReplayedBatch => "this batch counter was already used",
+            Refusal::TooLarge => "the message is too large",
+        }
+    }
+}
+
+/// A refusal (the client's fault, told to it) or an internal failure (logged, never told).
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    /// Refused, with the protocol's code.
+    #[error("refused: {}", .0.code())]
+    Refused(Refusal),
+    /// The server failed.
+    #[error(transparent)]
+    Internal(#[from] Error),
+}
+
+impl From<Refusal> for HubError {
+    fn from(r: Refusal) -> Self {
+        HubError::Refused(r)
+    }
+}
+
+fn wire_refusal(e: &ansinh_wire::Error) -> Refusal {
+    match e {
+        ansinh_wire::Error::TooLarge(_) => Refusal::TooLarge,
+        ansinh_wire::Error::UnsupportedVersion(_) => Refusal::UnsupportedVersion,
+        ansinh_wire::Error::BadSignature => Refusal::BadSignature,
+        _ => Refusal::Malformed,
+    }
+}
+
+/// What an import of a USB bundle did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    /// The device the bundle came from.
+    pub device_id: u64,
+    /// Records stored now.
+    pub accepted: usize,
+    /// Records already held.
+    pub duplicates: usize,
+    /// Conflicting records (kept apart and flagged).
+    pub conflicts: usize,
+    /// Rejected records (kept for staff).
+    pub rejected: usize,
+    /// The bundle had been imported before.
+    pub again: bool,
+    /// Where the acknowledgement file was written.
+    pub ack_file: Option<PathBuf>,
+}
+
+/// Progress for a month: counts by commune, agent and day against targets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// The month, `YYYY-MM`.
+    pub month: String,
+    /// All communes together (target: the sum of commune targets).
+    pub total: Tally,
+    /// By commune code.
+    pub communes: Vec<Tally>,
+    /// By agent code.
+    pub agents: Vec<Tally>,
+    /// By collection day.
+    pub days: Vec<Tally>,
+    /// What the hub holds overall, with conflicts and rejections for staff.
+    pub held: Totals,
+}
+
+/// Which collection list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum List {
+    /// D05-TS: voluntary social insurance.
+    D05,
+    /// D03-TS: household health insurance.
+    D03,
+}
+
+impl List {
+    /// The record scheme it lists.
+    pub const fn scheme(self) -> &'static str {
+        match self {
+            List::D05 => "voluntary-si",
+            List::D03 => "household-bhyt",
+        }
+    }
+
+    /// Form name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            List::D05 => "D05-TS",
+            List::D03 => "D03-TS",
+        }
+    }
+}
+
+/// The collection server's state: storage, keys and the record rules.
+pub struct Hub {
+    store: Arc<dyn Store>,
+    keys: HubKeys,
+    rules: Arc<dyn RecordRules>,
+}
+
+impl std::fmt::Debug for Hub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hub").field("keys", &self.keys).finish_non_exhaustive()
+    }
+}
+
+fn label_ok(label: &str) -> String {
+    label.trim().chars().filter(|c| !c.is_control()).take(MAX_LABEL_CHARS).collect()
+}
+
+impl Hub {
+    /// A hub over `store`, with `keys`, checking records with `rules`.
+    pub fn new(store: Arc<dyn Store>, keys: HubKeys, rules: Arc<dyn RecordRules>) -> Self {
+        Self { store, keys, rules }
+    }
+
+    /// The storage.
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    /// The keys.
+    pub fn keys(&self) -> &HubKeys {
+        &self.keys
+    }
+
+    /// Makes a one-time registration token valid for `valid_secs`; returns the token (shown
+    /// once; only its hash is kept).
+    pub fn create_token(&self, label: &str, valid_secs: i64, now: Timestamp) -> Result<String> {
+        let mut raw = [0u8; 16];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut raw);
+        // 32 hex digits: typed on a kiosk keyboard or pasted; 128 bits cannot be guessed.
+        let token = hex::encode(raw);
+        let sha: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        self.store.create_token(
+            sha,
+            &token[..4],
+            &label_ok(label),
+            now,
+            now + valid_secs.max(60),
+        )?;
+        Ok(token)
+    }
+
+    /// Registers a device with a one-time token.
+    pub fn register(
+        &self,
+        request: &RegisterRequest,
+        now: Timestamp,
+    ) -> Result<RegisterResponse, HubError> {
+        let key = ansinh_wire::verifying_key_from_hex(&request.device_public_key)
+            .map_err(|_| Refusal::InvalidKey)?;
+        let sha: [u8; 32] = Sha256::digest(request.token.trim().as_bytes()).into();
+        let mut receipt_key = [0u8; 32];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut receipt_key);
+        let device = self
+            .store
+            .register_device(sha, now, &label_ok(&request.label), key.to_bytes(), receipt_key)?
+            .ok_or(Refusal::InvalidToken)?;
+        Ok(RegisterResponse {
+            device_id: device.id,
+            sealing_key: self.keys.sealing_key_hex(),
+            server_signing_key: self.keys.signing_key_hex(),
+            receipt_key: hex::encode(receipt_key),
+        })
+    }
+
+    /// Decodes a signed batch and checks its device and signature.
+    fn verified(&self, bytes: &[u8]) -> Result<BatchBody, HubError> {
+        let unverified = UnverifiedBatch::decode(bytes).map_err(|e| wire_refusal(&e))?;
+        let device = self.store.device(unverified.body.device_id)?.ok_or(Refusal::UnknownDevice)?;
+        let key = VerifyingKey::from_bytes(&device.public_key)
+            .map_err(|_| Error::Corrupt(format!("device {} key", device.id)))?;
+        // The signature first: only the device itself learns that it is revoked.
+        let body = unverified.verify(&key).map_err(|e| wire_refusal(&e))?;
+        if device.revoked_at.is_some() {
+            return Err(Refusal::DeviceRevoked.into());
+        }
+        if let Channel::Network { counter } = body.channel {
+            if i64::try_from(counter).is_err() {
+                return Err(Refusal::Malformed.into());
+            }
+            if counter <= device.last_counter {
+                // Early refusal before any record is opened; the store checks again atomically.
+                return Err(Refusal::ReplayedBatch.into());
+            }
+        }
+        Ok(body)
+    }
+
+    /// Opens and checks each record: what the store needs to decide its outcome.
+    fn open_records(&self, batch: BatchBody) -> Vec<Incoming> {
+        batch
+            .records
+            .into_iter()
+            .map(|r| {
+                let sealed_sha256: [u8; 32] = Sha256::digest(&r.sealed).into();
+                let verdict = match self.keys.opening.open(&r.sealed) {
+                    Err(_) => Err("cannot_open".to_string()),
+                    Ok(plain) => self.rules.check(&r.record_id, &plain).map(|c| Facts {
+                        scheme: c.scheme,
+                        commune_code: c.commune_code,
+                        agent_code: c.agent_code,
+                        collected_at: c.collected_at,
+                        day: Day::of(c.collected_at).iso(),
+                        amount: c.amount,
+                        coverage: c
+                            .periods
+                            .into_iter()
+                            .map(|p| Coverage {
+                                person_key: self.keys.pseudonym(&p.personal_id),
+                                paid_from: p.from,
+                                paid_until: p.until,
+                            })
+                            .collect(),
+                    }),
+                };
+                Incoming { record_id: r.record_id, sealed_sha256, sealed: r.sealed, verdict }
+            })
+            .collect()
+    }
+
+    fn store_batch(&self, batch: BatchBody, now: Timestamp) -> Result<(AckBody, bool), HubError> {
+        let (device_id, channel) = (batch.device_id, batch.channel);
+        let ids: Vec<_> = batch.records.iter().map(|r| r.record_id).collect();
+        let incoming = self.open_records(batch);
+        let (outcomes, again) = match self.store.ingest(device_id, &channel, now, incoming)? {
+            Ingested::Stored { outcomes, again } => (outcomes, again),
+            Ingested::Replayed => return Err(Refusal::ReplayedBatch.into()),
+            Ingested::Revoked => return Err(Refusal::DeviceRevoked.into()),
+        };
+        let results = ids
+            .into_iter()
+            .zip(outcomes)
+            .map(|(record_id, outcome)| RecordResult { record_id, outcome })
+            .collect();
+        Ok((AckBody { version: PROTOCOL_VERSION, device_id, channel, results }, again))
+    }
+
+    /// Ingests a network batch (`POST /v1/batches`); returns the signed acknowledgement.
+    pub fn ingest_batch(&self, bytes: &[u8], now: Timestamp) -> Result<Vec<u8>, HubError> {
+        let batch = self.verified(bytes)?;
+        if !matches!(batch.channel, Channel::Network { .. }) {
+            return Err(Refusal::Malformed.into());
+        }
+        let (ack, _) = self.store_batch(batch, now)?;
+        ansinh_wire::sign_ack(&ack, &self.keys.signing).map_err(|_| {
+            HubError::Internal(Error::Corrupt("acknowledgement over the size limit".into()))
+        })
+    }
+
+    /// Ingests a USB bundle; returns the signed acknowledgement and what happened. Importing
+    /// the same bundle again stores nothing new and yields an equivalent acknowledgement.
+    pub fn import_bundle(
+        &self,
+        bytes: &[u8],
+        now: Timestamp,
+    ) -> Result<(Vec<u8>, ImportReport), HubError> {
+        let batch = self.verified(bytes)?;
+        if !matches!(batch.channel, Channel::Usb { .. }) {
+            return Err(Refusal::Malformed.into());
+        }
+        let (ack, again) = self.store_batch(batch, now)?;
+        let mut report =
+            ImportReport { device_id: ack.device_id, again, ..ImportReport::default() };
+        for r in &ack.results {
+            match r.outcome {
+                Outcome::Accepted => report.accepted += 1,
+                Outcome::Duplicate => report.duplicates += 1,
+                Outcome::Conflict => report.conflicts += 1,
+                Outcome::Rejected { .. } => report.rejected += 1,
+            }
+        }
+        let signed = ansinh_wire::sign_ack(&ack, &self.keys.signing).map_err(|_| {
+            HubError::Internal(Error::Corrupt("acknowledgement over the size limit".into()))
+        })?;
+        Ok((signed, report))
+    }
+
+    /// `ansinh-hub import FILE`: imports a bundle file and writes `FILE.ack` beside it.
+    pub fn import_bundle_file(&self, path: &Path, now: Timestamp) -> Result<ImportReport> {
+        let len = std::fs::metadata(path).map_err(io(path))?.len();
+        if len > ansinh_wire::MAX_BODY_BYTES as u64 {
+            return Err(Error::Bundle("the file is larger than a bundle can be".into()));
+        }
+        let bytes = std::fs::read(path).map_err(io(path))?;
+        let (ack, mut report) = self.import_bundle(&bytes, now).map_err(|e| match e {
+            HubError::Refused(r) => Error::Bundle(format!("{}: {}", r.code(), r.message())),
+            HubError::Internal(e) => e,
+        })?;
+        let mut ack_path = path.as_os_str().to_owned();
+        ack_path.push(".ack");
+        let ack_path = PathBuf::from(ack_path);
+        write_durably(&ack_path, &ack)?;
+        report.ack_file = Some(ack_path);
+        Ok(report)
+    }
+
+    /// Checks a device's signed request headers (`GET /v1/renewals`).
+    pub fn authenticate_request(
+        &self,
+        device: &str,
+        time: &str,
+        signature: &str,
+        method: &str,
+        path: &str,
+        now: Timestamp,
+    ) -> Result<u64, HubError> {
+        let device_id: u64 = device.trim().parse().map_err(|_| Refusal::UnknownDevice)?;
+        let time: i64 = time.trim().parse().map_err(|_| Refusal::BadSignature)?;
+        let d = self.store.device(device_id)?.ok_or(Refusal::UnknownDevice)?;
+        let key = VerifyingKey::from_bytes(&d.public_key)
+            .map_err(|_| Error::Corrupt(format!("device {} key", d.id)))?;
+        ansinh_wire::verify_request(&key, device_id, method, path, time, signature)
+            .map_err(|_| Refusal::BadSignature)?;
+        if (now - time).abs() > MAX_REQUEST_SKEW_SECS {
+            return Err(Refusal::BadSignature.into());
+        }
+        if d.revoked_at.is_some() {
+            return Err(Refusal::DeviceRevoked.into());
+        }
+        Ok(device_id)
+    }
+
+    /// Participants whose paid period ends within `within_days` days of `now` (Vietnam time):
+    /// for the communes `device` has collected in, or all of them.
+    pub fn renewals(
+        &self,
+        device: Option<u64>,
+        within_days: u32,
+        now: Timestamp,
+    ) -> Result<Vec<RenewalDue>> {
+        let days = i64::from(within_days.min(MAX_RENEWAL_DAYS));
+        let Some((from, until)) = civil::month_ends_within(Day::of(now), days) else {
+            return Ok(vec![]);
+        };
+        let mut out = vec![];
+        for due in self.store.due_participants(device, &from, &until)? {
+            let Ok(plain) = self.keys.opening.open(&due.record.sealed) else { continue };
+            if let Some(mut r) = self.rules.renewal(&plain, due.index) {
+                // The receipt number means something only on the device that printed it.
+                if device != Some(due.record.device_id) {
+                    r.last_receipt_no = None;
+                }
+                out.push(r);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Counts by commune, agent and day for `month` (`YYYY-MM`), against targets.
+    pub fn progress(&self, month: &str) -> Result<Progress> {
+        if civil::parse_month(month).is_none() {
+            return Err(Error::Invalid(format!("{month:?} is not a month (YYYY-MM)")));
+        }
+        let crate::store::Tallies { communes, agents, days, total } = self.store.tallies(month)?;
+        Ok(Progress {
+            month: month.to_string(),
+            total,
+            communes,
+            agents,
+            days,
+            held: self.store.totals()?,
+        })
+    }
+
+    /// The rows of a collection list for a month, optionally one commune, numbered in order.
+    pub fn list_rows(
+        &self,
+        list: List,
+        commune: Option<&str>,
+        month: &str,
+    ) -> Result<Vec<ListRow>> {
+        if civil::parse_month(month).is_none() {
+            return Err(Error::Invalid(format!("{month:?} is not a month (YYYY-MM)")));
+        }
+        if let Some(c) = commune
+            && (c.len() != 5 || !c.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(Error::Invalid(format!("{c:?} is not a commune code (5 digits)")));
+        }
+        let mut rows = vec![];
+        for held in self.store.records_for_list(list.scheme(), commune, month)? {
+            let plain = self.keys.opening.open(&held.sealed).map_err(|_| {
+                Error::Corrupt(format!(
+                    "held record {} cannot be opened",
+                    hex::encode(held.record_id)
+                ))
+            })?;
+            let r = self.rules.list_rows(&plain).map_err(|code| {
+                Error::Corrupt(format!("held record {}: {code}", hex::encode(held.record_id)))
+            })?;
+            rows.extend(r);
+        }
+        Ok(rows)
+    }
+}
+
+/// Writes a file durably (temporary file, fsync, rename): an acknowledgement on a USB stick
+/// must not be half written when the stick is pulled.
+fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".part");
+    let tmp = PathBuf::from(tmp);
+    {
+        let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
+        f.write_all(bytes).map_err(io(&tmp))?;
+        f.sync_all().map_err(io(&tmp))?;
+    }
+    std::fs::rename(&tmp, path).map_err(io(path))?;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        && let Ok(d) = std::fs::File::open(parent)
+    {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}

@@ -1,0 +1,278 @@
+//! The hub's keys, in `DIR/keys/`, made on first start:
+//!
+//! - `sealing.key`: the X25519 secret that opens every record devices seal. Lose it and no
+//!   record ever sent to this server can be read again.
+//! - `signing.key`: the Ed25519 key that signs acknowledgements; devices trust only it.
+//! - `admin.token`: the password of the admin pages (`/admin/*`), user `admin`.
+//!
+//! Files are written with mode 0600 (directory 0700) through a temporary file, fsync and a
+//! rename. A missing sealing or signing key next to an existing one is an error, never a
+//! silent new key: that would strand every record or device.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use ansinh_outbox::OpeningKey;
+use ed25519_dalek::SigningKey;
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result, io};
+
+/// The hub's secrets.
+pub struct HubKeys {
+    /// Opens sealed records.
+    pub opening: OpeningKey,
+    /// Signs acknowledgements.
+    pub signing: SigningKey,
+    admin_token_sha256: [u8; 32],
+    pseudonym: Zeroizing<[u8; 32]>,
+}
+
+impl std::fmt::Debug for HubKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HubKeys")
+            .field("sealing_key", &self.opening.sealing_key())
+            .field("signing_key", &hex::encode(self.signing.verifying_key().to_bytes()))
+            .finish_non_exhaustive()
+    }
+}
+
+/// The key files, to print where they are and how to back them up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyFiles {
+    /// The keys directory.
+    pub dir: PathBuf,
+    /// `sealing.key`.
+    pub sealing: PathBuf,
+    /// `signing.key`.
+    pub signing: PathBuf,
+    /// `admin.token`.
+    pub admin_token: PathBuf,
+}
+
+impl KeyFiles {
+    /// The files under `data_dir/keys`.
+    pub fn in_dir(data_dir: &Path) -> Self {
+        let dir = data_dir.join("keys");
+        Self {
+            sealing: dir.join("sealing.key"),
+            signing: dir.join("signing.key"),
+            admin_token: dir.join("admin.token"),
+            dir,
+        }
+    }
+
+    /// What to tell the operator after the keys were created.
+    pub fn first_start_message(&self) -> String {
+        format!(
+            "ansinh-hub: created the server's keys (files readable by this user only):\n\
+             \x20 {}  opens every record devices send: without it they can never be read\n\
+             \x20 {}  signs acknowledgements: devices trust only this key\n\
+             \x20 {}  password of the admin pages (user \"admin\")\n\
+             Back up now: copy the folder {} to offline media kept apart from the server \
+             (e.g. tar czf hub-keys.tgz -C {} keys) and restore it before restoring the database.\n",
+            self.sealing.display(),
+            self.signing.display(),
+            self.admin_token.display(),
+            self.dir.display(),
+            self.dir.parent().unwrap_or(Path::new(".")).display(),
+        )
+    }
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    {
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut f = options.open(&tmp).map_err(io(&tmp))?;
+        f.write_all(bytes).map_err(io(&tmp))?;
+        f.sync_all().map_err(io(&tmp))?;
+    }
+    fs::rename(&tmp, path).map_err(io(path))?;
+    if let Some(parent) = path.parent()
+        && let Ok(d) = fs::File::open(parent)
+    {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+fn read(path: &Path) -> Result<Option<Zeroizing<String>>> {
+    match fs::read_to_string(path) {
+        Ok(s) => Ok(Some(Zeroizing::new(s))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::Io { path: path.to_path_buf(), source: e }),
+    }
+}
+
+fn damaged(path: &Path, what: impl ToString) -> Error {
+    Error::Key { path: path.to_path_buf(), what: what.to_string() }
+}
+
+fn random_32() -> Zeroizing<[u8; 32]> {
+    let mut b = Zeroizing::new([0u8; 32]);
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, b.as_mut());
+    b
+}
+
+impl HubKeys {
+    /// Loads the keys from `data_dir/keys`, creating them on first start. Returns the keys and
+    /// whether they were just created (then print [`KeyFiles::first_start_message`]).
+    pub fn load_or_create(data_dir: &Path) -> Result<(Self, bool)> {
+        let files = KeyFiles::in_dir(data_dir);
+        fs::create_dir_all(&files.dir).map_err(io(&files.dir))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&files.dir, fs::Permissions::from_mode(0o700))
+                .map_err(io(&files.dir))?;
+        }
+        let sealing = read(&files.sealing)?;
+        let signing = read(&files.signing)?;
+        let created = match (&sealing, &signing) {
+            (None, None) => {
+                let opening = OpeningKey::generate();
+                write_private(&files.sealing, opening.to_hex().as_bytes())?;
+                let key = ansinh_wire::generate_signing_key();
+                write_private(
+                    &files.signing,
+                    Zeroizing::new(hex::encode(key.to_bytes())).as_bytes(),
+                )?;
+                true
+            }
+            (Some(_), Some(_)) => false,
+            (None, Some(_)) => {
+                return Err(damaged(&files.sealing, "missing: restore it from the backup"));
+            }
+            (Some(_), None) => {
+                return Err(damaged(&files.signing, "missing: restore it from the backup"));
+            }
+        };
+        let mut token_created = false;
+        if read(&files.admin_token)?.is_none() {
+            write_private(&files.admin_token, hex::encode(*random_32()).as_bytes())?;
+            token_created = true;
+        }
+        let keys = Self::load(&files)?;
+        Ok((keys, created || token_created))
+    }
+
+    fn load(files: &KeyFiles) -> Result<Self> {
+        let sealing = read(&files.sealing)?.ok_or_else(|| damaged(&files.sealing, "missing"))?;
+        let opening = OpeningKey::from_hex(&sealing).map_err(|e| damaged(&files.sealing, e))?;
+        let signing_hex =
+            read(&files.signing)?.ok_or_else(|| damaged(&files.signing, "missing"))?;
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        hex::decode_to_slice(signing_hex.trim(), bytes.as_mut())
+            .map_err(|e| damaged(&files.signing, e))?;
+        let signing = SigningKey::from_bytes(&bytes);
+        let token =
+            read(&files.admin_token)?.ok_or_else(|| damaged(&files.admin_token, "missing"))?;
+        if token.trim().len() < 16 {
+            return Err(damaged(&files.admin_token, "shorter than 16 characters"));
+        }
+        let admin_token_sha256 = Sha256::digest(token.trim().as_bytes()).into();
+        // Pseudonyms of participants (to find a person's latest payment without storing
+        // their ID in clear) are keyed by a value derived from the sealing secret: one fewer
+        // file to back up, and useless without that secret.
+        let mut h = Sha256::new();
+        h.update(b"ansinh-hub/pseudonym/v1\0");
+        h.update(opening.to_hex().as_bytes());
+        let pseudonym = Zeroizing::new(h.finalize().into());
+        Ok(Self { opening, signing, admin_token_sha256, pseudonym })
+    }
+
+    /// Keys made in memory (tests and benchmarks), with this admin token.
+    pub fn ephemeral(admin_token: &str) -> Self {
+        let opening = OpeningKey::generate();
+        let mut h = Sha256::new();
+        h.update(b"ansinh-hub/pseudonym/v1\0");
+        h.update(opening.to_hex().as_bytes());
+        Self {
+            opening,
+            signing: ansinh_wire::generate_signing_key(),
+            admin_token_sha256: Sha256::digest(admin_token.as_bytes()).into(),
+            pseudonym: Zeroizing::new(h.finalize().into()),
+        }
+    }
+
+    /// Whether `candidate` is the admin token (compared as hashes, so timing reveals nothing
+    /// about the token).
+    pub fn is_admin_token(&self, candidate: &str) -> bool {
+        let h: [u8; 32] = Sha256::digest(candidate.trim().as_bytes()).into();
+        h == self.admin_token_sha256
+    }
+
+    /// A stable pseudonym for a participant's identifier (personal ID), so the hub can find a
+    /// person's latest payment without keeping the ID in clear.
+    pub fn pseudonym(&self, identifier: &str) -> String {
+        let mut h = Sha256::new();
+        h.update(self.pseudonym.as_slice());
+        h.update(identifier.as_bytes());
+        hex::encode(&h.finalize()[..16])
+    }
+
+    /// The sealing key devices seal to, hex.
+    pub fn sealing_key_hex(&self) -> String {
+        self.opening.sealing_key().to_hex()
+    }
+
+    /// The acknowledgement key devices verify with, hex.
+    pub fn signing_key_hex(&self) -> String {
+        hex::encode(self.signing.verifying_key().to_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_start_creates_private_keys_then_loads_them() -> Result<()> {
+        let tmp = tempfile::tempdir().map_err(io(Path::new("tmp")))?;
+        let (keys, created) = HubKeys::load_or_create(tmp.path())?;
+        assert!(created);
+        let (again, created) = HubKeys::load_or_create(tmp.path())?;
+        assert!(!created);
+        assert_eq!(again.sealing_key_hex(), keys.sealing_key_hex());
+        assert_eq!(again.signing_key_hex(), keys.signing_key_hex());
+        assert_eq!(again.pseudonym("001179012345"), keys.pseudonym("001179012345"));
+        let files = KeyFiles::in_dir(tmp.path());
+        let token = fs::read_to_string(&files.admin_token).map_err(io(&files.admin_token))?;
+        assert!(keys.is_admin_token(&token));
+        assert!(!keys.is_admin_token("admin"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for f in [&files.sealing, &files.signing, &files.admin_token] {
+                let mode = fs::metadata(f).map_err(io(f))?.permissions().mode();
+                assert_eq!(mode & 0o777, 0o600, "{}", f.display());
+            }
+            let mode = fs::metadata(&files.dir).map_err(io(&files.dir))?.permissions().mode();
+            assert_eq!(mode & 0o777, 0o700);
+        }
+        let message = files.first_start_message();
+        assert!(message.contains(&files.sealing.display().to_string()));
+        assert!(message.contains("Back up"));
+        Ok(())
+    }
+
+    #[test]
+    fn a_lost_key_is_never_replaced_silently() -> Result<()> {
+        let tmp = tempfile::tempdir().map_err(io(Path::new("tmp")))?;
+        HubKeys::load_or_create(tmp.path())?;
+        let files = KeyFiles::in_dir(tmp.path());
+        fs::remove_file(&files.sealing).map_err(io(&files.sealing))?;
+        let e = HubKeys::load_or_create(tmp.path()).err();
+        assert!(matches!(&e, Some(Error::Key { path, .. }) if *path == files.sealing), "{e:?}");
+        Ok(())
+    }
+}

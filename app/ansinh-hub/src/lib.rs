@@ -1,0 +1,62 @@
+//! # ansinh-hub: the collection server
+//!
+//! Enrollments count once the social insurance office has them. The hub receives the sealed
+//! records of collection devices, over the network or on a USB stick, and holds each exactly
+//! once; it gives the collection organisation its lists (D05-TS, D03-TS), its progress against
+//! targets, and the participants whose paid period is ending.
+//!
+//! - [`Hub`]: registration with one-time tokens, batch and bundle ingest (signature, replay
+//!   counter, open, check with the record rules, store in one transaction, signed
+//!   acknowledgement), renewal lists, tallies and collection lists. The protocol is
+//!   `ansinh-wire`'s PROTOCOL.md.
+//! - [`Store`]: storage behind a trait, [`SqliteStore`] by default (embedded, nothing to
+//!   install); SQL lives only there.
+//! - [`app`] / [`run`]: the HTTP server (axum), graceful shutdown; admin pages under `/admin`
+//!   behind the admin token made on first start ([`HubKeys`]).
+//! - [`RecordRules`]: what the hub needs from the record format; [`EnrollmentRules`] is the
+//!   real one (`ansinh-enrollment`).
+//! - `testing` (feature `testing`): the fault-injecting proxy used by the end-to-end tests.
+//!
+//! Nothing here logs personal data: records stay sealed in the database, only commune and
+//! agent codes, amounts, times and participants' pseudonyms are kept in clear.
+//!
+//! May depend on: ansinh-wire, ansinh-outbox (sealing key type), ansinh-enrollment,
+//! ansinh-core and ansinh-geo (record rules, names), axum, tokio, rusqlite, csv,
+//! rust_xlsxwriter, serde(_json), sha2, ed25519-dalek, rand_core, hex, zeroize, thiserror.
+
+mod civil;
+mod enrollment;
+mod error;
+pub mod exports;
+mod http;
+mod hub;
+mod keys;
+mod pages;
+mod rules;
+mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use enrollment::EnrollmentRules;
+pub use error::{Error, Result};
+pub use http::{AppError, AppState, ClockFn, app, run, system_now};
+pub use hub::{
+    Hub, HubError, ImportReport, List, MAX_RENEWAL_DAYS, MAX_REQUEST_SKEW_SECS, Progress, Refusal,
+};
+pub use keys::{HubKeys, KeyFiles};
+pub use rules::{Checked, ListRow, Period, RecordRules};
+pub use store::{
+    Coverage, Device, DueParticipant, Facts, Held, Incoming, Ingested, Problem, SCHEMA_VERSION,
+    Scope, SqliteStore, Store, Tallies, Tally, Timestamp, TokenInfo, Totals,
+};
+
+/// Opens a hub on the data directory `dir` (`hub.sqlite`, `keys/`): creates the keys on first
+/// start. Returns the hub and whether the keys were just created (then tell the operator
+/// where they are: [`KeyFiles::first_start_message`]).
+pub fn open(dir: &std::path::Path) -> Result<(Hub, bool)> {
+    std::fs::create_dir_all(dir).map_err(error::io(dir))?;
+    let (keys, created) = HubKeys::load_or_create(dir)?;
+    let store = SqliteStore::open(&dir.join("hub.sqlite"))?;
+    let rules = EnrollmentRules::new();
+    Ok((Hub::new(std::sync::Arc::new(store), keys, std::sync::Arc::new(rules)), created))
+}

@@ -1,0 +1,281 @@
+//! The `ansinh-hub` command: run the collection server, make registration tokens, manage
+//! devices, import USB bundles, export collection lists, set targets.
+//!
+//! ```text
+//! ansinh-hub serve  [--data-dir DIR] [--listen 127.0.0.1:8040]
+//! ansinh-hub token  [--data-dir DIR] --label "Bưu điện xã A" [--valid-hours 24]
+//! ansinh-hub devices [--data-dir DIR]
+//! ansinh-hub revoke [--data-dir DIR] DEVICE_ID
+//! ansinh-hub import [--data-dir DIR] FILE...
+//! ansinh-hub export [--data-dir DIR] d05|d03 --month YYYY-MM [--commune CODE] --out FILE(.csv|.xlsx)
+//! ansinh-hub target [--data-dir DIR] --month YYYY-MM (--commune CODE | --agent CODE) COUNT|clear
+//! ansinh-hub renewals [--data-dir DIR] [--within-days 30]
+//! ansinh-hub keys   [--data-dir DIR]
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use ansinh_hub::{AppState, Hub, KeyFiles, List, Scope, exports, system_now};
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "ansinh-hub", version, about = "The ansinh collection server")]
+struct Cli {
+    /// The server's data directory (database and keys).
+    #[arg(long, global = true, default_value = "ansinh-hub-data")]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server until Ctrl-C or SIGTERM (creates the keys on first start).
+    Serve {
+        /// Address to listen on (put a TLS reverse proxy in front for the internet).
+        #[arg(long, default_value = "127.0.0.1:8040")]
+        listen: String,
+    },
+    /// Make a one-time registration token for a device.
+    Token {
+        /// What it is for (collection point name; no personal data).
+        #[arg(long)]
+        label: String,
+        /// Hours it stays usable.
+        #[arg(long, default_value_t = 24)]
+        valid_hours: i64,
+    },
+    /// List registered devices.
+    Devices,
+    /// Revoke a device: it can no longer upload or download.
+    Revoke {
+        /// Device id.
+        device_id: u64,
+    },
+    /// Import USB bundles from devices; writes FILE.ack next to each for the device.
+    Import {
+        /// Bundle files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Export a collection list (D05-TS or D03-TS) for a month, as CSV or XLSX.
+    Export {
+        /// `d05` (voluntary social insurance) or `d03` (household health insurance).
+        list: String,
+        /// Month, YYYY-MM.
+        #[arg(long)]
+        month: String,
+        /// Only this commune (5-digit code).
+        #[arg(long)]
+        commune: Option<String>,
+        /// Output file; `.csv` or `.xlsx` decides the format.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Set a commune's or an agent's target (participants) for a month, or clear it.
+    Target {
+        /// Month, YYYY-MM.
+        #[arg(long)]
+        month: String,
+        /// Commune code.
+        #[arg(long, conflicts_with = "agent", required_unless_present = "agent")]
+        commune: Option<String>,
+        /// Agent code.
+        #[arg(long)]
+        agent: Option<String>,
+        /// Target, or `clear`.
+        value: String,
+    },
+    /// Participants whose paid period ends within N days.
+    Renewals {
+        /// Days ahead.
+        #[arg(long, default_value_t = 30)]
+        within_days: u32,
+    },
+    /// Show where the keys are and how to back them up.
+    Keys,
+}
+
+fn open(dir: &Path) -> anyhow::Result<Hub> {
+    let (hub, created) =
+        ansinh_hub::open(dir).with_context(|| format!("opening {}", dir.display()))?;
+    if created {
+        eprint!("{}", KeyFiles::in_dir(dir).first_start_message());
+    }
+    Ok(hub)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    eprintln!("ansinh-hub: stopping after the requests in flight");
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let dir = &cli.data_dir;
+    match cli.command {
+        Command::Serve { listen } => {
+            let hub = open(dir)?;
+            let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
+            runtime.block_on(async {
+                let listener = tokio::net::TcpListener::bind(&listen)
+                    .await
+                    .with_context(|| format!("listening on {listen}"))?;
+                let addr = listener.local_addr()?;
+                eprintln!(
+                    "ansinh-hub: serving http://{addr} (data {}); admin pages at http://{addr}/admin, user admin, password in {}",
+                    dir.display(),
+                    KeyFiles::in_dir(dir).admin_token.display()
+                );
+                ansinh_hub::run(listener, AppState::new(hub), shutdown_signal()).await?;
+                anyhow::Ok(())
+            })?;
+        }
+        Command::Token { label, valid_hours } => {
+            let hub = open(dir)?;
+            let token = hub.create_token(&label, valid_hours.clamp(1, 720) * 3600, system_now())?;
+            println!("{token}");
+            eprintln!(
+                "one-time token for {label:?}, valid {valid_hours} h: on the device run `ansinh register --server URL --token {token} --label ...`"
+            );
+        }
+        Command::Devices => {
+            let hub = open(dir)?;
+            println!("{:>6}  {:<10}  {:<10}  label", "id", "state", "last seen");
+            for d in hub.store().devices()? {
+                let state = if d.revoked_at.is_some() { "revoked" } else { "active" };
+                let seen = d.last_seen_at.map(|t| t.to_string()).unwrap_or_else(|| "never".into());
+                println!("{:>6}  {state:<10}  {seen:<10}  {}", d.id, d.label);
+            }
+        }
+        Command::Revoke { device_id } => {
+            let hub = open(dir)?;
+            if !hub.store().revoke_device(device_id, system_now())? {
+                bail!("no device {device_id}");
+            }
+            println!("device {device_id} revoked");
+        }
+        Command::Import { files } => {
+            let hub = open(dir)?;
+            let mut failed = 0;
+            for file in &files {
+                match hub.import_bundle_file(file, system_now()) {
+                    Ok(r) => println!(
+                        "{}: device {}: {} accepted, {} already held, {} conflicts, {} rejected{}; acknowledgement {}",
+                        file.display(),
+                        r.device_id,
+                        r.accepted,
+                        r.duplicates,
+                        r.conflicts,
+                        r.rejected,
+                        if r.again { " (imported before)" } else { "" },
+                        r.ack_file
+                            .as_deref()
+                            .map(Path::display)
+                            .map(|d| d.to_string())
+                            .unwrap_or_default()
+                    ),
+                    Err(e) => {
+                        failed += 1;
+                        eprintln!("{}: {e}", file.display());
+                    }
+                }
+            }
+            if failed > 0 {
+                bail!("{failed} of {} bundles were not imported", files.len());
+            }
+        }
+        Command::Export { list, month, commune, out } => {
+            let list = match list.to_ascii_lowercase().as_str() {
+                "d05" | "d05-ts" => List::D05,
+                "d03" | "d03-ts" => List::D03,
+                other => bail!("unknown list {other:?}: d05 or d03"),
+            };
+            let hub = open(dir)?;
+            let rows = hub.list_rows(list, commune.as_deref(), &month)?;
+            let bytes = match out.extension().and_then(|e| e.to_str()) {
+                Some("csv") => exports::to_csv(list, &rows)?,
+                Some("xlsx") => {
+                    let title = format!(
+                        "{} — xã {} — tháng {month}",
+                        list.name(),
+                        commune.as_deref().unwrap_or("(tất cả)")
+                    );
+                    exports::to_xlsx(list, &title, &rows)?
+                }
+                _ => bail!("{}: the file name must end in .csv or .xlsx", out.display()),
+            };
+            std::fs::write(&out, bytes).with_context(|| format!("writing {}", out.display()))?;
+            println!("{}: {} rows", out.display(), rows.len());
+        }
+        Command::Target { month, commune, agent, value } => {
+            let hub = open(dir)?;
+            let (scope, key) = match (commune, agent) {
+                (Some(c), _) => (Scope::Commune, c),
+                (None, Some(a)) => (Scope::Agent, a),
+                (None, None) => bail!("give --commune or --agent"),
+            };
+            // Checks the month.
+            hub.progress(&month)?;
+            let target = if value == "clear" {
+                None
+            } else {
+                Some(
+                    value
+                        .parse::<i64>()
+                        .ok()
+                        .filter(|n| *n >= 0)
+                        .context("the target is a whole number")?,
+                )
+            };
+            hub.store().set_target(scope, &key, &month, target)?;
+            println!(
+                "{} {key} {month}: {}",
+                scope.as_str(),
+                target.map_or("cleared".into(), |t| t.to_string())
+            );
+        }
+        Command::Renewals { within_days } => {
+            let hub = open(dir)?;
+            for r in hub.renewals(None, within_days, system_now())? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    r.paid_until,
+                    r.commune_code,
+                    r.scheme,
+                    r.masked_name,
+                    r.phone.unwrap_or_default()
+                );
+            }
+        }
+        Command::Keys => {
+            let files = KeyFiles::in_dir(dir);
+            for f in [&files.sealing, &files.signing, &files.admin_token] {
+                println!("{}{}", f.display(), if f.exists() { "" } else { " (missing)" });
+            }
+            println!(
+                "Back up the folder {} to offline media kept apart from the server.",
+                files.dir.display()
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,320 @@
+//! The admin pages, rendered on the server as plain HTML (no script, no external file), so
+//! they work in any browser on a slow link and print well: the admin index (tokens, devices,
+//! problems, exports) and the dashboard (progress against targets with an SVG chart).
+//!
+//! Every number on the dashboard carries a `data-*` attribute so tests (and scripts) can read
+//! it without parsing text.
+
+use std::fmt::Write;
+
+use crate::hub::Progress;
+use crate::store::{Device, Problem, Tally, TokenInfo};
+
+/// Escapes text for HTML element content and attribute values.
+pub(crate) fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `1234567` → `1.234.567` (Vietnamese grouping).
+pub(crate) fn dong(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+fn date(t: i64) -> String {
+    let d = crate::civil::Day::of(t);
+    d.vn()
+}
+
+const STYLE: &str = "body{font-family:'Noto Sans',system-ui,sans-serif;margin:1.5rem;color:#1b1b1b;max-width:70rem}\
+h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}table{border-collapse:collapse;margin:.5rem 0}\
+th,td{border:1px solid #bbb;padding:.3rem .6rem;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}\
+.ok{color:#116b2f}.low{color:#9c1c1c}nav a{margin-right:1rem}form{margin:.5rem 0}\
+input,select,button{font-size:1rem;padding:.2rem .4rem}.token{font-family:monospace;font-size:1.4rem;background:#f3f3a0;padding:.4rem}\
+svg text{font-size:11px;font-family:sans-serif}";
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+         <title>{t}</title><style>{STYLE}</style></head><body>\
+         <nav><a href=\"/admin\">Quản trị</a><a href=\"/admin/dashboard\">Tiến độ</a>\
+         <a href=\"/admin/renewals\">Sắp hết hạn</a></nav>\n<h1>{t}</h1>\n{body}\n</body></html>\n",
+        t = esc(title)
+    )
+}
+
+fn commune_name(code: &str) -> String {
+    ansinh_geo::commune(code).map_or_else(|| code.to_string(), |c| c.name.to_string())
+}
+
+/// The admin index: token form and list, devices with a revoke button, problems, exports.
+pub(crate) fn admin_index(
+    tokens: &[TokenInfo],
+    devices: &[Device],
+    problems: &[Problem],
+    month: &str,
+    new_token: Option<&str>,
+) -> String {
+    let mut b = String::new();
+    if let Some(t) = new_token {
+        let _ = write!(
+            b,
+            "<p>Mã đăng ký mới (chỉ hiện một lần, dùng một lần):</p><p class=\"token\" id=\"new-token\">{}</p>",
+            esc(t)
+        );
+    }
+    b.push_str(
+        "<h2>Đăng ký thiết bị</h2>\
+         <form method=\"post\" action=\"/admin/tokens\"><label>Ghi chú (điểm thu) \
+         <input name=\"label\" maxlength=\"120\" required></label> \
+         <label>Hiệu lực (giờ) <input name=\"valid_hours\" type=\"number\" min=\"1\" max=\"720\" value=\"24\"></label> \
+         <button>Tạo mã đăng ký</button></form>\
+         <table><tr><th>Mã</th><th>Ghi chú</th><th>Tạo lúc</th><th>Hết hạn</th><th>Thiết bị</th></tr>",
+    );
+    for t in tokens {
+        let _ = write!(
+            b,
+            "<tr><td>{}…</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&t.hint),
+            esc(&t.label),
+            date(t.created_at),
+            date(t.expires_at),
+            t.device_id.map_or_else(|| "chưa dùng".to_string(), |d| d.to_string())
+        );
+    }
+    b.push_str("</table><h2>Thiết bị</h2><table><tr><th>Số</th><th>Điểm thu</th><th>Đăng ký</th><th>Lần cuối</th><th>Trạng thái</th><th></th></tr>");
+    for d in devices {
+        let state = match d.revoked_at {
+            Some(t) => format!("đã thu hồi {}", date(t)),
+            None => "đang dùng".to_string(),
+        };
+        let button = if d.revoked_at.is_none() {
+            format!(
+                "<form method=\"post\" action=\"/admin/devices/{}/revoke\"><button>Thu hồi</button></form>",
+                d.id
+            )
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            b,
+            "<tr data-device=\"{id}\"><td>{id}</td><td>{}</td><td>{}</td><td>{}</td><td>{state}</td><td>{button}</td></tr>",
+            esc(&d.label),
+            date(d.registered_at),
+            d.last_seen_at.map(date).unwrap_or_default(),
+            id = d.id,
+        );
+    }
+    b.push_str("</table><h2>Hồ sơ cần xem (xung đột, bị từ chối)</h2><table><tr><th>Mã hồ sơ</th><th>Thiết bị</th><th>Lý do</th><th>Nhận lúc</th></tr>");
+    for p in problems {
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&p.record_id),
+            p.device_id,
+            esc(&p.code),
+            date(p.received_at)
+        );
+    }
+    let _ = write!(
+        b,
+        "</table><h2>Danh sách thu (D05-TS, D03-TS)</h2>\
+         <form method=\"get\" action=\"/admin/exports\"><select name=\"list\"><option value=\"d05\">D05-TS (BHXH tự nguyện)</option>\
+         <option value=\"d03\">D03-TS (BHYT hộ gia đình)</option></select> \
+         <label>Mã xã <input name=\"commune\" pattern=\"[0-9]{{5}}\" size=\"6\"></label> \
+         <label>Tháng <input name=\"month\" type=\"month\" value=\"{m}\" required></label> \
+         <select name=\"format\"><option>xlsx</option><option>csv</option></select> <button>Tải về</button></form>",
+        m = esc(month)
+    );
+    page("Máy chủ thu ansinh — quản trị", &b)
+}
+
+fn percent(t: &Tally) -> Option<i64> {
+    t.target.filter(|t| *t > 0).map(|target| t.participants * 100 / target)
+}
+
+fn tally_rows(b: &mut String, kind: &str, rows: &[Tally], name: impl Fn(&str) -> String) {
+    for t in rows {
+        let pct = percent(t);
+        let class = match pct {
+            Some(p) if p >= 100 => " class=\"n ok\"",
+            Some(_) => " class=\"n low\"",
+            None => " class=\"n\"",
+        };
+        let _ = write!(
+            b,
+            "<tr data-{kind}=\"{k}\"><td>{k}</td><td>{name}</td>\
+             <td class=\"n\" data-records=\"{r}\">{r}</td>\
+             <td class=\"n\" data-participants=\"{p}\">{p}</td>\
+             <td class=\"n\" data-amount=\"{a}\">{ad}</td>\
+             <td class=\"n\" data-target=\"{tg}\">{tg}</td>\
+             <td{class} data-percent=\"{pc}\">{pcd}</td></tr>",
+            k = esc(&t.key),
+            name = esc(&name(&t.key)),
+            r = t.records,
+            p = t.participants,
+            a = t.amount,
+            ad = dong(t.amount),
+            tg = t.target.map(|x| x.to_string()).unwrap_or_default(),
+            pc = pct.map(|x| x.to_string()).unwrap_or_default(),
+            pcd = pct.map(|x| format!("{x}%")).unwrap_or_default(),
+        );
+    }
+}
+
+const TALLY_HEAD: &str = "<tr><th>Mã</th><th>Tên</th><th>Hồ sơ</th><th>Người tham gia</th><th>Số tiền (đ)</th><th>Chỉ tiêu (người)</th><th>Đạt</th></tr>";
+
+/// An SVG bar chart of participants per day, with each bar's number written on it.
+fn chart(days: &[Tally]) -> String {
+    let width = 640_i64;
+    let height = 200_i64;
+    let max = days.iter().map(|d| d.participants).max().unwrap_or(0).max(1);
+    let n = i64::try_from(days.len()).unwrap_or(1).max(1);
+    // At most 60 px a day, so one day does not fill the whole chart with one block.
+    let slot = ((width - 40) / n).min(60);
+    let bar = (slot * 3 / 4).max(2);
+    let mut s = format!(
+        "<svg id=\"chart\" role=\"img\" aria-label=\"Người tham gia theo ngày\" width=\"{width}\" height=\"{h}\" viewBox=\"0 0 {width} {h}\">",
+        h = height + 40
+    );
+    let _ = write!(
+        s,
+        "<line x1=\"30\" y1=\"{height}\" x2=\"{width}\" y2=\"{height}\" stroke=\"#555\"/>"
+    );
+    for (i, d) in days.iter().enumerate() {
+        let i = i64::try_from(i).unwrap_or(0);
+        let h = d.participants * (height - 20) / max;
+        let x = 35 + i * slot;
+        let y = height - h;
+        let day = d.key.get(8..10).unwrap_or(&d.key);
+        let _ = write!(
+            s,
+            "<g class=\"bar\" data-day=\"{k}\" data-participants=\"{p}\"><title>{k}: {p}</title>\
+             <rect x=\"{x}\" y=\"{y}\" width=\"{bar}\" height=\"{h}\" fill=\"#2b6cb0\"/>\
+             <text x=\"{tx}\" y=\"{ty}\" text-anchor=\"middle\">{p}</text>\
+             <text x=\"{tx}\" y=\"{ly}\" text-anchor=\"middle\">{day}</text></g>",
+            k = esc(&d.key),
+            p = d.participants,
+            tx = x + bar / 2,
+            ty = (y - 4).max(10),
+            ly = height + 15,
+            day = esc(day),
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// The dashboard for one month.
+pub(crate) fn dashboard(p: &Progress) -> String {
+    let mut b = String::new();
+    let _ = write!(
+        b,
+        "<form method=\"get\" action=\"/admin/dashboard\"><label>Tháng \
+         <input name=\"month\" type=\"month\" value=\"{m}\"></label> <button>Xem</button> \
+         <a href=\"/admin/progress.json?month={m}\">JSON</a></form>",
+        m = esc(&p.month)
+    );
+    let pct = percent(&p.total);
+    let _ = write!(
+        b,
+        "<table id=\"total\"><tr><th>Tháng</th><th>Hồ sơ</th><th>Người tham gia</th><th>Số tiền (đ)</th><th>Chỉ tiêu (người)</th><th>Đạt</th></tr>\
+         <tr><td>{m}</td><td class=\"n\" data-records=\"{r}\">{r}</td><td class=\"n\" data-participants=\"{pa}\">{pa}</td>\
+         <td class=\"n\" data-amount=\"{a}\">{ad}</td><td class=\"n\" data-target=\"{t}\">{t}</td><td class=\"n\" data-percent=\"{pc}\">{pcd}</td></tr></table>",
+        m = esc(&p.month),
+        r = p.total.records,
+        pa = p.total.participants,
+        a = p.total.amount,
+        ad = dong(p.total.amount),
+        t = p.total.target.map(|x| x.to_string()).unwrap_or_default(),
+        pc = pct.map(|x| x.to_string()).unwrap_or_default(),
+        pcd = pct.map(|x| format!("{x}%")).unwrap_or_default(),
+    );
+    b.push_str("<h2>Người tham gia theo ngày</h2>");
+    b.push_str(&chart(&p.days));
+    b.push_str("<h2>Theo xã</h2><table id=\"communes\">");
+    b.push_str(TALLY_HEAD);
+    tally_rows(&mut b, "commune", &p.communes, commune_name);
+    b.push_str("</table><h2>Theo nhân viên thu</h2><table id=\"agents\">");
+    b.push_str(TALLY_HEAD);
+    tally_rows(&mut b, "agent", &p.agents, |_| String::new());
+    let _ = write!(
+        b,
+        "</table><h2>Đặt chỉ tiêu</h2>\
+         <form method=\"post\" action=\"/admin/targets\"><input type=\"hidden\" name=\"month\" value=\"{m}\">\
+         <select name=\"scope\"><option value=\"commune\">Xã (mã)</option><option value=\"agent\">Nhân viên thu (mã)</option></select> \
+         <input name=\"key\" required size=\"10\"> <label>Chỉ tiêu (người) <input name=\"target\" type=\"number\" min=\"0\"></label> \
+         <button>Lưu</button> (để trống để xoá)</form>\
+         <h2>Toàn bộ máy chủ</h2><table id=\"held\"><tr><th>Hồ sơ đang giữ</th><th>Xung đột</th><th>Bị từ chối</th><th>Gói USB đã nhập</th></tr>\
+         <tr><td class=\"n\" data-held=\"{h}\">{h}</td><td class=\"n\" data-conflicts=\"{c}\">{c}</td><td class=\"n\" data-rejected=\"{rj}\">{rj}</td><td class=\"n\">{bu}</td></tr></table>",
+        m = esc(&p.month),
+        h = p.held.records,
+        c = p.held.conflicts,
+        rj = p.held.rejected,
+        bu = p.held.bundles,
+    );
+    page(&format!("Tiến độ thu tháng {}", p.month), &b)
+}
+
+/// The renewal-due list for staff.
+pub(crate) fn renewals(due: &[ansinh_wire::RenewalDue], within_days: u32) -> String {
+    let mut b = format!(
+        "<form method=\"get\" action=\"/admin/renewals\"><label>Trong vòng (ngày) \
+         <input name=\"within_days\" type=\"number\" min=\"1\" max=\"366\" value=\"{within_days}\"></label> <button>Xem</button></form>\
+         <table id=\"renewals\"><tr><th>Họ tên</th><th>Loại</th><th>Đã đóng đến</th><th>Xã</th><th>Điện thoại</th></tr>"
+    );
+    for r in due {
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&r.masked_name),
+            esc(&r.scheme),
+            esc(&r.paid_until),
+            esc(&commune_name(&r.commune_code)),
+            esc(r.phone.as_deref().unwrap_or("")),
+        );
+    }
+    b.push_str("</table>");
+    page("Người tham gia sắp hết hạn đóng", &b)
+}
+
+/// A short page for a refused admin action.
+pub(crate) fn message(title: &str, text: &str) -> String {
+    page(title, &format!("<p>{}</p>", esc(text)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_and_grouping() {
+        assert_eq!(
+            esc("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+        assert_eq!(dong(0), "0");
+        assert_eq!(dong(594_000), "594.000");
+        assert_eq!(dong(11_457_600), "11.457.600");
+        assert_eq!(dong(-1_000), "-1.000");
+    }
+}

@@ -1,0 +1,288 @@
+//! Storage behind one interface, [`Store`], so that a PostgreSQL backend can follow the
+//! SQLite one ([`SqliteStore`]) for provincial and national scale.
+//!
+//! - The interface speaks the hub's terms (devices, tokens, an ingest of one batch, tallies,
+//!   lists), never SQL; handlers and commands only see it.
+//! - Every write that must be all-or-nothing is one method: [`Store::ingest`] checks the
+//!   replay counter (or bundle id), stores every record's outcome and moves the counter in one
+//!   transaction, so a refused or failed batch stores nothing.
+//! - Methods are blocking; the HTTP layer calls them on tokio's blocking pool. A PostgreSQL
+//!   backend would do the same with a blocking client, or grow an async twin of this trait.
+//! - Personal data is kept only inside the sealed bytes. In clear: scheme, commune code, agent
+//!   code, times, amounts, counts, and participants' pseudonyms with their paid periods.
+
+mod sqlite;
+
+use ansinh_wire::{Channel, Outcome, RecordId};
+use serde::Serialize;
+
+pub use sqlite::{SCHEMA_VERSION, SqliteStore};
+
+use crate::error::Result;
+
+/// Seconds since the Unix epoch.
+pub type Timestamp = i64;
+
+/// A registered device.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Device {
+    /// Device id.
+    pub id: u64,
+    /// Label given at registration (collection point name).
+    pub label: String,
+    /// Ed25519 public key.
+    #[serde(skip)]
+    pub public_key: [u8; 32],
+    /// Key of the MAC on this device's receipt QR codes.
+    #[serde(skip)]
+    pub receipt_key: [u8; 32],
+    /// When registered.
+    pub registered_at: Timestamp,
+    /// When revoked, if it was.
+    pub revoked_at: Option<Timestamp>,
+    /// Last network batch counter accepted.
+    pub last_counter: u64,
+    /// Last batch or bundle received.
+    pub last_seen_at: Option<Timestamp>,
+}
+
+/// A registration token as listed for staff (the token itself is never stored).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TokenInfo {
+    /// The first characters, to tell tokens apart.
+    pub hint: String,
+    /// What staff wrote it is for.
+    pub label: String,
+    /// When made.
+    pub created_at: Timestamp,
+    /// Until when it can be used.
+    pub expires_at: Timestamp,
+    /// When it was used.
+    pub used_at: Option<Timestamp>,
+    /// The device it registered.
+    pub device_id: Option<u64>,
+}
+
+/// A participant's paid period in an accepted record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Coverage {
+    /// Pseudonym of the participant (keyed hash of the personal ID).
+    pub person_key: String,
+    /// First month paid, `YYYY-MM`.
+    pub paid_from: String,
+    /// Last month paid, `YYYY-MM`.
+    pub paid_until: String,
+}
+
+/// What the hub keeps in clear about an accepted record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Facts {
+    /// `voluntary-si` or `household-bhyt`.
+    pub scheme: String,
+    /// Official commune code of the participant's address.
+    pub commune_code: String,
+    /// Code of the collecting agent.
+    pub agent_code: String,
+    /// When collected (device time).
+    pub collected_at: Timestamp,
+    /// Collection day in Vietnam, `YYYY-MM-DD`.
+    pub day: String,
+    /// Cash collected, đồng.
+    pub amount: u64,
+    /// The participants' paid periods (one for voluntary SI, one per member for a household).
+    pub coverage: Vec<Coverage>,
+}
+
+/// One record of a batch, opened and checked, ready to store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Incoming {
+    /// Record id.
+    pub record_id: RecordId,
+    /// SHA-256 of the sealed bytes.
+    pub sealed_sha256: [u8; 32],
+    /// The sealed bytes as sent.
+    pub sealed: Vec<u8>,
+    /// Valid (with its facts) or rejected (with its code).
+    pub verdict: Result<Facts, String>,
+}
+
+/// What an ingest did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ingested {
+    /// One outcome per record, in order; for a bundle, whether it had been imported before.
+    Stored {
+        /// Outcomes.
+        outcomes: Vec<Outcome>,
+        /// A bundle imported before (its records are then duplicates).
+        again: bool,
+    },
+    /// The network counter is not above the last accepted one: nothing stored.
+    Replayed,
+    /// The device was revoked (or removed) meanwhile: nothing stored.
+    Revoked,
+}
+
+/// Counts of what the hub holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Records held.
+    pub records: i64,
+    /// Conflicting copies kept (same id, other bytes).
+    pub conflicts: i64,
+    /// Rejected records kept for staff.
+    pub rejected: i64,
+    /// USB bundles imported.
+    pub bundles: i64,
+}
+
+/// A held record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Held {
+    /// Record id.
+    pub record_id: RecordId,
+    /// The device that sent it.
+    pub device_id: u64,
+    /// When received.
+    pub received_at: Timestamp,
+    /// The sealed bytes.
+    pub sealed: Vec<u8>,
+    /// SHA-256 of the sealed bytes.
+    pub sealed_sha256: [u8; 32],
+    /// A conflicting copy exists.
+    pub conflicted: bool,
+}
+
+/// A record the hub could not take, kept for staff.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Record id, hex.
+    pub record_id: String,
+    /// The device that sent it.
+    pub device_id: u64,
+    /// `conflict`, or the rejection code.
+    pub code: String,
+    /// When received.
+    pub received_at: Timestamp,
+}
+
+/// Which kind of target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// A commune (official code).
+    Commune,
+    /// An agent (agent code).
+    Agent,
+}
+
+impl Scope {
+    /// Stored name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Scope::Commune => "commune",
+            Scope::Agent => "agent",
+        }
+    }
+}
+
+/// Counts for one commune, agent or day, with its target.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// Commune code, agent code or day.
+    pub key: String,
+    /// Enrollments (records).
+    pub records: i64,
+    /// Participants (a household record counts each member).
+    pub participants: i64,
+    /// Cash collected, đồng.
+    pub amount: i64,
+    /// Target in participants for the period, if one is set.
+    pub target: Option<i64>,
+}
+
+/// A month's tallies.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tallies {
+    /// By commune code.
+    pub communes: Vec<Tally>,
+    /// By agent code.
+    pub agents: Vec<Tally>,
+    /// By collection day.
+    pub days: Vec<Tally>,
+    /// All together (target: the sum of the commune targets).
+    pub total: Tally,
+}
+
+/// A participant whose latest paid period ends in a window, with the record that paid it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DueParticipant {
+    /// The record.
+    pub record: Held,
+    /// Which participant of the record (0 for voluntary SI, the member index for a household).
+    pub index: usize,
+    /// Last month paid, `YYYY-MM`.
+    pub paid_until: String,
+}
+
+/// The hub's storage.
+pub trait Store: Send + Sync {
+    /// Keeps a new registration token (by its SHA-256).
+    fn create_token(
+        &self,
+        token_sha256: [u8; 32],
+        hint: &str,
+        label: &str,
+        created_at: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()>;
+    /// Tokens, newest first.
+    fn tokens(&self) -> Result<Vec<TokenInfo>>;
+    /// Uses a token (unknown, used or expired: `None`) and registers a device, in one step.
+    fn register_device(
+        &self,
+        token_sha256: [u8; 32],
+        now: Timestamp,
+        label: &str,
+        public_key: [u8; 32],
+        receipt_key: [u8; 32],
+    ) -> Result<Option<Device>>;
+    /// One device.
+    fn device(&self, id: u64) -> Result<Option<Device>>;
+    /// Every device, by id.
+    fn devices(&self) -> Result<Vec<Device>>;
+    /// Revokes a device; false if there is no such device.
+    fn revoke_device(&self, id: u64, now: Timestamp) -> Result<bool>;
+    /// Stores one verified batch or bundle, all or nothing (see the module docs).
+    fn ingest(
+        &self,
+        device_id: u64,
+        channel: &Channel,
+        received_at: Timestamp,
+        records: Vec<Incoming>,
+    ) -> Result<Ingested>;
+    /// Counts of what is held.
+    fn totals(&self) -> Result<Totals>;
+    /// One held record.
+    fn record(&self, id: &RecordId) -> Result<Option<Held>>;
+    /// Conflicts and rejections, newest first.
+    fn problems(&self) -> Result<Vec<Problem>>;
+    /// Sets (or with `None` clears) the target of a commune or agent for a month `YYYY-MM`.
+    fn set_target(&self, scope: Scope, key: &str, month: &str, target: Option<i64>) -> Result<()>;
+    /// Tallies for a month by commune, by agent, by day, and the total (with targets).
+    fn tallies(&self, month: &str) -> Result<Tallies>;
+    /// Records of a scheme collected in a month, optionally in one commune, oldest first.
+    fn records_for_list(
+        &self,
+        scheme: &str,
+        commune: Option<&str>,
+        month: &str,
+    ) -> Result<Vec<Held>>;
+    /// Participants whose latest paid period (per person and scheme) ends in months
+    /// `from..=until` (`YYYY-MM`): in the communes `device` has collected in, or everywhere.
+    fn due_participants(
+        &self,
+        device: Option<u64>,
+        from: &str,
+        until: &str,
+    ) -> Result<Vec<DueParticipant>>;
+}

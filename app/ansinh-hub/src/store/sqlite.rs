@@ -1,0 +1,795 @@
+//! The SQLite store: one embedded file, nothing to install.
+//!
+//! One open routine, as on the device: pragmas first and outside any transaction, each read
+//! back (WAL, `synchronous=FULL`, foreign keys); then the migrations by `user_version` in one
+//! exclusive transaction; a newer schema is refused. One connection behind a mutex: writes are
+//! serialised anyway, and an ingest is one short transaction.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use ansinh_wire::{Channel, Outcome, RecordId};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+
+use super::{
+    Coverage, Device, DueParticipant, Held, Incoming, Ingested, Problem, Scope, Store, Tallies,
+    Tally, Timestamp, TokenInfo, Totals,
+};
+use crate::error::{Error, Result};
+
+/// Schema migrations; migration `i` brings the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // v1: devices and their tokens, held records with their clear facts, coverage per
+    // participant, conflicting copies, rejected records, imported bundles, targets.
+    r"
+    CREATE TABLE devices (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        label         TEXT NOT NULL,
+        public_key    BLOB NOT NULL UNIQUE CHECK (length(public_key) = 32),
+        receipt_key   BLOB NOT NULL CHECK (length(receipt_key) = 32),
+        registered_at INTEGER NOT NULL,
+        revoked_at    INTEGER,
+        last_counter  INTEGER NOT NULL DEFAULT 0 CHECK (last_counter >= 0),
+        last_seen_at  INTEGER
+    );
+    CREATE TABLE tokens (
+        token_sha256 BLOB PRIMARY KEY CHECK (length(token_sha256) = 32),
+        hint         TEXT NOT NULL,
+        label        TEXT NOT NULL,
+        created_at   INTEGER NOT NULL,
+        expires_at   INTEGER NOT NULL,
+        used_at      INTEGER,
+        device_id    INTEGER REFERENCES devices(id)
+    );
+    CREATE TABLE records (
+        record_id     BLOB PRIMARY KEY CHECK (length(record_id) = 16),
+        device_id     INTEGER NOT NULL REFERENCES devices(id),
+        channel       TEXT NOT NULL CHECK (channel IN ('network', 'usb')),
+        received_at   INTEGER NOT NULL,
+        sealed        BLOB NOT NULL,
+        sealed_sha256 BLOB NOT NULL CHECK (length(sealed_sha256) = 32),
+        scheme        TEXT NOT NULL,
+        commune_code  TEXT NOT NULL,
+        agent_code    TEXT NOT NULL,
+        collected_at  INTEGER NOT NULL,
+        day           TEXT NOT NULL,
+        amount        INTEGER NOT NULL CHECK (amount >= 0),
+        participants  INTEGER NOT NULL CHECK (participants >= 0),
+        conflicted    INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE INDEX records_by_day ON records(day, commune_code);
+    CREATE INDEX records_by_device ON records(device_id, commune_code);
+    CREATE TABLE coverage (
+        record_id  BLOB NOT NULL REFERENCES records(record_id),
+        idx        INTEGER NOT NULL,
+        scheme     TEXT NOT NULL,
+        person_key TEXT NOT NULL,
+        paid_from  TEXT NOT NULL,
+        paid_until TEXT NOT NULL,
+        PRIMARY KEY (record_id, idx)
+    );
+    CREATE INDEX coverage_by_person ON coverage(person_key, scheme, paid_until);
+    CREATE INDEX coverage_by_until ON coverage(paid_until);
+    CREATE TABLE conflicts (
+        id            INTEGER PRIMARY KEY,
+        record_id     BLOB NOT NULL REFERENCES records(record_id),
+        device_id     INTEGER NOT NULL REFERENCES devices(id),
+        sealed        BLOB NOT NULL,
+        sealed_sha256 BLOB NOT NULL,
+        received_at   INTEGER NOT NULL,
+        UNIQUE (record_id, sealed_sha256)
+    );
+    CREATE TABLE rejected (
+        id            INTEGER PRIMARY KEY,
+        record_id     BLOB NOT NULL CHECK (length(record_id) = 16),
+        device_id     INTEGER NOT NULL REFERENCES devices(id),
+        sealed        BLOB NOT NULL,
+        sealed_sha256 BLOB NOT NULL,
+        code          TEXT NOT NULL,
+        received_at   INTEGER NOT NULL,
+        UNIQUE (record_id, sealed_sha256)
+    );
+    CREATE TABLE bundles (
+        bundle_id   BLOB PRIMARY KEY CHECK (length(bundle_id) = 16),
+        device_id   INTEGER NOT NULL REFERENCES devices(id),
+        created_at  INTEGER NOT NULL,
+        imported_at INTEGER NOT NULL,
+        records     INTEGER NOT NULL
+    );
+    CREATE TABLE targets (
+        scope  TEXT NOT NULL CHECK (scope IN ('commune', 'agent')),
+        key    TEXT NOT NULL,
+        month  TEXT NOT NULL,
+        target INTEGER NOT NULL CHECK (target >= 0),
+        PRIMARY KEY (scope, key, month)
+    );
+    ",
+];
+
+/// The newest schema version this program writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// How long a writer waits for another (e.g. `ansinh-hub import` next to the server).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The SQLite store.
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+fn check(pragma: &'static str, found: String, expected: &'static str) -> Result<()> {
+    if found == expected { Ok(()) } else { Err(Error::PragmaMismatch { pragma, found, expected }) }
+}
+
+fn u64_of(v: i64) -> Result<u64> {
+    u64::try_from(v).map_err(|_| Error::Corrupt(format!("negative value {v}")))
+}
+
+fn i64_of(v: u64) -> Result<i64> {
+    i64::try_from(v).map_err(|_| Error::Invalid(format!("value {v} out of range")))
+}
+
+fn id16(blob: Vec<u8>) -> Result<RecordId> {
+    blob.try_into().map_err(|_| Error::Corrupt("record id is not 16 bytes".into()))
+}
+
+fn key32(blob: Vec<u8>) -> Result<[u8; 32]> {
+    blob.try_into().map_err(|_| Error::Corrupt("key is not 32 bytes".into()))
+}
+
+const DEVICE_COLUMNS: &str =
+    "id, label, public_key, receipt_key, registered_at, revoked_at, last_counter, last_seen_at";
+
+type RawDevice = (i64, String, Vec<u8>, Vec<u8>, i64, Option<i64>, i64, Option<i64>);
+
+fn raw_device(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawDevice> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+}
+
+fn device_of(raw: RawDevice) -> Result<Device> {
+    let (id, label, pk, rk, registered_at, revoked_at, last_counter, last_seen_at) = raw;
+    Ok(Device {
+        id: u64_of(id)?,
+        label,
+        public_key: key32(pk)?,
+        receipt_key: key32(rk)?,
+        registered_at,
+        revoked_at,
+        last_counter: u64_of(last_counter)?,
+        last_seen_at,
+    })
+}
+
+const HELD_COLUMNS: &str =
+    "r.record_id, r.device_id, r.received_at, r.sealed, r.sealed_sha256, r.conflicted";
+
+type RawHeld = (Vec<u8>, i64, i64, Vec<u8>, Vec<u8>, i64);
+
+fn raw_held(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawHeld> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+}
+
+fn held_of(raw: RawHeld) -> Result<Held> {
+    let (id, device, received_at, sealed, sha, conflicted) = raw;
+    Ok(Held {
+        record_id: id16(id)?,
+        device_id: u64_of(device)?,
+        received_at,
+        sealed,
+        sealed_sha256: key32(sha)?,
+        conflicted: conflicted != 0,
+    })
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path`, checks the pragmas and brings the
+    /// schema up to date.
+    pub fn open(path: &Path) -> Result<Self> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, flags)?;
+        Self::configure(&conn)?;
+        Self::migrate(&mut conn)?;
+        Ok(Self { conn: Mutex::new(conn) })
+    }
+
+    fn configure(conn: &Connection) -> Result<()> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // WAL: the dashboard's reads never block an ingest.
+        let mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+        check("journal_mode", mode.to_ascii_lowercase(), "wal")?;
+        // FULL: an acknowledgement is signed only after the records are on the disk, so a
+        // power cut can never lose a record the device has already forgotten.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let sync: i64 = conn.pragma_query_value(None, "synchronous", |row| row.get(0))?;
+        check("synchronous", sync.to_string(), "2")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |row| row.get(0))?;
+        check("foreign_keys", fk.to_string(), "1")?;
+        Ok(())
+    }
+
+    fn migrate(conn: &mut Connection) -> Result<()> {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+        let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(Error::SchemaTooNew { found: version, supported: SCHEMA_VERSION });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(version).unwrap_or(0)) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock left no transaction open (rusqlite rolls back on
+        // drop), so the connection is still consistent.
+        self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn tally(
+        conn: &Connection,
+        group: &str,
+        scope: Option<Scope>,
+        month: &str,
+    ) -> Result<Vec<Tally>> {
+        // Keys with a target but no record yet are listed too (at zero).
+        let sql = format!(
+            "WITH counts AS ( \
+               SELECT {group} AS key, COUNT(*) AS records, SUM(participants) AS participants, \
+                      SUM(amount) AS amount \
+               FROM records WHERE day LIKE ?1 || '-%' GROUP BY {group}), \
+             keys AS (SELECT key FROM counts UNION SELECT key FROM targets WHERE scope = ?2 AND month = ?1) \
+             SELECT k.key, COALESCE(c.records, 0), COALESCE(c.participants, 0), COALESCE(c.amount, 0), t.target \
+             FROM keys k LEFT JOIN counts c ON c.key = k.key \
+             LEFT JOIN targets t ON t.scope = ?2 AND t.month = ?1 AND t.key = k.key \
+             ORDER BY k.key"
+        );
+        let mut stmt = conn.prepare(&sql)?;
+        let scope_name = scope.map_or("", Scope::as_str);
+        let rows = stmt.query_map(params![month, scope_name], |r| {
+            Ok(Tally {
+                key: r.get(0)?,
+                records: r.get(1)?,
+                participants: r.get(2)?,
+                amount: r.get(3)?,
+                target: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl Store for SqliteStore {
+    fn create_token(
+        &self,
+        token_sha256: [u8; 32],
+        hint: &str,
+        label: &str,
+        created_at: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO tokens (token_sha256, hint, label, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![&token_sha256[..], hint, label, created_at, expires_at],
+        )?;
+        Ok(())
+    }
+
+    fn tokens(&self) -> Result<Vec<TokenInfo>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT hint, label, created_at, expires_at, used_at, device_id FROM tokens ORDER BY created_at DESC, hint",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get::<_, Option<i64>>(5)?))
+        })?;
+        rows.map(|r| {
+            let (hint, label, created_at, expires_at, used_at, device) = r?;
+            Ok(TokenInfo {
+                hint,
+                label,
+                created_at,
+                expires_at,
+                used_at,
+                device_id: device.map(u64_of).transpose()?,
+            })
+        })
+        .collect()
+    }
+
+    fn register_device(
+        &self,
+        token_sha256: [u8; 32],
+        now: Timestamp,
+        label: &str,
+        public_key: [u8; 32],
+        receipt_key: [u8; 32],
+    ) -> Result<Option<Device>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let usable: Option<i64> = tx
+            .query_row(
+                "SELECT 1 FROM tokens WHERE token_sha256 = ?1 AND used_at IS NULL AND expires_at > ?2",
+                params![&token_sha256[..], now],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if usable.is_none() {
+            return Ok(None);
+        }
+        let taken: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM devices WHERE public_key = ?1",
+                params![&public_key[..]],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if taken.is_some() {
+            // One key, one device: a second registration of the same key is refused and the
+            // token stays usable.
+            return Ok(None);
+        }
+        tx.execute(
+            "INSERT INTO devices (label, public_key, receipt_key, registered_at) VALUES (?1, ?2, ?3, ?4)",
+            params![label, &public_key[..], &receipt_key[..], now],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.execute(
+            "UPDATE tokens SET used_at = ?2, device_id = ?3 WHERE token_sha256 = ?1",
+            params![&token_sha256[..], now, id],
+        )?;
+        let device = tx.query_row(
+            &format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?1"),
+            params![id],
+            raw_device,
+        )?;
+        tx.commit()?;
+        Ok(Some(device_of(device)?))
+    }
+
+    fn device(&self, id: u64) -> Result<Option<Device>> {
+        let Ok(id) = i64::try_from(id) else { return Ok(None) };
+        let raw = self
+            .conn()
+            .query_row(
+                &format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?1"),
+                params![id],
+                raw_device,
+            )
+            .optional()?;
+        raw.map(device_of).transpose()
+    }
+
+    fn devices(&self) -> Result<Vec<Device>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare(&format!("SELECT {DEVICE_COLUMNS} FROM devices ORDER BY id"))?;
+        let rows = stmt.query_map([], raw_device)?;
+        rows.map(|r| device_of(r?)).collect()
+    }
+
+    fn revoke_device(&self, id: u64, now: Timestamp) -> Result<bool> {
+        let Ok(id) = i64::try_from(id) else { return Ok(false) };
+        let conn = self.conn();
+        let n = conn.execute(
+            "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1",
+            params![id, now],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn ingest(
+        &self,
+        device_id: u64,
+        channel: &Channel,
+        received_at: Timestamp,
+        records: Vec<Incoming>,
+    ) -> Result<Ingested> {
+        let device = i64_of(device_id)?;
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let state: Option<(i64, Option<i64>)> = tx
+            .query_row(
+                "SELECT last_counter, revoked_at FROM devices WHERE id = ?1",
+                params![device],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((last_counter, None)) = state else { return Ok(Ingested::Revoked) };
+        let mut again = false;
+        let channel_name = match channel {
+            Channel::Network { counter } => {
+                let counter = i64_of(*counter)?;
+                if counter <= last_counter {
+                    return Ok(Ingested::Replayed);
+                }
+                tx.execute(
+                    "UPDATE devices SET last_counter = ?2, last_seen_at = ?3 WHERE id = ?1",
+                    params![device, counter, received_at],
+                )?;
+                "network"
+            }
+            Channel::Usb { bundle_id, created_at } => {
+                let n = tx.execute(
+                    "INSERT OR IGNORE INTO bundles (bundle_id, device_id, created_at, imported_at, records) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![&bundle_id[..], device, created_at, received_at, records.len() as i64],
+                )?;
+                again = n == 0;
+                tx.execute(
+                    "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1",
+                    params![device, received_at],
+                )?;
+                "usb"
+            }
+        };
+        let mut outcomes = Vec::with_capacity(records.len());
+        for rec in records {
+            let held: Option<Vec<u8>> = tx
+                .query_row(
+                    "SELECT sealed_sha256 FROM records WHERE record_id = ?1",
+                    params![&rec.record_id[..]],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let outcome = match (held, rec.verdict) {
+                (Some(h), _) if h == rec.sealed_sha256 => Outcome::Duplicate,
+                (Some(_), _) => {
+                    tx.execute(
+                        "INSERT OR IGNORE INTO conflicts (record_id, device_id, sealed, sealed_sha256, received_at) \
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![&rec.record_id[..], device, rec.sealed, &rec.sealed_sha256[..], received_at],
+                    )?;
+                    tx.execute(
+                        "UPDATE records SET conflicted = 1 WHERE record_id = ?1",
+                        params![&rec.record_id[..]],
+                    )?;
+                    Outcome::Conflict
+                }
+                (None, Err(code)) => {
+                    tx.execute(
+                        "INSERT OR IGNORE INTO rejected (record_id, device_id, sealed, sealed_sha256, code, received_at) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![&rec.record_id[..], device, rec.sealed, &rec.sealed_sha256[..], code, received_at],
+                    )?;
+                    Outcome::Rejected { code }
+                }
+                (None, Ok(f)) => {
+                    tx.execute(
+                        "INSERT INTO records (record_id, device_id, channel, received_at, sealed, sealed_sha256, \
+                         scheme, commune_code, agent_code, collected_at, day, amount, participants) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                        params![
+                            &rec.record_id[..],
+                            device,
+                            channel_name,
+                            received_at,
+                            rec.sealed,
+                            &rec.sealed_sha256[..],
+                            f.scheme,
+                            f.commune_code,
+                            f.agent_code,
+                            f.collected_at,
+                            f.day,
+                            i64_of(f.amount)?,
+                            f.coverage.len() as i64,
+                        ],
+                    )?;
+                    for (i, c) in f.coverage.iter().enumerate() {
+                        let Coverage { person_key, paid_from, paid_until } = c;
+                        tx.execute(
+                            "INSERT INTO coverage (record_id, idx, scheme, person_key, paid_from, paid_until) \
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                            params![&rec.record_id[..], i as i64, f.scheme, person_key, paid_from, paid_until],
+                        )?;
+                    }
+                    Outcome::Accepted
+                }
+            };
+            outcomes.push(outcome);
+        }
+        tx.commit()?;
+        Ok(Ingested::Stored { outcomes, again })
+    }
+
+    fn totals(&self) -> Result<Totals> {
+        Ok(self.conn().query_row(
+            "SELECT (SELECT COUNT(*) FROM records), (SELECT COUNT(*) FROM conflicts), \
+             (SELECT COUNT(*) FROM rejected), (SELECT COUNT(*) FROM bundles)",
+            [],
+            |r| {
+                Ok(Totals {
+                    records: r.get(0)?,
+                    conflicts: r.get(1)?,
+                    rejected: r.get(2)?,
+                    bundles: r.get(3)?,
+                })
+            },
+        )?)
+    }
+
+    fn record(&self, id: &RecordId) -> Result<Option<Held>> {
+        let raw = self
+            .conn()
+            .query_row(
+                &format!("SELECT {HELD_COLUMNS} FROM records r WHERE r.record_id = ?1"),
+                params![&id[..]],
+                raw_held,
+            )
+            .optional()?;
+        raw.map(held_of).transpose()
+    }
+
+    fn problems(&self) -> Result<Vec<Problem>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT record_id, device_id, 'conflict', received_at FROM conflicts \
+             UNION ALL SELECT record_id, device_id, code, received_at FROM rejected \
+             ORDER BY 4 DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?, r.get(2)?, r.get(3)?))
+        })?;
+        rows.map(|r| {
+            let (id, device, code, received_at) = r?;
+            Ok(Problem {
+                record_id: hex::encode(id),
+                device_id: u64_of(device)?,
+                code,
+                received_at,
+            })
+        })
+        .collect()
+    }
+
+    fn set_target(&self, scope: Scope, key: &str, month: &str, target: Option<i64>) -> Result<()> {
+        let conn = self.conn();
+        match target {
+            Some(t) => conn.execute(
+                "INSERT INTO targets (scope, key, month, target) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (scope, key, month) DO UPDATE SET target = excluded.target",
+                params![scope.as_str(), key, month, t],
+            )?,
+            None => conn.execute(
+                "DELETE FROM targets WHERE scope = ?1 AND key = ?2 AND month = ?3",
+                params![scope.as_str(), key, month],
+            )?,
+        };
+        Ok(())
+    }
+
+    fn tallies(&self, month: &str) -> Result<Tallies> {
+        let conn = self.conn();
+        let communes = Self::tally(&conn, "commune_code", Some(Scope::Commune), month)?;
+        let agents = Self::tally(&conn, "agent_code", Some(Scope::Agent), month)?;
+        let days = Self::tally(&conn, "day", None, month)?;
+        let total = Tally {
+            key: month.to_string(),
+            records: days.iter().map(|d| d.records).sum(),
+            participants: days.iter().map(|d| d.participants).sum(),
+            amount: days.iter().map(|d| d.amount).sum(),
+            target: {
+                let t: Option<i64> = conn.query_row(
+                    "SELECT SUM(target) FROM targets WHERE scope = 'commune' AND month = ?1",
+                    params![month],
+                    |r| r.get(0),
+                )?;
+                t
+            },
+        };
+        Ok(Tallies { communes, agents, days, total })
+    }
+
+    fn records_for_list(
+        &self,
+        scheme: &str,
+        commune: Option<&str>,
+        month: &str,
+    ) -> Result<Vec<Held>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {HELD_COLUMNS} FROM records r WHERE r.scheme = ?1 AND r.day LIKE ?2 || '-%' \
+             AND (?3 IS NULL OR r.commune_code = ?3) ORDER BY r.collected_at, r.record_id"
+        ))?;
+        let rows = stmt.query_map(params![scheme, month, commune], raw_held)?;
+        rows.map(|r| held_of(r?)).collect()
+    }
+
+    fn due_participants(
+        &self,
+        device: Option<u64>,
+        from: &str,
+        until: &str,
+    ) -> Result<Vec<DueParticipant>> {
+        let device = device.map(i64_of).transpose()?;
+        let conn = self.conn();
+        // The latest coverage per person and scheme (the last stored among equal ones): a
+        // person who already renewed is not due, and is listed once.
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {HELD_COLUMNS}, c.idx, c.paid_until FROM coverage c \
+             JOIN records r ON r.record_id = c.record_id \
+             WHERE c.paid_until BETWEEN ?1 AND ?2 \
+               AND NOT EXISTS (SELECT 1 FROM coverage later WHERE later.person_key = c.person_key \
+                               AND later.scheme = c.scheme AND (later.paid_until > c.paid_until \
+                               OR (later.paid_until = c.paid_until AND later.rowid > c.rowid))) \
+               AND (?3 IS NULL OR r.commune_code IN \
+                    (SELECT DISTINCT commune_code FROM records WHERE device_id = ?3)) \
+             ORDER BY c.paid_until, r.commune_code, r.record_id, c.idx"
+        ))?;
+        let rows = stmt.query_map(params![from, until, device], |r| {
+            Ok((raw_held(r)?, r.get::<_, i64>(6)?, r.get::<_, String>(7)?))
+        })?;
+        rows.map(|r| {
+            let (raw, idx, paid_until) = r?;
+            Ok(DueParticipant {
+                record: held_of(raw)?,
+                index: usize::try_from(idx).map_err(|_| Error::Corrupt("negative index".into()))?,
+                paid_until,
+            })
+        })
+        .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    fn store() -> Result<(tempfile::TempDir, SqliteStore)> {
+        let tmp = tempfile::tempdir().map_err(crate::error::io(Path::new("tmp")))?;
+        let s = SqliteStore::open(&tmp.path().join("hub.sqlite"))?;
+        Ok((tmp, s))
+    }
+
+    fn device(s: &SqliteStore, n: u8) -> Result<Device> {
+        s.create_token([n; 32], "ab", "test", 0, 100)?;
+        s.register_device([n; 32], 1, "Xã A", [n; 32], [9; 32])?
+            .ok_or_else(|| Error::Invalid("token refused".into()))
+    }
+
+    fn valid(id: u8, bytes: &[u8], commune: &str, person: &str, until: &str) -> Incoming {
+        Incoming {
+            record_id: [id; 16],
+            sealed_sha256: Sha256::digest(bytes).into(),
+            sealed: bytes.to_vec(),
+            verdict: Ok(super::super::Facts {
+                scheme: "voluntary-si".into(),
+                commune_code: commune.into(),
+                agent_code: "AG1".into(),
+                collected_at: 1_800_000_000,
+                day: "2027-01-15".into(),
+                amount: 330_000,
+                coverage: vec![Coverage {
+                    person_key: person.into(),
+                    paid_from: "2027-01".into(),
+                    paid_until: until.into(),
+                }],
+            }),
+        }
+    }
+
+    #[test]
+    fn pragmas_are_read_back_and_a_newer_schema_is_refused() -> Result<()> {
+        let (tmp, s) = store()?;
+        {
+            let conn = s.conn();
+            let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+            let sync: i64 = conn.pragma_query_value(None, "synchronous", |r| r.get(0))?;
+            let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+            let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            assert_eq!((mode.as_str(), sync, fk, v), ("wal", 2, 1, SCHEMA_VERSION));
+        }
+        drop(s);
+        // Reopening is a no-op migration.
+        drop(SqliteStore::open(&tmp.path().join("hub.sqlite"))?);
+        let conn = Connection::open(tmp.path().join("hub.sqlite"))?;
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)?;
+        drop(conn);
+        let e = SqliteStore::open(&tmp.path().join("hub.sqlite")).err();
+        assert!(matches!(e, Some(Error::SchemaTooNew { .. })), "{e:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn a_token_registers_one_device_once() -> Result<()> {
+        let (_tmp, s) = store()?;
+        s.create_token([1; 32], "ab", "Xã A", 0, 100)?;
+        assert_eq!(s.register_device([2; 32], 1, "x", [5; 32], [0; 32])?, None, "unknown");
+        assert_eq!(s.register_device([1; 32], 100, "x", [5; 32], [0; 32])?, None, "expired");
+        let d = s.register_device([1; 32], 50, "Xã A", [5; 32], [0; 32])?;
+        assert_eq!(d.as_ref().map(|d| (d.id, d.last_counter)), Some((1, 0)));
+        assert_eq!(s.register_device([1; 32], 51, "x", [6; 32], [0; 32])?, None, "used");
+        let t = s.tokens()?;
+        assert_eq!((t[0].used_at, t[0].device_id), (Some(50), Some(1)));
+        assert!(s.revoke_device(1, 60)?);
+        assert!(!s.revoke_device(99, 60)?);
+        assert_eq!(s.device(1)?.and_then(|d| d.revoked_at), Some(60));
+        Ok(())
+    }
+
+    #[test]
+    fn ingest_is_idempotent_and_refuses_replays() -> Result<()> {
+        let (_tmp, s) = store()?;
+        let d = device(&s, 1)?;
+        let net = |c| Channel::Network { counter: c };
+        let first = s.ingest(d.id, &net(1), 10, vec![valid(1, b"a", "00004", "p1", "2027-03")])?;
+        assert_eq!(first, Ingested::Stored { outcomes: vec![Outcome::Accepted], again: false });
+        assert_eq!(s.ingest(d.id, &net(1), 11, vec![])?, Ingested::Replayed);
+        let mut rejected = valid(3, b"c", "00004", "p3", "2027-03");
+        rejected.verdict = Err("does_not_decode".into());
+        let second = s.ingest(
+            d.id,
+            &net(2),
+            12,
+            vec![
+                valid(1, b"a", "00004", "p1", "2027-03"),
+                valid(1, b"other", "00004", "p1", "2027-03"),
+                rejected.clone(),
+            ],
+        )?;
+        let want = vec![
+            Outcome::Duplicate,
+            Outcome::Conflict,
+            Outcome::Rejected { code: "does_not_decode".into() },
+        ];
+        assert_eq!(second, Ingested::Stored { outcomes: want, again: false });
+        // The same conflict and rejection again are not stored twice.
+        s.ingest(d.id, &net(3), 13, vec![valid(1, b"other", "00004", "p1", "2027-03"), rejected])?;
+        assert_eq!(s.totals()?, Totals { records: 1, conflicts: 1, rejected: 1, bundles: 0 });
+        assert!(s.record(&[1; 16])?.is_some_and(|h| h.conflicted));
+        let usb = Channel::Usb { bundle_id: [7; 16], created_at: 5 };
+        let b1 = s.ingest(d.id, &usb, 14, vec![valid(2, b"b", "00004", "p2", "2027-03")])?;
+        assert_eq!(b1, Ingested::Stored { outcomes: vec![Outcome::Accepted], again: false });
+        let b2 = s.ingest(d.id, &usb, 15, vec![valid(2, b"b", "00004", "p2", "2027-03")])?;
+        assert_eq!(b2, Ingested::Stored { outcomes: vec![Outcome::Duplicate], again: true });
+        assert!(s.revoke_device(d.id, 16)?);
+        assert_eq!(s.ingest(d.id, &net(9), 17, vec![])?, Ingested::Revoked);
+        assert_eq!(s.ingest(42, &net(9), 17, vec![])?, Ingested::Revoked);
+        assert_eq!(s.totals()?.records, 2);
+        Ok(())
+    }
+
+    #[test]
+    fn tallies_and_due_participants() -> Result<()> {
+        let (_tmp, s) = store()?;
+        let d1 = device(&s, 1)?;
+        let d2 = device(&s, 2)?;
+        let net = |c| Channel::Network { counter: c };
+        s.ingest(
+            d1.id,
+            &net(1),
+            10,
+            vec![
+                valid(1, b"a", "00004", "p1", "2027-03"),
+                valid(2, b"b", "00004", "p2", "2027-04"),
+            ],
+        )?;
+        // p1 renewed in another commune through another device: no longer due.
+        s.ingest(d2.id, &net(1), 10, vec![valid(3, b"c", "00007", "p1", "2027-09")])?;
+        s.ingest(d2.id, &net(2), 10, vec![valid(4, b"d", "00007", "p4", "2027-03")])?;
+        s.set_target(Scope::Commune, "00004", "2027-01", Some(10))?;
+        s.set_target(Scope::Commune, "00010", "2027-01", Some(5))?;
+        let Tallies { communes, agents, days, total } = s.tallies("2027-01")?;
+        let c: Vec<(&str, i64, Option<i64>)> =
+            communes.iter().map(|t| (t.key.as_str(), t.participants, t.target)).collect();
+        assert_eq!(c, vec![("00004", 2, Some(10)), ("00007", 2, None), ("00010", 0, Some(5))]);
+        assert_eq!((agents.len(), days.len()), (1, 1));
+        assert_eq!((total.records, total.amount, total.target), (4, 1_320_000, Some(15)));
+        let due = s.due_participants(Some(d1.id), "2027-03", "2027-04")?;
+        let ids: Vec<u8> = due.iter().map(|d| d.record.record_id[0]).collect();
+        assert_eq!(ids, vec![2], "p1 renewed; p4 is in a commune device 1 never served");
+        let all = s.due_participants(None, "2027-01", "2027-12")?;
+        assert_eq!(all.iter().map(|d| d.record.record_id[0]).collect::<Vec<_>>(), vec![4, 2, 3]);
+        assert_eq!(s.records_for_list("voluntary-si", Some("00007"), "2027-01")?.len(), 2);
+        assert_eq!(s.records_for_list("household-bhyt", None, "2027-01")?.len(), 0);
+        Ok(())
+    }
+}

@@ -1,0 +1,215 @@
+//! Device outbox → uploader → (faulty network) → hub: each record held exactly once.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use ansinh_hub::Store;
+use ansinh_hub::testing::{FaultProxy, Faults};
+use ansinh_uploader::{HttpTransport, Policy, sync_once};
+
+use crate::support::*;
+
+fn small_batches() -> Policy {
+    // Small batches: many requests, so every fault happens many times.
+    Policy { batch_bytes: 8 * 1024, max_batches_per_sync: 400, ..Policy::default() }
+}
+
+#[test]
+fn happy_path_registers_syncs_and_stops() -> TestResult {
+    let rt = runtime()?;
+    let tmp = tempfile::tempdir()?;
+    let server = Server::start(&rt, &tmp.path().join("hub"), 0)?;
+    let dir = device(tmp.path(), "device", &server.url(), &server.token()?)?;
+    let ids = enqueue(&dir, 10)?;
+    let clock = TestClock::new();
+    let reports = sync_until_done(&dir, &server.url(), &clock, &small_batches(), 3)?;
+    assert_eq!(reports.len(), 1);
+    assert_eq!((reports[0].acknowledged, reports[0].duplicates), (10, 0));
+    assert!(reports[0].quarantined.is_empty(), "{:?}", reports[0].quarantined);
+    assert_eq!(server.hub().store().totals()?.records, 10);
+    for id in &ids {
+        assert!(server.hub().store().record(id)?.is_some());
+    }
+    server.stop(&rt)?;
+    Ok(())
+}
+
+#[test]
+fn a_thousand_records_through_a_faulty_network_are_held_exactly_once() -> TestResult {
+    let rt = runtime()?;
+    let tmp = tempfile::tempdir()?;
+    let server = Server::start(&rt, &tmp.path().join("hub"), 0)?;
+    let dir = device(tmp.path(), "device", &server.url(), &server.token()?)?;
+    let ids = enqueue(&dir, 1_000)?;
+    let faults = Faults {
+        seed: 20_261_122,
+        drop_permille: 100,
+        cut_request_permille: 100,
+        cut_response_permille: 100,
+        duplicate_permille: 100,
+        max_delay_ms: 15,
+        bytes_per_sec: None,
+    };
+    let proxy = rt.block_on(FaultProxy::start(server.addr, faults))?;
+    let clock = TestClock::new();
+    let reports = sync_until_done(&dir, &proxy.url(), &clock, &small_batches(), 400)?;
+
+    let stats = proxy.stats();
+    assert!(
+        stats.dropped > 0
+            && stats.cut_requests > 0
+            && stats.cut_responses > 0
+            && stats.duplicated > 0,
+        "every fault happened: {stats:?}"
+    );
+    let failures = reports.iter().filter(|r| r.failure.is_some()).count();
+    assert!(failures > 10, "the device saw failures: {failures}");
+    // Answers lost after the server stored: the retries came back as duplicates.
+    assert!(reports.iter().map(|r| r.duplicates).sum::<usize>() > 0);
+    assert_eq!(reports.iter().map(|r| r.acknowledged).sum::<usize>(), 1_000);
+
+    let store = server.hub().store();
+    let totals = store.totals()?;
+    assert_eq!((totals.records, totals.conflicts, totals.rejected), (1_000, 0, 0));
+    let mut seen = HashSet::new();
+    for id in &ids {
+        let held = store.record(id)?.ok_or("a record is missing on the server")?;
+        assert!(seen.insert(held.record_id));
+    }
+    assert_eq!(acknowledged(&dir)?, 1_000);
+    let status = reports.last().ok_or("no report")?.status.clone();
+    assert_eq!((status.unsent, status.quarantined, status.alarm), (0, 0, false));
+    Ok(())
+}
+
+#[test]
+fn a_server_restart_mid_stream_loses_nothing() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let hub_dir = tmp.path().join("hub");
+    let proxy_rt = runtime()?;
+    let first_rt = runtime()?;
+    let first = Server::start(&first_rt, &hub_dir, 0)?;
+    let dir = device(tmp.path(), "device", &first.url(), &first.token()?)?;
+    let ids = enqueue(&dir, 300)?;
+    let proxy = proxy_rt.block_on(FaultProxy::start(first.addr, Faults::default()))?;
+    let url = proxy.url();
+    let policy = Policy { batch_bytes: 4 * 1024, max_batches_per_sync: 3, ..Policy::default() };
+
+    // The device syncs in the background, a few batches at a time, until all is held.
+    let worker_dir = dir.clone();
+    let worker = std::thread::spawn(move || -> Result<usize, String> {
+        let clock = TestClock::new();
+        let mut transport = HttpTransport::new(&url, Duration::from_secs(5));
+        for round in 0..2_000 {
+            let r = sync_once(&worker_dir, &mut transport, &clock, &policy)
+                .map_err(|e| e.to_string())?;
+            if r.status.unsent == 0 {
+                return Ok(round);
+            }
+            clock.advance(policy.max_delay_secs + 1);
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Err("still unsent".into())
+    });
+
+    let wait_for = |store: &dyn Store, n: i64| -> TestResult {
+        for _ in 0..2_000 {
+            if store.totals()?.records >= n {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Err(format!("the hub never reached {n} records").into())
+    };
+    // A crash: the server's runtime is torn down with requests in flight.
+    wait_for(first.hub().store(), 60)?;
+    first_rt.shutdown_background();
+    drop(first);
+    let second_rt = runtime()?;
+    let second = Server::start(&second_rt, &hub_dir, 0)?;
+    proxy.set_upstream(second.addr);
+    // A graceful restart on the same data.
+    wait_for(second.hub().store(), 180)?;
+    second.stop(&second_rt)?;
+    let third = Server::start(&second_rt, &hub_dir, 0)?;
+    proxy.set_upstream(third.addr);
+
+    let rounds = worker.join().map_err(|_| "the device thread panicked")??;
+    assert!(rounds > 0);
+    let store = third.hub().store();
+    assert_eq!(store.totals()?.records, 300);
+    for id in &ids {
+        assert!(store.record(id)?.is_some(), "lost {}", hex::encode(id));
+    }
+    assert_eq!(acknowledged(&dir)?, 300);
+    third.stop(&second_rt)?;
+    Ok(())
+}
+
+#[test]
+fn conflicts_and_rejections_are_quarantined_on_both_sides() -> TestResult {
+    let rt = runtime()?;
+    let tmp = tempfile::tempdir()?;
+    let server = Server::start(&rt, &tmp.path().join("hub"), 0)?;
+    // Records committed before registration are sealed to the device's development key: the
+    // hub cannot open them.
+    let early = ansinh_device::DataDir::open(tmp.path().join("early"))?;
+    {
+        let (voluntary, _) = enrollments()?;
+        let (mut outbox, _) = early.outbox(NOW)?;
+        let point = ansinh_device::enroll::CollectionPoint {
+            device_id: 0,
+            name: "x".into(),
+            agent_code: AGENT.into(),
+        };
+        let table = ansinh_core::default_table();
+        ansinh_device::enroll::commit(
+            &mut outbox,
+            &voluntary,
+            &table,
+            TODAY.parse().map_err(|_| "d")?,
+            NOW,
+            &point,
+            None,
+        )?;
+    }
+    ansinh_uploader::register(&early, &server.url(), &server.token()?, "early")?;
+    let a = device(tmp.path(), "a", &server.url(), &server.token()?)?;
+    let ids = enqueue(&a, 2)?;
+    let clock = TestClock::new();
+    sync_until_done(&a, &server.url(), &clock, &small_batches(), 2)?;
+
+    // Device b holds a record under a's first record id with other bytes (sealed anew).
+    let b = device(tmp.path(), "b", &server.url(), &server.token()?)?;
+    {
+        let (outbox_a, _) = a.outbox(NOW)?;
+        let (mut outbox_b, _) = b.outbox(NOW)?;
+        outbox_b.enqueue(NOW, |_| {
+            Ok::<_, String>(ansinh_outbox::NewRecord {
+                record_id: ids[0],
+                summary: outbox_a.get(1).map_err(|e| e.to_string())?.summary,
+                plaintext: b"not the same record".to_vec().into(),
+                corrects: None,
+            })
+        })?;
+    }
+    let mut transport = HttpTransport::new(&server.url(), Duration::from_secs(5));
+    let rb = sync_once(&b, &mut transport, &clock, &small_batches())?;
+    assert_eq!(rb.quarantined.len(), 1);
+    assert!(rb.quarantined[0].reason.starts_with("conflict"), "{:?}", rb.quarantined);
+    let re = sync_once(&early, &mut transport, &clock, &small_batches())?;
+    assert_eq!(re.quarantined.len(), 1);
+    assert_eq!(re.quarantined[0].reason, "rejected by the collection server: cannot_open");
+    assert_eq!((re.status.unsent, re.status.quarantined), (1, 1));
+
+    let store = server.hub().store();
+    let totals = store.totals()?;
+    assert_eq!((totals.records, totals.conflicts, totals.rejected), (2, 1, 1));
+    assert!(store.record(&ids[0])?.is_some_and(|h| h.conflicted), "flagged on the server too");
+    let codes: Vec<String> = store.problems()?.into_iter().map(|p| p.code).collect();
+    assert!(codes.contains(&"conflict".to_string()) && codes.contains(&"cannot_open".to_string()));
+    // Sending again changes nothing: quarantined records stay put.
+    assert_eq!(sync_once(&b, &mut transport, &clock, &small_batches())?.batches, 0);
+    server.stop(&rt)?;
+    Ok(())
+}

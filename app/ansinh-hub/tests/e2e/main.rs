@@ -1,0 +1,14 @@
+//! End-to-end tests of the hub with real devices on loopback: one test binary (ripgrep style).
+//!
+//! - `delivery`: device outbox → uploader → hub, through the fault-injecting proxy (1,000
+//!   records), across server restarts, with conflicts and rejections.
+//! - `refusals`: forged, unknown, revoked, replayed, oversized and garbage requests.
+//! - `usb`: carry-out bundles with the real `ansinh-hub import` command.
+//! - `reports`: D05-TS/D03-TS, dashboard in headless Chromium, renewals, admin protection,
+//!   first start and SIGTERM.
+
+mod delivery;
+mod refusals;
+mod reports;
+mod support;
+mod usb;

@@ -1,0 +1,196 @@
+//! Fixtures of the end-to-end suite: a hub on 127.0.0.1 over a temporary data directory,
+//! devices that register with it and enqueue the repository's fixture enrollments exactly as
+//! the kiosk does, and a clock the test moves.
+
+use std::cell::Cell;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use ansinh_device::DataDir;
+use ansinh_device::enroll::{CollectionPoint, commit};
+use ansinh_enrollment::json::EnrollmentJson;
+use ansinh_enrollment::record::Enrollment;
+use ansinh_hub::{AppState, EnrollmentRules, Hub, HubKeys, SqliteStore};
+use ansinh_outbox::{RecordId, Timestamp};
+use ansinh_uploader::{Clock, HttpTransport, Policy, SyncReport, sync_once};
+
+pub(crate) type TestResult = Result<(), Box<dyn std::error::Error>>;
+pub(crate) type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// 22 November 2026, 10:00 in Vietnam: the fixtures' collection day (their start month,
+/// December 2026, is valid from then), and the hub's "now".
+pub(crate) const NOW: Timestamp = 1_795_316_400;
+pub(crate) const TODAY: &str = "2026-11-22";
+pub(crate) const MONTH: &str = "2026-11";
+/// The fixtures' communes.
+pub(crate) const VOLUNTARY_COMMUNE: &str = "09556";
+pub(crate) const HOUSEHOLD_COMMUNE: &str = "00004";
+pub(crate) const AGENT: &str = "AG01";
+
+pub(crate) fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name)
+}
+
+/// A tokio runtime for the hub and the proxy; the test thread stays free for the blocking
+/// uploader, as on a device.
+pub(crate) fn runtime() -> Res<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?)
+}
+
+/// A running hub.
+pub(crate) struct Server {
+    pub(crate) addr: SocketAddr,
+    pub(crate) state: AppState,
+    now: Arc<std::sync::atomic::AtomicI64>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl Server {
+    /// Starts a hub on `dir` (keys created on first start) listening on `port` (0: any).
+    pub(crate) fn start(rt: &tokio::runtime::Runtime, dir: &Path, port: u16) -> Res<Self> {
+        let (keys, _) = HubKeys::load_or_create(dir)?;
+        let store = SqliteStore::open(&dir.join("hub.sqlite"))?;
+        let hub = Hub::new(Arc::new(store), keys, Arc::new(EnrollmentRules::new()));
+        let now = Arc::new(std::sync::atomic::AtomicI64::new(NOW));
+        let clock = Arc::clone(&now);
+        let state = AppState {
+            hub: Arc::new(hub),
+            clock: Arc::new(move || clock.load(std::sync::atomic::Ordering::SeqCst)),
+        };
+        let listener = rt.block_on(tokio::net::TcpListener::bind(("127.0.0.1", port)))?;
+        let addr = listener.local_addr()?;
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let task = rt.spawn(ansinh_hub::run(listener, state.clone(), async move {
+            let _ = rx.await;
+        }));
+        Ok(Self { addr, state, now, stop: Some(tx), task: Some(task) })
+    }
+
+    /// Moves the hub's clock.
+    pub(crate) fn set_now(&self, t: Timestamp) {
+        self.now.store(t, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub(crate) fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub(crate) fn hub(&self) -> &Hub {
+        &self.state.hub
+    }
+
+    /// A one-time registration token.
+    pub(crate) fn token(&self) -> Res<String> {
+        Ok(self.hub().create_token("test", 3600, NOW)?)
+    }
+
+    /// Graceful stop: requests in flight finish.
+    pub(crate) fn stop(mut self, rt: &tokio::runtime::Runtime) -> Res<()> {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            rt.block_on(async { tokio::time::timeout(Duration::from_secs(30), task).await })???;
+        }
+        Ok(())
+    }
+}
+
+/// A clock the test moves.
+pub(crate) struct TestClock(pub Cell<Timestamp>);
+
+impl Clock for TestClock {
+    fn now(&self) -> Timestamp {
+        self.0.get()
+    }
+}
+
+impl TestClock {
+    pub(crate) fn new() -> Self {
+        Self(Cell::new(NOW))
+    }
+
+    pub(crate) fn advance(&self, secs: i64) {
+        self.0.set(self.0.get() + secs);
+    }
+}
+
+/// A device registered with the hub at `url`.
+pub(crate) fn device(root: &Path, name: &str, url: &str, token: &str) -> Res<DataDir> {
+    let dir = DataDir::open(root.join(name))?;
+    ansinh_uploader::register(&dir, url, token, "Bưu điện xã Vạn Phúc")?;
+    Ok(dir)
+}
+
+/// The fixture enrollments, validated on the fixtures' day.
+pub(crate) fn enrollments() -> Res<(Enrollment, Enrollment)> {
+    let table = ansinh_core::default_table();
+    let today = TODAY.parse().map_err(|_| "date")?;
+    let load = |name: &str| -> Res<Enrollment> {
+        let text = std::fs::read_to_string(fixture(name))?;
+        EnrollmentJson::parse(&text)?
+            .validate(&table, today)
+            .map_err(|p| format!("{name} does not validate: {p:?}").into())
+    };
+    Ok((load("enrollment.json")?, load("household.json")?))
+}
+
+/// Commits `n` enrollments as the kiosk does (every fifth a household); returns their ids.
+pub(crate) fn enqueue(dir: &DataDir, n: usize) -> Res<Vec<RecordId>> {
+    let (voluntary, household) = enrollments()?;
+    let table = ansinh_core::default_table();
+    let today = TODAY.parse().map_err(|_| "date")?;
+    let reg = dir.registration()?.ok_or("not registered")?;
+    let point = CollectionPoint {
+        device_id: reg.device_id,
+        name: "Bưu điện xã Vạn Phúc".into(),
+        agent_code: AGENT.into(),
+    };
+    let (mut outbox, _) = dir.outbox(NOW)?;
+    let mut ids = Vec::with_capacity(n);
+    for i in 0..n {
+        let e = if i % 5 == 4 { &household } else { &voluntary };
+        let at = NOW + i64::try_from(i).unwrap_or(0);
+        let (c, _) = commit(&mut outbox, e, &table, today, at, &point, None)?;
+        ids.push(c.record_id);
+    }
+    Ok(ids)
+}
+
+/// Syncs through `url` until nothing is unsent, moving the clock past every backoff; at most
+/// `rounds` syncs. Returns the reports.
+pub(crate) fn sync_until_done(
+    dir: &DataDir,
+    url: &str,
+    clock: &TestClock,
+    policy: &Policy,
+    rounds: usize,
+) -> Res<Vec<SyncReport>> {
+    let mut transport = HttpTransport::new(url, Duration::from_secs(10));
+    let mut reports = vec![];
+    for _ in 0..rounds {
+        let r = sync_once(dir, &mut transport, clock, policy)?;
+        let done = r.status.unsent == 0;
+        reports.push(r);
+        if done {
+            return Ok(reports);
+        }
+        clock.advance(policy.max_delay_secs + 1);
+    }
+    Err(format!("still unsent after {rounds} syncs: {:?}", reports.last().map(|r| &r.status))
+        .into())
+}
+
+/// States of a device's records.
+pub(crate) fn acknowledged(dir: &DataDir) -> Res<usize> {
+    let (outbox, _) = dir.outbox(NOW)?;
+    Ok(outbox.list(Some(ansinh_outbox::State::Acknowledged))?.len())
+}
+
+/// The admin token of a hub data directory.
+pub(crate) fn admin_token(dir: &Path) -> Res<String> {
+    Ok(std::fs::read_to_string(dir.join("keys").join("admin.token"))?.trim().to_string())
+}

@@ -1,0 +1,242 @@
+//! USB carry-out: the device writes its unsent sealed records as signed bundles; the server
+//! imports them and writes signed acknowledgement files; the device reads those back.
+//!
+//! A bundle is a signed `BatchBody` on `Channel::Usb` with a random bundle id, which the
+//! device remembers (outbox setting), so that it accepts acknowledgements only for bundles it
+//! wrote. Records stay unsent until the acknowledgement comes back; if they are uploaded over
+//! the network meanwhile, the server answers Duplicate and nothing is held twice.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use ansinh_device::DataDir;
+use ansinh_outbox::Outgoing;
+use ansinh_wire::{
+    BatchBody, Channel, MAX_BODY_BYTES, MAX_RECORDS, PROTOCOL_VERSION, SealedRecord,
+};
+use serde::Serialize;
+
+use crate::error::{Error, Result, io};
+use crate::plan;
+use crate::sync::{BLOCKED, LAST_ERROR, LAST_SYNC, identity, quarantine_if_unsent};
+use crate::transport::{Clock, SystemClock};
+
+/// Room left in a bundle for the signature and framing around the records.
+const FRAMING_BYTES: usize = 4 * 1024;
+/// Per-record framing: the 16-byte id and the length prefix of the sealed bytes.
+const PER_RECORD_BYTES: usize = 16 + 4;
+
+/// What `export_bundle` wrote.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExportReport {
+    /// The bundle files, in order (one unless the records do not fit in one bundle).
+    pub files: Vec<PathBuf>,
+    /// Records written.
+    pub records: usize,
+}
+
+/// What `import_ack` did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ImportAckReport {
+    /// Records newly marked acknowledged.
+    pub acknowledged: usize,
+    /// Records the server holds that were already marked acknowledged (a second import).
+    pub already_acknowledged: usize,
+    /// Records quarantined (conflict or rejected), with their reasons.
+    pub quarantined: Vec<String>,
+}
+
+fn bundle_setting(bundle_id: &[u8; 16]) -> String {
+    format!("usb_bundle:{}", hex::encode(bundle_id))
+}
+
+/// `dir/name.ext`, `dir/name-2.ext`, `dir/name-3.ext`, ...
+fn numbered(path: &Path, n: usize) -> PathBuf {
+    if n == 1 {
+        return path.to_path_buf();
+    }
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = match path.extension() {
+        Some(ext) => format!("{stem}-{n}.{}", ext.to_string_lossy()),
+        None => format!("{stem}-{n}"),
+    };
+    path.with_file_name(name)
+}
+
+/// Writes `bytes` to `path` durably: a temporary file beside it, fsync, rename, fsync of the
+/// directory, so a stick pulled out early leaves no half bundle under the final name.
+fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".part");
+    let tmp = PathBuf::from(tmp);
+    {
+        let mut f = fs::File::create(&tmp).map_err(io(&tmp))?;
+        f.write_all(bytes).map_err(io(&tmp))?;
+        f.sync_all().map_err(io(&tmp))?;
+    }
+    fs::rename(&tmp, path).map_err(io(path))?;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        && let Ok(d) = fs::File::open(parent)
+    {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Splits records into groups that each fit one bundle.
+fn groups(records: Vec<Outgoing>) -> Vec<Vec<Outgoing>> {
+    let mut out: Vec<Vec<Outgoing>> = vec![];
+    let mut bytes = 0;
+    for r in records {
+        let size = r.sealed.len() + PER_RECORD_BYTES;
+        let full = out.last().is_none_or(|g| {
+            g.len() >= MAX_RECORDS || bytes + size > MAX_BODY_BYTES - FRAMING_BYTES
+        });
+        if full {
+            out.push(vec![]);
+            bytes = 0;
+        }
+        bytes += size;
+        if let Some(g) = out.last_mut() {
+            g.push(r);
+        }
+    }
+    out
+}
+
+/// Writes every unsent sealed record of the device to `path` as a signed bundle (more files
+/// beside it, `NAME-2.EXT`, ..., if they do not fit in one). The records stay unsent until
+/// [`import_ack`] reads the server's acknowledgement.
+pub fn export_bundle(dir: &DataDir, path: &Path) -> Result<ExportReport> {
+    export_bundle_at(dir, path, &SystemClock)
+}
+
+/// [`export_bundle`] with the time from `clock`.
+pub fn export_bundle_at(dir: &DataDir, path: &Path, clock: &dyn Clock) -> Result<ExportReport> {
+    let id = identity(dir)?;
+    let now = clock.now();
+    let (mut outbox, _) = dir.outbox(now)?;
+    let unsent = outbox.unsent()?;
+    let count = unsent.len();
+    let mut files = vec![];
+    for (i, group) in groups(unsent).into_iter().enumerate() {
+        let mut bundle_id = [0u8; 16];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bundle_id);
+        let body = BatchBody {
+            version: PROTOCOL_VERSION,
+            device_id: id.device_id,
+            channel: Channel::Usb { bundle_id, created_at: now },
+            records: group
+                .into_iter()
+                .map(|o| SealedRecord { record_id: o.record_id, sealed: o.sealed })
+                .collect(),
+        };
+        let bytes = ansinh_wire::sign_batch(&body, &id.device_key)
+            .map_err(|source| Error::Protocol { what: "signing a bundle", source })?;
+        // Remembered before the file exists, so its acknowledgement is always recognised.
+        outbox.set_setting(&bundle_setting(&bundle_id), &now.to_string())?;
+        let file = numbered(path, i + 1);
+        write_durably(&file, &bytes)?;
+        files.push(file);
+    }
+    Ok(ExportReport { files, records: count })
+}
+
+/// Reads the server's acknowledgement file for one of this device's bundles and marks the
+/// records it holds acknowledged (conflicts and rejections quarantined). Reading the same file
+/// twice changes nothing.
+pub fn import_ack(dir: &DataDir, path: &Path) -> Result<ImportAckReport> {
+    import_ack_at(dir, path, &SystemClock)
+}
+
+/// [`import_ack`] with the time from `clock`.
+pub fn import_ack_at(dir: &DataDir, path: &Path, clock: &dyn Clock) -> Result<ImportAckReport> {
+    let id = identity(dir)?;
+    let meta = fs::metadata(path).map_err(io(path))?;
+    if meta.len() > MAX_BODY_BYTES as u64 {
+        return Err(Error::Protocol {
+            what: "acknowledgement file",
+            source: ansinh_wire::Error::TooLarge("message"),
+        });
+    }
+    let bytes = fs::read(path).map_err(io(path))?;
+    let ack = ansinh_wire::open_ack(&bytes, &id.server_key)
+        .map_err(|source| Error::Protocol { what: "acknowledgement file", source })?;
+    if ack.device_id != id.device_id {
+        return Err(Error::ForeignAck(format!(
+            "this acknowledgement is for device {}, this is device {}",
+            ack.device_id, id.device_id
+        )));
+    }
+    let now = clock.now();
+    let (mut outbox, _) = dir.outbox(now)?;
+    match ack.channel {
+        Channel::Usb { bundle_id, .. }
+            if outbox.setting(&bundle_setting(&bundle_id))?.is_some() => {}
+        _ => {
+            return Err(Error::ForeignAck(
+                "this acknowledgement is not for a bundle this device wrote".into(),
+            ));
+        }
+    }
+    let ids: Vec<_> = ack.results.iter().map(|r| r.record_id).collect();
+    let plan = plan::plan_records(&ids, &ack);
+    let changed = outbox.acknowledge(&plan.acknowledge, now)?;
+    let mut report = ImportAckReport {
+        acknowledged: changed,
+        already_acknowledged: plan.acknowledge.len() - changed,
+        quarantined: vec![],
+    };
+    for (rid, reason) in plan.quarantine {
+        if quarantine_if_unsent(&mut outbox, &rid, &reason, now)? {
+            report.quarantined.push(reason);
+        }
+    }
+    outbox.set_setting(LAST_SYNC, &now.to_string())?;
+    outbox.set_setting(LAST_ERROR, "")?;
+    outbox.set_setting(BLOCKED, "")?;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn out(n: usize, size: usize) -> Vec<Outgoing> {
+        (0..n)
+            .map(|i| Outgoing {
+                receipt_no: i64::try_from(i).unwrap_or(0) + 1,
+                record_id: [0; 16],
+                sealed: vec![0; size],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bundles_respect_both_bounds() {
+        assert!(groups(vec![]).is_empty());
+        let by_count = groups(out(2_500, 10));
+        assert_eq!(by_count.iter().map(Vec::len).collect::<Vec<_>>(), vec![1000, 1000, 500]);
+        let by_bytes = groups(out(100, 16 * 1024));
+        assert!(by_bytes.len() >= 4);
+        for g in &by_bytes {
+            let bytes: usize = g.iter().map(|o| o.sealed.len() + PER_RECORD_BYTES).sum();
+            assert!(bytes <= MAX_BODY_BYTES - FRAMING_BYTES);
+        }
+        assert_eq!(by_bytes.iter().map(Vec::len).sum::<usize>(), 100);
+    }
+
+    #[test]
+    fn extra_bundles_are_numbered_beside_the_first() {
+        let p = Path::new("/media/usb/ansinh.bundle");
+        assert_eq!(numbered(p, 1), PathBuf::from("/media/usb/ansinh.bundle"));
+        assert_eq!(numbered(p, 3), PathBuf::from("/media/usb/ansinh-3.bundle"));
+        assert_eq!(numbered(Path::new("out"), 2), PathBuf::from("out-2"));
+    }
+
+    #[test]
+    fn bundle_ids_are_remembered_by_hex() {
+        assert_eq!(bundle_setting(&[0xab; 16]), format!("usb_bundle:{}", "ab".repeat(16)));
+    }
+}

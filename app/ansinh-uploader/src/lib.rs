@@ -1,0 +1,44 @@
+//! # ansinh-uploader: the device's side of delivery to the collection server
+//!
+//! Enrollments count once the social insurance office has them. This crate moves the sealed
+//! records of the device's outbox to the collection server (`ansinh-hub`) so that each is held
+//! there exactly once, over a bad network or on a USB stick:
+//!
+//! - [`sync_once`] claims batches from the outbox (by bytes), signs them with a new persisted
+//!   counter, sends them through a [`Transport`] and applies the verdict of the sans-I/O core
+//!   ([`plan`]): acknowledged records are marked and never sent again; a retryable failure puts
+//!   the records back with exponential backoff and jitter; a permanent one quarantines the
+//!   record concerned (conflict, rejection) or, when the device itself is refused, blocks and
+//!   tells staff. No "resend" exists: the outbox state decides what is sent.
+//! - [`export_bundle`] / [`import_ack`]: USB carry-out of the unsent records and the server's
+//!   signed acknowledgement file.
+//! - [`register`] with a one-time token, [`fetch_renewals`] for the renewal-due list.
+//! - [`SyncStatus`] for the staff screen (unsent count, oldest unsent age, last
+//!   acknowledgement, alarm after N days without sync), and [`background::run`] for a thread.
+//!
+//! Time comes from a [`Clock`]; HTTP from [`HttpTransport`] (ureq), replaceable by a fake.
+//! Nothing here logs; reports carry receipt numbers and reasons, never personal data.
+//!
+//! May depend on: ansinh-device, ansinh-outbox, ansinh-wire, ed25519-dalek, ureq, serde(_json),
+//! rand_core, hex, thiserror.
+
+pub mod background;
+mod bundle;
+mod error;
+pub mod plan;
+mod server;
+mod sync;
+mod transport;
+
+pub use bundle::{
+    ExportReport, ImportAckReport, export_bundle, export_bundle_at, import_ack, import_ack_at,
+};
+pub use error::{Error, Result};
+pub use plan::Policy;
+pub use server::{
+    RenewalList, cached_renewals, fetch_renewals, fetch_renewals_with, register, register_with,
+};
+pub use sync::{
+    Failure, Quarantined, SyncReport, SyncStatus, status_of, sync, sync_once, sync_status,
+};
+pub use transport::{Clock, HttpTransport, Request, SystemClock, Transport};

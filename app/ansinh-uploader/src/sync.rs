@@ -1,0 +1,304 @@
+//! One sync: claim a batch from the outbox, sign it, send it, apply the verdict; repeat until
+//! the queue is empty, a failure stops it, or the batch limit is reached.
+//!
+//! What survives a restart lives in the outbox: each record's state and next attempt time, the
+//! batch counter (taken and committed before sending), and the uploader's own small state
+//! (consecutive failures, last sync, blocked reason) as outbox settings.
+
+use ansinh_device::DataDir;
+use ansinh_outbox::{Outbox, RecordId, Timestamp};
+use ansinh_wire::{
+    BatchBody, Channel, MAX_RECORDS, MAX_SEALED_BYTES, PROTOCOL_VERSION, SealedRecord,
+};
+use ed25519_dalek::VerifyingKey;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::plan::{self, Policy, Verdict};
+use crate::transport::{Clock, Request, Transport};
+
+/// Outbox counter name of network batches.
+const BATCH_COUNTER: &str = "uploader.batch";
+/// Outbox settings of the uploader.
+pub(crate) const FAILURES: &str = "uploader.failures";
+pub(crate) const LAST_SYNC: &str = "uploader.last_sync";
+pub(crate) const LAST_ERROR: &str = "uploader.last_error";
+pub(crate) const BLOCKED: &str = "uploader.blocked";
+
+/// What staff see about delivery (the staff screen and `ansinh sync`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SyncStatus {
+    /// Records the server does not hold yet (queued, being sent, or quarantined).
+    pub unsent: i64,
+    /// Of those, quarantined: a person must look at them.
+    pub quarantined: i64,
+    /// Age in seconds of the oldest record not yet held by the server.
+    pub oldest_unsent_age: Option<i64>,
+    /// When the server last acknowledged a record of this device.
+    pub last_ack: Option<Timestamp>,
+    /// When this device last completed an exchange with the server (network or USB).
+    pub last_sync: Option<Timestamp>,
+    /// The last failure, if the last attempt failed.
+    pub last_error: Option<String>,
+    /// Why the server refuses this device (revoked, unknown, too old), until it accepts again.
+    pub blocked: Option<String>,
+    /// Records have waited at least the alarm period with no sync: staff must act (find a
+    /// network or carry a USB bundle).
+    pub alarm: bool,
+}
+
+/// A failure that ended a sync.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    /// Retryable (the records wait for the next attempt) or permanent (a person must act).
+    pub retryable: bool,
+    /// What happened (never personal data).
+    pub reason: String,
+}
+
+/// A record quarantined during a sync.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Quarantined {
+    /// Its receipt number on this device.
+    pub receipt_no: i64,
+    /// Why (conflict, rejection code, too large).
+    pub reason: String,
+}
+
+/// What one sync did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    /// Batches sent (attempts, including failed ones).
+    pub batches: u32,
+    /// Records the server now holds, acknowledged in this sync.
+    pub acknowledged: usize,
+    /// Of those, records it already held (a retry after a lost answer).
+    pub duplicates: usize,
+    /// Records quarantined in this sync.
+    pub quarantined: Vec<Quarantined>,
+    /// The failure that stopped the sync, if one did.
+    pub failure: Option<Failure>,
+    /// When the records put back will be due again.
+    pub next_attempt_at: Option<Timestamp>,
+    /// The state afterwards.
+    pub status: SyncStatus,
+}
+
+fn setting_i64(outbox: &Outbox, key: &str) -> Result<Option<i64>> {
+    Ok(outbox.setting(key)?.and_then(|v| v.parse().ok()))
+}
+
+fn non_empty(v: Option<String>) -> Option<String> {
+    v.filter(|s| !s.is_empty())
+}
+
+/// The delivery status for staff, from an open outbox.
+pub fn status_of(outbox: &Outbox, now: Timestamp, policy: &Policy) -> Result<SyncStatus> {
+    let stats = outbox.stats(now)?;
+    let last_sync = setting_i64(outbox, LAST_SYNC)?;
+    let unsent = stats.unsent();
+    // Waiting since the later of the oldest unsent record and the last sync: a device that
+    // syncs daily but holds one quarantined record is not alarmed (the quarantine is shown),
+    // a device that has not reached the server for days with records waiting is.
+    let alarm = match stats.oldest_unsent_age {
+        Some(age) if unsent > 0 => {
+            let oldest = now - age;
+            let since = last_sync.map_or(oldest, |s| s.max(oldest));
+            now - since >= policy.alarm_after_days.saturating_mul(86_400)
+        }
+        _ => false,
+    };
+    Ok(SyncStatus {
+        unsent,
+        quarantined: stats.quarantined,
+        oldest_unsent_age: stats.oldest_unsent_age,
+        last_ack: stats.last_acknowledged_at,
+        last_sync,
+        last_error: non_empty(outbox.setting(LAST_ERROR)?),
+        blocked: non_empty(outbox.setting(BLOCKED)?),
+        alarm,
+    })
+}
+
+/// The delivery status for staff, opening the device's outbox.
+pub fn sync_status(dir: &DataDir, now: Timestamp, policy: &Policy) -> Result<SyncStatus> {
+    let (outbox, _) = dir.outbox(now)?;
+    status_of(&outbox, now, policy)
+}
+
+/// The device's keys and identity, as the uploader needs them.
+pub(crate) struct Identity {
+    pub(crate) device_id: u64,
+    pub(crate) server_url: String,
+    pub(crate) device_key: ed25519_dalek::SigningKey,
+    pub(crate) server_key: VerifyingKey,
+}
+
+pub(crate) fn identity(dir: &DataDir) -> Result<Identity> {
+    let reg = dir.registration()?.ok_or(Error::NotRegistered)?;
+    let server_key = ansinh_wire::verifying_key_from_hex(&reg.server_signing_key)
+        .map_err(|source| Error::Protocol { what: "registration.json server key", source })?;
+    Ok(Identity {
+        device_id: reg.device_id,
+        server_url: reg.server_url,
+        device_key: dir.device_key()?,
+        server_key,
+    })
+}
+
+fn random_u64() -> u64 {
+    rand_core::RngCore::next_u64(&mut rand_core::OsRng)
+}
+
+/// Runs one sync of the device in `dir` through `transport`, reading the time from `clock`.
+///
+/// Sends batches until nothing is due, a failure stops it, or `policy.max_batches_per_sync`
+/// attempts were made. Never sends an acknowledged record; a record of a failed batch goes
+/// back to the queue (retryable) or to quarantine (permanent).
+pub fn sync_once(
+    dir: &DataDir,
+    transport: &mut dyn Transport,
+    clock: &dyn Clock,
+    policy: &Policy,
+) -> Result<SyncReport> {
+    let id = identity(dir)?;
+    let (mut outbox, _) = dir.outbox(clock.now())?;
+    let mut report = SyncReport::default();
+    let mut batch_bytes = policy.batch_bytes.max(1);
+    while report.batches < policy.max_batches_per_sync {
+        let now = clock.now();
+        let mut claimed = outbox.claim_batch(now, batch_bytes)?;
+        if claimed.is_empty() {
+            break;
+        }
+        // A record the protocol can never carry is quarantined, not retried forever.
+        let (too_big, fits): (Vec<_>, Vec<_>) =
+            claimed.drain(..).partition(|o| o.sealed.len() > MAX_SEALED_BYTES);
+        for o in too_big {
+            let reason = "too_large: bigger than the upload protocol allows".to_string();
+            outbox.quarantine(&o.record_id, &reason, now)?;
+            report.quarantined.push(Quarantined { receipt_no: o.receipt_no, reason });
+        }
+        let mut batch = fits;
+        if batch.len() > MAX_RECORDS {
+            let rest: Vec<RecordId> = batch.drain(MAX_RECORDS..).map(|o| o.record_id).collect();
+            outbox.retry_later(&rest, now, now, "not sent yet: the batch was full")?;
+        }
+        if batch.is_empty() {
+            continue;
+        }
+        let ids: Vec<RecordId> = batch.iter().map(|o| o.record_id).collect();
+        let sent_bytes: usize = batch.iter().map(|o| o.sealed.len()).sum();
+        // Committed before sending: a retry of these records, even after a crash, carries a
+        // new counter, and the old one is refused as a replay.
+        let counter = outbox.next_counter(BATCH_COUNTER)?;
+        let channel = Channel::Network { counter };
+        let body = BatchBody {
+            version: PROTOCOL_VERSION,
+            device_id: id.device_id,
+            channel,
+            records: batch
+                .iter()
+                .map(|o| SealedRecord { record_id: o.record_id, sealed: o.sealed.clone() })
+                .collect(),
+        };
+        let bytes = ansinh_wire::sign_batch(&body, &id.device_key)
+            .map_err(|source| Error::Protocol { what: "signing a batch", source })?;
+        drop(body);
+        report.batches += 1;
+        let answer =
+            transport.send(&Request::post("/v1/batches", "application/octet-stream", bytes));
+        let now = clock.now();
+        let verdict = plan::judge(&answer, id.device_id, channel, ids.len(), &id.server_key);
+        match verdict {
+            Verdict::Acknowledged(ack) => {
+                let records = plan::plan_records(&ids, &ack);
+                outbox.acknowledge(&records.acknowledge, now)?;
+                report.acknowledged += records.acknowledge.len();
+                report.duplicates += records.duplicates;
+                for (rid, reason) in records.quarantine {
+                    quarantine_if_unsent(&mut outbox, &rid, &reason, now)?;
+                    if let Some(o) = batch.iter().find(|o| o.record_id == rid) {
+                        report.quarantined.push(Quarantined { receipt_no: o.receipt_no, reason });
+                    }
+                }
+                if !records.retry.is_empty() {
+                    let next = now + policy.base_delay_secs;
+                    outbox.retry_later(
+                        &records.retry,
+                        now,
+                        next,
+                        "missing from the acknowledgement",
+                    )?;
+                    report.next_attempt_at = Some(next);
+                }
+                outbox.set_setting(FAILURES, "0")?;
+                outbox.set_setting(LAST_SYNC, &now.to_string())?;
+                outbox.set_setting(LAST_ERROR, "")?;
+                outbox.set_setting(BLOCKED, "")?;
+            }
+            Verdict::Retry(reason) => {
+                let failures = u32::try_from(setting_i64(&outbox, FAILURES)?.unwrap_or(0))
+                    .unwrap_or(0)
+                    .saturating_add(1);
+                let next = now + plan::backoff_secs(failures, policy, random_u64());
+                outbox.retry_later(&ids, now, next, &reason)?;
+                outbox.set_setting(FAILURES, &failures.to_string())?;
+                outbox.set_setting(LAST_ERROR, &reason)?;
+                report.next_attempt_at = Some(next);
+                report.failure = Some(Failure { retryable: true, reason });
+                break;
+            }
+            Verdict::Split(reason) => {
+                batch_bytes = (sent_bytes / 2).max(1);
+                outbox.retry_later(&ids, now, now, &reason)?;
+            }
+            Verdict::Quarantine(reason) => {
+                for o in &batch {
+                    quarantine_if_unsent(&mut outbox, &o.record_id, &reason, now)?;
+                    report
+                        .quarantined
+                        .push(Quarantined { receipt_no: o.receipt_no, reason: reason.clone() });
+                }
+            }
+            Verdict::Blocked(reason) => {
+                let next = now + policy.max_delay_secs;
+                outbox.retry_later(&ids, now, next, &reason)?;
+                outbox.set_setting(BLOCKED, &reason)?;
+                outbox.set_setting(LAST_ERROR, &reason)?;
+                report.next_attempt_at = Some(next);
+                report.failure = Some(Failure { retryable: false, reason });
+                break;
+            }
+        }
+    }
+    report.status = status_of(&outbox, clock.now(), policy)?;
+    Ok(report)
+}
+
+/// Quarantines a record unless the server already holds it (a USB acknowledgement may have
+/// arrived meanwhile): an acknowledged record stays acknowledged.
+pub(crate) fn quarantine_if_unsent(
+    outbox: &mut Outbox,
+    id: &RecordId,
+    reason: &str,
+    now: Timestamp,
+) -> Result<bool> {
+    match outbox.quarantine(id, reason, now) {
+        Ok(()) => Ok(true),
+        Err(ansinh_outbox::Error::WrongState { .. } | ansinh_outbox::Error::NotFound(_)) => {
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Runs one sync over HTTP with the server the device registered with, on the system clock.
+pub fn sync(dir: &DataDir, policy: &Policy) -> Result<SyncReport> {
+    let id = identity(dir)?;
+    let mut transport = crate::transport::HttpTransport::new(
+        &id.server_url,
+        std::time::Duration::from_secs(policy.request_timeout_secs),
+    );
+    sync_once(dir, &mut transport, &crate::transport::SystemClock, policy)
+}

@@ -1,0 +1,631 @@
+//! The uploader against a fake collection server (a `Transport` that plays the server's part of
+//! PROTOCOL.md in memory), with a fake clock: every fault is injected on purpose.
+
+use std::cell::Cell;
+use std::collections::{HashMap, VecDeque};
+
+use ansinh_device::DataDir;
+use ansinh_outbox::{NewRecord, OpeningKey, State, Summary, Timestamp};
+use ansinh_uploader::plan::Answer;
+use ansinh_uploader::{
+    Clock, Error, Policy, Request, Transport, cached_renewals, export_bundle_at,
+    fetch_renewals_with, import_ack_at, register_with, sync_once, sync_status,
+};
+use ansinh_wire::{
+    AckBody, Channel, Outcome, PROTOCOL_VERSION, RecordId, RecordResult, RegisterRequest,
+    RegisterResponse, RenewalDue, UnverifiedBatch,
+};
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use sha2::{Digest, Sha256};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+const T0: Timestamp = 1_800_000_000;
+
+/// What the fake does with the next batch request.
+#[derive(Clone, Debug)]
+enum Fault {
+    /// Store the records, then lose the answer.
+    LoseAnswer,
+    /// Do not even receive the request.
+    Drop,
+    /// Answer with this status and error code, storing nothing.
+    Refuse(u16, &'static str),
+    /// Answer 200 with an ack signed by another key.
+    ForgeAck,
+}
+
+struct FakeServer {
+    signing: SigningKey,
+    opening: OpeningKey,
+    device_key: Option<VerifyingKey>,
+    last_counter: u64,
+    /// Record id → SHA-256 of the sealed bytes held.
+    held: HashMap<RecordId, [u8; 32]>,
+    /// How many times each record was stored (must stay 1).
+    stores: HashMap<RecordId, u32>,
+    /// Ids the server rejects, and ids whose batches it refuses as malformed.
+    reject: Vec<RecordId>,
+    poison: Vec<RecordId>,
+    faults: VecDeque<Fault>,
+    counters_seen: Vec<u64>,
+    requests: u32,
+}
+
+impl FakeServer {
+    fn new() -> Self {
+        Self {
+            signing: ansinh_wire::generate_signing_key(),
+            opening: OpeningKey::generate(),
+            device_key: None,
+            last_counter: 0,
+            held: HashMap::new(),
+            stores: HashMap::new(),
+            reject: vec![],
+            poison: vec![],
+            faults: VecDeque::new(),
+            counters_seen: vec![],
+            requests: 0,
+        }
+    }
+
+    fn error(status: u16, code: &str) -> Answer {
+        let body = format!(r#"{{"error":{{"code":"{code}","message":"test"}}}}"#);
+        Answer::Http { status, body: body.into_bytes() }
+    }
+
+    /// Stores a verified batch and returns its ack body (the server's per-record logic).
+    fn store(
+        &mut self,
+        device_id: u64,
+        channel: Channel,
+        records: Vec<(RecordId, Vec<u8>)>,
+    ) -> AckBody {
+        let results = records
+            .into_iter()
+            .map(|(id, sealed)| {
+                let hash: [u8; 32] = Sha256::digest(&sealed).into();
+                let outcome = match self.held.get(&id) {
+                    Some(h) if *h == hash => Outcome::Duplicate,
+                    Some(_) => Outcome::Conflict,
+                    None if self.reject.contains(&id) => {
+                        Outcome::Rejected { code: "invalid:personal_id:checksum".into() }
+                    }
+                    None if self.opening.open(&sealed).is_err() => {
+                        Outcome::Rejected { code: "cannot_open".into() }
+                    }
+                    None => {
+                        self.held.insert(id, hash);
+                        *self.stores.entry(id).or_default() += 1;
+                        Outcome::Accepted
+                    }
+                };
+                RecordResult { record_id: id, outcome }
+            })
+            .collect();
+        AckBody { version: PROTOCOL_VERSION, device_id, channel, results }
+    }
+
+    fn batch(&mut self, bytes: &[u8]) -> Answer {
+        let fault = self.faults.pop_front();
+        if matches!(fault, Some(Fault::Drop)) {
+            return Answer::NoAnswer("connection reset".into());
+        }
+        if let Some(Fault::Refuse(status, code)) = fault {
+            return Self::error(status, code);
+        }
+        let Ok(unverified) = UnverifiedBatch::decode(bytes) else {
+            return Self::error(400, "malformed");
+        };
+        let Some(key) = self.device_key else { return Self::error(401, "unknown_device") };
+        let Ok(batch) = unverified.verify(&key) else { return Self::error(401, "bad_signature") };
+        let Channel::Network { counter } = batch.channel else {
+            return Self::error(400, "malformed");
+        };
+        self.counters_seen.push(counter);
+        if counter <= self.last_counter {
+            return Self::error(409, "replayed_batch");
+        }
+        if batch.records.iter().any(|r| self.poison.contains(&r.record_id)) {
+            return Self::error(400, "malformed");
+        }
+        self.last_counter = counter;
+        let records = batch.records.into_iter().map(|r| (r.record_id, r.sealed)).collect();
+        let ack = self.store(batch.device_id, batch.channel, records);
+        let signer = match fault {
+            Some(Fault::ForgeAck) => ansinh_wire::generate_signing_key(),
+            _ => self.signing.clone(),
+        };
+        let Ok(body) = ansinh_wire::sign_ack(&ack, &signer) else {
+            return Self::error(500, "internal");
+        };
+        if matches!(fault, Some(Fault::LoseAnswer)) {
+            return Answer::NoAnswer("connection cut mid-response".into());
+        }
+        Answer::Http { status: 200, body }
+    }
+
+    /// The server side of `ansinh-hub import`: ack file bytes for bundle file bytes.
+    fn import(&mut self, bundle: &[u8]) -> Result<Vec<u8>, ansinh_wire::Error> {
+        let key = self.device_key.ok_or(ansinh_wire::Error::BadSignature)?;
+        let batch = UnverifiedBatch::decode(bundle)?.verify(&key)?;
+        let records = batch.records.into_iter().map(|r| (r.record_id, r.sealed)).collect();
+        let ack = self.store(batch.device_id, batch.channel, records);
+        ansinh_wire::sign_ack(&ack, &self.signing)
+    }
+}
+
+impl Transport for FakeServer {
+    fn send(&mut self, request: &Request) -> Answer {
+        self.requests += 1;
+        match (request.method, request.path.as_str()) {
+            ("POST", "/v1/devices/register") => {
+                let Ok(r) = serde_json::from_slice::<RegisterRequest>(&request.body) else {
+                    return Self::error(400, "malformed");
+                };
+                if r.token != "one-time" {
+                    return Self::error(401, "invalid_token");
+                }
+                let Ok(key) = ansinh_wire::verifying_key_from_hex(&r.device_public_key) else {
+                    return Self::error(400, "invalid_key");
+                };
+                self.device_key = Some(key);
+                let answer = RegisterResponse {
+                    device_id: 7,
+                    sealing_key: self.opening.sealing_key().to_hex(),
+                    server_signing_key: hex::encode(self.signing.verifying_key().to_bytes()),
+                    receipt_key: "cd".repeat(32),
+                };
+                Answer::Http { status: 200, body: serde_json::to_vec(&answer).unwrap_or_default() }
+            }
+            ("POST", "/v1/batches") => self.batch(&request.body),
+            ("GET", path) if path.starts_with("/v1/renewals?within_days=") => {
+                let header = |name: &str| {
+                    request.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone())
+                };
+                let (Some(key), Some(dev), Some(time), Some(sig)) = (
+                    self.device_key,
+                    header("x-ansinh-device"),
+                    header("x-ansinh-time"),
+                    header("x-ansinh-signature"),
+                ) else {
+                    return Self::error(401, "bad_signature");
+                };
+                let (Ok(dev), Ok(time)) = (dev.parse(), time.parse()) else {
+                    return Self::error(401, "bad_signature");
+                };
+                if ansinh_wire::verify_request(&key, dev, "GET", "/v1/renewals", time, &sig)
+                    .is_err()
+                {
+                    return Self::error(401, "bad_signature");
+                }
+                let due = vec![RenewalDue {
+                    masked_name: "NGUYỄN T*** H***".into(),
+                    scheme: "voluntary-si".into(),
+                    paid_until: "2027-01".into(),
+                    commune_code: "00004".into(),
+                    phone: None,
+                    last_receipt_no: Some(3),
+                }];
+                Answer::Http { status: 200, body: serde_json::to_vec(&due).unwrap_or_default() }
+            }
+            _ => Self::error(404, "not_found"),
+        }
+    }
+}
+
+/// A clock the test moves by hand.
+struct FakeClock(Cell<Timestamp>);
+
+impl Clock for FakeClock {
+    fn now(&self) -> Timestamp {
+        self.0.get()
+    }
+}
+
+impl FakeClock {
+    fn advance(&self, secs: i64) {
+        self.0.set(self.0.get() + secs);
+    }
+}
+
+fn summary() -> Summary {
+    Summary {
+        scheme: "voluntary-si".into(),
+        mode: "1".into(),
+        amount: 330_000,
+        gross: 330_000,
+        support_national: 0,
+        support_local: 0,
+        masked_name: "N*** V** A".into(),
+        policy_version: "TEST".into(),
+    }
+}
+
+/// Enqueues `n` records of `size` plaintext bytes; returns their ids in receipt order.
+fn enqueue(
+    dir: &DataDir,
+    n: usize,
+    size: usize,
+    now: Timestamp,
+) -> Result<Vec<RecordId>, Box<dyn std::error::Error>> {
+    let (mut outbox, _) = dir.outbox(now)?;
+    let mut ids = vec![];
+    for i in 0..n {
+        let record_id = ansinh_outbox::new_record_id();
+        outbox.enqueue(now, |_| {
+            Ok::<_, String>(NewRecord {
+                record_id,
+                summary: summary(),
+                plaintext: vec![u8::try_from(i % 251).unwrap_or(0); size].into(),
+                corrects: None,
+            })
+        })?;
+        ids.push(record_id);
+    }
+    Ok(ids)
+}
+
+fn registered(
+    server: &mut FakeServer,
+) -> Result<(tempfile::TempDir, DataDir), Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    let dir = DataDir::open(tmp.path())?;
+    register_with(&dir, server, "http://hub.test", "one-time", "Bưu điện xã A")?;
+    Ok((tmp, dir))
+}
+
+fn states(dir: &DataDir) -> Result<HashMap<State, usize>, Box<dyn std::error::Error>> {
+    let (outbox, _) = dir.outbox(T0)?;
+    let mut out = HashMap::new();
+    for row in outbox.list(None)? {
+        *out.entry(row.state).or_default() += 1;
+    }
+    Ok(out)
+}
+
+fn policy() -> Policy {
+    Policy { batch_bytes: 4 * 1024, ..Policy::default() }
+}
+
+#[test]
+fn registration_provisions_and_refuses_a_second_one() -> TestResult {
+    let mut server = FakeServer::new();
+    let tmp = tempfile::tempdir()?;
+    let dir = DataDir::open(tmp.path())?;
+    let refused = register_with(&dir, &mut server, "http://hub.test", "wrong", "A");
+    assert!(
+        matches!(&refused, Err(Error::Refused { status: 401, code, .. }) if code == "invalid_token"),
+        "{refused:?}"
+    );
+    assert!(!refused.as_ref().err().is_some_and(Error::is_retryable));
+    let reg = register_with(&dir, &mut server, "http://hub.test/", "one-time", "Bưu điện xã A")?;
+    assert_eq!((reg.device_id, reg.server_url.as_str()), (7, "http://hub.test"));
+    assert_eq!(dir.sealing_key()?.0, server.opening.sealing_key());
+    let again = register_with(&dir, &mut server, "http://hub.test", "one-time", "A");
+    assert!(matches!(again, Err(Error::AlreadyRegistered { device_id: 7, .. })));
+    Ok(())
+}
+
+#[test]
+fn an_unregistered_device_does_not_sync() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = DataDir::open(tmp.path())?;
+    let mut server = FakeServer::new();
+    let clock = FakeClock(Cell::new(T0));
+    assert!(matches!(sync_once(&dir, &mut server, &clock, &policy()), Err(Error::NotRegistered)));
+    assert_eq!(server.requests, 0);
+    Ok(())
+}
+
+#[test]
+fn everything_is_sent_once_in_batches_by_bytes() -> TestResult {
+    let mut server = FakeServer::new();
+    let (_tmp, dir) = registered(&mut server)?;
+    let ids = enqueue(&dir, 60, 500, T0)?;
+    let clock = FakeClock(Cell::new(T0 + 10));
+    let report = sync_once(&dir, &mut server, &clock, &policy())?;
+    assert_eq!(report.acknowledged, 60);
+    assert_eq!(report.duplicates, 0);
+    assert!(report.failure.is_none());
+    // 4 KiB batches of 548-byte sealed records: 7 per batch.
+    assert_eq!(report.batches, 9);
+    assert_eq!(report.status.unsent, 0);
+    assert_eq!(report.status.last_ack, Some(T0 + 10));
+    assert_eq!(server.held.len(), 60);
+    assert!(ids.iter().all(|id| server.stores.get(id) == Some(&1)));
+    // Counters strictly increase.
+    assert!(server.counters_seen.windows(2).all(|w| w[0] < w[1]));
+    // Nothing left: the next sync sends nothing at all.
+    let before = server.requests;
+    let again = sync_once(&dir, &mut server, &clock, &policy())?;
+    assert_eq!((again.batches, server.requests), (0, before));
+    Ok(())
+}
+
+#[test]
+fn a_lost_answer_backs_off_then_resends_as_duplicate() -> TestResult {
+    let mut server = FakeServer::new();
+    let (_tmp, dir) = registered(&mut server)?;
+    enqueue(&dir, 5, 200, T0)?;
+    let clock = FakeClock(Cell::new(T0));
+    server.faults.push_back(Fault::LoseAnswer);
+    let report = sync_once(&dir, &mut server, &clock, &policy())?;
+    let failure = report.failure.ok_or("expected a failure")?;
+    assert!(failure.retryable, "{failure:?}");
+    assert_eq!(report.acknowledged, 0);
+    let next = report.next_attempt_at.ok_or("no next attempt")?;
+    // First failure: between half the base delay and the base delay.
+    assert!((T0 + 5..=T0 + 10).contains(&next), "{next}");
+    assert_eq!(report.status.last_error.as_deref(), Some(failure.reason.as_str()));
+    // Before the backoff is over nothing is sent.
+    let requests = server.requests;
+    assert_eq!(sync_once(&dir, &mut server, &clock, &policy())?.batches, 0);
+    assert_eq!(server.requests, requests);
+    clock.advance(11);
+    let report = sync_once(&dir, &mut server, &clock, &policy())?;
+    assert_eq!((report.acknowledged, report.duplicates), (5, 5));
+    assert_eq!(report.status.last_error, None);
+    assert!(server.stores.values().all(|n| *n == 1));
+    Ok(())
+}
+
+#[test]
+fn backoff_grows_with_consecutive_failures_and_resets_on_success() -> TestResult {
+    let mut server = FakeServer::new();
+    let (_tmp, dir) = registered(&mut server)?;
+    enqueue(&dir, 1, 100, T0)?;
+    let clock = FakeClock(Cell::new(T0));
+    let mut waits = vec![];
+    for _ in 0..6 {
+        server.faults.push_back(Fault::Drop);
+        let r = sync_once(&dir, &mut server, &clock, &policy())?;
+        let next = r.next_attempt_at.ok_or("no next attempt")?;
+        waits.push(next - clock.now());
+        clock.advance(next - clock.now());
+    }
+    // Each wait lies in [d/2, d] for d = 10, 20, 40, 80, 160, 320 seconds.
+    for (i, w) in waits.iter().enumerate() {
+        let d = 10_i64 << i;
+        assert!(*w >= d / 2 && *w <= d, "failure {}: waited {w}", i + 1);
+    }
+    let ok = sync_once(&dir, &mut server, &clock, &policy())?;
+    assert_eq!(ok.acknowledged, 1);
+    let (outbox, _) = dir.outbox(clock.now())?;
+    assert_eq!(outbox.setting("uploader.failures")?.as_deref(), Some("0"));
+    Ok(())
+}
+
+#[test]
+fn a_forged_ack_is_never_believed() -> TestResult {
+    let mut server = FakeServer::new();
+    let (_tmp, dir) = registered(&mut server)?;
+    enqueue(&dir, 3, 100, T0)?;
+    let clock = FakeClock(Cell::new(T0));
+    server.faults.push_back(Fault::ForgeAck);
+    let report = sync_once(&dir, &mut server, &clock, &policy())?;
+    assert_eq!(report.acknowledged, 0);
+    assert!(
+        report
+            .failure
+            .as_ref()
+            .is_some_and(|f| f.retryable && f.reason.contains("acknowledgement"))
+    );
+    assert_eq!(states(&dir)?.get(&State::Queued), Some(&3));
+    clock.advance(3600);
+    assert_eq!(sync_once(&dir, &mut server, &clock, &policy())?.acknowledged, 3);
+    Ok(())
+}
+
+#[test]
+fn a_revoked_device_stops_and_keeps_its_records() -> TestResult {
+    let mut server = FakeServer::new();
+    let (_tmp, dir) = registered(&mut server)?;
+    enqueue(&dir, 4, 100, T0)?;
+    let clock = FakeClock(Cell::new(T0));
+    server.faults.push_back(Fault::Refuse(403, "device_revoked"));
+    let report = sync_once(&dir, &mut server, &clock, &policy())?;
+    let failure = report.failure.ok_or("expected a failure")?;
+    assert!(!failure.retryable);
+    assert!(report.status.blocked.as_deref().is_some_and(|b| b.starts_with("device_revoked")));
+    assert!(report.quarantined.is_empty(), "the records are not at fault");
+    assert_eq!(states(&dir)?.get(&State::Queued), Some(&4));
+    assert_eq!(report.batches, 1, "no further batch once refused");
+    Ok(())
+}
+
+#[test]
+fn conflicts_and_rejections_are_quarantined_the_rest_acknowledged() -> TestResult {
+    let mut server = FakeServer::new();
+    let (_tmp, dir) = registered(&mut server)?;
+    let ids = enqueue(&dir, 4, 100, T0)?;
+    // The server already holds record 0 with other bytes; it rejects record 1.
+    server.held.insert(ids[0], [0xEE; 32]);
+    server.reject.push(ids[1]);
+    let clock = FakeClock(Cell::new(T0));
+    let report = sync_once(&dir, &mut server, &clock, &policy())?;
+    assert_eq!(report.acknowledged, 2);
+    let reasons: Vec<(i64, &str)> =
+        report.quarantined.iter().map(|q| (q.receipt_no, q.reason.as_str())).collect();
+    assert_eq!(reasons.len(), 2);
+    assert_eq!(reasons[0].0, 1);
+    assert!(reasons[0].1.starts_with("conflict"));
+    assert_eq!(reasons[1], (2, "rejected by the collection server: invalid:personal_id:checksum"));
+    assert!(report.failure.is_none());
+    assert_eq!((report.status.unsent, report.status.quarantined), (2, 2));
+    // Quarantined records are not sent again by a sync.
+    let again = sync_once(&dir, &mut server, &clock, &policy())?;
+    assert_eq!(again.batches, 0);
+    Ok(())
+}
+
+#[test]
+fn a_batch_refused_whole_is_split_until_the_bad_record_is_alone() -> TestResult {
+    let mut server = FakeServer::new();
+    let (_tmp, dir) = registered(&mut server)?;
+    let ids = enqueue(&dir, 16, 200, T0)?;
+    server.poison.push(ids[9]);
+    let clock = FakeClock(Cell::new(T0));
+    let report = sync_once(
+        &dir,
+        &mut server,
+        &clock,
+        &Policy { batch_bytes: 64 * 1024, ..Policy::default() },
+    )?;
+    assert_eq!(report.acknowledged, 15);
+    assert_eq!(report.quarantined.len(), 1);
+    assert_eq!(report.quarantined[0].receipt_no, 10);
+    assert!(report.quarantined[0].reason.contains("malformed"));
+    assert!(!server.held.contains_key(&ids[9]));
+    Ok(())
+}
+
+#[test]
+fn a_crash_mid_send_resends_with_a_new_counter() -> TestResult {
+    let mut server = FakeServer::new();
+    let (_tmp, dir) = registered(&mut server)?;
+    enqueue(&dir, 3, 100, T0)?;
+    {
+        // Claimed and never answered: the process died.
+        let (mut outbox, _) = dir.outbox(T0)?;
+        assert_eq!(outbox.claim_batch(T0, 1 << 20)?.len(), 3);
+        assert_eq!(outbox.next_counter("uploader.batch")?, 1);
+    }
+    let clock = FakeClock(Cell::new(T0));
+    let report = sync_once(&dir, &mut server, &clock, &policy())?;
+    assert_eq!(report.acknowledged, 3);
+    assert_eq!(server.counters_seen, vec![2]);
+    Ok(())
+}
+
+#[test]
+fn the_alarm_rings_after_n_days_without_sync() -> TestResult {
+    let mut server = FakeServer::new();
+    let (_tmp, dir) = registered(&mut server)?;
+    let p = Policy { alarm_after_days: 2, ..policy() };
+    assert!(!sync_status(&dir, T0, &p)?.alarm, "nothing waiting: no alarm");
+    enqueue(&dir, 1, 100, T0)?;
+    let s = sync_status(&dir, T0 + 2 * 86_400 - 1, &p)?;
+    assert_eq!((s.unsent, s.oldest_unsent_age, s.alarm), (1, Some(2 * 86_400 - 1), false));
+    assert!(sync_status(&dir, T0 + 2 * 86_400, &p)?.alarm);
+    let clock = FakeClock(Cell::new(T0 + 3 * 86_400));
+    let r = sync_once(&dir, &mut server, &clock, &p)?;
+    assert_eq!(r.status.unsent, 0);
+    assert!(!r.status.alarm);
+    assert_eq!(r.status.last_sync, Some(T0 + 3 * 86_400));
+    Ok(())
+}
+
+#[test]
+fn usb_bundle_round_trip_is_idempotent() -> TestResult {
+    let mut server = FakeServer::new();
+    let (tmp, dir) = registered(&mut server)?;
+    let ids = enqueue(&dir, 30, 300, T0)?;
+    let clock = FakeClock(Cell::new(T0 + 60));
+    let bundle = tmp.path().join("stick").join("ansinh.bundle");
+    std::fs::create_dir_all(bundle.parent().ok_or("no parent")?)?;
+    let export = export_bundle_at(&dir, &bundle, &clock)?;
+    assert_eq!((export.records, export.files.len()), (30, 1));
+    // Still unsent until the acknowledgement comes back.
+    assert_eq!(states(&dir)?.get(&State::Queued), Some(&30));
+
+    let ack = server.import(&std::fs::read(&bundle)?)?;
+    let ack_path = tmp.path().join("stick").join("ansinh.bundle.ack");
+    std::fs::write(&ack_path, &ack)?;
+    let first = import_ack_at(&dir, &ack_path, &clock)?;
+    assert_eq!((first.acknowledged, first.already_acknowledged), (30, 0));
+    let second = import_ack_at(&dir, &ack_path, &clock)?;
+    assert_eq!((second.acknowledged, second.already_acknowledged), (0, 30));
+    // A second import on the server, then a network sync: nothing is held twice.
+    server.import(&std::fs::read(&bundle)?)?;
+    assert_eq!(sync_once(&dir, &mut server, &clock, &policy())?.batches, 0);
+    assert!(ids.iter().all(|id| server.stores.get(id) == Some(&1)));
+    let status = sync_status(&dir, clock.now(), &policy())?;
+    assert_eq!((status.unsent, status.last_sync), (0, Some(T0 + 60)));
+    Ok(())
+}
+
+#[test]
+fn records_sent_over_the_network_after_an_export_are_not_duplicated() -> TestResult {
+    let mut server = FakeServer::new();
+    let (tmp, dir) = registered(&mut server)?;
+    let ids = enqueue(&dir, 10, 300, T0)?;
+    let clock = FakeClock(Cell::new(T0));
+    let bundle = tmp.path().join("b.bundle");
+    export_bundle_at(&dir, &bundle, &clock)?;
+    assert_eq!(sync_once(&dir, &mut server, &clock, &policy())?.acknowledged, 10);
+    let ack = server.import(&std::fs::read(&bundle)?)?;
+    let ack_path = tmp.path().join("b.bundle.ack");
+    std::fs::write(&ack_path, ack)?;
+    let r = import_ack_at(&dir, &ack_path, &clock)?;
+    assert_eq!((r.acknowledged, r.already_acknowledged), (0, 10));
+    assert!(ids.iter().all(|id| server.stores.get(id) == Some(&1)));
+    Ok(())
+}
+
+#[test]
+fn foreign_and_forged_ack_files_are_refused() -> TestResult {
+    let mut server = FakeServer::new();
+    let (tmp, dir) = registered(&mut server)?;
+    enqueue(&dir, 2, 100, T0)?;
+    let clock = FakeClock(Cell::new(T0));
+    let path = tmp.path().join("x.ack");
+    // Signed by the server but for a bundle this device never wrote.
+    let unknown = AckBody {
+        version: PROTOCOL_VERSION,
+        device_id: 7,
+        channel: Channel::Usb { bundle_id: [1; 16], created_at: T0 },
+        results: vec![],
+    };
+    std::fs::write(&path, ansinh_wire::sign_ack(&unknown, &server.signing)?)?;
+    assert!(matches!(import_ack_at(&dir, &path, &clock), Err(Error::ForeignAck(_))));
+    // Another device's.
+    let other = AckBody { device_id: 8, ..unknown.clone() };
+    std::fs::write(&path, ansinh_wire::sign_ack(&other, &server.signing)?)?;
+    assert!(matches!(import_ack_at(&dir, &path, &clock), Err(Error::ForeignAck(_))));
+    // Forged.
+    std::fs::write(&path, ansinh_wire::sign_ack(&unknown, &ansinh_wire::generate_signing_key())?)?;
+    assert!(matches!(import_ack_at(&dir, &path, &clock), Err(Error::Protocol { .. })));
+    std::fs::write(&path, b"garbage")?;
+    assert!(matches!(import_ack_at(&dir, &path, &clock), Err(Error::Protocol { .. })));
+    assert_eq!(states(&dir)?.get(&State::Queued), Some(&2));
+    Ok(())
+}
+
+#[test]
+fn many_records_make_several_bundles() -> TestResult {
+    let mut server = FakeServer::new();
+    let (tmp, dir) = registered(&mut server)?;
+    enqueue(&dir, 1_200, 60, T0)?;
+    let clock = FakeClock(Cell::new(T0));
+    let export = export_bundle_at(&dir, &tmp.path().join("out.bundle"), &clock)?;
+    assert_eq!(export.files, vec![tmp.path().join("out.bundle"), tmp.path().join("out-2.bundle")]);
+    let mut acked = 0;
+    for (i, file) in export.files.iter().enumerate() {
+        let ack = server.import(&std::fs::read(file)?)?;
+        let ack_path = tmp.path().join(format!("{i}.ack"));
+        std::fs::write(&ack_path, ack)?;
+        acked += import_ack_at(&dir, &ack_path, &clock)?.acknowledged;
+    }
+    assert_eq!(acked, 1_200);
+    Ok(())
+}
+
+#[test]
+fn renewals_are_signed_downloaded_and_kept() -> TestResult {
+    let mut server = FakeServer::new();
+    let (_tmp, dir) = registered(&mut server)?;
+    assert_eq!(cached_renewals(&dir)?, None);
+    let clock = FakeClock(Cell::new(T0));
+    let list = fetch_renewals_with(&dir, &mut server, &clock, 30)?;
+    assert_eq!(list.due.len(), 1);
+    assert_eq!((list.fetched_at, list.within_days), (T0, 30));
+    assert_eq!(cached_renewals(&dir)?, Some(list));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.root().join("renewals.json"))?.permissions().mode();
+        assert_eq!(mode & 0o077, 0);
+    }
+    Ok(())
+}
