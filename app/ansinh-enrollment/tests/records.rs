@@ -344,7 +344,8 @@ fn every_problem_is_reported_at_once_in_both_languages() {
 /// fixed-capacity string while being folded and panicked.
 #[test]
 fn regression_fuzz_overlong_sex_is_a_problem_not_a_panic() {
-    let v = with(fixture("enrollment.json"), "/person/sex", json!(format!("female{}", "_".repeat(80))));
+    let v =
+        with(fixture("enrollment.json"), "/person/sex", json!(format!("female{}", "_".repeat(80))));
     assert_eq!(problems(&v), ["person.sex bad_sex"]);
 }
 
