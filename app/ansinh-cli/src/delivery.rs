@@ -167,6 +167,25 @@ pub(crate) fn sync(a: &SyncArgs, lang: Lang) -> Result<Outcome, Failure> {
             ""
         }
     );
+    if let Some(age) = s.oldest_unsent_age {
+        let _ = write!(
+            o,
+            "\n{} {} {}",
+            if vi { "Hồ sơ chờ lâu nhất:" } else { "Oldest unsent:" },
+            age / 3600,
+            if vi { "giờ" } else { "h" }
+        );
+    }
+    if let Some(at) = s.last_ack {
+        let ago = (now() - at).max(0);
+        let _ = write!(
+            o,
+            "\n{} {} {}",
+            if vi { "Lần cuối máy chủ xác nhận:" } else { "Last acknowledgement:" },
+            ago / 60,
+            if vi { "phút trước" } else { "min ago" }
+        );
+    }
     let value = serde_json::to_value(&report)?;
     if report.failure.as_ref().is_some_and(|f| !f.retryable) {
         Ok(Outcome::Failed(value, o))
