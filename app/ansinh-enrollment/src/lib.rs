@@ -3,7 +3,7 @@
 //! - [`record`]: the TK1-TS declaration (Part I), voluntary SI choices, the household
 //!   appendix, consent and collection metadata, with every capacity fixed in bytes (sizing in
 //!   the module docs); a value that does not fit is a validation problem, never truncated.
-//! - [`validate`]: from what was typed (a borrowed [`Draft`]) to a normalised [`Enrollment`], or
+//! - [`validate`](mod@validate): from what was typed (a borrowed [`Draft`]) to a normalised [`Enrollment`], or
 //!   every [`Problem`] at once, each with its field, a stable code and a message in Vietnamese
 //!   and English. Payment rules (income bounds, modes, joining age, back-pay) are checked by
 //!   `ansinh-core` on the start month, exactly as the amount will be computed.

@@ -202,7 +202,7 @@ impl Relationship {
     }
 }
 
-/// Parent or guardian, for a child under 6 (TK1-TS field [10]).
+/// Parent or guardian, for a child under 6 (TK1-TS field \[10\]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Guardian {
     /// Full name.
@@ -216,23 +216,23 @@ pub struct Guardian {
 /// TK1-TS Part I: the person declaring.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
-    /// [01] Full name.
+    /// \[01\] Full name.
     pub full_name: Name,
-    /// [02] Sex.
+    /// \[02\] Sex.
     pub sex: Sex,
-    /// [03] Date of birth.
+    /// \[03\] Date of birth.
     pub birth_date: BirthDate,
-    /// [04] Nationality, ISO 3166 alpha-2 (`VN`).
+    /// \[04\] Nationality, ISO 3166 alpha-2 (`VN`).
     pub nationality: String<2>,
-    /// [05] Ethnicity, official 2-digit code.
+    /// \[05\] Ethnicity, official 2-digit code.
     pub ethnicity: String<2>,
-    /// [06] Personal identification number.
+    /// \[06\] Personal identification number.
     pub personal_id: PersonalId,
     /// Legacy social insurance code, if the person has one.
     pub legacy_si_code: Option<LegacySiCode>,
-    /// [07] Phone.
+    /// \[07\] Phone.
     pub phone: Option<Phone>,
-    /// [08] E-mail.
+    /// \[08\] E-mail.
     pub email: Option<String<EMAIL_BYTES>>,
     /// Place of birth registration.
     pub birth_place: BirthPlace,
@@ -273,7 +273,7 @@ impl PaymentMode {
     }
 }
 
-/// Voluntary SI choices (TK1-TS [11], [12] and the support group).
+/// Voluntary SI choices (TK1-TS \[11\], \[12\] and the support group).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoluntaryChoices {
     /// Chosen monthly income.
