@@ -12,7 +12,8 @@
 //!
 //! Layering: `#![no_std]`, no allocation, no I/O, no clock ("today" is a parameter), no
 //! randomness (the record id comes with the collection metadata). Depends on ansinh-core,
-//! ansinh-geo, heapless, serde, postcard, unicode-normalization and thiserror.
+//! ansinh-geo, heapless, serde, postcard and thiserror; Vietnamese NFC composition is done
+//! in [`text`] without an allocator, so the crate links into firmware that has none.
 #![cfg_attr(not(any(test, feature = "std")), no_std)]
 // Records have fixed capacities and live on the stack or in a static buffer: they are large by
 // design, and boxing them needs an allocator that the microcontroller build does not have.
@@ -22,6 +23,7 @@
 pub mod json;
 pub mod problem;
 pub mod record;
+pub mod text;
 pub mod validate;
 pub mod wire;
 

@@ -18,10 +18,10 @@ use ansinh_core::person::{Group, GroupSet, Sex};
 use ansinh_core::quote::{Person as QuotePerson, QuoteRequest, quote};
 use ansinh_core::{Date, Month, PolicyTable};
 use heapless::{String, Vec};
-use unicode_normalization::UnicodeNormalization;
 
 use crate::problem::{Code, Problems};
 use crate::record::*;
+use crate::text::TextError;
 
 /// What was typed for an address.
 #[derive(Clone, Copy, Debug, Default)]
@@ -212,70 +212,32 @@ fn required<const N: usize>(p: &mut Problems, field: &str, value: &str) -> Optio
     bounded(p, field, value)
 }
 
-/// Upper-case Vietnamese letters beyond A–Z.
-const VIETNAMESE_UPPER: &str =
-    "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ";
-
-fn is_name_letter(c: char) -> bool {
-    c.is_ascii_uppercase() || VIETNAMESE_UPPER.contains(c)
-}
-
-/// Normalises a name: NFC, upper case, single spaces; checks the characters.
+/// Normalises a name: NFC, upper case, single spaces; checks the characters (see
+/// [`crate::text::name`]).
 pub fn normalise_name(p: &mut Problems, field: &str, value: &str) -> Option<Name> {
-    if value.trim().is_empty() {
-        p.push(field, Code::Required);
-        return None;
-    }
-    let mut out: Name = String::new();
-    let mut bad = false;
-    let mut too_long = false;
-    let mut pending_space = false;
-    let mut prev: Option<char> = None;
-    // Upper-case first (on the decomposed form, so combining marks survive), then compose.
-    let upper = value.nfd().flat_map(char::to_uppercase).nfc();
-    let mut chars = upper.peekable();
-    while let Some(c) = chars.next() {
-        if c.is_whitespace() {
-            pending_space = !out.is_empty();
-            prev = Some(' ');
-            continue;
+    match crate::text::name::<NAME_BYTES>(value) {
+        Ok(n) => Some(n),
+        Err(e) => {
+            p.push(
+                field,
+                match e {
+                    TextError::Empty => Code::Required,
+                    TextError::TooLong => Code::TooLong { max: NAME_BYTES },
+                    TextError::Characters => Code::NameCharacters,
+                },
+            );
+            None
         }
-        let ok = is_name_letter(c)
-            || (c == '\''
-                && prev.is_some_and(is_name_letter)
-                && chars.peek().is_some_and(|n| is_name_letter(*n)));
-        if !ok {
-            bad = true;
-        }
-        if pending_space {
-            too_long |= out.push(' ').is_err();
-            pending_space = false;
-        }
-        too_long |= out.push(c).is_err();
-        prev = Some(c);
     }
-    if too_long {
-        p.push(field, Code::TooLong { max: NAME_BYTES });
-        return None;
-    }
-    if bad {
-        p.push(field, Code::NameCharacters);
-        return None;
-    }
-    Some(out)
 }
 
 fn parse_sex(p: &mut Problems, field: &str, value: &str) -> Option<Sex> {
-    let v = value.trim();
-    // Anything longer than the longest accepted word is not a sex; never collect unbounded
-    // input into a fixed-capacity string (heapless panics when it overflows while collecting).
-    let mut folded: String<16> = String::new();
-    for c in v.nfc().flat_map(char::to_lowercase) {
-        if folded.push(c).is_err() {
-            p.push(field, Code::BadSex);
-            return None;
-        }
-    }
+    // Anything longer than the longest accepted word is not a sex (and never overflows).
+    let folded: String<16> = crate::text::keyword(value).unwrap_or_else(|| {
+        let mut marker = String::new();
+        let _ = marker.push('?');
+        marker
+    });
     match folded.as_str() {
         "male" | "nam" => Some(Sex::Male),
         "female" | "nữ" | "nu" => Some(Sex::Female),
