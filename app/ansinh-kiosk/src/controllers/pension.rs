@@ -1,0 +1,492 @@
+//! "When and how much pension?": birth month, sex, years already paid and planned income →
+//! retirement month, accrual rate, monthly pension, a chart of contributions paid against
+//! pension received over the years, and what to do when short of the years needed.
+
+use ansinh_core::money::apply_bp;
+use ansinh_core::pension::{Paid, PensionEstimate, PensionRequest, estimate};
+use ansinh_core::person::Sex;
+use ansinh_core::{Date, Dong, Lang, Month, PolicyTable};
+
+use crate::controllers::quote::QuoteController;
+use crate::text::{Line, money, month, percent, sources, t, words, years_months};
+
+/// One step of the income steppers.
+pub const STEP: Dong = 100_000;
+/// Years of pension drawn in the chart after retirement.
+pub const CHART_YEARS_AFTER: u16 = 20;
+/// Most bars in the chart (each bar is a year, or several years in a long chart).
+pub const MAX_BARS: u16 = 10;
+
+/// One bar pair of the chart: money paid in and pension received, both cumulative.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Bar {
+    /// Year at the end of which the sums are taken.
+    pub label: String,
+    /// Contributions paid so far, per mille of the chart's maximum.
+    pub paid: i32,
+    /// Pension received so far, per mille of the chart's maximum.
+    pub received: i32,
+}
+
+/// The pension screen's inputs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PensionController {
+    /// Birth year (0 until set from today).
+    pub born_year: u16,
+    /// Birth month 1–12.
+    pub born_month: u8,
+    /// Sex, once chosen.
+    pub sex: Option<Sex>,
+    /// Whole years already paid.
+    pub paid_years: u16,
+    /// Months on top of the years.
+    pub paid_months: u16,
+    /// Average monthly income of the months already paid (0 = the floor).
+    pub paid_average: Dong,
+    /// Planned monthly income from next month (0 = stop paying).
+    pub planned_income: Dong,
+    /// Whether `planned_income` was set (else it follows the floor).
+    pub planned_set: bool,
+    /// Poor or near-poor household (social pension from 70).
+    pub poor_household: bool,
+}
+
+impl Default for PensionController {
+    fn default() -> Self {
+        Self {
+            born_year: 0,
+            born_month: 1,
+            sex: None,
+            paid_years: 0,
+            paid_months: 0,
+            paid_average: 0,
+            planned_income: 0,
+            planned_set: false,
+            poor_household: false,
+        }
+    }
+}
+
+/// What the screen shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PensionView {
+    /// `03/1979`.
+    pub born: String,
+    /// `20 năm 3 tháng`.
+    pub paid: String,
+    /// Average income of the months paid.
+    pub paid_average: String,
+    /// Planned income, or "stop paying".
+    pub planned: String,
+    /// Headline results (retirement month, years at retirement, rate, pension).
+    pub results: Vec<Line>,
+    /// Monthly pension in figures (empty when not eligible).
+    pub pension: String,
+    /// ... in words.
+    pub pension_words: String,
+    /// Eligible for a pension.
+    pub eligible: bool,
+    /// What to do when short of the years (each a plain sentence with its amount).
+    pub advice: Vec<String>,
+    /// Chart bars.
+    pub bars: Vec<Bar>,
+    /// The chart's top value.
+    pub chart_max: String,
+    /// One sentence under the chart.
+    pub chart_note: String,
+    /// Asks for what is missing, or the core's refusal.
+    pub error: String,
+    /// Marked as an estimate.
+    pub estimate: bool,
+    /// Sources.
+    pub sources: Vec<String>,
+}
+
+impl PensionController {
+    fn settle(&mut self, table: &PolicyTable<'_>, today: Date) {
+        let floor = QuoteController::bounds(table, today).0;
+        if self.born_year == 0 {
+            self.born_year = today.year().saturating_sub(45);
+        }
+        if self.paid_average == 0 {
+            self.paid_average = floor;
+        }
+        if !self.planned_set {
+            self.planned_income = floor;
+        }
+    }
+
+    /// Birth year ±1.
+    pub fn step_year(&mut self, table: &PolicyTable<'_>, today: Date, d: i32) {
+        self.settle(table, today);
+        let y = i32::from(self.born_year) + d.signum();
+        let max = i32::from(today.year()) - 15;
+        self.born_year = u16::try_from(y.clamp(1930, max)).unwrap_or(self.born_year);
+    }
+
+    /// Birth month ±1 (wrapping).
+    pub fn step_month(&mut self, d: i32) {
+        let m = (i32::from(self.born_month) - 1 + d.signum()).rem_euclid(12) + 1;
+        self.born_month = u8::try_from(m).unwrap_or(1);
+    }
+
+    /// Years paid ±1.
+    pub fn step_paid_years(&mut self, d: i32) {
+        let y = (i32::from(self.paid_years) + d.signum()).clamp(0, 50);
+        self.paid_years = u16::try_from(y).unwrap_or(0);
+    }
+
+    /// Months paid ±1 (0–11).
+    pub fn step_paid_months(&mut self, d: i32) {
+        let m = (i32::from(self.paid_months) + d.signum()).clamp(0, 11);
+        self.paid_months = u16::try_from(m).unwrap_or(0);
+    }
+
+    /// Average income of the months paid ±[`STEP`].
+    pub fn step_paid_average(&mut self, table: &PolicyTable<'_>, today: Date, d: i32) {
+        self.settle(table, today);
+        let (floor, ceiling) = QuoteController::bounds(table, today);
+        let v =
+            if d < 0 { self.paid_average.saturating_sub(STEP) } else { self.paid_average + STEP };
+        // Past incomes may be below today's floor (it has risen): down to 500,000.
+        self.paid_average = v.clamp(500_000.min(floor), ceiling);
+    }
+
+    /// Planned income ±[`STEP`]; below the floor means stopping.
+    pub fn step_planned(&mut self, table: &PolicyTable<'_>, today: Date, d: i32) {
+        self.settle(table, today);
+        let (floor, ceiling) = QuoteController::bounds(table, today);
+        self.planned_set = true;
+        self.planned_income = match (d < 0, self.planned_income) {
+            (true, v) if v <= floor => 0,
+            (true, v) => (v - STEP).max(floor),
+            (false, 0) => floor,
+            (false, v) => (v + STEP).min(ceiling),
+        };
+    }
+
+    /// The request for the core (`None` until the sex is chosen).
+    pub fn request(&self, today: Date) -> Option<PensionRequest<'static>> {
+        let born = Month::new(self.born_year, self.born_month).ok()?;
+        Some(PensionRequest {
+            on: today,
+            born,
+            sex: self.sex?,
+            paid: Paid::Summary {
+                months: self.paid_years * 12 + self.paid_months,
+                average: self.paid_average,
+            },
+            planned_income: self.planned_income,
+            first_paid: None,
+            poor_household: self.poor_household,
+            support_received: 0,
+        })
+    }
+
+    /// The screen.
+    pub fn view(&mut self, table: &PolicyTable<'_>, today: Date, lang: Lang) -> PensionView {
+        self.settle(table, today);
+        let mut v = PensionView {
+            born: format!("{:02}/{}", self.born_month, self.born_year),
+            paid: years_months(u32::from(self.paid_years * 12 + self.paid_months), lang),
+            paid_average: money(self.paid_average, lang),
+            planned: if self.planned_income == 0 {
+                t(lang, "Không đóng thêm", "Stop paying").into()
+            } else {
+                money(self.planned_income, lang)
+            },
+            ..PensionView::default()
+        };
+        let Some(req) = self.request(today) else {
+            v.error = t(
+                lang,
+                "Chọn Nam hoặc Nữ để xem kết quả.",
+                "Choose male or female to see the result.",
+            )
+            .into();
+            return v;
+        };
+        match estimate(table, &req) {
+            Ok(e) => {
+                let plan =
+                    Plan { past_average: self.paid_average, planned_income: self.planned_income };
+                fill(&mut v, &e, plan, table, today, lang);
+            }
+            Err(e) => v.error = e.message(lang).to_string(),
+        }
+        v
+    }
+}
+
+fn fill(
+    v: &mut PensionView,
+    e: &PensionEstimate<'_>,
+    plan: Plan,
+    table: &PolicyTable<'_>,
+    today: Date,
+    lang: Lang,
+) {
+    let age = years_months(u32::from(e.retirement_age.0), lang);
+    v.results = vec![
+        Line::new(
+            t(lang, "Tháng đủ tuổi nghỉ hưu", "Retirement age reached"),
+            format!("{} ({age})", month(e.retirement_month)),
+        ),
+        Line::new(
+            t(lang, "Số năm đóng khi nghỉ hưu", "Years paid at retirement"),
+            years_months(u32::from(e.months_at_retirement), lang),
+        ),
+    ];
+    v.eligible = e.eligible;
+    v.estimate = e.estimate;
+    v.sources = sources(&e.citations, lang);
+    if e.eligible {
+        v.results.push(Line::new(t(lang, "Tỷ lệ hưởng", "Accrual rate"), percent(e.rate_bp, lang)));
+        v.results.push(Line::new(
+            t(lang, "Thu nhập bình quân", "Average income"),
+            money(e.average_income, lang),
+        ));
+        if let Some(from) = e.pension_from {
+            v.results.push(Line::new(t(lang, "Nhận lương hưu từ", "Pension from"), month(from)));
+        }
+        v.results.push(Line::strong(
+            t(lang, "Lương hưu mỗi tháng", "Monthly pension"),
+            money(e.monthly_pension, lang),
+        ));
+        v.pension = money(e.monthly_pension, lang);
+        v.pension_words = words(e.monthly_pension, lang);
+    } else {
+        v.results.push(Line::strong(
+            t(lang, "Còn thiếu để có lương hưu", "Short of a pension by"),
+            years_months(u32::from(e.shortfall_months), lang),
+        ));
+        advice(v, e, lang);
+    }
+    if let Some(sp) = &e.social_pension {
+        v.advice.push(match lang {
+            Lang::Vi => format!(
+                "Trợ cấp hưu trí xã hội: {} mỗi tháng từ tháng {} (đủ {} tuổi), nếu không có lương hưu.",
+                money(sp.monthly, lang), month(sp.from), sp.age_years
+            ),
+            Lang::En => format!(
+                "Social pension: {} a month from {} (age {}), for people without a pension.",
+                money(sp.monthly, lang), month(sp.from), sp.age_years
+            ),
+        });
+    }
+    v.advice.push(match lang {
+        Lang::Vi => format!(
+            "Nếu rút BHXH một lần khi nghỉ hưu: khoảng {} (mất quyền lương hưu và thẻ BHYT).",
+            money(e.one_time_amount, lang)
+        ),
+        Lang::En => format!(
+            "A one-time withdrawal at retirement would be about {} (no pension, no health card).",
+            money(e.one_time_amount, lang)
+        ),
+    });
+    chart(v, e, plan, table, today, lang);
+}
+
+fn advice(v: &mut PensionView, e: &PensionEstimate<'_>, lang: Lang) {
+    if let Some(b) = &e.backpay {
+        v.advice.push(match lang {
+            Lang::Vi => format!(
+                "Đóng một lần cho {} còn thiếu (vào tháng {}): khoảng {}; sau đó nhận lương hưu {} mỗi tháng từ tháng {}.",
+                years_months(u32::from(b.months), lang), month(b.paid_in), money(b.cost, lang),
+                money(b.monthly_pension, lang), month(b.pension_from)
+            ),
+            Lang::En => format!(
+                "Pay the missing {} at once (in {}): about {}; then a pension of {} a month from {}.",
+                years_months(u32::from(b.months), lang), month(b.paid_in), money(b.cost, lang),
+                money(b.monthly_pension, lang), month(b.pension_from)
+            ),
+        });
+    } else if e.shortfall_months > 0 {
+        v.advice.push(
+            t(lang,
+              "Thiếu hơn 5 năm nên không được đóng một lần cho số năm còn thiếu; hãy đóng tiếp hằng tháng.",
+              "More than 5 years short: the missing years cannot be paid at once; keep paying monthly.")
+            .into(),
+        );
+    }
+    if let Some(p) = &e.pay_on {
+        v.advice.push(match lang {
+            Lang::Vi => format!(
+                "Hoặc tiếp tục đóng {} sau tuổi nghỉ hưu (đủ vào tháng {}): lương hưu {} mỗi tháng từ tháng {}.",
+                years_months(u32::from(p.months), lang), month(p.complete_in),
+                money(p.monthly_pension, lang), month(p.pension_from)
+            ),
+            Lang::En => format!(
+                "Or keep paying {} after retirement age (complete in {}): a pension of {} a month from {}.",
+                years_months(u32::from(p.months), lang), month(p.complete_in),
+                money(p.monthly_pension, lang), month(p.pension_from)
+            ),
+        });
+    }
+    if let Some(a) = &e.monthly_allowance {
+        v.advice.push(match lang {
+            Lang::Vi => format!(
+                "Hoặc nhận trợ cấp hằng tháng {} trong {} tháng, cho đến khi hưởng trợ cấp hưu trí xã hội.",
+                money(a.monthly, lang), a.months
+            ),
+            Lang::En => format!(
+                "Or a monthly allowance of {} for {} months, until the social pension starts.",
+                money(a.monthly, lang), a.months
+            ),
+        });
+    }
+}
+
+/// Cumulative contributions paid (22% of the incomes) against cumulative pension received.
+fn chart(
+    v: &mut PensionView,
+    e: &PensionEstimate<'_>,
+    plan: Plan,
+    table: &PolicyTable<'_>,
+    today: Date,
+    lang: Lang,
+) {
+    let rate = table.contribution.at(today).and_then(|c| c.value.as_ref()).map_or(0, |c| c.rate_bp);
+    let past_paid = apply_bp(plan.past_average, rate).unwrap_or(0) * Dong::from(e.months_paid);
+    let planned_gross = apply_bp(plan.planned_income, rate).unwrap_or(0);
+    let planned = u32::from(e.months_planned);
+    let first_year = today.year();
+    let last_year = e.retirement_month.year() + CHART_YEARS_AFTER;
+    let every = (last_year - first_year).div_ceil(MAX_BARS).max(1);
+    let mut points = Vec::new();
+    let mut year = first_year;
+    while year <= last_year {
+        let end = Month::new(year, 12).unwrap_or(today.month());
+        let months_planned = end.months_since(today.month()).min(planned);
+        let paid = past_paid + planned_gross * Dong::from(months_planned);
+        let received = match e.pension_from {
+            Some(from) if end >= from => e.monthly_pension * Dong::from(end.months_since(from) + 1),
+            _ => 0,
+        };
+        points.push((year, paid, received));
+        year += every;
+    }
+    let max = points.iter().map(|(_, p, r)| (*p).max(*r)).max().unwrap_or(0).max(1);
+    v.bars = points
+        .iter()
+        .map(|(y, p, r)| Bar {
+            label: y.to_string(),
+            paid: i32::try_from(p * 1000 / max).unwrap_or(1000),
+            received: i32::try_from(r * 1000 / max).unwrap_or(1000),
+        })
+        .collect();
+    v.chart_max = money(max, lang);
+    let total_paid = past_paid + planned_gross * Dong::from(planned);
+    let months_to_even =
+        if e.monthly_pension > 0 { total_paid.div_ceil(e.monthly_pension) } else { 0 };
+    let even = years_months(u32::try_from(months_to_even).unwrap_or(0), lang);
+    v.chart_note = match (e.eligible && e.monthly_pension > 0, lang) {
+        (true, Lang::Vi) => format!(
+            "Tổng tiền đóng (22% thu nhập, kể cả phần Nhà nước hỗ trợ) khoảng {}. Sau khoảng {even} nhận lương hưu, số tiền nhận được bằng số đã đóng.",
+            money(total_paid, lang)
+        ),
+        (true, Lang::En) => format!(
+            "Contributions (22% of income, state support included) come to about {}. After about {even} of pension, you have received as much as was paid.",
+            money(total_paid, lang)
+        ),
+        (false, Lang::Vi) => format!(
+            "Tổng tiền đóng (22% thu nhập) khoảng {}; chưa đủ điều kiện nhận lương hưu.",
+            money(total_paid, lang)
+        ),
+        (false, Lang::En) => format!(
+            "Contributions (22% of income) come to about {}; not yet enough for a pension.",
+            money(total_paid, lang)
+        ),
+    };
+}
+
+/// The incomes as entered (the estimate only keeps their blended average).
+#[derive(Clone, Copy)]
+struct Plan {
+    past_average: Dong,
+    planned_income: Dong,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ansinh_core::default_table;
+
+    fn day(s: &str) -> Date {
+        s.parse().unwrap_or_else(|_| unreachable!())
+    }
+
+    #[test]
+    fn asks_for_the_sex_first() {
+        let table = default_table();
+        let mut c = PensionController::default();
+        let v = c.view(&table, day("2026-11-22"), Lang::Vi);
+        assert!(v.error.contains("Nam hoặc Nữ"));
+        assert_eq!(v.born, "01/1981");
+    }
+
+    #[test]
+    fn a_woman_paying_until_retirement_gets_a_pension_and_a_chart() {
+        let table = default_table();
+        let today = day("2026-11-22");
+        let mut c = PensionController {
+            born_year: 1985,
+            born_month: 3,
+            sex: Some(Sex::Female),
+            paid_years: 1,
+            paid_months: 8,
+            paid_average: 1_500_000,
+            planned_income: 2_200_000,
+            planned_set: true,
+            ..Default::default()
+        };
+        let v = c.view(&table, today, Lang::Vi);
+        assert!(v.error.is_empty(), "{}", v.error);
+        assert!(v.eligible);
+        let e = estimate(&table, &c.request(today).unwrap_or_else(|| unreachable!()))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(v.pension, money(e.monthly_pension, Lang::Vi));
+        assert!(v.bars.len() >= 5 && v.bars.len() <= usize::from(MAX_BARS) + 1);
+        assert!(v.bars.iter().any(|b| b.received == 1000 || b.paid == 1000));
+        assert!(
+            v.bars.windows(2).all(|w| w[0].paid <= w[1].paid && w[0].received <= w[1].received)
+        );
+        assert!(v.chart_note.contains("Sau khoảng"));
+    }
+
+    #[test]
+    fn short_of_years_explains_the_options() {
+        let table = default_table();
+        let today = day("2026-11-22");
+        let mut c = PensionController {
+            born_year: 1968,
+            born_month: 6,
+            sex: Some(Sex::Male),
+            paid_years: 10,
+            planned_income: 0,
+            planned_set: true,
+            ..Default::default()
+        };
+        let v = c.view(&table, today, Lang::Vi);
+        assert!(v.error.is_empty(), "{}", v.error);
+        assert!(!v.eligible);
+        assert!(v.pension.is_empty());
+        assert!(v.advice.iter().any(|a| a.contains("tiếp tục đóng")), "{:?}", v.advice);
+        assert!(v.advice.iter().any(|a| a.contains("hưu trí xã hội")));
+    }
+
+    #[test]
+    fn steppers_clamp() {
+        let table = default_table();
+        let today = day("2026-11-22");
+        let mut c = PensionController::default();
+        c.step_month(-1);
+        assert_eq!(c.born_month, 12);
+        c.step_paid_months(-1);
+        assert_eq!(c.paid_months, 0);
+        c.step_planned(&table, today, -1);
+        assert_eq!(c.planned_income, 0, "below the floor is 'stop paying'");
+        c.step_planned(&table, today, 1);
+        assert_eq!(c.planned_income, 1_500_000);
+    }
+}

@@ -1,0 +1,361 @@
+//! "How much would I pay?": income by slider, stepper or keypad between the floor and the
+//! ceiling in force, support group, province and payment mode → gross, support and net, per
+//! month and for the whole payment, with the amount to pay in words.
+
+use ansinh_core::cite::Citations;
+use ansinh_core::person::Group;
+use ansinh_core::quote::{Mode, QuoteRequest, income_bounds, quote};
+use ansinh_core::{Date, Dong, Lang, PolicyTable};
+
+use crate::text::{Line, money, percent, sources, t, words};
+
+/// The payment modes offered on the screen, in order.
+pub const MODES: [Mode; 8] = [
+    Mode::Periodic(1),
+    Mode::Periodic(3),
+    Mode::Periodic(6),
+    Mode::Periodic(12),
+    Mode::Advance(2),
+    Mode::Advance(3),
+    Mode::Advance(4),
+    Mode::Advance(5),
+];
+
+/// The support groups offered, in the order shown.
+pub const GROUPS: [Group; 5] =
+    [Group::Other, Group::Poor, Group::NearPoor, Group::EthnicMinority, Group::Island];
+
+/// One step of the − / + buttons.
+pub const STEP: Dong = 100_000;
+/// The slider moves in steps of this much.
+pub const SLIDER_ROUNDING: Dong = 50_000;
+/// Slider positions: 0..=SLIDER_MAX.
+pub const SLIDER_MAX: i32 = 1000;
+/// Most people choose an income near the floor: the first 60% of the slider covers up to
+/// this amount, the rest up to the ceiling.
+const SLIDER_KNEE: Dong = 10_000_000;
+const KNEE_POS: i32 = 600;
+
+/// A mode's name for people.
+pub fn mode_label(m: Mode, lang: Lang) -> String {
+    match (m, lang) {
+        (Mode::Periodic(1), Lang::Vi) => "Hằng tháng".into(),
+        (Mode::Periodic(1), Lang::En) => "Monthly".into(),
+        (Mode::Periodic(n), Lang::Vi) => format!("{n} tháng một lần"),
+        (Mode::Periodic(n), Lang::En) => format!("Every {n} months"),
+        (Mode::Advance(y), Lang::Vi) => format!("Đóng trước {y} năm"),
+        (Mode::Advance(y), Lang::En) => format!("{y} years ahead"),
+        (Mode::Backpay(m), Lang::Vi) => format!("Đóng bù {m} tháng"),
+        (Mode::Backpay(m), Lang::En) => format!("Back-pay {m} months"),
+    }
+}
+
+/// A support group's name for people.
+pub fn group_label(g: Group, lang: Lang) -> &'static str {
+    match g {
+        Group::Poor => t(lang, "Hộ nghèo", "Poor household"),
+        Group::NearPoor => t(lang, "Hộ cận nghèo", "Near-poor household"),
+        Group::EthnicMinority => t(lang, "Dân tộc thiểu số", "Ethnic minority"),
+        Group::Island => t(lang, "Xã đảo, đặc khu", "Island commune"),
+        Group::Other => t(lang, "Người dân khác", "Everyone else"),
+    }
+}
+
+/// What the person chose.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QuoteController {
+    /// Chosen monthly income (0 until the first view sets it to the floor).
+    pub income: Dong,
+    /// Index into [`GROUPS`].
+    pub group: usize,
+    /// Index into [`MODES`].
+    pub mode: usize,
+    /// Province code for provincial top-ups.
+    pub province: Option<&'static str>,
+}
+
+/// What the screen shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QuoteView {
+    /// The chosen income.
+    pub income: String,
+    /// Floor and ceiling.
+    pub floor: String,
+    /// Ceiling.
+    pub ceiling: String,
+    /// Slider position 0..=SLIDER_MAX.
+    pub slider: i32,
+    /// Group names, in [`GROUPS`] order.
+    pub groups: Vec<String>,
+    /// Mode names, in [`MODES`] order.
+    pub modes: Vec<String>,
+    /// Province chosen, or "none".
+    pub province: String,
+    /// One month.
+    pub monthly: Vec<Line>,
+    /// The whole payment.
+    pub payment: Vec<Line>,
+    /// "Số tiền nộp" in figures.
+    pub net: String,
+    /// ... and in words.
+    pub net_words: String,
+    /// Support months note.
+    pub note: String,
+    /// The core refused (income out of range...): its message.
+    pub error: String,
+    /// Marked as an estimate.
+    pub estimate: bool,
+    /// Sources.
+    pub sources: Vec<String>,
+}
+
+/// Income for a slider position (integer arithmetic, rounded to [`SLIDER_ROUNDING`]).
+pub fn income_at(pos: i32, floor: Dong, ceiling: Dong) -> Dong {
+    let pos = Dong::try_from(pos.clamp(0, SLIDER_MAX)).unwrap_or(0);
+    let (knee_pos, max) =
+        (Dong::try_from(KNEE_POS).unwrap_or(1), Dong::try_from(SLIDER_MAX).unwrap_or(1));
+    let raw = if ceiling > SLIDER_KNEE && floor < SLIDER_KNEE {
+        if pos <= knee_pos {
+            floor + (SLIDER_KNEE - floor) * pos / knee_pos
+        } else {
+            SLIDER_KNEE + (ceiling - SLIDER_KNEE) * (pos - knee_pos) / (max - knee_pos)
+        }
+    } else {
+        floor + (ceiling - floor) * pos / max
+    };
+    let rounded = (raw + SLIDER_ROUNDING / 2) / SLIDER_ROUNDING * SLIDER_ROUNDING;
+    rounded.clamp(floor, ceiling)
+}
+
+/// The slider position showing `income`.
+pub fn position_of(income: Dong, floor: Dong, ceiling: Dong) -> i32 {
+    let income = income.clamp(floor, ceiling);
+    let pos = if ceiling > SLIDER_KNEE && floor < SLIDER_KNEE {
+        if income <= SLIDER_KNEE {
+            (income - floor) * 600 / (SLIDER_KNEE - floor).max(1)
+        } else {
+            600 + (income - SLIDER_KNEE) * 400 / (ceiling - SLIDER_KNEE).max(1)
+        }
+    } else {
+        (income - floor) * 1000 / (ceiling - floor).max(1)
+    };
+    i32::try_from(pos).unwrap_or(SLIDER_MAX)
+}
+
+impl QuoteController {
+    /// Floor and ceiling in force on `today`.
+    pub fn bounds(table: &PolicyTable<'_>, today: Date) -> (Dong, Dong) {
+        let mut c = Citations::new();
+        income_bounds(table, today, &mut c).unwrap_or((0, 0))
+    }
+
+    fn settle(&mut self, table: &PolicyTable<'_>, today: Date) {
+        if self.income == 0 {
+            self.income = Self::bounds(table, today).0;
+        }
+    }
+
+    /// The slider moved.
+    pub fn slide(&mut self, table: &PolicyTable<'_>, today: Date, pos: i32) {
+        let (floor, ceiling) = Self::bounds(table, today);
+        self.income = income_at(pos, floor, ceiling);
+    }
+
+    /// − (`-1`) or + (`1`).
+    pub fn step(&mut self, table: &PolicyTable<'_>, today: Date, direction: i32) {
+        self.settle(table, today);
+        let (floor, ceiling) = Self::bounds(table, today);
+        let next = if direction < 0 {
+            self.income.saturating_sub(STEP)
+        } else {
+            self.income.saturating_add(STEP)
+        };
+        self.income = next.clamp(floor, ceiling);
+    }
+
+    /// An amount typed on the money pad (kept as typed: the core says if it is out of range).
+    pub fn set_income(&mut self, income: Dong) {
+        self.income = income;
+    }
+
+    /// The request as the core sees it.
+    pub fn request(&self, today: Date) -> QuoteRequest<'static> {
+        let mut req = QuoteRequest::new(
+            today,
+            self.income,
+            GROUPS[self.group.min(GROUPS.len() - 1)],
+            MODES[self.mode.min(MODES.len() - 1)],
+        );
+        req.province = self.province;
+        req
+    }
+
+    /// The screen.
+    pub fn view(&mut self, table: &PolicyTable<'_>, today: Date, lang: Lang) -> QuoteView {
+        self.settle(table, today);
+        let (floor, ceiling) = Self::bounds(table, today);
+        let mut v = QuoteView {
+            income: money(self.income, lang),
+            floor: money(floor, lang),
+            ceiling: money(ceiling, lang),
+            slider: position_of(self.income, floor, ceiling),
+            groups: GROUPS.iter().map(|g| group_label(*g, lang).to_string()).collect(),
+            modes: MODES.iter().map(|m| mode_label(*m, lang)).collect(),
+            province: match self.province.and_then(ansinh_geo::province) {
+                Some(p) => p.name.to_string(),
+                None => {
+                    t(lang, "Chưa chọn (không tính hỗ trợ của tỉnh)", "None (no provincial top-up)")
+                        .into()
+                }
+            },
+            ..QuoteView::default()
+        };
+        match quote(table, &self.request(today)) {
+            Ok(q) => {
+                let m = q.months;
+                v.monthly = vec![
+                    Line::new(
+                        format!(
+                            "{} ({})",
+                            t(lang, "Phải đóng", "Contribution"),
+                            percent(q.rate_bp, lang)
+                        ),
+                        money(q.gross_monthly, lang),
+                    ),
+                    Line::new(
+                        format!(
+                            "{} ({})",
+                            t(lang, "Nhà nước hỗ trợ", "National support"),
+                            percent(q.support_national_bp, lang)
+                        ),
+                        format!("− {}", money(q.support_national_monthly, lang)),
+                    ),
+                    Line::new(
+                        format!(
+                            "{} ({})",
+                            t(lang, "Tỉnh hỗ trợ thêm", "Provincial support"),
+                            percent(q.support_local_bp, lang)
+                        ),
+                        format!("− {}", money(q.support_local_monthly, lang)),
+                    ),
+                    Line::strong(
+                        t(lang, "Bạn đóng mỗi tháng", "You pay a month"),
+                        money(q.net_monthly, lang),
+                    ),
+                ];
+                v.payment = vec![
+                    Line::new(
+                        format!(
+                            "{} ({} {})",
+                            t(lang, "Tổng phải đóng", "Contribution"),
+                            m,
+                            t(lang, "tháng", "months")
+                        ),
+                        money(q.gross, lang),
+                    ),
+                    Line::new(
+                        t(lang, "Nhà nước hỗ trợ", "National support"),
+                        format!("− {}", money(q.support_national, lang)),
+                    ),
+                    Line::new(
+                        t(lang, "Tỉnh hỗ trợ thêm", "Provincial support"),
+                        format!("− {}", money(q.support_local, lang)),
+                    ),
+                ];
+                v.net = money(q.net, lang);
+                v.net_words = words(q.net, lang);
+                v.note = match lang {
+                    Lang::Vi => format!(
+                        "Được Nhà nước hỗ trợ {} tháng trong lần nộp này; còn {} tháng được hỗ trợ (tối đa 120 tháng).",
+                        q.support_months, q.support_months_left
+                    ),
+                    Lang::En => format!(
+                        "Supported for {} months of this payment; {} supported months left (120 at most).",
+                        q.support_months, q.support_months_left
+                    ),
+                };
+                if matches!(q.mode, Mode::Advance(_)) {
+                    v.note.push_str(t(
+                        lang,
+                        " Đóng trước nhiều năm được giảm theo lãi suất đầu tư của quỹ.",
+                        " Paying years ahead is discounted at the fund's return.",
+                    ));
+                }
+                v.estimate = q.estimate;
+                v.sources = sources(&q.citations, lang);
+            }
+            Err(e) => v.error = e.message(lang).to_string(),
+        }
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ansinh_core::default_table;
+
+    fn day(s: &str) -> Date {
+        s.parse().unwrap_or_else(|_| unreachable!())
+    }
+
+    #[test]
+    fn the_readme_quote_on_screen() {
+        let table = default_table();
+        let mut c = QuoteController { group: 2, mode: 1, ..Default::default() };
+        let v = c.view(&table, day("2026-11-22"), Lang::Vi);
+        assert_eq!(v.income, "1.500.000 đ");
+        assert_eq!(v.floor, "1.500.000 đ");
+        assert_eq!(v.ceiling, "50.600.000 đ");
+        assert_eq!(v.net, "594.000 đ");
+        assert_eq!(v.net_words, "Năm trăm chín mươi bốn nghìn đồng");
+        assert_eq!(v.monthly[0], Line::new("Phải đóng (22%)", "330.000 đ"));
+        assert_eq!(v.monthly[3], Line::strong("Bạn đóng mỗi tháng", "198.000 đ"));
+        assert!(v.error.is_empty());
+        assert!(!v.sources.is_empty());
+    }
+
+    #[test]
+    fn hanoi_top_up_is_an_estimate_in_english() {
+        let table = default_table();
+        let mut c = QuoteController { income: 5_000_000, group: 0, mode: 3, province: Some("01") };
+        let v = c.view(&table, day("2027-01-01"), Lang::En);
+        assert_eq!(v.net, "11,457,600 VND");
+        assert!(v.estimate);
+        assert_eq!(v.province, "Hà Nội");
+    }
+
+    #[test]
+    fn slider_and_stepper_stay_within_bounds() {
+        let table = default_table();
+        let today = day("2026-11-22");
+        let mut c = QuoteController::default();
+        c.slide(&table, today, 0);
+        assert_eq!(c.income, 1_500_000);
+        c.step(&table, today, -1);
+        assert_eq!(c.income, 1_500_000, "never below the floor");
+        c.step(&table, today, 1);
+        assert_eq!(c.income, 1_600_000);
+        c.slide(&table, today, SLIDER_MAX);
+        assert_eq!(c.income, 50_600_000);
+        c.step(&table, today, 1);
+        assert_eq!(c.income, 50_600_000, "never above the ceiling");
+        c.slide(&table, today, 600);
+        assert_eq!(c.income, 10_000_000);
+        for pos in [0, 137, 600, 601, 999, 1000] {
+            let income = income_at(pos, 1_500_000, 50_600_000);
+            let back = position_of(income, 1_500_000, 50_600_000);
+            assert!((back - pos).abs() <= 2, "{pos} → {income} → {back}");
+        }
+    }
+
+    #[test]
+    fn a_typed_income_out_of_range_shows_the_core_message() {
+        let table = default_table();
+        let mut c = QuoteController::default();
+        c.set_income(900_000);
+        let v = c.view(&table, day("2026-11-22"), Lang::Vi);
+        assert!(v.error.contains("1.500.000 đ"), "{}", v.error);
+        assert!(v.net.is_empty());
+    }
+}

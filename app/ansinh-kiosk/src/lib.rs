@@ -1,0 +1,28 @@
+//! # ansinh-kiosk: the collection-point kiosk
+//!
+//! The touchscreen app for citizens, staff and agents. Layout lives in `ansinh-ui` (.slint);
+//! here:
+//! - [`controllers`]: each screen's behaviour over `ansinh-core` and `ansinh-enrollment`,
+//!   with `today` as a parameter, tested without a window;
+//! - [`app`]: the composition of the controllers, the on-screen keyboard ([`ime`] for Telex
+//!   and VNI), pickers, staff mode ([`pin`]) and the idle reset ([`session`]);
+//! - [`store`]: the seams to the device ([`store::EnrollmentStore`], [`store::StaffData`]),
+//!   with an in-memory twin and the device's outbox;
+//! - [`ui`]: the adapters between [`app::App`] and the `XxxAdapter` globals;
+//! - [`platform`]: the headless software-rendered window for screenshots and tests;
+//! - [`screens`]: the tour of every screen written as PNGs (`ansinh-kiosk --screenshot DIR`).
+//!
+//! The binary (`main.rs`) reads the clock, the configuration and the data directory, and
+//! picks the backend (winit window, Linux KMS, or none).
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod controllers;
+pub mod ime;
+pub mod pin;
+pub mod platform;
+pub mod screens;
+pub mod session;
+pub mod store;
+pub mod text;
+pub mod ui;

@@ -1,0 +1,133 @@
+//! `ansinh-kiosk`: the collection-point kiosk.
+//!
+//! ```text
+//! ansinh-kiosk [--data-dir DIR] [--config FILE] [--portrait]
+//! ansinh-kiosk --screenshot DIR [--today YYYY-MM-DD]
+//! ```
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use ansinh_kiosk::app::{App, Options};
+use ansinh_kiosk::clock::{Clock, SystemClock};
+use ansinh_kiosk::config::Config;
+use ansinh_kiosk::store::DeviceStore;
+use anyhow::Context;
+use slint::ComponentHandle;
+
+struct Args {
+    data_dir: Option<PathBuf>,
+    config: Option<PathBuf>,
+    portrait: bool,
+    screenshot: Option<PathBuf>,
+    today: Option<String>,
+}
+
+const USAGE: &str = "usage: ansinh-kiosk [--data-dir DIR] [--config FILE] [--portrait]\n       ansinh-kiosk --screenshot DIR [--today YYYY-MM-DD]";
+
+fn args() -> anyhow::Result<Args> {
+    let mut a =
+        Args { data_dir: None, config: None, portrait: false, screenshot: None, today: None };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().with_context(|| format!("{arg} needs a value\n{USAGE}"));
+        match arg.as_str() {
+            "--data-dir" => a.data_dir = Some(value()?.into()),
+            "--config" => a.config = Some(value()?.into()),
+            "--screenshot" => a.screenshot = Some(value()?.into()),
+            "--today" => a.today = Some(value()?),
+            "--portrait" => a.portrait = true,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            other => anyhow::bail!("unknown argument {other}\n{USAGE}"),
+        }
+    }
+    Ok(a)
+}
+
+/// The local data directory when none is given: $ANSINH_DATA_DIR, else $XDG_DATA_HOME/ansinh,
+/// else ~/.local/share/ansinh.
+fn default_data_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("ANSINH_DATA_DIR") {
+        return d.into();
+    }
+    if let Some(d) = std::env::var_os("XDG_DATA_HOME") {
+        return PathBuf::from(d).join("ansinh");
+    }
+    std::env::var_os("HOME").map_or_else(
+        || PathBuf::from("ansinh-data"),
+        |h| PathBuf::from(h).join(".local/share/ansinh"),
+    )
+}
+
+fn has_display() -> bool {
+    cfg!(feature = "kms")
+        || std::env::var_os("SLINT_BACKEND").is_some()
+        || std::env::var_os("WAYLAND_DISPLAY").is_some()
+        || std::env::var_os("DISPLAY").is_some()
+}
+
+fn main() -> anyhow::Result<()> {
+    let started = Instant::now();
+    let args = args()?;
+    if let Some(dir) = &args.screenshot {
+        let today = args.today.as_deref().unwrap_or(ansinh_kiosk::screens::TOUR_DATE);
+        let today = today.parse().map_err(|_| anyhow::anyhow!("--today: not a date YYYY-MM-DD"))?;
+        let window = ansinh_kiosk::platform::install_headless()?;
+        let names = ansinh_kiosk::screens::write_tour(&window, dir, today)?;
+        println!("{} screenshots in {}", names.len(), dir.display());
+        return Ok(());
+    }
+    if !has_display() {
+        eprintln!(
+            "ansinh-kiosk: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n\
+             - On the device (Linux KMS or framebuffer): build with\n\
+             \x20   cargo build --release -p ansinh-kiosk --no-default-features --features kms\n\
+             \x20 and run it from a text console (SLINT_BACKEND=linuxkms-software; add SLINT_BACKEND_LINUXFB=1 for /dev/fb0).\n\
+             - Without any screen: xvfb-run -a -s \"-screen 0 1280x800x24\" ansinh-kiosk\n\
+             - Pictures of every screen: ansinh-kiosk --screenshot DIR"
+        );
+        std::process::exit(2);
+    }
+    let config = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            Config::parse(&text).with_context(|| format!("{}", path.display()))?
+        }
+        None => Config::default(),
+    };
+    let clock = Rc::new(SystemClock);
+    let data_dir = args.data_dir.clone().unwrap_or_else(default_data_dir);
+    let dir = ansinh_device::DataDir::open(&data_dir)
+        .with_context(|| format!("data directory {}", data_dir.display()))?;
+    let store = DeviceStore::open(dir, clock.now(), config.settings())?;
+    let mut options = Options::default();
+    if let Some(s) = config.idle_seconds {
+        options.idle_reset_secs = s;
+    }
+    if let Some(s) = config.idle_warning_seconds {
+        options.idle_warn_secs = s;
+    }
+    let app = App::new(Box::new(store), clock, options);
+    let kiosk = ansinh_kiosk::ui::connect(app)?;
+    if args.portrait {
+        kiosk.window.window().set_size(slint::LogicalSize::new(480.0, 800.0));
+    }
+    let timer = slint::Timer::default();
+    let weak = Rc::downgrade(&kiosk);
+    timer.start(slint::TimerMode::Repeated, Duration::from_secs(1), move || {
+        if let Some(k) = weak.upgrade() {
+            k.tick();
+        }
+        ansinh_kiosk::platform::sd_notify("WATCHDOG=1");
+    });
+    slint::Timer::single_shot(Duration::ZERO, move || {
+        println!("ansinh-kiosk: ready ({} ms after start)", started.elapsed().as_millis());
+        ansinh_kiosk::platform::sd_notify("READY=1");
+    });
+    kiosk.window.run()?;
+    Ok(())
+}

@@ -1,0 +1,141 @@
+//! Words and numbers as the screens show them, in Vietnamese or English.
+
+use ansinh_core::cite::Citations;
+use ansinh_core::money::{Amount, InWords};
+use ansinh_core::{Dong, Lang, Month, Status};
+
+/// Picks the Vietnamese or the English text.
+pub fn t(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
+    if lang == Lang::Vi { vi } else { en }
+}
+
+/// `1.500.000 đ` / `1,500,000 VND`.
+pub fn money(d: Dong, lang: Lang) -> String {
+    Amount(d, lang).to_string()
+}
+
+/// An amount in words with a capital first letter: "Năm trăm chín mươi bốn nghìn đồng".
+pub fn words(d: Dong, lang: Lang) -> String {
+    let s = InWords(d, lang).to_string();
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => s,
+    }
+}
+
+/// Basis points as a percentage: `2200` → `22%`, `450` → `4,5%` (Vietnamese) / `4.5%`.
+pub fn percent(bp: u32, lang: Lang) -> String {
+    let whole = bp / 100;
+    let frac = format!("{:02}", bp % 100);
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() {
+        format!("{whole}%")
+    } else {
+        format!("{whole}{}{frac}%", t(lang, ",", "."))
+    }
+}
+
+/// `03/2036` in both languages (as on Vietnamese forms).
+pub fn month(m: Month) -> String {
+    format!("{:02}/{}", m.number(), m.year())
+}
+
+/// `20 năm 3 tháng` / `20 years 3 months`.
+pub fn years_months(months: u32, lang: Lang) -> String {
+    let (y, m) = (months / 12, months % 12);
+    match (y, m, lang) {
+        (0, m, Lang::Vi) => format!("{m} tháng"),
+        (y, 0, Lang::Vi) => format!("{y} năm"),
+        (y, m, Lang::Vi) => format!("{y} năm {m} tháng"),
+        (0, m, Lang::En) => plural(m, "month"),
+        (y, 0, Lang::En) => plural(y, "year"),
+        (y, m, Lang::En) => format!("{} {}", plural(y, "year"), plural(m, "month")),
+    }
+}
+
+fn plural(n: u32, unit: &str) -> String {
+    if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") }
+}
+
+/// Vietnamese and English names of the policy table's parameters.
+pub fn param_label(param: &str, lang: Lang) -> &'static str {
+    let (vi, en) = match param {
+        "rural_poverty_line" => {
+            ("Chuẩn nghèo nông thôn (mức thu nhập thấp nhất)", "Rural poverty line (income floor)")
+        }
+        "reference_level" => ("Mức tham chiếu (lương cơ sở)", "Reference level (base salary)"),
+        "contribution" => ("Tỷ lệ đóng 22%, mức trần", "22% rate and ceiling"),
+        "support_national" => ("Nhà nước hỗ trợ", "National support"),
+        "support_local" => ("Địa phương hỗ trợ thêm", "Provincial top-up"),
+        "payment_modes" => ("Phương thức đóng", "Payment modes"),
+        "retirement_age" => ("Tuổi nghỉ hưu", "Retirement age"),
+        "transitional_retirement" => ("Tuổi nghỉ hưu chuyển tiếp", "Transitional retirement age"),
+        "accrual" => ("Tỷ lệ hưởng lương hưu", "Pension accrual"),
+        "cpi" => ("Hệ số điều chỉnh thu nhập", "Income adjustment coefficients"),
+        "bhyt_household" => ("BHYT hộ gia đình", "Household health insurance"),
+        "social_pension" => ("Trợ cấp hưu trí xã hội", "Social pension"),
+        "maternity" => ("Trợ cấp thai sản", "Maternity allowance"),
+        "funeral" => ("Trợ cấp mai táng", "Funeral allowance"),
+        "one_time" => ("BHXH một lần", "One-time withdrawal"),
+        "monthly_allowance" => {
+            ("Trợ cấp hằng tháng khi chưa đủ điều kiện", "Monthly allowance when short")
+        }
+        "fund_return" => ("Lãi suất đầu tư quỹ", "Fund return"),
+        _ => ("Quy định khác", "Other rule"),
+    };
+    t(lang, vi, en)
+}
+
+/// One line per table entry a result rests on: "Nhà nước hỗ trợ — Decree 159/2025 Art 5 (đã xác minh)".
+pub fn sources(c: &Citations<'_>, lang: Lang) -> Vec<String> {
+    c.iter()
+        .map(|c| {
+            let status = match c.status {
+                Status::Verified => t(lang, "đã xác minh", "verified"),
+                Status::Secondary => t(lang, "nguồn thứ cấp", "secondary source"),
+                Status::Unverified => t(lang, "CHƯA XÁC MINH", "UNVERIFIED"),
+            };
+            format!("{} — {} ({status})", param_label(c.param, lang), c.source)
+        })
+        .collect()
+}
+
+/// A label and a value, one row of a result table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Line {
+    /// What it is.
+    pub label: String,
+    /// How much.
+    pub value: String,
+    /// Shown larger: the amount to pay.
+    pub strong: bool,
+}
+
+impl Line {
+    /// An ordinary row.
+    pub fn new(label: impl Into<String>, value: impl Into<String>) -> Self {
+        Self { label: label.into(), value: value.into(), strong: false }
+    }
+    /// A highlighted row.
+    pub fn strong(label: impl Into<String>, value: impl Into<String>) -> Self {
+        Self { label: label.into(), value: value.into(), strong: true }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(money(1_500_000, Lang::Vi), "1.500.000 đ");
+        assert_eq!(money(1_500_000, Lang::En), "1,500,000 VND");
+        assert_eq!(words(594_000, Lang::Vi), "Năm trăm chín mươi bốn nghìn đồng");
+        assert_eq!(percent(2200, Lang::Vi), "22%");
+        assert_eq!(percent(450, Lang::Vi), "4,5%");
+        assert_eq!(percent(450, Lang::En), "4.5%");
+        assert_eq!(years_months(243, Lang::Vi), "20 năm 3 tháng");
+        assert_eq!(years_months(13, Lang::En), "1 year 1 month");
+    }
+}

@@ -1,0 +1,184 @@
+//! A whole citizen flow through the real screens, driven like a person would with Slint's
+//! testing backend (no window system): a quote, the enrollment wizard typed on the on-screen
+//! Telex keyboard, the submit into the device's real outbox, then the idle reset. Afterwards
+//! the outbox holds the record, and no screen holds the person's data.
+
+#![allow(elided_lifetimes_in_paths)] // the generated globals carry a lifetime nobody names
+
+use std::rc::Rc;
+
+use ansinh_device::DataDir;
+use ansinh_kiosk::app::{App, Options};
+use ansinh_kiosk::clock::{Clock, FakeClock};
+use ansinh_kiosk::store::{DeviceStore, Settings};
+use ansinh_kiosk::ui::{Kiosk, connect};
+use i_slint_backend_testing::ElementHandle;
+use slint::ComponentHandle;
+
+fn press(k: &Kiosk, label: &str) {
+    let found: Vec<_> = ElementHandle::find_by_accessible_label(&k.window, label).collect();
+    assert!(
+        !found.is_empty(),
+        "nothing labelled {label:?} on the screen; there is {:?}",
+        all_texts(k)
+    );
+    use i_slint_backend_testing::AccessibleRole as R;
+    let target = found
+        .iter()
+        .find(|e| matches!(e.accessible_role(), Some(R::Button | R::TextInput)))
+        .unwrap_or(&found[0]);
+    target.invoke_accessible_default_action();
+}
+
+/// Types on the on-screen keyboard, key by key.
+fn type_keys(k: &Kiosk, keys: &str) {
+    for c in keys.chars() {
+        match c {
+            ' ' => press(k, "Dấu cách"),
+            c => press(k, &c.to_string()),
+        }
+    }
+}
+
+fn all_texts(k: &Kiosk) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in
+        i_slint_backend_testing::ElementQuery::from_root(&k.window).match_descendants().find_all()
+    {
+        out.extend(e.accessible_label().map(|s| s.to_string()));
+        out.extend(e.accessible_value().map(|s| s.to_string()));
+    }
+    out
+}
+
+#[test]
+fn quote_enroll_submit_then_idle_reset_leaves_nothing_on_screen() -> anyhow::Result<()> {
+    i_slint_backend_testing::init_no_event_loop();
+    let tmp = tempfile::tempdir()?;
+    let today = "2026-11-22".parse().map_err(|_| anyhow::anyhow!("date"))?;
+    let clock = Rc::new(FakeClock::at(today));
+    let settings = Settings {
+        collection_point: "Bưu điện xã Vạn Phúc".into(),
+        agent_code: "DL-0001".into(),
+        ..Settings::default()
+    };
+    let store = DeviceStore::open(DataDir::open(tmp.path())?, clock.now(), settings)?;
+    let options = Options {
+        pin_params: argon2::Params::new(256, 1, 1, None).unwrap_or_default(),
+        ..Options::default()
+    };
+    let k = connect(App::new(Box::new(store), clock.clone(), options))?;
+    // Tall enough that no control is scrolled out of view (the search only sees what is shown).
+    k.window.window().set_size(slint::LogicalSize::new(1280.0, 3000.0));
+
+    // The quote: near-poor, every 3 months, 100,000 above the floor.
+    press(&k, "Tôi phải đóng bao nhiêu?");
+    press(&k, "Hộ cận nghèo");
+    press(&k, "3 tháng một lần");
+    press(&k, "Tăng 100.000 đồng");
+    assert_eq!(k.window.global::<ansinh_ui::QuoteAdapter>().get_income(), "1.600.000 đ");
+    assert!(!k.window.global::<ansinh_ui::QuoteAdapter>().get_net().is_empty());
+    press(&k, "Đăng ký với mức này");
+
+    // Step 1: name (Telex), sex, birth date.
+    press(&k, "Họ và tên (như trên căn cước)");
+    type_keys(&k, "nguyeenx thij hoongf nhung");
+    press(&k, "Nữ");
+    press(&k, "Ngày sinh (ngày/tháng/năm, hoặc chỉ năm)");
+    type_keys(&k, "15/03/1979");
+    press(&k, "Tiếp");
+    // Step 2: ID and ethnicity (picker with search).
+    press(&k, "Số định danh cá nhân (12 số trên căn cước)");
+    type_keys(&k, "001179012345");
+    press(&k, "Dân tộc");
+    type_keys(&k, "kinh");
+    press(&k, "Kinh");
+    press(&k, "Tiếp");
+    // Step 3: address: province and commune pickers with diacritic-free search.
+    press(&k, "Tỉnh, thành phố");
+    type_keys(&k, "ha noi");
+    press(&k, "Hà Nội");
+    press(&k, "Xã, phường");
+    type_keys(&k, "ha dong");
+    press(&k, "Phường Hà Đông");
+    press(&k, "Số nhà, đường, thôn, xóm");
+    type_keys(&k, "soos 12");
+    press(&k, "Tiếp");
+    // Step 4: birth registration (the province came from the ID number).
+    press(&k, "Tiếp");
+    // Step 5: payment, pre-filled from the quote; the certificate for near-poor support.
+    press(&k, "Số giấy chứng nhận hộ nghèo, cận nghèo");
+    type_keys(&k, "cn 2026");
+    press(&k, "12/2026");
+    press(&k, "Tiếp");
+    // Step 6: consent, an explicit yes.
+    press(&k, "Tiếp");
+    assert!(
+        !k.window.global::<ansinh_ui::EnrollAdapter>().get_banner().is_empty(),
+        "no consent, no next step"
+    );
+    press(&k, "Tôi đồng ý");
+    press(&k, "Tiếp");
+    // Step 7: review, then the durable commit.
+    assert_eq!(k.window.global::<ansinh_ui::EnrollAdapter>().get_kind(), "review");
+    let review = all_texts(&k);
+    assert!(review.iter().any(|t| t == "nguyễn thị hồng nhung"), "{review:?}");
+    press(&k, "Nộp hồ sơ");
+    let done = k.window.global::<ansinh_ui::DoneAdapter>();
+    assert_eq!(done.get_receipt(), "1");
+
+    // The outbox holds the record, sealed, queued.
+    let (outbox, _) = DataDir::open(tmp.path())?.outbox(clock.now())?;
+    let rows = outbox.list(None)?;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].state, ansinh_outbox::State::Queued);
+    assert_eq!(rows[0].summary.masked_name, "NGUYỄN T** H*** N****");
+    assert_eq!(rows[0].summary.scheme, "voluntary-si");
+
+    // The person walks away: warning at 75 s, reset at 90 s.
+    clock.advance(76);
+    k.tick();
+    assert!(k.window.global::<ansinh_ui::AppAdapter>().get_idle_left() > 0);
+    clock.advance(15);
+    k.tick();
+    assert_eq!(k.window.global::<ansinh_ui::AppAdapter>().get_page(), ansinh_ui::Page::Home);
+
+    // No screen holds personal data: visit every page and read every text and value on it.
+    let secrets = [
+        "nguyễn",
+        "Nguyễn",
+        "NGUYỄN",
+        "001179012345",
+        "Hà Đông",
+        "CN 2026",
+        "cn 2026",
+        "15/03/1979",
+        "1.600.000",
+        "Số 12",
+    ];
+    let pages = [
+        ansinh_ui::Page::Home,
+        ansinh_ui::Page::Quote,
+        ansinh_ui::Page::Pension,
+        ansinh_ui::Page::Scenarios,
+        ansinh_ui::Page::Household,
+        ansinh_ui::Page::Benefits,
+        ansinh_ui::Page::Enroll,
+        ansinh_ui::Page::Done,
+    ];
+    for page in pages {
+        k.window.global::<ansinh_ui::AppAdapter>().set_page(page);
+        for text in all_texts(&k) {
+            for s in secrets {
+                assert!(!text.contains(s), "{page:?} still shows {s:?} in {text:?}");
+            }
+        }
+    }
+    let e = k.window.global::<ansinh_ui::EnrollAdapter>();
+    assert!(!e.get_started());
+    assert_eq!(slint::Model::row_count(&e.get_fields()), 0);
+    assert!(k.window.global::<ansinh_ui::DoneAdapter>().get_receipt().is_empty());
+    // ... while the record stays in the outbox.
+    assert_eq!(outbox.list(None)?.len(), 1);
+    Ok(())
+}
