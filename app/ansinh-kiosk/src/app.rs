@@ -161,6 +161,7 @@ impl App {
     pub fn new(store: Box<dyn Store>, clock: Rc<dyn Clock>, options: Options) -> Self {
         let now = clock.now();
         let settings = store.settings();
+        let shift_start = store.shift_start();
         let (hash, development_pin) = if settings.staff_pin_hash.is_empty() {
             (hash_pin(DEVELOPMENT_PIN, options.pin_params.clone()).unwrap_or_default(), true)
         } else {
@@ -192,7 +193,11 @@ impl App {
                 logged_in: false,
                 tab: 0,
                 message: String::new(),
-                shift_start: now - now.rem_euclid(86_400),
+                // Without a shift started on this device, totals count from local midnight.
+                shift_start: shift_start.unwrap_or_else(|| {
+                    let local = now + crate::clock::VIETNAM_OFFSET_SECS;
+                    now - local.rem_euclid(86_400)
+                }),
                 settings,
                 pin: PinLock::new(hash),
                 development_pin,
@@ -673,10 +678,30 @@ impl App {
         }
     }
 
+    /// Asks the delivery worker to send now (staff found a network).
+    pub fn sync_now(&mut self) {
+        self.staff.message = if self.store.sync_now() {
+            t(self.lang, "Đang gửi hồ sơ lên máy chủ.", "Sending records to the server.").into()
+        } else {
+            t(
+                self.lang,
+                "Máy này không có kết nối máy chủ: hãy xuất hồ sơ ra USB.",
+                "This device has no server connection: export the records to a USB stick.",
+            )
+            .into()
+        };
+    }
+
     /// A new shift starts now (totals count from here).
     pub fn new_shift(&mut self) {
-        self.staff.shift_start = self.now();
-        self.staff.message = t(self.lang, "Đã bắt đầu ca mới.", "A new shift has started.").into();
+        let now = self.now();
+        self.staff.message = match self.store.start_shift(now) {
+            Ok(()) => {
+                self.staff.shift_start = now;
+                t(self.lang, "Đã bắt đầu ca mới.", "A new shift has started.").into()
+            }
+            Err(e) => e.message,
+        };
     }
 
     /// A display name for a picker field's code (review, quote).
@@ -713,5 +738,103 @@ fn set_setting(s: &mut Settings, key: &str, value: &str) {
         "collection_point" => s.collection_point = value.to_string(),
         "agent_code" => s.agent_code = value.to_string(),
         _ => s.server_url = value.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FakeClock;
+    use crate::store::MemoryStore;
+
+    fn cheap() -> argon2::Params {
+        argon2::Params::new(256, 1, 1, None).unwrap_or_default()
+    }
+
+    fn app_on(store: MemoryStore) -> (App, Rc<FakeClock>) {
+        let today = "2026-11-22".parse().unwrap_or_else(|_| unreachable!());
+        let clock = Rc::new(FakeClock::at(today));
+        let options = Options { pin_params: cheap(), ..Options::default() };
+        (App::new(Box::new(store), clock.clone(), options), clock)
+    }
+
+    fn log_in(app: &mut App, pin: &str) {
+        app.navigate(Screen::Staff);
+        assert_eq!(app.screen, Screen::StaffLogin, "staff screens need the PIN first");
+        app.key(pin);
+    }
+
+    #[test]
+    fn staff_mode_needs_the_pin_and_locks_after_wrong_ones() {
+        let (mut app, clock) = app_on(MemoryStore::default());
+        assert!(app.staff.development_pin);
+        for left in (0..5).rev() {
+            log_in(&mut app, "111111");
+            assert!(!app.staff.logged_in);
+            if left > 0 {
+                assert!(
+                    app.staff.message.contains(&format!("Còn {left} lần")),
+                    "{}",
+                    app.staff.message
+                );
+            }
+        }
+        log_in(&mut app, DEVELOPMENT_PIN);
+        assert!(!app.staff.logged_in, "locked out even with the right PIN");
+        assert!(app.staff.message.contains("Thử lại sau"), "{}", app.staff.message);
+        clock.advance(60 * 60);
+        log_in(&mut app, DEVELOPMENT_PIN);
+        assert!(app.staff.logged_in && app.screen == Screen::Staff);
+        app.reset();
+        assert!(!app.staff.logged_in, "next customer ends staff mode");
+        assert_eq!(app.screen, Screen::Home);
+    }
+
+    #[test]
+    fn a_changed_pin_replaces_the_development_pin() {
+        let (mut app, _) = app_on(MemoryStore::default());
+        log_in(&mut app, DEVELOPMENT_PIN);
+        app.change_pin();
+        app.key("97531");
+        app.keyboard_done();
+        assert!(app.staff.message.contains("6 chữ số"), "{}", app.staff.message);
+        app.change_pin();
+        app.key("975310");
+        app.keyboard_done();
+        assert_eq!(app.staff.message, "Đã đổi mã PIN.");
+        assert!(!app.staff.development_pin);
+        let hash = app.store.settings().staff_pin_hash;
+        assert!(hash.starts_with("$argon2"), "stored as an Argon2 hash, not the digits");
+        app.logout();
+        log_in(&mut app, DEVELOPMENT_PIN);
+        assert!(!app.staff.logged_in);
+        log_in(&mut app, "975310");
+        assert!(app.staff.logged_in);
+    }
+
+    #[test]
+    fn sync_now_and_a_new_shift_survive_in_the_store() {
+        let (mut app, clock) = app_on(MemoryStore::default());
+        log_in(&mut app, DEVELOPMENT_PIN);
+        app.sync_now();
+        assert!(app.staff.message.starts_with("Đang gửi"), "{}", app.staff.message);
+        let midnight = app.staff.shift_start;
+        assert_eq!(crate::text::date_time(midnight), "22/11/2026 00:00", "local midnight");
+        clock.advance(3600);
+        app.new_shift();
+        assert_eq!(app.store.shift_start(), Some(app.now()));
+        assert_eq!(app.staff.shift_start, app.now());
+    }
+
+    #[test]
+    fn a_store_failure_is_shown_not_hidden() {
+        let (mut app, _) = app_on(MemoryStore::default());
+        log_in(&mut app, DEVELOPMENT_PIN);
+        app.release("7");
+        assert!(
+            app.staff.message.contains("receipt 7 is not quarantined"),
+            "{}",
+            app.staff.message
+        );
     }
 }

@@ -22,12 +22,23 @@ pub struct Config {
     pub idle_seconds: Option<i64>,
     /// Idle seconds before the warning (default 75).
     pub idle_warning_seconds: Option<i64>,
+    /// Days records may wait unsent before staff are alarmed (default: the uploader's).
+    pub sync_alarm_days: Option<i64>,
 }
 
 impl Config {
     /// Parses the file's text.
     pub fn parse(text: &str) -> Result<Self, toml::de::Error> {
         toml::from_str(text)
+    }
+
+    /// The uploader's tunables, with the configured alarm period.
+    pub fn uploader_policy(&self) -> ansinh_uploader::Policy {
+        let mut p = ansinh_uploader::Policy::default();
+        if let Some(d) = self.sync_alarm_days {
+            p.alarm_after_days = d;
+        }
+        p
     }
 
     /// The settings it gives, with the built-in defaults for what it leaves out.

@@ -9,6 +9,7 @@
 //! - [`store`]: the seams to the device ([`store::EnrollmentStore`], [`store::StaffData`]),
 //!   with an in-memory twin and the device's outbox;
 //! - [`ui`]: the adapters between [`app::App`] and the `XxxAdapter` globals;
+//! - [`delivery`]: the worker thread that registers the device and runs the uploader;
 //! - [`platform`]: the headless software-rendered window for screenshots and tests;
 //! - [`screens`]: the tour of every screen written as PNGs (`ansinh-kiosk --screenshot DIR`).
 //!
@@ -18,6 +19,7 @@ pub mod app;
 pub mod clock;
 pub mod config;
 pub mod controllers;
+pub mod delivery;
 pub mod ime;
 pub mod pin;
 pub mod platform;

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use ansinh_kiosk::app::{App, Options};
 use ansinh_kiosk::clock::{Clock, SystemClock};
 use ansinh_kiosk::config::Config;
+use ansinh_kiosk::delivery::{Delivery, DeliveryConfig};
 use ansinh_kiosk::store::DeviceStore;
 use anyhow::Context;
 use slint::ComponentHandle;
@@ -103,7 +104,19 @@ fn main() -> anyhow::Result<()> {
     let data_dir = args.data_dir.clone().unwrap_or_else(default_data_dir);
     let dir = ansinh_device::DataDir::open(&data_dir)
         .with_context(|| format!("data directory {}", data_dir.display()))?;
-    let store = DeviceStore::open(dir, clock.now(), config.settings())?;
+    let policy = config.uploader_policy();
+    let delivery = Delivery::start(
+        data_dir.clone(),
+        DeliveryConfig {
+            server_url: config.server_url.clone(),
+            provisioning_token: config.provisioning_token.clone(),
+            label: config.settings().collection_point,
+            policy: policy.clone(),
+            ..DeliveryConfig::default()
+        },
+    );
+    let store =
+        DeviceStore::open(dir, clock.now(), config.settings())?.with_delivery(&delivery, policy);
     let mut options = Options::default();
     if let Some(s) = config.idle_seconds {
         options.idle_reset_secs = s;
@@ -129,5 +142,7 @@ fn main() -> anyhow::Result<()> {
         ansinh_kiosk::platform::sd_notify("READY=1");
     });
     kiosk.window.run()?;
+    // Stops the worker after the exchange in progress; committed records are already durable.
+    drop(delivery);
     Ok(())
 }

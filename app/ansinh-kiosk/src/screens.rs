@@ -12,10 +12,10 @@ use slint::platform::software_renderer::MinimalSoftwareWindow;
 use slint::{ComponentHandle, Rgb8Pixel};
 
 use crate::app::{App, Options, Screen};
-use crate::clock::FakeClock;
+use crate::clock::{Clock, FakeClock};
 use crate::controllers::enroll::Scheme;
 use crate::platform::draw;
-use crate::store::{MemoryStore, RenewalDue, Settings};
+use crate::store::{MemoryStore, QueueStatus, RenewalDue, Renewals, Settings};
 use crate::ui::{Kiosk, connect, render};
 
 /// The layouts: a landscape kiosk and a portrait handheld.
@@ -29,7 +29,7 @@ fn cheap() -> argon2::Params {
     argon2::Params::new(256, 1, 1, None).unwrap_or_default()
 }
 
-fn demo_store() -> MemoryStore {
+fn demo_store(now: crate::clock::Timestamp) -> MemoryStore {
     MemoryStore {
         settings: Settings {
             collection_point: "Bưu điện văn hóa xã Vạn Phúc".into(),
@@ -37,17 +37,38 @@ fn demo_store() -> MemoryStore {
             server_url: "https://thu.example.vn".into(),
             staff_pin_hash: crate::pin::hash_pin("246810", cheap()).unwrap_or_default(),
         },
-        renewals: vec![RenewalDue {
-            masked_name: "LÊ V** T***".into(),
-            scheme: "voluntary-si".into(),
-            paid_until: "2026-12".into(),
-            phone: Some("0912 *** 678".into()),
-        }],
+        renewals: Renewals {
+            fetched_at: Some(now - 3 * 3600),
+            due: vec![
+                RenewalDue {
+                    masked_name: "LÊ V** T***".into(),
+                    scheme: "voluntary-si".into(),
+                    paid_until: "2026-12".into(),
+                    phone: Some("0912 *** 678".into()),
+                },
+                RenewalDue {
+                    masked_name: "HOÀNG T** Ð**".into(),
+                    scheme: "household-bhyt".into(),
+                    paid_until: "2026-12".into(),
+                    phone: None,
+                },
+            ],
+        },
+        // A mountain commune: the device last reached the server a week ago.
+        delivery: QueueStatus {
+            server: Some("https://thu.example.vn".into()),
+            last_sync: Some(now - 7 * 86_400),
+            last_acknowledged_at: Some(now - 7 * 86_400),
+            last_error: Some("network: connection timed out".into()),
+            alarm_after_days: 3,
+            ..QueueStatus::default()
+        },
         ..MemoryStore::default()
     }
 }
 
-type Setup = fn(&mut App);
+/// Puts the app in the screen's state; the clock moves time on (ages in staff screens).
+type Setup = fn(&mut App, &FakeClock);
 
 fn fill_name(a: &mut App) {
     a.navigate(Screen::Enroll);
@@ -83,96 +104,107 @@ fn fill_all(a: &mut App) {
 
 /// The screens of the tour: a file name and how to get there.
 pub const SCREENS: &[(&str, Setup)] = &[
-    ("home", |_| {}),
-    ("home-en", |a| a.toggle_language()),
-    ("quote", |a| {
+    ("home", |_, _| {}),
+    ("home-en", |a, _clock| a.toggle_language()),
+    ("quote", |a, _clock| {
         a.navigate(Screen::Quote);
         a.quote.income = 2_000_000;
         a.quote.group = 2;
         a.quote.mode = 1;
     }),
-    ("quote-keypad", |a| {
+    ("quote-keypad", |a, _clock| {
         a.navigate(Screen::Quote);
         a.type_income();
         a.key("3500000");
     }),
-    ("quote-province", |a| {
+    ("quote-province", |a, _clock| {
         a.navigate(Screen::Quote);
         a.open_picker("quote.province");
         a.key("ha");
     }),
-    ("pension", |a| {
+    ("pension", |a, _clock| {
         a.navigate(Screen::Pension);
         let p = &mut a.pension;
         (p.born_year, p.born_month, p.sex, p.paid_years, p.paid_months) =
             (1985, 3, Some(Sex::Female), 1, 8);
         (p.planned_income, p.planned_set) = (2_200_000, true);
     }),
-    ("pension-short", |a| {
+    ("pension-short", |a, _clock| {
         a.navigate(Screen::Pension);
         let p = &mut a.pension;
         (p.born_year, p.born_month, p.sex, p.paid_years) = (1968, 6, Some(Sex::Male), 10);
         (p.planned_income, p.planned_set) = (0, true);
     }),
-    ("scenarios", |a| {
+    ("scenarios", |a, _clock| {
         a.navigate(Screen::Scenarios);
         let (t, d) = (a.table.clone(), a.today());
         a.scenarios.preset(&t, d, 1);
     }),
-    ("household", |a| {
+    ("household", |a, _clock| {
         a.navigate(Screen::Household);
         a.household.members = 3;
     }),
-    ("benefits", |a| a.navigate(Screen::Benefits)),
-    ("enroll-start", |a| a.navigate(Screen::Enroll)),
-    ("enroll-keyboard", fill_name),
-    ("enroll-errors", |a| {
+    ("benefits", |a, _clock| a.navigate(Screen::Benefits)),
+    ("enroll-start", |a, _clock| a.navigate(Screen::Enroll)),
+    ("enroll-keyboard", |a, _| fill_name(a)),
+    ("enroll-errors", |a, _clock| {
         fill_name(a);
         a.key(" 3");
         a.enroll_next();
     }),
-    ("enroll-commune", |a| {
+    ("enroll-commune", |a, _clock| {
         fill_all(a);
         a.enroll.goto(2);
         a.open_picker("person.address.commune_code");
         a.key("van");
     }),
-    ("enroll-payment", |a| {
+    ("enroll-payment", |a, _clock| {
         fill_all(a);
         a.enroll.goto(4);
     }),
-    ("enroll-consent", |a| {
+    ("enroll-consent", |a, _clock| {
         fill_all(a);
         a.enroll_next();
     }),
-    ("enroll-review", |a| {
-        fill_all(a);
-        a.enroll_next();
-        let now = a.now();
-        a.enroll.consent(true, now);
-        a.enroll_next();
-    }),
-    ("done", |a| {
+    ("enroll-review", |a, _clock| {
         fill_all(a);
         a.enroll_next();
         let now = a.now();
         a.enroll.consent(true, now);
         a.enroll_next();
+    }),
+    ("done", |a, _clock| {
+        fill_all(a);
+        a.enroll_next();
+        let now = a.now();
+        a.enroll.consent(true, now);
+        a.enroll_next();
         a.enroll_next();
     }),
-    ("idle-warning", |a| {
+    ("idle-warning", |a, _clock| {
         a.navigate(Screen::Quote);
         a.idle_left = 12;
     }),
-    ("staff-login", |a| {
+    ("staff-login", |a, _clock| {
         a.navigate(Screen::StaffLogin);
         a.key("24");
     }),
-    ("staff-queue", |a| {
+    ("staff-queue", |a, clock| {
+        // Two enrollments taken four days ago, with no network since.
+        for _ in 0..2 {
+            fill_all(a);
+            a.enroll_next();
+            let now = a.now();
+            a.enroll.consent(true, now);
+            a.enroll_next();
+            a.enroll_next();
+            a.reset();
+        }
+        clock.advance(4 * 86_400 + 2 * 3600);
         a.navigate(Screen::StaffLogin);
         a.key("246810");
     }),
-    ("staff-shift", |a| {
+    ("staff-shift", |a, _clock| {
         fill_all(a);
         a.enroll_next();
         let now = a.now();
@@ -183,12 +215,12 @@ pub const SCREENS: &[(&str, Setup)] = &[
         a.key("246810");
         a.staff.tab = 2;
     }),
-    ("staff-renewals", |a| {
+    ("staff-renewals", |a, _clock| {
         a.navigate(Screen::StaffLogin);
         a.key("246810");
         a.staff.tab = 3;
     }),
-    ("staff-settings", |a| {
+    ("staff-settings", |a, _clock| {
         a.navigate(Screen::StaffLogin);
         a.key("246810");
         a.staff.tab = 4;
@@ -199,7 +231,7 @@ pub const SCREENS: &[(&str, Setup)] = &[
 pub fn tour_kiosk(today: Date) -> Result<(Rc<Kiosk>, Rc<FakeClock>), slint::PlatformError> {
     let clock = Rc::new(FakeClock::at(today));
     let options = Options { pin_params: cheap(), ..Options::default() };
-    let app = App::new(Box::new(demo_store()), clock.clone(), options);
+    let app = App::new(Box::new(demo_store(clock.now())), clock.clone(), options);
     Ok((connect(app)?, clock))
 }
 
@@ -211,11 +243,11 @@ pub fn tour(
     mut out: impl FnMut(&str, u32, u32, &[Rgb8Pixel]),
 ) -> Result<(), slint::PlatformError> {
     for (name, setup) in SCREENS {
-        let (k, _clock) = tour_kiosk(today)?;
+        let (k, clock) = tour_kiosk(today)?;
         k.window.show()?;
         {
             let mut app = k.app.borrow_mut();
-            setup(&mut app);
+            setup(&mut app, &clock);
             render(&mut app, &k.window);
         }
         for (w, h) in LAYOUTS {

@@ -9,6 +9,11 @@ use ansinh_device::DataDir;
 use ansinh_device::enroll::{CollectionPoint, amounts, commit, mask_name};
 use ansinh_enrollment::Enrollment;
 use ansinh_outbox::{Outbox, State};
+use ansinh_uploader::Policy;
+use ansinh_uploader::background::Control;
+use std::sync::Arc;
+
+use crate::delivery::{Delivery, RegistrationProblem};
 
 use crate::clock::Timestamp;
 
@@ -71,6 +76,19 @@ pub struct QueueStatus {
     pub last_acknowledged_at: Option<Timestamp>,
     /// Records are sealed to a development key (this device cannot send to a real server).
     pub development_key: bool,
+    /// The collection server this device is registered with, if it is.
+    pub server: Option<String>,
+    /// When the device last completed an exchange with the server (network or USB).
+    pub last_sync: Option<Timestamp>,
+    /// Why the last attempt failed, or why the device is not registered.
+    pub last_error: Option<String>,
+    /// Why the server refuses this device (revoked, unknown), until it accepts again.
+    pub blocked: Option<String>,
+    /// Records have waited the alarm period with no sync: staff must find a network or carry
+    /// a USB bundle.
+    pub alarm: bool,
+    /// The alarm period, days.
+    pub alarm_after_days: i64,
 }
 
 /// A quarantined record as staff see it (masked name, no ID).
@@ -116,6 +134,15 @@ pub struct RenewalDue {
     pub phone: Option<String>,
 }
 
+/// The renewal-due list as last downloaded from the collection server.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Renewals {
+    /// When it was downloaded (None: never).
+    pub fetched_at: Option<Timestamp>,
+    /// Participants due, soonest first.
+    pub due: Vec<RenewalDue>,
+}
+
 /// The device's settings that staff edit.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Settings {
@@ -139,8 +166,14 @@ pub trait StaffData {
     fn release(&mut self, receipt_no: i64, now: Timestamp) -> Result<(), StoreError>;
     /// Totals since the shift began.
     fn shift_totals(&self, since: Timestamp) -> Result<ShiftTotals, StoreError>;
-    /// Participants due to renew.
-    fn renewals_due(&self, today: Date) -> Result<Vec<RenewalDue>, StoreError>;
+    /// Participants due to renew (the list the collection server last sent).
+    fn renewals_due(&self) -> Result<Renewals, StoreError>;
+    /// Asks the delivery worker to sync now; false when this store has none.
+    fn sync_now(&self) -> bool;
+    /// When the current shift started, if one was started on this device.
+    fn shift_start(&self) -> Option<Timestamp>;
+    /// Starts a new shift at `at` (kept across restarts and power cuts).
+    fn start_shift(&mut self, at: Timestamp) -> Result<(), StoreError>;
     /// The settings.
     fn settings(&self) -> Settings;
     /// Saves the settings.
@@ -174,11 +207,18 @@ pub struct MemoryStore {
     /// Records, in receipt order.
     pub records: Vec<MemoryRecord>,
     /// Renewals to show.
-    pub renewals: Vec<RenewalDue>,
+    pub renewals: Renewals,
     /// Settings.
     pub settings: Settings,
     /// Makes the next submit fail with this error (tests).
     pub fail_next: Option<StoreError>,
+    /// The delivery fields of [`StaffData::queue`] (server, last sync, last error); the counts
+    /// and the alarm are computed from `records`.
+    pub delivery: QueueStatus,
+    /// How many times staff asked to sync now.
+    pub sync_requests: std::cell::Cell<u32>,
+    /// The shift start.
+    pub shift_start: Option<Timestamp>,
 }
 
 impl EnrollmentStore for MemoryStore {
@@ -227,8 +267,19 @@ impl StaffData for MemoryStore {
             quarantined: count(State::Quarantined),
             voided: count(State::Voided),
             oldest_unsent_age: self.records.iter().filter(unsent).map(|r| now - r.at).max(),
-            last_acknowledged_at: None,
-            development_key: true,
+            last_acknowledged_at: self.delivery.last_acknowledged_at,
+            development_key: self.delivery.development_key,
+            server: self.delivery.server.clone(),
+            last_sync: self.delivery.last_sync,
+            last_error: self.delivery.last_error.clone(),
+            blocked: self.delivery.blocked.clone(),
+            // The uploader's rule: records have waited the alarm period since the later of
+            // their commit and the last sync.
+            alarm: self.records.iter().filter(unsent).any(|r| {
+                now - r.at.max(self.delivery.last_sync.unwrap_or(r.at))
+                    >= self.delivery.alarm_after_days * 86_400
+            }),
+            alarm_after_days: self.delivery.alarm_after_days,
         })
     }
     fn quarantined(&self) -> Result<Vec<QuarantinedRecord>, StoreError> {
@@ -269,8 +320,19 @@ impl StaffData for MemoryStore {
         }
         Ok(t)
     }
-    fn renewals_due(&self, _today: Date) -> Result<Vec<RenewalDue>, StoreError> {
+    fn renewals_due(&self) -> Result<Renewals, StoreError> {
         Ok(self.renewals.clone())
+    }
+    fn sync_now(&self) -> bool {
+        self.sync_requests.set(self.sync_requests.get() + 1);
+        true
+    }
+    fn shift_start(&self) -> Option<Timestamp> {
+        self.shift_start
+    }
+    fn start_shift(&mut self, at: Timestamp) -> Result<(), StoreError> {
+        self.shift_start = Some(at);
+        Ok(())
     }
     fn settings(&self) -> Settings {
         self.settings.clone()
@@ -286,6 +348,7 @@ const KEY_POINT: &str = "kiosk.collection_point";
 const KEY_AGENT: &str = "kiosk.agent_code";
 const KEY_SERVER: &str = "kiosk.server_url";
 const KEY_PIN: &str = "kiosk.staff_pin_hash";
+const KEY_SHIFT: &str = "kiosk.shift_start";
 
 /// The device: the data directory's outbox (SQLite, WAL, synchronous=FULL, sealed records).
 pub struct DeviceStore {
@@ -293,6 +356,9 @@ pub struct DeviceStore {
     outbox: Outbox,
     development_key: bool,
     defaults: Settings,
+    policy: Policy,
+    delivery: Option<Arc<Control>>,
+    registration_problem: Option<RegistrationProblem>,
 }
 
 impl DeviceStore {
@@ -305,7 +371,33 @@ impl DeviceStore {
             outbox,
             development_key: source == ansinh_device::KeySource::Development,
             defaults,
+            policy: Policy::default(),
+            delivery: None,
+            registration_problem: None,
         })
+    }
+
+    /// Connects the delivery worker: commits wake it, staff read its registration problem,
+    /// and the sync alarm uses its policy.
+    pub fn with_delivery(mut self, delivery: &Delivery, policy: Policy) -> Self {
+        self.delivery = Some(delivery.control());
+        self.registration_problem = Some(delivery.problem());
+        self.policy = policy;
+        self
+    }
+
+    /// Reopens the outbox when the sealing key changed under it (the delivery worker
+    /// registered the device, so new records must be sealed to the server's key).
+    fn follow_sealing_key(&mut self, now: Timestamp) -> Result<(), StoreError> {
+        let (key, source) = self.dir.sealing_key().map_err(outbox_err)?;
+        if &key != self.outbox.sealing_key() {
+            let (outbox, source) = self.dir.outbox(now).map_err(outbox_err)?;
+            self.outbox = outbox;
+            self.development_key = source == ansinh_device::KeySource::Development;
+        } else {
+            self.development_key = source == ansinh_device::KeySource::Development;
+        }
+        Ok(())
     }
 
     /// The outbox (tests, the uploader).
@@ -331,6 +423,7 @@ impl EnrollmentStore for DeviceStore {
         today: Date,
         now: Timestamp,
     ) -> Result<Committed, StoreError> {
+        self.follow_sealing_key(now)?;
         let s = self.settings();
         let point = CollectionPoint {
             device_id: self.dir.registration().ok().flatten().map_or(0, |r| r.device_id),
@@ -339,6 +432,9 @@ impl EnrollmentStore for DeviceStore {
         };
         let (c, a) = commit(&mut self.outbox, enrollment, table, today, now, &point, None)
             .map_err(|e| StoreError { retryable: e.is_retryable(), message: e.to_string() })?;
+        if let Some(d) = &self.delivery {
+            d.wake();
+        }
         Ok(Committed {
             record_id: c.record_id,
             receipt_no: c.receipt_no,
@@ -351,6 +447,13 @@ impl EnrollmentStore for DeviceStore {
 impl StaffData for DeviceStore {
     fn queue(&self, now: Timestamp) -> Result<QueueStatus, StoreError> {
         let s = self.outbox.stats(now).map_err(outbox_err)?;
+        let sync = ansinh_uploader::status_of(&self.outbox, now, &self.policy)
+            .map_err(|e| StoreError { retryable: e.is_retryable(), message: e.to_string() })?;
+        let registration = self.dir.registration().map_err(outbox_err)?;
+        let problem = self
+            .registration_problem
+            .as_ref()
+            .and_then(|p| p.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone());
         Ok(QueueStatus {
             queued: s.queued,
             sending: s.sending,
@@ -360,6 +463,12 @@ impl StaffData for DeviceStore {
             oldest_unsent_age: s.oldest_unsent_age,
             last_acknowledged_at: s.last_acknowledged_at,
             development_key: self.development_key,
+            server: registration.map(|r| r.server_url),
+            last_sync: sync.last_sync,
+            last_error: problem.or(sync.last_error),
+            blocked: sync.blocked,
+            alarm: sync.alarm,
+            alarm_after_days: self.policy.alarm_after_days,
         })
     }
     fn quarantined(&self) -> Result<Vec<QuarantinedRecord>, StoreError> {
@@ -394,25 +503,34 @@ impl StaffData for DeviceStore {
         }
         Ok(t)
     }
-    fn renewals_due(&self, _today: Date) -> Result<Vec<RenewalDue>, StoreError> {
-        // The renewal list comes from the collection server (ansinh-uploader keeps the last one
-        // downloaded as DIR/renewals.json); read it when it is there.
-        let path = self.dir.root().join("renewals.json");
-        let Ok(text) = std::fs::read_to_string(&path) else { return Ok(Vec::new()) };
-        let v: serde_json::Value = serde_json::from_str(&text).map_err(StoreError::permanent)?;
-        let due = v.get("due").and_then(|d| d.as_array()).cloned().unwrap_or_default();
-        Ok(due
-            .iter()
-            .map(|d| {
-                let s = |k: &str| d.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
-                RenewalDue {
-                    masked_name: s("masked_name"),
-                    scheme: s("scheme"),
-                    paid_until: s("paid_until"),
-                    phone: d.get("phone").and_then(|x| x.as_str()).map(str::to_string),
-                }
-            })
-            .collect())
+    fn renewals_due(&self) -> Result<Renewals, StoreError> {
+        let list = ansinh_uploader::cached_renewals(&self.dir)
+            .map_err(|e| StoreError { retryable: e.is_retryable(), message: e.to_string() })?;
+        Ok(list.map_or_else(Renewals::default, |l| Renewals {
+            fetched_at: Some(l.fetched_at),
+            due: l
+                .due
+                .into_iter()
+                .map(|d| RenewalDue {
+                    masked_name: d.masked_name,
+                    scheme: d.scheme,
+                    paid_until: d.paid_until,
+                    phone: d.phone,
+                })
+                .collect(),
+        }))
+    }
+    fn shift_start(&self) -> Option<Timestamp> {
+        self.outbox.setting(KEY_SHIFT).ok().flatten().and_then(|v| v.parse().ok())
+    }
+    fn start_shift(&mut self, at: Timestamp) -> Result<(), StoreError> {
+        self.outbox.set_setting(KEY_SHIFT, &at.to_string()).map_err(outbox_err)
+    }
+    fn sync_now(&self) -> bool {
+        self.delivery.as_ref().is_some_and(|d| {
+            d.wake();
+            true
+        })
     }
     fn settings(&self) -> Settings {
         Settings {

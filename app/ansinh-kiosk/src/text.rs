@@ -58,6 +58,54 @@ fn plural(n: u32, unit: &str) -> String {
     if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") }
 }
 
+/// A scheme code as people say it.
+pub fn scheme_name(code: &str, lang: Lang) -> &'static str {
+    match code {
+        "voluntary-si" => t(lang, "BHXH tự nguyện", "Voluntary social insurance"),
+        "household-bhyt" => t(lang, "BHYT hộ gia đình", "Household health insurance"),
+        _ => t(lang, "Loại khác", "Other scheme"),
+    }
+}
+
+/// `2026-12` → `12/2026` (as on Vietnamese forms); other text unchanged.
+pub fn month_text(yyyy_mm: &str) -> String {
+    match yyyy_mm.split_once('-') {
+        Some((y, m)) if y.len() == 4 && m.len() == 2 => format!("{m}/{y}"),
+        _ => yyyy_mm.to_string(),
+    }
+}
+
+/// A moment as `22/11/2026 09:05`, Vietnam time (UTC+7, no daylight saving).
+pub fn date_time(at: i64) -> String {
+    let local = at + crate::clock::VIETNAM_OFFSET_SECS;
+    let d = crate::clock::civil_date(local);
+    let secs = local.rem_euclid(86_400);
+    format!(
+        "{:02}/{:02}/{} {:02}:{:02}",
+        d.day(),
+        d.month_number(),
+        d.year(),
+        secs / 3600,
+        secs % 3600 / 60
+    )
+}
+
+/// How long ago: `4 ngày`, `2 giờ 5 phút` / `4 days`, `2 h 5 min`.
+pub fn ago(secs: i64, lang: Lang) -> String {
+    let secs = secs.max(0);
+    if secs >= 86_400 {
+        match lang {
+            Lang::Vi => format!("{} ngày trước", secs / 86_400),
+            Lang::En => format!("{} days ago", secs / 86_400),
+        }
+    } else {
+        match lang {
+            Lang::Vi => format!("{} giờ {} phút trước", secs / 3600, secs % 3600 / 60),
+            Lang::En => format!("{} h {} min ago", secs / 3600, secs % 3600 / 60),
+        }
+    }
+}
+
 /// Vietnamese and English names of the policy table's parameters.
 pub fn param_label(param: &str, lang: Lang) -> &'static str {
     let (vi, en) = match param {
@@ -137,5 +185,22 @@ mod tests {
         assert_eq!(percent(450, Lang::En), "4.5%");
         assert_eq!(years_months(243, Lang::Vi), "20 năm 3 tháng");
         assert_eq!(years_months(13, Lang::En), "1 year 1 month");
+    }
+
+    #[test]
+    fn times_and_codes() {
+        // 2026-11-22 00:00 UTC is 07:00 in Viet Nam.
+        assert_eq!(date_time(1_795_305_600), "22/11/2026 07:00");
+        assert_eq!(date_time(1_795_305_600 - 7 * 3600 - 60), "21/11/2026 23:59");
+        assert_eq!(ago(4 * 86_400 + 7200, Lang::Vi), "4 ngày trước");
+        assert_eq!(ago(3 * 3600 + 5 * 60, Lang::En), "3 h 5 min ago");
+        assert_eq!(
+            ago(-5, Lang::Vi),
+            "0 giờ 0 phút trước",
+            "a clock set back shows no negative age"
+        );
+        assert_eq!(month_text("2026-12"), "12/2026");
+        assert_eq!(month_text("12/2026"), "12/2026");
+        assert_eq!(scheme_name("household-bhyt", Lang::Vi), "BHYT hộ gia đình");
     }
 }

@@ -16,7 +16,7 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use crate::app::{App, Focus, SETTING_KEYS, Screen, setting_label, setting_value};
 use crate::controllers::enroll::{FieldView, Kind, Scheme, StepKind};
-use crate::text::{Line, money, t, words, years_months};
+use crate::text::{Line, ago, date_time, money, month_text, scheme_name, t, words};
 
 fn model<T: Clone + 'static>(v: Vec<T>) -> ModelRc<T> {
     ModelRc::new(VecModel::from(v))
@@ -378,24 +378,55 @@ fn render_staff(app: &mut App, w: &AppWindow) {
         return;
     }
     let now = app.now();
-    let mut note = Vec::new();
+    let mut note: Vec<String> = Vec::new();
     if app.staff.development_pin {
-        note.push(t(
-            lang,
-            "Máy đang dùng mã PIN mặc định của bản thử nghiệm: hãy đổi trong Cài đặt.",
-            "This device uses the development PIN: change it in Settings.",
-        ));
+        note.push(
+            t(
+                lang,
+                "Máy đang dùng mã PIN mặc định của bản thử nghiệm: hãy đổi trong Cài đặt.",
+                "This device uses the development PIN: change it in Settings.",
+            )
+            .into(),
+        );
     }
     let mut queue = Vec::new();
     match app.store.queue(now) {
         Ok(q) => {
+            if q.alarm {
+                let days = q.oldest_unsent_age.unwrap_or(0) / 86_400;
+                note.push(match lang {
+                    Lang::Vi => format!(
+                        "CẢNH BÁO: {} hồ sơ đã chờ {days} ngày mà chưa gửi được (quá {} ngày). Hãy đến nơi có mạng và bấm \"Đồng bộ ngay\", hoặc xuất ra USB để nộp.",
+                        q.queued + q.sending + q.quarantined,
+                        q.alarm_after_days
+                    ),
+                    Lang::En => format!(
+                        "ALARM: {} records have waited {days} days without reaching the server (limit {} days). Find a network and press \"Sync now\", or carry them out on a USB stick.",
+                        q.queued + q.sending + q.quarantined,
+                        q.alarm_after_days
+                    ),
+                });
+            }
+            if let Some(b) = &q.blocked {
+                note.push(match lang {
+                    Lang::Vi => format!("Máy chủ từ chối máy này ({b}): liên hệ cơ quan thu."),
+                    Lang::En => format!("The server refuses this device ({b}): call the office."),
+                });
+            }
             if q.development_key {
                 note.push(t(
                     lang,
                     "Hồ sơ đang được mã hóa bằng khóa thử nghiệm: chưa gửi được đến máy chủ thật.",
                     "Records are sealed to a development key: they cannot reach a real server.",
-                ));
+                )
+                .to_string());
             }
+            let when = |at: Option<i64>| {
+                at.map_or_else(
+                    || t(lang, "chưa có", "never").to_string(),
+                    |at| format!("{} ({})", date_time(at), ago(now - at, lang)),
+                )
+            };
             queue.push(Line::new(t(lang, "Chờ gửi", "Queued"), q.queued.to_string()));
             queue.push(Line::new(t(lang, "Đang gửi", "Sending"), q.sending.to_string()));
             queue.push(Line::new(
@@ -406,21 +437,22 @@ fn render_staff(app: &mut App, w: &AppWindow) {
             queue.push(Line::new(t(lang, "Đã hủy", "Voided"), q.voided.to_string()));
             queue.push(Line::new(
                 t(lang, "Hồ sơ chưa gửi lâu nhất", "Oldest unsent"),
-                q.oldest_unsent_age.map_or_else(|| "—".to_string(), |s| years_or_hours(s, lang)),
+                q.oldest_unsent_age.map_or_else(|| "—".to_string(), |s| ago(s, lang)),
             ));
             queue.push(Line::new(
                 t(lang, "Lần cuối máy chủ nhận", "Last acknowledgement"),
-                q.last_acknowledged_at.map_or_else(
-                    || t(lang, "chưa có", "never").to_string(),
-                    |at| {
-                        format!(
-                            "{} ({})",
-                            crate::clock::civil_date(at + crate::clock::VIETNAM_OFFSET_SECS),
-                            years_or_hours(now - at, lang)
-                        )
-                    },
-                ),
+                when(q.last_acknowledged_at),
             ));
+            queue.push(Line::new(t(lang, "Lần đồng bộ cuối", "Last sync"), when(q.last_sync)));
+            queue.push(Line::new(
+                t(lang, "Máy chủ", "Server"),
+                q.server
+                    .clone()
+                    .unwrap_or_else(|| t(lang, "chưa đăng ký", "not registered").into()),
+            ));
+            if let Some(e) = &q.last_error {
+                queue.push(Line::new(t(lang, "Lỗi lần gửi trước", "Last failure"), e.clone()));
+            }
         }
         Err(e) => app.staff.message = e.message,
     }
@@ -447,7 +479,10 @@ fn render_staff(app: &mut App, w: &AppWindow) {
     if let Ok(tot) = app.store.shift_totals(app.staff.shift_start) {
         shift.push(Line::new(t(lang, "Số biên nhận", "Receipts"), tot.receipts.to_string()));
         for (scheme, (n, amount)) in &tot.by_scheme {
-            shift.push(Line::new(format!("{scheme} ({n})"), money(*amount, lang)));
+            shift.push(Line::new(
+                format!("{} ({n})", scheme_name(scheme, lang)),
+                money(*amount, lang),
+            ));
         }
         shift.push(Line::new(
             t(lang, "Hủy", "Voided"),
@@ -459,18 +494,19 @@ fn render_staff(app: &mut App, w: &AppWindow) {
         ));
     }
     s.set_shift(lines(&shift));
-    let renewals = app.store.renewals_due(app.today()).unwrap_or_default();
+    let renewals = app.store.renewals_due().unwrap_or_default();
     s.set_renewals(model(
         renewals
+            .due
             .iter()
             .map(|r| Item {
                 code: SharedString::new(),
                 label: r.masked_name.as_str().into(),
                 detail: format!(
                     "{} · {} {}{}",
-                    r.scheme,
-                    t(lang, "đóng đến", "paid until"),
-                    r.paid_until,
+                    scheme_name(&r.scheme, lang),
+                    t(lang, "đã đóng đến tháng", "paid until"),
+                    month_text(&r.paid_until),
                     r.phone.as_ref().map(|p| format!(" · {p}")).unwrap_or_default()
                 )
                 .into(),
@@ -478,6 +514,20 @@ fn render_staff(app: &mut App, w: &AppWindow) {
             })
             .collect(),
     ));
+    if let (3, Some(at)) = (app.staff.tab, renewals.fetched_at) {
+        note.push(match lang {
+            Lang::Vi => format!(
+                "Danh sách người sắp hết hạn đóng, tải từ máy chủ lúc {} ({}).",
+                date_time(at),
+                ago(now - at, lang)
+            ),
+            Lang::En => format!(
+                "People whose paid period ends soon, downloaded at {} ({}).",
+                date_time(at),
+                ago(now - at, lang)
+            ),
+        });
+    }
     s.set_settings(model(
         SETTING_KEYS
             .iter()
@@ -504,21 +554,6 @@ fn render_staff(app: &mut App, w: &AppWindow) {
         ));
     }
     s.set_note(n.trim().into());
-}
-
-fn years_or_hours(secs: i64, lang: Lang) -> String {
-    if secs >= 86_400 {
-        years_months(0, lang);
-        match lang {
-            Lang::Vi => format!("{} ngày", secs / 86_400),
-            Lang::En => format!("{} days", secs / 86_400),
-        }
-    } else {
-        match lang {
-            Lang::Vi => format!("{} giờ {} phút", secs / 3600, secs % 3600 / 60),
-            Lang::En => format!("{} h {} min", secs / 3600, secs % 3600 / 60),
-        }
-    }
 }
 
 /// The app and its window, shared by the callbacks.
@@ -689,6 +724,7 @@ pub fn connect(app: App) -> Result<Rc<Kiosk>, slint::PlatformError> {
     on!(StaffAdapter, on_change_pin, |a| a.change_pin());
     on!(StaffAdapter, on_logout, |a| a.logout());
     on!(StaffAdapter, on_new_shift, |a| a.new_shift());
+    on!(StaffAdapter, on_sync_now, |a| a.sync_now());
     k.refresh();
     Ok(k)
 }

@@ -50,8 +50,9 @@ impl Control {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner).stop
     }
 
-    /// Waits up to `timeout` or until stopped or woken; returns false once stopped.
-    fn wait(&self, timeout: Duration) -> bool {
+    /// Waits up to `timeout` or until stopped or woken; returns false once stopped. Also for
+    /// callers' own waits (a registration retry), so `stop` ends those too.
+    pub fn wait(&self, timeout: Duration) -> bool {
         let flags = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let (mut flags, _) = self
             .changed

@@ -1,0 +1,184 @@
+//! Delivery on the device: a worker thread that registers the device with the collection server
+//! (once, with the configuration's one-time token), then runs `ansinh-uploader`'s background
+//! loop and refreshes the renewal-due list after a sync when the kept one is old.
+//!
+//! The UI thread never waits on the network: it reads what the worker leaves in the outbox
+//! (sync status) and the data directory (registration, renewals), and only wakes the worker
+//! after a commit or when staff press "sync now".
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use ansinh_device::DataDir;
+use ansinh_uploader::background::{Control, run};
+use ansinh_uploader::{Clock, Policy, SystemClock, cached_renewals, fetch_renewals, register};
+
+/// What the worker needs from the configuration.
+#[derive(Clone, Debug)]
+pub struct DeliveryConfig {
+    /// Collection server URL (registration only; afterwards the registration's URL is used).
+    pub server_url: Option<String>,
+    /// One-time registration token.
+    pub provisioning_token: Option<String>,
+    /// How the device names itself on the server (the collection point).
+    pub label: String,
+    /// Uploader tunables (alarm period included).
+    pub policy: Policy,
+    /// Longest wait between syncs when nothing wakes the worker.
+    pub poll: Duration,
+    /// Renewal list window, days.
+    pub renewal_days: u32,
+    /// A kept renewal list older than this is downloaded again after a sync.
+    pub renewal_max_age_secs: i64,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        Self {
+            server_url: None,
+            provisioning_token: None,
+            label: String::new(),
+            policy: Policy::default(),
+            // Five minutes: new records also wake the worker at once, so this only bounds how
+            // soon a restored network is noticed.
+            poll: Duration::from_secs(300),
+            // A month ahead gives agents time to reach people before their cover lapses.
+            renewal_days: 30,
+            renewal_max_age_secs: 6 * 3600,
+        }
+    }
+}
+
+/// Why registration has not happened, for the staff screen (never personal data).
+pub type RegistrationProblem = Arc<Mutex<Option<String>>>;
+
+/// The running worker; stops (after the exchange in progress) when dropped.
+pub struct Delivery {
+    control: Arc<Control>,
+    problem: RegistrationProblem,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Delivery {
+    /// Starts the worker on the data directory at `root`.
+    pub fn start(root: PathBuf, config: DeliveryConfig) -> Self {
+        let control = Arc::new(Control::new());
+        let problem: RegistrationProblem = Arc::default();
+        let (c, p) = (Arc::clone(&control), Arc::clone(&problem));
+        let handle = std::thread::Builder::new()
+            .name("ansinh-delivery".into())
+            .spawn(move || worker(&root, &config, &c, &p))
+            .ok();
+        if handle.is_none() {
+            set(&problem, Some("the delivery thread could not start".into()));
+        }
+        Self { control, problem, handle }
+    }
+
+    /// Syncs now (a record was just committed, or staff asked).
+    pub fn wake(&self) {
+        self.control.wake();
+    }
+
+    /// The control, for the store to wake the worker.
+    pub fn control(&self) -> Arc<Control> {
+        Arc::clone(&self.control)
+    }
+
+    /// Why the device is not registered yet, if registration failed.
+    pub fn problem(&self) -> RegistrationProblem {
+        Arc::clone(&self.problem)
+    }
+}
+
+impl Drop for Delivery {
+    fn drop(&mut self) {
+        self.control.stop();
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+fn set(problem: &RegistrationProblem, value: Option<String>) {
+    *problem.lock().unwrap_or_else(PoisonError::into_inner) = value;
+}
+
+fn worker(
+    root: &std::path::Path,
+    config: &DeliveryConfig,
+    control: &Control,
+    problem: &RegistrationProblem,
+) {
+    let dir = match DataDir::open(root) {
+        Ok(d) => d,
+        Err(e) => return set(problem, Some(e.to_string())),
+    };
+    if !registered(&dir, config, control, problem) {
+        return;
+    }
+    run(&dir, &config.policy, config.poll, control, |report| {
+        if let Ok(r) = report {
+            // Records just acknowledged may change the list (a payment moves a person's
+            // paid period); otherwise a list younger than the maximum age is kept.
+            refresh_renewals(&dir, config, r.acknowledged > 0);
+        }
+    });
+}
+
+/// Registers when the configuration gives a server and a token and the device is not
+/// registered; retries while the failure is retryable. False once stopped.
+fn registered(
+    dir: &DataDir,
+    config: &DeliveryConfig,
+    control: &Control,
+    problem: &RegistrationProblem,
+) -> bool {
+    let mut wait = config.policy.base_delay_secs.max(1);
+    loop {
+        match dir.registration() {
+            Ok(Some(_)) => return true,
+            Ok(None) => {}
+            Err(e) => set(problem, Some(e.to_string())),
+        }
+        let (Some(url), Some(token)) = (&config.server_url, &config.provisioning_token) else {
+            // Nothing to register with: the uploader loop still runs and reports "not
+            // registered" in the sync status; a USB export works regardless.
+            return true;
+        };
+        match register(dir, url, token, &config.label) {
+            Ok(_) => {
+                set(problem, None);
+                return true;
+            }
+            Err(e) => {
+                set(problem, Some(e.to_string()));
+                if !e.is_retryable() {
+                    // A spent or wrong token needs a person; the uploader loop reports
+                    // "not registered" meanwhile.
+                    return true;
+                }
+            }
+        }
+        let secs = u64::try_from(wait).unwrap_or(1);
+        if !control.wait(Duration::from_secs(secs)) {
+            return false;
+        }
+        wait = (wait * 2).min(config.policy.max_delay_secs);
+    }
+}
+
+fn refresh_renewals(dir: &DataDir, config: &DeliveryConfig, changed: bool) {
+    let now = SystemClock.now();
+    let stale = changed
+        || match cached_renewals(dir) {
+            Ok(Some(list)) => now - list.fetched_at >= config.renewal_max_age_secs,
+            Ok(None) | Err(_) => true,
+        };
+    if stale && matches!(dir.registration(), Ok(Some(_))) {
+        // A failure keeps the previous list; the next sync tries again.
+        let _ = fetch_renewals(dir, config.renewal_days);
+    }
+}

@@ -1,0 +1,112 @@
+//! The kiosk's delivery against a real collection server on loopback: the worker registers
+//! with the configuration's one-time token, a submit wakes it, the server acknowledges the
+//! record, the renewal list arrives, and the staff screen's data shows all of it.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ansinh_device::DataDir;
+use ansinh_enrollment::json::EnrollmentJson;
+use ansinh_hub::{AppState, EnrollmentRules, Hub, HubKeys, SqliteStore};
+use ansinh_kiosk::delivery::{Delivery, DeliveryConfig};
+use ansinh_kiosk::store::{DeviceStore, EnrollmentStore, Settings, StaffData};
+
+type R = Result<(), Box<dyn std::error::Error>>;
+
+/// 22 November 2026, 10:00 in Viet Nam: the fixture's collection day.
+const COLLECTED_AT: i64 = 1_795_316_400;
+
+fn wall_clock() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+}
+
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) -> R {
+    let start = Instant::now();
+    while !done() {
+        if start.elapsed() > Duration::from_secs(60) {
+            return Err(format!("timed out waiting for {what}").into());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
+}
+
+#[test]
+fn registers_sends_on_submit_and_brings_the_renewal_list() -> R {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let hub_dir = tempfile::tempdir()?;
+    let (keys, _) = HubKeys::load_or_create(hub_dir.path())?;
+    let store = SqliteStore::open(&hub_dir.path().join("hub.sqlite"))?;
+    let hub = Arc::new(Hub::new(Arc::new(store), keys, Arc::new(EnrollmentRules::new())));
+    // The server checks request times against its clock, so it runs on the real one.
+    let state = AppState { hub: Arc::clone(&hub), clock: Arc::new(wall_clock) };
+    let listener = rt.block_on(tokio::net::TcpListener::bind(("127.0.0.1", 0)))?;
+    let url = format!("http://{}", listener.local_addr()?);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    rt.spawn(ansinh_hub::run(listener, state, async move {
+        let _ = stopped.await;
+    }));
+    let token = hub.create_token("Bưu điện xã Vạn Phúc", 3600, wall_clock())?;
+
+    let dev = tempfile::tempdir()?;
+    let settings = Settings {
+        collection_point: "Bưu điện xã Vạn Phúc".into(),
+        agent_code: "DL-0001".into(),
+        ..Settings::default()
+    };
+    let policy = ansinh_uploader::Policy::default();
+    let delivery = Delivery::start(
+        dev.path().to_path_buf(),
+        DeliveryConfig {
+            server_url: Some(url.clone()),
+            provisioning_token: Some(token),
+            label: settings.collection_point.clone(),
+            policy: policy.clone(),
+            // Long enough that only a wake can start the second sync in time.
+            poll: Duration::from_secs(600),
+            // The fixture's paid period (from December 2026) ends within the longest window
+            // the server allows, counted from today's date on the test machines.
+            renewal_days: 366,
+            ..DeliveryConfig::default()
+        },
+    );
+    let mut kiosk_store = DeviceStore::open(DataDir::open(dev.path())?, wall_clock(), settings)?
+        .with_delivery(&delivery, policy);
+    let data = DataDir::open(dev.path())?;
+    wait_for("registration", || matches!(data.registration(), Ok(Some(_))))?;
+
+    let table = ansinh_core::default_table();
+    let today = "2026-11-22".parse().map_err(|_| "date")?;
+    let json = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/enrollment.json"),
+    )?;
+    let enrollment =
+        EnrollmentJson::parse(&json)?.validate(&table, today).map_err(|p| format!("{p:?}"))?;
+    let committed =
+        kiosk_store.submit(&enrollment, &table, today, COLLECTED_AT).map_err(|e| e.message)?;
+
+    wait_for("the acknowledgement", || {
+        kiosk_store.queue(wall_clock()).is_ok_and(|q| q.acknowledged == 1)
+    })?;
+    let q = kiosk_store.queue(wall_clock()).map_err(|e| e.message)?;
+    assert!(!q.development_key, "sealed to the server's key once registered");
+    assert_eq!(q.server.as_deref(), Some(url.as_str()));
+    assert!(q.last_sync.is_some() && q.last_error.is_none() && !q.alarm, "{q:?}");
+    let held = hub.store().totals()?;
+    assert_eq!((held.records, held.rejected, held.conflicts), (1, 0, 0), "held once, as sent");
+    assert!(hub.store().record(&committed.record_id)?.is_some());
+
+    wait_for("the renewal list with the record", || {
+        kiosk_store.renewals_due().is_ok_and(|r| !r.due.is_empty())
+    })?;
+    let renewals = kiosk_store.renewals_due().map_err(|e| e.message)?;
+    assert_eq!(renewals.due.len(), 1, "{renewals:?}");
+    assert!(renewals.due[0].masked_name.starts_with("NGUY"), "masked, not in full");
+    assert!(kiosk_store.sync_now(), "staff can start a sync");
+    drop(delivery);
+    let _ = stop.send(());
+    Ok(())
+}
