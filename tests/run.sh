@@ -10,8 +10,10 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "system packages"
 # build-essential and pkg-config build the bundled SQLite and other -sys crates; shellcheck and
-# systemd check the kiosk image recipe; chromium loads the collection server's dashboard.
-packages=(build-essential pkg-config shellcheck systemd chromium fonts-noto-core)
+# systemd check the kiosk image recipe; chromium loads the collection server's dashboard;
+# libudev, libinput and xkbcommon are what the kiosk's device (linuxkms) backend links.
+packages=(build-essential pkg-config shellcheck systemd chromium fonts-noto-core
+    libudev-dev libinput-dev libxkbcommon-dev)
 need=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
@@ -54,6 +56,9 @@ else
         exit 1
     fi
 fi
+
+step "kiosk device build (Slint linuxkms backend, as in the image)"
+cargo check --locked -p ansinh-kiosk --no-default-features --features kms
 
 step "kiosk image recipe (shellcheck, systemd-analyze verify)"
 bash kiosk-image/check.sh
