@@ -23,7 +23,7 @@ step() { printf '\n== %s\n' "$*"; }
 mkdir -p "$out"
 # An interrupted mmdebstrap can leave /proc, /sys or /dev mounted inside the old root file
 # system: unmount them before deleting anything, never delete through them.
-findmnt -rn -o TARGET | grep "^$work/" | sort -r | xargs -r -n1 umount -l
+{ findmnt -rn -o TARGET | grep "^$work/" || true; } | sort -r | xargs -r -n1 umount -l
 rm -rf --one-file-system "$work"
 mkdir -p "$work"
 

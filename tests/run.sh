@@ -71,3 +71,16 @@ cargo test --workspace --locked
 
 step "fuzz smoke (enrollment envelope decoder and validator)"
 FUZZ_SECONDS="${FUZZ_SECONDS:-30}" bash app/ansinh-enrollment/fuzz/smoke.sh
+
+step "kiosk image: build it, boot it under QEMU, cut the power (kiosk-image/README.md)"
+# About 10 minutes on 2 cores (release build of the device binary, mmdebstrap, three TCG boots).
+# Building a root file system needs root; ANSINH_SKIP_IMAGE=1 leaves it out of a quick local run.
+if [[ "${ANSINH_SKIP_IMAGE:-0}" == 1 ]]; then
+    echo "skipped: ANSINH_SKIP_IMAGE=1"
+elif [[ $(id -u) -ne 0 ]]; then
+    echo "skipped: building the image needs root (sudo bash kiosk-image/build.sh)"
+else
+    bash kiosk-image/install-deps.sh
+    bash kiosk-image/build.sh
+    bash kiosk-image/boot-test.sh
+fi
