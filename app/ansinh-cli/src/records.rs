@@ -43,38 +43,14 @@ pub(crate) struct EnqueueArgs {
 
 /// Today's date in Viet Nam (UTC+7, no daylight saving), from the system clock.
 pub(crate) fn today_vn() -> Date {
-    let days = (now() + 7 * 3600).div_euclid(86_400);
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    Date::new(
-        u16::try_from(y).unwrap_or(2026),
-        u8::try_from(m).unwrap_or(1),
-        u8::try_from(d).unwrap_or(1),
-    )
-    .unwrap_or_else(|_| Date::new(2026, 1, 1).unwrap_or_else(|_| unreachable!()))
+    Date::from_epoch_days((now() + 7 * 3600).div_euclid(86_400))
+        .unwrap_or_else(|_| Date::new(2026, 1, 1).unwrap_or_else(|_| unreachable!()))
 }
 
 /// 10:00 in Viet Nam on `d`, in seconds since the Unix epoch: the collection time recorded
 /// when a date is given on the command line (tests and back-office entry).
 fn ten_am_vn(d: Date) -> i64 {
-    // Days from civil (H. Hinnant's algorithm).
-    let (y, m, dd) = (i64::from(d.year()), i64::from(d.month_number()), i64::from(d.day()));
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + dd - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    days * 86_400 + 3 * 3600
+    d.epoch_days() * 86_400 + 3 * 3600
 }
 
 fn day(on: &Option<String>, lang: Lang) -> Result<Date, Failure> {

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use ansinh_core::benefits::Benefits;
 use ansinh_core::bhyt::HouseholdPremium;
-use ansinh_core::cite::Citations;
+use ansinh_core::cite::{Citations, param_label};
 use ansinh_core::money::{Amount, InWords};
 use ansinh_core::pension::{PensionEstimate, RetirementRule};
 use ansinh_core::quote::{Mode, Quote};
@@ -31,35 +31,6 @@ fn pct(bp: u32, lang: Lang) -> String {
     let frac = frac.trim_end_matches('0');
     let sep = t(lang, ",", ".");
     if frac.is_empty() { format!("{}%", bp / 100) } else { format!("{}{sep}{frac}%", bp / 100) }
-}
-
-/// Vietnamese and English names of the table's parameters.
-fn param_label(param: &str, lang: Lang) -> &'static str {
-    let (vi, en) = match param {
-        "rural_poverty_line" => {
-            ("Chuẩn nghèo nông thôn (mức thu nhập thấp nhất)", "Rural poverty line (income floor)")
-        }
-        "reference_level" => ("Mức tham chiếu (lương cơ sở)", "Reference level (base salary)"),
-        "contribution" => ("Tỷ lệ đóng 22%, mức trần", "22% rate and ceiling"),
-        "support_national" => ("Nhà nước hỗ trợ", "National support"),
-        "support_local" => ("Địa phương hỗ trợ thêm", "Provincial top-up"),
-        "payment_modes" => ("Phương thức đóng", "Payment modes"),
-        "retirement_age" => ("Tuổi nghỉ hưu", "Retirement age"),
-        "transitional_retirement" => ("Tuổi nghỉ hưu chuyển tiếp", "Transitional retirement age"),
-        "accrual" => ("Tỷ lệ hưởng lương hưu", "Pension accrual"),
-        "cpi" => ("Hệ số điều chỉnh thu nhập", "Income adjustment coefficients"),
-        "bhyt_household" => ("BHYT hộ gia đình", "Household health insurance"),
-        "social_pension" => ("Trợ cấp hưu trí xã hội", "Social pension"),
-        "maternity" => ("Trợ cấp thai sản", "Maternity allowance"),
-        "funeral" => ("Trợ cấp mai táng", "Funeral allowance"),
-        "one_time" => ("BHXH một lần", "One-time withdrawal"),
-        "monthly_allowance" => {
-            ("Trợ cấp hằng tháng khi chưa đủ điều kiện", "Monthly allowance when short")
-        }
-        "fund_return" => ("Lãi suất đầu tư quỹ", "Fund return"),
-        _ => ("", ""),
-    };
-    if lang == Lang::Vi { vi } else { en }
 }
 
 fn status_label(s: Status, lang: Lang) -> &'static str {

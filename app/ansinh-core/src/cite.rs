@@ -12,6 +12,36 @@ use crate::error::Error;
 /// Most distinct table entries one result can rest on.
 pub const MAX_CITATIONS: usize = 24;
 
+/// How screens, receipts and the CLI name a policy table parameter, in Vietnamese or English
+/// (one list, so every output names a rule the same way).
+pub fn param_label(param: &str, lang: crate::Lang) -> &'static str {
+    let (vi, en) = match param {
+        "rural_poverty_line" => {
+            ("Chuẩn nghèo nông thôn (mức thu nhập thấp nhất)", "Rural poverty line (income floor)")
+        }
+        "reference_level" => ("Mức tham chiếu (lương cơ sở)", "Reference level (base salary)"),
+        "contribution" => ("Tỷ lệ đóng 22%, mức trần", "22% rate and ceiling"),
+        "support_national" => ("Nhà nước hỗ trợ", "National support"),
+        "support_local" => ("Địa phương hỗ trợ thêm", "Provincial top-up"),
+        "payment_modes" => ("Phương thức đóng", "Payment modes"),
+        "retirement_age" => ("Tuổi nghỉ hưu", "Retirement age"),
+        "transitional_retirement" => ("Tuổi nghỉ hưu chuyển tiếp", "Transitional retirement age"),
+        "accrual" => ("Tỷ lệ hưởng lương hưu", "Pension accrual"),
+        "cpi" => ("Hệ số điều chỉnh thu nhập", "Income adjustment coefficients"),
+        "bhyt_household" => ("BHYT hộ gia đình", "Household health insurance"),
+        "social_pension" => ("Trợ cấp hưu trí xã hội", "Social pension"),
+        "maternity" => ("Trợ cấp thai sản", "Maternity allowance"),
+        "funeral" => ("Trợ cấp mai táng", "Funeral allowance"),
+        "one_time" => ("BHXH một lần", "One-time withdrawal"),
+        "monthly_allowance" => {
+            ("Trợ cấp hằng tháng khi chưa đủ điều kiện", "Monthly allowance when short")
+        }
+        "fund_return" => ("Lãi suất đầu tư quỹ", "Fund return"),
+        _ => ("Quy định khác", "Other rule"),
+    };
+    if matches!(lang, crate::Lang::Vi) { vi } else { en }
+}
+
 /// One table entry a result used.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Cite<'a> {

@@ -68,37 +68,16 @@ impl<C: Clock + ?Sized> Clock for std::rc::Rc<C> {
     }
 }
 
-/// The civil date of a count of seconds since 1970-01-01 00:00 (days-from-civil inverse,
-/// H. Hinnant's algorithm; integer arithmetic only).
+/// The civil date of a count of seconds since 1970-01-01 00:00 (saturating to 2026-01-01 for
+/// a clock outside the policy table's years 1900–2399, which only a broken clock reports).
 pub fn civil_date(secs: i64) -> Date {
-    let days = secs.div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let fallback = Date::new(2026, 1, 1).unwrap_or_else(|_| unreachable!());
-    match (u16::try_from(y), u8::try_from(m), u8::try_from(d)) {
-        (Ok(y), Ok(m), Ok(d)) => Date::new(y, m, d).unwrap_or(fallback),
-        _ => fallback,
-    }
+    Date::from_epoch_days(secs.div_euclid(86_400))
+        .unwrap_or_else(|_| Date::new(2026, 1, 1).unwrap_or_else(|_| unreachable!()))
 }
 
 /// Seconds since the epoch at 00:00 UTC+7 of `date`.
 pub fn timestamp_of(date: Date) -> Timestamp {
-    let (y, m, d) = (i64::from(date.year()), i64::from(date.month_number()), i64::from(date.day()));
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    days * 86_400 - VIETNAM_OFFSET_SECS
+    date.epoch_days() * 86_400 - VIETNAM_OFFSET_SECS
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Words and numbers as the screens show them, in Vietnamese or English.
 
-use ansinh_core::cite::Citations;
+use ansinh_core::cite::{Citations, param_label};
 use ansinh_core::money::{Amount, InWords};
 use ansinh_core::{Dong, Lang, Month, Status};
 
@@ -104,35 +104,6 @@ pub fn ago(secs: i64, lang: Lang) -> String {
             Lang::En => format!("{} h {} min ago", secs / 3600, secs % 3600 / 60),
         }
     }
-}
-
-/// Vietnamese and English names of the policy table's parameters.
-pub fn param_label(param: &str, lang: Lang) -> &'static str {
-    let (vi, en) = match param {
-        "rural_poverty_line" => {
-            ("Chuẩn nghèo nông thôn (mức thu nhập thấp nhất)", "Rural poverty line (income floor)")
-        }
-        "reference_level" => ("Mức tham chiếu (lương cơ sở)", "Reference level (base salary)"),
-        "contribution" => ("Tỷ lệ đóng 22%, mức trần", "22% rate and ceiling"),
-        "support_national" => ("Nhà nước hỗ trợ", "National support"),
-        "support_local" => ("Địa phương hỗ trợ thêm", "Provincial top-up"),
-        "payment_modes" => ("Phương thức đóng", "Payment modes"),
-        "retirement_age" => ("Tuổi nghỉ hưu", "Retirement age"),
-        "transitional_retirement" => ("Tuổi nghỉ hưu chuyển tiếp", "Transitional retirement age"),
-        "accrual" => ("Tỷ lệ hưởng lương hưu", "Pension accrual"),
-        "cpi" => ("Hệ số điều chỉnh thu nhập", "Income adjustment coefficients"),
-        "bhyt_household" => ("BHYT hộ gia đình", "Household health insurance"),
-        "social_pension" => ("Trợ cấp hưu trí xã hội", "Social pension"),
-        "maternity" => ("Trợ cấp thai sản", "Maternity allowance"),
-        "funeral" => ("Trợ cấp mai táng", "Funeral allowance"),
-        "one_time" => ("BHXH một lần", "One-time withdrawal"),
-        "monthly_allowance" => {
-            ("Trợ cấp hằng tháng khi chưa đủ điều kiện", "Monthly allowance when short")
-        }
-        "fund_return" => ("Lãi suất đầu tư quỹ", "Fund return"),
-        _ => ("Quy định khác", "Other rule"),
-    };
-    t(lang, vi, en)
 }
 
 /// One line per table entry a result rests on: "Nhà nước hỗ trợ — Decree 159/2025 Art 5 (đã xác minh)".

@@ -80,6 +80,37 @@ impl Date {
         Month { year: self.year, month: self.month }
     }
 
+    /// The date `days` days after 1970-01-01, if it is in the supported range. Integer civil-
+    /// calendar arithmetic (Hinnant's days-to-civil), so clocks become dates without a library.
+    pub const fn from_epoch_days(days: i64) -> Result<Self, DateError> {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + if month <= 2 { 1 } else { 0 };
+        if year < 1900 || year > 2399 {
+            return Err(DateError::OutOfRange);
+        }
+        // In range by construction: year 1900..=2399, month 1..=12, day 1..=31.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        Self::new(year as u16, month as u8, day as u8)
+    }
+
+    /// Days from 1970-01-01 to this date (negative before it).
+    pub const fn epoch_days(self) -> i64 {
+        let (y, m, d) = (self.year as i64, self.month as i64, self.day as i64);
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// The next calendar day (saturates at the end of the supported range).
     pub const fn next_day(self) -> Self {
         if self.day < days_in_month(self.year, self.month) {
@@ -267,6 +298,23 @@ impl<'de> Deserialize<'de> for Month {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn epoch_days_both_ways() -> Result<(), DateError> {
+        assert_eq!(Date::from_epoch_days(0)?, "1970-01-01".parse()?);
+        // 2026-11-22 00:00 UTC is Unix time 1,795,305,600 = 20,779 days.
+        assert_eq!(Date::from_epoch_days(20_779)?, "2026-11-22".parse()?);
+        assert_eq!(Date::from_epoch_days(-25_567)?, "1900-01-01".parse()?);
+        assert_eq!(Date::from_epoch_days(-25_568), Err(DateError::OutOfRange));
+        // Every day of the supported range round-trips and follows the previous one.
+        let mut d: Date = "1900-01-01".parse()?;
+        for days in -25_567..Date::new(2399, 12, 31)?.epoch_days() {
+            assert_eq!(d.epoch_days(), days);
+            assert_eq!(Date::from_epoch_days(days)?, d);
+            d = d.next_day();
+        }
+        Ok(())
+    }
 
     #[test]
     fn parses_and_prints_dates() -> Result<(), DateError> {
