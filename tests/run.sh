@@ -45,7 +45,8 @@ step "clippy (warnings denied)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "no_std build of the core crates"
-NO_STD_CRATES=(-p ansinh-policy -p ansinh-core -p ansinh-geo -p ansinh-fonts -p ansinh-enrollment)
+NO_STD_CRATES=(-p ansinh-policy -p ansinh-core -p ansinh-geo -p ansinh-fonts -p ansinh-enrollment
+    -p ansinh-receipt)
 if ((have_target)); then
     cargo build --locked "${NO_STD_CRATES[@]}" --no-default-features --target "$NO_STD_TARGET"
 else

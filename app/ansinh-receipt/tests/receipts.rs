@@ -1,0 +1,179 @@
+//! Receipts and shift reports at both paper widths against the golden PNGs in
+//! `tests/golden/receipts/` (1-bit, compared dot for dot; `UPDATE_GOLDEN=1` rewrites them),
+//! and the QR code read back from the printed picture and verified.
+
+use std::path::PathBuf;
+
+use ansinh_receipt::qr::{Fields, payload, verify};
+use ansinh_receipt::{
+    Bitmap, Error, Receipt, ReportLine, Scheme, ShiftReport, VoidLine, Width, mask_id,
+    render_receipt, render_shift_report,
+};
+
+type R = Result<(), Box<dyn std::error::Error>>;
+
+const KEY: [u8; 32] = [7; 32];
+
+fn fields() -> Fields {
+    Fields { record_id: [0x5a; 16], receipt_no: 12, amount: 924_000, device_id: 3 }
+}
+
+fn voluntary<'a>(qr: &'a str, id: &'a str) -> Receipt<'a> {
+    Receipt {
+        collection_point: "Bưu điện văn hóa xã Vạn Phúc, huyện Thanh Trì, Hà Nội",
+        agent_code: "DL-0001",
+        date_time: "22/11/2026 10:05",
+        receipt_no: 12,
+        masked_name: "NGUYỄN T** H*** N****",
+        masked_id: id,
+        scheme: Scheme::VoluntarySi,
+        period_from: "12/2026",
+        period_to: "02/2027",
+        months: 3,
+        gross: 1_320_000,
+        support_national: 396_000,
+        support_local: 0,
+        amount: 924_000,
+        policy_version: "VN-2026-11-22",
+        estimate: false,
+        acknowledged: false,
+        copy: false,
+        qr,
+    }
+}
+
+fn golden(name: &str, picture: &Bitmap) -> R {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/golden/receipts")
+        .join(format!("{name}.png"));
+    let png = picture.to_png()?;
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().ok_or("no parent")?)?;
+        std::fs::write(&path, &png)?;
+        return Ok(());
+    }
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path)?));
+    let mut reader = decoder.read_info()?;
+    let mut buf = vec![0; reader.output_buffer_size().ok_or("size")?];
+    let info = reader.next_frame(&mut buf)?;
+    let rows: Vec<u8> = buf[..info.buffer_size()].iter().map(|b| !b).collect();
+    let want = Bitmap::from_rows(info.width, info.height, rows).ok_or("golden size")?;
+    if &want != picture {
+        let actual = std::env::temp_dir().join(format!("{name}.png"));
+        std::fs::write(&actual, &png)?;
+        return Err(
+            format!("{name} differs from its golden (actual in {})", actual.display()).into()
+        );
+    }
+    Ok(())
+}
+
+/// Reads the QR code back from the picture, as a phone camera would.
+fn scan(picture: &Bitmap) -> Result<String, Box<dyn std::error::Error>> {
+    let (w, h) = (picture.width() as usize, picture.height() as usize);
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
+        let at = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        if picture.get(at(x), at(y)) { 0 } else { 255 }
+    });
+    let grids = img.detect_grids();
+    let grid = grids.first().ok_or("no QR code found")?;
+    let (_, content) = grid.decode()?;
+    Ok(content)
+}
+
+#[test]
+fn voluntary_receipts_in_both_widths() -> R {
+    let qr = payload(&fields(), &KEY)?;
+    let id = mask_id("001179012345");
+    assert_eq!(id.as_str(), "********2345");
+    for (width, name) in [(Width::Mm58, "voluntary-58mm"), (Width::Mm80, "voluntary-80mm")] {
+        let picture = render_receipt(&voluntary(&qr, &id), width)?;
+        assert_eq!(picture.width(), width.dots());
+        golden(name, &picture)?;
+        let scanned = scan(&picture)?;
+        assert_eq!(scanned, qr.as_str(), "the printed code holds the payload");
+        assert_eq!(verify(&scanned, &KEY)?, fields());
+    }
+    Ok(())
+}
+
+#[test]
+fn household_receipt_and_a_reprint() -> R {
+    let f = Fields { record_id: [0xa1; 16], receipt_no: 13, amount: 2_458_080, device_id: 3 };
+    let qr = payload(&f, &KEY)?;
+    let id = mask_id("038185000123");
+    let household = Receipt {
+        scheme: Scheme::HouseholdBhyt,
+        masked_name: "HOÀNG T** Đ** (chủ hộ, 3 người)",
+        receipt_no: 13,
+        period_from: "01/2027",
+        period_to: "12/2027",
+        months: 12,
+        gross: 2_458_080,
+        support_national: 0,
+        amount: 2_458_080,
+        ..voluntary(&qr, &id)
+    };
+    golden("household-58mm", &render_receipt(&household, Width::Mm58)?)?;
+    let copy = Receipt { copy: true, acknowledged: true, ..household };
+    let picture = render_receipt(&copy, Width::Mm80)?;
+    golden("household-copy-80mm", &picture)?;
+    assert_eq!(verify(&scan(&picture)?, &KEY)?, f);
+    Ok(())
+}
+
+#[test]
+fn a_shift_report() -> R {
+    let report = ShiftReport {
+        collection_point: "Bưu điện văn hóa xã Vạn Phúc",
+        agent_code: "DL-0001",
+        from: "22/11/2026 07:00",
+        until: "22/11/2026 17:30",
+        by_scheme: &[
+            ReportLine { label: "BHXH tự nguyện", count: 2, amount: 1_254_000 },
+            ReportLine { label: "BHYT hộ gia đình", count: 1, amount: 2_458_080 },
+        ],
+        by_mode: &[
+            ReportLine { label: "3 tháng", count: 1, amount: 924_000 },
+            ReportLine { label: "hằng tháng", count: 1, amount: 330_000 },
+            ReportLine { label: "12 tháng (BHYT)", count: 1, amount: 2_458_080 },
+        ],
+        by_payment: &[ReportLine { label: "Tiền mặt", count: 3, amount: 3_712_080 }],
+        collected: ReportLine { label: "", count: 3, amount: 3_712_080 },
+        voids: &[VoidLine {
+            receipt_no: 11, amount: 330_000, reason: "Ghi nhầm mức thu nhập"
+        }],
+        cash_to_hand_in: 3_382_080,
+        unsent: 2,
+        reconciled: true,
+    };
+    golden("shift-report-58mm", &render_shift_report(&report, Width::Mm58))?;
+    let mismatch = ShiftReport { reconciled: false, ..report };
+    golden("shift-report-mismatch-80mm", &render_shift_report(&mismatch, Width::Mm80))?;
+    Ok(())
+}
+
+#[test]
+fn a_changed_or_foreign_code_does_not_verify() -> R {
+    let qr = payload(&fields(), &KEY)?;
+    assert_eq!(verify(&qr, &[8; 32]), Err(Error::BadMac), "another device's key");
+    let more = qr.replace(":924000:", ":9924000:");
+    assert_eq!(verify(&more, &KEY), Err(Error::BadMac), "a changed amount");
+    let padded = qr.replace(":924000:", ":0924000:");
+    assert_eq!(verify(&padded, &KEY), Err(Error::Malformed), "another spelling of the amount");
+    assert_eq!(verify("ANSINH2:00", &KEY), Err(Error::Malformed));
+    assert_eq!(verify("", &KEY), Err(Error::Malformed));
+    assert_eq!(payload(&fields(), &[]).err(), Some(Error::Key), "no key, no code");
+    Ok(())
+}
+
+#[test]
+fn every_vietnamese_letter_has_a_glyph_in_every_face() {
+    for face in
+        [&ansinh_receipt::font::BODY, &ansinh_receipt::font::BOLD, &ansinh_receipt::font::LARGE]
+    {
+        for c in ansinh_fonts::VIETNAMESE_REPERTOIRE.chars() {
+            assert!(face.has(c), "no glyph for {c:?}");
+        }
+    }
+}
