@@ -9,6 +9,7 @@ use ansinh_core::{Date, Dong, PolicyTable};
 use ansinh_enrollment::record::{Collection, Enrollment, Record};
 use ansinh_enrollment::wire;
 use ansinh_outbox::{Committed, NewRecord, Outbox, Summary, Timestamp};
+use ansinh_receipt::mask_id;
 use zeroize::Zeroizing;
 
 /// What a payment comes to: the amounts of the receipt and the journal.
@@ -28,6 +29,10 @@ pub struct Amounts {
     pub policy_version: String,
     /// Whether an unverified parameter was used.
     pub estimate: bool,
+    /// First month paid for.
+    pub start_month: ansinh_core::Month,
+    /// Months paid for (a household: its longest member's).
+    pub months: u32,
 }
 
 /// Why an enrollment could not be priced or committed.
@@ -98,6 +103,8 @@ pub fn amounts(
                 mode: mode.to_string(),
                 policy_version: q.policy_version.to_string(),
                 estimate: q.estimate,
+                start_month: c.start_month,
+                months: u32::from(q.months),
             })
         }
         Enrollment::Household(h) => {
@@ -118,6 +125,8 @@ pub fn amounts(
                 mode: format!("bhyt-{months}"),
                 policy_version: rates.policy_version.to_string(),
                 estimate: rates.estimate,
+                start_month: h.start_month,
+                months: u32::from(months),
             })
         }
     }
@@ -179,10 +188,13 @@ pub fn commit(
     corrects: Option<[u8; 16]>,
 ) -> Result<(Committed, Amounts), EnrollError> {
     let amounts = amounts(enrollment, table, today)?;
-    let masked = match enrollment {
-        Enrollment::Voluntary(v) => mask_name(&v.person.full_name),
-        Enrollment::Household(h) => mask_name(&h.head.full_name),
+    let (masked, masked_id) = match enrollment {
+        Enrollment::Voluntary(v) => {
+            (mask_name(&v.person.full_name), mask_id(&v.person.personal_id))
+        }
+        Enrollment::Household(h) => (mask_name(&h.head.full_name), mask_id(&h.head.personal_id)),
     };
+    let start = amounts.start_month;
     let record_id = ansinh_outbox::new_record_id();
     let committed = outbox.enqueue(now, |receipt_no| {
         let record = Record {
@@ -211,6 +223,11 @@ pub fn commit(
                 support_local: amounts.support_local,
                 masked_name: masked.clone(),
                 policy_version: amounts.policy_version.clone(),
+                masked_id: masked_id.to_string(),
+                period_from: format!("{:02}/{}", start.number(), start.year()),
+                months: amounts.months,
+                collection_point: point.name.clone(),
+                agent_code: point.agent_code.clone(),
             },
             plaintext: Zeroizing::new(bytes),
             corrects,

@@ -48,6 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     support_local: 0,
                     masked_name: "NGUYỄN T*** H*** N****".into(),
                     policy_version: "VN-2026-11-22".into(),
+                    ..Summary::default()
                 },
                 plaintext: Zeroizing::new(
                     format!("{no:>width$}", width = PLAINTEXT_BYTES).into_bytes(),

@@ -64,6 +64,15 @@ const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     );
     ",
+    // v2: what a receipt reprint needs besides the name (the device cannot open its own sealed
+    // records): the masked ID, the period paid for, the collection point and the agent.
+    r"
+    ALTER TABLE records ADD COLUMN masked_id TEXT;
+    ALTER TABLE records ADD COLUMN period_from TEXT NOT NULL DEFAULT '';
+    ALTER TABLE records ADD COLUMN months INTEGER NOT NULL DEFAULT 0 CHECK (months >= 0);
+    ALTER TABLE records ADD COLUMN collection_point TEXT NOT NULL DEFAULT '';
+    ALTER TABLE records ADD COLUMN agent_code TEXT NOT NULL DEFAULT '';
+    ",
 ];
 
 /// The newest schema version this program writes.
@@ -140,6 +149,36 @@ mod tests {
         let conn = open_database(&path)?;
         let n: i64 = conn.query_row("SELECT count(*) FROM records", [], |r| r.get(0))?;
         assert_eq!(n, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn a_version_1_outbox_upgrades_and_keeps_its_records() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("outbox.sqlite");
+        {
+            // An outbox as the first release wrote it, holding one queued record.
+            let conn = Connection::open(&path)?;
+            conn.execute_batch(MIGRATIONS[0])?;
+            conn.pragma_update(None, "user_version", 1)?;
+            conn.execute(
+                "INSERT INTO records (receipt_no, record_id, state, scheme, mode, amount, gross, \
+                 support_national, support_local, masked_name, policy_version, sealed, \
+                 sealed_sha256, sealed_len, created_at, updated_at) VALUES (1, zeroblob(16), \
+                 'queued', 'voluntary-si', '3', 924000, 1320000, 396000, 0, 'NGUYỄN T**', \
+                 'VN-2026-11-22', x'01', zeroblob(32), 1, 0, 0)",
+                [],
+            )?;
+        }
+        let conn = open_database(&path)?;
+        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        assert_eq!(v, SCHEMA_VERSION);
+        let (amount, months, point): (i64, i64, String) = conn.query_row(
+            "SELECT amount, months, collection_point FROM records WHERE receipt_no = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        assert_eq!((amount, months, point.as_str()), (924_000, 0, ""), "kept, details empty");
         Ok(())
     }
 

@@ -70,8 +70,9 @@ impl State {
     }
 }
 
-/// What staff screens and the cash journal need, kept in clear. No name in full, no ID.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What staff screens, receipt reprints and the cash journal need, kept in clear. No name in
+/// full, no ID in full.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
     /// `voluntary-si` or `household-bhyt`.
     pub scheme: String,
@@ -89,6 +90,16 @@ pub struct Summary {
     pub masked_name: String,
     /// Policy table version used for the amounts.
     pub policy_version: String,
+    /// Masked personal ID, only its last four digits shown (`********4567`).
+    pub masked_id: String,
+    /// First month paid for, `MM/YYYY`.
+    pub period_from: String,
+    /// Months paid for (the longest of a household's members).
+    pub months: u32,
+    /// Collection point, as on the receipt.
+    pub collection_point: String,
+    /// Agent code, as on the receipt.
+    pub agent_code: String,
 }
 
 /// A record ready to commit: its id, summary and the plaintext to seal.
@@ -236,7 +247,8 @@ pub struct Outbox {
 
 const ROW_COLUMNS: &str = "receipt_no, record_id, state, scheme, mode, amount, gross, support_national, \
      support_local, masked_name, policy_version, created_at, attempts, last_error, \
-     quarantine_reason, void_reason, acknowledged_at, corrects, purged_at";
+     quarantine_reason, void_reason, acknowledged_at, corrects, purged_at, \
+     masked_id, period_from, months, collection_point, agent_code";
 
 fn id_from(blob: Vec<u8>) -> Result<RecordId> {
     blob.try_into().map_err(|_| Error::Corrupt("record id is not 16 bytes".into()))
@@ -254,7 +266,19 @@ fn summary_at(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Summary> 
         support_local: r.get(first + 5)?,
         masked_name: r.get::<_, Option<String>>(first + 6)?.unwrap_or_default(),
         policy_version: r.get(first + 7)?,
+        ..Summary::default()
     })
+}
+
+/// The receipt details (`masked_id, period_from, months, collection_point, agent_code`),
+/// selected from `first` on, after the other columns (they came with schema v2).
+fn details_at(r: &rusqlite::Row<'_>, first: usize, s: &mut Summary) -> rusqlite::Result<()> {
+    s.masked_id = r.get::<_, Option<String>>(first)?.unwrap_or_default();
+    s.period_from = r.get(first + 1)?;
+    s.months = r.get(first + 2)?;
+    s.collection_point = r.get(first + 3)?;
+    s.agent_code = r.get(first + 4)?;
+    Ok(())
 }
 
 /// A row as read, before its state and ids are checked.
@@ -264,11 +288,13 @@ fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
     let state: String = r.get(2)?;
     let id: Vec<u8> = r.get(1)?;
     let corrects: Option<Vec<u8>> = r.get(17)?;
+    let mut summary = summary_at(r, 3)?;
+    details_at(r, 19, &mut summary)?;
     let row = Row {
         receipt_no: r.get(0)?,
         record_id: [0; 16],
         state: State::Queued,
-        summary: summary_at(r, 3)?,
+        summary,
         created_at: r.get(11)?,
         attempts: r.get(12)?,
         last_error: r.get(13)?,
@@ -367,8 +393,10 @@ impl Outbox {
         tx.execute(
             "INSERT INTO records (receipt_no, record_id, state, scheme, mode, amount, gross, \
              support_national, support_local, masked_name, policy_version, sealed, sealed_sha256, \
-             sealed_len, created_at, updated_at, corrects) \
-             VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)",
+             sealed_len, created_at, updated_at, corrects, masked_id, period_from, months, \
+             collection_point, agent_code) \
+             VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, \
+             ?16, ?17, ?18, ?19, ?20)",
             params![
                 receipt_no,
                 &new.record_id[..],
@@ -385,6 +413,11 @@ impl Outbox {
                 sealed.len() as i64,
                 now,
                 new.corrects.as_ref().map(|c| &c[..]),
+                s.masked_id,
+                s.period_from,
+                s.months,
+                s.collection_point,
+                s.agent_code,
             ],
         )?;
         tx.execute(
@@ -587,7 +620,7 @@ impl Outbox {
         };
         for no in &due {
             tx.execute(
-                "UPDATE records SET sealed = NULL, masked_name = NULL, purged_at = ?2, updated_at = ?2 WHERE receipt_no = ?1",
+                "UPDATE records SET sealed = NULL, masked_name = NULL, masked_id = NULL, purged_at = ?2, updated_at = ?2 WHERE receipt_no = ?1",
                 params![no, now],
             )?;
             audit(&tx, now, "purged", Some(*no), "personal data removed after retention")?;
@@ -672,18 +705,21 @@ impl Outbox {
     pub fn journal(&self, since: Timestamp) -> Result<Vec<JournalEntry>> {
         let mut stmt = self.conn.prepare(
             "SELECT j.receipt_no, j.kind, j.amount, j.reason, j.at, r.scheme, r.mode, r.amount, r.gross, \
-             r.support_national, r.support_local, r.masked_name, r.policy_version \
+             r.support_national, r.support_local, r.masked_name, r.policy_version, \
+             r.masked_id, r.period_from, r.months, r.collection_point, r.agent_code \
              FROM cash_journal j JOIN records r ON r.receipt_no = j.receipt_no \
              WHERE j.at >= ?1 ORDER BY j.id",
         )?;
         let rows = stmt.query_map(params![since], |r| {
+            let mut summary = summary_at(r, 5)?;
+            details_at(r, 13, &mut summary)?;
             Ok(JournalEntry {
                 receipt_no: r.get(0)?,
                 kind: r.get(1)?,
                 amount: r.get(2)?,
                 reason: r.get(3)?,
                 at: r.get(4)?,
-                summary: summary_at(r, 5)?,
+                summary,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -23,6 +23,7 @@ fn summary(amount: u64) -> Summary {
         support_local: 0,
         masked_name: "NGUYỄN T*** H*** N****".into(),
         policy_version: "VN-2026-11-22".into(),
+        ..Summary::default()
     }
 }
 

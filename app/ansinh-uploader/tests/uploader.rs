@@ -239,6 +239,7 @@ fn summary() -> Summary {
         support_local: 0,
         masked_name: "N*** V** A".into(),
         policy_version: "TEST".into(),
+        ..Summary::default()
     }
 }
 
