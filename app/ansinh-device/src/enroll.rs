@@ -228,6 +228,7 @@ pub fn commit(
                 months: amounts.months,
                 collection_point: point.name.clone(),
                 agent_code: point.agent_code.clone(),
+                estimate: amounts.estimate,
             },
             plaintext: Zeroizing::new(bytes),
             corrects,

@@ -19,12 +19,14 @@
 //! Secret key files are written with mode 0600 through a temporary file and a rename, so a
 //! power cut leaves either the old file or the new one.
 //!
-//! [`enroll::commit`] prices a validated enrollment with the policy table and commits it.
+//! [`enroll::commit`] prices a validated enrollment with the policy table and commits it;
+//! [`shift::ShiftReport`] reconciles a shift's cash journal with the records.
 //!
-//! May depend on: ansinh-core, ansinh-enrollment, ansinh-outbox, ansinh-wire, ed25519-dalek,
-//! serde(_json), hex, heapless, zeroize.
+//! May depend on: ansinh-core, ansinh-enrollment, ansinh-outbox, ansinh-receipt (masking),
+//! ansinh-wire, ed25519-dalek, serde(_json), csv, hex, heapless, zeroize.
 
 pub mod enroll;
+pub mod shift;
 
 use std::fs;
 use std::io::Write;

@@ -72,6 +72,7 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE records ADD COLUMN months INTEGER NOT NULL DEFAULT 0 CHECK (months >= 0);
     ALTER TABLE records ADD COLUMN collection_point TEXT NOT NULL DEFAULT '';
     ALTER TABLE records ADD COLUMN agent_code TEXT NOT NULL DEFAULT '';
+    ALTER TABLE records ADD COLUMN estimate INTEGER NOT NULL DEFAULT 0 CHECK (estimate IN (0, 1));
     ",
 ];
 

@@ -100,6 +100,8 @@ pub struct Summary {
     pub collection_point: String,
     /// Agent code, as on the receipt.
     pub agent_code: String,
+    /// The amounts rest on a policy rule marked unverified (printed as an estimate).
+    pub estimate: bool,
 }
 
 /// A record ready to commit: its id, summary and the plaintext to seal.
@@ -248,7 +250,7 @@ pub struct Outbox {
 const ROW_COLUMNS: &str = "receipt_no, record_id, state, scheme, mode, amount, gross, support_national, \
      support_local, masked_name, policy_version, created_at, attempts, last_error, \
      quarantine_reason, void_reason, acknowledged_at, corrects, purged_at, \
-     masked_id, period_from, months, collection_point, agent_code";
+     masked_id, period_from, months, collection_point, agent_code, estimate";
 
 fn id_from(blob: Vec<u8>) -> Result<RecordId> {
     blob.try_into().map_err(|_| Error::Corrupt("record id is not 16 bytes".into()))
@@ -270,7 +272,8 @@ fn summary_at(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Summary> 
     })
 }
 
-/// The receipt details (`masked_id, period_from, months, collection_point, agent_code`),
+/// The receipt details (`masked_id, period_from, months, collection_point, agent_code,
+/// estimate`),
 /// selected from `first` on, after the other columns (they came with schema v2).
 fn details_at(r: &rusqlite::Row<'_>, first: usize, s: &mut Summary) -> rusqlite::Result<()> {
     s.masked_id = r.get::<_, Option<String>>(first)?.unwrap_or_default();
@@ -278,6 +281,7 @@ fn details_at(r: &rusqlite::Row<'_>, first: usize, s: &mut Summary) -> rusqlite:
     s.months = r.get(first + 2)?;
     s.collection_point = r.get(first + 3)?;
     s.agent_code = r.get(first + 4)?;
+    s.estimate = r.get(first + 5)?;
     Ok(())
 }
 
@@ -394,9 +398,9 @@ impl Outbox {
             "INSERT INTO records (receipt_no, record_id, state, scheme, mode, amount, gross, \
              support_national, support_local, masked_name, policy_version, sealed, sealed_sha256, \
              sealed_len, created_at, updated_at, corrects, masked_id, period_from, months, \
-             collection_point, agent_code) \
+             collection_point, agent_code, estimate) \
              VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, \
-             ?16, ?17, ?18, ?19, ?20)",
+             ?16, ?17, ?18, ?19, ?20, ?21)",
             params![
                 receipt_no,
                 &new.record_id[..],
@@ -418,6 +422,7 @@ impl Outbox {
                 s.months,
                 s.collection_point,
                 s.agent_code,
+                s.estimate,
             ],
         )?;
         tx.execute(
@@ -706,7 +711,7 @@ impl Outbox {
         let mut stmt = self.conn.prepare(
             "SELECT j.receipt_no, j.kind, j.amount, j.reason, j.at, r.scheme, r.mode, r.amount, r.gross, \
              r.support_national, r.support_local, r.masked_name, r.policy_version, \
-             r.masked_id, r.period_from, r.months, r.collection_point, r.agent_code \
+             r.masked_id, r.period_from, r.months, r.collection_point, r.agent_code, r.estimate \
              FROM cash_journal j JOIN records r ON r.receipt_no = j.receipt_no \
              WHERE j.at >= ?1 ORDER BY j.id",
         )?;
