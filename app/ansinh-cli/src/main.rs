@@ -9,6 +9,7 @@
 mod delivery;
 mod device;
 mod input;
+mod printing;
 mod records;
 mod render;
 
@@ -77,6 +78,10 @@ enum Command {
     ImportAck(delivery::ImportAckArgs),
     /// The participants whose paid period ends soon (from the server).
     Renewals(delivery::RenewalsArgs),
+    /// A receipt again (marked as a copy): PNG, ESC/POS bytes or straight to a printer.
+    Receipt(printing::ReceiptArgs),
+    /// The end-of-shift reconciliation: totals, voids, cash to hand in; CSV, PNG or printer.
+    ShiftReport(printing::ShiftArgs),
 }
 
 #[derive(Args)]
@@ -274,6 +279,8 @@ fn run(cli: &Cli, lang: Lang) -> anyhow::Result<Outcome> {
         Command::Export(a) => delivery::export(a, lang),
         Command::ImportAck(a) => delivery::import_ack(a, lang),
         Command::Renewals(a) => delivery::renewals(a, lang),
+        Command::Receipt(a) => printing::receipt(a, lang),
+        Command::ShiftReport(a) => printing::shift_report(a, lang),
     };
     match result {
         Ok(outcome) => Ok(outcome),

@@ -1,0 +1,407 @@
+//! Receipts and the end-of-shift report from a device's data directory: as PNG, as the ESC/POS
+//! byte stream, or straight to a printer.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use ansinh_core::{Lang, Month};
+use ansinh_device::DataDir;
+use ansinh_device::shift::{PAYMENT_CASH, ShiftReport, Tally};
+use ansinh_outbox::{Row, State};
+use ansinh_receipt::qr::{Fields, payload};
+use ansinh_receipt::{Bitmap, Receipt, ReportLine, Scheme, VoidLine, Width};
+use clap::Args;
+use serde_json::json;
+
+use crate::device::now;
+use crate::input::{InputError, Parse};
+use crate::{Failure, Outcome};
+
+#[derive(Args)]
+pub(crate) struct ReceiptArgs {
+    /// The device's data directory.
+    #[arg(long)]
+    data_dir: PathBuf,
+    /// Receipt number.
+    #[arg(long)]
+    receipt: i64,
+    /// Paper width in mm: 58 or 80.
+    #[arg(long, default_value = "58")]
+    width: String,
+    /// Write the receipt as a PNG picture.
+    #[arg(long)]
+    png: Option<PathBuf>,
+    /// Write the ESC/POS byte stream (e.g. to copy to a printer device).
+    #[arg(long)]
+    escpos: Option<PathBuf>,
+    /// Print on this printer: tcp://HOST:9100 or file:///dev/usb/lp0.
+    #[arg(long)]
+    printer: Option<String>,
+    /// The first print right after the enrollment; otherwise the receipt says "copy".
+    #[arg(long)]
+    original: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct ShiftArgs {
+    /// The device's data directory.
+    #[arg(long)]
+    data_dir: PathBuf,
+    /// Shift start, YYYY-MM-DD (00:00 Viet Nam time); default: the shift started on the kiosk,
+    /// else today.
+    #[arg(long)]
+    from: Option<String>,
+    /// Write the journal and totals as CSV.
+    #[arg(long)]
+    csv: Option<PathBuf>,
+    /// Write the printable report as a PNG picture.
+    #[arg(long)]
+    png: Option<PathBuf>,
+    /// Print the report on this printer (tcp://HOST:9100 or file:///dev/usb/lp0).
+    #[arg(long)]
+    printer: Option<String>,
+    /// Paper width in mm: 58 or 80.
+    #[arg(long, default_value = "58")]
+    width: String,
+}
+
+fn input(field: &str, code: &'static str, vi: String, en: String, lang: Lang) -> Failure {
+    Failure::Input(InputError {
+        field: field.into(),
+        code,
+        message: if lang == Lang::Vi { vi } else { en },
+    })
+}
+
+fn width(s: &str, lang: Lang) -> Result<Width, Failure> {
+    match s {
+        "58" => Ok(Width::Mm58),
+        "80" => Ok(Width::Mm80),
+        _ => Err(input(
+            "width",
+            "invalid_width",
+            format!("Khổ giấy \"{s}\" ở --width không dùng được: chọn 58 hoặc 80."),
+            format!("Paper width \"{s}\" in --width: choose 58 or 80."),
+            lang,
+        )),
+    }
+}
+
+/// `22/11/2026 10:05`, Viet Nam time.
+fn printed_time(at: i64) -> String {
+    let t = ansinh_device::shift::local_time(at);
+    // `YYYY-MM-DD HH:MM` → `DD/MM/YYYY HH:MM`.
+    match (t.get(0..4), t.get(5..7), t.get(8..10), t.get(11..)) {
+        (Some(y), Some(m), Some(d), Some(hm)) => format!("{d}/{m}/{y} {hm}"),
+        _ => t,
+    }
+}
+
+fn period_to(from: &str, months: u32) -> String {
+    let parsed = from
+        .split_once('/')
+        .and_then(|(m, y)| Month::new(y.parse().ok()?, m.parse().ok()?).ok())
+        .and_then(|m| m.plus(months.saturating_sub(1)));
+    parsed.map_or_else(|| from.to_string(), |m| format!("{:02}/{}", m.number(), m.year()))
+}
+
+/// Sends a picture where it was asked to go; returns what the JSON reports.
+fn deliver(
+    picture: &Bitmap,
+    png: Option<&PathBuf>,
+    escpos: Option<&PathBuf>,
+    printer: Option<&str>,
+    lang: Lang,
+) -> Result<serde_json::Value, Failure> {
+    if let Some(p) = png {
+        std::fs::write(p, picture.to_png().map_err(|e| Failure::Other(e.into()))?)?;
+    }
+    if let Some(p) = escpos {
+        let bytes =
+            ansinh_escpos::encode(picture.as_bytes(), picture.width_bytes(), picture.height())
+                .map_err(|e| Failure::Other(e.into()))?;
+        std::fs::write(p, bytes)?;
+    }
+    let mut printed = serde_json::Value::Null;
+    if let Some(address) = printer {
+        let result = ansinh_escpos::Printer::open(address).and_then(|mut pr| {
+            pr.print(picture.as_bytes(), picture.width_bytes(), picture.height())
+        });
+        printed = match result {
+            Ok(status) => json!(format!("{status:?}").to_lowercase()),
+            Err(e) => {
+                let message =
+                    if lang == Lang::Vi { e.message_vi().to_string() } else { e.to_string() };
+                return Err(Failure::Other(anyhow::anyhow!(message)));
+            }
+        };
+    }
+    Ok(printed)
+}
+
+fn reprintable(row: &Row, lang: Lang) -> Result<(), Failure> {
+    let (vi, en, code) = if row.state == State::Voided {
+        ("đã bị hủy: không in lại biên lai", "was voided: its receipt is not reprinted", "voided")
+    } else if row.purged {
+        (
+            "đã xóa thông tin cá nhân sau thời hạn lưu: không in lại được",
+            "had its personal data removed after the retention period: it cannot be reprinted",
+            "purged",
+        )
+    } else {
+        return Ok(());
+    };
+    let no = row.receipt_no;
+    Err(input("receipt", code, format!("Biên lai {no} {vi}."), format!("Receipt {no} {en}."), lang))
+}
+
+pub(crate) fn receipt(a: &ReceiptArgs, lang: Lang) -> Result<Outcome, Failure> {
+    let w = width(&a.width, lang)?;
+    if a.png.is_none() && a.escpos.is_none() && a.printer.is_none() {
+        return Err(Parse(lang).required("png").into());
+    }
+    let dir = DataDir::open(&a.data_dir).map_err(|e| Failure::Other(e.into()))?;
+    let (outbox, _) = dir.outbox(now()).map_err(|e| Failure::Other(e.into()))?;
+    let row = outbox.get(a.receipt).map_err(|e| match e {
+        ansinh_outbox::Error::NotFound(_) => input(
+            "receipt",
+            "receipt_not_found",
+            format!("Không có biên lai số {} trên máy này.", a.receipt),
+            format!("No receipt {} on this device.", a.receipt),
+            lang,
+        ),
+        e => Failure::Other(e.into()),
+    })?;
+    reprintable(&row, lang)?;
+    let s = &row.summary;
+    let key = dir.receipt_key().map_err(|e| Failure::Other(e.into()))?;
+    let device_id =
+        dir.registration().map_err(|e| Failure::Other(e.into()))?.map_or(0, |r| r.device_id);
+    let fields = Fields {
+        record_id: row.record_id,
+        receipt_no: row.receipt_no.unsigned_abs(),
+        amount: s.amount,
+        device_id,
+    };
+    let qr = payload(&fields, &key).map_err(|e| Failure::Other(e.into()))?;
+    let scheme = Scheme::from_code(&s.scheme)
+        .ok_or_else(|| Failure::Other(anyhow::anyhow!("unknown scheme {}", s.scheme)))?;
+    let date_time = printed_time(row.created_at);
+    let to = period_to(&s.period_from, s.months);
+    let r = Receipt {
+        collection_point: &s.collection_point,
+        agent_code: &s.agent_code,
+        date_time: &date_time,
+        receipt_no: fields.receipt_no,
+        masked_name: &s.masked_name,
+        masked_id: &s.masked_id,
+        scheme,
+        period_from: &s.period_from,
+        period_to: &to,
+        months: s.months,
+        gross: s.gross,
+        support_national: s.support_national,
+        support_local: s.support_local,
+        amount: s.amount,
+        policy_version: &s.policy_version,
+        estimate: s.estimate,
+        acknowledged: row.state == State::Acknowledged,
+        copy: !a.original,
+        qr: &qr,
+    };
+    let picture = ansinh_receipt::render_receipt(&r, w).map_err(|e| Failure::Other(e.into()))?;
+    let printed = deliver(&picture, a.png.as_ref(), a.escpos.as_ref(), a.printer.as_deref(), lang)?;
+    let msg = match lang {
+        Lang::Vi => format!(
+            "Biên lai {} ({}, {} đ){}: {} × {} điểm.",
+            row.receipt_no,
+            if r.copy { "bản sao" } else { "bản chính" },
+            s.amount,
+            if printed.is_null() { "" } else { ", đã in" },
+            picture.width(),
+            picture.height()
+        ),
+        Lang::En => format!(
+            "Receipt {} ({}, {} VND){}: {} × {} dots.",
+            row.receipt_no,
+            if r.copy { "copy" } else { "original" },
+            s.amount,
+            if printed.is_null() { "" } else { ", printed" },
+            picture.width(),
+            picture.height()
+        ),
+    };
+    Ok(Outcome::Done(
+        json!({
+            "receipt_no": row.receipt_no,
+            "copy": r.copy,
+            "width_dots": picture.width(),
+            "height_dots": picture.height(),
+            "qr": qr.as_str(),
+            "printer_status": printed,
+        }),
+        msg,
+    ))
+}
+
+fn scheme_label(code: &str) -> &str {
+    match code {
+        "voluntary-si" => "BHXH tự nguyện",
+        "household-bhyt" => "BHYT hộ gia đình",
+        other => other,
+    }
+}
+
+fn mode_label(code: &str) -> String {
+    match code {
+        "1" => "hằng tháng".into(),
+        c if c.bytes().all(|b| b.is_ascii_digit()) => format!("{c} tháng"),
+        c => match c.split_once('-') {
+            Some(("advance", y)) => format!("đóng trước {y} năm"),
+            Some(("backpay", m)) => format!("đóng bù {m} tháng"),
+            Some(("bhyt", m)) => format!("BHYT {m} tháng"),
+            _ => c.into(),
+        },
+    }
+}
+
+fn report_lines<'a>(
+    totals: &'a BTreeMap<String, Tally>,
+    labels: &'a BTreeMap<String, String>,
+) -> Vec<ReportLine<'a>> {
+    totals
+        .iter()
+        .map(|(k, t)| ReportLine {
+            label: labels.get(k).map_or(k.as_str(), String::as_str),
+            count: t.count,
+            amount: t.amount,
+        })
+        .collect()
+}
+
+pub(crate) fn shift_report(a: &ShiftArgs, lang: Lang) -> Result<Outcome, Failure> {
+    let w = width(&a.width, lang)?;
+    let dir = DataDir::open(&a.data_dir).map_err(|e| Failure::Other(e.into()))?;
+    let until = now();
+    let (outbox, _) = dir.outbox(until).map_err(|e| Failure::Other(e.into()))?;
+    let from = match &a.from {
+        Some(d) => Parse(lang).date("from", d)?.epoch_days() * 86_400 - 7 * 3600,
+        None => outbox
+            .setting("kiosk.shift_start")
+            .map_err(|e| Failure::Other(e.into()))?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| (until + 7 * 3600).div_euclid(86_400) * 86_400 - 7 * 3600),
+    };
+    let report = ShiftReport::from_outbox(&outbox, from, until.saturating_add(1))
+        .map_err(|e| Failure::Other(e.into()))?;
+    if let Some(p) = &a.csv {
+        std::fs::write(p, report.to_csv().map_err(|e| Failure::Other(e.into()))?)?;
+    }
+    let settings = |k: &str| outbox.setting(k).ok().flatten().unwrap_or_default();
+    let point = settings("kiosk.collection_point");
+    let agent = settings("kiosk.agent_code");
+    let labels: BTreeMap<String, String> = report
+        .by_scheme
+        .keys()
+        .map(|k| (k.clone(), scheme_label(k).to_string()))
+        .chain(report.by_mode.keys().map(|k| (k.clone(), mode_label(k))))
+        .collect();
+    let lines = |m| report_lines(m, &labels);
+    let by_scheme = lines(&report.by_scheme);
+    let by_mode = lines(&report.by_mode);
+    let by_payment: Vec<ReportLine<'_>> = report
+        .by_payment
+        .iter()
+        .map(|(k, t)| ReportLine {
+            label: if k == PAYMENT_CASH { "Tiền mặt" } else { k.as_str() },
+            count: t.count,
+            amount: t.amount,
+        })
+        .collect();
+    let voids: Vec<VoidLine<'_>> = report
+        .voids
+        .iter()
+        .map(|v| VoidLine {
+            receipt_no: v.receipt_no.unsigned_abs(),
+            amount: v.amount,
+            reason: &v.reason,
+        })
+        .collect();
+    let (from_text, until_text) = (printed_time(from), printed_time(until));
+    let printable = ansinh_receipt::ShiftReport {
+        collection_point: &point,
+        agent_code: &agent,
+        from: &from_text,
+        until: &until_text,
+        by_scheme: &by_scheme,
+        by_mode: &by_mode,
+        by_payment: &by_payment,
+        collected: ReportLine {
+            label: "",
+            count: report.collected.count,
+            amount: report.collected.amount,
+        },
+        voids: &voids,
+        cash_to_hand_in: report.cash_to_hand_in,
+        unsent: report.unsent,
+        reconciled: report.mismatches.is_empty(),
+    };
+    let mut printed = serde_json::Value::Null;
+    if a.png.is_some() || a.printer.is_some() {
+        let picture = ansinh_receipt::render_shift_report(&printable, w);
+        printed = deliver(&picture, a.png.as_ref(), None, a.printer.as_deref(), lang)?;
+    }
+    let msg = match lang {
+        Lang::Vi => format!(
+            "Ca từ {from_text} đến {until_text}: {} biên lai, đã thu {} đ, hủy {} ({} đ), tiền mặt phải nộp {} đ; {} hồ sơ chưa gửi; {}.",
+            report.collected.count,
+            report.collected.amount,
+            report.voids.len(),
+            report.voided(),
+            report.cash_to_hand_in,
+            report.unsent,
+            if report.mismatches.is_empty() {
+                "khớp với hàng chờ".to_string()
+            } else {
+                format!("KHÔNG KHỚP: {}", report.mismatches.join("; "))
+            }
+        ),
+        Lang::En => format!(
+            "Shift {from_text} to {until_text}: {} receipts, collected {} VND, {} voided ({} VND), cash to hand in {} VND; {} unsent; {}.",
+            report.collected.count,
+            report.collected.amount,
+            report.voids.len(),
+            report.voided(),
+            report.cash_to_hand_in,
+            report.unsent,
+            if report.mismatches.is_empty() {
+                "matches the queue".to_string()
+            } else {
+                format!("MISMATCH: {}", report.mismatches.join("; "))
+            }
+        ),
+    };
+    let tally = |m: &BTreeMap<String, Tally>| {
+        m.iter()
+            .map(|(k, t)| (k.clone(), json!({"count": t.count, "amount": t.amount})))
+            .collect::<serde_json::Map<_, _>>()
+    };
+    Ok(Outcome::Done(
+        json!({
+            "from": from,
+            "until": until,
+            "receipts": report.collected.count,
+            "collected": report.collected.amount,
+            "by_scheme": tally(&report.by_scheme),
+            "by_mode": tally(&report.by_mode),
+            "by_payment": tally(&report.by_payment),
+            "voids": report.voids.iter().map(|v| json!({"receipt_no": v.receipt_no, "amount": v.amount, "reason": v.reason})).collect::<Vec<_>>(),
+            "cash_to_hand_in": report.cash_to_hand_in,
+            "unsent": report.unsent,
+            "reconciled": report.mismatches.is_empty(),
+            "mismatches": report.mismatches,
+            "printer_status": printed,
+        }),
+        msg,
+    ))
+}

@@ -1,0 +1,166 @@
+//! Receipts and the shift report through the `ansinh` command, as an agent at the counter
+//! would: a reprint to PNG, to an ESC/POS file and to a (loopback) network printer, the QR code
+//! verifying with the device's key; a voided receipt refused; the shift report's totals.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use ansinh_escpos::fake::{FakePrinter, State, parse};
+use serde_json::Value;
+
+type R = Result<(), Box<dyn std::error::Error>>;
+
+fn run(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ansinh"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn: {e}"));
+    if let Some(mut input) = child.stdin.take() {
+        let _ = input.write_all(stdin.as_bytes());
+    }
+    child.wait_with_output().unwrap_or_else(|e| panic!("wait: {e}"))
+}
+
+fn json_of(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {} {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn enqueue(dir: &Path, fixture: &str) -> i64 {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(fixture);
+    let json = std::fs::read_to_string(path).unwrap_or_default();
+    let d = dir.to_string_lossy();
+    let out = run(&["enqueue", "--data-dir", &d, "--on", "2026-11-22"], &json);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .nth(1)
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(-1)
+}
+
+#[test]
+fn a_reprint_to_png_escpos_and_a_printer() -> R {
+    let tmp = tempfile::tempdir()?;
+    let d = tmp.path().to_string_lossy().to_string();
+    let no = enqueue(tmp.path(), "enrollment.json");
+    let printer = FakePrinter::start(State::Ready)?;
+    let (png, escpos) = (tmp.path().join("r.png"), tmp.path().join("r.bin"));
+    let out = run(
+        &[
+            "receipt",
+            "--data-dir",
+            &d,
+            "--receipt",
+            &no.to_string(),
+            "--png",
+            &png.to_string_lossy(),
+            "--escpos",
+            &escpos.to_string_lossy(),
+            "--printer",
+            &printer.address(),
+            "--json",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = json_of(&out);
+    assert_eq!(v["copy"], true, "a reprint says so");
+    assert_eq!(v["width_dots"], 384);
+    assert_eq!(v["printer_status"], "ready");
+
+    // The QR payload verifies with this device's receipt key and carries the amount.
+    let key = ansinh_device::DataDir::open(tmp.path())?.receipt_key()?;
+    let fields = ansinh_receipt::qr::verify(v["qr"].as_str().ok_or("qr")?, &key)?;
+    assert_eq!((fields.receipt_no, fields.amount), (no.unsigned_abs(), 330_000));
+
+    // The ESC/POS file and the network printer got the same picture as the PNG.
+    let from_file = parse(&std::fs::read(&escpos)?);
+    assert_eq!(from_file.len(), 1);
+    assert_eq!(u64::from(from_file[0].height), v["height_dots"].as_u64().ok_or("height")?);
+    let mut got = printer.printed();
+    for _ in 0..100 {
+        if !got.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        got = printer.printed();
+    }
+    assert_eq!(got.len(), 1);
+    assert!(got[0].rows == from_file[0].rows && got[0].cut);
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png)?));
+    let mut reader = decoder.read_info()?;
+    let mut buf = vec![0; reader.output_buffer_size().ok_or("size")?];
+    let info = reader.next_frame(&mut buf)?;
+    let inverted: Vec<u8> = buf[..info.buffer_size()].iter().map(|b| !b).collect();
+    assert!(inverted == from_file[0].rows, "the PNG is the printed picture");
+    Ok(())
+}
+
+#[test]
+fn a_voided_receipt_is_not_reprinted_and_the_shift_adds_up() -> R {
+    let tmp = tempfile::tempdir()?;
+    let d = tmp.path().to_string_lossy().to_string();
+    let first = enqueue(tmp.path(), "enrollment.json");
+    enqueue(tmp.path(), "household.json");
+    let void = run(
+        &["void", "--data-dir", &d, "--receipt", &first.to_string(), "--reason", "Nhập nhầm"],
+        "",
+    );
+    assert_eq!(void.status.code(), Some(0), "{}", String::from_utf8_lossy(&void.stderr));
+
+    let png = tmp.path().join("x.png").to_string_lossy().to_string();
+    let out = run(
+        &["receipt", "--data-dir", &d, "--receipt", &first.to_string(), "--png", &png, "--json"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("voided"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = run(&["receipt", "--data-dir", &d, "--receipt", "99", "--png", &png], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Không có biên lai số 99"));
+
+    let csv = tmp.path().join("shift.csv");
+    let report_png = tmp.path().join("shift.png");
+    let out = run(
+        &[
+            "shift-report",
+            "--data-dir",
+            &d,
+            "--from",
+            "2026-11-22",
+            "--csv",
+            &csv.to_string_lossy(),
+            "--png",
+            &report_png.to_string_lossy(),
+            "--json",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = json_of(&out);
+    assert_eq!(v["receipts"], 2);
+    assert_eq!(v["collected"], 330_000 + 3_142_260);
+    assert_eq!(v["voids"][0]["receipt_no"], first);
+    assert_eq!(v["voids"][0]["reason"], "Nhập nhầm");
+    assert_eq!(v["cash_to_hand_in"], 3_142_260);
+    assert_eq!(v["by_scheme"]["household-bhyt"]["amount"], 3_142_260);
+    assert_eq!(v["reconciled"], true);
+    let text = std::fs::read_to_string(&csv)?;
+    assert!(text.contains(&format!("huy,{first},")) && text.contains("tong_nop,2,,,,,3142260,"));
+    assert!(std::fs::metadata(&report_png)?.len() > 1000);
+    Ok(())
+}
