@@ -4,12 +4,11 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use ansinh_core::{Lang, Month};
+use ansinh_core::Lang;
 use ansinh_device::DataDir;
+use ansinh_device::receipt::{ReceiptError, printed_time};
 use ansinh_device::shift::{PAYMENT_CASH, ShiftReport, Tally};
-use ansinh_outbox::{Row, State};
-use ansinh_receipt::qr::{Fields, payload};
-use ansinh_receipt::{Bitmap, Receipt, ReportLine, Scheme, VoidLine, Width};
+use ansinh_receipt::{Bitmap, ReportLine, VoidLine, Width};
 use clap::Args;
 use serde_json::json;
 
@@ -87,24 +86,6 @@ fn width(s: &str, lang: Lang) -> Result<Width, Failure> {
     }
 }
 
-/// `22/11/2026 10:05`, Viet Nam time.
-fn printed_time(at: i64) -> String {
-    let t = ansinh_device::shift::local_time(at);
-    // `YYYY-MM-DD HH:MM` → `DD/MM/YYYY HH:MM`.
-    match (t.get(0..4), t.get(5..7), t.get(8..10), t.get(11..)) {
-        (Some(y), Some(m), Some(d), Some(hm)) => format!("{d}/{m}/{y} {hm}"),
-        _ => t,
-    }
-}
-
-fn period_to(from: &str, months: u32) -> String {
-    let parsed = from
-        .split_once('/')
-        .and_then(|(m, y)| Month::new(y.parse().ok()?, m.parse().ok()?).ok())
-        .and_then(|m| m.plus(months.saturating_sub(1)));
-    parsed.map_or_else(|| from.to_string(), |m| format!("{:02}/{}", m.number(), m.year()))
-}
-
 /// Sends a picture where it was asked to go; returns what the JSON reports.
 fn deliver(
     picture: &Bitmap,
@@ -139,22 +120,6 @@ fn deliver(
     Ok(printed)
 }
 
-fn reprintable(row: &Row, lang: Lang) -> Result<(), Failure> {
-    let (vi, en, code) = if row.state == State::Voided {
-        ("đã bị hủy: không in lại biên lai", "was voided: its receipt is not reprinted", "voided")
-    } else if row.purged {
-        (
-            "đã xóa thông tin cá nhân sau thời hạn lưu: không in lại được",
-            "had its personal data removed after the retention period: it cannot be reprinted",
-            "purged",
-        )
-    } else {
-        return Ok(());
-    };
-    let no = row.receipt_no;
-    Err(input("receipt", code, format!("Biên lai {no} {vi}."), format!("Receipt {no} {en}."), lang))
-}
-
 pub(crate) fn receipt(a: &ReceiptArgs, lang: Lang) -> Result<Outcome, Failure> {
     let w = width(&a.width, lang)?;
     if a.png.is_none() && a.escpos.is_none() && a.printer.is_none() {
@@ -172,50 +137,34 @@ pub(crate) fn receipt(a: &ReceiptArgs, lang: Lang) -> Result<Outcome, Failure> {
         ),
         e => Failure::Other(e.into()),
     })?;
-    reprintable(&row, lang)?;
     let s = &row.summary;
-    let key = dir.receipt_key().map_err(|e| Failure::Other(e.into()))?;
-    let device_id =
-        dir.registration().map_err(|e| Failure::Other(e.into()))?.map_or(0, |r| r.device_id);
-    let fields = Fields {
-        record_id: row.record_id,
-        receipt_no: row.receipt_no.unsigned_abs(),
-        amount: s.amount,
-        device_id,
-    };
-    let qr = payload(&fields, &key).map_err(|e| Failure::Other(e.into()))?;
-    let scheme = Scheme::from_code(&s.scheme)
-        .ok_or_else(|| Failure::Other(anyhow::anyhow!("unknown scheme {}", s.scheme)))?;
-    let date_time = printed_time(row.created_at);
-    let to = period_to(&s.period_from, s.months);
-    let r = Receipt {
-        collection_point: &s.collection_point,
-        agent_code: &s.agent_code,
-        date_time: &date_time,
-        receipt_no: fields.receipt_no,
-        masked_name: &s.masked_name,
-        masked_id: &s.masked_id,
-        scheme,
-        period_from: &s.period_from,
-        period_to: &to,
-        months: s.months,
-        gross: s.gross,
-        support_national: s.support_national,
-        support_local: s.support_local,
-        amount: s.amount,
-        policy_version: &s.policy_version,
-        estimate: s.estimate,
-        acknowledged: row.state == State::Acknowledged,
-        copy: !a.original,
-        qr: &qr,
-    };
-    let picture = ansinh_receipt::render_receipt(&r, w).map_err(|e| Failure::Other(e.into()))?;
+    let copy = !a.original;
+    let (picture, qr) = ansinh_device::receipt::draw(&dir, &row, copy, w).map_err(|e| {
+        let no = row.receipt_no;
+        match e {
+            ReceiptError::Voided(_) => input(
+                "receipt",
+                "voided",
+                format!("Biên lai {no} đã bị hủy: không in lại biên lai."),
+                format!("Receipt {no} was voided: its receipt is not reprinted."),
+                lang,
+            ),
+            ReceiptError::Purged(_) => input(
+                "receipt",
+                "purged",
+                format!("Biên lai {no} đã xóa thông tin cá nhân sau thời hạn lưu: không in lại được."),
+                format!("Receipt {no} had its personal data removed after the retention period: it cannot be reprinted."),
+                lang,
+            ),
+            e => Failure::Other(e.into()),
+        }
+    })?;
     let printed = deliver(&picture, a.png.as_ref(), a.escpos.as_ref(), a.printer.as_deref(), lang)?;
     let msg = match lang {
         Lang::Vi => format!(
             "Biên lai {} ({}, {} đ){}: {} × {} điểm.",
             row.receipt_no,
-            if r.copy { "bản sao" } else { "bản chính" },
+            if copy { "bản sao" } else { "bản chính" },
             s.amount,
             if printed.is_null() { "" } else { ", đã in" },
             picture.width(),
@@ -224,7 +173,7 @@ pub(crate) fn receipt(a: &ReceiptArgs, lang: Lang) -> Result<Outcome, Failure> {
         Lang::En => format!(
             "Receipt {} ({}, {} VND){}: {} × {} dots.",
             row.receipt_no,
-            if r.copy { "copy" } else { "original" },
+            if copy { "copy" } else { "original" },
             s.amount,
             if printed.is_null() { "" } else { ", printed" },
             picture.width(),
@@ -234,10 +183,10 @@ pub(crate) fn receipt(a: &ReceiptArgs, lang: Lang) -> Result<Outcome, Failure> {
     Ok(Outcome::Done(
         json!({
             "receipt_no": row.receipt_no,
-            "copy": r.copy,
+            "copy": copy,
             "width_dots": picture.width(),
             "height_dots": picture.height(),
-            "qr": qr.as_str(),
+            "qr": qr,
             "printer_status": printed,
         }),
         msg,

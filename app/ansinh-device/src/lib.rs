@@ -26,6 +26,7 @@
 //! ansinh-wire, ed25519-dalek, serde(_json), csv, hex, heapless, zeroize.
 
 pub mod enroll;
+pub mod receipt;
 pub mod shift;
 
 use std::fs;
