@@ -15,6 +15,7 @@ use crate::controllers::quote::{GROUPS, MODES, QuoteController};
 use crate::controllers::scenarios::ScenarioController;
 use crate::ime::{Composer, Method};
 use crate::pin::{Attempt, DEVELOPMENT_PIN, PIN_DIGITS, PinLock, default_params, hash_pin};
+use crate::print::{PrintJob, PrintResult, PrinterConfig};
 use crate::session::{Idle, Session};
 use crate::store::{Committed, Settings, Store};
 use crate::text::t;
@@ -101,6 +102,8 @@ pub struct Options {
     pub idle_reset_secs: i64,
     /// Argon2 costs for a new PIN hash.
     pub pin_params: argon2::Params,
+    /// The receipt printer, if the counter has one.
+    pub printer: Option<PrinterConfig>,
 }
 
 impl Default for Options {
@@ -109,6 +112,7 @@ impl Default for Options {
             idle_warn_secs: crate::session::IDLE_WARN_SECS,
             idle_reset_secs: crate::session::IDLE_RESET_SECS,
             pin_params: default_params(),
+            printer: None,
         }
     }
 }
@@ -154,6 +158,9 @@ pub struct App {
     touched: bool,
     /// Staff mode.
     pub staff: Staff,
+    print_job: Option<PrintJob>,
+    /// What the last print did (no personal data: a receipt number and the printer's state).
+    pub print_status: String,
 }
 
 impl App {
@@ -203,6 +210,8 @@ impl App {
                 development_pin,
             },
             options,
+            print_job: None,
+            print_status: String::new(),
         }
     }
 
@@ -225,21 +234,23 @@ impl App {
 
     /// The idle timer; `true` when the screen must be redrawn.
     pub fn tick(&mut self) -> bool {
+        let printed = self.poll_print();
         if !self.touched {
-            return false;
+            return printed;
         }
-        match self.session.idle(self.clock.now()) {
-            Idle::Active => std::mem::replace(&mut self.idle_left, 0) != 0,
-            Idle::Warning(left) => {
-                let changed = self.idle_left != left;
-                self.idle_left = left;
-                changed
+        printed
+            | match self.session.idle(self.clock.now()) {
+                Idle::Active => std::mem::replace(&mut self.idle_left, 0) != 0,
+                Idle::Warning(left) => {
+                    let changed = self.idle_left != left;
+                    self.idle_left = left;
+                    changed
+                }
+                Idle::Expired => {
+                    self.reset();
+                    true
+                }
             }
-            Idle::Expired => {
-                self.reset();
-                true
-            }
-        }
     }
 
     /// Next customer (or the idle reset): every field and screen state holding personal data
@@ -566,8 +577,11 @@ impl App {
         if v.kind == Some(crate::controllers::enroll::StepKind::Review) {
             if let Ok(c) = self.enroll.submit(self.store.as_mut(), &self.table, today, now, lang) {
                 let scheme = self.enroll.scheme().unwrap_or(Scheme::Voluntary);
+                let receipt_no = c.receipt_no;
                 self.done = Some((c, scheme));
                 self.screen = Screen::Done;
+                // Only now: the record is durable, whatever the printer does.
+                self.start_print(receipt_no, false);
             }
         } else {
             self.enroll.next(&self.table, today, lang);
@@ -675,6 +689,72 @@ impl App {
                 }
             }
             Err(e) => self.staff.message = e,
+        }
+    }
+
+    /// Prints a committed record's receipt (`copy` for reprints from staff mode).
+    pub fn start_print(&mut self, receipt_no: i64, copy: bool) {
+        let lang = self.lang;
+        let Some(printer) = self.options.printer.clone() else {
+            self.print_status = match lang {
+                Lang::Vi => format!(
+                    "Biên lai {receipt_no}: máy này chưa nối máy in (khai báo printer trong tệp cấu hình)."
+                ),
+                Lang::En => format!(
+                    "Receipt {receipt_no}: no printer configured on this device (printer in the configuration file)."
+                ),
+            };
+            return;
+        };
+        match self.store.receipt_picture(receipt_no, copy, printer.width) {
+            Ok(picture) => {
+                self.print_job = Some(PrintJob::start(&printer, picture));
+                self.print_status = match lang {
+                    Lang::Vi => format!(
+                        "Đang in biên lai {receipt_no}{}.",
+                        if copy { " (bản sao)" } else { "" }
+                    ),
+                    Lang::En => format!(
+                        "Printing receipt {receipt_no}{}.",
+                        if copy { " (copy)" } else { "" }
+                    ),
+                };
+            }
+            Err(e) => self.print_status = format!("{receipt_no}: {}", e.message),
+        }
+    }
+
+    /// Checks the print in progress; `true` when its end changed what the screen shows.
+    fn poll_print(&mut self) -> bool {
+        let Some(result) = self.print_job.as_ref().and_then(PrintJob::poll) else { return false };
+        self.print_job = None;
+        let lang = self.lang;
+        self.print_status = match (result, lang) {
+            (PrintResult::Printed { paper_low: false }, _) => {
+                t(lang, "Đã in biên lai.", "Receipt printed.").into()
+            }
+            (PrintResult::Printed { paper_low: true }, _) => t(
+                lang,
+                "Đã in biên lai. Giấy in sắp hết: chuẩn bị cuộn mới.",
+                "Receipt printed. The paper roll is nearly finished.",
+            )
+            .into(),
+            (PrintResult::Failed { vi, .. }, Lang::Vi) => {
+                format!("{vi} Hồ sơ vẫn được lưu an toàn.")
+            }
+            (PrintResult::Failed { en, .. }, Lang::En) => {
+                format!(
+                    "Not printed: {en}. The record is safely stored; reprint it from staff mode."
+                )
+            }
+        };
+        true
+    }
+
+    /// Staff reprint a receipt of the shift (marked as a copy).
+    pub fn reprint(&mut self, receipt: &str) {
+        if let Ok(no) = receipt.parse::<i64>() {
+            self.start_print(no, true);
         }
     }
 

@@ -24,12 +24,26 @@ pub struct Config {
     pub idle_warning_seconds: Option<i64>,
     /// Days records may wait unsent before staff are alarmed (default: the uploader's).
     pub sync_alarm_days: Option<i64>,
+    /// The receipt printer: `tcp://HOST:9100` or `file:///dev/usb/lp0` (none: no printing).
+    pub printer: Option<String>,
+    /// Paper width in mm: 58 (default) or 80.
+    pub paper_mm: Option<u32>,
 }
 
 impl Config {
     /// Parses the file's text.
     pub fn parse(text: &str) -> Result<Self, toml::de::Error> {
         toml::from_str(text)
+    }
+
+    /// The receipt printer, if one is configured; a width other than 58 or 80 is refused.
+    pub fn printer(&self) -> Result<Option<crate::print::PrinterConfig>, String> {
+        let width = match self.paper_mm.unwrap_or(58) {
+            58 => ansinh_receipt::Width::Mm58,
+            80 => ansinh_receipt::Width::Mm80,
+            other => return Err(format!("paper_mm = {other}: use 58 or 80")),
+        };
+        Ok(self.printer.clone().map(|address| crate::print::PrinterConfig { address, width }))
     }
 
     /// The uploader's tunables, with the configured alarm period.

@@ -133,6 +133,7 @@ fn main() -> anyhow::Result<()> {
     if let Some(s) = config.idle_warning_seconds {
         options.idle_warn_secs = s;
     }
+    options.printer = config.printer().map_err(anyhow::Error::msg)?;
     let app = App::new(Box::new(store), clock, options);
     let kiosk = ansinh_kiosk::ui::connect(app)?;
     if args.portrait {

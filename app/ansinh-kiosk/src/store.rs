@@ -119,6 +119,23 @@ pub struct ShiftTotals {
     pub voided: Dong,
     /// Collected by scheme.
     pub by_scheme: BTreeMap<String, (i64, Dong)>,
+    /// The receipts of the shift, newest first (for reprints).
+    pub list: Vec<ShiftReceipt>,
+}
+
+/// A receipt of the shift, as the reprint list shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShiftReceipt {
+    /// Receipt number.
+    pub receipt_no: i64,
+    /// Masked name.
+    pub masked_name: String,
+    /// Scheme code.
+    pub scheme: String,
+    /// Amount, đồng.
+    pub amount: Dong,
+    /// Voided since (not reprinted).
+    pub voided: bool,
 }
 
 /// A participant whose paid period ends soon.
@@ -170,6 +187,13 @@ pub trait StaffData {
     fn renewals_due(&self) -> Result<Renewals, StoreError>;
     /// Asks the delivery worker to sync now; false when this store has none.
     fn sync_now(&self) -> bool;
+    /// A committed record's receipt as a picture (`copy` for reprints).
+    fn receipt_picture(
+        &self,
+        receipt_no: i64,
+        copy: bool,
+        width: ansinh_receipt::Width,
+    ) -> Result<ansinh_receipt::Bitmap, StoreError>;
     /// When the current shift started, if one was started on this device.
     fn shift_start(&self) -> Option<Timestamp>;
     /// Starts a new shift at `at` (kept across restarts and power cuts).
@@ -317,7 +341,15 @@ impl StaffData for MemoryStore {
                 t.voids += 1;
                 t.voided += r.committed.amount;
             }
+            t.list.push(ShiftReceipt {
+                receipt_no: r.committed.receipt_no,
+                masked_name: r.masked_name.clone(),
+                scheme: r.enrollment.scheme().into(),
+                amount: r.committed.amount,
+                voided: r.state == State::Voided,
+            });
         }
+        t.list.reverse();
         Ok(t)
     }
     fn renewals_due(&self) -> Result<Renewals, StoreError> {
@@ -326,6 +358,54 @@ impl StaffData for MemoryStore {
     fn sync_now(&self) -> bool {
         self.sync_requests.set(self.sync_requests.get() + 1);
         true
+    }
+    fn receipt_picture(
+        &self,
+        receipt_no: i64,
+        copy: bool,
+        width: ansinh_receipt::Width,
+    ) -> Result<ansinh_receipt::Bitmap, StoreError> {
+        let r = self
+            .records
+            .iter()
+            .find(|r| r.committed.receipt_no == receipt_no)
+            .ok_or_else(|| StoreError::permanent(format!("no receipt {receipt_no}")))?;
+        if r.state == State::Voided {
+            return Err(StoreError::permanent(format!("receipt {receipt_no} was voided")));
+        }
+        let fields = ansinh_receipt::qr::Fields {
+            record_id: r.committed.record_id,
+            receipt_no: receipt_no.unsigned_abs(),
+            amount: r.committed.amount,
+            device_id: 0,
+        };
+        // The in-memory store has no device keys: a fixed key, for screens and tests only.
+        let qr =
+            ansinh_receipt::qr::payload(&fields, &[0x42; 32]).map_err(StoreError::permanent)?;
+        let time = ansinh_device::receipt::printed_time(r.at);
+        let receipt = ansinh_receipt::Receipt {
+            collection_point: &self.settings.collection_point,
+            agent_code: &self.settings.agent_code,
+            date_time: &time,
+            receipt_no: fields.receipt_no,
+            masked_name: &r.masked_name,
+            masked_id: "",
+            scheme: ansinh_receipt::Scheme::from_code(r.enrollment.scheme())
+                .unwrap_or(ansinh_receipt::Scheme::VoluntarySi),
+            period_from: "",
+            period_to: "",
+            months: 0,
+            gross: r.committed.amount,
+            support_national: 0,
+            support_local: 0,
+            amount: r.committed.amount,
+            policy_version: &r.committed.policy_version,
+            estimate: false,
+            acknowledged: r.state == State::Acknowledged,
+            copy,
+            qr: &qr,
+        };
+        ansinh_receipt::render_receipt(&receipt, width).map_err(StoreError::permanent)
     }
     fn shift_start(&self) -> Option<Timestamp> {
         self.shift_start
@@ -493,7 +573,17 @@ impl StaffData for DeviceStore {
             if j.kind == "void" {
                 t.voids += 1;
                 t.voided += j.amount;
+                if let Some(r) = t.list.iter_mut().find(|r| r.receipt_no == j.receipt_no) {
+                    r.voided = true;
+                }
             } else {
+                t.list.push(ShiftReceipt {
+                    receipt_no: j.receipt_no,
+                    masked_name: j.summary.masked_name.clone(),
+                    scheme: j.summary.scheme.clone(),
+                    amount: j.amount,
+                    voided: false,
+                });
                 t.receipts += 1;
                 t.collected += j.amount;
                 let e = t.by_scheme.entry(j.summary.scheme.clone()).or_default();
@@ -501,6 +591,7 @@ impl StaffData for DeviceStore {
                 e.1 += j.amount;
             }
         }
+        t.list.reverse();
         Ok(t)
     }
     fn renewals_due(&self) -> Result<Renewals, StoreError> {
@@ -519,6 +610,16 @@ impl StaffData for DeviceStore {
                 })
                 .collect(),
         }))
+    }
+    fn receipt_picture(
+        &self,
+        receipt_no: i64,
+        copy: bool,
+        width: ansinh_receipt::Width,
+    ) -> Result<ansinh_receipt::Bitmap, StoreError> {
+        ansinh_device::receipt::draw_receipt(&self.dir, &self.outbox, receipt_no, copy, width)
+            .map(|(picture, _)| picture)
+            .map_err(|e| StoreError { retryable: e.is_retryable(), message: e.to_string() })
     }
     fn shift_start(&self) -> Option<Timestamp> {
         self.outbox.setting(KEY_SHIFT).ok().flatten().and_then(|v| v.parse().ok())

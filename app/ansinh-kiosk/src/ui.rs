@@ -294,6 +294,7 @@ pub fn render(app: &mut App, w: &AppWindow) {
             let hex: String = c.record_id.iter().take(4).map(|b| format!("{b:02x}")).collect();
             d.set_record_id(format!("{hex}…").into());
             d.set_collection_point(app.staff.settings.collection_point.as_str().into());
+            d.set_print_status(app.print_status.as_str().into());
         }
         None => {
             for set in [
@@ -303,6 +304,7 @@ pub fn render(app: &mut App, w: &AppWindow) {
                 DoneAdapter::set_scheme,
                 DoneAdapter::set_record_id,
                 DoneAdapter::set_collection_point,
+                DoneAdapter::set_print_status,
             ] {
                 set(&d, SharedString::new());
             }
@@ -373,6 +375,7 @@ fn render_staff(app: &mut App, w: &AppWindow) {
         }
         s.set_quarantined(model(Vec::new()));
         s.set_renewals(model(Vec::new()));
+        s.set_shift_receipts(model(Vec::new()));
         s.set_settings(model(Vec::new()));
         s.set_note(SharedString::new());
         return;
@@ -494,6 +497,29 @@ fn render_staff(app: &mut App, w: &AppWindow) {
         ));
     }
     s.set_shift(lines(&shift));
+    s.set_print_status(app.print_status.as_str().into());
+    s.set_shift_receipts(model(
+        app.store
+            .shift_totals(app.staff.shift_start)
+            .map(|tot| tot.list)
+            .unwrap_or_default()
+            .iter()
+            .filter(|r| !r.voided)
+            .map(|r| Item {
+                code: r.receipt_no.to_string().into(),
+                label: format!(
+                    "{} {} — {}",
+                    t(lang, "Biên lai", "Receipt"),
+                    r.receipt_no,
+                    r.masked_name
+                )
+                .into(),
+                detail: format!("{} · {}", scheme_name(&r.scheme, lang), money(r.amount, lang))
+                    .into(),
+                error: SharedString::new(),
+            })
+            .collect(),
+    ));
     let renewals = app.store.renewals_due().unwrap_or_default();
     s.set_renewals(model(
         renewals
@@ -725,6 +751,7 @@ pub fn connect(app: App) -> Result<Rc<Kiosk>, slint::PlatformError> {
     on!(StaffAdapter, on_logout, |a| a.logout());
     on!(StaffAdapter, on_new_shift, |a| a.new_shift());
     on!(StaffAdapter, on_sync_now, |a| a.sync_now());
+    on!(StaffAdapter, on_reprint, |a, code: SharedString| a.reprint(&code));
     k.refresh();
     Ok(k)
 }

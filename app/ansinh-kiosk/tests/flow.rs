@@ -8,10 +8,13 @@
 use std::rc::Rc;
 
 use ansinh_device::DataDir;
+use ansinh_escpos::fake::{FakePrinter, State as PrinterState};
 use ansinh_kiosk::app::{App, Options};
 use ansinh_kiosk::clock::{Clock, FakeClock};
+use ansinh_kiosk::print::PrinterConfig;
 use ansinh_kiosk::store::{DeviceStore, Settings};
 use ansinh_kiosk::ui::{Kiosk, connect};
+use ansinh_receipt::Width;
 use i_slint_backend_testing::ElementHandle;
 use slint::ComponentHandle;
 
@@ -63,8 +66,10 @@ fn quote_enroll_submit_then_idle_reset_leaves_nothing_on_screen() -> anyhow::Res
         ..Settings::default()
     };
     let store = DeviceStore::open(DataDir::open(tmp.path())?, clock.now(), settings)?;
+    let printer = FakePrinter::start(PrinterState::Ready)?;
     let options = Options {
         pin_params: argon2::Params::new(256, 1, 1, None).unwrap_or_default(),
+        printer: Some(PrinterConfig { address: printer.address(), width: Width::Mm58 }),
         ..Options::default()
     };
     let k = connect(App::new(Box::new(store), clock.clone(), options))?;
@@ -134,6 +139,30 @@ fn quote_enroll_submit_then_idle_reset_leaves_nothing_on_screen() -> anyhow::Res
     assert_eq!(rows[0].state, ansinh_outbox::State::Queued);
     assert_eq!(rows[0].summary.masked_name, "NGUYỄN T** H*** N****");
     assert_eq!(rows[0].summary.scheme, "voluntary-si");
+
+    // The receipt prints after the commit, off the UI thread, and is the record's receipt.
+    assert!(
+        done.get_print_status().starts_with("Đang in biên lai 1"),
+        "{}",
+        done.get_print_status()
+    );
+    let started = std::time::Instant::now();
+    while printer.printed().is_empty() || done.get_print_status().starts_with("Đang in") {
+        anyhow::ensure!(started.elapsed().as_secs() < 20, "the receipt never printed");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        k.tick();
+    }
+    assert_eq!(done.get_print_status(), "Đã in biên lai.");
+    let (expected, _) = ansinh_device::receipt::draw_receipt(
+        &DataDir::open(tmp.path())?,
+        &outbox,
+        1,
+        false,
+        Width::Mm58,
+    )?;
+    let printed = printer.printed();
+    assert_eq!(printed.len(), 1);
+    assert!(printed[0].rows == expected.as_bytes() && printed[0].cut, "the original, as drawn");
 
     // The person walks away: warning at 75 s, reset at 90 s.
     clock.advance(76);

@@ -1,0 +1,90 @@
+//! A printer out of paper at the counter: the record stays committed and queued, staff read
+//! what to do, and a reprint from staff mode on a working printer prints the receipt marked as
+//! a copy.
+
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use ansinh_device::DataDir;
+use ansinh_enrollment::json::EnrollmentJson;
+use ansinh_escpos::fake::{FakePrinter, State};
+use ansinh_kiosk::app::{App, Options};
+use ansinh_kiosk::clock::{Clock, FakeClock};
+use ansinh_kiosk::print::PrinterConfig;
+use ansinh_kiosk::store::{DeviceStore, Settings};
+use ansinh_receipt::Width;
+
+fn app_with(dir: &std::path::Path, printer: &FakePrinter) -> anyhow::Result<App> {
+    let today = "2026-11-22".parse().map_err(|_| anyhow::anyhow!("date"))?;
+    let clock = Rc::new(FakeClock::at(today));
+    let settings =
+        Settings { collection_point: "Bưu điện xã Vạn Phúc".into(), ..Settings::default() };
+    let store = DeviceStore::open(DataDir::open(dir)?, clock.now(), settings)?;
+    let options = Options {
+        pin_params: argon2::Params::new(256, 1, 1, None).unwrap_or_default(),
+        printer: Some(PrinterConfig { address: printer.address(), width: Width::Mm80 }),
+        ..Options::default()
+    };
+    Ok(App::new(Box::new(store), clock, options))
+}
+
+fn wait(app: &mut App) -> anyhow::Result<()> {
+    let start = Instant::now();
+    while app.print_status.starts_with("Đang in") {
+        anyhow::ensure!(start.elapsed() < Duration::from_secs(20), "the print never ended");
+        std::thread::sleep(Duration::from_millis(20));
+        app.tick();
+    }
+    Ok(())
+}
+
+#[test]
+fn paper_out_keeps_the_record_and_staff_reprint_a_copy() -> anyhow::Result<()> {
+    let tmp = tempfile::tempdir()?;
+    let empty = FakePrinter::start(State::PaperOut)?;
+    let mut app = app_with(tmp.path(), &empty)?;
+    let today = app.today();
+    let json = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/enrollment.json"),
+    )?;
+    let e = EnrollmentJson::parse(&json)?
+        .validate(&app.table, today)
+        .map_err(|p| anyhow::anyhow!("{p:?}"))?;
+    let table = app.table.clone();
+    let now = app.now();
+    let c = app.store.submit(&e, &table, today, now).map_err(|e| anyhow::anyhow!(e.message))?;
+
+    app.start_print(c.receipt_no, false);
+    wait(&mut app)?;
+    assert!(app.print_status.contains("Máy in hết giấy"), "{}", app.print_status);
+    assert!(app.print_status.contains("Hồ sơ vẫn được lưu"), "{}", app.print_status);
+    assert!(empty.printed().is_empty());
+    assert_eq!(app.store.queue(now).map(|q| q.queued).unwrap_or(0), 1, "still committed, queued");
+
+    // New paper (here: the working printer); staff reprint from the shift's list.
+    let working = FakePrinter::start(State::Ready)?;
+    let mut app = app_with(tmp.path(), &working)?;
+    let list = app.store.shift_totals(0).map_err(|e| anyhow::anyhow!(e.message))?.list;
+    assert_eq!(list.len(), 1);
+    app.reprint(&list[0].receipt_no.to_string());
+    wait(&mut app)?;
+    assert_eq!(app.print_status, "Đã in biên lai.");
+    let copy = app
+        .store
+        .receipt_picture(c.receipt_no, true, Width::Mm80)
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+    let original = app
+        .store
+        .receipt_picture(c.receipt_no, false, Width::Mm80)
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+    let start = Instant::now();
+    while working.printed().is_empty() && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let printed = working.printed();
+    assert_eq!(printed.len(), 1);
+    assert!(printed[0].rows == copy.as_bytes(), "the reprint is the copy");
+    assert!(copy != original, "and a copy is marked");
+    Ok(())
+}
