@@ -113,6 +113,18 @@ fn register_enqueue_sync_then_usb_carry_out() -> R {
     let q = json_of(&ansinh(&["queue", "--data-dir", &d, "--json"], None));
     assert_eq!(q["counts"]["acknowledged"].as_i64(), Some(2));
 
+    // The citizen's receipt: the server recognises its QR code (the device's key from the
+    // registration), the record has arrived, and an altered amount is refused.
+    let png = dev.path().join("receipt.png").to_string_lossy().to_string();
+    let printed = json_of(&ansinh(
+        &["receipt", "--data-dir", &d, "--receipt", "1", "--png", &png, "--json"],
+        None,
+    ));
+    let qr = printed["qr"].as_str().ok_or("no qr")?;
+    let check = server.state.hub.verify_receipt(qr)?;
+    assert!(check.held && check.receipt_no == 1 && check.amount == 330_000, "{check:?}");
+    assert!(server.state.hub.verify_receipt(&qr.replace(":330000:", ":3300000:")).is_err());
+
     // No network: the next enrollment goes on a USB stick.
     let out = ansinh(
         &["enqueue", "--data-dir", &d, "--on", "2026-11-22"],

@@ -493,6 +493,45 @@ impl Hub {
     }
 }
 
+/// What a scanned receipt QR code turned out to be.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReceiptCheck {
+    /// The device that printed it.
+    pub device_id: u64,
+    /// Its receipt number on that device.
+    pub receipt_no: u64,
+    /// The amount it states, đồng (covered by the MAC).
+    pub amount: u64,
+    /// The record's id, hex.
+    pub record_id: String,
+    /// The server holds that record from that device.
+    pub held: bool,
+}
+
+impl Hub {
+    /// Checks a receipt's QR payload: the MAC with the printing device's receipt key (so the
+    /// receipt number and amount are the device's own), then whether the record has arrived.
+    pub fn verify_receipt(&self, payload: &str) -> Result<ReceiptCheck> {
+        let invalid = || Error::Invalid("not a valid ansinh receipt code".into());
+        let device_id: u64 =
+            payload.split(':').nth(4).and_then(|d| d.parse().ok()).ok_or_else(invalid)?;
+        let device = self.store.device(device_id)?.ok_or_else(invalid)?;
+        let fields =
+            ansinh_receipt::qr::verify(payload, &device.receipt_key).map_err(|_| invalid())?;
+        let held = self
+            .store
+            .record(&fields.record_id)?
+            .is_some_and(|h| h.device_id == device_id && !h.conflicted);
+        Ok(ReceiptCheck {
+            device_id,
+            receipt_no: fields.receipt_no,
+            amount: fields.amount,
+            record_id: hex::encode(fields.record_id),
+            held,
+        })
+    }
+}
+
 /// Writes a file durably (temporary file, fsync, rename): an acknowledgement on a USB stick
 /// must not be half written when the stick is pulled.
 fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -41,7 +41,8 @@ pub use enrollment::EnrollmentRules;
 pub use error::{Error, Result};
 pub use http::{AppError, AppState, ClockFn, app, run, system_now};
 pub use hub::{
-    Hub, HubError, ImportReport, List, MAX_RENEWAL_DAYS, MAX_REQUEST_SKEW_SECS, Progress, Refusal,
+    Hub, HubError, ImportReport, List, MAX_RENEWAL_DAYS, MAX_REQUEST_SKEW_SECS, Progress,
+    ReceiptCheck, Refusal,
 };
 pub use keys::{HubKeys, KeyFiles};
 pub use rules::{Checked, ListRow, Period, RecordRules};

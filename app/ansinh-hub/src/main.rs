@@ -53,6 +53,12 @@ enum Command {
         /// Device id.
         device_id: u64,
     },
+    /// Check a receipt's QR code (as a phone scans it): printed by a registered device, unaltered,
+    /// and whether its record has arrived.
+    VerifyReceipt {
+        /// The QR code's text (ANSINH1:...).
+        payload: String,
+    },
     /// Import USB bundles from devices; writes FILE.ack next to each for the device.
     Import {
         /// Bundle files.
@@ -172,6 +178,18 @@ fn main() -> anyhow::Result<()> {
                 bail!("no device {device_id}");
             }
             println!("device {device_id} revoked");
+        }
+        Command::VerifyReceipt { payload } => {
+            let hub = open(dir)?;
+            let c = hub.verify_receipt(payload.trim())?;
+            println!(
+                "genuine: device {} receipt {} amount {} đ record {} — {}",
+                c.device_id,
+                c.receipt_no,
+                c.amount,
+                c.record_id,
+                if c.held { "received by the server" } else { "not received yet" }
+            );
         }
         Command::Import { files } => {
             let hub = open(dir)?;
