@@ -42,22 +42,32 @@ fn voluntary<'a>(qr: &'a str, id: &'a str) -> Receipt<'a> {
     }
 }
 
-fn golden(name: &str, picture: &Bitmap) -> R {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+fn golden_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/golden/receipts")
-        .join(format!("{name}.png"));
+        .join(format!("{name}.png"))
+}
+
+fn read_golden(name: &str) -> Result<Bitmap, Box<dyn std::error::Error>> {
+    let decoder =
+        png::Decoder::new(std::io::BufReader::new(std::fs::File::open(golden_path(name))?));
+    let mut reader = decoder.read_info()?;
+    let mut buf = vec![0; reader.output_buffer_size().ok_or("size")?];
+    let info = reader.next_frame(&mut buf)?;
+    // PNG's 1-bit grey has 1 = white; the printer's rows have 1 = black.
+    let rows: Vec<u8> = buf[..info.buffer_size()].iter().map(|b| !b).collect();
+    Ok(Bitmap::from_rows(info.width, info.height, rows).ok_or("golden size")?)
+}
+
+fn golden(name: &str, picture: &Bitmap) -> R {
+    let path = golden_path(name);
     let png = picture.to_png()?;
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::create_dir_all(path.parent().ok_or("no parent")?)?;
         std::fs::write(&path, &png)?;
         return Ok(());
     }
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path)?));
-    let mut reader = decoder.read_info()?;
-    let mut buf = vec![0; reader.output_buffer_size().ok_or("size")?];
-    let info = reader.next_frame(&mut buf)?;
-    let rows: Vec<u8> = buf[..info.buffer_size()].iter().map(|b| !b).collect();
-    let want = Bitmap::from_rows(info.width, info.height, rows).ok_or("golden size")?;
+    let want = read_golden(name)?;
     if &want != picture {
         let actual = std::env::temp_dir().join(format!("{name}.png"));
         std::fs::write(&actual, &png)?;
@@ -176,4 +186,35 @@ fn every_vietnamese_letter_has_a_glyph_in_every_face() {
             assert!(face.has(c), "no glyph for {c:?}");
         }
     }
+}
+
+#[test]
+fn the_printer_prints_the_golden() -> R {
+    // The receipt sent through ESC/POS to the loopback test printer, which reads the byte
+    // stream back into a picture: dot for dot the golden.
+    let qr = payload(&fields(), &KEY)?;
+    let id = mask_id("001179012345");
+    let picture = render_receipt(&voluntary(&qr, &id), Width::Mm58)?;
+    let printer = ansinh_escpos::fake::FakePrinter::start(ansinh_escpos::fake::State::Ready)?;
+    {
+        let mut p = ansinh_escpos::Printer::open(&printer.address())?;
+        p.print(picture.as_bytes(), picture.width_bytes(), picture.height())?;
+    }
+    let mut printed = printer.printed();
+    for _ in 0..200 {
+        if !printed.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        printed = printer.printed();
+    }
+    let [page] = printed.as_slice() else {
+        return Err(format!("{} pictures", printed.len()).into());
+    };
+    let back =
+        Bitmap::from_rows(u32::try_from(page.width_bytes * 8)?, page.height, page.rows.clone())
+            .ok_or("printed size")?;
+    assert!(page.cut);
+    assert!(back == read_golden("voluntary-58mm")?, "the printed receipt is the golden");
+    Ok(())
 }
