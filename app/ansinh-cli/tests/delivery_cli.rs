@@ -7,7 +7,9 @@ use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 
 use ansinh_hub::{AppState, EnrollmentRules, Hub, HubKeys, SqliteStore};
-use serde_json::Value;
+
+mod common;
+use common::json_of;
 
 type R = Result<(), Box<dyn std::error::Error>>;
 
@@ -21,16 +23,6 @@ fn ansinh(args: &[&str], stdin_file: Option<&Path>) -> Output {
         cmd.stdin(std::fs::File::open(f).unwrap_or_else(|e| panic!("{e}")));
     }
     cmd.output().unwrap_or_else(|e| panic!("run ansinh: {e}"))
-}
-
-fn json_of(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {} {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
 }
 
 fn fixture(name: &str) -> std::path::PathBuf {

@@ -2,38 +2,14 @@
 //! would: a reprint to PNG, to an ESC/POS file and to a (loopback) network printer, the QR code
 //! verifying with the device's key; a voided receipt refused; the shift report's totals.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 use ansinh_escpos::fake::{FakePrinter, State, parse};
-use serde_json::Value;
+
+mod common;
+use common::{json_of, run};
 
 type R = Result<(), Box<dyn std::error::Error>>;
-
-fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ansinh"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("spawn: {e}"));
-    if let Some(mut input) = child.stdin.take() {
-        let _ = input.write_all(stdin.as_bytes());
-    }
-    child.wait_with_output().unwrap_or_else(|e| panic!("wait: {e}"))
-}
-
-fn json_of(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {} {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
 
 fn enqueue(dir: &Path, fixture: &str) -> i64 {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(fixture);
