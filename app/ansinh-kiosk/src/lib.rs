@@ -10,7 +10,7 @@
 //!   with an in-memory twin and the device's outbox;
 //! - [`ui`]: the adapters between [`app::App`] and the `XxxAdapter` globals;
 //! - [`delivery`]: the worker thread that registers the device and runs the uploader;
-//! - [`print`]: receipts to the thermal printer on their own thread;
+//! - [`print`](mod@print): receipts to the thermal printer on their own thread;
 //! - [`platform`]: the headless software-rendered window for screenshots and tests;
 //! - [`screens`]: the tour of every screen written as PNGs (`ansinh-kiosk --screenshot DIR`).
 //!
