@@ -292,6 +292,7 @@ pub(crate) fn shift_report(a: &ShiftArgs, lang: Lang) -> Result<Outcome, Failure
         },
         voids: &voids,
         cash_to_hand_in: report.cash_to_hand_in,
+        cash_paid_out: report.cash_paid_out,
         unsent: report.unsent,
         reconciled: report.mismatches.is_empty(),
     };
@@ -346,6 +347,7 @@ pub(crate) fn shift_report(a: &ShiftArgs, lang: Lang) -> Result<Outcome, Failure
             "by_payment": tally(&report.by_payment),
             "voids": report.voids.iter().map(|v| json!({"receipt_no": v.receipt_no, "amount": v.amount, "reason": v.reason})).collect::<Vec<_>>(),
             "cash_to_hand_in": report.cash_to_hand_in,
+            "cash_paid_out": report.cash_paid_out,
             "unsent": report.unsent,
             "reconciled": report.mismatches.is_empty(),
             "mismatches": report.mismatches,

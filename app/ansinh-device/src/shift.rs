@@ -4,7 +4,8 @@
 //! flagged instead of trusted.
 //!
 //! Conventions: totals count the receipts issued in the shift (a voided receipt was issued and
-//! is listed among the voids); cash to hand in is collected minus voided. Every sum is integer
+//! is listed among the voids); cash to hand in is collected minus voided, and when a shift
+//! voids more than it collects (receipts of an earlier shift), the difference is cash paid out. Every sum is integer
 //! đồng with checked addition.
 
 use std::collections::BTreeMap;
@@ -61,8 +62,11 @@ pub struct ShiftReport {
     pub collected: Tally,
     /// Voids in the shift.
     pub voids: Vec<Void>,
-    /// Collected minus voided, đồng.
+    /// Collected minus voided, đồng (0 when the voids are larger).
     pub cash_to_hand_in: u64,
+    /// Voided beyond what the shift collected, đồng: cash paid back for receipts of earlier
+    /// shifts (a record can be voided until it is sent, even the next day).
+    pub cash_paid_out: u64,
     /// Records the server does not hold yet (whole outbox).
     pub unsent: u64,
     /// Where the journal and the records disagree (empty: they match).
@@ -143,7 +147,8 @@ impl ShiftReport {
                     .push(format!("receipt {}: voided without a journal line", row.receipt_no));
             }
         }
-        r.cash_to_hand_in = r.collected.amount.checked_sub(voided).ok_or(ShiftError::Overflow)?;
+        r.cash_to_hand_in = r.collected.amount.saturating_sub(voided);
+        r.cash_paid_out = voided.saturating_sub(r.collected.amount);
         r.unsent = outbox.stats(until)?.unsent().unsigned_abs();
         r.lines = lines;
         Ok(r)
@@ -155,7 +160,7 @@ impl ShiftReport {
     }
 
     /// The journal as CSV for the office's spreadsheet: one row per journal line, then the
-    /// totals. Columns: `loai_dong` (`thu` collected, `huy` voided, `tong_*` totals),
+    /// totals (`tong_tra_lai`: cash paid out beyond the shift's collections). Columns: `loai_dong` (`thu` collected, `huy` voided, `tong_*` totals),
     /// `so_bien_lai`, `thoi_gian` (Viet Nam time, `YYYY-MM-DD HH:MM`), `loai_hinh` (scheme code), `phuong_thuc`
     /// (payment mode), `thanh_toan` (means of payment), `so_tien` (đồng), `ly_do` (void reason).
     pub fn to_csv(&self) -> Result<Vec<u8>, ShiftError> {
@@ -190,6 +195,7 @@ impl ShiftReport {
             ("tong_thu", self.collected.count, self.collected.amount),
             ("tong_huy", u64::try_from(self.voids.len()).unwrap_or(u64::MAX), self.voided()),
             ("tong_nop", self.collected.count, self.cash_to_hand_in),
+            ("tong_tra_lai", 0, self.cash_paid_out),
         ];
         for (kind, count, amount) in totals {
             w.write_record([kind, &count.to_string(), "", "", "", "", &amount.to_string(), ""])

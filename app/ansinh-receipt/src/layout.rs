@@ -146,6 +146,8 @@ pub struct ShiftReport<'a> {
     pub voids: &'a [VoidLine<'a>],
     /// Cash to hand in, đồng.
     pub cash_to_hand_in: u64,
+    /// Cash paid back beyond the shift's collections (voids of earlier receipts), đồng.
+    pub cash_paid_out: u64,
     /// Records the server does not hold yet.
     pub unsent: u64,
     /// The journal and the outbox agree.
@@ -444,6 +446,9 @@ fn report_layout<D: DrawTarget<Color = BinaryColor>>(
     pen.centered(&BOLD, "TIỀN MẶT PHẢI NỘP")?;
     pen.centered(&LARGE, &money(s.cash_to_hand_in))?;
     pen.para("Bằng chữ:", &words(s.cash_to_hand_in))?;
+    if s.cash_paid_out > 0 {
+        pen.pair("Đã trả lại (biên lai ca trước)", &money(s.cash_paid_out))?;
+    }
     pen.rule()?;
     let mut unsent = Text::new();
     let _ = write!(unsent, "{}", s.unsent);

@@ -154,6 +154,7 @@ fn a_shift_report() -> R {
             receipt_no: 11, amount: 330_000, reason: "Ghi nhầm mức thu nhập"
         }],
         cash_to_hand_in: 3_382_080,
+        cash_paid_out: 0,
         unsent: 2,
         reconciled: true,
     };
