@@ -301,36 +301,31 @@ pub(crate) fn shift_report(a: &ShiftArgs, lang: Lang) -> Result<Outcome, Failure
         let picture = ansinh_receipt::render_shift_report(&printable, w);
         printed = deliver(&picture, a.png.as_ref(), None, a.printer.as_deref(), lang)?;
     }
-    let msg = match lang {
-        Lang::Vi => format!(
-            "Ca từ {from_text} đến {until_text}: {} biên lai, đã thu {} đ, hủy {} ({} đ), tiền mặt phải nộp {} đ; {} hồ sơ chưa gửi; {}.",
-            report.collected.count,
-            report.collected.amount,
-            report.voids.len(),
-            report.voided(),
-            report.cash_to_hand_in,
-            report.unsent,
-            if report.mismatches.is_empty() {
-                "khớp với hàng chờ".to_string()
-            } else {
-                format!("KHÔNG KHỚP: {}", report.mismatches.join("; "))
-            }
-        ),
-        Lang::En => format!(
-            "Shift {from_text} to {until_text}: {} receipts, collected {} VND, {} voided ({} VND), cash to hand in {} VND; {} unsent; {}.",
-            report.collected.count,
-            report.collected.amount,
-            report.voids.len(),
-            report.voided(),
-            report.cash_to_hand_in,
-            report.unsent,
-            if report.mismatches.is_empty() {
-                "matches the queue".to_string()
-            } else {
-                format!("MISMATCH: {}", report.mismatches.join("; "))
-            }
-        ),
+    let vi = lang == Lang::Vi;
+    let agreement = match (report.mismatches.is_empty(), vi) {
+        (true, true) => "khớp với hàng chờ".to_string(),
+        (true, false) => "matches the queue".to_string(),
+        (false, true) => format!("KHÔNG KHỚP: {}", report.mismatches.join("; ")),
+        (false, false) => format!("MISMATCH: {}", report.mismatches.join("; ")),
     };
+    let template = if vi {
+        "Ca từ {from} đến {until}: {n} biên lai, đã thu {sum} đ, hủy {voids} ({voided} đ), tiền mặt phải nộp {cash} đ; {unsent} hồ sơ chưa gửi; {agreement}."
+    } else {
+        "Shift {from} to {until}: {n} receipts, collected {sum} VND, {voids} voided ({voided} VND), cash to hand in {cash} VND; {unsent} unsent; {agreement}."
+    };
+    let msg = [
+        ("{from}", from_text.clone()),
+        ("{until}", until_text.clone()),
+        ("{n}", report.collected.count.to_string()),
+        ("{sum}", report.collected.amount.to_string()),
+        ("{voids}", report.voids.len().to_string()),
+        ("{voided}", report.voided().to_string()),
+        ("{cash}", report.cash_to_hand_in.to_string()),
+        ("{unsent}", report.unsent.to_string()),
+        ("{agreement}", agreement),
+    ]
+    .iter()
+    .fold(template.to_string(), |m, (k, v)| m.replace(k, v));
     let tally = |m: &BTreeMap<String, Tally>| {
         m.iter()
             .map(|(k, t)| (k.clone(), json!({"count": t.count, "amount": t.amount})))

@@ -67,6 +67,21 @@ fn demo_store(now: crate::clock::Timestamp) -> MemoryStore {
     }
 }
 
+/// The whole wizard filled and consented: the review step.
+fn to_review(a: &mut App) {
+    fill_all(a);
+    a.enroll_next();
+    let now = a.now();
+    a.enroll.consent(true, now);
+    a.enroll_next();
+}
+
+/// The enrollment submitted: the done screen.
+fn submit_all(a: &mut App) {
+    to_review(a);
+    a.enroll_next();
+}
+
 /// Puts the app in the screen's state; the clock moves time on (ages in staff screens).
 type Setup = fn(&mut App, &FakeClock);
 
@@ -166,21 +181,8 @@ pub const SCREENS: &[(&str, Setup)] = &[
         fill_all(a);
         a.enroll_next();
     }),
-    ("enroll-review", |a, _clock| {
-        fill_all(a);
-        a.enroll_next();
-        let now = a.now();
-        a.enroll.consent(true, now);
-        a.enroll_next();
-    }),
-    ("done", |a, _clock| {
-        fill_all(a);
-        a.enroll_next();
-        let now = a.now();
-        a.enroll.consent(true, now);
-        a.enroll_next();
-        a.enroll_next();
-    }),
+    ("enroll-review", |a, _clock| to_review(a)),
+    ("done", |a, _clock| submit_all(a)),
     ("idle-warning", |a, _clock| {
         a.navigate(Screen::Quote);
         a.idle_left = 12;
@@ -192,12 +194,7 @@ pub const SCREENS: &[(&str, Setup)] = &[
     ("staff-queue", |a, clock| {
         // Two enrollments taken four days ago, with no network since.
         for _ in 0..2 {
-            fill_all(a);
-            a.enroll_next();
-            let now = a.now();
-            a.enroll.consent(true, now);
-            a.enroll_next();
-            a.enroll_next();
+            submit_all(a);
             a.reset();
         }
         clock.advance(4 * 86_400 + 2 * 3600);
@@ -205,12 +202,7 @@ pub const SCREENS: &[(&str, Setup)] = &[
         a.key("246810");
     }),
     ("staff-shift", |a, _clock| {
-        fill_all(a);
-        a.enroll_next();
-        let now = a.now();
-        a.enroll.consent(true, now);
-        a.enroll_next();
-        a.enroll_next();
+        submit_all(a);
         a.navigate(Screen::StaffLogin);
         a.key("246810");
         a.staff.tab = 2;
