@@ -484,6 +484,7 @@ pub(crate) fn policy(table: &PolicyTable<'_>, lang: Lang) -> String {
     series(&mut o, "retirement_age", &table.retirement_age, lang);
     series(&mut o, "transitional_retirement", &table.transitional_retirement, lang);
     series(&mut o, "accrual", &table.accrual, lang);
+    series(&mut o, "half_year_rounding", &table.half_year_rounding, lang);
     series(&mut o, "cpi", &table.cpi, lang);
     series(&mut o, "bhyt_household", &table.bhyt_household, lang);
     series(&mut o, "social_pension", &table.social_pension, lang);

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::error::Error;
 
 /// Most distinct table entries one result can rest on.
-pub const MAX_CITATIONS: usize = 24;
+pub const MAX_CITATIONS: usize = 32;
 
 /// How screens, receipts and the CLI name a policy table parameter, in Vietnamese or English
 /// (one list, so every output names a rule the same way).
@@ -27,6 +27,9 @@ pub fn param_label(param: &str, lang: crate::Lang) -> &'static str {
         "retirement_age" => ("Tuổi nghỉ hưu", "Retirement age"),
         "transitional_retirement" => ("Tuổi nghỉ hưu chuyển tiếp", "Transitional retirement age"),
         "accrual" => ("Tỷ lệ hưởng lương hưu", "Pension accrual"),
+        "half_year_rounding" => {
+            ("Cách tính tháng lẻ (nửa năm, một năm)", "Odd months as half or whole years")
+        }
         "cpi" => ("Hệ số điều chỉnh thu nhập", "Income adjustment coefficients"),
         "bhyt_household" => ("BHYT hộ gia đình", "Household health insurance"),
         "social_pension" => ("Trợ cấp hưu trí xã hội", "Social pension"),

@@ -49,14 +49,39 @@ pub enum Error {
     /// Back-pay needs the person's birth month and sex.
     #[error("back-pay needs the birth month and sex")]
     BackpayNeedsPerson,
+    /// Back-pay needs the months already paid, to know what is missing.
+    #[error("back-pay needs the months already paid")]
+    BackpayNeedsPaidMonths,
+    /// Nothing is missing: the months paid already meet the minimum.
+    #[error("{paid} months paid already meet the {required} needed")]
+    BackpayNothingMissing {
+        /// Months paid.
+        paid: u16,
+        /// Months needed for a pension.
+        required: u16,
+    },
+    /// Short of the minimum by more than back-pay may cover.
+    #[error("{shortfall} months short; back-pay covers at most {max}")]
+    BackpayShortfallTooLarge {
+        /// Months missing.
+        shortfall: u16,
+        /// Most months back-pay may cover.
+        max: u16,
+    },
+    /// The pension conditions were met before the first pension rule the table holds.
+    #[error("pension conditions met before {since}, under rules the table does not hold")]
+    SettledBeforeTable {
+        /// First month the table's pension rules cover.
+        since: Month,
+    },
     /// Back-pay is only open from the month before retirement age.
     #[error("back-pay opens in {opens}")]
     BackpayTooEarly {
         /// First month back-pay may be made.
         opens: Month,
     },
-    /// More missing months than may be back-paid, or than are missing.
-    #[error("back-pay of {months} months exceeds the {max} allowed")]
+    /// More months than are missing.
+    #[error("back-pay of {months} months exceeds the {max} missing")]
     BackpayTooLong {
         /// Months asked for.
         months: u16,
@@ -130,9 +155,13 @@ impl Error {
             | Error::BackpayTooEarly { .. }
             | Error::BackpayTooLong { .. }
             | Error::ZeroMonths => "mode",
-            Error::BackpayNeedsPerson | Error::TooYoung { .. } | Error::BornAfterDate { .. } => {
-                "born"
-            }
+            Error::BackpayNeedsPerson
+            | Error::TooYoung { .. }
+            | Error::BornAfterDate { .. }
+            | Error::SettledBeforeTable { .. } => "born",
+            Error::BackpayNeedsPaidMonths
+            | Error::BackpayNothingMissing { .. }
+            | Error::BackpayShortfallTooLarge { .. } => "paid-months",
             Error::MembersOutOfRange { .. } => "members",
             Error::BhytPeriodNotAllowed { .. } => "months",
             Error::BadHistory { .. } => "history",
@@ -149,6 +178,10 @@ impl Error {
             Error::PeriodNotAllowed { .. } => "period_not_allowed",
             Error::AdvanceYearsOutOfRange { .. } => "advance_years_out_of_range",
             Error::BackpayNeedsPerson => "backpay_needs_birth_and_sex",
+            Error::BackpayNeedsPaidMonths => "backpay_needs_paid_months",
+            Error::BackpayNothingMissing { .. } => "backpay_nothing_missing",
+            Error::BackpayShortfallTooLarge { .. } => "backpay_shortfall_too_large",
+            Error::SettledBeforeTable { .. } => "settled_before_table",
             Error::BackpayTooEarly { .. } => "backpay_before_retirement_age",
             Error::BackpayTooLong { .. } => "backpay_too_long",
             Error::ZeroMonths => "zero_months",
@@ -221,6 +254,40 @@ impl fmt::Display for Message<'_> {
             Error::BackpayNeedsPerson => {
                 f.write_str("Back-pay of missing years needs the birth month and sex.")
             }
+            Error::BackpayNeedsPaidMonths if vi => f.write_str(
+                "Đóng bù cho những năm còn thiếu cần số tháng đã đóng, để biết còn thiếu bao nhiêu tháng.",
+            ),
+            Error::BackpayNeedsPaidMonths => f.write_str(
+                "Back-pay needs the months already paid, to know how many are missing.",
+            ),
+            Error::BackpayNothingMissing { paid, required } if vi => write!(
+                f,
+                "Đã đóng {paid} tháng, đủ {required} tháng để hưởng lương hưu: không cần đóng bù."
+            ),
+            Error::BackpayNothingMissing { paid, required } => write!(
+                f,
+                "{paid} months paid already meet the {required} needed for a pension: nothing to back-pay."
+            ),
+            Error::BackpayShortfallTooLarge { shortfall, max } if vi => write!(
+                f,
+                "Còn thiếu {shortfall} tháng, nhiều hơn {max} tháng được đóng một lần: không được đóng bù; có thể tiếp tục đóng hằng tháng."
+            ),
+            Error::BackpayShortfallTooLarge { shortfall, max } => write!(
+                f,
+                "{shortfall} months are missing, more than the {max} that may be paid at once: back-pay is not allowed; paying on monthly is."
+            ),
+            Error::SettledBeforeTable { since } if vi => write!(
+                f,
+                "Người này đã đủ điều kiện hưởng lương hưu trước tháng {:02}/{} theo quy định cũ mà bảng chính sách không có; cơ quan BHXH giải quyết lương hưu này.",
+                since.number(),
+                since.year()
+            ),
+            Error::SettledBeforeTable { since } => write!(
+                f,
+                "This person met the pension conditions before {:02}/{} under older rules that the policy table does not hold; the social insurance office settles this pension.",
+                since.number(),
+                since.year()
+            ),
             Error::BackpayTooEarly { opens } if vi => write!(
                 f,
                 "Chưa được đóng bù: chỉ đóng một lần cho những năm còn thiếu từ tháng {:02}/{} (tháng liền trước tháng đủ tuổi nghỉ hưu).",
@@ -235,19 +302,19 @@ impl fmt::Display for Message<'_> {
             ),
             Error::BackpayTooLong { months, max } if vi => write!(
                 f,
-                "Không được đóng bù {months} tháng: tối đa {max} tháng (còn thiếu không quá 5 năm để đủ 15 năm)."
+                "Không được đóng bù {months} tháng: chỉ còn thiếu {max} tháng để đủ điều kiện hưởng lương hưu."
             ),
             Error::BackpayTooLong { months, max } => write!(
                 f,
-                "{months} months cannot be back-paid: at most {max} (no more than 5 years short of 15 years)."
+                "{months} months cannot be back-paid: only {max} are missing for a pension."
             ),
             Error::ZeroMonths if vi => f.write_str("Số tháng đóng phải lớn hơn 0."),
             Error::ZeroMonths => f.write_str("The number of months must be above zero."),
             Error::TooYoung { min_age } if vi => {
-                write!(f, "Người tham gia phải đủ {min_age} tuổi vào tháng bắt đầu đóng.")
+                write!(f, "Người tham gia phải đủ {min_age} tuổi vào ngày đóng.")
             }
             Error::TooYoung { min_age } => {
-                write!(f, "The participant must be at least {min_age} in the first month paid.")
+                write!(f, "The participant must be at least {min_age} on the day of payment.")
             }
             Error::BornAfterDate { born, on } if vi => write!(
                 f,

@@ -6,6 +6,8 @@
 //!   retirement (compounded) — with national and provincial support;
 //! - [`retirement`] and [`pension`]: retirement age and month, pension estimate, and what to do
 //!   when short of 15 years (back-pay, paying on, the monthly allowance, the one-time amount);
+//! - [`projection`]: future monthly payments month by month (floor, ceiling and support of
+//!   each month), used by the pension estimate and the comparison of ways to pay;
 //! - [`bhyt`]: household health insurance premiums;
 //! - [`benefits`]: maternity, funeral and social pension amounts.
 //!
@@ -35,6 +37,7 @@ mod error;
 pub mod money;
 pub mod pension;
 pub mod person;
+pub mod projection;
 pub mod quote;
 pub mod retirement;
 
@@ -45,9 +48,21 @@ pub use money::Lang;
 /// The policy table compiled from `policy/policy.toml` at build time (postcard bytes).
 pub static DEFAULT_TABLE_BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/policy.bin"));
 
+/// Earlier published tables (`policy/history/*.toml`, postcard bytes), oldest name first.
+pub static HISTORY_TABLE_BYTES: &[&[u8]] = include!(concat!(env!("OUT_DIR"), "/history.rs"));
+
 /// The built-in policy table.
 pub fn default_table() -> PolicyTable<'static> {
     // The build script validated these very bytes with the same code, so decoding cannot fail.
     PolicyTable::from_bytes(DEFAULT_TABLE_BYTES)
         .unwrap_or_else(|e| unreachable!("built-in policy table rejected: {e}"))
+}
+
+/// The built-in table with this version, the current one or an earlier published one: a record
+/// names the table that priced it, and is checked with exactly that table.
+pub fn known_table(version: &str) -> Option<PolicyTable<'static>> {
+    core::iter::once(DEFAULT_TABLE_BYTES)
+        .chain(HISTORY_TABLE_BYTES.iter().copied())
+        .filter_map(|b| PolicyTable::from_bytes(b).ok())
+        .find(|t| t.version == version)
 }

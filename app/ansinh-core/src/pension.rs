@@ -2,18 +2,37 @@
 //! Decree 159/2025), and what happens when they are short of the years needed.
 //!
 //! Readings taken (each also noted in the policy table):
-//! - Eligibility needs the actual months (180); the half-year rounding of odd months is used for
-//!   the accrual rate and the one-time amount only.
-//! - Planned payments run every month from the month after the date asked about until the month
-//!   the retirement age is reached, inclusive.
-//! - The income average counts past years with the CPI table of the settlement year (the year
-//!   the pension starts); future years count at 1.00. An average given as a figure (no history)
-//!   is taken as already adjusted.
-//! - For back-pay at retirement, the person is taken to have used their support months already
-//!   (up to the 120-month cap) and to belong to no support group: the cost shown is the most
-//!   they would pay.
-//! - The one-time amount is what the person could withdraw at the retirement month; state
-//!   support received is deducted only when given.
+//! 1. **One date for the pension rules.** A pension starts the month after the month in which
+//!    the conditions (retirement age and the minimum years) are met (policy §4.4 and §5.2,
+//!    verified). Every pension rule — the minimum years, the accrual rates, the CPI table, the
+//!    one-time amount, the allowance and the social pension — is read on the first day of the
+//!    month the pension starts. So a person who reached the age before 1 Jul 2025 with 15–19
+//!    years, when the 2014 law asked for 20 (policy §1, §4.4), meets the conditions in force
+//!    from 1 Jul 2025 (Law 41/2024 Art 98) and is shown a pension from July 2025 under
+//!    Art 99; a person still short is weighed now, under the rules in force now. Back-pay in
+//!    the quote ([`crate::quote`]) uses the same date: the pension month after the payment.
+//! 2. **Conditions met before the table begins.** Someone whose conditions were already met
+//!    before the first pension rule the table holds had a pension settled under older rules
+//!    that this table does not hold: the estimate refuses with [`Error::SettledBeforeTable`]
+//!    instead of guessing.
+//! 3. Eligibility needs the actual months (180); the half-year rounding of odd months is used
+//!    for the accrual rate and the one-time amount only. Months given as a count (no
+//!    year-by-year history) are taken as paid before the retirement month.
+//! 4. Planned payments run monthly from the month after the date asked about until the month
+//!    the retirement age is reached (inclusive), or for the months asked if fewer, through the
+//!    one projection of [`crate::projection`]: each month at the floor and ceiling in force
+//!    then, so a planned income below the 2027 floor is raised to it. Paying on after the
+//!    retirement age starts the month after the retirement month or the date asked, whichever
+//!    is later — never in the past.
+//! 5. The income average counts past years with the CPI table of the settlement year (the year
+//!    the pension starts); future years count at 1.00. An average given as a figure (no
+//!    history) is taken as already adjusted.
+//! 6. For back-pay, the person is taken to have used their support months already (up to the
+//!    120-month cap) and to belong to no support group: the cost shown is the most they would
+//!    pay. When the back-payment is made after the retirement month, the pension starts the
+//!    month after the payment.
+//! 7. The one-time amount is what the person could withdraw at the retirement month; state
+//!    support received is deducted only when given.
 
 use ansinh_policy::{Accrual, CpiTable, Date, Month, PolicyTable};
 use serde::Serialize;
@@ -22,6 +41,7 @@ use crate::cite::{Citations, lookup};
 use crate::error::Error;
 use crate::money::{apply_bp, mul_div_round, to_dong};
 use crate::person::{Group, GroupSet, Sex};
+use crate::projection::{Plan, Projection, project};
 use crate::quote::{Mode, Person, QuoteRequest, income_bounds, quote};
 use crate::retirement::{Age, retirement};
 use crate::{BasisPoints, Dong};
@@ -64,6 +84,9 @@ pub struct PensionRequest<'h> {
     pub paid: Paid<'h>,
     /// Planned monthly income from the month after `on` until retirement (0 = stop paying).
     pub planned_income: Dong,
+    /// Planned months, when fewer than the months left until the retirement month (`None`:
+    /// pay every month until then).
+    pub planned_months: Option<u16>,
     /// First month ever paid, when known (for the transitional retirement rule).
     pub first_paid: Option<Month>,
     /// In a poor or near-poor household (earlier social pension).
@@ -116,6 +139,10 @@ pub struct PayOnOption {
     pub pension_from: Month,
     /// Monthly pension then.
     pub monthly_pension: Dong,
+    /// What the person pays for those months (after any support).
+    pub net: Dong,
+    /// Months in which the income was raised to the floor in force then.
+    pub months_raised: u16,
 }
 
 /// The monthly allowance for people short of the years (Law 41/2024 Art 23).
@@ -159,10 +186,15 @@ pub struct PensionEstimate<'a> {
     pub retirement_rule: RetirementRule,
     /// First month of pension, when eligible.
     pub pension_from: Option<Month>,
+    /// The conditions are already met (the pension month is not after the date asked about):
+    /// the person can claim now.
+    pub already_eligible: bool,
     /// Months paid before the date asked about.
     pub months_paid: u16,
     /// Months planned from the month after the date asked about until retirement.
     pub months_planned: u16,
+    /// The planned payments, month by month summed (floor and ceiling of each month).
+    pub planned: Projection,
     /// Months at retirement.
     pub months_at_retirement: u16,
     /// Months needed for a pension.
@@ -211,12 +243,13 @@ pub const fn half_years(months: u16, max_odd: u8) -> u32 {
         }
 }
 
-/// The accrual rate for `months` of contributions (0 below the minimum).
-pub fn accrual_rate(a: &Accrual, sex: Sex, months: u16) -> BasisPoints {
+/// The accrual rate for `months` of contributions (0 below the minimum), odd months counted
+/// as half or whole years up to `max_odd` (the `half_year_rounding` rule).
+pub fn accrual_rate(a: &Accrual, max_odd: u8, sex: Sex, months: u16) -> BasisPoints {
     if months < a.min_months {
         return 0;
     }
-    let halves = half_years(months, a.half_year_max_odd_months);
+    let halves = half_years(months, max_odd);
     let band = |base_years: u8, base_bp: BasisPoints, step_bp: BasisPoints| {
         let extra = halves.saturating_sub(u32::from(base_years) * 2);
         base_bp + step_bp * extra / 2
@@ -259,6 +292,13 @@ impl Sums {
         }
         self.paid += mul_div_round(u128::from(income), u128::from(rate_bp), 10_000).unwrap_or(0)
             * u128::from(months);
+    }
+
+    /// Projected months count at coefficient 1 (future years, and back-paid months).
+    fn add_projection(&mut self, p: &Projection) {
+        self.months += u32::from(p.months);
+        self.adjusted += u128::from(p.income_total) * 100;
+        self.paid += u128::from(p.gross);
     }
 
     fn average(&self) -> Result<Dong, Error> {
@@ -321,14 +361,41 @@ fn validate_history(h: &[HistoryYear], on: Date) -> Result<(), Error> {
     Ok(())
 }
 
+/// The months contributed by the end of month `m` (past months only).
+fn past_months_by(paid: &Paid<'_>, m: Month) -> u32 {
+    match paid {
+        // Without years, the months are taken as paid before the retirement month (reading 3).
+        Paid::Summary { months, .. } => u32::from(*months),
+        Paid::History(h) => h
+            .iter()
+            .map(|r| {
+                if r.year < m.year() {
+                    u32::from(r.months)
+                } else if r.year == m.year() {
+                    u32::from(r.months.min(m.number()))
+                } else {
+                    0
+                }
+            })
+            .sum(),
+    }
+}
+
+/// The pension-rule entry held for `month`'s first day, without citing it (the search for the
+/// pension month looks at many months; only the one used is cited).
+fn accrual_held(table: &PolicyTable<'_>, month: Month) -> Option<Accrual> {
+    table.accrual.at(month.first_day()).and_then(|e| e.value)
+}
+
 /// Estimates retirement, pension, and the options when short of the years.
 pub fn estimate<'a>(
     table: &PolicyTable<'a>,
     req: &PensionRequest<'_>,
 ) -> Result<PensionEstimate<'a>, Error> {
     let on = req.on;
+    let now = on.month();
     let mut cites = Citations::new();
-    if req.born > on.month() {
+    if req.born > now {
         return Err(Error::BornAfterDate { born: req.born, on });
     }
     let contribution = *lookup(&table.contribution, "contribution", on, &mut cites)?;
@@ -343,7 +410,7 @@ pub fn estimate<'a>(
             if months > 0 && average == 0 {
                 return Err(Error::BadPaidMonths { reason: "an average income is needed" });
             }
-            if u32::from(months) > on.month().months_since(req.born) {
+            if u32::from(months) > now.months_since(req.born) {
                 return Err(Error::BadPaidMonths { reason: "more months than the person's age" });
             }
             (u32::from(months), req.first_paid)
@@ -354,8 +421,16 @@ pub fn estimate<'a>(
             (h.iter().map(|r| u32::from(r.months)).sum(), req.first_paid.or(first))
         }
     };
-    let planned_until =
-        |m: Month| if req.planned_income > 0 { m.months_since(on.month()) } else { 0 };
+    let next = now.plus(1).ok_or(Error::Overflow)?;
+    // Planned monthly payments: from next month until the retirement month (or for the months
+    // asked, if fewer), never in the past.
+    let planned_len = |m: Month| -> u16 {
+        if req.planned_income == 0 {
+            return 0;
+        }
+        let until = u16::try_from(m.months_since(now)).unwrap_or(u16::MAX);
+        req.planned_months.map_or(until, |n| n.min(until))
+    };
 
     // Retirement month: the normal schedule, or the transitional 60/55 when it comes earlier.
     let normal = retirement(table, req.born, req.sex, on, &mut cites)?;
@@ -371,16 +446,63 @@ pub fn estimate<'a>(
         };
         if let Some(month) = req.born.plus(u32::from(age))
             && month < normal.month
-            && past_months + planned_until(month) >= u32::from(t.min_months)
+            && past_months + u32::from(planned_len(month)) >= u32::from(t.min_months)
         {
             cites.add("transitional_retirement", e);
             ret = (Age(age), month, RetirementRule::Transitional);
         }
     }
     let (retirement_age, retirement_month, retirement_rule) = ret;
-    let start = retirement_month.plus(1).ok_or(Error::Overflow)?;
+    let months_planned = planned_len(retirement_month);
+    let planned = project(table, &Plan::at(req.planned_income), next, months_planned, &mut cites)?;
+    let total_months = past_months + u32::from(months_planned);
+    let months_by = |m: Month| -> u32 {
+        let planned_by = match planned.first {
+            Some(f) if m >= f => m.months_since(f).saturating_add(1).min(u32::from(months_planned)),
+            _ => 0,
+        };
+        past_months_by(&req.paid, m) + planned_by
+    };
+
+    // The pension month (reading 1): the first month after the retirement month such that the
+    // months paid by the end of the month before meet the minimum in force on its first day.
+    // The search runs up to next month; later it is the pay-on option's business.
+    let first_held = table
+        .accrual
+        .entries
+        .first()
+        .map(|e| e.from.month())
+        .ok_or(Error::NoRule { param: "accrual", date: on })?;
+    let search_from = retirement_month.plus(1).ok_or(Error::Overflow)?;
+    let search_until = search_from.max(next);
+    let mut pension_start = None;
+    let mut s = search_from.max(first_held);
+    while s <= search_until {
+        let a = accrual_held(table, s)
+            .ok_or(Error::NoRule { param: "accrual", date: s.first_day() })?;
+        let before = s.minus(1).ok_or(Error::Overflow)?;
+        if months_by(before) >= u32::from(a.min_months) {
+            pension_start = Some(s);
+            break;
+        }
+        s = s.plus(1).ok_or(Error::Overflow)?;
+    }
+    if let Some(start) = pension_start
+        && start == first_held
+        && search_from < first_held
+    {
+        // The conditions were met under rules older than the table: such a pension was
+        // settled (or is to be settled) by the social insurance office under those rules.
+        return Err(Error::SettledBeforeTable { since: first_held });
+    }
+    let eligible = pension_start.is_some();
+    // The month the options are weighed in when short: the retirement month, or now if later.
+    let decide = retirement_month.max(now);
+    let start = pension_start.unwrap_or(decide.plus(1).ok_or(Error::Overflow)?);
     let settle = start.first_day();
     let accrual = *lookup(&table.accrual, "accrual", settle, &mut cites)?;
+    let max_odd =
+        lookup(&table.half_year_rounding, "half_year_rounding", settle, &mut cites)?.max_odd_months;
     let one_time = *lookup(&table.one_time, "one_time", settle, &mut cites)?;
     let (cpi, cpi_estimate) = cpi_for(table, settle, &mut cites)?;
     let cutoff = one_time.cutoff_year;
@@ -398,14 +520,13 @@ pub fn estimate<'a>(
             }
         }
     }
-    let months_planned = planned_until(retirement_month);
-    sums.add(months_planned, req.planned_income, 100, false, contribution.rate_bp);
-    let months_at_retirement = months_u16(sums.months)?;
+    sums.add_projection(&planned);
+    let months_at_retirement = months_u16(total_months)?;
     let average_income = sums.average()?;
-    let eligible = months_at_retirement >= accrual.min_months;
-    let rate_bp = accrual_rate(&accrual, req.sex, months_at_retirement);
+    let rate_bp = accrual_rate(&accrual, max_odd, req.sex, months_at_retirement);
     let monthly_pension = if eligible { apply_bp(average_income, rate_bp)? } else { 0 };
-    let shortfall_months = accrual.min_months.saturating_sub(months_at_retirement);
+    let shortfall_months =
+        if eligible { 0 } else { accrual.min_months.saturating_sub(months_at_retirement) };
 
     // Short of the years: back-pay, pay on, or the monthly allowance.
     let mut backpay = None;
@@ -413,19 +534,29 @@ pub fn estimate<'a>(
     let mut monthly_allowance = None;
     let mut backpay_allowed = false;
     if !eligible {
-        let paid_in = retirement_month.minus(1).unwrap_or(retirement_month).max(on.month());
-        let pay_date = if paid_in == on.month() { on } else { paid_in.first_day() };
+        // Back-pay opens the month before the retirement month; never in the past.
+        let paid_in = retirement_month.minus(1).unwrap_or(retirement_month).max(now);
+        let pay_date = if paid_in == now { on } else { paid_in.first_day() };
         let modes = lookup(&table.payment_modes, "payment_modes", pay_date, &mut cites)?;
-        backpay_allowed = months_at_retirement > 0 && shortfall_months <= modes.backpay_max_months;
-        let (floor, _) = income_bounds(table, pay_date, &mut cites)?;
-        let income = if req.planned_income > 0 { req.planned_income.max(floor) } else { floor };
-        let with_extra = |extra: u16| -> Result<(BasisPoints, Dong, Dong), Error> {
-            let mut s = sums;
-            s.add(u32::from(extra), income, 100, false, contribution.rate_bp);
-            let avg = s.average()?;
-            let rate = accrual_rate(&accrual, req.sex, months_u16(s.months)?);
-            Ok((rate, avg, apply_bp(avg, rate)?))
-        };
+        backpay_allowed = shortfall_months <= modes.backpay_max_months;
+        let (floor, ceiling) = income_bounds(table, pay_date, &mut cites)?;
+        let income = if req.planned_income > 0 { req.planned_income } else { floor };
+        let income = income.clamp(floor, ceiling);
+        let with_extra =
+            |extra: &Projection, from: Month| -> Result<(BasisPoints, Dong, Dong), Error> {
+                let a = accrual_held(table, from)
+                    .ok_or(Error::NoRule { param: "accrual", date: from.first_day() })?;
+                let odd = table
+                    .half_year_rounding
+                    .at(from.first_day())
+                    .and_then(|e| e.value)
+                    .map_or(max_odd, |h| h.max_odd_months);
+                let mut s = sums;
+                s.add_projection(extra);
+                let avg = s.average()?;
+                let rate = accrual_rate(&a, odd, req.sex, months_u16(s.months)?);
+                Ok((rate, avg, apply_bp(avg, rate)?))
+            };
         if backpay_allowed {
             let support_cap = table
                 .support_national
@@ -440,13 +571,20 @@ pub fn estimate<'a>(
                     groups: GroupSet::of(Group::Other),
                     province: None,
                     mode: Mode::Backpay(shortfall_months),
-                    person: Some(Person { born: req.born, sex: req.sex }),
+                    person: Some(Person::new(req.born, req.sex)),
                     supported_months_before: months_at_retirement.min(support_cap),
                     paid_months: Some(months_at_retirement),
                 },
             )?;
             cites.extend(&q.citations);
-            let (rate, avg, pension) = with_extra(shortfall_months)?;
+            // Back-paid months count at the income chosen, coefficient 1 (policy §4.4).
+            let extra = Projection {
+                months: shortfall_months,
+                income_total: income * Dong::from(shortfall_months),
+                gross: q.gross,
+                ..Projection::default()
+            };
+            let (rate, avg, pension) = with_extra(&extra, start)?;
             backpay = Some(BackpayOption {
                 months: shortfall_months,
                 paid_in,
@@ -458,15 +596,26 @@ pub fn estimate<'a>(
                 monthly_pension: pension,
             });
         }
-        let complete_in =
-            retirement_month.plus(u32::from(shortfall_months)).ok_or(Error::Overflow)?;
-        let (_, _, pension) = with_extra(shortfall_months)?;
+        // Paying on: monthly from the month after the decision month, at the planned income
+        // (or the floor), through the same projection.
+        let extra = project(
+            table,
+            &Plan::at(income),
+            decide.plus(1).ok_or(Error::Overflow)?,
+            shortfall_months,
+            &mut cites,
+        )?;
+        let complete_in = decide.plus(u32::from(shortfall_months)).ok_or(Error::Overflow)?;
+        let pension_from = complete_in.plus(1).ok_or(Error::Overflow)?;
+        let (_, _, pension) = with_extra(&extra, pension_from)?;
         pay_on = Some(PayOnOption {
             months: shortfall_months,
             income,
             complete_in,
-            pension_from: complete_in.plus(1).ok_or(Error::Overflow)?,
+            pension_from,
             monthly_pension: pension,
+            net: extra.net,
+            months_raised: extra.months_raised,
         });
     }
 
@@ -485,13 +634,13 @@ pub fn estimate<'a>(
             && let Some(ma) = e.value
         {
             cites.add("monthly_allowance", e);
-            let halves = half_years(months_at_retirement, accrual.half_year_max_odd_months);
+            let halves = half_years(months_at_retirement, max_odd);
             let pot = to_dong(mul_div_round(
                 u128::from(average_income),
                 u128::from(ma.tenths_per_year) * u128::from(halves),
                 20,
             ))?;
-            let needed = from.months_since(start);
+            let needed = if from > start { from.months_since(start) } else { 0 };
             let needed_cost = u128::from(sp.monthly) * u128::from(needed);
             let (monthly, months, top_up) = if needed == 0 {
                 (0, 0, 0)
@@ -525,7 +674,7 @@ pub fn estimate<'a>(
     } else {
         let years_before = sums.months_before_cutoff / 12;
         let months_from = months_u16(sums.months - years_before * 12)?;
-        let halves_from = half_years(months_from, accrual.half_year_max_odd_months);
+        let halves_from = half_years(months_from, max_odd);
         let tenths_x2 = u128::from(years_before) * u128::from(one_time.tenths_before) * 2
             + u128::from(halves_from) * u128::from(one_time.tenths_from);
         to_dong(mul_div_round(u128::from(average_income), tenths_x2, 20))?
@@ -538,9 +687,11 @@ pub fn estimate<'a>(
         retirement_age,
         retirement_month,
         retirement_rule,
-        pension_from: eligible.then_some(start),
+        pension_from: pension_start,
+        already_eligible: pension_start.is_some_and(|s| s <= now),
         months_paid: months_u16(past_months)?,
-        months_planned: months_u16(months_planned)?,
+        months_planned,
+        planned,
         months_at_retirement,
         months_required: accrual.min_months,
         eligible,

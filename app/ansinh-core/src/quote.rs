@@ -2,7 +2,11 @@
 //!
 //! All rules are read on the payment date and fixed for the whole period paid (policy §3.1:
 //! no top-up and no refund when the poverty line, reference level or group changes inside a
-//! prepaid period). Support is a fixed amount per month, independent of the chosen income, for
+//! prepaid period). This holds also when the first month paid is later than the payment date:
+//! a payment made in December 2026 for January–December 2027 is priced at the 2026 floor, like
+//! a payment made in December 2026 for December 2026–November 2027 (policy §2.1: floor and
+//! ceiling "at the time of payment"; §3.1). The joining age is checked on the payment date,
+//! by day when the birth date is known. Support is a fixed amount per month, independent of the chosen income, for
 //! at most 120 months in a lifetime.
 
 use core::fmt;
@@ -75,8 +79,38 @@ impl Serialize for Mode {
 pub struct Person {
     /// Month of birth.
     pub born: Month,
+    /// Day of birth, when known (the joining age is then checked by day).
+    pub birth_date: Option<Date>,
     /// Sex.
     pub sex: Sex,
+}
+
+impl Person {
+    /// A person known by birth month only.
+    pub const fn new(born: Month, sex: Sex) -> Self {
+        Self { born, birth_date: None, sex }
+    }
+
+    /// A person known by full birth date.
+    pub const fn born_on(date: Date, sex: Sex) -> Self {
+        Self { born: date.month(), birth_date: Some(date), sex }
+    }
+
+    /// Whether the person has reached `years` of age on `on`. By day when the birth date is
+    /// known (someone born on 29 February has their birthday on 1 March in a common year);
+    /// otherwise from the first day of the birthday month, since the day is unknown.
+    pub fn has_age(&self, years: u8, on: Date) -> bool {
+        match self.birth_date {
+            Some(b) => {
+                let y = b.year().saturating_add(u16::from(years));
+                let birthday = Date::new(y, b.month_number(), b.day())
+                    .or_else(|_| Date::new(y, 3, 1))
+                    .unwrap_or(b);
+                on >= birthday
+            }
+            None => on.month().months_since(self.born) >= u32::from(years) * 12,
+        }
+    }
 }
 
 /// A request for a contribution quote.
@@ -96,7 +130,7 @@ pub struct QuoteRequest<'r> {
     pub person: Option<Person>,
     /// Months of state support already received (counts against the lifetime cap).
     pub supported_months_before: u16,
-    /// Months already paid, when known (limits back-pay to what is missing).
+    /// Months already paid. Required for back-pay, which may cover only what is missing.
     pub paid_months: Option<u16>,
 }
 
@@ -148,7 +182,8 @@ pub struct Quote<'a> {
     pub support_national_monthly: Dong,
     /// Provincial support for one supported month.
     pub support_local_monthly: Dong,
-    /// What the person pays for one supported month.
+    /// What the person pays for one month of this payment that has support (the whole
+    /// contribution when no month has support left under the 120-month cap).
     pub net_monthly: Dong,
     /// Contribution for the whole payment.
     pub gross: Dong,
@@ -160,6 +195,9 @@ pub struct Quote<'a> {
     pub net: Dong,
     /// Months of this payment that receive support.
     pub support_months: u16,
+    /// Months of this payment past the 120-month cap, paid without support at
+    /// `gross_monthly`.
+    pub unsupported_months: u16,
     /// Months of support left for later payments.
     pub support_months_left: u16,
     /// Monthly fund return used (parts per million), for advance and back-pay.
@@ -196,7 +234,7 @@ pub fn quote<'a>(table: &PolicyTable<'a>, req: &QuoteRequest<'_>) -> Result<Quot
         if p.born > on.month() {
             return Err(Error::BornAfterDate { born: p.born, on });
         }
-        if on.month().months_since(p.born) < u32::from(rule.min_age_years) * 12 {
+        if !p.has_age(rule.min_age_years, on) {
             return Err(Error::TooYoung { min_age: rule.min_age_years });
         }
     }
@@ -219,18 +257,28 @@ pub fn quote<'a>(table: &PolicyTable<'a>, req: &QuoteRequest<'_>) -> Result<Quot
         Mode::Backpay(0) => return Err(Error::ZeroMonths),
         Mode::Backpay(m) => {
             let p = req.person.ok_or(Error::BackpayNeedsPerson)?;
+            let paid = req.paid_months.ok_or(Error::BackpayNeedsPaidMonths)?;
             let r = retirement(table, p.born, p.sex, on, &mut cites)?;
             let opens = r.month.minus(1).unwrap_or(r.month);
             if on.month() < opens {
                 return Err(Error::BackpayTooEarly { opens });
             }
-            let mut max = modes.backpay_max_months;
-            if let Some(paid) = req.paid_months {
-                let accrual = lookup(&table.accrual, "accrual", on, &mut cites)?;
-                max = max.min(accrual.min_months.saturating_sub(paid));
+            // The minimum in force when the pension would start: the month after the
+            // retirement month or after this payment, whichever is later (pension reading 1).
+            let start = r.month.max(on.month()).plus(1).ok_or(Error::Overflow)?;
+            let accrual = lookup(&table.accrual, "accrual", start.first_day(), &mut cites)?;
+            let shortfall = accrual.min_months.saturating_sub(paid);
+            if shortfall == 0 {
+                return Err(Error::BackpayNothingMissing { paid, required: accrual.min_months });
             }
-            if m > max {
-                return Err(Error::BackpayTooLong { months: m, max });
+            if shortfall > modes.backpay_max_months {
+                return Err(Error::BackpayShortfallTooLarge {
+                    shortfall,
+                    max: modes.backpay_max_months,
+                });
+            }
+            if m > shortfall {
+                return Err(Error::BackpayTooLong { months: m, max: shortfall });
             }
         }
         _ => {}
@@ -282,6 +330,13 @@ pub fn quote<'a>(table: &PolicyTable<'a>, req: &QuoteRequest<'_>) -> Result<Quot
     let support_local = (support_local_monthly.checked_mul(sm).ok_or(Error::Overflow)?)
         .min(gross - support_national);
     let net = gross - support_national - support_local;
+    // The monthly figures describe a supported month only when this payment has one; with the
+    // cap used up, a month costs the whole contribution.
+    let (support_national_monthly, support_local_monthly) = if support_months == 0 {
+        (0, 0)
+    } else {
+        (support_national_monthly, support_local_monthly)
+    };
     let net_monthly = gross_monthly
         .saturating_sub(support_national_monthly)
         .saturating_sub(support_local_monthly);
@@ -307,6 +362,7 @@ pub fn quote<'a>(table: &PolicyTable<'a>, req: &QuoteRequest<'_>) -> Result<Quot
         support_local,
         net,
         support_months,
+        unsupported_months: months - support_months,
         support_months_left: left_before - support_months,
         fund_return_ppm,
         estimate: cites.is_estimate(),

@@ -14,6 +14,7 @@ fn request<'h>(paid: Paid<'h>, born: &str, sex: Sex, on: &str) -> PensionRequest
         sex,
         paid,
         planned_income: 0,
+        planned_months: None,
         first_paid: None,
         poor_household: false,
         support_received: 0,

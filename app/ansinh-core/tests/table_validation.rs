@@ -16,7 +16,7 @@ fn err(text: &str) -> TableError {
 fn the_shipped_table_compiles_and_round_trips() -> Result<(), TableError> {
     let bytes = compile_toml(SOURCE)?;
     let table = PolicyTable::from_bytes(&bytes)?;
-    assert_eq!(table.version, "VN-2026-11-22");
+    assert_eq!(table.version, "VN-2026-12-06");
     assert_eq!(table, ansinh_core::default_table());
     Ok(())
 }
@@ -111,7 +111,7 @@ fn implausible_values_are_refused() {
 fn an_edited_table_loads_at_run_time() -> Result<(), TableError> {
     // A policy update without a new binary: raise the 2027 poverty line.
     let text = SOURCE
-        .replacen("version = \"VN-2026-11-22\"", "version = \"VN-2027-TEST\"", 1)
+        .replacen("version = \"VN-2026-12-06\"", "version = \"VN-2027-TEST\"", 1)
         .replacen("value = 2200000", "value = 2300000", 1);
     let bytes = compile_toml(&text)?;
     let table = PolicyTable::from_bytes(&bytes)?;
@@ -133,4 +133,51 @@ fn corrupt_bytes_are_refused_without_panic() -> Result<(), TableError> {
     }
     let _ = PolicyTable::from_bytes(&flipped);
     Ok(())
+}
+
+/// Every published table stays loadable, so a record priced with it is checked with it.
+#[test]
+fn earlier_published_tables_are_kept() {
+    let old = ansinh_core::known_table("VN-2026-11-22").unwrap_or_else(|| panic!("kept"));
+    assert_eq!(old.version, "VN-2026-11-22");
+    let now = ansinh_core::known_table(ansinh_core::default_table().version);
+    assert!(now.is_some());
+    assert!(ansinh_core::known_table("VN-1999-01-01").is_none());
+}
+
+/// The status tags follow the reference (policy.md): the 700,000 line is verified, the
+/// odd-months rule is a secondary source, and no old-law source names a text the reference
+/// does not record.
+#[test]
+fn status_tags_follow_the_reference() {
+    let t = ansinh_core::default_table();
+    let line = t.rural_poverty_line.entries.first().unwrap_or_else(|| panic!("entries"));
+    assert_eq!((line.value, line.status), (Some(700_000), ansinh_core::Status::Verified));
+    let odd = t.half_year_rounding.entries.last().unwrap_or_else(|| panic!("entries"));
+    assert_eq!(odd.status, ansinh_core::Status::Secondary);
+    let unrecorded = [
+        "Decision 59/2015",
+        "Decree 47/2017",
+        "Decree 72/2018",
+        "Decree 38/2019",
+        "Decree 24/2023",
+        "Labour Code 2012",
+        "Art 73",
+        "Art 74",
+        "Art 56",
+        "Decree 105/2014",
+    ];
+    let sources = [
+        t.rural_poverty_line.entries.iter().map(|e| e.source).collect::<Vec<_>>(),
+        t.reference_level.entries.iter().map(|e| e.source).collect(),
+        t.retirement_age.entries.iter().map(|e| e.source).collect(),
+        t.transitional_retirement.entries.iter().map(|e| e.source).collect(),
+        t.accrual.entries.iter().map(|e| e.source).collect(),
+        t.bhyt_household.entries.iter().map(|e| e.source).collect(),
+    ];
+    for s in sources.iter().flatten() {
+        for u in unrecorded {
+            assert!(!s.contains(u), "{s} names {u}, which the reference does not record");
+        }
+    }
 }

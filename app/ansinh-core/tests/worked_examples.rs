@@ -200,31 +200,109 @@ fn advance_payment_is_discounted() -> R {
 #[test]
 fn backpay_only_at_retirement_age_and_at_most_60_months() -> R {
     let t = default_table();
-    let man = Person { born: m("1965-01"), sex: Sex::Male };
+    let man = Person::new(m("1965-01"), Sex::Male);
     // Reaches 61y6m in 07/2026: back-pay opens in 06/2026.
     let mut req = QuoteRequest::new(d("2026-05-31"), 1_500_000, Group::Other, Mode::Backpay(12));
     assert_eq!(quote(&t, &req).map(|r| r.net), Err(Error::BackpayNeedsPerson));
     req.person = Some(man);
+    assert_eq!(quote(&t, &req).map(|r| r.net), Err(Error::BackpayNeedsPaidMonths));
+    req.paid_months = Some(168);
     assert_eq!(quote(&t, &req).map(|r| r.net), Err(Error::BackpayTooEarly { opens: m("2026-06") }));
     req.on = d("2026-06-01");
     // Σ_{i=1..12} 330,000 × 1.0031^i = 4,040,708.06 → 4,040,708.
     let r = quote(&t, &req)?;
     assert_eq!((r.gross, r.months), (4_040_708, 12));
-    req.mode = Mode::Backpay(61);
-    assert_eq!(quote(&t, &req).map(|r| r.net), Err(Error::BackpayTooLong { months: 61, max: 60 }));
     req.mode = Mode::Backpay(13);
-    req.paid_months = Some(168);
     assert_eq!(quote(&t, &req).map(|r| r.net), Err(Error::BackpayTooLong { months: 13, max: 12 }));
+    req.mode = Mode::Backpay(61);
+    req.paid_months = Some(120);
+    assert_eq!(quote(&t, &req).map(|r| r.net), Err(Error::BackpayTooLong { months: 61, max: 60 }));
+    Ok(())
+}
+
+/// Issue 12 item 2: back-pay covers only a shortfall of at most 60 months, and never more
+/// months than are missing (policy §4.4, §9.4).
+#[test]
+fn backpay_never_exceeds_the_shortfall() {
+    let t = default_table();
+    let mut req = QuoteRequest::new(d("2026-11-22"), 1_500_000, Group::Other, Mode::Backpay(60));
+    req.person = Some(Person::new(m("1960-01"), Sex::Male));
+    // 100 months paid: 80 missing, more than the 60 back-pay may cover.
+    req.paid_months = Some(100);
+    assert_eq!(
+        quote(&t, &req).map(|r| r.net),
+        Err(Error::BackpayShortfallTooLarge { shortfall: 80, max: 60 })
+    );
+    // 150 paid: 30 missing; 60 would exceed them, 30 is priced.
+    req.paid_months = Some(150);
+    assert_eq!(quote(&t, &req).map(|r| r.net), Err(Error::BackpayTooLong { months: 60, max: 30 }));
+    req.mode = Mode::Backpay(30);
+    assert!(quote(&t, &req).is_ok());
+    // 180 paid: nothing is missing.
+    req.paid_months = Some(180);
+    assert_eq!(
+        quote(&t, &req).map(|r| r.net),
+        Err(Error::BackpayNothingMissing { paid: 180, required: 180 })
+    );
+}
+
+/// Issue 12 item 8: with only part of a payment supported, the monthly figures are those of a
+/// supported month and the rest is said; with none supported, a month costs the whole 22%.
+#[test]
+fn monthly_net_agrees_with_the_support_cap() -> R {
+    let t = default_table();
+    let mut req = QuoteRequest::new(d("2026-11-22"), 1_500_000, Group::Poor, Mode::Periodic(12));
+    req.supported_months_before = 118;
+    let q = quote(&t, &req)?;
+    assert_eq!((q.support_months, q.unsupported_months), (2, 10));
+    assert_eq!(q.net_monthly, 165_000);
+    assert_eq!(q.net, 2 * 165_000 + 10 * 330_000);
+    req.supported_months_before = 120;
+    let q = quote(&t, &req)?;
+    assert_eq!((q.support_months, q.support_national_monthly, q.net_monthly), (0, 0, 330_000));
+    assert_eq!(q.net, 12 * 330_000);
+    Ok(())
+}
+
+/// Issue 12 item 8: a payment made in December 2026 for months in 2027 is priced on the
+/// payment date, at the 2026 floor (policy §2.1, §3.1).
+#[test]
+fn december_payment_for_2027_uses_the_payment_date() -> R {
+    let t = default_table();
+    let q = quote(
+        &t,
+        &QuoteRequest::new(d("2026-12-20"), 1_500_000, Group::Other, Mode::Periodic(12)),
+    )?;
+    assert_eq!((q.income_floor, q.gross_monthly, q.net), (1_500_000, 330_000, 12 * 264_000));
     Ok(())
 }
 
 #[test]
 fn joining_age_is_15() {
     let mut req = QuoteRequest::new(d("2026-11-22"), 1_500_000, Group::Other, Mode::Periodic(1));
-    req.person = Some(Person { born: m("2011-12"), sex: Sex::Female });
+    req.person = Some(Person::new(m("2011-12"), Sex::Female));
     assert_eq!(quote(&default_table(), &req).map(|r| r.net), Err(Error::TooYoung { min_age: 15 }));
-    req.person = Some(Person { born: m("2011-11"), sex: Sex::Female });
+    req.person = Some(Person::new(m("2011-11"), Sex::Female));
     assert!(quote(&default_table(), &req).is_ok());
+}
+
+/// Issue 12 item 8: with a full birth date the joining age is checked by day.
+#[test]
+fn joining_age_by_day() {
+    let t = default_table();
+    let born = |s: &str| Some(Person::born_on(d(s), Sex::Female));
+    let mut req = QuoteRequest::new(d("2026-11-22"), 1_500_000, Group::Other, Mode::Periodic(1));
+    req.person = born("2011-11-23");
+    assert_eq!(quote(&t, &req).map(|r| r.net), Err(Error::TooYoung { min_age: 15 }));
+    req.person = born("2011-11-22");
+    assert!(quote(&t, &req).is_ok());
+    // Born 29 Feb 2012: 15 on 1 Mar 2027.
+    req.on = d("2027-02-28");
+    req.income = 2_200_000;
+    req.person = born("2012-02-29");
+    assert_eq!(quote(&t, &req).map(|r| r.net), Err(Error::TooYoung { min_age: 15 }));
+    req.on = d("2027-03-01");
+    assert!(quote(&t, &req).is_ok());
 }
 
 fn pension(
@@ -240,6 +318,7 @@ fn pension(
         sex,
         paid,
         planned_income: income,
+        planned_months: None,
         first_paid: None,
         poor_household: false,
         support_received: 0,
@@ -416,6 +495,7 @@ fn transitional_rule_retires_long_contributors_at_60() {
         sex: Sex::Male,
         paid: Paid::Summary { months: 240, average: 3_000_000 },
         planned_income: 0,
+        planned_months: None,
         first_paid: Some(m("2008-01")),
         poor_household: false,
         support_received: 0,

@@ -255,8 +255,15 @@ pub struct Accrual {
     pub male_short_step_bp: BasisPoints,
     /// Highest rate.
     pub cap_bp: BasisPoints,
+}
+
+/// How odd months count when years of contributions are counted (a rule of its own, because
+/// its source is weaker than the accrual rates').
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HalfYearRounding {
     /// Odd months up to this count add half a year; more odd months add a full year.
-    pub half_year_max_odd_months: u8,
+    pub max_odd_months: u8,
 }
 
 /// Income adjustment coefficients for one settlement year.
@@ -394,6 +401,9 @@ pub struct PolicyTable<'a> {
     /// Pension accrual.
     #[serde(borrow)]
     pub accrual: Series<'a, Accrual>,
+    /// Counting odd months as half or whole years.
+    #[serde(borrow)]
+    pub half_year_rounding: Series<'a, HalfYearRounding>,
     /// CPI adjustment coefficients, looked up by the settlement date.
     #[serde(borrow)]
     pub cpi: Series<'a, CpiTable>,
@@ -449,6 +459,7 @@ impl<'a> PolicyTable<'a> {
         self.retirement_age.validate("retirement_age", s)?;
         self.transitional_retirement.validate("transitional_retirement", s)?;
         self.accrual.validate("accrual", s)?;
+        self.half_year_rounding.validate("half_year_rounding", s)?;
         self.cpi.validate("cpi", s)?;
         self.bhyt_household.validate("bhyt_household", s)?;
         self.social_pension.validate("social_pension", s)?;
@@ -515,9 +526,12 @@ impl<'a> PolicyTable<'a> {
             }
         }
         for a in values(&self.accrual) {
-            if a.cap_bp > 10_000 || a.min_months == 0 || a.half_year_max_odd_months > 11 {
-                return Err(bad("accrual", "cap above 100%, zero minimum or odd-month limit > 11"));
+            if a.cap_bp > 10_000 || a.min_months == 0 {
+                return Err(bad("accrual", "cap above 100% or zero minimum"));
             }
+        }
+        if values(&self.half_year_rounding).any(|h| h.max_odd_months > 11) {
+            return Err(bad("half_year_rounding", "odd-month limit above 11"));
         }
         for t in values(&self.cpi) {
             if t.hundredths.iter().any(|h| *h < 100) || t.hundredths.is_empty() {
