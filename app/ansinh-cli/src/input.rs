@@ -195,6 +195,17 @@ impl Parse {
         )
     }
 
+    pub(crate) fn way(self, field: &str) -> InputError {
+        self.err(
+            field,
+            "invalid_way",
+            format!(
+                "--{field}: nhập THU_NHẬP:SỐ_NĂM, ví dụ 1500000:15 (thu nhập tháng, 1–50 năm đóng)."
+            ),
+            format!("--{field}: give INCOME:YEARS, e.g. 1500000:15 (monthly income, 1–50 years)."),
+        )
+    }
+
     pub(crate) fn history_line(self, line: usize, what: &str) -> InputError {
         self.err(
             "history",

@@ -52,6 +52,8 @@ enum Command {
     Quote(QuoteArgs),
     /// Retirement month, pension estimate, and the options when short of 15 years.
     Pension(PensionArgs),
+    /// Two ways of paying side by side: two incomes, or 15 against 20 years.
+    Compare(CompareArgs),
     /// Household health insurance premiums.
     Bhyt(BhytArgs),
     /// Maternity, funeral and social pension amounts on a date.
@@ -147,6 +149,31 @@ struct PensionArgs {
     /// State support received so far, deducted from the one-time amount.
     #[arg(long)]
     support_received: Option<String>,
+}
+
+#[derive(Args)]
+struct CompareArgs {
+    /// Date asked about, YYYY-MM-DD (payments start the month after).
+    #[arg(long)]
+    on: String,
+    /// Birth month, YYYY-MM.
+    #[arg(long)]
+    born: String,
+    /// male or female.
+    #[arg(long)]
+    sex: String,
+    /// Support group: poor, near-poor, ethnic-minority, island or other.
+    #[arg(long, default_value = "other")]
+    group: String,
+    /// Official province code of permanent residence (2025 map), e.g. 01 for Hà Nội.
+    #[arg(long)]
+    province: Option<String>,
+    /// The first way: INCOME:YEARS, e.g. 1500000:15.
+    #[arg(long)]
+    a: String,
+    /// The second way: INCOME:YEARS, e.g. 1500000:20.
+    #[arg(long)]
+    b: String,
 }
 
 #[derive(Args)]
@@ -264,6 +291,7 @@ fn run(cli: &Cli, lang: Lang) -> anyhow::Result<Outcome> {
     let result = match &cli.command {
         Command::Quote(a) => quote(&table, a, lang),
         Command::Pension(a) => pension(&table, a, lang),
+        Command::Compare(a) => compare(&table, a, lang),
         Command::Bhyt(a) => bhyt(&table, a, lang),
         Command::Benefits(a) => benefits(&table, a, lang),
         Command::Policy => {
@@ -323,7 +351,7 @@ fn quote(table: &PolicyTable<'_>, a: &QuoteArgs, lang: Lang) -> Result<Outcome, 
     let mode = p.mode("mode", &a.mode)?;
     let province = a.province.as_deref().map(|c| p.province("province", c)).transpose()?;
     let person = match (&a.born, &a.sex) {
-        (Some(b), Some(s)) => Some(Person { born: p.month("born", b)?, sex: p.sex("sex", s)? }),
+        (Some(b), Some(s)) => Some(Person::new(p.month("born", b)?, p.sex("sex", s)?)),
         (Some(_), None) => return Err(p.missing("sex").into()),
         (None, Some(_)) => return Err(p.missing("born").into()),
         (None, None) => None,
@@ -404,6 +432,7 @@ fn pension(table: &PolicyTable<'_>, a: &PensionArgs, lang: Lang) -> Result<Outco
             .map(|s| p.amount("income", s))
             .transpose()?
             .unwrap_or(0),
+        planned_months: None,
         first_paid: a.first_paid.as_deref().map(|s| p.month("first-paid", s)).transpose()?,
         poor_household: a.poor_household,
         support_received: a
@@ -415,6 +444,35 @@ fn pension(table: &PolicyTable<'_>, a: &PensionArgs, lang: Lang) -> Result<Outco
     };
     let e = ansinh_core::pension::estimate(table, &req).map_err(core_err(lang))?;
     Ok(Outcome::Done(serde_json::to_value(&e)?, render::pension(&e, lang)))
+}
+
+fn compare(table: &PolicyTable<'_>, a: &CompareArgs, lang: Lang) -> Result<Outcome, Failure> {
+    use ansinh_core::compare::{CompareRequest, Way};
+    let p = Parse(lang);
+    let on = p.date("on", &a.on)?;
+    let born = p.month("born", &a.born)?;
+    let sex = p.sex("sex", &a.sex)?;
+    let group = p.group("group", &a.group)?;
+    let province = a.province.as_deref().map(|c| p.province("province", c)).transpose()?;
+    let way = |field: &'static str, s: &str| -> Result<Way, InputError> {
+        let (income, years) = s.split_once(':').ok_or_else(|| p.way(field))?;
+        let income = p.amount(field, income)?;
+        let years = p.count(field, years)?;
+        if years == 0 || years > 50 {
+            return Err(p.way(field));
+        }
+        Ok(Way { income, years })
+    };
+    let req = CompareRequest {
+        on,
+        born,
+        sex,
+        groups: ansinh_core::person::GroupSet::of(group),
+        province,
+        ways: [way("a", &a.a)?, way("b", &a.b)?],
+    };
+    let c = ansinh_core::compare::compare(table, &req).map_err(core_err(lang))?;
+    Ok(Outcome::Done(serde_json::to_value(&c)?, render::compare(&c, lang)))
 }
 
 fn bhyt(table: &PolicyTable<'_>, a: &BhytArgs, lang: Lang) -> Result<Outcome, Failure> {

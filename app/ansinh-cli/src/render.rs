@@ -21,7 +21,7 @@ fn day(d: Date, lang: Lang) -> String {
     }
 }
 
-fn month(m: Month) -> String {
+pub(crate) fn month(m: Month) -> String {
     format!("{:02}/{}", m.number(), m.year())
 }
 
@@ -140,6 +140,17 @@ pub(crate) fn quote(q: &Quote<'_>, lang: Lang) -> String {
     for (k, v) in monthly {
         let _ = writeln!(o, "{k:<28} {v}");
     }
+    if q.support_months > 0 && q.unsupported_months > 0 {
+        let _ = writeln!(
+            o,
+            "{} {} {} {} {}",
+            t(lang, "  Hết thời gian hỗ trợ sau", "  Support ends after"),
+            q.support_months,
+            t(lang, "tháng; mỗi tháng còn lại đóng", "months; each remaining month costs"),
+            a(q.gross_monthly),
+            t(lang, "(không hỗ trợ)", "(no support)")
+        );
+    }
     let _ = writeln!(
         o,
         "{} ({} {}):",
@@ -247,6 +258,19 @@ pub(crate) fn pension(e: &PensionEstimate<'_>, lang: Lang) -> String {
         );
         if let Some(from) = e.pension_from {
             let _ = writeln!(o, "{:<34} {}", t(lang, "Hưởng từ tháng", "Paid from"), month(from));
+            if e.already_eligible {
+                let _ = writeln!(
+                    o,
+                    "{} {}. {}",
+                    t(lang, "Đã đủ điều kiện hưởng lương hưu từ tháng", "Already eligible since"),
+                    month(from),
+                    t(
+                        lang,
+                        "Làm hồ sơ hưởng lương hưu tại cơ quan BHXH; việc trả các tháng trước khi nộp hồ sơ do cơ quan BHXH giải quyết.",
+                        "Claim the pension at the social insurance office, which decides on the months before the claim."
+                    )
+                );
+            }
         }
     } else {
         let _ = writeln!(
@@ -294,9 +318,13 @@ pub(crate) fn pension(e: &PensionEstimate<'_>, lang: Lang) -> String {
         if let Some(p) = &e.pay_on {
             let _ = writeln!(
                 o,
-                "  2. {} {}, {} {} {} {}.",
-                t(lang, "Tiếp tục đóng đến tháng", "Keep paying until"),
+                "  2. {} {} {} {} ({} {}), {} {} {} {}.",
+                t(lang, "Tiếp tục đóng", "Keep paying"),
+                p.months,
+                t(lang, "tháng đến tháng", "months until"),
                 month(p.complete_in),
+                t(lang, "tổng", "in all"),
+                a(p.net),
                 t(lang, "rồi hưởng lương hưu", "then draw a pension of"),
                 a(p.monthly_pension),
                 t(lang, "mỗi tháng từ tháng", "a month from"),
@@ -493,5 +521,76 @@ pub(crate) fn policy(table: &PolicyTable<'_>, lang: Lang) -> String {
     series(&mut o, "one_time", &table.one_time, lang);
     series(&mut o, "monthly_allowance", &table.monthly_allowance, lang);
     series(&mut o, "fund_return", &table.fund_return, lang);
+    o
+}
+
+/// Two ways of paying side by side.
+pub(crate) fn compare(c: &ansinh_core::compare::Comparison<'_>, lang: Lang) -> String {
+    let a = |d: u64| Amount(d, lang).to_string();
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{} {} ({} {})",
+        t(lang, "So sánh các cách đóng — hỏi ngày", "Ways of paying compared — asked on"),
+        day(c.on, lang),
+        t(lang, "bảng chính sách", "policy table"),
+        c.policy_version
+    );
+    estimate_banner(&mut o, c.estimate, lang);
+    let [x, y] = &c.ways;
+    let row = |o: &mut String, k: &str, f: &dyn Fn(&ansinh_core::compare::WayResult) -> String| {
+        let _ = writeln!(o, "{k:<30} {:>22} {:>22}", f(x), f(y));
+    };
+    let _ = writeln!(o, "{:<30} {:>22} {:>22}", "", t(lang, "Cách A", "Option A"), t(lang, "Cách B", "Option B"));
+    row(&mut o, t(lang, "Thu nhập tháng chọn đóng", "Chosen monthly income"), &|w| a(w.income));
+    row(&mut o, t(lang, "Số tháng đóng", "Months paid"), &|w| {
+        if w.months_paid < w.years_asked.saturating_mul(12) {
+            format!("{} ({})", w.months_paid, t(lang, "đến tuổi hưu", "to retirement"))
+        } else {
+            w.months_paid.to_string()
+        }
+    });
+    row(&mut o, t(lang, "Tháng đầu bạn đóng", "You pay the first month"), &|w| a(w.first_month_net));
+    row(&mut o, t(lang, "Tổng bạn đóng", "You pay in total"), &|w| a(w.paid.net));
+    row(&mut o, t(lang, "Tháng nâng lên mức sàn", "Months raised to the floor"), &|w| {
+        w.paid.months_raised.to_string()
+    });
+    row(&mut o, t(lang, "Đủ tuổi nghỉ hưu", "Retirement age reached"), &|w| month(w.retirement_month));
+    row(&mut o, t(lang, "Tỷ lệ hưởng", "Accrual rate"), &|w| {
+        if w.eligible { pct(w.rate_bp, lang) } else { "—".into() }
+    });
+    row(&mut o, t(lang, "Lương hưu mỗi tháng", "Monthly pension"), &|w| {
+        if w.eligible {
+            a(w.monthly_pension)
+        } else {
+            format!("{} {} {}", t(lang, "thiếu", "short by"), w.shortfall_months, t(lang, "tháng", "months"))
+        }
+    });
+    row(&mut o, t(lang, "Nhận lương hưu từ", "Pension from"), &|w| {
+        w.pension_from.map_or_else(|| "—".into(), month)
+    });
+    row(&mut o, t(lang, "Nhận lại đủ số đã đóng sau", "Paid back after"), &|w| {
+        w.payback_months
+            .map_or_else(|| "—".into(), |m| format!("{m} {}", t(lang, "tháng", "months")))
+    });
+    match (c.better_per_dong, lang) {
+        (Some(i), Lang::Vi) => {
+            let _ = writeln!(o, "Tính trên mỗi đồng đã đóng, cách {} cho lương hưu cao hơn.", ["A", "B"][i]);
+        }
+        (Some(i), Lang::En) => {
+            let _ = writeln!(o, "For each đồng paid, option {} gives the higher pension.", ["A", "B"][i]);
+        }
+        (None, _) => {}
+    }
+    let _ = writeln!(
+        o,
+        "{}",
+        t(
+            lang,
+            "Mỗi tháng tính theo mức sàn, mức trần và hỗ trợ của tháng đó (từ 01/01/2027 mức thu nhập thấp nhất là chuẩn nghèo nông thôn mới).",
+            "Each month is priced at that month's floor, ceiling and support (from 1 Jan 2027 the lowest income is the new rural poverty line)."
+        )
+    );
+    citations(&mut o, &c.citations, lang);
     o
 }

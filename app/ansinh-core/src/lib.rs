@@ -8,6 +8,7 @@
 //!   when short of 15 years (back-pay, paying on, the monthly allowance, the one-time amount);
 //! - [`projection`]: future monthly payments month by month (floor, ceiling and support of
 //!   each month), used by the pension estimate and the comparison of ways to pay;
+//! - [`compare`]: two ways of paying side by side (two incomes, or 15 against 20 years);
 //! - [`bhyt`]: household health insurance premiums;
 //! - [`benefits`]: maternity, funeral and social pension amounts.
 //!
@@ -33,6 +34,7 @@
 pub mod benefits;
 pub mod bhyt;
 pub mod cite;
+pub mod compare;
 mod error;
 pub mod money;
 pub mod pension;

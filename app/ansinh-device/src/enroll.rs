@@ -2,10 +2,8 @@
 //! metadata, the envelope, and the sealed commit in the outbox. Used by `ansinh enqueue` and
 //! the kiosk's submit button alike, so both take money the same way.
 
-use ansinh_core::bhyt::household;
-use ansinh_core::person::GroupSet;
-use ansinh_core::quote::{Person as QuotePerson, QuoteRequest, quote};
 use ansinh_core::{Date, Dong, PolicyTable};
+use ansinh_enrollment::price::price;
 use ansinh_enrollment::record::{Collection, Enrollment, Record};
 use ansinh_enrollment::wire;
 use ansinh_outbox::{Committed, NewRecord, Outbox, Summary, Timestamp};
@@ -57,79 +55,26 @@ impl EnrollError {
     }
 }
 
-/// The payment date of an enrollment taken on `today`: the start month's first day when it is
-/// later, so the rules of the period paid for apply (spec: rates fixed on the payment date).
-fn payment_date(start: ansinh_core::Month, today: Date) -> Date {
-    if start > today.month() { start.first_day() } else { today }
-}
-
-/// Prices an enrollment with the policy table.
+/// Prices an enrollment paid on `today` with the policy table: the one
+/// [`ansinh_enrollment::price::price`] that the validator and the collection server use too,
+/// owned for the journal and the receipt.
 pub fn amounts(
     e: &Enrollment,
     table: &PolicyTable<'_>,
     today: Date,
 ) -> Result<Amounts, EnrollError> {
-    match e {
-        Enrollment::Voluntary(v) => {
-            let c = &v.choices;
-            let mode = c.mode.to_core();
-            let on = if matches!(mode, ansinh_core::quote::Mode::Backpay(_)) {
-                today
-            } else {
-                payment_date(c.start_month, today)
-            };
-            let q = quote(
-                table,
-                &QuoteRequest {
-                    on,
-                    income: c.income,
-                    groups: GroupSet::of(c.group),
-                    province: Some(v.person.address.province_code.as_str()),
-                    mode,
-                    person: Some(QuotePerson {
-                        born: v.person.birth_date.latest_month(),
-                        sex: v.person.sex,
-                    }),
-                    supported_months_before: c.supported_months_before,
-                    paid_months: None,
-                },
-            )
-            .map_err(EnrollError::Payment)?;
-            Ok(Amounts {
-                amount: q.net,
-                gross: q.gross,
-                support_national: q.support_national,
-                support_local: q.support_local,
-                mode: mode.to_string(),
-                policy_version: q.policy_version.to_string(),
-                estimate: q.estimate,
-                start_month: c.start_month,
-                months: u32::from(q.months),
-            })
-        }
-        Enrollment::Household(h) => {
-            let on = payment_date(h.start_month, today);
-            let n = u16::try_from(h.members.len()).unwrap_or(u16::MAX);
-            // The monthly premium of each place in the household order, then each member's months.
-            let rates = household(table, on, n, 12).map_err(EnrollError::Payment)?;
-            let mut total: Dong = 0;
-            for (m, rate) in h.members.iter().zip(rates.members.iter()) {
-                total += rate.monthly * Dong::from(m.months);
-            }
-            let months = h.members.iter().map(|m| m.months).max().unwrap_or(0);
-            Ok(Amounts {
-                amount: total,
-                gross: total,
-                support_national: 0,
-                support_local: 0,
-                mode: format!("bhyt-{months}"),
-                policy_version: rates.policy_version.to_string(),
-                estimate: rates.estimate,
-                start_month: h.start_month,
-                months: u32::from(months),
-            })
-        }
-    }
+    let p = price(e, table, today).map_err(EnrollError::Payment)?;
+    Ok(Amounts {
+        amount: p.amount,
+        gross: p.gross,
+        support_national: p.support_national,
+        support_local: p.support_local,
+        mode: p.kind.to_string(),
+        policy_version: p.policy_version.to_string(),
+        estimate: p.estimate,
+        start_month: p.start_month,
+        months: p.months,
+    })
 }
 
 /// `NGUYỄN THỊ HỒNG NHUNG` → `NGUYỄN T*** H*** N****`: enough for staff to find a record,

@@ -102,6 +102,9 @@ pub struct ChoicesJson {
     /// Months of support already received.
     #[serde(default)]
     pub supported_months_before: u16,
+    /// Months already paid (required with `backpay-N`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_months_before: Option<u16>,
 }
 
 /// Consent.
@@ -281,6 +284,7 @@ impl EnrollmentJson {
                         group: &choices.group,
                         evidence_ref: opt(&choices.evidence_ref),
                         supported_months_before: choices.supported_months_before,
+                        paid_months_before: choices.paid_months_before,
                     },
                     consent: consent_draft(consent, &mut early),
                 };
@@ -330,6 +334,7 @@ impl EnrollmentJson {
                     group: v.choices.group.as_str().to_string(),
                     evidence_ref: v.choices.evidence_ref.as_ref().map(|s| s.to_string()),
                     supported_months_before: v.choices.supported_months_before,
+                    paid_months_before: v.choices.mode.paid_before(),
                 },
                 consent: consent_json(&v.consent),
             },

@@ -6,7 +6,9 @@
 //! - [`validate`](mod@validate): from what was typed (a borrowed [`Draft`]) to a normalised [`Enrollment`], or
 //!   every [`Problem`] at once, each with its field, a stable code and a message in Vietnamese
 //!   and English. Payment rules (income bounds, modes, joining age, back-pay) are checked by
-//!   `ansinh-core` on the start month, exactly as the amount will be computed.
+//!   `ansinh-core` on the payment date, through the same request the price is made from.
+//! - [`price`](mod@price): the one price of an enrollment, used by the device, the validator
+//!   and the collection server alike.
 //! - [`wire`]: the versioned postcard envelope, pinned by golden bytes.
 //! - `json` (feature `std`): the documented JSON form (`RECORD-JSON.md`).
 //!
@@ -21,6 +23,7 @@
 
 #[cfg(feature = "std")]
 pub mod json;
+pub mod price;
 pub mod problem;
 pub mod record;
 pub mod text;

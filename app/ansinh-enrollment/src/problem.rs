@@ -241,6 +241,7 @@ fn field_label(path: &str, vi: bool) -> &'static str {
         "mode" => ("Phương thức đóng", "Payment mode"),
         "start_month" => ("Tháng bắt đầu", "First month"),
         "group" => ("Nhóm được hỗ trợ", "Support group"),
+        "paid_months_before" => ("Số tháng đã đóng", "Months already paid"),
         "evidence_ref" => ("Số giấy chứng nhận hộ nghèo/cận nghèo", "Evidence reference"),
         "members" => ("Thành viên hộ gia đình", "Household members"),
         "months" => ("Số tháng đóng", "Months"),

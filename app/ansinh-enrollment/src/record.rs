@@ -243,14 +243,27 @@ pub struct Person {
 }
 
 /// How the voluntary participant pays (the core's payment modes).
+///
+/// The variants keep their wire order: schema 1 records hold `BackpayUnchecked`, which later
+/// schemas never write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PaymentMode {
     /// Every 1, 3, 6 or 12 months.
     Periodic(u8),
     /// Several future years at once.
     Advance(u8),
-    /// Missing months at retirement age.
-    Backpay(u16),
+    /// Schema 1 only: missing months at retirement age without the months already paid, so
+    /// the shortfall cannot be checked. Decoded from old devices, never produced: pricing
+    /// refuses it ([`crate::price`]).
+    BackpayUnchecked(u16),
+    /// Missing months at retirement age, with the months already paid (the shortfall they
+    /// must not exceed is checked against them).
+    Backpay {
+        /// Months back-paid.
+        months: u16,
+        /// Months paid before.
+        paid_before: u16,
+    },
 }
 
 impl PaymentMode {
@@ -259,17 +272,35 @@ impl PaymentMode {
         match self {
             PaymentMode::Periodic(m) => ansinh_core::quote::Mode::Periodic(m),
             PaymentMode::Advance(y) => ansinh_core::quote::Mode::Advance(y),
-            PaymentMode::Backpay(m) => ansinh_core::quote::Mode::Backpay(m),
+            PaymentMode::BackpayUnchecked(m) | PaymentMode::Backpay { months: m, .. } => {
+                ansinh_core::quote::Mode::Backpay(m)
+            }
         }
     }
 
-    /// From the core's mode.
-    pub const fn from_core(m: ansinh_core::quote::Mode) -> Self {
-        match m {
-            ansinh_core::quote::Mode::Periodic(m) => PaymentMode::Periodic(m),
-            ansinh_core::quote::Mode::Advance(y) => PaymentMode::Advance(y),
-            ansinh_core::quote::Mode::Backpay(m) => PaymentMode::Backpay(m),
+    /// From the core's mode; back-pay needs the months already paid (`None` refuses it).
+    pub const fn from_core(m: ansinh_core::quote::Mode, paid_before: Option<u16>) -> Option<Self> {
+        match (m, paid_before) {
+            (ansinh_core::quote::Mode::Periodic(m), _) => Some(PaymentMode::Periodic(m)),
+            (ansinh_core::quote::Mode::Advance(y), _) => Some(PaymentMode::Advance(y)),
+            (ansinh_core::quote::Mode::Backpay(months), Some(paid_before)) => {
+                Some(PaymentMode::Backpay { months, paid_before })
+            }
+            (ansinh_core::quote::Mode::Backpay(_), None) => None,
         }
+    }
+
+    /// Months already paid, for back-pay.
+    pub const fn paid_before(self) -> Option<u16> {
+        match self {
+            PaymentMode::Backpay { paid_before, .. } => Some(paid_before),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a back-payment of missing months.
+    pub const fn is_backpay(self) -> bool {
+        matches!(self, PaymentMode::BackpayUnchecked(_) | PaymentMode::Backpay { .. })
     }
 }
 

@@ -14,8 +14,8 @@
 //! - Household: children under 6 have state-paid health insurance and cannot join through the
 //!   household group; a person appears once (by personal ID), the head included.
 
-use ansinh_core::person::{Group, GroupSet, Sex};
-use ansinh_core::quote::{Person as QuotePerson, QuoteRequest, quote};
+use ansinh_core::person::{Group, Sex};
+use ansinh_core::quote::quote;
 use ansinh_core::{Date, Month, PolicyTable};
 use heapless::{String, Vec};
 
@@ -100,6 +100,8 @@ pub struct ChoicesDraft<'a> {
     pub evidence_ref: &'a str,
     /// Months of support already received.
     pub supported_months_before: u16,
+    /// Months already paid (required for back-pay: it may cover only what is missing).
+    pub paid_months_before: Option<u16>,
 }
 
 /// What was recorded as consent.
@@ -579,8 +581,8 @@ fn person(
     Some((person, birth))
 }
 
-fn parse_mode(s: &str) -> Option<PaymentMode> {
-    s.trim().parse::<ansinh_core::quote::Mode>().ok().map(PaymentMode::from_core)
+fn parse_mode(s: &str) -> Option<ansinh_core::quote::Mode> {
+    s.trim().parse::<ansinh_core::quote::Mode>().ok()
 }
 
 fn voluntary(
@@ -594,7 +596,13 @@ fn voluntary(
     let person_r = person(p, person_d, today);
     let start = parse_month(p, "choices.start_month", c.start_month);
     let mode = match parse_mode(c.mode) {
-        Some(m) => Some(m),
+        Some(m) => match PaymentMode::from_core(m, c.paid_months_before) {
+            Some(m) => Some(m),
+            None => {
+                p.push("choices.paid_months_before", Code::Required);
+                None
+            }
+        },
         None => {
             p.push(
                 "choices.mode",
@@ -604,7 +612,7 @@ fn voluntary(
         }
     };
     if let (Some(s), Some(m)) = (start, mode)
-        && !matches!(m, PaymentMode::Backpay(_))
+        && !m.is_backpay()
     {
         check_start(p, "choices.start_month", s, today);
     }
@@ -639,41 +647,42 @@ fn voluntary(
         }
     }
     // The payment itself: income bounds, allowed mode, joining age, back-pay rules, all by the
-    // core on the start month (or today for back-pay), exactly as the quote will be made.
+    // core on the payment date (today), through the request the price is made from.
     let minor = person_r.as_ref().is_some_and(|(_, b)| {
-        b.is_some_and(|b| age_years(b.latest_month(), start.unwrap_or(today.month())) < 16)
+        b.is_some_and(|b| age_years(b.latest_month(), today.month()) < 16)
     });
-    if let (Some(s), Some(m), Some(g)) = (start, mode, group) {
-        let on = if matches!(m, PaymentMode::Backpay(_)) || s <= today.month() {
-            today
-        } else {
-            s.first_day()
-        };
+    if let (Some(m), Some(g)) = (mode, group) {
         let person_q = person_r
             .as_ref()
-            .map(|(pp, b)| QuotePerson { born: b.map_or(s, |b| b.latest_month()), sex: pp.sex });
-        let req = QuoteRequest {
-            on,
-            income: c.income,
-            groups: GroupSet::of(g),
-            province: person_r.as_ref().map(|(pp, _)| pp.address.province_code.as_str()),
-            mode: m.to_core(),
-            person: person_q,
-            supported_months_before: c.supported_months_before,
-            paid_months: None,
-        };
+            .and_then(|(pp, b)| b.map(|b| crate::price::quote_person(b, pp.sex)));
+        let req = crate::price::voluntary_request(
+            c.income,
+            m,
+            g,
+            c.supported_months_before,
+            person_q,
+            person_r.as_ref().map(|(pp, _)| pp.address.province_code.as_str()),
+            today,
+        );
         if let Err(e) = quote(table, &req) {
-            match e {
+            match &e {
                 ansinh_core::Error::IncomeOutOfRange { floor, ceiling, .. } => {
-                    p.push("choices.income", Code::IncomeOutOfRange { floor, ceiling });
+                    p.push("choices.income", Code::IncomeOutOfRange { floor: *floor, ceiling: *ceiling });
                 }
                 ansinh_core::Error::TooYoung { min_age } => {
-                    p.push("person.birth_date", Code::TooYoung { min_age })
+                    p.push("person.birth_date", Code::TooYoung { min_age: *min_age })
                 }
                 ansinh_core::Error::PeriodNotAllowed { .. }
                 | ansinh_core::Error::AdvanceYearsOutOfRange { .. } => {
                     p.push("choices.mode", Code::ModeNotAllowed);
                 }
+                ansinh_core::Error::BackpayShortfallTooLarge { .. }
+                | ansinh_core::Error::BackpayNothingMissing { .. }
+                | ansinh_core::Error::BackpayNeedsPaidMonths => {
+                    p.push("choices.paid_months_before", Code::Payment(e.code()));
+                }
+                // The birth date's own problem is already reported.
+                ansinh_core::Error::BackpayNeedsPerson if person_r.is_none() => {}
                 other => p.push("choices.mode", Code::Payment(other.code())),
             }
         }

@@ -9,8 +9,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::record::Record;
 
-/// The schema version this program writes and reads.
-pub const SCHEMA_VERSION: u16 = 1;
+/// The schema version this program writes.
+///
+/// 2: back-pay carries the months already paid (`PaymentMode::Backpay`). Schema 1 bytes are a
+/// subset of schema 2 (the new mode is a new variant), so both are read.
+pub const SCHEMA_VERSION: u16 = 2;
+
+/// Every schema version this program reads.
+pub const READ_VERSIONS: [u16; 2] = [1, 2];
 
 /// The largest encoded envelope: a 20-member household with every field at its capacity is
 /// about 11 KiB; a sealed envelope must stay under the upload protocol's 16 KiB per record.
@@ -66,12 +72,19 @@ pub fn decode(bytes: &[u8]) -> Result<Record, WireError> {
         return Err(WireError::TooLarge);
     }
     let (version, _) = postcard::take_from_bytes::<u16>(bytes).map_err(|_| WireError::Malformed)?;
-    if version != SCHEMA_VERSION {
+    if !READ_VERSIONS.contains(&version) {
         return Err(WireError::UnknownVersion(version));
     }
     let (env, rest) =
         postcard::take_from_bytes::<Envelope>(bytes).map_err(|_| WireError::Malformed)?;
-    if !rest.is_empty() || env.schema_version != SCHEMA_VERSION {
+    if !rest.is_empty() || env.schema_version != version {
+        return Err(WireError::Malformed);
+    }
+    // Schema 1 never held the new back-pay mode: such bytes are not a schema 1 record.
+    if version == 1
+        && let crate::record::Enrollment::Voluntary(v) = &env.record.enrollment
+        && matches!(v.choices.mode, crate::record::PaymentMode::Backpay { .. })
+    {
         return Err(WireError::Malformed);
     }
     Ok(env.record)

@@ -4,17 +4,18 @@
 //! - Validation runs on the collection day (the record's own time, in Vietnam), not on the
 //!   day it arrives: a record collected on the last day of a month and carried in on a USB
 //!   stick a week later is judged by the rules of the day it was taken.
-//! - The amount collected is checked against the policy table when the device priced it with
-//!   the same table version; a record priced with another version is taken as it is (its
-//!   version is on the receipt), never repriced.
+//! - The record is validated and re-priced with exactly the policy table it names (the current
+//!   built-in table or an earlier published one, `ansinh_core::known_table`), through the same
+//!   `ansinh_enrollment::price::price` the device charged with; the amount collected must equal
+//!   it. A table version the hub does not hold is refused, never waved through.
 //! - Rejection codes: `does_not_decode`, `invalid:<field>:<code>` with the validator's field
-//!   path and code.
+//!   path and code, `invalid:collection.policy_version:unknown`.
 
 use ansinh_core::bhyt::household;
-use ansinh_core::person::GroupSet;
-use ansinh_core::quote::{Mode, Person as QuotePerson, Quote, QuoteRequest, quote};
+use ansinh_core::quote::{Quote, quote};
 use ansinh_core::{Date, Dong, Month, PolicyTable};
 use ansinh_enrollment::json::EnrollmentJson;
+use ansinh_enrollment::price::{price, quote_person, voluntary_request};
 use ansinh_enrollment::record::{Enrollment, Record, purpose};
 use ansinh_enrollment::wire;
 use ansinh_wire::{RecordId, RenewalDue};
@@ -22,14 +23,16 @@ use ansinh_wire::{RecordId, RenewalDue};
 use crate::civil::Day;
 use crate::rules::{Checked, ListRow, Period, RecordRules};
 
-/// Rules over `ansinh-enrollment` records and the built-in policy table.
+/// Rules over `ansinh-enrollment` records and every policy table this program holds.
 pub struct EnrollmentRules {
-    table: PolicyTable<'static>,
+    /// The current built-in table first, then the earlier published ones.
+    tables: Vec<PolicyTable<'static>>,
 }
 
 impl std::fmt::Debug for EnrollmentRules {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EnrollmentRules").field("policy", &self.table.version).finish()
+        let versions: Vec<&str> = self.tables.iter().map(|t| t.version).collect();
+        f.debug_struct("EnrollmentRules").field("policies", &versions).finish()
     }
 }
 
@@ -64,12 +67,6 @@ fn collection_day(at: i64) -> Option<Date> {
         .ok()
 }
 
-/// The payment date: the start month's first day when it is later than the collection day,
-/// so the rules of the period paid for apply (as the device prices it).
-fn payment_date(start: Month, today: Date) -> Date {
-    if start > today.month() { start.first_day() } else { today }
-}
-
 fn month_text(m: Month) -> String {
     format!("{:04}-{:02}", m.year(), m.number())
 }
@@ -99,60 +96,64 @@ fn address(a: &ansinh_enrollment::record::Address) -> String {
 }
 
 impl EnrollmentRules {
-    /// Rules with the policy table compiled into this program.
+    /// Rules with the policy tables compiled into this program.
     pub fn new() -> Self {
-        Self { table: ansinh_core::default_table() }
+        let mut tables = vec![ansinh_core::default_table()];
+        tables.extend(
+            ansinh_core::HISTORY_TABLE_BYTES
+                .iter()
+                .filter_map(|b| PolicyTable::from_bytes(b).ok()),
+        );
+        Self { tables }
     }
 
     fn decode(plaintext: &[u8]) -> Result<Record, String> {
         wire::decode(plaintext).map_err(|_| "does_not_decode".to_string())
     }
 
+    /// The table a record names: the one it was priced with.
+    fn table_for(&self, version: &str) -> Result<&PolicyTable<'static>, String> {
+        self.tables
+            .iter()
+            .find(|t| t.version == version)
+            .ok_or_else(|| "invalid:collection.policy_version:unknown".to_string())
+    }
+
+    /// The voluntary quote behind a record, with its table, for the list columns (support
+    /// shares) — the same request the price is made from.
     fn voluntary_quote(
-        &self,
+        table: &PolicyTable<'static>,
         v: &ansinh_enrollment::record::VoluntaryEnrollment,
         today: Date,
     ) -> Result<Quote<'static>, ansinh_core::Error> {
         let c = &v.choices;
-        let mode = c.mode.to_core();
-        let on = if matches!(mode, Mode::Backpay(_)) {
-            today
-        } else {
-            payment_date(c.start_month, today)
-        };
         quote(
-            &self.table,
-            &QuoteRequest {
-                on,
-                income: c.income,
-                groups: GroupSet::of(c.group),
-                province: Some(v.person.address.province_code.as_str()),
-                mode,
-                person: Some(QuotePerson {
-                    born: v.person.birth_date.latest_month(),
-                    sex: v.person.sex,
-                }),
-                supported_months_before: c.supported_months_before,
-                paid_months: None,
-            },
+            table,
+            &voluntary_request(
+                c.income,
+                c.mode,
+                c.group,
+                c.supported_months_before,
+                Some(quote_person(v.person.birth_date, v.person.sex)),
+                Some(v.person.address.province_code.as_str()),
+                today,
+            ),
         )
     }
 
     /// Each member's premium for the household, in order.
     fn household_premiums(
-        &self,
+        table: &PolicyTable<'static>,
         h: &ansinh_enrollment::record::HouseholdEnrollment,
         today: Date,
-    ) -> Result<(Vec<(Dong, u32)>, String), ansinh_core::Error> {
+    ) -> Result<Vec<(Dong, u32)>, ansinh_core::Error> {
         let n = u16::try_from(h.members.len()).unwrap_or(u16::MAX);
-        let rates = household(&self.table, payment_date(h.start_month, today), n, 12)?;
-        let premiums = h
-            .members
+        let rates = household(table, today, n, 12)?;
+        Ok(h.members
             .iter()
             .zip(rates.members.iter())
             .map(|(m, r)| (r.monthly * Dong::from(m.months), r.share_bp))
-            .collect();
-        Ok((premiums, rates.policy_version.to_string()))
+            .collect())
     }
 }
 
@@ -164,8 +165,8 @@ impl RecordRules for EnrollmentRules {
             return Err("invalid:collection.record_id:mismatch".into());
         }
         let today = collection_day(c.at).ok_or("invalid:collection.at:bad_date")?;
-        let again =
-            EnrollmentJson::from_enrollment(&record.enrollment).validate(&self.table, today);
+        let table = self.table_for(c.policy_version.as_str())?;
+        let again = EnrollmentJson::from_enrollment(&record.enrollment).validate(table, today);
         if let Err(problems) = again {
             let first = problems.iter().next();
             return Err(first.map_or_else(
@@ -173,24 +174,27 @@ impl RecordRules for EnrollmentRules {
                 |p| format!("invalid:{}:{}", p.field, p.code.as_str()),
             ));
         }
-        let same_table = c.policy_version.as_str() == self.table.version;
-        let (commune_code, periods, amount) = match &record.enrollment {
+        let priced = price(&record.enrollment, table, today).map_err(|e| {
+            let field = match record.enrollment {
+                Enrollment::Voluntary(_) => "choices.mode",
+                Enrollment::Household(_) => "household.members",
+            };
+            format!("invalid:{field}:{}", e.code())
+        })?;
+        if priced.amount != c.amount {
+            return Err("invalid:collection.amount:mismatch".into());
+        }
+        let (commune_code, periods) = match &record.enrollment {
             Enrollment::Voluntary(v) => {
-                let q = self
-                    .voluntary_quote(v, today)
-                    .map_err(|e| format!("invalid:choices.mode:{}", e.code()))?;
                 let start = v.choices.start_month;
                 let period = Period {
                     personal_id: v.person.personal_id.to_string(),
                     from: month_text(start),
-                    until: until(start, u32::from(q.months)),
+                    until: until(start, priced.months),
                 };
-                (v.person.address.commune_code.to_string(), vec![period], q.net)
+                (v.person.address.commune_code.to_string(), vec![period])
             }
             Enrollment::Household(h) => {
-                let (premiums, _) = self
-                    .household_premiums(h, today)
-                    .map_err(|e| format!("invalid:household.members:{}", e.code()))?;
                 let periods = h
                     .members
                     .iter()
@@ -200,16 +204,9 @@ impl RecordRules for EnrollmentRules {
                         until: until(h.start_month, u32::from(m.months)),
                     })
                     .collect();
-                (
-                    h.head.address.commune_code.to_string(),
-                    periods,
-                    premiums.iter().map(|p| p.0).sum(),
-                )
+                (h.head.address.commune_code.to_string(), periods)
             }
         };
-        if same_table && amount != c.amount {
-            return Err("invalid:collection.amount:mismatch".into());
-        }
         Ok(Checked {
             scheme: record.enrollment.scheme().to_string(),
             commune_code,
@@ -224,10 +221,11 @@ impl RecordRules for EnrollmentRules {
         let record = Self::decode(plaintext)?;
         let c = &record.collection;
         let today = collection_day(c.at).ok_or("invalid:collection.at:bad_date")?;
+        let table = self.table_for(c.policy_version.as_str())?;
         let receipt_date = Day::of(c.at).vn();
         match &record.enrollment {
             Enrollment::Voluntary(v) => {
-                let q = self.voluntary_quote(v, today).map_err(|e| e.code().to_string())?;
+                let q = Self::voluntary_quote(table, v, today).map_err(|e| e.code().to_string())?;
                 let p = &v.person;
                 let mut notes = vec![v.choices.group.name_vi().to_string()];
                 if let Some(g) = ansinh_geo::ethnic_group(&p.ethnicity) {
@@ -265,8 +263,8 @@ impl RecordRules for EnrollmentRules {
                 }])
             }
             Enrollment::Household(h) => {
-                let (premiums, _) =
-                    self.household_premiums(h, today).map_err(|e| e.code().to_string())?;
+                let premiums = Self::household_premiums(table, h, today)
+                    .map_err(|e| e.code().to_string())?;
                 Ok(h.members
                     .iter()
                     .zip(premiums)
@@ -309,9 +307,10 @@ impl RecordRules for EnrollmentRules {
         let record = Self::decode(plaintext).ok()?;
         let c = &record.collection;
         let today = collection_day(c.at)?;
+        let table = self.table_for(c.policy_version.as_str()).ok()?;
         match &record.enrollment {
             Enrollment::Voluntary(v) if index == 0 => {
-                let q = self.voluntary_quote(v, today).ok()?;
+                let q = Self::voluntary_quote(table, v, today).ok()?;
                 let reminders = v.consent.purposes & purpose::REMINDERS != 0;
                 Some(RenewalDue {
                     masked_name: mask_name(&v.person.full_name),
