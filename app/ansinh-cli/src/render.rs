@@ -541,8 +541,16 @@ pub(crate) fn compare(c: &ansinh_core::compare::Comparison<'_>, lang: Lang) -> S
     let row = |o: &mut String, k: &str, f: &dyn Fn(&ansinh_core::compare::WayResult) -> String| {
         let _ = writeln!(o, "{k:<30} {:>22} {:>22}", f(x), f(y));
     };
-    let _ = writeln!(o, "{:<30} {:>22} {:>22}", "", t(lang, "Cách A", "Option A"), t(lang, "Cách B", "Option B"));
-    row(&mut o, t(lang, "Thu nhập tháng chọn đóng", "Chosen monthly income"), &|w| a(w.income));
+    let _ = writeln!(
+        o,
+        "{:<30} {:>22} {:>22}",
+        "",
+        t(lang, "Cách A", "Option A"),
+        t(lang, "Cách B", "Option B")
+    );
+    row(&mut o, t(lang, "Thu nhập tháng chọn đóng", "Chosen monthly income"), &|w| {
+        a(w.income)
+    });
     row(&mut o, t(lang, "Số tháng đóng", "Months paid"), &|w| {
         if w.months_paid < w.years_asked.saturating_mul(12) {
             format!("{} ({})", w.months_paid, t(lang, "đến tuổi hưu", "to retirement"))
@@ -550,12 +558,16 @@ pub(crate) fn compare(c: &ansinh_core::compare::Comparison<'_>, lang: Lang) -> S
             w.months_paid.to_string()
         }
     });
-    row(&mut o, t(lang, "Tháng đầu bạn đóng", "You pay the first month"), &|w| a(w.first_month_net));
+    row(&mut o, t(lang, "Tháng đầu bạn đóng", "You pay the first month"), &|w| {
+        a(w.first_month_net)
+    });
     row(&mut o, t(lang, "Tổng bạn đóng", "You pay in total"), &|w| a(w.paid.net));
     row(&mut o, t(lang, "Tháng nâng lên mức sàn", "Months raised to the floor"), &|w| {
         w.paid.months_raised.to_string()
     });
-    row(&mut o, t(lang, "Đủ tuổi nghỉ hưu", "Retirement age reached"), &|w| month(w.retirement_month));
+    row(&mut o, t(lang, "Đủ tuổi nghỉ hưu", "Retirement age reached"), &|w| {
+        month(w.retirement_month)
+    });
     row(&mut o, t(lang, "Tỷ lệ hưởng", "Accrual rate"), &|w| {
         if w.eligible { pct(w.rate_bp, lang) } else { "—".into() }
     });
@@ -563,7 +575,12 @@ pub(crate) fn compare(c: &ansinh_core::compare::Comparison<'_>, lang: Lang) -> S
         if w.eligible {
             a(w.monthly_pension)
         } else {
-            format!("{} {} {}", t(lang, "thiếu", "short by"), w.shortfall_months, t(lang, "tháng", "months"))
+            format!(
+                "{} {} {}",
+                t(lang, "thiếu", "short by"),
+                w.shortfall_months,
+                t(lang, "tháng", "months")
+            )
         }
     });
     row(&mut o, t(lang, "Nhận lương hưu từ", "Pension from"), &|w| {
@@ -575,10 +592,18 @@ pub(crate) fn compare(c: &ansinh_core::compare::Comparison<'_>, lang: Lang) -> S
     });
     match (c.better_per_dong, lang) {
         (Some(i), Lang::Vi) => {
-            let _ = writeln!(o, "Tính trên mỗi đồng đã đóng, cách {} cho lương hưu cao hơn.", ["A", "B"][i]);
+            let _ = writeln!(
+                o,
+                "Tính trên mỗi đồng đã đóng, cách {} cho lương hưu cao hơn.",
+                ["A", "B"][i]
+            );
         }
         (Some(i), Lang::En) => {
-            let _ = writeln!(o, "For each đồng paid, option {} gives the higher pension.", ["A", "B"][i]);
+            let _ = writeln!(
+                o,
+                "For each đồng paid, option {} gives the higher pension.",
+                ["A", "B"][i]
+            );
         }
         (None, _) => {}
     }

@@ -71,7 +71,7 @@ fn quote_contract_and_worked_examples() {
         let mut args = vec!["quote", "--on", "2026-11-22"];
         args.extend_from_slice(extra);
         let v = json(&args, 0);
-        assert_eq!(v["policy_version"], "VN-2026-11-22");
+        assert_eq!(v["policy_version"], "VN-2026-12-06");
         let keys = [
             "months",
             "gross",
@@ -139,6 +139,8 @@ fn quote_advance_and_backpay() {
         "1965-01",
         "--sex",
         "male",
+        "--paid-months",
+        "168",
     ];
     assert_eq!(int(&json(&args, 0), "gross"), 4_040_708);
     let early = [
@@ -155,6 +157,8 @@ fn quote_advance_and_backpay() {
         "1965-01",
         "--sex",
         "male",
+        "--paid-months",
+        "168",
     ];
     let e = json(&early, 2);
     assert_eq!(e["error"]["code"], "backpay_before_retirement_age");
@@ -319,7 +323,7 @@ fn pension_from_a_history_file() -> R {
 #[test]
 fn bhyt_contract() {
     let v = json(&["bhyt", "--on", "2026-11-22", "--members", "3", "--months", "12"], 0);
-    assert_eq!(v["policy_version"], "VN-2026-11-22");
+    assert_eq!(v["policy_version"], "VN-2026-12-06");
     assert_eq!(v["per_member"], serde_json::json!([1_366_200, 956_340, 819_720]));
     assert_eq!(int(&v, "total"), 3_142_260);
     let e = json(&["bhyt", "--on", "2026-11-22", "--members", "3", "--months", "1"], 2);
@@ -542,7 +546,7 @@ fn estimates_are_marked() {
 #[test]
 fn policy_prints_the_table_with_sources() {
     let v = json(&["policy"], 0);
-    assert_eq!(v["version"], "VN-2026-11-22");
+    assert_eq!(v["version"], "VN-2026-12-06");
     let reference = &v["reference_level"]["entries"];
     let last = &reference[reference.as_array().map_or(0, |a| a.len() - 1)];
     assert_eq!(
@@ -552,7 +556,7 @@ fn policy_prints_the_table_with_sources() {
     assert!(last["source"].as_str().unwrap_or_default().contains("161/2026"));
     let text = String::from_utf8_lossy(&ansinh(&["policy"]).stdout).to_string();
     assert!(
-        text.contains("Bảng chính sách VN-2026-11-22") && text.contains("Decree 351/2025/NĐ-CP")
+        text.contains("Bảng chính sách VN-2026-12-06") && text.contains("Decree 351/2025/NĐ-CP")
     );
 }
 
@@ -566,7 +570,7 @@ fn a_policy_file_changes_the_rules_without_a_new_binary() -> R {
     let dir = std::env::temp_dir().join(format!("ansinh-cli-policy-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let edited = source_table()
-        .replacen("version = \"VN-2026-11-22\"", "version = \"VN-TEST-1\"", 1)
+        .replacen("version = \"VN-2026-12-06\"", "version = \"VN-TEST-1\"", 1)
         .replacen("value = 2200000", "value = 2300000", 1);
     let file = dir.join("policy.toml");
     std::fs::write(&file, edited)?;
@@ -604,4 +608,167 @@ fn a_policy_file_changes_the_rules_without_a_new_binary() -> R {
     assert!(err.contains("rural_poverty_line") && err.contains("gap"), "{err}");
     std::fs::remove_dir_all(&dir)?;
     Ok(())
+}
+
+/// Issue 12 item 1: a man born 08/1962 with 200 months at 3,000,000, asked today, reached the
+/// age in 05/2023 when 20 years were needed; under the 15-year rule in force from 1 Jul 2025
+/// he is answered with his pension, not a back-pay error.
+#[test]
+fn a_man_past_retirement_age_is_answered() {
+    let v = json(
+        &[
+            "pension",
+            "--on",
+            "2026-11-22",
+            "--born",
+            "1962-08",
+            "--sex",
+            "male",
+            "--paid-months",
+            "200",
+            "--paid-avg",
+            "3000000",
+        ],
+        0,
+    );
+    assert_eq!(v["retirement_month"], "2023-05");
+    assert_eq!(v["pension_from"], "2025-07");
+    assert_eq!(v["already_eligible"], true);
+    assert_eq!((int(&v, "rate_bp"), int(&v, "monthly_pension")), (4200, 1_260_000));
+    // A man born before the table's retirement rules (1950) with 10 years: the options now.
+    let v = json(
+        &[
+            "pension",
+            "--on",
+            "2026-11-22",
+            "--born",
+            "1950-06",
+            "--sex",
+            "male",
+            "--paid-months",
+            "120",
+            "--paid-avg",
+            "2000000",
+        ],
+        0,
+    );
+    assert_eq!(v["eligible"], false);
+    assert_eq!(int(&v, "shortfall_months"), 60);
+    assert_eq!(v["backpay"]["paid_in"], "2026-11");
+    assert_eq!(v["backpay"]["pension_from"], "2026-12");
+    let text = String::from_utf8_lossy(
+        &ansinh(&[
+            "pension",
+            "--on",
+            "2026-11-22",
+            "--born",
+            "1962-08",
+            "--sex",
+            "male",
+            "--paid-months",
+            "200",
+            "--paid-avg",
+            "3000000",
+        ])
+        .stdout,
+    )
+    .to_string();
+    assert!(text.contains("Đã đủ điều kiện hưởng lương hưu từ tháng 07/2025"), "{text}");
+}
+
+/// Issue 12 item 2: back-pay beyond the shortfall, or a shortfall beyond 60 months, or
+/// back-pay without the months already paid, is refused with the field named.
+#[test]
+fn backpay_beyond_the_limit_is_refused() {
+    let base = [
+        "quote",
+        "--on",
+        "2026-11-22",
+        "--income",
+        "1500000",
+        "--group",
+        "other",
+        "--born",
+        "1960-01",
+        "--sex",
+        "male",
+    ];
+    fn with<'a>(base: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
+        base.iter().chain(extra).copied().collect()
+    }
+    let v = json(&with(&base, &["--mode", "backpay-60", "--paid-months", "100"]), 2);
+    assert_eq!(v["error"]["code"], "backpay_shortfall_too_large");
+    assert_eq!(v["error"]["field"], "paid-months");
+    let v = json(&with(&base, &["--mode", "backpay-60"]), 2);
+    assert_eq!(v["error"]["code"], "backpay_needs_paid_months");
+    let v = json(&with(&base, &["--mode", "backpay-40", "--paid-months", "150"]), 2);
+    assert_eq!(v["error"]["code"], "backpay_too_long");
+    let v = json(&with(&base, &["--mode", "backpay-30", "--paid-months", "150"]), 0);
+    assert_eq!(int(&v, "months"), 30);
+}
+
+/// Issue 12 item 4: `ansinh compare` and `ansinh pension` give the figures the kiosk's pension
+/// and scenarios screens show for the same person (asserted there too), and the comparison's
+/// totals follow the 2027 floor.
+#[test]
+fn compare_contract_and_agreement_with_pension() {
+    let p = json(
+        &[
+            "pension",
+            "--on",
+            "2026-11-22",
+            "--born",
+            "1990-01",
+            "--sex",
+            "female",
+            "--income",
+            "1500000",
+        ],
+        0,
+    );
+    assert_eq!(p["retirement_month"], "2050-01");
+    assert_eq!((int(&p, "rate_bp"), int(&p, "monthly_pension")), (6200, 1_362_439));
+    assert_eq!(int(&p["planned"], "months_raised"), 277);
+    let c = json(
+        &[
+            "compare",
+            "--on",
+            "2026-11-22",
+            "--born",
+            "1990-01",
+            "--sex",
+            "female",
+            "--a",
+            "1500000:40",
+            "--b",
+            "3000000:15",
+        ],
+        0,
+    );
+    let a = &c["ways"][0];
+    assert_eq!(a["retirement_month"], p["retirement_month"]);
+    assert_eq!((int(a, "rate_bp"), int(a, "monthly_pension")), (6200, 1_362_439));
+    assert_eq!(int(a, "months_paid"), 278);
+    assert_eq!(int(a, "first_month_net"), 264_000);
+    assert_eq!(int(&a["paid"], "net"), 122_812_800);
+    assert_eq!(int(&c["ways"][1], "monthly_pension"), 1_350_000);
+    assert!(c["better_per_dong"].is_u64());
+    let bad = json(
+        &[
+            "compare",
+            "--on",
+            "2026-11-22",
+            "--born",
+            "1990-01",
+            "--sex",
+            "female",
+            "--a",
+            "1500000",
+            "--b",
+            "3000000:15",
+        ],
+        2,
+    );
+    assert_eq!(bad["error"]["code"], "invalid_way");
+    assert_eq!(bad["error"]["field"], "a");
 }

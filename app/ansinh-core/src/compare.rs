@@ -144,7 +144,10 @@ fn one<'a>(
 }
 
 /// Compares two ways of paying for the same person.
-pub fn compare<'a>(table: &PolicyTable<'a>, req: &CompareRequest<'_>) -> Result<Comparison<'a>, Error> {
+pub fn compare<'a>(
+    table: &PolicyTable<'a>,
+    req: &CompareRequest<'_>,
+) -> Result<Comparison<'a>, Error> {
     let mut cites = Citations::new();
     let (a, ea) = one(table, req, req.ways[0], &mut cites)?;
     let (b, eb) = one(table, req, req.ways[1], &mut cites)?;

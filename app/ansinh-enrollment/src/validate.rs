@@ -648,13 +648,12 @@ fn voluntary(
     }
     // The payment itself: income bounds, allowed mode, joining age, back-pay rules, all by the
     // core on the payment date (today), through the request the price is made from.
-    let minor = person_r.as_ref().is_some_and(|(_, b)| {
-        b.is_some_and(|b| age_years(b.latest_month(), today.month()) < 16)
-    });
+    let minor = person_r
+        .as_ref()
+        .is_some_and(|(_, b)| b.is_some_and(|b| age_years(b.latest_month(), today.month()) < 16));
     if let (Some(m), Some(g)) = (mode, group) {
-        let person_q = person_r
-            .as_ref()
-            .and_then(|(pp, b)| b.map(|b| crate::price::quote_person(b, pp.sex)));
+        let person_q =
+            person_r.as_ref().and_then(|(pp, b)| b.map(|b| crate::price::quote_person(b, pp.sex)));
         let req = crate::price::voluntary_request(
             c.income,
             m,
@@ -667,7 +666,10 @@ fn voluntary(
         if let Err(e) = quote(table, &req) {
             match &e {
                 ansinh_core::Error::IncomeOutOfRange { floor, ceiling, .. } => {
-                    p.push("choices.income", Code::IncomeOutOfRange { floor: *floor, ceiling: *ceiling });
+                    p.push(
+                        "choices.income",
+                        Code::IncomeOutOfRange { floor: *floor, ceiling: *ceiling },
+                    );
                 }
                 ansinh_core::Error::TooYoung { min_age } => {
                     p.push("person.birth_date", Code::TooYoung { min_age: *min_age })

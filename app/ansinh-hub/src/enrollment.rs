@@ -100,9 +100,7 @@ impl EnrollmentRules {
     pub fn new() -> Self {
         let mut tables = vec![ansinh_core::default_table()];
         tables.extend(
-            ansinh_core::HISTORY_TABLE_BYTES
-                .iter()
-                .filter_map(|b| PolicyTable::from_bytes(b).ok()),
+            ansinh_core::HISTORY_TABLE_BYTES.iter().filter_map(|b| PolicyTable::from_bytes(b).ok()),
         );
         Self { tables }
     }
@@ -263,8 +261,8 @@ impl RecordRules for EnrollmentRules {
                 }])
             }
             Enrollment::Household(h) => {
-                let premiums = Self::household_premiums(table, h, today)
-                    .map_err(|e| e.code().to_string())?;
+                let premiums =
+                    Self::household_premiums(table, h, today).map_err(|e| e.code().to_string())?;
                 Ok(h.members
                     .iter()
                     .zip(premiums)

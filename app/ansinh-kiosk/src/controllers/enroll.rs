@@ -619,6 +619,8 @@ impl EnrollController {
                         group: v("choices.group"),
                         evidence_ref: v("choices.evidence_ref"),
                         supported_months_before: 0,
+                        // The wizard offers no back-pay (it is settled at the office).
+                        paid_months_before: None,
                     },
                     consent,
                 };

@@ -2,9 +2,11 @@
 //! retirement month, accrual rate, monthly pension, a chart of contributions paid against
 //! pension received over the years, and what to do when short of the years needed.
 
+use ansinh_core::cite::Citations;
 use ansinh_core::money::apply_bp;
 use ansinh_core::pension::{Paid, PensionEstimate, PensionRequest, estimate};
 use ansinh_core::person::Sex;
+use ansinh_core::projection::{Plan as PaymentPlan, project};
 use ansinh_core::{Date, Dong, Lang, Month, PolicyTable};
 
 use crate::controllers::quote::QuoteController;
@@ -177,6 +179,7 @@ impl PensionController {
                 average: self.paid_average,
             },
             planned_income: self.planned_income,
+            planned_months: None,
             first_paid: None,
             poor_household: self.poor_household,
             support_received: 0,
@@ -248,6 +251,18 @@ fn fill(
         ));
         if let Some(from) = e.pension_from {
             v.results.push(Line::new(t(lang, "Nhận lương hưu từ", "Pension from"), month(from)));
+            if e.already_eligible {
+                v.advice.push(match lang {
+                    Lang::Vi => format!(
+                        "Đã đủ điều kiện hưởng lương hưu từ tháng {}: mang giấy tờ đến cơ quan BHXH để làm hồ sơ hưởng.",
+                        month(from)
+                    ),
+                    Lang::En => format!(
+                        "Already eligible since {}: bring your papers to the social insurance office to claim the pension.",
+                        month(from)
+                    ),
+                });
+            }
         }
         v.results.push(Line::strong(
             t(lang, "Lương hưu mỗi tháng", "Monthly pension"),
@@ -348,7 +363,13 @@ fn chart(
 ) {
     let rate = table.contribution.at(today).and_then(|c| c.value.as_ref()).map_or(0, |c| c.rate_bp);
     let past_paid = apply_bp(plan.past_average, rate).unwrap_or(0) * Dong::from(e.months_paid);
-    let planned_gross = apply_bp(plan.planned_income, rate).unwrap_or(0);
+    // The planned months through the core's projection: each month at the floor in force then.
+    let planned_paid = |months: u16| -> Dong {
+        let first = today.month().plus(1).unwrap_or(today.month());
+        let mut c = Citations::new();
+        project(table, &PaymentPlan::at(plan.planned_income), first, months, &mut c)
+            .map_or(0, |p| p.gross)
+    };
     let planned = u32::from(e.months_planned);
     let first_year = today.year();
     let last_year = e.retirement_month.year() + CHART_YEARS_AFTER;
@@ -358,7 +379,7 @@ fn chart(
     while year <= last_year {
         let end = Month::new(year, 12).unwrap_or(today.month());
         let months_planned = end.months_since(today.month()).min(planned);
-        let paid = past_paid + planned_gross * Dong::from(months_planned);
+        let paid = past_paid + planned_paid(u16::try_from(months_planned).unwrap_or(u16::MAX));
         let received = match e.pension_from {
             Some(from) if end >= from => e.monthly_pension * Dong::from(end.months_since(from) + 1),
             _ => 0,
@@ -376,7 +397,7 @@ fn chart(
         })
         .collect();
     v.chart_max = money(max, lang);
-    let total_paid = past_paid + planned_gross * Dong::from(planned);
+    let total_paid = past_paid + e.planned.gross;
     let months_to_even =
         if e.monthly_pension > 0 { total_paid.div_ceil(e.monthly_pension) } else { 0 };
     let even = years_months(u32::try_from(months_to_even).unwrap_or(0), lang);

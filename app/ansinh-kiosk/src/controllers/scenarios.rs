@@ -1,10 +1,10 @@
 //! Scenarios side by side: the same person with two incomes, or paying 15 against 20 years.
-//! Each column asks the core for the monthly payment now and the pension after the years
-//! paid, and shows how long the pension takes to give back what was paid.
+//! Both columns come from the core's one comparison (`ansinh_core::compare`, the same as
+//! `ansinh compare`): each month of the plan at the floor, ceiling and support in force then
+//! (so from 2027 the 2,200,000 floor), and the pension estimate of the pension screen.
 
-use ansinh_core::pension::{Paid, PensionRequest, estimate};
+use ansinh_core::compare::{CompareRequest, Way, compare};
 use ansinh_core::person::{GroupSet, Sex};
-use ansinh_core::quote::{Mode, Person, QuoteRequest, quote};
 use ansinh_core::{Date, Dong, Lang, Month, PolicyTable};
 
 use crate::controllers::quote::{GROUPS, QuoteController, group_label};
@@ -148,7 +148,15 @@ impl ScenarioController {
             ..ScenarioView::default()
         };
         let born = Month::new(self.born_year, 1).unwrap_or(today.month());
-        let mut per_dong = Vec::new();
+        let req = CompareRequest {
+            on: today,
+            born,
+            sex: self.sex,
+            groups: GroupSet::of(GROUPS[self.group.min(GROUPS.len() - 1)]),
+            province: None,
+            ways: self.columns.map(|c| Way { income: c.income, years: c.years }),
+        };
+        let result = compare(table, &req);
         for (i, s) in self.columns.iter().enumerate() {
             let name = if i == 0 { "A" } else { "B" };
             let mut col = ColumnView {
@@ -157,98 +165,81 @@ impl ScenarioController {
                 years: years_months(u32::from(s.years) * 12, lang),
                 ..ColumnView::default()
             };
-            let req = QuoteRequest {
-                on: today,
-                income: s.income,
-                groups: GroupSet::of(GROUPS[self.group.min(GROUPS.len() - 1)]),
-                province: None,
-                mode: Mode::Periodic(1),
-                person: Some(Person { born, sex: self.sex }),
-                supported_months_before: 0,
-                paid_months: None,
-            };
-            let q = match quote(table, &req) {
-                Ok(q) => q,
+            let w = match &result {
+                Ok(c) => &c.ways[i],
                 Err(e) => {
                     col.error = e.message(lang).to_string();
                     v.columns.push(col);
                     continue;
                 }
             };
-            let months = s.years * 12;
-            let supported = Dong::from(months.min(q.support_months + q.support_months_left));
-            let total =
-                q.net_monthly * supported + q.gross_monthly * (Dong::from(months) - supported);
-            let pension = estimate(
-                table,
-                &PensionRequest {
-                    on: today,
-                    born,
-                    sex: self.sex,
-                    paid: Paid::Summary { months, average: s.income },
-                    planned_income: 0,
-                    first_paid: None,
-                    poor_household: false,
-                    support_received: 0,
-                },
-            );
-            v.estimate |= q.estimate;
+            if u32::from(w.months_paid) < u32::from(s.years) * 12 {
+                // The retirement month comes first: say how long is actually paid.
+                col.years = format!(
+                    "{} ({})",
+                    years_months(u32::from(w.months_paid), lang),
+                    t(lang, "đến tuổi nghỉ hưu", "until retirement age")
+                );
+            }
             col.lines.push(Line::new(
-                t(lang, "Bạn đóng mỗi tháng", "You pay a month"),
-                money(q.net_monthly, lang),
+                t(lang, "Bạn đóng tháng đầu", "You pay the first month"),
+                money(w.first_month_net, lang),
             ));
-            col.lines
-                .push(Line::new(t(lang, "Tổng bạn đóng", "You pay in total"), money(total, lang)));
-            match pension {
-                Ok(e) => {
-                    v.estimate |= e.estimate;
-                    col.lines
-                        .push(Line::new(t(lang, "Nghỉ hưu", "Retire"), month(e.retirement_month)));
-                    if e.eligible {
-                        col.lines.push(Line::new(
-                            t(lang, "Tỷ lệ hưởng", "Accrual rate"),
-                            percent(e.rate_bp, lang),
-                        ));
-                        col.lines.push(Line::strong(
-                            t(lang, "Lương hưu mỗi tháng", "Monthly pension"),
-                            money(e.monthly_pension, lang),
-                        ));
-                        let back = total.div_ceil(e.monthly_pension.max(1));
-                        col.lines.push(Line::new(
-                            t(lang, "Nhận lại đủ số đã đóng sau", "Paid back after"),
-                            years_months(u32::try_from(back).unwrap_or(0), lang),
-                        ));
-                        per_dong.push((i, e.monthly_pension * 1000 / total.max(1)));
-                    } else {
-                        col.lines.push(Line::strong(
-                            t(lang, "Lương hưu", "Pension"),
-                            t(lang, "Chưa đủ 15 năm", "Under 15 years"),
-                        ));
-                    }
+            col.lines.push(Line::new(
+                t(lang, "Tổng bạn đóng", "You pay in total"),
+                money(w.paid.net, lang),
+            ));
+            if w.paid.months_raised > 0 {
+                col.lines.push(Line::new(
+                    t(lang, "Tháng nâng lên mức thấp nhất", "Months raised to the floor"),
+                    w.paid.months_raised.to_string(),
+                ));
+            }
+            col.lines.push(Line::new(t(lang, "Nghỉ hưu", "Retire"), month(w.retirement_month)));
+            if w.eligible {
+                col.lines.push(Line::new(
+                    t(lang, "Tỷ lệ hưởng", "Accrual rate"),
+                    percent(w.rate_bp, lang),
+                ));
+                col.lines.push(Line::strong(
+                    t(lang, "Lương hưu mỗi tháng", "Monthly pension"),
+                    money(w.monthly_pension, lang),
+                ));
+                if let Some(back) = w.payback_months {
+                    col.lines.push(Line::new(
+                        t(lang, "Nhận lại đủ số đã đóng sau", "Paid back after"),
+                        years_months(back, lang),
+                    ));
                 }
-                Err(e) => col.error = e.message(lang).to_string(),
+            } else {
+                col.lines.push(Line::strong(
+                    t(lang, "Lương hưu", "Pension"),
+                    t(lang, "Chưa đủ 15 năm", "Under 15 years"),
+                ));
             }
             v.columns.push(col);
         }
-        if let [(a, pa), (_, pb)] = per_dong.as_slice() {
-            let _ = a;
-            v.summary = match (pa.cmp(pb), lang) {
-                (std::cmp::Ordering::Equal, Lang::Vi) => {
-                    "Hai cách cho lương hưu tương xứng với số tiền đóng như nhau.".into()
-                }
-                (std::cmp::Ordering::Equal, Lang::En) => {
-                    "Both give the same pension for each đồng paid.".into()
-                }
-                (o, Lang::Vi) => format!(
-                    "Tính trên mỗi đồng đã đóng, cách {} cho lương hưu cao hơn.",
-                    if o.is_gt() { "A" } else { "B" }
-                ),
-                (o, Lang::En) => format!(
-                    "For each đồng paid, option {} gives the higher pension.",
-                    if o.is_gt() { "A" } else { "B" }
-                ),
-            };
+        if let Ok(c) = &result {
+            v.estimate = c.estimate;
         }
+        let both_eligible = result.as_ref().is_ok_and(|c| c.ways.iter().all(|w| w.eligible));
+        v.summary = match (result.as_ref().ok().and_then(|c| c.better_per_dong), lang) {
+            (Some(i), Lang::Vi) => format!(
+                "Tính trên mỗi đồng đã đóng, cách {} cho lương hưu cao hơn.",
+                ["A", "B"][i.min(1)]
+            ),
+            (Some(i), Lang::En) => format!(
+                "For each đồng paid, option {} gives the higher pension.",
+                ["A", "B"][i.min(1)]
+            ),
+            (None, Lang::Vi) if both_eligible => {
+                "Hai cách cho lương hưu tương xứng với số tiền đóng như nhau.".into()
+            }
+            (None, Lang::En) if both_eligible => {
+                "Both give the same pension for each đồng paid.".into()
+            }
+            (None, _) => String::new(),
+        };
         v
     }
 }
@@ -284,5 +275,55 @@ mod tests {
         assert_eq!(c.columns[0].income, 1_500_000);
         c.step_years(1, 1);
         assert_eq!(c.columns[1].years, 21);
+    }
+
+    /// Issue 12: the pension screen, the scenarios screen and `ansinh pension` / `ansinh
+    /// compare` show the same retirement month, rate and pension for the same person. The CLI
+    /// prints these very figures for `ansinh pension --on 2026-11-22 --born 1990-01 --sex
+    /// female --income 1500000` (asserted in ansinh-cli's tests/cli.rs).
+    #[test]
+    fn pension_and_scenarios_screens_agree_with_the_cli() {
+        use crate::controllers::pension::PensionController;
+        let table = default_table();
+        let today: Date = "2026-11-22".parse().unwrap_or_else(|_| unreachable!());
+        let mut p = PensionController {
+            born_year: 1990,
+            born_month: 1,
+            sex: Some(Sex::Female),
+            planned_income: 1_500_000,
+            planned_set: true,
+            ..Default::default()
+        };
+        let pv = p.view(&table, today, Lang::Vi);
+        assert!(pv.error.is_empty(), "{}", pv.error);
+        let value = |lines: &[Line], label: &str| {
+            lines.iter().find(|l| l.label == label).map(|l| l.value.clone()).unwrap_or_default()
+        };
+        assert!(value(&pv.results, "Tháng đủ tuổi nghỉ hưu").starts_with("01/2050"));
+        assert_eq!(value(&pv.results, "Tỷ lệ hưởng"), "62%");
+        assert_eq!(pv.pension, "1.362.439 đ");
+
+        let mut s = ScenarioController {
+            born_year: 1990,
+            sex: Sex::Female,
+            group: 0,
+            columns: [
+                Scenario { income: 1_500_000, years: 40 },
+                Scenario { income: 3_000_000, years: 15 },
+            ],
+            preset: 0,
+        };
+        let sv = s.view(&table, today, Lang::Vi);
+        let a = &sv.columns[0];
+        assert!(a.error.is_empty(), "{}", a.error);
+        assert_eq!(value(&a.lines, "Nghỉ hưu"), "01/2050");
+        assert_eq!(value(&a.lines, "Tỷ lệ hưởng"), "62%");
+        assert_eq!(value(&a.lines, "Lương hưu mỗi tháng"), "1.362.439 đ");
+        assert!(a.years.contains("đến tuổi nghỉ hưu"), "{}", a.years);
+        // The 2027 floor: every month from January is raised to 2,200,000.
+        assert_eq!(value(&a.lines, "Tháng nâng lên mức thấp nhất"), "277");
+        assert_eq!(value(&a.lines, "Tổng bạn đóng"), "122.812.800 đ");
+        let b = &sv.columns[1];
+        assert_eq!(value(&b.lines, "Lương hưu mỗi tháng"), "1.350.000 đ");
     }
 }
