@@ -35,7 +35,7 @@ fn the_shift_report_adds_up_and_matches_the_outbox() -> R {
     let today = "2026-11-22".parse().map_err(|_| "date")?;
     let point = CollectionPoint {
         device_id: 0,
-        name: "Bưu điện xã Vạn Phúc".into(),
+        name: "Bưu điện xã Thanh Trì".into(),
         agent_code: "DL-0001".into(),
     };
 

@@ -81,6 +81,14 @@ pub enum Code {
     NotEthnicMinority,
     /// The same person twice in a household.
     DuplicateMember,
+    /// The head block's ID is not that of the member marked as head.
+    HeadIdMismatch,
+    /// A second member marked as head of household.
+    MoreThanOneHead,
+    /// The member with the head's ID is not marked as head.
+    HeadNotMarked,
+    /// Consent dated after the day the record is taken.
+    ConsentInFuture,
     /// No members.
     NoMembers,
     /// More members than an appendix holds.
@@ -135,6 +143,10 @@ impl Code {
             Code::EvidenceRequired => "evidence_required",
             Code::NotEthnicMinority => "not_ethnic_minority",
             Code::DuplicateMember => "duplicate_member",
+            Code::HeadIdMismatch => "head_id_mismatch",
+            Code::MoreThanOneHead => "more_than_one_head",
+            Code::HeadNotMarked => "head_not_marked",
+            Code::ConsentInFuture => "consent_in_future",
             Code::NoMembers => "no_members",
             Code::TooManyMembers { .. } => "too_many_members",
             Code::BadRelationship => "bad_relationship",
@@ -247,6 +259,7 @@ fn field_label(path: &str, vi: bool) -> &'static str {
         "months" => ("Số tháng đóng", "Months"),
         "kcb_code" => ("Nơi đăng ký khám chữa bệnh ban đầu", "Initial health-care facility"),
         "purposes" => ("Sự đồng ý", "Consent"),
+        "at" => ("Thời điểm đồng ý", "Time of consent"),
         "confirmed_by" => ("Người xác nhận đồng ý", "Consent confirmed by"),
         "text_version" => ("Phiên bản nội dung đồng ý", "Consent text version"),
         _ => ("Thông tin", "Field"),
@@ -316,6 +329,14 @@ impl fmt::Display for Message<'_> {
             (Code::NotEthnicMinority, false) => f.write_str("Kinh participants are not in the ethnic-minority group."),
             (Code::DuplicateMember, true) => f.write_str("người này đã có trong danh sách hộ."),
             (Code::DuplicateMember, false) => f.write_str("this person is already in the household list."),
+            (Code::HeadIdMismatch, true) => f.write_str("không trùng với số định danh của thành viên được ghi là chủ hộ."),
+            (Code::HeadIdMismatch, false) => f.write_str("differs from the ID of the member marked as head of household."),
+            (Code::MoreThanOneHead, true) => f.write_str("hộ chỉ có một chủ hộ; chọn quan hệ khác cho người này."),
+            (Code::MoreThanOneHead, false) => f.write_str("a household has one head; choose another relationship for this person."),
+            (Code::HeadNotMarked, true) => f.write_str("người này có số định danh của chủ hộ: chọn quan hệ \"Chủ hộ\"."),
+            (Code::HeadNotMarked, false) => f.write_str("this person has the head's ID: choose \"head of household\"."),
+            (Code::ConsentInFuture, true) => f.write_str("thời điểm đồng ý sau ngày hôm nay; kiểm tra ngày giờ của máy."),
+            (Code::ConsentInFuture, false) => f.write_str("consent is dated after today; check the device's date and time."),
             (Code::NoMembers, true) => f.write_str("cần ít nhất một người tham gia."),
             (Code::NoMembers, false) => f.write_str("at least one member is needed."),
             (Code::TooManyMembers { max }, true) => write!(f, "một phụ lục ghi tối đa {max} người; lập thêm phụ lục."),

@@ -470,14 +470,21 @@ fn check_start(p: &mut Problems, field: &str, start: Month, today: Date) {
     }
 }
 
+/// Seconds of Vietnam time ahead of UTC: consent times are Unix seconds, days are Vietnam's.
+const VN_OFFSET_SECONDS: i64 = 7 * 3600;
+
 fn consent(
     p: &mut Problems,
     c: &ConsentDraft<'_>,
     guardian_present: bool,
     minor: bool,
+    today: Date,
 ) -> Option<Consent> {
     if c.purposes & purpose::ENROLLMENT == 0 || c.at <= 0 {
         p.push("consent.purposes", Code::ConsentMissing);
+    }
+    if c.at > 0 && (c.at + VN_OFFSET_SECONDS).div_euclid(86_400) > today.epoch_days() {
+        p.push("consent.at", Code::ConsentInFuture);
     }
     let text_version = required(p, "consent.text_version", c.text_version);
     let confirmed_by = match c.confirmed_by.trim() {
@@ -690,7 +697,7 @@ fn voluntary(
         }
     }
     let guardian_present = person_d.guardian.is_some();
-    let consent_r = consent(p, consent_d, guardian_present, minor);
+    let consent_r = consent(p, consent_d, guardian_present, minor, today);
     let (person, _) = person_r?;
     Some(Enrollment::Voluntary(VoluntaryEnrollment {
         person,
@@ -725,7 +732,7 @@ fn household(
     }
     let periods = table
         .bhyt_household
-        .at(start.map_or(today, |s| if s > today.month() { s.first_day() } else { today }))
+        .at(today)
         .and_then(|e| e.value.as_ref())
         .map(|v| v.periods_months.clone());
     if members_d.is_empty() {
@@ -751,6 +758,11 @@ fn household(
             }
         }
         let legacy = legacy_code(p, &f("legacy_si_code"), m.legacy_si_code);
+        if !m.legacy_si_code.trim().is_empty()
+            && members_d[..i].iter().any(|o| o.legacy_si_code.trim() == m.legacy_si_code.trim())
+        {
+            p.push(&f("legacy_si_code"), Code::DuplicateMember);
+        }
         let relationship = match Relationship::parse(m.relationship.trim()) {
             Some(r) => Some(r),
             None => {
@@ -765,6 +777,23 @@ fn household(
                 None
             }
         };
+        // The head of household is one person: the member marked as head carries the head
+        // block's ID, and the member with that ID is the one marked as head.
+        if let (Some(r), Some(id)) = (relationship, &id) {
+            let is_head_id = head_id.as_ref().is_some_and(|h| h.as_str() == id.as_str());
+            if r == Relationship::Head {
+                let earlier_head = members_d[..i]
+                    .iter()
+                    .any(|o| Relationship::parse(o.relationship.trim()) == Some(Relationship::Head));
+                if earlier_head {
+                    p.push(&f("relationship"), Code::MoreThanOneHead);
+                } else if head_id.is_some() && !is_head_id {
+                    p.push("household.head.personal_id", Code::HeadIdMismatch);
+                }
+            } else if is_head_id {
+                p.push(&f("relationship"), Code::HeadNotMarked);
+            }
+        }
         if !periods.as_ref().is_some_and(|ps| ps.contains(&m.months)) {
             p.push(&f("months"), Code::BhytMonths);
         }
@@ -807,7 +836,7 @@ fn household(
             None => all_ok = false,
         }
     }
-    let consent_r = consent(p, consent_d, false, false);
+    let consent_r = consent(p, consent_d, false, false, today);
     if !all_ok || !p.is_empty() {
         return None;
     }

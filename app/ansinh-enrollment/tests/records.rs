@@ -43,8 +43,19 @@ fn problems(v: &Value) -> Vec<String> {
     }
 }
 
+/// `v` with the value at `pointer` set (an object key is added when missing).
 fn with(mut v: Value, pointer: &str, value: Value) -> Value {
-    *v.pointer_mut(pointer).unwrap_or_else(|| panic!("no {pointer}")) = value;
+    if let Some(slot) = v.pointer_mut(pointer) {
+        *slot = value;
+        return v;
+    }
+    let (parent, key) = pointer.rsplit_once('/').unwrap_or_else(|| panic!("no {pointer}"));
+    match v.pointer_mut(parent) {
+        Some(Value::Object(o)) => {
+            o.insert(key.to_string(), value);
+        }
+        _ => panic!("no {parent}"),
+    }
     v
 }
 
@@ -210,9 +221,17 @@ fn age_and_guardian() {
     );
     let year_only = with(year_only, "/choices/start_month", json!("2026-11"));
     assert_eq!(problems(&year_only), ["person.birth_date under_joining_age"]);
-    // 15 in December 2026 (born December 2011), consent by a guardian (under 16).
-    let fifteen = with(
+    // Born December 2011: still 14 on the payment date (22 Nov 2026), even for a first month
+    // of December — the joining age is checked on the day of payment.
+    let december = with(
         with(young.clone(), "/person/birth_date", json!("2011-12")),
+        "/person/personal_id",
+        json!("001311012345"),
+    );
+    assert_eq!(problems(&december), ["person.birth_date under_joining_age"]);
+    // 15 on the payment date (born November 2011), consent by a guardian (under 16).
+    let fifteen = with(
+        with(young.clone(), "/person/birth_date", json!("2011-11")),
         "/person/personal_id",
         json!("001311012345"),
     );
@@ -242,17 +261,15 @@ fn income_mode_start_and_group() {
         problems(&with(v.clone(), "/choices/income", json!(1_000_000))),
         ["choices.income income_out_of_range"]
     );
-    // From 1 January 2027 the floor is 2,200,000: a start month in 2027 is checked against it.
-    assert_eq!(
-        problems(&with(v.clone(), "/choices/start_month", json!("2027-01"))),
-        ["choices.income income_out_of_range"]
-    );
-    let msg = check(&with(v.clone(), "/choices/start_month", json!("2027-01")))
+    // A payment made in 2026 for months from January 2027 is priced by the rules of the
+    // payment date (policy §2.1, §3.1): the 2026 floor of 1,500,000 still applies.
+    assert!(problems(&with(v.clone(), "/choices/start_month", json!("2027-01"))).is_empty());
+    let msg = check(&with(v.clone(), "/choices/income", json!(1_000_000)))
         .err()
         .and_then(|p| p.iter().next().map(|p| p.message(Lang::Vi).to_string()));
     assert_eq!(
         msg.as_deref(),
-        Some("Mức thu nhập tháng chọn đóng: phải từ 2.200.000 đ đến 50.600.000 đ.")
+        Some("Mức thu nhập tháng chọn đóng: phải từ 1.500.000 đ đến 50.600.000 đ.")
     );
     assert_eq!(
         problems(&with(v.clone(), "/choices/mode", json!("2"))),
@@ -263,18 +280,22 @@ fn income_mode_start_and_group() {
         ["choices.mode mode_not_allowed"]
     );
     assert!(problems(&with(v.clone(), "/choices/mode", json!("advance-5"))).is_empty());
-    // Back-pay before retirement age is refused by the core's rule.
+    // Back-pay needs the months already paid: it may never cover more than is missing.
     assert_eq!(
         problems(&with(v.clone(), "/choices/mode", json!("backpay-12"))),
-        ["choices.mode backpay_before_retirement_age"]
+        ["choices.paid_months_before required"]
     );
+    // Back-pay before retirement age is refused by the core's rule.
+    let backpay = with(v.clone(), "/choices/mode", json!("backpay-12"));
+    let backpay = with(backpay, "/choices/paid_months_before", json!(168));
+    assert_eq!(problems(&backpay), ["choices.mode backpay_before_retirement_age"]);
     assert_eq!(
         problems(&with(v.clone(), "/choices/start_month", json!("2026-10"))),
         ["choices.start_month start_too_early"]
     );
     assert_eq!(
         problems(&with(v.clone(), "/choices/start_month", json!("2028-01"))),
-        ["choices.start_month start_too_late", "choices.income income_out_of_range"]
+        ["choices.start_month start_too_late"]
     );
     assert_eq!(
         problems(&with(v.clone(), "/choices/evidence_ref", Value::Null)),
@@ -316,8 +337,36 @@ fn household_rules() {
         ["household.members[0].relationship bad_relationship"]
     );
     assert_eq!(
-        problems(&with(h, "/household/members/0/kcb_code", json!("1014"))),
+        problems(&with(h.clone(), "/household/members/0/kcb_code", json!("1014"))),
         ["household.members[0].kcb_code bad_kcb_code"]
+    );
+    // Issue 12 item 7: the head block is the member marked as head.
+    assert_eq!(
+        problems(&with(h.clone(), "/household/head/personal_id", json!("001188009876"))),
+        [
+            "household.head.personal_id head_id_mismatch",
+            "household.members[1].relationship head_not_marked"
+        ]
+    );
+    assert_eq!(
+        problems(&with(h.clone(), "/household/members/1/relationship", json!("head"))),
+        ["household.members[1].relationship more_than_one_head"]
+    );
+    assert_eq!(
+        problems(&with(h.clone(), "/household/members/0/relationship", json!("spouse"))),
+        ["household.members[0].relationship head_not_marked"]
+    );
+    // One person once: the same old SI code twice is the same person.
+    let coded = with(h.clone(), "/household/members/1/legacy_si_code", json!("0123456789"));
+    let coded = with(coded, "/household/members/2/legacy_si_code", json!("0123456789"));
+    assert_eq!(problems(&coded), ["household.members[2].legacy_si_code duplicate_member"]);
+    // Consent may not be dated after today (Vietnam time): 23 Nov 2026 00:30 in Hà Nội.
+    let future = with(h, "/consent/at", json!(1_795_368_600));
+    assert_eq!(problems(&future), ["consent.at consent_in_future"]);
+    let msg = check(&future).err().and_then(|p| p.iter().next().map(|p| p.message(Lang::Vi).to_string()));
+    assert_eq!(
+        msg.as_deref(),
+        Some("Thời điểm đồng ý: thời điểm đồng ý sau ngày hôm nay; kiểm tra ngày giờ của máy.")
     );
 }
 
@@ -410,6 +459,41 @@ fn envelope_golden_bytes_and_round_trip() -> Result<(), Box<dyn std::error::Erro
     Ok(())
 }
 
+/// Schema 1 envelopes from devices not yet updated still decode (back-pay without the months
+/// paid decodes too, as `BackpayUnchecked`, which pricing refuses).
+#[test]
+fn schema_1_envelopes_are_still_read() -> Result<(), Box<dyn std::error::Error>> {
+    for (name, file) in [("enrollment", "enrollment.json"), ("household", "household.json")] {
+        let rec = record(check(&fixture(file)).map_err(|p| format!("{p:?}"))?);
+        let v1 = std::fs::read(root().join("tests/golden/wire/v1").join(format!("{name}.bin")))?;
+        assert_eq!(v1[0], 1);
+        assert_eq!(wire::decode(&v1)?, rec, "{name}");
+    }
+    // A schema 1 back-payment: priced, it is refused for want of the months already paid.
+    let Enrollment::Voluntary(mut v) = check(&fixture("enrollment.json")).map_err(|p| format!("{p:?}"))? else {
+        return Err("voluntary".into());
+    };
+    v.choices.mode = ansinh_enrollment::record::PaymentMode::BackpayUnchecked(12);
+    let e = Enrollment::Voluntary(v);
+    let priced = ansinh_enrollment::price::price(&e, &default_table(), today());
+    assert_eq!(priced.map(|p| p.amount), Err(ansinh_core::Error::BackpayNeedsPaidMonths));
+    Ok(())
+}
+
+/// Issue 12 item 5: the one price, on the payment date — a December 2026 payment for 2027
+/// months at the 2026 floor.
+#[test]
+fn the_price_is_made_on_the_payment_date() -> Result<(), Box<dyn std::error::Error>> {
+    let v = with(fixture("enrollment.json"), "/choices/start_month", json!("2027-01"));
+    let e = check(&v).map_err(|p| format!("{p:?}"))?;
+    let p = ansinh_enrollment::price::price(&e, &default_table(), today())?;
+    assert_eq!(p.on, today());
+    let Enrollment::Voluntary(vol) = &e else { return Err("voluntary".into()) };
+    let per_month = 22 * vol.choices.income / 100;
+    assert_eq!(p.gross, per_month * u64::from(p.months));
+    Ok(())
+}
+
 #[test]
 fn the_largest_household_fits_the_envelope() -> Result<(), Box<dyn std::error::Error>> {
     let Enrollment::Household(mut h) =
@@ -449,8 +533,8 @@ fn the_decoder_refuses_bad_input() -> Result<(), Box<dyn std::error::Error>> {
     trailing.push(0);
     assert_eq!(wire::decode(&trailing), Err(WireError::Malformed));
     let mut future = bytes.clone();
-    future[0] = 2;
-    assert_eq!(wire::decode(&future), Err(WireError::UnknownVersion(2)));
+    future[0] = 3;
+    assert_eq!(wire::decode(&future), Err(WireError::UnknownVersion(3)));
     assert_eq!(wire::decode(&vec![1; MAX_ENCODED_LEN + 1]), Err(WireError::TooLarge));
     assert!(wire::decode(b"not an envelope at all").is_err());
     Ok(())

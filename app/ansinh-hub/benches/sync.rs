@@ -28,7 +28,7 @@ fn record(e: &ansinh_enrollment::record::Enrollment, i: u32) -> Res<Record> {
         collection: Collection {
             record_id: ansinh_outbox::new_record_id(),
             device_id: 1,
-            collection_point: "Bưu điện xã Vạn Phúc".try_into().map_err(|_| "cap")?,
+            collection_point: "Bưu điện xã Thanh Trì".try_into().map_err(|_| "cap")?,
             agent_code: AGENT.try_into().map_err(|_| "cap")?,
             at: NOW,
             receipt_no: i,

@@ -32,7 +32,7 @@ fn cheap() -> argon2::Params {
 fn demo_store(now: crate::clock::Timestamp) -> MemoryStore {
     MemoryStore {
         settings: Settings {
-            collection_point: "Bưu điện văn hóa xã Vạn Phúc".into(),
+            collection_point: "Bưu điện văn hóa xã Thanh Trì".into(),
             agent_code: "DL-0001".into(),
             server_url: "https://thu.example.vn".into(),
             staff_pin_hash: crate::pin::hash_pin("246810", cheap()).unwrap_or_default(),

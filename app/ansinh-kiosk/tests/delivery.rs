@@ -48,11 +48,11 @@ fn registers_sends_on_submit_and_brings_the_renewal_list() -> R {
     rt.spawn(ansinh_hub::run(listener, state, async move {
         let _ = stopped.await;
     }));
-    let token = hub.create_token("Bưu điện xã Vạn Phúc", 3600, wall_clock())?;
+    let token = hub.create_token("Bưu điện xã Thanh Trì", 3600, wall_clock())?;
 
     let dev = tempfile::tempdir()?;
     let settings = Settings {
-        collection_point: "Bưu điện xã Vạn Phúc".into(),
+        collection_point: "Bưu điện xã Thanh Trì".into(),
         agent_code: "DL-0001".into(),
         ..Settings::default()
     };

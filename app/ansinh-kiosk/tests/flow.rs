@@ -61,7 +61,7 @@ fn quote_enroll_submit_then_idle_reset_leaves_nothing_on_screen() -> anyhow::Res
     let today = "2026-11-22".parse().map_err(|_| anyhow::anyhow!("date"))?;
     let clock = Rc::new(FakeClock::at(today));
     let settings = Settings {
-        collection_point: "Bưu điện xã Vạn Phúc".into(),
+        collection_point: "Bưu điện xã Thanh Trì".into(),
         agent_code: "DL-0001".into(),
         ..Settings::default()
     };

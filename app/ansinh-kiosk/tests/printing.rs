@@ -18,7 +18,7 @@ fn app_with(dir: &std::path::Path, printer: &FakePrinter) -> anyhow::Result<App>
     let today = "2026-11-22".parse().map_err(|_| anyhow::anyhow!("date"))?;
     let clock = Rc::new(FakeClock::at(today));
     let settings =
-        Settings { collection_point: "Bưu điện xã Vạn Phúc".into(), ..Settings::default() };
+        Settings { collection_point: "Bưu điện xã Thanh Trì".into(), ..Settings::default() };
     let store = DeviceStore::open(DataDir::open(dir)?, clock.now(), settings)?;
     let options = Options {
         pin_params: argon2::Params::new(256, 1, 1, None).unwrap_or_default(),

@@ -20,7 +20,7 @@ fn fields() -> Fields {
 
 fn voluntary<'a>(qr: &'a str, id: &'a str) -> Receipt<'a> {
     Receipt {
-        collection_point: "Bưu điện văn hóa xã Vạn Phúc, huyện Thanh Trì, Hà Nội",
+        collection_point: "Bưu điện văn hóa xã Thanh Trì, Hà Nội",
         agent_code: "DL-0001",
         date_time: "22/11/2026 10:05",
         receipt_no: 12,
@@ -135,7 +135,7 @@ fn household_receipt_and_a_reprint() -> R {
 #[test]
 fn a_shift_report() -> R {
     let report = ShiftReport {
-        collection_point: "Bưu điện văn hóa xã Vạn Phúc",
+        collection_point: "Bưu điện văn hóa xã Thanh Trì",
         agent_code: "DL-0001",
         from: "22/11/2026 07:00",
         until: "22/11/2026 17:30",

@@ -62,8 +62,29 @@ impl Fixture {
         Ok(answer.device_id)
     }
 
-    /// A batch of one real fixture record sealed to this hub.
+    /// A batch of one real fixture record sealed to this hub, priced as the device prices it.
     fn batch(&self, device_id: u64, channel: Channel) -> Res<BatchBody> {
+        let table = ansinh_core::default_table();
+        let amount = Self::price(&table)?;
+        self.batch_priced(device_id, channel, table.version, amount)
+    }
+
+    /// The fixture record's price with `table` on its collection day.
+    fn price(table: &ansinh_core::PolicyTable<'_>) -> Res<u64> {
+        let (voluntary, _) = enrollments()?;
+        let day = ansinh_core::Date::from_epoch_days((NOW + 7 * 3600).div_euclid(86_400))
+            .map_err(|e| e.to_string())?;
+        Ok(ansinh_device::enroll::amounts(&voluntary, table, day)?.amount)
+    }
+
+    /// A batch of one fixture record naming `version` and collecting `amount`.
+    fn batch_priced(
+        &self,
+        device_id: u64,
+        channel: Channel,
+        version: &str,
+        amount: u64,
+    ) -> Res<BatchBody> {
         let (voluntary, _) = enrollments()?;
         let record_id = ansinh_outbox::new_record_id();
         let record = ansinh_enrollment::record::Record {
@@ -75,8 +96,8 @@ impl Fixture {
                 agent_code: AGENT.try_into().map_err(|_| "cap")?,
                 at: NOW,
                 receipt_no: 1,
-                amount: 0,
-                policy_version: "other-table".try_into().map_err(|_| "cap")?,
+                amount,
+                policy_version: version.try_into().map_err(|_| "cap")?,
                 corrects: None,
             },
         };
@@ -93,6 +114,36 @@ impl Fixture {
     fn totals(&self) -> Res<Totals> {
         Ok(self.state.hub.store().totals()?)
     }
+}
+
+/// Issue 12 item 5: the hub re-prices a record with the table it names — an earlier published
+/// table included — and refuses a table it does not hold or an amount that differs.
+#[test]
+fn records_are_repriced_with_the_table_they_name() -> TestResult {
+    let f = Fixture::new()?;
+    let key = ansinh_wire::generate_signing_key();
+    let id = f.register(&key)?;
+    let send = |n: u64, version: &str, amount: u64| -> Res<ansinh_wire::Outcome> {
+        let body = ansinh_wire::sign_batch(&f.batch_priced(id, net(n), version, amount)?, &key)?;
+        let (status, answer) = f.post("/v1/batches", "application/octet-stream", body)?;
+        assert_eq!(status, StatusCode::OK);
+        let ack = ansinh_wire::open_ack(&answer, &f.state.hub.keys().signing.verifying_key())?;
+        Ok(ack.results[0].outcome.clone())
+    };
+    let old = ansinh_core::known_table("VN-2026-11-22").ok_or("the earlier table is kept")?;
+    let old_amount = Fixture::price(&old)?;
+    assert!(send(1, "VN-2026-11-22", old_amount)?.is_held(), "priced by the earlier table");
+    let wrong = send(2, "VN-2026-11-22", old_amount + 1)?;
+    assert_eq!(
+        wrong,
+        ansinh_wire::Outcome::Rejected { code: "invalid:collection.amount:mismatch".into() }
+    );
+    let unknown = send(3, "VN-1999-01-01", old_amount)?;
+    assert_eq!(
+        unknown,
+        ansinh_wire::Outcome::Rejected { code: "invalid:collection.policy_version:unknown".into() }
+    );
+    Ok(())
 }
 
 fn error_code(body: &[u8]) -> Res<String> {

@@ -121,7 +121,7 @@ impl TestClock {
 /// A device registered with the hub at `url`.
 pub(crate) fn device(root: &Path, name: &str, url: &str, token: &str) -> Res<DataDir> {
     let dir = DataDir::open(root.join(name))?;
-    ansinh_uploader::register(&dir, url, token, "Bưu điện xã Vạn Phúc")?;
+    ansinh_uploader::register(&dir, url, token, "Bưu điện xã Thanh Trì")?;
     Ok(dir)
 }
 
@@ -146,7 +146,7 @@ pub(crate) fn enqueue(dir: &DataDir, n: usize) -> Res<Vec<RecordId>> {
     let reg = dir.registration()?.ok_or("not registered")?;
     let point = CollectionPoint {
         device_id: reg.device_id,
-        name: "Bưu điện xã Vạn Phúc".into(),
+        name: "Bưu điện xã Thanh Trì".into(),
         agent_code: AGENT.into(),
     };
     let (mut outbox, _) = dir.outbox(NOW)?;
