@@ -2,7 +2,7 @@
 //! `ansinh-uploader`, with output for people and `--json` for programs.
 
 use std::fmt::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use ansinh_core::Lang;
 use ansinh_device::{DataDir, KeySource};
@@ -77,6 +77,41 @@ fn data(dir: &PathBuf) -> Result<DataDir, Failure> {
     DataDir::open(dir).map_err(other)
 }
 
+/// `path` as a shell word, so the command shown can be pasted as it is.
+fn shell_word(path: &Path) -> String {
+    let s = path.to_string_lossy();
+    let plain =
+        !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-+:@%,=".contains(&b));
+    if plain { s.into_owned() } else { format!("'{}'", s.replace('\'', "'\\''")) }
+}
+
+/// A device that has not registered yet is missing setup, not failing (exit 2): the message
+/// gives the one command that fixes it, with this data directory and `register`'s options.
+fn not_registered(dir: &Path, lang: Lang) -> Failure {
+    let command =
+        format!("ansinh register --data-dir {} --server URL --token TOKEN", shell_word(dir));
+    Failure::Input(InputError {
+        field: "data-dir".into(),
+        code: "not_registered",
+        message: match lang {
+            Lang::Vi => format!(
+                "Máy này chưa đăng ký với máy chủ thu. Lấy mã đăng ký dùng một lần từ máy chủ thu (lệnh ansinh-hub token) rồi chạy: {command} --label \"TÊN ĐIỂM THU\""
+            ),
+            Lang::En => format!(
+                "This device is not registered with a collection server yet. Get a one-time token (ansinh-hub token), then run: {command} --label \"POINT NAME\""
+            ),
+        },
+    })
+}
+
+/// An uploader error: not being registered is the one the user fixes with a command.
+fn delivery_err(dir: &Path, lang: Lang) -> impl Fn(ansinh_uploader::Error) -> Failure + '_ {
+    move |e| match e {
+        ansinh_uploader::Error::NotRegistered => not_registered(dir, lang),
+        e => other(e),
+    }
+}
+
 pub(crate) fn register(a: &RegisterArgs, lang: Lang) -> Result<Outcome, Failure> {
     let dir = data(&a.data_dir)?;
     // Records sealed to the development key could never be opened by the server.
@@ -111,9 +146,10 @@ pub(crate) fn register(a: &RegisterArgs, lang: Lang) -> Result<Outcome, Failure>
 pub(crate) fn sync(a: &SyncArgs, lang: Lang) -> Result<Outcome, Failure> {
     let dir = data(&a.data_dir)?;
     if dir.registration().map_err(other)?.is_none() {
-        return Err(Parse(lang).required("server registration (ansinh register)").into());
+        return Err(not_registered(&a.data_dir, lang));
     }
-    let report = ansinh_uploader::sync(&dir, &Policy::default()).map_err(other)?;
+    let report =
+        ansinh_uploader::sync(&dir, &Policy::default()).map_err(delivery_err(&a.data_dir, lang))?;
     let vi = lang == Lang::Vi;
     let mut o = String::new();
     let _ = writeln!(
@@ -196,7 +232,8 @@ pub(crate) fn sync(a: &SyncArgs, lang: Lang) -> Result<Outcome, Failure> {
 
 pub(crate) fn export(a: &ExportArgs, lang: Lang) -> Result<Outcome, Failure> {
     let dir = data(&a.data_dir)?;
-    let report = ansinh_uploader::export_bundle(&dir, &a.to).map_err(other)?;
+    let report =
+        ansinh_uploader::export_bundle(&dir, &a.to).map_err(delivery_err(&a.data_dir, lang))?;
     let files: Vec<String> = report.files.iter().map(|f| f.display().to_string()).collect();
     let msg = match lang {
         Lang::Vi => format!(
@@ -213,7 +250,8 @@ pub(crate) fn export(a: &ExportArgs, lang: Lang) -> Result<Outcome, Failure> {
 
 pub(crate) fn import_ack(a: &ImportAckArgs, lang: Lang) -> Result<Outcome, Failure> {
     let dir = data(&a.data_dir)?;
-    let report = ansinh_uploader::import_ack(&dir, &a.file).map_err(other)?;
+    let report =
+        ansinh_uploader::import_ack(&dir, &a.file).map_err(delivery_err(&a.data_dir, lang))?;
     let msg = match lang {
         Lang::Vi => format!(
             "Máy chủ đã nhận {} hồ sơ ({} đã đánh dấu từ trước); {} cần xử lý.",
@@ -237,7 +275,7 @@ pub(crate) fn renewals(a: &RenewalsArgs, lang: Lang) -> Result<Outcome, Failure>
     let list = if a.offline {
         ansinh_uploader::cached_renewals(&dir).map_err(other)?
     } else {
-        Some(ansinh_uploader::fetch_renewals(&dir, days).map_err(other)?)
+        Some(ansinh_uploader::fetch_renewals(&dir, days).map_err(delivery_err(&a.data_dir, lang))?)
     };
     let Some(list) = list else {
         let msg = match lang {

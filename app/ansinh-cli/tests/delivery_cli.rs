@@ -146,3 +146,53 @@ fn register_enqueue_sync_then_usb_carry_out() -> R {
     );
     Ok(())
 }
+
+/// The long options a command's `--help` lists.
+fn options_of(subcommand: &str) -> Vec<String> {
+    let help = ansinh(&[subcommand, "--help"], None);
+    String::from_utf8_lossy(&help.stdout)
+        .split_whitespace()
+        .filter(|w| w.starts_with("--"))
+        .map(|w| w.trim_end_matches(',').to_string())
+        .collect()
+}
+
+#[test]
+fn an_unregistered_device_is_told_the_command_that_registers_it() -> R {
+    let dev = tempfile::tempdir()?;
+    let d = dev.path().to_string_lossy().to_string();
+    let register_options = options_of("register");
+    for (lang, says) in [("vi", "chưa đăng ký"), ("en", "not registered")] {
+        for command in ["sync", "export"] {
+            let mut args = vec![command, "--data-dir", &d, "--lang", lang];
+            let usb = dev.path().join("b.bundle").to_string_lossy().to_string();
+            if command == "export" {
+                args.extend(["--to", &usb]);
+            }
+            let out = ansinh(&args, None);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{command} --lang {lang}: {err}");
+            assert!(err.contains(says), "{command} --lang {lang}: {err}");
+            // The command to run, for this data directory, with the options `register` has.
+            let shown = err
+                .split("ansinh register ")
+                .nth(1)
+                .ok_or_else(|| format!("no `ansinh register` command shown: {err}"))?;
+            assert!(shown.starts_with(&format!("--data-dir {d} --server ")), "{err}");
+            let flags: Vec<&str> =
+                shown.split_whitespace().filter(|w| w.starts_with("--")).collect();
+            for flag in ["--data-dir", "--server", "--token", "--label"] {
+                assert!(flags.contains(&flag), "{flag} missing from: {err}");
+            }
+            for flag in flags {
+                assert!(register_options.iter().any(|o| o == flag), "`register` has no {flag}");
+            }
+        }
+    }
+    let out = ansinh(&["sync", "--data-dir", &d, "--json"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let v = json_of(&out);
+    assert_eq!(v["error"]["code"], "not_registered");
+    assert!(v["error"]["message"].as_str().unwrap_or("").contains("ansinh register --data-dir"));
+    Ok(())
+}
