@@ -103,6 +103,13 @@ enum Command {
     Keys,
 }
 
+/// `s` as one shell word, so the command shown can be pasted as it is.
+fn shell_word(s: &str) -> String {
+    let plain =
+        !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-+:@%,=".contains(&b));
+    if plain { s.to_string() } else { format!("'{}'", s.replace('\'', "'\\''")) }
+}
+
 fn open(dir: &Path) -> anyhow::Result<Hub> {
     let (hub, created) =
         ansinh_hub::open(dir).with_context(|| format!("opening {}", dir.display()))?;
@@ -158,9 +165,11 @@ fn main() -> anyhow::Result<()> {
         Command::Token { label, valid_hours } => {
             let hub = open(dir)?;
             let token = hub.create_token(&label, valid_hours.clamp(1, 720) * 3600, system_now())?;
+            // The token alone on stdout, so `TOKEN=$(ansinh-hub token ...)` keeps just it.
             println!("{token}");
             eprintln!(
-                "one-time token for {label:?}, valid {valid_hours} h: on the device run `ansinh register --server URL --token {token} --label ...`"
+                "ansinh-hub: one-time registration token for {label:?}, valid {valid_hours} h. On the device run:\n  ansinh register --data-dir DIR --server URL --token {token} --label {}",
+                shell_word(&label)
             );
         }
         Command::Devices => {
