@@ -11,7 +11,7 @@ use clap::Args;
 use serde_json::json;
 
 use crate::device::now;
-use crate::input::{InputError, Parse};
+use crate::input::{InputError, Parse, shell_word};
 use crate::{Failure, Outcome};
 
 #[derive(Args)]
@@ -75,14 +75,6 @@ fn other(e: impl Into<anyhow::Error>) -> Failure {
 
 fn data(dir: &PathBuf) -> Result<DataDir, Failure> {
     DataDir::open(dir).map_err(other)
-}
-
-/// `path` as a shell word, so the command shown can be pasted as it is.
-fn shell_word(path: &Path) -> String {
-    let s = path.to_string_lossy();
-    let plain =
-        !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-+:@%,=".contains(&b));
-    if plain { s.into_owned() } else { format!("'{}'", s.replace('\'', "'\\''")) }
 }
 
 /// A device that has not registered yet is missing setup, not failing (exit 2): the message

@@ -89,7 +89,20 @@ fn register_enqueue_sync_then_usb_carry_out() -> R {
     assert_eq!(again.status.code(), Some(1));
 
     for f in ["enrollment.json", "household.json"] {
-        let out = ansinh(&["enqueue", "--data-dir", &d, "--on", "2026-11-22"], Some(&fixture(f)));
+        let out = ansinh(
+            &[
+                "enqueue",
+                "--data-dir",
+                &d,
+                "--on",
+                "2026-11-22",
+                "--collection-point",
+                "Bưu điện Hà Đông",
+                "--agent-code",
+                "DL-0007",
+            ],
+            Some(&fixture(f)),
+        );
         assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     }
     let out = ansinh(&["sync", "--data-dir", &d, "--json"], None);
