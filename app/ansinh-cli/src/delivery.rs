@@ -42,7 +42,8 @@ pub(crate) struct ExportArgs {
     /// The device's data directory.
     #[arg(long)]
     data_dir: PathBuf,
-    /// The bundle file to write (on the USB stick).
+    /// Where to write: a folder (the USB stick) gets a new bundle named for the device and the
+    /// time; a file name is written as given.
     #[arg(long)]
     to: PathBuf,
 }
@@ -52,7 +53,8 @@ pub(crate) struct ImportAckArgs {
     /// The device's data directory.
     #[arg(long)]
     data_dir: PathBuf,
-    /// The acknowledgement file the server wrote next to the bundle.
+    /// The acknowledgement file the server wrote next to the bundle (BUNDLE.ack), or a folder
+    /// (the USB stick): every acknowledgement for this device in it.
     file: PathBuf,
 }
 
@@ -228,6 +230,8 @@ pub(crate) fn export(a: &ExportArgs, lang: Lang) -> Result<Outcome, Failure> {
         ansinh_uploader::export_bundle(&dir, &a.to).map_err(delivery_err(&a.data_dir, lang))?;
     let files: Vec<String> = report.files.iter().map(|f| f.display().to_string()).collect();
     let msg = match lang {
+        Lang::Vi if files.is_empty() => "Không có hồ sơ chưa gửi: không ghi tệp nào.".to_string(),
+        Lang::En if files.is_empty() => "No unsent records: no file written.".to_string(),
         Lang::Vi => format!(
             "Đã ghi {} hồ sơ chưa gửi (đã mã hóa) vào {}.",
             report.records,
@@ -244,21 +248,62 @@ pub(crate) fn import_ack(a: &ImportAckArgs, lang: Lang) -> Result<Outcome, Failu
     let dir = data(&a.data_dir)?;
     let report =
         ansinh_uploader::import_ack(&dir, &a.file).map_err(delivery_err(&a.data_dir, lang))?;
-    let msg = match lang {
-        Lang::Vi => format!(
+    let vi = lang == Lang::Vi;
+    // A folder with nothing for this device: most likely the server has not imported the
+    // stick yet, which a person fixes.
+    if report.files.is_empty() && report.unreadable.is_empty() {
+        let folder = a.file.display();
+        return Err(Failure::Input(InputError {
+            field: "file".into(),
+            code: "no_acknowledgement",
+            message: if vi {
+                format!(
+                    "Không có tệp xác nhận (.ack) nào của máy này trong {folder}: máy chủ thu đã nhập các gói trên USB chưa (ansinh-hub import THƯ_MỤC)?"
+                )
+            } else {
+                format!(
+                    "No acknowledgement (.ack) for this device in {folder}: has the collection server imported the bundles on the stick (ansinh-hub import FOLDER)?"
+                )
+            },
+        }));
+    }
+    let mut o = if vi {
+        format!(
             "Máy chủ đã nhận {} hồ sơ ({} đã đánh dấu từ trước); {} cần xử lý.",
             report.acknowledged,
             report.already_acknowledged,
             report.quarantined.len()
-        ),
-        Lang::En => format!(
+        )
+    } else {
+        format!(
             "The server holds {} records ({} already marked); {} quarantined.",
             report.acknowledged,
             report.already_acknowledged,
             report.quarantined.len()
-        ),
+        )
     };
-    Ok(Outcome::Done(serde_json::to_value(&report)?, msg))
+    if a.file.is_dir() {
+        let _ = write!(
+            o,
+            "\n{} {}{}",
+            if vi { "Tệp xác nhận đã đọc:" } else { "Acknowledgements read:" },
+            report.files.len(),
+            match (report.others.len(), vi) {
+                (0, _) => String::new(),
+                (n, true) => format!(" (bỏ qua {n} tệp của máy khác)"),
+                (n, false) => format!(" ({n} of other devices left alone)"),
+            }
+        );
+    }
+    for u in &report.unreadable {
+        let _ = write!(o, "\n{} {u}", if vi { "Không đọc được:" } else { "Unreadable:" });
+    }
+    let value = serde_json::to_value(&report)?;
+    if report.unreadable.is_empty() {
+        Ok(Outcome::Done(value, o))
+    } else {
+        Ok(Outcome::Failed(value, o))
+    }
 }
 
 pub(crate) fn renewals(a: &RenewalsArgs, lang: Lang) -> Result<Outcome, Failure> {
