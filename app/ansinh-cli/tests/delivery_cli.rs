@@ -266,12 +266,6 @@ fn a_usb_stick_given_as_a_folder_carries_bundles_and_acknowledgements() -> R {
     let stick = tempfile::tempdir()?;
     let usb = stick.path().to_string_lossy().to_string();
 
-    // Nothing unsent: nothing written, and the device says so.
-    let out = ansinh(&["export", "--data-dir", &d1, "--to", &usb], None);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("Không có hồ sơ chưa gửi"));
-    assert!(files_in(stick.path(), "")?.is_empty());
-
     // Device 1 exports to the stick: a bundle named for it and the time, its path printed.
     enqueued(&d1, "enrollment.json");
     let out = ansinh(&["export", "--data-dir", &d1, "--to", &usb], None);
@@ -325,5 +319,11 @@ fn a_usb_stick_given_as_a_folder_carries_bundles_and_acknowledgements() -> R {
             (Some(held), Some(0))
         );
     }
+    // Nothing unsent any more: nothing written, and the device says so.
+    let before = files_in(stick.path(), "")?;
+    let out = ansinh(&["export", "--data-dir", &d1, "--to", &usb], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Không có hồ sơ chưa gửi"));
+    assert_eq!(files_in(stick.path(), "")?, before);
     Ok(())
 }
