@@ -2,7 +2,7 @@
 //! `ansinh-uploader`, with output for people and `--json` for programs.
 
 use std::fmt::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use ansinh_core::Lang;
 use ansinh_device::{DataDir, KeySource};
@@ -11,7 +11,7 @@ use clap::Args;
 use serde_json::json;
 
 use crate::device::now;
-use crate::input::{InputError, Parse};
+use crate::input::{InputError, Parse, shell_word};
 use crate::{Failure, Outcome};
 
 #[derive(Args)]
@@ -42,7 +42,8 @@ pub(crate) struct ExportArgs {
     /// The device's data directory.
     #[arg(long)]
     data_dir: PathBuf,
-    /// The bundle file to write (on the USB stick).
+    /// Where to write: a folder (the USB stick) gets a new bundle named for the device and the
+    /// time; a file name is written as given.
     #[arg(long)]
     to: PathBuf,
 }
@@ -52,7 +53,8 @@ pub(crate) struct ImportAckArgs {
     /// The device's data directory.
     #[arg(long)]
     data_dir: PathBuf,
-    /// The acknowledgement file the server wrote next to the bundle.
+    /// The acknowledgement file the server wrote next to the bundle (BUNDLE.ack), or a folder
+    /// (the USB stick): every acknowledgement for this device in it.
     file: PathBuf,
 }
 
@@ -75,6 +77,33 @@ fn other(e: impl Into<anyhow::Error>) -> Failure {
 
 fn data(dir: &PathBuf) -> Result<DataDir, Failure> {
     DataDir::open(dir).map_err(other)
+}
+
+/// A device that has not registered yet is missing setup, not failing (exit 2): the message
+/// gives the one command that fixes it, with this data directory and `register`'s options.
+fn not_registered(dir: &Path, lang: Lang) -> Failure {
+    let command =
+        format!("ansinh register --data-dir {} --server URL --token TOKEN", shell_word(dir));
+    Failure::Input(InputError {
+        field: "data-dir".into(),
+        code: "not_registered",
+        message: match lang {
+            Lang::Vi => format!(
+                "Máy này chưa đăng ký với máy chủ thu. Lấy mã đăng ký dùng một lần từ máy chủ thu (lệnh ansinh-hub token) rồi chạy: {command} --label \"TÊN ĐIỂM THU\""
+            ),
+            Lang::En => format!(
+                "This device is not registered with a collection server yet. Get a one-time token (ansinh-hub token), then run: {command} --label \"POINT NAME\""
+            ),
+        },
+    })
+}
+
+/// An uploader error: not being registered is the one the user fixes with a command.
+fn delivery_err(dir: &Path, lang: Lang) -> impl Fn(ansinh_uploader::Error) -> Failure + '_ {
+    move |e| match e {
+        ansinh_uploader::Error::NotRegistered => not_registered(dir, lang),
+        e => other(e),
+    }
 }
 
 pub(crate) fn register(a: &RegisterArgs, lang: Lang) -> Result<Outcome, Failure> {
@@ -111,9 +140,10 @@ pub(crate) fn register(a: &RegisterArgs, lang: Lang) -> Result<Outcome, Failure>
 pub(crate) fn sync(a: &SyncArgs, lang: Lang) -> Result<Outcome, Failure> {
     let dir = data(&a.data_dir)?;
     if dir.registration().map_err(other)?.is_none() {
-        return Err(Parse(lang).required("server registration (ansinh register)").into());
+        return Err(not_registered(&a.data_dir, lang));
     }
-    let report = ansinh_uploader::sync(&dir, &Policy::default()).map_err(other)?;
+    let report =
+        ansinh_uploader::sync(&dir, &Policy::default()).map_err(delivery_err(&a.data_dir, lang))?;
     let vi = lang == Lang::Vi;
     let mut o = String::new();
     let _ = writeln!(
@@ -196,9 +226,12 @@ pub(crate) fn sync(a: &SyncArgs, lang: Lang) -> Result<Outcome, Failure> {
 
 pub(crate) fn export(a: &ExportArgs, lang: Lang) -> Result<Outcome, Failure> {
     let dir = data(&a.data_dir)?;
-    let report = ansinh_uploader::export_bundle(&dir, &a.to).map_err(other)?;
+    let report =
+        ansinh_uploader::export_bundle(&dir, &a.to).map_err(delivery_err(&a.data_dir, lang))?;
     let files: Vec<String> = report.files.iter().map(|f| f.display().to_string()).collect();
     let msg = match lang {
+        Lang::Vi if files.is_empty() => "Không có hồ sơ chưa gửi: không ghi tệp nào.".to_string(),
+        Lang::En if files.is_empty() => "No unsent records: no file written.".to_string(),
         Lang::Vi => format!(
             "Đã ghi {} hồ sơ chưa gửi (đã mã hóa) vào {}.",
             report.records,
@@ -213,22 +246,64 @@ pub(crate) fn export(a: &ExportArgs, lang: Lang) -> Result<Outcome, Failure> {
 
 pub(crate) fn import_ack(a: &ImportAckArgs, lang: Lang) -> Result<Outcome, Failure> {
     let dir = data(&a.data_dir)?;
-    let report = ansinh_uploader::import_ack(&dir, &a.file).map_err(other)?;
-    let msg = match lang {
-        Lang::Vi => format!(
+    let report =
+        ansinh_uploader::import_ack(&dir, &a.file).map_err(delivery_err(&a.data_dir, lang))?;
+    let vi = lang == Lang::Vi;
+    // A folder with nothing for this device: most likely the server has not imported the
+    // stick yet, which a person fixes.
+    if report.files.is_empty() && report.unreadable.is_empty() {
+        let folder = a.file.display();
+        return Err(Failure::Input(InputError {
+            field: "file".into(),
+            code: "no_acknowledgement",
+            message: if vi {
+                format!(
+                    "Không có tệp xác nhận (.ack) nào của máy này trong {folder}: máy chủ thu đã nhập các gói trên USB chưa (ansinh-hub import THƯ_MỤC)?"
+                )
+            } else {
+                format!(
+                    "No acknowledgement (.ack) for this device in {folder}: has the collection server imported the bundles on the stick (ansinh-hub import FOLDER)?"
+                )
+            },
+        }));
+    }
+    let mut o = if vi {
+        format!(
             "Máy chủ đã nhận {} hồ sơ ({} đã đánh dấu từ trước); {} cần xử lý.",
             report.acknowledged,
             report.already_acknowledged,
             report.quarantined.len()
-        ),
-        Lang::En => format!(
+        )
+    } else {
+        format!(
             "The server holds {} records ({} already marked); {} quarantined.",
             report.acknowledged,
             report.already_acknowledged,
             report.quarantined.len()
-        ),
+        )
     };
-    Ok(Outcome::Done(serde_json::to_value(&report)?, msg))
+    if a.file.is_dir() {
+        let _ = write!(
+            o,
+            "\n{} {}{}",
+            if vi { "Tệp xác nhận đã đọc:" } else { "Acknowledgements read:" },
+            report.files.len(),
+            match (report.others.len(), vi) {
+                (0, _) => String::new(),
+                (n, true) => format!(" (bỏ qua {n} tệp của máy khác)"),
+                (n, false) => format!(" ({n} of other devices left alone)"),
+            }
+        );
+    }
+    for u in &report.unreadable {
+        let _ = write!(o, "\n{} {u}", if vi { "Không đọc được:" } else { "Unreadable:" });
+    }
+    let value = serde_json::to_value(&report)?;
+    if report.unreadable.is_empty() {
+        Ok(Outcome::Done(value, o))
+    } else {
+        Ok(Outcome::Failed(value, o))
+    }
 }
 
 pub(crate) fn renewals(a: &RenewalsArgs, lang: Lang) -> Result<Outcome, Failure> {
@@ -237,7 +312,7 @@ pub(crate) fn renewals(a: &RenewalsArgs, lang: Lang) -> Result<Outcome, Failure>
     let list = if a.offline {
         ansinh_uploader::cached_renewals(&dir).map_err(other)?
     } else {
-        Some(ansinh_uploader::fetch_renewals(&dir, days).map_err(other)?)
+        Some(ansinh_uploader::fetch_renewals(&dir, days).map_err(delivery_err(&a.data_dir, lang))?)
     };
     let Some(list) = list else {
         let msg = match lang {

@@ -5,6 +5,14 @@ use ansinh_core::quote::Mode;
 use ansinh_core::{Date, Lang, Month};
 use serde::Serialize;
 
+/// `path` as a shell word, so a command shown in a message can be pasted as it is.
+pub(crate) fn shell_word(path: &std::path::Path) -> String {
+    let s = path.to_string_lossy();
+    let plain =
+        !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-+:@%,=".contains(&b));
+    if plain { s.into_owned() } else { format!("'{}'", s.replace('\'', "'\\''")) }
+}
+
 /// A wrong or missing input: the field, a stable code and a message for the person.
 #[derive(Debug, Serialize)]
 pub(crate) struct InputError {

@@ -187,6 +187,8 @@ pub(crate) fn receipt(a: &ReceiptArgs, lang: Lang) -> Result<Outcome, Failure> {
             "width_dots": picture.width(),
             "height_dots": picture.height(),
             "qr": qr,
+            "collection_point": s.collection_point,
+            "agent_code": s.agent_code,
             "printer_status": printed,
         }),
         msg,

@@ -8,11 +8,12 @@ use ansinh_device::DataDir;
 use ansinh_device::enroll::{CollectionPoint, commit};
 use ansinh_enrollment::Problems;
 use ansinh_enrollment::json::EnrollmentJson;
+use ansinh_outbox::Outbox;
 use clap::Args;
 use serde_json::{Value, json};
 
 use crate::device::now;
-use crate::input::{InputError, Parse};
+use crate::input::{InputError, Parse, shell_word};
 use crate::{Failure, Outcome};
 
 #[derive(Args)]
@@ -30,12 +31,13 @@ pub(crate) struct EnqueueArgs {
     /// The date of collection, YYYY-MM-DD (default: today in Viet Nam).
     #[arg(long)]
     on: Option<String>,
-    /// Collection point name for the receipt.
-    #[arg(long, default_value = "")]
-    collection_point: String,
-    /// Agent code.
-    #[arg(long, default_value = "")]
-    agent_code: String,
+    /// Collection point name printed on receipts; the device remembers it (the kiosk's
+    /// setting) for later records.
+    #[arg(long)]
+    collection_point: Option<String>,
+    /// Agent code printed on receipts; remembered like --collection-point.
+    #[arg(long, visible_alias = "agent")]
+    agent_code: Option<String>,
     /// This record corrects an uploaded one (its record id, 32 hex digits).
     #[arg(long)]
     corrects: Option<String>,
@@ -126,6 +128,72 @@ pub(crate) fn validate(
     }
 }
 
+/// The collection point and agent code of a new record: the flags, else what the device
+/// remembers; flags given are remembered. Without both, a receipt could not say where and by
+/// whom the money was taken, so the record is refused.
+fn collection_point(
+    data: &DataDir,
+    outbox: &mut Outbox,
+    a: &EnqueueArgs,
+    lang: Lang,
+) -> Result<CollectionPoint, Failure> {
+    let stored = CollectionPoint::stored(data, outbox).map_err(|e| Failure::Other(e.into()))?;
+    let given = |flag: &Option<String>| {
+        flag.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+    };
+    let point = CollectionPoint {
+        device_id: stored.device_id,
+        name: given(&a.collection_point).unwrap_or_else(|| stored.name.clone()),
+        agent_code: given(&a.agent_code).unwrap_or_else(|| stored.agent_code.clone()),
+    };
+    let vi = lang == Lang::Vi;
+    let missing: Vec<(&str, &str, &str)> = [
+        (
+            "collection-point",
+            point.name.as_str(),
+            if vi { "tên điểm thu" } else { "collection point" },
+            "\"Bưu điện xã Thanh Trì\"",
+        ),
+        (
+            "agent-code",
+            point.agent_code.as_str(),
+            if vi { "mã nhân viên thu" } else { "agent code" },
+            "DL-0001",
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, value, _, _)| value.trim().is_empty())
+    .map(|(field, _, what, example)| (field, what, example))
+    .collect();
+    if let Some((field, _, _)) = missing.first() {
+        let what: Vec<String> = missing.iter().map(|(f, w, _)| format!("{w} (--{f})")).collect();
+        let example: Vec<String> = missing.iter().map(|(f, _, e)| format!("--{f} {e}")).collect();
+        let command =
+            format!("ansinh enqueue --data-dir {} {}", shell_word(&a.data_dir), example.join(" "));
+        let message = if vi {
+            format!(
+                "Máy này chưa có {}: biên lai phải ghi nơi thu và người thu tiền. Thêm vào lệnh một lần, máy sẽ nhớ cho các lần sau, ví dụ: {command}",
+                what.join(" và ")
+            )
+        } else {
+            let them = if missing.len() > 1 { "them" } else { "it" };
+            format!(
+                "This device has no {} yet: a receipt must say where and by whom the money was taken. Add {them} to the command once and the device remembers {them}, e.g. {command}",
+                what.join(" and "),
+            )
+        };
+        return Err(Failure::Input(InputError {
+            field: (*field).into(),
+            code: "missing_argument",
+            message,
+        }));
+    }
+    if point != stored {
+        point.remember(outbox).map_err(|e| Failure::Other(e.into()))?;
+    }
+    Ok(point)
+}
+
 pub(crate) fn enqueue(
     table: &PolicyTable<'_>,
     a: &EnqueueArgs,
@@ -155,12 +223,7 @@ pub(crate) fn enqueue(
     };
     let data = DataDir::open(&a.data_dir).map_err(|e| Failure::Other(e.into()))?;
     let (mut outbox, source) = data.outbox(now()).map_err(|e| Failure::Other(e.into()))?;
-    let registration = data.registration().map_err(|e| Failure::Other(e.into()))?;
-    let point = CollectionPoint {
-        device_id: registration.map_or(0, |r| r.device_id),
-        name: a.collection_point.clone(),
-        agent_code: a.agent_code.clone(),
-    };
+    let point = collection_point(&data, &mut outbox, a, lang)?;
     let at = if a.on.is_some() { ten_am_vn(today) } else { now() };
     let (committed, amounts) =
         commit(&mut outbox, &enrollment, table, today, at, &point, corrects).map_err(|e| match e {
@@ -197,6 +260,8 @@ pub(crate) fn enqueue(
         "policy_version": amounts.policy_version,
         "estimate": amounts.estimate,
         "key_source": source,
+        "collection_point": point.name,
+        "agent_code": point.agent_code,
     });
     let text = format!(
         "{id} {} {} {} {}",

@@ -89,7 +89,20 @@ fn register_enqueue_sync_then_usb_carry_out() -> R {
     assert_eq!(again.status.code(), Some(1));
 
     for f in ["enrollment.json", "household.json"] {
-        let out = ansinh(&["enqueue", "--data-dir", &d, "--on", "2026-11-22"], Some(&fixture(f)));
+        let out = ansinh(
+            &[
+                "enqueue",
+                "--data-dir",
+                &d,
+                "--on",
+                "2026-11-22",
+                "--collection-point",
+                "Bưu điện Hà Đông",
+                "--agent-code",
+                "DL-0007",
+            ],
+            Some(&fixture(f)),
+        );
         assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     }
     let out = ansinh(&["sync", "--data-dir", &d, "--json"], None);
@@ -144,5 +157,173 @@ fn register_enqueue_sync_then_usb_carry_out() -> R {
         (q["counts"]["acknowledged"].as_i64(), q["counts"]["unsent"].as_i64()),
         (Some(3), Some(0))
     );
+    Ok(())
+}
+
+/// The long options a command's `--help` lists.
+fn options_of(subcommand: &str) -> Vec<String> {
+    let help = ansinh(&[subcommand, "--help"], None);
+    String::from_utf8_lossy(&help.stdout)
+        .split_whitespace()
+        .filter(|w| w.starts_with("--"))
+        .map(|w| w.trim_end_matches(',').to_string())
+        .collect()
+}
+
+#[test]
+fn an_unregistered_device_is_told_the_command_that_registers_it() -> R {
+    let dev = tempfile::tempdir()?;
+    let d = dev.path().to_string_lossy().to_string();
+    let register_options = options_of("register");
+    for (lang, says) in [("vi", "chưa đăng ký"), ("en", "not registered")] {
+        for command in ["sync", "export"] {
+            let mut args = vec![command, "--data-dir", &d, "--lang", lang];
+            let usb = dev.path().join("b.bundle").to_string_lossy().to_string();
+            if command == "export" {
+                args.extend(["--to", &usb]);
+            }
+            let out = ansinh(&args, None);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{command} --lang {lang}: {err}");
+            assert!(err.contains(says), "{command} --lang {lang}: {err}");
+            // The command to run, for this data directory, with the options `register` has.
+            let shown = err
+                .split("ansinh register ")
+                .nth(1)
+                .ok_or_else(|| format!("no `ansinh register` command shown: {err}"))?;
+            assert!(shown.starts_with(&format!("--data-dir {d} --server ")), "{err}");
+            let flags: Vec<&str> =
+                shown.split_whitespace().filter(|w| w.starts_with("--")).collect();
+            for flag in ["--data-dir", "--server", "--token", "--label"] {
+                assert!(flags.contains(&flag), "{flag} missing from: {err}");
+            }
+            for flag in flags {
+                assert!(register_options.iter().any(|o| o == flag), "`register` has no {flag}");
+            }
+        }
+    }
+    let out = ansinh(&["sync", "--data-dir", &d, "--json"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let v = json_of(&out);
+    assert_eq!(v["error"]["code"], "not_registered");
+    assert!(v["error"]["message"].as_str().unwrap_or("").contains("ansinh register --data-dir"));
+    Ok(())
+}
+
+/// Registers a new device in `dir` with `server`.
+fn registered(server: &Server, dir: &str) -> R {
+    let token = server.state.hub.create_token("Bưu điện Hà Đông", 3600, NOW)?;
+    let url = format!("http://{}", server.addr);
+    let out = ansinh(
+        &["register", "--data-dir", dir, "--server", &url, "--token", &token, "--label", "x"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    Ok(())
+}
+
+fn enqueued(dir: &str, fixture_name: &str) {
+    let out = ansinh(
+        &[
+            "enqueue",
+            "--data-dir",
+            dir,
+            "--on",
+            "2026-11-22",
+            "--collection-point",
+            "Bưu điện Hà Đông",
+            "--agent-code",
+            "DL-0007",
+        ],
+        Some(&fixture(fixture_name)),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The files in `dir` whose names end in `suffix`, sorted.
+fn files_in(dir: &Path, suffix: &str) -> Result<Vec<std::path::PathBuf>, std::io::Error> {
+    let mut files = vec![];
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.to_string_lossy().ends_with(suffix) {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+#[test]
+fn a_usb_stick_given_as_a_folder_carries_bundles_and_acknowledgements() -> R {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let hub_dir = tempfile::tempdir()?;
+    let server = start(&rt, hub_dir.path())?;
+    let (one, two) = (tempfile::tempdir()?, tempfile::tempdir()?);
+    let (d1, d2) =
+        (one.path().to_string_lossy().to_string(), two.path().to_string_lossy().to_string());
+    registered(&server, &d1)?;
+    registered(&server, &d2)?;
+    let stick = tempfile::tempdir()?;
+    let usb = stick.path().to_string_lossy().to_string();
+
+    // Device 1 exports to the stick: a bundle named for it and the time, its path printed.
+    enqueued(&d1, "enrollment.json");
+    let out = ansinh(&["export", "--data-dir", &d1, "--to", &usb], None);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let first = files_in(stick.path(), ".bundle")?;
+    assert_eq!(first.len(), 1, "{first:?}");
+    let name = first[0].file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    assert!(name.starts_with("ansinh-device-1-2"), "{name}");
+    assert!(text.contains(&first[0].display().to_string()), "{text}");
+    let first_bytes = std::fs::read(&first[0])?;
+    // Again, with one more record: a second bundle; the first is left as it was.
+    enqueued(&d1, "household.json");
+    let v = json_of(&ansinh(&["export", "--data-dir", &d1, "--to", &usb, "--json"], None));
+    let second = v["files"][0].as_str().ok_or("no file")?.to_string();
+    assert_eq!(v["records"].as_u64(), Some(2));
+    assert!(second != first[0].display().to_string() && Path::new(&second).exists(), "{v}");
+    assert!(std::fs::read(&first[0])? == first_bytes);
+    // Device 2 uses the same stick.
+    enqueued(&d2, "enrollment.json");
+    let v = json_of(&ansinh(&["export", "--data-dir", &d2, "--to", &usb, "--json"], None));
+    assert!(v["files"][0].as_str().unwrap_or("").contains("ansinh-device-2-"), "{v}");
+
+    // Before the server has seen the stick: no acknowledgement for this device, exit 2.
+    let out = ansinh(&["import-ack", "--data-dir", &d1, &usb, "--lang", "en"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("No acknowledgement"));
+
+    // The server imports every bundle on the stick (`ansinh-hub import /media/usb`).
+    for bundle in files_in(stick.path(), ".bundle")? {
+        server.state.hub.import_bundle_file(&bundle, NOW)?;
+    }
+    // Each device takes its own acknowledgements from the stick.
+    let v = json_of(&ansinh(&["import-ack", "--data-dir", &d1, &usb, "--json"], None));
+    assert_eq!(
+        (
+            v["acknowledged"].as_u64(),
+            v["files"].as_array().map(Vec::len),
+            v["others"].as_array().map(Vec::len)
+        ),
+        (Some(2), Some(2), Some(1)),
+        "{v}"
+    );
+    let out = ansinh(&["import-ack", "--data-dir", &d2, &usb], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Máy chủ đã nhận 1 hồ sơ"));
+    for (d, held) in [(&d1, 2), (&d2, 1)] {
+        let q = json_of(&ansinh(&["queue", "--data-dir", d, "--json"], None));
+        assert_eq!(
+            (q["counts"]["acknowledged"].as_i64(), q["counts"]["unsent"].as_i64()),
+            (Some(held), Some(0))
+        );
+    }
+    // Nothing unsent any more: nothing written, and the device says so.
+    let before = files_in(stick.path(), "")?;
+    let out = ansinh(&["export", "--data-dir", &d1, "--to", &usb], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Không có hồ sơ chưa gửi"));
+    assert_eq!(files_in(stick.path(), "")?, before);
     Ok(())
 }

@@ -11,11 +11,28 @@ use common::{json_of, run};
 
 type R = Result<(), Box<dyn std::error::Error>>;
 
+fn fixture_text(name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name);
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
 fn enqueue(dir: &Path, fixture: &str) -> i64 {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(fixture);
-    let json = std::fs::read_to_string(path).unwrap_or_default();
+    let json = fixture_text(fixture);
     let d = dir.to_string_lossy();
-    let out = run(&["enqueue", "--data-dir", &d, "--on", "2026-11-22"], &json);
+    let out = run(
+        &[
+            "enqueue",
+            "--data-dir",
+            &d,
+            "--on",
+            "2026-11-22",
+            "--collection-point",
+            "Bưu điện Hà Đông",
+            "--agent-code",
+            "DL-0007",
+        ],
+        &json,
+    );
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout)
         .split_whitespace()
@@ -138,5 +155,115 @@ fn a_voided_receipt_is_not_reprinted_and_the_shift_adds_up() -> R {
     let text = std::fs::read_to_string(&csv)?;
     assert!(text.contains(&format!("huy,{first},")) && text.contains("tong_nop,2,,,,,3142260,"));
     assert!(std::fs::metadata(&report_png)?.len() > 1000);
+    Ok(())
+}
+
+/// The receipt of `receipt_no` as this device draws it, as PNG bytes, with the collection point
+/// and agent code replaced by `point` when given.
+fn drawn(
+    dir: &Path,
+    receipt_no: i64,
+    point: Option<(&str, &str)>,
+) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let data = ansinh_device::DataDir::open(dir)?;
+    let (outbox, _) = data.outbox(0)?;
+    let mut row = outbox.get(receipt_no)?;
+    if let Some((name, agent)) = point {
+        row.summary.collection_point = name.into();
+        row.summary.agent_code = agent.into();
+    }
+    let (picture, _) =
+        ansinh_device::receipt::draw(&data, &row, true, ansinh_receipt::Width::Mm58)?;
+    Ok(picture.to_png()?)
+}
+
+#[test]
+fn the_receipt_shows_the_collection_point_and_agent_the_device_remembers() -> R {
+    let tmp = tempfile::tempdir()?;
+    let d = tmp.path().to_string_lossy().to_string();
+    let json = fixture_text("enrollment.json");
+    let enqueue = |extra: &[&str]| {
+        let mut args = vec!["enqueue", "--data-dir", &d, "--on", "2026-11-22"];
+        args.extend_from_slice(extra);
+        run(&args, &json)
+    };
+
+    // A device never told where it collects refuses, naming both settings, in both languages.
+    let out = enqueue(&[]);
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("điểm thu (--collection-point)") && err.contains("(--agent-code)"),
+        "{err}"
+    );
+    let out = enqueue(&["--lang", "en"]);
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(err.contains("collection point") && err.contains("--agent-code"), "{err}");
+    // Only the agent missing: only the agent named.
+    let out = enqueue(&["--collection-point", "Bưu điện Hà Đông", "--json"]);
+    let v = json_of(&out);
+    assert_eq!((out.status.code(), v["error"]["field"].as_str()), (Some(2), Some("agent-code")));
+    assert!(!v["error"]["message"].as_str().unwrap_or("").contains("--collection-point"), "{v}");
+    let q = json_of(&run(&["queue", "--data-dir", &d, "--json"], ""));
+    assert_eq!(q["counts"]["queued"], 0, "nothing committed without them");
+
+    // Given once (`--agent` is short for `--agent-code`), the device remembers them.
+    let out = enqueue(&["--collection-point", "Bưu điện Hà Đông", "--agent", "DL-0007"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = enqueue(&["--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let v = json_of(&out);
+    assert_eq!(
+        (v["collection_point"].as_str(), v["agent_code"].as_str()),
+        (Some("Bưu điện Hà Đông"), Some("DL-0007"))
+    );
+
+    // The receipt of the record enqueued without them shows them: in its data and its picture.
+    let png = tmp.path().join("r2.png");
+    let out = run(
+        &["receipt", "--data-dir", &d, "--receipt", "2", "--png", &png.to_string_lossy(), "--json"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = json_of(&out);
+    assert_eq!(
+        (v["collection_point"].as_str(), v["agent_code"].as_str()),
+        (Some("Bưu điện Hà Đông"), Some("DL-0007"))
+    );
+    let printed = std::fs::read(&png)?;
+    assert!(printed == drawn(tmp.path(), 2, Some(("Bưu điện Hà Đông", "DL-0007")))?);
+    assert!(printed != drawn(tmp.path(), 2, Some(("", "")))?, "the picture shows them");
+
+    // New flags replace the remembered ones for this and later records.
+    let out = enqueue(&["--agent-code", "DL-0008"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json_of(&enqueue(&["--json"]));
+    assert_eq!(
+        (v["collection_point"].as_str(), v["agent_code"].as_str()),
+        (Some("Bưu điện Hà Đông"), Some("DL-0008"))
+    );
+    Ok(())
+}
+
+#[test]
+fn enqueue_uses_the_collection_point_the_kiosk_saved() -> R {
+    let tmp = tempfile::tempdir()?;
+    let d = tmp.path().to_string_lossy().to_string();
+    {
+        // As the kiosk's settings screen saves them, in the same data directory.
+        let (mut outbox, _) = ansinh_device::DataDir::open(tmp.path())?.outbox(0)?;
+        outbox.set_setting("kiosk.collection_point", "UBND xã Thanh Trì")?;
+        outbox.set_setting("kiosk.agent_code", "DL-0001")?;
+    }
+    let out = run(
+        &["enqueue", "--data-dir", &d, "--on", "2026-11-22", "--json"],
+        &fixture_text("household.json"),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let v = json_of(&out);
+    assert_eq!(
+        (v["collection_point"].as_str(), v["agent_code"].as_str()),
+        (Some("UBND xã Thanh Trì"), Some("DL-0001"))
+    );
     Ok(())
 }

@@ -109,6 +109,32 @@ pub struct CollectionPoint {
     pub agent_code: String,
 }
 
+/// The outbox settings that hold the device's collection point and agent code. The kiosk's
+/// settings screen saves them under these keys and `ansinh enqueue` reads and sets the same
+/// ones, so receipts from either say the same place and person.
+pub const SETTING_COLLECTION_POINT: &str = "kiosk.collection_point";
+/// See [`SETTING_COLLECTION_POINT`].
+pub const SETTING_AGENT_CODE: &str = "kiosk.agent_code";
+
+impl CollectionPoint {
+    /// What the device has stored: its registered id, and the collection point and agent code
+    /// (empty when never set).
+    pub fn stored(dir: &crate::DataDir, outbox: &Outbox) -> crate::Result<Self> {
+        Ok(Self {
+            device_id: dir.registration()?.map_or(0, |r| r.device_id),
+            name: outbox.setting(SETTING_COLLECTION_POINT)?.unwrap_or_default(),
+            agent_code: outbox.setting(SETTING_AGENT_CODE)?.unwrap_or_default(),
+        })
+    }
+
+    /// Stores the collection point and agent code for the next records.
+    pub fn remember(&self, outbox: &mut Outbox) -> crate::Result<()> {
+        outbox.set_setting(SETTING_COLLECTION_POINT, &self.name)?;
+        outbox.set_setting(SETTING_AGENT_CODE, &self.agent_code)?;
+        Ok(())
+    }
+}
+
 fn bounded<const N: usize>(s: &str) -> heapless::String<N> {
     // Settings longer than their capacity are cut at a character boundary: they label the
     // collection point, they are not the citizen's data.

@@ -19,6 +19,9 @@
 //! Secret key files are written with mode 0600 through a temporary file and a rename, so a
 //! power cut leaves either the old file or the new one.
 //!
+//! The collection point and agent code printed on receipts are outbox settings
+//! ([`enroll::CollectionPoint::stored`]), shared by the kiosk and `ansinh enqueue`.
+//!
 //! [`enroll::commit`] prices a validated enrollment with the policy table and commits it;
 //! [`shift::ShiftReport`] reconciles a shift's cash journal with the records.
 //!

@@ -6,7 +6,7 @@
 //! ansinh-hub token  [--data-dir DIR] --label "Bưu điện xã A" [--valid-hours 24]
 //! ansinh-hub devices [--data-dir DIR]
 //! ansinh-hub revoke [--data-dir DIR] DEVICE_ID
-//! ansinh-hub import [--data-dir DIR] FILE...
+//! ansinh-hub import [--data-dir DIR] FILE|FOLDER...
 //! ansinh-hub export [--data-dir DIR] d05|d03 --month YYYY-MM [--commune CODE] --out FILE(.csv|.xlsx)
 //! ansinh-hub target [--data-dir DIR] --month YYYY-MM (--commune CODE | --agent CODE) COUNT|clear
 //! ansinh-hub renewals [--data-dir DIR] [--within-days 30]
@@ -61,7 +61,7 @@ enum Command {
     },
     /// Import USB bundles from devices; writes FILE.ack next to each for the device.
     Import {
-        /// Bundle files.
+        /// Bundle files, or folders (a USB stick): every `*.bundle` file in them.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -101,6 +101,40 @@ enum Command {
     },
     /// Show where the keys are and how to back them up.
     Keys,
+}
+
+/// `s` as one shell word, so the command shown can be pasted as it is.
+fn shell_word(s: &str) -> String {
+    let plain =
+        !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-+:@%,=".contains(&b));
+    if plain { s.to_string() } else { format!("'{}'", s.replace('\'', "'\\''")) }
+}
+
+/// The bundles to import: each file given, and every `*.bundle` file in each folder given
+/// (devices name theirs so when exporting to a stick), in name order.
+fn bundle_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = vec![];
+    for path in paths {
+        if !path.is_dir() {
+            out.push(path.clone());
+            continue;
+        }
+        let mut found = vec![];
+        for entry in
+            std::fs::read_dir(path).with_context(|| format!("reading {}", path.display()))?
+        {
+            let file = entry.with_context(|| format!("reading {}", path.display()))?.path();
+            if file.is_file() && file.extension().is_some_and(|e| e == "bundle") {
+                found.push(file);
+            }
+        }
+        if found.is_empty() {
+            bail!("{}: no bundle (*.bundle file) in this folder", path.display());
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
 }
 
 fn open(dir: &Path) -> anyhow::Result<Hub> {
@@ -158,9 +192,11 @@ fn main() -> anyhow::Result<()> {
         Command::Token { label, valid_hours } => {
             let hub = open(dir)?;
             let token = hub.create_token(&label, valid_hours.clamp(1, 720) * 3600, system_now())?;
+            // The token alone on stdout, so `TOKEN=$(ansinh-hub token ...)` keeps just it.
             println!("{token}");
             eprintln!(
-                "one-time token for {label:?}, valid {valid_hours} h: on the device run `ansinh register --server URL --token {token} --label ...`"
+                "ansinh-hub: one-time registration token for {label:?}, valid {valid_hours} h. On the device run:\n  ansinh register --data-dir DIR --server URL --token {token} --label {}",
+                shell_word(&label)
             );
         }
         Command::Devices => {
@@ -192,6 +228,7 @@ fn main() -> anyhow::Result<()> {
             );
         }
         Command::Import { files } => {
+            let files = bundle_files(&files)?;
             let hub = open(dir)?;
             let mut failed = 0;
             for file in &files {

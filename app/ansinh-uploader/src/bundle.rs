@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ansinh_device::DataDir;
-use ansinh_outbox::Outgoing;
+use ansinh_outbox::{Outgoing, Timestamp};
 use ansinh_wire::{
     BatchBody, Channel, MAX_BODY_BYTES, MAX_RECORDS, PROTOCOL_VERSION, SealedRecord,
 };
@@ -45,6 +45,14 @@ pub struct ImportAckReport {
     pub already_acknowledged: usize,
     /// Records quarantined (conflict or rejected), with their reasons.
     pub quarantined: Vec<String>,
+    /// The acknowledgement files read for this device.
+    pub files: Vec<PathBuf>,
+    /// From a folder: acknowledgements for another device, or for bundles this device did not
+    /// write (a stick shared between collection points), left alone.
+    pub others: Vec<PathBuf>,
+    /// From a folder: files named `*.ack` that are not acknowledgements the server signed
+    /// (damaged, cut short), each with why.
+    pub unreadable: Vec<String>,
 }
 
 fn bundle_setting(bundle_id: &[u8; 16]) -> String {
@@ -62,6 +70,47 @@ fn numbered(path: &Path, n: usize) -> PathBuf {
         None => format!("{stem}-{n}"),
     };
     path.with_file_name(name)
+}
+
+/// `FILE` + `suffix` (`x.bundle` → `x.bundle.ack`).
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// `ansinh-device-7-20261122-100500`: which device and when (Viet Nam time), so that staff
+/// and the server can tell the bundles on a stick apart. Digits and dashes only: USB sticks
+/// are FAT, which refuses `:`.
+fn bundle_stem(device_id: u64, at: Timestamp) -> String {
+    // "2026-11-22 10:05"
+    let digits: String =
+        ansinh_device::shift::local_time(at).chars().filter(char::is_ascii_digit).collect();
+    let (date, hour_minute) = digits.split_at(digits.len().min(8));
+    format!("ansinh-device-{device_id}-{date}-{hour_minute}{:02}", at.rem_euclid(60))
+}
+
+/// The first bundle file of an export of `count` bundles into `folder`: a name none of whose
+/// files (nor their acknowledgements) exists yet, so an earlier bundle on the stick, maybe not
+/// imported yet, is never overwritten.
+fn fresh_in(folder: &Path, stem: &str, count: usize) -> Result<PathBuf> {
+    for n in 1..=1000 {
+        // `_N`, because `-N` numbers the bundles of one export.
+        let first = match n {
+            1 => folder.join(format!("{stem}.bundle")),
+            n => folder.join(format!("{stem}_{n}.bundle")),
+        };
+        let taken = (1..=count.max(1)).map(|i| numbered(&first, i)).any(|f| {
+            f.exists() || with_suffix(&f, ".ack").exists() || with_suffix(&f, ".part").exists()
+        });
+        if !taken {
+            return Ok(first);
+        }
+    }
+    Err(Error::Io {
+        path: folder.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "no free bundle name"),
+    })
 }
 
 /// Writes `bytes` to `path` durably: a temporary file beside it, fsync, rename, fsync of the
@@ -106,8 +155,10 @@ fn groups(records: Vec<Outgoing>) -> Vec<Vec<Outgoing>> {
 }
 
 /// Writes every unsent sealed record of the device to `path` as a signed bundle (more files
-/// beside it, `NAME-2.EXT`, ..., if they do not fit in one). The records stay unsent until
-/// [`import_ack`] reads the server's acknowledgement.
+/// beside it, `NAME-2.EXT`, ..., if they do not fit in one). When `path` is a folder (a USB
+/// stick), the bundle gets a new name in it that says the device and the time,
+/// `ansinh-device-7-20261122-100500.bundle`, never the name of a file already there. The
+/// records stay unsent until [`import_ack`] reads the server's acknowledgement.
 pub fn export_bundle(dir: &DataDir, path: &Path) -> Result<ExportReport> {
     export_bundle_at(dir, path, &SystemClock)
 }
@@ -119,8 +170,14 @@ pub fn export_bundle_at(dir: &DataDir, path: &Path, clock: &dyn Clock) -> Result
     let (mut outbox, _) = dir.outbox(now)?;
     let unsent = outbox.unsent()?;
     let count = unsent.len();
+    let groups = groups(unsent);
+    let path = if path.is_dir() {
+        fresh_in(path, &bundle_stem(id.device_id, now), groups.len())?
+    } else {
+        path.to_path_buf()
+    };
     let mut files = vec![];
-    for (i, group) in groups(unsent).into_iter().enumerate() {
+    for (i, group) in groups.into_iter().enumerate() {
         let mut bundle_id = [0u8; 16];
         rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bundle_id);
         let body = BatchBody {
@@ -136,7 +193,7 @@ pub fn export_bundle_at(dir: &DataDir, path: &Path, clock: &dyn Clock) -> Result
             .map_err(|source| Error::Protocol { what: "signing a bundle", source })?;
         // Remembered before the file exists, so its acknowledgement is always recognised.
         outbox.set_setting(&bundle_setting(&bundle_id), &now.to_string())?;
-        let file = numbered(path, i + 1);
+        let file = numbered(&path, i + 1);
         write_durably(&file, &bytes)?;
         files.push(file);
     }
@@ -145,13 +202,53 @@ pub fn export_bundle_at(dir: &DataDir, path: &Path, clock: &dyn Clock) -> Result
 
 /// Reads the server's acknowledgement file for one of this device's bundles and marks the
 /// records it holds acknowledged (conflicts and rejections quarantined). Reading the same file
-/// twice changes nothing.
+/// twice changes nothing. When `path` is a folder (the USB stick back from the server), reads
+/// every `*.ack` file in it that is for this device; the others are listed, not refused.
 pub fn import_ack(dir: &DataDir, path: &Path) -> Result<ImportAckReport> {
     import_ack_at(dir, path, &SystemClock)
 }
 
 /// [`import_ack`] with the time from `clock`.
 pub fn import_ack_at(dir: &DataDir, path: &Path, clock: &dyn Clock) -> Result<ImportAckReport> {
+    if path.is_dir() {
+        return import_acks_in(dir, path, clock);
+    }
+    let mut report = import_one_ack(dir, path, clock)?;
+    report.files.push(path.to_path_buf());
+    Ok(report)
+}
+
+/// Every acknowledgement for this device in `folder`, in name order.
+fn import_acks_in(dir: &DataDir, folder: &Path, clock: &dyn Clock) -> Result<ImportAckReport> {
+    let mut acks = vec![];
+    for entry in fs::read_dir(folder).map_err(io(folder))? {
+        let path = entry.map_err(io(folder))?.path();
+        if path.is_file() && path.extension().is_some_and(|e| e == "ack") {
+            acks.push(path);
+        }
+    }
+    acks.sort();
+    let mut report = ImportAckReport::default();
+    for path in acks {
+        match import_one_ack(dir, &path, clock) {
+            Ok(r) => {
+                report.acknowledged += r.acknowledged;
+                report.already_acknowledged += r.already_acknowledged;
+                report.quarantined.extend(r.quarantined);
+                report.files.push(path);
+            }
+            Err(Error::ForeignAck(_)) => report.others.push(path),
+            // One damaged file on the stick must not keep the good ones from being read.
+            Err(e @ (Error::Protocol { .. } | Error::Io { .. })) => {
+                report.unreadable.push(format!("{}: {e}", path.display()));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(report)
+}
+
+fn import_one_ack(dir: &DataDir, path: &Path, clock: &dyn Clock) -> Result<ImportAckReport> {
     let id = identity(dir)?;
     let meta = fs::metadata(path).map_err(io(path))?;
     if meta.len() > MAX_BODY_BYTES as u64 {
@@ -186,7 +283,7 @@ pub fn import_ack_at(dir: &DataDir, path: &Path, clock: &dyn Clock) -> Result<Im
     let mut report = ImportAckReport {
         acknowledged: changed,
         already_acknowledged: plan.acknowledge.len() - changed,
-        quarantined: vec![],
+        ..ImportAckReport::default()
     };
     for (rid, reason) in plan.quarantine {
         if quarantine_if_unsent(&mut outbox, &rid, &reason, now)? {

@@ -11,7 +11,7 @@
 //!   record concerned (conflict, rejection) or, when the device itself is refused, blocks and
 //!   tells staff. No "resend" exists: the outbox state decides what is sent.
 //! - [`export_bundle`] / [`import_ack`]: USB carry-out of the unsent records and the server's
-//!   signed acknowledgement file.
+//!   signed acknowledgement file; either takes a folder (the stick) instead of a file.
 //! - [`register`] with a one-time token, [`fetch_renewals`] for the renewal-due list.
 //! - [`SyncStatus`] for the staff screen (unsent count, oldest unsent age, last
 //!   acknowledgement, alarm after N days without sync), and [`background::run`] for a thread.

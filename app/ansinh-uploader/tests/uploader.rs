@@ -630,3 +630,77 @@ fn renewals_are_signed_downloaded_and_kept() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn a_folder_gets_a_bundle_named_for_the_device_and_time_never_an_existing_one() -> TestResult {
+    let mut server = FakeServer::new();
+    let (tmp, dir) = registered(&mut server)?;
+    let stick = tmp.path().join("stick");
+    std::fs::create_dir_all(&stick)?;
+    enqueue(&dir, 3, 100, T0)?;
+    let clock = FakeClock(Cell::new(T0));
+    let first = export_bundle_at(&dir, &stick, &clock)?;
+    // Device 7, 15:00:00 on 15 January 2027 in Viet Nam.
+    let named = stick.join("ansinh-device-7-20270115-150000.bundle");
+    assert_eq!((first.records, first.files.clone()), (3, vec![named.clone()]));
+    let bytes = std::fs::read(&named)?;
+
+    // The same second again (a second stick run, or a clock that did not move): a new name.
+    enqueue(&dir, 2, 100, T0)?;
+    let second = export_bundle_at(&dir, &stick, &clock)?;
+    assert_eq!(second.records, 5);
+    assert_eq!(second.files.len(), 1);
+    assert!(second.files[0] != named && second.files[0].parent() == Some(stick.as_path()));
+    assert!(second.files[0].to_string_lossy().ends_with(".bundle"), "{:?}", second.files);
+    assert!(std::fs::read(&named)? == bytes, "the first bundle is left as it was");
+    // Both are bundles the server takes.
+    for file in [&named, &second.files[0]] {
+        server.import(&std::fs::read(file)?)?;
+    }
+    Ok(())
+}
+
+#[test]
+fn a_folder_of_acknowledgements_imports_every_one_for_this_device() -> TestResult {
+    let mut server = FakeServer::new();
+    let (tmp, dir) = registered(&mut server)?;
+    let stick = tmp.path().join("stick");
+    std::fs::create_dir_all(&stick)?;
+    let clock = FakeClock(Cell::new(T0));
+    let mut exported = vec![];
+    for n in [4, 3] {
+        enqueue(&dir, n, 100, T0)?;
+        exported.extend(export_bundle_at(&dir, &stick, &clock)?.files);
+        clock.advance(60);
+    }
+    // As `ansinh-hub import` leaves them: FILE.ack beside each bundle.
+    for file in &exported {
+        let ack = server.import(&std::fs::read(file)?)?;
+        let mut name = file.clone().into_os_string();
+        name.push(".ack");
+        std::fs::write(name, ack)?;
+    }
+    // Another device's acknowledgement on the same stick, and a damaged one.
+    let other = AckBody {
+        version: PROTOCOL_VERSION,
+        device_id: 8,
+        channel: Channel::Usb { bundle_id: [1; 16], created_at: T0 },
+        results: vec![],
+    };
+    let other_path = stick.join("ansinh-device-8-20270115-150000.bundle.ack");
+    std::fs::write(&other_path, ansinh_wire::sign_ack(&other, &server.signing)?)?;
+    std::fs::write(stick.join("torn.bundle.ack"), b"garbage")?;
+
+    let r = import_ack_at(&dir, &stick, &clock)?;
+    // 4 records in the first bundle; the second holds them again (still unsent when it was
+    // written) and 3 more: 7 records, 4 of them acknowledged twice.
+    assert_eq!((r.acknowledged, r.already_acknowledged, r.files.len()), (7, 4, 2), "{r:?}");
+    assert_eq!(r.others, vec![other_path]);
+    assert_eq!(r.unreadable.len(), 1);
+    assert!(r.unreadable[0].contains("torn.bundle.ack"), "{:?}", r.unreadable);
+    assert_eq!(states(&dir)?.get(&State::Acknowledged), Some(&7));
+    // Again: nothing new.
+    let again = import_ack_at(&dir, &stick, &clock)?;
+    assert_eq!((again.acknowledged, again.already_acknowledged), (0, 11));
+    Ok(())
+}

@@ -1,5 +1,6 @@
 //! End-to-end tests of the hub with real devices on loopback: one test binary (ripgrep style).
 //!
+//! - `commands`: the `ansinh-hub` command as staff script it (tokens, import of a folder).
 //! - `delivery`: device outbox → uploader → hub, through the fault-injecting proxy (1,000
 //!   records), across server restarts, with conflicts and rejections.
 //! - `refusals`: forged, unknown, revoked, replayed, oversized and garbage requests.
@@ -7,6 +8,7 @@
 //! - `reports`: D05-TS/D03-TS, dashboard in headless Chromium, renewals, admin protection,
 //!   first start and SIGTERM.
 
+mod commands;
 mod delivery;
 mod refusals;
 mod reports;

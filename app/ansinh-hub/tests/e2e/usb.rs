@@ -102,3 +102,55 @@ fn a_damaged_or_foreign_bundle_is_refused() -> TestResult {
     server.stop(&rt)?;
     Ok(())
 }
+
+#[test]
+fn a_stick_of_two_devices_is_imported_as_a_folder_and_each_takes_its_acknowledgements() -> TestResult
+{
+    let rt = runtime()?;
+    let tmp = tempfile::tempdir()?;
+    let hub_dir = tmp.path().join("hub");
+    let server = Server::start(&rt, &hub_dir, 0)?;
+    let a = device(tmp.path(), "a", &server.url(), &server.token()?)?;
+    let b = device(tmp.path(), "b", &server.url(), &server.token()?)?;
+    enqueue(&a, 3)?;
+    enqueue(&b, 2)?;
+    let stick = tmp.path().join("stick");
+    std::fs::create_dir_all(&stick)?;
+    std::fs::write(stick.join("ghi-chu.txt"), "not a bundle")?;
+    let from_a = export_bundle(&a, &stick)?.files;
+    let from_b = export_bundle(&b, &stick)?.files;
+    assert_eq!((from_a.len(), from_b.len()), (1, 1));
+
+    let (ok, out, err) = hub_command(&hub_dir, &["import", stick.to_str().ok_or("path")?])?;
+    assert!(ok, "{out}{err}");
+    for (file, accepted) in [(&from_a[0], 3), (&from_b[0], 2)] {
+        let line = out
+            .lines()
+            .find(|l| l.starts_with(&file.display().to_string()))
+            .ok_or_else(|| format!("{} not imported: {out}", file.display()))?;
+        assert!(line.contains(&format!("{accepted} accepted")), "{line}");
+        let mut ack = file.clone().into_os_string();
+        ack.push(".ack");
+        assert!(
+            std::path::Path::new(&ack).exists(),
+            "no acknowledgement beside {}",
+            file.display()
+        );
+    }
+    assert_eq!(out.lines().count(), 2, "only the bundles: {out}");
+    assert_eq!(server.hub().store().totals()?.records, 5);
+
+    // Each device reads its own acknowledgements from the stick and leaves the other's.
+    let r = import_ack(&a, &stick)?;
+    assert_eq!((r.acknowledged, r.files.len(), r.others.len()), (3, 1, 1), "{r:?}");
+    assert_eq!(import_ack(&b, &stick)?.acknowledged, 2);
+    assert_eq!((acknowledged(&a)?, acknowledged(&b)?), (3, 2));
+
+    // A folder with no bundle is an error that says so.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir_all(&empty)?;
+    let (ok, _, err) = hub_command(&hub_dir, &["import", empty.to_str().ok_or("path")?])?;
+    assert!(!ok && err.contains("no bundle"), "{err}");
+    server.stop(&rt)?;
+    Ok(())
+}

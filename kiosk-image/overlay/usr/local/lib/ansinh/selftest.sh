@@ -13,7 +13,7 @@ say "start $mode"
 case "$mode" in
 enqueue-loop)
     while :; do
-        line=$(/usr/local/bin/ansinh enqueue --data-dir "$data" < "$fixture") || { say "enqueue-failed"; sleep 1; continue; }
+        line=$(/usr/local/bin/ansinh enqueue --data-dir "$data" --collection-point "Self-test" --agent-code SELFTEST < "$fixture") || { say "enqueue-failed"; sleep 1; continue; }
         say "enqueued $line"
     done
     ;;
