@@ -175,11 +175,10 @@ impl ScenarioController {
             };
             if u32::from(w.months_paid) < u32::from(s.years) * 12 {
                 // The retirement month comes first: say how long is actually paid.
-                col.years = format!(
-                    "{} ({})",
+                col.lines.push(Line::new(
+                    t(lang, "Đóng được đến tuổi nghỉ hưu", "Paid until retirement age"),
                     years_months(u32::from(w.months_paid), lang),
-                    t(lang, "đến tuổi nghỉ hưu", "until retirement age")
-                );
+                ));
             }
             col.lines.push(Line::new(
                 t(lang, "Bạn đóng tháng đầu", "You pay the first month"),
@@ -319,7 +318,7 @@ mod tests {
         assert_eq!(value(&a.lines, "Nghỉ hưu"), "01/2050");
         assert_eq!(value(&a.lines, "Tỷ lệ hưởng"), "62%");
         assert_eq!(value(&a.lines, "Lương hưu mỗi tháng"), "1.362.439 đ");
-        assert!(a.years.contains("đến tuổi nghỉ hưu"), "{}", a.years);
+        assert_eq!(value(&a.lines, "Đóng được đến tuổi nghỉ hưu"), "23 năm 2 tháng");
         // The 2027 floor: every month from January is raised to 2,200,000.
         assert_eq!(value(&a.lines, "Tháng nâng lên mức thấp nhất"), "277");
         assert_eq!(value(&a.lines, "Tổng bạn đóng"), "122.812.800 đ");
