@@ -782,9 +782,9 @@ fn household(
         if let (Some(r), Some(id)) = (relationship, &id) {
             let is_head_id = head_id.as_ref().is_some_and(|h| h.as_str() == id.as_str());
             if r == Relationship::Head {
-                let earlier_head = members_d[..i]
-                    .iter()
-                    .any(|o| Relationship::parse(o.relationship.trim()) == Some(Relationship::Head));
+                let earlier_head = members_d[..i].iter().any(|o| {
+                    Relationship::parse(o.relationship.trim()) == Some(Relationship::Head)
+                });
                 if earlier_head {
                     p.push(&f("relationship"), Code::MoreThanOneHead);
                 } else if head_id.is_some() && !is_head_id {

@@ -363,7 +363,8 @@ fn household_rules() {
     // Consent may not be dated after today (Vietnam time): 23 Nov 2026 00:30 in Hà Nội.
     let future = with(h, "/consent/at", json!(1_795_368_600));
     assert_eq!(problems(&future), ["consent.at consent_in_future"]);
-    let msg = check(&future).err().and_then(|p| p.iter().next().map(|p| p.message(Lang::Vi).to_string()));
+    let msg =
+        check(&future).err().and_then(|p| p.iter().next().map(|p| p.message(Lang::Vi).to_string()));
     assert_eq!(
         msg.as_deref(),
         Some("Thời điểm đồng ý: thời điểm đồng ý sau ngày hôm nay; kiểm tra ngày giờ của máy.")
@@ -470,7 +471,9 @@ fn schema_1_envelopes_are_still_read() -> Result<(), Box<dyn std::error::Error>>
         assert_eq!(wire::decode(&v1)?, rec, "{name}");
     }
     // A schema 1 back-payment: priced, it is refused for want of the months already paid.
-    let Enrollment::Voluntary(mut v) = check(&fixture("enrollment.json")).map_err(|p| format!("{p:?}"))? else {
+    let Enrollment::Voluntary(mut v) =
+        check(&fixture("enrollment.json")).map_err(|p| format!("{p:?}"))?
+    else {
         return Err("voluntary".into());
     };
     v.choices.mode = ansinh_enrollment::record::PaymentMode::BackpayUnchecked(12);

@@ -3,6 +3,7 @@
 //! - `commands`: the `ansinh-hub` command as staff script it (tokens, import of a folder).
 //! - `delivery`: device outbox → uploader → hub, through the fault-injecting proxy (1,000
 //!   records), across server restarts, with conflicts and rejections.
+//! - `pricing`: the device's price and the hub's check agree on fixtures and generated records.
 //! - `refusals`: forged, unknown, revoked, replayed, oversized and garbage requests.
 //! - `usb`: carry-out bundles with the real `ansinh-hub import` command.
 //! - `reports`: D05-TS/D03-TS, dashboard in headless Chromium, renewals, admin protection,
@@ -10,6 +11,7 @@
 
 mod commands;
 mod delivery;
+mod pricing;
 mod refusals;
 mod reports;
 mod support;
