@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use ansinh_core::{Date, Dong, PolicyTable};
 use ansinh_device::DataDir;
-use ansinh_device::enroll::{CollectionPoint, amounts, commit, mask_name};
+use ansinh_device::enroll::{CollectionPoint, CommitOptions, amounts, commit, mask_name};
 use ansinh_enrollment::Enrollment;
 use ansinh_outbox::{Outbox, State};
 use ansinh_uploader::Policy;
@@ -510,7 +510,9 @@ impl EnrollmentStore for DeviceStore {
             name: s.collection_point,
             agent_code: s.agent_code,
         };
-        let (c, a) = commit(&mut self.outbox, enrollment, table, today, now, &point, None)
+        let pseudonyms = self.dir.pseudonym_key().map_err(outbox_err)?;
+        let options = CommitOptions::new(&pseudonyms);
+        let (c, a) = commit(&mut self.outbox, enrollment, table, today, now, &point, &options)
             .map_err(|e| StoreError { retryable: e.is_retryable(), message: e.to_string() })?;
         if let Some(d) = &self.delivery {
             d.wake();
