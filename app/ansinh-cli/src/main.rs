@@ -62,7 +62,8 @@ enum Command {
     Policy,
     /// Check an enrollment (JSON on standard input): the normalised record, or every problem.
     Validate(records::ValidateArgs),
-    /// Validate an enrollment (JSON on standard input) and commit it durably to the outbox.
+    /// Validate an enrollment (JSON on standard input) and commit it durably to the outbox (a
+    /// possible double payment is refused, naming the earlier receipt, until staff confirm).
     Enqueue(records::EnqueueArgs),
     /// The device's outbox: counts and records with their state.
     Queue(device::QueueArgs),

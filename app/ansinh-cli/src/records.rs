@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use ansinh_core::{Date, Lang, PolicyTable};
 use ansinh_device::DataDir;
-use ansinh_device::enroll::{CollectionPoint, commit};
+use ansinh_device::enroll::{
+    CollectionPoint, CommitOptions, Duplicates, EarlierPayment, EnrollError, commit,
+};
 use ansinh_enrollment::Problems;
 use ansinh_enrollment::json::EnrollmentJson;
 use ansinh_outbox::Outbox;
@@ -41,6 +43,10 @@ pub(crate) struct EnqueueArgs {
     /// This record corrects an uploaded one (its record id, 32 hex digits).
     #[arg(long)]
     corrects: Option<String>,
+    /// Staff confirm a second payment of the same person for months the device already holds
+    /// a payment of (without it, such a payment is refused, naming the earlier receipt).
+    #[arg(long)]
+    confirm_duplicate: bool,
 }
 
 /// Today's date in Viet Nam (UTC+7, no daylight saving), from the system clock.
@@ -225,9 +231,18 @@ pub(crate) fn enqueue(
     let (mut outbox, source) = data.outbox(now()).map_err(|e| Failure::Other(e.into()))?;
     let point = collection_point(&data, &mut outbox, a, lang)?;
     let at = if a.on.is_some() { ten_am_vn(today) } else { now() };
-    let (committed, amounts) =
-        commit(&mut outbox, &enrollment, table, today, at, &point, corrects).map_err(|e| match e {
-            ansinh_device::enroll::EnrollError::Outbox(ansinh_outbox::Error::WrongState { .. }) => {
+    let pseudonyms = data.pseudonym_key().map_err(|e| Failure::Other(e.into()))?;
+    let options = CommitOptions {
+        corrects,
+        duplicates: if a.confirm_duplicate { Duplicates::Confirmed } else { Duplicates::Refuse },
+        ..CommitOptions::new(&pseudonyms)
+    };
+    let result = commit(&mut outbox, &enrollment, table, today, at, &point, &options);
+    if let Err(EnrollError::PossibleDuplicate(earlier)) = &result {
+        return Ok(possible_duplicate(earlier, lang));
+    }
+    let (committed, amounts) = result.map_err(|e| match e {
+            EnrollError::Outbox(ansinh_outbox::Error::WrongState { .. }) => {
                 Failure::Input(InputError {
                     field: "corrects".into(),
                     code: "correction_before_upload",
@@ -237,7 +252,7 @@ pub(crate) fn enqueue(
                     },
                 })
             }
-            ansinh_device::enroll::EnrollError::Outbox(ansinh_outbox::Error::NotFound(_)) => Failure::Input(InputError {
+            EnrollError::Outbox(ansinh_outbox::Error::NotFound(_)) => Failure::Input(InputError {
                 field: "corrects".into(),
                 code: "record_not_found",
                 message: match lang {
@@ -271,4 +286,67 @@ pub(crate) fn enqueue(
         amounts.mode
     );
     Ok(Outcome::Done(value, text))
+}
+
+/// The refusal of a possible double payment (exit 2): each earlier receipt with its months, and
+/// how staff confirm.
+fn possible_duplicate(earlier: &[EarlierPayment], lang: Lang) -> Outcome {
+    let scheme = |code: &str| match (code, lang) {
+        ("household-bhyt", Lang::Vi) => "BHYT hộ gia đình",
+        ("household-bhyt", Lang::En) => "household health insurance",
+        (_, Lang::Vi) => "BHXH tự nguyện",
+        (_, Lang::En) => "voluntary social insurance",
+    };
+    let mut lines: Vec<String> = earlier
+        .iter()
+        .map(|e| {
+            let who = match (e.scheme.as_str(), lang) {
+                ("household-bhyt", Lang::Vi) => format!("thành viên {}", e.masked_name),
+                ("household-bhyt", Lang::En) => format!("member {}", e.masked_name),
+                (_, Lang::Vi) => "người này".to_string(),
+                (_, Lang::En) => "this person".to_string(),
+            };
+            match lang {
+                Lang::Vi => format!(
+                    "Có thể đóng trùng: {who} đã có biên nhận số {} cho kỳ {} ({}) trên máy này.",
+                    e.receipt_no,
+                    e.period(),
+                    scheme(&e.scheme)
+                ),
+                Lang::En => format!(
+                    "Possible double payment: {who} already has receipt {} for {} ({}) on this device.",
+                    e.receipt_no,
+                    e.period(),
+                    scheme(&e.scheme)
+                ),
+            }
+        })
+        .collect();
+    lines.push(match lang {
+        Lang::Vi => "Chưa lưu hồ sơ, chưa thu tiền. Nếu người này thật sự đóng thêm, nhân viên chạy lại lệnh với --confirm-duplicate.".into(),
+        Lang::En => "Nothing was saved: take no money. If they really pay again, staff run the command again with --confirm-duplicate.".into(),
+    });
+    let month = |m: ansinh_core::Month| format!("{}-{:02}", m.year(), m.number());
+    let list: Vec<Value> = earlier
+        .iter()
+        .map(|e| {
+            json!({
+                "member": e.member,
+                "masked_name": e.masked_name,
+                "scheme": e.scheme,
+                "receipt_no": e.receipt_no,
+                "state": e.state.as_str(),
+                "from": month(e.from),
+                "until": month(e.until),
+                "amount": e.amount,
+            })
+        })
+        .collect();
+    let value = json!({"error": {
+        "field": "confirm-duplicate",
+        "code": "possible_double_payment",
+        "message": lines.join(" "),
+        "earlier": list,
+    }});
+    Outcome::Rejected(value, lines.join("\n") + "\n")
 }

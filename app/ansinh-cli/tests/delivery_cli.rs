@@ -130,12 +130,17 @@ fn register_enqueue_sync_then_usb_carry_out() -> R {
     assert!(check.held && check.receipt_no == 1 && check.amount == 330_000, "{check:?}");
     assert!(server.state.hub.verify_receipt(&qr.replace(":330000:", ":3300000:")).is_err());
 
-    // No network: the next enrollment goes on a USB stick.
-    let out = ansinh(
-        &["enqueue", "--data-dir", &d, "--on", "2026-11-22"],
-        Some(&fixture("enrollment.json")),
-    );
-    assert_eq!(out.status.code(), Some(0));
+    // No network: the next enrollment goes on a USB stick. (The same person again, for
+    // November alone, a month the first payment did not cover.)
+    let november = dev.path().join("november.json");
+    std::fs::write(
+        &november,
+        std::fs::read_to_string(fixture("enrollment.json"))?
+            .replace("\"mode\": \"3\"", "\"mode\": \"1\"")
+            .replace("\"start_month\": \"2026-12\"", "\"start_month\": \"2026-11\""),
+    )?;
+    let out = ansinh(&["enqueue", "--data-dir", &d, "--on", "2026-11-22"], Some(&november));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let usb = tempfile::tempdir()?;
     let bundle = usb.path().join("xa-ha-dong.bundle");
     let b = bundle.to_string_lossy().to_string();

@@ -152,8 +152,76 @@ fn enqueue_queue_verify_void_release() -> R {
         (q["counts"]["queued"].as_i64(), q["counts"]["voided"].as_i64()),
         (Some(1), Some(1))
     );
-    // The next enqueue gets the next number: voids leave no gap.
-    assert_eq!(enqueue(dir.path(), "enrollment.json").1, 3);
+    // The next enqueue gets the next number: voids leave no gap. (The voided household's
+    // payment no longer counts: taking it again is not a double payment.)
+    assert_eq!(enqueue(dir.path(), "household.json").1, 3);
+    Ok(())
+}
+
+#[test]
+fn the_same_person_paying_again_is_refused_until_staff_confirm() -> R {
+    let dir = tempfile::tempdir()?;
+    let d = dir.path().to_string_lossy().to_string();
+    let args = ["enqueue", "--data-dir", &d, "--on", "2026-11-22"];
+    assert_eq!(enqueue(dir.path(), "enrollment.json").1, 1);
+
+    // The same enrollment again: refused, naming the earlier receipt and its months.
+    let out = run(&args, &fixture("enrollment.json"));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("người này đã có biên nhận số 1 cho kỳ 12/2026–02/2027 (BHXH tự nguyện)"),
+        "{err}"
+    );
+    assert!(err.contains("--confirm-duplicate"), "{err}");
+    assert!(out.stdout.is_empty());
+    let out = run(&[&args[..], &["--json", "--lang", "en"]].concat(), &fixture("enrollment.json"));
+    assert_eq!(out.status.code(), Some(2));
+    let v = json_of(&out);
+    assert_eq!(v["error"]["code"], "possible_double_payment");
+    assert_eq!(v["error"]["field"], "confirm-duplicate");
+    let message = v["error"]["message"].as_str().unwrap_or("");
+    assert!(message.contains("this person already has receipt 1 for 12/2026–02/2027"), "{message}");
+    let earlier = &v["error"]["earlier"][0];
+    assert_eq!(
+        (earlier["receipt_no"].as_i64(), earlier["from"].as_str(), earlier["until"].as_str()),
+        (Some(1), Some("2026-12"), Some("2027-02"))
+    );
+    assert_eq!(
+        (earlier["state"].as_str(), earlier["amount"].as_u64()),
+        (Some("queued"), Some(330_000))
+    );
+    let q = json_of(&run(&["queue", "--data-dir", &d, "--json"], ""));
+    assert_eq!(q["counts"]["queued"], 1, "nothing was taken");
+
+    // Staff confirm: taken, with the next receipt number.
+    let out = run(&[&args[..], &["--confirm-duplicate"]].concat(), &fixture("enrollment.json"));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).split_whitespace().nth(1), Some("2"));
+    // A third time both receipts are named.
+    let v = json_of(&run(&[&args[..], &["--json"]].concat(), &fixture("enrollment.json")));
+    let named: Vec<i64> = v["error"]["earlier"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|e| e["receipt_no"].as_i64()).collect())
+        .unwrap_or_default();
+    assert_eq!(named, [1, 2]);
+
+    // A household: each member against their own health insurance payments.
+    assert_eq!(enqueue(dir.path(), "household.json").1, 3, "other people, other scheme");
+    let out = run(&args, &fixture("household.json"));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("thành viên LÊ T** T** H**** đã có biên nhận số 3 cho kỳ 12/2026–11/2027"),
+        "{err}"
+    );
+
+    // Once both receipts are voided, the person may pay for those months again.
+    for no in ["1", "2"] {
+        let out = run(&["void", "--data-dir", &d, "--receipt", no, "--reason", "Trùng"], "");
+        assert_eq!(out.status.code(), Some(0));
+    }
+    assert_eq!(enqueue(dir.path(), "enrollment.json").1, 4);
     Ok(())
 }
 

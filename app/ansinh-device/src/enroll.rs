@@ -1,14 +1,24 @@
 //! Committing a validated enrollment: its amount from the policy table, the collection
 //! metadata, the envelope, and the sealed commit in the outbox. Used by `ansinh enqueue` and
 //! the kiosk's submit button alike, so both take money the same way.
+//!
+//! Before the money is taken, the device looks for an earlier payment of the same person, for
+//! the same scheme and at least one month in common ([`earlier_payments`]): a voluntary
+//! participant by their personal ID, each household member by theirs against health insurance
+//! payments. People are compared by a keyed pseudonym of the ID ([`PseudonymKey`]), which is
+//! what the outbox keeps with each record, with the months paid. [`commit`] refuses such a
+//! payment with [`EnrollError::PossibleDuplicate`], naming the earlier receipts, unless staff
+//! confirmed it ([`Duplicates::Confirmed`]); voided records do not count.
 
-use ansinh_core::{Date, Dong, PolicyTable};
+use ansinh_core::{Date, Dong, Month, PolicyTable};
 use ansinh_enrollment::price::price;
 use ansinh_enrollment::record::{Collection, Enrollment, Record};
 use ansinh_enrollment::wire;
-use ansinh_outbox::{Committed, NewRecord, Outbox, Summary, Timestamp};
+use ansinh_outbox::{Committed, NewRecord, Outbox, Payment, State, Summary, Timestamp};
 use ansinh_receipt::mask_id;
 use zeroize::Zeroizing;
+
+use crate::PseudonymKey;
 
 /// What a payment comes to: the amounts of the receipt and the journal.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,7 +38,7 @@ pub struct Amounts {
     /// Whether an unverified parameter was used.
     pub estimate: bool,
     /// First month paid for.
-    pub start_month: ansinh_core::Month,
+    pub start_month: Month,
     /// Months paid for (a household: its longest member's).
     pub months: u32,
 }
@@ -46,6 +56,183 @@ pub enum EnrollError {
     /// The outbox refused the commit (nothing was written).
     #[error(transparent)]
     Outbox(#[from] ansinh_outbox::Error),
+    /// The device already holds a payment of this person for the same scheme and some of the
+    /// same months; nothing was written. Staff may confirm ([`Duplicates::Confirmed`]).
+    #[error("possible double payment: {}", receipts(.0))]
+    PossibleDuplicate(Vec<EarlierPayment>),
+}
+
+/// `receipt 3 (12/2026–02/2027)`, for the error message (no names).
+fn receipts(earlier: &[EarlierPayment]) -> String {
+    let mut list: Vec<String> = Vec::new();
+    for e in earlier {
+        let r = format!("receipt {} ({})", e.receipt_no, e.period());
+        // A household's members share their receipts: each once.
+        if !list.contains(&r) {
+            list.push(r);
+        }
+    }
+    format!("already paid on {}", list.join(", "))
+}
+
+/// What staff answered when the device holds an earlier payment of the same person, scheme
+/// and months.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Duplicates {
+    /// Commit nothing and name the earlier receipts ([`EnrollError::PossibleDuplicate`]).
+    #[default]
+    Refuse,
+    /// Staff saw them and confirmed: commit (the audit trail names the earlier receipts).
+    Confirmed,
+}
+
+/// What [`commit`] needs besides the enrollment and the collection point.
+#[derive(Clone, Copy, Debug)]
+pub struct CommitOptions<'a> {
+    /// This device's pseudonym key ([`crate::DataDir::pseudonym_key`]).
+    pub pseudonyms: &'a PseudonymKey,
+    /// For a correction after upload: the record it corrects (its payment is not an earlier
+    /// payment of this one: it is replaced).
+    pub corrects: Option<[u8; 16]>,
+    /// Whether staff confirmed a possible double payment.
+    pub duplicates: Duplicates,
+}
+
+impl<'a> CommitOptions<'a> {
+    /// A new enrollment, refused if it may be a double payment.
+    pub const fn new(pseudonyms: &'a PseudonymKey) -> Self {
+        Self { pseudonyms, corrects: None, duplicates: Duplicates::Refuse }
+    }
+}
+
+/// An earlier payment on this device of a person in the enrollment being taken.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EarlierPayment {
+    /// Which person of the enrollment: 0 for voluntary SI, the member's place in a household.
+    pub member: usize,
+    /// That person's masked name.
+    pub masked_name: String,
+    /// `voluntary-si` or `household-bhyt`.
+    pub scheme: String,
+    /// The earlier receipt.
+    pub receipt_no: i64,
+    /// Its state (queued, sent, acknowledged, quarantined).
+    pub state: State,
+    /// When it was taken.
+    pub collected_at: Timestamp,
+    /// First month it paid for.
+    pub from: Month,
+    /// Last month it paid for.
+    pub until: Month,
+    /// Cash collected on it.
+    pub amount: Dong,
+}
+
+impl EarlierPayment {
+    /// `12/2026–02/2027` (one month: `12/2026`).
+    pub fn period(&self) -> String {
+        let m = |m: Month| format!("{:02}/{}", m.number(), m.year());
+        if self.from == self.until {
+            m(self.from)
+        } else {
+            format!("{}–{}", m(self.from), m(self.until))
+        }
+    }
+}
+
+/// One person's part of an enrollment: whom it pays for, which scheme and months.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaidPeriod<'e> {
+    /// 0 for voluntary SI, the member's place in a household.
+    pub member: usize,
+    /// The person's personal ID (for the pseudonym; never stored).
+    pub personal_id: &'e str,
+    /// The person's full name (masked before it is shown).
+    pub full_name: &'e str,
+    /// `voluntary-si` or `household-bhyt`.
+    pub scheme: &'static str,
+    /// First month paid.
+    pub from: Month,
+    /// Months paid.
+    pub months: u32,
+}
+
+impl PaidPeriod<'_> {
+    /// The last month paid.
+    pub fn until(&self) -> Month {
+        self.from.plus(self.months.saturating_sub(1)).unwrap_or(self.from)
+    }
+
+    /// Whether the two periods have a month in common (people are not compared here).
+    pub fn overlaps(&self, from: Month, until: Month) -> bool {
+        self.from <= until && from <= self.until()
+    }
+}
+
+/// Whom an enrollment pays for and which months: the person of a voluntary enrollment (the
+/// months of its payment mode from the start month, as on the receipt), or each member of a
+/// household for their own months.
+pub fn paid_periods<'e>(enrollment: &'e Enrollment, amounts: &Amounts) -> Vec<PaidPeriod<'e>> {
+    match enrollment {
+        Enrollment::Voluntary(v) => vec![PaidPeriod {
+            member: 0,
+            personal_id: v.person.personal_id.as_str(),
+            full_name: v.person.full_name.as_str(),
+            scheme: enrollment.scheme(),
+            from: amounts.start_month,
+            months: amounts.months,
+        }],
+        Enrollment::Household(h) => h
+            .members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| PaidPeriod {
+                member: i,
+                personal_id: m.personal_id.as_str(),
+                full_name: m.full_name.as_str(),
+                scheme: enrollment.scheme(),
+                from: h.start_month,
+                months: u32::from(m.months),
+            })
+            .collect(),
+    }
+    .into_iter()
+    .filter(|p| p.months > 0)
+    .collect()
+}
+
+/// Earlier payments on this device that overlap what `enrollment` pays for, person by person
+/// (see the module docs); `except` is a record being corrected.
+pub fn earlier_payments(
+    outbox: &Outbox,
+    pseudonyms: &PseudonymKey,
+    enrollment: &Enrollment,
+    amounts: &Amounts,
+    except: Option<[u8; 16]>,
+) -> Result<Vec<EarlierPayment>, EnrollError> {
+    let mut found = Vec::new();
+    for p in paid_periods(enrollment, amounts) {
+        let until = p.until();
+        let person = pseudonyms.pseudonym(p.personal_id);
+        for e in outbox.overlapping_payments(&person, p.scheme, p.from.index(), until.index())? {
+            if Some(e.record_id) == except {
+                continue;
+            }
+            let from = Month::from_index(e.first_month).unwrap_or(p.from);
+            found.push(EarlierPayment {
+                member: p.member,
+                masked_name: mask_name(p.full_name),
+                scheme: p.scheme.to_string(),
+                receipt_no: e.receipt_no,
+                state: e.state,
+                collected_at: e.created_at,
+                from,
+                until: from.plus(e.months.saturating_sub(1)).unwrap_or(from),
+                amount: e.amount,
+            });
+        }
+    }
+    Ok(found)
 }
 
 impl EnrollError {
@@ -148,7 +335,8 @@ fn bounded<const N: usize>(s: &str) -> heapless::String<N> {
 }
 
 /// Commits a validated enrollment: returns once it is durable, with its record id and receipt
-/// number; nothing may claim success before this returns.
+/// number; nothing may claim success before this returns. A possible double payment is
+/// refused unless staff confirmed it (see the module docs).
 pub fn commit(
     outbox: &mut Outbox,
     enrollment: &Enrollment,
@@ -156,9 +344,26 @@ pub fn commit(
     today: Date,
     now: Timestamp,
     point: &CollectionPoint,
-    corrects: Option<[u8; 16]>,
+    options: &CommitOptions<'_>,
 ) -> Result<(Committed, Amounts), EnrollError> {
+    let corrects = options.corrects;
     let amounts = amounts(enrollment, table, today)?;
+    let earlier = earlier_payments(outbox, options.pseudonyms, enrollment, &amounts, corrects)?;
+    if !earlier.is_empty() && options.duplicates == Duplicates::Refuse {
+        return Err(EnrollError::PossibleDuplicate(earlier));
+    }
+    let mut confirmed: Vec<i64> = earlier.iter().map(|e| e.receipt_no).collect();
+    confirmed.sort_unstable();
+    confirmed.dedup();
+    let payments: Vec<Payment> = paid_periods(enrollment, &amounts)
+        .iter()
+        .map(|p| Payment {
+            person: options.pseudonyms.pseudonym(p.personal_id),
+            scheme: p.scheme.to_string(),
+            first_month: p.from.index(),
+            months: p.months,
+        })
+        .collect();
     let (masked, masked_id) = match enrollment {
         Enrollment::Voluntary(v) => {
             (mask_name(&v.person.full_name), mask_id(&v.person.personal_id))
@@ -167,7 +372,7 @@ pub fn commit(
     };
     let start = amounts.start_month;
     let record_id = ansinh_outbox::new_record_id();
-    let committed = outbox.enqueue(now, |receipt_no| {
+    let committed = outbox.enqueue_paying(now, &payments, &confirmed, |receipt_no| {
         let record = Record {
             enrollment: enrollment.clone(),
             collection: Collection {

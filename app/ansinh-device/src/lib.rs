@@ -8,6 +8,7 @@
 //! DIR/keys/dev-opening.key           development only: the secret half of a local key pair
 //! DIR/keys/device.key                this device's Ed25519 identity (hex), made on first use
 //! DIR/keys/receipt.key               development only: the receipt QR key before registration
+//! DIR/keys/pseudonym.key             the secret of this device's personal-ID pseudonyms
 //! DIR/registration.json              device id, server URL and keys from the server
 //! ```
 //!
@@ -22,11 +23,15 @@
 //! The collection point and agent code printed on receipts are outbox settings
 //! ([`enroll::CollectionPoint::stored`]), shared by the kiosk and `ansinh enqueue`.
 //!
-//! [`enroll::commit`] prices a validated enrollment with the policy table and commits it;
+//! [`enroll::commit`] prices a validated enrollment with the policy table and commits it,
+//! refusing (until staff confirm) a payment of a person the device already holds a payment
+//! of for the same scheme and months: people are compared by a keyed pseudonym of their ID
+//! ([`PseudonymKey`]), never by the ID in clear.
+//!
 //! [`shift::ShiftReport`] reconciles a shift's cash journal with the records.
 //!
 //! May depend on: ansinh-core, ansinh-enrollment, ansinh-outbox, ansinh-receipt (masking),
-//! ansinh-wire, ed25519-dalek, serde(_json), csv, hex, heapless, zeroize.
+//! ansinh-wire, ed25519-dalek, hmac, sha2, serde(_json), csv, hex, heapless, zeroize.
 
 pub mod enroll;
 pub mod receipt;
@@ -101,6 +106,30 @@ pub struct Registration {
     pub server_signing_key: String,
     /// The receipt QR key (hex).
     pub receipt_key: String,
+}
+
+/// The device's secret for pseudonyms of personal IDs: HMAC-SHA-256 of the ID under this
+/// key. Without the key a pseudonym cannot be checked against a guessed ID (12 digits are
+/// few enough to try them all against a plain hash); each device has its own.
+pub struct PseudonymKey(Zeroizing<[u8; 32]>);
+
+impl PseudonymKey {
+    /// The pseudonym of `personal_id`.
+    pub fn pseudonym(&self, personal_id: &str) -> ansinh_outbox::Pseudonym {
+        use hmac::{Hmac, Mac};
+        // Any key length is accepted by HMAC; this one is 32 bytes.
+        let Ok(mut mac) = <Hmac<sha2::Sha256> as Mac>::new_from_slice(self.0.as_slice()) else {
+            unreachable!("HMAC takes a key of any length")
+        };
+        mac.update(personal_id.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+}
+
+impl std::fmt::Debug for PseudonymKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PseudonymKey(..)")
+    }
 }
 
 /// A device's data directory.
@@ -283,6 +312,20 @@ impl DataDir {
         Ok(key)
     }
 
+    /// The key of this device's personal-ID pseudonyms, made on first use. Losing it only
+    /// means earlier payments are no longer recognised at the counter.
+    pub fn pseudonym_key(&self) -> Result<PseudonymKey> {
+        let path = self.key_path("pseudonym.key");
+        let mut key = Zeroizing::new([0u8; 32]);
+        if let Some(hex) = read_optional(&path)? {
+            hex::decode_to_slice(hex.trim(), key.as_mut()).map_err(|e| damaged(&path, e))?;
+            return Ok(PseudonymKey(key));
+        }
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, key.as_mut());
+        write_private(&path, Zeroizing::new(hex::encode(key.as_slice())).as_bytes())?;
+        Ok(PseudonymKey(key))
+    }
+
     /// Opens the outbox, sealing to [`DataDir::sealing_key`].
     pub fn outbox(&self, now: Timestamp) -> Result<(Outbox, KeySource)> {
         let (key, source) = self.sealing_key()?;
@@ -306,6 +349,15 @@ mod tests {
         assert_eq!(data.device_key()?.to_bytes(), device.to_bytes());
         let local_receipt = data.receipt_key()?;
         assert_eq!(local_receipt.len(), 32);
+        let id = "001179012345";
+        let pseudonym = data.pseudonym_key()?.pseudonym(id);
+        assert_eq!(data.pseudonym_key()?.pseudonym(id), pseudonym, "the key is made once");
+        assert_ne!(data.pseudonym_key()?.pseudonym("001179012346"), pseudonym);
+        let elsewhere = tempfile::tempdir().map_err(io(Path::new("/tmp")))?;
+        let other = DataDir::open(elsewhere.path())?.pseudonym_key()?;
+        assert_ne!(other.pseudonym(id), pseudonym, "each device has its own key");
+        let plain: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(id.as_bytes()).into();
+        assert_ne!(pseudonym, plain, "keyed: not a plain hash anyone could recompute");
 
         let server = OpeningKey::generate();
         let signing = ansinh_wire::generate_signing_key();
@@ -332,7 +384,8 @@ mod tests {
         let data = DataDir::open(dir.path())?;
         data.sealing_key()?;
         data.device_key()?;
-        for name in ["dev-opening.key", "device.key"] {
+        data.pseudonym_key()?;
+        for name in ["dev-opening.key", "device.key", "pseudonym.key"] {
             let mode =
                 fs::metadata(data.key_path(name)).map_err(io(dir.path()))?.permissions().mode();
             assert_eq!(mode & 0o077, 0, "{name} is readable by others");

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use ansinh_device::DataDir;
-use ansinh_device::enroll::{CollectionPoint, amounts, commit};
+use ansinh_device::enroll::{CollectionPoint, CommitOptions, Duplicates, amounts, commit};
 use ansinh_device::shift::{PAYMENT_CASH, ShiftReport};
 use ansinh_enrollment::Enrollment;
 use ansinh_enrollment::json::EnrollmentJson;
@@ -45,11 +45,16 @@ fn the_shift_report_adds_up_and_matches_the_outbox() -> R {
         v.choices.mode = PaymentMode::Periodic(1);
     }
     let household = fixture("household.json")?;
+    // One person in several modes, the same months: staff confirmed each possible double
+    // payment (the last was then voided).
+    let pseudonyms = dir.pseudonym_key()?;
+    let confirmed =
+        CommitOptions { duplicates: Duplicates::Confirmed, ..CommitOptions::new(&pseudonyms) };
     let mut expected_total = 0u64;
     let mut receipts = Vec::new();
     for (i, e) in [&voluntary, &monthly, &household, &voluntary].into_iter().enumerate() {
         let at = MORNING + 600 * i64::try_from(i)?;
-        let (c, a) = commit(&mut outbox, e, &table, today, at, &point, None)?;
+        let (c, a) = commit(&mut outbox, e, &table, today, at, &point, &confirmed)?;
         assert_eq!(a, amounts(e, &table, today)?, "the commit prices as the quote does");
         expected_total += a.amount;
         receipts.push((c.receipt_no, a.amount));

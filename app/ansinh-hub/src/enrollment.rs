@@ -21,7 +21,7 @@ use ansinh_enrollment::wire;
 use ansinh_wire::{RecordId, RenewalDue};
 
 use crate::civil::Day;
-use crate::rules::{Checked, ListRow, Period, RecordRules};
+use crate::rules::{Checked, ListRow, Participant, Period, RecordRules};
 
 /// Rules over `ansinh-enrollment` records and every policy table this program holds.
 pub struct EnrollmentRules {
@@ -343,6 +343,19 @@ impl RecordRules for EnrollmentRules {
             Enrollment::Voluntary(_) => None,
         }
     }
+
+    fn participant(&self, plaintext: &[u8], index: usize) -> Option<Participant> {
+        let record = Self::decode(plaintext).ok()?;
+        let name = match &record.enrollment {
+            Enrollment::Voluntary(v) if index == 0 => &v.person.full_name,
+            Enrollment::Voluntary(_) => return None,
+            Enrollment::Household(h) => &h.members.get(index)?.full_name,
+        };
+        Some(Participant {
+            masked_name: mask_name(name),
+            receipt_no: i64::from(record.collection.receipt_no),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -372,5 +385,6 @@ mod tests {
         assert_eq!(rules.check(&[0; 16], b"garbage").err().as_deref(), Some("does_not_decode"));
         assert_eq!(rules.list_rows(b"").err().as_deref(), Some("does_not_decode"));
         assert_eq!(rules.renewal(b"", 0), None);
+        assert_eq!(rules.participant(b"", 0), None);
     }
 }

@@ -6,13 +6,17 @@
 //!   UNVERIFIED), so this layout is our own reading, built from the household appendix fields;
 //!   the XLSX says so in its title block. Check it against the official template before filing.
 //!
+//! - Possible double payments ([`double_payments_csv`]): the same person paying twice for some
+//!   of the same months, both receipts on one row, for follow-up. Text that a spreadsheet
+//!   would run as a formula is neutralised ([`neutralise`]): device labels are typed by staff.
+//!
 //! CSV is UTF-8 with a byte-order mark (so spreadsheet programs show Vietnamese correctly) and
 //! one header row; amounts are integer đồng.
 
 use rust_xlsxwriter::{Format, Workbook};
 
 use crate::error::{Error, Result};
-use crate::hub::List;
+use crate::hub::{DoublePayment, List, PaidOn};
 use crate::rules::ListRow;
 
 /// The header cells of a list: (form column, Vietnamese heading).
@@ -159,6 +163,88 @@ pub fn to_csv(list: List, rows: &[ListRow]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// Text a spreadsheet shows as text: one starting with `=`, `+`, `-` or `@` (or a tab or a
+/// carriage return) would be taken for a formula, so it gets a leading `'`.
+pub fn neutralise(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() }
+}
+
+/// The header of the double-payment list.
+pub const DOUBLE_PAYMENT_COLUMNS: [&str; 18] = [
+    "STT",
+    "Họ và tên",
+    "Loại",
+    "Lần 1: điểm thu (thiết bị)",
+    "Lần 1: số biên nhận",
+    "Lần 1: ngày thu",
+    "Lần 1: từ tháng",
+    "Lần 1: đến tháng",
+    "Lần 1: số tiền",
+    "Lần 2: điểm thu (thiết bị)",
+    "Lần 2: số biên nhận",
+    "Lần 2: ngày thu",
+    "Lần 2: từ tháng",
+    "Lần 2: đến tháng",
+    "Lần 2: số tiền",
+    "Lần 1: mã hồ sơ",
+    "Lần 2: mã hồ sơ",
+    "Ghi chú",
+];
+
+/// `2027-02` → `02/2027`; `2026-11-22` → `22/11/2026`.
+pub(crate) fn vn_date(iso: &str) -> String {
+    let mut parts: Vec<&str> = iso.split('-').collect();
+    parts.reverse();
+    parts.join("/")
+}
+
+/// The scheme's name as on the forms.
+pub(crate) fn scheme_name(code: &str) -> &str {
+    match code {
+        "voluntary-si" => "BHXH tự nguyện",
+        "household-bhyt" => "BHYT hộ gia đình",
+        other => other,
+    }
+}
+
+fn paid_cells(p: &PaidOn) -> [String; 6] {
+    [
+        format!("{} (thiết bị {})", p.device_label, p.device_id),
+        p.receipt_no.map(|n| n.to_string()).unwrap_or_default(),
+        vn_date(&p.day),
+        vn_date(&p.paid_from),
+        vn_date(&p.paid_until),
+        p.amount.to_string(),
+    ]
+}
+
+/// The possible double payments as CSV (UTF-8 with BOM, one header row): one row per later
+/// payment with the earlier one it repeats.
+pub fn double_payments_csv(rows: &[DoublePayment]) -> Result<Vec<u8>> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        w.write_record(DOUBLE_PAYMENT_COLUMNS).map_err(|e| Error::Export(e.to_string()))?;
+        for (i, d) in rows.iter().enumerate() {
+            let mut cells = vec![(i + 1).to_string(), d.masked_name.clone()];
+            cells.push(scheme_name(&d.scheme).to_string());
+            cells.extend(paid_cells(&d.first));
+            cells.extend(paid_cells(&d.second));
+            cells.push(d.first.record_id.clone());
+            cells.push(d.second.record_id.clone());
+            cells.push(if d.first.device_id == d.second.device_id {
+                "cùng thiết bị".to_string()
+            } else {
+                "hai thiết bị".to_string()
+            });
+            w.write_record(cells.iter().map(|c| neutralise(c)))
+                .map_err(|e| Error::Export(e.to_string()))?;
+        }
+        w.flush().map_err(|e| Error::Export(e.to_string()))?;
+    }
+    Ok(out)
+}
+
 fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> Error {
     Error::Export(e.to_string())
 }
@@ -258,6 +344,16 @@ mod tests {
         assert_eq!(&rows[0][4], "Thôn 3, Xã A, \"Hà Nội\"");
         assert_eq!((&rows[0][10], &rows[0][11], &rows[0][13]), ("990000", "594000", "396000"));
         Ok(())
+    }
+
+    #[test]
+    fn text_that_a_spreadsheet_would_run_is_neutralised() {
+        for formula in ["=1+2", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert_eq!(neutralise(formula), format!("'{formula}"));
+        }
+        for text in ["Bưu điện xã A", "12", "02/2027", "", "a=1"] {
+            assert_eq!(neutralise(text), text);
+        }
     }
 
     #[test]

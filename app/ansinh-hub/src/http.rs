@@ -156,6 +156,7 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/progress.json", get(admin_progress))
         .route("/admin/targets", post(admin_target))
         .route("/admin/exports", get(admin_export))
+        .route("/admin/exports/double-payments", get(admin_double_payments))
         .route("/admin/renewals", get(admin_renewals))
         .layer(DefaultBodyLimit::max(64 * 1024))
         .route_layer(middleware::from_fn_with_state(state.clone(), admin_guard));
@@ -389,8 +390,32 @@ async fn admin_dashboard(
     Query(q): Query<MonthQuery>,
 ) -> Result<Response, AppError> {
     let month = month_or_now(&state, q.month)?;
-    let html = blocking(&state, move |hub, _| Ok(pages::dashboard(&hub.progress(&month)?))).await?;
+    let html = blocking(&state, move |hub, _| {
+        Ok(pages::dashboard(&hub.progress(&month)?, &hub.double_payments(&month)?))
+    })
+    .await?;
     Ok(Html(html).into_response())
+}
+
+/// Possible double payments of a month, as CSV for follow-up.
+async fn admin_double_payments(
+    State(state): State<AppState>,
+    Query(q): Query<MonthQuery>,
+) -> Result<Response, AppError> {
+    let month = month_or_now(&state, q.month)?;
+    let name = format!("double-payments_{month}.csv");
+    let bytes = blocking(&state, move |hub, _| {
+        Ok(exports::double_payments_csv(&hub.double_payments(&month)?)?)
+    })
+    .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 async fn admin_progress(

@@ -23,7 +23,9 @@ use crate::civil::{self, Day};
 use crate::error::{Error, Result, io};
 use crate::keys::HubKeys;
 use crate::rules::{ListRow, RecordRules};
-use crate::store::{Coverage, Facts, Incoming, Ingested, Store, Tally, Timestamp, Totals};
+use crate::store::{
+    Coverage, Facts, Incoming, Ingested, PaidReceipt, Store, Tally, Timestamp, Totals,
+};
 
 /// How far a signed request's time may be from the server's. Generous, because kiosks in the
 /// field keep poor time; a replayed request within it only fetches the same list again.
@@ -159,6 +161,41 @@ pub struct Progress {
     pub days: Vec<Tally>,
     /// What the hub holds overall, with conflicts and rejections for staff.
     pub held: Totals,
+}
+
+/// One payment of a possible double payment, as staff follow it up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PaidOn {
+    /// The device that took it.
+    pub device_id: u64,
+    /// Its label (the collection point).
+    pub device_label: String,
+    /// The receipt number that device printed (None if the record cannot be read).
+    pub receipt_no: Option<i64>,
+    /// Record id, hex.
+    pub record_id: String,
+    /// Collection day in Vietnam, `YYYY-MM-DD`.
+    pub day: String,
+    /// First month paid, `YYYY-MM`.
+    pub paid_from: String,
+    /// Last month paid, `YYYY-MM`.
+    pub paid_until: String,
+    /// Cash collected on the receipt, đồng.
+    pub amount: u64,
+}
+
+/// The same person paying twice for some of the same months of one scheme: both receipts.
+/// Both records are held and counted; this is for staff to follow up (refund or confirm).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DoublePayment {
+    /// The person's masked name.
+    pub masked_name: String,
+    /// `voluntary-si` or `household-bhyt`.
+    pub scheme: String,
+    /// The earlier payment.
+    pub first: PaidOn,
+    /// The later one.
+    pub second: PaidOn,
 }
 
 /// Which collection list.
@@ -441,6 +478,46 @@ impl Hub {
                 }
                 out.push(r);
             }
+        }
+        Ok(out)
+    }
+
+    /// Possible double payments whose later payment was collected in `month` (`YYYY-MM`),
+    /// from any devices, in collection order (see [`Store::overlaps`]).
+    pub fn double_payments(&self, month: &str) -> Result<Vec<DoublePayment>> {
+        if civil::parse_month(month).is_none() {
+            return Err(Error::Invalid(format!("{month:?} is not a month (YYYY-MM)")));
+        }
+        let labels: std::collections::HashMap<u64, String> =
+            self.store.devices()?.into_iter().map(|d| (d.id, d.label)).collect();
+        let participant = |p: &PaidReceipt| {
+            let plain = self.keys.opening.open(&p.record.sealed).ok()?;
+            self.rules.participant(&plain, p.index)
+        };
+        let paid_on = |p: &PaidReceipt, receipt_no: Option<i64>| PaidOn {
+            device_id: p.record.device_id,
+            device_label: labels.get(&p.record.device_id).cloned().unwrap_or_default(),
+            receipt_no,
+            record_id: hex::encode(p.record.record_id),
+            day: Day::of(p.collected_at).iso(),
+            paid_from: p.paid_from.clone(),
+            paid_until: p.paid_until.clone(),
+            amount: p.amount,
+        };
+        let mut out = vec![];
+        for o in self.store.overlaps(month)? {
+            let (first, second) = (participant(&o.first), participant(&o.second));
+            let masked_name = second
+                .as_ref()
+                .or(first.as_ref())
+                .map(|p| p.masked_name.clone())
+                .unwrap_or_default();
+            out.push(DoublePayment {
+                masked_name,
+                scheme: o.scheme.clone(),
+                first: paid_on(&o.first, first.map(|p| p.receipt_no)),
+                second: paid_on(&o.second, second.map(|p| p.receipt_no)),
+            });
         }
         Ok(out)
     }

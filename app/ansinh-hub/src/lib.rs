@@ -7,8 +7,9 @@
 //!
 //! - [`Hub`]: registration with one-time tokens, batch and bundle ingest (signature, replay
 //!   counter, open, check with the record rules, store in one transaction, signed
-//!   acknowledgement), renewal lists, tallies and collection lists. The protocol is
-//!   `ansinh-wire`'s PROTOCOL.md.
+//!   acknowledgement), renewal lists, tallies and collection lists, and possible double
+//!   payments (the same person paying twice for the same months, from any device: both
+//!   records are kept and listed for follow-up). The protocol is `ansinh-wire`'s PROTOCOL.md.
 //! - [`Store`]: storage behind a trait, [`SqliteStore`] by default (embedded, nothing to
 //!   install); SQL lives only there.
 //! - [`app`] / [`run`]: the HTTP server (axum), graceful shutdown; admin pages under `/admin`
@@ -41,14 +42,15 @@ pub use enrollment::EnrollmentRules;
 pub use error::{Error, Result};
 pub use http::{AppError, AppState, ClockFn, app, run, system_now};
 pub use hub::{
-    Hub, HubError, ImportReport, List, MAX_RENEWAL_DAYS, MAX_REQUEST_SKEW_SECS, Progress,
-    ReceiptCheck, Refusal,
+    DoublePayment, Hub, HubError, ImportReport, List, MAX_RENEWAL_DAYS, MAX_REQUEST_SKEW_SECS,
+    PaidOn, Progress, ReceiptCheck, Refusal,
 };
 pub use keys::{HubKeys, KeyFiles};
-pub use rules::{Checked, ListRow, Period, RecordRules};
+pub use rules::{Checked, ListRow, Participant, Period, RecordRules};
 pub use store::{
-    Coverage, Device, DueParticipant, Facts, Held, Incoming, Ingested, Problem, SCHEMA_VERSION,
-    Scope, SqliteStore, Store, Tallies, Tally, Timestamp, TokenInfo, Totals,
+    Coverage, Device, DueParticipant, Facts, Held, Incoming, Ingested, Overlap, PaidReceipt,
+    Problem, SCHEMA_VERSION, Scope, SqliteStore, Store, Tallies, Tally, Timestamp, TokenInfo,
+    Totals,
 };
 
 /// Opens a hub on the data directory `dir` (`hub.sqlite`, `keys/`): creates the keys on first

@@ -65,9 +65,11 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Export a collection list (D05-TS or D03-TS) for a month, as CSV or XLSX.
+    /// Export a collection list (D05-TS or D03-TS) for a month, as CSV or XLSX; or the
+    /// month's possible double payments, as CSV.
     Export {
-        /// `d05` (voluntary social insurance) or `d03` (household health insurance).
+        /// `d05` (voluntary social insurance), `d03` (household health insurance) or
+        /// `double-payments`.
         list: String,
         /// Month, YYYY-MM.
         #[arg(long)]
@@ -258,11 +260,20 @@ fn main() -> anyhow::Result<()> {
                 bail!("{failed} of {} bundles were not imported", files.len());
             }
         }
+        Command::Export { list, month, out, .. } if list == "double-payments" => {
+            if out.extension().and_then(|e| e.to_str()) != Some("csv") {
+                bail!("{}: the file name must end in .csv", out.display());
+            }
+            let rows = open(dir)?.double_payments(&month)?;
+            std::fs::write(&out, exports::double_payments_csv(&rows)?)
+                .with_context(|| format!("writing {}", out.display()))?;
+            println!("{}: {} rows", out.display(), rows.len());
+        }
         Command::Export { list, month, commune, out } => {
             let list = match list.to_ascii_lowercase().as_str() {
                 "d05" | "d05-ts" => List::D05,
                 "d03" | "d03-ts" => List::D03,
-                other => bail!("unknown list {other:?}: d05 or d03"),
+                other => bail!("unknown list {other:?}: d05, d03 or double-payments"),
             };
             let hub = open(dir)?;
             let rows = hub.list_rows(list, commune.as_deref(), &month)?;

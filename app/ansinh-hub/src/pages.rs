@@ -7,7 +7,8 @@
 
 use std::fmt::Write;
 
-use crate::hub::Progress;
+use crate::exports::{scheme_name, vn_date};
+use crate::hub::{DoublePayment, PaidOn, Progress};
 use crate::store::{Device, Problem, Tally, TokenInfo};
 
 /// Escapes text for HTML element content and attribute values.
@@ -224,8 +225,73 @@ fn chart(days: &[Tally]) -> String {
     s
 }
 
-/// The dashboard for one month.
-pub(crate) fn dashboard(p: &Progress) -> String {
+/// `12/2026–02/2027` (one month: `12/2026`).
+fn period(from: &str, until: &str) -> String {
+    if from == until { vn_date(from) } else { format!("{}–{}", vn_date(from), vn_date(until)) }
+}
+
+fn paid_cells(p: &PaidOn) -> String {
+    format!(
+        "<td>{} (thiết bị {})</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td>",
+        esc(&p.device_label),
+        p.device_id,
+        p.receipt_no.map(|n| n.to_string()).unwrap_or_default(),
+        esc(&vn_date(&p.day)),
+        esc(&period(&p.paid_from, &p.paid_until)),
+        dong(i64::try_from(p.amount).unwrap_or(i64::MAX)),
+    )
+}
+
+fn paid_data(side: &str, p: &PaidOn) -> String {
+    format!(
+        " data-{side}-device=\"{}\" data-{side}-receipt=\"{}\" data-{side}-period=\"{}\" data-{side}-amount=\"{}\"",
+        p.device_id,
+        p.receipt_no.map(|n| n.to_string()).unwrap_or_default(),
+        esc(&period(&p.paid_from, &p.paid_until)),
+        p.amount,
+    )
+}
+
+/// The possible double payments of the month: their count, each with both receipts.
+fn double_payments(b: &mut String, month: &str, doubles: &[DoublePayment]) {
+    let n = doubles.len();
+    let _ = write!(
+        b,
+        "<h2>Có thể đóng trùng</h2><p id=\"double-payments\" data-count=\"{n}\"><strong>{n}</strong> \
+         lần đóng trong tháng có tháng trùng với một lần đóng trước của cùng người, cùng loại \
+         (từ mọi thiết bị). Cả hai hồ sơ vẫn được giữ và tính; hãy liên hệ người tham gia để \
+         hoàn tiền hoặc ghi nhận. <a href=\"/admin/exports/double-payments?month={m}\">Tải CSV</a></p>",
+        m = esc(month)
+    );
+    if doubles.is_empty() {
+        return;
+    }
+    b.push_str(
+        "<table id=\"double-list\"><tr><th rowspan=\"2\">Họ tên</th><th rowspan=\"2\">Loại</th>\
+         <th colspan=\"5\">Lần đóng trước</th><th colspan=\"5\">Lần đóng sau</th></tr><tr>",
+    );
+    for _ in 0..2 {
+        b.push_str("<th>Điểm thu</th><th>Số biên nhận</th><th>Ngày thu</th><th>Kỳ</th><th>Số tiền (đ)</th>");
+    }
+    b.push_str("</tr>");
+    for d in doubles {
+        let _ = write!(
+            b,
+            "<tr class=\"double\" data-scheme=\"{}\"{}{}><td>{}</td><td>{}</td>{}{}</tr>",
+            esc(&d.scheme),
+            paid_data("first", &d.first),
+            paid_data("second", &d.second),
+            esc(&d.masked_name),
+            esc(scheme_name(&d.scheme)),
+            paid_cells(&d.first),
+            paid_cells(&d.second),
+        );
+    }
+    b.push_str("</table>");
+}
+
+/// The dashboard for one month, with its possible double payments.
+pub(crate) fn dashboard(p: &Progress, doubles: &[DoublePayment]) -> String {
     let mut b = String::new();
     let _ = write!(
         b,
@@ -257,9 +323,11 @@ pub(crate) fn dashboard(p: &Progress) -> String {
     b.push_str("</table><h2>Theo nhân viên thu</h2><table id=\"agents\">");
     b.push_str(TALLY_HEAD);
     tally_rows(&mut b, "agent", &p.agents, |_| String::new());
+    b.push_str("</table>");
+    double_payments(&mut b, &p.month, doubles);
     let _ = write!(
         b,
-        "</table><h2>Đặt chỉ tiêu</h2>\
+        "<h2>Đặt chỉ tiêu</h2>\
          <form method=\"post\" action=\"/admin/targets\"><input type=\"hidden\" name=\"month\" value=\"{m}\">\
          <select name=\"scope\"><option value=\"commune\">Xã (mã)</option><option value=\"agent\">Nhân viên thu (mã)</option></select> \
          <input name=\"key\" required size=\"10\"> <label>Chỉ tiêu (người) <input name=\"target\" type=\"number\" min=\"0\"></label> \

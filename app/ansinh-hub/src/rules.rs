@@ -88,6 +88,15 @@ pub struct ListRow {
     pub notes: String,
 }
 
+/// One participant of a record as staff may see it, for a follow-up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Participant {
+    /// Masked name (`NGUYỄN T** H*** N****`).
+    pub masked_name: String,
+    /// The receipt number the device printed.
+    pub receipt_no: i64,
+}
+
 /// Decides and reads record contents for the hub. Implementations are pure: no I/O, no clock.
 pub trait RecordRules: Send + Sync {
     /// Decodes and validates an opened record sent under `record_id`. A refusal is a stable
@@ -99,4 +108,7 @@ pub trait RecordRules: Send + Sync {
 
     /// The reminder for participant `index` of a record (masked name, phone if consented).
     fn renewal(&self, plaintext: &[u8], index: usize) -> Option<RenewalDue>;
+
+    /// Participant `index` of a record: masked name and receipt number.
+    fn participant(&self, plaintext: &[u8], index: usize) -> Option<Participant>;
 }

@@ -576,16 +576,34 @@ impl App {
         let v = self.enroll.view(&self.table, today, lang);
         if v.kind == Some(crate::controllers::enroll::StepKind::Review) {
             if let Ok(c) = self.enroll.submit(self.store.as_mut(), &self.table, today, now, lang) {
-                let scheme = self.enroll.scheme().unwrap_or(Scheme::Voluntary);
-                let receipt_no = c.receipt_no;
-                self.done = Some((c, scheme));
-                self.screen = Screen::Done;
-                // Only now: the record is durable, whatever the printer does.
-                self.start_print(receipt_no, false);
+                self.enroll_committed(c);
             }
         } else {
             self.enroll.next(&self.table, today, lang);
         }
+    }
+
+    /// Staff confirm a possible double payment the submit found: commit anyway.
+    pub fn enroll_confirm_duplicate(&mut self) {
+        let (today, now, lang) = (self.today(), self.now(), self.lang);
+        let store = self.store.as_mut();
+        if let Ok(c) = self.enroll.confirm_duplicate(store, &self.table, today, now, lang) {
+            self.enroll_committed(c);
+        }
+    }
+
+    /// Staff do not take the second payment: back to the review, nothing committed.
+    pub fn enroll_cancel_duplicate(&mut self) {
+        self.enroll.cancel_duplicate(self.lang);
+    }
+
+    fn enroll_committed(&mut self, c: crate::store::Committed) {
+        let scheme = self.enroll.scheme().unwrap_or(Scheme::Voluntary);
+        let receipt_no = c.receipt_no;
+        self.done = Some((c, scheme));
+        self.screen = Screen::Done;
+        // Only now: the record is durable, whatever the printer does.
+        self.start_print(receipt_no, false);
     }
 
     /// The wizard's back button; from the first step, back to the scheme choice or home.

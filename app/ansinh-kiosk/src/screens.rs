@@ -182,6 +182,12 @@ pub const SCREENS: &[(&str, Setup)] = &[
         a.enroll_next();
     }),
     ("enroll-review", |a, _clock| to_review(a)),
+    ("enroll-duplicate", |a, _clock| {
+        // The same person again, for the same months.
+        submit_all(a);
+        a.reset();
+        submit_all(a);
+    }),
     ("done", |a, _clock| submit_all(a)),
     ("idle-warning", |a, _clock| {
         a.navigate(Screen::Quote);
@@ -192,9 +198,11 @@ pub const SCREENS: &[(&str, Setup)] = &[
         a.key("24");
     }),
     ("staff-queue", |a, clock| {
-        // Two enrollments taken four days ago, with no network since.
+        // Two enrollments taken four days ago, with no network since (the same person twice:
+        // staff confirmed the second).
         for _ in 0..2 {
             submit_all(a);
+            a.enroll_confirm_duplicate();
             a.reset();
         }
         clock.advance(4 * 86_400 + 2 * 3600);

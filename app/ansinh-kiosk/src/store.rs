@@ -4,9 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use ansinh_core::{Date, Dong, PolicyTable};
+use ansinh_core::{Date, Dong, Month, PolicyTable};
 use ansinh_device::DataDir;
-use ansinh_device::enroll::{CollectionPoint, amounts, commit, mask_name};
+use ansinh_device::enroll::{
+    CollectionPoint, CommitOptions, Duplicates, EarlierPayment, EnrollError, amounts, commit,
+    mask_name, paid_periods,
+};
 use ansinh_enrollment::Enrollment;
 use ansinh_outbox::{Outbox, State};
 use ansinh_uploader::Policy;
@@ -31,29 +34,42 @@ pub struct Committed {
 }
 
 /// Why a store operation failed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StoreError {
     /// Retrying may help (busy, disk full); otherwise a person must act.
     pub retryable: bool,
     /// What happened (never personal data).
     pub message: String,
+    /// A submit refused as a possible double payment: the earlier payments of the same people
+    /// and months on this device (staff may confirm). Empty for any other failure.
+    pub earlier: Vec<EarlierPayment>,
 }
 
 impl StoreError {
     fn permanent(e: impl std::fmt::Display) -> Self {
-        Self { retryable: false, message: e.to_string() }
+        Self { message: e.to_string(), ..Self::default() }
+    }
+
+    fn of(e: EnrollError) -> Self {
+        let (retryable, message) = (e.is_retryable(), e.to_string());
+        match e {
+            EnrollError::PossibleDuplicate(earlier) => Self { retryable, message, earlier },
+            _ => Self { retryable, message, earlier: vec![] },
+        }
     }
 }
 
 /// Where the wizard's submit commits an enrollment.
 pub trait EnrollmentStore {
-    /// Prices and commits a validated enrollment; returns once it is durable.
+    /// Prices and commits a validated enrollment; returns once it is durable. A possible
+    /// double payment is refused (with [`StoreError::earlier`]) unless staff confirmed it.
     fn submit(
         &mut self,
         enrollment: &Enrollment,
         table: &PolicyTable<'_>,
         today: Date,
         now: Timestamp,
+        duplicates: Duplicates,
     ) -> Result<Committed, StoreError>;
 }
 
@@ -223,9 +239,13 @@ pub struct MemoryRecord {
     pub masked_name: String,
     /// Why quarantined.
     pub reason: String,
+    /// Whom it paid for and which months: personal ID (kept in memory only), scheme, first
+    /// and last month.
+    pub paid: Vec<(String, &'static str, Month, Month)>,
 }
 
-/// An in-memory store: prices enrollments exactly as the device does, keeps them in a list.
+/// An in-memory store: prices enrollments and notices possible double payments exactly as the
+/// device does, keeps them in a list.
 #[derive(Clone, Debug, Default)]
 pub struct MemoryStore {
     /// Records, in receipt order.
@@ -252,11 +272,40 @@ impl EnrollmentStore for MemoryStore {
         table: &PolicyTable<'_>,
         today: Date,
         now: Timestamp,
+        duplicates: Duplicates,
     ) -> Result<Committed, StoreError> {
         if let Some(e) = self.fail_next.take() {
             return Err(e);
         }
         let a = amounts(enrollment, table, today).map_err(StoreError::permanent)?;
+        let periods = paid_periods(enrollment, &a);
+        let mut earlier = Vec::new();
+        for p in &periods {
+            for r in self.records.iter().filter(|r| r.state != State::Voided) {
+                for (id, scheme, from, until) in &r.paid {
+                    if id == p.personal_id && *scheme == p.scheme && p.overlaps(*from, *until) {
+                        earlier.push(EarlierPayment {
+                            member: p.member,
+                            masked_name: mask_name(p.full_name),
+                            scheme: p.scheme.to_string(),
+                            receipt_no: r.committed.receipt_no,
+                            state: r.state,
+                            collected_at: r.at,
+                            from: *from,
+                            until: *until,
+                            amount: r.committed.amount,
+                        });
+                    }
+                }
+            }
+        }
+        if !earlier.is_empty() && duplicates == Duplicates::Refuse {
+            return Err(StoreError::of(EnrollError::PossibleDuplicate(earlier)));
+        }
+        let paid = periods
+            .iter()
+            .map(|p| (p.personal_id.to_string(), p.scheme, p.from, p.until()))
+            .collect();
         let receipt_no = i64::try_from(self.records.len()).unwrap_or(i64::MAX) + 1;
         let mut record_id = [0u8; 16];
         record_id[..8].copy_from_slice(&receipt_no.to_be_bytes());
@@ -273,6 +322,7 @@ impl EnrollmentStore for MemoryStore {
             at: now,
             masked_name,
             reason: String::new(),
+            paid,
         });
         Ok(committed)
     }
@@ -492,7 +542,7 @@ impl DeviceStore {
 
 fn outbox_err(e: impl Into<ansinh_device::Error>) -> StoreError {
     let e: ansinh_device::Error = e.into();
-    StoreError { retryable: e.is_retryable(), message: e.to_string() }
+    StoreError { retryable: e.is_retryable(), message: e.to_string(), earlier: vec![] }
 }
 
 impl EnrollmentStore for DeviceStore {
@@ -502,6 +552,7 @@ impl EnrollmentStore for DeviceStore {
         table: &PolicyTable<'_>,
         today: Date,
         now: Timestamp,
+        duplicates: Duplicates,
     ) -> Result<Committed, StoreError> {
         self.follow_sealing_key(now)?;
         let s = self.settings();
@@ -510,8 +561,10 @@ impl EnrollmentStore for DeviceStore {
             name: s.collection_point,
             agent_code: s.agent_code,
         };
-        let (c, a) = commit(&mut self.outbox, enrollment, table, today, now, &point, None)
-            .map_err(|e| StoreError { retryable: e.is_retryable(), message: e.to_string() })?;
+        let pseudonyms = self.dir.pseudonym_key().map_err(outbox_err)?;
+        let options = CommitOptions { duplicates, ..CommitOptions::new(&pseudonyms) };
+        let (c, a) = commit(&mut self.outbox, enrollment, table, today, now, &point, &options)
+            .map_err(StoreError::of)?;
         if let Some(d) = &self.delivery {
             d.wake();
         }
@@ -527,8 +580,9 @@ impl EnrollmentStore for DeviceStore {
 impl StaffData for DeviceStore {
     fn queue(&self, now: Timestamp) -> Result<QueueStatus, StoreError> {
         let s = self.outbox.stats(now).map_err(outbox_err)?;
-        let sync = ansinh_uploader::status_of(&self.outbox, now, &self.policy)
-            .map_err(|e| StoreError { retryable: e.is_retryable(), message: e.to_string() })?;
+        let sync = ansinh_uploader::status_of(&self.outbox, now, &self.policy).map_err(|e| {
+            StoreError { retryable: e.is_retryable(), message: e.to_string(), earlier: vec![] }
+        })?;
         let registration = self.dir.registration().map_err(outbox_err)?;
         let problem = self
             .registration_problem
@@ -595,8 +649,11 @@ impl StaffData for DeviceStore {
         Ok(t)
     }
     fn renewals_due(&self) -> Result<Renewals, StoreError> {
-        let list = ansinh_uploader::cached_renewals(&self.dir)
-            .map_err(|e| StoreError { retryable: e.is_retryable(), message: e.to_string() })?;
+        let list = ansinh_uploader::cached_renewals(&self.dir).map_err(|e| StoreError {
+            retryable: e.is_retryable(),
+            message: e.to_string(),
+            earlier: vec![],
+        })?;
         Ok(list.map_or_else(Renewals::default, |l| Renewals {
             fetched_at: Some(l.fetched_at),
             due: l
@@ -619,7 +676,11 @@ impl StaffData for DeviceStore {
     ) -> Result<ansinh_receipt::Bitmap, StoreError> {
         ansinh_device::receipt::draw_receipt(&self.dir, &self.outbox, receipt_no, copy, width)
             .map(|(picture, _)| picture)
-            .map_err(|e| StoreError { retryable: e.is_retryable(), message: e.to_string() })
+            .map_err(|e| StoreError {
+                retryable: e.is_retryable(),
+                message: e.to_string(),
+                earlier: vec![],
+            })
     }
     fn shift_start(&self) -> Option<Timestamp> {
         self.outbox.setting(KEY_SHIFT).ok().flatten().and_then(|v| v.parse().ok())

@@ -276,6 +276,11 @@ pub fn render(app: &mut App, w: &AppWindow) {
     ea.set_amount_words(e.amount_words.into());
     ea.set_banner(e.banner.into());
     ea.set_next_label(e.next_label.into());
+    let warning = e.duplicate.unwrap_or_default();
+    ea.set_duplicate_title(warning.title.into());
+    ea.set_duplicate_text(warning.text.into());
+    ea.set_duplicate_confirm(warning.confirm.into());
+    ea.set_duplicate_cancel(warning.cancel.into());
 
     // Done.
     let d = w.global::<DoneAdapter>();
@@ -723,6 +728,8 @@ pub fn connect(app: App) -> Result<Rc<Kiosk>, slint::PlatformError> {
         a.enroll.consent(yes, now)
     });
     on!(EnrollAdapter, on_reminders_changed, |a, yes: bool| a.enroll.set_reminders(yes));
+    on!(EnrollAdapter, on_confirm_duplicate, |a| a.enroll_confirm_duplicate());
+    on!(EnrollAdapter, on_cancel_duplicate, |a| a.enroll_cancel_duplicate());
 
     on!(PickerAdapter, on_pick, |a, code: SharedString| a.pick(&code));
     on!(PickerAdapter, on_close, |a| a.close_picker());

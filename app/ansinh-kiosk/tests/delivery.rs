@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ansinh_device::DataDir;
+use ansinh_device::enroll::Duplicates;
 use ansinh_enrollment::json::EnrollmentJson;
 use ansinh_hub::{AppState, EnrollmentRules, Hub, HubKeys, SqliteStore};
 use ansinh_kiosk::delivery::{Delivery, DeliveryConfig};
@@ -85,8 +86,9 @@ fn registers_sends_on_submit_and_brings_the_renewal_list() -> R {
     )?;
     let enrollment =
         EnrollmentJson::parse(&json)?.validate(&table, today).map_err(|p| format!("{p:?}"))?;
-    let committed =
-        kiosk_store.submit(&enrollment, &table, today, COLLECTED_AT).map_err(|e| e.message)?;
+    let committed = kiosk_store
+        .submit(&enrollment, &table, today, COLLECTED_AT, Duplicates::Refuse)
+        .map_err(|e| e.message)?;
 
     wait_for("the acknowledgement", || {
         kiosk_store.queue(wall_clock()).is_ok_and(|q| q.acknowledged == 1)

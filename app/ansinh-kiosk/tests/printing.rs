@@ -6,6 +6,7 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use ansinh_device::DataDir;
+use ansinh_device::enroll::Duplicates;
 use ansinh_enrollment::json::EnrollmentJson;
 use ansinh_escpos::fake::{FakePrinter, State};
 use ansinh_kiosk::app::{App, Options};
@@ -53,7 +54,10 @@ fn paper_out_keeps_the_record_and_staff_reprint_a_copy() -> anyhow::Result<()> {
         .map_err(|p| anyhow::anyhow!("{p:?}"))?;
     let table = app.table.clone();
     let now = app.now();
-    let c = app.store.submit(&e, &table, today, now).map_err(|e| anyhow::anyhow!(e.message))?;
+    let c = app
+        .store
+        .submit(&e, &table, today, now, Duplicates::Refuse)
+        .map_err(|e| anyhow::anyhow!(e.message))?;
 
     app.start_print(c.receipt_no, false);
     wait(&mut app)?;

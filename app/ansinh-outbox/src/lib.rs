@@ -12,7 +12,11 @@
 //! - Delivery states `queued → sending → acknowledged`, or `quarantined` with a reason
 //!   (visible, retryable, exportable, never deleted); `voided` by staff before upload only;
 //!   purge of personal data after a retention, leaving a non-personal audit line.
-//! - Only a non-personal [`Summary`] is kept in clear (masked name, amounts, scheme, mode).
+//! - Only a non-personal [`Summary`] is kept in clear (masked name, amounts, scheme, mode),
+//!   and whom a record pays for and which months ([`Payment`]): the person as a keyed
+//!   [`Pseudonym`] the device makes, never the ID, so [`Outbox::overlapping_payments`] finds an
+//!   earlier payment of the same person for the same months. Voided records do not count;
+//!   purge removes the pseudonyms with the rest of the personal data.
 //!
 //! The outbox knows nothing of the domain: it stores sealed bytes and a summary. Time is
 //! passed in. Nothing here logs.
@@ -28,7 +32,7 @@ mod seal;
 pub use error::{Error, Result};
 pub use open::{SCHEMA_VERSION, open_database};
 pub use outbox::{
-    AuditLine, Committed, JournalEntry, NewRecord, Outbox, Outgoing, RecordId, Row, State, Stats,
-    Summary, Timestamp, VerifyReport, new_record_id,
+    AuditLine, Committed, EarlierPayment, JournalEntry, NewRecord, Outbox, Outgoing, Payment,
+    Pseudonym, RecordId, Row, State, Stats, Summary, Timestamp, VerifyReport, new_record_id,
 };
 pub use seal::{OpeningKey, SEAL_OVERHEAD, SealingKey};

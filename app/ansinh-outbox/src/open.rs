@@ -74,6 +74,21 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE records ADD COLUMN agent_code TEXT NOT NULL DEFAULT '';
     ALTER TABLE records ADD COLUMN estimate INTEGER NOT NULL DEFAULT 0 CHECK (estimate IN (0, 1));
     ",
+    // v3: who each record pays for and which months, the person as a keyed pseudonym made by
+    // the device (never the ID), so a second payment for the same months is noticed at the
+    // counter. Records committed before have none: their IDs are sealed, out of reach.
+    r"
+    CREATE TABLE payments (
+        receipt_no  INTEGER NOT NULL REFERENCES records(receipt_no),
+        idx         INTEGER NOT NULL CHECK (idx >= 0),
+        person      BLOB NOT NULL CHECK (length(person) = 32),
+        scheme      TEXT NOT NULL,
+        first_month INTEGER NOT NULL CHECK (first_month >= 0),
+        months      INTEGER NOT NULL CHECK (months > 0),
+        PRIMARY KEY (receipt_no, idx)
+    ) WITHOUT ROWID;
+    CREATE INDEX payments_by_person ON payments(person, scheme, first_month);
+    ",
 ];
 
 /// The newest schema version this program writes.
@@ -180,6 +195,52 @@ mod tests {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
         assert_eq!((amount, months, point.as_str()), (924_000, 0, ""), "kept, details empty");
+        Ok(())
+    }
+
+    #[test]
+    fn a_version_2_outbox_upgrades_and_keeps_its_records() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("outbox.sqlite");
+        {
+            // An outbox as the second release wrote it, holding one queued record.
+            let conn = Connection::open(&path)?;
+            conn.execute_batch(MIGRATIONS[0])?;
+            conn.execute_batch(MIGRATIONS[1])?;
+            conn.pragma_update(None, "user_version", 2)?;
+            conn.execute(
+                "INSERT INTO records (receipt_no, record_id, state, scheme, mode, amount, gross, \
+                 support_national, support_local, masked_name, policy_version, sealed, \
+                 sealed_sha256, sealed_len, created_at, updated_at, masked_id, period_from, \
+                 months) VALUES (1, zeroblob(16), 'queued', 'voluntary-si', '3', 330000, \
+                 1320000, 396000, 594000, 'NGUYỄN T**', 'VN-2026-11-22', x'01', zeroblob(32), \
+                 1, 0, 0, '********2345', '12/2026', 3)",
+                [],
+            )?;
+        }
+        let conn = open_database(&path)?;
+        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        assert_eq!(v, SCHEMA_VERSION);
+        let (amount, period, months): (i64, String, i64) = conn.query_row(
+            "SELECT amount, period_from, months FROM records WHERE receipt_no = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        assert_eq!((amount, period.as_str(), months), (330_000, "12/2026", 3), "kept as it was");
+        let paid: i64 = conn.query_row("SELECT count(*) FROM payments", [], |r| r.get(0))?;
+        assert_eq!(paid, 0, "its payer is sealed: nothing to compare with");
+        // The old record takes payments like a new one (the table refers to it).
+        conn.execute(
+            "INSERT INTO payments (receipt_no, idx, person, scheme, first_month, months) \
+             VALUES (1, 0, zeroblob(32), 'voluntary-si', 1523, 3)",
+            [],
+        )?;
+        let bad = conn.execute(
+            "INSERT INTO payments (receipt_no, idx, person, scheme, first_month, months) \
+             VALUES (7, 0, zeroblob(32), 'voluntary-si', 1523, 3)",
+            [],
+        );
+        assert!(bad.is_err(), "a payment of no record is refused");
         Ok(())
     }
 

@@ -2,8 +2,9 @@
 //!
 //! - A record is `queued` when committed, `sending` while a batch is out, `acknowledged` once
 //!   the server holds it; `quarantined` (with a reason) when it cannot be delivered as it is;
-//!   `voided` when staff cancelled it before upload. Nothing is ever deleted: purge after the
-//!   retention wipes the personal columns and leaves a non-personal audit line.
+//!   `voided` when staff cancelled it before upload. No record is ever deleted: purge after
+//!   the retention wipes the personal columns and the payer pseudonyms, and leaves a
+//!   non-personal audit line.
 //! - Every state change is one transaction with its audit entry.
 //! - Time is passed in (seconds since the Unix epoch), so tests use a fake clock.
 
@@ -102,6 +103,44 @@ pub struct Summary {
     pub agent_code: String,
     /// The amounts rest on a policy rule marked unverified (printed as an estimate).
     pub estimate: bool,
+}
+
+/// A keyed pseudonym of a person's ID, made by the device with a secret of its own; the outbox
+/// never sees the ID itself.
+pub type Pseudonym = [u8; 32];
+
+/// Whom a record pays for, and which months. Kept in clear (the person as a [`Pseudonym`]) so
+/// that a second payment for the same months is noticed before the money is taken.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Payment {
+    /// The person.
+    pub person: Pseudonym,
+    /// `voluntary-si` or `household-bhyt`.
+    pub scheme: String,
+    /// First month paid, as a month number (the device counts months since January 1900).
+    pub first_month: u32,
+    /// Months paid, at least 1.
+    pub months: u32,
+}
+
+/// An earlier payment that overlaps the months asked about (see
+/// [`Outbox::overlapping_payments`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EarlierPayment {
+    /// Its receipt number.
+    pub receipt_no: i64,
+    /// Its record id.
+    pub record_id: RecordId,
+    /// Its state (never `voided`).
+    pub state: State,
+    /// When it was committed.
+    pub created_at: Timestamp,
+    /// First month it paid for (the caller's month number).
+    pub first_month: u32,
+    /// Months it paid for.
+    pub months: u32,
+    /// Cash collected on that receipt, đồng.
+    pub amount: u64,
 }
 
 /// A record ready to commit: its id, summary and the plaintext to seal.
@@ -366,6 +405,20 @@ impl Outbox {
         now: Timestamp,
         build: impl FnOnce(i64) -> std::result::Result<NewRecord, E>,
     ) -> Result<Committed> {
+        self.enqueue_paying(now, &[], &[], build)
+    }
+
+    /// [`Outbox::enqueue`], keeping with the record whom it pays for and which months
+    /// (`payments`, found again by [`Outbox::overlapping_payments`]). `confirmed_overlaps` are
+    /// the earlier receipts staff were shown as overlapping and confirmed anyway: the audit
+    /// trail names them.
+    pub fn enqueue_paying<E: std::fmt::Display>(
+        &mut self,
+        now: Timestamp,
+        payments: &[Payment],
+        confirmed_overlaps: &[i64],
+        build: impl FnOnce(i64) -> std::result::Result<NewRecord, E>,
+    ) -> Result<Committed> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let receipt_no: i64 =
             tx.query_row("SELECT COALESCE(MAX(receipt_no), 0) + 1 FROM records", [], |r| r.get(0))?;
@@ -429,11 +482,23 @@ impl Outbox {
             "INSERT INTO cash_journal (receipt_no, kind, amount, at) VALUES (?1, 'collect', ?2, ?3)",
             params![receipt_no, s.amount, now],
         )?;
+        for (i, p) in payments.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO payments (receipt_no, idx, person, scheme, first_month, months) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![receipt_no, i as i64, &p.person[..], p.scheme, p.first_month, p.months],
+            )?;
+        }
         let detail = match new.corrects {
             Some(c) => format!("{} {} corrects {}", s.scheme, s.mode, hex::encode(c)),
             None => format!("{} {}", s.scheme, s.mode),
         };
         audit(&tx, now, "enqueued", Some(receipt_no), &detail)?;
+        if !confirmed_overlaps.is_empty() {
+            let earlier: Vec<String> = confirmed_overlaps.iter().map(i64::to_string).collect();
+            let detail = format!("staff confirmed; overlaps receipts {}", earlier.join(", "));
+            audit(&tx, now, "overlap_confirmed", Some(receipt_no), &detail)?;
+        }
         tx.commit()?;
         Ok(Committed { record_id: new.record_id, receipt_no })
     }
@@ -628,6 +693,8 @@ impl Outbox {
                 "UPDATE records SET sealed = NULL, masked_name = NULL, masked_id = NULL, purged_at = ?2, updated_at = ?2 WHERE receipt_no = ?1",
                 params![no, now],
             )?;
+            // A pseudonym is still personal data: it goes too.
+            tx.execute("DELETE FROM payments WHERE receipt_no = ?1", params![no])?;
             audit(&tx, now, "purged", Some(*no), "personal data removed after retention")?;
         }
         tx.commit()?;
@@ -675,6 +742,49 @@ impl Outbox {
         let sql = format!("SELECT {ROW_COLUMNS} FROM records WHERE receipt_no = ?1");
         let row = self.conn.query_row(&sql, params![receipt_no], row_from).optional()?;
         finish_row(row.ok_or_else(|| Error::NotFound(format!("receipt {receipt_no}")))?)
+    }
+
+    /// Payments of `person` for `scheme` that cover any month from `from` to `until`
+    /// (inclusive month numbers), oldest receipt first. Voided records do not count; purged
+    /// ones are gone.
+    pub fn overlapping_payments(
+        &self,
+        person: &Pseudonym,
+        scheme: &str,
+        from: u32,
+        until: u32,
+    ) -> Result<Vec<EarlierPayment>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT r.receipt_no, r.record_id, r.state, r.created_at, p.first_month, p.months, \
+             r.amount FROM payments p JOIN records r ON r.receipt_no = p.receipt_no \
+             WHERE p.person = ?1 AND p.scheme = ?2 AND p.first_month <= ?4 \
+               AND p.first_month + p.months - 1 >= ?3 AND r.state <> 'voided' \
+             ORDER BY r.receipt_no, p.idx",
+        )?;
+        let rows = stmt.query_map(params![&person[..], scheme, from, until], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, u32>(4)?,
+                r.get::<_, u32>(5)?,
+                r.get::<_, u64>(6)?,
+            ))
+        })?;
+        rows.map(|r| {
+            let (receipt_no, id, state, created_at, first_month, months, amount) = r?;
+            Ok(EarlierPayment {
+                receipt_no,
+                record_id: id_from(id)?,
+                state: State::parse(&state)?,
+                created_at,
+                first_month,
+                months,
+                amount,
+            })
+        })
+        .collect()
     }
 
     /// The sealed bytes of a record (None once purged).

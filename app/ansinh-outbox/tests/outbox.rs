@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use ansinh_outbox::{
-    Error, NewRecord, OpeningKey, Outbox, RecordId, State, Summary, new_record_id,
+    Error, NewRecord, OpeningKey, Outbox, Payment, RecordId, State, Summary, new_record_id,
 };
 use zeroize::Zeroizing;
 
@@ -258,6 +258,87 @@ fn no_name_or_personal_id_in_clear_on_disk() -> R {
             );
         }
     }
+    Ok(())
+}
+
+fn paying(
+    outbox: &mut Outbox,
+    now: i64,
+    payments: &[Payment],
+    confirmed: &[i64],
+) -> Result<i64, Error> {
+    let id = new_record_id();
+    let c = outbox
+        .enqueue_paying(now, payments, confirmed, |no| Ok::<_, String>(record(no, id, None)))?;
+    Ok(c.receipt_no)
+}
+
+fn paid(person: u8, scheme: &str, first_month: u32, months: u32) -> Payment {
+    Payment { person: [person; 32], scheme: scheme.into(), first_month, months }
+}
+
+/// Receipt numbers of `person`'s payments for `scheme` covering any month of `from..=until`.
+fn overlaps(
+    outbox: &Outbox,
+    person: u8,
+    scheme: &str,
+    from: u32,
+    until: u32,
+) -> Result<Vec<i64>, Error> {
+    Ok(outbox
+        .overlapping_payments(&[person; 32], scheme, from, until)?
+        .iter()
+        .map(|p| p.receipt_no)
+        .collect())
+}
+
+#[test]
+fn overlapping_payments_are_the_same_person_scheme_and_months_until_voided_or_purged() -> R {
+    let dir = tempfile::tempdir()?;
+    let (mut outbox, _key) = setup(dir.path())?;
+    let (si, bhyt) = ("voluntary-si", "household-bhyt");
+    // Person 1 pays months 100–102 of voluntary SI; then a household pays 12 months for
+    // person 2 and person 1.
+    assert_eq!(paying(&mut outbox, 1_000, &[paid(1, si, 100, 3)], &[])?, 1);
+    let household = [paid(2, bhyt, 100, 12), paid(1, bhyt, 100, 12)];
+    assert_eq!(paying(&mut outbox, 1_001, &household, &[])?, 2);
+
+    assert_eq!(overlaps(&outbox, 1, si, 102, 104)?, [1], "one month in common is enough");
+    assert!(overlaps(&outbox, 1, si, 103, 105)?.is_empty(), "the next months are free");
+    assert!(overlaps(&outbox, 1, si, 97, 99)?.is_empty(), "so are the months before");
+    assert!(overlaps(&outbox, 2, si, 100, 102)?.is_empty(), "another person");
+    assert_eq!(overlaps(&outbox, 1, bhyt, 111, 111)?, [2], "health insurance is its own");
+    let found = outbox.overlapping_payments(&[1; 32], si, 100, 100)?;
+    assert_eq!(
+        (found[0].state, found[0].first_month, found[0].months, found[0].amount),
+        (State::Queued, 100, 3, 594_000),
+        "what staff are shown"
+    );
+
+    // Staff confirmed a second payment: committed, kept, and in the audit trail.
+    assert_eq!(paying(&mut outbox, 1_002, &[paid(1, si, 101, 1)], &[1])?, 3);
+    assert_eq!(overlaps(&outbox, 1, si, 101, 101)?, [1, 3]);
+    let line = outbox
+        .audit_trail()?
+        .into_iter()
+        .find(|a| a.event == "overlap_confirmed")
+        .ok_or("no audit line")?;
+    assert_eq!(
+        (line.receipt_no, line.detail.as_str()),
+        (Some(3), "staff confirmed; overlaps receipts 1")
+    );
+
+    // A voided record no longer counts.
+    outbox.void(1, "nhập nhầm", 1_003)?;
+    assert_eq!(overlaps(&outbox, 1, si, 100, 102)?, [3]);
+    // Purge takes the pseudonyms with the rest of the personal data.
+    let ids: Vec<RecordId> =
+        outbox.list(None)?.iter().filter(|r| r.receipt_no == 2).map(|r| r.record_id).collect();
+    outbox.acknowledge(&ids, 2_000)?;
+    assert_eq!(overlaps(&outbox, 1, bhyt, 100, 111)?, [2], "acknowledged still counts");
+    assert_eq!(outbox.purge_acknowledged(86_400, 2_000 + 86_400)?, 1);
+    assert!(overlaps(&outbox, 1, bhyt, 100, 111)?.is_empty());
+    assert!(overlaps(&outbox, 2, bhyt, 100, 111)?.is_empty());
     Ok(())
 }
 

@@ -224,6 +224,35 @@ pub struct DueParticipant {
     pub paid_until: String,
 }
 
+/// One payment of a possible double payment (see [`Overlap`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaidReceipt {
+    /// The record.
+    pub record: Held,
+    /// Which participant of the record (0 for voluntary SI, the member index for a household).
+    pub index: usize,
+    /// First month paid, `YYYY-MM`.
+    pub paid_from: String,
+    /// Last month paid, `YYYY-MM`.
+    pub paid_until: String,
+    /// Cash collected on the record, đồng.
+    pub amount: u64,
+    /// When collected (device time).
+    pub collected_at: Timestamp,
+}
+
+/// A possible double payment: `second` pays for months that `first`, an earlier payment of the
+/// same person and scheme (from any device), already paid for. Both records stay held.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Overlap {
+    /// `voluntary-si` or `household-bhyt`.
+    pub scheme: String,
+    /// The earlier payment.
+    pub first: PaidReceipt,
+    /// The later one.
+    pub second: PaidReceipt,
+}
+
 /// The hub's storage.
 pub trait Store: Send + Sync {
     /// Keeps a new registration token (by its SHA-256).
@@ -285,4 +314,8 @@ pub trait Store: Send + Sync {
         from: &str,
         until: &str,
     ) -> Result<Vec<DueParticipant>>;
+    /// Payments collected in `month` (`YYYY-MM`) whose months overlap those of an earlier
+    /// payment of the same person and scheme, each with the earliest such payment; in
+    /// collection order.
+    fn overlaps(&self, month: &str) -> Result<Vec<Overlap>>;
 }

@@ -13,8 +13,8 @@ use ansinh_wire::{Channel, Outcome, RecordId};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    Coverage, Device, DueParticipant, Held, Incoming, Ingested, Problem, Scope, Store, Tallies,
-    Tally, Timestamp, TokenInfo, Totals,
+    Coverage, Device, DueParticipant, Held, Incoming, Ingested, Overlap, PaidReceipt, Problem,
+    Scope, Store, Tallies, Tally, Timestamp, TokenInfo, Totals,
 };
 use crate::error::{Error, Result};
 
@@ -180,6 +180,41 @@ fn held_of(raw: RawHeld) -> Result<Held> {
         sealed,
         sealed_sha256: key32(sha)?,
         conflicted: conflicted != 0,
+    })
+}
+
+/// The columns of one payment of an overlap: the record `r` and its coverage row `c`.
+fn paid_columns(r: &str, c: &str) -> String {
+    format!(
+        "{r}.record_id, {r}.device_id, {r}.received_at, {r}.sealed, {r}.sealed_sha256, \
+         {r}.conflicted, {c}.idx, {c}.paid_from, {c}.paid_until, {r}.amount, {r}.collected_at"
+    )
+}
+
+type RawPaid = (RawHeld, i64, String, String, i64, i64);
+
+/// [`paid_columns`] read from column `at` on.
+fn raw_paid(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<RawPaid> {
+    let held = (
+        r.get(at)?,
+        r.get(at + 1)?,
+        r.get(at + 2)?,
+        r.get(at + 3)?,
+        r.get(at + 4)?,
+        r.get(at + 5)?,
+    );
+    Ok((held, r.get(at + 6)?, r.get(at + 7)?, r.get(at + 8)?, r.get(at + 9)?, r.get(at + 10)?))
+}
+
+fn paid_of(raw: RawPaid) -> Result<PaidReceipt> {
+    let (held, idx, paid_from, paid_until, amount, collected_at) = raw;
+    Ok(PaidReceipt {
+        record: held_of(held)?,
+        index: usize::try_from(idx).map_err(|_| Error::Corrupt("negative index".into()))?,
+        paid_from,
+        paid_until,
+        amount: u64_of(amount)?,
+        collected_at,
     })
 }
 
@@ -636,6 +671,44 @@ impl Store for SqliteStore {
         })
         .collect()
     }
+
+    fn overlaps(&self, month: &str) -> Result<Vec<Overlap>> {
+        let conn = self.conn();
+        // For each payment collected in the month, the earliest other payment (device time,
+        // then arrival) of the same person and scheme with a month in common. Months are
+        // `YYYY-MM`, so text comparison is month order.
+        let mut stmt = conn.prepare(&format!(
+            "WITH later AS ( \
+               SELECT c.rowid AS rid, c.record_id, c.scheme, c.person_key, c.paid_from, \
+                      c.paid_until, r.collected_at \
+               FROM coverage c JOIN records r ON r.record_id = c.record_id \
+               WHERE r.day LIKE ?1 || '-%'), \
+             pairs AS ( \
+               SELECT l.rid AS second, \
+                 (SELECT f.rowid FROM coverage f JOIN records rf ON rf.record_id = f.record_id \
+                  WHERE f.person_key = l.person_key AND f.scheme = l.scheme \
+                    AND f.record_id <> l.record_id \
+                    AND f.paid_from <= l.paid_until AND l.paid_from <= f.paid_until \
+                    AND (rf.collected_at < l.collected_at \
+                         OR (rf.collected_at = l.collected_at AND f.rowid < l.rid)) \
+                  ORDER BY rf.collected_at, f.rowid LIMIT 1) AS first \
+               FROM later l) \
+             SELECT sc.scheme, {}, {} FROM pairs p \
+             JOIN coverage fc ON fc.rowid = p.first JOIN records fr ON fr.record_id = fc.record_id \
+             JOIN coverage sc ON sc.rowid = p.second JOIN records sr ON sr.record_id = sc.record_id \
+             ORDER BY sr.collected_at, sc.rowid",
+            paid_columns("fr", "fc"),
+            paid_columns("sr", "sc"),
+        ))?;
+        let rows = stmt.query_map(params![month], |r| {
+            Ok((r.get::<_, String>(0)?, raw_paid(r, 1)?, raw_paid(r, 12)?))
+        })?;
+        rows.map(|r| {
+            let (scheme, first, second) = r?;
+            Ok(Overlap { scheme, first: paid_of(first)?, second: paid_of(second)? })
+        })
+        .collect()
+    }
 }
 
 #[cfg(test)]
@@ -674,6 +747,72 @@ mod tests {
                 }],
             }),
         }
+    }
+
+    /// A valid record of `person` paying `from..=until` of `scheme`, collected at `at`.
+    fn paid(id: u8, scheme: &str, person: &str, from: &str, until: &str, at: i64) -> Incoming {
+        let mut rec = valid(id, &[id], "00004", person, until);
+        if let Ok(f) = &mut rec.verdict {
+            f.scheme = scheme.into();
+            f.collected_at = at;
+            f.coverage[0].paid_from = from.into();
+        }
+        rec
+    }
+
+    #[test]
+    fn overlapping_payments_of_a_person_pair_with_the_earliest() -> Result<()> {
+        let (_tmp, s) = store()?;
+        let (d1, d2) = (device(&s, 1)?, device(&s, 2)?);
+        let net = |c| Channel::Network { counter: c };
+        let (si, bhyt, t) = ("voluntary-si", "household-bhyt", 1_800_000_000);
+        s.ingest(
+            d1.id,
+            &net(1),
+            10,
+            vec![
+                paid(1, si, "p1", "2027-01", "2027-03", t),
+                paid(3, si, "p1", "2027-04", "2027-06", t + 20),
+                paid(4, si, "p2", "2027-01", "2027-03", t + 30),
+            ],
+        )?;
+        s.ingest(
+            d2.id,
+            &net(1),
+            11,
+            vec![
+                paid(2, si, "p1", "2027-03", "2027-03", t + 10),
+                paid(5, bhyt, "p1", "2027-01", "2027-12", t + 40),
+                paid(6, si, "p1", "2027-02", "2027-02", t + 50),
+            ],
+        )?;
+        let found = s.overlaps("2027-01")?;
+        let pairs: Vec<(u8, u64, u8, u64)> = found
+            .iter()
+            .map(|o| {
+                (
+                    o.first.record.record_id[0],
+                    o.first.record.device_id,
+                    o.second.record.record_id[0],
+                    o.second.record.device_id,
+                )
+            })
+            .collect();
+        // 2 repeats March of 1 (another device); 6 repeats February of 1 and is paired with 1,
+        // the earliest. 3 follows on, 4 is someone else, 5 is health insurance.
+        assert_eq!(pairs, [(1, d1.id, 2, d2.id), (1, d1.id, 6, d2.id)]);
+        let o = &found[0];
+        assert_eq!(
+            (o.scheme.as_str(), o.first.paid_from.as_str(), o.first.paid_until.as_str()),
+            (si, "2027-01", "2027-03")
+        );
+        assert_eq!(
+            (o.second.paid_from.as_str(), o.second.amount, o.second.collected_at, o.second.index),
+            ("2027-03", 330_000, t + 10, 0)
+        );
+        assert!(s.overlaps("2027-02")?.is_empty(), "none was collected in February");
+        assert_eq!(s.totals()?.records, 6, "every record is kept");
+        Ok(())
     }
 
     #[test]

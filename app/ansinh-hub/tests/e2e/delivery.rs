@@ -163,6 +163,7 @@ fn conflicts_and_rejections_are_quarantined_on_both_sides() -> TestResult {
             agent_code: AGENT.into(),
         };
         let table = ansinh_core::default_table();
+        let pseudonyms = early.pseudonym_key()?;
         ansinh_device::enroll::commit(
             &mut outbox,
             &voluntary,
@@ -170,7 +171,7 @@ fn conflicts_and_rejections_are_quarantined_on_both_sides() -> TestResult {
             TODAY.parse().map_err(|_| "d")?,
             NOW,
             &point,
-            None,
+            &ansinh_device::enroll::CommitOptions::new(&pseudonyms),
         )?;
     }
     ansinh_uploader::register(&early, &server.url(), &server.token()?, "early")?;

@@ -8,9 +8,12 @@
 //! - `usb`: carry-out bundles with the real `ansinh-hub import` command.
 //! - `reports`: D05-TS/D03-TS, dashboard in headless Chromium, renewals, admin protection,
 //!   first start and SIGTERM.
+//! - `double_payments`: the same person paying twice, at two devices or one: listed on the
+//!   dashboard and in the CSV export, both records kept.
 
 mod commands;
 mod delivery;
+mod double_payments;
 mod pricing;
 mod refusals;
 mod reports;

@@ -367,6 +367,10 @@ fn the_dashboard_shows_the_numbers_in_a_real_browser() -> TestResult {
     assert_eq!(attr_after(&dom, &hh, "data-participants")?, "6");
     assert_eq!(attr_after(&dom, "data-commune=\"00007\"", "data-participants")?, "0");
     assert_eq!(attr_after(&dom, &format!("data-agent=\"{AGENT}\""), "data-percent")?, "70");
+    // The same people paid again and again (staff confirmed each at the counter): every later
+    // payment is a possible double payment, 7 voluntary and 3 household members.
+    assert_eq!(attr_after(&dom, "id=\"double-payments\"", "data-count")?, "10");
+    assert_eq!(dom.matches("<tr class=\"double\"").count(), 10);
     // The chart: one bar for the day, 14 participants, drawn.
     assert_eq!(attr_after(&dom, "class=\"bar\"", "data-day")?, TODAY);
     assert_eq!(attr_after(&dom, "class=\"bar\"", "data-participants")?, "14");

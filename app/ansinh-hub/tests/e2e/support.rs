@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ansinh_device::DataDir;
-use ansinh_device::enroll::{CollectionPoint, commit};
+use ansinh_device::enroll::{CollectionPoint, CommitOptions, Duplicates, commit};
 use ansinh_enrollment::json::EnrollmentJson;
 use ansinh_enrollment::record::Enrollment;
 use ansinh_hub::{AppState, EnrollmentRules, Hub, HubKeys, SqliteStore};
@@ -139,6 +139,7 @@ pub(crate) fn enrollments() -> Res<(Enrollment, Enrollment)> {
 }
 
 /// Commits `n` enrollments as the kiosk does (every fifth a household); returns their ids.
+/// The same people pay again and again: staff confirmed each possible double payment.
 pub(crate) fn enqueue(dir: &DataDir, n: usize) -> Res<Vec<RecordId>> {
     let (voluntary, household) = enrollments()?;
     let table = ansinh_core::default_table();
@@ -150,11 +151,14 @@ pub(crate) fn enqueue(dir: &DataDir, n: usize) -> Res<Vec<RecordId>> {
         agent_code: AGENT.into(),
     };
     let (mut outbox, _) = dir.outbox(NOW)?;
+    let pseudonyms = dir.pseudonym_key()?;
+    let confirmed =
+        CommitOptions { duplicates: Duplicates::Confirmed, ..CommitOptions::new(&pseudonyms) };
     let mut ids = Vec::with_capacity(n);
     for i in 0..n {
         let e = if i % 5 == 4 { &household } else { &voluntary };
         let at = NOW + i64::try_from(i).unwrap_or(0);
-        let (c, _) = commit(&mut outbox, e, &table, today, at, &point, None)?;
+        let (c, _) = commit(&mut outbox, e, &table, today, at, &point, &confirmed)?;
         ids.push(c.record_id);
     }
     Ok(ids)

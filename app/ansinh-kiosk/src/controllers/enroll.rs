@@ -7,13 +7,17 @@
 //! (`person.full_name`, `household.members[2].birth_date`), so going back, a failed step or a
 //! failed submit never loses anything, and each problem lands on the field it names. One
 //! function validates a step: [`EnrollController::step_problems`].
+//!
+//! When the device already holds a payment of the same person for some of the same months,
+//! the submit commits nothing and the screen asks staff to confirm, naming the earlier
+//! receipt ([`DuplicateWarning`]); cancelling keeps the form as it was.
 
 use std::collections::BTreeMap;
 
 use ansinh_core::money::Lang;
 use ansinh_core::person::Group;
 use ansinh_core::{Date, Month, PolicyTable};
-use ansinh_device::enroll::amounts;
+use ansinh_device::enroll::{Duplicates, EarlierPayment, amounts};
 use ansinh_enrollment::record::{Relationship, purpose};
 use ansinh_enrollment::validate::{
     AddressDraft, BirthPlaceDraft, ChoicesDraft, ConsentDraft, GuardianDraft, HeadDraft,
@@ -24,7 +28,7 @@ use ansinh_enrollment::{Draft, Enrollment, Problems, validate};
 use crate::clock::Timestamp;
 use crate::controllers::quote::{GROUPS, MODES, group_label, mode_label};
 use crate::store::{Committed, EnrollmentStore, StoreError};
-use crate::text::{Line, money, t, words};
+use crate::text::{Line, date_time, money, scheme_name, t, words};
 
 /// Version of the consent text shown (kept in the record).
 pub fn consent_version(lang: Lang) -> &'static str {
@@ -115,6 +119,61 @@ pub struct MemberLine {
     pub error: String,
 }
 
+/// The staff confirmation shown when the person may be paying twice.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DuplicateWarning {
+    /// Heading.
+    pub title: String,
+    /// Each earlier receipt and its months, then what to do.
+    pub text: String,
+    /// The button that commits anyway.
+    pub confirm: String,
+    /// The button that commits nothing.
+    pub cancel: String,
+}
+
+impl DuplicateWarning {
+    fn new(earlier: &[EarlierPayment], lang: Lang) -> Self {
+        let mut lines: Vec<String> = earlier
+            .iter()
+            .map(|e| {
+                let who = match (e.scheme.as_str(), lang) {
+                    ("household-bhyt", _) => e.masked_name.clone(),
+                    (_, Lang::Vi) => "Người này".to_string(),
+                    (_, Lang::En) => "This person".to_string(),
+                };
+                let (period, paid) = (e.period(), date_time(e.collected_at));
+                let amount = money(e.amount, lang);
+                let scheme = scheme_name(&e.scheme, lang);
+                match lang {
+                    Lang::Vi => format!(
+                        "{who} đã có biên nhận số {} cho kỳ {period} ({scheme}; thu lúc {paid}, {amount}).",
+                        e.receipt_no
+                    ),
+                    Lang::En => format!(
+                        "{who} already has receipt {} for {period} ({scheme}; taken {paid}, {amount}).",
+                        e.receipt_no
+                    ),
+                }
+            })
+            .collect();
+        lines.push(
+            t(
+                lang,
+                "Thu tiền lần nữa cho cùng tháng có thể là đóng trùng. Nhân viên chỉ xác nhận khi người tham gia thật sự muốn đóng thêm.",
+                "Taking money again for the same months may be a double payment. Staff confirm only if the person really wants to pay again.",
+            )
+            .into(),
+        );
+        Self {
+            title: t(lang, "Có thể đóng trùng", "Possible double payment").into(),
+            text: lines.join("\n"),
+            confirm: t(lang, "Nhân viên xác nhận: vẫn lưu", "Staff: confirm and save").into(),
+            cancel: t(lang, "Không lưu, quay lại", "Do not save, go back").into(),
+        }
+    }
+}
+
 /// The wizard's screen.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EnrollView {
@@ -152,6 +211,8 @@ pub struct EnrollView {
     pub banner: String,
     /// Label of the forward button.
     pub next_label: String,
+    /// The submit found an earlier payment of the same person and months: staff confirm.
+    pub duplicate: Option<DuplicateWarning>,
 }
 
 /// A step's name, kind and fields.
@@ -388,6 +449,7 @@ pub struct EnrollController {
     shown: BTreeMap<String, String>,
     banner: String,
     committed: Option<Committed>,
+    duplicate: Vec<EarlierPayment>,
 }
 
 impl EnrollController {
@@ -761,8 +823,22 @@ impl EnrollController {
         self.reminders = yes;
     }
 
-    /// Commits the enrollment; at most once.
+    /// Commits the enrollment; at most once. A possible double payment commits nothing and
+    /// waits for staff: [`EnrollController::confirm_duplicate`] or
+    /// [`EnrollController::cancel_duplicate`].
     pub fn submit(
+        &mut self,
+        store: &mut dyn EnrollmentStore,
+        table: &PolicyTable<'_>,
+        today: Date,
+        now: Timestamp,
+        lang: Lang,
+    ) -> Result<Committed, StoreError> {
+        self.commit(store, table, today, now, lang, Duplicates::Refuse)
+    }
+
+    /// Staff confirm the possible double payment shown: commits.
+    pub fn confirm_duplicate(
         &mut self,
         store: &mut dyn EnrollmentStore,
         table: &PolicyTable<'_>,
@@ -773,19 +849,59 @@ impl EnrollController {
         if let Some(c) = &self.committed {
             return Ok(c.clone());
         }
+        if self.duplicate.is_empty() {
+            return Err(StoreError {
+                message: "nothing to confirm".into(),
+                ..StoreError::default()
+            });
+        }
+        self.duplicate.clear();
+        self.commit(store, table, today, now, lang, Duplicates::Confirmed)
+    }
+
+    /// Staff do not take the second payment: nothing is committed, the form stays as it was.
+    pub fn cancel_duplicate(&mut self, lang: Lang) {
+        if !self.duplicate.is_empty() {
+            self.duplicate.clear();
+            self.banner = t(
+                lang,
+                "Chưa lưu hồ sơ. Chưa thu tiền.",
+                "The record was not saved. Take no money.",
+            )
+            .into();
+        }
+    }
+
+    fn commit(
+        &mut self,
+        store: &mut dyn EnrollmentStore,
+        table: &PolicyTable<'_>,
+        today: Date,
+        now: Timestamp,
+        lang: Lang,
+        duplicates: Duplicates,
+    ) -> Result<Committed, StoreError> {
+        if let Some(c) = &self.committed {
+            return Ok(c.clone());
+        }
         let enrollment = match self.validate(table, today, lang) {
             Ok(e) => e,
             Err(p) => {
                 let all: Vec<(String, String)> =
                     p.iter().map(|p| (p.field.to_string(), p.message(lang).to_string())).collect();
                 self.show(all, lang);
-                return Err(StoreError { retryable: false, message: self.banner.clone() });
+                return Err(StoreError { message: self.banner.clone(), ..StoreError::default() });
             }
         };
-        match store.submit(&enrollment, table, today, now) {
+        match store.submit(&enrollment, table, today, now, duplicates) {
             Ok(c) => {
                 self.committed = Some(c.clone());
                 Ok(c)
+            }
+            Err(e) if !e.earlier.is_empty() => {
+                self.banner.clear();
+                self.duplicate.clone_from(&e.earlier);
+                Err(e)
             }
             Err(e) => {
                 self.banner = match (e.retryable, lang) {
@@ -868,6 +984,8 @@ impl EnrollController {
             } else {
                 t(lang, "Tiếp", "Next").into()
             },
+            duplicate: (!self.duplicate.is_empty())
+                .then(|| DuplicateWarning::new(&self.duplicate, lang)),
             ..EnrollView::default()
         };
         let mut ids: Vec<String> = step.fields.iter().map(|s| (*s).to_string()).collect();
@@ -1228,7 +1346,11 @@ mod tests {
         c.consent(true, 1);
         assert!(c.next(&table, d, l));
         let mut store = MemoryStore {
-            fail_next: Some(StoreError { retryable: true, message: "busy".into() }),
+            fail_next: Some(StoreError {
+                retryable: true,
+                message: "busy".into(),
+                ..StoreError::default()
+            }),
             ..Default::default()
         };
         assert!(c.submit(&mut store, &table, d, 2, l).is_err());
@@ -1236,6 +1358,79 @@ mod tests {
         assert!(c.committed().is_none());
         assert!(c.submit(&mut store, &table, d, 3, l).is_ok());
         assert_eq!(store.records.len(), 1);
+    }
+
+    #[test]
+    fn a_second_payment_for_the_same_months_waits_for_staff_to_cancel_or_confirm() {
+        use crate::store::{DeviceStore, Settings};
+        let table = default_table();
+        let (d, l) = (today(), Lang::Vi);
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = ansinh_device::DataDir::open(tmp.path()).unwrap_or_else(|e| panic!("{e}"));
+        let mut store = DeviceStore::open(dir, 1_795_314_000, Settings::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let fill = |c: &mut EnrollController| {
+            fill_voluntary(c);
+            c.consent(true, 1_795_314_600);
+            assert!(c.next(&table, d, l));
+        };
+        let mut first = EnrollController::default();
+        fill(&mut first);
+        let one = first.submit(&mut store, &table, d, 1_795_314_700, l);
+        assert_eq!(one.map(|c| c.receipt_no), Ok(1));
+
+        // The next customer is the same person, for the same months: nothing is committed,
+        // staff are asked, with the earlier receipt and its months.
+        let mut c = EnrollController::default();
+        fill(&mut c);
+        let refused = c.submit(&mut store, &table, d, 1_795_318_300, l);
+        let earlier = refused.err().map(|e| e.earlier).unwrap_or_default();
+        assert_eq!(earlier.iter().map(|e| e.receipt_no).collect::<Vec<_>>(), [1]);
+        let warning = c.view(&table, d, l).duplicate.unwrap_or_default();
+        assert_eq!(warning.title, "Có thể đóng trùng");
+        assert!(
+            warning.text.starts_with(
+                "Người này đã có biên nhận số 1 cho kỳ 12/2026–02/2027 (BHXH tự nguyện; thu lúc 22/11/2026 09:31, 330.000 đ)."
+            ),
+            "{}",
+            warning.text
+        );
+        assert_eq!(warning.confirm, "Nhân viên xác nhận: vẫn lưu");
+        let english = c.view(&table, d, Lang::En).duplicate.unwrap_or_default();
+        assert!(
+            english.text.starts_with("This person already has receipt 1 for 12/2026–02/2027"),
+            "{}",
+            english.text
+        );
+        assert!(c.committed().is_none());
+        let records = |store: &DeviceStore| store.outbox().list(None).map(|r| r.len()).ok();
+        assert_eq!(records(&store), Some(1));
+
+        // Staff cancel: nothing committed, the form as it was, on its review step.
+        c.cancel_duplicate(l);
+        let v = c.view(&table, d, l);
+        assert_eq!((v.duplicate, v.kind), (None, Some(StepKind::Review)));
+        assert!(v.banner.contains("Chưa lưu hồ sơ"), "{}", v.banner);
+        assert_eq!(c.value("person.full_name"), "Nguyễn Thị Hồng Nhung");
+        assert_eq!(c.value("person.personal_id"), "001179012345");
+        assert_eq!(c.value("choices.income"), "2000000");
+        assert_eq!(v.amount, "330.000 đ");
+        assert!(c.committed().is_none());
+        assert_eq!(records(&store), Some(1));
+
+        // Submitted again, staff confirm this time: committed, and the audit trail says so.
+        assert!(c.submit(&mut store, &table, d, 1_795_318_400, l).is_err());
+        assert!(c.view(&table, d, l).duplicate.is_some());
+        let two = c.confirm_duplicate(&mut store, &table, d, 1_795_318_500, l);
+        assert_eq!(two.as_ref().map(|c| c.receipt_no), Ok(2));
+        assert_eq!(c.committed(), two.as_ref().ok());
+        assert_eq!(c.view(&table, d, l).duplicate, None);
+        assert_eq!(records(&store), Some(2));
+        let audit = store.outbox().audit_trail().unwrap_or_default();
+        assert!(audit.iter().any(|a| a.event == "overlap_confirmed" && a.receipt_no == Some(2)));
+        // A second tap commits nothing more.
+        assert_eq!(c.confirm_duplicate(&mut store, &table, d, 1_795_318_600, l), two);
+        assert_eq!(records(&store), Some(2));
     }
 
     #[test]
