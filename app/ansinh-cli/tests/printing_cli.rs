@@ -210,7 +210,8 @@ fn the_receipt_shows_the_collection_point_and_agent_the_device_remembers() -> R 
     // Given once (`--agent` is short for `--agent-code`), the device remembers them.
     let out = enqueue(&["--collection-point", "Bưu điện Hà Đông", "--agent", "DL-0007"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = enqueue(&["--json"]);
+    // The same person again on purpose (staff confirm the second payment).
+    let out = enqueue(&["--json", "--confirm-duplicate"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
     let v = json_of(&out);
     assert_eq!(
@@ -235,9 +236,9 @@ fn the_receipt_shows_the_collection_point_and_agent_the_device_remembers() -> R 
     assert!(printed != drawn(tmp.path(), 2, Some(("", "")))?, "the picture shows them");
 
     // New flags replace the remembered ones for this and later records.
-    let out = enqueue(&["--agent-code", "DL-0008"]);
+    let out = enqueue(&["--agent-code", "DL-0008", "--confirm-duplicate"]);
     assert_eq!(out.status.code(), Some(0));
-    let v = json_of(&enqueue(&["--json"]));
+    let v = json_of(&enqueue(&["--json", "--confirm-duplicate"]));
     assert_eq!(
         (v["collection_point"].as_str(), v["agent_code"].as_str()),
         (Some("Bưu điện Hà Đông"), Some("DL-0008"))

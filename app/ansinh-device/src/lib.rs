@@ -271,8 +271,11 @@ impl DataDir {
             receipt_key: answer.receipt_key.clone(),
         };
         let json = serde_json::to_vec_pretty(&registration).map_err(|e| damaged(&sealing, e))?;
-        write_private(&self.root.join("registration.json"), &json)?;
+        // The sealing key first: once registration.json exists the device counts as
+        // registered, and a record committed (or a power cut) between the two writes must
+        // never be sealed to the development key.
         write_private(&sealing, answer.sealing_key.as_bytes())?;
+        write_private(&self.root.join("registration.json"), &json)?;
         Ok(registration)
     }
 

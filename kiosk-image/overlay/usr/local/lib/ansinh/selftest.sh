@@ -1,7 +1,8 @@
 #!/bin/sh
 # Boot self-test driven by /config/selftest (one word). Every line it prints starts with
 # ANSINH-SELFTEST so the QEMU harness can find it on the serial console.
-#   enqueue-loop  commit the fixture enrollment again and again until the power is cut,
+#   enqueue-loop  commit the fixture enrollment again and again (the same person: confirmed as
+#                 staff would) until the power is cut,
 #                 printing each receipt number after its enqueue returned
 #   report        print the outbox state and verify it
 set -u
@@ -13,7 +14,7 @@ say "start $mode"
 case "$mode" in
 enqueue-loop)
     while :; do
-        line=$(/usr/local/bin/ansinh enqueue --data-dir "$data" --collection-point "Self-test" --agent-code SELFTEST < "$fixture") || { say "enqueue-failed"; sleep 1; continue; }
+        line=$(/usr/local/bin/ansinh enqueue --data-dir "$data" --collection-point "Self-test" --agent-code SELFTEST --confirm-duplicate < "$fixture") || { say "enqueue-failed"; sleep 1; continue; }
         say "enqueued $line"
     done
     ;;
