@@ -18,6 +18,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use ansinh_core::pension::{HistoryYear, Paid, PensionRequest};
+use ansinh_core::person::Sex;
 use ansinh_core::quote::{Person, QuoteRequest};
 use ansinh_core::{Lang, PolicyTable};
 use anyhow::Context;
@@ -118,9 +119,10 @@ struct QuoteArgs {
     paid_months: Option<String>,
 }
 
+/// Who is asked about, and when: shared by `pension` and `compare`.
 #[derive(Args)]
-struct PensionArgs {
-    /// Date asked about, YYYY-MM-DD.
+struct AskedArgs {
+    /// Date asked about, YYYY-MM-DD (planned payments start the month after).
     #[arg(long)]
     on: String,
     /// Birth month, YYYY-MM.
@@ -129,6 +131,12 @@ struct PensionArgs {
     /// male or female.
     #[arg(long)]
     sex: String,
+}
+
+#[derive(Args)]
+struct PensionArgs {
+    #[command(flatten)]
+    asked: AskedArgs,
     /// Months already paid.
     #[arg(long)]
     paid_months: Option<String>,
@@ -154,15 +162,8 @@ struct PensionArgs {
 
 #[derive(Args)]
 struct CompareArgs {
-    /// Date asked about, YYYY-MM-DD (payments start the month after).
-    #[arg(long)]
-    on: String,
-    /// Birth month, YYYY-MM.
-    #[arg(long)]
-    born: String,
-    /// male or female.
-    #[arg(long)]
-    sex: String,
+    #[command(flatten)]
+    asked: AskedArgs,
     /// Support group: poor, near-poor, ethnic-minority, island or other.
     #[arg(long, default_value = "other")]
     group: String,
@@ -401,11 +402,15 @@ fn read_history(path: &PathBuf, p: Parse) -> Result<Vec<HistoryYear>, Failure> {
     Ok(rows)
 }
 
+impl AskedArgs {
+    fn parse(&self, p: Parse) -> Result<(ansinh_core::Date, ansinh_core::Month, Sex), InputError> {
+        Ok((p.date("on", &self.on)?, p.month("born", &self.born)?, p.sex("sex", &self.sex)?))
+    }
+}
+
 fn pension(table: &PolicyTable<'_>, a: &PensionArgs, lang: Lang) -> Result<Outcome, Failure> {
     let p = Parse(lang);
-    let on = p.date("on", &a.on)?;
-    let born = p.month("born", &a.born)?;
-    let sex = p.sex("sex", &a.sex)?;
+    let (on, born, sex) = a.asked.parse(p)?;
     let history = a.history.as_ref().map(|h| read_history(h, p)).transpose()?;
     let paid = match (&history, &a.paid_months, &a.paid_avg) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
@@ -450,9 +455,7 @@ fn pension(table: &PolicyTable<'_>, a: &PensionArgs, lang: Lang) -> Result<Outco
 fn compare(table: &PolicyTable<'_>, a: &CompareArgs, lang: Lang) -> Result<Outcome, Failure> {
     use ansinh_core::compare::{CompareRequest, Way};
     let p = Parse(lang);
-    let on = p.date("on", &a.on)?;
-    let born = p.month("born", &a.born)?;
-    let sex = p.sex("sex", &a.sex)?;
+    let (on, born, sex) = a.asked.parse(p)?;
     let group = p.group("group", &a.group)?;
     let province = a.province.as_deref().map(|c| p.province("province", c)).transpose()?;
     let way = |field: &'static str, s: &str| -> Result<Way, InputError> {

@@ -615,22 +615,20 @@ fn a_policy_file_changes_the_rules_without_a_new_binary() -> R {
 /// he is answered with his pension, not a back-pay error.
 #[test]
 fn a_man_past_retirement_age_is_answered() {
-    let v = json(
-        &[
-            "pension",
-            "--on",
-            "2026-11-22",
-            "--born",
-            "1962-08",
-            "--sex",
-            "male",
-            "--paid-months",
-            "200",
-            "--paid-avg",
-            "3000000",
-        ],
-        0,
-    );
+    let man = [
+        "pension",
+        "--on",
+        "2026-11-22",
+        "--born",
+        "1962-08",
+        "--sex",
+        "male",
+        "--paid-months",
+        "200",
+        "--paid-avg",
+        "3000000",
+    ];
+    let v = json(&man, 0);
     assert_eq!(v["retirement_month"], "2023-05");
     assert_eq!(v["pension_from"], "2025-07");
     assert_eq!(v["already_eligible"], true);
@@ -656,23 +654,7 @@ fn a_man_past_retirement_age_is_answered() {
     assert_eq!(int(&v, "shortfall_months"), 60);
     assert_eq!(v["backpay"]["paid_in"], "2026-11");
     assert_eq!(v["backpay"]["pension_from"], "2026-12");
-    let text = String::from_utf8_lossy(
-        &ansinh(&[
-            "pension",
-            "--on",
-            "2026-11-22",
-            "--born",
-            "1962-08",
-            "--sex",
-            "male",
-            "--paid-months",
-            "200",
-            "--paid-avg",
-            "3000000",
-        ])
-        .stdout,
-    )
-    .to_string();
+    let text = String::from_utf8_lossy(&ansinh(&man).stdout).to_string();
     assert!(text.contains("Đã đủ điều kiện hưởng lương hưu từ tháng 07/2025"), "{text}");
 }
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use ansinh_hub::{AppState, EnrollmentRules, Hub, HubKeys, SqliteStore};
 
 mod common;
-use common::json_of;
+use common::{enqueue_args, json_of};
 
 type R = Result<(), Box<dyn std::error::Error>>;
 
@@ -89,20 +89,7 @@ fn register_enqueue_sync_then_usb_carry_out() -> R {
     assert_eq!(again.status.code(), Some(1));
 
     for f in ["enrollment.json", "household.json"] {
-        let out = ansinh(
-            &[
-                "enqueue",
-                "--data-dir",
-                &d,
-                "--on",
-                "2026-11-22",
-                "--collection-point",
-                "Bưu điện Hà Đông",
-                "--agent-code",
-                "DL-0007",
-            ],
-            Some(&fixture(f)),
-        );
+        let out = ansinh(&enqueue_args(&d), Some(&fixture(f)));
         assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     }
     let out = ansinh(&["sync", "--data-dir", &d, "--json"], None);
@@ -228,20 +215,7 @@ fn registered(server: &Server, dir: &str) -> R {
 }
 
 fn enqueued(dir: &str, fixture_name: &str) {
-    let out = ansinh(
-        &[
-            "enqueue",
-            "--data-dir",
-            dir,
-            "--on",
-            "2026-11-22",
-            "--collection-point",
-            "Bưu điện Hà Đông",
-            "--agent-code",
-            "DL-0007",
-        ],
-        Some(&fixture(fixture_name)),
-    );
+    let out = ansinh(&enqueue_args(dir), Some(&fixture(fixture_name)));
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
 

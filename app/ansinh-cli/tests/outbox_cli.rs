@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{json_of, run};
+use common::{enqueue_args, json_of, run};
 
 type R = Result<(), Box<dyn std::error::Error>>;
 
@@ -15,20 +15,7 @@ fn fixture(name: &str) -> String {
 
 fn enqueue(dir: &Path, fixture_name: &str) -> (String, i64) {
     let d = dir.to_string_lossy();
-    let out = run(
-        &[
-            "enqueue",
-            "--data-dir",
-            &d,
-            "--on",
-            "2026-11-22",
-            "--collection-point",
-            "Bưu điện Hà Đông",
-            "--agent-code",
-            "DL-0007",
-        ],
-        &fixture(fixture_name),
-    );
+    let out = run(&enqueue_args(&d), &fixture(fixture_name));
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let line = String::from_utf8_lossy(&out.stdout).to_string();
     assert_eq!(line.lines().count(), 1, "one line: {line}");

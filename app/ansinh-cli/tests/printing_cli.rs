@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use ansinh_escpos::fake::{FakePrinter, State, parse};
 
 mod common;
-use common::{json_of, run};
+use common::{enqueue_args, json_of, run};
 
 type R = Result<(), Box<dyn std::error::Error>>;
 
@@ -19,20 +19,7 @@ fn fixture_text(name: &str) -> String {
 fn enqueue(dir: &Path, fixture: &str) -> i64 {
     let json = fixture_text(fixture);
     let d = dir.to_string_lossy();
-    let out = run(
-        &[
-            "enqueue",
-            "--data-dir",
-            &d,
-            "--on",
-            "2026-11-22",
-            "--collection-point",
-            "Bưu điện Hà Đông",
-            "--agent-code",
-            "DL-0007",
-        ],
-        &json,
-    );
+    let out = run(&enqueue_args(&d), &json);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout)
         .split_whitespace()

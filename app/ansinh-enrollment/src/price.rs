@@ -92,13 +92,10 @@ pub fn voluntary_request<'r>(
     }
 }
 
-fn voluntary<'a>(
-    v: &VoluntaryEnrollment,
-    table: &PolicyTable<'a>,
-    today: Date,
-) -> Result<Price<'a>, ansinh_core::Error> {
+/// The quote request of a voluntary enrollment paid on `today`.
+pub fn enrollment_request(v: &VoluntaryEnrollment, today: Date) -> QuoteRequest<'_> {
     let c = &v.choices;
-    let req = voluntary_request(
+    voluntary_request(
         c.income,
         c.mode,
         c.group,
@@ -106,8 +103,16 @@ fn voluntary<'a>(
         Some(quote_person(v.person.birth_date, v.person.sex)),
         Some(v.person.address.province_code.as_str()),
         today,
-    );
-    let q = quote(table, &req)?;
+    )
+}
+
+fn voluntary<'a>(
+    v: &VoluntaryEnrollment,
+    table: &PolicyTable<'a>,
+    today: Date,
+) -> Result<Price<'a>, ansinh_core::Error> {
+    let c = &v.choices;
+    let q = quote(table, &enrollment_request(v, today))?;
     Ok(Price {
         amount: q.net,
         gross: q.gross,

@@ -15,7 +15,7 @@ use ansinh_core::bhyt::household;
 use ansinh_core::quote::{Quote, quote};
 use ansinh_core::{Date, Dong, Month, PolicyTable};
 use ansinh_enrollment::json::EnrollmentJson;
-use ansinh_enrollment::price::{price, quote_person, voluntary_request};
+use ansinh_enrollment::price::{enrollment_request, price};
 use ansinh_enrollment::record::{Enrollment, Record, purpose};
 use ansinh_enrollment::wire;
 use ansinh_wire::{RecordId, RenewalDue};
@@ -124,19 +124,7 @@ impl EnrollmentRules {
         v: &ansinh_enrollment::record::VoluntaryEnrollment,
         today: Date,
     ) -> Result<Quote<'static>, ansinh_core::Error> {
-        let c = &v.choices;
-        quote(
-            table,
-            &voluntary_request(
-                c.income,
-                c.mode,
-                c.group,
-                c.supported_months_before,
-                Some(quote_person(v.person.birth_date, v.person.sex)),
-                Some(v.person.address.province_code.as_str()),
-                today,
-            ),
-        )
+        quote(table, &enrollment_request(v, today))
     }
 
     /// Each member's premium for the household, in order.

@@ -31,3 +31,18 @@ pub(crate) fn json_of(out: &Output) -> Value {
         )
     })
 }
+
+/// `ansinh enqueue` on `data_dir` on the fixture day, at the test collection point and agent.
+pub(crate) fn enqueue_args(data_dir: &str) -> Vec<&str> {
+    vec![
+        "enqueue",
+        "--data-dir",
+        data_dir,
+        "--on",
+        "2026-11-22",
+        "--collection-point",
+        "Bưu điện Hà Đông",
+        "--agent-code",
+        "DL-0007",
+    ]
+}
