@@ -332,9 +332,23 @@ pub(crate) fn pension(e: &PensionEstimate<'_>, lang: Lang) -> String {
             );
         }
         if let Some(m) = &e.monthly_allowance {
+            // The top-up is said only when the pot falls short of the social-pension age.
+            let top_up = if m.top_up_cost > 0 {
+                format!(
+                    "; {} {}",
+                    t(
+                        lang,
+                        "đóng thêm để nhận đến tuổi hưởng trợ cấp hưu trí xã hội",
+                        "top-up to last until the social pension"
+                    ),
+                    a(m.top_up_cost)
+                )
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 o,
-                "  3. {} {} {} {} {} ({} {}); {} {}.",
+                "  3. {} {} {} {} {} ({} {}){top_up}.",
                 t(lang, "Nhận trợ cấp hằng tháng", "Take the monthly allowance of"),
                 a(m.monthly),
                 t(lang, "trong", "for"),
@@ -342,12 +356,6 @@ pub(crate) fn pension(e: &PensionEstimate<'_>, lang: Lang) -> String {
                 t(lang, "tháng", "months"),
                 t(lang, "tổng", "pot"),
                 a(m.pot),
-                t(
-                    lang,
-                    "đóng thêm để nhận đến tuổi hưởng trợ cấp hưu trí xã hội",
-                    "top-up to last until the social pension"
-                ),
-                a(m.top_up_cost)
             );
         }
     }

@@ -164,6 +164,10 @@ fn status_tags_follow_the_reference() {
         "Labour Code 2012",
         "Art 73",
         "Art 74",
+        "Decree 07/2021/NĐ-CP Art 3",
+        "Decree 73/2024/NĐ-CP Art 3",
+        "Decree 135/2020/NĐ-CP Art 4",
+        "Decree 134/2015/NĐ-CP Art 10",
         "Art 56",
         "Decree 105/2014",
     ];
@@ -174,6 +178,7 @@ fn status_tags_follow_the_reference() {
         t.transitional_retirement.entries.iter().map(|e| e.source).collect(),
         t.accrual.entries.iter().map(|e| e.source).collect(),
         t.bhyt_household.entries.iter().map(|e| e.source).collect(),
+        t.fund_return.entries.iter().map(|e| e.source).collect(),
     ];
     for s in sources.iter().flatten() {
         for u in unrecorded {
