@@ -8,7 +8,8 @@
 //!   and VNI), pickers, staff mode ([`pin`]) and the idle reset ([`session`]);
 //! - [`store`]: the seams to the device ([`store::EnrollmentStore`], [`store::StaffData`]),
 //!   with an in-memory twin and the device's outbox;
-//! - [`ui`]: the adapters between [`app::App`] and the `XxxAdapter` globals;
+//! - [`ui`]: the adapters, one file per `XxxAdapter` global (`connect` forwards callbacks,
+//!   `render` draws one page), composed by [`ui::render`] and [`ui::connect`];
 //! - [`delivery`]: the worker thread that registers the device and runs the uploader;
 //! - [`print`](mod@print): receipts to the thermal printer on their own thread;
 //! - [`platform`]: the headless software-rendered window for screenshots and tests;

@@ -1,0 +1,168 @@
+//! The adapters, one file per global of `api.slint` (Slint's todo-mvc and energy-monitor
+//! shape): each page's `connect` forwards its callbacks to one [`App`] or controller intent,
+//! and its `render` draws only that page. [`render`] and [`connect`] here compose them.
+//! Nothing here decides anything.
+#![allow(elided_lifetimes_in_paths)] // the generated globals carry a lifetime nobody names
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use ansinh_core::Lang;
+use ansinh_ui::{AppAdapter, AppWindow, Lang as UiLang, Line as UiLine, Page};
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+
+use crate::app::{App, Screen};
+use crate::text::Line;
+
+fn model<T: Clone + 'static>(v: Vec<T>) -> ModelRc<T> {
+    ModelRc::new(VecModel::from(v))
+}
+
+fn strings(v: &[String]) -> ModelRc<SharedString> {
+    model(v.iter().map(SharedString::from).collect())
+}
+
+fn lines(v: &[Line]) -> ModelRc<UiLine> {
+    model(
+        v.iter()
+            .map(|l| UiLine {
+                label: l.label.as_str().into(),
+                value: l.value.as_str().into(),
+                strong: l.strong,
+            })
+            .collect(),
+    )
+}
+
+fn to_i32(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+fn page_of(s: Screen) -> Page {
+    match s {
+        Screen::Home => Page::Home,
+        Screen::Quote => Page::Quote,
+        Screen::Pension => Page::Pension,
+        Screen::Scenarios => Page::Scenarios,
+        Screen::Household => Page::Household,
+        Screen::Benefits => Page::Benefits,
+        Screen::Enroll => Page::Enroll,
+        Screen::Done => Page::Done,
+        Screen::StaffLogin => Page::StaffLogin,
+        Screen::Staff => Page::Staff,
+    }
+}
+
+fn screen_of(p: Page) -> Screen {
+    match p {
+        Page::Home => Screen::Home,
+        Page::Quote => Screen::Quote,
+        Page::Pension => Screen::Pension,
+        Page::Scenarios => Screen::Scenarios,
+        Page::Household => Screen::Household,
+        Page::Benefits => Screen::Benefits,
+        Page::Enroll => Screen::Enroll,
+        Page::Done => Screen::Done,
+        Page::StaffLogin => Screen::StaffLogin,
+        Page::Staff => Screen::Staff,
+    }
+}
+
+// Before the page modules, so that they can use it.
+/// Forwards a global's callback to an intent on the app, then redraws.
+macro_rules! on {
+    ($k:expr, $global:ty, $cb:ident, |$app:ident $(, $arg:ident : $ty:ty)*| $body:expr) => {{
+        let weak = Rc::downgrade($k);
+        $k.window.global::<$global>().$cb(move |$($arg: $ty),*| {
+            if let Some(k) = weak.upgrade() {
+                k.act(|$app| { $body; });
+            }
+        });
+    }};
+}
+
+mod benefits;
+mod done;
+mod enroll;
+mod household;
+mod keyboard;
+mod pension;
+mod picker;
+mod quote;
+mod scenarios;
+mod staff;
+/// Pushes every page's view into the window's globals.
+pub fn render(app: &mut App, w: &AppWindow) {
+    w.global::<UiLang>().set_english(app.lang == Lang::En);
+    let a = w.global::<AppAdapter>();
+    a.set_page(page_of(app.screen));
+    a.set_policy_version(app.table.version.into());
+    a.set_idle_left(i32::try_from(app.idle_left).unwrap_or(0));
+    let estimates = [
+        (Screen::Quote, quote::render(app, w)),
+        (Screen::Pension, pension::render(app, w)),
+        (Screen::Scenarios, scenarios::render(app, w)),
+        (Screen::Household, household::render(app, w)),
+        (Screen::Benefits, benefits::render(app, w)),
+    ];
+    enroll::render(app, w);
+    done::render(app, w);
+    picker::render(app, w);
+    keyboard::render(app, w);
+    staff::render(app, w);
+    a.set_estimate(estimates.iter().any(|(s, e)| *s == app.screen && *e));
+    a.set_device_note(SharedString::new());
+}
+
+/// The app and its window, shared by the callbacks.
+pub struct Kiosk {
+    /// The app.
+    pub app: RefCell<App>,
+    /// Its window.
+    pub window: AppWindow,
+}
+
+impl Kiosk {
+    /// Runs an intent, then redraws.
+    pub fn act(&self, f: impl FnOnce(&mut App)) {
+        let mut app = self.app.borrow_mut();
+        app.activity();
+        f(&mut app);
+        render(&mut app, &self.window);
+    }
+
+    /// The idle timer's tick.
+    pub fn tick(&self) {
+        let mut app = self.app.borrow_mut();
+        if app.tick() {
+            render(&mut app, &self.window);
+        }
+    }
+
+    /// Redraws everything.
+    pub fn refresh(&self) {
+        render(&mut self.app.borrow_mut(), &self.window);
+    }
+}
+
+/// Builds the window for `app` and connects every adapter.
+pub fn connect(app: App) -> Result<Rc<Kiosk>, slint::PlatformError> {
+    let window = AppWindow::new()?;
+    let k = Rc::new(Kiosk { app: RefCell::new(app), window });
+    on!(&k, AppAdapter, on_navigate, |a, p: Page| a.navigate(screen_of(p)));
+    on!(&k, AppAdapter, on_next_customer, |a| a.reset());
+    on!(&k, AppAdapter, on_toggle_language, |a| a.toggle_language());
+    on!(&k, AppAdapter, on_activity, |_a| {});
+    on!(&k, AppAdapter, on_still_here, |_a| {});
+    quote::connect(&k);
+    pension::connect(&k);
+    scenarios::connect(&k);
+    household::connect(&k);
+    benefits::connect(&k);
+    enroll::connect(&k);
+    picker::connect(&k);
+    keyboard::connect(&k);
+    staff::connect(&k);
+    k.refresh();
+    Ok(k)
+}

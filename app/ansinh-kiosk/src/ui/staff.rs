@@ -1,0 +1,260 @@
+//! The staff pages: PIN login, queue and sync status, quarantine, end of shift, renewals and
+//! settings. `render` draws only the staff global; `connect` forwards its callbacks to the
+//! app's intents.
+#![allow(elided_lifetimes_in_paths)] // the generated globals carry a lifetime nobody names
+
+use std::rc::Rc;
+
+use ansinh_core::Lang;
+use ansinh_ui::{AppWindow, Field, Item, StaffAdapter};
+use slint::{ComponentHandle, SharedString};
+
+use super::{Kiosk, lines, model, strings, to_i32};
+use crate::app::{App, Focus, SETTING_KEYS, setting_label, setting_value};
+use crate::text::{Line, ago, date_time, money, month_text, scheme_name, t};
+
+/// Draws the staff pages.
+pub(super) fn render(app: &mut App, w: &AppWindow) {
+    let lang = app.lang;
+    let s = w.global::<StaffAdapter>();
+    s.set_pin_dots(to_i32(app.staff.pin_typed.len()));
+    s.set_message(app.staff.message.as_str().into());
+    s.set_locked(app.staff.pin.locked_until(app.now()).is_some());
+    s.set_tabs(strings(&[
+        t(lang, "Hàng chờ", "Queue").into(),
+        t(lang, "Cần xử lý", "Quarantine").into(),
+        t(lang, "Cuối ca", "Shift").into(),
+        t(lang, "Đến hạn", "Renewals").into(),
+        t(lang, "Cài đặt", "Settings").into(),
+    ]));
+    s.set_tab(to_i32(app.staff.tab));
+    if !app.staff.logged_in {
+        for set in [StaffAdapter::set_queue, StaffAdapter::set_shift] {
+            set(&s, model(Vec::new()));
+        }
+        s.set_quarantined(model(Vec::new()));
+        s.set_renewals(model(Vec::new()));
+        s.set_shift_receipts(model(Vec::new()));
+        s.set_settings(model(Vec::new()));
+        s.set_note(SharedString::new());
+        return;
+    }
+    let now = app.now();
+    let mut note: Vec<String> = Vec::new();
+    if app.staff.development_pin {
+        note.push(
+            t(
+                lang,
+                "Máy đang dùng mã PIN mặc định của bản thử nghiệm: hãy đổi trong Cài đặt.",
+                "This device uses the development PIN: change it in Settings.",
+            )
+            .into(),
+        );
+    }
+    let mut queue = Vec::new();
+    match app.store.queue(now) {
+        Ok(q) => {
+            if q.alarm {
+                let days = q.oldest_unsent_age.unwrap_or(0) / 86_400;
+                note.push(match lang {
+                    Lang::Vi => format!(
+                        "CẢNH BÁO: {} hồ sơ đã chờ {days} ngày mà chưa gửi được (quá {} ngày). Hãy đến nơi có mạng và bấm \"Đồng bộ ngay\", hoặc xuất ra USB để nộp.",
+                        q.queued + q.sending + q.quarantined,
+                        q.alarm_after_days
+                    ),
+                    Lang::En => format!(
+                        "ALARM: {} records have waited {days} days without reaching the server (limit {} days). Find a network and press \"Sync now\", or carry them out on a USB stick.",
+                        q.queued + q.sending + q.quarantined,
+                        q.alarm_after_days
+                    ),
+                });
+            }
+            if let Some(b) = &q.blocked {
+                note.push(match lang {
+                    Lang::Vi => format!("Máy chủ từ chối máy này ({b}): liên hệ cơ quan thu."),
+                    Lang::En => format!("The server refuses this device ({b}): call the office."),
+                });
+            }
+            if q.development_key {
+                note.push(t(
+                    lang,
+                    "Hồ sơ đang được mã hóa bằng khóa thử nghiệm: chưa gửi được đến máy chủ thật.",
+                    "Records are sealed to a development key: they cannot reach a real server.",
+                )
+                .to_string());
+            }
+            let when = |at: Option<i64>| {
+                at.map_or_else(
+                    || t(lang, "chưa có", "never").to_string(),
+                    |at| format!("{} ({})", date_time(at), ago(now - at, lang)),
+                )
+            };
+            queue.push(Line::new(t(lang, "Chờ gửi", "Queued"), q.queued.to_string()));
+            queue.push(Line::new(t(lang, "Đang gửi", "Sending"), q.sending.to_string()));
+            queue.push(Line::new(
+                t(lang, "Đã gửi xong", "Acknowledged"),
+                q.acknowledged.to_string(),
+            ));
+            queue.push(Line::new(t(lang, "Cần xử lý", "Quarantined"), q.quarantined.to_string()));
+            queue.push(Line::new(t(lang, "Đã hủy", "Voided"), q.voided.to_string()));
+            queue.push(Line::new(
+                t(lang, "Hồ sơ chưa gửi lâu nhất", "Oldest unsent"),
+                q.oldest_unsent_age.map_or_else(|| "—".to_string(), |s| ago(s, lang)),
+            ));
+            queue.push(Line::new(
+                t(lang, "Lần cuối máy chủ nhận", "Last acknowledgement"),
+                when(q.last_acknowledged_at),
+            ));
+            queue.push(Line::new(t(lang, "Lần đồng bộ cuối", "Last sync"), when(q.last_sync)));
+            queue.push(Line::new(
+                t(lang, "Máy chủ", "Server"),
+                q.server
+                    .clone()
+                    .unwrap_or_else(|| t(lang, "chưa đăng ký", "not registered").into()),
+            ));
+            if let Some(e) = &q.last_error {
+                queue.push(Line::new(t(lang, "Lỗi lần gửi trước", "Last failure"), e.clone()));
+            }
+        }
+        Err(e) => app.staff.message = e.message,
+    }
+    s.set_queue(lines(&queue));
+    let quarantined = app.store.quarantined().unwrap_or_default();
+    s.set_quarantined(model(
+        quarantined
+            .iter()
+            .map(|r| Item {
+                code: r.receipt_no.to_string().into(),
+                label: format!(
+                    "{} {} — {}",
+                    t(lang, "Biên nhận", "Receipt"),
+                    r.receipt_no,
+                    r.masked_name
+                )
+                .into(),
+                detail: format!("{} · {}", r.scheme, money(r.amount, lang)).into(),
+                error: r.reason.as_str().into(),
+            })
+            .collect(),
+    ));
+    let mut shift = Vec::new();
+    if let Ok(tot) = app.store.shift_totals(app.staff.shift_start) {
+        shift.push(Line::new(t(lang, "Số biên nhận", "Receipts"), tot.receipts.to_string()));
+        for (scheme, (n, amount)) in &tot.by_scheme {
+            shift.push(Line::new(
+                format!("{} ({n})", scheme_name(scheme, lang)),
+                money(*amount, lang),
+            ));
+        }
+        shift.push(Line::new(
+            t(lang, "Hủy", "Voided"),
+            format!("{} · {}", tot.voids, money(tot.voided, lang)),
+        ));
+        shift.push(Line::strong(
+            t(lang, "Tiền mặt phải có", "Cash to hand in"),
+            money(tot.collected.saturating_sub(tot.voided), lang),
+        ));
+    }
+    s.set_shift(lines(&shift));
+    s.set_print_status(app.print_status.as_str().into());
+    s.set_shift_receipts(model(
+        app.store
+            .shift_totals(app.staff.shift_start)
+            .map(|tot| tot.list)
+            .unwrap_or_default()
+            .iter()
+            .filter(|r| !r.voided)
+            .map(|r| Item {
+                code: r.receipt_no.to_string().into(),
+                label: format!(
+                    "{} {} — {}",
+                    t(lang, "Biên lai", "Receipt"),
+                    r.receipt_no,
+                    r.masked_name
+                )
+                .into(),
+                detail: format!("{} · {}", scheme_name(&r.scheme, lang), money(r.amount, lang))
+                    .into(),
+                error: SharedString::new(),
+            })
+            .collect(),
+    ));
+    let renewals = app.store.renewals_due().unwrap_or_default();
+    s.set_renewals(model(
+        renewals
+            .due
+            .iter()
+            .map(|r| Item {
+                code: SharedString::new(),
+                label: r.masked_name.as_str().into(),
+                detail: format!(
+                    "{} · {} {}{}",
+                    scheme_name(&r.scheme, lang),
+                    t(lang, "đã đóng đến tháng", "paid until"),
+                    month_text(&r.paid_until),
+                    r.phone.as_ref().map(|p| format!(" · {p}")).unwrap_or_default()
+                )
+                .into(),
+                error: SharedString::new(),
+            })
+            .collect(),
+    ));
+    if let (3, Some(at)) = (app.staff.tab, renewals.fetched_at) {
+        note.push(match lang {
+            Lang::Vi => format!(
+                "Danh sách người sắp hết hạn đóng, tải từ máy chủ lúc {} ({}).",
+                date_time(at),
+                ago(now - at, lang)
+            ),
+            Lang::En => format!(
+                "People whose paid period ends soon, downloaded at {} ({}).",
+                date_time(at),
+                ago(now - at, lang)
+            ),
+        });
+    }
+    s.set_settings(model(
+        SETTING_KEYS
+            .iter()
+            .map(|k| Field {
+                id: (*k).into(),
+                label: setting_label(k, lang).into(),
+                value: setting_value(&app.staff.settings, k).into(),
+                placeholder: t(lang, "Chạm để nhập", "Tap to type").into(),
+                kind: "text".into(),
+                options: model(Vec::new()),
+                selected: -1,
+                error: SharedString::new(),
+                optional: true,
+                focused: app.focus == Some(Focus::Setting(k)),
+            })
+            .collect(),
+    ));
+    let mut n = note.join(" ");
+    if app.staff.tab == 4 {
+        n.push_str(&format!(
+            " {} {}.",
+            t(lang, "Bảng chính sách", "Policy table"),
+            app.table.version
+        ));
+    }
+    s.set_note(n.trim().into());
+}
+
+/// Connects the staff callbacks.
+pub(super) fn connect(k: &Rc<Kiosk>) {
+    on!(k, StaffAdapter, on_login, |a| a.key(""));
+    on!(k, StaffAdapter, on_pick_tab, |a, i: i32| {
+        a.focus = None;
+        a.staff.message.clear();
+        a.staff.tab = usize::try_from(i).unwrap_or(0)
+    });
+    on!(k, StaffAdapter, on_release, |a, code: SharedString| a.release(&code));
+    on!(k, StaffAdapter, on_save, |a| a.save_settings());
+    on!(k, StaffAdapter, on_field_tapped, |a, id: SharedString| a.tap_setting(&id));
+    on!(k, StaffAdapter, on_change_pin, |a| a.change_pin());
+    on!(k, StaffAdapter, on_logout, |a| a.logout());
+    on!(k, StaffAdapter, on_new_shift, |a| a.new_shift());
+    on!(k, StaffAdapter, on_sync_now, |a| a.sync_now());
+    on!(k, StaffAdapter, on_reprint, |a, code: SharedString| a.reprint(&code));
+}
