@@ -3,9 +3,11 @@
 //! The touchscreen app for citizens, staff and agents. Layout lives in `ansinh-ui` (.slint);
 //! here:
 //! - [`controllers`]: each screen's behaviour over `ansinh-core` and `ansinh-enrollment`,
-//!   with `today` as a parameter, tested without a window;
-//! - [`app`]: the composition of the controllers, the on-screen keyboard ([`ime`] for Telex
-//!   and VNI), pickers, staff mode ([`pin`]) and the idle reset ([`session`]);
+//!   with `today` as a parameter, tested without a window — the pages, the wizard, the
+//!   on-screen keyboard ([`ime`] for Telex and VNI), the pickers, staff mode ([`pin`]) and
+//!   printing;
+//! - [`app`]: the composition root (clock, table, store, current screen, language, the idle
+//!   reset of [`session`]) and the routing between controllers;
 //! - [`store`]: the seams to the device ([`store::EnrollmentStore`], [`store::StaffData`]),
 //!   with an in-memory twin and the device's outbox;
 //! - [`ui`]: the adapters, one file per `XxxAdapter` global (`connect` forwards callbacks,

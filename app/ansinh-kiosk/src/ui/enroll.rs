@@ -10,8 +10,8 @@ use slint::{ComponentHandle, SharedString};
 
 use super::{Kiosk, lines, model, strings, to_i32};
 use crate::app::App;
-use crate::app::Focus;
 use crate::controllers::enroll::{FieldView, Kind, Scheme, StepKind};
+use crate::controllers::keyboard::Focus;
 
 fn field(f: &FieldView, focus: &Option<Focus>) -> Field {
     let kind = match f.kind {
@@ -56,7 +56,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
         .into(),
     );
     ea.set_help(e.help.into());
-    ea.set_fields(model(e.fields.iter().map(|f| field(f, &app.focus)).collect()));
+    ea.set_fields(model(e.fields.iter().map(|f| field(f, &app.keyboard.focus)).collect()));
     ea.set_members(model(
         e.members
             .iter()
@@ -93,11 +93,8 @@ pub(super) fn connect(k: &Rc<Kiosk>) {
         Scheme::Voluntary
     }));
     on!(k, EnrollAdapter, on_field_tapped, |a, id: SharedString| a.tap_field(&id));
-    on!(k, EnrollAdapter, on_choose, |a, id: SharedString, i: i32| {
-        a.focus = None;
-        let d = a.today();
-        a.enroll.choose(&id, usize::try_from(i).unwrap_or(0), d)
-    });
+    on!(k, EnrollAdapter, on_choose, |a, id: SharedString, i: i32| a
+        .enroll_choose(&id, usize::try_from(i).unwrap_or(0)));
     on!(k, EnrollAdapter, on_next, |a| a.enroll_next());
     on!(k, EnrollAdapter, on_back, |a| a.enroll_back());
     on!(k, EnrollAdapter, on_goto, |a, i: i32| a.enroll.goto(usize::try_from(i).unwrap_or(0)));

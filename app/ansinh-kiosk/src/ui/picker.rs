@@ -10,7 +10,6 @@ use slint::{ComponentHandle, SharedString};
 
 use super::{Kiosk, model};
 use crate::app::App;
-use crate::app::Focus;
 use ansinh_core::Lang;
 
 /// Draws the page.
@@ -49,5 +48,5 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
 pub(super) fn connect(k: &Rc<Kiosk>) {
     on!(k, PickerAdapter, on_pick, |a, code: SharedString| a.pick(&code));
     on!(k, PickerAdapter, on_close, |a| a.close_picker());
-    on!(k, PickerAdapter, on_search_tapped, |a| a.focus = Some(Focus::PickerSearch));
+    on!(k, PickerAdapter, on_search_tapped, |a| a.search_picker());
 }

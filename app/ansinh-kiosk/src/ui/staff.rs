@@ -10,7 +10,9 @@ use ansinh_ui::{AppWindow, Field, Item, StaffAdapter};
 use slint::{ComponentHandle, SharedString};
 
 use super::{Kiosk, lines, model, strings, to_i32};
-use crate::app::{App, Focus, SETTING_KEYS, setting_label, setting_value};
+use crate::app::App;
+use crate::controllers::keyboard::Focus;
+use crate::controllers::staff::{SETTING_KEYS, setting_label, setting_value};
 use crate::text::{Line, ago, date_time, money, month_text, scheme_name, t};
 
 /// Draws the staff pages.
@@ -156,7 +158,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
         ));
     }
     s.set_shift(lines(&shift));
-    s.set_print_status(app.print_status.as_str().into());
+    s.set_print_status(app.printing.status.as_str().into());
     s.set_shift_receipts(model(
         app.store
             .shift_totals(app.staff.shift_start)
@@ -226,7 +228,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
                 selected: -1,
                 error: SharedString::new(),
                 optional: true,
-                focused: app.focus == Some(Focus::Setting(k)),
+                focused: app.keyboard.focus == Some(Focus::Setting(k)),
             })
             .collect(),
     ));
@@ -244,11 +246,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
 /// Connects the staff callbacks.
 pub(super) fn connect(k: &Rc<Kiosk>) {
     on!(k, StaffAdapter, on_login, |a| a.key(""));
-    on!(k, StaffAdapter, on_pick_tab, |a, i: i32| {
-        a.focus = None;
-        a.staff.message.clear();
-        a.staff.tab = usize::try_from(i).unwrap_or(0)
-    });
+    on!(k, StaffAdapter, on_pick_tab, |a, i: i32| a.staff_tab(usize::try_from(i).unwrap_or(0)));
     on!(k, StaffAdapter, on_release, |a, code: SharedString| a.release(&code));
     on!(k, StaffAdapter, on_save, |a| a.save_settings());
     on!(k, StaffAdapter, on_field_tapped, |a, id: SharedString| a.tap_setting(&id));

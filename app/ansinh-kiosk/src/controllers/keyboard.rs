@@ -1,0 +1,185 @@
+//! The on-screen keyboard: what it types into ([`Focus`]), the composer (Telex, VNI or plain,
+//! [`crate::ime`]), the shift key, and which keys a field accepts (digits only for an ID, `/`
+//! for a date, `+` for a phone). Where the text goes is the app's routing.
+
+use ansinh_core::Lang;
+
+use crate::controllers::enroll::Kind;
+use crate::controllers::staff::setting_label;
+use crate::ime::{Composer, Method};
+use crate::pin::PIN_DIGITS;
+use crate::text::t;
+
+/// What the keyboard is typing into.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Focus {
+    /// A wizard field (validator path).
+    Field(String),
+    /// The quote's income, typed on the money pad.
+    QuoteIncome,
+    /// The picker's search.
+    PickerSearch,
+    /// The staff PIN.
+    StaffPin,
+    /// A new staff PIN.
+    NewPin,
+    /// A staff setting.
+    Setting(&'static str),
+}
+
+/// The keyboard's state.
+#[derive(Clone, Debug, Default)]
+pub struct Keyboard {
+    /// What it types into (`None`: hidden).
+    pub focus: Option<Focus>,
+    composer: Composer,
+    /// Typing method for letters.
+    pub method: Method,
+    /// Upper case for the next letter.
+    pub shift: bool,
+}
+
+impl Keyboard {
+    /// Starts editing `text` in `focus` with `method`.
+    pub fn edit(&mut self, focus: Focus, text: &str, method: Method) {
+        self.composer = Composer::new(text, method);
+        self.focus = Some(focus);
+    }
+
+    /// Hides the keyboard.
+    pub fn hide(&mut self) {
+        self.focus = None;
+    }
+
+    /// Forgets everything typed (next customer); the method chosen stays.
+    pub fn reset(&mut self) {
+        self.focus = None;
+        self.composer = Composer::default();
+        self.shift = false;
+    }
+
+    /// The text as composed.
+    pub fn text(&self) -> String {
+        self.composer.text()
+    }
+
+    /// The text as composed, cleared (a new PIN is read once).
+    pub fn take_text(&mut self) -> String {
+        let t = self.composer.text();
+        self.composer.clear();
+        t
+    }
+
+    /// The pad for the focus: `text`, `digits`, `phone`, `money`, `date` or `pin`;
+    /// `field_kind` says what a wizard field takes.
+    pub fn kind(&self, field_kind: impl Fn(&str) -> Kind) -> &'static str {
+        match &self.focus {
+            None => "",
+            Some(Focus::QuoteIncome) => "money",
+            Some(Focus::StaffPin | Focus::NewPin) => "pin",
+            Some(Focus::PickerSearch | Focus::Setting(_)) => "text",
+            Some(Focus::Field(id)) => match field_kind(id) {
+                Kind::Digits => "digits",
+                Kind::Phone => "phone",
+                Kind::Money => "money",
+                Kind::Date => "date",
+                _ => "text",
+            },
+        }
+    }
+
+    /// What the keyboard is typing into, and its text as typed; a PIN shows as dots
+    /// (`pin_len` of the staff PIN typed so far).
+    pub fn target(
+        &self,
+        lang: Lang,
+        field_label: impl Fn(&str) -> String,
+        pin_len: usize,
+    ) -> (String, String) {
+        let text = self.text();
+        match &self.focus {
+            None => (String::new(), String::new()),
+            Some(Focus::Field(id)) => (field_label(id), text),
+            Some(Focus::QuoteIncome) => {
+                (t(lang, "Thu nhập mỗi tháng (đồng)", "Monthly income (đồng)").into(), text)
+            }
+            Some(Focus::PickerSearch) => (t(lang, "Tìm", "Search").into(), text),
+            Some(Focus::StaffPin) => (t(lang, "Mã PIN", "PIN").into(), "•".repeat(pin_len)),
+            Some(Focus::NewPin) => (
+                t(lang, "Mã PIN mới (6 số)", "New PIN (6 digits)").into(),
+                "•".repeat(text.chars().count()),
+            ),
+            Some(Focus::Setting(k)) => (setting_label(k, lang).into(), text),
+        }
+    }
+
+    /// Types `s` on a `kind` pad: keys the pad does not have are dropped; the staff PIN goes to
+    /// `pin` (never through the composer, never shown). True when the PIN is complete.
+    pub fn press(&mut self, s: &str, kind: &str, pin: &mut String) -> bool {
+        for c in s.chars() {
+            if kind != "text"
+                && !(c.is_ascii_digit()
+                    || (kind == "date" && c == '/')
+                    || (kind == "phone" && c == '+'))
+            {
+                continue;
+            }
+            if self.focus == Some(Focus::StaffPin) {
+                if pin.len() < PIN_DIGITS {
+                    pin.push(c);
+                }
+                continue;
+            }
+            self.composer.key(c);
+        }
+        if kind == "text" && self.shift {
+            self.shift = false;
+        }
+        self.focus == Some(Focus::StaffPin) && pin.len() == PIN_DIGITS
+    }
+
+    /// Space, on a text pad only; true when the text changed.
+    pub fn space(&mut self, kind: &str) -> bool {
+        if kind == "text" {
+            self.composer.key(' ');
+        }
+        kind == "text"
+    }
+
+    /// Backspace; the staff PIN loses its last digit. True when the composed text changed.
+    pub fn backspace(&mut self, pin: &mut String) -> bool {
+        if self.focus == Some(Focus::StaffPin) {
+            pin.pop();
+            return false;
+        }
+        self.composer.backspace();
+        true
+    }
+
+    /// Next typing method (Telex → VNI → ABC).
+    pub fn next_method(&mut self) {
+        self.method = self.method.next();
+        self.composer.set_method(self.method);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pads_drop_keys_they_do_not_have_and_the_pin_bypasses_the_composer() {
+        let mut k = Keyboard::default();
+        let mut pin = String::new();
+        k.edit(Focus::Field("person.phone".into()), "", Method::Plain);
+        assert!(!k.press("+84 9a1", "phone", &mut pin));
+        assert_eq!(k.text(), "+8491");
+        k.edit(Focus::StaffPin, "", Method::Plain);
+        assert!(!k.press("12345", "pin", &mut pin));
+        assert!(k.press("67", "pin", &mut pin), "six digits complete the PIN");
+        assert_eq!((pin.as_str(), k.text().as_str()), ("123456", ""));
+        k.edit(Focus::PickerSearch, "", Method::Telex);
+        k.press("vieetj", "text", &mut pin);
+        assert_eq!(k.text(), "việt");
+    }
+}
