@@ -236,12 +236,14 @@ pub(crate) fn shift_report(a: &ShiftArgs, lang: Lang) -> Result<Outcome, Failure
     let until = now();
     let (outbox, _) = dir.outbox(until).map_err(|e| Failure::Other(e.into()))?;
     let from = match &a.from {
-        Some(d) => Parse(lang).date("from", d)?.epoch_days() * 86_400 - 7 * 3600,
+        Some(d) => Parse(lang).date("from", d)?.vietnam_midnight(),
         None => outbox
             .setting("kiosk.shift_start")
             .map_err(|e| Failure::Other(e.into()))?
             .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| (until + 7 * 3600).div_euclid(86_400) * 86_400 - 7 * 3600),
+            .unwrap_or_else(|| {
+                ansinh_core::Date::in_vietnam(until).map_or(until, |d| d.vietnam_midnight())
+            }),
     };
     let report = ShiftReport::from_outbox(&outbox, from, until.saturating_add(1))
         .map_err(|e| Failure::Other(e.into()))?;

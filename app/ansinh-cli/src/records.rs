@@ -51,7 +51,7 @@ pub(crate) struct EnqueueArgs {
 
 /// Today's date in Viet Nam (UTC+7, no daylight saving), from the system clock.
 pub(crate) fn today_vn() -> Date {
-    Date::from_epoch_days((now() + 7 * 3600).div_euclid(86_400))
+    Date::in_vietnam(now())
         .unwrap_or_else(|_| Date::new(2026, 1, 1).unwrap_or_else(|_| unreachable!()))
 }
 

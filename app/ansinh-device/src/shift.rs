@@ -207,9 +207,8 @@ impl ShiftReport {
 
 /// `2026-11-22 08:00`, Viet Nam time (UTC+7, no daylight saving): sorts as text in a sheet.
 pub fn local_time(at: Timestamp) -> String {
-    let local = at + 7 * 3600;
-    let date = ansinh_core::Date::from_epoch_days(local.div_euclid(86_400))
-        .map_or_else(|_| "?".to_string(), |d| d.to_string());
-    let secs = local.rem_euclid(86_400);
+    let date =
+        ansinh_core::Date::in_vietnam(at).map_or_else(|_| "?".to_string(), |d| d.to_string());
+    let secs = (at + ansinh_core::policy::VIETNAM_OFFSET_SECS).rem_euclid(86_400);
     format!("{date} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
 }

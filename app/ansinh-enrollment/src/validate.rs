@@ -470,9 +470,6 @@ fn check_start(p: &mut Problems, field: &str, start: Month, today: Date) {
     }
 }
 
-/// Seconds of Vietnam time ahead of UTC: consent times are Unix seconds, days are Vietnam's.
-const VN_OFFSET_SECONDS: i64 = 7 * 3600;
-
 fn consent(
     p: &mut Problems,
     c: &ConsentDraft<'_>,
@@ -483,7 +480,8 @@ fn consent(
     if c.purposes & purpose::ENROLLMENT == 0 || c.at <= 0 {
         p.push("consent.purposes", Code::ConsentMissing);
     }
-    if c.at > 0 && (c.at + VN_OFFSET_SECONDS).div_euclid(86_400) > today.epoch_days() {
+    // Consent times are Unix seconds; days are Viet Nam's.
+    if c.at > 0 && Date::in_vietnam(c.at).map_or(true, |d| d > today) {
         p.push("consent.at", Code::ConsentInFuture);
     }
     let text_version = required(p, "consent.text_version", c.text_version);

@@ -1,8 +1,7 @@
 //! Calendar arithmetic in Vietnam time (UTC+7 all year, no daylight saving): days, months and
 //! the `YYYY-MM-DD` / `YYYY-MM` texts the store keeps.
 
-/// Vietnam's offset from UTC, seconds.
-const VIETNAM_OFFSET_SECS: i64 = 7 * 3600;
+use ansinh_core::Date;
 
 /// A calendar day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -15,40 +14,41 @@ pub(crate) struct Day {
     pub day: u32,
 }
 
-/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> Day {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    Day { year: y, month: u32::try_from(m).unwrap_or(1), day: u32::try_from(d).unwrap_or(1) }
+impl From<Date> for Day {
+    fn from(d: Date) -> Self {
+        Self {
+            year: i64::from(d.year()),
+            month: u32::from(d.month_number()),
+            day: u32::from(d.day()),
+        }
+    }
 }
 
-/// The civil date to days since 1970-01-01.
-fn days_from_civil(d: Day) -> i64 {
-    let y = d.year - i64::from(d.month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(d.month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d.day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// Days since 1970-01-01 to a day: the shared civil arithmetic of `ansinh_core::Date`, which
+/// covers the years 1900–2399 (a timestamp outside them is a broken clock: it saturates).
+fn from_days(days: i64) -> Day {
+    let first = Date::new(1900, 1, 1).map_or(0, Date::epoch_days);
+    let last = Date::new(2399, 12, 31).map_or(0, Date::epoch_days);
+    Date::from_epoch_days(days.clamp(first, last))
+        .map_or(Day { year: 1900, month: 1, day: 1 }, Day::from)
+}
+
+fn days_of(d: Day) -> i64 {
+    let date = u16::try_from(d.year)
+        .ok()
+        .and_then(|y| Date::new(y, u8::try_from(d.month).ok()?, u8::try_from(d.day).ok()?).ok());
+    date.map_or(0, Date::epoch_days)
 }
 
 impl Day {
-    /// The day in Vietnam at Unix time `t`.
+    /// The day in Vietnam at Unix time `t` (`ansinh_core::Date::in_vietnam`).
     pub(crate) fn of(t: i64) -> Self {
-        civil_from_days((t + VIETNAM_OFFSET_SECS).div_euclid(86_400))
+        from_days((t + ansinh_core::policy::VIETNAM_OFFSET_SECS).div_euclid(86_400))
     }
 
     /// `n` days later.
     pub(crate) fn plus_days(self, n: i64) -> Self {
-        civil_from_days(days_from_civil(self) + n)
+        from_days(days_of(self) + n)
     }
 
     /// `YYYY-MM-DD`.
@@ -105,7 +105,7 @@ mod tests {
     #[test]
     fn days_round_trip_and_vietnam_time() {
         for z in [-1000, 0, 1, 59, 60, 365, 10_957, 20_000, 30_000] {
-            assert_eq!(days_from_civil(civil_from_days(z)), z);
+            assert_eq!(days_of(from_days(z)), z);
         }
         // 2026-11-21 17:00 UTC is already 22 November in Hà Nội.
         assert_eq!(Day::of(1_795_280_400).iso(), "2026-11-22");

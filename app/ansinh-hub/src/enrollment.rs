@@ -62,9 +62,7 @@ pub(crate) fn mask_name(name: &str) -> String {
 }
 
 fn collection_day(at: i64) -> Option<Date> {
-    let d = Day::of(at);
-    Date::new(u16::try_from(d.year).ok()?, u8::try_from(d.month).ok()?, u8::try_from(d.day).ok()?)
-        .ok()
+    Date::in_vietnam(at).ok()
 }
 
 fn month_text(m: Month) -> String {

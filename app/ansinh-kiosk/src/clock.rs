@@ -11,8 +11,7 @@ use ansinh_core::Date;
 /// Seconds since the Unix epoch.
 pub type Timestamp = i64;
 
-/// Vietnam is UTC+7 all year (no daylight saving time).
-pub const VIETNAM_OFFSET_SECS: i64 = 7 * 3600;
+pub use ansinh_core::policy::VIETNAM_OFFSET_SECS;
 
 /// Where "now" comes from.
 pub trait Clock {
@@ -20,7 +19,7 @@ pub trait Clock {
     fn now(&self) -> Timestamp;
     /// Today's date at the counter (Vietnam time).
     fn today(&self) -> Date {
-        civil_date(self.now() + VIETNAM_OFFSET_SECS)
+        vietnam_date(self.now())
     }
 }
 
@@ -68,16 +67,16 @@ impl<C: Clock + ?Sized> Clock for std::rc::Rc<C> {
     }
 }
 
-/// The civil date of a count of seconds since 1970-01-01 00:00 (saturating to 2026-01-01 for
-/// a clock outside the policy table's years 1900–2399, which only a broken clock reports).
-pub fn civil_date(secs: i64) -> Date {
-    Date::from_epoch_days(secs.div_euclid(86_400))
+/// The date in Viet Nam at `at` ([`Date::in_vietnam`]), saturating to 2026-01-01 for a clock
+/// outside the policy table's years 1900–2399, which only a broken clock reports.
+pub fn vietnam_date(at: Timestamp) -> Date {
+    Date::in_vietnam(at)
         .unwrap_or_else(|_| Date::new(2026, 1, 1).unwrap_or_else(|_| unreachable!()))
 }
 
-/// Seconds since the epoch at 00:00 UTC+7 of `date`.
+/// Seconds since the epoch at 00:00 in Viet Nam of `date` ([`Date::vietnam_midnight`]).
 pub fn timestamp_of(date: Date) -> Timestamp {
-    date.epoch_days() * 86_400 - VIETNAM_OFFSET_SECS
+    date.vietnam_midnight()
 }
 
 #[cfg(test)]
@@ -86,11 +85,11 @@ mod tests {
 
     #[test]
     fn civil_dates_round_trip() {
-        for (s, expect) in [(0, "1970-01-01"), (1_795_314_600, "2026-11-22")] {
-            assert_eq!(civil_date(s).to_string(), expect);
+        for (s, expect) in [(-VIETNAM_OFFSET_SECS, "1970-01-01"), (1_795_314_600, "2026-11-22")] {
+            assert_eq!(vietnam_date(s).to_string(), expect);
         }
         let d: Date = "2028-02-29".parse().unwrap_or_else(|_| unreachable!());
-        assert_eq!(civil_date(timestamp_of(d) + VIETNAM_OFFSET_SECS), d);
+        assert_eq!(vietnam_date(timestamp_of(d)), d);
         let clock = FakeClock::at(d);
         assert_eq!(clock.today(), d);
         clock.advance(15 * 3600);

@@ -77,9 +77,8 @@ pub fn month_text(yyyy_mm: &str) -> String {
 
 /// A moment as `22/11/2026 09:05`, Vietnam time (UTC+7, no daylight saving).
 pub fn date_time(at: i64) -> String {
-    let local = at + crate::clock::VIETNAM_OFFSET_SECS;
-    let d = crate::clock::civil_date(local);
-    let secs = local.rem_euclid(86_400);
+    let d = crate::clock::vietnam_date(at);
+    let secs = (at + crate::clock::VIETNAM_OFFSET_SECS).rem_euclid(86_400);
     format!(
         "{:02}/{:02}/{} {:02}:{:02}",
         d.day(),

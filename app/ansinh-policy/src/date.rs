@@ -10,6 +10,11 @@ use core::str::FromStr;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
+/// Viet Nam's offset from UTC in seconds (UTC+7 all year, no daylight saving).
+pub const VIETNAM_OFFSET_SECS: i64 = 7 * 3600;
+
+const SECONDS_PER_DAY: i64 = 86_400;
+
 /// A calendar day, e.g. 2026-07-01.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -98,6 +103,17 @@ impl Date {
         // In range by construction: year 1900..=2399, month 1..=12, day 1..=31.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         Self::new(year as u16, month as u8, day as u8)
+    }
+
+    /// The day in Viet Nam at Unix time `at` (seconds): the one conversion from a clock to a
+    /// date for every crate (Viet Nam keeps UTC+7 all year).
+    pub const fn in_vietnam(at: i64) -> Result<Self, DateError> {
+        Self::from_epoch_days((at + VIETNAM_OFFSET_SECS).div_euclid(SECONDS_PER_DAY))
+    }
+
+    /// The Unix time at which this day starts (00:00) in Viet Nam.
+    pub const fn vietnam_midnight(self) -> i64 {
+        self.epoch_days() * SECONDS_PER_DAY - VIETNAM_OFFSET_SECS
     }
 
     /// Days from 1970-01-01 to this date (negative before it).
@@ -298,6 +314,15 @@ impl<'de> Deserialize<'de> for Month {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vietnam_days_begin_at_17_00_utc() -> Result<(), DateError> {
+        // 2026-11-21 17:00 UTC is already 22 November in Hà Nội.
+        assert_eq!(Date::in_vietnam(1_795_280_400)?, Date::new(2026, 11, 22)?);
+        assert_eq!(Date::in_vietnam(1_795_280_399)?, Date::new(2026, 11, 21)?);
+        assert_eq!(Date::new(2026, 11, 22)?.vietnam_midnight(), 1_795_280_400);
+        Ok(())
+    }
 
     #[test]
     fn epoch_days_both_ways() -> Result<(), DateError> {

@@ -18,7 +18,7 @@ fn load(name: &str) -> Res<Value> {
 }
 
 fn day_of(at: i64) -> Res<Date> {
-    Ok(Date::from_epoch_days((at + 7 * 3600).div_euclid(DAY)).map_err(|e| e.to_string())?)
+    Ok(Date::in_vietnam(at).map_err(|e| e.to_string())?)
 }
 
 /// Validates `v` on the collection day, prices it as the device does, and has the hub check

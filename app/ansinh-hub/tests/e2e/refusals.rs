@@ -72,8 +72,7 @@ impl Fixture {
     /// The fixture record's price with `table` on its collection day.
     fn price(table: &ansinh_core::PolicyTable<'_>) -> Res<u64> {
         let (voluntary, _) = enrollments()?;
-        let day = ansinh_core::Date::from_epoch_days((NOW + 7 * 3600).div_euclid(86_400))
-            .map_err(|e| e.to_string())?;
+        let day = ansinh_core::Date::in_vietnam(NOW).map_err(|e| e.to_string())?;
         Ok(ansinh_device::enroll::amounts(&voluntary, table, day)?.amount)
     }
 

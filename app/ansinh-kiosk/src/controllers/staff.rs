@@ -77,10 +77,9 @@ impl StaffController {
             logged_in: false,
             tab: 0,
             message: String::new(),
-            shift_start: store.shift_start().unwrap_or_else(|| {
-                let local = now + crate::clock::VIETNAM_OFFSET_SECS;
-                now - local.rem_euclid(86_400)
-            }),
+            shift_start: store
+                .shift_start()
+                .unwrap_or_else(|| crate::clock::timestamp_of(crate::clock::vietnam_date(now))),
             settings,
             pin: PinLock::new(hash),
             development_pin,
