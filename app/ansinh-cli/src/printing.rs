@@ -196,11 +196,7 @@ pub(crate) fn receipt(a: &ReceiptArgs, lang: Lang) -> Result<Outcome, Failure> {
 }
 
 fn scheme_label(code: &str) -> &str {
-    match code {
-        "voluntary-si" => "BHXH tự nguyện",
-        "household-bhyt" => "BHYT hộ gia đình",
-        other => other,
-    }
+    ansinh_core::scheme::Scheme::from_code(code).map_or(code, |s| s.name(Lang::Vi))
 }
 
 fn mode_label(code: &str) -> String {

@@ -10,7 +10,8 @@
 //!   each month), used by the pension estimate and the comparison of ways to pay;
 //! - [`compare`]: two ways of paying side by side (two incomes, or 15 against 20 years);
 //! - [`bhyt`]: household health insurance premiums;
-//! - [`benefits`]: maternity, funeral and social pension amounts.
+//! - [`benefits`]: maternity, funeral and social pension amounts;
+//! - [`scheme`]: the two schemes, their codes and names.
 //!
 //! Every figure is read from a dated, cited [`PolicyTable`] (crate `ansinh-policy`); every
 //! result carries the [`cite::Citations`] it rests on and an `estimate` flag when any of them
@@ -42,6 +43,7 @@ pub mod person;
 pub mod projection;
 pub mod quote;
 pub mod retirement;
+pub mod scheme;
 
 pub use ansinh_policy::{self as policy, BasisPoints, Date, Dong, Month, PolicyTable, Status};
 pub use error::{Error, Message};

@@ -80,7 +80,7 @@ pub fn draw(
         device_id,
     };
     let qr = payload(&fields, &key)?;
-    let scheme = Scheme::from_code(&s.scheme).unwrap_or(Scheme::VoluntarySi);
+    let scheme = Scheme::from_code(&s.scheme).unwrap_or(Scheme::Voluntary);
     let date_time = printed_time(row.created_at);
     let to = period_to(&s.period_from, s.months);
     let receipt = Receipt {

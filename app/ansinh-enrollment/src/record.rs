@@ -422,12 +422,17 @@ pub enum Enrollment {
 }
 
 impl Enrollment {
-    /// `voluntary-si` or `household-bhyt`.
-    pub const fn scheme(&self) -> &'static str {
+    /// The scheme paid for.
+    pub const fn kind(&self) -> ansinh_core::scheme::Scheme {
         match self {
-            Enrollment::Voluntary(_) => "voluntary-si",
-            Enrollment::Household(_) => "household-bhyt",
+            Enrollment::Voluntary(_) => ansinh_core::scheme::Scheme::Voluntary,
+            Enrollment::Household(_) => ansinh_core::scheme::Scheme::Household,
         }
+    }
+
+    /// Its code: `voluntary-si` or `household-bhyt`.
+    pub const fn scheme(&self) -> &'static str {
+        self.kind().code()
     }
 }
 

@@ -200,11 +200,7 @@ pub(crate) fn vn_date(iso: &str) -> String {
 
 /// The scheme's name as on the forms.
 pub(crate) fn scheme_name(code: &str) -> &str {
-    match code {
-        "voluntary-si" => "BHXH tự nguyện",
-        "household-bhyt" => "BHYT hộ gia đình",
-        other => other,
-    }
+    ansinh_core::scheme::Scheme::from_code(code).map_or(code, |s| s.name(ansinh_core::Lang::Vi))
 }
 
 fn paid_cells(p: &PaidOn) -> [String; 6] {

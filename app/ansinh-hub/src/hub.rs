@@ -211,8 +211,8 @@ impl List {
     /// The record scheme it lists.
     pub const fn scheme(self) -> &'static str {
         match self {
-            List::D05 => "voluntary-si",
-            List::D03 => "household-bhyt",
+            List::D05 => ansinh_core::scheme::Scheme::Voluntary.code(),
+            List::D03 => ansinh_core::scheme::Scheme::Household.code(),
         }
     }
 

@@ -441,7 +441,7 @@ impl StaffData for MemoryStore {
             masked_name: &r.masked_name,
             masked_id: "",
             scheme: ansinh_receipt::Scheme::from_code(r.enrollment.scheme())
-                .unwrap_or(ansinh_receipt::Scheme::VoluntarySi),
+                .unwrap_or(ansinh_receipt::Scheme::Voluntary),
             period_from: "",
             period_to: "",
             months: 0,

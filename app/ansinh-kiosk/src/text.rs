@@ -60,11 +60,8 @@ fn plural(n: u32, unit: &str) -> String {
 
 /// A scheme code as people say it.
 pub fn scheme_name(code: &str, lang: Lang) -> &'static str {
-    match code {
-        "voluntary-si" => t(lang, "BHXH tự nguyện", "Voluntary social insurance"),
-        "household-bhyt" => t(lang, "BHYT hộ gia đình", "Household health insurance"),
-        _ => t(lang, "Loại khác", "Other scheme"),
-    }
+    ansinh_core::scheme::Scheme::from_code(code)
+        .map_or_else(|| t(lang, "Loại khác", "Other scheme"), |s| s.name(lang))
 }
 
 /// `2026-12` → `12/2026` (as on Vietnamese forms); other text unchanged.

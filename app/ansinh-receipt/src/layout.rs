@@ -31,32 +31,8 @@ impl Width {
     }
 }
 
-/// The scheme paid for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scheme {
-    /// Voluntary social insurance.
-    VoluntarySi,
-    /// Household health insurance.
-    HouseholdBhyt,
-}
-
-impl Scheme {
-    /// From the outbox summary's code (`voluntary-si`, `household-bhyt`).
-    pub fn from_code(code: &str) -> Option<Self> {
-        match code {
-            "voluntary-si" => Some(Scheme::VoluntarySi),
-            "household-bhyt" => Some(Scheme::HouseholdBhyt),
-            _ => None,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Scheme::VoluntarySi => "BHXH tự nguyện",
-            Scheme::HouseholdBhyt => "BHYT hộ gia đình",
-        }
-    }
-}
+/// The scheme paid for: the core's one scheme type.
+pub use ansinh_core::scheme::Scheme;
 
 /// Everything a cash receipt shows. Names and IDs arrive masked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -335,7 +311,7 @@ fn layout<D: DrawTarget<Color = BinaryColor>>(
 ) -> Result<i32, D::Error> {
     let mut pen = Pen { target, y: 8, width: width.dots().cast_signed() };
     pen.centered(&BOLD, "BIÊN LAI THU TIỀN")?;
-    pen.centered(&BODY, r.scheme.name())?;
+    pen.centered(&BODY, r.scheme.name(ansinh_core::Lang::Vi))?;
     if r.copy {
         pen.gap(4);
         pen.banner("BẢN SAO (in lại)")?;

@@ -26,7 +26,7 @@ fn voluntary<'a>(qr: &'a str, id: &'a str) -> Receipt<'a> {
         receipt_no: 12,
         masked_name: "NGUYỄN T** H*** N****",
         masked_id: id,
-        scheme: Scheme::VoluntarySi,
+        scheme: Scheme::Voluntary,
         period_from: "12/2026",
         period_to: "02/2027",
         months: 3,
@@ -113,7 +113,7 @@ fn household_receipt_and_a_reprint() -> R {
     let qr = payload(&f, &KEY)?;
     let id = mask_id("038185000123");
     let household = Receipt {
-        scheme: Scheme::HouseholdBhyt,
+        scheme: Scheme::Household,
         masked_name: "HOÀNG T** Đ** (chủ hộ, 3 người)",
         receipt_no: 13,
         period_from: "01/2027",

@@ -17,14 +17,8 @@ pub fn consent_text(lang: Lang) -> &'static str {
     )
 }
 
-/// Which enrollment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scheme {
-    /// Voluntary social insurance (TK1-TS).
-    Voluntary,
-    /// Household health insurance.
-    Household,
-}
+/// Which enrollment: the core's one scheme type.
+pub use ansinh_core::scheme::Scheme;
 
 /// How a field is typed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
