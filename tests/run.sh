@@ -70,7 +70,7 @@ fi
 step "kiosk device build (Slint linuxkms backend, as in the image)"
 cargo check --locked -p ansinh-kiosk --no-default-features --features kms
 
-step "kiosk image recipe (shellcheck, systemd-analyze verify)"
+step "kiosk image recipe (shellcheck, systemd-analyze verify, SBOM generator)"
 bash kiosk-image/check.sh
 
 step "docs (warnings denied)"
