@@ -105,9 +105,10 @@ def crates(repo):
             "license": license,
             "source": ("crates.io" if source == CRATES_IO
                        else "ansinh workspace" if source is None else source),
-            "purl": f"pkg:cargo/{name}@{version}",
             "used_by": used_by[(name, version)],
         }
+        if source == CRATES_IO:
+            crate["purl"] = f"pkg:cargo/{name}@{version}"
         if checksums.get((name, version)):
             crate["sha256"] = checksums[(name, version)]
         result.append(crate)
