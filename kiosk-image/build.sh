@@ -6,7 +6,9 @@
 # 2. a Debian bookworm root file system from the package registry (mmdebstrap), with the
 #    overlay in kiosk-image/overlay, the app user, the units enabled and every login prompt off;
 # 3. a unified kernel image (kernel + initramfs + command line in one EFI binary);
-# 4. a GPT disk: ESP, read-only root, data partition (outbox and keys), configuration partition.
+# 4. the bill of materials in the root, /usr/local/share/ansinh/sbom.json (sbom.py): every Debian
+#    package and Rust crate in the image with its version and licence;
+# 5. a GPT disk: ESP, read-only root, data partition (outbox and keys), configuration partition.
 # Needs root (mmdebstrap into a directory, file ownership) and the packages installed by
 # kiosk-image/install-deps.sh.
 set -euo pipefail
@@ -44,10 +46,13 @@ packages=(
     ca-certificates
 )
 rootfs="$work/rootfs"
+# No manuals, documentation or translations, except the copyright files: they carry the
+# licences of what the image ships, and the bill of materials reads them.
 mmdebstrap --variant=minbase --mode=root \
     --include="$(IFS=,; echo "${packages[*]}")" \
     --dpkgopt='path-exclude=/usr/share/man/*' \
     --dpkgopt='path-exclude=/usr/share/doc/*' \
+    --dpkgopt='path-include=/usr/share/doc/*/copyright' \
     --dpkgopt='path-exclude=/usr/share/locale/*' \
     --dpkgopt='path-include=/usr/share/locale/locale.alias' \
     --customize-hook="cp -a '$here/overlay/.' \"\$1/\"" \
@@ -88,6 +93,15 @@ objcopy \
     "$stub" "$work/ansinh.efi"
 # The kernel and initramfs live in the UKI; the root file system does not need them.
 rm -f "$rootfs"/boot/vmlinuz-* "$rootfs"/boot/initrd.img-*
+
+step "software bill of materials"
+# Every package installed in the root (licences from the copyright files kept above), the EFI
+# stub's package, and every crate linked into the two binaries built above.
+sbom="$rootfs/usr/local/share/ansinh/sbom.json"
+install -d "$(dirname "$sbom")"
+python3 "$here/sbom.py" image --root "$rootfs" --deb "$work"/systemd-boot-efi_*.deb \
+    --repo "$repo" --out "$sbom"
+cp "$sbom" "$out/sbom.json"
 
 step "file systems"
 mb() { du -sm "$1" | cut -f1; }
