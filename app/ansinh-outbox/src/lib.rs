@@ -18,12 +18,17 @@
 //!   earlier payment of the same person for the same months. Voided records do not count;
 //!   purge removes the pseudonyms with the rest of the personal data.
 //!
+//! - [`durable`]: the one durable file write of the device, the uploader and the hub
+//!   (temporary file, fsync, rename, fsync of the directory), here because this is the lowest
+//!   crate all three depend on.
+//!
 //! The outbox knows nothing of the domain: it stores sealed bytes and a summary. Time is
 //! passed in. Nothing here logs.
 //!
 //! May depend on: rusqlite (bundled SQLite), crypto_box (sealed boxes), sha2, rand_core,
 //! zeroize, hex, thiserror. Nothing from the workspace.
 
+pub mod durable;
 mod error;
 mod open;
 mod outbox;

@@ -28,9 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(hex) => OpeningKey::from_hex(&hex)?,
         Err(_) => {
             let key = OpeningKey::generate();
-            let tmp = dir.join("opening.key.tmp");
-            std::fs::write(&tmp, key.to_hex().as_bytes())?;
-            std::fs::rename(&tmp, &key_path)?;
+            ansinh_outbox::durable::write_private(&key_path, key.to_hex().as_bytes())?;
             key
         }
     };
