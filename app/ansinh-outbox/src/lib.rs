@@ -3,9 +3,10 @@
 //! A citizen who paid and got a receipt must never be lost, whatever happens to power, disk or
 //! software, and never enrolled twice. This crate is the device's outbox:
 //!
-//! - [`open_database`] is the one routine that opens the SQLite file: WAL, `synchronous=FULL`,
-//!   foreign keys and secure delete, each read back; migrations by `user_version` in one
-//!   transaction; a newer schema refused.
+//! - [`open_sqlite`] is the one routine that opens an SQLite file, the outbox's
+//!   ([`open_database`]: WAL, `synchronous=FULL`, foreign keys and secure delete) and the
+//!   collection server's (its own [`Database`]): pragmas set and each read back; migrations by
+//!   `user_version` in one transaction; a newer schema refused.
 //! - [`Outbox::enqueue`] commits in one transaction the record (sealed to the collection
 //!   server's key, see [`SealingKey`]), its gapless receipt number, the cash journal line and
 //!   an audit entry, and returns only once the commit is durable.
@@ -35,7 +36,7 @@ mod outbox;
 mod seal;
 
 pub use error::{Error, Result};
-pub use open::{SCHEMA_VERSION, open_database};
+pub use open::{Database, Pragma, SCHEMA_VERSION, open_database, open_sqlite};
 pub use outbox::{
     AuditLine, Committed, EarlierPayment, JournalEntry, NewRecord, Outbox, Outgoing, Payment,
     Pseudonym, RecordId, Row, State, Stats, Summary, Timestamp, VerifyReport, new_record_id,
