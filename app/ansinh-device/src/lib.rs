@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! DIR/outbox.sqlite (+ -wal, -shm)   the outbox (crate ansinh-outbox)
+//! DIR/outbox.sqlite-sender.lock      locked by the process sending the outbox (the uploader)
 //! DIR/keys/sealing.pub               the collection server's sealing key (hex), once provisioned
 //! DIR/keys/dev-opening.key           development only: the secret half of a local key pair
 //! DIR/keys/device.key                this device's Ed25519 identity (hex), made on first use
@@ -309,10 +310,11 @@ impl DataDir {
         Ok(PseudonymKey(key))
     }
 
-    /// Opens the outbox, sealing to [`DataDir::sealing_key`].
-    pub fn outbox(&self, now: Timestamp) -> Result<(Outbox, KeySource)> {
+    /// Opens the outbox, sealing to [`DataDir::sealing_key`]. Opening changes no record, so
+    /// `_now` is unused; it stays while the kiosk, which passes it, is being restructured.
+    pub fn outbox(&self, _now: Timestamp) -> Result<(Outbox, KeySource)> {
         let (key, source) = self.sealing_key()?;
-        Ok((Outbox::open(&self.root.join("outbox.sqlite"), key, now)?, source))
+        Ok((Outbox::open(&self.root.join("outbox.sqlite"), key)?, source))
     }
 }
 

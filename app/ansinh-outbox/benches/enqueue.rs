@@ -51,7 +51,7 @@ fn run(
 ) -> Result<(Figures, Figures, f64), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir_in(base)?;
     let key = OpeningKey::generate();
-    let mut outbox = Outbox::open(&dir.path().join("outbox.sqlite"), key.sealing_key(), 0)?;
+    let mut outbox = Outbox::open(&dir.path().join("outbox.sqlite"), key.sealing_key())?;
     let mut enqueue = Vec::with_capacity(n);
     let started = Instant::now();
     for i in 0..n {

@@ -13,6 +13,10 @@
 //! - Delivery states `queued → sending → acknowledged`, or `quarantined` with a reason
 //!   (visible, retryable, exportable, never deleted); `voided` by staff before upload only;
 //!   purge of personal data after a retention, leaving a non-personal audit line.
+//! - One process at a time sends ([`Sender`], from [`Outbox::take_sender`]): it alone claims
+//!   batches, and it puts back in the queue, once when it takes the role, the records a dead
+//!   sender left `sending`. Opening the outbox elsewhere (`ansinh queue` while the kiosk
+//!   uploads) never touches them.
 //! - Only a non-personal [`Summary`] is kept in clear (masked name, amounts, scheme, mode),
 //!   and whom a record pays for and which months ([`Payment`]): the person as a keyed
 //!   [`Pseudonym`] the device makes, never the ID, so [`Outbox::overlapping_payments`] finds an
@@ -34,6 +38,7 @@ mod error;
 mod open;
 mod outbox;
 mod seal;
+mod sender;
 
 pub use error::{Error, Result};
 pub use open::{Database, Pragma, SCHEMA_VERSION, open_database, open_sqlite};
@@ -42,3 +47,4 @@ pub use outbox::{
     Pseudonym, RecordId, Row, State, Stats, Summary, Timestamp, VerifyReport, new_record_id,
 };
 pub use seal::{OpeningKey, SEAL_OVERHEAD, SealingKey};
+pub use sender::Sender;

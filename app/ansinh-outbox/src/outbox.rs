@@ -8,7 +8,7 @@
 //! - Every state change is one transaction with its audit entry.
 //! - Time is passed in (seconds since the Unix epoch), so tests use a fake clock.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
@@ -17,6 +17,7 @@ use zeroize::Zeroizing;
 use crate::error::{Error, Result};
 use crate::open::open_database;
 use crate::seal::{OpeningKey, SealingKey};
+use crate::sender::Sender;
 
 /// Seconds since the Unix epoch.
 pub type Timestamp = i64;
@@ -284,6 +285,8 @@ impl VerifyReport {
 pub struct Outbox {
     conn: Connection,
     sealing: SealingKey,
+    /// The database file (canonical), which a [`Sender`] must be for.
+    path: PathBuf,
 }
 
 const ROW_COLUMNS: &str = "receipt_no, record_id, state, scheme, mode, amount, gross, support_national, \
@@ -374,11 +377,21 @@ fn audit(
 }
 
 impl Outbox {
-    /// Opens the outbox at `path`, sealing new records to `sealing`. Records left `sending` by
-    /// a crash go back to `queued` (the server deduplicates by record id).
-    pub fn open(path: &Path, sealing: SealingKey, now: Timestamp) -> Result<Self> {
-        let mut conn = open_database(path)?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    /// Opens the outbox at `path`, sealing new records to `sealing`. Opening changes nothing:
+    /// records another process is sending stay `sending` (see [`Outbox::take_sender`]).
+    pub fn open(path: &Path, sealing: SealingKey) -> Result<Self> {
+        let conn = open_database(path)?;
+        let path = path.canonicalize()?;
+        Ok(Self { conn, sealing, path })
+    }
+
+    /// Takes the sender role, refused with [`Error::SenderBusy`] while another process holds
+    /// it, and puts back in the queue the records left `sending` by the last sender (it died
+    /// with a batch out; the server deduplicates by record id, so sending them again is safe).
+    /// Take it once when the uploader starts and keep it while it runs.
+    pub fn take_sender(&mut self, now: Timestamp) -> Result<Sender> {
+        let sender = Sender::lock(&self.path)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let n = tx.execute(
             "UPDATE records SET state = 'queued', updated_at = ?1 WHERE state = 'sending'",
             params![now],
@@ -387,7 +400,7 @@ impl Outbox {
             audit(&tx, now, "recovered_in_flight", None, &format!("{n} records back to queued"))?;
         }
         tx.commit()?;
-        Ok(Self { conn, sealing })
+        Ok(sender)
     }
 
     /// The key new records are sealed to.
@@ -504,8 +517,16 @@ impl Outbox {
     }
 
     /// Moves queued records due by `now` to `sending`, oldest first, up to `max_bytes` of
-    /// sealed data (always at least one record), and returns them.
-    pub fn claim_batch(&mut self, now: Timestamp, max_bytes: usize) -> Result<Vec<Outgoing>> {
+    /// sealed data (always at least one record), and returns them. Only the sender claims.
+    pub fn claim_batch(
+        &mut self,
+        sender: &Sender,
+        now: Timestamp,
+        max_bytes: usize,
+    ) -> Result<Vec<Outgoing>> {
+        if !sender.is_for(&self.path) {
+            return Err(Error::NotSender);
+        }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut batch = Vec::new();
         {

@@ -33,7 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     };
     let now = || SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-    let mut outbox = Outbox::open(&dir.join("outbox.sqlite"), key.sealing_key(), now())?;
+    let mut outbox = Outbox::open(&dir.join("outbox.sqlite"), key.sealing_key())?;
     let mut out = std::io::stdout().lock();
     for _ in 0..count {
         let record_id = new_record_id();
