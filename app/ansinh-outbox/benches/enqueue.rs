@@ -5,6 +5,11 @@
 //!
 //! Each run starts on a fresh outbox and file: `n` enqueues one after another, then `n` raw
 //! writes. A shared machine's noise differs from run to run, hence several runs.
+//!
+//! Between two enqueues the bench does what the device does while it waits for the next
+//! customer: the sender's idle checkpoint (`Outbox::checkpoint_if_due`, after each sync on a
+//! device), timed apart and reported on its own line. `ANSINH_BENCH_IDLE=0` leaves it out:
+//! enqueues back to back, the WAL then checkpointed only inside a commit, past its size limit.
 
 // Timings are reported as fractional microseconds; no money is computed here.
 #![allow(clippy::float_arithmetic)]
@@ -43,17 +48,22 @@ fn figures(mut v: Vec<Duration>) -> Figures {
     }
 }
 
-/// One run: `n` enqueues, then `n` raw writes. Returns both series and the enqueues per
-/// second.
-fn run(
-    n: usize,
-    base: &std::path::Path,
-) -> Result<(Figures, Figures, f64), Box<dyn std::error::Error>> {
+/// What one run measured.
+struct Run {
+    enqueue: Figures,
+    raw: Figures,
+    per_second: f64,
+    /// Idle checkpoints that ran, and their p50/p99/max.
+    checkpoints: Option<(usize, Figures)>,
+}
+
+/// One run: `n` enqueues (each followed by the idle step when `idle`), then `n` raw writes.
+fn run(n: usize, base: &std::path::Path, idle: bool) -> Result<Run, Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir_in(base)?;
     let key = OpeningKey::generate();
     let mut outbox = Outbox::open(&dir.path().join("outbox.sqlite"), key.sealing_key())?;
     let mut enqueue = Vec::with_capacity(n);
-    let started = Instant::now();
+    let mut checkpoints = Vec::new();
     for i in 0..n {
         let t = Instant::now();
         outbox.enqueue(i as i64, |no| {
@@ -77,8 +87,15 @@ fn run(
             })
         })?;
         enqueue.push(t.elapsed());
+        if idle {
+            let t = Instant::now();
+            if outbox.checkpoint_if_due(i as i64)? {
+                checkpoints.push(t.elapsed());
+            }
+        }
     }
-    let per_second = n as f64 / started.elapsed().as_secs_f64();
+    // Idle time is not counted: on a device it is the time between customers.
+    let per_second = n as f64 / enqueue.iter().sum::<Duration>().as_secs_f64();
 
     let mut raw = Vec::with_capacity(n);
     let mut file = OpenOptions::new().create(true).append(true).open(dir.path().join("raw.bin"))?;
@@ -89,7 +106,12 @@ fn run(
         file.sync_all()?;
         raw.push(t.elapsed());
     }
-    Ok((figures(enqueue), figures(raw), per_second))
+    Ok(Run {
+        enqueue: figures(enqueue),
+        raw: figures(raw),
+        per_second,
+        checkpoints: (!checkpoints.is_empty()).then(|| (checkpoints.len(), figures(checkpoints))),
+    })
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -100,14 +122,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runs = env("ANSINH_BENCH_RUNS", 3).max(1);
     let base = std::env::var_os("ANSINH_BENCH_DIR").map_or_else(std::env::temp_dir, Into::into);
 
+    let idle = std::env::var("ANSINH_BENCH_IDLE").map_or(true, |v| v != "0");
+
     println!(
-        "| Run ({n} samples each, {} B record) | enqueue p50 | p99 | max | raw write+fsync p50 | p99 | max | p50 ratio | p99 ratio | enqueues/s |",
-        PLAINTEXT_BYTES + SEAL_OVERHEAD
+        "| Run ({n} samples each, {} B record{}) | enqueue p50 | p99 | max | raw write+fsync p50 | p99 | max | p50 ratio | p99 ratio | enqueues/s |",
+        PLAINTEXT_BYTES + SEAL_OVERHEAD,
+        if idle { ", idle checkpoints" } else { ", back to back" },
     );
     println!("|---|---|---|---|---|---|---|---|---|---|");
     let mut ratios = Vec::with_capacity(runs);
+    let mut idle_lines = Vec::new();
     for r in 1..=runs {
-        let (e, w, per_second) = run(n, &base)?;
+        let Run { enqueue: e, raw: w, per_second, checkpoints } = run(n, &base, idle)?;
         let ratio = e.p99 / w.p99;
         println!(
             "| {r} | {:.0} µs | {:.0} µs | {:.0} µs | {:.0} µs | {:.0} µs | {:.0} µs | {:.2}× | {ratio:.2}× | {per_second:.0} |",
@@ -120,9 +146,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             e.p50 / w.p50,
         );
         ratios.push(ratio);
+        if let Some((count, c)) = checkpoints {
+            idle_lines.push(format!(
+                "run {r}: {count} idle checkpoints, p50 {:.0} µs, max {:.0} µs",
+                c.p50, c.max
+            ));
+        }
     }
     ratios.sort_by(f64::total_cmp);
     println!();
     println!("Median p99 ratio over {runs} runs: {:.2}×", ratios[ratios.len() / 2]);
+    for line in idle_lines {
+        println!("{line}");
+    }
     Ok(())
 }

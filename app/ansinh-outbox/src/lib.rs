@@ -9,7 +9,10 @@
 //!   `user_version` in one transaction; a newer schema refused.
 //! - [`Outbox::enqueue`] commits in one transaction the record (sealed to the collection
 //!   server's key, see [`SealingKey`]), its gapless receipt number, the cash journal line and
-//!   an audit entry, and returns only once the commit is durable.
+//!   an audit entry, and returns only once the commit is durable (WAL, `synchronous=FULL`).
+//!   Its statements are prepared once per connection, and the WAL checkpoint is not its
+//!   business: the sender runs [`Outbox::checkpoint_if_due`] at idle, after each sync (SQLite's
+//!   own checkpoint inside a commit remains, past 1000 pages, for an outbox nobody syncs).
 //! - Delivery states `queued → sending → acknowledged`, or `quarantined` with a reason
 //!   (visible, retryable, exportable, never deleted); `voided` by staff before upload only;
 //!   purge of personal data after a retention, leaving a non-personal audit line.
@@ -22,7 +25,6 @@
 //!   [`Pseudonym`] the device makes, never the ID, so [`Outbox::overlapping_payments`] finds an
 //!   earlier payment of the same person for the same months. Voided records do not count;
 //!   purge removes the pseudonyms with the rest of the personal data.
-//!
 //! - [`durable`]: the one durable file write of the device, the uploader and the hub
 //!   (temporary file, fsync, rename, fsync of the directory), here because this is the lowest
 //!   crate all three depend on.
@@ -30,8 +32,9 @@
 //! The outbox knows nothing of the domain: it stores sealed bytes and a summary. Time is
 //! passed in. Nothing here logs.
 //!
-//! May depend on: rusqlite (bundled SQLite), crypto_box (sealed boxes), sha2, rand_core,
-//! zeroize, hex, thiserror. Nothing from the workspace.
+//! May depend on: rusqlite (bundled SQLite), crypto_box (sealed boxes) and curve25519-dalek
+//! (its precomputed tables only), sha2, rand_core, zeroize, hex, thiserror. Nothing from the
+//! workspace.
 
 pub mod durable;
 mod error;
@@ -43,8 +46,9 @@ mod sender;
 pub use error::{Error, Result};
 pub use open::{Database, Pragma, SCHEMA_VERSION, open_database, open_sqlite};
 pub use outbox::{
-    AuditLine, Committed, EarlierPayment, JournalEntry, NewRecord, Outbox, Outgoing, Payment,
-    Pseudonym, RecordId, Row, State, Stats, Summary, Timestamp, VerifyReport, new_record_id,
+    AuditLine, CHECKPOINT_PAGES, Committed, EarlierPayment, JournalEntry, NewRecord, Outbox,
+    Outgoing, Payment, Pseudonym, RecordId, Row, State, Stats, Summary, Timestamp, VerifyReport,
+    new_record_id,
 };
 pub use seal::{OpeningKey, SEAL_OVERHEAD, SealingKey};
 pub use sender::Sender;

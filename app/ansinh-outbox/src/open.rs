@@ -128,6 +128,10 @@ const PRAGMAS: &[Pragma] = &[
     Pragma { name: "foreign_keys", value: "ON", expect: "1" },
     // Deleted personal data must not linger in free pages.
     Pragma { name: "secure_delete", value: "ON", expect: "1" },
+    // A checkpoint inside a commit once the WAL holds this many pages (SQLite's default, 4 MiB),
+    // only as a safety valve: the sender checkpoints at idle well before
+    // ([`crate::Outbox::checkpoint_if_due`]), so this catches an outbox nobody syncs.
+    Pragma { name: "wal_autocheckpoint", value: "1000", expect: "1000" },
 ];
 
 /// The outbox database.
@@ -208,6 +212,11 @@ mod tests {
         assert_eq!(v, SCHEMA_VERSION);
         let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
         assert_eq!(mode, "wal");
+        let (sync, checkpoint): (i64, i64) = (
+            conn.pragma_query_value(None, "synchronous", |r| r.get(0))?,
+            conn.pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))?,
+        );
+        assert_eq!((sync, checkpoint), (2, 1000), "FULL; checkpoints in a commit only past 4 MiB");
         drop(conn);
         // Opening again is a no-op migration.
         let conn = open_database(&path)?;

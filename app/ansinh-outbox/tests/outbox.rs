@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use ansinh_outbox::{
-    Error, NewRecord, OpeningKey, Outbox, Payment, RecordId, State, Summary, new_record_id,
+    CHECKPOINT_PAGES, Error, NewRecord, OpeningKey, Outbox, Payment, RecordId, State, Summary,
+    new_record_id,
 };
 use zeroize::Zeroizing;
 
@@ -392,6 +393,36 @@ fn overlapping_payments_are_the_same_person_scheme_and_months_until_voided_or_pu
     assert_eq!(outbox.purge_acknowledged(86_400, 2_000 + 86_400)?, 1);
     assert!(overlaps(&outbox, 1, bhyt, 100, 111)?.is_empty());
     assert!(overlaps(&outbox, 2, bhyt, 100, 111)?.is_empty());
+    Ok(())
+}
+
+#[test]
+fn the_idle_checkpoint_runs_once_enough_waits_and_keeps_the_wal_short() -> R {
+    let dir = tempfile::tempdir()?;
+    let (mut outbox, _key) = setup(dir.path())?;
+    let size = |name: &str| std::fs::metadata(dir.path().join(name)).map(|m| m.len());
+    // Each enqueue adds four to six pages to the WAL: enough for one checkpoint.
+    let per_checkpoint = usize::try_from(CHECKPOINT_PAGES / 3)?;
+    enqueue(&mut outbox, 1_000)?;
+    let database = size("outbox.sqlite")?;
+    assert!(!outbox.checkpoint_if_due(1_001)?, "too little waits");
+    assert_eq!(size("outbox.sqlite")?, database, "nothing was copied into the database");
+    for _ in 0..per_checkpoint {
+        enqueue(&mut outbox, 1_002)?;
+    }
+    assert!(outbox.checkpoint_if_due(1_003)?);
+    assert!(size("outbox.sqlite")? > database, "the records are in the database file now");
+    assert!(!outbox.checkpoint_if_due(1_004)?, "and nothing waits any more");
+    // Round after round the WAL starts again from its beginning: it does not grow.
+    let wal = size("outbox.sqlite-wal")?;
+    for round in 0..4 {
+        for _ in 0..per_checkpoint {
+            enqueue(&mut outbox, 1_010)?;
+        }
+        assert!(outbox.checkpoint_if_due(1_011)?, "round {round}");
+        assert!(size("outbox.sqlite-wal")? <= wal + 8 * 4096, "round {round}");
+    }
+    assert_eq!(outbox.verify(None, decode_ok)?.records, 1 + 5 * per_checkpoint as i64);
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! `outbox-stress DIR COUNT`: enqueues COUNT test records into the outbox in DIR, one at a
-//! time, and prints `RECEIPT_NO RECORD_ID` on its own line after each commit returns. The
-//! crash test kills it at random moments; the benchmark times it.
+//! time, and prints `RECEIPT_NO RECORD_ID` on its own line after each commit returns; between
+//! two, the idle checkpoint a device does between customers. The crash test kills it at
+//! random moments (in a commit, a checkpoint, or the WAL's restart).
 //!
 //! The records hold a fixed Vietnamese test identity so that tests can check it never appears
 //! in clear on disk. The development key pair is kept in `DIR/opening.key`.
@@ -60,6 +61,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         })?;
         writeln!(out, "{} {}", committed.receipt_no, hex(&committed.record_id))?;
         out.flush()?;
+        outbox.checkpoint_if_due(now())?;
     }
     Ok(())
 }
