@@ -98,10 +98,19 @@ fn not_registered(dir: &Path, lang: Lang) -> Failure {
     })
 }
 
-/// An uploader error: not being registered is the one the user fixes with a command.
+/// An uploader error: not being registered is the one the user fixes with a command; another
+/// process sending (the kiosk) is said in the user's language (it passes: try again later).
 fn delivery_err(dir: &Path, lang: Lang) -> impl Fn(ansinh_uploader::Error) -> Failure + '_ {
     move |e| match e {
         ansinh_uploader::Error::NotRegistered => not_registered(dir, lang),
+        ansinh_uploader::Error::Outbox(ansinh_outbox::Error::SenderBusy) => {
+            Failure::Other(anyhow::anyhow!(match lang {
+                Lang::Vi =>
+                    "một tiến trình khác (máy kiosk) đang gửi hồ sơ của máy này; hãy thử lại sau",
+                Lang::En =>
+                    "another process (the kiosk) is sending this device's records; try again later",
+            }))
+        }
         e => other(e),
     }
 }

@@ -152,6 +152,86 @@ fn register_enqueue_sync_then_usb_carry_out() -> R {
     Ok(())
 }
 
+/// Points the device's registration at `url` (the server moved).
+fn move_server(dev: &Path, url: &str) -> R {
+    let path = dev.join("registration.json");
+    let mut reg: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
+    reg["server_url"] = url.into();
+    std::fs::write(&path, serde_json::to_vec(&reg)?)?;
+    Ok(())
+}
+
+/// The number of records in `state`, as `ansinh queue` counts them.
+fn count(d: &str, state: &str) -> Option<i64> {
+    json_of(&ansinh(&["queue", "--data-dir", d, "--json"], None))["counts"][state].as_i64()
+}
+
+#[test]
+fn queue_enqueue_and_a_second_sync_leave_a_sync_in_flight_alone() -> R {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let hub_dir = tempfile::tempdir()?;
+    let server = start(&rt, hub_dir.path())?;
+    let hub_url = format!("http://{}", server.addr);
+    let dev = tempfile::tempdir()?;
+    let d = dev.path().to_string_lossy().to_string();
+    let token = server.state.hub.create_token("Bưu điện Hà Đông", 3600, NOW)?;
+    let register =
+        ["register", "--data-dir", &d, "--server", &hub_url, "--token", &token, "--label", "Xã A"];
+    let out = ansinh(&register, None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = ansinh(&enqueue_args(&d), Some(&fixture("enrollment.json")));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // The server moves to an address that takes the request and never answers: the sync
+    // (another process) stays in flight with its batch out.
+    let hung = std::net::TcpListener::bind("127.0.0.1:0")?;
+    move_server(dev.path(), &format!("http://{}", hung.local_addr()?))?;
+    let mut in_flight = Command::new(env!("CARGO_BIN_EXE_ansinh"))
+        .args(["sync", "--data-dir", &d, "--json"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(hung.accept().map(|(stream, _)| stream));
+    });
+    // Connected: the batch was claimed (committed) before the request went out.
+    let _request = rx.recv_timeout(std::time::Duration::from_secs(60))??;
+    assert_eq!(count(&d, "sending"), Some(1));
+
+    // Staff look at the queue and take the next citizen meanwhile: the batch stays out.
+    let november = dev.path().join("november.json");
+    std::fs::write(
+        &november,
+        std::fs::read_to_string(fixture("enrollment.json"))?
+            .replace("\"mode\": \"3\"", "\"mode\": \"1\"")
+            .replace("\"start_month\": \"2026-12\"", "\"start_month\": \"2026-11\""),
+    )?;
+    let out = ansinh(&["enqueue", "--data-dir", &d, "--on", "2026-11-22"], Some(&november));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!((count(&d, "sending"), count(&d, "queued")), (Some(1), Some(1)));
+    // A second sync is refused, in the user's language, and sends nothing.
+    let second = ansinh(&["sync", "--data-dir", &d, "--lang", "en"], None);
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(1), "{err}");
+    assert!(err.contains("another process (the kiosk) is sending"), "{err}");
+    assert_eq!((count(&d, "sending"), count(&d, "queued")), (Some(1), Some(1)));
+
+    // The syncing process dies with its batch out; the queue still shows it as sent...
+    in_flight.kill()?;
+    in_flight.wait()?;
+    assert_eq!(count(&d, "sending"), Some(1));
+    // ...until the next sender takes over: it recovers the batch and sends everything.
+    move_server(dev.path(), &hub_url)?;
+    let report = json_of(&ansinh(&["sync", "--data-dir", &d, "--json"], None));
+    assert_eq!(
+        (report["acknowledged"].as_u64(), report["status"]["unsent"].as_i64()),
+        (Some(2), Some(0)),
+        "{report}"
+    );
+    Ok(())
+}
+
 /// The long options a command's `--help` lists.
 fn options_of(subcommand: &str) -> Vec<String> {
     let help = ansinh(&[subcommand, "--help"], None);

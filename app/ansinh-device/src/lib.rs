@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! DIR/outbox.sqlite (+ -wal, -shm)   the outbox (crate ansinh-outbox)
+//! DIR/outbox.sqlite-sender.lock      locked by the process sending the outbox (the uploader)
 //! DIR/keys/sealing.pub               the collection server's sealing key (hex), once provisioned
 //! DIR/keys/dev-opening.key           development only: the secret half of a local key pair
 //! DIR/keys/device.key                this device's Ed25519 identity (hex), made on first use
@@ -17,8 +18,9 @@
 //! opened locally for `verify`. Provision a real server's key with [`DataDir::provision`]
 //! (the `ansinh register` command) before taking real enrollments.
 //!
-//! Secret key files are written with mode 0600 through a temporary file and a rename, so a
-//! power cut leaves either the old file or the new one.
+//! Secret key files are written with mode 0600 through a temporary file, an fsync, a rename and
+//! an fsync of the directory (`ansinh_outbox::durable`), so a power cut leaves either the old
+//! file or the new one.
 //!
 //! The collection point and agent code printed on receipts are outbox settings
 //! ([`enroll::CollectionPoint::stored`]), shared by the kiosk and `ansinh enqueue`.
@@ -38,7 +40,6 @@ pub mod receipt;
 pub mod shift;
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ansinh_outbox::{OpeningKey, Outbox, SealingKey, Timestamp};
@@ -142,29 +143,9 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |source| Error::Io { path: path.to_path_buf(), source }
 }
 
-/// Writes `bytes` to `path` atomically (temporary file, fsync, rename), mode 0600.
+/// Writes `bytes` to `path` durably, mode 0600 (`ansinh_outbox::durable`).
 fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    {
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut f = options.open(&tmp).map_err(io(&tmp))?;
-        f.write_all(bytes).map_err(io(&tmp))?;
-        f.sync_all().map_err(io(&tmp))?;
-    }
-    fs::rename(&tmp, path).map_err(io(path))?;
-    if let Some(parent) = path.parent()
-        && let Ok(dir) = fs::File::open(parent)
-    {
-        // The rename is durable once the directory entry is.
-        let _ = dir.sync_all();
-    }
-    Ok(())
+    ansinh_outbox::durable::write_private(path, bytes).map_err(io(path))
 }
 
 fn read_optional(path: &Path) -> Result<Option<Zeroizing<String>>> {
@@ -329,10 +310,11 @@ impl DataDir {
         Ok(PseudonymKey(key))
     }
 
-    /// Opens the outbox, sealing to [`DataDir::sealing_key`].
-    pub fn outbox(&self, now: Timestamp) -> Result<(Outbox, KeySource)> {
+    /// Opens the outbox, sealing to [`DataDir::sealing_key`]. Opening changes no record, so
+    /// `_now` is unused; it stays while the kiosk, which passes it, is being restructured.
+    pub fn outbox(&self, _now: Timestamp) -> Result<(Outbox, KeySource)> {
         let (key, source) = self.sealing_key()?;
-        Ok((Outbox::open(&self.root.join("outbox.sqlite"), key, now)?, source))
+        Ok((Outbox::open(&self.root.join("outbox.sqlite"), key)?, source))
     }
 }
 

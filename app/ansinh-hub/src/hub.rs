@@ -609,23 +609,8 @@ impl Hub {
     }
 }
 
-/// Writes a file durably (temporary file, fsync, rename): an acknowledgement on a USB stick
-/// must not be half written when the stick is pulled.
+/// Writes a file durably through `PATH.part` (`ansinh_outbox::durable`): an acknowledgement on
+/// a USB stick must not be half written when the stick is pulled.
 fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".part");
-    let tmp = PathBuf::from(tmp);
-    {
-        let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
-        f.write_all(bytes).map_err(io(&tmp))?;
-        f.sync_all().map_err(io(&tmp))?;
-    }
-    std::fs::rename(&tmp, path).map_err(io(path))?;
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
-        && let Ok(d) = std::fs::File::open(parent)
-    {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    ansinh_outbox::durable::write_public(path, bytes).map_err(io(path))
 }

@@ -5,12 +5,11 @@
 //! - `signing.key`: the Ed25519 key that signs acknowledgements; devices trust only it.
 //! - `admin.token`: the password of the admin pages (`/admin/*`), user `admin`.
 //!
-//! Files are written with mode 0600 (directory 0700) through a temporary file, fsync and a
-//! rename. A missing sealing or signing key next to an existing one is an error, never a
+//! Files are written with mode 0600 (directory 0700) through a temporary file, fsync, a rename
+//! and an fsync of the directory (`ansinh_outbox::durable`). A missing sealing or signing key next to an existing one is an error, never a
 //! silent new key: that would strand every record or device.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ansinh_outbox::OpeningKey;
@@ -83,26 +82,7 @@ impl KeyFiles {
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    {
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut f = options.open(&tmp).map_err(io(&tmp))?;
-        f.write_all(bytes).map_err(io(&tmp))?;
-        f.sync_all().map_err(io(&tmp))?;
-    }
-    fs::rename(&tmp, path).map_err(io(path))?;
-    if let Some(parent) = path.parent()
-        && let Ok(d) = fs::File::open(parent)
-    {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    ansinh_outbox::durable::write_private(path, bytes).map_err(io(path))
 }
 
 fn read(path: &Path) -> Result<Option<Zeroizing<String>>> {

@@ -12,6 +12,12 @@ pub enum Error {
     /// Another process holds the database longer than the busy timeout.
     #[error("the outbox is busy in another process; try again")]
     Busy,
+    /// Another process holds the sender role (the kiosk's delivery, or `ansinh sync`).
+    #[error("another process is sending this outbox's records; try again when it is done")]
+    SenderBusy,
+    /// A sender role taken for another outbox was used for this one.
+    #[error("the sender role was taken for another outbox")]
+    NotSender,
     /// The database was written by a newer version of ansinh.
     #[error(
         "the outbox database has schema version {found}, newer than this program's {supported}: update ansinh, do not downgrade"
@@ -68,7 +74,7 @@ pub enum Error {
 impl Error {
     /// Whether the same call may succeed later without a change to the input or the program.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, Error::DiskFull | Error::Busy | Error::Io(_))
+        matches!(self, Error::DiskFull | Error::Busy | Error::SenderBusy | Error::Io(_))
     }
 }
 

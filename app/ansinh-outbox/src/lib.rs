@@ -3,36 +3,52 @@
 //! A citizen who paid and got a receipt must never be lost, whatever happens to power, disk or
 //! software, and never enrolled twice. This crate is the device's outbox:
 //!
-//! - [`open_database`] is the one routine that opens the SQLite file: WAL, `synchronous=FULL`,
-//!   foreign keys and secure delete, each read back; migrations by `user_version` in one
-//!   transaction; a newer schema refused.
+//! - [`open_sqlite`] is the one routine that opens an SQLite file, the outbox's
+//!   ([`open_database`]: WAL, `synchronous=FULL`, foreign keys and secure delete) and the
+//!   collection server's (its own [`Database`]): pragmas set and each read back; migrations by
+//!   `user_version` in one transaction; a newer schema refused.
 //! - [`Outbox::enqueue`] commits in one transaction the record (sealed to the collection
 //!   server's key, see [`SealingKey`]), its gapless receipt number, the cash journal line and
-//!   an audit entry, and returns only once the commit is durable.
+//!   an audit entry, and returns only once the commit is durable (WAL, `synchronous=FULL`).
+//!   Its statements are prepared once per connection, and the WAL checkpoint is not its
+//!   business: the sender runs [`Outbox::checkpoint_if_due`] at idle, after each sync (SQLite's
+//!   own checkpoint inside a commit remains, past 1000 pages, for an outbox nobody syncs).
 //! - Delivery states `queued → sending → acknowledged`, or `quarantined` with a reason
 //!   (visible, retryable, exportable, never deleted); `voided` by staff before upload only;
 //!   purge of personal data after a retention, leaving a non-personal audit line.
+//! - One process at a time sends ([`Sender`], from [`Outbox::take_sender`]): it alone claims
+//!   batches, and it puts back in the queue, once when it takes the role, the records a dead
+//!   sender left `sending`. Opening the outbox elsewhere (`ansinh queue` while the kiosk
+//!   uploads) never touches them.
 //! - Only a non-personal [`Summary`] is kept in clear (masked name, amounts, scheme, mode),
 //!   and whom a record pays for and which months ([`Payment`]): the person as a keyed
 //!   [`Pseudonym`] the device makes, never the ID, so [`Outbox::overlapping_payments`] finds an
 //!   earlier payment of the same person for the same months. Voided records do not count;
 //!   purge removes the pseudonyms with the rest of the personal data.
+//! - [`durable`]: the one durable file write of the device, the uploader and the hub
+//!   (temporary file, fsync, rename, fsync of the directory), here because this is the lowest
+//!   crate all three depend on.
 //!
 //! The outbox knows nothing of the domain: it stores sealed bytes and a summary. Time is
 //! passed in. Nothing here logs.
 //!
-//! May depend on: rusqlite (bundled SQLite), crypto_box (sealed boxes), sha2, rand_core,
-//! zeroize, hex, thiserror. Nothing from the workspace.
+//! May depend on: rusqlite (bundled SQLite), crypto_box (sealed boxes) and curve25519-dalek
+//! (its precomputed tables only), sha2, rand_core, zeroize, hex, thiserror. Nothing from the
+//! workspace.
 
+pub mod durable;
 mod error;
 mod open;
 mod outbox;
 mod seal;
+mod sender;
 
 pub use error::{Error, Result};
-pub use open::{SCHEMA_VERSION, open_database};
+pub use open::{Database, Pragma, SCHEMA_VERSION, open_database, open_sqlite};
 pub use outbox::{
-    AuditLine, Committed, EarlierPayment, JournalEntry, NewRecord, Outbox, Outgoing, Payment,
-    Pseudonym, RecordId, Row, State, Stats, Summary, Timestamp, VerifyReport, new_record_id,
+    AuditLine, CHECKPOINT_PAGES, Committed, EarlierPayment, JournalEntry, NewRecord, Outbox,
+    Outgoing, Payment, Pseudonym, RecordId, Row, State, Stats, Summary, Timestamp, VerifyReport,
+    new_record_id,
 };
 pub use seal::{OpeningKey, SEAL_OVERHEAD, SealingKey};
+pub use sender::Sender;

@@ -1,4 +1,5 @@
-//! The one routine that opens the outbox database.
+//! The one routine that opens an SQLite database, used by the outbox and by the collection
+//! server's store ([`open_sqlite`], each with its own pragmas and migrations).
 //!
 //! Order matters: pragmas first and outside any transaction (WAL cannot be switched inside
 //! one), each read back, because SQLite ignores an unknown or refused pragma silently; then
@@ -7,9 +8,33 @@
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::error::{Error, Result};
+
+/// A pragma [`open_sqlite`] sets, then reads back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pragma {
+    /// Its name, e.g. `synchronous`.
+    pub name: &'static str,
+    /// The value set, e.g. `FULL`.
+    pub value: &'static str,
+    /// What reading it back must give, in lower case (`synchronous=FULL` reads back as `2`).
+    pub expect: &'static str,
+}
+
+/// What [`open_sqlite`] needs to open one kind of database.
+#[derive(Clone, Copy, Debug)]
+pub struct Database<'a> {
+    /// Set in this order, each read back.
+    pub pragmas: &'a [Pragma],
+    /// Migration `i` brings the schema from version `i` to `i + 1`; the newest version is
+    /// their number.
+    pub migrations: &'a [&'a str],
+    /// How long a writer waits for another before giving up with [`Error::Busy`].
+    pub busy_timeout: Duration,
+}
 
 /// Schema migrations; migration `i` brings the schema from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -94,52 +119,77 @@ const MIGRATIONS: &[&str] = &[
 /// The newest schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// How long a writer waits for another before giving up with [`Error::Busy`].
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// The outbox's pragmas.
+const PRAGMAS: &[Pragma] = &[
+    // WAL: readers (staff screens) never block the counter's writes.
+    Pragma { name: "journal_mode", value: "WAL", expect: "wal" },
+    // FULL: a commit is on the disk when it returns; a receipt may only be printed after that.
+    Pragma { name: "synchronous", value: "FULL", expect: "2" },
+    Pragma { name: "foreign_keys", value: "ON", expect: "1" },
+    // Deleted personal data must not linger in free pages.
+    Pragma { name: "secure_delete", value: "ON", expect: "1" },
+    // A checkpoint inside a commit once the WAL holds this many pages (SQLite's default, 4 MiB),
+    // only as a safety valve: the sender checkpoints at idle well before
+    // ([`crate::Outbox::checkpoint_if_due`]), so this catches an outbox nobody syncs.
+    Pragma { name: "wal_autocheckpoint", value: "1000", expect: "1000" },
+];
 
-/// Opens (creating if needed) the database at `path`, sets and checks the pragmas, and brings
-/// the schema up to date.
+/// The outbox database.
+const OUTBOX: Database<'static> =
+    Database { pragmas: PRAGMAS, migrations: MIGRATIONS, busy_timeout: Duration::from_secs(5) };
+
+/// Opens (creating if needed) the outbox database at `path`, sets and checks the pragmas, and
+/// brings the schema up to date.
 pub fn open_database(path: &Path) -> Result<Connection> {
+    open_sqlite(path, &OUTBOX)
+}
+
+/// Opens (creating if needed) the SQLite database at `path`: sets each of `db.pragmas` and
+/// reads it back ([`Error::PragmaMismatch`] when it did not take), then runs the migrations
+/// the file has not had, all in one exclusive transaction. A schema newer than the newest
+/// migration is refused with [`Error::SchemaTooNew`]: an older program must not write it.
+pub fn open_sqlite(path: &Path, db: &Database<'_>) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags)?;
-    configure(&conn)?;
-    migrate(&mut conn)?;
+    conn.busy_timeout(db.busy_timeout)?;
+    for pragma in db.pragmas {
+        set(&conn, pragma)?;
+    }
+    migrate(&mut conn, db.migrations)?;
     Ok(conn)
 }
 
-fn configure(conn: &Connection) -> Result<()> {
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    // WAL: readers (staff screens) never block the counter's writes.
-    let mode: String =
-        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
-    check("journal_mode", mode.to_ascii_lowercase(), "wal")?;
-    // FULL: a commit is on the disk when it returns; a receipt may only be printed after that.
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    let sync: i64 = conn.pragma_query_value(None, "synchronous", |row| row.get(0))?;
-    check("synchronous", sync.to_string(), "2")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |row| row.get(0))?;
-    check("foreign_keys", fk.to_string(), "1")?;
-    // Deleted personal data must not linger in free pages.
-    conn.pragma_update(None, "secure_delete", "ON")?;
-    let sd: i64 = conn.pragma_query_value(None, "secure_delete", |row| row.get(0))?;
-    check("secure_delete", sd.to_string(), "1")?;
-    Ok(())
+fn set(conn: &Connection, pragma: &Pragma) -> Result<()> {
+    // Some pragmas answer a row when set (journal_mode), others none: step through either.
+    let mut stmt = conn.prepare(&format!("PRAGMA {} = {}", pragma.name, pragma.value))?;
+    let mut rows = stmt.query([])?;
+    while rows.next()?.is_some() {}
+    let value =
+        conn.pragma_query_value(None, pragma.name, |row| row.get::<_, Value>(0)).optional()?;
+    let found = match value {
+        Some(Value::Integer(i)) => i.to_string(),
+        Some(Value::Text(t)) => t.to_ascii_lowercase(),
+        Some(other) => format!("{other:?}"),
+        // An unknown (misspelt) pragma: SQLite ignored it and has nothing to read back.
+        None => "nothing".to_string(),
+    };
+    if found == pragma.expect {
+        Ok(())
+    } else {
+        Err(Error::PragmaMismatch { pragma: pragma.name, found, expected: pragma.expect })
+    }
 }
 
-fn check(pragma: &'static str, found: String, expected: &'static str) -> Result<()> {
-    if found == expected { Ok(()) } else { Err(Error::PragmaMismatch { pragma, found, expected }) }
-}
-
-fn migrate(conn: &mut Connection) -> Result<()> {
+fn migrate(conn: &mut Connection, migrations: &[&str]) -> Result<()> {
+    let newest = i64::try_from(migrations.len()).unwrap_or(i64::MAX);
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    if version > SCHEMA_VERSION {
-        return Err(Error::SchemaTooNew { found: version, supported: SCHEMA_VERSION });
+    if version > newest {
+        return Err(Error::SchemaTooNew { found: version, supported: newest });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(version).unwrap_or(0)) {
+    for (i, sql) in migrations.iter().enumerate().skip(usize::try_from(version).unwrap_or(0)) {
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
     }
@@ -151,6 +201,8 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 mod tests {
     use super::*;
 
+    const BUSY: Duration = Duration::from_secs(1);
+
     #[test]
     fn creates_and_reads_back_the_pragmas() -> Result<()> {
         let dir = tempfile::tempdir()?;
@@ -160,6 +212,11 @@ mod tests {
         assert_eq!(v, SCHEMA_VERSION);
         let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
         assert_eq!(mode, "wal");
+        let (sync, checkpoint): (i64, i64) = (
+            conn.pragma_query_value(None, "synchronous", |r| r.get(0))?,
+            conn.pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))?,
+        );
+        assert_eq!((sync, checkpoint), (2, 1000), "FULL; checkpoints in a commit only past 4 MiB");
         drop(conn);
         // Opening again is a no-op migration.
         let conn = open_database(&path)?;
@@ -257,6 +314,48 @@ mod tests {
                 assert_eq!((found, supported), (SCHEMA_VERSION + 1, SCHEMA_VERSION));
             }
             other => panic!("expected SchemaTooNew, got {other:?}"),
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn another_database_has_its_own_pragmas_and_migrations() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("other.sqlite");
+        let pragmas = [
+            Pragma { name: "journal_mode", value: "WAL", expect: "wal" },
+            Pragma { name: "synchronous", value: "NORMAL", expect: "1" },
+        ];
+        let two = ["CREATE TABLE a (x)", "CREATE TABLE b (y)"];
+        let db = Database { pragmas: &pragmas, migrations: &two, busy_timeout: BUSY };
+        let conn = open_sqlite(&path, &db)?;
+        let sync: i64 = conn.pragma_query_value(None, "synchronous", |r| r.get(0))?;
+        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let secure: i64 = conn.pragma_query_value(None, "secure_delete", |r| r.get(0))?;
+        assert_eq!((sync, v, secure), (1, 2, 0), "its pragmas, not the outbox's");
+        conn.execute("INSERT INTO b (y) VALUES (1)", [])?;
+        drop(conn);
+        // A program that knows only the first migration must not write the file.
+        let older = Database { migrations: &two[..1], ..db };
+        match open_sqlite(&path, &older) {
+            Err(Error::SchemaTooNew { found: 2, supported: 1 }) => {}
+            other => panic!("expected SchemaTooNew, got {:?}", other.map(|_| ())),
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_pragma_that_does_not_take_is_refused() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("other.sqlite");
+        // Misspelt: SQLite ignores it without a word, the read-back does not.
+        let pragmas = [Pragma { name: "synchronus", value: "FULL", expect: "2" }];
+        let db = Database { pragmas: &pragmas, migrations: &[], busy_timeout: BUSY };
+        match open_sqlite(&path, &db) {
+            Err(Error::PragmaMismatch { pragma: "synchronus", found, expected: "2" }) => {
+                assert_eq!(found, "nothing");
+            }
+            other => panic!("expected PragmaMismatch, got {:?}", other.map(|_| ())),
         }
         Ok(())
     }

@@ -8,7 +8,7 @@
 //! - Every state change is one transaction with its audit entry.
 //! - Time is passed in (seconds since the Unix epoch), so tests use a fake clock.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
@@ -17,12 +17,20 @@ use zeroize::Zeroizing;
 use crate::error::{Error, Result};
 use crate::open::open_database;
 use crate::seal::{OpeningKey, SealingKey};
+use crate::sender::Sender;
 
 /// Seconds since the Unix epoch.
 pub type Timestamp = i64;
 
 /// A 128-bit record id, made at random on the device.
 pub type RecordId = [u8; 16];
+
+/// WAL pages waiting that make an idle checkpoint worth it ([`Outbox::checkpoint_if_due`]):
+/// a quarter of the in-commit checkpoint's size (the `wal_autocheckpoint` pragma), so that
+/// one never runs while the sender syncs. A short WAL (1 MiB) also means few commits that
+/// lengthen the file (a slower fsync, with the file's size) after each start of the kiosk,
+/// when SQLite has deleted the WAL, and old page images in it are overwritten sooner.
+pub const CHECKPOINT_PAGES: i64 = 250;
 
 /// A fresh random record id.
 pub fn new_record_id() -> RecordId {
@@ -284,6 +292,8 @@ impl VerifyReport {
 pub struct Outbox {
     conn: Connection,
     sealing: SealingKey,
+    /// The database file (canonical), which a [`Sender`] must be for.
+    path: PathBuf,
 }
 
 const ROW_COLUMNS: &str = "receipt_no, record_id, state, scheme, mode, amount, gross, support_national, \
@@ -366,19 +376,27 @@ fn audit(
     receipt_no: Option<i64>,
     detail: &str,
 ) -> Result<()> {
-    tx.execute(
-        "INSERT INTO audit (at, event, receipt_no, detail) VALUES (?1, ?2, ?3, ?4)",
-        params![at, event, receipt_no, detail],
-    )?;
+    tx.prepare_cached("INSERT INTO audit (at, event, receipt_no, detail) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![at, event, receipt_no, detail])?;
     Ok(())
 }
 
 impl Outbox {
-    /// Opens the outbox at `path`, sealing new records to `sealing`. Records left `sending` by
-    /// a crash go back to `queued` (the server deduplicates by record id).
-    pub fn open(path: &Path, sealing: SealingKey, now: Timestamp) -> Result<Self> {
-        let mut conn = open_database(path)?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    /// Opens the outbox at `path`, sealing new records to `sealing`. Opening changes nothing:
+    /// records another process is sending stay `sending` (see [`Outbox::take_sender`]).
+    pub fn open(path: &Path, sealing: SealingKey) -> Result<Self> {
+        let conn = open_database(path)?;
+        let path = path.canonicalize()?;
+        Ok(Self { conn, sealing, path })
+    }
+
+    /// Takes the sender role, refused with [`Error::SenderBusy`] while another process holds
+    /// it, and puts back in the queue the records left `sending` by the last sender (it died
+    /// with a batch out; the server deduplicates by record id, so sending them again is safe).
+    /// Take it once when the uploader starts and keep it while it runs.
+    pub fn take_sender(&mut self, now: Timestamp) -> Result<Sender> {
+        let sender = Sender::lock(&self.path)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let n = tx.execute(
             "UPDATE records SET state = 'queued', updated_at = ?1 WHERE state = 'sending'",
             params![now],
@@ -387,7 +405,7 @@ impl Outbox {
             audit(&tx, now, "recovered_in_flight", None, &format!("{n} records back to queued"))?;
         }
         tx.commit()?;
-        Ok(Self { conn, sealing })
+        Ok(sender)
     }
 
     /// The key new records are sealed to.
@@ -420,8 +438,11 @@ impl Outbox {
         build: impl FnOnce(i64) -> std::result::Result<NewRecord, E>,
     ) -> Result<Committed> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let receipt_no: i64 =
-            tx.query_row("SELECT COALESCE(MAX(receipt_no), 0) + 1 FROM records", [], |r| r.get(0))?;
+        // Statements of the enqueue are prepared once per connection (parsing them is a good
+        // part of the time an enqueue spends outside the disk).
+        let receipt_no: i64 = tx
+            .prepare_cached("SELECT COALESCE(MAX(receipt_no), 0) + 1 FROM records")?
+            .query_row([], |r| r.get(0))?;
         let new = build(receipt_no).map_err(|e| Error::Build(e.to_string()))?;
         if let Some(first) = new.corrects {
             let state: Option<String> = tx
@@ -447,47 +468,54 @@ impl Outbox {
         drop(new.plaintext);
         let digest: [u8; 32] = Sha256::digest(&sealed).into();
         let s = &new.summary;
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO records (receipt_no, record_id, state, scheme, mode, amount, gross, \
              support_national, support_local, masked_name, policy_version, sealed, sealed_sha256, \
              sealed_len, created_at, updated_at, corrects, masked_id, period_from, months, \
              collection_point, agent_code, estimate) \
              VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, \
              ?16, ?17, ?18, ?19, ?20, ?21)",
-            params![
-                receipt_no,
-                &new.record_id[..],
-                s.scheme,
-                s.mode,
-                s.amount,
-                s.gross,
-                s.support_national,
-                s.support_local,
-                s.masked_name,
-                s.policy_version,
-                sealed,
-                &digest[..],
-                sealed.len() as i64,
-                now,
-                new.corrects.as_ref().map(|c| &c[..]),
-                s.masked_id,
-                s.period_from,
-                s.months,
-                s.collection_point,
-                s.agent_code,
-                s.estimate,
-            ],
-        )?;
-        tx.execute(
+        )?
+        .execute(params![
+            receipt_no,
+            &new.record_id[..],
+            s.scheme,
+            s.mode,
+            s.amount,
+            s.gross,
+            s.support_national,
+            s.support_local,
+            s.masked_name,
+            s.policy_version,
+            sealed,
+            &digest[..],
+            sealed.len() as i64,
+            now,
+            new.corrects.as_ref().map(|c| &c[..]),
+            s.masked_id,
+            s.period_from,
+            s.months,
+            s.collection_point,
+            s.agent_code,
+            s.estimate,
+        ])?;
+        tx.prepare_cached(
             "INSERT INTO cash_journal (receipt_no, kind, amount, at) VALUES (?1, 'collect', ?2, ?3)",
-            params![receipt_no, s.amount, now],
-        )?;
+        )?
+        .execute(params![receipt_no, s.amount, now])?;
         for (i, p) in payments.iter().enumerate() {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO payments (receipt_no, idx, person, scheme, first_month, months) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![receipt_no, i as i64, &p.person[..], p.scheme, p.first_month, p.months],
-            )?;
+            )?
+            .execute(params![
+                receipt_no,
+                i as i64,
+                &p.person[..],
+                p.scheme,
+                p.first_month,
+                p.months
+            ])?;
         }
         let detail = match new.corrects {
             Some(c) => format!("{} {} corrects {}", s.scheme, s.mode, hex::encode(c)),
@@ -504,8 +532,16 @@ impl Outbox {
     }
 
     /// Moves queued records due by `now` to `sending`, oldest first, up to `max_bytes` of
-    /// sealed data (always at least one record), and returns them.
-    pub fn claim_batch(&mut self, now: Timestamp, max_bytes: usize) -> Result<Vec<Outgoing>> {
+    /// sealed data (always at least one record), and returns them. Only the sender claims.
+    pub fn claim_batch(
+        &mut self,
+        sender: &Sender,
+        now: Timestamp,
+        max_bytes: usize,
+    ) -> Result<Vec<Outgoing>> {
+        if !sender.is_for(&self.path) {
+            return Err(Error::NotSender);
+        }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut batch = Vec::new();
         {
@@ -982,6 +1018,32 @@ impl Outbox {
             params![format!("setting:{key}"), value],
         )?;
         Ok(())
+    }
+
+    /// Copies the pages waiting in the WAL into the database once at least
+    /// [`CHECKPOINT_PAGES`] wait, without waiting for anyone (a passive checkpoint), and
+    /// notes the time in the outbox; returns whether it ran. Call it when idle (the uploader
+    /// does after each sync): an enqueue's commit then has no checkpoint to do.
+    pub fn checkpoint_if_due(&mut self, now: Timestamp) -> Result<bool> {
+        let counters = |r: &rusqlite::Row<'_>| Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?));
+        // NOOP only reads the WAL's counters (pages in it, pages copied) from shared memory.
+        let (in_wal, copied) = self.conn.query_row("PRAGMA wal_checkpoint(NOOP)", [], counters)?;
+        if in_wal - copied < CHECKPOINT_PAGES {
+            return Ok(false);
+        }
+        let (in_wal, copied) =
+            self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], counters)?;
+        if copied == in_wal {
+            // All copied: the next commit starts the WAL again from its beginning, and that
+            // commit also syncs the WAL's header, a second fsync. Let it be this small one,
+            // at idle, rather than the next customer's enqueue.
+            self.conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('checkpoint:last_at', ?1) \
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![now.to_string()],
+            )?;
+        }
+        Ok(true)
     }
 
     /// Caps the database at `pages` pages: a write beyond fails with [`Error::DiskFull`] and

@@ -87,7 +87,7 @@ fn sigkill_at_random_moments_loses_nothing() -> Result<(), Box<dyn std::error::E
             continue;
         };
         let key = OpeningKey::from_hex(&key_hex)?;
-        let outbox = Outbox::open(&dir.path().join("outbox.sqlite"), key.sealing_key(), 0)?;
+        let outbox = Outbox::open(&dir.path().join("outbox.sqlite"), key.sealing_key())?;
         // Every round: integrity, gapless numbers, every sealed record unchanged since commit.
         let report = outbox.verify(None, decode)?;
         assert!(report.is_ok(), "round {round} (seed {seed}): {report:?}");
@@ -108,7 +108,7 @@ fn sigkill_at_random_moments_loses_nothing() -> Result<(), Box<dyn std::error::E
     }
     if let Ok(key_hex) = std::fs::read_to_string(dir.path().join("opening.key")) {
         let key = OpeningKey::from_hex(&key_hex)?;
-        let outbox = Outbox::open(&dir.path().join("outbox.sqlite"), key.sealing_key(), 0)?;
+        let outbox = Outbox::open(&dir.path().join("outbox.sqlite"), key.sealing_key())?;
         let report = outbox.verify(Some(&key), decode)?;
         assert!(report.is_ok() && report.opened == report.records, "final check: {report:?}");
     }

@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use ansinh_outbox::{
-    Error, NewRecord, OpeningKey, Outbox, Payment, RecordId, State, Summary, new_record_id,
+    CHECKPOINT_PAGES, Error, NewRecord, OpeningKey, Outbox, Payment, RecordId, State, Summary,
+    new_record_id,
 };
 use zeroize::Zeroizing;
 
@@ -46,7 +47,7 @@ fn enqueue(outbox: &mut Outbox, now: i64) -> Result<(i64, RecordId), Error> {
 
 fn setup(dir: &Path) -> Result<(Outbox, OpeningKey), Error> {
     let key = OpeningKey::generate();
-    let outbox = Outbox::open(&dir.join("outbox.sqlite"), key.sealing_key(), 1_000)?;
+    let outbox = Outbox::open(&dir.join("outbox.sqlite"), key.sealing_key())?;
     Ok((outbox, key))
 }
 
@@ -82,24 +83,28 @@ fn receipts_are_gapless_and_records_open_with_the_server_key() -> R {
 fn delivery_states_and_exactly_once() -> R {
     let dir = tempfile::tempdir()?;
     let (mut outbox, _key) = setup(dir.path())?;
+    let sender = outbox.take_sender(1_000)?;
     let ids: Vec<RecordId> =
         (0..4).map(|_| enqueue(&mut outbox, 1_000).map(|r| r.1)).collect::<Result<_, _>>()?;
     // Batches are bounded by bytes, always at least one record.
-    let first = outbox.claim_batch(1_010, 1)?;
+    let first = outbox.claim_batch(&sender, 1_010, 1)?;
     assert_eq!(first.len(), 1);
-    let rest = outbox.claim_batch(1_010, 1 << 20)?;
+    let rest = outbox.claim_batch(&sender, 1_010, 1 << 20)?;
     assert_eq!(rest.len(), 3);
-    assert!(outbox.claim_batch(1_010, 1 << 20)?.is_empty(), "nothing is sent twice at once");
+    assert!(
+        outbox.claim_batch(&sender, 1_010, 1 << 20)?.is_empty(),
+        "nothing is sent twice at once"
+    );
     // The server acknowledges two; the other two failed and retry later.
     assert_eq!(outbox.acknowledge(&ids[..2], 1_020)?, 2);
     assert_eq!(outbox.acknowledge(&ids[..2], 1_021)?, 0, "acknowledging again changes nothing");
     outbox.retry_later(&ids[2..], 1_020, 1_080, "timeout")?;
-    assert!(outbox.claim_batch(1_030, 1 << 20)?.is_empty(), "not before the backoff");
-    let again = outbox.claim_batch(1_080, 1 << 20)?;
+    assert!(outbox.claim_batch(&sender, 1_030, 1 << 20)?.is_empty(), "not before the backoff");
+    let again = outbox.claim_batch(&sender, 1_080, 1 << 20)?;
     assert_eq!(again.iter().map(|o| o.record_id).collect::<Vec<_>>(), ids[2..].to_vec());
     // An acknowledged record is never handed out again.
     outbox.acknowledge(&ids[2..], 1_090)?;
-    assert!(outbox.claim_batch(9_999, 1 << 20)?.is_empty());
+    assert!(outbox.claim_batch(&sender, 9_999, 1 << 20)?.is_empty());
     let stats = outbox.stats(2_000)?;
     assert_eq!(
         (stats.acknowledged, stats.unsent(), stats.last_acknowledged_at),
@@ -110,15 +115,62 @@ fn delivery_states_and_exactly_once() -> R {
 }
 
 #[test]
-fn a_crash_while_sending_puts_records_back_in_the_queue() -> R {
+fn opening_the_outbox_elsewhere_leaves_a_batch_in_flight_alone() -> R {
     let dir = tempfile::tempdir()?;
     let (mut outbox, key) = setup(dir.path())?;
     enqueue(&mut outbox, 1_000)?;
-    assert_eq!(outbox.claim_batch(1_000, 1 << 20)?.len(), 1);
+    let sender = outbox.take_sender(1_000)?;
+    assert_eq!(outbox.claim_batch(&sender, 1_000, 1 << 20)?.len(), 1);
+    // Staff look at the queue, another record is taken, while the batch is out.
+    let mut elsewhere = Outbox::open(&dir.path().join("outbox.sqlite"), key.sealing_key())?;
+    enqueue(&mut elsewhere, 1_050)?;
+    assert_eq!(elsewhere.get(1)?.state, State::Sending);
+    assert_eq!((elsewhere.stats(1_060)?.sending, elsewhere.stats(1_060)?.queued), (1, 1));
+    assert!(!elsewhere.audit_trail()?.iter().any(|a| a.event == "recovered_in_flight"));
+    // The sender's answer still lands on the record it sent.
+    assert_eq!(outbox.acknowledge(&[elsewhere.get(1)?.record_id], 1_070)?, 1);
+    Ok(())
+}
+
+#[test]
+fn one_sender_at_a_time_and_the_next_recovers_what_a_dead_one_left() -> R {
+    let dir = tempfile::tempdir()?;
+    let (mut outbox, key) = setup(dir.path())?;
+    enqueue(&mut outbox, 1_000)?;
+    enqueue(&mut outbox, 1_000)?;
+    let first = outbox.take_sender(1_000)?;
+    assert_eq!(outbox.claim_batch(&first, 1_000, 1 << 20)?.len(), 2);
+    let mut other = Outbox::open(&dir.path().join("outbox.sqlite"), key.sealing_key())?;
+    let refused = other.take_sender(1_010).map(|_| ());
+    assert!(matches!(refused, Err(Error::SenderBusy)), "{refused:?}");
+    assert!(refused.is_err_and(|e| e.is_retryable()));
+    assert_eq!(other.stats(1_010)?.sending, 2, "a refused sender recovers nothing");
+    // The first sender dies with its batch out: no retry_later, no acknowledgement.
+    drop(first);
     drop(outbox);
-    let outbox = Outbox::open(&dir.path().join("outbox.sqlite"), key.sealing_key(), 1_100)?;
-    assert_eq!(outbox.get(1)?.state, State::Queued);
-    assert!(outbox.audit_trail()?.iter().any(|a| a.event == "recovered_in_flight"));
+    let second = other.take_sender(1_100)?;
+    assert_eq!((other.get(1)?.state, other.get(2)?.state), (State::Queued, State::Queued));
+    let recovered: Vec<_> =
+        other.audit_trail()?.into_iter().filter(|a| a.event == "recovered_in_flight").collect();
+    assert_eq!(recovered.len(), 1);
+    assert_eq!(
+        (recovered[0].at, recovered[0].detail.as_str()),
+        (1_100, "2 records back to queued")
+    );
+    assert_eq!(other.claim_batch(&second, 1_100, 1 << 20)?.len(), 2, "sent again");
+    Ok(())
+}
+
+#[test]
+fn a_sender_role_claims_only_in_its_own_outbox() -> R {
+    let (a, b) = (tempfile::tempdir()?, tempfile::tempdir()?);
+    let (mut outbox_a, _) = setup(a.path())?;
+    let (mut outbox_b, _) = setup(b.path())?;
+    enqueue(&mut outbox_b, 1_000)?;
+    let sender_a = outbox_a.take_sender(1_000)?;
+    let wrong = outbox_b.claim_batch(&sender_a, 1_000, 1 << 20).map(|v| v.len());
+    assert!(matches!(wrong, Err(Error::NotSender)), "{wrong:?}");
+    assert_eq!(outbox_b.get(1)?.state, State::Queued);
     Ok(())
 }
 
@@ -138,6 +190,7 @@ fn stats_report_oldest_unsent_and_counts_in_one_query() -> R {
 fn quarantine_is_visible_retryable_exportable_never_deleted() -> R {
     let dir = tempfile::tempdir()?;
     let (mut outbox, _key) = setup(dir.path())?;
+    let sender = outbox.take_sender(1_000)?;
     let (no, id) = enqueue(&mut outbox, 1_000)?;
     assert!(matches!(outbox.quarantine(&id, " ", 1_001), Err(Error::ReasonRequired)));
     outbox.quarantine(&id, "rejected: unknown commune", 1_001)?;
@@ -145,9 +198,9 @@ fn quarantine_is_visible_retryable_exportable_never_deleted() -> R {
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].quarantine_reason.as_deref(), Some("rejected: unknown commune"));
     assert_eq!(outbox.unsent()?.len(), 1, "a quarantined record can be carried out on USB");
-    assert!(outbox.claim_batch(9_999, 1 << 20)?.is_empty(), "not sent while quarantined");
+    assert!(outbox.claim_batch(&sender, 9_999, 1 << 20)?.is_empty(), "not sent while quarantined");
     outbox.release(no, 1_002)?;
-    assert_eq!(outbox.claim_batch(1_003, 1 << 20)?.len(), 1);
+    assert_eq!(outbox.claim_batch(&sender, 1_003, 1 << 20)?.len(), 1);
     assert!(matches!(outbox.release(no, 1_004), Err(Error::WrongState { .. })));
     Ok(())
 }
@@ -156,12 +209,13 @@ fn quarantine_is_visible_retryable_exportable_never_deleted() -> R {
 fn voids_before_upload_only_and_corrections_after() -> R {
     let dir = tempfile::tempdir()?;
     let (mut outbox, _key) = setup(dir.path())?;
+    let sender = outbox.take_sender(1_000)?;
     let (first, first_id) = enqueue(&mut outbox, 1_000)?;
     let (second, second_id) = enqueue(&mut outbox, 1_000)?;
     assert!(matches!(outbox.void(first, "", 1_001), Err(Error::ReasonRequired)));
     outbox.void(first, "sai mức thu nhập (wrong income)", 1_001)?;
     assert_eq!(outbox.get(first)?.state, State::Voided);
-    assert!(outbox.claim_batch(9_999, 1 << 20)?.iter().all(|o| o.receipt_no != first));
+    assert!(outbox.claim_batch(&sender, 9_999, 1 << 20)?.iter().all(|o| o.receipt_no != first));
     let journal = outbox.journal(0)?;
     let void = journal.iter().find(|j| j.kind == "void").ok_or("no void line")?;
     assert_eq!(
@@ -343,6 +397,36 @@ fn overlapping_payments_are_the_same_person_scheme_and_months_until_voided_or_pu
 }
 
 #[test]
+fn the_idle_checkpoint_runs_once_enough_waits_and_keeps_the_wal_short() -> R {
+    let dir = tempfile::tempdir()?;
+    let (mut outbox, _key) = setup(dir.path())?;
+    let size = |name: &str| std::fs::metadata(dir.path().join(name)).map(|m| m.len());
+    // Each enqueue adds four to six pages to the WAL: enough for one checkpoint.
+    let per_checkpoint = usize::try_from(CHECKPOINT_PAGES / 3)?;
+    enqueue(&mut outbox, 1_000)?;
+    let database = size("outbox.sqlite")?;
+    assert!(!outbox.checkpoint_if_due(1_001)?, "too little waits");
+    assert_eq!(size("outbox.sqlite")?, database, "nothing was copied into the database");
+    for _ in 0..per_checkpoint {
+        enqueue(&mut outbox, 1_002)?;
+    }
+    assert!(outbox.checkpoint_if_due(1_003)?);
+    assert!(size("outbox.sqlite")? > database, "the records are in the database file now");
+    assert!(!outbox.checkpoint_if_due(1_004)?, "and nothing waits any more");
+    // Round after round the WAL starts again from its beginning: it does not grow.
+    let wal = size("outbox.sqlite-wal")?;
+    for round in 0..4 {
+        for _ in 0..per_checkpoint {
+            enqueue(&mut outbox, 1_010)?;
+        }
+        assert!(outbox.checkpoint_if_due(1_011)?, "round {round}");
+        assert!(size("outbox.sqlite-wal")? <= wal + 8 * 4096, "round {round}");
+    }
+    assert_eq!(outbox.verify(None, decode_ok)?.records, 1 + 5 * per_checkpoint as i64);
+    Ok(())
+}
+
+#[test]
 fn counters_and_settings_persist() -> R {
     let dir = tempfile::tempdir()?;
     let (mut outbox, key) = setup(dir.path())?;
@@ -350,7 +434,7 @@ fn counters_and_settings_persist() -> R {
     assert_eq!(outbox.next_counter("other")?, 1);
     outbox.set_setting("last_sync", "1700000000")?;
     drop(outbox);
-    let mut outbox = Outbox::open(&dir.path().join("outbox.sqlite"), key.sealing_key(), 0)?;
+    let mut outbox = Outbox::open(&dir.path().join("outbox.sqlite"), key.sealing_key())?;
     assert_eq!(outbox.next_counter("batch")?, 3);
     assert_eq!(outbox.setting("last_sync")?.as_deref(), Some("1700000000"));
     assert_eq!(outbox.setting("missing")?, None);

@@ -1,14 +1,18 @@
 //! The background loop the kiosk runs on a thread: sync, wait until the next attempt is due
-//! (or a new record wakes it), sync again, until told to stop.
+//! (or a new record wakes it), sync again, until told to stop. The loop takes the outbox's
+//! sender role at its first sync of a registered device and holds it until it stops, so the
+//! records a dead sender left `sending` are recovered once, and `ansinh sync` meanwhile is
+//! refused instead of sending the same records.
 
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
 use ansinh_device::DataDir;
+use ansinh_outbox::Sender;
 
 use crate::error::Result;
 use crate::plan::Policy;
-use crate::sync::{SyncReport, sync};
+use crate::sync::{SyncReport, identity, sync_http, take_sender};
 use crate::transport::{Clock, SystemClock};
 
 /// Tells a running [`run`] loop to stop, or to sync now (a record was just committed).
@@ -88,13 +92,25 @@ pub fn run(
     control: &Control,
     mut on_report: impl FnMut(&Result<SyncReport>),
 ) {
+    let mut sender = None;
     while !control.stopped() {
-        let report = sync(dir, policy);
+        let report = sync_holding(dir, &mut sender, policy);
         on_report(&report);
         if !control.wait(next_wait(&report, SystemClock.now(), poll)) {
             break;
         }
     }
+}
+
+/// One sync, taking the sender role first if `sender` does not hold it yet (another process
+/// holding it is a retryable failure: the loop tries again later).
+fn sync_holding(dir: &DataDir, sender: &mut Option<Sender>, policy: &Policy) -> Result<SyncReport> {
+    let id = identity(dir)?;
+    let held = match sender {
+        Some(held) => held,
+        None => sender.insert(take_sender(dir, SystemClock.now())?),
+    };
+    sync_http(dir, &id, held, policy)
 }
 
 #[cfg(test)]
@@ -132,6 +148,42 @@ mod tests {
         assert!(rx.recv_timeout(Duration::from_secs(10))?, "wake starts a sync at once");
         control.stop();
         worker.join().map_err(|_| "the loop panicked")?;
+        Ok(())
+    }
+
+    #[test]
+    fn the_loop_holds_the_sender_role_until_it_stops()
+    -> std::result::Result<(), Box<dyn std::error::Error>> {
+        let tmp = tempfile::tempdir()?;
+        let dir = DataDir::open(tmp.path())?;
+        // Registered, with nothing to send: each sync takes no request.
+        let answer = ansinh_wire::RegisterResponse {
+            device_id: 1,
+            sealing_key: ansinh_outbox::OpeningKey::generate().sealing_key().to_hex(),
+            server_signing_key: hex::encode(
+                ansinh_wire::generate_signing_key().verifying_key().to_bytes(),
+            ),
+            receipt_key: "ab".repeat(32),
+        };
+        dir.provision("http://127.0.0.1:9", &answer)?;
+        let control = Arc::new(Control::new());
+        let (c, loop_dir) = (Arc::clone(&control), dir.clone());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let worker = std::thread::spawn(move || {
+            run(&loop_dir, &Policy::default(), Duration::from_secs(600), &c, |r| {
+                let _ = tx.send(r.as_ref().map(|r| r.batches).map_err(ToString::to_string));
+            });
+        });
+        assert_eq!(rx.recv_timeout(Duration::from_secs(30))?, Ok(0), "a first sync, nothing sent");
+        // Between syncs the loop still holds the role: another sender is refused.
+        let refused = take_sender(&dir, 0).map(|_| ());
+        assert!(
+            matches!(refused, Err(Error::Outbox(ansinh_outbox::Error::SenderBusy))),
+            "{refused:?}"
+        );
+        control.stop();
+        worker.join().map_err(|_| "the loop panicked")?;
+        take_sender(&dir, 0)?;
         Ok(())
     }
 }

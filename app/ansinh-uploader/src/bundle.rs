@@ -7,7 +7,6 @@
 //! the network meanwhile, the server answers Duplicate and nothing is held twice.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ansinh_device::DataDir;
@@ -113,24 +112,10 @@ fn fresh_in(folder: &Path, stem: &str, count: usize) -> Result<PathBuf> {
     })
 }
 
-/// Writes `bytes` to `path` durably: a temporary file beside it, fsync, rename, fsync of the
-/// directory, so a stick pulled out early leaves no half bundle under the final name.
+/// Writes `bytes` to `path` durably through `PATH.part` (`ansinh_outbox::durable`), so a stick
+/// pulled out early leaves no half bundle under the final name.
 fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".part");
-    let tmp = PathBuf::from(tmp);
-    {
-        let mut f = fs::File::create(&tmp).map_err(io(&tmp))?;
-        f.write_all(bytes).map_err(io(&tmp))?;
-        f.sync_all().map_err(io(&tmp))?;
-    }
-    fs::rename(&tmp, path).map_err(io(path))?;
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
-        && let Ok(d) = fs::File::open(parent)
-    {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    ansinh_outbox::durable::write_public(path, bytes).map_err(io(path))
 }
 
 /// Splits records into groups that each fit one bundle.

@@ -4,7 +4,8 @@
 //! records of the device's outbox to the collection server (`ansinh-hub`) so that each is held
 //! there exactly once, over a bad network or on a USB stick:
 //!
-//! - [`sync_once`] claims batches from the outbox (by bytes), signs them with a new persisted
+//! - [`sync_once`] takes the outbox's sender role (one process at a time sends; records a dead
+//!   sender left `sending` go back to the queue), claims batches from the outbox (by bytes), signs them with a new persisted
 //!   counter, sends them through a [`Transport`] and applies the verdict of the sans-I/O core
 //!   ([`plan`]): acknowledged records are marked and never sent again; a retryable failure puts
 //!   the records back with exponential backoff and jitter; a permanent one quarantines the
@@ -39,6 +40,7 @@ pub use server::{
     RenewalList, cached_renewals, fetch_renewals, fetch_renewals_with, register, register_with,
 };
 pub use sync::{
-    Failure, Quarantined, SyncReport, SyncStatus, status_of, sync, sync_once, sync_status,
+    Failure, Quarantined, SyncReport, SyncStatus, status_of, sync, sync_once, sync_once_as,
+    sync_status, take_sender,
 };
 pub use transport::{Clock, HttpTransport, Request, SystemClock, Transport};

@@ -139,21 +139,7 @@ pub fn cached_renewals(dir: &DataDir) -> Result<Option<RenewalList>> {
     }
 }
 
-/// The list holds names and phone numbers: written atomically, readable by this user only.
+/// The list holds names and phone numbers: written durably, readable by this user only.
 fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let tmp = path.with_extension("tmp");
-    {
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut f = options.open(&tmp).map_err(io(&tmp))?;
-        f.write_all(bytes).map_err(io(&tmp))?;
-        f.sync_all().map_err(io(&tmp))?;
-    }
-    fs::rename(&tmp, path).map_err(io(path))
+    ansinh_outbox::durable::write_private(path, bytes).map_err(io(path))
 }

@@ -6,7 +6,7 @@
 //! (consecutive failures, last sync, blocked reason) as outbox settings.
 
 use ansinh_device::DataDir;
-use ansinh_outbox::{Outbox, RecordId, Timestamp};
+use ansinh_outbox::{Outbox, RecordId, Sender, Timestamp};
 use ansinh_wire::{
     BatchBody, Channel, MAX_RECORDS, MAX_SEALED_BYTES, PROTOCOL_VERSION, SealedRecord,
 };
@@ -155,6 +155,11 @@ fn random_u64() -> u64 {
 /// Sends batches until nothing is due, a failure stops it, or `policy.max_batches_per_sync`
 /// attempts were made. Never sends an acknowledged record; a record of a failed batch goes
 /// back to the queue (retryable) or to quarantine (permanent).
+///
+/// Takes the sender role for this sync alone (records a dead sender left `sending` go back to
+/// the queue first); refused with `ansinh_outbox::Error::SenderBusy` (retryable) while another
+/// process sends. A process that syncs again and again takes the role once and calls
+/// [`sync_once_as`].
 pub fn sync_once(
     dir: &DataDir,
     transport: &mut dyn Transport,
@@ -162,12 +167,41 @@ pub fn sync_once(
     policy: &Policy,
 ) -> Result<SyncReport> {
     let id = identity(dir)?;
+    let sender = take_sender(dir, clock.now())?;
+    sync_with(dir, &id, &sender, transport, clock, policy)
+}
+
+/// Takes the sender role of the device's outbox (`ansinh_outbox::Outbox::take_sender`).
+pub fn take_sender(dir: &DataDir, now: Timestamp) -> Result<Sender> {
+    let (mut outbox, _) = dir.outbox(now)?;
+    Ok(outbox.take_sender(now)?)
+}
+
+/// [`sync_once`] as the holder of the sender role ([`take_sender`]).
+pub fn sync_once_as(
+    dir: &DataDir,
+    sender: &Sender,
+    transport: &mut dyn Transport,
+    clock: &dyn Clock,
+    policy: &Policy,
+) -> Result<SyncReport> {
+    sync_with(dir, &identity(dir)?, sender, transport, clock, policy)
+}
+
+fn sync_with(
+    dir: &DataDir,
+    id: &Identity,
+    sender: &Sender,
+    transport: &mut dyn Transport,
+    clock: &dyn Clock,
+    policy: &Policy,
+) -> Result<SyncReport> {
     let (mut outbox, _) = dir.outbox(clock.now())?;
     let mut report = SyncReport::default();
     let mut batch_bytes = policy.batch_bytes.max(1);
     while report.batches < policy.max_batches_per_sync {
         let now = clock.now();
-        let mut claimed = outbox.claim_batch(now, batch_bytes)?;
+        let mut claimed = outbox.claim_batch(sender, now, batch_bytes)?;
         if claimed.is_empty() {
             break;
         }
@@ -272,6 +306,10 @@ pub fn sync_once(
             }
         }
     }
+    // Idle now: the WAL is copied into the database here rather than inside the commit of the
+    // next enqueue. Best effort: one that cannot run now (another checkpoint, a busy disk) is
+    // done after the next sync, and records are unaffected either way.
+    let _ = outbox.checkpoint_if_due(clock.now());
     report.status = status_of(&outbox, clock.now(), policy)?;
     Ok(report)
 }
@@ -293,12 +331,24 @@ pub(crate) fn quarantine_if_unsent(
     }
 }
 
-/// Runs one sync over HTTP with the server the device registered with, on the system clock.
+/// Runs one sync over HTTP with the server the device registered with, on the system clock,
+/// taking the sender role for it as [`sync_once`] does.
 pub fn sync(dir: &DataDir, policy: &Policy) -> Result<SyncReport> {
     let id = identity(dir)?;
+    let sender = take_sender(dir, crate::transport::SystemClock.now())?;
+    sync_http(dir, &id, &sender, policy)
+}
+
+/// One sync over HTTP as the holder of the sender role.
+pub(crate) fn sync_http(
+    dir: &DataDir,
+    id: &Identity,
+    sender: &Sender,
+    policy: &Policy,
+) -> Result<SyncReport> {
     let mut transport = crate::transport::HttpTransport::new(
         &id.server_url,
         std::time::Duration::from_secs(policy.request_timeout_secs),
     );
-    sync_once(dir, &mut transport, &crate::transport::SystemClock, policy)
+    sync_with(dir, id, sender, &mut transport, &crate::transport::SystemClock, policy)
 }

@@ -9,7 +9,8 @@ use ansinh_outbox::{NewRecord, OpeningKey, State, Summary, Timestamp};
 use ansinh_uploader::plan::Answer;
 use ansinh_uploader::{
     Clock, Error, Policy, Request, Transport, cached_renewals, export_bundle_at,
-    fetch_renewals_with, import_ack_at, register_with, sync_once, sync_status,
+    fetch_renewals_with, import_ack_at, register_with, sync_once, sync_once_as, sync_status,
+    take_sender,
 };
 use ansinh_wire::{
     AckBody, Channel, Outcome, PROTOCOL_VERSION, RecordId, RecordResult, RegisterRequest,
@@ -482,14 +483,36 @@ fn a_batch_refused_whole_is_split_until_the_bad_record_is_alone() -> TestResult 
 }
 
 #[test]
+fn one_process_sends_at_a_time() -> TestResult {
+    let mut server = FakeServer::new();
+    let (_tmp, dir) = registered(&mut server)?;
+    enqueue(&dir, 3, 100, T0)?;
+    let clock = FakeClock(Cell::new(T0));
+    // The kiosk's delivery loop holds the role; `ansinh sync` comes along meanwhile.
+    let held = take_sender(&dir, T0)?;
+    let before = server.requests;
+    let refused = sync_once(&dir, &mut server, &clock, &policy());
+    assert!(matches!(refused, Err(Error::Outbox(ansinh_outbox::Error::SenderBusy))), "{refused:?}");
+    assert!(refused.is_err_and(|e| e.is_retryable()), "it may try again later");
+    assert_eq!(server.requests, before, "nothing sent");
+    assert_eq!(states(&dir)?.get(&State::Queued), Some(&3));
+    let report = sync_once_as(&dir, &held, &mut server, &clock, &policy())?;
+    assert_eq!(report.acknowledged, 3);
+    drop(held);
+    assert_eq!(sync_once(&dir, &mut server, &clock, &policy())?.batches, 0, "nothing left");
+    Ok(())
+}
+
+#[test]
 fn a_crash_mid_send_resends_with_a_new_counter() -> TestResult {
     let mut server = FakeServer::new();
     let (_tmp, dir) = registered(&mut server)?;
     enqueue(&dir, 3, 100, T0)?;
     {
-        // Claimed and never answered: the process died.
+        // Claimed and never answered: the process died (its sender role goes with it).
         let (mut outbox, _) = dir.outbox(T0)?;
-        assert_eq!(outbox.claim_batch(T0, 1 << 20)?.len(), 3);
+        let sender = outbox.take_sender(T0)?;
+        assert_eq!(outbox.claim_batch(&sender, T0, 1 << 20)?.len(), 3);
         assert_eq!(outbox.next_counter("uploader.batch")?, 1);
     }
     let clock = FakeClock(Cell::new(T0));

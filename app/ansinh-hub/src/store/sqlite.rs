@@ -1,16 +1,18 @@
 //! The SQLite store: one embedded file, nothing to install.
 //!
-//! One open routine, as on the device: pragmas first and outside any transaction, each read
-//! back (WAL, `synchronous=FULL`, foreign keys); then the migrations by `user_version` in one
-//! exclusive transaction; a newer schema is refused. One connection behind a mutex: writes are
+//! Opened by the device's open routine (`ansinh_outbox::open_sqlite`) with the hub's own
+//! pragmas and migrations: pragmas first and outside any transaction, each read back (WAL,
+//! `synchronous=FULL`, foreign keys); then the migrations by `user_version` in one exclusive
+//! transaction; a newer schema is refused. One connection behind a mutex: writes are
 //! serialised anyway, and an ingest is one short transaction.
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
+use ansinh_outbox::{Database, Pragma, open_sqlite};
 use ansinh_wire::{Channel, Outcome, RecordId};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
     Coverage, Device, DueParticipant, Held, Incoming, Ingested, Overlap, PaidReceipt, Problem,
@@ -110,17 +112,25 @@ const MIGRATIONS: &[&str] = &[
 /// The newest schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// How long a writer waits for another (e.g. `ansinh-hub import` next to the server).
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// The hub's pragmas, set and read back at open.
+const PRAGMAS: &[Pragma] = &[
+    // WAL: the dashboard's reads never block an ingest.
+    Pragma { name: "journal_mode", value: "WAL", expect: "wal" },
+    // FULL: an acknowledgement is signed only after the records are on the disk, so a power
+    // cut can never lose a record the device has already forgotten.
+    Pragma { name: "synchronous", value: "FULL", expect: "2" },
+    Pragma { name: "foreign_keys", value: "ON", expect: "1" },
+];
+
+/// The hub database. A writer waits up to 10 s for another (e.g. `ansinh-hub import` next to
+/// the server).
+const HUB_DATABASE: Database<'static> =
+    Database { pragmas: PRAGMAS, migrations: MIGRATIONS, busy_timeout: Duration::from_secs(10) };
 
 /// The SQLite store.
 #[derive(Debug)]
 pub struct SqliteStore {
     conn: Mutex<Connection>,
-}
-
-fn check(pragma: &'static str, found: String, expected: &'static str) -> Result<()> {
-    if found == expected { Ok(()) } else { Err(Error::PragmaMismatch { pragma, found, expected }) }
 }
 
 fn u64_of(v: i64) -> Result<u64> {
@@ -137,6 +147,25 @@ fn id16(blob: Vec<u8>) -> Result<RecordId> {
 
 fn key32(blob: Vec<u8>) -> Result<[u8; 32]> {
     blob.try_into().map_err(|_| Error::Corrupt("key is not 32 bytes".into()))
+}
+
+/// The hub's own error for a failure of the shared open routine (its messages name the hub
+/// database, and its retryable failures stay retryable).
+fn open_error(path: &Path, e: ansinh_outbox::Error) -> Error {
+    use ansinh_outbox::Error as Open;
+    match e {
+        Open::SchemaTooNew { found, supported } => Error::SchemaTooNew { found, supported },
+        Open::PragmaMismatch { pragma, found, expected } => {
+            Error::PragmaMismatch { pragma, found, expected }
+        }
+        Open::Busy => Error::Busy,
+        Open::DiskFull => Error::DiskFull,
+        Open::Corrupt(what) => Error::Corrupt(what),
+        Open::Sqlite(e) => Error::Sqlite(e),
+        Open::Io(source) => Error::Io { path: path.to_path_buf(), source },
+        // The open routine fails in none of the other ways (records, keys, states).
+        other => Error::Corrupt(other.to_string()),
+    }
 }
 
 const DEVICE_COLUMNS: &str =
@@ -222,44 +251,8 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `path`, checks the pragmas and brings the
     /// schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags)?;
-        Self::configure(&conn)?;
-        Self::migrate(&mut conn)?;
+        let conn = open_sqlite(path, &HUB_DATABASE).map_err(|e| open_error(path, e))?;
         Ok(Self { conn: Mutex::new(conn) })
-    }
-
-    fn configure(conn: &Connection) -> Result<()> {
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        // WAL: the dashboard's reads never block an ingest.
-        let mode: String =
-            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
-        check("journal_mode", mode.to_ascii_lowercase(), "wal")?;
-        // FULL: an acknowledgement is signed only after the records are on the disk, so a
-        // power cut can never lose a record the device has already forgotten.
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        let sync: i64 = conn.pragma_query_value(None, "synchronous", |row| row.get(0))?;
-        check("synchronous", sync.to_string(), "2")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |row| row.get(0))?;
-        check("foreign_keys", fk.to_string(), "1")?;
-        Ok(())
-    }
-
-    fn migrate(conn: &mut Connection) -> Result<()> {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
-        let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
-        if version > SCHEMA_VERSION {
-            return Err(Error::SchemaTooNew { found: version, supported: SCHEMA_VERSION });
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(version).unwrap_or(0)) {
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", i as i64 + 1)?;
-        }
-        tx.commit()?;
-        Ok(())
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {

@@ -1,6 +1,7 @@
 //! `outbox-stress DIR COUNT`: enqueues COUNT test records into the outbox in DIR, one at a
-//! time, and prints `RECEIPT_NO RECORD_ID` on its own line after each commit returns. The
-//! crash test kills it at random moments; the benchmark times it.
+//! time, and prints `RECEIPT_NO RECORD_ID` on its own line after each commit returns; between
+//! two, the idle checkpoint a device does between customers. The crash test kills it at
+//! random moments (in a commit, a checkpoint, or the WAL's restart).
 //!
 //! The records hold a fixed Vietnamese test identity so that tests can check it never appears
 //! in clear on disk. The development key pair is kept in `DIR/opening.key`.
@@ -28,14 +29,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(hex) => OpeningKey::from_hex(&hex)?,
         Err(_) => {
             let key = OpeningKey::generate();
-            let tmp = dir.join("opening.key.tmp");
-            std::fs::write(&tmp, key.to_hex().as_bytes())?;
-            std::fs::rename(&tmp, &key_path)?;
+            ansinh_outbox::durable::write_private(&key_path, key.to_hex().as_bytes())?;
             key
         }
     };
     let now = || SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-    let mut outbox = Outbox::open(&dir.join("outbox.sqlite"), key.sealing_key(), now())?;
+    let mut outbox = Outbox::open(&dir.join("outbox.sqlite"), key.sealing_key())?;
     let mut out = std::io::stdout().lock();
     for _ in 0..count {
         let record_id = new_record_id();
@@ -62,6 +61,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         })?;
         writeln!(out, "{} {}", committed.receipt_no, hex(&committed.record_id))?;
         out.flush()?;
+        outbox.checkpoint_if_due(now())?;
     }
     Ok(())
 }
