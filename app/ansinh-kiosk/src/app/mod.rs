@@ -26,6 +26,8 @@ use crate::print::PrinterConfig;
 use crate::session::{Idle, Session};
 use crate::store::{Committed, Store};
 
+mod staff;
+
 /// The screens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Screen {
@@ -455,65 +457,6 @@ impl App {
     pub fn start_print(&mut self, receipt_no: i64, copy: bool) {
         let printer = self.options.printer.as_ref();
         self.printing.start(printer, self.store.as_ref(), receipt_no, copy, self.lang);
-    }
-
-    // ----- staff ----------------------------------------------------------------------------
-
-    fn login(&mut self) {
-        let (now, lang) = (self.now(), self.lang);
-        if self.staff.login(self.store.as_ref(), now, lang) {
-            self.keyboard.hide();
-            self.screen = Screen::Staff;
-        }
-    }
-
-    /// Staff pick a tab.
-    pub fn staff_tab(&mut self, tab: usize) {
-        self.keyboard.hide();
-        self.staff.message.clear();
-        self.staff.tab = tab;
-    }
-
-    /// Staff log out.
-    pub fn logout(&mut self) {
-        self.staff.logged_in = false;
-        self.keyboard.hide();
-        self.screen = Screen::Home;
-    }
-
-    /// Puts a quarantined record back in the queue.
-    pub fn release(&mut self, receipt: &str) {
-        let (now, lang) = (self.now(), self.lang);
-        self.staff.release(self.store.as_mut(), receipt, now, lang);
-    }
-
-    /// Saves the settings.
-    pub fn save_settings(&mut self) {
-        self.keyboard.hide();
-        self.staff.save_settings(self.store.as_mut(), self.lang);
-    }
-
-    /// Starts typing a new PIN.
-    pub fn change_pin(&mut self) {
-        self.keyboard.edit(Focus::NewPin, "", Method::Plain);
-    }
-
-    /// Staff reprint a receipt of the shift (marked as a copy).
-    pub fn reprint(&mut self, receipt: &str) {
-        if let Ok(no) = receipt.parse::<i64>() {
-            self.start_print(no, true);
-        }
-    }
-
-    /// Asks the delivery worker to send now (staff found a network).
-    pub fn sync_now(&mut self) {
-        self.staff.sync_now(self.store.as_ref(), self.lang);
-    }
-
-    /// A new shift starts now (totals count from here).
-    pub fn new_shift(&mut self) {
-        let (now, lang) = (self.now(), self.lang);
-        self.staff.new_shift(self.store.as_mut(), now, lang);
     }
 
     /// A display name for a picker field's code (review, quote).

@@ -1,0 +1,246 @@
+//! The device's store: the data directory's sealed outbox, its settings and the delivery
+//! worker's status.
+
+use super::*;
+
+/// Setting keys in the outbox's settings table.
+const KEY_POINT: &str = "kiosk.collection_point";
+const KEY_AGENT: &str = "kiosk.agent_code";
+const KEY_SERVER: &str = "kiosk.server_url";
+const KEY_PIN: &str = "kiosk.staff_pin_hash";
+const KEY_SHIFT: &str = "kiosk.shift_start";
+
+/// The device: the data directory's outbox (SQLite, WAL, synchronous=FULL, sealed records).
+pub struct DeviceStore {
+    dir: DataDir,
+    outbox: Outbox,
+    development_key: bool,
+    defaults: Settings,
+    policy: Policy,
+    delivery: Option<Arc<Control>>,
+    registration_problem: Option<RegistrationProblem>,
+}
+
+impl DeviceStore {
+    /// Opens (creating) the data directory and its outbox; `defaults` are the configuration's
+    /// settings, used until staff change them on the device.
+    pub fn open(dir: DataDir, now: Timestamp, defaults: Settings) -> anyhow::Result<Self> {
+        let (outbox, source) = dir.outbox(now)?;
+        Ok(Self {
+            dir,
+            outbox,
+            development_key: source == ansinh_device::KeySource::Development,
+            defaults,
+            policy: Policy::default(),
+            delivery: None,
+            registration_problem: None,
+        })
+    }
+
+    /// Connects the delivery worker: commits wake it, staff read its registration problem,
+    /// and the sync alarm uses its policy.
+    pub fn with_delivery(mut self, delivery: &Delivery, policy: Policy) -> Self {
+        self.delivery = Some(delivery.control());
+        self.registration_problem = Some(delivery.problem());
+        self.policy = policy;
+        self
+    }
+
+    /// Reopens the outbox when the sealing key changed under it (the delivery worker
+    /// registered the device, so new records must be sealed to the server's key).
+    fn follow_sealing_key(&mut self, now: Timestamp) -> Result<(), StoreError> {
+        let (key, source) = self.dir.sealing_key().map_err(outbox_err)?;
+        if &key != self.outbox.sealing_key() {
+            let (outbox, source) = self.dir.outbox(now).map_err(outbox_err)?;
+            self.outbox = outbox;
+            self.development_key = source == ansinh_device::KeySource::Development;
+        } else {
+            self.development_key = source == ansinh_device::KeySource::Development;
+        }
+        Ok(())
+    }
+
+    /// The outbox (tests, the uploader).
+    pub fn outbox(&self) -> &Outbox {
+        &self.outbox
+    }
+
+    fn get(&self, key: &str, default: &str) -> String {
+        self.outbox.setting(key).ok().flatten().unwrap_or_else(|| default.to_string())
+    }
+}
+
+fn outbox_err(e: impl Into<ansinh_device::Error>) -> StoreError {
+    let e: ansinh_device::Error = e.into();
+    StoreError { retryable: e.is_retryable(), message: e.to_string(), earlier: vec![] }
+}
+
+impl EnrollmentStore for DeviceStore {
+    fn submit(
+        &mut self,
+        enrollment: &Enrollment,
+        table: &PolicyTable<'_>,
+        today: Date,
+        now: Timestamp,
+        duplicates: Duplicates,
+    ) -> Result<Committed, StoreError> {
+        self.follow_sealing_key(now)?;
+        let s = self.settings();
+        let point = CollectionPoint {
+            device_id: self.dir.registration().ok().flatten().map_or(0, |r| r.device_id),
+            name: s.collection_point,
+            agent_code: s.agent_code,
+        };
+        let pseudonyms = self.dir.pseudonym_key().map_err(outbox_err)?;
+        let options = CommitOptions { duplicates, ..CommitOptions::new(&pseudonyms) };
+        let (c, a) = commit(&mut self.outbox, enrollment, table, today, now, &point, &options)
+            .map_err(StoreError::of)?;
+        if let Some(d) = &self.delivery {
+            d.wake();
+        }
+        Ok(Committed {
+            record_id: c.record_id,
+            receipt_no: c.receipt_no,
+            amount: a.amount,
+            policy_version: a.policy_version,
+        })
+    }
+}
+
+impl StaffData for DeviceStore {
+    fn queue(&self, now: Timestamp) -> Result<QueueStatus, StoreError> {
+        let s = self.outbox.stats(now).map_err(outbox_err)?;
+        let sync = ansinh_uploader::status_of(&self.outbox, now, &self.policy).map_err(|e| {
+            StoreError { retryable: e.is_retryable(), message: e.to_string(), earlier: vec![] }
+        })?;
+        let registration = self.dir.registration().map_err(outbox_err)?;
+        let problem = self
+            .registration_problem
+            .as_ref()
+            .and_then(|p| p.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone());
+        Ok(QueueStatus {
+            queued: s.queued,
+            sending: s.sending,
+            acknowledged: s.acknowledged,
+            quarantined: s.quarantined,
+            voided: s.voided,
+            oldest_unsent_age: s.oldest_unsent_age,
+            last_acknowledged_at: s.last_acknowledged_at,
+            development_key: self.development_key,
+            server: registration.map(|r| r.server_url),
+            last_sync: sync.last_sync,
+            last_error: problem.or(sync.last_error),
+            blocked: sync.blocked,
+            alarm: sync.alarm,
+            alarm_after_days: self.policy.alarm_after_days,
+        })
+    }
+    fn quarantined(&self) -> Result<Vec<QuarantinedRecord>, StoreError> {
+        let rows = self.outbox.list(Some(State::Quarantined)).map_err(outbox_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| QuarantinedRecord {
+                receipt_no: r.receipt_no,
+                masked_name: r.summary.masked_name,
+                scheme: r.summary.scheme,
+                amount: r.summary.amount,
+                reason: r.quarantine_reason.unwrap_or_default(),
+            })
+            .collect())
+    }
+    fn release(&mut self, receipt_no: i64, now: Timestamp) -> Result<(), StoreError> {
+        self.outbox.release(receipt_no, now).map_err(outbox_err)
+    }
+    fn shift_totals(&self, since: Timestamp) -> Result<ShiftTotals, StoreError> {
+        let mut t = ShiftTotals::default();
+        for j in self.outbox.journal(since).map_err(outbox_err)? {
+            if j.kind == "void" {
+                t.voids += 1;
+                t.voided += j.amount;
+                if let Some(r) = t.list.iter_mut().find(|r| r.receipt_no == j.receipt_no) {
+                    r.voided = true;
+                }
+            } else {
+                t.list.push(ShiftReceipt {
+                    receipt_no: j.receipt_no,
+                    masked_name: j.summary.masked_name.clone(),
+                    scheme: j.summary.scheme.clone(),
+                    amount: j.amount,
+                    voided: false,
+                });
+                t.receipts += 1;
+                t.collected += j.amount;
+                let e = t.by_scheme.entry(j.summary.scheme.clone()).or_default();
+                e.0 += 1;
+                e.1 += j.amount;
+            }
+        }
+        t.list.reverse();
+        Ok(t)
+    }
+    fn renewals_due(&self) -> Result<Renewals, StoreError> {
+        let list = ansinh_uploader::cached_renewals(&self.dir).map_err(|e| StoreError {
+            retryable: e.is_retryable(),
+            message: e.to_string(),
+            earlier: vec![],
+        })?;
+        Ok(list.map_or_else(Renewals::default, |l| Renewals {
+            fetched_at: Some(l.fetched_at),
+            due: l
+                .due
+                .into_iter()
+                .map(|d| RenewalDue {
+                    masked_name: d.masked_name,
+                    scheme: d.scheme,
+                    paid_until: d.paid_until,
+                    phone: d.phone,
+                })
+                .collect(),
+        }))
+    }
+    fn receipt_picture(
+        &self,
+        receipt_no: i64,
+        copy: bool,
+        width: ansinh_receipt::Width,
+    ) -> Result<ansinh_receipt::Bitmap, StoreError> {
+        ansinh_device::receipt::draw_receipt(&self.dir, &self.outbox, receipt_no, copy, width)
+            .map(|(picture, _)| picture)
+            .map_err(|e| StoreError {
+                retryable: e.is_retryable(),
+                message: e.to_string(),
+                earlier: vec![],
+            })
+    }
+    fn shift_start(&self) -> Option<Timestamp> {
+        self.outbox.setting(KEY_SHIFT).ok().flatten().and_then(|v| v.parse().ok())
+    }
+    fn start_shift(&mut self, at: Timestamp) -> Result<(), StoreError> {
+        self.outbox.set_setting(KEY_SHIFT, &at.to_string()).map_err(outbox_err)
+    }
+    fn sync_now(&self) -> bool {
+        self.delivery.as_ref().is_some_and(|d| {
+            d.wake();
+            true
+        })
+    }
+    fn settings(&self) -> Settings {
+        Settings {
+            collection_point: self.get(KEY_POINT, &self.defaults.collection_point),
+            agent_code: self.get(KEY_AGENT, &self.defaults.agent_code),
+            server_url: self.get(KEY_SERVER, &self.defaults.server_url),
+            staff_pin_hash: self.get(KEY_PIN, &self.defaults.staff_pin_hash),
+        }
+    }
+    fn save_settings(&mut self, s: &Settings) -> Result<(), StoreError> {
+        for (k, v) in [
+            (KEY_POINT, &s.collection_point),
+            (KEY_AGENT, &s.agent_code),
+            (KEY_SERVER, &s.server_url),
+            (KEY_PIN, &s.staff_pin_hash),
+        ] {
+            self.outbox.set_setting(k, v).map_err(outbox_err)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,253 @@
+//! The in-memory store: tests and screenshots, with the same double-payment check as the
+//! device.
+
+use super::*;
+
+/// One record held by [`MemoryStore`].
+#[derive(Clone, Debug)]
+pub struct MemoryRecord {
+    /// The enrollment as submitted.
+    pub enrollment: Enrollment,
+    /// Its commit.
+    pub committed: Committed,
+    /// Its state.
+    pub state: State,
+    /// When.
+    pub at: Timestamp,
+    /// Masked name.
+    pub masked_name: String,
+    /// Why quarantined.
+    pub reason: String,
+    /// Whom it paid for and which months: personal ID (kept in memory only), scheme, first
+    /// and last month.
+    pub paid: Vec<(String, &'static str, Month, Month)>,
+}
+
+/// An in-memory store: prices enrollments and notices possible double payments exactly as the
+/// device does, keeps them in a list.
+#[derive(Clone, Debug, Default)]
+pub struct MemoryStore {
+    /// Records, in receipt order.
+    pub records: Vec<MemoryRecord>,
+    /// Renewals to show.
+    pub renewals: Renewals,
+    /// Settings.
+    pub settings: Settings,
+    /// Makes the next submit fail with this error (tests).
+    pub fail_next: Option<StoreError>,
+    /// The delivery fields of [`StaffData::queue`] (server, last sync, last error); the counts
+    /// and the alarm are computed from `records`.
+    pub delivery: QueueStatus,
+    /// How many times staff asked to sync now.
+    pub sync_requests: std::cell::Cell<u32>,
+    /// The shift start.
+    pub shift_start: Option<Timestamp>,
+}
+
+impl EnrollmentStore for MemoryStore {
+    fn submit(
+        &mut self,
+        enrollment: &Enrollment,
+        table: &PolicyTable<'_>,
+        today: Date,
+        now: Timestamp,
+        duplicates: Duplicates,
+    ) -> Result<Committed, StoreError> {
+        if let Some(e) = self.fail_next.take() {
+            return Err(e);
+        }
+        let a = amounts(enrollment, table, today).map_err(StoreError::permanent)?;
+        let periods = paid_periods(enrollment, &a);
+        let mut earlier = Vec::new();
+        for p in &periods {
+            for r in self.records.iter().filter(|r| r.state != State::Voided) {
+                for (id, scheme, from, until) in &r.paid {
+                    if id == p.personal_id && *scheme == p.scheme && p.overlaps(*from, *until) {
+                        earlier.push(EarlierPayment {
+                            member: p.member,
+                            masked_name: mask_name(p.full_name),
+                            scheme: p.scheme.to_string(),
+                            receipt_no: r.committed.receipt_no,
+                            state: r.state,
+                            collected_at: r.at,
+                            from: *from,
+                            until: *until,
+                            amount: r.committed.amount,
+                        });
+                    }
+                }
+            }
+        }
+        if !earlier.is_empty() && duplicates == Duplicates::Refuse {
+            return Err(StoreError::of(EnrollError::PossibleDuplicate(earlier)));
+        }
+        let paid = periods
+            .iter()
+            .map(|p| (p.personal_id.to_string(), p.scheme, p.from, p.until()))
+            .collect();
+        let receipt_no = i64::try_from(self.records.len()).unwrap_or(i64::MAX) + 1;
+        let mut record_id = [0u8; 16];
+        record_id[..8].copy_from_slice(&receipt_no.to_be_bytes());
+        let committed =
+            Committed { record_id, receipt_no, amount: a.amount, policy_version: a.policy_version };
+        let masked_name = match enrollment {
+            Enrollment::Voluntary(v) => mask_name(&v.person.full_name),
+            Enrollment::Household(h) => mask_name(&h.head.full_name),
+        };
+        self.records.push(MemoryRecord {
+            enrollment: enrollment.clone(),
+            committed: committed.clone(),
+            state: State::Queued,
+            at: now,
+            masked_name,
+            reason: String::new(),
+            paid,
+        });
+        Ok(committed)
+    }
+}
+
+impl StaffData for MemoryStore {
+    fn queue(&self, now: Timestamp) -> Result<QueueStatus, StoreError> {
+        let count = |s: State| self.records.iter().filter(|r| r.state == s).count() as i64;
+        let unsent = |r: &&MemoryRecord| {
+            matches!(r.state, State::Queued | State::Sending | State::Quarantined)
+        };
+        Ok(QueueStatus {
+            queued: count(State::Queued),
+            sending: count(State::Sending),
+            acknowledged: count(State::Acknowledged),
+            quarantined: count(State::Quarantined),
+            voided: count(State::Voided),
+            oldest_unsent_age: self.records.iter().filter(unsent).map(|r| now - r.at).max(),
+            last_acknowledged_at: self.delivery.last_acknowledged_at,
+            development_key: self.delivery.development_key,
+            server: self.delivery.server.clone(),
+            last_sync: self.delivery.last_sync,
+            last_error: self.delivery.last_error.clone(),
+            blocked: self.delivery.blocked.clone(),
+            // The uploader's rule: records have waited the alarm period since the later of
+            // their commit and the last sync.
+            alarm: self.records.iter().filter(unsent).any(|r| {
+                now - r.at.max(self.delivery.last_sync.unwrap_or(r.at))
+                    >= self.delivery.alarm_after_days * 86_400
+            }),
+            alarm_after_days: self.delivery.alarm_after_days,
+        })
+    }
+    fn quarantined(&self) -> Result<Vec<QuarantinedRecord>, StoreError> {
+        Ok(self
+            .records
+            .iter()
+            .filter(|r| r.state == State::Quarantined)
+            .map(|r| QuarantinedRecord {
+                receipt_no: r.committed.receipt_no,
+                masked_name: r.masked_name.clone(),
+                scheme: r.enrollment.scheme().into(),
+                amount: r.committed.amount,
+                reason: r.reason.clone(),
+            })
+            .collect())
+    }
+    fn release(&mut self, receipt_no: i64, _now: Timestamp) -> Result<(), StoreError> {
+        match self.records.iter_mut().find(|r| r.committed.receipt_no == receipt_no) {
+            Some(r) if r.state == State::Quarantined => {
+                r.state = State::Queued;
+                Ok(())
+            }
+            _ => Err(StoreError::permanent(format!("receipt {receipt_no} is not quarantined"))),
+        }
+    }
+    fn shift_totals(&self, since: Timestamp) -> Result<ShiftTotals, StoreError> {
+        let mut t = ShiftTotals::default();
+        for r in self.records.iter().filter(|r| r.at >= since) {
+            t.receipts += 1;
+            t.collected += r.committed.amount;
+            let e = t.by_scheme.entry(r.enrollment.scheme().into()).or_default();
+            e.0 += 1;
+            e.1 += r.committed.amount;
+            if r.state == State::Voided {
+                t.voids += 1;
+                t.voided += r.committed.amount;
+            }
+            t.list.push(ShiftReceipt {
+                receipt_no: r.committed.receipt_no,
+                masked_name: r.masked_name.clone(),
+                scheme: r.enrollment.scheme().into(),
+                amount: r.committed.amount,
+                voided: r.state == State::Voided,
+            });
+        }
+        t.list.reverse();
+        Ok(t)
+    }
+    fn renewals_due(&self) -> Result<Renewals, StoreError> {
+        Ok(self.renewals.clone())
+    }
+    fn sync_now(&self) -> bool {
+        self.sync_requests.set(self.sync_requests.get() + 1);
+        true
+    }
+    fn receipt_picture(
+        &self,
+        receipt_no: i64,
+        copy: bool,
+        width: ansinh_receipt::Width,
+    ) -> Result<ansinh_receipt::Bitmap, StoreError> {
+        let r = self
+            .records
+            .iter()
+            .find(|r| r.committed.receipt_no == receipt_no)
+            .ok_or_else(|| StoreError::permanent(format!("no receipt {receipt_no}")))?;
+        if r.state == State::Voided {
+            return Err(StoreError::permanent(format!("receipt {receipt_no} was voided")));
+        }
+        let fields = ansinh_receipt::qr::Fields {
+            record_id: r.committed.record_id,
+            receipt_no: receipt_no.unsigned_abs(),
+            amount: r.committed.amount,
+            device_id: 0,
+        };
+        // The in-memory store has no device keys: a fixed key, for screens and tests only.
+        let qr =
+            ansinh_receipt::qr::payload(&fields, &[0x42; 32]).map_err(StoreError::permanent)?;
+        let time = ansinh_device::receipt::printed_time(r.at);
+        let receipt = ansinh_receipt::Receipt {
+            collection_point: &self.settings.collection_point,
+            agent_code: &self.settings.agent_code,
+            date_time: &time,
+            receipt_no: fields.receipt_no,
+            masked_name: &r.masked_name,
+            masked_id: "",
+            scheme: ansinh_receipt::Scheme::from_code(r.enrollment.scheme())
+                .unwrap_or(ansinh_receipt::Scheme::Voluntary),
+            period_from: "",
+            period_to: "",
+            months: 0,
+            gross: r.committed.amount,
+            support_national: 0,
+            support_local: 0,
+            amount: r.committed.amount,
+            policy_version: &r.committed.policy_version,
+            estimate: false,
+            acknowledged: r.state == State::Acknowledged,
+            copy,
+            qr: &qr,
+        };
+        ansinh_receipt::render_receipt(&receipt, width).map_err(StoreError::permanent)
+    }
+    fn shift_start(&self) -> Option<Timestamp> {
+        self.shift_start
+    }
+    fn start_shift(&mut self, at: Timestamp) -> Result<(), StoreError> {
+        self.shift_start = Some(at);
+        Ok(())
+    }
+    fn settings(&self) -> Settings {
+        self.settings.clone()
+    }
+    fn save_settings(&mut self, s: &Settings) -> Result<(), StoreError> {
+        self.settings = s.clone();
+        Ok(())
+    }
+}

@@ -1,0 +1,232 @@
+//! The seams to the device: where a submitted enrollment is committed, and what staff screens
+//! read. Two implementations: [`MemoryStore`] (tests, screenshots; `memory.rs`) and
+//! [`DeviceStore`] (the device's data directory: the durable, sealed outbox of
+//! `ansinh-device`; `device.rs`).
+
+use std::collections::BTreeMap;
+
+use ansinh_core::{Date, Dong, Month, PolicyTable};
+use ansinh_device::DataDir;
+use ansinh_device::enroll::{
+    CollectionPoint, CommitOptions, Duplicates, EarlierPayment, EnrollError, amounts, commit,
+    mask_name, paid_periods,
+};
+use ansinh_enrollment::Enrollment;
+use ansinh_outbox::{Outbox, State};
+use ansinh_uploader::Policy;
+use ansinh_uploader::background::Control;
+use std::sync::Arc;
+
+use crate::delivery::{Delivery, RegistrationProblem};
+
+use crate::clock::Timestamp;
+
+mod device;
+mod memory;
+
+pub use device::DeviceStore;
+pub use memory::{MemoryRecord, MemoryStore};
+
+/// What a successful submit returns: only once the record is durable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Committed {
+    /// The record's id.
+    pub record_id: [u8; 16],
+    /// Receipt number on this device (gapless).
+    pub receipt_no: i64,
+    /// Cash to collect, đồng.
+    pub amount: Dong,
+    /// Policy table version the amount was computed with.
+    pub policy_version: String,
+}
+
+/// Why a store operation failed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StoreError {
+    /// Retrying may help (busy, disk full); otherwise a person must act.
+    pub retryable: bool,
+    /// What happened (never personal data).
+    pub message: String,
+    /// A submit refused as a possible double payment: the earlier payments of the same people
+    /// and months on this device (staff may confirm). Empty for any other failure.
+    pub earlier: Vec<EarlierPayment>,
+}
+
+impl StoreError {
+    fn permanent(e: impl std::fmt::Display) -> Self {
+        Self { message: e.to_string(), ..Self::default() }
+    }
+
+    fn of(e: EnrollError) -> Self {
+        let (retryable, message) = (e.is_retryable(), e.to_string());
+        match e {
+            EnrollError::PossibleDuplicate(earlier) => Self { retryable, message, earlier },
+            _ => Self { retryable, message, earlier: vec![] },
+        }
+    }
+}
+
+/// Where the wizard's submit commits an enrollment.
+pub trait EnrollmentStore {
+    /// Prices and commits a validated enrollment; returns once it is durable. A possible
+    /// double payment is refused (with [`StoreError::earlier`]) unless staff confirmed it.
+    fn submit(
+        &mut self,
+        enrollment: &Enrollment,
+        table: &PolicyTable<'_>,
+        today: Date,
+        now: Timestamp,
+        duplicates: Duplicates,
+    ) -> Result<Committed, StoreError>;
+}
+
+/// Queue and sync status for staff.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QueueStatus {
+    /// Waiting to be sent.
+    pub queued: i64,
+    /// Out to the server.
+    pub sending: i64,
+    /// Held by the server.
+    pub acknowledged: i64,
+    /// Needing a person.
+    pub quarantined: i64,
+    /// Cancelled before upload.
+    pub voided: i64,
+    /// Age of the oldest record the server does not hold, seconds.
+    pub oldest_unsent_age: Option<i64>,
+    /// Last acknowledgement.
+    pub last_acknowledged_at: Option<Timestamp>,
+    /// Records are sealed to a development key (this device cannot send to a real server).
+    pub development_key: bool,
+    /// The collection server this device is registered with, if it is.
+    pub server: Option<String>,
+    /// When the device last completed an exchange with the server (network or USB).
+    pub last_sync: Option<Timestamp>,
+    /// Why the last attempt failed, or why the device is not registered.
+    pub last_error: Option<String>,
+    /// Why the server refuses this device (revoked, unknown), until it accepts again.
+    pub blocked: Option<String>,
+    /// Records have waited the alarm period with no sync: staff must find a network or carry
+    /// a USB bundle.
+    pub alarm: bool,
+    /// The alarm period, days.
+    pub alarm_after_days: i64,
+}
+
+/// A quarantined record as staff see it (masked name, no ID).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuarantinedRecord {
+    /// Receipt number.
+    pub receipt_no: i64,
+    /// Masked name.
+    pub masked_name: String,
+    /// `voluntary-si` / `household-bhyt`.
+    pub scheme: String,
+    /// Amount collected.
+    pub amount: Dong,
+    /// Why.
+    pub reason: String,
+}
+
+/// End-of-shift totals.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ShiftTotals {
+    /// Receipts issued.
+    pub receipts: i64,
+    /// Cash collected.
+    pub collected: Dong,
+    /// Voids.
+    pub voids: i64,
+    /// Cash returned on voids.
+    pub voided: Dong,
+    /// Collected by scheme.
+    pub by_scheme: BTreeMap<String, (i64, Dong)>,
+    /// The receipts of the shift, newest first (for reprints).
+    pub list: Vec<ShiftReceipt>,
+}
+
+/// A receipt of the shift, as the reprint list shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShiftReceipt {
+    /// Receipt number.
+    pub receipt_no: i64,
+    /// Masked name.
+    pub masked_name: String,
+    /// Scheme code.
+    pub scheme: String,
+    /// Amount, đồng.
+    pub amount: Dong,
+    /// Voided since (not reprinted).
+    pub voided: bool,
+}
+
+/// A participant whose paid period ends soon.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenewalDue {
+    /// Masked name.
+    pub masked_name: String,
+    /// Scheme.
+    pub scheme: String,
+    /// Last month paid, `YYYY-MM`.
+    pub paid_until: String,
+    /// Phone to call, if given.
+    pub phone: Option<String>,
+}
+
+/// The renewal-due list as last downloaded from the collection server.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Renewals {
+    /// When it was downloaded (None: never).
+    pub fetched_at: Option<Timestamp>,
+    /// Participants due, soonest first.
+    pub due: Vec<RenewalDue>,
+}
+
+/// The device's settings that staff edit.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Collection point name (on receipts).
+    pub collection_point: String,
+    /// Agent code.
+    pub agent_code: String,
+    /// Collection server URL.
+    pub server_url: String,
+    /// The staff PIN's Argon2 hash (PHC string); empty = the development PIN.
+    pub staff_pin_hash: String,
+}
+
+/// What the staff screens read and change.
+pub trait StaffData {
+    /// Queue counts and sync status.
+    fn queue(&self, now: Timestamp) -> Result<QueueStatus, StoreError>;
+    /// Quarantined records.
+    fn quarantined(&self) -> Result<Vec<QuarantinedRecord>, StoreError>;
+    /// Puts a quarantined record back in the queue.
+    fn release(&mut self, receipt_no: i64, now: Timestamp) -> Result<(), StoreError>;
+    /// Totals since the shift began.
+    fn shift_totals(&self, since: Timestamp) -> Result<ShiftTotals, StoreError>;
+    /// Participants due to renew (the list the collection server last sent).
+    fn renewals_due(&self) -> Result<Renewals, StoreError>;
+    /// Asks the delivery worker to sync now; false when this store has none.
+    fn sync_now(&self) -> bool;
+    /// A committed record's receipt as a picture (`copy` for reprints).
+    fn receipt_picture(
+        &self,
+        receipt_no: i64,
+        copy: bool,
+        width: ansinh_receipt::Width,
+    ) -> Result<ansinh_receipt::Bitmap, StoreError>;
+    /// When the current shift started, if one was started on this device.
+    fn shift_start(&self) -> Option<Timestamp>;
+    /// Starts a new shift at `at` (kept across restarts and power cuts).
+    fn start_shift(&mut self, at: Timestamp) -> Result<(), StoreError>;
+    /// The settings.
+    fn settings(&self) -> Settings;
+    /// Saves the settings.
+    fn save_settings(&mut self, s: &Settings) -> Result<(), StoreError>;
+}
+
+/// Both seams, as the app holds them.
+pub trait Store: EnrollmentStore + StaffData {}
+impl<T: EnrollmentStore + StaffData> Store for T {}
