@@ -711,8 +711,8 @@ fn compare_contract_and_agreement_with_pension() {
     assert_eq!(p["retirement_month"], "2050-01");
     assert_eq!((int(&p, "rate_bp"), int(&p, "monthly_pension")), (6200, 1_362_439));
     assert_eq!(int(&p["planned"], "months_raised"), 277);
-    let c = json(
-        &[
+    let compare = |a: &'static str, b: &'static str| {
+        [
             "compare",
             "--on",
             "2026-11-22",
@@ -721,12 +721,12 @@ fn compare_contract_and_agreement_with_pension() {
             "--sex",
             "female",
             "--a",
-            "1500000:40",
+            a,
             "--b",
-            "3000000:15",
-        ],
-        0,
-    );
+            b,
+        ]
+    };
+    let c = json(&compare("1500000:40", "3000000:15"), 0);
     let a = &c["ways"][0];
     assert_eq!(a["retirement_month"], p["retirement_month"]);
     assert_eq!((int(a, "rate_bp"), int(a, "monthly_pension")), (6200, 1_362_439));
@@ -735,22 +735,7 @@ fn compare_contract_and_agreement_with_pension() {
     assert_eq!(int(&a["paid"], "net"), 122_812_800);
     assert_eq!(int(&c["ways"][1], "monthly_pension"), 1_350_000);
     assert!(c["better_per_dong"].is_u64());
-    let bad = json(
-        &[
-            "compare",
-            "--on",
-            "2026-11-22",
-            "--born",
-            "1990-01",
-            "--sex",
-            "female",
-            "--a",
-            "1500000",
-            "--b",
-            "3000000:15",
-        ],
-        2,
-    );
+    let bad = json(&compare("1500000", "3000000:15"), 2);
     assert_eq!(bad["error"]["code"], "invalid_way");
     assert_eq!(bad["error"]["field"], "a");
 }
