@@ -1,23 +1,20 @@
 //! Subcommands that work on a device's data directory: the outbox as staff see it.
 
-use std::fmt::Write;
-use std::path::PathBuf;
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use ansinh_core::Lang;
 use ansinh_core::money::Amount;
+use ansinh_device::clock::{Clock, SystemClock};
 use ansinh_device::{DataDir, KeySource};
 use ansinh_outbox::{Row, State, Stats};
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
+use std::fmt::Write;
+use std::path::PathBuf;
 
 use crate::{Failure, Outcome};
 
 /// Seconds since the Unix epoch, from the system clock (the one place the CLI reads it).
 pub(crate) fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    SystemClock.now()
 }
 
 #[derive(Args)]

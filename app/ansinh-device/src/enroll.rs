@@ -334,6 +334,34 @@ fn bounded<const N: usize>(s: &str) -> heapless::String<N> {
     out
 }
 
+/// What the outbox keeps in clear about a record, for staff screens, receipts and the cash
+/// journal: the amounts, and the name and ID masked.
+pub fn summary(enrollment: &Enrollment, amounts: &Amounts, point: &CollectionPoint) -> Summary {
+    let (masked_name, masked_id) = match enrollment {
+        Enrollment::Voluntary(v) => {
+            (mask_name(&v.person.full_name), mask_id(&v.person.personal_id))
+        }
+        Enrollment::Household(h) => (mask_name(&h.head.full_name), mask_id(&h.head.personal_id)),
+    };
+    let start = amounts.start_month;
+    Summary {
+        scheme: enrollment.scheme().to_string(),
+        mode: amounts.mode.clone(),
+        amount: amounts.amount,
+        gross: amounts.gross,
+        support_national: amounts.support_national,
+        support_local: amounts.support_local,
+        masked_name,
+        policy_version: amounts.policy_version.clone(),
+        masked_id: masked_id.to_string(),
+        period_from: format!("{:02}/{}", start.number(), start.year()),
+        months: amounts.months,
+        collection_point: point.name.clone(),
+        agent_code: point.agent_code.clone(),
+        estimate: amounts.estimate,
+    }
+}
+
 /// Commits a validated enrollment: returns once it is durable, with its record id and receipt
 /// number; nothing may claim success before this returns. A possible double payment is
 /// refused unless staff confirmed it (see the module docs).
@@ -364,13 +392,7 @@ pub fn commit(
             months: p.months,
         })
         .collect();
-    let (masked, masked_id) = match enrollment {
-        Enrollment::Voluntary(v) => {
-            (mask_name(&v.person.full_name), mask_id(&v.person.personal_id))
-        }
-        Enrollment::Household(h) => (mask_name(&h.head.full_name), mask_id(&h.head.personal_id)),
-    };
-    let start = amounts.start_month;
+    let summary = summary(enrollment, &amounts, point);
     let record_id = ansinh_outbox::new_record_id();
     let committed = outbox.enqueue_paying(now, &payments, &confirmed, |receipt_no| {
         let record = Record {
@@ -390,22 +412,7 @@ pub fn commit(
         let bytes = wire::encode_to_vec(&record)?;
         Ok::<_, EnrollError>(NewRecord {
             record_id,
-            summary: Summary {
-                scheme: enrollment.scheme().to_string(),
-                mode: amounts.mode.clone(),
-                amount: amounts.amount,
-                gross: amounts.gross,
-                support_national: amounts.support_national,
-                support_local: amounts.support_local,
-                masked_name: masked.clone(),
-                policy_version: amounts.policy_version.clone(),
-                masked_id: masked_id.to_string(),
-                period_from: format!("{:02}/{}", start.number(), start.year()),
-                months: amounts.months,
-                collection_point: point.name.clone(),
-                agent_code: point.agent_code.clone(),
-                estimate: amounts.estimate,
-            },
+            summary: summary.clone(),
             plaintext: Zeroizing::new(bytes),
             corrects,
         })

@@ -35,6 +35,7 @@
 //! May depend on: ansinh-core, ansinh-enrollment, ansinh-outbox, ansinh-receipt (masking),
 //! ansinh-wire, ed25519-dalek, hmac, sha2, serde(_json), csv, hex, heapless, zeroize.
 
+pub mod clock;
 pub mod enroll;
 pub mod receipt;
 pub mod shift;

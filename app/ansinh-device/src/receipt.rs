@@ -42,11 +42,8 @@ impl ReceiptError {
 
 /// `22/11/2026 10:05`, Viet Nam time.
 pub fn printed_time(at: i64) -> String {
-    let t = crate::shift::local_time(at);
-    match (t.get(0..4), t.get(5..7), t.get(8..10), t.get(11..)) {
-        (Some(y), Some(m), Some(d), Some(hm)) => format!("{d}/{m}/{y} {hm}"),
-        _ => t,
-    }
+    ansinh_core::policy::VietnamTime::at(at)
+        .map_or_else(|_| "?".to_string(), |t| t.form().to_string())
 }
 
 /// The last month paid for, `MM/YYYY`, from the first one and the months.

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use ansinh_core::policy::VietnamTime;
 use ansinh_outbox::{JournalEntry, Outbox, State, Timestamp};
 
 /// How the citizen paid. Only cash is taken today; card and transfer would be new variants.
@@ -75,6 +76,17 @@ pub struct ShiftReport {
     pub lines: Vec<JournalEntry>,
 }
 
+/// A record as the reconciliation checks it against the journal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordState {
+    /// Receipt number.
+    pub receipt_no: i64,
+    /// When it was committed.
+    pub created_at: Timestamp,
+    /// Its state now.
+    pub state: State,
+}
+
 /// Why a report could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ShiftError {
@@ -103,9 +115,33 @@ impl ShiftReport {
         from: Timestamp,
         until: Timestamp,
     ) -> Result<Self, ShiftError> {
+        let records: Vec<RecordState> = outbox
+            .list(None)?
+            .into_iter()
+            .map(|row| RecordState {
+                receipt_no: row.receipt_no,
+                created_at: row.created_at,
+                state: row.state,
+            })
+            .collect();
+        let unsent = outbox.stats(until)?.unsent().unsigned_abs();
+        Self::from_journal(from, until, outbox.journal(from)?, &records, unsent)
+    }
+
+    /// The shift from `from` (inclusive) to `until` (exclusive) out of cash journal lines
+    /// (any others are skipped), checked against the records' states; `unsent` is the
+    /// whole outbox's count. [`ShiftReport::from_outbox`] reads these from the outbox; a
+    /// store that keeps its records elsewhere (the kiosk's in-memory twin) passes its own.
+    pub fn from_journal(
+        from: Timestamp,
+        until: Timestamp,
+        lines: Vec<JournalEntry>,
+        records: &[RecordState],
+        unsent: u64,
+    ) -> Result<Self, ShiftError> {
         let mut r = ShiftReport { from, until, ..ShiftReport::default() };
         let lines: Vec<JournalEntry> =
-            outbox.journal(from)?.into_iter().filter(|j| j.at < until).collect();
+            lines.into_iter().filter(|j| j.at >= from && j.at < until).collect();
         let mut voided: u64 = 0;
         for j in &lines {
             match j.kind.as_str() {
@@ -133,7 +169,7 @@ impl ShiftReport {
             }
         }
         // Every record made in the shift has its collect line; every voided one its void line.
-        for row in outbox.list(None)? {
+        for row in records {
             if row.created_at < from || row.created_at >= until {
                 continue;
             }
@@ -149,7 +185,7 @@ impl ShiftReport {
         }
         r.cash_to_hand_in = r.collected.amount.saturating_sub(voided);
         r.cash_paid_out = voided.saturating_sub(r.collected.amount);
-        r.unsent = outbox.stats(until)?.unsent().unsigned_abs();
+        r.unsent = unsent;
         r.lines = lines;
         Ok(r)
     }
@@ -205,10 +241,8 @@ impl ShiftReport {
     }
 }
 
-/// `2026-11-22 08:00`, Viet Nam time (UTC+7, no daylight saving): sorts as text in a sheet.
+/// `2026-11-22 08:00`, Viet Nam time (`ansinh_core::policy::VietnamTime`): sorts as text in a
+/// sheet; `?` for a clock outside the years 1900–2399, which only a broken clock reports.
 pub fn local_time(at: Timestamp) -> String {
-    let date =
-        ansinh_core::Date::in_vietnam(at).map_or_else(|_| "?".to_string(), |d| d.to_string());
-    let secs = (at + ansinh_core::policy::VIETNAM_OFFSET_SECS).rem_euclid(86_400);
-    format!("{date} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
+    VietnamTime::at(at).map_or_else(|_| "?".to_string(), |t| t.to_string())
 }

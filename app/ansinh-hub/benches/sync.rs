@@ -165,7 +165,7 @@ fn ingest_rate() -> Res<()> {
     let t = Instant::now();
     enqueue(&dir, 2_000)?;
     let enqueue_ms = t.elapsed().as_millis().max(1);
-    let clock = TestClock::new();
+    let clock = test_clock();
     let start = Instant::now();
     let reports = sync_until_done(&dir, &server.url(), &clock, &Policy::default(), 5)?;
     let ms = start.elapsed().as_millis().max(1);
@@ -187,7 +187,7 @@ fn throttled() -> Res<()> {
     // 64 kbit/s = 8,000 bytes a second each way.
     let faults = Faults { bytes_per_sec: Some(8_000), ..Faults::default() };
     let proxy = rt.block_on(FaultProxy::start(server.addr, faults))?;
-    let clock = TestClock::new();
+    let clock = test_clock();
     let start = Instant::now();
     let reports = sync_until_done(&dir, &proxy.url(), &clock, &Policy::default(), 5)?;
     let ms = start.elapsed().as_millis();

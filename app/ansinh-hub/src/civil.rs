@@ -41,9 +41,10 @@ fn days_of(d: Day) -> i64 {
 }
 
 impl Day {
-    /// The day in Vietnam at Unix time `t` (`ansinh_core::Date::in_vietnam`).
+    /// The day in Vietnam at Unix time `t` (`ansinh_core::Date::in_vietnam`), saturating for
+    /// a clock outside the years 1900–2399.
     pub(crate) fn of(t: i64) -> Self {
-        from_days((t + ansinh_core::policy::VIETNAM_OFFSET_SECS).div_euclid(86_400))
+        Date::in_vietnam(t).map_or_else(|_| from_days(t.div_euclid(86_400)), Day::from)
     }
 
     /// `n` days later.

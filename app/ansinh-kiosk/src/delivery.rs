@@ -12,8 +12,9 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use ansinh_device::DataDir;
+use ansinh_device::clock::{Clock, SystemClock};
 use ansinh_uploader::background::{Control, run};
-use ansinh_uploader::{Clock, Policy, SystemClock, cached_renewals, fetch_renewals, register};
+use ansinh_uploader::{Policy, cached_renewals, fetch_renewals, register};
 
 /// What the worker needs from the configuration.
 #[derive(Clone, Debug)]

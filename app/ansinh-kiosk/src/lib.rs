@@ -6,7 +6,7 @@
 //!   with `today` as a parameter, tested without a window — the pages, the wizard, the
 //!   on-screen keyboard ([`ime`] for Telex and VNI), the pickers, staff mode ([`pin`]) and
 //!   printing;
-//! - [`app`]: the composition root (clock, table, store, current screen, language, the idle
+//! - [`app`]: the composition root (the clock of `ansinh_device::clock`, table, store, current screen, language, the idle
 //!   reset of [`session`]) and the routing between controllers;
 //! - [`store`]: the seams to the device ([`store::EnrollmentStore`], [`store::StaffData`]),
 //!   with an in-memory twin and the device's outbox;
@@ -20,7 +20,6 @@
 //! The binary (`main.rs`) reads the clock, the configuration and the data directory, and
 //! picks the backend (winit window, Linux KMS, or none).
 pub mod app;
-pub mod clock;
 pub mod config;
 pub mod controllers;
 pub mod delivery;

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
+use ansinh_device::clock::{Clock, SystemClock};
 use ansinh_kiosk::app::{App, Options};
-use ansinh_kiosk::clock::{Clock, SystemClock};
 use ansinh_kiosk::config::Config;
 use ansinh_kiosk::delivery::{Delivery, DeliveryConfig};
 use ansinh_kiosk::store::DeviceStore;

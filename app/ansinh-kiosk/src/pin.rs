@@ -4,7 +4,7 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand_core::RngCore;
 
-use crate::clock::Timestamp;
+use ansinh_device::clock::Timestamp;
 
 /// The PIN a device uses until staff set their own (development only; the staff screens say so).
 pub const DEVELOPMENT_PIN: &str = "123456";

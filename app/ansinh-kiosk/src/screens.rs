@@ -12,9 +12,12 @@ use slint::platform::software_renderer::MinimalSoftwareWindow;
 use slint::{ComponentHandle, Rgb8Pixel};
 
 use crate::app::{App, Options, Screen};
-use crate::clock::{Clock, FakeClock};
 use crate::controllers::enroll::Scheme;
 use crate::platform::draw;
+use ansinh_device::clock::{Clock, FakeClock};
+use ansinh_outbox::Stats;
+use ansinh_uploader::SyncStatus;
+
 use crate::store::{MemoryStore, QueueStatus, RenewalDue, Renewals, Settings};
 use crate::ui::{Kiosk, connect, render};
 
@@ -29,7 +32,7 @@ fn cheap() -> argon2::Params {
     argon2::Params::new(256, 1, 1, None).unwrap_or_default()
 }
 
-fn demo_store(now: crate::clock::Timestamp) -> MemoryStore {
+fn demo_store(now: ansinh_device::clock::Timestamp) -> MemoryStore {
     MemoryStore {
         settings: Settings {
             collection_point: "Bưu điện văn hóa xã Thanh Trì".into(),
@@ -57,9 +60,12 @@ fn demo_store(now: crate::clock::Timestamp) -> MemoryStore {
         // A mountain commune: the device last reached the server a week ago.
         delivery: QueueStatus {
             server: Some("https://thu.example.vn".into()),
-            last_sync: Some(now - 7 * 86_400),
-            last_acknowledged_at: Some(now - 7 * 86_400),
-            last_error: Some("network: connection timed out".into()),
+            stats: Stats { last_acknowledged_at: Some(now - 7 * 86_400), ..Stats::default() },
+            sync: SyncStatus {
+                last_sync: Some(now - 7 * 86_400),
+                last_error: Some("network: connection timed out".into()),
+                ..SyncStatus::default()
+            },
             alarm_after_days: 3,
             ..QueueStatus::default()
         },

@@ -1,7 +1,7 @@
 //! Privacy at a public counter: after an idle time (default 90 s, with a warning from 75 s)
 //! the app clears every field and every screen state that holds personal data.
 
-use crate::clock::Timestamp;
+use ansinh_device::clock::Timestamp;
 
 /// Default idle time before the reset, seconds.
 pub const IDLE_RESET_SECS: i64 = 90;

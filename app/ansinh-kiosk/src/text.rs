@@ -72,18 +72,9 @@ pub fn month_text(yyyy_mm: &str) -> String {
     }
 }
 
-/// A moment as `22/11/2026 09:05`, Vietnam time (UTC+7, no daylight saving).
+/// A moment as `22/11/2026 09:05`, Vietnam time, as receipts print it.
 pub fn date_time(at: i64) -> String {
-    let d = crate::clock::vietnam_date(at);
-    let secs = (at + crate::clock::VIETNAM_OFFSET_SECS).rem_euclid(86_400);
-    format!(
-        "{:02}/{:02}/{} {:02}:{:02}",
-        d.day(),
-        d.month_number(),
-        d.year(),
-        secs / 3600,
-        secs % 3600 / 60
-    )
+    ansinh_device::receipt::printed_time(at)
 }
 
 /// How long ago: `4 ngày`, `2 giờ 5 phút` / `4 days`, `2 h 5 min`.

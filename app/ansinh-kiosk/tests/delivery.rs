@@ -91,12 +91,12 @@ fn registers_sends_on_submit_and_brings_the_renewal_list() -> R {
         .map_err(|e| e.message)?;
 
     wait_for("the acknowledgement", || {
-        kiosk_store.queue(wall_clock()).is_ok_and(|q| q.acknowledged == 1)
+        kiosk_store.queue(wall_clock()).is_ok_and(|q| q.stats.acknowledged == 1)
     })?;
     let q = kiosk_store.queue(wall_clock()).map_err(|e| e.message)?;
     assert!(!q.development_key, "sealed to the server's key once registered");
     assert_eq!(q.server.as_deref(), Some(url.as_str()));
-    assert!(q.last_sync.is_some() && q.last_error.is_none() && !q.alarm, "{q:?}");
+    assert!(q.sync.last_sync.is_some() && q.sync.last_error.is_none() && !q.sync.alarm, "{q:?}");
     let held = hub.store().totals()?;
     assert_eq!((held.records, held.rejected, held.conflicts), (1, 0, 0), "held once, as sent");
     assert!(hub.store().record(&committed.record_id)?.is_some());

@@ -8,9 +8,9 @@
 use std::rc::Rc;
 
 use ansinh_device::DataDir;
+use ansinh_device::clock::{Clock, FakeClock};
 use ansinh_escpos::fake::{FakePrinter, State as PrinterState};
 use ansinh_kiosk::app::{App, Options};
-use ansinh_kiosk::clock::{Clock, FakeClock};
 use ansinh_kiosk::print::PrinterConfig;
 use ansinh_kiosk::store::{DeviceStore, Settings};
 use ansinh_kiosk::ui::{Kiosk, connect};

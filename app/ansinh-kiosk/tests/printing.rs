@@ -6,11 +6,11 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use ansinh_device::DataDir;
+use ansinh_device::clock::{Clock, FakeClock};
 use ansinh_device::enroll::Duplicates;
 use ansinh_enrollment::json::EnrollmentJson;
 use ansinh_escpos::fake::{FakePrinter, State};
 use ansinh_kiosk::app::{App, Options};
-use ansinh_kiosk::clock::{Clock, FakeClock};
 use ansinh_kiosk::print::PrinterConfig;
 use ansinh_kiosk::store::{DeviceStore, Settings};
 use ansinh_receipt::Width;
@@ -64,14 +64,19 @@ fn paper_out_keeps_the_record_and_staff_reprint_a_copy() -> anyhow::Result<()> {
     assert!(app.printing.status.contains("Máy in hết giấy"), "{}", app.printing.status);
     assert!(app.printing.status.contains("Hồ sơ vẫn được lưu"), "{}", app.printing.status);
     assert!(empty.printed().is_empty());
-    assert_eq!(app.store.queue(now).map(|q| q.queued).unwrap_or(0), 1, "still committed, queued");
+    assert_eq!(
+        app.store.queue(now).map(|q| q.stats.queued).unwrap_or(0),
+        1,
+        "still committed, queued"
+    );
 
     // New paper (here: the working printer); staff reprint from the shift's list.
     let working = FakePrinter::start(State::Ready)?;
     let mut app = app_with(tmp.path(), &working)?;
-    let list = app.store.shift_totals(0).map_err(|e| anyhow::anyhow!(e.message))?.list;
-    assert_eq!(list.len(), 1);
-    app.reprint(&list[0].receipt_no.to_string());
+    let report = app.store.shift_report(0, now + 1).map_err(|e| anyhow::anyhow!(e.message))?;
+    assert_eq!((report.collected.count, report.lines.len()), (1, 1));
+    assert!(report.mismatches.is_empty(), "{:?}", report.mismatches);
+    app.reprint(&report.lines[0].receipt_no.to_string());
     wait(&mut app)?;
     assert_eq!(app.printing.status, "Đã in biên lai.");
     let copy = app

@@ -256,6 +256,52 @@ impl fmt::Display for Month {
     }
 }
 
+/// A moment as a clock on the wall in Viet Nam shows it: the day, the hour and the minute
+/// (UTC+7 all year). The one conversion from Unix time to a local time of day; its two texts
+/// are the ones every screen, receipt and export uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct VietnamTime {
+    /// The day.
+    pub date: Date,
+    /// 0–23.
+    pub hour: u8,
+    /// 0–59.
+    pub minute: u8,
+}
+
+impl VietnamTime {
+    /// The wall-clock time in Viet Nam at Unix time `at` (seconds).
+    pub const fn at(at: i64) -> Result<Self, DateError> {
+        let date = match Date::in_vietnam(at) {
+            Ok(d) => d,
+            Err(e) => return Err(e),
+        };
+        let secs = (at + VIETNAM_OFFSET_SECS).rem_euclid(SECONDS_PER_DAY);
+        // In range by construction: secs < 86,400.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        Ok(Self { date, hour: (secs / 3600) as u8, minute: (secs % 3600 / 60) as u8 })
+    }
+
+    /// `22/11/2026 09:05`, as on Vietnamese forms and receipts.
+    pub fn form(self) -> impl fmt::Display {
+        struct Form(VietnamTime);
+        impl fmt::Display for Form {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let (d, t) = (self.0.date, self.0);
+                write!(f, "{:02}/{:02}/{:04} {:02}:{:02}", d.day, d.month, d.year, t.hour, t.minute)
+            }
+        }
+        Form(self)
+    }
+}
+
+/// `2026-11-22 09:05`: sorts as text (exports, spreadsheets).
+impl fmt::Display for VietnamTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {:02}:{:02}", self.date, self.hour, self.minute)
+    }
+}
+
 // Human-readable formats (TOML, JSON) see "YYYY-MM-DD"; postcard sees three small integers.
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -314,6 +360,19 @@ impl<'de> Deserialize<'de> for Month {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wall_clock_time_in_vietnam() -> Result<(), DateError> {
+        // 2026-11-22 00:00 UTC is 07:00 in Viet Nam; one minute before its midnight is 23:59.
+        let t = VietnamTime::at(1_795_305_600)?;
+        assert_eq!(std::format!("{t}"), "2026-11-22 07:00");
+        assert_eq!(std::format!("{}", t.form()), "22/11/2026 07:00");
+        let t = VietnamTime::at(1_795_305_600 - 7 * 3600 - 60)?;
+        assert_eq!(std::format!("{}", t.form()), "21/11/2026 23:59");
+        assert_eq!(t.date, Date::in_vietnam(1_795_305_600 - 7 * 3600 - 60)?);
+        assert_eq!(VietnamTime::at(i64::MIN / 2), Err(DateError::OutOfRange));
+        Ok(())
+    }
 
     #[test]
     fn vietnam_days_begin_at_17_00_utc() -> Result<(), DateError> {

@@ -30,7 +30,7 @@ mod error;
 mod source;
 mod table;
 
-pub use date::{Date, DateError, Month, VIETNAM_OFFSET_SECS};
+pub use date::{Date, DateError, Month, VIETNAM_OFFSET_SECS, VietnamTime};
 pub use error::TableError;
 #[cfg(feature = "std")]
 pub use source::compile_toml;

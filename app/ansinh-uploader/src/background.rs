@@ -13,7 +13,7 @@ use ansinh_outbox::Sender;
 use crate::error::Result;
 use crate::plan::Policy;
 use crate::sync::{SyncReport, identity, sync_http, take_sender};
-use crate::transport::{Clock, SystemClock};
+use ansinh_device::clock::{Clock, SystemClock};
 
 /// Tells a running [`run`] loop to stop, or to sync now (a record was just committed).
 #[derive(Debug, Default)]

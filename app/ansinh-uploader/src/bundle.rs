@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::error::{Error, Result, io};
 use crate::plan;
 use crate::sync::{BLOCKED, LAST_ERROR, LAST_SYNC, identity, quarantine_if_unsent};
-use crate::transport::{Clock, SystemClock};
+use ansinh_device::clock::{Clock, SystemClock};
 
 /// Room left in a bundle for the signature and framing around the records.
 const FRAMING_BYTES: usize = 4 * 1024;

@@ -17,7 +17,7 @@
 //! - [`SyncStatus`] for the staff screen (unsent count, oldest unsent age, last
 //!   acknowledgement, alarm after N days without sync), and [`background::run`] for a thread.
 //!
-//! Time comes from a [`Clock`]; HTTP from [`HttpTransport`] (ureq), replaceable by a fake.
+//! Time comes from an `ansinh_device::clock::Clock`; HTTP from [`HttpTransport`] (ureq), replaceable by a fake.
 //! Nothing here logs; reports carry receipt numbers and reasons, never personal data.
 //!
 //! May depend on: ansinh-device, ansinh-outbox, ansinh-wire, ed25519-dalek, ureq, serde(_json),
@@ -43,4 +43,4 @@ pub use sync::{
     Failure, Quarantined, SyncReport, SyncStatus, status_of, sync, sync_once, sync_once_as,
     sync_status, take_sender,
 };
-pub use transport::{Clock, HttpTransport, Request, SystemClock, Transport};
+pub use transport::{HttpTransport, Request, Transport};

@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result, io};
 use crate::plan::{Answer, error_code};
 use crate::sync::identity;
-use crate::transport::{Clock, HttpTransport, Request, SystemClock, Transport};
+use crate::transport::{HttpTransport, Request, Transport};
+use ansinh_device::clock::{Clock, SystemClock};
 
 /// How long registration and the renewal download may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);

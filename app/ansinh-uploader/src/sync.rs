@@ -6,7 +6,8 @@
 //! (consecutive failures, last sync, blocked reason) as outbox settings.
 
 use ansinh_device::DataDir;
-use ansinh_outbox::{Outbox, RecordId, Sender, Timestamp};
+use ansinh_device::clock::{Clock, SystemClock};
+use ansinh_outbox::{Outbox, RecordId, Sender, Stats, Timestamp};
 use ansinh_wire::{
     BatchBody, Channel, MAX_RECORDS, MAX_SEALED_BYTES, PROTOCOL_VERSION, SealedRecord,
 };
@@ -15,7 +16,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::plan::{self, Policy, Verdict};
-use crate::transport::{Clock, Request, Transport};
+use crate::transport::{Request, Transport};
 
 /// Outbox counter name of network batches.
 const BATCH_COUNTER: &str = "uploader.batch";
@@ -92,32 +93,52 @@ fn non_empty(v: Option<String>) -> Option<String> {
     v.filter(|s| !s.is_empty())
 }
 
+impl SyncStatus {
+    /// The status from the outbox's counts and what the uploader last recorded (when it last
+    /// completed an exchange, the last failure, a refusal): the alarm rule in one place.
+    pub fn from_stats(
+        stats: &Stats,
+        last_sync: Option<Timestamp>,
+        last_error: Option<String>,
+        blocked: Option<String>,
+        now: Timestamp,
+        policy: &Policy,
+    ) -> Self {
+        let unsent = stats.unsent();
+        // Waiting since the later of the oldest unsent record and the last sync: a device that
+        // syncs daily but holds one quarantined record is not alarmed (the quarantine is
+        // shown), a device that has not reached the server for days with records waiting is.
+        let alarm = match stats.oldest_unsent_age {
+            Some(age) if unsent > 0 => {
+                let oldest = now - age;
+                let since = last_sync.map_or(oldest, |s| s.max(oldest));
+                now - since >= policy.alarm_after_days.saturating_mul(86_400)
+            }
+            _ => false,
+        };
+        SyncStatus {
+            unsent,
+            quarantined: stats.quarantined,
+            oldest_unsent_age: stats.oldest_unsent_age,
+            last_ack: stats.last_acknowledged_at,
+            last_sync,
+            last_error: non_empty(last_error),
+            blocked: non_empty(blocked),
+            alarm,
+        }
+    }
+}
+
 /// The delivery status for staff, from an open outbox.
 pub fn status_of(outbox: &Outbox, now: Timestamp, policy: &Policy) -> Result<SyncStatus> {
-    let stats = outbox.stats(now)?;
-    let last_sync = setting_i64(outbox, LAST_SYNC)?;
-    let unsent = stats.unsent();
-    // Waiting since the later of the oldest unsent record and the last sync: a device that
-    // syncs daily but holds one quarantined record is not alarmed (the quarantine is shown),
-    // a device that has not reached the server for days with records waiting is.
-    let alarm = match stats.oldest_unsent_age {
-        Some(age) if unsent > 0 => {
-            let oldest = now - age;
-            let since = last_sync.map_or(oldest, |s| s.max(oldest));
-            now - since >= policy.alarm_after_days.saturating_mul(86_400)
-        }
-        _ => false,
-    };
-    Ok(SyncStatus {
-        unsent,
-        quarantined: stats.quarantined,
-        oldest_unsent_age: stats.oldest_unsent_age,
-        last_ack: stats.last_acknowledged_at,
-        last_sync,
-        last_error: non_empty(outbox.setting(LAST_ERROR)?),
-        blocked: non_empty(outbox.setting(BLOCKED)?),
-        alarm,
-    })
+    Ok(SyncStatus::from_stats(
+        &outbox.stats(now)?,
+        setting_i64(outbox, LAST_SYNC)?,
+        outbox.setting(LAST_ERROR)?,
+        outbox.setting(BLOCKED)?,
+        now,
+        policy,
+    ))
 }
 
 /// The delivery status for staff, opening the device's outbox.
@@ -335,7 +356,7 @@ pub(crate) fn quarantine_if_unsent(
 /// taking the sender role for it as [`sync_once`] does.
 pub fn sync(dir: &DataDir, policy: &Policy) -> Result<SyncReport> {
     let id = identity(dir)?;
-    let sender = take_sender(dir, crate::transport::SystemClock.now())?;
+    let sender = take_sender(dir, SystemClock.now())?;
     sync_http(dir, &id, &sender, policy)
 }
 
@@ -350,5 +371,5 @@ pub(crate) fn sync_http(
         &id.server_url,
         std::time::Duration::from_secs(policy.request_timeout_secs),
     );
-    sync_with(dir, id, sender, &mut transport, &crate::transport::SystemClock, policy)
+    sync_with(dir, id, sender, &mut transport, &SystemClock, policy)
 }

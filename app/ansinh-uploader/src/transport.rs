@@ -1,12 +1,10 @@
 //! How requests reach the collection server: the [`Transport`] trait, its HTTP implementation
-//! ([`HttpTransport`], ureq) and a clock ([`Clock`]).
+//! ([`HttpTransport`], ureq).
 //!
 //! The rest of the uploader only sees status codes and bodies, so its tests use a fake
 //! transport that plays the server, and the real one is a few lines over ureq.
 
 use std::time::Duration;
-
-use ansinh_outbox::Timestamp;
 
 use crate::plan::Answer;
 
@@ -99,30 +97,5 @@ impl Transport for HttpTransport {
             // A body cut short is no answer: the server may or may not have acted.
             Err(e) => Answer::NoAnswer(format!("answer cut short: {e}")),
         }
-    }
-}
-
-/// Where the uploader reads the time (seconds since the Unix epoch).
-pub trait Clock {
-    /// Now.
-    fn now(&self) -> Timestamp;
-}
-
-/// The system clock.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> Timestamp {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-            .unwrap_or(0)
-    }
-}
-
-impl<F: Fn() -> Timestamp> Clock for F {
-    fn now(&self) -> Timestamp {
-        self()
     }
 }

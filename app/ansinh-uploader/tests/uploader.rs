@@ -1,16 +1,15 @@
 //! The uploader against a fake collection server (a `Transport` that plays the server's part of
 //! PROTOCOL.md in memory), with a fake clock: every fault is injected on purpose.
 
-use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
 
 use ansinh_device::DataDir;
+use ansinh_device::clock::{Clock, FakeClock};
 use ansinh_outbox::{NewRecord, OpeningKey, State, Summary, Timestamp};
 use ansinh_uploader::plan::Answer;
 use ansinh_uploader::{
-    Clock, Error, Policy, Request, Transport, cached_renewals, export_bundle_at,
-    fetch_renewals_with, import_ack_at, register_with, sync_once, sync_once_as, sync_status,
-    take_sender,
+    Error, Policy, Request, Transport, cached_renewals, export_bundle_at, fetch_renewals_with,
+    import_ack_at, register_with, sync_once, sync_once_as, sync_status, take_sender,
 };
 use ansinh_wire::{
     AckBody, Channel, Outcome, PROTOCOL_VERSION, RecordId, RecordResult, RegisterRequest,
@@ -215,21 +214,6 @@ impl Transport for FakeServer {
     }
 }
 
-/// A clock the test moves by hand.
-struct FakeClock(Cell<Timestamp>);
-
-impl Clock for FakeClock {
-    fn now(&self) -> Timestamp {
-        self.0.get()
-    }
-}
-
-impl FakeClock {
-    fn advance(&self, secs: i64) {
-        self.0.set(self.0.get() + secs);
-    }
-}
-
 fn summary() -> Summary {
     Summary {
         scheme: "voluntary-si".into(),
@@ -314,7 +298,7 @@ fn an_unregistered_device_does_not_sync() -> TestResult {
     let tmp = tempfile::tempdir()?;
     let dir = DataDir::open(tmp.path())?;
     let mut server = FakeServer::new();
-    let clock = FakeClock(Cell::new(T0));
+    let clock = FakeClock::at_time(T0);
     assert!(matches!(sync_once(&dir, &mut server, &clock, &policy()), Err(Error::NotRegistered)));
     assert_eq!(server.requests, 0);
     Ok(())
@@ -325,7 +309,7 @@ fn everything_is_sent_once_in_batches_by_bytes() -> TestResult {
     let mut server = FakeServer::new();
     let (_tmp, dir) = registered(&mut server)?;
     let ids = enqueue(&dir, 60, 500, T0)?;
-    let clock = FakeClock(Cell::new(T0 + 10));
+    let clock = FakeClock::at_time(T0 + 10);
     let report = sync_once(&dir, &mut server, &clock, &policy())?;
     assert_eq!(report.acknowledged, 60);
     assert_eq!(report.duplicates, 0);
@@ -350,7 +334,7 @@ fn a_lost_answer_backs_off_then_resends_as_duplicate() -> TestResult {
     let mut server = FakeServer::new();
     let (_tmp, dir) = registered(&mut server)?;
     enqueue(&dir, 5, 200, T0)?;
-    let clock = FakeClock(Cell::new(T0));
+    let clock = FakeClock::at_time(T0);
     server.faults.push_back(Fault::LoseAnswer);
     let report = sync_once(&dir, &mut server, &clock, &policy())?;
     let failure = report.failure.ok_or("expected a failure")?;
@@ -377,7 +361,7 @@ fn backoff_grows_with_consecutive_failures_and_resets_on_success() -> TestResult
     let mut server = FakeServer::new();
     let (_tmp, dir) = registered(&mut server)?;
     enqueue(&dir, 1, 100, T0)?;
-    let clock = FakeClock(Cell::new(T0));
+    let clock = FakeClock::at_time(T0);
     let mut waits = vec![];
     for _ in 0..6 {
         server.faults.push_back(Fault::Drop);
@@ -403,7 +387,7 @@ fn a_forged_ack_is_never_believed() -> TestResult {
     let mut server = FakeServer::new();
     let (_tmp, dir) = registered(&mut server)?;
     enqueue(&dir, 3, 100, T0)?;
-    let clock = FakeClock(Cell::new(T0));
+    let clock = FakeClock::at_time(T0);
     server.faults.push_back(Fault::ForgeAck);
     let report = sync_once(&dir, &mut server, &clock, &policy())?;
     assert_eq!(report.acknowledged, 0);
@@ -424,7 +408,7 @@ fn a_revoked_device_stops_and_keeps_its_records() -> TestResult {
     let mut server = FakeServer::new();
     let (_tmp, dir) = registered(&mut server)?;
     enqueue(&dir, 4, 100, T0)?;
-    let clock = FakeClock(Cell::new(T0));
+    let clock = FakeClock::at_time(T0);
     server.faults.push_back(Fault::Refuse(403, "device_revoked"));
     let report = sync_once(&dir, &mut server, &clock, &policy())?;
     let failure = report.failure.ok_or("expected a failure")?;
@@ -444,7 +428,7 @@ fn conflicts_and_rejections_are_quarantined_the_rest_acknowledged() -> TestResul
     // The server already holds record 0 with other bytes; it rejects record 1.
     server.held.insert(ids[0], [0xEE; 32]);
     server.reject.push(ids[1]);
-    let clock = FakeClock(Cell::new(T0));
+    let clock = FakeClock::at_time(T0);
     let report = sync_once(&dir, &mut server, &clock, &policy())?;
     assert_eq!(report.acknowledged, 2);
     let reasons: Vec<(i64, &str)> =
@@ -467,7 +451,7 @@ fn a_batch_refused_whole_is_split_until_the_bad_record_is_alone() -> TestResult 
     let (_tmp, dir) = registered(&mut server)?;
     let ids = enqueue(&dir, 16, 200, T0)?;
     server.poison.push(ids[9]);
-    let clock = FakeClock(Cell::new(T0));
+    let clock = FakeClock::at_time(T0);
     let report = sync_once(
         &dir,
         &mut server,
@@ -487,7 +471,7 @@ fn one_process_sends_at_a_time() -> TestResult {
     let mut server = FakeServer::new();
     let (_tmp, dir) = registered(&mut server)?;
     enqueue(&dir, 3, 100, T0)?;
-    let clock = FakeClock(Cell::new(T0));
+    let clock = FakeClock::at_time(T0);
     // The kiosk's delivery loop holds the role; `ansinh sync` comes along meanwhile.
     let held = take_sender(&dir, T0)?;
     let before = server.requests;
@@ -515,7 +499,7 @@ fn a_crash_mid_send_resends_with_a_new_counter() -> TestResult {
         assert_eq!(outbox.claim_batch(&sender, T0, 1 << 20)?.len(), 3);
         assert_eq!(outbox.next_counter("uploader.batch")?, 1);
     }
-    let clock = FakeClock(Cell::new(T0));
+    let clock = FakeClock::at_time(T0);
     let report = sync_once(&dir, &mut server, &clock, &policy())?;
     assert_eq!(report.acknowledged, 3);
     assert_eq!(server.counters_seen, vec![2]);
@@ -532,7 +516,7 @@ fn the_alarm_rings_after_n_days_without_sync() -> TestResult {
     let s = sync_status(&dir, T0 + 2 * 86_400 - 1, &p)?;
     assert_eq!((s.unsent, s.oldest_unsent_age, s.alarm), (1, Some(2 * 86_400 - 1), false));
     assert!(sync_status(&dir, T0 + 2 * 86_400, &p)?.alarm);
-    let clock = FakeClock(Cell::new(T0 + 3 * 86_400));
+    let clock = FakeClock::at_time(T0 + 3 * 86_400);
     let r = sync_once(&dir, &mut server, &clock, &p)?;
     assert_eq!(r.status.unsent, 0);
     assert!(!r.status.alarm);
@@ -545,7 +529,7 @@ fn usb_bundle_round_trip_is_idempotent() -> TestResult {
     let mut server = FakeServer::new();
     let (tmp, dir) = registered(&mut server)?;
     let ids = enqueue(&dir, 30, 300, T0)?;
-    let clock = FakeClock(Cell::new(T0 + 60));
+    let clock = FakeClock::at_time(T0 + 60);
     let bundle = tmp.path().join("stick").join("ansinh.bundle");
     std::fs::create_dir_all(bundle.parent().ok_or("no parent")?)?;
     let export = export_bundle_at(&dir, &bundle, &clock)?;
@@ -574,7 +558,7 @@ fn records_sent_over_the_network_after_an_export_are_not_duplicated() -> TestRes
     let mut server = FakeServer::new();
     let (tmp, dir) = registered(&mut server)?;
     let ids = enqueue(&dir, 10, 300, T0)?;
-    let clock = FakeClock(Cell::new(T0));
+    let clock = FakeClock::at_time(T0);
     let bundle = tmp.path().join("b.bundle");
     export_bundle_at(&dir, &bundle, &clock)?;
     assert_eq!(sync_once(&dir, &mut server, &clock, &policy())?.acknowledged, 10);
@@ -592,7 +576,7 @@ fn foreign_and_forged_ack_files_are_refused() -> TestResult {
     let mut server = FakeServer::new();
     let (tmp, dir) = registered(&mut server)?;
     enqueue(&dir, 2, 100, T0)?;
-    let clock = FakeClock(Cell::new(T0));
+    let clock = FakeClock::at_time(T0);
     let path = tmp.path().join("x.ack");
     // Signed by the server but for a bundle this device never wrote.
     let unknown = AckBody {
@@ -621,7 +605,7 @@ fn many_records_make_several_bundles() -> TestResult {
     let mut server = FakeServer::new();
     let (tmp, dir) = registered(&mut server)?;
     enqueue(&dir, 1_200, 60, T0)?;
-    let clock = FakeClock(Cell::new(T0));
+    let clock = FakeClock::at_time(T0);
     let export = export_bundle_at(&dir, &tmp.path().join("out.bundle"), &clock)?;
     assert_eq!(export.files, vec![tmp.path().join("out.bundle"), tmp.path().join("out-2.bundle")]);
     let mut acked = 0;
@@ -640,7 +624,7 @@ fn renewals_are_signed_downloaded_and_kept() -> TestResult {
     let mut server = FakeServer::new();
     let (_tmp, dir) = registered(&mut server)?;
     assert_eq!(cached_renewals(&dir)?, None);
-    let clock = FakeClock(Cell::new(T0));
+    let clock = FakeClock::at_time(T0);
     let list = fetch_renewals_with(&dir, &mut server, &clock, 30)?;
     assert_eq!(list.due.len(), 1);
     assert_eq!((list.fetched_at, list.within_days), (T0, 30));
@@ -661,7 +645,7 @@ fn a_folder_gets_a_bundle_named_for_the_device_and_time_never_an_existing_one() 
     let stick = tmp.path().join("stick");
     std::fs::create_dir_all(&stick)?;
     enqueue(&dir, 3, 100, T0)?;
-    let clock = FakeClock(Cell::new(T0));
+    let clock = FakeClock::at_time(T0);
     let first = export_bundle_at(&dir, &stick, &clock)?;
     // Device 7, 15:00:00 on 15 January 2027 in Viet Nam.
     let named = stick.join("ansinh-device-7-20270115-150000.bundle");
@@ -689,7 +673,7 @@ fn a_folder_of_acknowledgements_imports_every_one_for_this_device() -> TestResul
     let (tmp, dir) = registered(&mut server)?;
     let stick = tmp.path().join("stick");
     std::fs::create_dir_all(&stick)?;
-    let clock = FakeClock(Cell::new(T0));
+    let clock = FakeClock::at_time(T0);
     let mut exported = vec![];
     for n in [4, 3] {
         enqueue(&dir, n, 100, T0)?;

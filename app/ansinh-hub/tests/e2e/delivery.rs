@@ -21,7 +21,7 @@ fn happy_path_registers_syncs_and_stops() -> TestResult {
     let server = Server::start(&rt, &tmp.path().join("hub"), 0)?;
     let dir = device(tmp.path(), "device", &server.url(), &server.token()?)?;
     let ids = enqueue(&dir, 10)?;
-    let clock = TestClock::new();
+    let clock = test_clock();
     let reports = sync_until_done(&dir, &server.url(), &clock, &small_batches(), 3)?;
     assert_eq!(reports.len(), 1);
     assert_eq!((reports[0].acknowledged, reports[0].duplicates), (10, 0));
@@ -51,7 +51,7 @@ fn a_thousand_records_through_a_faulty_network_are_held_exactly_once() -> TestRe
         bytes_per_sec: None,
     };
     let proxy = rt.block_on(FaultProxy::start(server.addr, faults))?;
-    let clock = TestClock::new();
+    let clock = test_clock();
     let reports = sync_until_done(&dir, &proxy.url(), &clock, &small_batches(), 400)?;
 
     let stats = proxy.stats();
@@ -98,7 +98,7 @@ fn a_server_restart_mid_stream_loses_nothing() -> TestResult {
     // The device syncs in the background, a few batches at a time, until all is held.
     let worker_dir = dir.clone();
     let worker = std::thread::spawn(move || -> Result<usize, String> {
-        let clock = TestClock::new();
+        let clock = test_clock();
         let mut transport = HttpTransport::new(&url, Duration::from_secs(5));
         for round in 0..2_000 {
             let r = sync_once(&worker_dir, &mut transport, &clock, &policy)
@@ -177,7 +177,7 @@ fn conflicts_and_rejections_are_quarantined_on_both_sides() -> TestResult {
     ansinh_uploader::register(&early, &server.url(), &server.token()?, "early")?;
     let a = device(tmp.path(), "a", &server.url(), &server.token()?)?;
     let ids = enqueue(&a, 2)?;
-    let clock = TestClock::new();
+    let clock = test_clock();
     sync_until_done(&a, &server.url(), &clock, &small_batches(), 2)?;
 
     // Device b holds a record under a's first record id with other bytes (sealed anew).

@@ -99,7 +99,7 @@ fn a_double_payment_from_any_device_is_listed_with_both_receipts() -> TestResult
     assert!(take(&a, &voluntary, NOW + 240, Duplicates::Refuse).is_err(), "A knows receipt 1");
     assert_eq!(take(&a, &voluntary, NOW + 240, Duplicates::Confirmed)?, 4);
     for dir in [&a, &b] {
-        sync_until_done(dir, &server.url(), &TestClock::new(), &Default::default(), 2)?;
+        sync_until_done(dir, &server.url(), &test_clock(), &Default::default(), 2)?;
     }
     assert_eq!(server.hub().store().totals()?.records, 6, "every record is held");
 

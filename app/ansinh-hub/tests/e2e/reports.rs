@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
+use ansinh_device::clock::Clock;
+
 use crate::support::*;
 
 /// A hub with one device whose 10 records (8 voluntary, 2 households of 3) are held.
@@ -17,13 +19,7 @@ fn populated(
     let server = Server::start(rt, &root.join("hub"), 0)?;
     let dir = device(root, "device", &server.url(), &server.token()?)?;
     enqueue(&dir, 10)?;
-    sync_until_done(
-        &dir,
-        &server.url(),
-        &TestClock::new(),
-        &ansinh_uploader::Policy::default(),
-        2,
-    )?;
+    sync_until_done(&dir, &server.url(), &test_clock(), &ansinh_uploader::Policy::default(), 2)?;
     Ok((server, dir))
 }
 
@@ -160,9 +156,9 @@ fn renewals_reach_the_device_and_stay_for_the_staff_screen() -> TestResult {
     let tmp = tempfile::tempdir()?;
     let (server, dir) = populated(&rt, tmp.path())?;
     // Signed with the test's time (the hub's "now"), whatever the machine's date.
-    let clock = TestClock::new();
+    let clock = test_clock();
     let mut transport = ansinh_uploader::HttpTransport::new(&server.url(), Duration::from_secs(10));
-    let mut fetch = |dir: &ansinh_device::DataDir, days: u32, clock: &TestClock| {
+    let mut fetch = |dir: &ansinh_device::DataDir, days: u32, clock: &FakeClock| {
         ansinh_uploader::fetch_renewals_with(dir, &mut transport, clock, days)
     };
     // Paid December 2026 to February 2027: ends 28 February, 98 days after 22 November.
@@ -183,9 +179,9 @@ fn renewals_reach_the_device_and_stay_for_the_staff_screen() -> TestResult {
     assert_eq!(due.last_receipt_no, Some(9), "the last payment on this device");
     // Households paid 12 months, to November 2027: due in the autumn of 2027.
     let other = device(tmp.path(), "other", &server.url(), &server.token()?)?;
-    let later = TestClock::new();
+    let later = test_clock();
     later.advance(300 * 86_400);
-    server.set_now(later.0.get());
+    server.set_now(later.now());
     let year = fetch(&dir, 80, &later)?;
     assert_eq!(year.due.len(), 3, "{:?}", year.due);
     assert!(year.due.iter().all(|d| d.scheme == "household-bhyt" && d.paid_until == "2027-11"));

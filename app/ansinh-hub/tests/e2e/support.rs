@@ -2,19 +2,19 @@
 //! devices that register with it and enqueue the repository's fixture enrollments exactly as
 //! the kiosk does, and a clock the test moves.
 
-use std::cell::Cell;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use ansinh_device::DataDir;
+pub(crate) use ansinh_device::clock::FakeClock;
 use ansinh_device::enroll::{CollectionPoint, CommitOptions, Duplicates, commit};
 use ansinh_enrollment::json::EnrollmentJson;
 use ansinh_enrollment::record::Enrollment;
 use ansinh_hub::{AppState, EnrollmentRules, Hub, HubKeys, SqliteStore};
 use ansinh_outbox::{RecordId, Timestamp};
-use ansinh_uploader::{Clock, HttpTransport, Policy, SyncReport, sync_once};
+use ansinh_uploader::{HttpTransport, Policy, SyncReport, sync_once};
 
 pub(crate) type TestResult = Result<(), Box<dyn std::error::Error>>;
 pub(crate) type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -99,23 +99,9 @@ impl Server {
     }
 }
 
-/// A clock the test moves.
-pub(crate) struct TestClock(pub Cell<Timestamp>);
-
-impl Clock for TestClock {
-    fn now(&self) -> Timestamp {
-        self.0.get()
-    }
-}
-
-impl TestClock {
-    pub(crate) fn new() -> Self {
-        Self(Cell::new(NOW))
-    }
-
-    pub(crate) fn advance(&self, secs: i64) {
-        self.0.set(self.0.get() + secs);
-    }
+/// The test clock, standing at [`NOW`].
+pub(crate) fn test_clock() -> FakeClock {
+    FakeClock::at_time(NOW)
 }
 
 /// A device registered with the hub at `url`.
@@ -169,7 +155,7 @@ pub(crate) fn enqueue(dir: &DataDir, n: usize) -> Res<Vec<RecordId>> {
 pub(crate) fn sync_until_done(
     dir: &DataDir,
     url: &str,
-    clock: &TestClock,
+    clock: &FakeClock,
     policy: &Policy,
     rounds: usize,
 ) -> Res<Vec<SyncReport>> {

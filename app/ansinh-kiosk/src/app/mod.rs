@@ -9,7 +9,6 @@ use std::rc::Rc;
 use ansinh_core::person::Group;
 use ansinh_core::{Lang, PolicyTable};
 
-use crate::clock::{Clock, Timestamp};
 use crate::controllers::benefits::BenefitsController;
 use crate::controllers::enroll::{EnrollController, Kind, Scheme, picker_name};
 use crate::controllers::household::{HouseholdController, PERIODS};
@@ -25,6 +24,7 @@ use crate::pin::default_params;
 use crate::print::PrinterConfig;
 use crate::session::{Idle, Session};
 use crate::store::{Committed, Store};
+use ansinh_device::clock::{Clock, Timestamp};
 
 mod staff;
 

@@ -4,10 +4,10 @@
 
 use ansinh_core::Lang;
 
-use crate::clock::Timestamp;
 use crate::pin::{Attempt, DEVELOPMENT_PIN, PinLock, hash_pin};
 use crate::store::{Settings, Store};
 use crate::text::t;
+use ansinh_device::clock::Timestamp;
 
 /// The settings staff edit, in order.
 pub const SETTING_KEYS: [&str; 3] = ["collection_point", "agent_code", "server_url"];
@@ -79,7 +79,7 @@ impl StaffController {
             message: String::new(),
             shift_start: store
                 .shift_start()
-                .unwrap_or_else(|| crate::clock::timestamp_of(crate::clock::vietnam_date(now))),
+                .unwrap_or_else(|| ansinh_device::clock::vietnam_date(now).vietnam_midnight()),
             settings,
             pin: PinLock::new(hash),
             development_pin,
@@ -207,9 +207,9 @@ mod tests {
     use std::rc::Rc;
 
     use crate::app::{App, Options, Screen};
-    use crate::clock::FakeClock;
     use crate::pin::DEVELOPMENT_PIN;
     use crate::store::MemoryStore;
+    use ansinh_device::clock::FakeClock;
 
     fn cheap() -> argon2::Params {
         argon2::Params::new(256, 1, 1, None).unwrap_or_default()

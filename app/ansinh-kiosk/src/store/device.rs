@@ -109,29 +109,22 @@ impl EnrollmentStore for DeviceStore {
 
 impl StaffData for DeviceStore {
     fn queue(&self, now: Timestamp) -> Result<QueueStatus, StoreError> {
-        let s = self.outbox.stats(now).map_err(outbox_err)?;
-        let sync = ansinh_uploader::status_of(&self.outbox, now, &self.policy).map_err(|e| {
-            StoreError { retryable: e.is_retryable(), message: e.to_string(), earlier: vec![] }
-        })?;
+        let stats = self.outbox.stats(now).map_err(outbox_err)?;
+        let mut sync =
+            ansinh_uploader::status_of(&self.outbox, now, &self.policy).map_err(|e| {
+                StoreError { retryable: e.is_retryable(), message: e.to_string(), earlier: vec![] }
+            })?;
         let registration = self.dir.registration().map_err(outbox_err)?;
         let problem = self
             .registration_problem
             .as_ref()
             .and_then(|p| p.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone());
+        sync.last_error = problem.or(sync.last_error);
         Ok(QueueStatus {
-            queued: s.queued,
-            sending: s.sending,
-            acknowledged: s.acknowledged,
-            quarantined: s.quarantined,
-            voided: s.voided,
-            oldest_unsent_age: s.oldest_unsent_age,
-            last_acknowledged_at: s.last_acknowledged_at,
+            stats,
+            sync,
             development_key: self.development_key,
             server: registration.map(|r| r.server_url),
-            last_sync: sync.last_sync,
-            last_error: problem.or(sync.last_error),
-            blocked: sync.blocked,
-            alarm: sync.alarm,
             alarm_after_days: self.policy.alarm_after_days,
         })
     }
@@ -151,32 +144,12 @@ impl StaffData for DeviceStore {
     fn release(&mut self, receipt_no: i64, now: Timestamp) -> Result<(), StoreError> {
         self.outbox.release(receipt_no, now).map_err(outbox_err)
     }
-    fn shift_totals(&self, since: Timestamp) -> Result<ShiftTotals, StoreError> {
-        let mut t = ShiftTotals::default();
-        for j in self.outbox.journal(since).map_err(outbox_err)? {
-            if j.kind == "void" {
-                t.voids += 1;
-                t.voided += j.amount;
-                if let Some(r) = t.list.iter_mut().find(|r| r.receipt_no == j.receipt_no) {
-                    r.voided = true;
-                }
-            } else {
-                t.list.push(ShiftReceipt {
-                    receipt_no: j.receipt_no,
-                    masked_name: j.summary.masked_name.clone(),
-                    scheme: j.summary.scheme.clone(),
-                    amount: j.amount,
-                    voided: false,
-                });
-                t.receipts += 1;
-                t.collected += j.amount;
-                let e = t.by_scheme.entry(j.summary.scheme.clone()).or_default();
-                e.0 += 1;
-                e.1 += j.amount;
-            }
-        }
-        t.list.reverse();
-        Ok(t)
+    fn shift_report(&self, from: Timestamp, until: Timestamp) -> Result<ShiftReport, StoreError> {
+        ShiftReport::from_outbox(&self.outbox, from, until).map_err(|e| StoreError {
+            retryable: e.is_retryable(),
+            message: e.to_string(),
+            earlier: vec![],
+        })
     }
     fn renewals_due(&self) -> Result<Renewals, StoreError> {
         let list = ansinh_uploader::cached_renewals(&self.dir).map_err(|e| StoreError {

@@ -14,8 +14,8 @@ pub struct MemoryRecord {
     pub state: State,
     /// When.
     pub at: Timestamp,
-    /// Masked name.
-    pub masked_name: String,
+    /// What the outbox would keep in clear (`ansinh_device::enroll::summary`).
+    pub summary: Summary,
     /// Why quarantined.
     pub reason: String,
     /// Whom it paid for and which months: personal ID (kept in memory only), scheme, first
@@ -35,8 +35,8 @@ pub struct MemoryStore {
     pub settings: Settings,
     /// Makes the next submit fail with this error (tests).
     pub fail_next: Option<StoreError>,
-    /// The delivery fields of [`StaffData::queue`] (server, last sync, last error); the counts
-    /// and the alarm are computed from `records`.
+    /// The delivery fields of [`StaffData::queue`] (server, last sync, last error, last
+    /// acknowledgement, alarm period); the counts and the alarm are computed from `records`.
     pub delivery: QueueStatus,
     /// How many times staff asked to sync now.
     pub sync_requests: std::cell::Cell<u32>,
@@ -88,18 +88,23 @@ impl EnrollmentStore for MemoryStore {
         let receipt_no = i64::try_from(self.records.len()).unwrap_or(i64::MAX) + 1;
         let mut record_id = [0u8; 16];
         record_id[..8].copy_from_slice(&receipt_no.to_be_bytes());
-        let committed =
-            Committed { record_id, receipt_no, amount: a.amount, policy_version: a.policy_version };
-        let masked_name = match enrollment {
-            Enrollment::Voluntary(v) => mask_name(&v.person.full_name),
-            Enrollment::Household(h) => mask_name(&h.head.full_name),
+        let committed = Committed {
+            record_id,
+            receipt_no,
+            amount: a.amount,
+            policy_version: a.policy_version.clone(),
+        };
+        let point = CollectionPoint {
+            device_id: 0,
+            name: self.settings.collection_point.clone(),
+            agent_code: self.settings.agent_code.clone(),
         };
         self.records.push(MemoryRecord {
             enrollment: enrollment.clone(),
             committed: committed.clone(),
             state: State::Queued,
             at: now,
-            masked_name,
+            summary: summary(enrollment, &a, &point),
             reason: String::new(),
             paid,
         });
@@ -113,27 +118,26 @@ impl StaffData for MemoryStore {
         let unsent = |r: &&MemoryRecord| {
             matches!(r.state, State::Queued | State::Sending | State::Quarantined)
         };
-        Ok(QueueStatus {
+        let stats = Stats {
             queued: count(State::Queued),
             sending: count(State::Sending),
             acknowledged: count(State::Acknowledged),
             quarantined: count(State::Quarantined),
             voided: count(State::Voided),
             oldest_unsent_age: self.records.iter().filter(unsent).map(|r| now - r.at).max(),
-            last_acknowledged_at: self.delivery.last_acknowledged_at,
-            development_key: self.delivery.development_key,
-            server: self.delivery.server.clone(),
-            last_sync: self.delivery.last_sync,
-            last_error: self.delivery.last_error.clone(),
-            blocked: self.delivery.blocked.clone(),
-            // The uploader's rule: records have waited the alarm period since the later of
-            // their commit and the last sync.
-            alarm: self.records.iter().filter(unsent).any(|r| {
-                now - r.at.max(self.delivery.last_sync.unwrap_or(r.at))
-                    >= self.delivery.alarm_after_days * 86_400
-            }),
-            alarm_after_days: self.delivery.alarm_after_days,
-        })
+            last_acknowledged_at: self.delivery.stats.last_acknowledged_at,
+        };
+        let d = &self.delivery;
+        let policy = Policy { alarm_after_days: d.alarm_after_days, ..Policy::default() };
+        let sync = SyncStatus::from_stats(
+            &stats,
+            d.sync.last_sync,
+            d.sync.last_error.clone(),
+            d.sync.blocked.clone(),
+            now,
+            &policy,
+        );
+        Ok(QueueStatus { stats, sync, ..d.clone() })
     }
     fn quarantined(&self) -> Result<Vec<QuarantinedRecord>, StoreError> {
         Ok(self
@@ -142,8 +146,8 @@ impl StaffData for MemoryStore {
             .filter(|r| r.state == State::Quarantined)
             .map(|r| QuarantinedRecord {
                 receipt_no: r.committed.receipt_no,
-                masked_name: r.masked_name.clone(),
-                scheme: r.enrollment.scheme().into(),
+                masked_name: r.summary.masked_name.clone(),
+                scheme: r.summary.scheme.clone(),
                 amount: r.committed.amount,
                 reason: r.reason.clone(),
             })
@@ -158,28 +162,36 @@ impl StaffData for MemoryStore {
             _ => Err(StoreError::permanent(format!("receipt {receipt_no} is not quarantined"))),
         }
     }
-    fn shift_totals(&self, since: Timestamp) -> Result<ShiftTotals, StoreError> {
-        let mut t = ShiftTotals::default();
-        for r in self.records.iter().filter(|r| r.at >= since) {
-            t.receipts += 1;
-            t.collected += r.committed.amount;
-            let e = t.by_scheme.entry(r.enrollment.scheme().into()).or_default();
-            e.0 += 1;
-            e.1 += r.committed.amount;
+    fn shift_report(&self, from: Timestamp, until: Timestamp) -> Result<ShiftReport, StoreError> {
+        // This store's cash journal: each record's collect line and, once voided, its void
+        // line (at the commit time: this store does not keep when it was voided).
+        let line = |r: &MemoryRecord, kind: &str| JournalEntry {
+            receipt_no: r.committed.receipt_no,
+            kind: kind.into(),
+            amount: r.committed.amount,
+            reason: None,
+            at: r.at,
+            summary: r.summary.clone(),
+        };
+        let mut lines = Vec::new();
+        for r in &self.records {
+            lines.push(line(r, "collect"));
             if r.state == State::Voided {
-                t.voids += 1;
-                t.voided += r.committed.amount;
+                lines.push(line(r, "void"));
             }
-            t.list.push(ShiftReceipt {
-                receipt_no: r.committed.receipt_no,
-                masked_name: r.masked_name.clone(),
-                scheme: r.enrollment.scheme().into(),
-                amount: r.committed.amount,
-                voided: r.state == State::Voided,
-            });
         }
-        t.list.reverse();
-        Ok(t)
+        let records: Vec<RecordState> = self
+            .records
+            .iter()
+            .map(|r| RecordState {
+                receipt_no: r.committed.receipt_no,
+                created_at: r.at,
+                state: r.state,
+            })
+            .collect();
+        let unsent = self.queue(until)?.stats.unsent().unsigned_abs();
+        ShiftReport::from_journal(from, until, lines, &records, unsent)
+            .map_err(StoreError::permanent)
     }
     fn renewals_due(&self) -> Result<Renewals, StoreError> {
         Ok(self.renewals.clone())
@@ -217,7 +229,7 @@ impl StaffData for MemoryStore {
             agent_code: &self.settings.agent_code,
             date_time: &time,
             receipt_no: fields.receipt_no,
-            masked_name: &r.masked_name,
+            masked_name: &r.summary.masked_name,
             masked_id: "",
             scheme: ansinh_receipt::Scheme::from_code(r.enrollment.scheme())
                 .unwrap_or(ansinh_receipt::Scheme::Voluntary),

@@ -3,23 +3,22 @@
 //! [`DeviceStore`] (the device's data directory: the durable, sealed outbox of
 //! `ansinh-device`; `device.rs`).
 
-use std::collections::BTreeMap;
-
 use ansinh_core::{Date, Dong, Month, PolicyTable};
 use ansinh_device::DataDir;
 use ansinh_device::enroll::{
     CollectionPoint, CommitOptions, Duplicates, EarlierPayment, EnrollError, amounts, commit,
-    mask_name, paid_periods,
+    mask_name, paid_periods, summary,
 };
+use ansinh_device::shift::{RecordState, ShiftReport};
 use ansinh_enrollment::Enrollment;
-use ansinh_outbox::{Outbox, State};
-use ansinh_uploader::Policy;
+use ansinh_outbox::{JournalEntry, Outbox, State, Stats, Summary};
 use ansinh_uploader::background::Control;
+use ansinh_uploader::{Policy, SyncStatus};
 use std::sync::Arc;
 
 use crate::delivery::{Delivery, RegistrationProblem};
 
-use crate::clock::Timestamp;
+use ansinh_device::clock::Timestamp;
 
 mod device;
 mod memory;
@@ -80,37 +79,20 @@ pub trait EnrollmentStore {
     ) -> Result<Committed, StoreError>;
 }
 
-/// Queue and sync status for staff.
+/// Queue and sync status for staff: the outbox's counts and the uploader's status as the
+/// libraries report them, and what only the device knows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct QueueStatus {
-    /// Waiting to be sent.
-    pub queued: i64,
-    /// Out to the server.
-    pub sending: i64,
-    /// Held by the server.
-    pub acknowledged: i64,
-    /// Needing a person.
-    pub quarantined: i64,
-    /// Cancelled before upload.
-    pub voided: i64,
-    /// Age of the oldest record the server does not hold, seconds.
-    pub oldest_unsent_age: Option<i64>,
-    /// Last acknowledgement.
-    pub last_acknowledged_at: Option<Timestamp>,
+    /// The outbox's counts and ages.
+    pub stats: Stats,
+    /// The uploader's status (last sync, last failure, refusal, alarm); a registration
+    /// problem of the delivery worker is its `last_error`.
+    pub sync: SyncStatus,
     /// Records are sealed to a development key (this device cannot send to a real server).
     pub development_key: bool,
     /// The collection server this device is registered with, if it is.
     pub server: Option<String>,
-    /// When the device last completed an exchange with the server (network or USB).
-    pub last_sync: Option<Timestamp>,
-    /// Why the last attempt failed, or why the device is not registered.
-    pub last_error: Option<String>,
-    /// Why the server refuses this device (revoked, unknown), until it accepts again.
-    pub blocked: Option<String>,
-    /// Records have waited the alarm period with no sync: staff must find a network or carry
-    /// a USB bundle.
-    pub alarm: bool,
-    /// The alarm period, days.
+    /// The alarm period, days (the retry policy's).
     pub alarm_after_days: i64,
 }
 
@@ -127,38 +109,6 @@ pub struct QuarantinedRecord {
     pub amount: Dong,
     /// Why.
     pub reason: String,
-}
-
-/// End-of-shift totals.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ShiftTotals {
-    /// Receipts issued.
-    pub receipts: i64,
-    /// Cash collected.
-    pub collected: Dong,
-    /// Voids.
-    pub voids: i64,
-    /// Cash returned on voids.
-    pub voided: Dong,
-    /// Collected by scheme.
-    pub by_scheme: BTreeMap<String, (i64, Dong)>,
-    /// The receipts of the shift, newest first (for reprints).
-    pub list: Vec<ShiftReceipt>,
-}
-
-/// A receipt of the shift, as the reprint list shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ShiftReceipt {
-    /// Receipt number.
-    pub receipt_no: i64,
-    /// Masked name.
-    pub masked_name: String,
-    /// Scheme code.
-    pub scheme: String,
-    /// Amount, đồng.
-    pub amount: Dong,
-    /// Voided since (not reprinted).
-    pub voided: bool,
 }
 
 /// A participant whose paid period ends soon.
@@ -204,8 +154,10 @@ pub trait StaffData {
     fn quarantined(&self) -> Result<Vec<QuarantinedRecord>, StoreError>;
     /// Puts a quarantined record back in the queue.
     fn release(&mut self, receipt_no: i64, now: Timestamp) -> Result<(), StoreError>;
-    /// Totals since the shift began.
-    fn shift_totals(&self, since: Timestamp) -> Result<ShiftTotals, StoreError>;
+    /// The shift's reconciliation from `from` (inclusive) to `until` (exclusive), as
+    /// `ansinh-device` makes it: totals with checked sums, voids, cash to hand in, the
+    /// journal's lines (the reprint list) and any mismatch with the records.
+    fn shift_report(&self, from: Timestamp, until: Timestamp) -> Result<ShiftReport, StoreError>;
     /// Participants due to renew (the list the collection server last sent).
     fn renewals_due(&self) -> Result<Renewals, StoreError>;
     /// Asks the delivery worker to sync now; false when this store has none.

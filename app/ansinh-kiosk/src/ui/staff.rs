@@ -56,22 +56,22 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
     let mut queue = Vec::new();
     match app.store.queue(now) {
         Ok(q) => {
-            if q.alarm {
-                let days = q.oldest_unsent_age.unwrap_or(0) / 86_400;
+            if q.sync.alarm {
+                let days = q.stats.oldest_unsent_age.unwrap_or(0) / 86_400;
                 note.push(match lang {
                     Lang::Vi => format!(
                         "CẢNH BÁO: {} hồ sơ đã chờ {days} ngày mà chưa gửi được (quá {} ngày). Hãy đến nơi có mạng và bấm \"Đồng bộ ngay\", hoặc xuất ra USB để nộp.",
-                        q.queued + q.sending + q.quarantined,
+                        q.stats.unsent(),
                         q.alarm_after_days
                     ),
                     Lang::En => format!(
                         "ALARM: {} records have waited {days} days without reaching the server (limit {} days). Find a network and press \"Sync now\", or carry them out on a USB stick.",
-                        q.queued + q.sending + q.quarantined,
+                        q.stats.unsent(),
                         q.alarm_after_days
                     ),
                 });
             }
-            if let Some(b) = &q.blocked {
+            if let Some(b) = &q.sync.blocked {
                 note.push(match lang {
                     Lang::Vi => format!("Máy chủ từ chối máy này ({b}): liên hệ cơ quan thu."),
                     Lang::En => format!("The server refuses this device ({b}): call the office."),
@@ -91,30 +91,33 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
                     |at| format!("{} ({})", date_time(at), ago(now - at, lang)),
                 )
             };
-            queue.push(Line::new(t(lang, "Chờ gửi", "Queued"), q.queued.to_string()));
-            queue.push(Line::new(t(lang, "Đang gửi", "Sending"), q.sending.to_string()));
+            queue.push(Line::new(t(lang, "Chờ gửi", "Queued"), q.stats.queued.to_string()));
+            queue.push(Line::new(t(lang, "Đang gửi", "Sending"), q.stats.sending.to_string()));
             queue.push(Line::new(
                 t(lang, "Đã gửi xong", "Acknowledged"),
-                q.acknowledged.to_string(),
+                q.stats.acknowledged.to_string(),
             ));
-            queue.push(Line::new(t(lang, "Cần xử lý", "Quarantined"), q.quarantined.to_string()));
-            queue.push(Line::new(t(lang, "Đã hủy", "Voided"), q.voided.to_string()));
+            queue.push(Line::new(
+                t(lang, "Cần xử lý", "Quarantined"),
+                q.stats.quarantined.to_string(),
+            ));
+            queue.push(Line::new(t(lang, "Đã hủy", "Voided"), q.stats.voided.to_string()));
             queue.push(Line::new(
                 t(lang, "Hồ sơ chưa gửi lâu nhất", "Oldest unsent"),
-                q.oldest_unsent_age.map_or_else(|| "—".to_string(), |s| ago(s, lang)),
+                q.stats.oldest_unsent_age.map_or_else(|| "—".to_string(), |s| ago(s, lang)),
             ));
             queue.push(Line::new(
                 t(lang, "Lần cuối máy chủ nhận", "Last acknowledgement"),
-                when(q.last_acknowledged_at),
+                when(q.stats.last_acknowledged_at),
             ));
-            queue.push(Line::new(t(lang, "Lần đồng bộ cuối", "Last sync"), when(q.last_sync)));
+            queue.push(Line::new(t(lang, "Lần đồng bộ cuối", "Last sync"), when(q.sync.last_sync)));
             queue.push(Line::new(
                 t(lang, "Máy chủ", "Server"),
                 q.server
                     .clone()
                     .unwrap_or_else(|| t(lang, "chưa đăng ký", "not registered").into()),
             ));
-            if let Some(e) = &q.last_error {
+            if let Some(e) = &q.sync.last_error {
                 queue.push(Line::new(t(lang, "Lỗi lần gửi trước", "Last failure"), e.clone()));
             }
         }
@@ -140,43 +143,50 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
             .collect(),
     ));
     let mut shift = Vec::new();
-    if let Ok(tot) = app.store.shift_totals(app.staff.shift_start) {
-        shift.push(Line::new(t(lang, "Số biên nhận", "Receipts"), tot.receipts.to_string()));
-        for (scheme, (n, amount)) in &tot.by_scheme {
+    // Until the next second: a receipt committed this second is in the shift.
+    let report = app.store.shift_report(app.staff.shift_start, now.saturating_add(1));
+    if let Ok(r) = &report {
+        shift.push(Line::new(t(lang, "Số biên nhận", "Receipts"), r.collected.count.to_string()));
+        for (scheme, tally) in &r.by_scheme {
             shift.push(Line::new(
-                format!("{} ({n})", scheme_name(scheme, lang)),
-                money(*amount, lang),
+                format!("{} ({})", scheme_name(scheme, lang), tally.count),
+                money(tally.amount, lang),
             ));
         }
         shift.push(Line::new(
             t(lang, "Hủy", "Voided"),
-            format!("{} · {}", tot.voids, money(tot.voided, lang)),
+            format!("{} · {}", r.voids.len(), money(r.voided(), lang)),
         ));
         shift.push(Line::strong(
             t(lang, "Tiền mặt phải có", "Cash to hand in"),
-            money(tot.collected.saturating_sub(tot.voided), lang),
+            money(r.cash_to_hand_in, lang),
         ));
     }
     s.set_shift(lines(&shift));
     s.set_print_status(app.printing.status.as_str().into());
+    // The receipts of the shift that may be reprinted (not voided), newest first.
+    let lines_of = report.map(|r| r.lines).unwrap_or_default();
+    let voided = |no: i64| lines_of.iter().any(|j| j.receipt_no == no && j.kind == "void");
     s.set_shift_receipts(model(
-        app.store
-            .shift_totals(app.staff.shift_start)
-            .map(|tot| tot.list)
-            .unwrap_or_default()
+        lines_of
             .iter()
-            .filter(|r| !r.voided)
-            .map(|r| Item {
-                code: r.receipt_no.to_string().into(),
+            .rev()
+            .filter(|j| j.kind == "collect" && !voided(j.receipt_no))
+            .map(|j| Item {
+                code: j.receipt_no.to_string().into(),
                 label: format!(
                     "{} {} — {}",
                     t(lang, "Biên lai", "Receipt"),
-                    r.receipt_no,
-                    r.masked_name
+                    j.receipt_no,
+                    j.summary.masked_name
                 )
                 .into(),
-                detail: format!("{} · {}", scheme_name(&r.scheme, lang), money(r.amount, lang))
-                    .into(),
+                detail: format!(
+                    "{} · {}",
+                    scheme_name(&j.summary.scheme, lang),
+                    money(j.amount, lang)
+                )
+                .into(),
                 error: SharedString::new(),
             })
             .collect(),

@@ -25,10 +25,10 @@ use ansinh_enrollment::validate::{
 };
 use ansinh_enrollment::{Draft, Enrollment, Problems, validate};
 
-use crate::clock::Timestamp;
 use crate::controllers::quote::{GROUPS, MODES, group_label, mode_label};
 use crate::store::{Committed, EnrollmentStore, StoreError};
 use crate::text::{Line, date_time, money, scheme_name, t, words};
+use ansinh_device::clock::Timestamp;
 
 mod draft;
 mod form;

@@ -83,7 +83,7 @@ fn the_whole_voluntary_wizard_commits_once() {
     assert_eq!(first, again);
     assert_eq!(store.records.len(), 1, "a double tap commits once");
     assert_eq!(first.amount, 330_000);
-    assert_eq!(store.queue(0).map(|q| q.queued).unwrap_or(0), 1);
+    assert_eq!(store.queue(0).map(|q| q.stats.queued).unwrap_or(0), 1);
 }
 
 #[test]

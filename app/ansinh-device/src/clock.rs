@@ -1,7 +1,8 @@
-//! Time for the kiosk: the one place that reads the system clock, and a fake for tests.
+//! Where "now" comes from, for every part of the device (kiosk, uploader, CLI): the one place
+//! that reads the system clock, and a clock for tests that moves only when told to.
 //!
-//! Controllers never read the clock: they get `today` (a civil date in Vietnam) and `now`
-//! (seconds since the Unix epoch) as parameters from the [`Clock`] the binary was built with.
+//! Controllers and the uploader never read the system clock themselves: they take a
+//! [`Clock`] (or `now`/`today` as parameters from one), so tests can move time by hand.
 
 use std::cell::Cell;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -10,8 +11,6 @@ use ansinh_core::Date;
 
 /// Seconds since the Unix epoch.
 pub type Timestamp = i64;
-
-pub use ansinh_core::policy::VIETNAM_OFFSET_SECS;
 
 /// Where "now" comes from.
 pub trait Clock {
@@ -44,11 +43,19 @@ pub struct FakeClock {
 impl FakeClock {
     /// A clock standing at 09:00 Vietnam time on `date`.
     pub fn at(date: Date) -> Self {
-        Self { now: Cell::new(timestamp_of(date) + 9 * 3600) }
+        Self::at_time(date.vietnam_midnight() + 9 * 3600)
     }
-    /// Moves the clock forward.
+    /// A clock standing at Unix time `now`.
+    pub fn at_time(now: Timestamp) -> Self {
+        Self { now: Cell::new(now) }
+    }
+    /// Moves the clock forward (or back, for a negative `secs`).
     pub fn advance(&self, secs: i64) {
         self.now.set(self.now.get() + secs);
+    }
+    /// Sets the clock.
+    pub fn set(&self, now: Timestamp) {
+        self.now.set(now);
     }
 }
 
@@ -74,25 +81,24 @@ pub fn vietnam_date(at: Timestamp) -> Date {
         .unwrap_or_else(|_| Date::new(2026, 1, 1).unwrap_or_else(|_| unreachable!()))
 }
 
-/// Seconds since the epoch at 00:00 in Viet Nam of `date` ([`Date::vietnam_midnight`]).
-pub fn timestamp_of(date: Date) -> Timestamp {
-    date.vietnam_midnight()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn civil_dates_round_trip() {
-        for (s, expect) in [(-VIETNAM_OFFSET_SECS, "1970-01-01"), (1_795_314_600, "2026-11-22")] {
+        let offset = ansinh_core::policy::VIETNAM_OFFSET_SECS;
+        for (s, expect) in [(-offset, "1970-01-01"), (1_795_314_600, "2026-11-22")] {
             assert_eq!(vietnam_date(s).to_string(), expect);
         }
         let d: Date = "2028-02-29".parse().unwrap_or_else(|_| unreachable!());
-        assert_eq!(vietnam_date(timestamp_of(d)), d);
+        assert_eq!(vietnam_date(d.vietnam_midnight()), d);
         let clock = FakeClock::at(d);
         assert_eq!(clock.today(), d);
         clock.advance(15 * 3600);
         assert_eq!(clock.today().to_string(), "2028-03-01", "midnight in Vietnam, not UTC");
+        clock.set(0);
+        assert_eq!(clock.today().to_string(), "1970-01-01");
+        assert_eq!(vietnam_date(i64::MIN / 2).to_string(), "2026-01-01", "a broken clock");
     }
 }
