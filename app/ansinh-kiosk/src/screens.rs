@@ -101,9 +101,9 @@ fn fill_name(a: &mut App) {
 fn fill_all(a: &mut App) {
     let (t, d, l) = (a.table.clone(), a.today(), a.lang);
     a.navigate(Screen::Quote);
-    a.quote.income = 2_000_000;
-    a.quote.group = 2;
-    a.quote.mode = 1;
+    a.quote.set_income(2_000_000);
+    a.quote.pick_group(2);
+    a.quote.pick_mode(1);
     a.enroll_from_quote();
     let e = &mut a.enroll;
     e.set("person.full_name", "Nguyễn Thị Hồng Nhung");
@@ -129,9 +129,9 @@ pub const SCREENS: &[(&str, Setup)] = &[
     ("home-en", |a, _clock| a.toggle_language()),
     ("quote", |a, _clock| {
         a.navigate(Screen::Quote);
-        a.quote.income = 2_000_000;
-        a.quote.group = 2;
-        a.quote.mode = 1;
+        a.quote.set_income(2_000_000);
+        a.quote.pick_group(2);
+        a.quote.pick_mode(1);
     }),
     ("quote-keypad", |a, _clock| {
         a.navigate(Screen::Quote);
@@ -145,16 +145,13 @@ pub const SCREENS: &[(&str, Setup)] = &[
     }),
     ("pension", |a, _clock| {
         a.navigate(Screen::Pension);
-        let p = &mut a.pension;
-        (p.born_year, p.born_month, p.sex, p.paid_years, p.paid_months) =
-            (1985, 3, Some(Sex::Female), 1, 8);
-        (p.planned_income, p.planned_set) = (2_200_000, true);
+        a.pension.set_person((1985, 3), Sex::Female, (1, 8));
+        a.pension.set_planned(2_200_000);
     }),
     ("pension-short", |a, _clock| {
         a.navigate(Screen::Pension);
-        let p = &mut a.pension;
-        (p.born_year, p.born_month, p.sex, p.paid_years) = (1968, 6, Some(Sex::Male), 10);
-        (p.planned_income, p.planned_set) = (0, true);
+        a.pension.set_person((1968, 6), Sex::Male, (10, 0));
+        a.pension.set_planned(0);
     }),
     ("scenarios", |a, _clock| {
         a.navigate(Screen::Scenarios);
@@ -163,7 +160,7 @@ pub const SCREENS: &[(&str, Setup)] = &[
     }),
     ("household", |a, _clock| {
         a.navigate(Screen::Household);
-        a.household.members = 3;
+        a.household.set_members(3);
     }),
     ("benefits", |a, _clock| a.navigate(Screen::Benefits)),
     ("enroll-start", |a, _clock| a.navigate(Screen::Enroll)),
@@ -219,17 +216,17 @@ pub const SCREENS: &[(&str, Setup)] = &[
         submit_all(a);
         a.navigate(Screen::StaffLogin);
         a.key("246810");
-        a.staff.tab = 2;
+        a.staff.show_tab(2);
     }),
     ("staff-renewals", |a, _clock| {
         a.navigate(Screen::StaffLogin);
         a.key("246810");
-        a.staff.tab = 3;
+        a.staff.show_tab(3);
     }),
     ("staff-settings", |a, _clock| {
         a.navigate(Screen::StaffLogin);
         a.key("246810");
-        a.staff.tab = 4;
+        a.staff.show_tab(4);
     }),
 ];
 

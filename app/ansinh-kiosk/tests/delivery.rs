@@ -91,7 +91,10 @@ fn registers_sends_on_submit_and_brings_the_renewal_list() -> R {
         .map_err(|e| e.message)?;
 
     wait_for("the acknowledgement", || {
-        kiosk_store.queue(wall_clock()).is_ok_and(|q| q.stats.acknowledged == 1)
+        // The uploader records the sync just after storing the acknowledgement.
+        kiosk_store
+            .queue(wall_clock())
+            .is_ok_and(|q| q.stats.acknowledged == 1 && q.sync.last_sync.is_some())
     })?;
     let q = kiosk_store.queue(wall_clock()).map_err(|e| e.message)?;
     assert!(!q.development_key, "sealed to the server's key once registered");

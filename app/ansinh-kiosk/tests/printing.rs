@@ -31,7 +31,7 @@ fn app_with(dir: &std::path::Path, printer: &FakePrinter) -> anyhow::Result<App>
 
 fn wait(app: &mut App) -> anyhow::Result<()> {
     let start = Instant::now();
-    while app.printing.status.starts_with("Đang in") {
+    while app.printing.status().starts_with("Đang in") {
         anyhow::ensure!(start.elapsed() < Duration::from_secs(20), "the print never ended");
         std::thread::sleep(Duration::from_millis(20));
         app.tick();
@@ -61,8 +61,8 @@ fn paper_out_keeps_the_record_and_staff_reprint_a_copy() -> anyhow::Result<()> {
 
     app.start_print(c.receipt_no, false);
     wait(&mut app)?;
-    assert!(app.printing.status.contains("Máy in hết giấy"), "{}", app.printing.status);
-    assert!(app.printing.status.contains("Hồ sơ vẫn được lưu"), "{}", app.printing.status);
+    assert!(app.printing.status().contains("Máy in hết giấy"), "{}", app.printing.status());
+    assert!(app.printing.status().contains("Hồ sơ vẫn được lưu"), "{}", app.printing.status());
     assert!(empty.printed().is_empty());
     assert_eq!(
         app.store.queue(now).map(|q| q.stats.queued).unwrap_or(0),
@@ -78,7 +78,7 @@ fn paper_out_keeps_the_record_and_staff_reprint_a_copy() -> anyhow::Result<()> {
     assert!(report.mismatches.is_empty(), "{:?}", report.mismatches);
     app.reprint(&report.lines[0].receipt_no.to_string());
     wait(&mut app)?;
-    assert_eq!(app.printing.status, "Đã in biên lai.");
+    assert_eq!(app.printing.status(), "Đã in biên lai.");
     let copy = app
         .store
         .receipt_picture(c.receipt_no, true, Width::Mm80)

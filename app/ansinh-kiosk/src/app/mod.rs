@@ -18,7 +18,7 @@ use crate::controllers::picker::{Picker, QUOTE_PROVINCE, Row};
 use crate::controllers::printing::Printing;
 use crate::controllers::quote::{GROUPS, MODES, QuoteController};
 use crate::controllers::scenarios::ScenarioController;
-use crate::controllers::staff::{SETTING_KEYS, StaffController, set_setting, setting_value};
+use crate::controllers::staff::{SETTING_KEYS, StaffController, setting_value};
 use crate::ime::Method;
 use crate::pin::default_params;
 use crate::print::PrinterConfig;
@@ -208,12 +208,11 @@ impl App {
     pub fn navigate(&mut self, s: Screen) {
         self.keyboard.hide();
         self.picker = None;
-        if s == Screen::Staff && !self.staff.logged_in {
+        if s == Screen::Staff && !self.staff.logged_in() {
             return self.navigate(Screen::StaffLogin);
         }
         if s == Screen::StaffLogin {
-            self.staff.pin_typed.clear();
-            self.staff.message.clear();
+            self.staff.to_login();
             self.keyboard.edit(Focus::StaffPin, "", Method::Plain);
         }
         if s == Screen::Home && self.done.is_some() {
@@ -246,7 +245,7 @@ impl App {
             let v = self.enroll.view(&self.table, self.today(), self.lang);
             v.fields.iter().find(|f| f.id == id).map(|f| f.label.clone()).unwrap_or_default()
         };
-        self.keyboard.target(self.lang, field_label, self.staff.pin_typed.chars().count())
+        self.keyboard.target(self.lang, field_label, self.staff.pin_len())
     }
 
     /// Focuses a wizard field: a picker opens its list, a choice does nothing, others the keyboard.
@@ -255,7 +254,8 @@ impl App {
             Kind::Picker => self.open_picker(id),
             Kind::Choice => {}
             kind => {
-                let method = if kind == Kind::Text { self.keyboard.method } else { Method::Plain };
+                let method =
+                    if kind == Kind::Text { self.keyboard.method() } else { Method::Plain };
                 self.keyboard.edit(Focus::Field(id.to_string()), &self.enroll.value(id), method);
             }
         }
@@ -269,15 +269,15 @@ impl App {
     /// Focuses a staff setting.
     pub fn tap_setting(&mut self, key: &str) {
         let Some(k) = SETTING_KEYS.iter().find(|k| **k == key) else { return };
-        let value = setting_value(&self.staff.settings, k).to_string();
-        let method = if *k == "server_url" { Method::Plain } else { self.keyboard.method };
+        let value = setting_value(self.staff.settings(), k).to_string();
+        let method = if *k == "server_url" { Method::Plain } else { self.keyboard.method() };
         self.keyboard.edit(Focus::Setting(k), &value, method);
     }
 
     /// A key of the on-screen (or a physical) keyboard.
     pub fn key(&mut self, s: &str) {
         let kind = self.keyboard_kind();
-        let pin_complete = self.keyboard.press(s, kind, &mut self.staff.pin_typed);
+        let pin_complete = self.keyboard.press(s, kind, self.staff.pin_typed());
         self.write_back();
         if pin_complete {
             self.login();
@@ -294,7 +294,7 @@ impl App {
 
     /// Backspace.
     pub fn backspace(&mut self) {
-        if self.keyboard.backspace(&mut self.staff.pin_typed) {
+        if self.keyboard.backspace(self.staff.pin_typed()) {
             self.write_back();
         }
     }
@@ -306,9 +306,9 @@ impl App {
 
     /// The keyboard's done key.
     pub fn keyboard_done(&mut self) {
-        match self.keyboard.focus.take() {
+        match self.keyboard.take_focus() {
             Some(Focus::StaffPin) => {
-                self.keyboard.focus = Some(Focus::StaffPin);
+                self.keyboard.set_focus(Focus::StaffPin);
                 self.login();
             }
             Some(Focus::NewPin) => {
@@ -323,7 +323,7 @@ impl App {
     /// The text typed goes to the controller that has the focus.
     fn write_back(&mut self) {
         let text = self.keyboard.text();
-        match self.keyboard.focus.clone() {
+        match self.keyboard.focus().cloned() {
             Some(Focus::Field(id)) => self.enroll.set(&id, &text),
             Some(Focus::QuoteIncome) => {
                 let digits: String = text.chars().filter(char::is_ascii_digit).collect();
@@ -331,10 +331,10 @@ impl App {
             }
             Some(Focus::PickerSearch) => {
                 if let Some(p) = &mut self.picker {
-                    p.query = text;
+                    p.set_query(text);
                 }
             }
-            Some(Focus::Setting(k)) => set_setting(&mut self.staff.settings, k, &text),
+            Some(Focus::Setting(k)) => self.staff.edit_setting(k, &text),
             _ => {}
         }
     }
@@ -349,7 +349,7 @@ impl App {
 
     /// Types into the picker's search.
     pub fn search_picker(&mut self) {
-        let query = self.picker.as_ref().map(|p| p.query.clone()).unwrap_or_default();
+        let query = self.picker.as_ref().map(|p| p.query().to_string()).unwrap_or_default();
         self.keyboard.edit(Focus::PickerSearch, &query, Method::Plain);
     }
 
@@ -365,10 +365,10 @@ impl App {
     pub fn pick(&mut self, code: &str) {
         let Some(p) = self.picker.take() else { return };
         self.keyboard.hide();
-        if p.field == QUOTE_PROVINCE {
-            self.quote.province = ansinh_geo::province(code).map(|p| p.code);
+        if p.field() == QUOTE_PROVINCE {
+            self.quote.set_province(ansinh_geo::province(code).map(|p| p.code));
         } else {
-            self.enroll.set(&p.field, code);
+            self.enroll.set(p.field(), code);
         }
     }
 
@@ -383,17 +383,17 @@ impl App {
     /// "Enroll with this amount": the wizard with the quote's choices.
     pub fn enroll_from_quote(&mut self) {
         let q = &self.quote;
-        let group: Group = GROUPS[q.group.min(GROUPS.len() - 1)];
-        let mode = MODES[q.mode.min(MODES.len() - 1)].to_string();
-        let (income, province) = (q.income, q.province);
+        let group: Group = GROUPS[q.group().min(GROUPS.len() - 1)];
+        let mode = MODES[q.mode().min(MODES.len() - 1)].to_string();
+        let (income, province) = (q.income(), q.province());
         self.enroll.prefill_payment(income, group, &mode, province);
         self.navigate(Screen::Enroll);
     }
 
     /// "Enroll the household".
     pub fn enroll_household(&mut self) {
-        let months = PERIODS[self.household.period.min(PERIODS.len() - 1)];
-        self.enroll.prefill_members(self.household.members, months);
+        let months = PERIODS[self.household.period().min(PERIODS.len() - 1)];
+        self.enroll.prefill_members(self.household.members(), months);
         self.navigate(Screen::Enroll);
     }
 

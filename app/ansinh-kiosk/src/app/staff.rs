@@ -17,13 +17,12 @@ impl App {
     /// Staff pick a tab.
     pub fn staff_tab(&mut self, tab: usize) {
         self.keyboard.hide();
-        self.staff.message.clear();
-        self.staff.tab = tab;
+        self.staff.show_tab(tab);
     }
 
     /// Staff log out.
     pub fn logout(&mut self) {
-        self.staff.logged_in = false;
+        self.staff.logout();
         self.keyboard.hide();
         self.screen = Screen::Home;
     }

@@ -20,7 +20,7 @@ pub struct Card {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BenefitsController {
     /// Children born at once.
-    pub children: u8,
+    children: u8,
 }
 
 impl Default for BenefitsController {

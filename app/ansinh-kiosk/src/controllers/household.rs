@@ -27,9 +27,9 @@ pub struct MemberRow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HouseholdController {
     /// Members paying together.
-    pub members: u16,
+    members: u16,
     /// Index into [`PERIODS`].
-    pub period: usize,
+    period: usize,
 }
 
 impl Default for HouseholdController {
@@ -114,6 +114,26 @@ impl HouseholdController {
             Err(e) => v.error = e.message(lang).to_string(),
         }
         v
+    }
+}
+
+/// What the adapter draws, and the choices it forwards.
+impl HouseholdController {
+    /// Members paying together.
+    pub fn members(&self) -> u16 {
+        self.members
+    }
+    /// Index into [`PERIODS`].
+    pub fn period(&self) -> usize {
+        self.period
+    }
+    /// A period was tapped.
+    pub fn pick_period(&mut self, i: usize) {
+        self.period = i.min(PERIODS.len() - 1);
+    }
+    /// Members set at once (1–[`MAX_MEMBERS`]), as the tour shows a family.
+    pub fn set_members(&mut self, n: u16) {
+        self.members = n.clamp(1, MAX_MEMBERS);
     }
 }
 

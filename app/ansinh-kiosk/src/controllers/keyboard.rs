@@ -31,12 +31,12 @@ pub enum Focus {
 #[derive(Clone, Debug, Default)]
 pub struct Keyboard {
     /// What it types into (`None`: hidden).
-    pub focus: Option<Focus>,
+    focus: Option<Focus>,
     composer: Composer,
     /// Typing method for letters.
-    pub method: Method,
+    method: Method,
     /// Upper case for the next letter.
-    pub shift: bool,
+    shift: bool,
 }
 
 impl Keyboard {
@@ -160,6 +160,34 @@ impl Keyboard {
     pub fn next_method(&mut self) {
         self.method = self.method.next();
         self.composer.set_method(self.method);
+    }
+}
+
+/// What the adapter draws, and the keys it forwards.
+impl Keyboard {
+    /// What it types into (`None`: hidden).
+    pub fn focus(&self) -> Option<&Focus> {
+        self.focus.as_ref()
+    }
+    /// Typing method for letters.
+    pub fn method(&self) -> Method {
+        self.method
+    }
+    /// Upper case for the next letter.
+    pub fn shift(&self) -> bool {
+        self.shift
+    }
+    /// The shift key.
+    pub fn toggle_shift(&mut self) {
+        self.shift = !self.shift;
+    }
+    /// Hides the keyboard and returns what it was typing into.
+    pub fn take_focus(&mut self) -> Option<Focus> {
+        self.focus.take()
+    }
+    /// Types into `focus` from now on, keeping what was composed.
+    pub fn set_focus(&mut self, focus: Focus) {
+        self.focus = Some(focus);
     }
 }
 

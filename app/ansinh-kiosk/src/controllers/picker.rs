@@ -20,9 +20,9 @@ pub type Row = (String, String, String);
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Picker {
     /// The field it fills ([`QUOTE_PROVINCE`], or a wizard field's path).
-    pub field: String,
+    field: String,
     /// What was typed to search.
-    pub query: String,
+    query: String,
 }
 
 impl Picker {
@@ -71,6 +71,22 @@ impl Picker {
         };
         let more = all.len().saturating_sub(SHOWN);
         (title.to_string(), all.into_iter().take(SHOWN).collect(), more)
+    }
+}
+
+/// What the adapter draws and the app routes by.
+impl Picker {
+    /// The field it fills.
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+    /// What was typed to search.
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+    /// The search text as typed.
+    pub fn set_query(&mut self, text: String) {
+        self.query = text;
     }
 }
 

@@ -12,7 +12,7 @@ use crate::text::t;
 pub struct Printing {
     job: Option<PrintJob>,
     /// What the last print did (no personal data: a receipt number and the printer's state).
-    pub status: String,
+    status: String,
 }
 
 impl Printing {
@@ -78,5 +78,12 @@ impl Printing {
             }
         };
         true
+    }
+}
+
+impl Printing {
+    /// What the last print did (no personal data).
+    pub fn status(&self) -> &str {
+        &self.status
     }
 }

@@ -65,13 +65,13 @@ pub fn group_label(g: Group, lang: Lang) -> &'static str {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct QuoteController {
     /// Chosen monthly income (0 until the first view sets it to the floor).
-    pub income: Dong,
+    income: Dong,
     /// Index into [`GROUPS`].
-    pub group: usize,
+    group: usize,
     /// Index into [`MODES`].
-    pub mode: usize,
+    mode: usize,
     /// Province code for provincial top-ups.
-    pub province: Option<&'static str>,
+    province: Option<&'static str>,
 }
 
 /// What the screen shows.
@@ -287,6 +287,38 @@ impl QuoteController {
             Err(e) => v.error = e.message(lang).to_string(),
         }
         v
+    }
+}
+
+/// What the adapter draws, and the choices it forwards.
+impl QuoteController {
+    /// The chosen income (0 until the first view).
+    pub fn income(&self) -> Dong {
+        self.income
+    }
+    /// Index into [`GROUPS`].
+    pub fn group(&self) -> usize {
+        self.group
+    }
+    /// Index into [`MODES`].
+    pub fn mode(&self) -> usize {
+        self.mode
+    }
+    /// The province chosen for provincial top-ups.
+    pub fn province(&self) -> Option<&'static str> {
+        self.province
+    }
+    /// A group was tapped.
+    pub fn pick_group(&mut self, i: usize) {
+        self.group = i.min(GROUPS.len() - 1);
+    }
+    /// A payment mode was tapped.
+    pub fn pick_mode(&mut self, i: usize) {
+        self.mode = i.min(MODES.len() - 1);
+    }
+    /// A province was picked (`None`: no provincial top-up).
+    pub fn set_province(&mut self, code: Option<&'static str>) {
+        self.province = code;
     }
 }
 

@@ -26,15 +26,15 @@ pub struct Scenario {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScenarioController {
     /// Birth year (0 until set from today).
-    pub born_year: u16,
+    born_year: u16,
     /// Sex.
-    pub sex: Sex,
+    sex: Sex,
     /// Index into [`GROUPS`].
-    pub group: usize,
+    group: usize,
     /// The two columns.
-    pub columns: [Scenario; 2],
+    columns: [Scenario; 2],
     /// Which preset was last chosen (0 two incomes, 1 15 vs 20 years).
-    pub preset: usize,
+    preset: usize,
 }
 
 impl Default for ScenarioController {
@@ -243,6 +243,30 @@ impl ScenarioController {
     }
 }
 
+/// What the adapter draws, and the choices it forwards.
+impl ScenarioController {
+    /// Which preset was last chosen.
+    pub fn chosen_preset(&self) -> usize {
+        self.preset
+    }
+    /// Sex.
+    pub fn sex(&self) -> Sex {
+        self.sex
+    }
+    /// Index into [`GROUPS`].
+    pub fn group(&self) -> usize {
+        self.group
+    }
+    /// Sex was tapped.
+    pub fn pick_sex(&mut self, sex: Sex) {
+        self.sex = sex;
+    }
+    /// A group was tapped.
+    pub fn pick_group(&mut self, i: usize) {
+        self.group = i.min(GROUPS.len() - 1);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,14 +309,9 @@ mod tests {
         use crate::controllers::pension::PensionController;
         let table = default_table();
         let today: Date = "2026-11-22".parse().unwrap_or_else(|_| unreachable!());
-        let mut p = PensionController {
-            born_year: 1990,
-            born_month: 1,
-            sex: Some(Sex::Female),
-            planned_income: 1_500_000,
-            planned_set: true,
-            ..Default::default()
-        };
+        let mut p = PensionController::default();
+        p.set_person((1990, 1), Sex::Female, (0, 0));
+        p.set_planned(1_500_000);
         let pv = p.view(&table, today, Lang::Vi);
         assert!(pv.error.is_empty(), "{}", pv.error);
         let value = |lines: &[Line], label: &str| {

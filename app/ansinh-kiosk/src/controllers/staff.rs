@@ -33,7 +33,7 @@ pub fn setting_value<'s>(s: &'s Settings, key: &str) -> &'s str {
 }
 
 /// Sets a setting as typed.
-pub fn set_setting(s: &mut Settings, key: &str, value: &str) {
+fn set_setting(s: &mut Settings, key: &str, value: &str) {
     match key {
         "collection_point" => s.collection_point = value.to_string(),
         "agent_code" => s.agent_code = value.to_string(),
@@ -45,21 +45,21 @@ pub fn set_setting(s: &mut Settings, key: &str, value: &str) {
 #[derive(Clone, Debug)]
 pub struct StaffController {
     /// PIN typed so far.
-    pub pin_typed: String,
+    pin_typed: String,
     /// Logged in.
-    pub logged_in: bool,
+    logged_in: bool,
     /// Tab 0–4.
-    pub tab: usize,
+    tab: usize,
     /// Last message.
-    pub message: String,
+    message: String,
     /// Start of the shift, for the totals.
-    pub shift_start: Timestamp,
+    shift_start: Timestamp,
     /// Settings as edited.
-    pub settings: Settings,
+    settings: Settings,
     /// The PIN check.
-    pub pin: PinLock,
+    pin: PinLock,
     /// The device still uses the development PIN.
-    pub development_pin: bool,
+    development_pin: bool,
 }
 
 impl StaffController {
@@ -198,6 +198,68 @@ impl StaffController {
             }
             Err(e) => e.message,
         };
+    }
+}
+
+/// What the adapter draws, and what the app's routing changes.
+impl StaffController {
+    /// Digits of the PIN typed so far (the keyboard types into it).
+    pub fn pin_typed(&mut self) -> &mut String {
+        &mut self.pin_typed
+    }
+    /// How many PIN digits are typed (dots on screen).
+    pub fn pin_len(&self) -> usize {
+        self.pin_typed.chars().count()
+    }
+    /// Logged in.
+    pub fn logged_in(&self) -> bool {
+        self.logged_in
+    }
+    /// The tab shown, 0–4.
+    pub fn tab(&self) -> usize {
+        self.tab
+    }
+    /// The last message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// Start of the shift, for the totals.
+    pub fn shift_start(&self) -> Timestamp {
+        self.shift_start
+    }
+    /// The settings as edited.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+    /// The device still uses the development PIN.
+    pub fn development_pin(&self) -> bool {
+        self.development_pin
+    }
+    /// Until when wrong PINs lock the login, if they do now.
+    pub fn locked_until(&self, now: Timestamp) -> Option<Timestamp> {
+        self.pin.locked_until(now)
+    }
+    /// A setting as typed.
+    pub fn edit_setting(&mut self, key: &str, value: &str) {
+        set_setting(&mut self.settings, key, value);
+    }
+    /// Shows `tab` (the message of the last one is cleared).
+    pub fn show_tab(&mut self, tab: usize) {
+        self.message.clear();
+        self.tab = tab.min(4);
+    }
+    /// Shows a failure to staff.
+    pub fn tell(&mut self, message: String) {
+        self.message = message;
+    }
+    /// Back to the PIN pad: nothing typed, no message.
+    pub fn to_login(&mut self) {
+        self.pin_typed.clear();
+        self.message.clear();
+    }
+    /// Logs out (staff pressed "log out").
+    pub fn logout(&mut self) {
+        self.logged_in = false;
     }
 }
 

@@ -28,8 +28,8 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
             );
             let hex: String = c.record_id.iter().take(4).map(|b| format!("{b:02x}")).collect();
             d.set_record_id(format!("{hex}…").into());
-            d.set_collection_point(app.staff.settings.collection_point.as_str().into());
-            d.set_print_status(app.printing.status.as_str().into());
+            d.set_collection_point(app.staff.settings().collection_point.as_str().into());
+            d.set_print_status(app.printing.status().into());
         }
         None => {
             for set in [

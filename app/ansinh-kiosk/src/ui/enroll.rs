@@ -13,7 +13,7 @@ use crate::app::App;
 use crate::controllers::enroll::{FieldView, Kind, Scheme, StepKind};
 use crate::controllers::keyboard::Focus;
 
-fn field(f: &FieldView, focus: &Option<Focus>) -> Field {
+fn field(f: &FieldView, focus: Option<&Focus>) -> Field {
     let kind = match f.kind {
         Some(Kind::Choice) => "choice",
         Some(Kind::Picker) => "picker",
@@ -56,7 +56,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
         .into(),
     );
     ea.set_help(e.help.into());
-    ea.set_fields(model(e.fields.iter().map(|f| field(f, &app.keyboard.focus)).collect()));
+    ea.set_fields(model(e.fields.iter().map(|f| field(f, app.keyboard.focus())).collect()));
     ea.set_members(model(
         e.members
             .iter()

@@ -18,7 +18,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) -> bool {
     let ha = w.global::<HouseholdAdapter>();
     ha.set_members(h.members.into());
     ha.set_periods(strings(&h.periods));
-    ha.set_period(to_i32(app.household.period));
+    ha.set_period(to_i32(app.household.period()));
     ha.set_rows(model(
         h.rows
             .iter()
@@ -42,7 +42,8 @@ pub(super) fn render(app: &mut App, w: &AppWindow) -> bool {
 /// Connects the page's callbacks.
 pub(super) fn connect(k: &Rc<Kiosk>) {
     on!(k, HouseholdAdapter, on_step_members, |a, d: i32| a.household.step_members(d));
-    on!(k, HouseholdAdapter, on_pick_period, |a, i: i32| a.household.period =
-        usize::try_from(i).unwrap_or(2));
+    on!(k, HouseholdAdapter, on_pick_period, |a, i: i32| a
+        .household
+        .pick_period(usize::try_from(i).unwrap_or(2)));
     on!(k, HouseholdAdapter, on_enroll, |a| a.enroll_household());
 }

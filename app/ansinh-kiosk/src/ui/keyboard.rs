@@ -15,10 +15,10 @@ use crate::app::App;
 pub(super) fn render(app: &mut App, w: &AppWindow) {
     let k = w.global::<KeyboardAdapter>();
     let (label, value) = app.keyboard_target();
-    k.set_visible(app.keyboard.focus.is_some());
+    k.set_visible(app.keyboard.focus().is_some());
     k.set_kind(app.keyboard_kind().into());
-    k.set_method(app.keyboard.method.label().into());
-    k.set_shift(app.keyboard.shift);
+    k.set_method(app.keyboard.method().label().into());
+    k.set_shift(app.keyboard.shift());
     k.set_label(label.into());
     k.set_value(value.into());
 }
@@ -33,5 +33,5 @@ pub(super) fn connect(k: &Rc<Kiosk>) {
         a.keyboard.hide()
     });
     on!(k, KeyboardAdapter, on_next_method, |a| a.next_method());
-    on!(k, KeyboardAdapter, on_toggle_shift, |a| a.keyboard.shift = !a.keyboard.shift);
+    on!(k, KeyboardAdapter, on_toggle_shift, |a| a.keyboard.toggle_shift());
 }

@@ -16,18 +16,18 @@ pub(super) fn render(app: &mut App, w: &AppWindow) -> bool {
     let (today, lang, table) = (app.today(), app.lang, app.table.clone());
     let p = app.pension.view(&table, today, lang);
     let pa = w.global::<PensionAdapter>();
-    pa.set_born_month(format!("{:02}", app.pension.born_month).into());
-    pa.set_born_year(app.pension.born_year.to_string().into());
-    pa.set_sex(match app.pension.sex {
+    pa.set_born_month(format!("{:02}", app.pension.born_month()).into());
+    pa.set_born_year(app.pension.born_year().to_string().into());
+    pa.set_sex(match app.pension.sex() {
         Some(ansinh_core::person::Sex::Male) => 0,
         Some(ansinh_core::person::Sex::Female) => 1,
         None => -1,
     });
-    pa.set_paid_years(app.pension.paid_years.to_string().into());
-    pa.set_paid_months(app.pension.paid_months.to_string().into());
+    pa.set_paid_years(app.pension.paid_years().to_string().into());
+    pa.set_paid_months(app.pension.paid_months().to_string().into());
     pa.set_paid_average(p.paid_average.into());
     pa.set_planned(p.planned.into());
-    pa.set_poor(app.pension.poor_household);
+    pa.set_poor(app.pension.poor_household());
     pa.set_results(lines(&p.results));
     pa.set_pension(p.pension.into());
     pa.set_pension_words(p.pension_words.into());
@@ -54,7 +54,7 @@ pub(super) fn connect(k: &Rc<Kiosk>) {
         a.pension.step_year(&t, day, d)
     });
     on!(k, PensionAdapter, on_step_month, |a, d: i32| a.pension.step_month(d));
-    on!(k, PensionAdapter, on_pick_sex, |a, i: i32| a.pension.sex = Some(if i == 0 {
+    on!(k, PensionAdapter, on_pick_sex, |a, i: i32| a.pension.pick_sex(if i == 0 {
         ansinh_core::person::Sex::Male
     } else {
         ansinh_core::person::Sex::Female
@@ -69,6 +69,5 @@ pub(super) fn connect(k: &Rc<Kiosk>) {
         let (t, day) = (a.table.clone(), a.today());
         a.pension.step_planned(&t, day, d)
     });
-    on!(k, PensionAdapter, on_toggle_poor, |a| a.pension.poor_household =
-        !a.pension.poor_household);
+    on!(k, PensionAdapter, on_toggle_poor, |a| a.pension.toggle_poor());
 }

@@ -19,7 +19,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
     let (title, items, more) = app.picker_items();
     pk.set_open(app.picker.is_some());
     pk.set_title(title.into());
-    pk.set_query(app.picker.as_ref().map(|p| p.query.clone()).unwrap_or_default().into());
+    pk.set_query(app.picker.as_ref().map(|p| p.query()).unwrap_or_default().into());
     pk.set_items(model(
         items
             .iter()

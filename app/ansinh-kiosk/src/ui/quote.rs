@@ -21,9 +21,9 @@ pub(super) fn render(app: &mut App, w: &AppWindow) -> bool {
     qa.set_ceiling(q.ceiling.into());
     qa.set_slider(q.slider);
     qa.set_groups(strings(&q.groups));
-    qa.set_group(to_i32(app.quote.group));
+    qa.set_group(to_i32(app.quote.group()));
     qa.set_modes(strings(&q.modes));
-    qa.set_mode(to_i32(app.quote.mode));
+    qa.set_mode(to_i32(app.quote.mode()));
     qa.set_province(q.province.into());
     qa.set_monthly(lines(&q.monthly));
     qa.set_payment(lines(&q.payment));
@@ -47,9 +47,12 @@ pub(super) fn connect(k: &Rc<Kiosk>) {
         a.quote.step(&t, d, dir)
     });
     on!(k, QuoteAdapter, on_type_income, |a| a.type_income());
-    on!(k, QuoteAdapter, on_pick_group, |a, i: i32| a.quote.group =
-        usize::try_from(i).unwrap_or(0));
-    on!(k, QuoteAdapter, on_pick_mode, |a, i: i32| a.quote.mode = usize::try_from(i).unwrap_or(0));
+    on!(k, QuoteAdapter, on_pick_group, |a, i: i32| a
+        .quote
+        .pick_group(usize::try_from(i).unwrap_or(0)));
+    on!(k, QuoteAdapter, on_pick_mode, |a, i: i32| a
+        .quote
+        .pick_mode(usize::try_from(i).unwrap_or(0)));
     on!(k, QuoteAdapter, on_pick_province, |a| a.open_picker("quote.province"));
     on!(k, QuoteAdapter, on_enroll, |a| a.enroll_from_quote());
 }

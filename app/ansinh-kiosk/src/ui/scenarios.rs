@@ -17,11 +17,11 @@ pub(super) fn render(app: &mut App, w: &AppWindow) -> bool {
     let s = app.scenarios.view(&table, today, lang);
     let sa = w.global::<ScenarioAdapter>();
     sa.set_presets(strings(&s.presets));
-    sa.set_preset(to_i32(app.scenarios.preset));
+    sa.set_preset(to_i32(app.scenarios.chosen_preset()));
     sa.set_born(s.born.into());
-    sa.set_sex(if app.scenarios.sex == ansinh_core::person::Sex::Male { 0 } else { 1 });
+    sa.set_sex(if app.scenarios.sex() == ansinh_core::person::Sex::Male { 0 } else { 1 });
     sa.set_groups(strings(&s.groups));
-    sa.set_group(to_i32(app.scenarios.group));
+    sa.set_group(to_i32(app.scenarios.group()));
     sa.set_columns(model(
         s.columns
             .iter()
@@ -49,10 +49,14 @@ pub(super) fn connect(k: &Rc<Kiosk>) {
         let (t, day) = (a.table.clone(), a.today());
         a.scenarios.step_born(&t, day, d)
     });
-    on!(k, ScenarioAdapter, on_pick_sex, |a, i: i32| a.scenarios.sex =
-        if i == 0 { ansinh_core::person::Sex::Male } else { ansinh_core::person::Sex::Female });
-    on!(k, ScenarioAdapter, on_pick_group, |a, i: i32| a.scenarios.group =
-        usize::try_from(i).unwrap_or(0));
+    on!(k, ScenarioAdapter, on_pick_sex, |a, i: i32| a.scenarios.pick_sex(if i == 0 {
+        ansinh_core::person::Sex::Male
+    } else {
+        ansinh_core::person::Sex::Female
+    }));
+    on!(k, ScenarioAdapter, on_pick_group, |a, i: i32| a
+        .scenarios
+        .pick_group(usize::try_from(i).unwrap_or(0)));
     on!(k, ScenarioAdapter, on_step_income, |a, col: i32, d: i32| {
         let (t, day) = (a.table.clone(), a.today());
         a.scenarios.step_income(&t, day, usize::try_from(col).unwrap_or(0), d)

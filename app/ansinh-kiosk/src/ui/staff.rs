@@ -19,9 +19,9 @@ use crate::text::{Line, ago, date_time, money, month_text, scheme_name, t};
 pub(super) fn render(app: &mut App, w: &AppWindow) {
     let lang = app.lang;
     let s = w.global::<StaffAdapter>();
-    s.set_pin_dots(to_i32(app.staff.pin_typed.len()));
-    s.set_message(app.staff.message.as_str().into());
-    s.set_locked(app.staff.pin.locked_until(app.now()).is_some());
+    s.set_pin_dots(to_i32(app.staff.pin_len()));
+    s.set_message(app.staff.message().into());
+    s.set_locked(app.staff.locked_until(app.now()).is_some());
     s.set_tabs(strings(&[
         t(lang, "Hàng chờ", "Queue").into(),
         t(lang, "Cần xử lý", "Quarantine").into(),
@@ -29,8 +29,8 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
         t(lang, "Đến hạn", "Renewals").into(),
         t(lang, "Cài đặt", "Settings").into(),
     ]));
-    s.set_tab(to_i32(app.staff.tab));
-    if !app.staff.logged_in {
+    s.set_tab(to_i32(app.staff.tab()));
+    if !app.staff.logged_in() {
         for set in [StaffAdapter::set_queue, StaffAdapter::set_shift] {
             set(&s, model(Vec::new()));
         }
@@ -43,7 +43,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
     }
     let now = app.now();
     let mut note: Vec<String> = Vec::new();
-    if app.staff.development_pin {
+    if app.staff.development_pin() {
         note.push(
             t(
                 lang,
@@ -121,7 +121,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
                 queue.push(Line::new(t(lang, "Lỗi lần gửi trước", "Last failure"), e.clone()));
             }
         }
-        Err(e) => app.staff.message = e.message,
+        Err(e) => app.staff.tell(e.message),
     }
     s.set_queue(lines(&queue));
     let quarantined = app.store.quarantined().unwrap_or_default();
@@ -144,7 +144,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
     ));
     let mut shift = Vec::new();
     // Until the next second: a receipt committed this second is in the shift.
-    let report = app.store.shift_report(app.staff.shift_start, now.saturating_add(1));
+    let report = app.store.shift_report(app.staff.shift_start(), now.saturating_add(1));
     if let Ok(r) = &report {
         shift.push(Line::new(t(lang, "Số biên nhận", "Receipts"), r.collected.count.to_string()));
         for (scheme, tally) in &r.by_scheme {
@@ -163,7 +163,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
         ));
     }
     s.set_shift(lines(&shift));
-    s.set_print_status(app.printing.status.as_str().into());
+    s.set_print_status(app.printing.status().into());
     // The receipts of the shift that may be reprinted (not voided), newest first.
     let lines_of = report.map(|r| r.lines).unwrap_or_default();
     let voided = |no: i64| lines_of.iter().any(|j| j.receipt_no == no && j.kind == "void");
@@ -211,7 +211,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
             })
             .collect(),
     ));
-    if let (3, Some(at)) = (app.staff.tab, renewals.fetched_at) {
+    if let (3, Some(at)) = (app.staff.tab(), renewals.fetched_at) {
         note.push(match lang {
             Lang::Vi => format!(
                 "Danh sách người sắp hết hạn đóng, tải từ máy chủ lúc {} ({}).",
@@ -231,19 +231,19 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
             .map(|k| Field {
                 id: (*k).into(),
                 label: setting_label(k, lang).into(),
-                value: setting_value(&app.staff.settings, k).into(),
+                value: setting_value(app.staff.settings(), k).into(),
                 placeholder: t(lang, "Chạm để nhập", "Tap to type").into(),
                 kind: "text".into(),
                 options: model(Vec::new()),
                 selected: -1,
                 error: SharedString::new(),
                 optional: true,
-                focused: app.keyboard.focus == Some(Focus::Setting(k)),
+                focused: app.keyboard.focus() == Some(&Focus::Setting(k)),
             })
             .collect(),
     ));
     let mut n = note.join(" ");
-    if app.staff.tab == 4 {
+    if app.staff.tab() == 4 {
         n.push_str(&format!(
             " {} {}.",
             t(lang, "Bảng chính sách", "Policy table"),

@@ -34,23 +34,23 @@ pub struct Bar {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PensionController {
     /// Birth year (0 until set from today).
-    pub born_year: u16,
+    born_year: u16,
     /// Birth month 1–12.
-    pub born_month: u8,
+    born_month: u8,
     /// Sex, once chosen.
-    pub sex: Option<Sex>,
+    sex: Option<Sex>,
     /// Whole years already paid.
-    pub paid_years: u16,
+    paid_years: u16,
     /// Months on top of the years.
-    pub paid_months: u16,
+    paid_months: u16,
     /// Average monthly income of the months already paid (0 = the floor).
-    pub paid_average: Dong,
+    paid_average: Dong,
     /// Planned monthly income from next month (0 = stop paying).
-    pub planned_income: Dong,
+    planned_income: Dong,
     /// Whether `planned_income` was set (else it follows the floor).
-    pub planned_set: bool,
+    planned_set: bool,
     /// Poor or near-poor household (social pension from 70).
-    pub poor_household: bool,
+    poor_household: bool,
 }
 
 impl Default for PensionController {
@@ -426,6 +426,53 @@ fn chart(
 struct Plan {
     past_average: Dong,
     planned_income: Dong,
+}
+
+/// What the adapter draws, and the choices it forwards.
+impl PensionController {
+    /// Birth year (0 until set from today).
+    pub fn born_year(&self) -> u16 {
+        self.born_year
+    }
+    /// Birth month 1–12.
+    pub fn born_month(&self) -> u8 {
+        self.born_month
+    }
+    /// Sex, once chosen.
+    pub fn sex(&self) -> Option<Sex> {
+        self.sex
+    }
+    /// Whole years already paid.
+    pub fn paid_years(&self) -> u16 {
+        self.paid_years
+    }
+    /// Months on top of the years.
+    pub fn paid_months(&self) -> u16 {
+        self.paid_months
+    }
+    /// Poor or near-poor household.
+    pub fn poor_household(&self) -> bool {
+        self.poor_household
+    }
+    /// Sex was tapped.
+    pub fn pick_sex(&mut self, sex: Sex) {
+        self.sex = Some(sex);
+    }
+    /// The poor-household box was tapped.
+    pub fn toggle_poor(&mut self) {
+        self.poor_household = !self.poor_household;
+    }
+    /// A person set at once (the tour, a scanned card): birth month and year, sex, and the
+    /// years and months already paid.
+    pub fn set_person(&mut self, born: (u16, u8), sex: Sex, paid: (u16, u16)) {
+        (self.born_year, self.born_month) = (born.0, born.1.clamp(1, 12));
+        self.sex = Some(sex);
+        (self.paid_years, self.paid_months) = (paid.0, paid.1.min(11));
+    }
+    /// The planned income from next month set at once (0: stop paying).
+    pub fn set_planned(&mut self, income: Dong) {
+        (self.planned_income, self.planned_set) = (income, true);
+    }
 }
 
 #[cfg(test)]
