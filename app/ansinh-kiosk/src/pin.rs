@@ -53,7 +53,10 @@ pub enum Attempt {
 /// The PIN check with its lockout state.
 #[derive(Clone, Debug)]
 pub struct PinLock {
-    hash: String,
+    /// `None`: the device has no PIN of its own and takes [`DEVELOPMENT_PIN`]. That PIN is
+    /// public, so hashing it would protect nothing, and it would cost every start an Argon2
+    /// run (tens of milliseconds before the first frame).
+    hash: Option<String>,
     failures: u32,
     locks: u32,
     locked_until: Option<Timestamp>,
@@ -62,17 +65,22 @@ pub struct PinLock {
 impl PinLock {
     /// Checks PINs against `hash` (a PHC string).
     pub fn new(hash: String) -> Self {
-        Self { hash, failures: 0, locks: 0, locked_until: None }
+        Self { hash: Some(hash), failures: 0, locks: 0, locked_until: None }
     }
 
-    /// The hash in use.
-    pub fn hash(&self) -> &str {
-        &self.hash
+    /// Checks PINs against [`DEVELOPMENT_PIN`], with the same lockout.
+    pub fn development() -> Self {
+        Self { hash: None, failures: 0, locks: 0, locked_until: None }
+    }
+
+    /// The hash in use (`None`: the development PIN).
+    pub fn hash(&self) -> Option<&str> {
+        self.hash.as_deref()
     }
 
     /// Replaces the hash (after a PIN change).
     pub fn set_hash(&mut self, hash: String) {
-        self.hash = hash;
+        self.hash = Some(hash);
     }
 
     /// Until when the PIN is locked, if it is at `now`.
@@ -85,7 +93,10 @@ impl PinLock {
         if let Some(until) = self.locked_until(now) {
             return Attempt::Locked { until };
         }
-        let ok = Argon2::default().verify_password(pin.as_bytes(), self.hash.as_str()).is_ok();
+        let ok = match &self.hash {
+            Some(hash) => Argon2::default().verify_password(pin.as_bytes(), hash.as_str()).is_ok(),
+            None => pin == DEVELOPMENT_PIN,
+        };
         if ok {
             self.failures = 0;
             self.locks = 0;
@@ -117,7 +128,7 @@ mod tests {
     #[test]
     fn right_pin_wrong_pin_and_lockout() -> Result<(), String> {
         let mut lock = PinLock::new(hash_pin("246810", test_params())?);
-        assert!(lock.hash().starts_with("$argon2id$"));
+        assert!(lock.hash().is_some_and(|h| h.starts_with("$argon2id$")));
         assert_eq!(lock.attempt("246810", 100), Attempt::Accepted);
         for left in (1..MAX_FAILURES).rev() {
             assert_eq!(lock.attempt("000000", 100), Attempt::Wrong { left });
@@ -139,5 +150,19 @@ mod tests {
         );
         assert_eq!(lock.attempt("246810", later + 2 * LOCK_SECS), Attempt::Accepted);
         Ok(())
+    }
+
+    #[test]
+    fn development_pin_has_the_same_lockout() {
+        let mut lock = PinLock::development();
+        assert_eq!(lock.hash(), None);
+        assert_eq!(lock.attempt(DEVELOPMENT_PIN, 100), Attempt::Accepted);
+        for left in (1..MAX_FAILURES).rev() {
+            assert_eq!(lock.attempt("654321", 100), Attempt::Wrong { left });
+        }
+        assert_eq!(lock.attempt("654321", 100), Attempt::Locked { until: 100 + LOCK_SECS });
+        assert_eq!(lock.attempt(DEVELOPMENT_PIN, 101), Attempt::Locked { until: 100 + LOCK_SECS });
+        lock.set_hash(hash_pin("246810", test_params()).unwrap_or_default());
+        assert_eq!(lock.attempt(DEVELOPMENT_PIN, 100 + LOCK_SECS), Attempt::Wrong { left: 4 });
     }
 }

@@ -112,6 +112,8 @@ pub struct App {
     /// Seconds left on the idle warning (0 = none).
     pub idle_left: i64,
     touched: bool,
+    /// A session ended: every page must be drawn again (emptied), not only the current one.
+    redraw_all: bool,
     /// Staff mode.
     pub staff: StaffController,
     /// Receipt printing.
@@ -122,7 +124,7 @@ impl App {
     /// The app on `store`, with time from `clock`.
     pub fn new(store: Box<dyn Store>, clock: Rc<dyn Clock>, options: Options) -> Self {
         let now = clock.now();
-        let staff = StaffController::new(store.as_ref(), now, options.pin_params.clone());
+        let staff = StaffController::new(store.as_ref(), now);
         Self {
             table: ansinh_core::default_table(),
             session: Session::new(now, options.idle_warn_secs, options.idle_reset_secs),
@@ -141,6 +143,7 @@ impl App {
             picker: None,
             idle_left: 0,
             touched: false,
+            redraw_all: false,
             staff,
             options,
             printing: Printing::default(),
@@ -202,6 +205,13 @@ impl App {
         self.idle_left = 0;
         self.touched = false;
         self.staff.reset(self.store.as_ref());
+        self.redraw_all = true;
+    }
+
+    /// Whether every page must be drawn again because a session ended (asked once: the
+    /// answer is reset).
+    pub fn take_redraw_all(&mut self) -> bool {
+        std::mem::take(&mut self.redraw_all)
     }
 
     /// Goes to a screen.

@@ -4,7 +4,7 @@
 
 use ansinh_core::Lang;
 
-use crate::pin::{Attempt, DEVELOPMENT_PIN, PinLock, hash_pin};
+use crate::pin::{Attempt, PinLock, hash_pin};
 use crate::store::{Settings, Store};
 use crate::text::t;
 use ansinh_device::clock::Timestamp;
@@ -65,12 +65,13 @@ pub struct StaffController {
 impl StaffController {
     /// Staff mode on `store`'s settings and shift; without a shift started on this device,
     /// totals count from local midnight. No PIN set yet: the development PIN, flagged.
-    pub fn new(store: &dyn Store, now: Timestamp, pin_params: argon2::Params) -> Self {
+    pub fn new(store: &dyn Store, now: Timestamp) -> Self {
         let settings = store.settings();
-        let (hash, development_pin) = if settings.staff_pin_hash.is_empty() {
-            (hash_pin(DEVELOPMENT_PIN, pin_params).unwrap_or_default(), true)
+        let development_pin = settings.staff_pin_hash.is_empty();
+        let pin = if development_pin {
+            PinLock::development()
         } else {
-            (settings.staff_pin_hash.clone(), false)
+            PinLock::new(settings.staff_pin_hash.clone())
         };
         Self {
             pin_typed: String::new(),
@@ -81,7 +82,7 @@ impl StaffController {
                 .shift_start()
                 .unwrap_or_else(|| ansinh_device::clock::vietnam_date(now).vietnam_midnight()),
             settings,
-            pin: PinLock::new(hash),
+            pin,
             development_pin,
         }
     }

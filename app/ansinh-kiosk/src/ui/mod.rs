@@ -91,26 +91,43 @@ mod picker;
 mod quote;
 mod scenarios;
 mod staff;
-/// Pushes every page's view into the window's globals.
+/// Pushes the current page's view (and the keyboard and picker, which overlay any page) into
+/// the window's globals. A page is drawn when it is shown, so the pages out of sight cost
+/// nothing on a tap or a tick (nor before the first frame); when a session ends every page is
+/// drawn again from its emptied controller, so no global keeps the last person's data.
 pub fn render(app: &mut App, w: &AppWindow) {
     w.global::<UiLang>().set_english(app.lang == Lang::En);
     let a = w.global::<AppAdapter>();
     a.set_page(page_of(app.screen));
     a.set_policy_version(app.table.version.into());
     a.set_idle_left(i32::try_from(app.idle_left).unwrap_or(0));
-    let estimates = [
-        (Screen::Quote, quote::render(app, w)),
-        (Screen::Pension, pension::render(app, w)),
-        (Screen::Scenarios, scenarios::render(app, w)),
-        (Screen::Household, household::render(app, w)),
-        (Screen::Benefits, benefits::render(app, w)),
-    ];
-    enroll::render(app, w);
-    done::render(app, w);
+    let all = app.take_redraw_all();
+    let current = app.screen;
+    let shown = |s: Screen| all || current == s;
+    let mut estimate = false;
+    for (screen, page) in [
+        (Screen::Quote, quote::render as fn(&mut App, &AppWindow) -> bool),
+        (Screen::Pension, pension::render),
+        (Screen::Scenarios, scenarios::render),
+        (Screen::Household, household::render),
+        (Screen::Benefits, benefits::render),
+    ] {
+        if shown(screen) {
+            estimate |= page(app, w) && current == screen;
+        }
+    }
+    if shown(Screen::Enroll) {
+        enroll::render(app, w);
+    }
+    if shown(Screen::Done) {
+        done::render(app, w);
+    }
+    if shown(Screen::Staff) || shown(Screen::StaffLogin) {
+        staff::render(app, w);
+    }
     picker::render(app, w);
     keyboard::render(app, w);
-    staff::render(app, w);
-    a.set_estimate(estimates.iter().any(|(s, e)| *s == app.screen && *e));
+    a.set_estimate(estimate);
     a.set_device_note(SharedString::new());
 }
 
