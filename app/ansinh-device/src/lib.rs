@@ -19,7 +19,7 @@
 //! (the `ansinh register` command) before taking real enrollments.
 //!
 //! Secret key files are written with mode 0600 through a temporary file, an fsync, a rename and
-//! an fsync of the directory (`ansinh_outbox::durable`), so a power cut leaves either the old
+//! an fsync of the directory (`ansinh_storage::durable`), so a power cut leaves either the old
 //! file or the new one.
 //!
 //! The collection point and agent code printed on receipts are outbox settings
@@ -144,9 +144,9 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |source| Error::Io { path: path.to_path_buf(), source }
 }
 
-/// Writes `bytes` to `path` durably, mode 0600 (`ansinh_outbox::durable`).
+/// Writes `bytes` to `path` durably, mode 0600 (`ansinh_storage::durable`).
 fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    ansinh_outbox::durable::write_private(path, bytes).map_err(io(path))
+    ansinh_storage::durable::write_private(path, bytes).map_err(io(path))
 }
 
 fn read_optional(path: &Path) -> Result<Option<Zeroizing<String>>> {

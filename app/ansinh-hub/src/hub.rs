@@ -609,8 +609,8 @@ impl Hub {
     }
 }
 
-/// Writes a file durably through `PATH.part` (`ansinh_outbox::durable`): an acknowledgement on
+/// Writes a file durably through `PATH.part` (`ansinh_storage::durable`): an acknowledgement on
 /// a USB stick must not be half written when the stick is pulled.
 fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
-    ansinh_outbox::durable::write_public(path, bytes).map_err(io(path))
+    ansinh_storage::durable::write_public(path, bytes).map_err(io(path))
 }

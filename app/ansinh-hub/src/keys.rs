@@ -6,7 +6,7 @@
 //! - `admin.token`: the password of the admin pages (`/admin/*`), user `admin`.
 //!
 //! Files are written with mode 0600 (directory 0700) through a temporary file, fsync, a rename
-//! and an fsync of the directory (`ansinh_outbox::durable`). A missing sealing or signing key next to an existing one is an error, never a
+//! and an fsync of the directory (`ansinh_storage::durable`). A missing sealing or signing key next to an existing one is an error, never a
 //! silent new key: that would strand every record or device.
 
 use std::fs;
@@ -82,7 +82,7 @@ impl KeyFiles {
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    ansinh_outbox::durable::write_private(path, bytes).map_err(io(path))
+    ansinh_storage::durable::write_private(path, bytes).map_err(io(path))
 }
 
 fn read(path: &Path) -> Result<Option<Zeroizing<String>>> {

@@ -91,5 +91,19 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
+impl From<ansinh_storage::Error> for Error {
+    fn from(e: ansinh_storage::Error) -> Self {
+        use ansinh_storage::Error as Open;
+        match e {
+            Open::SchemaTooNew { found, supported } => Error::SchemaTooNew { found, supported },
+            Open::PragmaMismatch { pragma, found, expected } => {
+                Error::PragmaMismatch { pragma, found, expected }
+            }
+            // Classed like every other SQLite failure of the outbox (busy, disk full, damaged).
+            Open::Sqlite(e) => Error::from(e),
+        }
+    }
+}
+
 /// Result with the outbox error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -3,10 +3,10 @@
 //! A citizen who paid and got a receipt must never be lost, whatever happens to power, disk or
 //! software, and never enrolled twice. This crate is the device's outbox:
 //!
-//! - [`open_sqlite`] is the one routine that opens an SQLite file, the outbox's
-//!   ([`open_database`]: WAL, `synchronous=FULL`, foreign keys and secure delete) and the
-//!   collection server's (its own [`Database`]): pragmas set and each read back; migrations by
-//!   `user_version` in one transaction; a newer schema refused.
+//! - [`open_database`] opens the outbox's SQLite file (WAL, `synchronous=FULL`, foreign keys
+//!   and secure delete) through the one open routine, `ansinh_storage::open_sqlite`: pragmas
+//!   set and each read back; migrations by `user_version` in one transaction; a newer schema
+//!   refused.
 //! - [`Outbox::enqueue`] commits in one transaction the record (sealed to the collection
 //!   server's key, see [`SealingKey`]), its gapless receipt number, the cash journal line and
 //!   an audit entry, and returns only once the commit is durable (WAL, `synchronous=FULL`).
@@ -25,18 +25,14 @@
 //!   [`Pseudonym`] the device makes, never the ID, so [`Outbox::overlapping_payments`] finds an
 //!   earlier payment of the same person for the same months. Voided records do not count;
 //!   purge removes the pseudonyms with the rest of the personal data.
-//! - [`durable`]: the one durable file write of the device, the uploader and the hub
-//!   (temporary file, fsync, rename, fsync of the directory), here because this is the lowest
-//!   crate all three depend on.
 //!
 //! The outbox knows nothing of the domain: it stores sealed bytes and a summary. Time is
 //! passed in. Nothing here logs.
 //!
-//! May depend on: rusqlite (bundled SQLite), crypto_box (sealed boxes) and curve25519-dalek
-//! (its precomputed tables only), sha2, rand_core, zeroize, hex, thiserror. Nothing from the
-//! workspace.
+//! May depend on: ansinh-storage (the SQLite open routine), rusqlite (bundled SQLite),
+//! crypto_box (sealed boxes) and curve25519-dalek (its precomputed tables only), sha2,
+//! rand_core, zeroize, hex, thiserror.
 
-pub mod durable;
 mod error;
 mod open;
 mod outbox;
@@ -44,7 +40,7 @@ mod seal;
 mod sender;
 
 pub use error::{Error, Result};
-pub use open::{Database, Pragma, SCHEMA_VERSION, open_database, open_sqlite};
+pub use open::{SCHEMA_VERSION, open_database};
 pub use outbox::{
     AuditLine, CHECKPOINT_PAGES, Committed, EarlierPayment, JournalEntry, NewRecord, Outbox,
     Outgoing, Payment, Pseudonym, RecordId, Row, State, Stats, Summary, Timestamp, VerifyReport,

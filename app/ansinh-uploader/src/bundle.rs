@@ -112,10 +112,10 @@ fn fresh_in(folder: &Path, stem: &str, count: usize) -> Result<PathBuf> {
     })
 }
 
-/// Writes `bytes` to `path` durably through `PATH.part` (`ansinh_outbox::durable`), so a stick
+/// Writes `bytes` to `path` durably through `PATH.part` (`ansinh_storage::durable`), so a stick
 /// pulled out early leaves no half bundle under the final name.
 fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
-    ansinh_outbox::durable::write_public(path, bytes).map_err(io(path))
+    ansinh_storage::durable::write_public(path, bytes).map_err(io(path))
 }
 
 /// Splits records into groups that each fit one bundle.

@@ -142,5 +142,5 @@ pub fn cached_renewals(dir: &DataDir) -> Result<Option<RenewalList>> {
 
 /// The list holds names and phone numbers: written durably, readable by this user only.
 fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    ansinh_outbox::durable::write_private(path, bytes).map_err(io(path))
+    ansinh_storage::durable::write_private(path, bytes).map_err(io(path))
 }

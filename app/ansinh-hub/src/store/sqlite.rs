@@ -1,6 +1,6 @@
 //! The SQLite store: one embedded file, nothing to install.
 //!
-//! Opened by the device's open routine (`ansinh_outbox::open_sqlite`) with the hub's own
+//! Opened by the one SQLite open routine (`ansinh_storage::open_sqlite`) with the hub's own
 //! pragmas and migrations: pragmas first and outside any transaction, each read back (WAL,
 //! `synchronous=FULL`, foreign keys); then the migrations by `user_version` in one exclusive
 //! transaction; a newer schema is refused. One connection behind a mutex: writes are
@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use ansinh_outbox::{Database, Pragma, open_sqlite};
+use ansinh_storage::{Database, Pragma, open_sqlite};
 use ansinh_wire::{Channel, Outcome, RecordId};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
@@ -151,20 +151,15 @@ fn key32(blob: Vec<u8>) -> Result<[u8; 32]> {
 
 /// The hub's own error for a failure of the shared open routine (its messages name the hub
 /// database, and its retryable failures stay retryable).
-fn open_error(path: &Path, e: ansinh_outbox::Error) -> Error {
-    use ansinh_outbox::Error as Open;
+fn open_error(e: ansinh_storage::Error) -> Error {
+    use ansinh_storage::Error as Open;
     match e {
         Open::SchemaTooNew { found, supported } => Error::SchemaTooNew { found, supported },
         Open::PragmaMismatch { pragma, found, expected } => {
             Error::PragmaMismatch { pragma, found, expected }
         }
-        Open::Busy => Error::Busy,
-        Open::DiskFull => Error::DiskFull,
-        Open::Corrupt(what) => Error::Corrupt(what),
-        Open::Sqlite(e) => Error::Sqlite(e),
-        Open::Io(source) => Error::Io { path: path.to_path_buf(), source },
-        // The open routine fails in none of the other ways (records, keys, states).
-        other => Error::Corrupt(other.to_string()),
+        // Busy, disk full and damaged, like every other SQLite failure of the hub.
+        Open::Sqlite(e) => Error::from(e),
     }
 }
 
@@ -251,7 +246,7 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `path`, checks the pragmas and brings the
     /// schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
-        let conn = open_sqlite(path, &HUB_DATABASE).map_err(|e| open_error(path, e))?;
+        let conn = open_sqlite(path, &HUB_DATABASE).map_err(open_error)?;
         Ok(Self { conn: Mutex::new(conn) })
     }
 

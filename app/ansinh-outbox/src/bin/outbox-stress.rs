@@ -29,7 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(hex) => OpeningKey::from_hex(&hex)?,
         Err(_) => {
             let key = OpeningKey::generate();
-            ansinh_outbox::durable::write_private(&key_path, key.to_hex().as_bytes())?;
+            ansinh_storage::durable::write_private(&key_path, key.to_hex().as_bytes())?;
             key
         }
     };

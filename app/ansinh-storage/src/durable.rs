@@ -6,9 +6,8 @@
 //! after a power cut the target holds the old content or the new one, never a mix, and once
 //! the call returns the new content is on the disk.
 //!
-//! It lives in `ansinh-outbox` because that is the lowest crate all three already depend on
-//! (the hub for the sealing key type) and it already does the device's durable I/O;
-//! `ansinh-wire`, the other candidate, is the protocol and does no I/O.
+//! It lives in `ansinh-storage`, beside the one SQLite open routine, so that the hub can use it
+//! without depending on the device's outbox.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
