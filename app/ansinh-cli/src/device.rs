@@ -56,7 +56,7 @@ pub(crate) struct ProvisionArgs {
 }
 
 pub(crate) fn provision(a: &ProvisionArgs, lang: Lang) -> Result<Outcome, Failure> {
-    let key = ansinh_outbox::SealingKey::from_hex(&a.sealing_key).map_err(|_| {
+    let key = ansinh_wire::SealingKey::from_hex(&a.sealing_key).map_err(|_| {
         let vi = lang == Lang::Vi;
         Failure::Input(crate::input::InputError {
             field: "sealing-key".into(),

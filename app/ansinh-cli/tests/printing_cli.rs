@@ -60,7 +60,7 @@ fn a_reprint_to_png_escpos_and_a_printer() -> R {
 
     // The QR payload verifies with this device's receipt key and carries the amount.
     let key = ansinh_device::DataDir::open(tmp.path())?.receipt_key()?;
-    let fields = ansinh_receipt::qr::verify(v["qr"].as_str().ok_or("qr")?, &key)?;
+    let fields = ansinh_wire::receipt_qr::verify(v["qr"].as_str().ok_or("qr")?, &key)?;
     assert_eq!((fields.receipt_no, fields.amount), (no.unsigned_abs(), 330_000));
 
     // The ESC/POS file and the network printer got the same picture as the PNG.

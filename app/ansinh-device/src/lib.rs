@@ -43,7 +43,8 @@ pub mod shift;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use ansinh_outbox::{OpeningKey, Outbox, SealingKey, Timestamp};
+use ansinh_outbox::{Outbox, Timestamp};
+use ansinh_wire::{OpeningKey, SealingKey};
 use ed25519_dalek::SigningKey;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;

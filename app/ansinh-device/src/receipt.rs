@@ -4,8 +4,8 @@
 
 use ansinh_core::Month;
 use ansinh_outbox::{Outbox, Row, State};
-use ansinh_receipt::qr::{Fields, payload};
 use ansinh_receipt::{Bitmap, Receipt, Scheme, Width};
+use ansinh_wire::receipt_qr::{Fields, payload};
 
 use crate::{DataDir, Error};
 
@@ -24,6 +24,9 @@ pub enum ReceiptError {
     /// The record's personal data was removed after the retention period.
     #[error("receipt {0} was purged")]
     Purged(i64),
+    /// The QR payload cannot be made (no usable receipt key).
+    #[error("receipt: {0}")]
+    Code(#[from] ansinh_wire::Error),
     /// Drawing failed.
     #[error("receipt: {0}")]
     Draw(#[from] ansinh_receipt::Error),

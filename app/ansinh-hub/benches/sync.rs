@@ -61,7 +61,7 @@ fn as_json(r: &Record) -> Res<Vec<u8>> {
 fn wire_sizes() -> Res<()> {
     let (voluntary, household) = enrollments()?;
     let key = ansinh_wire::generate_signing_key();
-    let sealing = ansinh_outbox::OpeningKey::generate().sealing_key();
+    let sealing = ansinh_wire::OpeningKey::generate().sealing_key();
     println!("## Bytes per record\n");
     println!(
         "| record | JSON | envelope (postcard) | sealed | per record in a 500-record signed batch |"

@@ -594,7 +594,7 @@ impl Hub {
             payload.split(':').nth(4).and_then(|d| d.parse().ok()).ok_or_else(invalid)?;
         let device = self.store.device(device_id)?.ok_or_else(invalid)?;
         let fields =
-            ansinh_receipt::qr::verify(payload, &device.receipt_key).map_err(|_| invalid())?;
+            ansinh_wire::receipt_qr::verify(payload, &device.receipt_key).map_err(|_| invalid())?;
         let held = self
             .store
             .record(&fields.record_id)?

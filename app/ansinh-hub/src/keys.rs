@@ -12,7 +12,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use ansinh_outbox::OpeningKey;
+use ansinh_wire::OpeningKey;
 use ed25519_dalek::SigningKey;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;

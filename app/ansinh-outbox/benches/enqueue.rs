@@ -18,7 +18,8 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use ansinh_outbox::{NewRecord, OpeningKey, Outbox, SEAL_OVERHEAD, Summary, new_record_id};
+use ansinh_outbox::{NewRecord, Outbox, Summary, new_record_id};
+use ansinh_wire::{OpeningKey, SEAL_OVERHEAD};
 use zeroize::Zeroizing;
 
 /// Size of an enveloped voluntary-SI enrollment (the fixture's postcard envelope is of this order).

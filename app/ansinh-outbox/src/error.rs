@@ -61,8 +61,8 @@ pub enum Error {
     #[error("the record could not be prepared: {0}")]
     Build(String),
     /// Sealing or opening a sealed record failed.
-    #[error("sealed record: {0}")]
-    Seal(&'static str),
+    #[error(transparent)]
+    Seal(#[from] ansinh_wire::Error),
     /// Any other database failure.
     #[error("database: {0}")]
     Sqlite(rusqlite::Error),

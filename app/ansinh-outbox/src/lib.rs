@@ -8,7 +8,7 @@
 //!   set and each read back; migrations by `user_version` in one transaction; a newer schema
 //!   refused.
 //! - [`Outbox::enqueue`] commits in one transaction the record (sealed to the collection
-//!   server's key, see [`SealingKey`]), its gapless receipt number, the cash journal line and
+//!   server's key with `ansinh_wire::SealingKey`), its gapless receipt number, the cash journal line and
 //!   an audit entry, and returns only once the commit is durable (WAL, `synchronous=FULL`).
 //!   Its statements are prepared once per connection, and the WAL checkpoint is not its
 //!   business: the sender runs [`Outbox::checkpoint_if_due`] at idle, after each sync (SQLite's
@@ -29,14 +29,12 @@
 //! The outbox knows nothing of the domain: it stores sealed bytes and a summary. Time is
 //! passed in. Nothing here logs.
 //!
-//! May depend on: ansinh-storage (the SQLite open routine), rusqlite (bundled SQLite),
-//! crypto_box (sealed boxes) and curve25519-dalek (its precomputed tables only), sha2,
-//! rand_core, zeroize, hex, thiserror.
+//! May depend on: ansinh-storage (the SQLite open routine), ansinh-wire (sealing), rusqlite
+//! (bundled SQLite), sha2, rand_core, zeroize, hex, thiserror.
 
 mod error;
 mod open;
 mod outbox;
-mod seal;
 mod sender;
 
 pub use error::{Error, Result};
@@ -46,5 +44,4 @@ pub use outbox::{
     Outgoing, Payment, Pseudonym, RecordId, Row, State, Stats, Summary, Timestamp, VerifyReport,
     new_record_id,
 };
-pub use seal::{OpeningKey, SEAL_OVERHEAD, SealingKey};
 pub use sender::Sender;

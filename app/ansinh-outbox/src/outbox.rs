@@ -10,13 +10,13 @@
 
 use std::path::{Path, PathBuf};
 
+use ansinh_wire::{OpeningKey, SealingKey};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::open::open_database;
-use crate::seal::{OpeningKey, SealingKey};
 use crate::sender::Sender;
 
 /// Seconds since the Unix epoch.

@@ -11,7 +11,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use ansinh_outbox::{OpeningKey, Outbox};
+use ansinh_outbox::Outbox;
+use ansinh_wire::OpeningKey;
 
 fn decode(plain: &[u8]) -> Result<(), String> {
     let text = std::str::from_utf8(plain).map_err(|e| e.to_string())?;

@@ -4,9 +4,9 @@
 use std::path::Path;
 
 use ansinh_outbox::{
-    CHECKPOINT_PAGES, Error, NewRecord, OpeningKey, Outbox, Payment, RecordId, State, Summary,
-    new_record_id,
+    CHECKPOINT_PAGES, Error, NewRecord, Outbox, Payment, RecordId, State, Summary, new_record_id,
 };
+use ansinh_wire::OpeningKey;
 use zeroize::Zeroizing;
 
 type R = Result<(), Box<dyn std::error::Error>>;

@@ -5,7 +5,8 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use ansinh_outbox::{Error, NewRecord, OpeningKey, Outbox, State, Summary, new_record_id};
+use ansinh_outbox::{Error, NewRecord, Outbox, State, Summary, new_record_id};
+use ansinh_wire::OpeningKey;
 use zeroize::Zeroizing;
 
 type R = Result<(), Box<dyn std::error::Error>>;

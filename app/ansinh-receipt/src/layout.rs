@@ -73,7 +73,7 @@ pub struct Receipt<'a> {
     pub acknowledged: bool,
     /// A reprint, not the original.
     pub copy: bool,
-    /// The QR payload ([`crate::qr::payload`]).
+    /// The QR payload, made by the device (`ansinh_wire::receipt_qr::payload`).
     pub qr: &'a str,
 }
 

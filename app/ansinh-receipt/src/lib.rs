@@ -11,11 +11,13 @@
 //! - Text comes from 1-bit glyph atlases that `build.rs` rasterises at build time from the
 //!   embedded Noto Sans (`ansinh-fonts`): see [`font`].
 //! - The QR code holds the record id, receipt number, amount and device with a MAC the
-//!   collection server verifies: see [`qr`].
+//!   collection server verifies; that payload is the protocol's (`ansinh_wire::receipt_qr`,
+//!   made by the device) and comes here as text, drawn by [`qr::Symbol`].
 //!
 //! Layering: `#![no_std]` without an allocator; depends on `ansinh-core` (amounts in figures
-//! and words), embedded-graphics, heapless, hmac/sha2 and qrcodegen-no-heap. No I/O, clock or
-//! randomness: the caller gives the date and time as text.
+//! and words), embedded-graphics, heapless and qrcodegen-no-heap (its tests also on
+//! `ansinh-wire`, for real payloads). No I/O, clock or randomness: the caller gives the date
+//! and time as text.
 #![no_std]
 
 #[cfg(feature = "std")]
@@ -34,18 +36,9 @@ pub use layout::{
     mask_id, receipt_height, shift_report_height,
 };
 
-/// Why a receipt cannot be made or a QR payload does not verify.
+/// Why a receipt cannot be drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
-    /// The MAC key is missing or shorter than 16 bytes.
-    #[error("the receipt key is unusable")]
-    Key,
-    /// The payload is not a receipt QR code of this format.
-    #[error("not an ansinh receipt code")]
-    Malformed,
-    /// The MAC does not match: forged, altered, or another device's key.
-    #[error("the receipt code does not verify")]
-    BadMac,
     /// The payload does not fit the largest QR code drawn.
     #[error("the receipt code is too long")]
     TooLong,
@@ -55,7 +48,7 @@ pub enum Error {
 }
 
 impl Error {
-    /// Retrying cannot help any of these: the input or the key must change.
+    /// Retrying cannot help either: the input must change.
     pub fn is_retryable(&self) -> bool {
         false
     }

@@ -159,7 +159,7 @@ mod tests {
         // Registered, with nothing to send: each sync takes no request.
         let answer = ansinh_wire::RegisterResponse {
             device_id: 1,
-            sealing_key: ansinh_outbox::OpeningKey::generate().sealing_key().to_hex(),
+            sealing_key: ansinh_wire::OpeningKey::generate().sealing_key().to_hex(),
             server_signing_key: hex::encode(
                 ansinh_wire::generate_signing_key().verifying_key().to_bytes(),
             ),

@@ -5,15 +5,15 @@ use std::collections::{HashMap, VecDeque};
 
 use ansinh_device::DataDir;
 use ansinh_device::clock::{Clock, FakeClock};
-use ansinh_outbox::{NewRecord, OpeningKey, State, Summary, Timestamp};
+use ansinh_outbox::{NewRecord, State, Summary, Timestamp};
 use ansinh_uploader::plan::Answer;
 use ansinh_uploader::{
     Error, Policy, Request, Transport, cached_renewals, export_bundle_at, fetch_renewals_with,
     import_ack_at, register_with, sync_once, sync_once_as, sync_status, take_sender,
 };
 use ansinh_wire::{
-    AckBody, Channel, Outcome, PROTOCOL_VERSION, RecordId, RecordResult, RegisterRequest,
-    RegisterResponse, RenewalDue, UnverifiedBatch,
+    AckBody, Channel, OpeningKey, Outcome, PROTOCOL_VERSION, RecordId, RecordResult,
+    RegisterRequest, RegisterResponse, RenewalDue, UnverifiedBatch,
 };
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};

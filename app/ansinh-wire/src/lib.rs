@@ -14,12 +14,22 @@
 //!   unsent record.
 //! - Everything is bounded: [`MAX_BODY_BYTES`], [`MAX_RECORDS`], [`MAX_SEALED_BYTES`]; the
 //!   decoders reject oversized, truncated, unknown-version and garbage input with an error.
+//! - Each record is sealed to the server's key on the device ([`SealingKey::seal`]) and
+//!   opened only by the server ([`OpeningKey::open`]): see [`seal`](mod@seal).
+//! - A paper receipt carries a QR code the server can check: its payload and MAC are in
+//!   [`receipt_qr`].
 //!
 //! Signatures cover the exact encoded bytes, prefixed with a domain tag per message kind, so
 //! no message can be replayed as another kind.
 //!
-//! May depend on: serde, postcard, ed25519-dalek, rand_core, hex, thiserror. Nothing from the
-//! workspace.
+//! May depend on: serde, postcard, ed25519-dalek, crypto_box (sealed boxes) and
+//! curve25519-dalek (its precomputed tables only), hmac, sha2, rand_core, zeroize, hex,
+//! thiserror. Nothing from the workspace.
+
+pub mod receipt_qr;
+pub mod seal;
+
+pub use seal::{OpeningKey, SEAL_OVERHEAD, SealingKey};
 
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
@@ -43,7 +53,8 @@ const REQUEST_DOMAIN: &[u8] = b"ansinh/request/v1\0";
 /// A 128-bit record id made on the device; the server's idempotency key.
 pub type RecordId = [u8; 16];
 
-/// Why a message was refused. Every variant is permanent for that message.
+/// Why a message, a key, a sealed record or a receipt code was refused. Every variant is
+/// permanent for that input.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -62,6 +73,19 @@ pub enum Error {
     /// A key is not a valid key of its kind.
     #[error("invalid key")]
     InvalidKey,
+    /// A sealing or opening key is not 64 hex digits, or a record cannot be sealed or opened
+    /// (wrong key or damaged).
+    #[error("sealed record: {0}")]
+    Seal(&'static str),
+    /// The receipt key is missing or shorter than [`receipt_qr::MIN_KEY_BYTES`].
+    #[error("the receipt key is unusable")]
+    ReceiptKey,
+    /// The text is not a receipt QR code of this format.
+    #[error("not an ansinh receipt code")]
+    NotAReceiptCode,
+    /// The receipt code's MAC does not match: forged, altered, or another device's key.
+    #[error("the receipt code does not verify")]
+    BadReceiptMac,
 }
 
 impl Error {

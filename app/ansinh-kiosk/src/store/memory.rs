@@ -214,15 +214,15 @@ impl StaffData for MemoryStore {
         if r.state == State::Voided {
             return Err(StoreError::permanent(format!("receipt {receipt_no} was voided")));
         }
-        let fields = ansinh_receipt::qr::Fields {
+        let fields = ansinh_wire::receipt_qr::Fields {
             record_id: r.committed.record_id,
             receipt_no: receipt_no.unsigned_abs(),
             amount: r.committed.amount,
             device_id: 0,
         };
         // The in-memory store has no device keys: a fixed key, for screens and tests only.
-        let qr =
-            ansinh_receipt::qr::payload(&fields, &[0x42; 32]).map_err(StoreError::permanent)?;
+        let qr = ansinh_wire::receipt_qr::payload(&fields, &[0x42; 32])
+            .map_err(StoreError::permanent)?;
         let time = ansinh_device::receipt::printed_time(r.at);
         let receipt = ansinh_receipt::Receipt {
             collection_point: &self.settings.collection_point,

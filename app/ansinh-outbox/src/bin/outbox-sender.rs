@@ -7,7 +7,8 @@ use std::io::{Read, Write};
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use ansinh_outbox::{Error, OpeningKey, Outbox};
+use ansinh_outbox::{Error, Outbox};
+use ansinh_wire::OpeningKey;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let Some(dir) = std::env::args().nth(1) else {

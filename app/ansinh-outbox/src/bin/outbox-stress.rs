@@ -10,7 +10,8 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use ansinh_outbox::{NewRecord, OpeningKey, Outbox, Summary, new_record_id};
+use ansinh_outbox::{NewRecord, Outbox, Summary, new_record_id};
+use ansinh_wire::OpeningKey;
 use zeroize::Zeroizing;
 
 /// The test identity inside every stress record.

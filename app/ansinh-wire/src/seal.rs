@@ -1,15 +1,16 @@
-//! Sealing personal data to the collection server's public key.
+//! Sealing personal data to the collection server's public key: how every record travels.
 //!
 //! A sealed box (X25519 + XSalsa20-Poly1305 with an ephemeral sender key, the libsodium
 //! `crypto_box_seal` construction, from the `crypto_box` crate): only the holder of the
 //! server's secret key can open it, so a stolen device cannot read its queued enrollments, and
-//! the device itself cannot either once the plaintext buffer is wiped.
+//! the device itself cannot either once the plaintext buffer is wiped. The device's outbox
+//! seals at enqueue; the collection server opens.
 
 use crypto_box::{PublicKey, SecretKey};
 use rand_core::OsRng;
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result};
+use crate::Error;
 
 /// Bytes a sealed box adds to its plaintext (ephemeral public key + authentication tag).
 pub const SEAL_OVERHEAD: usize = 48;
@@ -28,7 +29,7 @@ impl SealingKey {
     }
 
     /// From 64 hexadecimal digits (the form in key files and provisioning answers).
-    pub fn from_hex(text: &str) -> Result<Self> {
+    pub fn from_hex(text: &str) -> Result<Self, Error> {
         let mut bytes = [0u8; 32];
         hex::decode_to_slice(text.trim(), &mut bytes)
             .map_err(|_| Error::Seal("a sealing key is 64 hex digits"))?;
@@ -46,7 +47,7 @@ impl SealingKey {
     }
 
     /// Seals `plaintext`; the result is `plaintext.len() + SEAL_OVERHEAD` bytes.
-    pub fn seal(&self, plaintext: &[u8]) -> Result<Vec<u8>> {
+    pub fn seal(&self, plaintext: &[u8]) -> Result<Vec<u8>, Error> {
         self.0.seal(&mut OsRng, plaintext).map_err(|_| Error::Seal("sealing failed"))
     }
 }
@@ -69,7 +70,7 @@ impl OpeningKey {
     }
 
     /// From 64 hexadecimal digits.
-    pub fn from_hex(text: &str) -> Result<Self> {
+    pub fn from_hex(text: &str) -> Result<Self, Error> {
         let mut bytes = Zeroizing::new([0u8; 32]);
         hex::decode_to_slice(text.trim(), bytes.as_mut())
             .map_err(|_| Error::Seal("an opening key is 64 hex digits"))?;
@@ -87,7 +88,7 @@ impl OpeningKey {
     }
 
     /// Opens a sealed record; the plaintext is wiped when dropped.
-    pub fn open(&self, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    pub fn open(&self, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, Error> {
         self.0
             .unseal(sealed)
             .map(Zeroizing::new)
@@ -100,7 +101,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn seal_and_open_round_trip() -> Result<()> {
+    fn seal_and_open_round_trip() -> Result<(), Error> {
         let server = OpeningKey::generate();
         let sealed = server.sealing_key().seal(b"NGUYEN THI HONG NHUNG 001179012345")?;
         assert_eq!(sealed.len(), 34 + SEAL_OVERHEAD);
@@ -115,7 +116,7 @@ mod tests {
     }
 
     #[test]
-    fn keys_round_trip_through_hex() -> Result<()> {
+    fn keys_round_trip_through_hex() -> Result<(), Error> {
         let server = OpeningKey::generate();
         let again = OpeningKey::from_hex(&server.to_hex())?;
         assert_eq!(again.sealing_key(), server.sealing_key());
