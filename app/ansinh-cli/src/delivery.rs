@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use ansinh_core::Lang;
 use ansinh_device::{DataDir, KeySource};
-use ansinh_uploader::plan::Policy;
+use ansinh_uploader::plan::RetryPolicy;
 use clap::Args;
 use serde_json::json;
 
@@ -151,8 +151,8 @@ pub(crate) fn sync(a: &SyncArgs, lang: Lang) -> Result<Outcome, Failure> {
     if dir.registration().map_err(other)?.is_none() {
         return Err(not_registered(&a.data_dir, lang));
     }
-    let report =
-        ansinh_uploader::sync(&dir, &Policy::default()).map_err(delivery_err(&a.data_dir, lang))?;
+    let report = ansinh_uploader::sync(&dir, &RetryPolicy::default())
+        .map_err(delivery_err(&a.data_dir, lang))?;
     let vi = lang == Lang::Vi;
     let mut o = String::new();
     let _ = writeln!(

@@ -302,7 +302,7 @@ fn verify(dir: &PathBuf, lang: Lang) -> Result<Outcome, Failure> {
     let key = data.dev_opening_key().map_err(|e| Failure::Other(e.into()))?;
     let report = outbox
         .verify(key.as_ref(), |plain| {
-            ansinh_enrollment::wire::decode(plain).map(|_| ()).map_err(|e| e.to_string())
+            ansinh_enrollment::envelope::decode(plain).map(|_| ()).map_err(|e| e.to_string())
         })
         .map_err(|e| Failure::Other(e.into()))?;
     let value = json!({

@@ -11,9 +11,9 @@
 //! confirmed it ([`Duplicates::Confirmed`]); voided records do not count.
 
 use ansinh_core::{Date, Dong, Month, PolicyTable};
+use ansinh_enrollment::envelope;
 use ansinh_enrollment::price::price;
 use ansinh_enrollment::record::{Collection, Enrollment, Record};
-use ansinh_enrollment::wire;
 use ansinh_outbox::{Committed, NewRecord, Outbox, Payment, State, Summary, Timestamp};
 use ansinh_receipt::mask_id;
 use zeroize::Zeroizing;
@@ -52,7 +52,7 @@ pub enum EnrollError {
     Payment(ansinh_core::Error),
     /// The record does not fit its envelope.
     #[error("envelope: {0}")]
-    Wire(#[from] ansinh_enrollment::wire::WireError),
+    Envelope(#[from] ansinh_enrollment::envelope::EnvelopeError),
     /// The outbox refused the commit (nothing was written).
     #[error(transparent)]
     Outbox(#[from] ansinh_outbox::Error),
@@ -409,7 +409,7 @@ pub fn commit(
                 corrects,
             },
         };
-        let bytes = wire::encode_to_vec(&record)?;
+        let bytes = envelope::encode_to_vec(&record)?;
         Ok::<_, EnrollError>(NewRecord {
             record_id,
             summary: summary.clone(),

@@ -9,7 +9,8 @@
 //!   `ansinh-core` on the payment date, through the same request the price is made from.
 //! - [`price`](mod@price): the one price of an enrollment, used by the device, the validator
 //!   and the collection server alike.
-//! - [`wire`]: the versioned postcard envelope, pinned by golden bytes.
+//! - [`envelope`]: the versioned envelope of an enrollment record (postcard), pinned by
+//!   golden bytes.
 //! - `json` (feature `std`): the documented JSON form (`RECORD-JSON.md`).
 //!
 //! Layering: `#![no_std]`, no allocation, no I/O, no clock ("today" is a parameter), no
@@ -21,6 +22,7 @@
 // design, and boxing them needs an allocator that the microcontroller build does not have.
 #![allow(clippy::large_enum_variant, clippy::result_large_err)]
 
+pub mod envelope;
 #[cfg(feature = "std")]
 pub mod json;
 pub mod price;
@@ -28,7 +30,6 @@ pub mod problem;
 pub mod record;
 pub mod text;
 pub mod validate;
-pub mod wire;
 
 pub use problem::{Code, Problem, Problems};
 pub use record::{Collection, Enrollment, Record};

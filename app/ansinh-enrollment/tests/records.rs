@@ -9,9 +9,9 @@ use std::path::PathBuf;
 
 use ansinh_core::money::Lang;
 use ansinh_core::{Date, default_table};
+use ansinh_enrollment::envelope::{self, EnvelopeError, MAX_ENCODED_LEN};
 use ansinh_enrollment::json::EnrollmentJson;
 use ansinh_enrollment::record::{Collection, Enrollment, MAX_MEMBERS, NAME_BYTES, Record};
-use ansinh_enrollment::wire::{self, MAX_ENCODED_LEN, WireError};
 use ansinh_enrollment::{Problems, validate::normalise_name};
 use serde_json::{Value, json};
 
@@ -453,9 +453,9 @@ fn golden(name: &str, bytes: &[u8]) {
 fn envelope_golden_bytes_and_round_trip() -> Result<(), Box<dyn std::error::Error>> {
     for (name, file) in [("enrollment", "enrollment.json"), ("household", "household.json")] {
         let rec = record(check(&fixture(file)).map_err(|p| format!("{p:?}"))?);
-        let bytes = wire::encode_to_vec(&rec)?;
+        let bytes = envelope::encode_to_vec(&rec)?;
         golden(name, &bytes);
-        assert_eq!(wire::decode(&bytes)?, rec);
+        assert_eq!(envelope::decode(&bytes)?, rec);
     }
     Ok(())
 }
@@ -468,7 +468,7 @@ fn schema_1_envelopes_are_still_read() -> Result<(), Box<dyn std::error::Error>>
         let rec = record(check(&fixture(file)).map_err(|p| format!("{p:?}"))?);
         let v1 = std::fs::read(root().join("tests/golden/wire/v1").join(format!("{name}.bin")))?;
         assert_eq!(v1[0], 1);
-        assert_eq!(wire::decode(&v1)?, rec, "{name}");
+        assert_eq!(envelope::decode(&v1)?, rec, "{name}");
     }
     // A schema 1 back-payment: priced, it is refused for want of the months already paid.
     let Enrollment::Voluntary(mut v) =
@@ -520,7 +520,7 @@ fn the_largest_household_fits_the_envelope() -> Result<(), Box<dyn std::error::E
         });
         h.members.push(m).map_err(|_| "capacity")?;
     }
-    let bytes = wire::encode_to_vec(&record(Enrollment::Household(h)))?;
+    let bytes = envelope::encode_to_vec(&record(Enrollment::Household(h)))?;
     assert!(bytes.len() <= MAX_ENCODED_LEN, "{} bytes", bytes.len());
     Ok(())
 }
@@ -528,18 +528,18 @@ fn the_largest_household_fits_the_envelope() -> Result<(), Box<dyn std::error::E
 #[test]
 fn the_decoder_refuses_bad_input() -> Result<(), Box<dyn std::error::Error>> {
     let rec = record(check(&fixture("enrollment.json")).map_err(|p| format!("{p:?}"))?);
-    let bytes = wire::encode_to_vec(&rec)?;
+    let bytes = envelope::encode_to_vec(&rec)?;
     for cut in 0..bytes.len() {
-        assert!(wire::decode(&bytes[..cut]).is_err(), "truncated at {cut}");
+        assert!(envelope::decode(&bytes[..cut]).is_err(), "truncated at {cut}");
     }
     let mut trailing = bytes.clone();
     trailing.push(0);
-    assert_eq!(wire::decode(&trailing), Err(WireError::Malformed));
+    assert_eq!(envelope::decode(&trailing), Err(EnvelopeError::Malformed));
     let mut future = bytes.clone();
     future[0] = 3;
-    assert_eq!(wire::decode(&future), Err(WireError::UnknownVersion(3)));
-    assert_eq!(wire::decode(&vec![1; MAX_ENCODED_LEN + 1]), Err(WireError::TooLarge));
-    assert!(wire::decode(b"not an envelope at all").is_err());
+    assert_eq!(envelope::decode(&future), Err(EnvelopeError::UnknownVersion(3)));
+    assert_eq!(envelope::decode(&vec![1; MAX_ENCODED_LEN + 1]), Err(EnvelopeError::TooLarge));
+    assert!(envelope::decode(b"not an envelope at all").is_err());
     Ok(())
 }
 
@@ -551,7 +551,7 @@ mod fuzzish {
         #![proptest_config(ProptestConfig::with_cases(3000))]
         #[test]
         fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
-            let _ = wire::decode(&bytes);
+            let _ = envelope::decode(&bytes);
         }
 
         #[test]
@@ -563,10 +563,10 @@ mod fuzzish {
                     bytes[i] ^= x;
                 }
             }
-            if let Ok(rec) = wire::decode(&bytes) {
+            if let Ok(rec) = envelope::decode(&bytes) {
                 // Whatever decodes round-trips as a value.
-                let again = wire::encode_to_vec(&rec).map_err(|e| TestCaseError::fail(e.to_string()))?;
-                prop_assert_eq!(wire::decode(&again).ok(), Some(rec));
+                let again = envelope::encode_to_vec(&rec).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert_eq!(envelope::decode(&again).ok(), Some(rec));
             }
         }
     }

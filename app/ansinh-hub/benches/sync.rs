@@ -18,7 +18,7 @@ use ansinh_enrollment::json::EnrollmentJson;
 use ansinh_enrollment::record::{Collection, Record};
 use ansinh_hub::testing::{FaultProxy, Faults};
 use ansinh_hub::{EnrollmentRules, Hub, HubKeys, SqliteStore};
-use ansinh_uploader::Policy;
+use ansinh_uploader::RetryPolicy;
 use ansinh_wire::{BatchBody, Channel, PROTOCOL_VERSION, SealedRecord};
 use support::*;
 
@@ -73,13 +73,13 @@ fn wire_sizes() -> Res<()> {
     ] {
         let r = record(e, 1)?;
         let json = as_json(&r)?.len();
-        let envelope = ansinh_enrollment::wire::encode_to_vec(&r).map_err(|e| e.to_string())?;
+        let envelope = ansinh_enrollment::envelope::encode_to_vec(&r).map_err(|e| e.to_string())?;
         let sealed = sealing.seal(&envelope)?;
         let records = (0..500u32)
             .map(|i| {
                 let r = record(e, i)?;
                 let plain =
-                    ansinh_enrollment::wire::encode_to_vec(&r).map_err(|e| e.to_string())?;
+                    ansinh_enrollment::envelope::encode_to_vec(&r).map_err(|e| e.to_string())?;
                 Ok(SealedRecord {
                     record_id: r.collection.record_id,
                     sealed: sealing.seal(&plain)?,
@@ -131,7 +131,7 @@ fn ingest_rate() -> Res<()> {
                 let mut r = record(e, i)?;
                 r.collection.device_id = id;
                 let plain =
-                    ansinh_enrollment::wire::encode_to_vec(&r).map_err(|e| e.to_string())?;
+                    ansinh_enrollment::envelope::encode_to_vec(&r).map_err(|e| e.to_string())?;
                 Ok(SealedRecord {
                     record_id: r.collection.record_id,
                     sealed: sealing.seal(&plain)?,
@@ -167,7 +167,7 @@ fn ingest_rate() -> Res<()> {
     let enqueue_ms = t.elapsed().as_millis().max(1);
     let clock = test_clock();
     let start = Instant::now();
-    let reports = sync_until_done(&dir, &server.url(), &clock, &Policy::default(), 5)?;
+    let reports = sync_until_done(&dir, &server.url(), &clock, &RetryPolicy::default(), 5)?;
     let ms = start.elapsed().as_millis().max(1);
     let batches: u32 = reports.iter().map(|r| r.batches).sum();
     println!(
@@ -189,7 +189,7 @@ fn throttled() -> Res<()> {
     let proxy = rt.block_on(FaultProxy::start(server.addr, faults))?;
     let clock = test_clock();
     let start = Instant::now();
-    let reports = sync_until_done(&dir, &proxy.url(), &clock, &Policy::default(), 5)?;
+    let reports = sync_until_done(&dir, &proxy.url(), &clock, &RetryPolicy::default(), 5)?;
     let ms = start.elapsed().as_millis();
     let stats = proxy.stats();
     let batches: u32 = reports.iter().map(|r| r.batches).sum();

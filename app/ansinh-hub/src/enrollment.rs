@@ -14,10 +14,10 @@
 use ansinh_core::bhyt::household;
 use ansinh_core::quote::{Quote, quote};
 use ansinh_core::{Date, Dong, Month, PolicyTable};
+use ansinh_enrollment::envelope;
 use ansinh_enrollment::json::EnrollmentJson;
 use ansinh_enrollment::price::{enrollment_request, price};
 use ansinh_enrollment::record::{Enrollment, Record, purpose};
-use ansinh_enrollment::wire;
 use ansinh_wire::{RecordId, RenewalDue};
 
 use crate::civil::Day;
@@ -104,7 +104,7 @@ impl EnrollmentRules {
     }
 
     fn decode(plaintext: &[u8]) -> Result<Record, String> {
-        wire::decode(plaintext).map_err(|_| "does_not_decode".to_string())
+        envelope::decode(plaintext).map_err(|_| "does_not_decode".to_string())
     }
 
     /// The table a record names: the one it was priced with.

@@ -47,8 +47,8 @@ impl Config {
     }
 
     /// The uploader's tunables, with the configured alarm period.
-    pub fn uploader_policy(&self) -> ansinh_uploader::Policy {
-        let mut p = ansinh_uploader::Policy::default();
+    pub fn uploader_policy(&self) -> ansinh_uploader::RetryPolicy {
+        let mut p = ansinh_uploader::RetryPolicy::default();
         if let Some(d) = self.sync_alarm_days {
             p.alarm_after_days = d;
         }

@@ -14,7 +14,7 @@ use std::time::Duration;
 use ansinh_device::DataDir;
 use ansinh_device::clock::{Clock, SystemClock};
 use ansinh_uploader::background::{Control, run};
-use ansinh_uploader::{Policy, cached_renewals, fetch_renewals, register};
+use ansinh_uploader::{RetryPolicy, cached_renewals, fetch_renewals, register};
 
 /// What the worker needs from the configuration.
 #[derive(Clone, Debug)]
@@ -26,7 +26,7 @@ pub struct DeliveryConfig {
     /// How the device names itself on the server (the collection point).
     pub label: String,
     /// Uploader tunables (alarm period included).
-    pub policy: Policy,
+    pub policy: RetryPolicy,
     /// Longest wait between syncs when nothing wakes the worker.
     pub poll: Duration,
     /// Renewal list window, days.
@@ -41,7 +41,7 @@ impl Default for DeliveryConfig {
             server_url: None,
             provisioning_token: None,
             label: String::new(),
-            policy: Policy::default(),
+            policy: RetryPolicy::default(),
             // Five minutes: new records also wake the worker at once, so this only bounds how
             // soon a restored network is noticed.
             poll: Duration::from_secs(300),

@@ -57,7 +57,7 @@ fn registers_sends_on_submit_and_brings_the_renewal_list() -> R {
         agent_code: "DL-0001".into(),
         ..Settings::default()
     };
-    let policy = ansinh_uploader::Policy::default();
+    let policy = ansinh_uploader::RetryPolicy::default();
     let delivery = Delivery::start(
         dev.path().to_path_buf(),
         DeliveryConfig {

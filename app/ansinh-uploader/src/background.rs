@@ -11,7 +11,7 @@ use ansinh_device::DataDir;
 use ansinh_outbox::Sender;
 
 use crate::error::Result;
-use crate::plan::Policy;
+use crate::plan::RetryPolicy;
 use crate::sync::{SyncReport, identity, sync_http, take_sender};
 use ansinh_device::clock::{Clock, SystemClock};
 
@@ -87,7 +87,7 @@ pub fn next_wait(report: &Result<SyncReport>, now: i64, poll: Duration) -> Durat
 /// due; an unregistered device just waits.
 pub fn run(
     dir: &DataDir,
-    policy: &Policy,
+    policy: &RetryPolicy,
     poll: Duration,
     control: &Control,
     mut on_report: impl FnMut(&Result<SyncReport>),
@@ -104,7 +104,11 @@ pub fn run(
 
 /// One sync, taking the sender role first if `sender` does not hold it yet (another process
 /// holding it is a retryable failure: the loop tries again later).
-fn sync_holding(dir: &DataDir, sender: &mut Option<Sender>, policy: &Policy) -> Result<SyncReport> {
+fn sync_holding(
+    dir: &DataDir,
+    sender: &mut Option<Sender>,
+    policy: &RetryPolicy,
+) -> Result<SyncReport> {
     let id = identity(dir)?;
     let held = match sender {
         Some(held) => held,
@@ -139,7 +143,7 @@ mod tests {
         let c = Arc::clone(&control);
         let (tx, rx) = std::sync::mpsc::channel();
         let worker = std::thread::spawn(move || {
-            run(&dir, &Policy::default(), Duration::from_secs(600), &c, |r| {
+            run(&dir, &RetryPolicy::default(), Duration::from_secs(600), &c, |r| {
                 let _ = tx.send(matches!(r, Err(Error::NotRegistered)));
             });
         });
@@ -170,7 +174,7 @@ mod tests {
         let (c, loop_dir) = (Arc::clone(&control), dir.clone());
         let (tx, rx) = std::sync::mpsc::channel();
         let worker = std::thread::spawn(move || {
-            run(&loop_dir, &Policy::default(), Duration::from_secs(600), &c, |r| {
+            run(&loop_dir, &RetryPolicy::default(), Duration::from_secs(600), &c, |r| {
                 let _ = tx.send(r.as_ref().map(|r| r.batches).map_err(ToString::to_string));
             });
         });

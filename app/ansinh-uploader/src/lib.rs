@@ -35,7 +35,7 @@ pub use bundle::{
     ExportReport, ImportAckReport, export_bundle, export_bundle_at, import_ack, import_ack_at,
 };
 pub use error::{Error, Result};
-pub use plan::Policy;
+pub use plan::RetryPolicy;
 pub use server::{
     RenewalList, cached_renewals, fetch_renewals, fetch_renewals_with, register, register_with,
 };

@@ -11,9 +11,10 @@
 use ansinh_wire::{AckBody, Channel, Outcome, RecordId};
 use ed25519_dalek::VerifyingKey;
 
-/// The uploader's tunables, each with the reason for its default.
+/// How the uploader sends and retries: batch sizes, the backoff after failures, the request
+/// timeout and when staff are alarmed; each with the reason for its default.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Policy {
+pub struct RetryPolicy {
     /// Sealed bytes per batch. 32 KiB is about 4 s on a 64 kbit/s 2G link: short enough that a
     /// cut connection wastes little, long enough that the per-request overhead stays small.
     pub batch_bytes: usize,
@@ -31,7 +32,7 @@ pub struct Policy {
     pub request_timeout_secs: u64,
 }
 
-impl Default for Policy {
+impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
             batch_bytes: 32 * 1024,
@@ -206,7 +207,7 @@ pub fn plan_records(sent: &[RecordId], ack: &AckBody) -> RecordPlan {
 /// Seconds to wait after `failures` consecutive failures (1 or more): the base delay doubled
 /// per failure up to the cap, then "equal jitter" (half fixed, half random from `random`), so
 /// that devices cut off together by one outage do not all come back in the same second.
-pub fn backoff_secs(failures: u32, policy: &Policy, random: u64) -> i64 {
+pub fn backoff_secs(failures: u32, policy: &RetryPolicy, random: u64) -> i64 {
     let base = policy.base_delay_secs.max(1);
     let cap = policy.max_delay_secs.max(base);
     let shift = failures.saturating_sub(1).min(30);
@@ -314,7 +315,7 @@ mod tests {
 
     #[test]
     fn backoff_doubles_up_to_the_cap_with_bounded_jitter() {
-        let p = Policy { base_delay_secs: 10, max_delay_secs: 600, ..Policy::default() };
+        let p = RetryPolicy { base_delay_secs: 10, max_delay_secs: 600, ..RetryPolicy::default() };
         // Without randomness (random = 0) the wait is the fixed half.
         let fixed: Vec<i64> = (1..=8).map(|f| backoff_secs(f, &p, 0)).collect();
         assert_eq!(fixed, vec![5, 10, 20, 40, 80, 160, 300, 300]);

@@ -15,7 +15,7 @@ use ed25519_dalek::VerifyingKey;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::plan::{self, Policy, Verdict};
+use crate::plan::{self, RetryPolicy, Verdict};
 use crate::transport::{Request, Transport};
 
 /// Outbox counter name of network batches.
@@ -102,7 +102,7 @@ impl SyncStatus {
         last_error: Option<String>,
         blocked: Option<String>,
         now: Timestamp,
-        policy: &Policy,
+        policy: &RetryPolicy,
     ) -> Self {
         let unsent = stats.unsent();
         // Waiting since the later of the oldest unsent record and the last sync: a device that
@@ -130,7 +130,7 @@ impl SyncStatus {
 }
 
 /// The delivery status for staff, from an open outbox.
-pub fn status_of(outbox: &Outbox, now: Timestamp, policy: &Policy) -> Result<SyncStatus> {
+pub fn status_of(outbox: &Outbox, now: Timestamp, policy: &RetryPolicy) -> Result<SyncStatus> {
     Ok(SyncStatus::from_stats(
         &outbox.stats(now)?,
         setting_i64(outbox, LAST_SYNC)?,
@@ -142,7 +142,7 @@ pub fn status_of(outbox: &Outbox, now: Timestamp, policy: &Policy) -> Result<Syn
 }
 
 /// The delivery status for staff, opening the device's outbox.
-pub fn sync_status(dir: &DataDir, now: Timestamp, policy: &Policy) -> Result<SyncStatus> {
+pub fn sync_status(dir: &DataDir, now: Timestamp, policy: &RetryPolicy) -> Result<SyncStatus> {
     let (outbox, _) = dir.outbox(now)?;
     status_of(&outbox, now, policy)
 }
@@ -185,7 +185,7 @@ pub fn sync_once(
     dir: &DataDir,
     transport: &mut dyn Transport,
     clock: &dyn Clock,
-    policy: &Policy,
+    policy: &RetryPolicy,
 ) -> Result<SyncReport> {
     let id = identity(dir)?;
     let sender = take_sender(dir, clock.now())?;
@@ -204,7 +204,7 @@ pub fn sync_once_as(
     sender: &Sender,
     transport: &mut dyn Transport,
     clock: &dyn Clock,
-    policy: &Policy,
+    policy: &RetryPolicy,
 ) -> Result<SyncReport> {
     sync_with(dir, &identity(dir)?, sender, transport, clock, policy)
 }
@@ -215,7 +215,7 @@ fn sync_with(
     sender: &Sender,
     transport: &mut dyn Transport,
     clock: &dyn Clock,
-    policy: &Policy,
+    policy: &RetryPolicy,
 ) -> Result<SyncReport> {
     let (mut outbox, _) = dir.outbox(clock.now())?;
     let mut report = SyncReport::default();
@@ -354,7 +354,7 @@ pub(crate) fn quarantine_if_unsent(
 
 /// Runs one sync over HTTP with the server the device registered with, on the system clock,
 /// taking the sender role for it as [`sync_once`] does.
-pub fn sync(dir: &DataDir, policy: &Policy) -> Result<SyncReport> {
+pub fn sync(dir: &DataDir, policy: &RetryPolicy) -> Result<SyncReport> {
     let id = identity(dir)?;
     let sender = take_sender(dir, SystemClock.now())?;
     sync_http(dir, &id, &sender, policy)
@@ -365,7 +365,7 @@ pub(crate) fn sync_http(
     dir: &DataDir,
     id: &Identity,
     sender: &Sender,
-    policy: &Policy,
+    policy: &RetryPolicy,
 ) -> Result<SyncReport> {
     let mut transport = crate::transport::HttpTransport::new(
         &id.server_url,

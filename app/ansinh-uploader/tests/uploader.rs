@@ -8,7 +8,7 @@ use ansinh_device::clock::{Clock, FakeClock};
 use ansinh_outbox::{NewRecord, State, Summary, Timestamp};
 use ansinh_uploader::plan::Answer;
 use ansinh_uploader::{
-    Error, Policy, Request, Transport, cached_renewals, export_bundle_at, fetch_renewals_with,
+    Error, Request, RetryPolicy, Transport, cached_renewals, export_bundle_at, fetch_renewals_with,
     import_ack_at, register_with, sync_once, sync_once_as, sync_status, take_sender,
 };
 use ansinh_wire::{
@@ -270,8 +270,8 @@ fn states(dir: &DataDir) -> Result<HashMap<State, usize>, Box<dyn std::error::Er
     Ok(out)
 }
 
-fn policy() -> Policy {
-    Policy { batch_bytes: 4 * 1024, ..Policy::default() }
+fn policy() -> RetryPolicy {
+    RetryPolicy { batch_bytes: 4 * 1024, ..RetryPolicy::default() }
 }
 
 #[test]
@@ -456,7 +456,7 @@ fn a_batch_refused_whole_is_split_until_the_bad_record_is_alone() -> TestResult 
         &dir,
         &mut server,
         &clock,
-        &Policy { batch_bytes: 64 * 1024, ..Policy::default() },
+        &RetryPolicy { batch_bytes: 64 * 1024, ..RetryPolicy::default() },
     )?;
     assert_eq!(report.acknowledged, 15);
     assert_eq!(report.quarantined.len(), 1);
@@ -510,7 +510,7 @@ fn a_crash_mid_send_resends_with_a_new_counter() -> TestResult {
 fn the_alarm_rings_after_n_days_without_sync() -> TestResult {
     let mut server = FakeServer::new();
     let (_tmp, dir) = registered(&mut server)?;
-    let p = Policy { alarm_after_days: 2, ..policy() };
+    let p = RetryPolicy { alarm_after_days: 2, ..policy() };
     assert!(!sync_status(&dir, T0, &p)?.alarm, "nothing waiting: no alarm");
     enqueue(&dir, 1, 100, T0)?;
     let s = sync_status(&dir, T0 + 2 * 86_400 - 1, &p)?;

@@ -4,12 +4,12 @@
 //! device committed, so a non-canonical plaintext cannot create a duplicate.)
 #![no_main]
 
-use ansinh_enrollment::wire;
+use ansinh_enrollment::envelope;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(record) = wire::decode(data) {
-        let bytes = wire::encode_to_vec(&record).expect("a decoded record encodes");
-        assert_eq!(wire::decode(&bytes).ok(), Some(record), "the record does not round-trip");
+    if let Ok(record) = envelope::decode(data) {
+        let bytes = envelope::encode_to_vec(&record).expect("a decoded record encodes");
+        assert_eq!(envelope::decode(&bytes).ok(), Some(record), "the record does not round-trip");
     }
 });

@@ -5,13 +5,13 @@ use std::time::Duration;
 
 use ansinh_hub::Store;
 use ansinh_hub::testing::{FaultProxy, Faults};
-use ansinh_uploader::{HttpTransport, Policy, sync_once};
+use ansinh_uploader::{HttpTransport, RetryPolicy, sync_once};
 
 use crate::support::*;
 
-fn small_batches() -> Policy {
+fn small_batches() -> RetryPolicy {
     // Small batches: many requests, so every fault happens many times.
-    Policy { batch_bytes: 8 * 1024, max_batches_per_sync: 400, ..Policy::default() }
+    RetryPolicy { batch_bytes: 8 * 1024, max_batches_per_sync: 400, ..RetryPolicy::default() }
 }
 
 #[test]
@@ -93,7 +93,8 @@ fn a_server_restart_mid_stream_loses_nothing() -> TestResult {
     let ids = enqueue(&dir, 300)?;
     let proxy = proxy_rt.block_on(FaultProxy::start(first.addr, Faults::default()))?;
     let url = proxy.url();
-    let policy = Policy { batch_bytes: 4 * 1024, max_batches_per_sync: 3, ..Policy::default() };
+    let policy =
+        RetryPolicy { batch_bytes: 4 * 1024, max_batches_per_sync: 3, ..RetryPolicy::default() };
 
     // The device syncs in the background, a few batches at a time, until all is held.
     let worker_dir = dir.clone();

@@ -46,11 +46,11 @@ fn agree(rules: &EnrollmentRules, v: &Value, at: i64) -> Res<bool> {
             corrects: None,
         },
     };
-    let bytes = ansinh_enrollment::wire::encode_to_vec(&record).map_err(|e| e.to_string())?;
+    let bytes = ansinh_enrollment::envelope::encode_to_vec(&record).map_err(|e| e.to_string())?;
     let checked = rules.check(&record_id, &bytes).map_err(|e| format!("{e} for {v}"))?;
     assert_eq!(checked.amount, device.amount, "{v}");
     record.collection.amount += 1;
-    let bytes = ansinh_enrollment::wire::encode_to_vec(&record).map_err(|e| e.to_string())?;
+    let bytes = ansinh_enrollment::envelope::encode_to_vec(&record).map_err(|e| e.to_string())?;
     assert_eq!(
         rules.check(&record_id, &bytes).err().as_deref(),
         Some("invalid:collection.amount:mismatch"),

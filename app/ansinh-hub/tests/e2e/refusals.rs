@@ -100,7 +100,8 @@ impl Fixture {
                 corrects: None,
             },
         };
-        let plain = ansinh_enrollment::wire::encode_to_vec(&record).map_err(|e| e.to_string())?;
+        let plain =
+            ansinh_enrollment::envelope::encode_to_vec(&record).map_err(|e| e.to_string())?;
         let sealed = self.state.hub.keys().opening.sealing_key().seal(&plain)?;
         Ok(BatchBody {
             version: PROTOCOL_VERSION,

@@ -19,7 +19,13 @@ fn populated(
     let server = Server::start(rt, &root.join("hub"), 0)?;
     let dir = device(root, "device", &server.url(), &server.token()?)?;
     enqueue(&dir, 10)?;
-    sync_until_done(&dir, &server.url(), &test_clock(), &ansinh_uploader::Policy::default(), 2)?;
+    sync_until_done(
+        &dir,
+        &server.url(),
+        &test_clock(),
+        &ansinh_uploader::RetryPolicy::default(),
+        2,
+    )?;
     Ok((server, dir))
 }
 
@@ -244,7 +250,7 @@ fn admin_pages_need_the_token_and_refuse_cross_site_posts() -> TestResult {
     assert!(revoked.status == 303 || revoked.status == 200, "{}", revoked.status);
     assert!(server.hub().store().device(reg.device_id)?.is_some_and(|d| d.revoked_at.is_some()));
     enqueue(&dir, 1)?;
-    let report = ansinh_uploader::sync(&dir, &ansinh_uploader::Policy::default())?;
+    let report = ansinh_uploader::sync(&dir, &ansinh_uploader::RetryPolicy::default())?;
     assert!(
         report.status.blocked.as_deref().is_some_and(|b| b.starts_with("device_revoked")),
         "{report:?}"

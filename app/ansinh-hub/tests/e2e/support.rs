@@ -14,7 +14,7 @@ use ansinh_enrollment::json::EnrollmentJson;
 use ansinh_enrollment::record::Enrollment;
 use ansinh_hub::{AppState, EnrollmentRules, Hub, HubKeys, SqliteStore};
 use ansinh_outbox::{RecordId, Timestamp};
-use ansinh_uploader::{HttpTransport, Policy, SyncReport, sync_once};
+use ansinh_uploader::{HttpTransport, RetryPolicy, SyncReport, sync_once};
 
 pub(crate) type TestResult = Result<(), Box<dyn std::error::Error>>;
 pub(crate) type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -156,7 +156,7 @@ pub(crate) fn sync_until_done(
     dir: &DataDir,
     url: &str,
     clock: &FakeClock,
-    policy: &Policy,
+    policy: &RetryPolicy,
     rounds: usize,
 ) -> Res<Vec<SyncReport>> {
     let mut transport = HttpTransport::new(url, Duration::from_secs(10));

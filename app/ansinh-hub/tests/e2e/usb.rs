@@ -49,7 +49,7 @@ fn bundle_import_twice_then_upload_creates_no_duplicates() -> TestResult {
     assert_eq!((r.acknowledged, r.already_acknowledged), (20, 0));
     assert_eq!(import_ack(&dir, &ack)?.acknowledged, 0, "reading the file twice changes nothing");
     let clock = test_clock();
-    let policy = ansinh_uploader::Policy::default();
+    let policy = ansinh_uploader::RetryPolicy::default();
     let reports = sync_until_done(&dir, &server.url(), &clock, &policy, 2)?;
     assert_eq!(reports[0].batches, 0, "acknowledged records are never sent again");
 

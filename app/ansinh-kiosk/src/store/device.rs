@@ -16,7 +16,7 @@ pub struct DeviceStore {
     outbox: Outbox,
     development_key: bool,
     defaults: Settings,
-    policy: Policy,
+    policy: RetryPolicy,
     delivery: Option<Arc<Control>>,
     registration_problem: Option<RegistrationProblem>,
 }
@@ -31,7 +31,7 @@ impl DeviceStore {
             outbox,
             development_key: source == ansinh_device::KeySource::Development,
             defaults,
-            policy: Policy::default(),
+            policy: RetryPolicy::default(),
             delivery: None,
             registration_problem: None,
         })
@@ -39,7 +39,7 @@ impl DeviceStore {
 
     /// Connects the delivery worker: commits wake it, staff read its registration problem,
     /// and the sync alarm uses its policy.
-    pub fn with_delivery(mut self, delivery: &Delivery, policy: Policy) -> Self {
+    pub fn with_delivery(mut self, delivery: &Delivery, policy: RetryPolicy) -> Self {
         self.delivery = Some(delivery.control());
         self.registration_problem = Some(delivery.problem());
         self.policy = policy;

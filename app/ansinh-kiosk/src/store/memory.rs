@@ -128,7 +128,7 @@ impl StaffData for MemoryStore {
             last_acknowledged_at: self.delivery.stats.last_acknowledged_at,
         };
         let d = &self.delivery;
-        let policy = Policy { alarm_after_days: d.alarm_after_days, ..Policy::default() };
+        let policy = RetryPolicy { alarm_after_days: d.alarm_after_days, ..RetryPolicy::default() };
         let sync = SyncStatus::from_stats(
             &stats,
             d.sync.last_sync,

@@ -13,7 +13,7 @@ use ansinh_device::shift::{RecordState, ShiftReport};
 use ansinh_enrollment::Enrollment;
 use ansinh_outbox::{JournalEntry, Outbox, State, Stats, Summary};
 use ansinh_uploader::background::Control;
-use ansinh_uploader::{Policy, SyncStatus};
+use ansinh_uploader::{RetryPolicy, SyncStatus};
 use std::sync::Arc;
 
 use crate::delivery::{Delivery, RegistrationProblem};

@@ -1,4 +1,5 @@
-//! The wire envelope: a schema version, then the record, in postcard.
+//! The versioned envelope of an enrollment record: a schema version, then the record, in
+//! postcard. These are the bytes a device seals and the collection server opens.
 //!
 //! The version comes first and is read alone, so that a record from a newer schema is refused
 //! as such rather than misread. The decoder refuses oversized, truncated, trailing and garbage
@@ -25,7 +26,7 @@ pub const MAX_ENCODED_LEN: usize = 12 * 1024;
 /// Why an envelope cannot be encoded or decoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum WireError {
+pub enum EnvelopeError {
     /// More than [`MAX_ENCODED_LEN`] bytes, or the buffer is too small to encode into.
     #[error("envelope too large")]
     TooLarge,
@@ -37,7 +38,7 @@ pub enum WireError {
     Malformed,
 }
 
-impl WireError {
+impl EnvelopeError {
     /// The same bytes never decode later: permanent.
     pub const fn is_retryable(&self) -> bool {
         false
@@ -57,42 +58,43 @@ struct Envelope {
 }
 
 /// Encodes `record` into `buf`; returns the bytes written.
-pub fn encode<'b>(record: &Record, buf: &'b mut [u8]) -> Result<&'b [u8], WireError> {
+pub fn encode<'b>(record: &Record, buf: &'b mut [u8]) -> Result<&'b [u8], EnvelopeError> {
     let env = EnvelopeRef { schema_version: SCHEMA_VERSION, record };
-    let used = postcard::to_slice(&env, buf).map_err(|_| WireError::TooLarge)?;
+    let used = postcard::to_slice(&env, buf).map_err(|_| EnvelopeError::TooLarge)?;
     if used.len() > MAX_ENCODED_LEN {
-        return Err(WireError::TooLarge);
+        return Err(EnvelopeError::TooLarge);
     }
     Ok(used)
 }
 
 /// Decodes an envelope.
-pub fn decode(bytes: &[u8]) -> Result<Record, WireError> {
+pub fn decode(bytes: &[u8]) -> Result<Record, EnvelopeError> {
     if bytes.len() > MAX_ENCODED_LEN {
-        return Err(WireError::TooLarge);
+        return Err(EnvelopeError::TooLarge);
     }
-    let (version, _) = postcard::take_from_bytes::<u16>(bytes).map_err(|_| WireError::Malformed)?;
+    let (version, _) =
+        postcard::take_from_bytes::<u16>(bytes).map_err(|_| EnvelopeError::Malformed)?;
     if !READ_VERSIONS.contains(&version) {
-        return Err(WireError::UnknownVersion(version));
+        return Err(EnvelopeError::UnknownVersion(version));
     }
     let (env, rest) =
-        postcard::take_from_bytes::<Envelope>(bytes).map_err(|_| WireError::Malformed)?;
+        postcard::take_from_bytes::<Envelope>(bytes).map_err(|_| EnvelopeError::Malformed)?;
     if !rest.is_empty() || env.schema_version != version {
-        return Err(WireError::Malformed);
+        return Err(EnvelopeError::Malformed);
     }
     // Schema 1 never held the new back-pay mode: such bytes are not a schema 1 record.
     if version == 1
         && let crate::record::Enrollment::Voluntary(v) = &env.record.enrollment
         && matches!(v.choices.mode, crate::record::PaymentMode::Backpay { .. })
     {
-        return Err(WireError::Malformed);
+        return Err(EnvelopeError::Malformed);
     }
     Ok(env.record)
 }
 
 /// [`encode`] into a new vector (std).
 #[cfg(feature = "std")]
-pub fn encode_to_vec(record: &Record) -> Result<std::vec::Vec<u8>, WireError> {
+pub fn encode_to_vec(record: &Record) -> Result<std::vec::Vec<u8>, EnvelopeError> {
     let mut buf = std::vec![0u8; MAX_ENCODED_LEN];
     let n = encode(record, &mut buf)?.len();
     buf.truncate(n);
