@@ -1,4 +1,10 @@
-//! # ansinh-device: one collection device's data directory, keys and registration
+//! # ansinh-device: the device's data directory and the operations on it
+//!
+//! One responsibility: a collection device's data directory ([`DataDir`]) and what is done
+//! with it — its keys and registration, the enrollment commit with the double-payment check
+//! ([`enroll`]), receipts drawn from the outbox ([`receipt`]), the shift report ([`shift`])
+//! and the device's one clock ([`clock`]). The kiosk and the `ansinh` command both work
+//! through it; delivery to the server is `ansinh-uploader`'s.
 //!
 //! Everything a device keeps lives in one directory (on the kiosk image, the data partition):
 //!
@@ -32,8 +38,10 @@
 //!
 //! [`shift::ShiftReport`] reconciles a shift's cash journal with the records.
 //!
-//! May depend on: ansinh-core, ansinh-enrollment, ansinh-outbox, ansinh-receipt (masking),
-//! ansinh-wire, ed25519-dalek, hmac, sha2, serde(_json), csv, hex, heapless, zeroize.
+//! May depend on: ansinh-core, ansinh-enrollment, ansinh-outbox, ansinh-receipt (drawing,
+//! masking), ansinh-storage (the durable file write), ansinh-wire (keys, sealing, the receipt
+//! QR payload), ed25519-dalek, hmac, sha2, rand_core, serde(_json), csv, hex, heapless, zeroize,
+//! thiserror.
 
 pub mod clock;
 pub mod enroll;

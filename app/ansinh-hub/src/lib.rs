@@ -21,10 +21,12 @@
 //! Nothing here logs personal data: records stay sealed in the database, only commune and
 //! agent codes, amounts, times and participants' pseudonyms are kept in clear.
 //!
-//! May depend on: ansinh-wire, ansinh-outbox (sealing key type, the durable file write, the
-//! SQLite open routine), ansinh-enrollment, ansinh-core and ansinh-geo (record rules, names),
-//! axum, tokio, rusqlite, csv, rust_xlsxwriter, serde(_json), sha2, ed25519-dalek, rand_core,
-//! hex, zeroize, thiserror.
+//! May depend on: ansinh-wire (the protocol, opening sealed records, receipt codes),
+//! ansinh-storage (the durable file write, the SQLite open routine), ansinh-enrollment,
+//! ansinh-core and ansinh-geo (record rules, names), axum, tokio, rusqlite, csv,
+//! rust_xlsxwriter, serde(_json), sha2, ed25519-dalek, rand_core, hex, zeroize, thiserror.
+//! Never the device's side (outbox, receipts, data directory, uploader): `tests/dependencies.rs`
+//! checks the manifests.
 
 mod civil;
 mod enrollment;

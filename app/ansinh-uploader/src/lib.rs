@@ -20,8 +20,9 @@
 //! Time comes from an `ansinh_device::clock::Clock`; HTTP from [`HttpTransport`] (ureq), replaceable by a fake.
 //! Nothing here logs; reports carry receipt numbers and reasons, never personal data.
 //!
-//! May depend on: ansinh-device, ansinh-outbox, ansinh-wire, ed25519-dalek, ureq, serde(_json),
-//! rand_core, hex, thiserror.
+//! May depend on: ansinh-device (the data directory, its registration and keys),
+//! ansinh-outbox (the records and the sender role), ansinh-storage (the durable file write),
+//! ansinh-wire (the protocol), ed25519-dalek, ureq, serde(_json), rand_core, hex, thiserror.
 
 pub mod background;
 mod bundle;
