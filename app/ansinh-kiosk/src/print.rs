@@ -24,13 +24,17 @@ pub enum PrintResult {
         /// The printer said its roll is nearly finished.
         paper_low: bool,
     },
-    /// Not printed: the message staff read (Vietnamese) and the English one.
+    /// Not printed: the printer's own message (from ansinh-escpos), in Vietnamese and English.
     Failed {
         /// Vietnamese: what is wrong and what to do.
         vi: String,
         /// English.
         en: String,
     },
+    /// Not printed: no print thread could be started (the system's reason).
+    NotStarted(String),
+    /// Not printed: the print thread ended without a result.
+    Interrupted,
 }
 
 /// A print in progress.
@@ -56,10 +60,7 @@ impl PrintJob {
         });
         if let Err(e) = spawned {
             let (tx, rx2) = channel();
-            let _ = tx.send(PrintResult::Failed {
-                vi: "Không in được: thử lại từ màn hình nhân viên.".into(),
-                en: format!("cannot start printing: {e}"),
-            });
+            let _ = tx.send(PrintResult::NotStarted(e.to_string()));
             return Self { done: rx2 };
         }
         Self { done: rx }
@@ -70,10 +71,7 @@ impl PrintJob {
         match self.done.try_recv() {
             Ok(r) => Some(r),
             Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => Some(PrintResult::Failed {
-                vi: "In bị gián đoạn: in lại từ màn hình nhân viên.".into(),
-                en: "the print thread ended without a result".into(),
-            }),
+            Err(TryRecvError::Disconnected) => Some(PrintResult::Interrupted),
         }
     }
 }

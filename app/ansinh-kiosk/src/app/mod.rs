@@ -6,8 +6,9 @@
 
 use std::rc::Rc;
 
+use crate::text::Locale;
+use ansinh_core::PolicyTable;
 use ansinh_core::person::Group;
-use ansinh_core::{Lang, PolicyTable};
 
 use crate::controllers::benefits::BenefitsController;
 use crate::controllers::enroll::{EnrollController, Kind, Scheme, picker_name};
@@ -87,7 +88,7 @@ pub struct App {
     pub store: Box<dyn Store>,
     options: Options,
     /// Display language.
-    pub lang: Lang,
+    pub lang: Locale,
     /// Current screen.
     pub screen: Screen,
     /// Quote screen.
@@ -130,7 +131,7 @@ impl App {
             session: Session::new(now, options.idle_warn_secs, options.idle_reset_secs),
             clock,
             store,
-            lang: Lang::Vi,
+            lang: Locale::SOURCE,
             screen: Screen::Home,
             quote: QuoteController::default(),
             pension: PensionController::default(),
@@ -201,7 +202,7 @@ impl App {
         self.keyboard.reset();
         self.picker = None;
         self.screen = Screen::Home;
-        self.lang = Lang::Vi;
+        self.lang = Locale::SOURCE;
         self.idle_left = 0;
         self.touched = false;
         self.staff.reset(self.store.as_ref());
@@ -232,9 +233,9 @@ impl App {
         self.screen = s;
     }
 
-    /// Switches Vietnamese / English.
+    /// Switches to the next language offered (Vietnamese, English, … and back).
     pub fn toggle_language(&mut self) {
-        self.lang = if self.lang == Lang::Vi { Lang::En } else { Lang::Vi };
+        self.lang = self.lang.next();
     }
 
     // ----- keyboard routing -----------------------------------------------------------------

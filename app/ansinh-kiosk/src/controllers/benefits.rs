@@ -1,9 +1,9 @@
 //! Other benefits: maternity, funeral and the social pension in force today.
 
 use ansinh_core::benefits::benefits;
-use ansinh_core::{Date, Lang, PolicyTable};
+use ansinh_core::{Date, PolicyTable};
 
-use crate::text::{Line, money, sources, t};
+use crate::text::{Line, Locale, money, sources, tr};
 
 /// One card of the screen.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -52,52 +52,50 @@ impl BenefitsController {
     }
 
     /// The screen.
-    pub fn view(&self, table: &PolicyTable<'_>, today: Date, lang: Lang) -> BenefitsView {
+    pub fn view(&self, table: &PolicyTable<'_>, today: Date, lang: Locale) -> BenefitsView {
         let mut v = BenefitsView { children: self.children.to_string(), ..BenefitsView::default() };
         let b = match benefits(table, today, self.children) {
             Ok(b) => b,
             Err(e) => {
-                v.error = e.message(lang).to_string();
+                v.error = e.message(lang.core()).to_string();
                 return v;
             }
         };
         if let Some(m) = &b.maternity {
             v.cards.push(Card {
-                title: t(lang, "Trợ cấp thai sản", "Maternity allowance").into(),
+                title: tr!(lang, "benefits-maternity-allowance").into(),
                 lines: vec![
-                    Line::new(t(lang, "Mỗi con", "Per child"), money(m.per_child, lang)),
+                    Line::new(tr!(lang, "benefits-per-child"), money(m.per_child, lang)),
                     Line::strong(
-                        match lang {
-                            Lang::Vi => format!("Sinh {} con", self.children),
-                            Lang::En => format!("{} children", self.children),
-                        },
+                        tr!(lang, "benefits-children", children = self.children),
                         money(m.total, lang),
                     ),
                 ],
-                note: match lang {
-                    Lang::Vi => format!("Cho người mẹ (hoặc người cha) đã đóng BHXH tự nguyện đủ {} tháng trong {} tháng trước khi sinh.", m.min_months, m.window_months),
-                    Lang::En => format!("For a mother (or father) who paid voluntary SI for {} of the {} months before the birth.", m.min_months, m.window_months),
-                },
+                note: tr!(
+                    lang,
+                    "benefits-maternity-note",
+                    paid = m.min_months,
+                    window = m.window_months
+                ),
             });
         }
         if let Some(f) = &b.funeral {
             v.cards.push(Card {
-                title: t(lang, "Trợ cấp mai táng", "Funeral allowance").into(),
-                lines: vec![Line::strong(t(lang, "Một lần", "Once"), money(f.amount, lang))],
-                note: match lang {
-                    Lang::Vi => format!("Cho người lo mai táng khi người tham gia đã đóng đủ {} tháng, hoặc đang hưởng lương hưu, qua đời.", f.min_months),
-                    Lang::En => format!("Paid to whoever arranges the funeral of a participant with {} months paid, or a pensioner.", f.min_months),
-                },
+                title: tr!(lang, "benefits-funeral-allowance").into(),
+                lines: vec![Line::strong(tr!(lang, "benefits-once"), money(f.amount, lang))],
+                note: tr!(lang, "benefits-funeral-note", months = f.min_months),
             });
         }
         if let Some(s) = &b.social_pension {
             v.cards.push(Card {
-                title: t(lang, "Trợ cấp hưu trí xã hội", "Social pension").into(),
-                lines: vec![Line::strong(t(lang, "Mỗi tháng", "A month"), money(s.monthly, lang))],
-                note: match lang {
-                    Lang::Vi => format!("Cho người từ {} tuổi không có lương hưu (từ {} tuổi nếu thuộc hộ nghèo, cận nghèo).", s.age_years, s.age_years_poor),
-                    Lang::En => format!("For people aged {} or more without a pension ({} in poor or near-poor households).", s.age_years, s.age_years_poor),
-                },
+                title: tr!(lang, "benefits-social-pension").into(),
+                lines: vec![Line::strong(tr!(lang, "benefits-a-month"), money(s.monthly, lang))],
+                note: tr!(
+                    lang,
+                    "benefits-social-pension-note",
+                    age = s.age_years,
+                    age_poor = s.age_years_poor
+                ),
             });
         }
         v.estimate = b.estimate;
@@ -117,11 +115,11 @@ mod tests {
         let today: Date = "2026-11-22".parse().unwrap_or_else(|_| unreachable!());
         let mut c = BenefitsController::default();
         c.step_children(1);
-        let v = c.view(&table, today, Lang::Vi);
+        let v = c.view(&table, today, Locale::SOURCE);
         let b = benefits(&table, today, 2).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(v.cards.len(), 3);
         let total = b.maternity.map(|m| m.total).unwrap_or(0);
-        assert_eq!(v.cards[0].lines[1].value, money(total, Lang::Vi));
+        assert_eq!(v.cards[0].lines[1].value, money(total, Locale::SOURCE));
         assert!(v.error.is_empty());
     }
 }

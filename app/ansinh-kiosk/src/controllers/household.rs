@@ -1,9 +1,9 @@
 //! Household health insurance: members and months → each member's premium and the total.
 
 use ansinh_core::bhyt::household;
-use ansinh_core::{Date, Lang, PolicyTable};
+use ansinh_core::{Date, PolicyTable};
 
-use crate::text::{money, percent, sources, t, words};
+use crate::text::{Locale, money, percent, sources, tr, words};
 
 /// Most members on one household appendix (the enrollment's limit).
 pub const MAX_MEMBERS: u16 = 20;
@@ -69,14 +69,11 @@ impl HouseholdController {
     }
 
     /// The screen.
-    pub fn view(&self, table: &PolicyTable<'_>, today: Date, lang: Lang) -> HouseholdView {
+    pub fn view(&self, table: &PolicyTable<'_>, today: Date, lang: Locale) -> HouseholdView {
         let months = PERIODS[self.period.min(PERIODS.len() - 1)];
         let mut v = HouseholdView {
             members: self.members.to_string(),
-            periods: PERIODS
-                .iter()
-                .map(|m| format!("{m} {}", t(lang, "tháng", "months")))
-                .collect(),
+            periods: PERIODS.iter().map(|m| tr!(lang, "count-months", months = *m)).collect(),
             ..HouseholdView::default()
         };
         match household(table, today, self.members, months) {
@@ -85,10 +82,7 @@ impl HouseholdController {
                     .members
                     .iter()
                     .map(|m| MemberRow {
-                        order: match lang {
-                            Lang::Vi => format!("Người thứ {}", m.order),
-                            Lang::En => format!("Member {}", m.order),
-                        },
+                        order: tr!(lang, "household-member", order = m.order),
                         share: percent(m.share_bp, lang),
                         monthly: money(m.monthly, lang),
                         amount: money(m.amount, lang),
@@ -96,22 +90,16 @@ impl HouseholdController {
                     .collect();
                 v.total = money(h.total, lang);
                 v.total_words = words(h.total, lang);
-                v.note = match lang {
-                    Lang::Vi => format!(
-                        "Người thứ nhất đóng {} mức tham chiếu ({}) mỗi tháng; từ người thứ hai được giảm dần.",
-                        percent(h.rate_bp, lang),
-                        money(h.reference_level, lang)
-                    ),
-                    Lang::En => format!(
-                        "The first member pays {} of the reference level ({}) a month; later members pay less.",
-                        percent(h.rate_bp, lang),
-                        money(h.reference_level, lang)
-                    ),
-                };
+                v.note = tr!(
+                    lang,
+                    "household-note",
+                    rate = percent(h.rate_bp, lang),
+                    reference = money(h.reference_level, lang)
+                );
                 v.estimate = h.estimate;
                 v.sources = sources(&h.citations, lang);
             }
-            Err(e) => v.error = e.message(lang).to_string(),
+            Err(e) => v.error = e.message(lang.core()).to_string(),
         }
         v
     }
@@ -149,11 +137,11 @@ mod tests {
         let mut c = HouseholdController::default();
         c.step_members(1);
         c.step_members(1);
-        let v = c.view(&table, today, Lang::Vi);
+        let v = c.view(&table, today, Locale::SOURCE);
         let h = household(&table, today, 3, 12).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(v.rows.len(), 3);
         assert_eq!(v.rows[1].share, "70%");
-        assert_eq!(v.total, money(h.total, Lang::Vi));
+        assert_eq!(v.total, money(h.total, Locale::SOURCE));
         for _ in 0..5 {
             c.step_members(-1);
         }

@@ -2,13 +2,11 @@
 //! [`crate::ime`]), the shift key, and which keys a field accepts (digits only for an ID, `/`
 //! for a date, `+` for a phone). Where the text goes is the app's routing.
 
-use ansinh_core::Lang;
-
 use crate::controllers::enroll::Kind;
 use crate::controllers::staff::setting_label;
 use crate::ime::{Composer, Method};
 use crate::pin::PIN_DIGITS;
-use crate::text::t;
+use crate::text::{Locale, tr};
 
 /// What the keyboard is typing into.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,7 +90,7 @@ impl Keyboard {
     /// (`pin_len` of the staff PIN typed so far).
     pub fn target(
         &self,
-        lang: Lang,
+        lang: Locale,
         field_label: impl Fn(&str) -> String,
         pin_len: usize,
     ) -> (String, String) {
@@ -100,15 +98,12 @@ impl Keyboard {
         match &self.focus {
             None => (String::new(), String::new()),
             Some(Focus::Field(id)) => (field_label(id), text),
-            Some(Focus::QuoteIncome) => {
-                (t(lang, "Thu nhập mỗi tháng (đồng)", "Monthly income (đồng)").into(), text)
+            Some(Focus::QuoteIncome) => (tr!(lang, "keyboard-monthly-income").into(), text),
+            Some(Focus::PickerSearch) => (tr!(lang, "keyboard-search").into(), text),
+            Some(Focus::StaffPin) => (tr!(lang, "keyboard-pin").into(), "•".repeat(pin_len)),
+            Some(Focus::NewPin) => {
+                (tr!(lang, "keyboard-new-pin").into(), "•".repeat(text.chars().count()))
             }
-            Some(Focus::PickerSearch) => (t(lang, "Tìm", "Search").into(), text),
-            Some(Focus::StaffPin) => (t(lang, "Mã PIN", "PIN").into(), "•".repeat(pin_len)),
-            Some(Focus::NewPin) => (
-                t(lang, "Mã PIN mới (6 số)", "New PIN (6 digits)").into(),
-                "•".repeat(text.chars().count()),
-            ),
             Some(Focus::Setting(k)) => (setting_label(k, lang).into(), text),
         }
     }

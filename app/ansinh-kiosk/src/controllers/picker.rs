@@ -2,10 +2,8 @@
 //! wizard's), communes of the chosen province, ethnic groups. Folded search, so people can
 //! type without tone marks.
 
-use ansinh_core::Lang;
-
 use crate::controllers::enroll::EnrollController;
-use crate::text::t;
+use crate::text::{Locale, tr};
 
 /// Rows shown at once; the rest are counted ("type more to narrow").
 pub const SHOWN: usize = 80;
@@ -33,14 +31,14 @@ impl Picker {
 
     /// The title, the rows shown (at most [`SHOWN`]) and how many more match. Communes are
     /// those of the province chosen in the wizard.
-    pub fn items(&self, enroll: &EnrollController, lang: Lang) -> (String, Vec<Row>, usize) {
+    pub fn items(&self, enroll: &EnrollController, lang: Locale) -> (String, Vec<Row>, usize) {
         let q = self.query.as_str();
         let (title, all): (&str, Vec<Row>) = if self.field.ends_with("commune_code") {
             let province = enroll.picker_context(&self.field).unwrap_or_default();
             let list = ansinh_geo::search_communes(&province, q)
                 .map(|c| (c.code.to_string(), c.name.to_string(), c.code.to_string()))
                 .collect();
-            (t(lang, "Chọn xã, phường", "Choose the commune"), list)
+            (tr!(lang, "picker-choose-the-commune"), list)
         } else if self.field.ends_with("ethnicity") {
             let list = ansinh_geo::ethnic_groups()
                 .iter()
@@ -52,7 +50,7 @@ impl Picker {
                     (e.code.to_string(), e.name.to_string(), e.other_name.unwrap_or("").to_string())
                 })
                 .collect();
-            (t(lang, "Chọn dân tộc", "Choose the ethnic group"), list)
+            (tr!(lang, "picker-choose-the-ethnic-group"), list)
         } else {
             let mut list: Vec<Row> = ansinh_geo::search_provinces(q)
                 .map(|p| (p.code.to_string(), p.name.to_string(), p.code.to_string()))
@@ -60,14 +58,10 @@ impl Picker {
             if self.field == QUOTE_PROVINCE {
                 list.insert(
                     0,
-                    (
-                        String::new(),
-                        t(lang, "Không chọn tỉnh", "No province").into(),
-                        String::new(),
-                    ),
+                    (String::new(), tr!(lang, "picker-no-province").into(), String::new()),
                 );
             }
-            (t(lang, "Chọn tỉnh, thành phố", "Choose the province"), list)
+            (tr!(lang, "picker-choose-the-province"), list)
         };
         let more = all.len().saturating_sub(SHOWN);
         (title.to_string(), all.into_iter().take(SHOWN).collect(), more)
@@ -98,11 +92,11 @@ mod tests {
     fn the_quote_picker_offers_no_province_first_and_searches_folded() {
         let enroll = EnrollController::default();
         let mut p = Picker::open(QUOTE_PROVINCE);
-        let (_, rows, more) = p.items(&enroll, Lang::Vi);
+        let (_, rows, more) = p.items(&enroll, Locale::SOURCE);
         assert_eq!(rows[0].1, "Không chọn tỉnh");
         assert_eq!((rows.len(), more), (35, 0), "34 provinces and 'none'");
         p.query = "ha noi".into();
-        let (_, rows, _) = p.items(&enroll, Lang::Vi);
+        let (_, rows, _) = p.items(&enroll, Locale::SOURCE);
         assert!(rows.iter().any(|r| r.0 == "01"), "{rows:?}");
     }
 }

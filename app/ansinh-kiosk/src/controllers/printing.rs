@@ -1,11 +1,9 @@
 //! Printing a receipt after the commit (or a copy from staff mode) on its own thread, and
 //! what staff and the citizen are told about it. The record is durable before any of this.
 
-use ansinh_core::Lang;
-
 use crate::print::{PrintJob, PrintResult, PrinterConfig};
 use crate::store::Store;
-use crate::text::t;
+use crate::text::{Locale, tr};
 
 /// The print in progress and what the last one did.
 #[derive(Default)]
@@ -23,31 +21,19 @@ impl Printing {
         store: &dyn Store,
         receipt_no: i64,
         copy: bool,
-        lang: Lang,
+        lang: Locale,
     ) {
         let Some(printer) = printer else {
-            self.status = match lang {
-                Lang::Vi => format!(
-                    "Biên lai {receipt_no}: máy này chưa nối máy in (khai báo printer trong tệp cấu hình)."
-                ),
-                Lang::En => format!(
-                    "Receipt {receipt_no}: no printer configured on this device (printer in the configuration file)."
-                ),
-            };
+            self.status = tr!(lang, "printing-no-printer", receipt = receipt_no);
             return;
         };
         match store.receipt_picture(receipt_no, copy, printer.width) {
             Ok(picture) => {
                 self.job = Some(PrintJob::start(printer, picture));
-                self.status = match lang {
-                    Lang::Vi => format!(
-                        "Đang in biên lai {receipt_no}{}.",
-                        if copy { " (bản sao)" } else { "" }
-                    ),
-                    Lang::En => format!(
-                        "Printing receipt {receipt_no}{}.",
-                        if copy { " (copy)" } else { "" }
-                    ),
+                self.status = if copy {
+                    tr!(lang, "printing-copy", receipt = receipt_no)
+                } else {
+                    tr!(lang, "printing-original", receipt = receipt_no)
                 };
             }
             Err(e) => self.status = format!("{receipt_no}: {}", e.message),
@@ -55,27 +41,23 @@ impl Printing {
     }
 
     /// Checks the print in progress; `true` when its end changed what the screen shows.
-    pub fn poll(&mut self, lang: Lang) -> bool {
+    pub fn poll(&mut self, lang: Locale) -> bool {
         let Some(result) = self.job.as_ref().and_then(PrintJob::poll) else { return false };
         self.job = None;
-        self.status = match (result, lang) {
-            (PrintResult::Printed { paper_low: false }, _) => {
-                t(lang, "Đã in biên lai.", "Receipt printed.").into()
+        self.status = match result {
+            PrintResult::Printed { paper_low: false } => tr!(lang, "printing-printed").into(),
+            PrintResult::Printed { paper_low: true } => {
+                tr!(lang, "printing-printed-paper-low").into()
             }
-            (PrintResult::Printed { paper_low: true }, _) => t(
-                lang,
-                "Đã in biên lai. Giấy in sắp hết: chuẩn bị cuộn mới.",
-                "Receipt printed. The paper roll is nearly finished.",
-            )
-            .into(),
-            (PrintResult::Failed { vi, .. }, Lang::Vi) => {
-                format!("{vi} Hồ sơ vẫn được lưu an toàn.")
+            // The printer's own words come from ansinh-escpos, in Vietnamese or English.
+            PrintResult::Failed { vi, en } => {
+                let reason = if lang.core() == ansinh_core::Lang::Vi { vi } else { en };
+                tr!(lang, "printing-failed", reason = reason)
             }
-            (PrintResult::Failed { en, .. }, Lang::En) => {
-                format!(
-                    "Not printed: {en}. The record is safely stored; reprint it from staff mode."
-                )
+            PrintResult::NotStarted(reason) => {
+                tr!(lang, "printing-not-started", reason = reason)
             }
+            PrintResult::Interrupted => tr!(lang, "printing-interrupted").into(),
         };
         true
     }

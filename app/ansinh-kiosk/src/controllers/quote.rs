@@ -5,9 +5,9 @@
 use ansinh_core::cite::Citations;
 use ansinh_core::person::Group;
 use ansinh_core::quote::{Mode, QuoteRequest, income_bounds, quote};
-use ansinh_core::{Date, Dong, Lang, PolicyTable};
+use ansinh_core::{Date, Dong, PolicyTable};
 
-use crate::text::{Line, money, percent, sources, t, words};
+use crate::text::{Line, Locale, money, percent, sources, tr, words};
 
 /// The payment modes offered on the screen, in order.
 pub const MODES: [Mode; 8] = [
@@ -36,28 +36,17 @@ pub const SLIDER_MAX: i32 = 1000;
 const SLIDER_KNEE: Dong = 10_000_000;
 const KNEE_POS: i32 = 600;
 
-/// A mode's name for people.
-pub fn mode_label(m: Mode, lang: Lang) -> String {
-    match (m, lang) {
-        (Mode::Periodic(1), Lang::Vi) => "Hằng tháng".into(),
-        (Mode::Periodic(1), Lang::En) => "Monthly".into(),
-        (Mode::Periodic(n), Lang::Vi) => format!("{n} tháng một lần"),
-        (Mode::Periodic(n), Lang::En) => format!("Every {n} months"),
-        (Mode::Advance(y), Lang::Vi) => format!("Đóng trước {y} năm"),
-        (Mode::Advance(y), Lang::En) => format!("{y} years ahead"),
-        (Mode::Backpay(m), Lang::Vi) => format!("Đóng bù {m} tháng"),
-        (Mode::Backpay(m), Lang::En) => format!("Back-pay {m} months"),
-    }
-}
+/// A mode's name for people: the one wording of the screens and the command.
+pub use ansinh_text::mode_label;
 
 /// A support group's name for people.
-pub fn group_label(g: Group, lang: Lang) -> &'static str {
+pub fn group_label(g: Group, lang: Locale) -> &'static str {
     match g {
-        Group::Poor => t(lang, "Hộ nghèo", "Poor household"),
-        Group::NearPoor => t(lang, "Hộ cận nghèo", "Near-poor household"),
-        Group::EthnicMinority => t(lang, "Dân tộc thiểu số", "Ethnic minority"),
-        Group::Island => t(lang, "Xã đảo, đặc khu", "Island commune"),
-        Group::Other => t(lang, "Người dân khác", "Everyone else"),
+        Group::Poor => tr!(lang, "quote-poor-household"),
+        Group::NearPoor => tr!(lang, "quote-near-poor-household"),
+        Group::EthnicMinority => tr!(lang, "quote-ethnic-minority"),
+        Group::Island => tr!(lang, "quote-island-commune"),
+        Group::Other => tr!(lang, "quote-everyone-else"),
     }
 }
 
@@ -191,7 +180,7 @@ impl QuoteController {
     }
 
     /// The screen.
-    pub fn view(&mut self, table: &PolicyTable<'_>, today: Date, lang: Lang) -> QuoteView {
+    pub fn view(&mut self, table: &PolicyTable<'_>, today: Date, lang: Locale) -> QuoteView {
         self.settle(table, today);
         let (floor, ceiling) = Self::bounds(table, today);
         let mut v = QuoteView {
@@ -203,10 +192,7 @@ impl QuoteController {
             modes: MODES.iter().map(|m| mode_label(*m, lang)).collect(),
             province: match self.province.and_then(ansinh_geo::province) {
                 Some(p) => p.name.to_string(),
-                None => {
-                    t(lang, "Chưa chọn (không tính hỗ trợ của tỉnh)", "None (no provincial top-up)")
-                        .into()
-                }
+                None => tr!(lang, "quote-no-province").into(),
             },
             ..QuoteView::default()
         };
@@ -217,7 +203,7 @@ impl QuoteController {
                     Line::new(
                         format!(
                             "{} ({})",
-                            t(lang, "Phải đóng", "Contribution"),
+                            tr!(lang, "quote-contribution"),
                             percent(q.rate_bp, lang)
                         ),
                         money(q.gross_monthly, lang),
@@ -225,7 +211,7 @@ impl QuoteController {
                     Line::new(
                         format!(
                             "{} ({})",
-                            t(lang, "Nhà nước hỗ trợ", "National support"),
+                            tr!(lang, "quote-national-support"),
                             percent(q.support_national_bp, lang)
                         ),
                         format!("− {}", money(q.support_national_monthly, lang)),
@@ -233,58 +219,43 @@ impl QuoteController {
                     Line::new(
                         format!(
                             "{} ({})",
-                            t(lang, "Tỉnh hỗ trợ thêm", "Provincial support"),
+                            tr!(lang, "quote-provincial-support"),
                             percent(q.support_local_bp, lang)
                         ),
                         format!("− {}", money(q.support_local_monthly, lang)),
                     ),
-                    Line::strong(
-                        t(lang, "Bạn đóng mỗi tháng", "You pay a month"),
-                        money(q.net_monthly, lang),
-                    ),
+                    Line::strong(tr!(lang, "quote-you-pay-monthly"), money(q.net_monthly, lang)),
                 ];
                 v.payment = vec![
                     Line::new(
-                        format!(
-                            "{} ({} {})",
-                            t(lang, "Tổng phải đóng", "Contribution"),
-                            m,
-                            t(lang, "tháng", "months")
-                        ),
+                        tr!(lang, "quote-payment-contribution", months = m),
                         money(q.gross, lang),
                     ),
                     Line::new(
-                        t(lang, "Nhà nước hỗ trợ", "National support"),
+                        tr!(lang, "quote-national-support"),
                         format!("− {}", money(q.support_national, lang)),
                     ),
                     Line::new(
-                        t(lang, "Tỉnh hỗ trợ thêm", "Provincial support"),
+                        tr!(lang, "quote-provincial-support"),
                         format!("− {}", money(q.support_local, lang)),
                     ),
                 ];
                 v.net = money(q.net, lang);
                 v.net_words = words(q.net, lang);
-                v.note = match lang {
-                    Lang::Vi => format!(
-                        "Được Nhà nước hỗ trợ {} tháng trong lần nộp này; còn {} tháng được hỗ trợ (tối đa 120 tháng).",
-                        q.support_months, q.support_months_left
-                    ),
-                    Lang::En => format!(
-                        "Supported for {} months of this payment; {} supported months left (120 at most).",
-                        q.support_months, q.support_months_left
-                    ),
-                };
+                v.note = tr!(
+                    lang,
+                    "quote-support-note",
+                    months = q.support_months,
+                    left = q.support_months_left
+                );
                 if matches!(q.mode, Mode::Advance(_)) {
-                    v.note.push_str(t(
-                        lang,
-                        " Đóng trước nhiều năm được giảm theo lãi suất đầu tư của quỹ.",
-                        " Paying years ahead is discounted at the fund's return.",
-                    ));
+                    v.note.push(' ');
+                    v.note.push_str(tr!(lang, "quote-advance-discounted"));
                 }
                 v.estimate = q.estimate;
                 v.sources = sources(&q.citations, lang);
             }
-            Err(e) => v.error = e.message(lang).to_string(),
+            Err(e) => v.error = e.message(lang.core()).to_string(),
         }
         v
     }
@@ -335,7 +306,7 @@ mod tests {
     fn the_readme_quote_on_screen() {
         let table = default_table();
         let mut c = QuoteController { group: 2, mode: 1, ..Default::default() };
-        let v = c.view(&table, day("2026-11-22"), Lang::Vi);
+        let v = c.view(&table, day("2026-11-22"), Locale::SOURCE);
         assert_eq!(v.income, "1.500.000 đ");
         assert_eq!(v.floor, "1.500.000 đ");
         assert_eq!(v.ceiling, "50.600.000 đ");
@@ -351,7 +322,11 @@ mod tests {
     fn hanoi_top_up_is_an_estimate_in_english() {
         let table = default_table();
         let mut c = QuoteController { income: 5_000_000, group: 0, mode: 3, province: Some("01") };
-        let v = c.view(&table, day("2027-01-01"), Lang::En);
+        let v = c.view(
+            &table,
+            day("2027-01-01"),
+            Locale::from_code("en").expect("an English catalogue"),
+        );
         assert_eq!(v.net, "11,457,600 VND");
         assert!(v.estimate);
         assert_eq!(v.province, "Hà Nội");
@@ -386,7 +361,7 @@ mod tests {
         let table = default_table();
         let mut c = QuoteController::default();
         c.set_income(900_000);
-        let v = c.view(&table, day("2026-11-22"), Lang::Vi);
+        let v = c.view(&table, day("2026-11-22"), Locale::SOURCE);
         assert!(v.error.contains("1.500.000 đ"), "{}", v.error);
         assert!(v.net.is_empty());
     }

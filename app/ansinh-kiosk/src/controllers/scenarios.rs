@@ -5,10 +5,10 @@
 
 use ansinh_core::compare::{CompareRequest, Way, compare};
 use ansinh_core::person::{GroupSet, Sex};
-use ansinh_core::{Date, Dong, Lang, Month, PolicyTable};
+use ansinh_core::{Date, Dong, Month, PolicyTable};
 
 use crate::controllers::quote::{GROUPS, QuoteController, group_label};
-use crate::text::{Line, money, month, percent, t, years_months};
+use crate::text::{Line, Locale, money, month, percent, tr, years_months};
 
 /// One step of the income steppers.
 pub const STEP: Dong = 100_000;
@@ -136,12 +136,12 @@ impl ScenarioController {
     }
 
     /// The screen.
-    pub fn view(&mut self, table: &PolicyTable<'_>, today: Date, lang: Lang) -> ScenarioView {
+    pub fn view(&mut self, table: &PolicyTable<'_>, today: Date, lang: Locale) -> ScenarioView {
         self.settle(table, today);
         let mut v = ScenarioView {
             presets: vec![
-                t(lang, "Hai mức thu nhập", "Two incomes").into(),
-                t(lang, "Đóng 15 năm và 20 năm", "15 against 20 years").into(),
+                tr!(lang, "scenarios-two-incomes").into(),
+                tr!(lang, "scenarios-15-or-20-years").into(),
             ],
             born: self.born_year.to_string(),
             groups: GROUPS.iter().map(|g| group_label(*g, lang).to_string()).collect(),
@@ -160,7 +160,7 @@ impl ScenarioController {
         for (i, s) in self.columns.iter().enumerate() {
             let name = if i == 0 { "A" } else { "B" };
             let mut col = ColumnView {
-                title: format!("{} {name}", t(lang, "Cách", "Option")),
+                title: format!("{} {name}", tr!(lang, "scenarios-option")),
                 income: money(s.income, lang),
                 years: years_months(u32::from(s.years) * 12, lang),
                 ..ColumnView::default()
@@ -168,7 +168,7 @@ impl ScenarioController {
             let w = match &result {
                 Ok(c) => &c.ways[i],
                 Err(e) => {
-                    col.error = e.message(lang).to_string();
+                    col.error = e.message(lang.core()).to_string();
                     v.columns.push(col);
                     continue;
                 }
@@ -176,44 +176,39 @@ impl ScenarioController {
             if u32::from(w.months_paid) < u32::from(s.years) * 12 {
                 // The retirement month comes first: say how long is actually paid.
                 col.lines.push(Line::new(
-                    t(lang, "Đóng được đến tuổi nghỉ hưu", "Paid until retirement age"),
+                    tr!(lang, "scenarios-paid-to-retirement"),
                     years_months(u32::from(w.months_paid), lang),
                 ));
             }
             col.lines.push(Line::new(
-                t(lang, "Bạn đóng tháng đầu", "You pay the first month"),
+                tr!(lang, "scenarios-first-month"),
                 money(w.first_month_net, lang),
             ));
-            col.lines.push(Line::new(
-                t(lang, "Tổng bạn đóng", "You pay in total"),
-                money(w.paid.net, lang),
-            ));
+            col.lines.push(Line::new(tr!(lang, "scenarios-total"), money(w.paid.net, lang)));
             if w.paid.months_raised > 0 {
                 col.lines.push(Line::new(
-                    t(lang, "Tháng nâng lên mức thấp nhất", "Months raised to the floor"),
+                    tr!(lang, "scenarios-months-raised"),
                     w.paid.months_raised.to_string(),
                 ));
             }
-            col.lines.push(Line::new(t(lang, "Nghỉ hưu", "Retire"), month(w.retirement_month)));
+            col.lines.push(Line::new(tr!(lang, "scenarios-retire"), month(w.retirement_month)));
             if w.eligible {
-                col.lines.push(Line::new(
-                    t(lang, "Tỷ lệ hưởng", "Accrual rate"),
-                    percent(w.rate_bp, lang),
-                ));
+                col.lines
+                    .push(Line::new(tr!(lang, "pension-accrual-rate"), percent(w.rate_bp, lang)));
                 col.lines.push(Line::strong(
-                    t(lang, "Lương hưu mỗi tháng", "Monthly pension"),
+                    tr!(lang, "pension-monthly-pension"),
                     money(w.monthly_pension, lang),
                 ));
                 if let Some(back) = w.payback_months {
                     col.lines.push(Line::new(
-                        t(lang, "Nhận lại đủ số đã đóng sau", "Paid back after"),
+                        tr!(lang, "scenarios-paid-back-after"),
                         years_months(back, lang),
                     ));
                 }
             } else {
                 col.lines.push(Line::strong(
-                    t(lang, "Lương hưu", "Pension"),
-                    t(lang, "Chưa đủ 15 năm", "Under 15 years"),
+                    tr!(lang, "scenarios-pension"),
+                    tr!(lang, "scenarios-under-15-years"),
                 ));
             }
             v.columns.push(col);
@@ -222,22 +217,10 @@ impl ScenarioController {
             v.estimate = c.estimate;
         }
         let both_eligible = result.as_ref().is_ok_and(|c| c.ways.iter().all(|w| w.eligible));
-        v.summary = match (result.as_ref().ok().and_then(|c| c.better_per_dong), lang) {
-            (Some(i), Lang::Vi) => format!(
-                "Tính trên mỗi đồng đã đóng, cách {} cho lương hưu cao hơn.",
-                ["A", "B"][i.min(1)]
-            ),
-            (Some(i), Lang::En) => format!(
-                "For each đồng paid, option {} gives the higher pension.",
-                ["A", "B"][i.min(1)]
-            ),
-            (None, Lang::Vi) if both_eligible => {
-                "Hai cách cho lương hưu tương xứng với số tiền đóng như nhau.".into()
-            }
-            (None, Lang::En) if both_eligible => {
-                "Both give the same pension for each đồng paid.".into()
-            }
-            (None, _) => String::new(),
+        v.summary = match result.as_ref().ok().and_then(|c| c.better_per_dong) {
+            Some(i) => tr!(lang, "scenarios-better-per-dong", option = ["A", "B"][i.min(1)]),
+            None if both_eligible => tr!(lang, "scenarios-same-per-dong").into(),
+            None => String::new(),
         };
         v
     }
@@ -278,7 +261,7 @@ mod tests {
         let today: Date = "2026-11-22".parse().unwrap_or_else(|_| unreachable!());
         let mut c = ScenarioController::default();
         c.preset(&table, today, 1);
-        let v = c.view(&table, today, Lang::Vi);
+        let v = c.view(&table, today, Locale::SOURCE);
         assert_eq!(v.columns.len(), 2);
         let pension =
             |col: &ColumnView| col.lines.iter().find(|l| l.strong).map(|l| l.value.clone());
@@ -312,7 +295,7 @@ mod tests {
         let mut p = PensionController::default();
         p.set_person((1990, 1), Sex::Female, (0, 0));
         p.set_planned(1_500_000);
-        let pv = p.view(&table, today, Lang::Vi);
+        let pv = p.view(&table, today, Locale::SOURCE);
         assert!(pv.error.is_empty(), "{}", pv.error);
         let value = |lines: &[Line], label: &str| {
             lines.iter().find(|l| l.label == label).map(|l| l.value.clone()).unwrap_or_default()
@@ -331,7 +314,7 @@ mod tests {
             ],
             preset: 0,
         };
-        let sv = s.view(&table, today, Lang::Vi);
+        let sv = s.view(&table, today, Locale::SOURCE);
         let a = &sv.columns[0];
         assert!(a.error.is_empty(), "{}", a.error);
         assert_eq!(value(&a.lines, "Nghỉ hưu"), "01/2050");

@@ -2,24 +2,22 @@
 //! quarantined records and asking for a sync. Behaviour over the [`Store`] seam, tested
 //! without a window.
 
-use ansinh_core::Lang;
-
 use crate::pin::{Attempt, PinLock, hash_pin};
 use crate::store::{Settings, Store};
-use crate::text::t;
+use crate::text::{Locale, tr};
 use ansinh_device::clock::Timestamp;
 
 /// The settings staff edit, in order.
 pub const SETTING_KEYS: [&str; 3] = ["collection_point", "agent_code", "server_url"];
 
 /// A setting's label.
-pub fn setting_label(key: &str, lang: Lang) -> &'static str {
+pub fn setting_label(key: &str, lang: Locale) -> &'static str {
     match key {
         "collection_point" => {
-            t(lang, "Điểm thu (in trên biên nhận)", "Collection point (on receipts)")
+            tr!(lang, "staff-setting-collection-point")
         }
-        "agent_code" => t(lang, "Mã nhân viên thu", "Agent code"),
-        _ => t(lang, "Địa chỉ máy chủ thu", "Collection server"),
+        "agent_code" => tr!(lang, "staff-setting-agent-code"),
+        _ => tr!(lang, "staff-setting-server"),
     }
 }
 
@@ -98,7 +96,7 @@ impl StaffController {
     }
 
     /// Checks the PIN typed; true when staff are now logged in.
-    pub fn login(&mut self, store: &dyn Store, now: Timestamp, lang: Lang) -> bool {
+    pub fn login(&mut self, store: &dyn Store, now: Timestamp, lang: Locale) -> bool {
         let pin = std::mem::take(&mut self.pin_typed);
         match self.pin.attempt(&pin, now) {
             Attempt::Accepted => {
@@ -108,40 +106,31 @@ impl StaffController {
                 true
             }
             Attempt::Wrong { left } => {
-                self.message = match lang {
-                    Lang::Vi => format!("Sai mã PIN. Còn {left} lần thử."),
-                    Lang::En => format!("Wrong PIN. {left} tries left."),
-                };
+                self.message = tr!(lang, "staff-pin-wrong", left = left);
                 false
             }
             Attempt::Locked { until } => {
                 let mins = (until - now + 59) / 60;
-                self.message = match lang {
-                    Lang::Vi => format!("Nhập sai quá nhiều lần. Thử lại sau {mins} phút."),
-                    Lang::En => format!("Too many wrong PINs. Try again in {mins} minutes."),
-                };
+                self.message = tr!(lang, "staff-pin-locked", minutes = mins);
                 false
             }
         }
     }
 
     /// Puts a quarantined record back in the queue.
-    pub fn release(&mut self, store: &mut dyn Store, receipt: &str, now: Timestamp, lang: Lang) {
+    pub fn release(&mut self, store: &mut dyn Store, receipt: &str, now: Timestamp, lang: Locale) {
         let Ok(no) = receipt.parse::<i64>() else { return };
         self.message = match store.release(no, now) {
-            Ok(()) => match lang {
-                Lang::Vi => format!("Biên nhận {no}: đưa lại vào hàng chờ gửi."),
-                Lang::En => format!("Receipt {no}: back in the queue."),
-            },
+            Ok(()) => tr!(lang, "staff-released", receipt = no),
             Err(e) => e.message,
         };
     }
 
     /// Saves the settings as edited.
-    pub fn save_settings(&mut self, store: &mut dyn Store, lang: Lang) {
+    pub fn save_settings(&mut self, store: &mut dyn Store, lang: Locale) {
         let s = self.settings.clone();
         self.message = match store.save_settings(&s) {
-            Ok(()) => t(lang, "Đã lưu cài đặt.", "Settings saved.").into(),
+            Ok(()) => tr!(lang, "staff-settings-saved").into(),
             Err(e) => e.message,
         };
     }
@@ -152,11 +141,10 @@ impl StaffController {
         store: &mut dyn Store,
         pin: &str,
         params: argon2::Params,
-        lang: Lang,
+        lang: Locale,
     ) {
         if pin.len() != crate::pin::PIN_DIGITS || !pin.bytes().all(|b| b.is_ascii_digit()) {
-            self.message =
-                t(lang, "Mã PIN phải gồm đúng 6 chữ số.", "The PIN is exactly 6 digits.").into();
+            self.message = tr!(lang, "staff-pin-six-digits").into();
             return;
         }
         match hash_pin(pin, params) {
@@ -167,7 +155,7 @@ impl StaffController {
                     Ok(()) => {
                         self.pin.set_hash(hash);
                         self.development_pin = false;
-                        self.message = t(lang, "Đã đổi mã PIN.", "PIN changed.").into();
+                        self.message = tr!(lang, "staff-pin-changed").into();
                     }
                     Err(e) => self.message = e.message,
                 }
@@ -177,25 +165,20 @@ impl StaffController {
     }
 
     /// Asks the delivery worker to send now (staff found a network).
-    pub fn sync_now(&mut self, store: &dyn Store, lang: Lang) {
+    pub fn sync_now(&mut self, store: &dyn Store, lang: Locale) {
         self.message = if store.sync_now() {
-            t(lang, "Đang gửi hồ sơ lên máy chủ.", "Sending records to the server.").into()
+            tr!(lang, "staff-sending-now").into()
         } else {
-            t(
-                lang,
-                "Máy này không có kết nối máy chủ: hãy xuất hồ sơ ra USB.",
-                "This device has no server connection: export the records to a USB stick.",
-            )
-            .into()
+            tr!(lang, "staff-no-server").into()
         };
     }
 
     /// A new shift starts now (totals count from here).
-    pub fn new_shift(&mut self, store: &mut dyn Store, now: Timestamp, lang: Lang) {
+    pub fn new_shift(&mut self, store: &mut dyn Store, now: Timestamp, lang: Locale) {
         self.message = match store.start_shift(now) {
             Ok(()) => {
                 self.shift_start = now;
-                t(lang, "Đã bắt đầu ca mới.", "A new shift has started.").into()
+                tr!(lang, "staff-new-shift").into()
             }
             Err(e) => e.message,
         };

@@ -8,7 +8,7 @@ use slint::{ComponentHandle, SharedString};
 
 use crate::app::App;
 use crate::controllers::enroll::Scheme;
-use crate::text::{money, t, words};
+use crate::text::{money, tr, words};
 
 /// Draws the page.
 pub(super) fn render(app: &mut App, w: &AppWindow) {
@@ -21,8 +21,8 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
             d.set_amount_words(words(c.amount, lang).into());
             d.set_scheme(
                 match scheme {
-                    Scheme::Voluntary => t(lang, "BHXH tự nguyện", "Voluntary social insurance"),
-                    Scheme::Household => t(lang, "BHYT hộ gia đình", "Household health insurance"),
+                    Scheme::Voluntary => tr!(lang, "done-scheme-voluntary"),
+                    Scheme::Household => tr!(lang, "done-scheme-household"),
                 }
                 .into(),
             );

@@ -7,12 +7,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use ansinh_core::Lang;
-use ansinh_ui::{AppAdapter, AppWindow, Lang as UiLang, Line as UiLine, Page};
+use ansinh_ui::{AppAdapter, AppWindow, Line as UiLine, Page};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use crate::app::{App, Screen};
-use crate::text::Line;
+use crate::text::{Line, Locale};
 
 fn model<T: Clone + 'static>(v: Vec<T>) -> ModelRc<T> {
     ModelRc::new(VecModel::from(v))
@@ -91,13 +90,28 @@ mod picker;
 mod quote;
 mod scenarios;
 mod staff;
+/// Switches the screens' fixed text (`@tr` in the .slint sources) to `lang`. Slint lists the
+/// bundled languages as the source text under the code `""`, then one per catalogue folder
+/// (`app/ansinh-ui/lang/<code>`), and looks the code up in that list first: so `"en"` selects
+/// the bundled English catalogue (Slint's "`en` selects the default language" applies only
+/// when no catalogue is named `en`), and the Vietnamese source is `""`. Slint keeps the choice
+/// per thread (its global context), and at the first window picks a language from the system
+/// locale: drawing always sets ours, so the system locale never decides.
+pub fn show_language(lang: Locale) {
+    let code = if lang.is_source() { "" } else { lang.code() };
+    // A language with no screen catalogue keeps the source text on screen; a test makes sure
+    // every language offered has one.
+    let _ = slint::select_bundled_translation(code);
+}
+
 /// Pushes the current page's view (and the keyboard and picker, which overlay any page) into
 /// the window's globals. A page is drawn when it is shown, so the pages out of sight cost
 /// nothing on a tap or a tick (nor before the first frame); when a session ends every page is
 /// drawn again from its emptied controller, so no global keeps the last person's data.
 pub fn render(app: &mut App, w: &AppWindow) {
-    w.global::<UiLang>().set_english(app.lang == Lang::En);
+    show_language(app.lang);
     let a = w.global::<AppAdapter>();
+    a.set_next_language(app.lang.next().name().into());
     a.set_page(page_of(app.screen));
     a.set_policy_version(app.table.version.into());
     a.set_idle_left(i32::try_from(app.idle_left).unwrap_or(0));

@@ -10,7 +10,7 @@ use slint::{ComponentHandle, SharedString};
 
 use super::{Kiosk, model};
 use crate::app::App;
-use ansinh_core::Lang;
+use crate::text::tr;
 
 /// Draws the page.
 pub(super) fn render(app: &mut App, w: &AppWindow) {
@@ -32,15 +32,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
             .collect(),
     ));
     pk.set_more(
-        if more > 0 {
-            match lang {
-                Lang::Vi => format!("Còn {more} kết quả nữa: gõ thêm để tìm."),
-                Lang::En => format!("{more} more: type more to narrow."),
-            }
-        } else {
-            String::new()
-        }
-        .into(),
+        if more > 0 { tr!(lang, "picker-more", count = more) } else { String::new() }.into(),
     );
 }
 

@@ -5,7 +5,6 @@
 
 use std::rc::Rc;
 
-use ansinh_core::Lang;
 use ansinh_ui::{AppWindow, Field, Item, StaffAdapter};
 use slint::{ComponentHandle, SharedString};
 
@@ -13,7 +12,7 @@ use super::{Kiosk, lines, model, strings, to_i32};
 use crate::app::App;
 use crate::controllers::keyboard::Focus;
 use crate::controllers::staff::{SETTING_KEYS, setting_label, setting_value};
-use crate::text::{Line, ago, date_time, money, month_text, scheme_name, t};
+use crate::text::{Line, ago, date_time, money, month_text, scheme_name, tr};
 
 /// Draws the staff pages.
 pub(super) fn render(app: &mut App, w: &AppWindow) {
@@ -23,11 +22,11 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
     s.set_message(app.staff.message().into());
     s.set_locked(app.staff.locked_until(app.now()).is_some());
     s.set_tabs(strings(&[
-        t(lang, "Hàng chờ", "Queue").into(),
-        t(lang, "Cần xử lý", "Quarantine").into(),
-        t(lang, "Cuối ca", "Shift").into(),
-        t(lang, "Đến hạn", "Renewals").into(),
-        t(lang, "Cài đặt", "Settings").into(),
+        tr!(lang, "staff-queue").into(),
+        tr!(lang, "staff-quarantine").into(),
+        tr!(lang, "staff-shift").into(),
+        tr!(lang, "staff-renewals").into(),
+        tr!(lang, "staff-settings").into(),
     ]));
     s.set_tab(to_i32(app.staff.tab()));
     if !app.staff.logged_in() {
@@ -44,81 +43,54 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
     let now = app.now();
     let mut note: Vec<String> = Vec::new();
     if app.staff.development_pin() {
-        note.push(
-            t(
-                lang,
-                "Máy đang dùng mã PIN mặc định của bản thử nghiệm: hãy đổi trong Cài đặt.",
-                "This device uses the development PIN: change it in Settings.",
-            )
-            .into(),
-        );
+        note.push(tr!(lang, "staff-development-pin").into());
     }
     let mut queue = Vec::new();
     match app.store.queue(now) {
         Ok(q) => {
             if q.sync.alarm {
                 let days = q.stats.oldest_unsent_age.unwrap_or(0) / 86_400;
-                note.push(match lang {
-                    Lang::Vi => format!(
-                        "CẢNH BÁO: {} hồ sơ đã chờ {days} ngày mà chưa gửi được (quá {} ngày). Hãy đến nơi có mạng và bấm \"Đồng bộ ngay\", hoặc xuất ra USB để nộp.",
-                        q.stats.unsent(),
-                        q.alarm_after_days
-                    ),
-                    Lang::En => format!(
-                        "ALARM: {} records have waited {days} days without reaching the server (limit {} days). Find a network and press \"Sync now\", or carry them out on a USB stick.",
-                        q.stats.unsent(),
-                        q.alarm_after_days
-                    ),
-                });
+                note.push(tr!(
+                    lang,
+                    "staff-alarm",
+                    records = q.stats.unsent(),
+                    days = days,
+                    limit = q.alarm_after_days
+                ));
             }
             if let Some(b) = &q.sync.blocked {
-                note.push(match lang {
-                    Lang::Vi => format!("Máy chủ từ chối máy này ({b}): liên hệ cơ quan thu."),
-                    Lang::En => format!("The server refuses this device ({b}): call the office."),
-                });
+                note.push(tr!(lang, "staff-blocked", reason = b.as_str()));
             }
             if q.development_key {
-                note.push(t(
-                    lang,
-                    "Hồ sơ đang được mã hóa bằng khóa thử nghiệm: chưa gửi được đến máy chủ thật.",
-                    "Records are sealed to a development key: they cannot reach a real server.",
-                )
-                .to_string());
+                note.push(tr!(lang, "staff-development-key").to_string());
             }
             let when = |at: Option<i64>| {
                 at.map_or_else(
-                    || t(lang, "chưa có", "never").to_string(),
+                    || tr!(lang, "staff-never").to_string(),
                     |at| format!("{} ({})", date_time(at), ago(now - at, lang)),
                 )
             };
-            queue.push(Line::new(t(lang, "Chờ gửi", "Queued"), q.stats.queued.to_string()));
-            queue.push(Line::new(t(lang, "Đang gửi", "Sending"), q.stats.sending.to_string()));
+            queue.push(Line::new(tr!(lang, "staff-queued"), q.stats.queued.to_string()));
+            queue.push(Line::new(tr!(lang, "staff-sending"), q.stats.sending.to_string()));
+            queue
+                .push(Line::new(tr!(lang, "staff-acknowledged"), q.stats.acknowledged.to_string()));
+            queue.push(Line::new(tr!(lang, "staff-quarantined"), q.stats.quarantined.to_string()));
+            queue.push(Line::new(tr!(lang, "staff-voided"), q.stats.voided.to_string()));
             queue.push(Line::new(
-                t(lang, "Đã gửi xong", "Acknowledged"),
-                q.stats.acknowledged.to_string(),
-            ));
-            queue.push(Line::new(
-                t(lang, "Cần xử lý", "Quarantined"),
-                q.stats.quarantined.to_string(),
-            ));
-            queue.push(Line::new(t(lang, "Đã hủy", "Voided"), q.stats.voided.to_string()));
-            queue.push(Line::new(
-                t(lang, "Hồ sơ chưa gửi lâu nhất", "Oldest unsent"),
+                tr!(lang, "staff-oldest-unsent"),
                 q.stats.oldest_unsent_age.map_or_else(|| "—".to_string(), |s| ago(s, lang)),
             ));
             queue.push(Line::new(
-                t(lang, "Lần cuối máy chủ nhận", "Last acknowledgement"),
+                tr!(lang, "staff-last-acknowledgement"),
                 when(q.stats.last_acknowledged_at),
             ));
-            queue.push(Line::new(t(lang, "Lần đồng bộ cuối", "Last sync"), when(q.sync.last_sync)));
+            queue.push(Line::new(tr!(lang, "staff-last-sync"), when(q.sync.last_sync)));
             queue.push(Line::new(
-                t(lang, "Máy chủ", "Server"),
-                q.server
-                    .clone()
-                    .unwrap_or_else(|| t(lang, "chưa đăng ký", "not registered").into()),
+                tr!(lang, "staff-server"),
+                q.server.clone().unwrap_or_else(|| tr!(lang, "staff-not-registered").into()),
             ));
             if let Some(e) = &q.sync.last_error {
-                queue.push(Line::new(t(lang, "Lỗi lần gửi trước", "Last failure"), e.clone()));
+                queue.push(Line::new(tr!(lang, "staff-last-failure"), e.clone()));
             }
         }
         Err(e) => app.staff.tell(e.message),
@@ -132,7 +104,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
                 code: r.receipt_no.to_string().into(),
                 label: format!(
                     "{} {} — {}",
-                    t(lang, "Biên nhận", "Receipt"),
+                    tr!(lang, "staff-quarantined-receipt"),
                     r.receipt_no,
                     r.masked_name
                 )
@@ -146,7 +118,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
     // Until the next second: a receipt committed this second is in the shift.
     let report = app.store.shift_report(app.staff.shift_start(), now.saturating_add(1));
     if let Ok(r) = &report {
-        shift.push(Line::new(t(lang, "Số biên nhận", "Receipts"), r.collected.count.to_string()));
+        shift.push(Line::new(tr!(lang, "staff-shift-receipts"), r.collected.count.to_string()));
         for (scheme, tally) in &r.by_scheme {
             shift.push(Line::new(
                 format!("{} ({})", scheme_name(scheme, lang), tally.count),
@@ -154,13 +126,11 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
             ));
         }
         shift.push(Line::new(
-            t(lang, "Hủy", "Voided"),
+            tr!(lang, "staff-shift-voided"),
             format!("{} · {}", r.voids.len(), money(r.voided(), lang)),
         ));
-        shift.push(Line::strong(
-            t(lang, "Tiền mặt phải có", "Cash to hand in"),
-            money(r.cash_to_hand_in, lang),
-        ));
+        shift
+            .push(Line::strong(tr!(lang, "staff-cash-to-hand-in"), money(r.cash_to_hand_in, lang)));
     }
     s.set_shift(lines(&shift));
     s.set_print_status(app.printing.status().into());
@@ -176,7 +146,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
                 code: j.receipt_no.to_string().into(),
                 label: format!(
                     "{} {} — {}",
-                    t(lang, "Biên lai", "Receipt"),
+                    tr!(lang, "staff-shift-receipt"),
                     j.receipt_no,
                     j.summary.masked_name
                 )
@@ -202,7 +172,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
                 detail: format!(
                     "{} · {} {}{}",
                     scheme_name(&r.scheme, lang),
-                    t(lang, "đã đóng đến tháng", "paid until"),
+                    tr!(lang, "staff-paid-until"),
                     month_text(&r.paid_until),
                     r.phone.as_ref().map(|p| format!(" · {p}")).unwrap_or_default()
                 )
@@ -212,18 +182,12 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
             .collect(),
     ));
     if let (3, Some(at)) = (app.staff.tab(), renewals.fetched_at) {
-        note.push(match lang {
-            Lang::Vi => format!(
-                "Danh sách người sắp hết hạn đóng, tải từ máy chủ lúc {} ({}).",
-                date_time(at),
-                ago(now - at, lang)
-            ),
-            Lang::En => format!(
-                "People whose paid period ends soon, downloaded at {} ({}).",
-                date_time(at),
-                ago(now - at, lang)
-            ),
-        });
+        note.push(tr!(
+            lang,
+            "staff-renewals-fetched",
+            at = date_time(at),
+            ago = ago(now - at, lang)
+        ));
     }
     s.set_settings(model(
         SETTING_KEYS
@@ -232,7 +196,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
                 id: (*k).into(),
                 label: setting_label(k, lang).into(),
                 value: setting_value(app.staff.settings(), k).into(),
-                placeholder: t(lang, "Chạm để nhập", "Tap to type").into(),
+                placeholder: tr!(lang, "enroll-tap-to-type").into(),
                 kind: "text".into(),
                 options: model(Vec::new()),
                 selected: -1,
@@ -244,11 +208,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
     ));
     let mut n = note.join(" ");
     if app.staff.tab() == 4 {
-        n.push_str(&format!(
-            " {} {}.",
-            t(lang, "Bảng chính sách", "Policy table"),
-            app.table.version
-        ));
+        n.push_str(&format!(" {} {}.", tr!(lang, "staff-policy-table"), app.table.version));
     }
     s.set_note(n.trim().into());
 }

@@ -22,7 +22,7 @@ impl EnrollController {
         &self,
         table: &PolicyTable<'_>,
         today: Date,
-        lang: Lang,
+        lang: Locale,
     ) -> Result<Enrollment, Problems> {
         let v = |k: &str| self.values.get(k).map_or("", String::as_str);
         let purposes = if self.consent_at.is_some() {
@@ -137,7 +137,7 @@ impl EnrollController {
         &self,
         table: &PolicyTable<'_>,
         today: Date,
-        lang: Lang,
+        lang: Locale,
     ) -> Vec<(String, String)> {
         let Err(problems) = self.validate(table, today, lang) else { return Vec::new() };
         let step = &self.steps()[self.step.min(self.steps().len() - 1)];
@@ -160,7 +160,7 @@ impl EnrollController {
                     }
                 }
             })
-            .map(|p| (p.field.to_string(), p.message(lang).to_string()))
+            .map(|p| (p.field.to_string(), p.message(lang.core()).to_string()))
             .collect()
     }
 }

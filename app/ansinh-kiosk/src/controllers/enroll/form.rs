@@ -4,17 +4,13 @@
 use super::*;
 
 /// Version of the consent text shown (kept in the record).
-pub fn consent_version(lang: Lang) -> &'static str {
-    t(lang, "DY-VI-2026-1", "DY-EN-2026-1")
+pub fn consent_version(lang: Locale) -> &'static str {
+    tr!(lang, "consent-version")
 }
 
 /// The consent text, in plain words.
-pub fn consent_text(lang: Lang) -> &'static str {
-    t(
-        lang,
-        "Thông tin bạn vừa khai (họ tên, ngày sinh, số định danh, địa chỉ, số điện thoại) chỉ dùng để đăng ký tham gia bảo hiểm và được gửi đến cơ quan Bảo hiểm xã hội. Máy này cất giữ thông tin đã được mã hóa cho đến khi gửi xong. Không ai khác được xem. Bạn có thể hỏi nhân viên để xem lại hoặc sửa thông tin.",
-        "What you entered (name, date of birth, ID number, address, phone) is used only to enroll you and is sent to the Social Insurance office. This device keeps it encrypted until it is sent. Nobody else may see it. Ask the staff to see or correct it.",
-    )
+pub fn consent_text(lang: Locale) -> &'static str {
+    tr!(lang, "consent-text")
 }
 
 /// Which enrollment: the core's one scheme type.
@@ -54,28 +50,24 @@ pub enum StepKind {
 
 /// A step's name, kind and fields.
 pub(super) struct Step {
-    pub(super) vi: &'static str,
-    pub(super) en: &'static str,
+    pub(super) name: fn(Locale) -> &'static str,
     pub(super) kind: StepKind,
     pub(super) fields: &'static [&'static str],
 }
 
 pub(super) const VOLUNTARY_STEPS: &[Step] = &[
     Step {
-        vi: "Họ tên",
-        en: "Name",
+        name: |l| tr!(l, "enroll-step-name"),
         kind: StepKind::Fields,
         fields: &["person.full_name", "person.sex", "person.birth_date"],
     },
     Step {
-        vi: "Giấy tờ",
-        en: "Papers",
+        name: |l| tr!(l, "enroll-step-papers"),
         kind: StepKind::Fields,
         fields: &["person.personal_id", "person.ethnicity", "person.legacy_si_code"],
     },
     Step {
-        vi: "Địa chỉ",
-        en: "Address",
+        name: |l| tr!(l, "enroll-step-address"),
         kind: StepKind::Fields,
         fields: &[
             "person.address.province_code",
@@ -85,8 +77,7 @@ pub(super) const VOLUNTARY_STEPS: &[Step] = &[
         ],
     },
     Step {
-        vi: "Nơi khai sinh",
-        en: "Birth registration",
+        name: |l| tr!(l, "enroll-step-birth-registration"),
         kind: StepKind::Fields,
         fields: &[
             "person.birth_place.province",
@@ -95,8 +86,7 @@ pub(super) const VOLUNTARY_STEPS: &[Step] = &[
         ],
     },
     Step {
-        vi: "Mức đóng",
-        en: "Payment",
+        name: |l| tr!(l, "enroll-step-payment"),
         kind: StepKind::Fields,
         fields: &[
             "choices.income",
@@ -107,8 +97,7 @@ pub(super) const VOLUNTARY_STEPS: &[Step] = &[
         ],
     },
     Step {
-        vi: "Đồng ý",
-        en: "Consent",
+        name: |l| tr!(l, "enroll-step-consent"),
         kind: StepKind::Consent,
         fields: &[
             "person.guardian.full_name",
@@ -116,19 +105,17 @@ pub(super) const VOLUNTARY_STEPS: &[Step] = &[
             "person.guardian.relationship",
         ],
     },
-    Step { vi: "Xem lại", en: "Review", kind: StepKind::Review, fields: &[] },
+    Step { name: |l| tr!(l, "enroll-step-review"), kind: StepKind::Review, fields: &[] },
 ];
 
 pub(super) const HOUSEHOLD_STEPS: &[Step] = &[
     Step {
-        vi: "Chủ hộ",
-        en: "Head",
+        name: |l| tr!(l, "enroll-step-head"),
         kind: StepKind::Fields,
         fields: &["household.head.full_name", "household.head.personal_id", "household.head.phone"],
     },
     Step {
-        vi: "Địa chỉ",
-        en: "Address",
+        name: |l| tr!(l, "enroll-step-address"),
         kind: StepKind::Fields,
         fields: &[
             "household.head.address.province_code",
@@ -136,15 +123,14 @@ pub(super) const HOUSEHOLD_STEPS: &[Step] = &[
             "household.head.address.line",
         ],
     },
-    Step { vi: "Thành viên", en: "Members", kind: StepKind::Members, fields: &[] },
+    Step { name: |l| tr!(l, "enroll-step-members"), kind: StepKind::Members, fields: &[] },
     Step {
-        vi: "Tháng bắt đầu",
-        en: "Start",
+        name: |l| tr!(l, "enroll-step-start"),
         kind: StepKind::Fields,
         fields: &["household.start_month"],
     },
-    Step { vi: "Đồng ý", en: "Consent", kind: StepKind::Consent, fields: &[] },
-    Step { vi: "Xem lại", en: "Review", kind: StepKind::Review, fields: &[] },
+    Step { name: |l| tr!(l, "enroll-step-consent"), kind: StepKind::Consent, fields: &[] },
+    Step { name: |l| tr!(l, "enroll-step-review"), kind: StepKind::Review, fields: &[] },
 ];
 
 pub(super) const MEMBER_FIELDS: &[&str] = &[
@@ -165,22 +151,19 @@ pub(super) const GUARDIAN_RELATIONSHIPS: [Relationship; 4] = [
     Relationship::Guardian,
 ];
 
-pub(super) fn relationship_label(r: Relationship, lang: Lang) -> &'static str {
-    if lang == Lang::Vi {
-        return r.name_vi();
-    }
+pub(super) fn relationship_label(r: Relationship, lang: Locale) -> &'static str {
     match r {
-        Relationship::Head => "Head",
-        Relationship::Spouse => "Spouse",
-        Relationship::Child => "Child",
-        Relationship::Parent => "Parent",
-        Relationship::Grandparent => "Grandparent",
-        Relationship::Grandchild => "Grandchild",
-        Relationship::Sibling => "Sibling",
-        Relationship::ParentInLaw => "Parent-in-law",
-        Relationship::ChildInLaw => "Child-in-law",
-        Relationship::Guardian => "Guardian",
-        Relationship::Other => "Other",
+        Relationship::Head => tr!(lang, "relationship-head"),
+        Relationship::Spouse => tr!(lang, "relationship-spouse"),
+        Relationship::Child => tr!(lang, "relationship-child"),
+        Relationship::Parent => tr!(lang, "relationship-parent"),
+        Relationship::Grandparent => tr!(lang, "relationship-grandparent"),
+        Relationship::Grandchild => tr!(lang, "relationship-grandchild"),
+        Relationship::Sibling => tr!(lang, "relationship-sibling"),
+        Relationship::ParentInLaw => tr!(lang, "relationship-parent-in-law"),
+        Relationship::ChildInLaw => tr!(lang, "relationship-child-in-law"),
+        Relationship::Guardian => tr!(lang, "relationship-guardian"),
+        Relationship::Other => tr!(lang, "relationship-other"),
     }
 }
 
@@ -190,73 +173,39 @@ pub(super) fn leaf(id: &str) -> &str {
 }
 
 /// Label, kind and whether it may be empty.
-pub(super) fn meta(id: &str, lang: Lang) -> (&'static str, Kind, bool) {
+pub(super) fn meta(id: &str, lang: Locale) -> (&'static str, Kind, bool) {
     let guardian = id.contains("guardian");
     let birth_place = id.contains("birth_place");
-    let (vi, en, kind, optional) = match leaf(id) {
-        "full_name" if guardian => {
-            ("Họ tên cha, mẹ hoặc người giám hộ", "Parent or guardian's name", Kind::Text, false)
-        }
-        "full_name" => {
-            ("Họ và tên (như trên căn cước)", "Full name (as on the ID card)", Kind::Text, false)
-        }
-        "sex" => ("Giới tính", "Sex", Kind::Choice, false),
-        "birth_date" => (
-            "Ngày sinh (ngày/tháng/năm, hoặc chỉ năm)",
-            "Date of birth (day/month/year, or the year)",
-            Kind::Date,
-            false,
-        ),
-        "personal_id" if guardian => {
-            ("Số định danh của người giám hộ", "Guardian's ID number", Kind::Digits, true)
-        }
-        "personal_id" => (
-            "Số định danh cá nhân (12 số trên căn cước)",
-            "Personal ID (12 digits on the ID card)",
-            Kind::Digits,
-            false,
-        ),
-        "legacy_si_code" => {
-            ("Mã số BHXH cũ (nếu có)", "Old social insurance code (if any)", Kind::Digits, true)
-        }
-        "ethnicity" => ("Dân tộc", "Ethnic group", Kind::Picker, false),
-        "province_code" => ("Tỉnh, thành phố", "Province", Kind::Picker, false),
-        "commune_code" => ("Xã, phường", "Commune or ward", Kind::Picker, false),
-        "line" => ("Số nhà, đường, thôn, xóm", "House, street, hamlet", Kind::Text, false),
-        "phone" => ("Số điện thoại (nếu có)", "Phone (if any)", Kind::Phone, true),
+    let (label, kind, optional) = match leaf(id) {
+        "full_name" if guardian => (tr!(lang, "field-parent-or-guardians-name"), Kind::Text, false),
+        "full_name" => (tr!(lang, "field-full-name-as-on"), Kind::Text, false),
+        "sex" => (tr!(lang, "field-sex"), Kind::Choice, false),
+        "birth_date" => (tr!(lang, "field-date-of-birth-day"), Kind::Date, false),
+        "personal_id" if guardian => (tr!(lang, "field-guardians-id-number"), Kind::Digits, true),
+        "personal_id" => (tr!(lang, "field-personal-id-12-digits"), Kind::Digits, false),
+        "legacy_si_code" => (tr!(lang, "field-old-social-insurance-code"), Kind::Digits, true),
+        "ethnicity" => (tr!(lang, "field-ethnic-group"), Kind::Picker, false),
+        "province_code" => (tr!(lang, "field-province"), Kind::Picker, false),
+        "commune_code" => (tr!(lang, "field-commune-or-ward"), Kind::Picker, false),
+        "line" => (tr!(lang, "field-house-street-hamlet"), Kind::Text, false),
+        "phone" => (tr!(lang, "field-phone-if-any"), Kind::Phone, true),
         "province" if birth_place => {
-            ("Tỉnh nơi đăng ký khai sinh", "Province of birth registration", Kind::Text, false)
+            (tr!(lang, "field-province-of-birth-registration"), Kind::Text, false)
         }
-        "district" => ("Huyện (tên cũ, nếu có)", "District (old name, if any)", Kind::Text, true),
-        "commune" => {
-            ("Xã, phường nơi đăng ký khai sinh", "Commune of birth registration", Kind::Text, true)
-        }
-        "income" => {
-            ("Mức thu nhập chọn đóng mỗi tháng", "Chosen monthly income", Kind::Money, false)
-        }
-        "mode" => ("Cách đóng", "How often", Kind::Choice, false),
-        "group" => ("Nhóm được Nhà nước hỗ trợ", "Support group", Kind::Choice, false),
-        "evidence_ref" => (
-            "Số giấy chứng nhận hộ nghèo, cận nghèo",
-            "Poor / near-poor certificate number",
-            Kind::Text,
-            false,
-        ),
-        "start_month" => ("Đóng từ tháng", "First month", Kind::Choice, false),
-        "relationship" if guardian => {
-            ("Quan hệ với người tham gia", "Relationship", Kind::Choice, false)
-        }
-        "relationship" => ("Quan hệ với chủ hộ", "Relationship to the head", Kind::Choice, false),
-        "months" => ("Số tháng đóng", "Months", Kind::Choice, false),
-        "kcb_code" => (
-            "Mã nơi khám chữa bệnh ban đầu (5 số)",
-            "Health-care facility code (5 digits)",
-            Kind::Digits,
-            false,
-        ),
-        _ => ("Thông tin", "Field", Kind::Text, true),
+        "district" => (tr!(lang, "field-district-old-name-if"), Kind::Text, true),
+        "commune" => (tr!(lang, "field-commune-of-birth-registration"), Kind::Text, true),
+        "income" => (tr!(lang, "field-chosen-monthly-income"), Kind::Money, false),
+        "mode" => (tr!(lang, "field-how-often"), Kind::Choice, false),
+        "group" => (tr!(lang, "field-support-group"), Kind::Choice, false),
+        "evidence_ref" => (tr!(lang, "field-poor-near-poor-certificate"), Kind::Text, false),
+        "start_month" => (tr!(lang, "field-first-month"), Kind::Choice, false),
+        "relationship" if guardian => (tr!(lang, "field-relationship"), Kind::Choice, false),
+        "relationship" => (tr!(lang, "field-relationship-to-the-head"), Kind::Choice, false),
+        "months" => (tr!(lang, "field-months"), Kind::Choice, false),
+        "kcb_code" => (tr!(lang, "field-health-care-facility-code"), Kind::Digits, false),
+        _ => (tr!(lang, "field-field"), Kind::Text, true),
     };
-    (t(lang, vi, en), kind, optional)
+    (label, kind, optional)
 }
 
 /// `15/03/1979` → `1979-03-15`; `03/1979` → `1979-03`; `1979` → `1979`; anything else as typed
@@ -273,40 +222,20 @@ pub fn date_to_iso(typed: &str) -> String {
     }
 }
 
-pub(super) fn help(scheme: Scheme, step: usize, lang: Lang) -> &'static str {
+pub(super) fn help(scheme: Scheme, step: usize, lang: Locale) -> &'static str {
     match (scheme, step) {
-        (Scheme::Voluntary, 0) => t(
-            lang,
-            "Nhập họ tên đầy đủ có dấu, như trên căn cước.",
-            "Type the full name with its accents, as on the ID card.",
-        ),
-        (Scheme::Voluntary, 1) => t(
-            lang,
-            "Số định danh cá nhân là 12 số in trên căn cước.",
-            "The personal ID is the 12 digits on the ID card.",
-        ),
+        (Scheme::Voluntary, 0) => tr!(lang, "enroll-help-name"),
+        (Scheme::Voluntary, 1) => tr!(lang, "enroll-help-papers"),
         (Scheme::Voluntary, 2) => {
-            t(lang, "Nơi nhận sổ BHXH và giấy tờ.", "Where the social insurance book is sent.")
+            tr!(lang, "enroll-help-address")
         }
-        (Scheme::Voluntary, 3) => t(
-            lang,
-            "Như ghi trong giấy khai sinh (được ghi tên cũ).",
-            "As in the birth certificate (old names are fine).",
-        ),
-        (Scheme::Voluntary, 4) => t(
-            lang,
-            "Mức thu nhập càng cao thì lương hưu càng cao.",
-            "A higher income means a higher pension.",
-        ),
-        (Scheme::Household, 0) => t(lang, "Người đứng tên chủ hộ.", "The head of the household."),
+        (Scheme::Voluntary, 3) => tr!(lang, "enroll-help-birth-registration"),
+        (Scheme::Voluntary, 4) => tr!(lang, "enroll-help-payment"),
+        (Scheme::Household, 0) => tr!(lang, "enroll-help-head"),
         (Scheme::Household, 1) => {
-            t(lang, "Nơi hộ gia đình đang sống.", "Where the household lives.")
+            tr!(lang, "enroll-help-household-address")
         }
-        (Scheme::Household, 3) => t(
-            lang,
-            "Thẻ BHYT có giá trị từ tháng này.",
-            "The health cards are valid from this month.",
-        ),
+        (Scheme::Household, 3) => tr!(lang, "enroll-help-start"),
         _ => "",
     }
 }
@@ -339,9 +268,9 @@ pub(super) fn option_keys(id: &str, today: Date) -> Vec<String> {
     }
 }
 
-pub(super) fn option_labels(id: &str, today: Date, lang: Lang) -> Vec<String> {
+pub(super) fn option_labels(id: &str, today: Date, lang: Locale) -> Vec<String> {
     match leaf(id) {
-        "sex" => vec![t(lang, "Nam", "Male").into(), t(lang, "Nữ", "Female").into()],
+        "sex" => vec![tr!(lang, "enroll-male").into(), tr!(lang, "enroll-female").into()],
         "mode" => MODES.iter().map(|m| mode_label(*m, lang)).collect(),
         "group" => GROUPS.iter().map(|g| group_label(*g, lang).to_string()).collect(),
         "start_month" => start_months(today).into_iter().map(crate::text::month).collect(),

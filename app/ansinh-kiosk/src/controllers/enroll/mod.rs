@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use ansinh_core::money::Lang;
+use crate::text::Locale;
 use ansinh_core::person::Group;
 use ansinh_core::{Date, Month, PolicyTable};
 use ansinh_device::enroll::{Duplicates, EarlierPayment, amounts};
@@ -27,7 +27,7 @@ use ansinh_enrollment::{Draft, Enrollment, Problems, validate};
 
 use crate::controllers::quote::{GROUPS, MODES, group_label, mode_label};
 use crate::store::{Committed, EnrollmentStore, StoreError};
-use crate::text::{Line, date_time, money, scheme_name, t, words};
+use crate::text::{Line, date_time, money, scheme_name, tr, words};
 use ansinh_device::clock::Timestamp;
 
 mod draft;
@@ -169,7 +169,7 @@ impl EnrollController {
     }
 
     /// Forward: checks the step; moves on when it has no problem, else shows them.
-    pub fn next(&mut self, table: &PolicyTable<'_>, today: Date, lang: Lang) -> bool {
+    pub fn next(&mut self, table: &PolicyTable<'_>, today: Date, lang: Locale) -> bool {
         let problems = self.step_problems(table, today, lang);
         if let Some(i) = self.editing {
             // Leaving the member editor.
@@ -191,19 +191,13 @@ impl EnrollController {
         true
     }
 
-    fn show(&mut self, problems: Vec<(String, String)>, lang: Lang) {
+    fn show(&mut self, problems: Vec<(String, String)>, lang: Locale) {
         let n = problems.len();
         for (f, m) in problems {
             self.shown.insert(f, m);
         }
-        self.banner = if n == 0 {
-            String::new()
-        } else {
-            match lang {
-                Lang::Vi => format!("Còn {n} chỗ cần sửa (ghi màu đỏ)."),
-                Lang::En => format!("{n} things to fix (in red)."),
-            }
-        };
+        self.banner =
+            if n == 0 { String::new() } else { tr!(lang, "enroll-banner-to-fix", count = n) };
     }
 
     /// Back one step (nothing typed is lost); `false` on the first step.
@@ -276,7 +270,7 @@ impl EnrollController {
         table: &PolicyTable<'_>,
         today: Date,
         now: Timestamp,
-        lang: Lang,
+        lang: Locale,
     ) -> Result<Committed, StoreError> {
         self.commit(store, table, today, now, lang, Duplicates::Refuse)
     }
@@ -288,7 +282,7 @@ impl EnrollController {
         table: &PolicyTable<'_>,
         today: Date,
         now: Timestamp,
-        lang: Lang,
+        lang: Locale,
     ) -> Result<Committed, StoreError> {
         if let Some(c) = &self.committed {
             return Ok(c.clone());
@@ -304,15 +298,10 @@ impl EnrollController {
     }
 
     /// Staff do not take the second payment: nothing is committed, the form stays as it was.
-    pub fn cancel_duplicate(&mut self, lang: Lang) {
+    pub fn cancel_duplicate(&mut self, lang: Locale) {
         if !self.duplicate.is_empty() {
             self.duplicate.clear();
-            self.banner = t(
-                lang,
-                "Chưa lưu hồ sơ. Chưa thu tiền.",
-                "The record was not saved. Take no money.",
-            )
-            .into();
+            self.banner = tr!(lang, "enroll-not-saved-banner").into();
         }
     }
 
@@ -322,7 +311,7 @@ impl EnrollController {
         table: &PolicyTable<'_>,
         today: Date,
         now: Timestamp,
-        lang: Lang,
+        lang: Locale,
         duplicates: Duplicates,
     ) -> Result<Committed, StoreError> {
         if let Some(c) = &self.committed {
@@ -331,8 +320,10 @@ impl EnrollController {
         let enrollment = match self.validate(table, today, lang) {
             Ok(e) => e,
             Err(p) => {
-                let all: Vec<(String, String)> =
-                    p.iter().map(|p| (p.field.to_string(), p.message(lang).to_string())).collect();
+                let all: Vec<(String, String)> = p
+                    .iter()
+                    .map(|p| (p.field.to_string(), p.message(lang.core()).to_string()))
+                    .collect();
                 self.show(all, lang);
                 return Err(StoreError { message: self.banner.clone(), ..StoreError::default() });
             }
@@ -348,11 +339,10 @@ impl EnrollController {
                 Err(e)
             }
             Err(e) => {
-                self.banner = match (e.retryable, lang) {
-                    (true, Lang::Vi) => "Chưa lưu được hồ sơ (máy đang bận). Chưa thu tiền. Bấm Nộp hồ sơ để thử lại.".into(),
-                    (true, Lang::En) => "The record could not be saved yet (device busy). Take no money. Press Submit to try again.".into(),
-                    (false, Lang::Vi) => format!("Không lưu được hồ sơ: {}. Chưa thu tiền. Hãy gọi nhân viên.", e.message),
-                    (false, Lang::En) => format!("The record could not be saved: {}. Take no money. Call the staff.", e.message),
+                self.banner = if e.retryable {
+                    tr!(lang, "enroll-not-saved-busy").into()
+                } else {
+                    tr!(lang, "enroll-not-saved", reason = e.message.as_str())
                 };
                 Err(e)
             }

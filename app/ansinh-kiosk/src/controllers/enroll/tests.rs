@@ -10,7 +10,7 @@ fn today() -> Date {
 /// Types the public fixture's person (tests/fixtures/enrollment.json) step by step.
 pub(crate) fn fill_voluntary(c: &mut EnrollController) {
     let table = default_table();
-    let (d, l) = (today(), Lang::Vi);
+    let (d, l) = (today(), Locale::SOURCE);
     c.start(Scheme::Voluntary);
     c.set("person.full_name", "Nguyễn Thị Hồng Nhung");
     c.choose("person.sex", 1, d);
@@ -37,7 +37,7 @@ pub(crate) fn fill_voluntary(c: &mut EnrollController) {
 #[test]
 fn a_step_with_problems_stays_and_keeps_what_was_typed() {
     let table = default_table();
-    let (d, l) = (today(), Lang::Vi);
+    let (d, l) = (today(), Locale::SOURCE);
     let mut c = EnrollController::default();
     c.start(Scheme::Voluntary);
     c.set("person.full_name", "Nguyễn Văn 3");
@@ -58,7 +58,7 @@ fn a_step_with_problems_stays_and_keeps_what_was_typed() {
 #[test]
 fn the_whole_voluntary_wizard_commits_once() {
     let table = default_table();
-    let (d, l) = (today(), Lang::Vi);
+    let (d, l) = (today(), Locale::SOURCE);
     let mut c = EnrollController::default();
     fill_voluntary(&mut c);
     assert_eq!(c.view(&table, d, l).kind, Some(StepKind::Consent));
@@ -89,7 +89,7 @@ fn the_whole_voluntary_wizard_commits_once() {
 #[test]
 fn a_failed_submit_keeps_everything() {
     let table = default_table();
-    let (d, l) = (today(), Lang::Vi);
+    let (d, l) = (today(), Locale::SOURCE);
     let mut c = EnrollController::default();
     fill_voluntary(&mut c);
     c.consent(true, 1);
@@ -113,7 +113,7 @@ fn a_failed_submit_keeps_everything() {
 fn a_second_payment_for_the_same_months_waits_for_staff_to_cancel_or_confirm() {
     use crate::store::{DeviceStore, Settings};
     let table = default_table();
-    let (d, l) = (today(), Lang::Vi);
+    let (d, l) = (today(), Locale::SOURCE);
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let dir = ansinh_device::DataDir::open(tmp.path()).unwrap_or_else(|e| panic!("{e}"));
     let mut store = DeviceStore::open(dir, 1_795_314_000, Settings::default())
@@ -145,7 +145,10 @@ fn a_second_payment_for_the_same_months_waits_for_staff_to_cancel_or_confirm() {
         warning.text
     );
     assert_eq!(warning.confirm, "Nhân viên xác nhận: vẫn lưu");
-    let english = c.view(&table, d, Lang::En).duplicate.unwrap_or_default();
+    let english = c
+        .view(&table, d, Locale::from_code("en").expect("an English catalogue"))
+        .duplicate
+        .unwrap_or_default();
     assert!(
         english.text.starts_with("This person already has receipt 1 for 12/2026–02/2027"),
         "{}",
@@ -185,7 +188,7 @@ fn a_second_payment_for_the_same_months_waits_for_staff_to_cancel_or_confirm() {
 #[test]
 fn household_members_are_checked_one_by_one() {
     let table = default_table();
-    let (d, l) = (today(), Lang::Vi);
+    let (d, l) = (today(), Locale::SOURCE);
     let mut c = EnrollController::default();
     c.start(Scheme::Household);
     c.set("household.head.full_name", "Trần Văn Minh");

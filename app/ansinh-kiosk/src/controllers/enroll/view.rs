@@ -51,43 +51,35 @@ pub struct DuplicateWarning {
 }
 
 impl DuplicateWarning {
-    pub(super) fn new(earlier: &[EarlierPayment], lang: Lang) -> Self {
+    pub(super) fn new(earlier: &[EarlierPayment], lang: Locale) -> Self {
         let mut lines: Vec<String> = earlier
             .iter()
             .map(|e| {
-                let who = match (e.scheme.as_str(), lang) {
-                    ("household-bhyt", _) => e.masked_name.clone(),
-                    (_, Lang::Vi) => "Người này".to_string(),
-                    (_, Lang::En) => "This person".to_string(),
+                let who = match e.scheme.as_str() {
+                    "household-bhyt" => e.masked_name.clone(),
+                    _ => tr!(lang, "enroll-duplicate-this-person").to_string(),
                 };
                 let (period, paid) = (e.period(), date_time(e.collected_at));
                 let amount = money(e.amount, lang);
                 let scheme = scheme_name(&e.scheme, lang);
-                match lang {
-                    Lang::Vi => format!(
-                        "{who} đã có biên nhận số {} cho kỳ {period} ({scheme}; thu lúc {paid}, {amount}).",
-                        e.receipt_no
-                    ),
-                    Lang::En => format!(
-                        "{who} already has receipt {} for {period} ({scheme}; taken {paid}, {amount}).",
-                        e.receipt_no
-                    ),
-                }
+                tr!(
+                    lang,
+                    "enroll-duplicate-earlier",
+                    who = who,
+                    receipt = e.receipt_no,
+                    period = period,
+                    scheme = scheme,
+                    paid = paid,
+                    amount = amount
+                )
             })
             .collect();
-        lines.push(
-            t(
-                lang,
-                "Thu tiền lần nữa cho cùng tháng có thể là đóng trùng. Nhân viên chỉ xác nhận khi người tham gia thật sự muốn đóng thêm.",
-                "Taking money again for the same months may be a double payment. Staff confirm only if the person really wants to pay again.",
-            )
-            .into(),
-        );
+        lines.push(tr!(lang, "enroll-duplicate-what-to-do").into());
         Self {
-            title: t(lang, "Có thể đóng trùng", "Possible double payment").into(),
+            title: tr!(lang, "enroll-duplicate-title").into(),
             text: lines.join("\n"),
-            confirm: t(lang, "Nhân viên xác nhận: vẫn lưu", "Staff: confirm and save").into(),
-            cancel: t(lang, "Không lưu, quay lại", "Do not save, go back").into(),
+            confirm: tr!(lang, "enroll-duplicate-confirm").into(),
+            cancel: tr!(lang, "enroll-duplicate-cancel").into(),
         }
     }
 }
@@ -134,7 +126,7 @@ pub struct EnrollView {
 }
 
 impl EnrollController {
-    pub(super) fn field(&self, id: &str, lang: Lang, today: Date) -> FieldView {
+    pub(super) fn field(&self, id: &str, lang: Locale, today: Date) -> FieldView {
         let (label, kind, optional) = meta(id, lang);
         let raw = self.value(id);
         let options = option_labels(id, today, lang);
@@ -151,10 +143,10 @@ impl EnrollController {
             _ => raw,
         };
         let placeholder = match kind {
-            Kind::Picker => t(lang, "Chạm để chọn", "Tap to choose"),
-            Kind::Date => t(lang, "ví dụ 15/03/1979", "e.g. 15/03/1979"),
-            _ if optional => t(lang, "Có thể để trống", "May be left empty"),
-            _ => t(lang, "Chạm để nhập", "Tap to type"),
+            Kind::Picker => tr!(lang, "enroll-tap-to-choose"),
+            Kind::Date => tr!(lang, "enroll-date-placeholder"),
+            _ if optional => tr!(lang, "enroll-may-be-left-empty"),
+            _ => tr!(lang, "enroll-tap-to-type"),
         };
         FieldView {
             id: id.to_string(),
@@ -170,38 +162,31 @@ impl EnrollController {
     }
 
     /// The screen.
-    pub fn view(&self, table: &PolicyTable<'_>, today: Date, lang: Lang) -> EnrollView {
+    pub fn view(&self, table: &PolicyTable<'_>, today: Date, lang: Locale) -> EnrollView {
         let Some(scheme) = self.scheme else {
-            return EnrollView {
-                title: t(lang, "Đăng ký tham gia", "Enroll").into(),
-                ..EnrollView::default()
-            };
+            return EnrollView { title: tr!(lang, "enroll-title").into(), ..EnrollView::default() };
         };
         let steps = self.steps();
         let step = &steps[self.step.min(steps.len() - 1)];
         let mut v = EnrollView {
             started: true,
             title: match scheme {
-                Scheme::Voluntary => t(
-                    lang,
-                    "Đăng ký BHXH tự nguyện (tờ khai TK1-TS)",
-                    "Voluntary social insurance (form TK1-TS)",
-                ),
+                Scheme::Voluntary => tr!(lang, "enroll-title-voluntary"),
                 Scheme::Household => {
-                    t(lang, "Đăng ký BHYT hộ gia đình", "Household health insurance")
+                    tr!(lang, "enroll-title-household")
                 }
             }
             .into(),
-            steps: steps.iter().map(|s| t(lang, s.vi, s.en).to_string()).collect(),
+            steps: steps.iter().map(|s| (s.name)(lang).to_string()).collect(),
             step: self.step,
             kind: Some(step.kind),
             consent_given: self.consent_at.is_some(),
             reminders: self.reminders,
             banner: self.banner.clone(),
             next_label: if step.kind == StepKind::Review {
-                t(lang, "Nộp hồ sơ", "Submit").into()
+                tr!(lang, "enroll-submit").into()
             } else {
-                t(lang, "Tiếp", "Next").into()
+                tr!(lang, "enroll-next").into()
             },
             duplicate: (!self.duplicate.is_empty())
                 .then(|| DuplicateWarning::new(&self.duplicate, lang)),
@@ -226,49 +211,26 @@ impl EnrollController {
                         .iter()
                         .map(|f| format!("household.members[{i}].{f}"))
                         .collect();
-                    v.help = match lang {
-                        Lang::Vi => format!(
-                            "Người thứ {}: nhập như trên căn cước hoặc giấy khai sinh.",
-                            i + 1
-                        ),
-                        Lang::En => {
-                            format!("Member {}: as on the ID card or birth certificate.", i + 1)
-                        }
-                    };
-                    v.next_label = t(lang, "Xong người này", "Done with this member").into();
+                    v.help = tr!(lang, "enroll-member-help", number = i + 1);
+                    v.next_label = tr!(lang, "enroll-member-done").into();
                 } else {
-                    v.help = t(lang, "Mỗi người trong hộ cùng tham gia một dòng. Người thứ hai trở đi được giảm tiền đóng.", "One line for each member joining. From the second member on, each pays less.").into();
+                    v.help = tr!(lang, "enroll-members-help").into();
                     v.members = self.member_lines(lang);
                 }
             }
             StepKind::Consent => {
                 v.consent_text = consent_text(lang).into();
                 v.help = if ids.is_empty() {
-                    t(
-                        lang,
-                        "Đọc kỹ, hoặc nhờ nhân viên đọc cho bạn nghe.",
-                        "Read this, or ask the staff to read it to you.",
-                    )
-                    .into()
+                    tr!(lang, "enroll-consent-help").into()
                 } else {
-                    t(
-                        lang,
-                        "Người dưới 16 tuổi cần cha, mẹ hoặc người giám hộ đồng ý.",
-                        "Under 16, a parent or guardian consents.",
-                    )
-                    .into()
+                    tr!(lang, "enroll-consent-guardian-help").into()
                 };
                 if let Some(m) = self.shown.get("consent.purposes") {
                     v.banner = m.clone();
                 }
             }
             StepKind::Review => {
-                v.help = t(
-                    lang,
-                    "Kiểm tra lại. Bấm Sửa để thay đổi.",
-                    "Check everything. Press Edit to change.",
-                )
-                .into();
+                v.help = tr!(lang, "enroll-review-help").into();
                 v.review = self.review_lines(lang, today);
                 if let Ok(e) = self.validate(table, today, lang)
                     && let Ok(a) = amounts(&e, table, today)
@@ -282,7 +244,7 @@ impl EnrollController {
         v
     }
 
-    pub(super) fn member_lines(&self, lang: Lang) -> Vec<MemberLine> {
+    pub(super) fn member_lines(&self, lang: Locale) -> Vec<MemberLine> {
         self.members
             .iter()
             .enumerate()
@@ -298,19 +260,16 @@ impl EnrollController {
                 let n = self.shown.keys().filter(|k| k.starts_with(&prefix)).count();
                 MemberLine {
                     title: if name.is_empty() {
-                        match lang {
-                            Lang::Vi => format!("{}. (chưa nhập tên)", i + 1),
-                            Lang::En => format!("{}. (no name yet)", i + 1),
-                        }
+                        tr!(lang, "enroll-member-no-name", number = i + 1)
                     } else {
                         format!("{}. {name}", i + 1)
                     },
-                    detail: format!("{rel} · {months} {}", t(lang, "tháng", "months")),
+                    detail: match months.parse::<u32>() {
+                        Ok(n) => format!("{rel} · {}", tr!(lang, "count-months", months = n)),
+                        Err(_) => format!("{rel} · {months}"),
+                    },
                     error: if n > 0 {
-                        match lang {
-                            Lang::Vi => format!("{n} chỗ cần sửa"),
-                            Lang::En => format!("{n} things to fix"),
-                        }
+                        tr!(lang, "enroll-member-to-fix", count = n)
                     } else {
                         String::new()
                     },
@@ -319,13 +278,13 @@ impl EnrollController {
             .collect()
     }
 
-    pub(super) fn review_lines(&self, lang: Lang, today: Date) -> Vec<Line> {
+    pub(super) fn review_lines(&self, lang: Locale, today: Date) -> Vec<Line> {
         let mut out = Vec::new();
         for (i, s) in self.steps().iter().enumerate() {
             if s.kind == StepKind::Review {
                 continue;
             }
-            out.push(Line::strong(t(lang, s.vi, s.en), i.to_string()));
+            out.push(Line::strong((s.name)(lang), i.to_string()));
             if s.kind == StepKind::Members {
                 for m in self.member_lines(lang) {
                     out.push(Line::new(m.title, m.detail));
@@ -333,11 +292,11 @@ impl EnrollController {
             }
             if s.kind == StepKind::Consent {
                 out.push(Line::new(
-                    t(lang, "Đồng ý", "Consent"),
+                    tr!(lang, "enroll-consent"),
                     if self.consent_at.is_some() {
-                        t(lang, "Có", "Yes")
+                        tr!(lang, "enroll-yes")
                     } else {
-                        t(lang, "Chưa", "Not yet")
+                        tr!(lang, "enroll-not-yet")
                     },
                 ));
             }

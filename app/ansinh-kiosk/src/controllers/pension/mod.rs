@@ -7,10 +7,10 @@ use ansinh_core::money::apply_bp;
 use ansinh_core::pension::{Paid, PensionEstimate, PensionRequest, estimate};
 use ansinh_core::person::Sex;
 use ansinh_core::projection::{Plan as PaymentPlan, project};
-use ansinh_core::{Date, Dong, Lang, Month, PolicyTable};
+use ansinh_core::{Date, Dong, Month, PolicyTable};
 
 use crate::controllers::quote::QuoteController;
-use crate::text::{Line, money, month, percent, sources, t, words, years_months};
+use crate::text::{Line, Locale, money, month, percent, sources, tr, words, years_months};
 
 /// One step of the income steppers.
 pub const STEP: Dong = 100_000;
@@ -187,26 +187,21 @@ impl PensionController {
     }
 
     /// The screen.
-    pub fn view(&mut self, table: &PolicyTable<'_>, today: Date, lang: Lang) -> PensionView {
+    pub fn view(&mut self, table: &PolicyTable<'_>, today: Date, lang: Locale) -> PensionView {
         self.settle(table, today);
         let mut v = PensionView {
             born: format!("{:02}/{}", self.born_month, self.born_year),
             paid: years_months(u32::from(self.paid_years * 12 + self.paid_months), lang),
             paid_average: money(self.paid_average, lang),
             planned: if self.planned_income == 0 {
-                t(lang, "Không đóng thêm", "Stop paying").into()
+                tr!(lang, "pension-stop-paying").into()
             } else {
                 money(self.planned_income, lang)
             },
             ..PensionView::default()
         };
         let Some(req) = self.request(today) else {
-            v.error = t(
-                lang,
-                "Chọn Nam hoặc Nữ để xem kết quả.",
-                "Choose male or female to see the result.",
-            )
-            .into();
+            v.error = tr!(lang, "pension-choose-sex").into();
             return v;
         };
         match estimate(table, &req) {
@@ -215,7 +210,7 @@ impl PensionController {
                     Plan { past_average: self.paid_average, planned_income: self.planned_income };
                 fill(&mut v, &e, plan, table, today, lang);
             }
-            Err(e) => v.error = e.message(lang).to_string(),
+            Err(e) => v.error = e.message(lang.core()).to_string(),
         }
         v
     }
@@ -227,16 +222,16 @@ fn fill(
     plan: Plan,
     table: &PolicyTable<'_>,
     today: Date,
-    lang: Lang,
+    lang: Locale,
 ) {
     let age = years_months(u32::from(e.retirement_age.0), lang);
     v.results = vec![
         Line::new(
-            t(lang, "Tháng đủ tuổi nghỉ hưu", "Retirement age reached"),
+            tr!(lang, "pension-retirement-age-reached"),
             format!("{} ({age})", month(e.retirement_month)),
         ),
         Line::new(
-            t(lang, "Số năm đóng khi nghỉ hưu", "Years paid at retirement"),
+            tr!(lang, "pension-years-paid-at-retirement"),
             years_months(u32::from(e.months_at_retirement), lang),
         ),
     ];
@@ -244,111 +239,72 @@ fn fill(
     v.estimate = e.estimate;
     v.sources = sources(&e.citations, lang);
     if e.eligible {
-        v.results.push(Line::new(t(lang, "Tỷ lệ hưởng", "Accrual rate"), percent(e.rate_bp, lang)));
-        v.results.push(Line::new(
-            t(lang, "Thu nhập bình quân", "Average income"),
-            money(e.average_income, lang),
-        ));
+        v.results.push(Line::new(tr!(lang, "pension-accrual-rate"), percent(e.rate_bp, lang)));
+        v.results
+            .push(Line::new(tr!(lang, "pension-average-income"), money(e.average_income, lang)));
         if let Some(from) = e.pension_from {
-            v.results.push(Line::new(t(lang, "Nhận lương hưu từ", "Pension from"), month(from)));
+            v.results.push(Line::new(tr!(lang, "pension-from"), month(from)));
             if e.already_eligible {
-                v.advice.push(match lang {
-                    Lang::Vi => format!(
-                        "Đã đủ điều kiện hưởng lương hưu từ tháng {}: mang giấy tờ đến cơ quan BHXH để làm hồ sơ hưởng.",
-                        month(from)
-                    ),
-                    Lang::En => format!(
-                        "Already eligible since {}: bring your papers to the social insurance office to claim the pension.",
-                        month(from)
-                    ),
-                });
+                v.advice.push(tr!(lang, "pension-already-eligible", from = month(from)));
             }
         }
         v.results.push(Line::strong(
-            t(lang, "Lương hưu mỗi tháng", "Monthly pension"),
+            tr!(lang, "pension-monthly-pension"),
             money(e.monthly_pension, lang),
         ));
         v.pension = money(e.monthly_pension, lang);
         v.pension_words = words(e.monthly_pension, lang);
     } else {
         v.results.push(Line::strong(
-            t(lang, "Còn thiếu để có lương hưu", "Short of a pension by"),
+            tr!(lang, "pension-short-by"),
             years_months(u32::from(e.shortfall_months), lang),
         ));
         advice(v, e, lang);
     }
     if let Some(sp) = &e.social_pension {
-        v.advice.push(match lang {
-            Lang::Vi => format!(
-                "Trợ cấp hưu trí xã hội: {} mỗi tháng từ tháng {} (đủ {} tuổi), nếu không có lương hưu.",
-                money(sp.monthly, lang), month(sp.from), sp.age_years
-            ),
-            Lang::En => format!(
-                "Social pension: {} a month from {} (age {}), for people without a pension.",
-                money(sp.monthly, lang), month(sp.from), sp.age_years
-            ),
-        });
+        v.advice.push(tr!(
+            lang,
+            "pension-social-pension",
+            amount = money(sp.monthly, lang),
+            from = month(sp.from),
+            age = sp.age_years
+        ));
     }
-    v.advice.push(match lang {
-        Lang::Vi => format!(
-            "Nếu rút BHXH một lần khi nghỉ hưu: khoảng {} (mất quyền lương hưu và thẻ BHYT).",
-            money(e.one_time_amount, lang)
-        ),
-        Lang::En => format!(
-            "A one-time withdrawal at retirement would be about {} (no pension, no health card).",
-            money(e.one_time_amount, lang)
-        ),
-    });
+    v.advice.push(tr!(lang, "pension-one-time", amount = money(e.one_time_amount, lang)));
     chart(v, e, plan, table, today, lang);
 }
 
-fn advice(v: &mut PensionView, e: &PensionEstimate<'_>, lang: Lang) {
+fn advice(v: &mut PensionView, e: &PensionEstimate<'_>, lang: Locale) {
     if let Some(b) = &e.backpay {
-        v.advice.push(match lang {
-            Lang::Vi => format!(
-                "Đóng một lần cho {} còn thiếu (vào tháng {}): khoảng {}; sau đó nhận lương hưu {} mỗi tháng từ tháng {}.",
-                years_months(u32::from(b.months), lang), month(b.paid_in), money(b.cost, lang),
-                money(b.monthly_pension, lang), month(b.pension_from)
-            ),
-            Lang::En => format!(
-                "Pay the missing {} at once (in {}): about {}; then a pension of {} a month from {}.",
-                years_months(u32::from(b.months), lang), month(b.paid_in), money(b.cost, lang),
-                money(b.monthly_pension, lang), month(b.pension_from)
-            ),
-        });
+        v.advice.push(tr!(
+            lang,
+            "pension-backpay",
+            missing = years_months(u32::from(b.months), lang),
+            paid_in = month(b.paid_in),
+            cost = money(b.cost, lang),
+            pension = money(b.monthly_pension, lang),
+            from = month(b.pension_from)
+        ));
     } else if e.shortfall_months > 0 {
-        v.advice.push(
-            t(lang,
-              "Thiếu hơn 5 năm nên không được đóng một lần cho số năm còn thiếu; hãy đóng tiếp hằng tháng.",
-              "More than 5 years short: the missing years cannot be paid at once; keep paying monthly.")
-            .into(),
-        );
+        v.advice.push(tr!(lang, "pension-no-backpay").into());
     }
     if let Some(p) = &e.pay_on {
-        v.advice.push(match lang {
-            Lang::Vi => format!(
-                "Hoặc tiếp tục đóng {} sau tuổi nghỉ hưu (đủ vào tháng {}): lương hưu {} mỗi tháng từ tháng {}.",
-                years_months(u32::from(p.months), lang), month(p.complete_in),
-                money(p.monthly_pension, lang), month(p.pension_from)
-            ),
-            Lang::En => format!(
-                "Or keep paying {} after retirement age (complete in {}): a pension of {} a month from {}.",
-                years_months(u32::from(p.months), lang), month(p.complete_in),
-                money(p.monthly_pension, lang), month(p.pension_from)
-            ),
-        });
+        v.advice.push(tr!(
+            lang,
+            "pension-pay-on",
+            duration = years_months(u32::from(p.months), lang),
+            complete = month(p.complete_in),
+            pension = money(p.monthly_pension, lang),
+            from = month(p.pension_from)
+        ));
     }
     if let Some(a) = &e.monthly_allowance {
-        v.advice.push(match lang {
-            Lang::Vi => format!(
-                "Hoặc nhận trợ cấp hằng tháng {} trong {} tháng, cho đến khi hưởng trợ cấp hưu trí xã hội.",
-                money(a.monthly, lang), a.months
-            ),
-            Lang::En => format!(
-                "Or a monthly allowance of {} for {} months, until the social pension starts.",
-                money(a.monthly, lang), a.months
-            ),
-        });
+        v.advice.push(tr!(
+            lang,
+            "pension-monthly-allowance",
+            amount = money(a.monthly, lang),
+            months = a.months
+        ));
     }
 }
 
@@ -359,7 +315,7 @@ fn chart(
     plan: Plan,
     table: &PolicyTable<'_>,
     today: Date,
-    lang: Lang,
+    lang: Locale,
 ) {
     let rate = table.contribution.at(today).and_then(|c| c.value.as_ref()).map_or(0, |c| c.rate_bp);
     let past_paid = apply_bp(plan.past_average, rate).unwrap_or(0) * Dong::from(e.months_paid);
@@ -401,23 +357,10 @@ fn chart(
     let months_to_even =
         if e.monthly_pension > 0 { total_paid.div_ceil(e.monthly_pension) } else { 0 };
     let even = years_months(u32::try_from(months_to_even).unwrap_or(0), lang);
-    v.chart_note = match (e.eligible && e.monthly_pension > 0, lang) {
-        (true, Lang::Vi) => format!(
-            "Tổng tiền đóng (22% thu nhập, kể cả phần Nhà nước hỗ trợ) khoảng {}. Sau khoảng {even} nhận lương hưu, số tiền nhận được bằng số đã đóng.",
-            money(total_paid, lang)
-        ),
-        (true, Lang::En) => format!(
-            "Contributions (22% of income, state support included) come to about {}. After about {even} of pension, you have received as much as was paid.",
-            money(total_paid, lang)
-        ),
-        (false, Lang::Vi) => format!(
-            "Tổng tiền đóng (22% thu nhập) khoảng {}; chưa đủ điều kiện nhận lương hưu.",
-            money(total_paid, lang)
-        ),
-        (false, Lang::En) => format!(
-            "Contributions (22% of income) come to about {}; not yet enough for a pension.",
-            money(total_paid, lang)
-        ),
+    v.chart_note = if e.eligible && e.monthly_pension > 0 {
+        tr!(lang, "pension-chart-even", paid = money(total_paid, lang), even = even)
+    } else {
+        tr!(lang, "pension-chart-not-eligible", paid = money(total_paid, lang))
     };
 }
 

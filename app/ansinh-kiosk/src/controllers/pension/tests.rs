@@ -11,7 +11,7 @@ fn day(s: &str) -> Date {
 fn asks_for_the_sex_first() {
     let table = default_table();
     let mut c = PensionController::default();
-    let v = c.view(&table, day("2026-11-22"), Lang::Vi);
+    let v = c.view(&table, day("2026-11-22"), Locale::SOURCE);
     assert!(v.error.contains("Nam hoặc Nữ"));
     assert_eq!(v.born, "01/1981");
 }
@@ -31,12 +31,12 @@ fn a_woman_paying_until_retirement_gets_a_pension_and_a_chart() {
         planned_set: true,
         ..Default::default()
     };
-    let v = c.view(&table, today, Lang::Vi);
+    let v = c.view(&table, today, Locale::SOURCE);
     assert!(v.error.is_empty(), "{}", v.error);
     assert!(v.eligible);
     let e = estimate(&table, &c.request(today).unwrap_or_else(|| unreachable!()))
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(v.pension, money(e.monthly_pension, Lang::Vi));
+    assert_eq!(v.pension, money(e.monthly_pension, Locale::SOURCE));
     assert!(v.bars.len() >= 5 && v.bars.len() <= usize::from(MAX_BARS) + 1);
     assert!(v.bars.iter().any(|b| b.received == 1000 || b.paid == 1000));
     assert!(v.bars.windows(2).all(|w| w[0].paid <= w[1].paid && w[0].received <= w[1].received));
@@ -56,7 +56,7 @@ fn short_of_years_explains_the_options() {
         planned_set: true,
         ..Default::default()
     };
-    let v = c.view(&table, today, Lang::Vi);
+    let v = c.view(&table, today, Locale::SOURCE);
     assert!(v.error.is_empty(), "{}", v.error);
     assert!(!v.eligible);
     assert!(v.pension.is_empty());
