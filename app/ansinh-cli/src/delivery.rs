@@ -4,8 +4,8 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use ansinh_core::Lang;
 use ansinh_device::{DataDir, KeySource};
+use ansinh_text::{Locale, tr};
 use ansinh_uploader::plan::RetryPolicy;
 use clap::Args;
 use serde_json::json;
@@ -81,41 +81,29 @@ fn data(dir: &PathBuf) -> Result<DataDir, Failure> {
 
 /// A device that has not registered yet is missing setup, not failing (exit 2): the message
 /// gives the one command that fixes it, with this data directory and `register`'s options.
-fn not_registered(dir: &Path, lang: Lang) -> Failure {
+fn not_registered(dir: &Path, lang: Locale) -> Failure {
     let command =
         format!("ansinh register --data-dir {} --server URL --token TOKEN", shell_word(dir));
     Failure::Input(InputError {
         field: "data-dir".into(),
         code: "not_registered",
-        message: match lang {
-            Lang::Vi => format!(
-                "Máy này chưa đăng ký với máy chủ thu. Lấy mã đăng ký dùng một lần từ máy chủ thu (lệnh ansinh-hub token) rồi chạy: {command} --label \"TÊN ĐIỂM THU\""
-            ),
-            Lang::En => format!(
-                "This device is not registered with a collection server yet. Get a one-time token (ansinh-hub token), then run: {command} --label \"POINT NAME\""
-            ),
-        },
+        message: tr!(lang, "cli-not-registered", command = command),
     })
 }
 
 /// An uploader error: not being registered is the one the user fixes with a command; another
 /// process sending (the kiosk) is said in the user's language (it passes: try again later).
-fn delivery_err(dir: &Path, lang: Lang) -> impl Fn(ansinh_uploader::Error) -> Failure + '_ {
+fn delivery_err(dir: &Path, lang: Locale) -> impl Fn(ansinh_uploader::Error) -> Failure + '_ {
     move |e| match e {
         ansinh_uploader::Error::NotRegistered => not_registered(dir, lang),
         ansinh_uploader::Error::Outbox(ansinh_outbox::Error::SenderBusy) => {
-            Failure::Other(anyhow::anyhow!(match lang {
-                Lang::Vi =>
-                    "một tiến trình khác (máy kiosk) đang gửi hồ sơ của máy này; hãy thử lại sau",
-                Lang::En =>
-                    "another process (the kiosk) is sending this device's records; try again later",
-            }))
+            Failure::Other(anyhow::anyhow!(tr!(lang, "cli-sender-busy")))
         }
         e => other(e),
     }
 }
 
-pub(crate) fn register(a: &RegisterArgs, lang: Lang) -> Result<Outcome, Failure> {
+pub(crate) fn register(a: &RegisterArgs, lang: Locale) -> Result<Outcome, Failure> {
     let dir = data(&a.data_dir)?;
     // Records sealed to the development key could never be opened by the server.
     if let (_, KeySource::Development) = dir.sealing_key().map_err(other)? {
@@ -125,105 +113,73 @@ pub(crate) fn register(a: &RegisterArgs, lang: Lang) -> Result<Outcome, Failure>
             return Err(Failure::Input(InputError {
                 field: "data-dir".into(),
                 code: "development_records_unsent",
-                message: match lang {
-                    Lang::Vi => format!(
-                        "Có {unsent} hồ sơ mã hóa bằng khóa thử nghiệm chưa gửi: hủy chúng trước khi đăng ký với máy chủ thu."
-                    ),
-                    Lang::En => format!(
-                        "{unsent} records are sealed to the development key and unsent: void them before registering."
-                    ),
-                },
+                message: tr!(lang, "cli-register-development-unsent", records = unsent),
             }));
         }
     }
     let reg = ansinh_uploader::register(&dir, &a.server, &a.token, &a.label).map_err(other)?;
-    let msg = match lang {
-        Lang::Vi => {
-            format!("Đã đăng ký với máy chủ thu {}: mã thiết bị {}.", reg.server_url, reg.device_id)
-        }
-        Lang::En => format!("Registered with {}: device id {}.", reg.server_url, reg.device_id),
-    };
+    let msg = tr!(
+        lang,
+        "cli-registered",
+        server = reg.server_url.as_str(),
+        device = reg.device_id.to_string()
+    );
     Ok(Outcome::Done(json!({"device_id": reg.device_id, "server_url": reg.server_url}), msg))
 }
 
-pub(crate) fn sync(a: &SyncArgs, lang: Lang) -> Result<Outcome, Failure> {
+pub(crate) fn sync(a: &SyncArgs, lang: Locale) -> Result<Outcome, Failure> {
     let dir = data(&a.data_dir)?;
     if dir.registration().map_err(other)?.is_none() {
         return Err(not_registered(&a.data_dir, lang));
     }
     let report = ansinh_uploader::sync(&dir, &RetryPolicy::default())
         .map_err(delivery_err(&a.data_dir, lang))?;
-    let vi = lang == Lang::Vi;
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{} {} {}, {} {} ({} {}).",
-        if vi { "Đã gửi" } else { "Sent" },
-        report.batches,
-        if vi { "lô" } else { "batches" },
-        report.acknowledged,
-        if vi { "hồ sơ được máy chủ xác nhận" } else { "records acknowledged" },
-        report.duplicates,
-        if vi { "đã có từ trước" } else { "already held" }
+        "{}",
+        tr!(
+            lang,
+            "cli-sync-sent",
+            batches = report.batches,
+            acknowledged = report.acknowledged,
+            duplicates = report.duplicates
+        )
     );
     for q in &report.quarantined {
         let _ = writeln!(
             o,
-            "  {} {}: {}",
-            if vi { "Cần xử lý biên lai" } else { "Quarantined receipt" },
-            q.receipt_no,
-            q.reason
+            "  {}",
+            tr!(lang, "cli-sync-quarantined", receipt = q.receipt_no, reason = q.reason.as_str())
         );
     }
     if let Some(f) = &report.failure {
         let _ = writeln!(
             o,
-            "{} {} ({})",
-            if vi { "Chưa gửi hết:" } else { "Not all sent:" },
-            f.reason,
+            "{}",
             if f.retryable {
-                if vi { "sẽ thử lại" } else { "will retry" }
-            } else if vi {
-                "cần người xử lý"
+                tr!(lang, "cli-sync-not-all-sent-retry", reason = f.reason.as_str())
             } else {
-                "needs a person"
+                tr!(lang, "cli-sync-not-all-sent-person", reason = f.reason.as_str())
             }
         );
     }
     let s = &report.status;
     let _ = write!(
         o,
-        "{} {}{}",
-        if vi { "Còn chưa gửi:" } else { "Unsent:" },
-        s.unsent,
+        "{}",
         if s.alarm {
-            if vi {
-                "  — CẢNH BÁO: lâu ngày chưa gửi được"
-            } else {
-                "  — ALARM: no sync for too long"
-            }
+            tr!(lang, "cli-sync-unsent-alarm", unsent = s.unsent)
         } else {
-            ""
+            tr!(lang, "cli-sync-unsent", unsent = s.unsent)
         }
     );
     if let Some(age) = s.oldest_unsent_age {
-        let _ = write!(
-            o,
-            "\n{} {} {}",
-            if vi { "Hồ sơ chờ lâu nhất:" } else { "Oldest unsent:" },
-            age / 3600,
-            if vi { "giờ" } else { "h" }
-        );
+        let _ = write!(o, "\n{}", tr!(lang, "cli-sync-oldest", hours = age / 3600));
     }
     if let Some(at) = s.last_ack {
         let ago = (now() - at).max(0);
-        let _ = write!(
-            o,
-            "\n{} {} {}",
-            if vi { "Lần cuối máy chủ xác nhận:" } else { "Last acknowledgement:" },
-            ago / 60,
-            if vi { "phút trước" } else { "min ago" }
-        );
+        let _ = write!(o, "\n{}", tr!(lang, "cli-sync-last-ack", minutes = ago / 60));
     }
     let value = serde_json::to_value(&report)?;
     if report.failure.as_ref().is_some_and(|f| !f.retryable) {
@@ -233,31 +189,23 @@ pub(crate) fn sync(a: &SyncArgs, lang: Lang) -> Result<Outcome, Failure> {
     }
 }
 
-pub(crate) fn export(a: &ExportArgs, lang: Lang) -> Result<Outcome, Failure> {
+pub(crate) fn export(a: &ExportArgs, lang: Locale) -> Result<Outcome, Failure> {
     let dir = data(&a.data_dir)?;
     let report =
         ansinh_uploader::export_bundle(&dir, &a.to).map_err(delivery_err(&a.data_dir, lang))?;
     let files: Vec<String> = report.files.iter().map(|f| f.display().to_string()).collect();
-    let msg = match lang {
-        Lang::Vi if files.is_empty() => "Không có hồ sơ chưa gửi: không ghi tệp nào.".to_string(),
-        Lang::En if files.is_empty() => "No unsent records: no file written.".to_string(),
-        Lang::Vi => format!(
-            "Đã ghi {} hồ sơ chưa gửi (đã mã hóa) vào {}.",
-            report.records,
-            files.join(", ")
-        ),
-        Lang::En => {
-            format!("{} unsent (sealed) records written to {}.", report.records, files.join(", "))
-        }
+    let msg = if files.is_empty() {
+        tr!(lang, "cli-export-nothing").to_string()
+    } else {
+        tr!(lang, "cli-export-written", records = report.records, files = files.join(", "))
     };
     Ok(Outcome::Done(serde_json::to_value(&report)?, msg))
 }
 
-pub(crate) fn import_ack(a: &ImportAckArgs, lang: Lang) -> Result<Outcome, Failure> {
+pub(crate) fn import_ack(a: &ImportAckArgs, lang: Locale) -> Result<Outcome, Failure> {
     let dir = data(&a.data_dir)?;
     let report =
         ansinh_uploader::import_ack(&dir, &a.file).map_err(delivery_err(&a.data_dir, lang))?;
-    let vi = lang == Lang::Vi;
     // A folder with nothing for this device: most likely the server has not imported the
     // stick yet, which a person fixes.
     if report.files.is_empty() && report.unreadable.is_empty() {
@@ -265,47 +213,31 @@ pub(crate) fn import_ack(a: &ImportAckArgs, lang: Lang) -> Result<Outcome, Failu
         return Err(Failure::Input(InputError {
             field: "file".into(),
             code: "no_acknowledgement",
-            message: if vi {
-                format!(
-                    "Không có tệp xác nhận (.ack) nào của máy này trong {folder}: máy chủ thu đã nhập các gói trên USB chưa (ansinh-hub import THƯ_MỤC)?"
-                )
-            } else {
-                format!(
-                    "No acknowledgement (.ack) for this device in {folder}: has the collection server imported the bundles on the stick (ansinh-hub import FOLDER)?"
-                )
-            },
+            message: tr!(lang, "cli-import-ack-none", folder = folder.to_string()),
         }));
     }
-    let mut o = if vi {
-        format!(
-            "Máy chủ đã nhận {} hồ sơ ({} đã đánh dấu từ trước); {} cần xử lý.",
-            report.acknowledged,
-            report.already_acknowledged,
-            report.quarantined.len()
-        )
-    } else {
-        format!(
-            "The server holds {} records ({} already marked); {} quarantined.",
-            report.acknowledged,
-            report.already_acknowledged,
-            report.quarantined.len()
-        )
-    };
+    let mut o = tr!(
+        lang,
+        "cli-import-ack-held",
+        acknowledged = report.acknowledged,
+        already = report.already_acknowledged,
+        quarantined = report.quarantined.len()
+    );
     if a.file.is_dir() {
-        let _ = write!(
-            o,
-            "\n{} {}{}",
-            if vi { "Tệp xác nhận đã đọc:" } else { "Acknowledgements read:" },
-            report.files.len(),
-            match (report.others.len(), vi) {
-                (0, _) => String::new(),
-                (n, true) => format!(" (bỏ qua {n} tệp của máy khác)"),
-                (n, false) => format!(" ({n} of other devices left alone)"),
-            }
-        );
+        let read = if report.others.is_empty() {
+            tr!(lang, "cli-import-ack-read", files = report.files.len())
+        } else {
+            tr!(
+                lang,
+                "cli-import-ack-read-others",
+                files = report.files.len(),
+                others = report.others.len()
+            )
+        };
+        let _ = write!(o, "\n{read}");
     }
     for u in &report.unreadable {
-        let _ = write!(o, "\n{} {u}", if vi { "Không đọc được:" } else { "Unreadable:" });
+        let _ = write!(o, "\n{}", tr!(lang, "cli-import-ack-unreadable", file = u.to_string()));
     }
     let value = serde_json::to_value(&report)?;
     if report.unreadable.is_empty() {
@@ -315,7 +247,7 @@ pub(crate) fn import_ack(a: &ImportAckArgs, lang: Lang) -> Result<Outcome, Failu
     }
 }
 
-pub(crate) fn renewals(a: &RenewalsArgs, lang: Lang) -> Result<Outcome, Failure> {
+pub(crate) fn renewals(a: &RenewalsArgs, lang: Locale) -> Result<Outcome, Failure> {
     let dir = data(&a.data_dir)?;
     let days = u32::from(Parse(lang).count("within-days", &a.within_days)?);
     let list = if a.offline {
@@ -324,10 +256,7 @@ pub(crate) fn renewals(a: &RenewalsArgs, lang: Lang) -> Result<Outcome, Failure>
         Some(ansinh_uploader::fetch_renewals(&dir, days).map_err(delivery_err(&a.data_dir, lang))?)
     };
     let Some(list) = list else {
-        let msg = match lang {
-            Lang::Vi => "Chưa tải danh sách đến hạn đóng tiếp.".to_string(),
-            Lang::En => "No renewal list downloaded yet.".to_string(),
-        };
+        let msg = tr!(lang, "cli-renewals-none").to_string();
         return Ok(Outcome::Done(json!({"due": []}), msg));
     };
     let mut o = String::new();
@@ -341,15 +270,6 @@ pub(crate) fn renewals(a: &RenewalsArgs, lang: Lang) -> Result<Outcome, Failure>
             d.phone.as_deref().unwrap_or("-")
         );
     }
-    let _ = write!(
-        o,
-        "{} {}",
-        list.due.len(),
-        if lang == Lang::Vi {
-            "người đến hạn đóng tiếp."
-        } else {
-            "people due to renew."
-        }
-    );
+    let _ = write!(o, "{}", tr!(lang, "cli-renewals-due", people = list.due.len()));
     Ok(Outcome::Done(serde_json::to_value(&list)?, o))
 }

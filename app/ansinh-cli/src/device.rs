@@ -1,10 +1,10 @@
 //! Subcommands that work on a device's data directory: the outbox as staff see it.
 
-use ansinh_core::Lang;
 use ansinh_core::money::Amount;
 use ansinh_device::clock::{Clock, SystemClock};
 use ansinh_device::{DataDir, KeySource};
 use ansinh_outbox::{Row, State, Stats};
+use ansinh_text::{Locale, tr};
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 use std::fmt::Write;
@@ -55,28 +55,17 @@ pub(crate) struct ProvisionArgs {
     sealing_key: String,
 }
 
-pub(crate) fn provision(a: &ProvisionArgs, lang: Lang) -> Result<Outcome, Failure> {
+pub(crate) fn provision(a: &ProvisionArgs, lang: Locale) -> Result<Outcome, Failure> {
     let key = ansinh_wire::SealingKey::from_hex(&a.sealing_key).map_err(|_| {
-        let vi = lang == Lang::Vi;
         Failure::Input(crate::input::InputError {
             field: "sealing-key".into(),
             code: "invalid_key",
-            message: if vi {
-                "Khóa mã hóa của máy chủ phải gồm đúng 64 chữ số hệ 16.".into()
-            } else {
-                "The server's sealing key is exactly 64 hexadecimal digits.".into()
-            },
+            message: tr!(lang, "cli-provision-invalid-key").into(),
         })
     })?;
     let data = DataDir::open(&a.data_dir).map_err(|e| Failure::Other(e.into()))?;
     data.provision_sealing_key(&key, now()).map_err(|e| Failure::Other(e.into()))?;
-    let msg = match lang {
-        Lang::Vi => format!("Đã cài khóa mã hóa của máy chủ thu cho {}.", a.data_dir.display()),
-        Lang::En => format!(
-            "The collection server's sealing key is provisioned for {}.",
-            a.data_dir.display()
-        ),
-    };
+    let msg = tr!(lang, "cli-provisioned", dir = a.data_dir.display().to_string());
     Ok(Outcome::Done(json!({"key_source": "provisioned", "sealing_key": key.to_hex()}), msg))
 }
 
@@ -93,13 +82,13 @@ pub(crate) struct VoidArgs {
     reason: String,
 }
 
-fn state_vi(s: State) -> &'static str {
+fn state_label(s: State, lang: Locale) -> &'static str {
     match s {
-        State::Queued => "chờ gửi",
-        State::Sending => "đang gửi",
-        State::Acknowledged => "đã gửi",
-        State::Quarantined => "cần xử lý",
-        State::Voided => "đã hủy",
+        State::Queued => tr!(lang, "cli-state-queued"),
+        State::Sending => tr!(lang, "cli-state-sending"),
+        State::Acknowledged => tr!(lang, "cli-state-acknowledged"),
+        State::Quarantined => tr!(lang, "cli-state-quarantined"),
+        State::Voided => tr!(lang, "cli-state-voided"),
     }
 }
 
@@ -135,45 +124,25 @@ fn stats_json(s: &Stats) -> Value {
     })
 }
 
-fn age(secs: i64, lang: Lang) -> String {
+fn age(secs: i64, lang: Locale) -> String {
     let (d, h, m) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
-    match lang {
-        Lang::Vi => format!("{d} ngày {h} giờ {m} phút"),
-        Lang::En => format!("{d} d {h} h {m} min"),
-    }
+    tr!(lang, "cli-age", days = d, hours = h, minutes = m)
 }
 
 /// Outbox refusals that are the staff member's input, named by field; the rest are failures.
-fn staff_error(e: ansinh_outbox::Error, receipt: i64, lang: Lang) -> Failure {
-    let vi = lang == Lang::Vi;
+fn staff_error(e: ansinh_outbox::Error, receipt: i64, lang: Locale) -> Failure {
     let (field, code, message) = match &e {
-        ansinh_outbox::Error::NotFound(_) => (
-            "receipt",
-            "receipt_not_found",
-            if vi {
-                format!("Không có biên lai số {receipt} trên máy này.")
-            } else {
-                format!("No receipt {receipt} on this device.")
-            },
-        ),
+        ansinh_outbox::Error::NotFound(_) => {
+            ("receipt", "receipt_not_found", tr!(lang, "cli-print-no-receipt", receipt = receipt))
+        }
         ansinh_outbox::Error::WrongState { state, .. } => (
             "receipt",
             "wrong_state",
-            if vi {
-                format!(
-                    "Biên lai {receipt} đang ở trạng thái \"{state}\": không làm được việc này (hồ sơ đã gửi thì lập hồ sơ điều chỉnh)."
-                )
-            } else {
-                format!(
-                    "Receipt {receipt} is {state}: not allowed (after upload, enter a correction instead)."
-                )
-            },
+            tr!(lang, "cli-staff-wrong-state", receipt = receipt, state = state.to_string()),
         ),
-        ansinh_outbox::Error::ReasonRequired => (
-            "reason",
-            "missing_argument",
-            if vi { "Cần ghi lý do.".to_string() } else { "A reason is required.".to_string() },
-        ),
+        ansinh_outbox::Error::ReasonRequired => {
+            ("reason", "missing_argument", tr!(lang, "cli-staff-reason-required").to_string())
+        }
         _ => return Failure::Other(e.into()),
     };
     Failure::Input(crate::input::InputError { field: field.into(), code, message })
@@ -185,7 +154,7 @@ fn open(dir: &PathBuf) -> Result<(ansinh_outbox::Outbox, KeySource, DataDir), Fa
     Ok((outbox, source, data))
 }
 
-pub(crate) fn queue(a: &QueueArgs, lang: Lang) -> Result<Outcome, Failure> {
+pub(crate) fn queue(a: &QueueArgs, lang: Locale) -> Result<Outcome, Failure> {
     let Some(dir) = &a.data_dir else {
         return Err(crate::input::Parse(lang).required("data-dir").into());
     };
@@ -198,27 +167,19 @@ pub(crate) fn queue(a: &QueueArgs, lang: Lang) -> Result<Outcome, Failure> {
             let n = outbox
                 .purge_acknowledged(i64::from(days) * 86_400, now())
                 .map_err(|e| Failure::Other(e.into()))?;
-            let msg = match lang {
-                Lang::Vi => format!("Đã xóa dữ liệu cá nhân của {n} hồ sơ đã gửi quá {days} ngày."),
-                Lang::En => format!(
-                    "Personal data removed from {n} records acknowledged over {days} days ago."
-                ),
-            };
+            let msg = tr!(lang, "cli-queue-purged", records = n, days = days);
             Ok(Outcome::Done(json!({"purged": n, "retention_days": days}), msg))
         }
         Some(QueueAction::Release { receipt }) => {
             let (mut outbox, _, _) = open(dir)?;
             outbox.release(receipt, now()).map_err(|e| staff_error(e, receipt, lang))?;
-            let msg = match lang {
-                Lang::Vi => format!("Biên lai {receipt}: đưa lại vào hàng chờ gửi."),
-                Lang::En => format!("Receipt {receipt}: back in the queue."),
-            };
+            let msg = tr!(lang, "staff-released", receipt = receipt);
             Ok(Outcome::Done(json!({"receipt_no": receipt, "state": "queued"}), msg))
         }
     }
 }
 
-fn list(dir: &PathBuf, lang: Lang) -> Result<Outcome, Failure> {
+fn list(dir: &PathBuf, lang: Locale) -> Result<Outcome, Failure> {
     let (outbox, source, _) = open(dir)?;
     let now = now();
     let stats = outbox.stats(now).map_err(|e| Failure::Other(e.into()))?;
@@ -228,44 +189,29 @@ fn list(dir: &PathBuf, lang: Lang) -> Result<Outcome, Failure> {
         "counts": stats_json(&stats),
         "records": rows.iter().map(row_json).collect::<Vec<_>>(),
     });
-    let vi = lang == Lang::Vi;
     let mut o = String::new();
-    let _ = writeln!(o, "{} {}", if vi { "Hàng chờ gửi:" } else { "Outbox:" }, dir.display());
+    let _ = writeln!(o, "{}", tr!(lang, "cli-queue-heading", dir = dir.display().to_string()));
     if source == KeySource::Development {
-        let _ = writeln!(
-            o,
-            "{}",
-            if vi {
-                "CHÚ Ý: khóa mã hóa thử nghiệm trên máy này; chưa đăng ký với máy chủ thu."
-            } else {
-                "NOTE: local development key; not registered with a collection server."
-            }
-        );
+        let _ = writeln!(o, "{}", tr!(lang, "cli-queue-development-key"));
     }
     let _ = writeln!(
         o,
-        "{} {}  {} {}  {} {}  {} {}  {} {}",
-        if vi { "chờ gửi" } else { "queued" },
-        stats.queued,
-        if vi { "đang gửi" } else { "sending" },
-        stats.sending,
-        if vi { "đã gửi" } else { "acknowledged" },
-        stats.acknowledged,
-        if vi { "cần xử lý" } else { "quarantined" },
-        stats.quarantined,
-        if vi { "đã hủy" } else { "voided" },
-        stats.voided
+        "{}",
+        tr!(
+            lang,
+            "cli-queue-counts",
+            queued = stats.queued,
+            sending = stats.sending,
+            acknowledged = stats.acknowledged,
+            quarantined = stats.quarantined,
+            voided = stats.voided
+        )
     );
     if let Some(a) = stats.oldest_unsent_age {
-        let _ = writeln!(
-            o,
-            "{} {}",
-            if vi { "Hồ sơ chưa gửi lâu nhất:" } else { "Oldest unsent:" },
-            age(a, lang)
-        );
+        let _ = writeln!(o, "{}", tr!(lang, "cli-queue-oldest", age = age(a, lang)));
     }
     for r in &rows {
-        let state = if vi { state_vi(r.state) } else { r.state.as_str() };
+        let state = state_label(r.state, lang);
         let _ = writeln!(
             o,
             "{:>6}  {:<13} {:<15} {:<11} {:>14}  {}{}",
@@ -273,7 +219,7 @@ fn list(dir: &PathBuf, lang: Lang) -> Result<Outcome, Failure> {
             state,
             r.summary.scheme,
             r.summary.mode,
-            Amount(r.summary.amount, lang).to_string(),
+            Amount(r.summary.amount, lang.core()).to_string(),
             r.summary.masked_name,
             r.quarantine_reason
                 .as_deref()
@@ -285,17 +231,14 @@ fn list(dir: &PathBuf, lang: Lang) -> Result<Outcome, Failure> {
     Ok(Outcome::Done(value, o))
 }
 
-pub(crate) fn void(a: &VoidArgs, lang: Lang) -> Result<Outcome, Failure> {
+pub(crate) fn void(a: &VoidArgs, lang: Locale) -> Result<Outcome, Failure> {
     let (mut outbox, _, _) = open(&a.data_dir)?;
     outbox.void(a.receipt, &a.reason, now()).map_err(|e| staff_error(e, a.receipt, lang))?;
-    let msg = match lang {
-        Lang::Vi => format!("Đã hủy biên lai {} ({}).", a.receipt, a.reason),
-        Lang::En => format!("Receipt {} voided ({}).", a.receipt, a.reason),
-    };
+    let msg = tr!(lang, "cli-voided", receipt = a.receipt, reason = a.reason.as_str());
     Ok(Outcome::Done(json!({"receipt_no": a.receipt, "state": "voided", "reason": a.reason}), msg))
 }
 
-fn verify(dir: &PathBuf, lang: Lang) -> Result<Outcome, Failure> {
+fn verify(dir: &PathBuf, lang: Locale) -> Result<Outcome, Failure> {
     let (outbox, source, data) = open(dir)?;
     // With a development key the records are opened and decoded; with a server key only the
     // server can open them, and the device checks they are unchanged since commit.
@@ -313,17 +256,17 @@ fn verify(dir: &PathBuf, lang: Lang) -> Result<Outcome, Failure> {
         "key_source": source,
         "problems": report.problems,
     });
-    let vi = lang == Lang::Vi;
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{} {}: {} {}, {} {}",
-        if vi { "Kiểm tra" } else { "Checked" },
-        dir.display(),
-        report.records,
-        if vi { "hồ sơ" } else { "records" },
-        report.opened,
-        if vi { "đã mở và đọc được" } else { "opened and decoded" }
+        "{}",
+        tr!(
+            lang,
+            "cli-verify-checked",
+            dir = dir.display().to_string(),
+            records = report.records,
+            opened = report.opened
+        )
     );
     for p in &report.problems {
         let _ = writeln!(o, "  - {p}");
@@ -331,12 +274,7 @@ fn verify(dir: &PathBuf, lang: Lang) -> Result<Outcome, Failure> {
     let _ = write!(
         o,
         "{}",
-        match (report.is_ok(), vi) {
-            (true, true) => "Tốt: cơ sở dữ liệu nguyên vẹn, mọi hồ sơ còn nguyên.",
-            (true, false) => "OK: the database is intact and every record is whole.",
-            (false, true) => "CÓ LỖI: xem danh sách trên.",
-            (false, false) => "PROBLEMS: see the list above.",
-        }
+        if report.is_ok() { tr!(lang, "cli-verify-ok") } else { tr!(lang, "cli-verify-problems") }
     );
     if report.is_ok() { Ok(Outcome::Done(value, o)) } else { Ok(Outcome::Failed(value, o)) }
 }

@@ -2,7 +2,8 @@
 
 use ansinh_core::person::{Group, Sex};
 use ansinh_core::quote::Mode;
-use ansinh_core::{Date, Lang, Month};
+use ansinh_core::{Date, Month};
+use ansinh_text::{Locale, tr};
 use serde::Serialize;
 
 /// `path` as a shell word, so a command shown in a message can be pasted as it is.
@@ -22,11 +23,15 @@ pub(crate) struct InputError {
 }
 
 impl InputError {
-    pub(crate) fn from_core(e: &ansinh_core::Error, lang: Lang) -> Self {
-        Self { field: e.field().into(), code: e.code(), message: e.message(lang).to_string() }
+    pub(crate) fn from_core(e: &ansinh_core::Error, lang: Locale) -> Self {
+        Self {
+            field: e.field().into(),
+            code: e.code(),
+            message: e.message(lang.core()).to_string(),
+        }
     }
 
-    pub(crate) fn from_clap(e: &clap::Error, lang: Lang) -> Self {
+    pub(crate) fn from_clap(e: &clap::Error, lang: Locale) -> Self {
         use clap::error::{ContextKind, ContextValue, ErrorKind};
         let arg = match e.get(ContextKind::InvalidArg) {
             Some(ContextValue::String(s)) => s.clone(),
@@ -35,34 +40,18 @@ impl InputError {
         };
         // "--income <INCOME>" → "income"
         let field = arg.trim_start_matches('-').split([' ', '=']).next().unwrap_or("").to_string();
-        let vi = lang == Lang::Vi;
         let (code, message) = match e.kind() {
-            ErrorKind::MissingRequiredArgument => (
-                "missing_argument",
-                if vi {
-                    format!("Thiếu thông tin bắt buộc: {arg}.")
-                } else {
-                    format!("Missing required input: {arg}.")
-                },
-            ),
-            ErrorKind::UnknownArgument => (
-                "unknown_argument",
-                if vi {
-                    format!("Không hiểu tham số {arg}.")
-                } else {
-                    format!("Unknown option {arg}.")
-                },
-            ),
+            ErrorKind::MissingRequiredArgument => {
+                ("missing_argument", tr!(lang, "cli-input-missing", argument = arg.as_str()))
+            }
+            ErrorKind::UnknownArgument => {
+                ("unknown_argument", tr!(lang, "cli-input-unknown-option", argument = arg.as_str()))
+            }
             ErrorKind::InvalidSubcommand
             | ErrorKind::MissingSubcommand
-            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => (
-                "unknown_command",
-                if vi {
-                    "Chọn một lệnh: quote, pension, bhyt, benefits hoặc policy.".to_string()
-                } else {
-                    "Choose a command: quote, pension, bhyt, benefits or policy.".to_string()
-                },
-            ),
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                ("unknown_command", tr!(lang, "cli-input-choose-command").to_string())
+            }
             _ => (
                 "invalid_argument",
                 e.render().to_string().lines().next().unwrap_or("").to_string(),
@@ -74,11 +63,10 @@ impl InputError {
 
 /// Parsers that turn text into values or field-named errors, in one language.
 #[derive(Clone, Copy)]
-pub(crate) struct Parse(pub(crate) Lang);
+pub(crate) struct Parse(pub(crate) Locale);
 
 impl Parse {
-    fn err(self, field: &str, code: &'static str, vi: String, en: String) -> InputError {
-        let message = if self.0 == Lang::Vi { vi } else { en };
+    fn err(self, field: &str, code: &'static str, message: String) -> InputError {
         InputError { field: field.into(), code, message }
     }
 
@@ -87,8 +75,7 @@ impl Parse {
             self.err(
                 field,
                 "invalid_date",
-                format!("Ngày \"{s}\" ở --{field} không hợp lệ: nhập theo dạng NNNN-TT-NN, ví dụ 2026-11-22."),
-                format!("\"{s}\" in --{field} is not a date: use YYYY-MM-DD, e.g. 2026-11-22."),
+                tr!(self.0, "cli-input-invalid-date", value = s, field = field),
             )
         })
     }
@@ -98,10 +85,7 @@ impl Parse {
             self.err(
                 field,
                 "invalid_month",
-                format!(
-                    "Tháng \"{s}\" ở --{field} không hợp lệ: nhập theo dạng NNNN-TT, ví dụ 1979-03."
-                ),
-                format!("\"{s}\" in --{field} is not a month: use YYYY-MM, e.g. 1979-03."),
+                tr!(self.0, "cli-input-invalid-month", value = s, field = field),
             )
         })
     }
@@ -112,8 +96,7 @@ impl Parse {
             self.err(
                 field,
                 "invalid_amount",
-                format!("Số tiền \"{s}\" ở --{field} không hợp lệ: nhập số đồng, chỉ gồm chữ số, ví dụ 1500000."),
-                format!("\"{s}\" in --{field} is not an amount: whole đồng, digits only, e.g. 1500000."),
+                tr!(self.0, "cli-input-invalid-amount", value = s, field = field),
             )
         })
     }
@@ -124,42 +107,26 @@ impl Parse {
             self.err(
                 field,
                 "invalid_number",
-                format!("\"{s}\" ở --{field} không hợp lệ: nhập một số nguyên không âm, ví dụ 12."),
-                format!("\"{s}\" in --{field} is not a whole number, e.g. 12."),
+                tr!(self.0, "cli-input-invalid-number", value = s, field = field),
             )
         })
     }
 
     pub(crate) fn group(self, field: &str, s: &str) -> Result<Group, InputError> {
         s.parse().map_err(|_| {
-            self.err(
-                field,
-                "invalid_group",
-                format!("Nhóm \"{s}\" không có: chọn poor (hộ nghèo), near-poor (hộ cận nghèo), ethnic-minority (dân tộc thiểu số), island (xã đảo, đặc khu) hoặc other (khác)."),
-                format!("No group \"{s}\": choose poor, near-poor, ethnic-minority, island or other."),
-            )
+            self.err(field, "invalid_group", tr!(self.0, "cli-input-invalid-group", value = s))
         })
     }
 
     pub(crate) fn sex(self, field: &str, s: &str) -> Result<Sex, InputError> {
         s.parse().map_err(|_| {
-            self.err(
-                field,
-                "invalid_sex",
-                format!("Giới tính \"{s}\" không hợp lệ: nhập male (nam) hoặc female (nữ)."),
-                format!("\"{s}\" is not a sex: use male or female."),
-            )
+            self.err(field, "invalid_sex", tr!(self.0, "cli-input-invalid-sex", value = s))
         })
     }
 
     pub(crate) fn mode(self, field: &str, s: &str) -> Result<Mode, InputError> {
         s.parse().map_err(|_| {
-            self.err(
-                field,
-                "invalid_mode",
-                format!("Phương thức \"{s}\" không có: chọn 1, 3, 6, 12, advance-NĂM (đóng trước, ví dụ advance-5) hoặc backpay-THÁNG (đóng bù, ví dụ backpay-12)."),
-                format!("No mode \"{s}\": choose 1, 3, 6, 12, advance-YEARS (e.g. advance-5) or backpay-MONTHS (e.g. backpay-12)."),
-            )
+            self.err(field, "invalid_mode", tr!(self.0, "cli-input-invalid-mode", value = s))
         })
     }
 
@@ -170,56 +137,36 @@ impl Parse {
             None => Err(self.err(
                 field,
                 "unknown_province",
-                format!("Mã tỉnh \"{s}\" không có trong 34 tỉnh, thành phố (ví dụ 01 là Hà Nội, 79 là TP. Hồ Chí Minh)."),
-                format!("\"{s}\" is not one of the 34 province codes (e.g. 01 Hà Nội, 79 Hồ Chí Minh City)."),
+                tr!(self.0, "cli-input-unknown-province", value = s),
             )),
         }
     }
 
     pub(crate) fn missing(self, field: &str) -> InputError {
-        self.err(
-            field,
-            "missing_argument",
-            format!("Thiếu --{field}: cần cả tháng sinh (--born) và giới tính (--sex)."),
-            format!("--{field} is missing: both --born and --sex are needed."),
-        )
+        self.err(field, "missing_argument", tr!(self.0, "cli-input-missing-person", field = field))
     }
 
     pub(crate) fn required(self, field: &str) -> InputError {
-        self.err(
-            field,
-            "missing_argument",
-            format!("Thiếu thông tin bắt buộc: --{field}."),
-            format!("Missing required input: --{field}."),
-        )
+        self.err(field, "missing_argument", tr!(self.0, "cli-input-required", field = field))
     }
 
     pub(crate) fn conflict(self, field: &str, other: &str) -> InputError {
         self.err(
             field,
             "conflicting_arguments",
-            format!("Chỉ dùng một trong hai: --{field} hoặc --{other} và --paid-avg."),
-            format!("Use either --{field} or --{other} with --paid-avg, not both."),
+            tr!(self.0, "cli-input-conflicting-arguments", field = field, other = other),
         )
     }
 
     pub(crate) fn way(self, field: &str) -> InputError {
-        self.err(
-            field,
-            "invalid_way",
-            format!(
-                "--{field}: nhập THU_NHẬP:SỐ_NĂM, ví dụ 1500000:15 (thu nhập tháng, 1–50 năm đóng)."
-            ),
-            format!("--{field}: give INCOME:YEARS, e.g. 1500000:15 (monthly income, 1–50 years)."),
-        )
+        self.err(field, "invalid_way", tr!(self.0, "cli-input-invalid-way", field = field))
     }
 
     pub(crate) fn history_line(self, line: usize, what: &str) -> InputError {
         self.err(
             "history",
             "invalid_history",
-            format!("Tệp quá trình đóng, dòng {line}: {what} (mỗi dòng: năm,số tháng,thu nhập)."),
-            format!("History file, line {line}: {what} (each line: year,months,income)."),
+            tr!(self.0, "cli-input-invalid-history", line = line, what = what),
         )
     }
 }

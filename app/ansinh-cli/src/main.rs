@@ -17,15 +17,21 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use ansinh_core::PolicyTable;
 use ansinh_core::pension::{HistoryYear, Paid, PensionRequest};
 use ansinh_core::person::Sex;
 use ansinh_core::quote::{Person, QuoteRequest};
-use ansinh_core::{Lang, PolicyTable};
+use ansinh_text::{Locale, tr};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use serde_json::{Value, json};
 
 use crate::input::{InputError, Parse};
+
+/// The `--lang` values: the languages of the catalogues present.
+fn language_codes() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(Locale::all().map(Locale::code))
+}
 
 #[derive(Parser)]
 #[command(
@@ -34,8 +40,8 @@ use crate::input::{InputError, Parse};
     about = "Voluntary social insurance and household health insurance: quotes, pensions, premiums."
 )]
 struct Cli {
-    /// Output language: vi (Vietnamese) or en (English).
-    #[arg(long, global = true, default_value = "vi", value_parser = ["vi", "en"])]
+    /// Output language: vi (Vietnamese), en (English), or any other catalogue present.
+    #[arg(long, global = true, default_value = "vi", value_parser = language_codes())]
     lang: String,
     /// Print exactly one JSON object.
     #[arg(long, global = true)]
@@ -214,13 +220,14 @@ enum Outcome {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let json_wanted = args.iter().any(|a| a == "--json");
-    let lang = if args.windows(2).any(|w| w[0] == "--lang" && w[1] == "en")
-        || args.iter().any(|a| a == "--lang=en")
-    {
-        Lang::En
-    } else {
-        Lang::Vi
-    };
+    // Read before clap, so that its own errors are said in the language asked for.
+    let asked = args
+        .windows(2)
+        .rev()
+        .find(|w| w[0] == "--lang")
+        .map(|w| w[1].as_str())
+        .or_else(|| args.iter().rev().find_map(|a| a.strip_prefix("--lang=")));
+    let lang = asked.and_then(|code| Locale::from_code(code).ok()).unwrap_or_default();
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -268,17 +275,17 @@ fn main() -> ExitCode {
     }
 }
 
-fn invalid(e: InputError, json_out: bool, lang: Lang) -> ExitCode {
+fn invalid(e: InputError, json_out: bool, lang: Locale) -> ExitCode {
     if json_out {
         println!("{}", json!({"error": e}));
     } else {
-        let label = if lang == Lang::Vi { "Lỗi" } else { "Error" };
+        let label = tr!(lang, "cli-error");
         eprintln!("{label} (--{}): {}", e.field, e.message);
     }
     ExitCode::from(2)
 }
 
-fn run(cli: &Cli, lang: Lang) -> anyhow::Result<Outcome> {
+fn run(cli: &Cli, lang: Locale) -> anyhow::Result<Outcome> {
     let loaded;
     let table = match &cli.policy {
         Some(path) => {
@@ -341,11 +348,11 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-fn core_err(lang: Lang) -> impl Fn(ansinh_core::Error) -> InputError {
+fn core_err(lang: Locale) -> impl Fn(ansinh_core::Error) -> InputError {
     move |e| InputError::from_core(&e, lang)
 }
 
-fn quote(table: &PolicyTable<'_>, a: &QuoteArgs, lang: Lang) -> Result<Outcome, Failure> {
+fn quote(table: &PolicyTable<'_>, a: &QuoteArgs, lang: Locale) -> Result<Outcome, Failure> {
     let p = Parse(lang);
     let on = p.date("on", &a.on)?;
     let income = p.amount("income", &a.income)?;
@@ -370,7 +377,7 @@ fn quote(table: &PolicyTable<'_>, a: &QuoteArgs, lang: Lang) -> Result<Outcome, 
     req.paid_months = a.paid_months.as_deref().map(|s| p.count("paid-months", s)).transpose()?;
     let q = ansinh_core::quote::quote(table, &req).map_err(core_err(lang))?;
     let mut v = serde_json::to_value(&q)?;
-    v["net_in_words"] = json!(ansinh_core::money::InWords(q.net, lang).to_string());
+    v["net_in_words"] = json!(ansinh_core::money::InWords(q.net, lang.core()).to_string());
     Ok(Outcome::Done(v, render::quote(&q, lang)))
 }
 
@@ -408,7 +415,7 @@ impl AskedArgs {
     }
 }
 
-fn pension(table: &PolicyTable<'_>, a: &PensionArgs, lang: Lang) -> Result<Outcome, Failure> {
+fn pension(table: &PolicyTable<'_>, a: &PensionArgs, lang: Locale) -> Result<Outcome, Failure> {
     let p = Parse(lang);
     let (on, born, sex) = a.asked.parse(p)?;
     let history = a.history.as_ref().map(|h| read_history(h, p)).transpose()?;
@@ -452,7 +459,7 @@ fn pension(table: &PolicyTable<'_>, a: &PensionArgs, lang: Lang) -> Result<Outco
     Ok(Outcome::Done(serde_json::to_value(&e)?, render::pension(&e, lang)))
 }
 
-fn compare(table: &PolicyTable<'_>, a: &CompareArgs, lang: Lang) -> Result<Outcome, Failure> {
+fn compare(table: &PolicyTable<'_>, a: &CompareArgs, lang: Locale) -> Result<Outcome, Failure> {
     use ansinh_core::compare::{CompareRequest, Way};
     let p = Parse(lang);
     let (on, born, sex) = a.asked.parse(p)?;
@@ -479,7 +486,7 @@ fn compare(table: &PolicyTable<'_>, a: &CompareArgs, lang: Lang) -> Result<Outco
     Ok(Outcome::Done(serde_json::to_value(&c)?, render::compare(&c, lang)))
 }
 
-fn bhyt(table: &PolicyTable<'_>, a: &BhytArgs, lang: Lang) -> Result<Outcome, Failure> {
+fn bhyt(table: &PolicyTable<'_>, a: &BhytArgs, lang: Locale) -> Result<Outcome, Failure> {
     let p = Parse(lang);
     let on = p.date("on", &a.on)?;
     let members = p.count("members", &a.members)?;
@@ -487,11 +494,11 @@ fn bhyt(table: &PolicyTable<'_>, a: &BhytArgs, lang: Lang) -> Result<Outcome, Fa
     let h = ansinh_core::bhyt::household(table, on, members, months).map_err(core_err(lang))?;
     let mut v = serde_json::to_value(&h)?;
     v["per_member"] = json!(h.members.iter().map(|m| m.amount).collect::<Vec<_>>());
-    v["total_in_words"] = json!(ansinh_core::money::InWords(h.total, lang).to_string());
+    v["total_in_words"] = json!(ansinh_core::money::InWords(h.total, lang.core()).to_string());
     Ok(Outcome::Done(v, render::bhyt(&h, lang)))
 }
 
-fn benefits(table: &PolicyTable<'_>, a: &BenefitsArgs, lang: Lang) -> Result<Outcome, Failure> {
+fn benefits(table: &PolicyTable<'_>, a: &BenefitsArgs, lang: Locale) -> Result<Outcome, Failure> {
     let p = Parse(lang);
     let on = p.date("on", &a.on)?;
     let children = u8::try_from(p.count("children", &a.children)?).unwrap_or(u8::MAX);

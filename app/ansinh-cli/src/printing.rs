@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use ansinh_core::Lang;
 use ansinh_device::DataDir;
 use ansinh_device::receipt::{ReceiptError, printed_time};
 use ansinh_device::shift::{PAYMENT_CASH, ShiftReport, Tally};
 use ansinh_receipt::{Bitmap, ReportLine, VoidLine, Width};
+use ansinh_text::{Locale, mode_code_label, tr};
 use clap::Args;
 use serde_json::json;
 
@@ -64,25 +64,15 @@ pub(crate) struct ShiftArgs {
     width: String,
 }
 
-fn input(field: &str, code: &'static str, vi: String, en: String, lang: Lang) -> Failure {
-    Failure::Input(InputError {
-        field: field.into(),
-        code,
-        message: if lang == Lang::Vi { vi } else { en },
-    })
+fn input(field: &str, code: &'static str, message: String) -> Failure {
+    Failure::Input(InputError { field: field.into(), code, message })
 }
 
-fn width(s: &str, lang: Lang) -> Result<Width, Failure> {
+fn width(s: &str, lang: Locale) -> Result<Width, Failure> {
     match s {
         "58" => Ok(Width::Mm58),
         "80" => Ok(Width::Mm80),
-        _ => Err(input(
-            "width",
-            "invalid_width",
-            format!("Khổ giấy \"{s}\" ở --width không dùng được: chọn 58 hoặc 80."),
-            format!("Paper width \"{s}\" in --width: choose 58 or 80."),
-            lang,
-        )),
+        _ => Err(input("width", "invalid_width", tr!(lang, "cli-print-width", width = s))),
     }
 }
 
@@ -92,7 +82,7 @@ fn deliver(
     png: Option<&PathBuf>,
     escpos: Option<&PathBuf>,
     printer: Option<&str>,
-    lang: Lang,
+    lang: Locale,
 ) -> Result<serde_json::Value, Failure> {
     if let Some(p) = png {
         std::fs::write(p, picture.to_png().map_err(|e| Failure::Other(e.into()))?)?;
@@ -111,8 +101,12 @@ fn deliver(
         printed = match result {
             Ok(status) => json!(format!("{status:?}").to_lowercase()),
             Err(e) => {
-                let message =
-                    if lang == Lang::Vi { e.message_vi().to_string() } else { e.to_string() };
+                // The printer's own words come from ansinh-escpos, in Vietnamese or English.
+                let message = if lang.core() == ansinh_core::Lang::Vi {
+                    e.message_vi().to_string()
+                } else {
+                    e.to_string()
+                };
                 return Err(Failure::Other(anyhow::anyhow!(message)));
             }
         };
@@ -120,7 +114,7 @@ fn deliver(
     Ok(printed)
 }
 
-pub(crate) fn receipt(a: &ReceiptArgs, lang: Lang) -> Result<Outcome, Failure> {
+pub(crate) fn receipt(a: &ReceiptArgs, lang: Locale) -> Result<Outcome, Failure> {
     let w = width(&a.width, lang)?;
     if a.png.is_none() && a.escpos.is_none() && a.printer.is_none() {
         return Err(Parse(lang).required("png").into());
@@ -131,9 +125,7 @@ pub(crate) fn receipt(a: &ReceiptArgs, lang: Lang) -> Result<Outcome, Failure> {
         ansinh_outbox::Error::NotFound(_) => input(
             "receipt",
             "receipt_not_found",
-            format!("Không có biên lai số {} trên máy này.", a.receipt),
-            format!("No receipt {} on this device.", a.receipt),
-            lang,
+            tr!(lang, "cli-print-no-receipt", receipt = a.receipt),
         ),
         e => Failure::Other(e.into()),
     })?;
@@ -142,44 +134,26 @@ pub(crate) fn receipt(a: &ReceiptArgs, lang: Lang) -> Result<Outcome, Failure> {
     let (picture, qr) = ansinh_device::receipt::draw(&dir, &row, copy, w).map_err(|e| {
         let no = row.receipt_no;
         match e {
-            ReceiptError::Voided(_) => input(
-                "receipt",
-                "voided",
-                format!("Biên lai {no} đã bị hủy: không in lại biên lai."),
-                format!("Receipt {no} was voided: its receipt is not reprinted."),
-                lang,
-            ),
-            ReceiptError::Purged(_) => input(
-                "receipt",
-                "purged",
-                format!("Biên lai {no} đã xóa thông tin cá nhân sau thời hạn lưu: không in lại được."),
-                format!("Receipt {no} had its personal data removed after the retention period: it cannot be reprinted."),
-                lang,
-            ),
+            ReceiptError::Voided(_) => {
+                input("receipt", "voided", tr!(lang, "cli-print-voided", receipt = no))
+            }
+            ReceiptError::Purged(_) => {
+                input("receipt", "purged", tr!(lang, "cli-print-purged", receipt = no))
+            }
             e => Failure::Other(e.into()),
         }
     })?;
     let printed = deliver(&picture, a.png.as_ref(), a.escpos.as_ref(), a.printer.as_deref(), lang)?;
-    let msg = match lang {
-        Lang::Vi => format!(
-            "Biên lai {} ({}, {} đ){}: {} × {} điểm.",
-            row.receipt_no,
-            if copy { "bản sao" } else { "bản chính" },
-            s.amount,
-            if printed.is_null() { "" } else { ", đã in" },
-            picture.width(),
-            picture.height()
-        ),
-        Lang::En => format!(
-            "Receipt {} ({}, {} VND){}: {} × {} dots.",
-            row.receipt_no,
-            if copy { "copy" } else { "original" },
-            s.amount,
-            if printed.is_null() { "" } else { ", printed" },
-            picture.width(),
-            picture.height()
-        ),
-    };
+    let msg = tr!(
+        lang,
+        "cli-print-receipt",
+        receipt = row.receipt_no,
+        copy = if copy { "yes" } else { "no" },
+        amount = s.amount.to_string(),
+        printed = if printed.is_null() { "no" } else { "yes" },
+        width = picture.width(),
+        height = picture.height()
+    );
     Ok(Outcome::Done(
         json!({
             "receipt_no": row.receipt_no,
@@ -195,21 +169,9 @@ pub(crate) fn receipt(a: &ReceiptArgs, lang: Lang) -> Result<Outcome, Failure> {
     ))
 }
 
+/// The printed shift report is in Vietnamese (the receipts' language), whatever `--lang` says.
 fn scheme_label(code: &str) -> &str {
-    ansinh_core::scheme::Scheme::from_code(code).map_or(code, |s| s.name(Lang::Vi))
-}
-
-fn mode_label(code: &str) -> String {
-    match code {
-        "1" => "hằng tháng".into(),
-        c if c.bytes().all(|b| b.is_ascii_digit()) => format!("{c} tháng"),
-        c => match c.split_once('-') {
-            Some(("advance", y)) => format!("đóng trước {y} năm"),
-            Some(("backpay", m)) => format!("đóng bù {m} tháng"),
-            Some(("bhyt", m)) => format!("BHYT {m} tháng"),
-            _ => c.into(),
-        },
-    }
+    ansinh_core::scheme::Scheme::from_code(code).map_or(code, |s| s.name(Locale::SOURCE.core()))
 }
 
 fn report_lines<'a>(
@@ -226,7 +188,7 @@ fn report_lines<'a>(
         .collect()
 }
 
-pub(crate) fn shift_report(a: &ShiftArgs, lang: Lang) -> Result<Outcome, Failure> {
+pub(crate) fn shift_report(a: &ShiftArgs, lang: Locale) -> Result<Outcome, Failure> {
     let w = width(&a.width, lang)?;
     let dir = DataDir::open(&a.data_dir).map_err(|e| Failure::Other(e.into()))?;
     let until = now();
@@ -253,7 +215,7 @@ pub(crate) fn shift_report(a: &ShiftArgs, lang: Lang) -> Result<Outcome, Failure
         .by_scheme
         .keys()
         .map(|k| (k.clone(), scheme_label(k).to_string()))
-        .chain(report.by_mode.keys().map(|k| (k.clone(), mode_label(k))))
+        .chain(report.by_mode.keys().map(|k| (k.clone(), mode_code_label(k, Locale::SOURCE))))
         .collect();
     let lines = |m| report_lines(m, &labels);
     let by_scheme = lines(&report.by_scheme);
@@ -262,6 +224,7 @@ pub(crate) fn shift_report(a: &ShiftArgs, lang: Lang) -> Result<Outcome, Failure
         .by_payment
         .iter()
         .map(|(k, t)| ReportLine {
+            // Printed with the report's other words (ansinh-receipt), in Vietnamese.
             label: if k == PAYMENT_CASH { "Tiền mặt" } else { k.as_str() },
             count: t.count,
             amount: t.amount,
@@ -301,31 +264,24 @@ pub(crate) fn shift_report(a: &ShiftArgs, lang: Lang) -> Result<Outcome, Failure
         let picture = ansinh_receipt::render_shift_report(&printable, w);
         printed = deliver(&picture, a.png.as_ref(), None, a.printer.as_deref(), lang)?;
     }
-    let vi = lang == Lang::Vi;
-    let agreement = match (report.mismatches.is_empty(), vi) {
-        (true, true) => "khớp với hàng chờ".to_string(),
-        (true, false) => "matches the queue".to_string(),
-        (false, true) => format!("KHÔNG KHỚP: {}", report.mismatches.join("; ")),
-        (false, false) => format!("MISMATCH: {}", report.mismatches.join("; ")),
-    };
-    let template = if vi {
-        "Ca từ {from} đến {until}: {n} biên lai, đã thu {sum} đ, hủy {voids} ({voided} đ), tiền mặt phải nộp {cash} đ; {unsent} hồ sơ chưa gửi; {agreement}."
+    let agreement = if report.mismatches.is_empty() {
+        tr!(lang, "cli-shift-matches").to_string()
     } else {
-        "Shift {from} to {until}: {n} receipts, collected {sum} VND, {voids} voided ({voided} VND), cash to hand in {cash} VND; {unsent} unsent; {agreement}."
+        tr!(lang, "cli-shift-mismatch", mismatches = report.mismatches.join("; "))
     };
-    let msg = [
-        ("{from}", from_text.clone()),
-        ("{until}", until_text.clone()),
-        ("{n}", report.collected.count.to_string()),
-        ("{sum}", report.collected.amount.to_string()),
-        ("{voids}", report.voids.len().to_string()),
-        ("{voided}", report.voided().to_string()),
-        ("{cash}", report.cash_to_hand_in.to_string()),
-        ("{unsent}", report.unsent.to_string()),
-        ("{agreement}", agreement),
-    ]
-    .iter()
-    .fold(template.to_string(), |m, (k, v)| m.replace(k, v));
+    let msg = tr!(
+        lang,
+        "cli-shift-summary",
+        from = from_text.clone(),
+        until = until_text.clone(),
+        receipts = report.collected.count,
+        collected = report.collected.amount.to_string(),
+        voids = report.voids.len(),
+        voided = report.voided().to_string(),
+        cash = report.cash_to_hand_in.to_string(),
+        unsent = report.unsent,
+        agreement = agreement
+    );
     let tally = |m: &BTreeMap<String, Tally>| {
         m.iter()
             .map(|(k, t)| (k.clone(), json!({"count": t.count, "amount": t.amount})))

@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::PathBuf;
 
-use ansinh_core::{Date, Lang, PolicyTable};
+use ansinh_core::{Date, PolicyTable};
 use ansinh_device::DataDir;
 use ansinh_device::enroll::{
     CollectionPoint, CommitOptions, Duplicates, EarlierPayment, EnrollError, commit,
@@ -11,6 +11,7 @@ use ansinh_device::enroll::{
 use ansinh_enrollment::Problems;
 use ansinh_enrollment::json::EnrollmentJson;
 use ansinh_outbox::Outbox;
+use ansinh_text::{Locale, tr};
 use clap::Args;
 use serde_json::{Value, json};
 
@@ -61,7 +62,7 @@ fn ten_am_vn(d: Date) -> i64 {
     d.epoch_days() * 86_400 + 3 * 3600
 }
 
-fn day(on: &Option<String>, lang: Lang) -> Result<Date, Failure> {
+fn day(on: &Option<String>, lang: Locale) -> Result<Date, Failure> {
     match on {
         Some(s) => Ok(Parse(lang).date("on", s)?),
         None => Ok(today_vn()),
@@ -69,10 +70,10 @@ fn day(on: &Option<String>, lang: Lang) -> Result<Date, Failure> {
 }
 
 /// Every problem, as the JSON the CLI prints and the kiosk shows.
-fn problems_json(p: &Problems, lang: Lang) -> Value {
+fn problems_json(p: &Problems, lang: Locale) -> Value {
     let list: Vec<Value> = p
         .iter()
-        .map(|p| json!({"field": p.field.as_str(), "code": p.code.as_str(), "message": p.message(lang).to_string()}))
+        .map(|p| json!({"field": p.field.as_str(), "code": p.code.as_str(), "message": p.message(lang.core()).to_string()}))
         .collect();
     json!({"errors": list, "unlisted": p.unlisted()})
 }
@@ -81,17 +82,14 @@ fn problems_json(p: &Problems, lang: Lang) -> Value {
 fn read_valid(
     table: &PolicyTable<'_>,
     today: Date,
-    lang: Lang,
+    lang: Locale,
 ) -> Result<Result<ansinh_enrollment::Enrollment, Outcome>, Failure> {
     let mut text = String::new();
     std::io::stdin().read_to_string(&mut text)?;
     let parsed = match EnrollmentJson::parse(&text) {
         Ok(p) => p,
         Err(e) => {
-            let message = match lang {
-                Lang::Vi => format!("Hồ sơ không đúng định dạng JSON: {e}"),
-                Lang::En => format!("The record is not valid JSON: {e}"),
-            };
+            let message = tr!(lang, "cli-record-invalid-json", reason = e.to_string());
             return Err(Failure::Input(InputError {
                 field: String::new(),
                 code: "invalid_json",
@@ -107,9 +105,9 @@ fn read_valid(
                 .map(|p| {
                     format!(
                         "{} ({}): {}\n",
-                        if lang == Lang::Vi { "Lỗi" } else { "Error" },
+                        tr!(lang, "cli-error"),
                         p.field,
-                        p.message(lang)
+                        p.message(lang.core())
                     )
                 })
                 .collect();
@@ -121,7 +119,7 @@ fn read_valid(
 pub(crate) fn validate(
     table: &PolicyTable<'_>,
     a: &ValidateArgs,
-    lang: Lang,
+    lang: Locale,
 ) -> Result<Outcome, Failure> {
     let today = day(&a.on, lang)?;
     match read_valid(table, today, lang)? {
@@ -141,7 +139,7 @@ fn collection_point(
     data: &DataDir,
     outbox: &mut Outbox,
     a: &EnqueueArgs,
-    lang: Lang,
+    lang: Locale,
 ) -> Result<CollectionPoint, Failure> {
     let stored = CollectionPoint::stored(data, outbox).map_err(|e| Failure::Other(e.into()))?;
     let given = |flag: &Option<String>| {
@@ -152,20 +150,14 @@ fn collection_point(
         name: given(&a.collection_point).unwrap_or_else(|| stored.name.clone()),
         agent_code: given(&a.agent_code).unwrap_or_else(|| stored.agent_code.clone()),
     };
-    let vi = lang == Lang::Vi;
     let missing: Vec<(&str, &str, &str)> = [
         (
             "collection-point",
             point.name.as_str(),
-            if vi { "tên điểm thu" } else { "collection point" },
+            tr!(lang, "cli-enqueue-collection-point"),
             "\"Bưu điện xã Thanh Trì\"",
         ),
-        (
-            "agent-code",
-            point.agent_code.as_str(),
-            if vi { "mã nhân viên thu" } else { "agent code" },
-            "DL-0001",
-        ),
+        ("agent-code", point.agent_code.as_str(), tr!(lang, "cli-enqueue-agent-code"), "DL-0001"),
     ]
     .into_iter()
     .filter(|(_, value, _, _)| value.trim().is_empty())
@@ -176,18 +168,14 @@ fn collection_point(
         let example: Vec<String> = missing.iter().map(|(f, _, e)| format!("--{f} {e}")).collect();
         let command =
             format!("ansinh enqueue --data-dir {} {}", shell_word(&a.data_dir), example.join(" "));
-        let message = if vi {
-            format!(
-                "Máy này chưa có {}: biên lai phải ghi nơi thu và người thu tiền. Thêm vào lệnh một lần, máy sẽ nhớ cho các lần sau, ví dụ: {command}",
-                what.join(" và ")
-            )
-        } else {
-            let them = if missing.len() > 1 { "them" } else { "it" };
-            format!(
-                "This device has no {} yet: a receipt must say where and by whom the money was taken. Add {them} to the command once and the device remembers {them}, e.g. {command}",
-                what.join(" and "),
-            )
-        };
+        let what = what.join(&format!(" {} ", tr!(lang, "cli-and")));
+        let message = tr!(
+            lang,
+            "cli-enqueue-no-collection-point",
+            what = what,
+            count = missing.len(),
+            command = command
+        );
         return Err(Failure::Input(InputError {
             field: (*field).into(),
             code: "missing_argument",
@@ -203,7 +191,7 @@ fn collection_point(
 pub(crate) fn enqueue(
     table: &PolicyTable<'_>,
     a: &EnqueueArgs,
-    lang: Lang,
+    lang: Locale,
 ) -> Result<Outcome, Failure> {
     let today = day(&a.on, lang)?;
     let corrects = match &a.corrects {
@@ -214,10 +202,7 @@ pub(crate) fn enqueue(
                 Failure::Input(InputError {
                     field: "corrects".into(),
                     code: "invalid_record_id",
-                    message: match lang {
-                        Lang::Vi => "Mã hồ sơ cần điều chỉnh gồm 32 chữ số hệ 16.".into(),
-                        Lang::En => "The record id to correct is 32 hexadecimal digits.".into(),
-                    },
+                    message: tr!(lang, "cli-enqueue-invalid-record-id").into(),
                 })
             })?;
             Some(id)
@@ -242,26 +227,20 @@ pub(crate) fn enqueue(
         return Ok(possible_duplicate(earlier, lang));
     }
     let (committed, amounts) = result.map_err(|e| match e {
-            EnrollError::Outbox(ansinh_outbox::Error::WrongState { .. }) => {
-                Failure::Input(InputError {
-                    field: "corrects".into(),
-                    code: "correction_before_upload",
-                    message: match lang {
-                        Lang::Vi => "Hồ sơ này chưa gửi: hãy hủy (void) rồi nhập lại, không lập hồ sơ điều chỉnh.".into(),
-                        Lang::En => "That record is not uploaded yet: void it and enter it again instead.".into(),
-                    },
-                })
-            }
-            EnrollError::Outbox(ansinh_outbox::Error::NotFound(_)) => Failure::Input(InputError {
+        EnrollError::Outbox(ansinh_outbox::Error::WrongState { .. }) => {
+            Failure::Input(InputError {
                 field: "corrects".into(),
-                code: "record_not_found",
-                message: match lang {
-                    Lang::Vi => "Không có hồ sơ cần điều chỉnh trên máy này.".into(),
-                    Lang::En => "No such record on this device.".into(),
-                },
-            }),
-            other => Failure::Other(other.into()),
-        })?;
+                code: "correction_before_upload",
+                message: tr!(lang, "cli-enqueue-correction-before-upload").into(),
+            })
+        }
+        EnrollError::Outbox(ansinh_outbox::Error::NotFound(_)) => Failure::Input(InputError {
+            field: "corrects".into(),
+            code: "record_not_found",
+            message: tr!(lang, "cli-enqueue-record-not-found").into(),
+        }),
+        other => Failure::Other(other.into()),
+    })?;
     let id = hex::encode(committed.record_id);
     let value = json!({
         "record_id": id,
@@ -290,42 +269,32 @@ pub(crate) fn enqueue(
 
 /// The refusal of a possible double payment (exit 2): each earlier receipt with its months, and
 /// how staff confirm.
-fn possible_duplicate(earlier: &[EarlierPayment], lang: Lang) -> Outcome {
-    let scheme = |code: &str| match (code, lang) {
-        ("household-bhyt", Lang::Vi) => "BHYT hộ gia đình",
-        ("household-bhyt", Lang::En) => "household health insurance",
-        (_, Lang::Vi) => "BHXH tự nguyện",
-        (_, Lang::En) => "voluntary social insurance",
-    };
+fn possible_duplicate(earlier: &[EarlierPayment], lang: Locale) -> Outcome {
     let mut lines: Vec<String> = earlier
         .iter()
         .map(|e| {
-            let who = match (e.scheme.as_str(), lang) {
-                ("household-bhyt", Lang::Vi) => format!("thành viên {}", e.masked_name),
-                ("household-bhyt", Lang::En) => format!("member {}", e.masked_name),
-                (_, Lang::Vi) => "người này".to_string(),
-                (_, Lang::En) => "this person".to_string(),
+            let household = e.scheme == "household-bhyt";
+            let who = if household {
+                tr!(lang, "cli-duplicate-member", name = e.masked_name.as_str())
+            } else {
+                tr!(lang, "cli-duplicate-this-person").to_string()
             };
-            match lang {
-                Lang::Vi => format!(
-                    "Có thể đóng trùng: {who} đã có biên nhận số {} cho kỳ {} ({}) trên máy này.",
-                    e.receipt_no,
-                    e.period(),
-                    scheme(&e.scheme)
-                ),
-                Lang::En => format!(
-                    "Possible double payment: {who} already has receipt {} for {} ({}) on this device.",
-                    e.receipt_no,
-                    e.period(),
-                    scheme(&e.scheme)
-                ),
-            }
+            let scheme = if household {
+                tr!(lang, "cli-duplicate-household")
+            } else {
+                tr!(lang, "cli-duplicate-voluntary")
+            };
+            tr!(
+                lang,
+                "cli-duplicate-earlier",
+                who = who,
+                receipt = e.receipt_no,
+                period = e.period(),
+                scheme = scheme
+            )
         })
         .collect();
-    lines.push(match lang {
-        Lang::Vi => "Chưa lưu hồ sơ, chưa thu tiền. Nếu người này thật sự đóng thêm, nhân viên chạy lại lệnh với --confirm-duplicate.".into(),
-        Lang::En => "Nothing was saved: take no money. If they really pay again, staff run the command again with --confirm-duplicate.".into(),
-    });
+    lines.push(tr!(lang, "cli-duplicate-what-to-do").into());
     let month = |m: ansinh_core::Month| format!("{}-{:02}", m.year(), m.number());
     let list: Vec<Value> = earlier
         .iter()

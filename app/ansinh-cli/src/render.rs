@@ -1,54 +1,41 @@
-//! Human-readable output, in Vietnamese or English.
+//! Human-readable output in any language offered: the wording comes from the catalogues
+//! (`ansinh-text`); this file only lays it out in columns.
 
 use std::fmt::Write;
 
 use ansinh_core::benefits::Benefits;
 use ansinh_core::bhyt::HouseholdPremium;
 use ansinh_core::cite::{Citations, param_label};
-use ansinh_core::money::{Amount, InWords};
+use ansinh_core::money::InWords;
 use ansinh_core::pension::{PensionEstimate, RetirementRule};
+use ansinh_core::person::Group;
 use ansinh_core::quote::{Mode, Quote};
-use ansinh_core::{Date, Lang, Month, PolicyTable, Status};
+use ansinh_core::{Date, Month, PolicyTable};
+use ansinh_text::{Locale, decimal, mode_label, money, percent as pct, status_label, tr};
 
-fn t(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
-    if lang == Lang::Vi { vi } else { en }
-}
-
-fn day(d: Date, lang: Lang) -> String {
-    match lang {
-        Lang::Vi => format!("{:02}/{:02}/{}", d.day(), d.month_number(), d.year()),
-        Lang::En => d.to_string(),
-    }
+/// A day as the language writes it: `22/11/2026`, `2026-11-22`.
+fn day(d: Date, lang: Locale) -> String {
+    tr!(
+        lang,
+        "cli-date",
+        year = d.year().to_string(),
+        month = format!("{:02}", d.month_number()),
+        day = format!("{:02}", d.day())
+    )
 }
 
 pub(crate) fn month(m: Month) -> String {
-    format!("{:02}/{}", m.number(), m.year())
+    ansinh_text::month(m)
 }
 
-/// A share in basis points: "4,5%" in Vietnamese, "4.5%" in English.
-fn pct(bp: u32, lang: Lang) -> String {
-    let frac = format!("{:02}", bp % 100);
-    let frac = frac.trim_end_matches('0');
-    let sep = t(lang, ",", ".");
-    if frac.is_empty() { format!("{}%", bp / 100) } else { format!("{}{sep}{frac}%", bp / 100) }
-}
-
-fn status_label(s: Status, lang: Lang) -> &'static str {
-    match s {
-        Status::Verified => t(lang, "đã xác minh", "verified"),
-        Status::Secondary => t(lang, "nguồn thứ cấp", "secondary source"),
-        Status::Unverified => t(lang, "CHƯA XÁC MINH", "UNVERIFIED"),
-    }
-}
-
-fn citations(out: &mut String, c: &Citations<'_>, lang: Lang) {
-    let _ = writeln!(out, "{}", t(lang, "Căn cứ:", "Sources:"));
+fn citations(out: &mut String, c: &Citations<'_>, lang: Locale) {
+    let _ = writeln!(out, "{}", tr!(lang, "cli-sources"));
     for cite in c.iter() {
         let until = cite.until.map(|u| day(u, lang)).unwrap_or_default();
         let _ = writeln!(
             out,
             "  - {} ({} – {}): {} [{}]",
-            param_label(cite.param, lang),
+            param_label(cite.param, lang.core()),
             day(cite.from, lang),
             until,
             cite.source,
@@ -57,360 +44,282 @@ fn citations(out: &mut String, c: &Citations<'_>, lang: Lang) {
     }
 }
 
-fn estimate_banner(out: &mut String, estimate: bool, lang: Lang) {
+fn estimate_banner(out: &mut String, estimate: bool, lang: Locale) {
     if estimate {
-        let _ = writeln!(
-            out,
-            "{}",
-            t(
-                lang,
-                "ƯỚC TÍNH: kết quả dùng thông số chưa được xác minh (xem Căn cứ).",
-                "ESTIMATE: this result uses a parameter that is not verified (see Sources)."
-            )
-        );
+        let _ = writeln!(out, "{}", tr!(lang, "cli-estimate"));
     }
 }
 
-fn mode_label(mode: Mode, lang: Lang) -> String {
-    match (mode, lang) {
-        (Mode::Periodic(1), Lang::Vi) => "hằng tháng".into(),
-        (Mode::Periodic(m), Lang::Vi) => format!("{m} tháng một lần"),
-        (Mode::Advance(y), Lang::Vi) => format!("đóng trước một lần cho {y} năm"),
-        (Mode::Backpay(m), Lang::Vi) => format!("đóng một lần cho {m} tháng còn thiếu"),
-        (Mode::Periodic(1), Lang::En) => "monthly".into(),
-        (Mode::Periodic(m), Lang::En) => format!("every {m} months"),
-        (Mode::Advance(y), Lang::En) => format!("{y} years in advance"),
-        (Mode::Backpay(m), Lang::En) => format!("back-pay of {m} missing months"),
+/// A support group as the command prints it.
+fn group_label(g: Group, lang: Locale) -> &'static str {
+    match g {
+        Group::Poor => tr!(lang, "cli-group-poor"),
+        Group::NearPoor => tr!(lang, "cli-group-near-poor"),
+        Group::EthnicMinority => tr!(lang, "cli-group-ethnic-minority"),
+        Group::Island => tr!(lang, "cli-group-island"),
+        Group::Other => tr!(lang, "cli-group-other"),
     }
 }
 
-pub(crate) fn quote(q: &Quote<'_>, lang: Lang) -> String {
-    let a = |d| Amount(d, lang).to_string();
+/// Rows of a table: a label padded to `width`, then the value.
+fn rows(o: &mut String, width: usize, indent: &str, rows: &[(&str, String)]) {
+    let width = width.saturating_sub(indent.chars().count());
+    for (k, v) in rows {
+        let _ = writeln!(o, "{indent}{k:<width$} {v}");
+    }
+}
+
+pub(crate) fn quote(q: &Quote<'_>, lang: Locale) -> String {
+    let a = |d| money(d, lang);
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{} {} ({} {})",
-        t(lang, "BHXH tự nguyện — số tiền đóng ngày", "Voluntary social insurance — payment on"),
-        day(q.on, lang),
-        t(lang, "bảng chính sách", "policy table"),
-        q.policy_version
+        "{}",
+        tr!(lang, "cli-quote-heading", day = day(q.on, lang), version = q.policy_version)
     );
     estimate_banner(&mut o, q.estimate, lang);
-    let group = match lang {
-        Lang::Vi => q.group.name_vi().to_string(),
-        Lang::En => q.group.as_str().to_string(),
-    };
-    let rows = [
-        (
-            t(lang, "Thu nhập tháng chọn đóng", "Chosen monthly income"),
-            format!(
-                "{} ({} {} {} {})",
-                a(q.income),
-                t(lang, "từ", "from"),
-                a(q.income_floor),
-                t(lang, "đến", "to"),
-                a(q.income_ceiling)
+    rows(
+        &mut o,
+        28,
+        "",
+        &[
+            (
+                tr!(lang, "cli-quote-income"),
+                tr!(
+                    lang,
+                    "cli-quote-income-range",
+                    income = a(q.income),
+                    floor = a(q.income_floor),
+                    ceiling = a(q.income_ceiling)
+                ),
             ),
-        ),
-        (
-            t(lang, "Phương thức", "Mode"),
-            format!("{} ({} {})", mode_label(q.mode, lang), q.months, t(lang, "tháng", "months")),
-        ),
-        (t(lang, "Nhóm hỗ trợ", "Support group"), group),
-    ];
-    for (k, v) in rows {
-        let _ = writeln!(o, "{k:<28} {v}");
-    }
-    let _ = writeln!(o, "{}", t(lang, "Mỗi tháng:", "Each month:"));
-    let monthly = [
-        (
-            t(lang, "  Phải đóng", "  Contribution"),
-            format!("{} ({})", a(q.gross_monthly), pct(q.rate_bp, lang)),
-        ),
-        (
-            t(lang, "  Nhà nước hỗ trợ", "  National support"),
-            format!("{} ({})", a(q.support_national_monthly), pct(q.support_national_bp, lang)),
-        ),
-        (
-            t(lang, "  Địa phương hỗ trợ", "  Provincial support"),
-            format!("{} ({})", a(q.support_local_monthly), pct(q.support_local_bp, lang)),
-        ),
-        (t(lang, "  Người tham gia đóng", "  Person pays"), a(q.net_monthly)),
-    ];
-    for (k, v) in monthly {
-        let _ = writeln!(o, "{k:<28} {v}");
-    }
+            (
+                tr!(lang, "cli-quote-mode"),
+                tr!(
+                    lang,
+                    "cli-quote-mode-months",
+                    mode = mode_label(q.mode, lang),
+                    months = q.months
+                ),
+            ),
+            (tr!(lang, "cli-quote-group"), group_label(q.group, lang).to_string()),
+        ],
+    );
+    let _ = writeln!(o, "{}", tr!(lang, "cli-quote-each-month"));
+    rows(
+        &mut o,
+        28,
+        "  ",
+        &[
+            (
+                tr!(lang, "cli-quote-contribution"),
+                format!("{} ({})", a(q.gross_monthly), pct(q.rate_bp, lang)),
+            ),
+            (
+                tr!(lang, "cli-quote-national-support"),
+                format!("{} ({})", a(q.support_national_monthly), pct(q.support_national_bp, lang)),
+            ),
+            (
+                tr!(lang, "cli-quote-provincial-support"),
+                format!("{} ({})", a(q.support_local_monthly), pct(q.support_local_bp, lang)),
+            ),
+            (tr!(lang, "cli-quote-person-pays"), a(q.net_monthly)),
+        ],
+    );
     if q.support_months > 0 && q.unsupported_months > 0 {
         let _ = writeln!(
             o,
-            "{} {} {} {} {}",
-            t(lang, "  Hết thời gian hỗ trợ sau", "  Support ends after"),
-            q.support_months,
-            t(lang, "tháng; mỗi tháng còn lại đóng", "months; each remaining month costs"),
-            a(q.gross_monthly),
-            t(lang, "(không hỗ trợ)", "(no support)")
+            "  {}",
+            tr!(
+                lang,
+                "cli-quote-support-ends",
+                months = q.support_months,
+                amount = a(q.gross_monthly)
+            )
         );
     }
-    let _ = writeln!(
-        o,
-        "{} ({} {}):",
-        t(lang, "Cả lần nộp", "Whole payment"),
-        q.months,
-        t(lang, "tháng", "months")
+    let _ = writeln!(o, "{}", tr!(lang, "cli-quote-whole-payment", months = q.months));
+    rows(
+        &mut o,
+        28,
+        "  ",
+        &[
+            (tr!(lang, "cli-quote-total-contribution"), a(q.gross)),
+            (tr!(lang, "cli-quote-national-support"), a(q.support_national)),
+            (tr!(lang, "cli-quote-provincial-support"), a(q.support_local)),
+            (tr!(lang, "cli-quote-amount-to-pay"), a(q.net)),
+            (tr!(lang, "cli-quote-in-words"), InWords(q.net, lang.core()).to_string()),
+        ],
     );
-    let total = [
-        (t(lang, "  Tổng phải đóng", "  Contribution"), a(q.gross)),
-        (t(lang, "  Nhà nước hỗ trợ", "  National support"), a(q.support_national)),
-        (t(lang, "  Địa phương hỗ trợ", "  Provincial support"), a(q.support_local)),
-        (t(lang, "  SỐ TIỀN NỘP", "  AMOUNT TO PAY"), a(q.net)),
-    ];
-    for (k, v) in total {
-        let _ = writeln!(o, "{k:<28} {v}");
-    }
-    let _ = writeln!(o, "{:<28} {}", t(lang, "  Bằng chữ", "  In words"), InWords(q.net, lang));
     if let Some(ppm) = q.fund_return_ppm {
+        let rate = decimal(ppm / 10_000, ppm % 10_000, 4, lang);
         let note = match q.mode {
-            Mode::Advance(_) => {
-                t(lang, "đã chiết khấu theo lãi suất quỹ", "discounted at the fund return")
-            }
-            _ => t(lang, "đã cộng lãi theo lãi suất quỹ", "compounded at the fund return"),
+            Mode::Advance(_) => tr!(lang, "cli-quote-discounted", rate = rate),
+            _ => tr!(lang, "cli-quote-compounded", rate = rate),
         };
-        let (whole, frac) = (ppm / 10_000, (ppm % 10_000).to_string());
-        let frac = format!("{frac:0>4}");
-        let frac = frac.trim_end_matches('0');
-        let sep = t(lang, ",", ".");
-        let rate = if frac.is_empty() { whole.to_string() } else { format!("{whole}{sep}{frac}") };
-        let _ = writeln!(o, "  ({note} {rate}%/{})", t(lang, "tháng", "month"));
+        let _ = writeln!(o, "  {note}");
     }
     let _ = writeln!(
         o,
-        "{} {} {}; {} {} {}.",
-        t(lang, "Được hỗ trợ", "Supported for"),
-        q.support_months,
-        t(lang, "tháng", "months"),
-        t(lang, "còn", "left:"),
-        q.support_months_left,
-        t(lang, "tháng được hỗ trợ (tối đa 120 tháng)", "supported months (120 at most)")
+        "{}",
+        tr!(lang, "cli-quote-supported", months = q.support_months, left = q.support_months_left)
     );
     citations(&mut o, &q.citations, lang);
     o
 }
 
-pub(crate) fn pension(e: &PensionEstimate<'_>, lang: Lang) -> String {
-    let a = |d| Amount(d, lang).to_string();
+pub(crate) fn pension(e: &PensionEstimate<'_>, lang: Locale) -> String {
+    let a = |d| money(d, lang);
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{} ({} {}, {} {})",
-        t(lang, "Ước tính lương hưu", "Pension estimate"),
-        t(lang, "ngày", "on"),
-        day(e.on, lang),
-        t(lang, "bảng chính sách", "policy table"),
-        e.policy_version
+        "{}",
+        tr!(lang, "cli-pension-heading", day = day(e.on, lang), version = e.policy_version)
     );
     estimate_banner(&mut o, e.estimate, lang);
-    let age = format!(
-        "{} {} {} {}",
-        e.retirement_age.years(),
-        t(lang, "tuổi", "years"),
-        e.retirement_age.months(),
-        t(lang, "tháng", "months")
+    let age = tr!(
+        lang,
+        "cli-pension-age",
+        years = e.retirement_age.years(),
+        months = e.retirement_age.months()
     );
     let rule = match e.retirement_rule {
-        RetirementRule::Normal => "",
-        RetirementRule::Transitional => t(
-            lang,
-            " (quy định chuyển tiếp: đóng từ trước 2021 và đủ 20 năm)",
-            " (transitional rule: started before 2021 with 20 years)",
-        ),
+        RetirementRule::Normal => String::new(),
+        RetirementRule::Transitional => format!(" {}", tr!(lang, "cli-pension-transitional")),
     };
-    let _ = writeln!(o, "{:<34} {age}{rule}", t(lang, "Tuổi nghỉ hưu", "Retirement age"));
-    let _ = writeln!(
-        o,
-        "{:<34} {}",
-        t(lang, "Đủ tuổi vào tháng", "Age reached in"),
-        month(e.retirement_month)
-    );
-    let _ = writeln!(
-        o,
-        "{:<34} {} ({} {} + {} {})",
-        t(lang, "Số tháng đóng khi đủ tuổi", "Months paid at retirement"),
-        e.months_at_retirement,
-        e.months_paid,
-        t(lang, "đã đóng", "paid"),
-        e.months_planned,
-        t(lang, "dự kiến", "planned")
-    );
-    let _ = writeln!(
-        o,
-        "{:<34} {}",
-        t(lang, "Thu nhập bình quân (đã điều chỉnh)", "Average income (adjusted)"),
-        a(e.average_income)
-    );
+    let mut table = vec![
+        (tr!(lang, "cli-pension-retirement-age"), format!("{age}{rule}")),
+        (tr!(lang, "cli-pension-age-reached"), month(e.retirement_month)),
+        (
+            tr!(lang, "cli-pension-months-at-retirement"),
+            tr!(
+                lang,
+                "cli-pension-months-detail",
+                total = e.months_at_retirement,
+                paid = e.months_paid,
+                planned = e.months_planned
+            ),
+        ),
+        (tr!(lang, "cli-pension-average-income"), a(e.average_income)),
+    ];
     if e.eligible {
-        let _ =
-            writeln!(o, "{:<34} {}", t(lang, "Tỷ lệ hưởng", "Accrual rate"), pct(e.rate_bp, lang));
-        let _ = writeln!(
-            o,
-            "{:<34} {}",
-            t(lang, "LƯƠNG HƯU HẰNG THÁNG", "MONTHLY PENSION"),
-            a(e.monthly_pension)
-        );
+        table.push((tr!(lang, "cli-accrual-rate"), pct(e.rate_bp, lang)));
+        table.push((tr!(lang, "cli-pension-monthly-pension"), a(e.monthly_pension)));
         if let Some(from) = e.pension_from {
-            let _ = writeln!(o, "{:<34} {}", t(lang, "Hưởng từ tháng", "Paid from"), month(from));
-            if e.already_eligible {
-                let _ = writeln!(
-                    o,
-                    "{} {}. {}",
-                    t(lang, "Đã đủ điều kiện hưởng lương hưu từ tháng", "Already eligible since"),
-                    month(from),
-                    t(
-                        lang,
-                        "Làm hồ sơ hưởng lương hưu tại cơ quan BHXH; việc trả các tháng trước khi nộp hồ sơ do cơ quan BHXH giải quyết.",
-                        "Claim the pension at the social insurance office, which decides on the months before the claim."
-                    )
-                );
-            }
+            table.push((tr!(lang, "cli-pension-paid-from"), month(from)));
+        }
+    }
+    rows(&mut o, 34, "", &table);
+    if e.eligible {
+        if let (Some(from), true) = (e.pension_from, e.already_eligible) {
+            let _ =
+                writeln!(o, "{}", tr!(lang, "cli-pension-already-eligible", from = month(from)));
         }
     } else {
         let _ = writeln!(
             o,
-            "{} {} {} ({} {} {}).",
-            t(
-                lang,
-                "Chưa đủ điều kiện hưởng lương hưu: còn thiếu",
-                "Not yet eligible for a pension: short by"
-            ),
-            e.shortfall_months,
-            t(lang, "tháng", "months"),
-            t(lang, "cần", "needs"),
-            e.months_required,
-            t(lang, "tháng", "months")
+            "{}",
+            tr!(lang, "cli-pension-short", short = e.shortfall_months, needed = e.months_required)
         );
-        let _ = writeln!(o, "{}", t(lang, "Các cách lựa chọn:", "Options:"));
-        if let Some(b) = &e.backpay {
-            let _ = writeln!(
-                o,
-                "  1. {} {} {} {}, {} {} → {} {} {} {} {}.",
-                t(lang, "Đóng một lần", "Back-pay"),
-                b.months,
-                t(lang, "tháng còn thiếu vào tháng", "missing months in"),
-                month(b.paid_in),
-                t(lang, "số tiền", "costing"),
-                a(b.cost),
-                t(lang, "lương hưu", "pension"),
-                a(b.monthly_pension),
-                t(lang, "mỗi tháng", "a month"),
-                t(lang, "từ tháng", "from"),
-                month(b.pension_from)
-            );
-        } else {
-            let _ = writeln!(
-                o,
-                "  1. {}",
-                t(
-                    lang,
-                    "Không được đóng bù một lần: chỉ khi thiếu không quá 5 năm (60 tháng).",
-                    "Back-pay is not possible: only when at most 5 years (60 months) short."
-                )
-            );
-        }
+        let _ = writeln!(o, "{}", tr!(lang, "cli-pension-options"));
+        let option = match &e.backpay {
+            Some(b) => tr!(
+                lang,
+                "cli-pension-option-backpay",
+                months = b.months,
+                paid_in = month(b.paid_in),
+                cost = a(b.cost),
+                pension = a(b.monthly_pension),
+                from = month(b.pension_from)
+            ),
+            None => tr!(lang, "cli-pension-option-no-backpay").to_string(),
+        };
+        let _ = writeln!(o, "  1. {option}");
         if let Some(p) = &e.pay_on {
-            let _ = writeln!(
-                o,
-                "  2. {} {} {} {} ({} {}), {} {} {} {}.",
-                t(lang, "Tiếp tục đóng", "Keep paying"),
-                p.months,
-                t(lang, "tháng đến tháng", "months until"),
-                month(p.complete_in),
-                t(lang, "tổng", "in all"),
-                a(p.net),
-                t(lang, "rồi hưởng lương hưu", "then draw a pension of"),
-                a(p.monthly_pension),
-                t(lang, "mỗi tháng từ tháng", "a month from"),
-                month(p.pension_from)
+            let option = tr!(
+                lang,
+                "cli-pension-option-pay-on",
+                months = p.months,
+                complete = month(p.complete_in),
+                total = a(p.net),
+                pension = a(p.monthly_pension),
+                from = month(p.pension_from)
             );
+            let _ = writeln!(o, "  2. {option}");
         }
         if let Some(m) = &e.monthly_allowance {
             // The top-up is said only when the pot falls short of the social-pension age.
-            let top_up = if m.top_up_cost > 0 {
-                format!(
-                    "; {} {}",
-                    t(
-                        lang,
-                        "đóng thêm để nhận đến tuổi hưởng trợ cấp hưu trí xã hội",
-                        "top-up to last until the social pension"
-                    ),
-                    a(m.top_up_cost)
+            let option = if m.top_up_cost > 0 {
+                tr!(
+                    lang,
+                    "cli-pension-option-allowance-top-up",
+                    amount = a(m.monthly),
+                    months = m.months,
+                    pot = a(m.pot),
+                    top_up = a(m.top_up_cost)
                 )
             } else {
-                String::new()
+                tr!(
+                    lang,
+                    "cli-pension-option-allowance",
+                    amount = a(m.monthly),
+                    months = m.months,
+                    pot = a(m.pot)
+                )
             };
-            let _ = writeln!(
-                o,
-                "  3. {} {} {} {} {} ({} {}){top_up}.",
-                t(lang, "Nhận trợ cấp hằng tháng", "Take the monthly allowance of"),
-                a(m.monthly),
-                t(lang, "trong", "for"),
-                m.months,
-                t(lang, "tháng", "months"),
-                t(lang, "tổng", "pot"),
-                a(m.pot),
-            );
+            let _ = writeln!(o, "  3. {option}");
         }
     }
-    let _ = writeln!(
-        o,
-        "{:<34} {}",
-        t(lang, "Nếu rút BHXH một lần", "One-time withdrawal instead"),
-        a(e.one_time_amount)
-    );
+    let mut table = vec![(tr!(lang, "cli-pension-one-time"), a(e.one_time_amount))];
     if let Some(s) = &e.social_pension {
-        let _ = writeln!(
-            o,
-            "{:<34} {} {} {} {} ({} {})",
-            t(lang, "Trợ cấp hưu trí xã hội", "Social pension"),
-            a(s.monthly),
-            t(lang, "mỗi tháng, từ", "a month, at"),
-            s.age_years,
-            t(lang, "tuổi", "years"),
-            t(lang, "tháng", "in"),
-            month(s.from)
-        );
+        table.push((
+            tr!(lang, "cli-social-pension"),
+            tr!(
+                lang,
+                "cli-pension-social-pension",
+                amount = a(s.monthly),
+                age = s.age_years,
+                from = month(s.from)
+            ),
+        ));
     }
+    rows(&mut o, 34, "", &table);
     citations(&mut o, &e.citations, lang);
     o
 }
 
-pub(crate) fn bhyt(h: &HouseholdPremium<'_>, lang: Lang) -> String {
-    let a = |d| Amount(d, lang).to_string();
+pub(crate) fn bhyt(h: &HouseholdPremium<'_>, lang: Locale) -> String {
+    let a = |d| money(d, lang);
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{} {} {}, {} {} ({} {})",
-        t(lang, "BHYT hộ gia đình —", "Household health insurance —"),
-        h.members.len(),
-        t(lang, "người", "members"),
-        h.months,
-        t(lang, "tháng", "months"),
-        t(lang, "bảng chính sách", "policy table"),
-        h.policy_version
+        "{}",
+        tr!(
+            lang,
+            "cli-bhyt-heading",
+            members = h.members.len(),
+            months = h.months,
+            version = h.policy_version
+        )
     );
     estimate_banner(&mut o, h.estimate, lang);
     let _ = writeln!(
         o,
-        "{} {} × {}",
-        t(lang, "Người thứ nhất:", "First member:"),
-        a(h.reference_level),
-        pct(h.rate_bp, lang)
+        "{}",
+        tr!(
+            lang,
+            "cli-bhyt-first-member",
+            reference = a(h.reference_level),
+            rate = pct(h.rate_bp, lang)
+        )
     );
     let _ = writeln!(
         o,
         "{:<10} {:>8} {:>16} {:>18}",
-        t(lang, "Người", "Member"),
-        t(lang, "Mức", "Share"),
-        t(lang, "Mỗi tháng", "Monthly"),
-        t(lang, "Cả kỳ", "Period")
+        tr!(lang, "cli-bhyt-member"),
+        tr!(lang, "cli-bhyt-share"),
+        tr!(lang, "cli-bhyt-monthly"),
+        tr!(lang, "cli-bhyt-period")
     );
     for m in &h.members {
         let _ = writeln!(
@@ -422,84 +331,80 @@ pub(crate) fn bhyt(h: &HouseholdPremium<'_>, lang: Lang) -> String {
             a(m.amount)
         );
     }
-    let _ = writeln!(o, "{:<10} {:>44}", t(lang, "TỔNG", "TOTAL"), a(h.total));
-    let _ = writeln!(o, "{} {}", t(lang, "Bằng chữ:", "In words:"), InWords(h.total, lang));
+    let _ = writeln!(o, "{:<10} {:>44}", tr!(lang, "cli-bhyt-total"), a(h.total));
+    let _ = writeln!(
+        o,
+        "{}",
+        tr!(lang, "cli-bhyt-in-words", words = InWords(h.total, lang.core()).to_string())
+    );
     citations(&mut o, &h.citations, lang);
     o
 }
 
-pub(crate) fn benefits(b: &Benefits<'_>, lang: Lang) -> String {
-    let a = |d| Amount(d, lang).to_string();
-    let none = t(lang, "chưa có chế độ này vào ngày đó", "not in force on that date");
+pub(crate) fn benefits(b: &Benefits<'_>, lang: Locale) -> String {
+    let a = |d| money(d, lang);
+    let none = || tr!(lang, "cli-benefits-none").to_string();
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{} {} ({} {})",
-        t(lang, "Các chế độ khác, ngày", "Other benefits on"),
-        day(b.on, lang),
-        t(lang, "bảng chính sách", "policy table"),
-        b.policy_version
+        "{}",
+        tr!(lang, "cli-benefits-heading", day = day(b.on, lang), version = b.policy_version)
     );
     estimate_banner(&mut o, b.estimate, lang);
-    let maternity = b.maternity.as_ref().map_or(none.to_string(), |m| {
-        format!(
-            "{} {} ({} {}), {} {} {} {} {}",
-            a(m.per_child),
-            t(lang, "mỗi con", "per child"),
-            t(lang, "tổng", "total"),
-            a(m.total),
-            t(lang, "cần đóng", "needs"),
-            m.min_months,
-            t(lang, "tháng trong", "months within"),
-            m.window_months,
-            t(lang, "tháng trước khi sinh", "months before the birth")
+    let maternity = b.maternity.as_ref().map_or_else(none, |m| {
+        tr!(
+            lang,
+            "cli-benefits-maternity",
+            per_child = a(m.per_child),
+            total = a(m.total),
+            paid = m.min_months,
+            window = m.window_months
         )
     });
-    let funeral = b.funeral.as_ref().map_or(none.to_string(), |f| {
-        format!(
-            "{} ({} {} {})",
-            a(f.amount),
-            t(lang, "đã đóng đủ", "after"),
-            f.min_months,
-            t(lang, "tháng hoặc đang hưởng lương hưu", "months paid, or for a pensioner")
+    let funeral = b.funeral.as_ref().map_or_else(none, |f| {
+        tr!(lang, "cli-benefits-funeral", amount = a(f.amount), months = f.min_months)
+    });
+    let social = b.social_pension.as_ref().map_or_else(none, |s| {
+        tr!(
+            lang,
+            "cli-benefits-social-pension",
+            amount = a(s.monthly),
+            age = s.age_years,
+            age_poor = s.age_years_poor
         )
     });
-    let social = b.social_pension.as_ref().map_or(none.to_string(), |s| {
-        format!(
-            "{} {} {} {} ({} {} {})",
-            a(s.monthly),
-            t(lang, "mỗi tháng từ", "a month from age"),
-            s.age_years,
-            t(lang, "tuổi", ""),
-            t(lang, "hộ nghèo, cận nghèo từ", "poor and near-poor households from"),
-            s.age_years_poor,
-            t(lang, "tuổi", "")
-        )
-    });
-    let _ = writeln!(o, "{:<26} {maternity}", t(lang, "Trợ cấp thai sản", "Maternity allowance"));
-    let _ = writeln!(o, "{:<26} {funeral}", t(lang, "Trợ cấp mai táng", "Funeral allowance"));
-    let _ = writeln!(o, "{:<26} {social}", t(lang, "Trợ cấp hưu trí xã hội", "Social pension"));
+    rows(
+        &mut o,
+        26,
+        "",
+        &[
+            (tr!(lang, "cli-benefits-maternity-allowance"), maternity),
+            (tr!(lang, "cli-benefits-funeral-allowance"), funeral),
+            (tr!(lang, "cli-social-pension"), social),
+        ],
+    );
     citations(&mut o, &b.citations, lang);
     o
 }
 
-pub(crate) fn policy(table: &PolicyTable<'_>, lang: Lang) -> String {
+pub(crate) fn policy(table: &PolicyTable<'_>, lang: Locale) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "{} {}", t(lang, "Bảng chính sách", "Policy table"), table.version);
+    let _ = writeln!(o, "{}", tr!(lang, "cli-policy-heading", version = table.version));
     let _ = writeln!(o, "{}", table.title);
-    let _ = writeln!(o, "{} {}", t(lang, "Áp dụng từ", "Valid from"), day(table.valid_from, lang));
+    let _ =
+        writeln!(o, "{}", tr!(lang, "cli-policy-valid-from", day = day(table.valid_from, lang)));
     fn series<V: serde::Serialize>(
         o: &mut String,
         name: &str,
         s: &ansinh_core::policy::Series<'_, V>,
-        lang: Lang,
+        lang: Locale,
     ) {
-        let _ = writeln!(o, "\n[{name}] {}", param_label(name, lang));
+        let _ = writeln!(o, "\n[{name}] {}", param_label(name, lang.core()));
         for e in &s.entries {
             let until = e.until.map(|u| day(u, lang)).unwrap_or_else(|| "…".into());
             let value = match &e.value {
                 Some(v) => serde_json::to_string(v).unwrap_or_default(),
-                None => t(lang, "(không áp dụng)", "(not in force)").into(),
+                None => tr!(lang, "cli-policy-not-in-force").into(),
             };
             let _ = writeln!(o, "  {} – {}: {value}", day(e.from, lang), until);
             let _ = writeln!(o, "      {} [{}]", e.source, status_label(e.status, lang));
@@ -513,7 +418,7 @@ pub(crate) fn policy(table: &PolicyTable<'_>, lang: Lang) -> String {
     series(&mut o, "contribution", &table.contribution, lang);
     series(&mut o, "support_national", &table.support_national, lang);
     for p in &table.support_local {
-        let _ = write!(o, "\n{} {} ({})", t(lang, "Tỉnh", "Province"), p.name, p.code);
+        let _ = write!(o, "\n{}", tr!(lang, "cli-policy-province", name = p.name, code = p.code));
         series(&mut o, "support_local", &p.rates, lang);
     }
     series(&mut o, "payment_modes", &table.payment_modes, lang);
@@ -533,16 +438,13 @@ pub(crate) fn policy(table: &PolicyTable<'_>, lang: Lang) -> String {
 }
 
 /// Two ways of paying side by side.
-pub(crate) fn compare(c: &ansinh_core::compare::Comparison<'_>, lang: Lang) -> String {
-    let a = |d: u64| Amount(d, lang).to_string();
+pub(crate) fn compare(c: &ansinh_core::compare::Comparison<'_>, lang: Locale) -> String {
+    let a = |d: u64| money(d, lang);
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{} {} ({} {})",
-        t(lang, "So sánh các cách đóng — hỏi ngày", "Ways of paying compared — asked on"),
-        day(c.on, lang),
-        t(lang, "bảng chính sách", "policy table"),
-        c.policy_version
+        "{}",
+        tr!(lang, "cli-compare-heading", day = day(c.on, lang), version = c.policy_version)
     );
     estimate_banner(&mut o, c.estimate, lang);
     let [x, y] = &c.ways;
@@ -553,77 +455,41 @@ pub(crate) fn compare(c: &ansinh_core::compare::Comparison<'_>, lang: Lang) -> S
         o,
         "{:<30} {:>22} {:>22}",
         "",
-        t(lang, "Cách A", "Option A"),
-        t(lang, "Cách B", "Option B")
+        tr!(lang, "cli-compare-option", option = "A"),
+        tr!(lang, "cli-compare-option", option = "B")
     );
-    row(&mut o, t(lang, "Thu nhập tháng chọn đóng", "Chosen monthly income"), &|w| {
-        a(w.income)
-    });
-    row(&mut o, t(lang, "Số tháng đóng", "Months paid"), &|w| {
+    row(&mut o, tr!(lang, "cli-quote-income"), &|w| a(w.income));
+    row(&mut o, tr!(lang, "cli-compare-months-paid"), &|w| {
         if w.months_paid < w.years_asked.saturating_mul(12) {
-            format!("{} ({})", w.months_paid, t(lang, "đến tuổi hưu", "to retirement"))
+            tr!(lang, "cli-compare-to-retirement", months = w.months_paid)
         } else {
             w.months_paid.to_string()
         }
     });
-    row(&mut o, t(lang, "Tháng đầu bạn đóng", "You pay the first month"), &|w| {
-        a(w.first_month_net)
-    });
-    row(&mut o, t(lang, "Tổng bạn đóng", "You pay in total"), &|w| a(w.paid.net));
-    row(&mut o, t(lang, "Tháng nâng lên mức sàn", "Months raised to the floor"), &|w| {
-        w.paid.months_raised.to_string()
-    });
-    row(&mut o, t(lang, "Đủ tuổi nghỉ hưu", "Retirement age reached"), &|w| {
-        month(w.retirement_month)
-    });
-    row(&mut o, t(lang, "Tỷ lệ hưởng", "Accrual rate"), &|w| {
+    row(&mut o, tr!(lang, "cli-compare-first-month"), &|w| a(w.first_month_net));
+    row(&mut o, tr!(lang, "cli-compare-total"), &|w| a(w.paid.net));
+    row(&mut o, tr!(lang, "cli-compare-months-raised"), &|w| w.paid.months_raised.to_string());
+    row(&mut o, tr!(lang, "cli-compare-retirement-reached"), &|w| month(w.retirement_month));
+    row(&mut o, tr!(lang, "cli-accrual-rate"), &|w| {
         if w.eligible { pct(w.rate_bp, lang) } else { "—".into() }
     });
-    row(&mut o, t(lang, "Lương hưu mỗi tháng", "Monthly pension"), &|w| {
+    row(&mut o, tr!(lang, "cli-compare-monthly-pension"), &|w| {
         if w.eligible {
             a(w.monthly_pension)
         } else {
-            format!(
-                "{} {} {}",
-                t(lang, "thiếu", "short by"),
-                w.shortfall_months,
-                t(lang, "tháng", "months")
-            )
+            tr!(lang, "cli-compare-short", months = w.shortfall_months)
         }
     });
-    row(&mut o, t(lang, "Nhận lương hưu từ", "Pension from"), &|w| {
+    row(&mut o, tr!(lang, "cli-compare-pension-from"), &|w| {
         w.pension_from.map_or_else(|| "—".into(), month)
     });
-    row(&mut o, t(lang, "Nhận lại đủ số đã đóng sau", "Paid back after"), &|w| {
-        w.payback_months
-            .map_or_else(|| "—".into(), |m| format!("{m} {}", t(lang, "tháng", "months")))
+    row(&mut o, tr!(lang, "cli-compare-paid-back-after"), &|w| {
+        w.payback_months.map_or_else(|| "—".into(), |m| tr!(lang, "count-months", months = m))
     });
-    match (c.better_per_dong, lang) {
-        (Some(i), Lang::Vi) => {
-            let _ = writeln!(
-                o,
-                "Tính trên mỗi đồng đã đóng, cách {} cho lương hưu cao hơn.",
-                ["A", "B"][i]
-            );
-        }
-        (Some(i), Lang::En) => {
-            let _ = writeln!(
-                o,
-                "For each đồng paid, option {} gives the higher pension.",
-                ["A", "B"][i]
-            );
-        }
-        (None, _) => {}
+    if let Some(i) = c.better_per_dong {
+        let _ = writeln!(o, "{}", tr!(lang, "scenarios-better-per-dong", option = ["A", "B"][i]));
     }
-    let _ = writeln!(
-        o,
-        "{}",
-        t(
-            lang,
-            "Mỗi tháng tính theo mức sàn, mức trần và hỗ trợ của tháng đó (từ 01/01/2027 mức thu nhập thấp nhất là chuẩn nghèo nông thôn mới).",
-            "Each month is priced at that month's floor, ceiling and support (from 1 Jan 2027 the lowest income is the new rural poverty line)."
-        )
-    );
+    let _ = writeln!(o, "{}", tr!(lang, "cli-compare-note"));
     citations(&mut o, &c.citations, lang);
     o
 }

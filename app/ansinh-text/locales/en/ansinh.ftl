@@ -346,3 +346,262 @@ staff-alarm = ALARM: { $records ->
 }). Find a network and press "Sync now", or carry them out on a USB stick.
 staff-blocked = The server refuses this device ({ $reason }): call the office.
 staff-renewals-fetched = People whose paid period ends soon, downloaded at { $at } ({ $ago }).
+
+## The ansinh command
+
+cli-date = { $year }-{ $month }-{ $day }
+cli-sources = Sources:
+cli-estimate = ESTIMATE: this result uses a parameter that is not verified (see Sources).
+cli-group-poor = poor
+cli-group-near-poor = near-poor
+cli-group-ethnic-minority = ethnic-minority
+cli-group-island = island
+cli-group-other = other
+cli-quote-heading = Voluntary social insurance — payment on { $day } (policy table { $version })
+cli-quote-income = Chosen monthly income
+cli-quote-income-range = { $income } (from { $floor } to { $ceiling })
+cli-quote-mode = Mode
+cli-quote-mode-months = { $mode } ({ $months ->
+    [one] { $months } month
+   *[other] { $months } months
+})
+cli-quote-group = Support group
+cli-quote-each-month = Each month:
+cli-quote-contribution = Contribution
+cli-quote-national-support = National support
+cli-quote-provincial-support = Provincial support
+cli-quote-person-pays = Person pays
+cli-quote-support-ends = Support ends after { $months ->
+    [one] { $months } month
+   *[other] { $months } months
+}; each remaining month costs { $amount } (no support)
+cli-quote-whole-payment = Whole payment ({ $months ->
+    [one] { $months } month
+   *[other] { $months } months
+}):
+cli-quote-total-contribution = Contribution
+cli-quote-amount-to-pay = AMOUNT TO PAY
+cli-quote-in-words = In words
+cli-quote-discounted = (discounted at the fund return { $rate }%/month)
+cli-quote-compounded = (compounded at the fund return { $rate }%/month)
+cli-quote-supported = Supported for { $months ->
+    [one] { $months } month
+   *[other] { $months } months
+}; left: { $left ->
+    [one] { $left } supported month
+   *[other] { $left } supported months
+} (120 at most).
+cli-pension-heading = Pension estimate (on { $day }, policy table { $version })
+cli-pension-age = { $years } years { $months ->
+    [one] { $months } month
+   *[other] { $months } months
+}
+cli-pension-transitional = (transitional rule: started before 2021 with 20 years)
+cli-pension-retirement-age = Retirement age
+cli-pension-age-reached = Age reached in
+cli-pension-months-at-retirement = Months paid at retirement
+cli-pension-months-detail = { $total } ({ $paid } paid + { $planned } planned)
+cli-pension-average-income = Average income (adjusted)
+cli-accrual-rate = Accrual rate
+cli-pension-monthly-pension = MONTHLY PENSION
+cli-pension-paid-from = Paid from
+cli-pension-already-eligible = Already eligible since { $from }. Claim the pension at the social insurance office, which decides on the months before the claim.
+cli-pension-short = Not yet eligible for a pension: short by { $short ->
+    [one] { $short } month
+   *[other] { $short } months
+} (needs { $needed ->
+    [one] { $needed } month
+   *[other] { $needed } months
+}).
+cli-pension-options = Options:
+cli-pension-option-backpay = Back-pay { $months ->
+    [one] { $months } missing month
+   *[other] { $months } missing months
+} in { $paid_in }, costing { $cost } → pension { $pension } a month from { $from }.
+cli-pension-option-no-backpay = Back-pay is not possible: only when at most 5 years (60 months) short.
+cli-pension-option-pay-on = Keep paying { $months ->
+    [one] { $months } month
+   *[other] { $months } months
+} until { $complete } (in all { $total }), then draw a pension of { $pension } a month from { $from }.
+cli-pension-option-allowance = Take the monthly allowance of { $amount } for { $months ->
+    [one] { $months } month
+   *[other] { $months } months
+} (pot { $pot }).
+cli-pension-option-allowance-top-up = Take the monthly allowance of { $amount } for { $months ->
+    [one] { $months } month
+   *[other] { $months } months
+} (pot { $pot }); top-up to last until the social pension { $top_up }.
+cli-pension-one-time = One-time withdrawal instead
+cli-social-pension = Social pension
+cli-pension-social-pension = { $amount } a month, at { $age } years (in { $from })
+cli-bhyt-heading = Household health insurance — { $members ->
+    [one] { $members } member
+   *[other] { $members } members
+}, { $months ->
+    [one] { $months } month
+   *[other] { $months } months
+} (policy table { $version })
+cli-bhyt-first-member = First member: { $reference } × { $rate }
+cli-bhyt-member = Member
+cli-bhyt-share = Share
+cli-bhyt-monthly = Monthly
+cli-bhyt-period = Period
+cli-bhyt-total = TOTAL
+cli-bhyt-in-words = In words: { $words }
+cli-benefits-none = not in force on that date
+cli-benefits-heading = Other benefits on { $day } (policy table { $version })
+cli-benefits-maternity = { $per_child } per child (total { $total }), needs { $paid ->
+    [one] { $paid } month
+   *[other] { $paid } months
+} within { $window ->
+    [one] { $window } month
+   *[other] { $window } months
+} before the birth
+cli-benefits-funeral = { $amount } (after { $months ->
+    [one] { $months } month
+   *[other] { $months } months
+} paid, or for a pensioner)
+cli-benefits-social-pension = { $amount } a month from age { $age } (poor and near-poor households from { $age_poor })
+cli-benefits-maternity-allowance = Maternity allowance
+cli-benefits-funeral-allowance = Funeral allowance
+cli-policy-heading = Policy table { $version }
+cli-policy-valid-from = Valid from { $day }
+cli-policy-not-in-force = (not in force)
+cli-policy-province = Province { $name } ({ $code })
+cli-compare-heading = Ways of paying compared — asked on { $day } (policy table { $version })
+cli-compare-option = Option { $option }
+cli-compare-months-paid = Months paid
+cli-compare-to-retirement = { $months } (to retirement)
+cli-compare-first-month = You pay the first month
+cli-compare-total = You pay in total
+cli-compare-months-raised = Months raised to the floor
+cli-compare-retirement-reached = Retirement age reached
+cli-compare-monthly-pension = Monthly pension
+cli-compare-short = short by { $months ->
+    [one] { $months } month
+   *[other] { $months } months
+}
+cli-compare-pension-from = Pension from
+cli-compare-paid-back-after = Paid back after
+cli-compare-note = Each month is priced at that month's floor, ceiling and support (from 1 Jan 2027 the lowest income is the new rural poverty line).
+cli-print-width = Paper width "{ $width }" in --width: choose 58 or 80.
+cli-print-no-receipt = No receipt { $receipt } on this device.
+cli-print-voided = Receipt { $receipt } was voided: its receipt is not reprinted.
+cli-print-purged = Receipt { $receipt } had its personal data removed after the retention period: it cannot be reprinted.
+cli-print-receipt = Receipt { $receipt } ({ $copy ->
+    [yes] copy
+   *[no] original
+}, { $amount } VND){ $printed ->
+    [yes] , printed
+   *[no] {""}
+}: { $width } × { $height } dots.
+cli-shift-matches = matches the queue
+cli-shift-mismatch = MISMATCH: { $mismatches }
+cli-shift-summary = Shift { $from } to { $until }: { $receipts ->
+    [one] { $receipts } receipt
+   *[other] { $receipts } receipts
+}, collected { $collected } VND, { $voids } voided ({ $voided } VND), cash to hand in { $cash } VND; { $unsent } unsent; { $agreement }.
+cli-input-invalid-date = "{ $value }" in --{ $field } is not a date: use YYYY-MM-DD, e.g. 2026-11-22.
+cli-input-invalid-month = "{ $value }" in --{ $field } is not a month: use YYYY-MM, e.g. 1979-03.
+cli-input-invalid-amount = "{ $value }" in --{ $field } is not an amount: whole đồng, digits only, e.g. 1500000.
+cli-input-invalid-number = "{ $value }" in --{ $field } is not a whole number, e.g. 12.
+cli-input-invalid-group = No group "{ $value }": choose poor, near-poor, ethnic-minority, island or other.
+cli-input-invalid-sex = "{ $value }" is not a sex: use male or female.
+cli-input-invalid-mode = No mode "{ $value }": choose 1, 3, 6, 12, advance-YEARS (e.g. advance-5) or backpay-MONTHS (e.g. backpay-12).
+cli-input-unknown-province = "{ $value }" is not one of the 34 province codes (e.g. 01 Hà Nội, 79 Hồ Chí Minh City).
+cli-input-missing-person = --{ $field } is missing: both --born and --sex are needed.
+cli-input-required = Missing required input: --{ $field }.
+cli-input-conflicting-arguments = Use either --{ $field } or --{ $other } with --paid-avg, not both.
+cli-input-invalid-way = --{ $field }: give INCOME:YEARS, e.g. 1500000:15 (monthly income, 1–50 years).
+cli-input-invalid-history = History file, line { $line }: { $what } (each line: year,months,income).
+cli-input-missing = Missing required input: { $argument }.
+cli-input-unknown-option = Unknown option { $argument }.
+cli-input-choose-command = Choose a command: quote, pension, bhyt, benefits or policy.
+cli-error = Error
+cli-and = and
+cli-record-invalid-json = The record is not valid JSON: { $reason }
+cli-enqueue-collection-point = collection point
+cli-enqueue-agent-code = agent code
+cli-enqueue-no-collection-point = This device has no { $what } yet: a receipt must say where and by whom the money was taken. Add { $count ->
+    [one] it
+   *[other] them
+} to the command once and the device remembers { $count ->
+    [one] it
+   *[other] them
+}, e.g. { $command }
+cli-enqueue-invalid-record-id = The record id to correct is 32 hexadecimal digits.
+cli-enqueue-correction-before-upload = That record is not uploaded yet: void it and enter it again instead.
+cli-enqueue-record-not-found = No such record on this device.
+cli-duplicate-member = member { $name }
+cli-duplicate-this-person = this person
+cli-duplicate-household = household health insurance
+cli-duplicate-voluntary = voluntary social insurance
+cli-duplicate-earlier = Possible double payment: { $who } already has receipt { $receipt } for { $period } ({ $scheme }) on this device.
+cli-duplicate-what-to-do = Nothing was saved: take no money. If they really pay again, staff run the command again with --confirm-duplicate.
+cli-provision-invalid-key = The server's sealing key is exactly 64 hexadecimal digits.
+cli-provisioned = The collection server's sealing key is provisioned for { $dir }.
+cli-state-queued = queued
+cli-state-sending = sending
+cli-state-acknowledged = acknowledged
+cli-state-quarantined = quarantined
+cli-state-voided = voided
+cli-age = { $days } d { $hours } h { $minutes } min
+cli-staff-wrong-state = Receipt { $receipt } is { $state }: not allowed (after upload, enter a correction instead).
+cli-staff-reason-required = A reason is required.
+cli-queue-purged = Personal data removed from { $records ->
+    [one] { $records } record
+   *[other] { $records } records
+} acknowledged over { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+} ago.
+cli-queue-heading = Outbox: { $dir }
+cli-queue-development-key = NOTE: local development key; not registered with a collection server.
+cli-queue-counts = queued { $queued }  sending { $sending }  acknowledged { $acknowledged }  quarantined { $quarantined }  voided { $voided }
+cli-queue-oldest = Oldest unsent: { $age }
+cli-voided = Receipt { $receipt } voided ({ $reason }).
+cli-verify-checked = Checked { $dir }: { $records ->
+    [one] { $records } record
+   *[other] { $records } records
+}, { $opened } opened and decoded
+cli-verify-ok = OK: the database is intact and every record is whole.
+cli-verify-problems = PROBLEMS: see the list above.
+cli-not-registered = This device is not registered with a collection server yet. Get a one-time token (ansinh-hub token), then run: { $command } --label "POINT NAME"
+cli-sender-busy = another process (the kiosk) is sending this device's records; try again later
+cli-register-development-unsent = { $records ->
+    [one] { $records } record is
+   *[other] { $records } records are
+} sealed to the development key and unsent: void them before registering.
+cli-registered = Registered with { $server }: device id { $device }.
+cli-sync-sent = Sent { $batches ->
+    [one] { $batches } batch
+   *[other] { $batches } batches
+}, { $acknowledged ->
+    [one] { $acknowledged } record
+   *[other] { $acknowledged } records
+} acknowledged ({ $duplicates } already held).
+cli-sync-quarantined = Quarantined receipt { $receipt }: { $reason }
+cli-sync-not-all-sent-retry = Not all sent: { $reason } (will retry)
+cli-sync-not-all-sent-person = Not all sent: { $reason } (needs a person)
+cli-sync-unsent = Unsent: { $unsent }
+cli-sync-unsent-alarm = Unsent: { $unsent }  — ALARM: no sync for too long
+cli-sync-oldest = Oldest unsent: { $hours } h
+cli-sync-last-ack = Last acknowledgement: { $minutes } min ago
+cli-export-nothing = No unsent records: no file written.
+cli-export-written = { $records ->
+    [one] { $records } unsent (sealed) record
+   *[other] { $records } unsent (sealed) records
+} written to { $files }.
+cli-import-ack-none = No acknowledgement (.ack) for this device in { $folder }: has the collection server imported the bundles on the stick (ansinh-hub import FOLDER)?
+cli-import-ack-held = The server holds { $acknowledged ->
+    [one] { $acknowledged } record
+   *[other] { $acknowledged } records
+} ({ $already } already marked); { $quarantined } quarantined.
+cli-import-ack-read = Acknowledgements read: { $files }
+cli-import-ack-read-others = Acknowledgements read: { $files } ({ $others } of other devices left alone)
+cli-import-ack-unreadable = Unreadable: { $file }
+cli-renewals-none = No renewal list downloaded yet.
+cli-renewals-due = { $people ->
+    [one] { $people } person due to renew.
+   *[other] { $people } people due to renew.
+}
