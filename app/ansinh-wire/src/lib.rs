@@ -20,7 +20,10 @@
 //!   [`receipt_qr`].
 //!
 //! Signatures cover the exact encoded bytes, prefixed with a domain tag per message kind, so
-//! no message can be replayed as another kind.
+//! no message can be replayed as another kind. They are checked strictly
+//! (`VerifyingKey::verify_strict`): a weak (small-order) key or a small-order `R` never
+//! verifies, so no signature can be made without the secret key; a weak key is refused as
+//! soon as it is read ([`verifying_key_from_hex`]).
 //!
 //! May depend on: serde, postcard, ed25519-dalek, crypto_box (sealed boxes) and
 //! curve25519-dalek (its precomputed tables only), hmac, sha2, rand_core, zeroize, hex,
@@ -31,7 +34,7 @@ pub mod seal;
 
 pub use seal::{OpeningKey, SEAL_OVERHEAD, SealingKey};
 
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 /// Protocol version carried first in every body.
@@ -70,7 +73,8 @@ pub enum Error {
     /// The signature does not verify with the key given.
     #[error("bad signature")]
     BadSignature,
-    /// A key is not a valid key of its kind.
+    /// A key is not a valid key of its kind (for Ed25519: not a point of the curve, or a weak,
+    /// small-order key, for which signatures can be forged).
     #[error("invalid key")]
     InvalidKey,
     /// A sealing or opening key is not 64 hex digits, or a record cannot be sealed or opened
@@ -209,7 +213,8 @@ fn split(bytes: &[u8]) -> Result<Signed, Error> {
 
 fn verify(domain: &[u8], signed: &Signed, key: &VerifyingKey) -> Result<(), Error> {
     let sig: [u8; 64] = signed.signature.as_slice().try_into().map_err(|_| Error::Malformed)?;
-    key.verify(&[domain, &signed.body].concat(), &Signature::from_bytes(&sig))
+    // Strict: the lax check accepts, for a weak key, a signature anyone can make.
+    key.verify_strict(&[domain, &signed.body].concat(), &Signature::from_bytes(&sig))
         .map_err(|_| Error::BadSignature)
 }
 
@@ -307,7 +312,7 @@ pub fn verify_request(
 ) -> Result<(), Error> {
     let mut sig = [0u8; 64];
     hex::decode_to_slice(signature_hex, &mut sig).map_err(|_| Error::Malformed)?;
-    key.verify(&request_message(device_id, method, path, time), &Signature::from_bytes(&sig))
+    key.verify_strict(&request_message(device_id, method, path, time), &Signature::from_bytes(&sig))
         .map_err(|_| Error::BadSignature)
 }
 
@@ -316,11 +321,16 @@ pub fn generate_signing_key() -> SigningKey {
     SigningKey::generate(&mut rand_core::OsRng)
 }
 
-/// An Ed25519 public key from 64 hex digits.
+/// An Ed25519 public key from 64 hex digits. A weak (small-order) key is refused: signatures
+/// under it could be made by anyone.
 pub fn verifying_key_from_hex(text: &str) -> Result<VerifyingKey, Error> {
     let mut bytes = [0u8; 32];
     hex::decode_to_slice(text.trim(), &mut bytes).map_err(|_| Error::InvalidKey)?;
-    VerifyingKey::from_bytes(&bytes).map_err(|_| Error::InvalidKey)
+    let key = VerifyingKey::from_bytes(&bytes).map_err(|_| Error::InvalidKey)?;
+    if key.is_weak() {
+        return Err(Error::InvalidKey);
+    }
+    Ok(key)
 }
 
 /// A device's registration request (JSON).
@@ -454,6 +464,74 @@ mod tests {
         let wrong =
             verify_request(&key.verifying_key(), 8, "GET", "/v1/renewals", 1_800_000_000, &sig);
         assert_eq!(wrong.err(), Some(Error::BadSignature));
+        Ok(())
+    }
+
+    /// Weak (small-order) Ed25519 public keys: the identity and the point of order 2.
+    const WEAK_KEYS: [&str; 2] = [
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    ];
+
+    /// The signature anyone can make for any message under the identity key: R = identity,
+    /// s = 0 (the lax check accepts it).
+    fn forged_signature() -> [u8; 64] {
+        let mut sig = [0u8; 64];
+        sig[0] = 1;
+        sig
+    }
+
+    fn identity_key() -> Result<VerifyingKey, Error> {
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(WEAK_KEYS[0], &mut bytes).map_err(|_| Error::InvalidKey)?;
+        VerifyingKey::from_bytes(&bytes).map_err(|_| Error::InvalidKey)
+    }
+
+    #[test]
+    fn weak_keys_are_refused_and_never_verify() -> Result<(), Error> {
+        for weak in WEAK_KEYS {
+            assert_eq!(verifying_key_from_hex(weak).err(), Some(Error::InvalidKey), "{weak}");
+        }
+        let real = hex::encode(generate_signing_key().verifying_key().to_bytes());
+        assert!(verifying_key_from_hex(&real).is_ok());
+
+        // A weak key already held (say, registered by an older server): the forged signature
+        // passes the lax check but not the strict one, for every kind of message.
+        let weak = identity_key()?;
+        let message = [BATCH_DOMAIN, b"anything"].concat();
+        assert!(
+            ed25519_dalek::Verifier::verify(
+                &weak,
+                &message,
+                &Signature::from_bytes(&forged_signature())
+            )
+            .is_ok(),
+            "the forgery this test is about"
+        );
+        let body = postcard::to_stdvec(&batch(1, 1)).map_err(|_| Error::Malformed)?;
+        let forged = postcard::to_stdvec(&Signed { body, signature: forged_signature().to_vec() })
+            .map_err(|_| Error::Malformed)?;
+        let as_batch = UnverifiedBatch::decode(&forged)?.verify(&weak);
+        assert_eq!(as_batch.err(), Some(Error::BadSignature));
+        let ack = AckBody {
+            version: PROTOCOL_VERSION,
+            device_id: 7,
+            channel: Channel::Network { counter: 1 },
+            results: vec![],
+        };
+        let body = postcard::to_stdvec(&ack).map_err(|_| Error::Malformed)?;
+        let forged = postcard::to_stdvec(&Signed { body, signature: forged_signature().to_vec() })
+            .map_err(|_| Error::Malformed)?;
+        assert_eq!(open_ack(&forged, &weak).err(), Some(Error::BadSignature));
+        let request = verify_request(
+            &weak,
+            7,
+            "GET",
+            "/v1/renewals",
+            1_800_000_000,
+            &hex::encode(forged_signature()),
+        );
+        assert_eq!(request.err(), Some(Error::BadSignature));
         Ok(())
     }
 
