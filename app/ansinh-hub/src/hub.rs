@@ -1,10 +1,14 @@
 //! The hub's operations, independent of HTTP: registration, batch and bundle ingest,
 //! renewal lists, tallies and collection lists. The HTTP layer and the CLI both call these.
 //!
-//! - A batch is decoded (bounded), its device looked up, its signature checked, then each
-//!   record opened with the sealing key and checked by the [`RecordRules`]; only then does the
-//!   store decide, in one transaction, Accepted / Duplicate / Conflict / Rejected and move the
-//!   replay counter. A refused batch stores nothing.
+//! - A batch is decoded (bounded), its device looked up, its signature checked (strictly,
+//!   `ansinh-wire`), then each record opened with the sealing key and checked by the
+//!   [`RecordRules`]; only then does the store decide, in one transaction, Accepted /
+//!   Duplicate / Conflict / Rejected and move the replay counter. A refused batch stores
+//!   nothing.
+//! - Over the network, an unknown device id is answered exactly as a bad signature, after the
+//!   same work (a signature check against a stand-in key): nobody learns which device ids
+//!   exist. Only the operator importing a USB bundle is told that its device is unknown.
 //! - Refusals are [`Refusal`]s with the protocol's status and code; anything else is an
 //!   internal [`Error`] that clients never see.
 
@@ -24,7 +28,7 @@ use crate::error::{Error, Result, io};
 use crate::keys::HubKeys;
 use crate::rules::{ListRow, RecordRules};
 use crate::store::{
-    Coverage, Facts, Incoming, Ingested, PaidReceipt, Store, Tally, Timestamp, Totals,
+    Coverage, Device, Facts, Incoming, Ingested, PaidReceipt, Store, Tally, Timestamp, Totals,
 };
 
 /// How far a signed request's time may be from the server's. Generous, because kiosks in the
@@ -42,11 +46,13 @@ pub enum Refusal {
     Malformed,
     /// 400 `unsupported_version`.
     UnsupportedVersion,
-    /// 400 `invalid_key`: the device public key is not an Ed25519 key.
+    /// 400 `invalid_key`: the device public key is not an Ed25519 key, or is a weak
+    /// (small-order) one.
     InvalidKey,
     /// 401 `invalid_token`: registration token unknown, used or expired.
     InvalidToken,
-    /// 401 `unknown_device`.
+    /// 401 `unknown_device`: only for the operator importing a USB bundle; over the network an
+    /// unknown device is answered [`Refusal::BadSignature`].
     UnknownDevice,
     /// 401 `bad_signature`.
     BadSignature,
@@ -90,7 +96,9 @@ impl Refusal {
         match self {
             Refusal::Malformed => "the request is not a valid message of this protocol",
             Refusal::UnsupportedVersion => "this protocol version is not supported",
-            Refusal::InvalidKey => "the device public key is not a valid Ed25519 key",
+            Refusal::InvalidKey => {
+                "the device public key is not a valid Ed25519 key, or is a weak (small-order) key"
+            }
             Refusal::InvalidToken => "the registration token is unknown, used or expired",
             Refusal::UnknownDevice => "this device is not registered here",
             Refusal::BadSignature => "the signature does not verify",
@@ -271,7 +279,7 @@ impl Hub {
             &token[..4],
             &label_ok(label),
             now,
-            now + valid_secs.max(60),
+            now.saturating_add(valid_secs.max(60)),
         )?;
         Ok(token)
     }
@@ -299,14 +307,28 @@ impl Hub {
         })
     }
 
-    /// Decodes a signed batch and checks its device and signature.
-    fn verified(&self, bytes: &[u8]) -> Result<BatchBody, HubError> {
+    /// The public key a signature is checked against: the device's, or for an unknown device
+    /// a stand-in (this hub's own public key, which no device signs with), so that an unknown
+    /// device costs the same work as a known one with a bad signature.
+    fn key_to_check(&self, device: Option<&Device>) -> Result<VerifyingKey, HubError> {
+        let bytes =
+            device.map_or_else(|| self.keys.signing.verifying_key().to_bytes(), |d| d.public_key);
+        VerifyingKey::from_bytes(&bytes).map_err(|_| {
+            HubError::Internal(Error::Corrupt(format!("device {} key", device.map_or(0, |d| d.id))))
+        })
+    }
+
+    /// Decodes a signed batch and checks its device and signature. An unknown device is
+    /// refused with `unknown` once the signature has been checked against the stand-in key.
+    fn verified(&self, bytes: &[u8], unknown: Refusal) -> Result<BatchBody, HubError> {
         let unverified = UnverifiedBatch::decode(bytes).map_err(|e| wire_refusal(&e))?;
-        let device = self.store.device(unverified.body.device_id)?.ok_or(Refusal::UnknownDevice)?;
-        let key = VerifyingKey::from_bytes(&device.public_key)
-            .map_err(|_| Error::Corrupt(format!("device {} key", device.id)))?;
-        // The signature first: only the device itself learns that it is revoked.
-        let body = unverified.verify(&key).map_err(|e| wire_refusal(&e))?;
+        let device = self.store.device(unverified.body.device_id)?;
+        let key = self.key_to_check(device.as_ref())?;
+        // The signature first: only the device itself learns that it is revoked, and nobody
+        // that a device id is unknown.
+        let signed = unverified.verify(&key);
+        let Some(device) = device else { return Err(unknown.into()) };
+        let body = signed.map_err(|e| wire_refusal(&e))?;
         if device.revoked_at.is_some() {
             return Err(Refusal::DeviceRevoked.into());
         }
@@ -373,7 +395,7 @@ impl Hub {
 
     /// Ingests a network batch (`POST /v1/batches`); returns the signed acknowledgement.
     pub fn ingest_batch(&self, bytes: &[u8], now: Timestamp) -> Result<Vec<u8>, HubError> {
-        let batch = self.verified(bytes)?;
+        let batch = self.verified(bytes, Refusal::BadSignature)?;
         if !matches!(batch.channel, Channel::Network { .. }) {
             return Err(Refusal::Malformed.into());
         }
@@ -390,7 +412,8 @@ impl Hub {
         bytes: &[u8],
         now: Timestamp,
     ) -> Result<(Vec<u8>, ImportReport), HubError> {
-        let batch = self.verified(bytes)?;
+        // The operator importing a stick may hear that its device is not registered here.
+        let batch = self.verified(bytes, Refusal::UnknownDevice)?;
         if !matches!(batch.channel, Channel::Usb { .. }) {
             return Err(Refusal::Malformed.into());
         }
@@ -430,7 +453,10 @@ impl Hub {
         Ok(report)
     }
 
-    /// Checks a device's signed request headers (`GET /v1/renewals`).
+    /// Checks a device's signed request headers (`GET /v1/renewals`). An unknown or unreadable
+    /// device id, an unreadable time, a bad signature and a time more than
+    /// [`MAX_REQUEST_SKEW_SECS`] away (any `i64`, without overflow) are all the same
+    /// `bad_signature`, after the same signature check.
     pub fn authenticate_request(
         &self,
         device: &str,
@@ -440,20 +466,32 @@ impl Hub {
         path: &str,
         now: Timestamp,
     ) -> Result<u64, HubError> {
-        let device_id: u64 = device.trim().parse().map_err(|_| Refusal::UnknownDevice)?;
-        let time: i64 = time.trim().parse().map_err(|_| Refusal::BadSignature)?;
-        let d = self.store.device(device_id)?.ok_or(Refusal::UnknownDevice)?;
-        let key = VerifyingKey::from_bytes(&d.public_key)
-            .map_err(|_| Error::Corrupt(format!("device {} key", d.id)))?;
-        ansinh_wire::verify_request(&key, device_id, method, path, time, signature)
-            .map_err(|_| Refusal::BadSignature)?;
-        if (now - time).abs() > MAX_REQUEST_SKEW_SECS {
+        let device_id: Option<u64> = device.trim().parse().ok();
+        let time: Option<i64> = time.trim().parse().ok();
+        let d = match device_id {
+            Some(id) => self.store.device(id)?,
+            None => None,
+        };
+        let key = self.key_to_check(d.as_ref())?;
+        let signed = ansinh_wire::verify_request(
+            &key,
+            device_id.unwrap_or(0),
+            method,
+            path,
+            time.unwrap_or(0),
+            signature,
+        )
+        .is_ok();
+        let (Some(d), Some(time), true) = (d, time, signed) else {
+            return Err(Refusal::BadSignature.into());
+        };
+        if now.abs_diff(time) > MAX_REQUEST_SKEW_SECS.unsigned_abs() {
             return Err(Refusal::BadSignature.into());
         }
         if d.revoked_at.is_some() {
             return Err(Refusal::DeviceRevoked.into());
         }
-        Ok(device_id)
+        Ok(d.id)
     }
 
     /// Participants whose paid period ends within `within_days` days of `now` (Vietnam time):
@@ -613,4 +651,82 @@ impl Hub {
 /// a USB stick must not be half written when the stick is pulled.
 fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
     ansinh_storage::durable::write_public(path, bytes).map_err(io(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{EnrollmentRules, SqliteStore};
+
+    /// 22 November 2026, 10:00 in Vietnam.
+    const NOW: Timestamp = 1_795_316_400;
+
+    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+    fn hub(dir: &Path) -> Result<Hub> {
+        let store = SqliteStore::open(&dir.join("hub.sqlite"))?;
+        Ok(Hub::new(
+            Arc::new(store),
+            HubKeys::ephemeral("admin-token-for-tests"),
+            Arc::new(EnrollmentRules::new()),
+        ))
+    }
+
+    /// The request-time window holds for every `i64` on either side: no overflow (a panic in
+    /// a debug build, a wrapped comparison in a release build), only an answer.
+    #[test]
+    fn request_times_at_the_ends_of_i64_are_refused_without_overflow() -> TestResult {
+        let tmp = tempfile::tempdir()?;
+        let hub = hub(tmp.path())?;
+        let key = ansinh_wire::generate_signing_key();
+        let request = RegisterRequest {
+            token: hub.create_token("t", 3600, NOW)?,
+            device_public_key: hex::encode(key.verifying_key().to_bytes()),
+            label: "x".into(),
+        };
+        let id = hub.register(&request, NOW).map_err(|e| e.to_string())?.device_id;
+        let ask = |time: i64, now: i64| {
+            let sig = ansinh_wire::sign_request(&key, id, "GET", "/v1/renewals", time);
+            hub.authenticate_request(
+                &id.to_string(),
+                &time.to_string(),
+                &sig,
+                "GET",
+                "/v1/renewals",
+                now,
+            )
+        };
+        let ends = [i64::MIN, i64::MIN + 1, -1, 0, NOW, i64::MAX - 1, i64::MAX];
+        for time in ends {
+            for now in ends {
+                let within = time.abs_diff(now) <= MAX_REQUEST_SKEW_SECS.unsigned_abs();
+                match ask(time, now) {
+                    Ok(got) => assert!(within && got == id, "time {time}, now {now}"),
+                    Err(HubError::Refused(Refusal::BadSignature)) => {
+                        assert!(!within, "time {time}, now {now}");
+                    }
+                    Err(e) => panic!("time {time}, now {now}: {e}"),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A token valid "for ever" does not overflow its expiry.
+    #[test]
+    fn a_token_valid_for_ever_does_not_overflow() -> TestResult {
+        let tmp = tempfile::tempdir()?;
+        let hub = hub(tmp.path())?;
+        let token = hub.create_token("t", i64::MAX, NOW)?;
+        assert_eq!(hub.store().tokens()?.len(), 1);
+        let request = RegisterRequest {
+            token,
+            device_public_key: hex::encode(
+                ansinh_wire::generate_signing_key().verifying_key().to_bytes(),
+            ),
+            label: "x".into(),
+        };
+        assert!(hub.register(&request, NOW + 365 * 86_400).is_ok());
+        Ok(())
+    }
 }
