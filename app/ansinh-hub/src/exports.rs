@@ -7,11 +7,14 @@
 //!   the XLSX says so in its title block. Check it against the official template before filing.
 //!
 //! - Possible double payments ([`double_payments_csv`]): the same person paying twice for some
-//!   of the same months, both receipts on one row, for follow-up. Text that a spreadsheet
-//!   would run as a formula is neutralised ([`neutralise`]): device labels are typed by staff.
+//!   of the same months, both receipts on one row, for follow-up.
 //!
 //! CSV is UTF-8 with a byte-order mark (so spreadsheet programs show Vietnamese correctly) and
-//! one header row; amounts are integer đồng.
+//! one header row; amounts are integer đồng. Every text cell of every CSV goes through one
+//! writer ([`Cell`], [`write_csv`]) that neutralises text a spreadsheet would run as a formula
+//! ([`neutralise`]): names, addresses and labels are typed at the counter, so a record could
+//! carry `=HYPERLINK(…)` to the office's computer. Amounts are [`Cell::Int`] and stay numbers.
+//! XLSX cells are written as strings or numbers, never as formulas, so they need no marker.
 
 use rust_xlsxwriter::{Format, Workbook};
 
@@ -82,13 +85,32 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// The cell's CSV text: text neutralised ([`neutralise`]), numbers as they are.
     fn csv(&self) -> String {
         match self {
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => neutralise(s),
             Cell::Int(n) => n.to_string(),
             Cell::Empty => String::new(),
         }
     }
+}
+
+/// Writes a CSV file (UTF-8 with BOM) of a header row and `rows`: the only way this crate
+/// writes CSV, so that no text cell escapes [`neutralise`].
+fn write_csv<H: AsRef<str>>(
+    header: impl IntoIterator<Item = H>,
+    rows: impl IntoIterator<Item = Vec<Cell>>,
+) -> Result<Vec<u8>> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        let header: Vec<Cell> = header.into_iter().map(|h| t(h.as_ref())).collect();
+        for row in std::iter::once(header).chain(rows) {
+            w.write_record(row.iter().map(Cell::csv)).map_err(|e| Error::Export(e.to_string()))?;
+        }
+        w.flush().map_err(|e| Error::Export(e.to_string()))?;
+    }
+    Ok(out)
 }
 
 fn t(s: &str) -> Cell {
@@ -149,22 +171,16 @@ pub fn cells(list: List, no: usize, r: &ListRow) -> Vec<Cell> {
 
 /// The list as CSV (UTF-8 with BOM, one header row).
 pub fn to_csv(list: List, rows: &[ListRow]) -> Result<Vec<u8>> {
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        w.write_record(columns(list).iter().map(|(col, head)| format!("{col}. {head}")))
-            .map_err(|e| Error::Export(e.to_string()))?;
-        for (i, r) in rows.iter().enumerate() {
-            w.write_record(cells(list, i + 1, r).iter().map(Cell::csv))
-                .map_err(|e| Error::Export(e.to_string()))?;
-        }
-        w.flush().map_err(|e| Error::Export(e.to_string()))?;
-    }
-    Ok(out)
+    write_csv(
+        columns(list).iter().map(|(col, head)| format!("{col}. {head}")),
+        rows.iter().enumerate().map(|(i, r)| cells(list, i + 1, r)),
+    )
 }
 
 /// Text a spreadsheet shows as text: one starting with `=`, `+`, `-` or `@` (or a tab or a
-/// carriage return) would be taken for a formula, so it gets a leading `'`.
+/// carriage return) would be taken for a formula, so it gets a leading `'`, the spreadsheets'
+/// mark for "this is text"; the rest of the text is kept as it is (`-12 Lê Lợi` reads
+/// `'-12 Lê Lợi`).
 pub fn neutralise(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() }
 }
@@ -203,42 +219,37 @@ pub(crate) fn scheme_name(code: &str) -> &str {
     ansinh_core::scheme::Scheme::from_code(code).map_or(code, |s| s.name(ansinh_core::Lang::Vi))
 }
 
-fn paid_cells(p: &PaidOn) -> [String; 6] {
+fn paid_cells(p: &PaidOn) -> [Cell; 6] {
     [
-        format!("{} (thiết bị {})", p.device_label, p.device_id),
-        p.receipt_no.map(|n| n.to_string()).unwrap_or_default(),
-        vn_date(&p.day),
-        vn_date(&p.paid_from),
-        vn_date(&p.paid_until),
-        p.amount.to_string(),
+        Cell::Text(format!("{} (thiết bị {})", p.device_label, p.device_id)),
+        p.receipt_no.map_or(Cell::Empty, |n| Cell::Text(n.to_string())),
+        Cell::Text(vn_date(&p.day)),
+        Cell::Text(vn_date(&p.paid_from)),
+        Cell::Text(vn_date(&p.paid_until)),
+        Cell::Int(p.amount),
     ]
 }
 
 /// The possible double payments as CSV (UTF-8 with BOM, one header row): one row per later
 /// payment with the earlier one it repeats.
 pub fn double_payments_csv(rows: &[DoublePayment]) -> Result<Vec<u8>> {
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        w.write_record(DOUBLE_PAYMENT_COLUMNS).map_err(|e| Error::Export(e.to_string()))?;
-        for (i, d) in rows.iter().enumerate() {
-            let mut cells = vec![(i + 1).to_string(), d.masked_name.clone()];
-            cells.push(scheme_name(&d.scheme).to_string());
+    write_csv(
+        DOUBLE_PAYMENT_COLUMNS,
+        rows.iter().enumerate().map(|(i, d)| {
+            let mut cells = vec![Cell::Int(u64::try_from(i + 1).unwrap_or(0)), t(&d.masked_name)];
+            cells.push(t(scheme_name(&d.scheme)));
             cells.extend(paid_cells(&d.first));
             cells.extend(paid_cells(&d.second));
-            cells.push(d.first.record_id.clone());
-            cells.push(d.second.record_id.clone());
-            cells.push(if d.first.device_id == d.second.device_id {
-                "cùng thiết bị".to_string()
+            cells.push(t(&d.first.record_id));
+            cells.push(t(&d.second.record_id));
+            cells.push(t(if d.first.device_id == d.second.device_id {
+                "cùng thiết bị"
             } else {
-                "hai thiết bị".to_string()
-            });
-            w.write_record(cells.iter().map(|c| neutralise(c)))
-                .map_err(|e| Error::Export(e.to_string()))?;
-        }
-        w.flush().map_err(|e| Error::Export(e.to_string()))?;
-    }
-    Ok(out)
+                "hai thiết bị"
+            }));
+            cells
+        }),
+    )
 }
 
 fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> Error {
@@ -350,6 +361,99 @@ mod tests {
         for text in ["Bưu điện xã A", "12", "02/2027", "", "a=1"] {
             assert_eq!(neutralise(text), text);
         }
+    }
+
+    /// The formulas a record typed at the counter could carry, and what the CSV cell must be.
+    const FORMULAS: [&str; 6] = [
+        "=HYPERLINK(\"http://x\",\"y\")",
+        "+cmd|' /C calc'!A0",
+        "-12 Lê Lợi",
+        "@SUM(1)",
+        "\t=1+2",
+        "\r=1+2",
+    ];
+
+    fn csv_rows(bytes: Vec<u8>) -> Result<Vec<csv::StringRecord>> {
+        let text = String::from_utf8(bytes).map_err(|e| Error::Export(e.to_string()))?;
+        let text = text.strip_prefix('\u{feff}').ok_or(Error::Export("no BOM".into()))?;
+        csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| Error::Export(e.to_string()))
+    }
+
+    #[test]
+    fn list_csv_text_cells_are_neutralised_and_amounts_stay_numbers() -> Result<()> {
+        for formula in FORMULAS {
+            let mut r = row();
+            r.full_name = format!("+{formula}");
+            r.address = formula.to_string();
+            r.notes = formula.to_string();
+            for list in [List::D05, List::D03] {
+                let rows = csv_rows(to_csv(list, &[r.clone()])?)?;
+                let cells: Vec<&str> = rows[0].iter().collect();
+                let address = if list == List::D05 { 4 } else { 7 };
+                assert_eq!(cells[1], format!("'+{formula}"), "{list:?} name");
+                assert_eq!(cells[address], format!("'{formula}"), "{list:?} address");
+                assert_eq!(cells.last().copied(), Some(format!("'{formula}").as_str()));
+                for cell in &cells {
+                    assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell:?}");
+                }
+                let due = if list == List::D05 { 10 } else { 13 };
+                assert_eq!((cells[0], cells[due]), ("1", "990000"), "numbers stay numbers");
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn double_payment_csv_text_cells_are_neutralised_and_amounts_stay_numbers() -> Result<()> {
+        let paid = |label: &str| PaidOn {
+            device_id: 3,
+            device_label: label.to_string(),
+            receipt_no: Some(7),
+            record_id: "ab".repeat(16),
+            day: "2026-11-22".into(),
+            paid_from: "2026-12".into(),
+            paid_until: "2027-02".into(),
+            amount: 594_000,
+        };
+        let rows = [DoublePayment {
+            masked_name: "@SUM(1)".into(),
+            scheme: "voluntary-si".into(),
+            first: paid("=HYPERLINK(\"http://x\",\"y\")"),
+            second: paid("Bưu điện xã A"),
+        }];
+        let got = csv_rows(double_payments_csv(&rows)?)?;
+        let cells: Vec<&str> = got[0].iter().collect();
+        assert_eq!(cells[1], "'@SUM(1)");
+        assert_eq!(cells[3], "'=HYPERLINK(\"http://x\",\"y\") (thiết bị 3)");
+        assert_eq!((cells[0], cells[8], cells[14]), ("1", "594000", "594000"));
+        assert_eq!(cells[9], "Bưu điện xã A (thiết bị 3)");
+        Ok(())
+    }
+
+    /// The XLSX writer keeps such text as text: a shared string, no formula anywhere.
+    #[test]
+    fn xlsx_never_turns_text_into_a_formula() -> std::result::Result<(), Box<dyn std::error::Error>>
+    {
+        use std::io::Read;
+        let mut r = row();
+        r.address = FORMULAS[0].to_string();
+        r.full_name = FORMULAS[1].to_string();
+        let bytes = to_xlsx(List::D05, "D05-TS", &[r])?;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))?;
+        let mut read = |name: &str| -> std::result::Result<String, Box<dyn std::error::Error>> {
+            let mut text = String::new();
+            zip.by_name(name)?.read_to_string(&mut text)?;
+            Ok(text)
+        };
+        let sheet = read("xl/worksheets/sheet1.xml")?;
+        let strings = read("xl/sharedStrings.xml")?;
+        assert!(!sheet.contains("<f>") && !sheet.contains("<f "), "a formula cell: {sheet}");
+        assert!(strings.contains("<t>=HYPERLINK(\"http://x\",\"y\")</t>"), "{strings}");
+        assert!(strings.contains("<t>+cmd|' /C calc'!A0</t>"), "{strings}");
+        Ok(())
     }
 
     #[test]
