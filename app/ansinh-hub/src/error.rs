@@ -66,6 +66,12 @@ pub enum Error {
     /// Writing an export failed.
     #[error("export: {0}")]
     Export(String),
+    /// Plain HTTP on an address other machines reach, with no TLS reverse proxy said to be in
+    /// front.
+    #[error(
+        "refusing to serve plain HTTP on {0}, which is not a loopback address: registration keys and personal data would cross the network unencrypted. Listen on 127.0.0.1 (the default), or put a TLS reverse proxy in front and pass --behind-tls-proxy"
+    )]
+    PlainHttp(std::net::SocketAddr),
 }
 
 impl Error {

@@ -1,5 +1,5 @@
-//! The HTTP face of the hub: [`app`] builds the router (testable without a socket), [`run`]
-//! serves it until a shutdown signal, finishing requests in flight.
+//! The HTTP face of the hub: [`app`] builds the router (testable without a socket);
+//! `serve.rs` puts it on a socket.
 //!
 //! - Device endpoints (`/v1/*`, PROTOCOL.md) are authenticated by signatures; errors are JSON
 //!   `{"error": {"code", "message"}}` with the protocol's codes and never carry internals: an
@@ -8,9 +8,12 @@
 //!   as HTTP Basic (user `admin`) or `Authorization: Bearer`; a form post from another site is
 //!   refused (`Sec-Fetch-Site` / `Origin`), so a logged-in browser cannot be made to revoke a
 //!   device by a foreign page.
+//! - No answer may be kept by a browser or a proxy (`Cache-Control: no-store`): lists,
+//!   renewals, registration keys and admin pages carry personal data or secrets. Admin pages
+//!   may not be framed by another site (`Content-Security-Policy: frame-ancestors 'none'`,
+//!   `X-Frame-Options: DENY`), so a foreign page cannot trick a logged-in admin into clicks.
 //! - The store is blocking: every call runs on tokio's blocking pool.
 
-use std::future::Future;
 use std::sync::Arc;
 
 use axum::Router;
@@ -159,23 +162,33 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/exports/double-payments", get(admin_double_payments))
         .route("/admin/renewals", get(admin_renewals))
         .layer(DefaultBodyLimit::max(64 * 1024))
-        .route_layer(middleware::from_fn_with_state(state.clone(), admin_guard));
+        .route_layer(middleware::from_fn_with_state(state.clone(), admin_guard))
+        // Outside the guard: the login page is not framed either.
+        .route_layer(middleware::map_response(no_framing));
     Router::new()
         .merge(devices)
         .merge(admin)
         .route("/healthz", get(|| async { "ok" }))
         .fallback(|| async { AppError::NotFound })
+        .layer(middleware::map_response(no_store))
         .with_state(state)
 }
 
-/// Serves `app(state)` on `listener` until `shutdown` completes, then finishes the requests
-/// in flight (an ingest that started is committed and answered).
-pub async fn run(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+/// Every answer: never stored by a browser or a proxy.
+async fn no_store(mut response: Response) -> Response {
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Admin answers: never shown inside another site's frame.
+async fn no_framing(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("frame-ancestors 'none'"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
 }
 
 fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, AppError> {

@@ -12,8 +12,11 @@
 //!   records are kept and listed for follow-up). The protocol is `ansinh-wire`'s PROTOCOL.md.
 //! - [`Store`]: storage behind a trait, [`SqliteStore`] by default (embedded, nothing to
 //!   install); SQL lives only there.
-//! - [`app`] / [`run`]: the HTTP server (axum), graceful shutdown; admin pages under `/admin`
-//!   behind the admin token made on first start ([`HubKeys`]).
+//! - [`app`]: the HTTP router (axum); admin pages under `/admin` behind the admin token made
+//!   on first start ([`HubKeys`]); no answer may be cached, no admin page framed.
+//! - [`serve`] / [`run`]: the router on a socket with header and body timeouts, a connection
+//!   limit and a stop that finishes ([`ServeOptions`]); plain HTTP only on loopback unless a
+//!   TLS proxy is in front ([`check_listen_address`]).
 //! - [`RecordRules`]: what the hub needs from the record format; [`EnrollmentRules`] is the
 //!   real one (`ansinh-enrollment`).
 //! - `testing` (feature `testing`): the fault-injecting proxy used by the end-to-end tests.
@@ -23,8 +26,9 @@
 //!
 //! May depend on: ansinh-wire (the protocol, opening sealed records, receipt codes),
 //! ansinh-storage (the durable file write, the SQLite open routine), ansinh-enrollment,
-//! ansinh-core and ansinh-geo (record rules, names), axum, tokio, rusqlite, csv,
-//! rust_xlsxwriter, serde(_json), sha2, ed25519-dalek, rand_core, hex, zeroize, thiserror.
+//! ansinh-core and ansinh-geo (record rules, names), axum, hyper, hyper-util and tower (the
+//! connection loop), tokio, rusqlite, csv, rust_xlsxwriter, serde(_json), sha2, ed25519-dalek,
+//! rand_core, hex, zeroize, thiserror.
 //! Never the device's side (outbox, receipts, data directory, uploader): `tests/dependencies.rs`
 //! checks the manifests.
 
@@ -37,19 +41,21 @@ mod hub;
 mod keys;
 mod pages;
 mod rules;
+mod serve;
 mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use enrollment::EnrollmentRules;
 pub use error::{Error, Result};
-pub use http::{AppError, AppState, ClockFn, app, run, system_now};
+pub use http::{AppError, AppState, ClockFn, app, system_now};
 pub use hub::{
     DoublePayment, Hub, HubError, ImportReport, List, MAX_RENEWAL_DAYS, MAX_REQUEST_SKEW_SECS,
     PaidOn, Progress, ReceiptCheck, Refusal,
 };
 pub use keys::{HubKeys, KeyFiles};
 pub use rules::{Checked, ListRow, Participant, Period, RecordRules};
+pub use serve::{ServeOptions, check_listen_address, run, serve};
 pub use store::{
     Coverage, Device, DueParticipant, Facts, Held, Incoming, Ingested, Overlap, PaidReceipt,
     Problem, SCHEMA_VERSION, Scope, SqliteStore, Store, Tallies, Tally, Timestamp, TokenInfo,

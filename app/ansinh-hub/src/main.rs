@@ -2,7 +2,9 @@
 //! devices, import USB bundles, export collection lists, set targets.
 //!
 //! ```text
-//! ansinh-hub serve  [--data-dir DIR] [--listen 127.0.0.1:8040]
+//! ansinh-hub serve  [--data-dir DIR] [--listen 127.0.0.1:8040] [--behind-tls-proxy]
+//!                   [--header-timeout-secs 20] [--body-timeout-secs 120]
+//!                   [--max-connections 256] [--shutdown-grace-secs 30]
 //! ansinh-hub token  [--data-dir DIR] --label "Bưu điện xã A" [--valid-hours 24]
 //! ansinh-hub devices [--data-dir DIR]
 //! ansinh-hub revoke [--data-dir DIR] DEVICE_ID
@@ -14,8 +16,9 @@
 //! ```
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use ansinh_hub::{AppState, Hub, KeyFiles, List, Scope, exports, system_now};
+use ansinh_hub::{AppState, Hub, KeyFiles, List, Scope, ServeOptions, exports, system_now};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
@@ -33,9 +36,26 @@ struct Cli {
 enum Command {
     /// Run the server until Ctrl-C or SIGTERM (creates the keys on first start).
     Serve {
-        /// Address to listen on (put a TLS reverse proxy in front for the internet).
+        /// Address to listen on. Plain HTTP: a loopback address only, unless
+        /// --behind-tls-proxy.
         #[arg(long, default_value = "127.0.0.1:8040")]
         listen: String,
+        /// A TLS reverse proxy faces the network: allow listening on a non-loopback address.
+        #[arg(long)]
+        behind_tls_proxy: bool,
+        /// Seconds a client has to send a request's head (and a kept-alive connection may
+        /// stay idle).
+        #[arg(long, default_value_t = ServeOptions::default().header_timeout.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+        header_timeout_secs: u64,
+        /// Seconds a client has to send a request's whole body.
+        #[arg(long, default_value_t = ServeOptions::default().body_timeout.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+        body_timeout_secs: u64,
+        /// Connections served at once; more wait to be accepted.
+        #[arg(long, default_value_t = ServeOptions::default().max_connections, value_parser = at_least_one)]
+        max_connections: usize,
+        /// Seconds a stop waits for the requests in flight.
+        #[arg(long, default_value_t = ServeOptions::default().shutdown_grace.as_secs())]
+        shutdown_grace_secs: u64,
     },
     /// Make a one-time registration token for a device.
     Token {
@@ -103,6 +123,14 @@ enum Command {
     },
     /// Show where the keys are and how to back them up.
     Keys,
+}
+
+/// A count of at least one.
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("a whole number, at least 1".into()),
+    }
 }
 
 /// `s` as one shell word, so the command shown can be pasted as it is.
@@ -174,20 +202,36 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let dir = &cli.data_dir;
     match cli.command {
-        Command::Serve { listen } => {
-            let hub = open(dir)?;
+        Command::Serve {
+            listen,
+            behind_tls_proxy,
+            header_timeout_secs,
+            body_timeout_secs,
+            max_connections,
+            shutdown_grace_secs,
+        } => {
+            let options = ServeOptions {
+                header_timeout: Duration::from_secs(header_timeout_secs),
+                body_timeout: Duration::from_secs(body_timeout_secs),
+                max_connections,
+                shutdown_grace: Duration::from_secs(shutdown_grace_secs),
+                behind_tls_proxy,
+            };
             let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
             runtime.block_on(async {
                 let listener = tokio::net::TcpListener::bind(&listen)
                     .await
                     .with_context(|| format!("listening on {listen}"))?;
                 let addr = listener.local_addr()?;
+                ansinh_hub::check_listen_address(addr, behind_tls_proxy)?;
+                let hub = open(dir)?;
                 eprintln!(
                     "ansinh-hub: serving http://{addr} (data {}); admin pages at http://{addr}/admin, user admin, password in {}",
                     dir.display(),
                     KeyFiles::in_dir(dir).admin_token.display()
                 );
-                ansinh_hub::run(listener, AppState::new(hub), shutdown_signal()).await?;
+                ansinh_hub::serve(listener, AppState::new(hub), &options, shutdown_signal())
+                    .await?;
                 anyhow::Ok(())
             })?;
         }
