@@ -10,10 +10,16 @@
 //!   first start and SIGTERM.
 //! - `double_payments`: the same person paying twice, at two devices or one: listed on the
 //!   dashboard and in the CSV export, both records kept.
+//! - `attacks`: what an attacker on the network can try (issue "Trust" 5–7): formulas in
+//!   exports, weak keys, probing device ids, overflowing times, slow heads and bodies, too many
+//!   connections, a stop with clients in flight, caching and framing of answers.
+//! - `plain_http`: plain HTTP on a non-loopback address only behind a TLS proxy.
 
+mod attacks;
 mod commands;
 mod delivery;
 mod double_payments;
+mod plain_http;
 mod pricing;
 mod refusals;
 mod reports;
