@@ -54,7 +54,7 @@ pub enum Refusal {
     /// 401 `unknown_device`: only for the operator importing a USB bundle; over the network an
     /// unknown device is answered [`Refusal::BadSignature`].
     UnknownDevice,
-    /// 401 `bad_signature`.
+    /// 401 `bad_signature`: also an unknown or unreadable device id over the network.
     BadSignature,
     /// 403 `device_revoked`.
     DeviceRevoked,
@@ -101,7 +101,10 @@ impl Refusal {
             }
             Refusal::InvalidToken => "the registration token is unknown, used or expired",
             Refusal::UnknownDevice => "this device is not registered here",
-            Refusal::BadSignature => "the signature does not verify",
+            // Also what an unknown device hears, so it names both causes for staff.
+            Refusal::BadSignature => {
+                "the signature does not verify, or this device is not registered here"
+            }
             Refusal::DeviceRevoked => "this device has been revoked",
             Refusal::ReplayedBatch => "this batch counter was already used",
             Refusal::TooLarge => "the message is too large",
