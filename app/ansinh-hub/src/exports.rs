@@ -11,7 +11,7 @@
 //!
 //! CSV is UTF-8 with a byte-order mark (so spreadsheet programs show Vietnamese correctly) and
 //! one header row; amounts are integer đồng. Every text cell of every CSV goes through one
-//! writer ([`Cell`], [`write_csv`]) that neutralises text a spreadsheet would run as a formula
+//! writer (`write_csv`, over [`Cell`]) that neutralises text a spreadsheet would run as a formula
 //! ([`neutralise`]): names, addresses and labels are typed at the counter, so a record could
 //! carry `=HYPERLINK(…)` to the office's computer. Amounts are [`Cell::Int`] and stay numbers.
 //! XLSX cells are written as strings or numbers, never as formulas, so they need no marker.

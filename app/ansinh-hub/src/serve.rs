@@ -31,7 +31,7 @@ use crate::error::{Error, Result};
 use crate::http::{AppState, app};
 
 /// The limits of a served hub. [`Default`] is what `ansinh-hub serve` uses unless told
-/// otherwise (README, "HTTP limits").
+/// otherwise (its flags: the hub's README, "HTTP limits").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServeOptions {
     /// Longest wait for a request's head (its line and headers), and longest idle time of a
@@ -138,6 +138,7 @@ pub async fn serve(
     drop(listener);
     // Idle connections close now, busy ones after their answer.
     if tokio::time::timeout(options.shutdown_grace, graceful.shutdown()).await.is_err() {
+        while connections.try_join_next().is_some() {}
         eprintln!(
             "ansinh-hub: {} connection(s) still open after {} s; closing them",
             connections.len(),
