@@ -3,7 +3,7 @@
 //! compared with their own health insurance payments; a correction does not warn about the
 //! record it replaces; and the outbox keeps a keyed pseudonym of the ID, never the ID.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ansinh_core::{Date, PolicyTable};
 use ansinh_device::enroll::{
@@ -28,8 +28,7 @@ fn today() -> Res<Date> {
 }
 
 fn fixture(name: &str) -> Res<Enrollment> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name);
-    EnrollmentJson::parse(&std::fs::read_to_string(path)?)?
+    EnrollmentJson::parse(&ansinh_tests::fixtures::text(name)?)?
         .validate(&ansinh_core::default_table(), today()?)
         .map_err(|p| format!("{p:?}").into())
 }

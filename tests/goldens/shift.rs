@@ -3,8 +3,6 @@
 //! each enrollment, it agrees with the outbox, and its CSV matches the golden
 //! (`tests/golden/shift/`, rewritten only with `UPDATE_GOLDEN=1`).
 
-use std::path::PathBuf;
-
 use ansinh_device::DataDir;
 use ansinh_device::enroll::{CollectionPoint, CommitOptions, Duplicates, amounts, commit};
 use ansinh_device::shift::{PAYMENT_CASH, ShiftReport};
@@ -18,10 +16,9 @@ type R = Result<(), Box<dyn std::error::Error>>;
 const MORNING: i64 = 1_795_309_200;
 
 fn fixture(name: &str) -> Result<Enrollment, Box<dyn std::error::Error>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name);
     let table = ansinh_core::default_table();
     let today = "2026-11-22".parse().map_err(|_| "date")?;
-    EnrollmentJson::parse(&std::fs::read_to_string(path)?)?
+    EnrollmentJson::parse(&ansinh_tests::fixtures::text(name)?)?
         .validate(&table, today)
         .map_err(|p| format!("{p:?}").into())
 }
@@ -95,12 +92,6 @@ fn the_shift_report_adds_up_and_matches_the_outbox() -> R {
     assert_eq!((next.cash_to_hand_in, next.cash_paid_out), (0, first_amount));
 
     let csv = report.to_csv()?;
-    let golden =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden/shift/shift.csv");
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(golden.parent().ok_or("parent")?)?;
-        std::fs::write(&golden, &csv)?;
-    }
-    assert_eq!(String::from_utf8(csv)?, std::fs::read_to_string(&golden)?);
+    ansinh_tests::golden::check_bytes("shift/shift.csv", &csv)?;
     Ok(())
 }

@@ -2,12 +2,11 @@
 //! `tests/golden/receipts/` (1-bit, compared dot for dot; `UPDATE_GOLDEN=1` rewrites them),
 //! and the QR code read back from the printed picture and verified.
 
-use std::path::PathBuf;
-
 use ansinh_receipt::{
     Bitmap, Error, Receipt, ReportLine, Scheme, ShiftReport, VoidLine, Width, mask_id,
     render_receipt, render_shift_report,
 };
+use ansinh_tests::golden::Tolerance;
 use ansinh_wire::receipt_qr::{Fields, MAX_PAYLOAD, payload, verify};
 
 type R = Result<(), Box<dyn std::error::Error>>;
@@ -42,15 +41,13 @@ fn voluntary<'a>(qr: &'a str, id: &'a str) -> Receipt<'a> {
     }
 }
 
-fn golden_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/golden/receipts")
-        .join(format!("{name}.png"))
+fn golden_path(name: &str) -> String {
+    format!("receipts/{name}.png")
 }
 
 fn read_golden(name: &str) -> Result<Bitmap, Box<dyn std::error::Error>> {
-    let decoder =
-        png::Decoder::new(std::io::BufReader::new(std::fs::File::open(golden_path(name))?));
+    let path = ansinh_tests::golden::path(&golden_path(name));
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path)?));
     let mut reader = decoder.read_info()?;
     let mut buf = vec![0; reader.output_buffer_size().ok_or("size")?];
     let info = reader.next_frame(&mut buf)?;
@@ -59,23 +56,9 @@ fn read_golden(name: &str) -> Result<Bitmap, Box<dyn std::error::Error>> {
     Ok(Bitmap::from_rows(info.width, info.height, rows).ok_or("golden size")?)
 }
 
+/// Dot for dot: a receipt has no anti-aliasing, any changed dot is a change.
 fn golden(name: &str, picture: &Bitmap) -> R {
-    let path = golden_path(name);
-    let png = picture.to_png()?;
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().ok_or("no parent")?)?;
-        std::fs::write(&path, &png)?;
-        return Ok(());
-    }
-    let want = read_golden(name)?;
-    if &want != picture {
-        let actual = std::env::temp_dir().join(format!("{name}.png"));
-        std::fs::write(&actual, &png)?;
-        return Err(
-            format!("{name} differs from its golden (actual in {})", actual.display()).into()
-        );
-    }
-    Ok(())
+    Ok(ansinh_tests::golden::check_png(&golden_path(name), &picture.to_png()?, Tolerance::EXACT)?)
 }
 
 /// Reads the QR code back from the picture, as a phone camera would.

@@ -1,0 +1,14 @@
+//! Outputs pinned by the golden files in `tests/golden/`, compared with
+//! `ansinh_tests::golden` (`UPDATE_GOLDEN=1` rewrites the ones that changed): one test binary.
+//!
+//! - `receipts`: receipts and shift reports drawn at both paper widths (`receipts/`, dot for
+//!   dot), their QR codes read back and verified, and a receipt through the ESC/POS test
+//!   printer.
+//! - `shift`: a shift committed through the device's real commit; its report adds up, agrees
+//!   with the outbox, and its CSV is `shift/shift.csv`.
+//! - `envelope`: the enrollment record's versioned envelope (`wire/`, byte for byte; schema
+//!   1 still read) and its decoder.
+
+mod envelope;
+mod receipts;
+mod shift;
