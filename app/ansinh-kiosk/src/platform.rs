@@ -1,7 +1,6 @@
 //! Platform pieces: a headless window drawn by Slint's software renderer (screenshots, tests,
 //! the first-frame benchmark), PNG files, and the systemd notification socket.
 
-use std::path::Path;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -66,30 +65,6 @@ pub fn png_bytes(
         w.write_image_data(&bytes)?;
     }
     Ok(out)
-}
-
-/// Reads an RGB(A) PNG into (width, height, RGB bytes).
-pub fn read_png(path: &Path) -> anyhow::Result<(u32, u32, Vec<u8>)> {
-    let file = std::io::BufReader::new(std::fs::File::open(path)?);
-    let mut dec = png::Decoder::new(file);
-    dec.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
-    let mut reader = dec.read_info()?;
-    let mut buf = vec![0; reader.output_buffer_size().unwrap_or(0)];
-    let info = reader.next_frame(&mut buf)?;
-    let channels = info.color_type.samples();
-    let rgb = buf[..info.buffer_size()]
-        .chunks(channels)
-        .flat_map(|p| [p[0], p[1 % channels], p[2 % channels]])
-        .collect();
-    Ok((info.width, info.height, rgb))
-}
-
-/// Pixels whose largest channel difference exceeds `threshold`.
-pub fn differing_pixels(a: &[u8], b: &[u8], threshold: u8) -> usize {
-    a.chunks(3)
-        .zip(b.chunks(3))
-        .filter(|(x, y)| x.iter().zip(y.iter()).any(|(p, q)| p.abs_diff(*q) > threshold))
-        .count()
 }
 
 /// Tells systemd (when started by it with `Type=notify`) something: `READY=1`, `WATCHDOG=1`.

@@ -45,10 +45,7 @@ fn paper_out_keeps_the_record_and_staff_reprint_a_copy() -> anyhow::Result<()> {
     let empty = FakePrinter::start(State::PaperOut)?;
     let mut app = app_with(tmp.path(), &empty)?;
     let today = app.today();
-    let json = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../tests/fixtures/enrollment.json"),
-    )?;
+    let json = ansinh_tests::fixtures::text("enrollment.json")?;
     let e = EnrollmentJson::parse(&json)?
         .validate(&app.table, today)
         .map_err(|p| anyhow::anyhow!("{p:?}"))?;
