@@ -8,7 +8,7 @@
 //! `--quick` skips the throttled run (about a minute).
 
 #[allow(dead_code, unreachable_pub)]
-#[path = "../tests/e2e/support.rs"]
+#[path = "../../../tests/end_to_end/support.rs"]
 mod support;
 
 use std::sync::Arc;

@@ -19,7 +19,8 @@
 //!   TLS proxy is in front ([`check_listen_address`]).
 //! - [`RecordRules`]: what the hub needs from the record format; [`EnrollmentRules`] is the
 //!   real one (`ansinh-enrollment`).
-//! - `testing` (feature `testing`): the fault-injecting proxy used by the end-to-end tests.
+//! - `testing` (feature `testing`): a hub on loopback and the fault-injecting proxy, for the
+//!   tests of the hub and of its clients.
 //!
 //! Nothing here logs personal data: records stay sealed in the database, only commune and
 //! agent codes, amounts, times and participants' pseudonyms are kept in clear.

@@ -1,4 +1,5 @@
-//! Test utilities (feature `testing`): a fault-injecting HTTP/1.1 proxy for loopback tests.
+//! Test utilities (feature `testing`): a hub on loopback ([`LoopbackHub`]) and a
+//! fault-injecting HTTP/1.1 proxy to put in front of it.
 //!
 //! [`FaultProxy`] sits between a device and the hub on 127.0.0.1 and, per request, chosen by
 //! a seeded generator: drops the connection before forwarding, cuts the request half way,
@@ -16,6 +17,10 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+
+mod loopback;
+
+pub use loopback::LoopbackHub;
 
 /// Which faults to inject, and how often (per mille of requests).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

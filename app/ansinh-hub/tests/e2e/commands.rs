@@ -1,6 +1,8 @@
-//! The `ansinh-hub` command as staff script it: a token captured with `$(...)`.
+//! The `ansinh-hub` command as staff script it: a token captured with `$(...)`, the first
+//! start and a stop by SIGTERM, a collection list exported to a file.
 
 use std::process::Command;
+use std::time::Duration;
 
 use crate::support::*;
 
@@ -42,4 +44,94 @@ fn a_token_is_the_whole_standard_output_and_registers_a_device() -> TestResult {
     }
     server.stop(&rt)?;
     Ok(())
+}
+
+#[test]
+fn first_start_makes_private_keys_and_serve_stops_on_sigterm() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let data = tmp.path().join("hub");
+    let out = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["token", "--label", "Xã A"])
+        .output()?;
+    assert!(out.status.success());
+    let err = String::from_utf8(out.stderr)?;
+    for f in ["sealing.key", "signing.key", "admin.token"] {
+        let path = data.join("keys").join(f);
+        assert!(err.contains(&path.display().to_string()), "{f} not named: {err}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path)?.permissions().mode() & 0o777, 0o600);
+        }
+    }
+    assert!(err.contains("Back up"));
+    let token = String::from_utf8(out.stdout)?.trim().to_string();
+    assert_eq!(token.len(), 32);
+
+    // One command to start; SIGTERM stops it cleanly.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    let url = format!("http://127.0.0.1:{port}");
+    let mut up = false;
+    for _ in 0..200 {
+        if get(&format!("{url}/healthz"), None).is_ok_and(|g| g.status == 200) {
+            up = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let registered = if up {
+        let dir = ansinh_device::DataDir::open(tmp.path().join("device"))?;
+        ansinh_uploader::register(&dir, &url, &token, "Xã A").map(|r| r.device_id).ok()
+    } else {
+        None
+    };
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status()?;
+    let status = child.wait()?;
+    assert!(up, "the server did not come up");
+    assert_eq!(registered, Some(1));
+    assert!(killed.success());
+    assert!(status.success(), "exit status after SIGTERM: {status:?}");
+    // No new keys on the second start.
+    let again = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("keys")
+        .output()?;
+    assert!(String::from_utf8(again.stderr)?.is_empty());
+    Ok(())
+}
+
+/// The D05-TS list from the command line is the list the hub holds (the same list over HTTP,
+/// as CSV and XLSX, is checked in ansinh-tests' `end_to_end/reports.rs`).
+#[test]
+fn the_d05_list_from_the_command_line_is_the_hubs() -> TestResult {
+    let rt = runtime()?;
+    let tmp = tempfile::tempdir()?;
+    let (server, _) = populated(&rt, tmp.path())?;
+
+    // The same list from the command line.
+    let out = tmp.path().join("d05.csv");
+    let status = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
+        .args(["--data-dir"])
+        .arg(tmp.path().join("hub"))
+        .args(["export", "d05", "--month", MONTH, "--out"])
+        .arg(&out)
+        .output()?;
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert_eq!(std::fs::read_to_string(&out)?, text_of_d05(&server)?);
+    server.stop(&rt)?;
+    Ok(())
+}
+
+fn text_of_d05(server: &Server) -> Res<String> {
+    let rows = server.hub().list_rows(ansinh_hub::List::D05, None, MONTH)?;
+    Ok(String::from_utf8(ansinh_hub::exports::to_csv(ansinh_hub::List::D05, &rows)?)?)
 }

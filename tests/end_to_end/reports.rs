@@ -1,6 +1,7 @@
 //! What the collection organisation gets: lists (CSV, XLSX), progress against targets (JSON
 //! and the dashboard page, read back by headless Chromium), renewal-due lists on the device,
-//! and the admin side's protection.
+//! and the admin side's protection. (The same lists from the `ansinh-hub` command are checked
+//! in ansinh-hub's `tests/e2e/commands.rs`.)
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -10,53 +11,6 @@ use std::time::Duration;
 use ansinh_device::clock::Clock;
 
 use crate::support::*;
-
-/// A hub with one device whose 10 records (8 voluntary, 2 households of 3) are held.
-fn populated(
-    rt: &tokio::runtime::Runtime,
-    root: &std::path::Path,
-) -> Res<(Server, ansinh_device::DataDir)> {
-    let server = Server::start(rt, &root.join("hub"), 0)?;
-    let dir = device(root, "device", &server.url(), &server.token()?)?;
-    enqueue(&dir, 10)?;
-    sync_until_done(
-        &dir,
-        &server.url(),
-        &test_clock(),
-        &ansinh_uploader::RetryPolicy::default(),
-        2,
-    )?;
-    Ok((server, dir))
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_global(Some(Duration::from_secs(20)))
-        .build()
-        .into()
-}
-
-struct Got {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-fn get(url: &str, auth: Option<&str>) -> Res<Got> {
-    let mut request = agent().get(url);
-    if let Some(a) = auth {
-        request = request.header("authorization", a);
-    }
-    let mut r = request.call()?;
-    let headers = r
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
-        .collect();
-    Ok(Got { status: r.status().as_u16(), headers, body: r.body_mut().read_to_vec()? })
-}
 
 fn post_form(url: &str, auth: &str, form: &str, origin: Option<&str>) -> Res<Got> {
     let mut request = agent()
@@ -134,26 +88,10 @@ fn d05_and_d03_lists_as_csv_and_xlsx() -> TestResult {
     zip.by_name("xl/worksheets/sheet1.xml")?.read_to_string(&mut sheet)?;
     assert!(sheet.contains(&format!("<v>{}</v>", a.amount)), "amounts are numbers");
 
-    // The same list from the command line.
-    let out = tmp.path().join("d05.csv");
-    let status = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
-        .args(["--data-dir"])
-        .arg(tmp.path().join("hub"))
-        .args(["export", "d05", "--month", MONTH, "--out"])
-        .arg(&out)
-        .output()?;
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
-    assert_eq!(std::fs::read_to_string(&out)?, text_of_d05(&server)?);
-
     let bad = get(&url("list=d05&month=2026-13"), Some(&auth))?;
     assert_eq!(bad.status, 400);
     server.stop(&rt)?;
     Ok(())
-}
-
-fn text_of_d05(server: &Server) -> Res<String> {
-    let rows = server.hub().list_rows(ansinh_hub::List::D05, None, MONTH)?;
-    Ok(String::from_utf8(ansinh_hub::exports::to_csv(ansinh_hub::List::D05, &rows)?)?)
 }
 
 #[test]
@@ -400,67 +338,4 @@ fn household_total() -> Res<u64> {
     let (_, household) = enrollments()?;
     let a = ansinh_device::enroll::amounts(&household, &table, TODAY.parse().map_err(|_| "d")?)?;
     Ok(a.amount)
-}
-
-#[test]
-fn first_start_makes_private_keys_and_serve_stops_on_sigterm() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let data = tmp.path().join("hub");
-    let out = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["token", "--label", "Xã A"])
-        .output()?;
-    assert!(out.status.success());
-    let err = String::from_utf8(out.stderr)?;
-    for f in ["sealing.key", "signing.key", "admin.token"] {
-        let path = data.join("keys").join(f);
-        assert!(err.contains(&path.display().to_string()), "{f} not named: {err}");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&path)?.permissions().mode() & 0o777, 0o600);
-        }
-    }
-    assert!(err.contains("Back up"));
-    let token = String::from_utf8(out.stdout)?.trim().to_string();
-    assert_eq!(token.len(), 32);
-
-    // One command to start; SIGTERM stops it cleanly.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .stderr(std::process::Stdio::piped())
-        .spawn()?;
-    let url = format!("http://127.0.0.1:{port}");
-    let mut up = false;
-    for _ in 0..200 {
-        if get(&format!("{url}/healthz"), None).is_ok_and(|g| g.status == 200) {
-            up = true;
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let registered = if up {
-        let dir = ansinh_device::DataDir::open(tmp.path().join("device"))?;
-        ansinh_uploader::register(&dir, &url, &token, "Xã A").map(|r| r.device_id).ok()
-    } else {
-        None
-    };
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status()?;
-    let status = child.wait()?;
-    assert!(up, "the server did not come up");
-    assert_eq!(registered, Some(1));
-    assert!(killed.success());
-    assert!(status.success(), "exit status after SIGTERM: {status:?}");
-    // No new keys on the second start.
-    let again = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
-        .arg("--data-dir")
-        .arg(&data)
-        .arg("keys")
-        .output()?;
-    assert!(String::from_utf8(again.stderr)?.is_empty());
-    Ok(())
 }

@@ -2,13 +2,12 @@
 //! with the configuration's one-time token, a submit wakes it, the server acknowledges the
 //! record, the renewal list arrives, and the staff screen's data shows all of it.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ansinh_device::DataDir;
 use ansinh_device::enroll::Duplicates;
 use ansinh_enrollment::json::EnrollmentJson;
-use ansinh_hub::{AppState, EnrollmentRules, Hub, HubKeys, SqliteStore};
+use ansinh_hub::testing::LoopbackHub;
 use ansinh_kiosk::delivery::{Delivery, DeliveryConfig};
 use ansinh_kiosk::store::{DeviceStore, EnrollmentStore, Settings, StaffData};
 
@@ -38,18 +37,11 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) -> R {
 fn registers_sends_on_submit_and_brings_the_renewal_list() -> R {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let hub_dir = tempfile::tempdir()?;
-    let (keys, _) = HubKeys::load_or_create(hub_dir.path())?;
-    let store = SqliteStore::open(&hub_dir.path().join("hub.sqlite"))?;
-    let hub = Arc::new(Hub::new(Arc::new(store), keys, Arc::new(EnrollmentRules::new())));
     // The server checks request times against its clock, so it runs on the real one.
-    let state = AppState { hub: Arc::clone(&hub), clock: Arc::new(wall_clock) };
-    let listener = rt.block_on(tokio::net::TcpListener::bind(("127.0.0.1", 0)))?;
-    let url = format!("http://{}", listener.local_addr()?);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    rt.spawn(ansinh_hub::run(listener, state, async move {
-        let _ = stopped.await;
-    }));
-    let token = hub.create_token("Bưu điện xã Thanh Trì", 3600, wall_clock())?;
+    let server = LoopbackHub::start(&rt, hub_dir.path(), 0, None)?;
+    let url = server.url();
+    let hub = server.hub();
+    let token = server.token("Bưu điện xã Thanh Trì")?;
 
     let dev = tempfile::tempdir()?;
     let settings = Settings {
@@ -80,10 +72,7 @@ fn registers_sends_on_submit_and_brings_the_renewal_list() -> R {
 
     let table = ansinh_core::default_table();
     let today = "2026-11-22".parse().map_err(|_| "date")?;
-    let json = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../tests/fixtures/enrollment.json"),
-    )?;
+    let json = ansinh_tests::fixtures::text("enrollment.json")?;
     let enrollment =
         EnrollmentJson::parse(&json)?.validate(&table, today).map_err(|p| format!("{p:?}"))?;
     let committed = kiosk_store
@@ -112,6 +101,6 @@ fn registers_sends_on_submit_and_brings_the_renewal_list() -> R {
     assert!(renewals.due[0].masked_name.starts_with("NGUY"), "masked, not in full");
     assert!(kiosk_store.sync_now(), "staff can start a sync");
     drop(delivery);
-    let _ = stop.send(());
+    server.stop(&rt)?;
     Ok(())
 }

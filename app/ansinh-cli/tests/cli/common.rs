@@ -1,5 +1,4 @@
 //! What the command-line tests share: running `ansinh` and reading its JSON.
-#![allow(dead_code)] // each test file uses its own part
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

@@ -1,16 +1,14 @@
 //! The device commands as staff use them: validate, enqueue, queue, queue verify, void and
 //! release; and the outbox on disk holds no name or personal ID in clear.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-mod common;
-use common::{enqueue_args, json_of, run};
+use crate::common::{enqueue_args, json_of, run};
 
 type R = Result<(), Box<dyn std::error::Error>>;
 
 fn fixture(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name);
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{name}: {e}"))
+    ansinh_tests::fixtures::text(name).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn enqueue(dir: &Path, fixture_name: &str) -> (String, i64) {

@@ -1,10 +1,13 @@
 //! Fixtures of the end-to-end suite: a hub on 127.0.0.1 over a temporary data directory,
 //! devices that register with it and enqueue the repository's fixture enrollments exactly as
-//! the kiosk does, and a clock the test moves.
+//! the kiosk does, a clock the test moves, and plain HTTP requests.
+//!
+//! Shared with the tests that run the `ansinh-hub` command, which stay in ansinh-hub (only
+//! there does Cargo build that binary for a test): `app/ansinh-hub/tests/e2e/main.rs`
+//! includes this file, as does its sync benchmark.
 
-use std::net::SocketAddr;
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use ansinh_device::DataDir;
@@ -12,7 +15,7 @@ pub(crate) use ansinh_device::clock::FakeClock;
 use ansinh_device::enroll::{CollectionPoint, CommitOptions, Duplicates, commit};
 use ansinh_enrollment::json::EnrollmentJson;
 use ansinh_enrollment::record::Enrollment;
-use ansinh_hub::{AppState, EnrollmentRules, Hub, HubKeys, SqliteStore};
+use ansinh_hub::testing::LoopbackHub;
 use ansinh_outbox::{RecordId, Timestamp};
 use ansinh_uploader::{HttpTransport, RetryPolicy, SyncReport, sync_once};
 
@@ -30,7 +33,7 @@ pub(crate) const HOUSEHOLD_COMMUNE: &str = "00004";
 pub(crate) const AGENT: &str = "AG01";
 
 pub(crate) fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name)
+    ansinh_tests::fixtures::path(name)
 }
 
 /// A tokio runtime for the hub and the proxy; the test thread stays free for the blocking
@@ -39,63 +42,31 @@ pub(crate) fn runtime() -> Res<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?)
 }
 
-/// A running hub.
-pub(crate) struct Server {
-    pub(crate) addr: SocketAddr,
-    pub(crate) state: AppState,
-    now: Arc<std::sync::atomic::AtomicI64>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+/// A running hub whose clock stands at [`NOW`] until the test moves it.
+pub(crate) struct Server(LoopbackHub);
+
+impl Deref for Server {
+    type Target = LoopbackHub;
+
+    fn deref(&self) -> &LoopbackHub {
+        &self.0
+    }
 }
 
 impl Server {
     /// Starts a hub on `dir` (keys created on first start) listening on `port` (0: any).
     pub(crate) fn start(rt: &tokio::runtime::Runtime, dir: &Path, port: u16) -> Res<Self> {
-        let (keys, _) = HubKeys::load_or_create(dir)?;
-        let store = SqliteStore::open(&dir.join("hub.sqlite"))?;
-        let hub = Hub::new(Arc::new(store), keys, Arc::new(EnrollmentRules::new()));
-        let now = Arc::new(std::sync::atomic::AtomicI64::new(NOW));
-        let clock = Arc::clone(&now);
-        let state = AppState {
-            hub: Arc::new(hub),
-            clock: Arc::new(move || clock.load(std::sync::atomic::Ordering::SeqCst)),
-        };
-        let listener = rt.block_on(tokio::net::TcpListener::bind(("127.0.0.1", port)))?;
-        let addr = listener.local_addr()?;
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let task = rt.spawn(ansinh_hub::run(listener, state.clone(), async move {
-            let _ = rx.await;
-        }));
-        Ok(Self { addr, state, now, stop: Some(tx), task: Some(task) })
-    }
-
-    /// Moves the hub's clock.
-    pub(crate) fn set_now(&self, t: Timestamp) {
-        self.now.store(t, std::sync::atomic::Ordering::SeqCst);
-    }
-
-    pub(crate) fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    pub(crate) fn hub(&self) -> &Hub {
-        &self.state.hub
+        Ok(Self(LoopbackHub::start(rt, dir, port, Some(NOW))?))
     }
 
     /// A one-time registration token.
     pub(crate) fn token(&self) -> Res<String> {
-        Ok(self.hub().create_token("test", 3600, NOW)?)
+        Ok(self.0.token("test")?)
     }
 
     /// Graceful stop: requests in flight finish.
-    pub(crate) fn stop(mut self, rt: &tokio::runtime::Runtime) -> Res<()> {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
-        if let Some(task) = self.task.take() {
-            rt.block_on(async { tokio::time::timeout(Duration::from_secs(30), task).await })???;
-        }
-        Ok(())
+    pub(crate) fn stop(self, rt: &tokio::runtime::Runtime) -> Res<()> {
+        Ok(self.0.stop(rt)?)
     }
 }
 
@@ -183,4 +154,45 @@ pub(crate) fn acknowledged(dir: &DataDir) -> Res<usize> {
 /// The admin token of a hub data directory.
 pub(crate) fn admin_token(dir: &Path) -> Res<String> {
     Ok(std::fs::read_to_string(dir.join("keys").join("admin.token"))?.trim().to_string())
+}
+
+/// A hub with one device whose 10 records (8 voluntary, 2 households of 3) are held.
+pub(crate) fn populated(rt: &tokio::runtime::Runtime, root: &Path) -> Res<(Server, DataDir)> {
+    let server = Server::start(rt, &root.join("hub"), 0)?;
+    let dir = device(root, "device", &server.url(), &server.token()?)?;
+    enqueue(&dir, 10)?;
+    sync_until_done(&dir, &server.url(), &test_clock(), &RetryPolicy::default(), 2)?;
+    Ok((server, dir))
+}
+
+/// An HTTP client that returns every status as an answer and follows no redirect.
+pub(crate) fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(20)))
+        .build()
+        .into()
+}
+
+/// An answer.
+pub(crate) struct Got {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+}
+
+/// GET `url`, with `auth` as the `authorization` header.
+pub(crate) fn get(url: &str, auth: Option<&str>) -> Res<Got> {
+    let mut request = agent().get(url);
+    if let Some(a) = auth {
+        request = request.header("authorization", a);
+    }
+    let mut r = request.call()?;
+    let headers = r
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
+    Ok(Got { status: r.status().as_u16(), headers, body: r.body_mut().read_to_vec()? })
 }

@@ -2,18 +2,16 @@
 //! would: a reprint to PNG, to an ESC/POS file and to a (loopback) network printer, the QR code
 //! verifying with the device's key; a voided receipt refused; the shift report's totals.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ansinh_escpos::fake::{FakePrinter, State, parse};
 
-mod common;
-use common::{enqueue_args, json_of, run};
+use crate::common::{enqueue_args, json_of, run};
 
 type R = Result<(), Box<dyn std::error::Error>>;
 
 fn fixture_text(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name);
-    std::fs::read_to_string(path).unwrap_or_default()
+    ansinh_tests::fixtures::text(name).unwrap_or_default()
 }
 
 fn enqueue(dir: &Path, fixture: &str) -> i64 {

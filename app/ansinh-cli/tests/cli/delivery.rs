@@ -1,15 +1,12 @@
 //! A server and a device on one machine, through the `ansinh` command: register with a
 //! one-time token, enqueue, sync; and the USB route: export, import on the server, import-ack.
 
-use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::sync::Arc;
 
-use ansinh_hub::{AppState, EnrollmentRules, Hub, HubKeys, SqliteStore};
+use ansinh_hub::testing::LoopbackHub;
 
-mod common;
-use common::{enqueue_args, json_of};
+use crate::common::{enqueue_args, json_of};
 
 type R = Result<(), Box<dyn std::error::Error>>;
 
@@ -26,27 +23,12 @@ fn ansinh(args: &[&str], stdin_file: Option<&Path>) -> Output {
 }
 
 fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name)
+    ansinh_tests::fixtures::path(name)
 }
 
-struct Server {
-    addr: SocketAddr,
-    state: AppState,
-    _stop: tokio::sync::oneshot::Sender<()>,
-}
-
-fn start(rt: &tokio::runtime::Runtime, dir: &Path) -> Result<Server, Box<dyn std::error::Error>> {
-    let (keys, _) = HubKeys::load_or_create(dir)?;
-    let store = SqliteStore::open(&dir.join("hub.sqlite"))?;
-    let hub = Hub::new(Arc::new(store), keys, Arc::new(EnrollmentRules::new()));
-    let state = AppState { hub: Arc::new(hub), clock: Arc::new(|| NOW) };
-    let listener = rt.block_on(tokio::net::TcpListener::bind(("127.0.0.1", 0)))?;
-    let addr = listener.local_addr()?;
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    rt.spawn(ansinh_hub::run(listener, state.clone(), async move {
-        let _ = rx.await;
-    }));
-    Ok(Server { addr, state, _stop: tx })
+/// A hub on loopback whose clock stands at the fixtures' collection day.
+fn start(rt: &tokio::runtime::Runtime, dir: &Path) -> Result<LoopbackHub, ansinh_hub::Error> {
+    LoopbackHub::start(rt, dir, 0, Some(NOW))
 }
 
 #[test]
@@ -283,7 +265,7 @@ fn an_unregistered_device_is_told_the_command_that_registers_it() -> R {
 }
 
 /// Registers a new device in `dir` with `server`.
-fn registered(server: &Server, dir: &str) -> R {
+fn registered(server: &LoopbackHub, dir: &str) -> R {
     let token = server.state.hub.create_token("Bưu điện Hà Đông", 3600, NOW)?;
     let url = format!("http://{}", server.addr);
     let out = ansinh(

@@ -1,0 +1,24 @@
+//! Devices, the uploader, the kiosk's delivery and the collection server together, the
+//! server on loopback: one test binary.
+//!
+//! - `uploader`: the uploader against an in-memory fake server, every fault on purpose.
+//! - `delivery`: device outbox → uploader → hub, through the fault-injecting proxy (1,000
+//!   records), across server restarts, with conflicts and rejections.
+//! - `kiosk_delivery`: the kiosk's delivery worker registers, sends on submit and brings the
+//!   renewal list, as the staff screen shows it.
+//! - `pricing`: the device's price and the hub's check agree on fixtures and generated records.
+//! - `refusals`: forged, unknown, revoked, replayed, oversized and garbage requests.
+//! - `reports`: D05-TS/D03-TS over HTTP, the dashboard in headless Chromium, renewals, admin
+//!   protection.
+//!
+//! The tests that run the `ansinh-hub` command (tokens, first start and SIGTERM, USB import,
+//! exports, double payments) stay in ansinh-hub's `tests/e2e/`: Cargo builds a binary for
+//! the tests of its own package only. They share `support`.
+
+mod delivery;
+mod kiosk_delivery;
+mod pricing;
+mod refusals;
+mod reports;
+mod support;
+mod uploader;
