@@ -3,7 +3,7 @@
 
 use ansinh_policy::{PolicyTable, TableError, compile_toml};
 
-const SOURCE: &str = include_str!("../policy/policy.toml");
+const SOURCE: &str = include_str!("../../policy/policy.toml");
 
 fn err(text: &str) -> TableError {
     match compile_toml(text) {
