@@ -6,10 +6,11 @@ use std::time::{Duration, Instant};
 
 use ansinh_device::DataDir;
 use ansinh_device::enroll::Duplicates;
-use ansinh_enrollment::json::EnrollmentJson;
 use ansinh_hub::testing::LoopbackHub;
 use ansinh_kiosk::delivery::{Delivery, DeliveryConfig};
 use ansinh_kiosk::store::{DeviceStore, EnrollmentStore, Settings, StaffData};
+
+use crate::support::{TODAY, enrollments};
 
 type R = Result<(), Box<dyn std::error::Error>>;
 
@@ -71,10 +72,8 @@ fn registers_sends_on_submit_and_brings_the_renewal_list() -> R {
     wait_for("registration", || matches!(data.registration(), Ok(Some(_))))?;
 
     let table = ansinh_core::default_table();
-    let today = "2026-11-22".parse().map_err(|_| "date")?;
-    let json = ansinh_tests::fixtures::text("enrollment.json")?;
-    let enrollment =
-        EnrollmentJson::parse(&json)?.validate(&table, today).map_err(|p| format!("{p:?}"))?;
+    let today = TODAY.parse().map_err(|_| "date")?;
+    let (enrollment, _) = enrollments()?;
     let committed = kiosk_store
         .submit(&enrollment, &table, today, COLLECTED_AT, Duplicates::Refuse)
         .map_err(|e| e.message)?;
