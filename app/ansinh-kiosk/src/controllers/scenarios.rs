@@ -286,7 +286,7 @@ mod tests {
     /// Issue 12: the pension screen, the scenarios screen and `ansinh pension` / `ansinh
     /// compare` show the same retirement month, rate and pension for the same person. The CLI
     /// prints these very figures for `ansinh pension --on 2026-11-22 --born 1990-01 --sex
-    /// female --income 1500000` (asserted in ansinh-cli's tests/cli.rs).
+    /// female --income 1500000` (asserted in ansinh-cli's tests/cli/contract.rs).
     #[test]
     fn pension_and_scenarios_screens_agree_with_the_cli() {
         use crate::controllers::pension::PensionController;
