@@ -30,8 +30,8 @@
 //! ansinh-core and ansinh-geo (record rules, names), axum, hyper, hyper-util and tower (the
 //! connection loop), tokio, rusqlite, csv, rust_xlsxwriter, serde(_json), sha2, ed25519-dalek,
 //! rand_core, hex, zeroize, thiserror.
-//! Never the device's side (outbox, receipts, data directory, uploader): `tests/dependencies.rs`
-//! checks the manifests.
+//! Never the device's side (outbox, receipts, data directory, uploader):
+//! `tests/e2e/dependencies.rs` checks the manifests.
 
 mod civil;
 mod enrollment;

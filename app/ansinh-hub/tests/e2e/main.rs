@@ -1,6 +1,6 @@
-//! The `ansinh-hub` command with real devices on loopback: the tests that run the binary,
-//! which Cargo builds for this package's tests only (`CARGO_BIN_EXE_ansinh-hub`). One test
-//! binary.
+//! The hub from outside, with real devices on loopback: the tests that run the `ansinh-hub`
+//! binary, which Cargo builds for this package's tests only (`CARGO_BIN_EXE_ansinh-hub`), and
+//! the check of its manifest. One test binary.
 //!
 //! - `commands`: the command as staff script it (tokens, first start and SIGTERM, a list
 //!   exported to a file).
@@ -11,6 +11,8 @@
 //!   exports, weak keys, probing device ids, overflowing times, slow heads and bodies, too many
 //!   connections, a stop with clients in flight, caching and framing of answers.
 //! - `plain_http`: plain HTTP on a non-loopback address only behind a TLS proxy.
+//! - `dependencies`: the hub's workspace dependencies, and nothing it links on the device's
+//!   side.
 //!
 //! The rest of the end-to-end suite (device outbox → uploader → hub through a faulty network,
 //! pricing, refusals, reports and the dashboard) is in ansinh-tests, `tests/end_to_end/`,
@@ -18,6 +20,7 @@
 
 mod attacks;
 mod commands;
+mod dependencies;
 mod double_payments;
 mod plain_http;
 // Each binary uses its own part of the shared support.
