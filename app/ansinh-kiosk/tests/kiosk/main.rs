@@ -1,9 +1,11 @@
 //! The kiosk without a window system: one test binary. Each test sets up Slint on its own
-//! thread (the platform is per thread), so they run side by side.
+//! thread (the platform and the language are per thread), so they run side by side.
 //!
 //! - `flow`: a whole citizen flow driven through the real screens with Slint's testing
 //!   backend: a quote, the enrollment wizard on the on-screen keyboard, the submit, the
 //!   printed receipt, the idle reset that leaves no personal data on screen.
+//! - `languages`: the language button cycles every catalogue on the real screens.
+//! - `catalogues`: every screen text translated in every language, read from the files.
 //! - `printing`: a printer out of paper keeps the record committed; staff reprint a copy.
 //! - `screens`: every screen in both layouts against the golden PNGs in
 //!   `tests/golden/screens/` (`UPDATE_GOLDEN=1` rewrites those that changed).
@@ -11,6 +13,8 @@
 //! The kiosk's delivery to a collection server is tested end to end in ansinh-tests
 //! (`tests/end_to_end/`).
 
+mod catalogues;
 mod flow;
+mod languages;
 mod printing;
 mod screens;
