@@ -8,13 +8,18 @@
 //!   renewal list, as the staff screen shows it.
 //! - `pricing`: the device's price and the hub's check agree on fixtures and generated records.
 //! - `refusals`: forged, unknown, revoked, replayed, oversized and garbage requests.
+//! - `attacks`: what an attacker on the network can try (issue "Trust" 5–7): formulas in
+//!   exports, weak keys, probing device ids, overflowing times, slow heads and bodies, too many
+//!   connections, a stop with clients in flight, caching and framing of answers.
 //! - `reports`: D05-TS/D03-TS over HTTP, the dashboard in headless Chromium, renewals, admin
 //!   protection.
 //!
 //! The tests that run the `ansinh-hub` command (tokens, first start and SIGTERM, USB import,
-//! exports, double payments) stay in ansinh-hub's `tests/e2e/`: Cargo builds a binary for
-//! the tests of its own package only. They share `support`.
+//! exports, double payments, plain HTTP on a public address) stay in ansinh-hub's
+//! `tests/e2e/`: Cargo builds a binary for the tests of its own package only. They share
+//! `support`.
 
+mod attacks;
 mod delivery;
 mod kiosk_delivery;
 mod pricing;

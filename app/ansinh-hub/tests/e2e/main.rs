@@ -7,18 +7,14 @@
 //! - `usb`: carry-out bundles with the real `ansinh-hub import` command.
 //! - `double_payments`: the same person paying twice, at two devices or one: listed on the
 //!   dashboard, in the CSV export and by the command, both records kept.
-//! - `attacks`: what an attacker on the network can try (issue "Trust" 5–7): formulas in
-//!   exports, weak keys, probing device ids, overflowing times, slow heads and bodies, too many
-//!   connections, a stop with clients in flight, caching and framing of answers.
 //! - `plain_http`: plain HTTP on a non-loopback address only behind a TLS proxy.
 //! - `dependencies`: the hub's workspace dependencies, and nothing it links on the device's
 //!   side.
 //!
 //! The rest of the end-to-end suite (device outbox → uploader → hub through a faulty network,
-//! pricing, refusals, reports and the dashboard) is in ansinh-tests, `tests/end_to_end/`,
-//! whose support module this binary shares.
+//! pricing, refusals, attacks, reports and the dashboard) is in ansinh-tests,
+//! `tests/end_to_end/`, whose support module this binary shares.
 
-mod attacks;
 mod commands;
 mod dependencies;
 mod double_payments;

@@ -11,14 +11,15 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ansinh_device::DataDir;
 use ansinh_device::enroll::{CollectionPoint, CommitOptions, Duplicates, commit};
 use ansinh_enrollment::json::EnrollmentJson;
-use ansinh_hub::{AppState, ServeOptions};
+use ansinh_hub::ServeOptions;
+use ansinh_hub::testing::LoopbackHub;
 use ansinh_uploader::RetryPolicy;
 use ansinh_wire::{BatchBody, Channel, PROTOCOL_VERSION, RegisterRequest, SealedRecord};
 use ed25519_dalek::SigningKey;
@@ -27,51 +28,25 @@ use sha2::{Digest, Sha256};
 use crate::support::*;
 
 /// A hub on 127.0.0.1 served with chosen limits, its clock at [`NOW`].
-struct Hub {
-    addr: SocketAddr,
-    state: AppState,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+struct Hub(LoopbackHub);
+
+impl Deref for Hub {
+    type Target = LoopbackHub;
+
+    fn deref(&self) -> &LoopbackHub {
+        &self.0
+    }
+}
+
+impl DerefMut for Hub {
+    fn deref_mut(&mut self) -> &mut LoopbackHub {
+        &mut self.0
+    }
 }
 
 impl Hub {
     fn start(rt: &tokio::runtime::Runtime, dir: &Path, options: ServeOptions) -> Res<Self> {
-        let (hub, _) = ansinh_hub::open(dir)?;
-        let state = AppState { hub: Arc::new(hub), clock: Arc::new(|| NOW) };
-        let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
-        let addr = listener.local_addr()?;
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let served = state.clone();
-        let task = rt.spawn(async move {
-            ansinh_hub::serve(listener, served, &options, async move {
-                let _ = stopped.await;
-            })
-            .await
-        });
-        Ok(Self { addr, state, stop: Some(stop), task: Some(task) })
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// Tells the server to stop (it returns once its connections are done).
-    fn signal_stop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-
-    /// Whether the server has returned within `within` of now.
-    fn stopped_within(&mut self, rt: &tokio::runtime::Runtime, within: Duration) -> Res<bool> {
-        let Some(task) = self.task.take() else { return Ok(true) };
-        match rt.block_on(async { tokio::time::timeout(within, task).await }) {
-            Ok(served) => {
-                served??;
-                Ok(true)
-            }
-            Err(_) => Ok(false),
-        }
+        Ok(Self(LoopbackHub::start_with(rt, dir, 0, Some(NOW), options)?))
     }
 
     /// Registers `key` over HTTP with a fresh token; the device id.
@@ -89,12 +64,6 @@ impl Hub {
 
     fn totals(&self) -> Res<ansinh_hub::Totals> {
         Ok(self.state.hub.store().totals()?)
-    }
-}
-
-impl Drop for Hub {
-    fn drop(&mut self) {
-        self.signal_stop();
     }
 }
 
