@@ -199,7 +199,7 @@ fn enqueue_with_addresses(dir: &DataDir, lines: &[&str]) -> Res<()> {
         name: "Bưu điện xã Thanh Trì".into(),
         agent_code: AGENT.into(),
     };
-    let (mut outbox, _) = dir.outbox(NOW)?;
+    let (mut outbox, _) = dir.outbox()?;
     let pseudonyms = dir.pseudonym_key()?;
     let confirmed =
         CommitOptions { duplicates: Duplicates::Confirmed, ..CommitOptions::new(&pseudonyms) };

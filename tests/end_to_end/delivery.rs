@@ -157,7 +157,7 @@ fn conflicts_and_rejections_are_quarantined_on_both_sides() -> TestResult {
     let early = ansinh_device::DataDir::open(tmp.path().join("early"))?;
     {
         let (voluntary, _) = enrollments()?;
-        let (mut outbox, _) = early.outbox(NOW)?;
+        let (mut outbox, _) = early.outbox()?;
         let point = ansinh_device::enroll::CollectionPoint {
             device_id: 0,
             name: "x".into(),
@@ -184,8 +184,8 @@ fn conflicts_and_rejections_are_quarantined_on_both_sides() -> TestResult {
     // Device b holds a record under a's first record id with other bytes (sealed anew).
     let b = device(tmp.path(), "b", &server.url(), &server.token()?)?;
     {
-        let (outbox_a, _) = a.outbox(NOW)?;
-        let (mut outbox_b, _) = b.outbox(NOW)?;
+        let (outbox_a, _) = a.outbox()?;
+        let (mut outbox_b, _) = b.outbox()?;
         outbox_b.enqueue(NOW, |_| {
             Ok::<_, String>(ansinh_outbox::NewRecord {
                 record_id: ids[0],

@@ -66,8 +66,8 @@ fn registers_sends_on_submit_and_brings_the_renewal_list() -> R {
             ..DeliveryConfig::default()
         },
     );
-    let mut kiosk_store = DeviceStore::open(DataDir::open(dev.path())?, wall_clock(), settings)?
-        .with_delivery(&delivery, policy);
+    let mut kiosk_store =
+        DeviceStore::open(DataDir::open(dev.path())?, settings)?.with_delivery(&delivery, policy);
     let data = DataDir::open(dev.path())?;
     wait_for("registration", || matches!(data.registration(), Ok(Some(_))))?;
 

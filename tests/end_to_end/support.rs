@@ -107,7 +107,7 @@ pub(crate) fn enqueue(dir: &DataDir, n: usize) -> Res<Vec<RecordId>> {
         name: "Bưu điện xã Thanh Trì".into(),
         agent_code: AGENT.into(),
     };
-    let (mut outbox, _) = dir.outbox(NOW)?;
+    let (mut outbox, _) = dir.outbox()?;
     let pseudonyms = dir.pseudonym_key()?;
     let confirmed =
         CommitOptions { duplicates: Duplicates::Confirmed, ..CommitOptions::new(&pseudonyms) };
@@ -147,7 +147,7 @@ pub(crate) fn sync_until_done(
 
 /// States of a device's records.
 pub(crate) fn acknowledged(dir: &DataDir) -> Res<usize> {
-    let (outbox, _) = dir.outbox(NOW)?;
+    let (outbox, _) = dir.outbox()?;
     Ok(outbox.list(Some(ansinh_outbox::State::Acknowledged))?.len())
 }
 

@@ -235,7 +235,7 @@ fn enqueue(
     size: usize,
     now: Timestamp,
 ) -> Result<Vec<RecordId>, Box<dyn std::error::Error>> {
-    let (mut outbox, _) = dir.outbox(now)?;
+    let (mut outbox, _) = dir.outbox()?;
     let mut ids = vec![];
     for i in 0..n {
         let record_id = ansinh_outbox::new_record_id();
@@ -262,7 +262,7 @@ fn registered(
 }
 
 fn states(dir: &DataDir) -> Result<HashMap<State, usize>, Box<dyn std::error::Error>> {
-    let (outbox, _) = dir.outbox(T0)?;
+    let (outbox, _) = dir.outbox()?;
     let mut out = HashMap::new();
     for row in outbox.list(None)? {
         *out.entry(row.state).or_default() += 1;
@@ -377,7 +377,7 @@ fn backoff_grows_with_consecutive_failures_and_resets_on_success() -> TestResult
     }
     let ok = sync_once(&dir, &mut server, &clock, &policy())?;
     assert_eq!(ok.acknowledged, 1);
-    let (outbox, _) = dir.outbox(clock.now())?;
+    let (outbox, _) = dir.outbox()?;
     assert_eq!(outbox.setting("uploader.failures")?.as_deref(), Some("0"));
     Ok(())
 }
@@ -494,7 +494,7 @@ fn a_crash_mid_send_resends_with_a_new_counter() -> TestResult {
     enqueue(&dir, 3, 100, T0)?;
     {
         // Claimed and never answered: the process died (its sender role goes with it).
-        let (mut outbox, _) = dir.outbox(T0)?;
+        let (mut outbox, _) = dir.outbox()?;
         let sender = outbox.take_sender(T0)?;
         assert_eq!(outbox.claim_batch(&sender, T0, 1 << 20)?.len(), 3);
         assert_eq!(outbox.next_counter("uploader.batch")?, 1);

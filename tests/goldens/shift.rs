@@ -27,7 +27,7 @@ fn fixture(name: &str) -> Result<Enrollment, Box<dyn std::error::Error>> {
 fn the_shift_report_adds_up_and_matches_the_outbox() -> R {
     let tmp = tempfile::tempdir()?;
     let dir = DataDir::open(tmp.path())?;
-    let (mut outbox, _) = dir.outbox(MORNING)?;
+    let (mut outbox, _) = dir.outbox()?;
     let table = ansinh_core::default_table();
     let today = "2026-11-22".parse().map_err(|_| "date")?;
     let point = CollectionPoint {

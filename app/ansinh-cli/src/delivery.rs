@@ -107,7 +107,7 @@ pub(crate) fn register(a: &RegisterArgs, lang: Locale) -> Result<Outcome, Failur
     let dir = data(&a.data_dir)?;
     // Records sealed to the development key could never be opened by the server.
     if let (_, KeySource::Development) = dir.sealing_key().map_err(other)? {
-        let (outbox, _) = dir.outbox(now()).map_err(other)?;
+        let (outbox, _) = dir.outbox().map_err(other)?;
         let unsent = outbox.stats(now()).map_err(other)?.unsent();
         if unsent > 0 {
             return Err(Failure::Input(InputError {

@@ -150,7 +150,7 @@ fn staff_error(e: ansinh_outbox::Error, receipt: i64, lang: Locale) -> Failure {
 
 fn open(dir: &PathBuf) -> Result<(ansinh_outbox::Outbox, KeySource, DataDir), Failure> {
     let data = DataDir::open(dir).map_err(|e| Failure::Other(e.into()))?;
-    let (outbox, source) = data.outbox(now()).map_err(|e| Failure::Other(e.into()))?;
+    let (outbox, source) = data.outbox().map_err(|e| Failure::Other(e.into()))?;
     Ok((outbox, source, data))
 }
 

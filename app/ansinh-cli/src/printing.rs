@@ -120,7 +120,7 @@ pub(crate) fn receipt(a: &ReceiptArgs, lang: Locale) -> Result<Outcome, Failure>
         return Err(Parse(lang).required("png").into());
     }
     let dir = DataDir::open(&a.data_dir).map_err(|e| Failure::Other(e.into()))?;
-    let (outbox, _) = dir.outbox(now()).map_err(|e| Failure::Other(e.into()))?;
+    let (outbox, _) = dir.outbox().map_err(|e| Failure::Other(e.into()))?;
     let row = outbox.get(a.receipt).map_err(|e| match e {
         ansinh_outbox::Error::NotFound(_) => input(
             "receipt",
@@ -192,7 +192,7 @@ pub(crate) fn shift_report(a: &ShiftArgs, lang: Locale) -> Result<Outcome, Failu
     let w = width(&a.width, lang)?;
     let dir = DataDir::open(&a.data_dir).map_err(|e| Failure::Other(e.into()))?;
     let until = now();
-    let (outbox, _) = dir.outbox(until).map_err(|e| Failure::Other(e.into()))?;
+    let (outbox, _) = dir.outbox().map_err(|e| Failure::Other(e.into()))?;
     let from = match &a.from {
         Some(d) => Parse(lang).date("from", d)?.vietnam_midnight(),
         None => outbox

@@ -213,7 +213,7 @@ pub(crate) fn enqueue(
         Err(outcome) => return Ok(outcome),
     };
     let data = DataDir::open(&a.data_dir).map_err(|e| Failure::Other(e.into()))?;
-    let (mut outbox, source) = data.outbox(now()).map_err(|e| Failure::Other(e.into()))?;
+    let (mut outbox, source) = data.outbox().map_err(|e| Failure::Other(e.into()))?;
     let point = collection_point(&data, &mut outbox, a, lang)?;
     let at = if a.on.is_some() { ten_am_vn(today) } else { now() };
     let pseudonyms = data.pseudonym_key().map_err(|e| Failure::Other(e.into()))?;

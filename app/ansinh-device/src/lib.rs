@@ -275,7 +275,7 @@ impl DataDir {
     /// the development key are unsent: the server could never open them.
     pub fn provision_sealing_key(&self, key: &SealingKey, now: Timestamp) -> Result<()> {
         if let (_, KeySource::Development) = self.sealing_key()? {
-            let (outbox, _) = self.outbox(now)?;
+            let (outbox, _) = self.outbox()?;
             let unsent = outbox.stats(now)?.unsent();
             if unsent > 0 {
                 return Err(Error::Damaged {
@@ -320,9 +320,8 @@ impl DataDir {
         Ok(PseudonymKey(key))
     }
 
-    /// Opens the outbox, sealing to [`DataDir::sealing_key`]. Opening changes no record, so
-    /// `_now` is unused; it stays while the kiosk, which passes it, is being restructured.
-    pub fn outbox(&self, _now: Timestamp) -> Result<(Outbox, KeySource)> {
+    /// Opens the outbox, sealing to [`DataDir::sealing_key`] (opening changes no record).
+    pub fn outbox(&self) -> Result<(Outbox, KeySource)> {
         let (key, source) = self.sealing_key()?;
         Ok((Outbox::open(&self.root.join("outbox.sqlite"), key)?, source))
     }

@@ -45,7 +45,7 @@ struct Counter {
 impl Counter {
     fn open(root: &Path) -> Res<Self> {
         let dir = DataDir::open(root)?;
-        let (outbox, _) = dir.outbox(NOW)?;
+        let (outbox, _) = dir.outbox()?;
         let pseudonyms = dir.pseudonym_key()?;
         Ok(Self { dir, outbox, pseudonyms, table: ansinh_core::default_table(), today: today()? })
     }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use ansinh_device::clock::{Clock, SystemClock};
+use ansinh_device::clock::SystemClock;
 use ansinh_kiosk::app::{App, Options};
 use ansinh_kiosk::config::Config;
 use ansinh_kiosk::delivery::{Delivery, DeliveryConfig};
@@ -124,8 +124,7 @@ fn main() -> anyhow::Result<()> {
             ..DeliveryConfig::default()
         },
     );
-    let store =
-        DeviceStore::open(dir, clock.now(), config.settings())?.with_delivery(&delivery, policy);
+    let store = DeviceStore::open(dir, config.settings())?.with_delivery(&delivery, policy);
     let mut options = Options::default();
     if let Some(s) = config.idle_seconds {
         options.idle_reset_secs = s;

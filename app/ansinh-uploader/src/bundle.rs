@@ -152,7 +152,7 @@ pub fn export_bundle(dir: &DataDir, path: &Path) -> Result<ExportReport> {
 pub fn export_bundle_at(dir: &DataDir, path: &Path, clock: &dyn Clock) -> Result<ExportReport> {
     let id = identity(dir)?;
     let now = clock.now();
-    let (mut outbox, _) = dir.outbox(now)?;
+    let (mut outbox, _) = dir.outbox()?;
     let unsent = outbox.unsent()?;
     let count = unsent.len();
     let groups = groups(unsent);
@@ -252,7 +252,7 @@ fn import_one_ack(dir: &DataDir, path: &Path, clock: &dyn Clock) -> Result<Impor
         )));
     }
     let now = clock.now();
-    let (mut outbox, _) = dir.outbox(now)?;
+    let (mut outbox, _) = dir.outbox()?;
     match ack.channel {
         Channel::Usb { bundle_id, .. }
             if outbox.setting(&bundle_setting(&bundle_id))?.is_some() => {}

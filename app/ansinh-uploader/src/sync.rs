@@ -143,7 +143,7 @@ pub fn status_of(outbox: &Outbox, now: Timestamp, policy: &RetryPolicy) -> Resul
 
 /// The delivery status for staff, opening the device's outbox.
 pub fn sync_status(dir: &DataDir, now: Timestamp, policy: &RetryPolicy) -> Result<SyncStatus> {
-    let (outbox, _) = dir.outbox(now)?;
+    let (outbox, _) = dir.outbox()?;
     status_of(&outbox, now, policy)
 }
 
@@ -194,7 +194,7 @@ pub fn sync_once(
 
 /// Takes the sender role of the device's outbox (`ansinh_outbox::Outbox::take_sender`).
 pub fn take_sender(dir: &DataDir, now: Timestamp) -> Result<Sender> {
-    let (mut outbox, _) = dir.outbox(now)?;
+    let (mut outbox, _) = dir.outbox()?;
     Ok(outbox.take_sender(now)?)
 }
 
@@ -217,7 +217,7 @@ fn sync_with(
     clock: &dyn Clock,
     policy: &RetryPolicy,
 ) -> Result<SyncReport> {
-    let (mut outbox, _) = dir.outbox(clock.now())?;
+    let (mut outbox, _) = dir.outbox()?;
     let mut report = SyncReport::default();
     let mut batch_bytes = policy.batch_bytes.max(1);
     while report.batches < policy.max_batches_per_sync {

@@ -151,7 +151,7 @@ fn drawn(
     point: Option<(&str, &str)>,
 ) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
     let data = ansinh_device::DataDir::open(dir)?;
-    let (outbox, _) = data.outbox(0)?;
+    let (outbox, _) = data.outbox()?;
     let mut row = outbox.get(receipt_no)?;
     if let Some((name, agent)) = point {
         row.summary.collection_point = name.into();
@@ -237,7 +237,7 @@ fn enqueue_uses_the_collection_point_the_kiosk_saved() -> R {
     let d = tmp.path().to_string_lossy().to_string();
     {
         // As the kiosk's settings screen saves them, in the same data directory.
-        let (mut outbox, _) = ansinh_device::DataDir::open(tmp.path())?.outbox(0)?;
+        let (mut outbox, _) = ansinh_device::DataDir::open(tmp.path())?.outbox()?;
         outbox.set_setting("kiosk.collection_point", "UBND xã Thanh Trì")?;
         outbox.set_setting("kiosk.agent_code", "DL-0001")?;
     }

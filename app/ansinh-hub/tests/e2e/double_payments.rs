@@ -17,7 +17,7 @@ fn take(dir: &DataDir, e: &Enrollment, at: i64, duplicates: Duplicates) -> Res<i
     let reg = dir.registration()?.ok_or("not registered")?;
     let point =
         CollectionPoint { device_id: reg.device_id, name: "x".into(), agent_code: AGENT.into() };
-    let (mut outbox, _) = dir.outbox(at)?;
+    let (mut outbox, _) = dir.outbox()?;
     let pseudonyms = dir.pseudonym_key()?;
     let options = CommitOptions { duplicates, ..CommitOptions::new(&pseudonyms) };
     let today = TODAY.parse().map_err(|_| "date")?;

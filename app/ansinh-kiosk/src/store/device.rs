@@ -24,8 +24,8 @@ pub struct DeviceStore {
 impl DeviceStore {
     /// Opens (creating) the data directory and its outbox; `defaults` are the configuration's
     /// settings, used until staff change them on the device.
-    pub fn open(dir: DataDir, now: Timestamp, defaults: Settings) -> anyhow::Result<Self> {
-        let (outbox, source) = dir.outbox(now)?;
+    pub fn open(dir: DataDir, defaults: Settings) -> anyhow::Result<Self> {
+        let (outbox, source) = dir.outbox()?;
         Ok(Self {
             dir,
             outbox,
@@ -48,10 +48,10 @@ impl DeviceStore {
 
     /// Reopens the outbox when the sealing key changed under it (the delivery worker
     /// registered the device, so new records must be sealed to the server's key).
-    fn follow_sealing_key(&mut self, now: Timestamp) -> Result<(), StoreError> {
+    fn follow_sealing_key(&mut self) -> Result<(), StoreError> {
         let (key, source) = self.dir.sealing_key().map_err(outbox_err)?;
         if &key != self.outbox.sealing_key() {
-            let (outbox, source) = self.dir.outbox(now).map_err(outbox_err)?;
+            let (outbox, source) = self.dir.outbox().map_err(outbox_err)?;
             self.outbox = outbox;
             self.development_key = source == ansinh_device::KeySource::Development;
         } else {
@@ -84,7 +84,7 @@ impl EnrollmentStore for DeviceStore {
         now: Timestamp,
         duplicates: Duplicates,
     ) -> Result<Committed, StoreError> {
-        self.follow_sealing_key(now)?;
+        self.follow_sealing_key()?;
         let s = self.settings();
         let point = CollectionPoint {
             device_id: self.dir.registration().ok().flatten().map_or(0, |r| r.device_id),

@@ -8,7 +8,7 @@
 use std::rc::Rc;
 
 use ansinh_device::DataDir;
-use ansinh_device::clock::{Clock, FakeClock};
+use ansinh_device::clock::FakeClock;
 use ansinh_escpos::fake::{FakePrinter, State as PrinterState};
 use ansinh_kiosk::app::{App, Options};
 use ansinh_kiosk::print::PrinterConfig;
@@ -65,7 +65,7 @@ fn quote_enroll_submit_then_idle_reset_leaves_nothing_on_screen() -> anyhow::Res
         agent_code: "DL-0001".into(),
         ..Settings::default()
     };
-    let store = DeviceStore::open(DataDir::open(tmp.path())?, clock.now(), settings)?;
+    let store = DeviceStore::open(DataDir::open(tmp.path())?, settings)?;
     let printer = FakePrinter::start(PrinterState::Ready)?;
     let options = Options {
         pin_params: argon2::Params::new(256, 1, 1, None).unwrap_or_default(),
@@ -133,7 +133,7 @@ fn quote_enroll_submit_then_idle_reset_leaves_nothing_on_screen() -> anyhow::Res
     assert_eq!(done.get_receipt(), "1");
 
     // The outbox holds the record, sealed, queued.
-    let (outbox, _) = DataDir::open(tmp.path())?.outbox(clock.now())?;
+    let (outbox, _) = DataDir::open(tmp.path())?.outbox()?;
     let rows = outbox.list(None)?;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].state, ansinh_outbox::State::Queued);

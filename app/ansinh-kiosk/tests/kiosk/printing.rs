@@ -6,7 +6,7 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use ansinh_device::DataDir;
-use ansinh_device::clock::{Clock, FakeClock};
+use ansinh_device::clock::FakeClock;
 use ansinh_device::enroll::Duplicates;
 use ansinh_enrollment::json::EnrollmentJson;
 use ansinh_escpos::fake::{FakePrinter, State};
@@ -20,7 +20,7 @@ fn app_with(dir: &std::path::Path, printer: &FakePrinter) -> anyhow::Result<App>
     let clock = Rc::new(FakeClock::at(today));
     let settings =
         Settings { collection_point: "Bưu điện xã Thanh Trì".into(), ..Settings::default() };
-    let store = DeviceStore::open(DataDir::open(dir)?, clock.now(), settings)?;
+    let store = DeviceStore::open(DataDir::open(dir)?, settings)?;
     let options = Options {
         pin_params: argon2::Params::new(256, 1, 1, None).unwrap_or_default(),
         printer: Some(PrinterConfig { address: printer.address(), width: Width::Mm80 }),

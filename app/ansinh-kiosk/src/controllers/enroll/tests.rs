@@ -116,8 +116,7 @@ fn a_second_payment_for_the_same_months_waits_for_staff_to_cancel_or_confirm() {
     let (d, l) = (today(), Locale::SOURCE);
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let dir = ansinh_device::DataDir::open(tmp.path()).unwrap_or_else(|e| panic!("{e}"));
-    let mut store = DeviceStore::open(dir, 1_795_314_000, Settings::default())
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut store = DeviceStore::open(dir, Settings::default()).unwrap_or_else(|e| panic!("{e}"));
     let fill = |c: &mut EnrollController| {
         fill_voluntary(c);
         c.consent(true, 1_795_314_600);
