@@ -60,22 +60,41 @@ pub struct Delivery {
     control: Arc<Control>,
     problem: RegistrationProblem,
     handle: Option<JoinHandle<()>>,
+    /// What the worker is started with, until it is.
+    pending: Option<(PathBuf, DeliveryConfig)>,
 }
 
 impl Delivery {
-    /// Starts the worker on the data directory at `root`.
-    pub fn start(root: PathBuf, config: DeliveryConfig) -> Self {
-        let control = Arc::new(Control::new());
-        let problem: RegistrationProblem = Arc::default();
-        let (c, p) = (Arc::clone(&control), Arc::clone(&problem));
-        let handle = std::thread::Builder::new()
+    /// The worker on the data directory at `root`, not started yet: the store can hold its
+    /// control and problem already, and the kiosk starts it once its first frame is on the
+    /// screen, so opening the outbox for the sender role never competes with the start.
+    pub fn new(root: PathBuf, config: DeliveryConfig) -> Self {
+        Self {
+            control: Arc::new(Control::new()),
+            problem: Arc::default(),
+            handle: None,
+            pending: Some((root, config)),
+        }
+    }
+
+    /// Starts the worker (once; later calls do nothing).
+    pub fn spawn(&mut self) {
+        let Some((root, config)) = self.pending.take() else { return };
+        let (c, p) = (Arc::clone(&self.control), Arc::clone(&self.problem));
+        self.handle = std::thread::Builder::new()
             .name("ansinh-delivery".into())
             .spawn(move || worker(&root, &config, &c, &p))
             .ok();
-        if handle.is_none() {
-            set(&problem, Some("the delivery thread could not start".into()));
+        if self.handle.is_none() {
+            set(&self.problem, Some("the delivery thread could not start".into()));
         }
-        Self { control, problem, handle }
+    }
+
+    /// Starts the worker on the data directory at `root` now.
+    pub fn start(root: PathBuf, config: DeliveryConfig) -> Self {
+        let mut d = Self::new(root, config);
+        d.spawn();
+        d
     }
 
     /// Syncs now (a record was just committed, or staff asked).

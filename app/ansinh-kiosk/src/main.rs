@@ -114,7 +114,7 @@ fn main() -> anyhow::Result<()> {
     let dir = ansinh_device::DataDir::open(&data_dir)
         .with_context(|| format!("data directory {}", data_dir.display()))?;
     let policy = config.uploader_policy();
-    let delivery = Delivery::start(
+    let delivery = Delivery::new(
         data_dir.clone(),
         DeliveryConfig {
             server_url: config.server_url.clone(),
@@ -125,6 +125,7 @@ fn main() -> anyhow::Result<()> {
         },
     );
     let store = DeviceStore::open(dir, config.settings())?.with_delivery(&delivery, policy);
+    let delivery = Rc::new(std::cell::RefCell::new(delivery));
     let mut options = Options::default();
     if let Some(s) = config.idle_seconds {
         options.idle_reset_secs = s;
@@ -172,8 +173,14 @@ fn main() -> anyhow::Result<()> {
     if notifier.is_err() {
         slint::Timer::single_shot(Duration::ZERO, move || announce("event loop running"));
     }
+    // Uploads start once the first screen is up (half a second after the event loop starts):
+    // nothing they do is needed to show it, and the worker's first step, taking the outbox's
+    // sender role, would otherwise compete with the start for the CPU and the database.
+    let worker = Rc::clone(&delivery);
+    slint::Timer::single_shot(Duration::from_millis(500), move || worker.borrow_mut().spawn());
     kiosk.window.run()?;
     // Stops the worker after the exchange in progress; committed records are already durable.
+    drop(kiosk);
     drop(delivery);
     Ok(())
 }
