@@ -16,7 +16,6 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use ansinh_device::DataDir;
-use ansinh_device::enroll::{CollectionPoint, CommitOptions, Duplicates, commit};
 use ansinh_enrollment::json::EnrollmentJson;
 use ansinh_hub::ServeOptions;
 use ansinh_hub::testing::LoopbackHub;
@@ -193,26 +192,18 @@ fn closed_within(stream: &mut TcpStream, within: Duration) -> Res<Option<Duratio
 fn enqueue_with_addresses(dir: &DataDir, lines: &[&str]) -> Res<()> {
     let table = ansinh_core::default_table();
     let today = TODAY.parse().map_err(|_| "date")?;
-    let reg = dir.registration()?.ok_or("not registered")?;
-    let point = CollectionPoint {
-        device_id: reg.device_id,
-        name: "Bưu điện xã Thanh Trì".into(),
-        agent_code: AGENT.into(),
-    };
-    let (mut outbox, _) = dir.outbox()?;
-    let pseudonyms = dir.pseudonym_key()?;
-    let confirmed =
-        CommitOptions { duplicates: Duplicates::Confirmed, ..CommitOptions::new(&pseudonyms) };
     let mut json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(fixture("enrollment.json"))?)?;
-    for (i, line) in lines.iter().enumerate() {
+    let mut enrollments = Vec::new();
+    for line in lines {
         json["person"]["address"]["line"] = serde_json::Value::from(*line);
-        let enrollment = EnrollmentJson::parse(&json.to_string())?
-            .validate(&table, today)
-            .map_err(|p| format!("{line:?} does not validate: {p:?}"))?;
-        let at = NOW + i64::try_from(i)?;
-        commit(&mut outbox, &enrollment, &table, today, at, &point, &confirmed)?;
+        enrollments.push(
+            EnrollmentJson::parse(&json.to_string())?
+                .validate(&table, today)
+                .map_err(|p| format!("{line:?} does not validate: {p:?}"))?,
+        );
     }
+    commit_each(dir, &enrollments.iter().collect::<Vec<_>>())?;
     Ok(())
 }
 

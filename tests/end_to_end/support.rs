@@ -99,6 +99,14 @@ pub(crate) fn enrollments() -> Res<(Enrollment, Enrollment)> {
 /// The same people pay again and again: staff confirmed each possible double payment.
 pub(crate) fn enqueue(dir: &DataDir, n: usize) -> Res<Vec<RecordId>> {
     let (voluntary, household) = enrollments()?;
+    let list: Vec<&Enrollment> =
+        (0..n).map(|i| if i % 5 == 4 { &household } else { &voluntary }).collect();
+    commit_each(dir, &list)
+}
+
+/// Commits each enrollment as the kiosk does, a second apart from [`NOW`], staff having
+/// confirmed every possible double payment; returns their ids.
+pub(crate) fn commit_each(dir: &DataDir, enrollments: &[&Enrollment]) -> Res<Vec<RecordId>> {
     let table = ansinh_core::default_table();
     let today = TODAY.parse().map_err(|_| "date")?;
     let reg = dir.registration()?.ok_or("not registered")?;
@@ -111,9 +119,8 @@ pub(crate) fn enqueue(dir: &DataDir, n: usize) -> Res<Vec<RecordId>> {
     let pseudonyms = dir.pseudonym_key()?;
     let confirmed =
         CommitOptions { duplicates: Duplicates::Confirmed, ..CommitOptions::new(&pseudonyms) };
-    let mut ids = Vec::with_capacity(n);
-    for i in 0..n {
-        let e = if i % 5 == 4 { &household } else { &voluntary };
+    let mut ids = Vec::with_capacity(enrollments.len());
+    for (i, e) in enrollments.iter().enumerate() {
         let at = NOW + i64::try_from(i).unwrap_or(0);
         let (c, _) = commit(&mut outbox, e, &table, today, at, &point, &confirmed)?;
         ids.push(c.record_id);
