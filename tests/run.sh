@@ -80,8 +80,8 @@ step "tests"
 cargo test --workspace --locked
 
 step "fuzz smoke (every target of every fuzz project: app/*/fuzz)"
-# Each decoder of outside bytes for FUZZ_SECONDS (default 20) per target; about 4 minutes
-# of fuzzing for the 11 targets, plus their instrumented builds.
+# Each decoder of outside bytes for FUZZ_SECONDS (default 20) per target: 4 minutes of
+# fuzzing for the 12 targets, plus their instrumented builds.
 bash tests/fuzz-smoke.sh
 
 step "kiosk image: build it, boot it under QEMU, cut the power (kiosk-image/README.md)"
