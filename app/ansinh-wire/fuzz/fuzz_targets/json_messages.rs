@@ -4,8 +4,8 @@
 //! JSON text serves all of them; each input is read as each message.
 //!
 //! Whatever decodes encodes and decodes again to the same message, and the keys in it are
-//! read the way their reader reads them: a key that parses, written back as hex, parses to
-//! the same key.
+//! read the way their reader reads them: a key that parses is never a weak (small-order) one,
+//! and written back as hex it parses to the same key.
 #![no_main]
 
 use std::fmt::Debug;
@@ -28,6 +28,7 @@ fn round_trip<T: Serialize + DeserializeOwned + PartialEq + Debug>(data: &[u8]) 
 /// The device's public key (hub) or the server's signing key (device).
 fn check_verifying_key(hex_text: &str) {
     if let Ok(key) = verifying_key_from_hex(hex_text) {
+        assert!(!key.is_weak(), "a weak key was accepted: {hex_text}");
         let again = verifying_key_from_hex(&hex::encode(key.as_bytes()));
         assert_eq!(again.ok(), Some(key), "a verifying key does not round-trip");
     }

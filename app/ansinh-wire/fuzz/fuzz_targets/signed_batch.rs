@@ -1,8 +1,9 @@
 //! Signed batches (`POST /v1/batches`) and USB bundles (`ansinh-hub import`): one format, told
 //! apart by the channel.
 //!
-//! - Any bytes as a message off the wire: decoding stays within the protocol's bounds and the
-//!   device's signature never verifies on bytes the fuzzer made.
+//! - Any bytes as a message off the wire: decoding stays within the protocol's bounds and no
+//!   signature verifies on bytes the fuzzer made, under the device's key nor under a weak key
+//!   (as the lax check would let anyone do).
 //! - Any bytes as a batch body a device signs: the signed message fits `MAX_BODY_BYTES` (or
 //!   signing says the batch is too large, and it is), decodes and verifies back to the same
 //!   batch, is refused under another key and as an acknowledgement, and with any one byte
@@ -13,7 +14,7 @@ use ansinh_wire::{
     BatchBody, Error, MAX_BODY_BYTES, MAX_RECORDS, MAX_SEALED_BYTES, PROTOCOL_VERSION,
     UnverifiedBatch, open_ack, sign_batch,
 };
-use ansinh_wire_fuzz::{SIGNED_FRAMING_MAX, changed, device_key, server_key};
+use ansinh_wire_fuzz::{SIGNED_FRAMING_MAX, changed, device_key, server_key, weak_key};
 use libfuzzer_sys::fuzz_target;
 
 fn within_record_bounds(body: &BatchBody) -> bool {
@@ -29,6 +30,8 @@ fuzz_target!(|data: &[u8]| {
         assert!(within_record_bounds(&unverified.body), "a decoded batch is over a bound");
         let verdict = unverified.verify(&device.verifying_key());
         assert_eq!(verdict.err(), Some(Error::BadSignature), "a batch the fuzzer made verified");
+        let weak = UnverifiedBatch::decode(data).and_then(|u| u.verify(&weak_key()));
+        assert_eq!(weak.err(), Some(Error::BadSignature), "verified under a weak key");
     }
 
     // The rest of the input after the body says which byte to change.

@@ -1,7 +1,7 @@
 //! What the wire targets share: keys made from fixed bytes (so a crash replays, and the
 //! fuzzer never holds them) and a one-byte change of a message.
 
-use ed25519_dalek::SigningKey;
+use ed25519_dalek::{SigningKey, VerifyingKey};
 
 /// A device's identity in the targets.
 pub fn device_key() -> SigningKey {
@@ -11,6 +11,14 @@ pub fn device_key() -> SigningKey {
 /// The collection server's signing key in the targets.
 pub fn server_key() -> SigningKey {
     SigningKey::from_bytes(&[0xa7; 32])
+}
+
+/// A weak (small-order) public key, the identity: the lax signature check accepts, under it,
+/// a signature anyone can make (R the identity, s = 0).
+pub fn weak_key() -> VerifyingKey {
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    VerifyingKey::from_bytes(&identity).expect("the identity is a point")
 }
 
 /// `bytes` with one byte changed as `edit` says (two bytes of position, then a non-zero XOR
