@@ -7,8 +7,11 @@
 #
 # Needs cargo-fuzz (installed here if missing) and a nightly toolchain, or the stable one with
 # RUSTC_BOOTSTRAP for the sanitizer flags. Each project's Cargo.lock is committed and must be
-# up to date (checked with --locked before building). The projects build into one folder,
-# FUZZ_TARGET_DIR (default target/fuzz), so the crates they share are compiled once.
+# up to date (checked with --locked before building); after a change to the workspace's
+# dependencies, refresh it from the root one, which keeps the same versions:
+#   cp Cargo.lock app/NAME/fuzz/ && (cd app/NAME/fuzz && cargo metadata --format-version 1 >/dev/null)
+# The projects build into one folder, FUZZ_TARGET_DIR (default target/fuzz), so the crates they
+# share are compiled once.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
