@@ -13,6 +13,10 @@ fuzz_target!(|data: &[u8]| {
     let today = Date::new(2026, 11, 22).expect("a valid date");
     if let Ok(enrollment) = parsed.validate(&table, today) {
         let normal = EnrollmentJson::from_enrollment(&enrollment);
-        assert_eq!(normal.validate(&table, today).ok(), Some(enrollment), "normalising changed the record");
+        assert_eq!(
+            normal.validate(&table, today).ok(),
+            Some(enrollment),
+            "normalising changed the record"
+        );
     }
 });

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Short fuzzing smoke run for CI: every target of every cargo-fuzz project (app/*/fuzz, or the
+# project folders given as arguments) for FUZZ_SECONDS each (default 20). Each target starts
+# from a corpus seeded with the files its project's seeds.txt names (golden files, fixtures),
+# written to a temporary folder that is removed afterwards; a crash leaves its input under
+# PROJECT/artifacts/TARGET/ and fails the run.
+#
+# Needs cargo-fuzz (installed here if missing) and a nightly toolchain, or the stable one with
+# RUSTC_BOOTSTRAP for the sanitizer flags. Each project's Cargo.lock is committed and must be
+# up to date (checked with --locked before building); after a change to the workspace's
+# dependencies, refresh it from the root one, which keeps the same versions:
+#   cp Cargo.lock app/NAME/fuzz/ && (cd app/NAME/fuzz && cargo metadata --format-version 1 >/dev/null)
+# The projects build into one folder, FUZZ_TARGET_DIR (default target/fuzz), so the crates they
+# share are compiled once.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$repo"
+seconds="${FUZZ_SECONDS:-20}"
+target_dir="${FUZZ_TARGET_DIR:-$repo/target/fuzz}"
+command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz@0.13.1
+toolchain=()
+if rustup toolchain list | grep -q '^nightly'; then
+    toolchain=(+nightly)
+else
+    export RUSTC_BOOTSTRAP=1
+fi
+
+if (($#)); then
+    projects=("$@")
+else
+    projects=()
+    for manifest in app/*/fuzz/Cargo.toml; do
+        projects+=("$(dirname "$manifest")")
+    done
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+# Targets that keep files (the hub's database) keep them here.
+export TMPDIR="$work"
+
+# Copies the seeds seeds.txt names for TARGET (lines "TARGET FILE..."; globs relative to the
+# repository) into CORPUS, each under a name made from its path so none overwrites another.
+seed() {
+    local seeds="$1" target="$2" corpus="$3" name files file
+    [[ -f "$seeds" ]] || return 0
+    while read -r name files; do
+        [[ "$name" == "$target" ]] || continue
+        for file in $files; do
+            [[ -f "$file" ]] || { echo "$seeds: no file $file" >&2; return 1; }
+            cp "$file" "$corpus/${file//\//_}"
+        done
+    done < <(grep -v '^[[:space:]]*\(#\|$\)' "$seeds")
+}
+
+status=0
+summary=()
+for project in "${projects[@]}"; do
+    project="${project%/}"
+    cargo fetch --locked --quiet --manifest-path "$project/Cargo.toml"
+    started=$SECONDS
+    (cd "$project/.." && cargo "${toolchain[@]}" fuzz build --target-dir "$target_dir")
+    echo "fuzz $project: built in $((SECONDS - started)) s"
+    for target in $(cd "$project/.." && cargo "${toolchain[@]}" fuzz list); do
+        corpus="$work/corpus/$project/$target"
+        log="$work/$target.log"
+        mkdir -p "$corpus"
+        seed "$project/seeds.txt" "$target" "$corpus"
+        if (cd "$project/.." && cargo "${toolchain[@]}" fuzz run --target-dir "$target_dir" \
+            "$target" "$corpus" -- -max_total_time="$seconds" -rss_limit_mb=2048 \
+            -print_final_stats=1) >"$log" 2>&1; then
+            runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+            rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log")
+            line="$project $target: ${seconds} s, ${runs:-?} runs ($(( ${runs:-0} / seconds ))/s), peak ${rss:-?} MB, no crash"
+        else
+            grep -a -A1 -E 'panicked|ERROR|SUMMARY|Test unit written' "$log" >&2 || tail -20 "$log" >&2
+            line="$project $target: CRASH (input saved under $project/artifacts/$target/)"
+            status=1
+        fi
+        echo "fuzz $line"
+        summary+=("$line")
+    done
+done
+printf '\n'
+printf 'fuzz smoke: %s\n' "${summary[@]}"
+exit "$status"
