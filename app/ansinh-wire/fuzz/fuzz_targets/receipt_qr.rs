@@ -1,15 +1,18 @@
-//! The receipt QR payload (`ANSINH1:...`), scanned off paper and checked by the collection
-//! server (`receipt_qr::verify`).
+//! The receipt QR code in both forms (`ANSINH1:...` and the URL `.../R/2/...`), scanned off
+//! paper and checked by the collection server (`receipt_qr::verify`).
 //!
-//! - Any text as a scanned code: it verifies only if it is exactly the payload the device
-//!   makes for the fields it carries (no other spelling, no other MAC), and never with a key
-//!   shorter than `MIN_KEY_BYTES`.
-//! - Any fields: the payload fits `MAX_PAYLOAD`, uses only the QR alphanumeric characters,
-//!   verifies back to the same fields, not under another key, and not with a byte changed.
+//! - Any text as a scanned code: it verifies only if it is exactly the code the device makes
+//!   for the fields it carries (no other spelling, no other MAC; a URL's unsigned base aside),
+//!   and never with a key shorter than `MIN_KEY_BYTES`.
+//! - Any fields: each form fits its bound (`MAX_PAYLOAD`, `MAX_URL`), uses only the QR
+//!   alphanumeric characters, verifies back to the same fields, not under another key, and not
+//!   with a byte of its signed part changed.
 #![no_main]
 
 use ansinh_wire::Error;
-use ansinh_wire::receipt_qr::{Fields, MAX_PAYLOAD, MIN_KEY_BYTES, payload, verify};
+use ansinh_wire::receipt_qr::{
+    Code, Fields, Form, MAX_PAYLOAD, MAX_URL, MIN_KEY_BYTES, UrlBase, payload, url, verify,
+};
 use ansinh_wire_fuzz::changed;
 use libfuzzer_sys::fuzz_target;
 
@@ -27,7 +30,16 @@ fn u64_at(data: &[u8], at: usize) -> u64 {
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         if let Ok(fields) = verify(text, &KEY) {
-            assert_eq!(payload(&fields, &KEY).as_deref(), Ok(text), "another spelling verified");
+            let form = Code::parse(text).map(|c| c.form());
+            if form == Ok(Form::Url) {
+                let base = UrlBase::from_server_url("https://hub.example.vn").expect("a base");
+                let made = url(&base, &fields, &KEY).expect("a URL");
+                let route = made.split_once("/R/").map(|(_, r)| r).expect("a route");
+                assert!(text.ends_with(route), "another spelling verified: {text}");
+            } else {
+                let made = payload(&fields, &KEY);
+                assert_eq!(made.as_deref(), Ok(text), "another spelling verified");
+            }
         }
         let short = verify(text, &KEY[..MIN_KEY_BYTES - 1]);
         assert!(short.is_err(), "a code verified with a short key");
@@ -53,5 +65,18 @@ fuzz_target!(|data: &[u8]| {
         && let Ok(text) = String::from_utf8(bytes)
     {
         assert!(verify(&text, &KEY).is_err(), "a changed code verified: {text}");
+    }
+    let base = UrlBase::from_server_url("https://hub.example.vn").expect("a base");
+    let link = url(&base, &fields, &KEY).expect("a long enough key makes a URL");
+    assert!(link.len() <= MAX_URL, "{} characters: over MAX_URL", link.len());
+    assert!(link.bytes().all(|b| QR_ALPHANUMERIC.contains(&b)), "not QR alphanumeric: {link}");
+    assert_eq!(verify(&link, &KEY), Ok(fields));
+    assert_eq!(verify(&link, &[8; 32]), Err(Error::BadReceiptMac), "verified under another key");
+    // Only the route after `/R/` is signed; the base may be any (a hub may move).
+    let (head, route) = link.split_at(link.find("/R/").expect("a route") + 3);
+    if let Some(bytes) = changed(route.as_bytes(), &data[40..])
+        && let Ok(text) = String::from_utf8(bytes)
+    {
+        assert!(verify(&format!("{head}{text}"), &KEY).is_err(), "a changed URL verified: {text}");
     }
 });
