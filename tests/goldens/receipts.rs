@@ -1,13 +1,15 @@
 //! Receipts and shift reports at both paper widths against the golden PNGs in
 //! `tests/golden/receipts/` (1-bit, compared dot for dot; `UPDATE_GOLDEN=1` rewrites them),
-//! and the QR code read back from the printed picture and verified.
+//! and the QR code read back from the printed picture and verified: the link to the hub's
+//! public page that a registered device prints (voluntary), and the offline form of a device
+//! without a server (household).
 
 use ansinh_receipt::{
     Bitmap, Error, Receipt, ReportLine, Scheme, ShiftReport, VoidLine, Width, mask_id,
     render_receipt, render_shift_report,
 };
 use ansinh_tests::golden::Tolerance;
-use ansinh_wire::receipt_qr::{Fields, MAX_PAYLOAD, payload, verify};
+use ansinh_wire::receipt_qr::{Fields, MAX_PAYLOAD, MAX_URL, UrlBase, payload, url, verify};
 
 type R = Result<(), Box<dyn std::error::Error>>;
 
@@ -15,6 +17,12 @@ const KEY: [u8; 32] = [7; 32];
 
 fn fields() -> Fields {
     Fields { record_id: [0x5a; 16], receipt_no: 12, amount: 924_000, device_id: 3 }
+}
+
+/// The code a device registered with `https://hub.example.vn` prints (PROTOCOL.md's golden).
+fn link() -> Result<String, Box<dyn std::error::Error>> {
+    let base = UrlBase::from_server_url("https://hub.example.vn").ok_or("base")?;
+    Ok(url(&base, &fields(), &KEY)?)
 }
 
 fn voluntary<'a>(qr: &'a str, id: &'a str) -> Receipt<'a> {
@@ -76,7 +84,11 @@ fn scan(picture: &Bitmap) -> Result<String, Box<dyn std::error::Error>> {
 
 #[test]
 fn voluntary_receipts_in_both_widths() -> R {
-    let qr = payload(&fields(), &KEY)?;
+    let qr = link()?;
+    assert_eq!(
+        qr,
+        "HTTPS://HUB.EXAMPLE.VN/R/2/5A5A5A5A5A5A5A5A5A5A5A5A5A5A5A5A/12/924000/3/2D8C8ABC8296132B7341"
+    );
     let id = mask_id("001179012345");
     assert_eq!(id.as_str(), "********2345");
     for (width, name) in [(Width::Mm58, "voluntary-58mm"), (Width::Mm80, "voluntary-80mm")] {
@@ -84,7 +96,7 @@ fn voluntary_receipts_in_both_widths() -> R {
         assert_eq!(picture.width(), width.dots());
         golden(name, &picture)?;
         let scanned = scan(&picture)?;
-        assert_eq!(scanned, qr.as_str(), "the printed code holds the payload");
+        assert_eq!(scanned, qr.as_str(), "the printed code holds the link");
         assert_eq!(verify(&scanned, &KEY)?, fields());
     }
     Ok(())
@@ -111,7 +123,9 @@ fn household_receipt_and_a_reprint() -> R {
     let copy = Receipt { copy: true, acknowledged: true, ..household };
     let picture = render_receipt(&copy, Width::Mm80)?;
     golden("household-copy-80mm", &picture)?;
-    assert_eq!(verify(&scan(&picture)?, &KEY)?, f);
+    let scanned = scan(&picture)?;
+    assert!(scanned.starts_with("ANSINH1:"), "a device without a server: {scanned}");
+    assert_eq!(verify(&scanned, &KEY)?, f);
     Ok(())
 }
 
@@ -154,8 +168,43 @@ fn the_longest_payload_the_protocol_allows_is_drawn_and_no_longer() -> R {
     let longest: String = "ANSINH1:5A".chars().cycle().take(MAX_PAYLOAD).collect();
     let picture = render_receipt(&voluntary(&longest, &id), Width::Mm58)?;
     assert_eq!(scan(&picture)?, longest);
-    let longer = longest.repeat(4);
+    // The longest link: a 48-character base and every number at its largest.
+    let base = UrlBase::from_server_url(&format!("https://{}", "H".repeat(40))).ok_or("base")?;
+    let most = Fields {
+        record_id: [0xff; 16],
+        receipt_no: u64::MAX,
+        amount: u64::MAX,
+        device_id: u64::MAX,
+    };
+    let longest_url = url(&base, &most, &KEY)?;
+    assert_eq!(longest_url.len(), MAX_URL);
+    let picture = render_receipt(&voluntary(&longest_url, &id), Width::Mm58)?;
+    assert_eq!(scan(&picture)?, longest_url);
+    let longer = longest_url.repeat(2);
     assert_eq!(render_receipt(&voluntary(&longer, &id), Width::Mm58).err(), Some(Error::TooLong));
+    Ok(())
+}
+
+/// The sizes PROTOCOL.md states: at 5 dots a module and a quiet zone of 4 modules a side,
+/// every code the protocol allows fits 58 mm paper.
+#[test]
+fn qr_versions_as_documented() -> R {
+    let modules = |text: &str| ansinh_receipt::qr::Symbol::new(text).map(|s| s.modules());
+    let version = |m: u32| (m - 17) / 4;
+    let link = link()?;
+    assert_eq!((link.len(), version(modules(&link)?)), (92, 5));
+    let offline = payload(&fields(), &KEY)?;
+    assert_eq!((offline.len(), version(modules(&offline)?)), (73, 4));
+    let base = UrlBase::from_server_url(&format!("https://{}", "H".repeat(40))).ok_or("base")?;
+    let most = Fields {
+        record_id: [0xff; 16],
+        receipt_no: u64::MAX,
+        amount: u64::MAX,
+        device_id: u64::MAX,
+    };
+    let longest = modules(&url(&base, &most, &KEY)?)?;
+    assert_eq!(version(longest), 7);
+    assert!((longest + 2 * 4) * 5 <= Width::Mm58.dots(), "{longest} modules");
     Ok(())
 }
 
@@ -174,7 +223,7 @@ fn every_vietnamese_letter_has_a_glyph_in_every_face() {
 fn the_printer_prints_the_golden() -> R {
     // The receipt sent through ESC/POS to the loopback test printer, which reads the byte
     // stream back into a picture: dot for dot the golden.
-    let qr = payload(&fields(), &KEY)?;
+    let qr = link()?;
     let id = mask_id("001179012345");
     let picture = render_receipt(&voluntary(&qr, &id), Width::Mm58)?;
     let printer = ansinh_escpos::fake::FakePrinter::start(ansinh_escpos::fake::State::Ready)?;

@@ -5,7 +5,7 @@
 use ansinh_core::Month;
 use ansinh_outbox::{Outbox, Row, State};
 use ansinh_receipt::{Bitmap, Receipt, Scheme, Width};
-use ansinh_wire::receipt_qr::{Fields, payload};
+use ansinh_wire::receipt_qr::{Fields, UrlBase, payload, url};
 
 use crate::{DataDir, Error};
 
@@ -72,14 +72,20 @@ pub fn draw(
     }
     let s = &row.summary;
     let key = dir.receipt_key()?;
-    let device_id = dir.registration()?.map_or(0, |r| r.device_id);
+    let registration = dir.registration()?;
     let fields = Fields {
         record_id: row.record_id,
         receipt_no: row.receipt_no.unsigned_abs(),
         amount: s.amount,
-        device_id,
+        device_id: registration.as_ref().map_or(0, |r| r.device_id),
     };
-    let qr = payload(&fields, &key)?;
+    // A registered device prints a link to its server's public receipt page, which a phone
+    // camera opens; without a server (or one whose URL a QR code cannot hold in alphanumeric
+    // mode) the offline form, which staff check with `ansinh-hub verify-receipt`.
+    let qr = match registration.and_then(|r| UrlBase::from_server_url(&r.server_url)) {
+        Some(base) => url(&base, &fields, &key)?,
+        None => payload(&fields, &key)?,
+    };
     let scheme = Scheme::from_code(&s.scheme).unwrap_or(Scheme::Voluntary);
     let date_time = printed_time(row.created_at);
     let to = period_to(&s.period_from, s.months);

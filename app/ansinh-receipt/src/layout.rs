@@ -73,7 +73,8 @@ pub struct Receipt<'a> {
     pub acknowledged: bool,
     /// A reprint, not the original.
     pub copy: bool,
-    /// The QR payload, made by the device (`ansinh_wire::receipt_qr::payload`).
+    /// The QR code's text, made by the device (`ansinh_wire::receipt_qr::payload`, or
+    /// `receipt_qr::url` for a link to the hub's public receipt page).
     pub qr: &'a str,
 }
 
@@ -354,6 +355,10 @@ fn layout<D: DrawTarget<Color = BinaryColor>>(
     let x = (pen.width - side) / 2;
     symbol.draw(pen.target, Point::new(x, pen.y), module)?;
     pen.gap(side + 4 * 5);
+    // A link (the protocol's URL form) opens the hub's public page on any phone: say so.
+    if r.qr.starts_with("HTTP") {
+        pen.centered(&BODY, "Quét mã QR để kiểm tra")?;
+    }
     pen.centered(&BODY, "Giữ biên lai này để đối chiếu")?;
     pen.gap(16);
     Ok(pen.y)

@@ -11,8 +11,9 @@
 //! - Text comes from 1-bit glyph atlases that `build.rs` rasterises at build time from the
 //!   embedded Noto Sans (`ansinh-fonts`): see [`font`].
 //! - The QR code holds the record id, receipt number, amount and device with a MAC the
-//!   collection server verifies; that payload is the protocol's (`ansinh_wire::receipt_qr`,
-//!   made by the device) and comes here as text, drawn by [`qr::Symbol`].
+//!   collection server verifies (on a registered device, as a link to the server's public
+//!   receipt page); that text is the protocol's (`ansinh_wire::receipt_qr`, made by the
+//!   device) and comes here as text, drawn by [`qr::Symbol`].
 //!
 //! Layering: `#![no_std]` without an allocator; depends on `ansinh-core` (amounts in figures
 //! and words), embedded-graphics, heapless and qrcodegen-no-heap (its tests also on

@@ -8,9 +8,11 @@ use qrcodegen_no_heap::{QrCode, QrCodeEcc, Version};
 
 use crate::Error;
 
-/// Largest QR version drawn: it holds the longest payload the protocol allows (136
-/// characters, `ansinh_wire::receipt_qr::MAX_PAYLOAD`); real payloads need version 5 at most.
-const MAX_VERSION: u8 = 6;
+/// Largest QR version drawn: it holds the longest code the protocol allows (the URL form's
+/// 169 characters, `ansinh_wire::receipt_qr::MAX_URL`, at medium error correction); a typical
+/// URL needs version 5, an offline payload version 4. At 5 dots a module, version 7 (45
+/// modules and the quiet zone, 265 dots) still fits 58 mm paper (384 dots).
+const MAX_VERSION: u8 = 7;
 /// The encoder's buffers for [`MAX_VERSION`].
 const QR_BUFFER: usize = Version::new(MAX_VERSION).buffer_len();
 
