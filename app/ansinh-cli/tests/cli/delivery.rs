@@ -95,9 +95,13 @@ fn register_enqueue_sync_then_usb_carry_out() -> R {
         None,
     ));
     let qr = printed["qr"].as_str().ok_or("no qr")?;
+    // A registered device prints a link to its server's public receipt page.
+    assert!(qr.starts_with(&server.url().to_ascii_uppercase()), "{qr}");
     let check = server.state.hub.verify_receipt(qr)?;
     assert!(check.held && check.receipt_no == 1 && check.amount == 330_000, "{check:?}");
-    assert!(server.state.hub.verify_receipt(&qr.replace(":330000:", ":3300000:")).is_err());
+    let altered = qr.replace("/330000/", "/3300000/");
+    assert_ne!(altered, qr);
+    assert!(server.state.hub.verify_receipt(&altered).is_err());
 
     // No network: the next enrollment goes on a USB stick. (The same person again, for
     // November alone, a month the first payment did not cover.)
