@@ -13,6 +13,8 @@
 //!   connections, a stop with clients in flight, caching and framing of answers.
 //! - `reports`: D05-TS/D03-TS over HTTP, the dashboard in headless Chromium, renewals, admin
 //!   protection.
+//! - `receipt_page`: the public page a receipt's QR code opens (received, not yet, forged,
+//!   rate-limited), through the router and in headless Chromium at a phone's size.
 //!
 //! The tests that run the `ansinh-hub` command (tokens, first start and SIGTERM, USB import,
 //! exports, double payments, plain HTTP on a public address) stay in ansinh-hub's
@@ -23,6 +25,7 @@ mod attacks;
 mod delivery;
 mod kiosk_delivery;
 mod pricing;
+mod receipt_page;
 mod refusals;
 mod reports;
 mod support;

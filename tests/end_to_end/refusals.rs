@@ -29,7 +29,11 @@ impl Fixture {
         );
         Ok(Self {
             rt: runtime()?,
-            state: AppState { hub: Arc::new(hub), clock: Arc::new(|| NOW) },
+            state: AppState {
+                hub: Arc::new(hub),
+                clock: Arc::new(|| NOW),
+                receipts: Arc::default(),
+            },
             _tmp: tmp,
         })
     }

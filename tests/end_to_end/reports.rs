@@ -215,7 +215,7 @@ fn base64(text: &str) -> String {
     out
 }
 
-fn chromium() -> Res<PathBuf> {
+pub(crate) fn chromium() -> Res<PathBuf> {
     for name in ["chromium", "chromium-browser", "google-chrome"] {
         for dir in ["/usr/bin", "/usr/local/bin", "/snap/bin"] {
             let p = PathBuf::from(dir).join(name);

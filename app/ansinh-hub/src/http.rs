@@ -12,6 +12,8 @@
 //!   renewals, registration keys and admin pages carry personal data or secrets. Admin pages
 //!   may not be framed by another site (`Content-Security-Policy: frame-ancestors 'none'`,
 //!   `X-Frame-Options: DENY`), so a foreign page cannot trick a logged-in admin into clicks.
+//! - The public receipt page (`/R/…`, no login; `public.rs`) is what a citizen's phone opens
+//!   from a receipt's QR code.
 //! - The store is blocking: every call runs on tokio's blocking pool.
 
 use std::sync::Arc;
@@ -31,6 +33,7 @@ use crate::error::Error;
 use crate::exports;
 use crate::hub::{Hub, HubError, List, Refusal};
 use crate::pages;
+use crate::public::{self, ReceiptPage};
 use crate::store::Scope;
 
 /// Seconds since the Unix epoch; injected so tests choose the day.
@@ -43,6 +46,8 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// The clock.
     pub clock: ClockFn,
+    /// The public receipt page's wording and rate limit (shared by every clone).
+    pub receipts: Arc<ReceiptPage>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -54,7 +59,7 @@ impl std::fmt::Debug for AppState {
 impl AppState {
     /// State over `hub` with the system clock.
     pub fn new(hub: Hub) -> Self {
-        Self { hub: Arc::new(hub), clock: Arc::new(system_now) }
+        Self { hub: Arc::new(hub), clock: Arc::new(system_now), receipts: Arc::default() }
     }
 }
 
@@ -169,6 +174,9 @@ pub fn app(state: AppState) -> Router {
         .merge(devices)
         .merge(admin)
         .route("/healthz", get(|| async { "ok" }))
+        // The receipt QR code's link, upper-case as printed; lower case for people who type.
+        .route("/R/{*route}", get(public::receipt))
+        .route("/r/{*route}", get(public::receipt))
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::map_response(no_store))
         .with_state(state)

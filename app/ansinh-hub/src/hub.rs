@@ -624,28 +624,41 @@ pub struct ReceiptCheck {
     pub record_id: String,
     /// The server holds that record from that device.
     pub held: bool,
+    /// When the server received it, if it holds it.
+    pub received_at: Option<Timestamp>,
+    /// The printing device's label: the collection point named when its token was made.
+    pub collection_point: String,
 }
 
 impl Hub {
-    /// Checks a receipt's QR payload: the MAC with the printing device's receipt key (so the
-    /// receipt number and amount are the device's own), then whether the record has arrived.
+    /// Checks a receipt's QR code (either form, `ansinh_wire::receipt_qr`): the MAC with the
+    /// printing device's receipt key (so the receipt number and amount are the device's own),
+    /// then whether the record has arrived.
     pub fn verify_receipt(&self, payload: &str) -> Result<ReceiptCheck> {
+        let code = ansinh_wire::receipt_qr::Code::parse(payload)
+            .map_err(|_| Error::Invalid("not a valid ansinh receipt code".into()))?;
+        self.check_receipt(&code)
+    }
+
+    /// [`Hub::verify_receipt`] of a code already parsed (the public receipt page's route). An
+    /// unknown device and a wrong MAC are the same refusal, `Error::Invalid`.
+    pub fn check_receipt(&self, code: &ansinh_wire::receipt_qr::Code) -> Result<ReceiptCheck> {
         let invalid = || Error::Invalid("not a valid ansinh receipt code".into());
-        let device_id: u64 =
-            payload.split(':').nth(4).and_then(|d| d.parse().ok()).ok_or_else(invalid)?;
+        let device_id = code.device_id();
         let device = self.store.device(device_id)?.ok_or_else(invalid)?;
-        let fields =
-            ansinh_wire::receipt_qr::verify(payload, &device.receipt_key).map_err(|_| invalid())?;
+        let fields = code.verify(&device.receipt_key).map_err(|_| invalid())?;
         let held = self
             .store
             .record(&fields.record_id)?
-            .is_some_and(|h| h.device_id == device_id && !h.conflicted);
+            .filter(|h| h.device_id == device_id && !h.conflicted);
         Ok(ReceiptCheck {
             device_id,
             receipt_no: fields.receipt_no,
             amount: fields.amount,
             record_id: hex::encode(fields.record_id),
-            held,
+            held: held.is_some(),
+            received_at: held.map(|h| h.received_at),
+            collection_point: device.label,
         })
     }
 }

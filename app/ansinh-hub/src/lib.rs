@@ -13,7 +13,9 @@
 //! - [`Store`]: storage behind a trait, [`SqliteStore`] by default (embedded, nothing to
 //!   install); SQL lives only there.
 //! - [`app`]: the HTTP router (axum); admin pages under `/admin` behind the admin token made
-//!   on first start ([`HubKeys`]); no answer may be cached, no admin page framed.
+//!   on first start ([`HubKeys`]); no answer may be cached, no admin page framed. The public
+//!   receipt page (`/R/2/…`, no login, rate-limited: [`ReceiptPage`]) tells a citizen who
+//!   scanned a receipt whether the payment has arrived.
 //! - [`serve`] / [`run`]: the router on a socket with header and body timeouts, a connection
 //!   limit and a stop that finishes ([`ServeOptions`]); plain HTTP only on loopback unless a
 //!   TLS proxy is in front ([`check_listen_address`]).
@@ -41,6 +43,7 @@ mod http;
 mod hub;
 mod keys;
 mod pages;
+mod public;
 mod rules;
 mod serve;
 mod store;
@@ -55,6 +58,7 @@ pub use hub::{
     PaidOn, Progress, ReceiptCheck, Refusal,
 };
 pub use keys::{HubKeys, KeyFiles};
+pub use public::{CHECKS_PER_MINUTE, MAX_CLIENTS, NORMAL_DAYS, RateLimiter, ReceiptPage};
 pub use rules::{Checked, ListRow, Participant, Period, RecordRules};
 pub use serve::{ServeOptions, check_listen_address, run, serve};
 pub use store::{

@@ -56,6 +56,14 @@ enum Command {
         /// Seconds a stop waits for the requests in flight.
         #[arg(long, default_value_t = ServeOptions::default().shutdown_grace.as_secs())]
         shutdown_grace_secs: u64,
+        /// Whom the public receipt page tells citizens to call when a payment never arrives
+        /// (e.g. "BHXH huyện Thanh Trì, 024 3861 0000"); without it, their social insurance
+        /// office.
+        #[arg(long, default_value = "")]
+        public_contact: String,
+        /// Checks of the public receipt page per client address a minute; more get 429.
+        #[arg(long, default_value_t = ansinh_hub::CHECKS_PER_MINUTE, value_parser = clap::value_parser!(u32).range(1..))]
+        receipt_checks_per_minute: u32,
     },
     /// Make a one-time registration token for a device.
     Token {
@@ -76,7 +84,7 @@ enum Command {
     /// Check a receipt's QR code (as a phone scans it): printed by a registered device, unaltered,
     /// and whether its record has arrived.
     VerifyReceipt {
-        /// The QR code's text (ANSINH1:...).
+        /// The QR code's text: `ANSINH1:...`, or the link `HTTPS://HOST/R/2/...`.
         payload: String,
     },
     /// Import USB bundles from devices; writes FILE.ack next to each for the device.
@@ -209,6 +217,8 @@ fn main() -> anyhow::Result<()> {
             body_timeout_secs,
             max_connections,
             shutdown_grace_secs,
+            public_contact,
+            receipt_checks_per_minute,
         } => {
             let options = ServeOptions {
                 header_timeout: Duration::from_secs(header_timeout_secs),
@@ -230,8 +240,17 @@ fn main() -> anyhow::Result<()> {
                     dir.display(),
                     KeyFiles::in_dir(dir).admin_token.display()
                 );
-                ansinh_hub::serve(listener, AppState::new(hub), &options, shutdown_signal())
-                    .await?;
+                let mut state = AppState::new(hub);
+                state.receipts = std::sync::Arc::new(ansinh_hub::ReceiptPage {
+                    contact: public_contact,
+                    trust_forwarded_for: behind_tls_proxy,
+                    limiter: ansinh_hub::RateLimiter::new(
+                        receipt_checks_per_minute,
+                        ansinh_hub::MAX_CLIENTS,
+                    ),
+                    ..ansinh_hub::ReceiptPage::default()
+                });
+                ansinh_hub::serve(listener, state, &options, shutdown_signal()).await?;
                 anyhow::Ok(())
             })?;
         }

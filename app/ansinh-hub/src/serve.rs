@@ -107,9 +107,9 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     accept_failed(&e).await;
                     continue;
@@ -118,7 +118,7 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let service =
-            ConnectionService { router: router.clone(), body_timeout: options.body_timeout };
+            ConnectionService { router: router.clone(), body_timeout: options.body_timeout, peer };
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(options.header_timeout)
@@ -164,6 +164,8 @@ async fn accept_failed(e: &std::io::Error) {
 struct ConnectionService {
     router: axum::Router,
     body_timeout: Duration,
+    /// The client's address, for handlers that need it (the public page's rate limit).
+    peer: SocketAddr,
 }
 
 impl ConnectionService {
@@ -172,13 +174,14 @@ impl ConnectionService {
         request: Request<Incoming>,
     ) -> std::result::Result<Response<Body>, std::convert::Infallible> {
         let timed_out = Arc::new(AtomicBool::new(false));
-        let request = request.map(|body| {
+        let mut request = request.map(|body| {
             Body::new(DeadlineBody {
                 inner: body,
                 deadline: Box::pin(tokio::time::sleep(self.body_timeout)),
                 timed_out: Arc::clone(&timed_out),
             })
         });
+        request.extensions_mut().insert(axum::extract::ConnectInfo(self.peer));
         let response = self.router.oneshot(request).await?;
         if timed_out.load(Ordering::SeqCst) {
             // Whatever the handler made of a body cut short, the client hears why, and the

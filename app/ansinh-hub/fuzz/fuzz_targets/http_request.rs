@@ -131,7 +131,8 @@ impl Served {
         let answer = hub.register(&request, NOW).expect("the device registers");
         let hub_key = verifying_key_from_hex(&answer.server_signing_key).expect("the hub's key");
         let sealing = SealingKey::from_hex(&answer.sealing_key).expect("the sealing key");
-        let state = AppState { hub: Arc::new(hub), clock: Arc::new(|| NOW) };
+        let state =
+            AppState { hub: Arc::new(hub), clock: Arc::new(|| NOW), receipts: Arc::default() };
         let runtime =
             tokio::runtime::Builder::new_current_thread().build().expect("a tokio runtime");
         Self {

@@ -68,6 +68,7 @@ impl LoopbackHub {
                 SYSTEM_CLOCK => system_now(),
                 t => t,
             }),
+            receipts: Arc::default(),
         };
         let address = PathBuf::from(format!("127.0.0.1:{port}"));
         let listener = rt
