@@ -165,7 +165,7 @@ fn received_not_yet_forged_and_altered_through_the_router() -> TestResult {
         let page = call(&rt, &state, path_of(other)?, [10, 0, 0, 1], None)?;
         assert_eq!((page.status, &page.body), (refused.status, &refused.body), "{other}");
     }
-    for garbage in ["/R/2/", "/R/1/00", "/R/2/..%2F..%2Fadmin", "/r/ANSINH1:00"] {
+    for garbage in ["/R/2/", "/R/1/00", "/R/2/..%2F..%2Fadmin", "/R/2/%FF%FE", "/r/ANSINH1:00"] {
         let page = call(&rt, &state, garbage, [10, 0, 0, 1], None)?;
         assert_eq!((page.status, &page.body), (refused.status, &refused.body), "{garbage}");
     }

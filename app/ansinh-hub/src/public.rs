@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::{LazyLock, Mutex, PoisonError};
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -174,7 +175,7 @@ fn client_address(headers: &HeaderMap, peer: Option<SocketAddr>, trust_proxy: bo
 /// `GET /R/{*route}` and `/r/{*route}`.
 pub(crate) async fn receipt(
     State(state): State<AppState>,
-    Path(route): Path<String>,
+    route: Result<Path<String>, PathRejection>,
     request: Request,
 ) -> Response {
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
@@ -186,7 +187,9 @@ pub(crate) async fn receipt(
         r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
         return r;
     }
-    let Ok(code) = ansinh_wire::receipt_qr::Code::from_route(&route) else {
+    // A path that does not even decode (bad percent-escapes) is garbage like any other.
+    let code = route.ok().and_then(|Path(r)| ansinh_wire::receipt_qr::Code::from_route(&r).ok());
+    let Some(code) = code else {
         return answer(StatusCode::NOT_FOUND, &refused(&page.contact));
     };
     let hub = std::sync::Arc::clone(&state.hub);
