@@ -1,5 +1,6 @@
 //! What an attacker reaching a real hub on loopback can try, and what the hub does (the
-//! project's issue "Trust", points 5–7). Everything goes through a socket, as from outside:
+//! project's issue "Trust", points 5–7; points 1–4 in `binding`). Everything goes through a
+//! socket, as from outside:
 //!
 //! - formulas typed into an enrollment at the counter reach the exported CSV as text;
 //! - weak device keys are refused at registration, and one held from before cannot be forged
@@ -25,6 +26,8 @@ use ed25519_dalek::SigningKey;
 use sha2::{Digest, Sha256};
 
 use crate::support::*;
+
+mod binding;
 
 /// A hub on 127.0.0.1 served with chosen limits, its clock at [`NOW`].
 struct Hub(LoopbackHub);

@@ -27,8 +27,9 @@ fn happy_path_registers_syncs_and_stops() -> TestResult {
     assert_eq!((reports[0].acknowledged, reports[0].duplicates), (10, 0));
     assert!(reports[0].quarantined.is_empty(), "{:?}", reports[0].quarantined);
     assert_eq!(server.hub().store().totals()?.records, 10);
+    let device_id = dir.registration()?.ok_or("registered")?.device_id;
     for id in &ids {
-        assert!(server.hub().store().record(id)?.is_some());
+        assert!(server.hub().store().record(device_id, id)?.is_some());
     }
     server.stop(&rt)?;
     Ok(())
@@ -72,8 +73,9 @@ fn a_thousand_records_through_a_faulty_network_are_held_exactly_once() -> TestRe
     let totals = store.totals()?;
     assert_eq!((totals.records, totals.conflicts, totals.rejected), (1_000, 0, 0));
     let mut seen = HashSet::new();
+    let device_id = dir.registration()?.ok_or("registered")?.device_id;
     for id in &ids {
-        let held = store.record(id)?.ok_or("a record is missing on the server")?;
+        let held = store.record(device_id, id)?.ok_or("a record is missing on the server")?;
         assert!(seen.insert(held.record_id));
     }
     assert_eq!(acknowledged(&dir)?, 1_000);
@@ -139,8 +141,9 @@ fn a_server_restart_mid_stream_loses_nothing() -> TestResult {
     assert!(rounds > 0);
     let store = third.hub().store();
     assert_eq!(store.totals()?.records, 300);
+    let device_id = dir.registration()?.ok_or("registered")?.device_id;
     for id in &ids {
-        assert!(store.record(id)?.is_some(), "lost {}", hex::encode(id));
+        assert!(store.record(device_id, id)?.is_some(), "lost {}", hex::encode(id));
     }
     assert_eq!(acknowledged(&dir)?, 300);
     third.stop(&second_rt)?;
@@ -181,14 +184,34 @@ fn conflicts_and_rejections_are_quarantined_on_both_sides() -> TestResult {
     let clock = test_clock();
     sync_until_done(&a, &server.url(), &clock, &small_batches(), 2)?;
 
-    // Device b holds a record under a's first record id with other bytes (sealed anew).
+    // The hub holds a record of device b (as if from an earlier bundle), and b's outbox holds
+    // the same record id with other bytes (sealed anew): a conflict of b with itself. (Another
+    // device re-using an id is not a conflict: records are keyed by device and id.)
     let b = device(tmp.path(), "b", &server.url(), &server.token()?)?;
+    let b_id = b.registration()?.ok_or("b is registered")?.device_id;
+    let taken = [0x42; 16];
+    let earlier = ansinh_hub::Incoming {
+        record_id: taken,
+        sealed_sha256: [1; 32],
+        sealed: vec![1; 64],
+        verdict: Ok(ansinh_hub::Facts {
+            scheme: "voluntary-si".into(),
+            commune_code: "00004".into(),
+            agent_code: AGENT.into(),
+            collected_at: NOW,
+            day: TODAY.into(),
+            amount: 1,
+            coverage: vec![],
+        }),
+    };
+    let usb = ansinh_wire::Channel::Usb { bundle_id: [9; 16], created_at: NOW };
+    server.hub().store().ingest(b_id, &usb, NOW, vec![earlier])?;
     {
         let (outbox_a, _) = a.outbox()?;
         let (mut outbox_b, _) = b.outbox()?;
         outbox_b.enqueue(NOW, |_| {
             Ok::<_, String>(ansinh_outbox::NewRecord {
-                record_id: ids[0],
+                record_id: taken,
                 summary: outbox_a.get(1).map_err(|e| e.to_string())?.summary,
                 plaintext: b"not the same record".to_vec().into(),
                 corrects: None,
@@ -206,8 +229,10 @@ fn conflicts_and_rejections_are_quarantined_on_both_sides() -> TestResult {
 
     let store = server.hub().store();
     let totals = store.totals()?;
-    assert_eq!((totals.records, totals.conflicts, totals.rejected), (2, 1, 1));
-    assert!(store.record(&ids[0])?.is_some_and(|h| h.conflicted), "flagged on the server too");
+    assert_eq!((totals.records, totals.conflicts, totals.rejected), (3, 1, 1));
+    assert!(store.record(b_id, &taken)?.is_some_and(|h| h.conflicted), "flagged on the server too");
+    let a_id = a.registration()?.ok_or("a is registered")?.device_id;
+    assert!(store.record(a_id, &ids[0])?.is_some_and(|h| !h.conflicted));
     let codes: Vec<String> = store.problems()?.into_iter().map(|p| p.code).collect();
     assert!(codes.contains(&"conflict".to_string()) && codes.contains(&"cannot_open".to_string()));
     // Sending again changes nothing: quarantined records stay put.

@@ -90,7 +90,8 @@ fn registers_sends_on_submit_and_brings_the_renewal_list() -> R {
     assert!(q.sync.last_sync.is_some() && q.sync.last_error.is_none() && !q.sync.alarm, "{q:?}");
     let held = hub.store().totals()?;
     assert_eq!((held.records, held.rejected, held.conflicts), (1, 0, 0), "held once, as sent");
-    assert!(hub.store().record(&committed.record_id)?.is_some());
+    let device_id = data.registration()?.ok_or("registered")?.device_id;
+    assert!(hub.store().record(device_id, &committed.record_id)?.is_some());
 
     wait_for("the renewal list with the record", || {
         kiosk_store.renewals_due().is_ok_and(|r| !r.due.is_empty())

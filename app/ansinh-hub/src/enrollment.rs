@@ -192,6 +192,7 @@ impl RecordRules for EnrollmentRules {
             }
         };
         Ok(Checked {
+            device_id: c.device_id,
             scheme: record.enrollment.scheme().to_string(),
             commune_code,
             agent_code: c.agent_code.to_string(),

@@ -38,6 +38,9 @@ pub const MAX_REQUEST_SKEW_SECS: i64 = 24 * 3600;
 pub const MAX_RENEWAL_DAYS: u32 = 366;
 /// Longest label kept for a device or token.
 const MAX_LABEL_CHARS: usize = 120;
+/// The rejection of a record whose envelope names another collecting device than the
+/// batch's signer (PROTOCOL.md, "Per-record outcomes").
+pub const OTHER_DEVICE: &str = "invalid:collection.device_id:other_device";
 
 /// Why a request is refused: the protocol's status and stable code (PROTOCOL.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -347,16 +350,29 @@ impl Hub {
         Ok(body)
     }
 
-    /// Opens and checks each record: what the store needs to decide its outcome.
+    /// Opens and checks each record: what the store needs to decide its outcome. A record
+    /// naming another collecting device than the signer is rejected: a device speaks only for
+    /// the records it collected (0, collected before registration, is the signer's).
     fn open_records(&self, batch: BatchBody) -> Vec<Incoming> {
+        let signer = batch.device_id;
         batch
             .records
             .into_iter()
             .map(|r| {
                 let sealed_sha256: [u8; 32] = Sha256::digest(&r.sealed).into();
-                let verdict = match self.keys.opening.open(&r.sealed) {
+                let checked = match self.keys.opening.open(&r.sealed) {
                     Err(_) => Err("cannot_open".to_string()),
-                    Ok(plain) => self.rules.check(&r.record_id, &plain).map(|c| Facts {
+                    Ok(plain) => self.rules.check(&r.record_id, &plain).and_then(|c| {
+                        if c.device_id == 0 || c.device_id == signer {
+                            Ok(c)
+                        } else {
+                            Err(OTHER_DEVICE.to_string())
+                        }
+                    }),
+                };
+                let verdict = match checked {
+                    Err(code) => Err(code),
+                    Ok(c) => Ok(Facts {
                         scheme: c.scheme,
                         commune_code: c.commune_code,
                         agent_code: c.agent_code,
@@ -649,8 +665,8 @@ impl Hub {
         let fields = code.verify(&device.receipt_key).map_err(|_| invalid())?;
         let held = self
             .store
-            .record(&fields.record_id)?
-            .filter(|h| h.device_id == device_id && !h.conflicted);
+            .record(device_id, &fields.record_id)?
+            .filter(|h| !h.conflicted);
         Ok(ReceiptCheck {
             device_id,
             receipt_no: fields.receipt_no,

@@ -22,6 +22,9 @@ pub struct Period {
 /// What the hub keeps in clear about a valid record (no names, no IDs).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Checked {
+    /// The collecting device the record names (0: collected before the device registered).
+    /// The hub accepts a record only from that device (or, for 0, from the device sending it).
+    pub device_id: u64,
     /// `voluntary-si` or `household-bhyt`.
     pub scheme: String,
     /// Official commune code of the participant's (household's) address.

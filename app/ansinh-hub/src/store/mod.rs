@@ -291,8 +291,8 @@ pub trait Store: Send + Sync {
     ) -> Result<Ingested>;
     /// Counts of what is held.
     fn totals(&self) -> Result<Totals>;
-    /// One held record.
-    fn record(&self, id: &RecordId) -> Result<Option<Held>>;
+    /// One held record: `id` as sent by `device_id` (records are keyed by both).
+    fn record(&self, device_id: u64, id: &RecordId) -> Result<Option<Held>>;
     /// Conflicts and rejections, newest first.
     fn problems(&self) -> Result<Vec<Problem>>;
     /// Sets (or with `None` clears) the target of a commune or agent for a month `YYYY-MM`.

@@ -107,6 +107,84 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (scope, key, month)
     );
     ",
+    // v2: a record is keyed by its device and its id, so that another device re-using an id
+    // (printed on a receipt) can neither replace, block nor shadow the genuine record. The
+    // tables are rebuilt (SQLite cannot change a primary key); every row keeps its device
+    // and coverage keeps its rowids (the latest-coverage and overlap orders rest on them).
+    r"
+    CREATE TABLE records_v2 (
+        record_id     BLOB NOT NULL CHECK (length(record_id) = 16),
+        device_id     INTEGER NOT NULL REFERENCES devices(id),
+        channel       TEXT NOT NULL CHECK (channel IN ('network', 'usb')),
+        received_at   INTEGER NOT NULL,
+        sealed        BLOB NOT NULL,
+        sealed_sha256 BLOB NOT NULL CHECK (length(sealed_sha256) = 32),
+        scheme        TEXT NOT NULL,
+        commune_code  TEXT NOT NULL,
+        agent_code    TEXT NOT NULL,
+        collected_at  INTEGER NOT NULL,
+        day           TEXT NOT NULL,
+        amount        INTEGER NOT NULL CHECK (amount >= 0),
+        participants  INTEGER NOT NULL CHECK (participants >= 0),
+        conflicted    INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (device_id, record_id)
+    ) WITHOUT ROWID;
+    INSERT INTO records_v2 SELECT record_id, device_id, channel, received_at, sealed,
+        sealed_sha256, scheme, commune_code, agent_code, collected_at, day, amount,
+        participants, conflicted FROM records;
+    CREATE TABLE coverage_v2 (
+        device_id  INTEGER NOT NULL,
+        record_id  BLOB NOT NULL,
+        idx        INTEGER NOT NULL,
+        scheme     TEXT NOT NULL,
+        person_key TEXT NOT NULL,
+        paid_from  TEXT NOT NULL,
+        paid_until TEXT NOT NULL,
+        PRIMARY KEY (device_id, record_id, idx),
+        FOREIGN KEY (device_id, record_id) REFERENCES records_v2(device_id, record_id)
+    );
+    INSERT INTO coverage_v2 (rowid, device_id, record_id, idx, scheme, person_key, paid_from,
+        paid_until)
+        SELECT c.rowid, r.device_id, c.record_id, c.idx, c.scheme, c.person_key, c.paid_from,
+        c.paid_until FROM coverage c JOIN records r ON r.record_id = c.record_id;
+    CREATE TABLE conflicts_v2 (
+        id            INTEGER PRIMARY KEY,
+        device_id     INTEGER NOT NULL,
+        record_id     BLOB NOT NULL,
+        sealed        BLOB NOT NULL,
+        sealed_sha256 BLOB NOT NULL,
+        received_at   INTEGER NOT NULL,
+        UNIQUE (device_id, record_id, sealed_sha256),
+        FOREIGN KEY (device_id, record_id) REFERENCES records_v2(device_id, record_id)
+    );
+    INSERT INTO conflicts_v2 (id, device_id, record_id, sealed, sealed_sha256, received_at)
+        SELECT c.id, r.device_id, c.record_id, c.sealed, c.sealed_sha256, c.received_at
+        FROM conflicts c JOIN records r ON r.record_id = c.record_id;
+    CREATE TABLE rejected_v2 (
+        id            INTEGER PRIMARY KEY,
+        device_id     INTEGER NOT NULL REFERENCES devices(id),
+        record_id     BLOB NOT NULL CHECK (length(record_id) = 16),
+        sealed        BLOB NOT NULL,
+        sealed_sha256 BLOB NOT NULL,
+        code          TEXT NOT NULL,
+        received_at   INTEGER NOT NULL,
+        UNIQUE (device_id, record_id, sealed_sha256)
+    );
+    INSERT INTO rejected_v2 (id, device_id, record_id, sealed, sealed_sha256, code, received_at)
+        SELECT id, device_id, record_id, sealed, sealed_sha256, code, received_at FROM rejected;
+    DROP TABLE coverage;
+    DROP TABLE conflicts;
+    DROP TABLE rejected;
+    DROP TABLE records;
+    ALTER TABLE records_v2 RENAME TO records;
+    ALTER TABLE coverage_v2 RENAME TO coverage;
+    ALTER TABLE conflicts_v2 RENAME TO conflicts;
+    ALTER TABLE rejected_v2 RENAME TO rejected;
+    CREATE INDEX records_by_day ON records(day, commune_code);
+    CREATE INDEX records_by_device ON records(device_id, commune_code);
+    CREATE INDEX coverage_by_person ON coverage(person_key, scheme, paid_until);
+    CREATE INDEX coverage_by_until ON coverage(paid_until);
+    ",
 ];
 
 /// The newest schema version this program writes.
@@ -457,8 +535,8 @@ impl Store for SqliteStore {
         for rec in records {
             let held: Option<Vec<u8>> = tx
                 .query_row(
-                    "SELECT sealed_sha256 FROM records WHERE record_id = ?1",
-                    params![&rec.record_id[..]],
+                    "SELECT sealed_sha256 FROM records WHERE device_id = ?1 AND record_id = ?2",
+                    params![device, &rec.record_id[..]],
                     |r| r.get(0),
                 )
                 .optional()?;
@@ -471,8 +549,8 @@ impl Store for SqliteStore {
                         params![&rec.record_id[..], device, rec.sealed, &rec.sealed_sha256[..], received_at],
                     )?;
                     tx.execute(
-                        "UPDATE records SET conflicted = 1 WHERE record_id = ?1",
-                        params![&rec.record_id[..]],
+                        "UPDATE records SET conflicted = 1 WHERE device_id = ?1 AND record_id = ?2",
+                        params![device, &rec.record_id[..]],
                     )?;
                     Outcome::Conflict
                 }
@@ -508,9 +586,9 @@ impl Store for SqliteStore {
                     for (i, c) in f.coverage.iter().enumerate() {
                         let Coverage { person_key, paid_from, paid_until } = c;
                         tx.execute(
-                            "INSERT INTO coverage (record_id, idx, scheme, person_key, paid_from, paid_until) \
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                            params![&rec.record_id[..], i as i64, f.scheme, person_key, paid_from, paid_until],
+                            "INSERT INTO coverage (device_id, record_id, idx, scheme, person_key, paid_from, paid_until) \
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                            params![device, &rec.record_id[..], i as i64, f.scheme, person_key, paid_from, paid_until],
                         )?;
                     }
                     Outcome::Accepted
@@ -538,12 +616,15 @@ impl Store for SqliteStore {
         )?)
     }
 
-    fn record(&self, id: &RecordId) -> Result<Option<Held>> {
+    fn record(&self, device_id: u64, id: &RecordId) -> Result<Option<Held>> {
+        let Ok(device) = i64::try_from(device_id) else { return Ok(None) };
         let raw = self
             .conn()
             .query_row(
-                &format!("SELECT {HELD_COLUMNS} FROM records r WHERE r.record_id = ?1"),
-                params![&id[..]],
+                &format!(
+                    "SELECT {HELD_COLUMNS} FROM records r WHERE r.device_id = ?1 AND r.record_id = ?2"
+                ),
+                params![device, &id[..]],
                 raw_held,
             )
             .optional()?;
@@ -619,7 +700,7 @@ impl Store for SqliteStore {
         let conn = self.conn();
         let mut stmt = conn.prepare(&format!(
             "SELECT {HELD_COLUMNS} FROM records r WHERE r.scheme = ?1 AND r.day LIKE ?2 || '-%' \
-             AND (?3 IS NULL OR r.commune_code = ?3) ORDER BY r.collected_at, r.record_id"
+             AND (?3 IS NULL OR r.commune_code = ?3) ORDER BY r.collected_at, r.device_id, r.record_id"
         ))?;
         let rows = stmt.query_map(params![scheme, month, commune], raw_held)?;
         rows.map(|r| held_of(r?)).collect()
@@ -637,14 +718,14 @@ impl Store for SqliteStore {
         // person who already renewed is not due, and is listed once.
         let mut stmt = conn.prepare(&format!(
             "SELECT {HELD_COLUMNS}, c.idx, c.paid_until FROM coverage c \
-             JOIN records r ON r.record_id = c.record_id \
+             JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
              WHERE c.paid_until BETWEEN ?1 AND ?2 \
                AND NOT EXISTS (SELECT 1 FROM coverage later WHERE later.person_key = c.person_key \
                                AND later.scheme = c.scheme AND (later.paid_until > c.paid_until \
                                OR (later.paid_until = c.paid_until AND later.rowid > c.rowid))) \
                AND (?3 IS NULL OR r.commune_code IN \
                     (SELECT DISTINCT commune_code FROM records WHERE device_id = ?3)) \
-             ORDER BY c.paid_until, r.commune_code, r.record_id, c.idx"
+             ORDER BY c.paid_until, r.commune_code, r.device_id, r.record_id, c.idx"
         ))?;
         let rows = stmt.query_map(params![from, until, device], |r| {
             Ok((raw_held(r)?, r.get::<_, i64>(6)?, r.get::<_, String>(7)?))
@@ -667,23 +748,27 @@ impl Store for SqliteStore {
         // `YYYY-MM`, so text comparison is month order.
         let mut stmt = conn.prepare(&format!(
             "WITH later AS ( \
-               SELECT c.rowid AS rid, c.record_id, c.scheme, c.person_key, c.paid_from, \
-                      c.paid_until, r.collected_at \
-               FROM coverage c JOIN records r ON r.record_id = c.record_id \
+               SELECT c.rowid AS rid, c.device_id, c.record_id, c.scheme, c.person_key, \
+                      c.paid_from, c.paid_until, r.collected_at \
+               FROM coverage c \
+               JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
                WHERE r.day LIKE ?1 || '-%'), \
              pairs AS ( \
                SELECT l.rid AS second, \
-                 (SELECT f.rowid FROM coverage f JOIN records rf ON rf.record_id = f.record_id \
+                 (SELECT f.rowid FROM coverage f \
+                  JOIN records rf ON rf.device_id = f.device_id AND rf.record_id = f.record_id \
                   WHERE f.person_key = l.person_key AND f.scheme = l.scheme \
-                    AND f.record_id <> l.record_id \
+                    AND NOT (f.device_id = l.device_id AND f.record_id = l.record_id) \
                     AND f.paid_from <= l.paid_until AND l.paid_from <= f.paid_until \
                     AND (rf.collected_at < l.collected_at \
                          OR (rf.collected_at = l.collected_at AND f.rowid < l.rid)) \
                   ORDER BY rf.collected_at, f.rowid LIMIT 1) AS first \
                FROM later l) \
              SELECT sc.scheme, {}, {} FROM pairs p \
-             JOIN coverage fc ON fc.rowid = p.first JOIN records fr ON fr.record_id = fc.record_id \
-             JOIN coverage sc ON sc.rowid = p.second JOIN records sr ON sr.record_id = sc.record_id \
+             JOIN coverage fc ON fc.rowid = p.first \
+             JOIN records fr ON fr.device_id = fc.device_id AND fr.record_id = fc.record_id \
+             JOIN coverage sc ON sc.rowid = p.second \
+             JOIN records sr ON sr.device_id = sc.device_id AND sr.record_id = sc.record_id \
              ORDER BY sr.collected_at, sc.rowid",
             paid_columns("fr", "fc"),
             paid_columns("sr", "sc"),
@@ -825,6 +910,63 @@ mod tests {
         Ok(())
     }
 
+    /// A version 1 database (records keyed by id alone) is rebuilt keyed by device and id:
+    /// every row keeps its device, coverage its order.
+    #[test]
+    fn records_of_version_1_keep_their_device() -> Result<()> {
+        let tmp = tempfile::tempdir().map_err(crate::error::io(Path::new("tmp")))?;
+        let path = tmp.path().join("hub.sqlite");
+        {
+            let conn = Connection::open(&path)?;
+            conn.execute_batch(MIGRATIONS[0])?;
+            conn.execute_batch(
+                "INSERT INTO devices (id, label, public_key, receipt_key, registered_at) \
+                   VALUES (7, 'x', zeroblob(32), zeroblob(32), 1); \
+                 INSERT INTO records VALUES (zeroblob(16), 7, 'network', 2, x'01', zeroblob(32), \
+                   'voluntary-si', '00004', 'AG1', 3, '2027-01-15', 5, 1, 1); \
+                 INSERT INTO coverage (rowid, record_id, idx, scheme, person_key, paid_from, paid_until) \
+                   VALUES (42, zeroblob(16), 0, 'voluntary-si', 'p1', '2027-01', '2027-03'); \
+                 INSERT INTO conflicts (record_id, device_id, sealed, sealed_sha256, received_at) \
+                   VALUES (zeroblob(16), 7, x'02', x'02', 4); \
+                 INSERT INTO rejected (record_id, device_id, sealed, sealed_sha256, code, received_at) \
+                   VALUES (zeroblob(16), 7, x'03', x'03', 'does_not_decode', 5); \
+                 PRAGMA user_version = 1;",
+            )?;
+        }
+        let s = SqliteStore::open(&path)?;
+        assert_eq!(s.totals()?, Totals { records: 1, conflicts: 1, rejected: 1, bundles: 0 });
+        let held = s.record(7, &[0; 16])?.ok_or_else(|| Error::Corrupt("lost".into()))?;
+        assert_eq!((held.device_id, held.sealed.as_slice(), held.conflicted), (7, &[1u8][..], true));
+        assert_eq!(s.record(8, &[0; 16])?, None, "another device's id space");
+        let due = s.due_participants(Some(7), "2027-03", "2027-03")?;
+        assert_eq!(due.len(), 1);
+        let rowid: i64 = s.conn().query_row("SELECT rowid FROM coverage", [], |r| r.get(0))?;
+        assert_eq!(rowid, 42);
+        let codes: Vec<(u64, String)> =
+            s.problems()?.into_iter().map(|p| (p.device_id, p.code)).collect();
+        assert_eq!(codes, [(7, "does_not_decode".to_string()), (7, "conflict".to_string())]);
+        Ok(())
+    }
+
+    /// Two devices may hold the same record id: each is its own record, neither a duplicate
+    /// nor a conflict of the other.
+    #[test]
+    fn records_are_keyed_by_device_and_id() -> Result<()> {
+        let (_tmp, s) = store()?;
+        let (d1, d2) = (device(&s, 1)?, device(&s, 2)?);
+        let net = |c| Channel::Network { counter: c };
+        let a = s.ingest(d1.id, &net(1), 10, vec![valid(1, b"a", "00004", "p1", "2027-03")])?;
+        let b = s.ingest(d2.id, &net(1), 11, vec![valid(1, b"b", "00004", "p1", "2027-03")])?;
+        assert_eq!(a, Ingested::Stored { outcomes: vec![Outcome::Accepted], again: false });
+        assert_eq!(b, a);
+        let again = s.ingest(d1.id, &net(2), 12, vec![valid(1, b"a", "00004", "p1", "2027-03")])?;
+        assert_eq!(again, Ingested::Stored { outcomes: vec![Outcome::Duplicate], again: false });
+        assert_eq!(s.record(d1.id, &[1; 16])?.map(|h| h.sealed), Some(b"a".to_vec()));
+        assert_eq!(s.record(d2.id, &[1; 16])?.map(|h| h.sealed), Some(b"b".to_vec()));
+        assert_eq!(s.totals()?.conflicts, 0);
+        Ok(())
+    }
+
     #[test]
     fn a_token_registers_one_device_once() -> Result<()> {
         let (_tmp, s) = store()?;
@@ -871,7 +1013,7 @@ mod tests {
         // The same conflict and rejection again are not stored twice.
         s.ingest(d.id, &net(3), 13, vec![valid(1, b"other", "00004", "p1", "2027-03"), rejected])?;
         assert_eq!(s.totals()?, Totals { records: 1, conflicts: 1, rejected: 1, bundles: 0 });
-        assert!(s.record(&[1; 16])?.is_some_and(|h| h.conflicted));
+        assert!(s.record(d.id, &[1; 16])?.is_some_and(|h| h.conflicted));
         let usb = Channel::Usb { bundle_id: [7; 16], created_at: 5 };
         let b1 = s.ingest(d.id, &usb, 14, vec![valid(2, b"b", "00004", "p2", "2027-03")])?;
         assert_eq!(b1, Ingested::Stored { outcomes: vec![Outcome::Accepted], again: false });

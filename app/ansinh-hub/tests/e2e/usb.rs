@@ -67,8 +67,9 @@ fn bundle_import_twice_then_upload_creates_no_duplicates() -> TestResult {
     let store = server.hub().store();
     assert_eq!(store.totals()?.records, 25);
     assert_eq!(store.totals()?.bundles, 2);
+    let device_id = dir.registration()?.ok_or("registered")?.device_id;
     for id in first.iter().chain(&second) {
-        assert!(store.record(id)?.is_some());
+        assert!(store.record(device_id, id)?.is_some());
     }
     assert_eq!(acknowledged(&dir)?, 25);
     server.stop(&rt)?;

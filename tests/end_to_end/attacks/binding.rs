@@ -1,0 +1,150 @@
+//! Issue "Trust", points 1–4, as an attacker reaches a real hub on loopback: records bound to
+//! the device that collected them.
+
+use ansinh_enrollment::envelope;
+use ansinh_enrollment::record::Record;
+use ansinh_uploader::{HttpTransport, sync_once};
+use ansinh_wire::{AckBody, Outcome};
+
+use super::*;
+
+/// A device registered with `hub`; its id.
+fn registered(hub: &Hub, root: &Path, name: &str) -> Res<(DataDir, u64)> {
+    let token = hub.state.hub.create_token("t", 3600, NOW)?;
+    let dir = device(root, name, &hub.url(), &token)?;
+    let id = dir.registration()?.ok_or("registered")?.device_id;
+    Ok((dir, id))
+}
+
+/// The envelope of `dir`'s receipt `receipt_no`, opened with the hub's key: what a rogue who
+/// photographed the receipt (its record id) and knows the person could rebuild.
+fn envelope_of(hub: &Hub, dir: &DataDir, receipt_no: i64) -> Res<Record> {
+    let (outbox, _) = dir.outbox()?;
+    let sealed = outbox.sealed(receipt_no)?.ok_or("no such receipt")?;
+    let plain = hub.state.hub.keys().opening.open(&sealed)?;
+    Ok(envelope::decode(&plain).map_err(|e| format!("{e:?}"))?)
+}
+
+/// Commits `record` to `dir`'s outbox as it is (sealed to the hub's key), with the summary
+/// of `like`'s first receipt.
+fn commit_envelope(dir: &DataDir, like: &DataDir, record: &Record) -> Res<()> {
+    let (like, _) = like.outbox()?;
+    let summary = like.get(1)?.summary;
+    let (mut outbox, _) = dir.outbox()?;
+    let plaintext = envelope::encode_to_vec(record).map_err(|e| format!("{e:?}"))?;
+    outbox.enqueue(NOW, |_| {
+        Ok::<_, String>(ansinh_outbox::NewRecord {
+            record_id: record.collection.record_id,
+            summary,
+            plaintext: plaintext.into(),
+            corrects: None,
+        })
+    })?;
+    Ok(())
+}
+
+fn sync(dir: &DataDir, hub: &Hub) -> Res<ansinh_uploader::SyncReport> {
+    let mut transport = HttpTransport::new(&hub.url(), Duration::from_secs(5));
+    Ok(sync_once(dir, &mut transport, &test_clock(), &RetryPolicy::default())?)
+}
+
+/// `dir`'s records of `receipts` sent again by hand in a batch it signs (counter `counter`):
+/// the signed acknowledgement's outcomes.
+fn resend(hub: &Hub, dir: &DataDir, receipts: &[i64], counter: u64) -> Res<Vec<Outcome>> {
+    let id = dir.registration()?.ok_or("registered")?.device_id;
+    let (outbox, _) = dir.outbox()?;
+    let mut records = vec![];
+    for n in receipts {
+        let row = outbox.get(*n)?;
+        let sealed = outbox.sealed(*n)?.ok_or("sealed")?;
+        records.push(SealedRecord { record_id: row.record_id, sealed });
+    }
+    let body = BatchBody {
+        version: PROTOCOL_VERSION,
+        device_id: id,
+        channel: Channel::Network { counter },
+        records,
+    };
+    let answer = send(hub.addr, "POST", "/v1/batches", &[], &signed(&body, &dir.device_key()?)?)?;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let ack: AckBody = ansinh_wire::open_ack(&answer.body, &hub.state.hub.keys().signing.verifying_key())?;
+    Ok(ack.results.into_iter().map(|r| r.outcome).collect())
+}
+
+/// Issue "Trust" 1: a second device re-using record ids printed on the genuine device's
+/// receipts, before and after the genuine upload, neither replaces, blocks, conflicts with nor
+/// shadows the genuine records: they are accepted, held once with the genuine bytes, found by
+/// their receipt, and a resend is a duplicate.
+#[test]
+fn a_rogue_device_reusing_a_photographed_record_id_cannot_hijack_it() -> TestResult {
+    let rt = runtime()?;
+    let tmp = tempfile::tempdir()?;
+    let hub = Hub::start(&rt, &tmp.path().join("hub"), ServeOptions::default())?;
+    let (genuine, genuine_id) = registered(&hub, tmp.path(), "genuine")?;
+    let (rogue, rogue_id) = registered(&hub, tmp.path(), "rogue")?;
+    let ids = enqueue(&genuine, 2)?;
+
+    // Before the genuine upload: the rogue sends its own record under the first id.
+    let mut copy = envelope_of(&hub, &genuine, 1)?;
+    copy.collection.device_id = rogue_id;
+    commit_envelope(&rogue, &genuine, &copy)?;
+    let before = sync(&rogue, &hub)?;
+    assert_eq!(before.acknowledged, 1, "{before:?}");
+
+    let report = sync(&genuine, &hub)?;
+    assert_eq!(report.acknowledged, 2, "the genuine records are accepted: {report:?}");
+    assert!(report.quarantined.is_empty(), "{:?}", report.quarantined);
+
+    // After it: the second id.
+    let mut copy = envelope_of(&hub, &genuine, 2)?;
+    copy.collection.device_id = rogue_id;
+    commit_envelope(&rogue, &genuine, &copy)?;
+    let after = sync(&rogue, &hub)?;
+    assert_eq!(after.acknowledged, 1, "{after:?}");
+
+    let store = hub.state.hub.store();
+    let (outbox, _) = genuine.outbox()?;
+    for (n, id) in (1..).zip(&ids) {
+        let held = store.record(genuine_id, id)?.ok_or("the genuine record is held")?;
+        assert_eq!(Some(held.sealed), outbox.sealed(n)?, "held with the genuine bytes");
+        assert!(!held.conflicted, "not shadowed by the rogue's copy");
+        let rogues = store.record(rogue_id, id)?.ok_or("the rogue's copy is its own")?;
+        assert_eq!(rogues.device_id, rogue_id);
+    }
+    assert_eq!(hub.totals()?.conflicts, 0);
+    assert_eq!(hub.totals()?.records, 4);
+    // The genuine device sending its records again hears "duplicate".
+    assert_eq!(resend(&hub, &genuine, &[1, 2], 1_000)?, [Outcome::Duplicate, Outcome::Duplicate]);
+    Ok(())
+}
+
+/// Issue "Trust" 1: a device sending a record whose envelope names another device is refused
+/// with a stable code, and nothing is held for either device.
+#[test]
+fn a_device_naming_another_device_in_its_envelope_is_rejected() -> TestResult {
+    let rt = runtime()?;
+    let tmp = tempfile::tempdir()?;
+    let hub = Hub::start(&rt, &tmp.path().join("hub"), ServeOptions::default())?;
+    let (genuine, genuine_id) = registered(&hub, tmp.path(), "genuine")?;
+    let (rogue, rogue_id) = registered(&hub, tmp.path(), "rogue")?;
+    enqueue(&genuine, 1)?;
+
+    let mut forged = envelope_of(&hub, &genuine, 1)?;
+    forged.collection.record_id = [0x5A; 16];
+    forged.collection.device_id = genuine_id;
+    commit_envelope(&rogue, &genuine, &forged)?;
+    let report = sync(&rogue, &hub)?;
+    assert_eq!(report.acknowledged, 0);
+    let reasons: Vec<&str> = report.quarantined.iter().map(|q| q.reason.as_str()).collect();
+    assert_eq!(
+        reasons,
+        ["rejected by the collection server: invalid:collection.device_id:other_device"]
+    );
+    let store = hub.state.hub.store();
+    assert!(store.record(genuine_id, &[0x5A; 16])?.is_none());
+    assert!(store.record(rogue_id, &[0x5A; 16])?.is_none());
+    assert_eq!(hub.totals()?.records, 0);
+    let codes: Vec<String> = store.problems()?.into_iter().map(|p| p.code).collect();
+    assert_eq!(codes, ["invalid:collection.device_id:other_device"]);
+    Ok(())
+}
