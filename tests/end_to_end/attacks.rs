@@ -347,7 +347,7 @@ fn nobody_can_sign_for_a_weak_key_held_from_before() -> TestResult {
     let hub = Hub::start(&rt, &tmp.path().join("hub"), quick())?;
     let store = hub.state.hub.store();
     let sha: [u8; 32] = Sha256::digest(b"an older hub's token").into();
-    store.create_token(sha, "an o", "x", NOW, NOW + 3600)?;
+    store.create_token(sha, "an o", "x", &ansinh_wire::Assignment::default(), NOW, NOW + 3600)?;
     let mut identity = [0u8; 32];
     hex::decode_to_slice(WEAK_KEYS[0], &mut identity)?;
     let id = store.register_device(sha, NOW, "x", identity, [9; 32])?.ok_or("registered")?.id;

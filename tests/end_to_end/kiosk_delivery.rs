@@ -10,7 +10,7 @@ use ansinh_hub::testing::LoopbackHub;
 use ansinh_kiosk::delivery::{Delivery, DeliveryConfig};
 use ansinh_kiosk::store::{DeviceStore, EnrollmentStore, Settings, StaffData};
 
-use crate::support::{TODAY, enrollments};
+use crate::support::{TODAY, enrollments, fixture_communes};
 
 type R = Result<(), Box<dyn std::error::Error>>;
 
@@ -42,7 +42,7 @@ fn registers_sends_on_submit_and_brings_the_renewal_list() -> R {
     let server = LoopbackHub::start(&rt, hub_dir.path(), 0, None)?;
     let url = server.url();
     let hub = server.hub();
-    let token = server.token("Bưu điện xã Thanh Trì")?;
+    let token = server.assigned_token("Bưu điện xã Thanh Trì", &fixture_communes())?;
 
     let dev = tempfile::tempdir()?;
     let settings = Settings {

@@ -122,7 +122,9 @@ fn renewals_reach_the_device_and_stay_for_the_staff_screen() -> TestResult {
     assert_eq!(due.phone.as_deref(), Some("0912345678"), "consented to reminders");
     assert_eq!(due.last_receipt_no, Some(9), "the last payment on this device");
     // Households paid 12 months, to November 2027: due in the autumn of 2027.
-    let other = device(tmp.path(), "other", &server.url(), &server.token()?)?;
+    // A device assigned no commune (a token made without one).
+    let unassigned = ansinh_hub::testing::LoopbackHub::token(&server, "other")?;
+    let other = device(tmp.path(), "other", &server.url(), &unassigned)?;
     let later = test_clock();
     later.advance(300 * 86_400);
     server.set_now(later.now());
@@ -135,7 +137,7 @@ fn renewals_reach_the_device_and_stay_for_the_staff_screen() -> TestResult {
     );
     assert_eq!(ansinh_uploader::cached_renewals(&dir)?, Some(year));
 
-    // A device that never collected in these communes sees nobody.
+    // A device assigned no commune sees nobody.
     assert!(fetch(&other, 80, &later)?.due.is_empty());
     server.stop(&rt)?;
     Ok(())

@@ -59,14 +59,23 @@ impl Server {
         Ok(Self(LoopbackHub::start(rt, dir, port, Some(NOW))?))
     }
 
-    /// A one-time registration token.
+    /// A one-time registration token for a device serving the fixtures' communes.
     pub(crate) fn token(&self) -> Res<String> {
-        Ok(self.0.token("test")?)
+        Ok(self.0.assigned_token("test", &fixture_communes())?)
     }
 
     /// Graceful stop: requests in flight finish.
     pub(crate) fn stop(self, rt: &tokio::runtime::Runtime) -> Res<()> {
         Ok(self.0.stop(rt)?)
+    }
+}
+
+/// An assignment to the fixtures' communes (any agent).
+pub(crate) fn fixture_communes() -> ansinh_wire::Assignment {
+    ansinh_wire::Assignment {
+        collection_point: "Bưu điện xã Thanh Trì".into(),
+        communes: vec![VOLUNTARY_COMMUNE.into(), HOUSEHOLD_COMMUNE.into()],
+        agents: vec![],
     }
 }
 

@@ -175,6 +175,7 @@ impl Transport for FakeServer {
                     sealing_key: self.opening.sealing_key().to_hex(),
                     server_signing_key: hex::encode(self.signing.verifying_key().to_bytes()),
                     receipt_key: "cd".repeat(32),
+                    assignment: ansinh_wire::Assignment::default(),
                 };
                 Answer::Http { status: 200, body: serde_json::to_vec(&answer).unwrap_or_default() }
             }

@@ -360,6 +360,7 @@ mod tests {
             sealing_key: server.sealing_key().to_hex(),
             server_signing_key: hex::encode(signing.verifying_key().to_bytes()),
             receipt_key: "ab".repeat(32),
+            assignment: ansinh_wire::Assignment::default(),
         };
         data.provision("http://127.0.0.1:8040/", &answer)?;
         assert_eq!(data.sealing_key()?, (server.sealing_key(), KeySource::Provisioned));

@@ -354,13 +354,12 @@ async fn admin_page(state: &AppState, new_token: Option<String>) -> Result<Respo
     let month = this_month(state);
     let html = blocking(state, move |hub, _| {
         let s = hub.store();
-        Ok(pages::admin_index(
-            &s.tokens()?,
-            &s.devices()?,
-            &s.problems()?,
-            &month,
-            new_token.as_deref(),
-        ))
+        let mut devices = vec![];
+        for d in s.devices()? {
+            let assigned = s.assignment(d.id)?;
+            devices.push((d, assigned));
+        }
+        Ok(pages::admin_index(&s.tokens()?, &devices, &s.problems()?, &month, new_token.as_deref()))
     })
     .await?;
     Ok(Html(html).into_response())

@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use ansinh_wire::{
-    AckBody, BatchBody, Channel, Outcome, PROTOCOL_VERSION, RecordResult, RegisterRequest,
-    RegisterResponse, RenewalDue, UnverifiedBatch,
+    AckBody, AgentAccount, Assignment, BatchBody, Channel, Outcome, PROTOCOL_VERSION, RecordResult,
+    RegisterRequest, RegisterResponse, RenewalDue, UnverifiedBatch,
 };
 use ed25519_dalek::VerifyingKey;
 use serde::Serialize;
@@ -256,6 +256,48 @@ fn label_ok(label: &str) -> String {
     label.trim().chars().filter(|c| !c.is_control()).take(MAX_LABEL_CHARS).collect()
 }
 
+/// Longest agent code a record can carry (`ansinh-enrollment`'s bound).
+const MAX_AGENT_CODE_BYTES: usize = 16;
+
+/// An assignment as stored: the collection point and names trimmed of control characters,
+/// communes official 5-digit codes (known to `ansinh-geo`), agent codes of letters, digits and
+/// `-`, each commune and agent once. [`Error::Invalid`] names the first bad value.
+pub fn check_assignment(a: &Assignment) -> Result<Assignment> {
+    let mut out =
+        Assignment { collection_point: label_ok(&a.collection_point), ..Assignment::default() };
+    for c in &a.communes {
+        let c = c.trim();
+        if c.len() != 5 || !c.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::Invalid(format!("{c:?} is not a commune code (5 digits)")));
+        }
+        if ansinh_geo::commune(c).is_none() {
+            return Err(Error::Invalid(format!("{c:?} is not a known commune code")));
+        }
+        if !out.communes.iter().any(|k| k == c) {
+            out.communes.push(c.to_string());
+        }
+    }
+    for g in &a.agents {
+        let code = g.code.trim();
+        let name = label_ok(&g.name);
+        if code.is_empty()
+            || code.len() > MAX_AGENT_CODE_BYTES
+            || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return Err(Error::Invalid(format!(
+                "{code:?} is not an agent code (letters, digits and -, at most {MAX_AGENT_CODE_BYTES})"
+            )));
+        }
+        if name.is_empty() {
+            return Err(Error::Invalid(format!("agent {code} has no name")));
+        }
+        if !out.agents.iter().any(|k| k.code == code) {
+            out.agents.push(AgentAccount { code: code.to_string(), name });
+        }
+    }
+    Ok(out)
+}
+
 impl Hub {
     /// A hub over `store`, with `keys`, checking records with `rules`.
     pub fn new(store: Arc<dyn Store>, keys: HubKeys, rules: Arc<dyn RecordRules>) -> Self {
@@ -272,9 +314,23 @@ impl Hub {
         &self.keys
     }
 
-    /// Makes a one-time registration token valid for `valid_secs`; returns the token (shown
-    /// once; only its hash is kept).
+    /// Makes a one-time registration token valid for `valid_secs`, for a device assigned to
+    /// nothing (it takes records of any commune and agent, and gets no renewal list); returns
+    /// the token (shown once; only its hash is kept).
     pub fn create_token(&self, label: &str, valid_secs: i64, now: Timestamp) -> Result<String> {
+        self.create_assigned_token(label, &Assignment::default(), valid_secs, now)
+    }
+
+    /// [`Hub::create_token`] for a device assigned to `assignment` (checked by
+    /// [`check_assignment`]; copied to the device at registration).
+    pub fn create_assigned_token(
+        &self,
+        label: &str,
+        assignment: &Assignment,
+        valid_secs: i64,
+        now: Timestamp,
+    ) -> Result<String> {
+        let assignment = check_assignment(assignment)?;
         let mut raw = [0u8; 16];
         rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut raw);
         // 32 hex digits: typed on a kiosk keyboard or pasted; 128 bits cannot be guessed.
@@ -284,6 +340,7 @@ impl Hub {
             sha,
             &token[..4],
             &label_ok(label),
+            &assignment,
             now,
             now.saturating_add(valid_secs.max(60)),
         )?;
@@ -310,7 +367,18 @@ impl Hub {
             sealing_key: self.keys.sealing_key_hex(),
             server_signing_key: self.keys.signing_key_hex(),
             receipt_key: hex::encode(receipt_key),
+            assignment: self.store.assignment(device.id)?,
         })
+    }
+
+    /// Replaces what device `id` is assigned to (checked by [`check_assignment`]). Records
+    /// already held keep their review flags; renewal lists follow at once.
+    pub fn assign_device(&self, id: u64, assignment: &Assignment) -> Result<()> {
+        let assignment = check_assignment(assignment)?;
+        if !self.store.assign_device(id, &assignment)? {
+            return Err(Error::Invalid(format!("no device {id}")));
+        }
+        Ok(())
     }
 
     /// The public key a signature is checked against: the device's, or for an unknown device
@@ -514,7 +582,7 @@ impl Hub {
     }
 
     /// Participants whose paid period ends within `within_days` days of `now` (Vietnam time):
-    /// for the communes `device` has collected in, or all of them.
+    /// in the communes `device` is assigned (a device assigned none gets none), or all of them.
     pub fn renewals(
         &self,
         device: Option<u64>,
@@ -741,6 +809,55 @@ mod tests {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// The registration answer carries the token's assignment; an answer from an older server
+    /// (without one) reads as an empty assignment.
+    #[test]
+    fn registration_carries_the_assignment() -> TestResult {
+        let tmp = tempfile::tempdir()?;
+        let hub = hub(tmp.path())?;
+        let assignment = Assignment {
+            collection_point: " Bưu điện xã A ".into(),
+            communes: vec!["00004".into(), "00008".into(), "00004".into()],
+            agents: vec![AgentAccount { code: "DL-0001".into(), name: "Nguyễn Văn A".into() }],
+        };
+        let request = RegisterRequest {
+            token: hub.create_assigned_token("t", &assignment, 3600, NOW)?,
+            device_public_key: hex::encode(
+                ansinh_wire::generate_signing_key().verifying_key().to_bytes(),
+            ),
+            label: "x".into(),
+        };
+        let answer = hub.register(&request, NOW).map_err(|e| e.to_string())?;
+        assert_eq!(answer.assignment.collection_point, "Bưu điện xã A");
+        assert_eq!(answer.assignment.communes, ["00004", "00008"]);
+        assert_eq!(answer.assignment.agents, assignment.agents);
+        let mut older = serde_json::to_value(&answer)?;
+        older.as_object_mut().ok_or("an object")?.remove("assignment");
+        let older: RegisterResponse = serde_json::from_value(older)?;
+        assert_eq!(older.assignment, Assignment::default());
+
+        for bad in [
+            Assignment { communes: vec!["4".into()], ..Assignment::default() },
+            Assignment { communes: vec!["99999".into()], ..Assignment::default() },
+            Assignment {
+                agents: vec![AgentAccount { code: "A B".into(), name: "x".into() }],
+                ..Assignment::default()
+            },
+            Assignment {
+                agents: vec![AgentAccount { code: "DL-1".into(), name: " ".into() }],
+                ..Assignment::default()
+            },
+        ] {
+            assert!(hub.create_assigned_token("t", &bad, 3600, NOW).is_err(), "{bad:?}");
+            assert!(hub.assign_device(answer.device_id, &bad).is_err(), "{bad:?}");
+        }
+        let moved = Assignment { communes: vec!["09556".into()], ..Assignment::default() };
+        hub.assign_device(answer.device_id, &moved)?;
+        assert_eq!(hub.store().assignment(answer.device_id)?, moved);
+        assert!(hub.assign_device(answer.device_id + 1, &moved).is_err(), "no such device");
         Ok(())
     }
 

@@ -6,7 +6,11 @@
 //!                   [--header-timeout-secs 20] [--body-timeout-secs 120]
 //!                   [--max-connections 256] [--shutdown-grace-secs 30]
 //! ansinh-hub token  [--data-dir DIR] --label "Bưu điện xã A" [--valid-hours 24]
+//!                   [--collection-point NAME] [--commune CODE]... [--agent CODE:NAME]...
 //! ansinh-hub devices [--data-dir DIR]
+//! ansinh-hub device assign [--data-dir DIR] DEVICE_ID [--collection-point NAME]
+//!                   [--commune CODE]... [--agent CODE:NAME]...
+//! ansinh-hub problems [--data-dir DIR]
 //! ansinh-hub revoke [--data-dir DIR] DEVICE_ID
 //! ansinh-hub import [--data-dir DIR] FILE|FOLDER...
 //! ansinh-hub export [--data-dir DIR] d05|d03 --month YYYY-MM [--commune CODE] --out FILE(.csv|.xlsx)
@@ -73,9 +77,18 @@ enum Command {
         /// Hours it stays usable.
         #[arg(long, default_value_t = 24)]
         valid_hours: i64,
+        #[command(flatten)]
+        assignment: AssignmentArgs,
     },
-    /// List registered devices.
+    /// List registered devices, with what each is assigned to.
     Devices,
+    /// Change a registered device.
+    Device {
+        #[command(subcommand)]
+        command: DeviceCommand,
+    },
+    /// Records kept for staff: conflicts, rejections, and accepted records flagged for review.
+    Problems,
     /// Revoke a device: it can no longer upload or download.
     Revoke {
         /// Device id.
@@ -131,6 +144,60 @@ enum Command {
     },
     /// Show where the keys are and how to back them up.
     Keys,
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    /// Replace what a device is assigned to (its collection point, communes and agents).
+    Assign {
+        /// Device id.
+        device_id: u64,
+        #[command(flatten)]
+        assignment: AssignmentArgs,
+    },
+}
+
+/// What hub staff assign a device to.
+#[derive(clap::Args)]
+struct AssignmentArgs {
+    /// The collection point's name, printed on receipts.
+    #[arg(long, default_value = "")]
+    collection_point: String,
+    /// A commune the device serves (official 5-digit code); repeat for each. Records of other
+    /// communes are flagged for review, and the device gets the renewal list of these only.
+    #[arg(long = "commune")]
+    communes: Vec<String>,
+    /// An agent who may work on the device, `CODE:NAME` (e.g. `DL-0001:"Nguyễn Văn A"`);
+    /// repeat for each. Records of other agents are flagged for review.
+    #[arg(long = "agent", value_parser = agent_account)]
+    agents: Vec<ansinh_wire::AgentAccount>,
+}
+
+impl AssignmentArgs {
+    fn assignment(self) -> ansinh_wire::Assignment {
+        ansinh_wire::Assignment {
+            collection_point: self.collection_point,
+            communes: self.communes,
+            agents: self.agents,
+        }
+    }
+}
+
+/// `CODE:NAME`.
+fn agent_account(text: &str) -> Result<ansinh_wire::AgentAccount, String> {
+    let (code, name) = text.split_once(':').ok_or("CODE:NAME, e.g. DL-0001:Nguyễn Văn A")?;
+    Ok(ansinh_wire::AgentAccount { code: code.trim().into(), name: name.trim().into() })
+}
+
+/// What a device is assigned to, on one line.
+fn assignment_text(a: &ansinh_wire::Assignment) -> String {
+    let agents: Vec<String> = a.agents.iter().map(|g| format!("{} {}", g.code, g.name)).collect();
+    format!(
+        "point {:?}; communes {}; agents {}",
+        a.collection_point,
+        if a.communes.is_empty() { "(any)".into() } else { a.communes.join(",") },
+        if agents.is_empty() { "(any)".into() } else { agents.join(", ") }
+    )
 }
 
 /// A count of at least one.
@@ -254,9 +321,14 @@ fn main() -> anyhow::Result<()> {
                 anyhow::Ok(())
             })?;
         }
-        Command::Token { label, valid_hours } => {
+        Command::Token { label, valid_hours, assignment } => {
             let hub = open(dir)?;
-            let token = hub.create_token(&label, valid_hours.clamp(1, 720) * 3600, system_now())?;
+            let token = hub.create_assigned_token(
+                &label,
+                &assignment.assignment(),
+                valid_hours.clamp(1, 720) * 3600,
+                system_now(),
+            )?;
             // The token alone on stdout, so `TOKEN=$(ansinh-hub token ...)` keeps just it.
             println!("{token}");
             eprintln!(
@@ -271,6 +343,21 @@ fn main() -> anyhow::Result<()> {
                 let state = if d.revoked_at.is_some() { "revoked" } else { "active" };
                 let seen = d.last_seen_at.map(|t| t.to_string()).unwrap_or_else(|| "never".into());
                 println!("{:>6}  {state:<10}  {seen:<10}  {}", d.id, d.label);
+                println!("{:>6}  {}", "", assignment_text(&hub.store().assignment(d.id)?));
+            }
+        }
+        Command::Device { command: DeviceCommand::Assign { device_id, assignment } } => {
+            let hub = open(dir)?;
+            hub.assign_device(device_id, &assignment.assignment())?;
+            println!(
+                "device {device_id}: {}",
+                assignment_text(&hub.store().assignment(device_id)?)
+            );
+        }
+        Command::Problems => {
+            let hub = open(dir)?;
+            for p in hub.store().problems()? {
+                println!("{}\t{}\t{}\t{}", p.received_at, p.device_id, p.record_id, p.code);
             }
         }
         Command::Revoke { device_id } => {

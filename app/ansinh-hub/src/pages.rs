@@ -70,7 +70,7 @@ fn commune_name(code: &str) -> String {
 /// The admin index: token form and list, devices with a revoke button, problems, exports.
 pub(crate) fn admin_index(
     tokens: &[TokenInfo],
-    devices: &[Device],
+    devices: &[(Device, ansinh_wire::Assignment)],
     problems: &[Problem],
     month: &str,
     new_token: Option<&str>,
@@ -102,8 +102,24 @@ pub(crate) fn admin_index(
             t.device_id.map_or_else(|| "chưa dùng".to_string(), |d| d.to_string())
         );
     }
-    b.push_str("</table><h2>Thiết bị</h2><table><tr><th>Số</th><th>Điểm thu</th><th>Đăng ký</th><th>Lần cuối</th><th>Trạng thái</th><th></th></tr>");
-    for d in devices {
+    b.push_str("</table><h2>Thiết bị</h2><table><tr><th>Số</th><th>Điểm thu</th><th>Đăng ký</th><th>Lần cuối</th><th>Trạng thái</th><th>Phân công</th><th></th></tr>");
+    for (d, a) in devices {
+        let agents: Vec<String> =
+            a.agents.iter().map(|g| format!("{} {}", g.code, g.name)).collect();
+        let assigned = format!(
+            "{}<br>Xã: {}<br>Nhân viên: {}",
+            esc(&a.collection_point),
+            if a.communes.is_empty() {
+                "(mọi xã)".to_string()
+            } else {
+                esc(&a.communes.join(", "))
+            },
+            if agents.is_empty() {
+                "(mọi người)".to_string()
+            } else {
+                esc(&agents.join(", "))
+            }
+        );
         let state = match d.revoked_at {
             Some(t) => format!("đã thu hồi {}", date(t)),
             None => "đang dùng".to_string(),
@@ -118,22 +134,22 @@ pub(crate) fn admin_index(
         };
         let _ = write!(
             b,
-            "<tr data-device=\"{id}\"><td>{id}</td><td>{}</td><td>{}</td><td>{}</td><td>{state}</td><td>{button}</td></tr>",
+            "<tr data-device=\"{id}\"><td>{id}</td><td>{}</td><td>{}</td><td>{}</td><td>{state}</td><td class=\"assigned\">{assigned}</td><td>{button}</td></tr>",
             esc(&d.label),
             date(d.registered_at),
             d.last_seen_at.map(date).unwrap_or_default(),
             id = d.id,
         );
     }
-    b.push_str("</table><h2>Hồ sơ cần xem (xung đột, bị từ chối)</h2><table><tr><th>Mã hồ sơ</th><th>Thiết bị</th><th>Lý do</th><th>Nhận lúc</th></tr>");
+    b.push_str("</table><h2>Hồ sơ cần xem (xung đột, bị từ chối, ngoài phân công)</h2><table id=\"problems\"><tr><th>Mã hồ sơ</th><th>Thiết bị</th><th>Lý do</th><th>Nhận lúc</th></tr>");
     for p in problems {
         let _ = write!(
             b,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr data-code=\"{code}\"><td>{}</td><td>{}</td><td>{code}</td><td>{}</td></tr>",
             esc(&p.record_id),
             p.device_id,
-            esc(&p.code),
-            date(p.received_at)
+            date(p.received_at),
+            code = esc(&p.code),
         );
     }
     let _ = write!(

@@ -168,6 +168,7 @@ mod tests {
                 ansinh_wire::generate_signing_key().verifying_key().to_bytes(),
             ),
             receipt_key: "ab".repeat(32),
+            assignment: ansinh_wire::Assignment::default(),
         };
         dir.provision("http://127.0.0.1:9", &answer)?;
         let control = Arc::new(Control::new());

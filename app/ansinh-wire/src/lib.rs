@@ -5,7 +5,8 @@
 //!
 //! - A device registers once with a one-time token and its Ed25519 public key, and receives its
 //!   device id, the server's sealing key (X25519), the server's signing key (Ed25519) and a
-//!   receipt key (HMAC for receipt QR codes). See [`RegisterRequest`], [`RegisterResponse`].
+//!   receipt key (HMAC for receipt QR codes), with what hub staff assigned it to
+//!   ([`Assignment`]). See [`RegisterRequest`], [`RegisterResponse`].
 //! - Enrollments travel as already-sealed records in a [`BatchBody`], postcard-encoded, signed
 //!   by the device key ([`sign_batch`]) with a strictly increasing counter (network) or a random
 //!   bundle id (USB carry-out): a replayed batch is refused.
@@ -355,6 +356,29 @@ pub struct RegisterResponse {
     pub server_signing_key: String,
     /// A 32-byte key (64 hex digits) for the MAC on this device's receipt QR codes.
     pub receipt_key: String,
+    /// What hub staff assigned the device to (empty from older servers).
+    #[serde(default)]
+    pub assignment: Assignment,
+}
+
+/// What hub staff assigned the device to (registration answer; empty from older servers).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    /// The collection point's name, printed on receipts.
+    pub collection_point: String,
+    /// Official 5-digit codes of the communes the device serves.
+    pub communes: Vec<String>,
+    /// The agents and clerks who may work on the device.
+    pub agents: Vec<AgentAccount>,
+}
+
+/// One person who may work on a device.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentAccount {
+    /// Agent code, e.g. `DL-0001`.
+    pub code: String,
+    /// Full name, for the staff screens and the shift report.
+    pub name: String,
 }
 
 /// A participant whose paid period ends soon, for agents to remind (JSON).

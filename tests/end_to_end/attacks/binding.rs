@@ -4,16 +4,51 @@
 use ansinh_enrollment::envelope;
 use ansinh_enrollment::record::Record;
 use ansinh_uploader::{HttpTransport, sync_once};
-use ansinh_wire::{AckBody, Outcome};
+use ansinh_wire::{AckBody, AgentAccount, Assignment, Outcome};
 
 use super::*;
 
-/// A device registered with `hub`; its id.
+/// A device registered with `hub`, assigned to nothing; its id.
 fn registered(hub: &Hub, root: &Path, name: &str) -> Res<(DataDir, u64)> {
-    let token = hub.state.hub.create_token("t", 3600, NOW)?;
+    registered_for(hub, root, name, &Assignment::default())
+}
+
+/// A device registered with `hub` with a token for `assignment`; its id.
+fn registered_for(
+    hub: &Hub,
+    root: &Path,
+    name: &str,
+    assignment: &Assignment,
+) -> Res<(DataDir, u64)> {
+    let token = hub.assigned_token("t", assignment)?;
     let dir = device(root, name, &hub.url(), &token)?;
     let id = dir.registration()?.ok_or("registered")?.device_id;
     Ok((dir, id))
+}
+
+/// Serving `communes`, with the fixtures' agent.
+fn serving(communes: &[&str]) -> Assignment {
+    Assignment {
+        collection_point: "Bưu điện xã Thanh Trì".into(),
+        communes: communes.iter().map(|c| c.to_string()).collect(),
+        agents: vec![AgentAccount { code: AGENT.into(), name: "Nguyễn Văn A".into() }],
+    }
+}
+
+/// The renewal list `dir` downloads (signed as the device signs it), for a year ahead.
+fn renewal_list(hub: &Hub, dir: &DataDir) -> Res<Vec<ansinh_wire::RenewalDue>> {
+    let id = dir.registration()?.ok_or("registered")?.device_id;
+    let sig = ansinh_wire::sign_request(&dir.device_key()?, id, "GET", "/v1/renewals", NOW);
+    let (id, time) = (id.to_string(), NOW.to_string());
+    let answer = send(
+        hub.addr,
+        "GET",
+        "/v1/renewals?within_days=366",
+        &[("X-Ansinh-Device", &id), ("X-Ansinh-Time", &time), ("X-Ansinh-Signature", &sig)],
+        b"",
+    )?;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    Ok(serde_json::from_slice(&answer.body)?)
 }
 
 /// The envelope of `dir`'s receipt `receipt_no`, opened with the hub's key: what a rogue who
@@ -67,7 +102,8 @@ fn resend(hub: &Hub, dir: &DataDir, receipts: &[i64], counter: u64) -> Res<Vec<O
     };
     let answer = send(hub.addr, "POST", "/v1/batches", &[], &signed(&body, &dir.device_key()?)?)?;
     assert_eq!(answer.status, 200, "{}", answer.text());
-    let ack: AckBody = ansinh_wire::open_ack(&answer.body, &hub.state.hub.keys().signing.verifying_key())?;
+    let ack: AckBody =
+        ansinh_wire::open_ack(&answer.body, &hub.state.hub.keys().signing.verifying_key())?;
     Ok(ack.results.into_iter().map(|r| r.outcome).collect())
 }
 
@@ -146,5 +182,72 @@ fn a_device_naming_another_device_in_its_envelope_is_rejected() -> TestResult {
     assert_eq!(hub.totals()?.records, 0);
     let codes: Vec<String> = store.problems()?.into_iter().map(|p| p.code).collect();
     assert_eq!(codes, ["invalid:collection.device_id:other_device"]);
+    Ok(())
+}
+
+/// Issue "Trust" 2: the registration answer carries what staff assigned; a record for a
+/// commune the device does not serve is acknowledged (the citizen paid) but flagged for
+/// review, visible to staff on the admin page and in the progress JSON.
+#[test]
+fn a_record_for_an_unassigned_commune_is_flagged_and_visible() -> TestResult {
+    let rt = runtime()?;
+    let tmp = tempfile::tempdir()?;
+    let hub_dir = tmp.path().join("hub");
+    let hub = Hub::start(&rt, &hub_dir, ServeOptions::default())?;
+    let token = hub.assigned_token("t", &serving(&[HOUSEHOLD_COMMUNE]))?;
+    let key = ansinh_wire::generate_signing_key();
+    let request = serde_json::to_vec(&RegisterRequest {
+        token,
+        device_public_key: hex::encode(key.verifying_key().to_bytes()),
+        label: "x".into(),
+    })?;
+    let answer = send(hub.addr, "POST", "/v1/devices/register", &[], &request)?;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let registered: ansinh_wire::RegisterResponse = serde_json::from_slice(&answer.body)?;
+    assert_eq!(registered.assignment, serving(&[HOUSEHOLD_COMMUNE]));
+
+    // The fixture's voluntary enrollment lives in another commune.
+    let (dir, _) = registered_for(&hub, tmp.path(), "device", &serving(&[HOUSEHOLD_COMMUNE]))?;
+    enqueue(&dir, 1)?;
+    let report = sync(&dir, &hub)?;
+    assert_eq!(report.acknowledged, 1, "not lost: {report:?}");
+
+    let auth = format!("Bearer {}", admin_token(&hub_dir)?);
+    let admin = [("Authorization", auth.as_str())];
+    let progress =
+        send(hub.addr, "GET", &format!("/admin/progress.json?month={MONTH}"), &admin, b"")?;
+    let progress: serde_json::Value = serde_json::from_slice(&progress.body)?;
+    assert_eq!(progress["held"]["records"], 1);
+    assert_eq!(progress["held"]["review"], 1, "{progress}");
+    let page = send(hub.addr, "GET", "/admin", &admin, b"")?.text();
+    assert!(page.contains("data-code=\"review:unassigned_commune\""), "{page}");
+    assert!(page.contains(HOUSEHOLD_COMMUNE), "the assignment is shown");
+    Ok(())
+}
+
+/// Issue "Trust" 2: a device gets the renewal list of the communes it is assigned only, even
+/// after collecting (flagged) in another commune; a device assigned none gets nobody.
+#[test]
+fn another_communes_renewal_list_cannot_be_downloaded() -> TestResult {
+    let rt = runtime()?;
+    let tmp = tempfile::tempdir()?;
+    let hub = Hub::start(&rt, &tmp.path().join("hub"), ServeOptions::default())?;
+    let (owner, _) = registered_for(&hub, tmp.path(), "owner", &serving(&[VOLUNTARY_COMMUNE]))?;
+    let (stranger, _) =
+        registered_for(&hub, tmp.path(), "stranger", &serving(&[HOUSEHOLD_COMMUNE]))?;
+    let (unassigned, _) = registered(&hub, tmp.path(), "unassigned")?;
+    enqueue(&owner, 1)?;
+    assert_eq!(sync(&owner, &hub)?.acknowledged, 1);
+    // The stranger collects once in the owner's commune (accepted, flagged) to get its list.
+    enqueue(&stranger, 1)?;
+    assert_eq!(sync(&stranger, &hub)?.acknowledged, 1);
+    enqueue(&unassigned, 1)?;
+    assert_eq!(sync(&unassigned, &hub)?.acknowledged, 1);
+
+    let own = renewal_list(&hub, &owner)?;
+    assert!(!own.is_empty() && own.iter().all(|r| r.commune_code == VOLUNTARY_COMMUNE), "{own:?}");
+    let foreign = renewal_list(&hub, &stranger)?;
+    assert!(foreign.iter().all(|r| r.commune_code == HOUSEHOLD_COMMUNE), "{foreign:?}");
+    assert!(renewal_list(&hub, &unassigned)?.is_empty());
     Ok(())
 }

@@ -13,10 +13,10 @@
 
 mod sqlite;
 
-use ansinh_wire::{Channel, Outcome, RecordId};
+use ansinh_wire::{Assignment, Channel, Outcome, RecordId};
 use serde::Serialize;
 
-pub use sqlite::{SCHEMA_VERSION, SqliteStore};
+pub use sqlite::{REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE, SCHEMA_VERSION, SqliteStore};
 
 use crate::error::Result;
 
@@ -133,6 +133,8 @@ pub struct Totals {
     pub rejected: i64,
     /// USB bundles imported.
     pub bundles: i64,
+    /// Accepted records flagged for review (a commune or agent the device is not assigned).
+    pub review: i64,
 }
 
 /// A held record.
@@ -152,14 +154,15 @@ pub struct Held {
     pub conflicted: bool,
 }
 
-/// A record the hub could not take, kept for staff.
+/// A record the hub could not take, or took but flags for staff to review.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Problem {
     /// Record id, hex.
     pub record_id: String,
     /// The device that sent it.
     pub device_id: u64,
-    /// `conflict`, or the rejection code.
+    /// `conflict`, the rejection code, or for an accepted record flagged for review
+    /// `review:` and its flags (`unassigned_commune`, `unassigned_agent`, joined by `,`).
     pub code: String,
     /// When received.
     pub received_at: Timestamp,
@@ -255,18 +258,25 @@ pub struct Overlap {
 
 /// The hub's storage.
 pub trait Store: Send + Sync {
-    /// Keeps a new registration token (by its SHA-256).
+    /// Keeps a new registration token (by its SHA-256), with what the device it registers is
+    /// assigned to.
     fn create_token(
         &self,
         token_sha256: [u8; 32],
         hint: &str,
         label: &str,
+        assignment: &Assignment,
         created_at: Timestamp,
         expires_at: Timestamp,
     ) -> Result<()>;
+    /// What a device is assigned to (empty for an unknown device or an older token).
+    fn assignment(&self, device_id: u64) -> Result<Assignment>;
+    /// Replaces a device's assignment; false if there is no such device.
+    fn assign_device(&self, device_id: u64, assignment: &Assignment) -> Result<bool>;
     /// Tokens, newest first.
     fn tokens(&self) -> Result<Vec<TokenInfo>>;
-    /// Uses a token (unknown, used or expired: `None`) and registers a device, in one step.
+    /// Uses a token (unknown, used or expired: `None`) and registers a device with the token's
+    /// assignment, in one step.
     fn register_device(
         &self,
         token_sha256: [u8; 32],
@@ -307,7 +317,8 @@ pub trait Store: Send + Sync {
         month: &str,
     ) -> Result<Vec<Held>>;
     /// Participants whose latest paid period (per person and scheme) ends in months
-    /// `from..=until` (`YYYY-MM`): in the communes `device` has collected in, or everywhere.
+    /// `from..=until` (`YYYY-MM`): in the communes `device` is assigned (none: nobody), or
+    /// everywhere.
     fn due_participants(
         &self,
         device: Option<u64>,

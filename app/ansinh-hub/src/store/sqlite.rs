@@ -11,7 +11,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use ansinh_storage::{Database, Pragma, open_sqlite};
-use ansinh_wire::{Channel, Outcome, RecordId};
+use ansinh_wire::{AgentAccount, Assignment, Channel, Outcome, RecordId};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
@@ -185,7 +185,34 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX coverage_by_person ON coverage(person_key, scheme, paid_until);
     CREATE INDEX coverage_by_until ON coverage(paid_until);
     ",
+    // v3: what staff assign a device to (collection point, communes, agents), given with its
+    // token and copied to the device at registration; a record outside it is flagged for
+    // review (`review`: '', or codes joined by ',').
+    r"
+    ALTER TABLE tokens ADD COLUMN assignment TEXT NOT NULL DEFAULT '';
+    ALTER TABLE devices ADD COLUMN collection_point TEXT NOT NULL DEFAULT '';
+    CREATE TABLE device_communes (
+        device_id    INTEGER NOT NULL REFERENCES devices(id),
+        position     INTEGER NOT NULL,
+        commune_code TEXT NOT NULL,
+        PRIMARY KEY (device_id, commune_code)
+    ) WITHOUT ROWID;
+    CREATE INDEX device_communes_by_commune ON device_communes(commune_code);
+    CREATE TABLE device_agents (
+        device_id INTEGER NOT NULL REFERENCES devices(id),
+        position  INTEGER NOT NULL,
+        code      TEXT NOT NULL,
+        name      TEXT NOT NULL,
+        PRIMARY KEY (device_id, code)
+    ) WITHOUT ROWID;
+    ALTER TABLE records ADD COLUMN review TEXT NOT NULL DEFAULT '';
+    ",
 ];
+
+/// The review flag of an accepted record whose commune is not among its device's communes.
+pub const REVIEW_UNASSIGNED_COMMUNE: &str = "unassigned_commune";
+/// The review flag of an accepted record whose agent is not among its device's agents.
+pub const REVIEW_UNASSIGNED_AGENT: &str = "unassigned_agent";
 
 /// The newest schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -320,6 +347,50 @@ fn paid_of(raw: RawPaid) -> Result<PaidReceipt> {
     })
 }
 
+/// Replaces device `device`'s assignment within `tx`.
+fn write_assignment(tx: &Connection, device: i64, a: &Assignment) -> Result<()> {
+    tx.execute(
+        "UPDATE devices SET collection_point = ?2 WHERE id = ?1",
+        params![device, a.collection_point],
+    )?;
+    tx.execute("DELETE FROM device_communes WHERE device_id = ?1", params![device])?;
+    tx.execute("DELETE FROM device_agents WHERE device_id = ?1", params![device])?;
+    for (i, c) in a.communes.iter().enumerate() {
+        tx.execute(
+            "INSERT OR IGNORE INTO device_communes (device_id, position, commune_code) VALUES (?1, ?2, ?3)",
+            params![device, i as i64, c],
+        )?;
+    }
+    for (i, g) in a.agents.iter().enumerate() {
+        tx.execute(
+            "INSERT OR IGNORE INTO device_agents (device_id, position, code, name) VALUES (?1, ?2, ?3, ?4)",
+            params![device, i as i64, g.code, g.name],
+        )?;
+    }
+    Ok(())
+}
+
+/// Device `device`'s assignment.
+fn read_assignment(conn: &Connection, device: i64) -> Result<Assignment> {
+    let collection_point: String = conn
+        .query_row("SELECT collection_point FROM devices WHERE id = ?1", params![device], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .unwrap_or_default();
+    let mut stmt = conn.prepare(
+        "SELECT commune_code FROM device_communes WHERE device_id = ?1 ORDER BY position",
+    )?;
+    let communes =
+        stmt.query_map(params![device], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn
+        .prepare("SELECT code, name FROM device_agents WHERE device_id = ?1 ORDER BY position")?;
+    let agents = stmt
+        .query_map(params![device], |r| Ok(AgentAccount { code: r.get(0)?, name: r.get(1)? }))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Assignment { collection_point, communes, agents })
+}
+
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path`, checks the pragmas and brings the
     /// schema up to date.
@@ -373,14 +444,38 @@ impl Store for SqliteStore {
         token_sha256: [u8; 32],
         hint: &str,
         label: &str,
+        assignment: &Assignment,
         created_at: Timestamp,
         expires_at: Timestamp,
     ) -> Result<()> {
+        let assignment = serde_json::to_string(assignment)
+            .map_err(|e| Error::Invalid(format!("assignment: {e}")))?;
         self.conn().execute(
-            "INSERT INTO tokens (token_sha256, hint, label, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![&token_sha256[..], hint, label, created_at, expires_at],
+            "INSERT INTO tokens (token_sha256, hint, label, assignment, created_at, expires_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![&token_sha256[..], hint, label, assignment, created_at, expires_at],
         )?;
         Ok(())
+    }
+
+    fn assignment(&self, device_id: u64) -> Result<Assignment> {
+        let Ok(device) = i64::try_from(device_id) else { return Ok(Assignment::default()) };
+        read_assignment(&self.conn(), device)
+    }
+
+    fn assign_device(&self, device_id: u64, assignment: &Assignment) -> Result<bool> {
+        let Ok(device) = i64::try_from(device_id) else { return Ok(false) };
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let known: Option<i64> = tx
+            .query_row("SELECT id FROM devices WHERE id = ?1", params![device], |r| r.get(0))
+            .optional()?;
+        if known.is_none() {
+            return Ok(false);
+        }
+        write_assignment(&tx, device, assignment)?;
+        tx.commit()?;
+        Ok(true)
     }
 
     fn tokens(&self) -> Result<Vec<TokenInfo>> {
@@ -415,16 +510,21 @@ impl Store for SqliteStore {
     ) -> Result<Option<Device>> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let usable: Option<i64> = tx
+        let usable: Option<String> = tx
             .query_row(
-                "SELECT 1 FROM tokens WHERE token_sha256 = ?1 AND used_at IS NULL AND expires_at > ?2",
+                "SELECT assignment FROM tokens WHERE token_sha256 = ?1 AND used_at IS NULL AND expires_at > ?2",
                 params![&token_sha256[..], now],
                 |r| r.get(0),
             )
             .optional()?;
-        if usable.is_none() {
-            return Ok(None);
-        }
+        let Some(assignment) = usable else { return Ok(None) };
+        // Tokens made before assignments existed hold ''.
+        let assignment: Assignment = if assignment.is_empty() {
+            Assignment::default()
+        } else {
+            serde_json::from_str(&assignment)
+                .map_err(|e| Error::Corrupt(format!("a token's assignment: {e}")))?
+        };
         let taken: Option<i64> = tx
             .query_row(
                 "SELECT id FROM devices WHERE public_key = ?1",
@@ -442,6 +542,7 @@ impl Store for SqliteStore {
             params![label, &public_key[..], &receipt_key[..], now],
         )?;
         let id = tx.last_insert_rowid();
+        write_assignment(&tx, id, &assignment)?;
         tx.execute(
             "UPDATE tokens SET used_at = ?2, device_id = ?3 WHERE token_sha256 = ?1",
             params![&token_sha256[..], now, id],
@@ -531,6 +632,14 @@ impl Store for SqliteStore {
                 "usb"
             }
         };
+        // A device with no communes (or agents) assigned takes any (tokens made before
+        // assignments existed).
+        let (communes, agents): (i64, i64) = tx.query_row(
+            "SELECT (SELECT COUNT(*) FROM device_communes WHERE device_id = ?1), \
+                    (SELECT COUNT(*) FROM device_agents WHERE device_id = ?1)",
+            params![device],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let mut outcomes = Vec::with_capacity(records.len());
         for rec in records {
             let held: Option<Vec<u8>> = tx
@@ -563,10 +672,35 @@ impl Store for SqliteStore {
                     Outcome::Rejected { code }
                 }
                 (None, Ok(f)) => {
+                    let mut review = vec![];
+                    if communes > 0 {
+                        let assigned: Option<i64> = tx
+                            .query_row(
+                                "SELECT 1 FROM device_communes WHERE device_id = ?1 AND commune_code = ?2",
+                                params![device, f.commune_code],
+                                |r| r.get(0),
+                            )
+                            .optional()?;
+                        if assigned.is_none() {
+                            review.push(REVIEW_UNASSIGNED_COMMUNE);
+                        }
+                    }
+                    if agents > 0 {
+                        let assigned: Option<i64> = tx
+                            .query_row(
+                                "SELECT 1 FROM device_agents WHERE device_id = ?1 AND code = ?2",
+                                params![device, f.agent_code],
+                                |r| r.get(0),
+                            )
+                            .optional()?;
+                        if assigned.is_none() {
+                            review.push(REVIEW_UNASSIGNED_AGENT);
+                        }
+                    }
                     tx.execute(
                         "INSERT INTO records (record_id, device_id, channel, received_at, sealed, sealed_sha256, \
-                         scheme, commune_code, agent_code, collected_at, day, amount, participants) \
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                         scheme, commune_code, agent_code, collected_at, day, amount, participants, review) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                         params![
                             &rec.record_id[..],
                             device,
@@ -581,6 +715,7 @@ impl Store for SqliteStore {
                             f.day,
                             i64_of(f.amount)?,
                             f.coverage.len() as i64,
+                            review.join(","),
                         ],
                     )?;
                     for (i, c) in f.coverage.iter().enumerate() {
@@ -603,7 +738,8 @@ impl Store for SqliteStore {
     fn totals(&self) -> Result<Totals> {
         Ok(self.conn().query_row(
             "SELECT (SELECT COUNT(*) FROM records), (SELECT COUNT(*) FROM conflicts), \
-             (SELECT COUNT(*) FROM rejected), (SELECT COUNT(*) FROM bundles)",
+             (SELECT COUNT(*) FROM rejected), (SELECT COUNT(*) FROM bundles), \
+             (SELECT COUNT(*) FROM records WHERE review <> '')",
             [],
             |r| {
                 Ok(Totals {
@@ -611,6 +747,7 @@ impl Store for SqliteStore {
                     conflicts: r.get(1)?,
                     rejected: r.get(2)?,
                     bundles: r.get(3)?,
+                    review: r.get(4)?,
                 })
             },
         )?)
@@ -636,6 +773,8 @@ impl Store for SqliteStore {
         let mut stmt = conn.prepare(
             "SELECT record_id, device_id, 'conflict', received_at FROM conflicts \
              UNION ALL SELECT record_id, device_id, code, received_at FROM rejected \
+             UNION ALL SELECT record_id, device_id, 'review:' || review, received_at FROM records \
+               WHERE review <> '' \
              ORDER BY 4 DESC",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -724,7 +863,7 @@ impl Store for SqliteStore {
                                AND later.scheme = c.scheme AND (later.paid_until > c.paid_until \
                                OR (later.paid_until = c.paid_until AND later.rowid > c.rowid))) \
                AND (?3 IS NULL OR r.commune_code IN \
-                    (SELECT DISTINCT commune_code FROM records WHERE device_id = ?3)) \
+                    (SELECT commune_code FROM device_communes WHERE device_id = ?3)) \
              ORDER BY c.paid_until, r.commune_code, r.device_id, r.record_id, c.idx"
         ))?;
         let rows = stmt.query_map(params![from, until, device], |r| {
@@ -796,7 +935,7 @@ mod tests {
     }
 
     fn device(s: &SqliteStore, n: u8) -> Result<Device> {
-        s.create_token([n; 32], "ab", "test", 0, 100)?;
+        s.create_token([n; 32], "ab", "test", &Assignment::default(), 0, 100)?;
         s.register_device([n; 32], 1, "Xã A", [n; 32], [9; 32])?
             .ok_or_else(|| Error::Invalid("token refused".into()))
     }
@@ -934,11 +1073,17 @@ mod tests {
             )?;
         }
         let s = SqliteStore::open(&path)?;
-        assert_eq!(s.totals()?, Totals { records: 1, conflicts: 1, rejected: 1, bundles: 0 });
+        assert_eq!(
+            s.totals()?,
+            Totals { records: 1, conflicts: 1, rejected: 1, bundles: 0, review: 0 }
+        );
         let held = s.record(7, &[0; 16])?.ok_or_else(|| Error::Corrupt("lost".into()))?;
-        assert_eq!((held.device_id, held.sealed.as_slice(), held.conflicted), (7, &[1u8][..], true));
+        assert_eq!(
+            (held.device_id, held.sealed.as_slice(), held.conflicted),
+            (7, &[1u8][..], true)
+        );
         assert_eq!(s.record(8, &[0; 16])?, None, "another device's id space");
-        let due = s.due_participants(Some(7), "2027-03", "2027-03")?;
+        let due = s.due_participants(None, "2027-03", "2027-03")?;
         assert_eq!(due.len(), 1);
         let rowid: i64 = s.conn().query_row("SELECT rowid FROM coverage", [], |r| r.get(0))?;
         assert_eq!(rowid, 42);
@@ -967,10 +1112,53 @@ mod tests {
         Ok(())
     }
 
+    /// A token's assignment reaches its device; a record outside it is accepted and flagged.
+    #[test]
+    fn records_outside_the_assignment_are_flagged_for_review() -> Result<()> {
+        let (_tmp, s) = store()?;
+        let assignment = Assignment {
+            collection_point: "Bưu điện xã A".into(),
+            communes: vec!["00004".into(), "00007".into()],
+            agents: vec![AgentAccount { code: "AG1".into(), name: "Nguyễn Văn A".into() }],
+        };
+        s.create_token([1; 32], "ab", "x", &assignment, 0, 100)?;
+        let d = s.register_device([1; 32], 1, "x", [1; 32], [9; 32])?;
+        let d = d.ok_or_else(|| Error::Invalid("token refused".into()))?;
+        assert_eq!(s.assignment(d.id)?, assignment);
+        let mut other_agent = valid(3, b"c", "00007", "p3", "2027-03");
+        if let Ok(f) = &mut other_agent.verdict {
+            f.agent_code = "AG9".into();
+        }
+        let got = s.ingest(
+            d.id,
+            &Channel::Network { counter: 1 },
+            10,
+            vec![
+                valid(1, b"a", "00004", "p1", "2027-03"),
+                valid(2, b"b", "09556", "p2", "2027-03"),
+                other_agent,
+            ],
+        )?;
+        let accepted = vec![Outcome::Accepted; 3];
+        assert_eq!(got, Ingested::Stored { outcomes: accepted, again: false });
+        assert_eq!((s.totals()?.records, s.totals()?.review), (3, 2));
+        let mut codes: Vec<String> = s.problems()?.into_iter().map(|p| p.code).collect();
+        codes.sort();
+        assert_eq!(codes, ["review:unassigned_agent", "review:unassigned_commune"]);
+        // Reassigned: the device now serves only 09556.
+        let moved = Assignment { communes: vec!["09556".into()], ..Assignment::default() };
+        assert!(s.assign_device(d.id, &moved)?);
+        assert!(!s.assign_device(99, &moved)?);
+        assert_eq!(s.assignment(d.id)?, moved);
+        let due = s.due_participants(Some(d.id), "2027-03", "2027-03")?;
+        assert_eq!(due.iter().map(|d| d.record.record_id[0]).collect::<Vec<_>>(), [2]);
+        Ok(())
+    }
+
     #[test]
     fn a_token_registers_one_device_once() -> Result<()> {
         let (_tmp, s) = store()?;
-        s.create_token([1; 32], "ab", "Xã A", 0, 100)?;
+        s.create_token([1; 32], "ab", "Xã A", &Assignment::default(), 0, 100)?;
         assert_eq!(s.register_device([2; 32], 1, "x", [5; 32], [0; 32])?, None, "unknown");
         assert_eq!(s.register_device([1; 32], 100, "x", [5; 32], [0; 32])?, None, "expired");
         let d = s.register_device([1; 32], 50, "Xã A", [5; 32], [0; 32])?;
@@ -1012,7 +1200,10 @@ mod tests {
         assert_eq!(second, Ingested::Stored { outcomes: want, again: false });
         // The same conflict and rejection again are not stored twice.
         s.ingest(d.id, &net(3), 13, vec![valid(1, b"other", "00004", "p1", "2027-03"), rejected])?;
-        assert_eq!(s.totals()?, Totals { records: 1, conflicts: 1, rejected: 1, bundles: 0 });
+        assert_eq!(
+            s.totals()?,
+            Totals { records: 1, conflicts: 1, rejected: 1, bundles: 0, review: 0 }
+        );
         assert!(s.record(d.id, &[1; 16])?.is_some_and(|h| h.conflicted));
         let usb = Channel::Usb { bundle_id: [7; 16], created_at: 5 };
         let b1 = s.ingest(d.id, &usb, 14, vec![valid(2, b"b", "00004", "p2", "2027-03")])?;
@@ -1044,6 +1235,11 @@ mod tests {
         // p1 renewed in another commune through another device: no longer due.
         s.ingest(d2.id, &net(1), 10, vec![valid(3, b"c", "00007", "p1", "2027-09")])?;
         s.ingest(d2.id, &net(2), 10, vec![valid(4, b"d", "00007", "p4", "2027-03")])?;
+        let serves = |communes: &[&str]| Assignment {
+            communes: communes.iter().map(|c| c.to_string()).collect(),
+            ..Assignment::default()
+        };
+        assert!(s.assign_device(d1.id, &serves(&["00004"]))?);
         s.set_target(Scope::Commune, "00004", "2027-01", Some(10))?;
         s.set_target(Scope::Commune, "00010", "2027-01", Some(5))?;
         let Tallies { communes, agents, days, total } = s.tallies("2027-01")?;
@@ -1054,7 +1250,8 @@ mod tests {
         assert_eq!((total.records, total.amount, total.target), (4, 1_320_000, Some(15)));
         let due = s.due_participants(Some(d1.id), "2027-03", "2027-04")?;
         let ids: Vec<u8> = due.iter().map(|d| d.record.record_id[0]).collect();
-        assert_eq!(ids, vec![2], "p1 renewed; p4 is in a commune device 1 never served");
+        assert_eq!(ids, vec![2], "p1 renewed; p4 is in a commune device 1 is not assigned");
+        assert!(s.due_participants(Some(d2.id), "2027-01", "2027-12")?.is_empty(), "none assigned");
         let all = s.due_participants(None, "2027-01", "2027-12")?;
         assert_eq!(all.iter().map(|d| d.record.record_id[0]).collect::<Vec<_>>(), vec![4, 2, 3]);
         assert_eq!(s.records_for_list("voluntary-si", Some("00007"), "2027-01")?.len(), 2);

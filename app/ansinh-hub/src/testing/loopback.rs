@@ -103,9 +103,19 @@ impl LoopbackHub {
         &self.state.hub
     }
 
-    /// A one-time registration token labelled `label`, valid for an hour from the hub's now.
+    /// A one-time registration token labelled `label`, valid for an hour from the hub's now,
+    /// for a device assigned to nothing (any commune and agent, no renewal list).
     pub fn token(&self, label: &str) -> Result<String> {
         self.hub().create_token(label, 3600, (self.state.clock)())
+    }
+
+    /// [`LoopbackHub::token`] for a device assigned to `assignment`.
+    pub fn assigned_token(
+        &self,
+        label: &str,
+        assignment: &ansinh_wire::Assignment,
+    ) -> Result<String> {
+        self.hub().create_assigned_token(label, assignment, 3600, (self.state.clock)())
     }
 
     /// Tells the server to stop and returns at once: it stops accepting, and returns once the

@@ -135,3 +135,68 @@ fn text_of_d05(server: &Server) -> Res<String> {
     let rows = server.hub().list_rows(ansinh_hub::List::D05, None, MONTH)?;
     Ok(String::from_utf8(ansinh_hub::exports::to_csv(ansinh_hub::List::D05, &rows)?)?)
 }
+
+/// Staff assign a device with its token (collection point, communes, agents), see it in
+/// `devices`, change it with `device assign`; a bad commune code is refused; a record outside
+/// the assignment is accepted and listed by `problems`.
+#[test]
+fn devices_are_assigned_with_their_token_and_reassigned() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let data = tmp.path().join("hub");
+    let run = |args: &[&str]| -> Res<(bool, String, String)> {
+        let out = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(args)
+            .output()?;
+        Ok((out.status.success(), String::from_utf8(out.stdout)?, String::from_utf8(out.stderr)?))
+    };
+    let (ok, _, err) = run(&["token", "--label", "x", "--commune", "123"])?;
+    assert!(!ok && err.contains("not a commune code"), "{err}");
+    let (ok, _, err) = run(&["token", "--label", "x", "--agent", "DL-0001"])?;
+    assert!(!ok && err.contains("CODE:NAME"), "{err}");
+    let (ok, token, err) = run(&[
+        "token",
+        "--label",
+        "Xã A",
+        "--collection-point",
+        "Bưu điện xã A",
+        "--commune",
+        HOUSEHOLD_COMMUNE,
+        "--agent",
+        "DL-0001:Nguyễn Văn A",
+    ])?;
+    assert!(ok, "{err}");
+
+    let rt = runtime()?;
+    let server = Server::start(&rt, &data, 0)?;
+    let dir = device(tmp.path(), "device", &server.url(), token.trim())?;
+    let id = dir.registration()?.ok_or("registered")?.device_id.to_string();
+    // The fixture's voluntary enrollment: another commune, another agent.
+    enqueue(&dir, 1)?;
+    let policy = ansinh_uploader::RetryPolicy::default();
+    let reports = sync_until_done(&dir, &server.url(), &test_clock(), &policy, 2)?;
+    assert_eq!(reports[0].acknowledged, 1);
+
+    let (ok, out, err) = run(&["devices"])?;
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Bưu điện xã A")
+            && out.contains(HOUSEHOLD_COMMUNE)
+            && out.contains("DL-0001 Nguyễn Văn A"),
+        "{out}"
+    );
+    let (ok, out, _) = run(&["problems"])?;
+    assert!(ok && out.contains("review:unassigned_commune,unassigned_agent"), "{out}");
+    let (ok, out, err) = run(&["device", "assign", &id, "--commune", VOLUNTARY_COMMUNE])?;
+    assert!(
+        ok && out.contains(VOLUNTARY_COMMUNE) && !out.contains(HOUSEHOLD_COMMUNE),
+        "{out}{err}"
+    );
+    let (ok, out, _) = run(&["devices"])?;
+    assert!(ok && out.contains(VOLUNTARY_COMMUNE) && !out.contains("DL-0001"), "{out}");
+    let (ok, _, err) = run(&["device", "assign", "999", "--commune", VOLUNTARY_COMMUNE])?;
+    assert!(!ok && err.contains("no device 999"), "{err}");
+    server.stop(&rt)?;
+    Ok(())
+}
