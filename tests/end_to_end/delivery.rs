@@ -40,6 +40,10 @@ fn a_thousand_records_through_a_faulty_network_are_held_exactly_once() -> TestRe
     let rt = runtime()?;
     let tmp = tempfile::tempdir()?;
     let server = Server::start(&rt, &tmp.path().join("hub"), 0)?;
+    // The hub's clock stands still, so every one of the many small batches falls in the same
+    // minute: no batch quota here (the attacks test it).
+    let quotas = ansinh_hub::Quotas { batches_per_minute: u32::MAX, ..Default::default() };
+    server.hub().set_quotas(quotas);
     let dir = device(tmp.path(), "device", &server.url(), &server.token()?)?;
     let ids = enqueue(&dir, 1_000)?;
     let faults = Faults {
@@ -205,7 +209,8 @@ fn conflicts_and_rejections_are_quarantined_on_both_sides() -> TestResult {
         }),
     };
     let usb = ansinh_wire::Channel::Usb { bundle_id: [9; 16], created_at: NOW };
-    server.hub().store().ingest(b_id, &usb, NOW, vec![earlier])?;
+    let room = ansinh_hub::ProblemQuota { per_day: 10, stored: 10 };
+    server.hub().store().ingest(b_id, &usb, NOW, vec![earlier], &room)?;
     {
         let (outbox_a, _) = a.outbox()?;
         let (mut outbox_b, _) = b.outbox()?;

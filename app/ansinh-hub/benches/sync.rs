@@ -99,6 +99,11 @@ fn wire_sizes() -> Res<()> {
     Ok(())
 }
 
+/// No batch quota: the hub's clock stands at NOW, so every batch falls in one minute.
+fn unlimited() -> ansinh_hub::Quotas {
+    ansinh_hub::Quotas { batches_per_minute: u32::MAX, ..ansinh_hub::Quotas::default() }
+}
+
 fn ingest_rate() -> Res<()> {
     let (voluntary, household) = enrollments()?;
     let tmp = tempfile::tempdir()?;
@@ -108,6 +113,8 @@ fn ingest_rate() -> Res<()> {
         HubKeys::ephemeral("bench-admin-token"),
         Arc::new(EnrollmentRules::new()),
     );
+    // Throughput, not the batch quota: every batch is sent at NOW.
+    hub.set_quotas(unlimited());
     let token = hub.create_token("bench", 3600, NOW)?;
     let key = ansinh_wire::generate_signing_key();
     let id = hub
@@ -161,6 +168,7 @@ fn ingest_rate() -> Res<()> {
     // The whole path on loopback: device outbox → HTTP → hub → ack → outbox.
     let rt = runtime()?;
     let server = Server::start(&rt, &tmp.path().join("hub2"), 0)?;
+    server.hub().set_quotas(unlimited());
     let dir = device(tmp.path(), "device", &server.url(), &server.token()?)?;
     let t = Instant::now();
     enqueue(&dir, 2_000)?;
@@ -182,6 +190,7 @@ fn throttled() -> Res<()> {
     let rt = runtime()?;
     let tmp = tempfile::tempdir()?;
     let server = Server::start(&rt, &tmp.path().join("hub"), 0)?;
+    server.hub().set_quotas(unlimited());
     let dir = device(tmp.path(), "device", &server.url(), &server.token()?)?;
     enqueue(&dir, 1_000)?;
     // 64 kbit/s = 8,000 bytes a second each way.

@@ -110,11 +110,20 @@ fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match self {
-            AppError::Refused(r) => json_error(
-                StatusCode::from_u16(r.status()).unwrap_or(StatusCode::BAD_REQUEST),
-                r.code(),
-                r.message(),
-            ),
+            AppError::Refused(r) => {
+                let mut response = json_error(
+                    StatusCode::from_u16(r.status()).unwrap_or(StatusCode::BAD_REQUEST),
+                    r.code(),
+                    r.message(),
+                );
+                if r == Refusal::RateLimited {
+                    // The quota is per minute.
+                    response
+                        .headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+                }
+                response
+            }
             AppError::BadInput(m) => {
                 (StatusCode::BAD_REQUEST, Html(pages::message("Không hợp lệ", &m))).into_response()
             }

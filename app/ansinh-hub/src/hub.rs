@@ -28,7 +28,8 @@ use crate::error::{Error, Result, io};
 use crate::keys::HubKeys;
 use crate::rules::{ListRow, RecordRules};
 use crate::store::{
-    Coverage, Device, Facts, Incoming, Ingested, PaidReceipt, Store, Tally, Timestamp, Totals,
+    Coverage, Device, Facts, Incoming, Ingested, PaidReceipt, ProblemQuota, Store, Tally,
+    Timestamp, Totals,
 };
 
 /// How far a signed request's time may be from the server's. Generous, because kiosks in the
@@ -65,6 +66,9 @@ pub enum Refusal {
     ReplayedBatch,
     /// 413 `too_large`.
     TooLarge,
+    /// 429 `rate_limited`: more network batches from this device this minute than
+    /// [`Quotas::batches_per_minute`] (retryable).
+    RateLimited,
 }
 
 impl Refusal {
@@ -76,6 +80,7 @@ impl Refusal {
             Refusal::DeviceRevoked => 403,
             Refusal::ReplayedBatch => 409,
             Refusal::TooLarge => 413,
+            Refusal::RateLimited => 429,
         }
     }
 
@@ -91,6 +96,7 @@ impl Refusal {
             Refusal::DeviceRevoked => "device_revoked",
             Refusal::ReplayedBatch => "replayed_batch",
             Refusal::TooLarge => "too_large",
+            Refusal::RateLimited => "rate_limited",
         }
     }
 
@@ -111,6 +117,7 @@ impl Refusal {
             Refusal::DeviceRevoked => "this device has been revoked",
             Refusal::ReplayedBatch => "this batch counter was already used",
             Refusal::TooLarge => "the message is too large",
+            Refusal::RateLimited => "too many batches from this device; try again in a minute",
         }
     }
 }
@@ -239,11 +246,42 @@ impl List {
     }
 }
 
+/// What one device may cost the hub: batches it may send, and conflicting or rejected records
+/// kept for staff. Past a quota refusals are cheap: a batch gets 429 `rate_limited` before a
+/// record is opened, a junk record its outcome with nothing stored. [`Default`] holds the
+/// defaults (`ansinh-hub serve` flags change them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quotas {
+    /// Network batches accepted per device per minute. Default 30: a device sends at most a
+    /// few a minute, even splitting a refused batch.
+    pub batches_per_minute: u32,
+    /// Conflicting and rejected records kept per device per day (UTC). Default 200.
+    pub problems_per_day: u32,
+    /// Conflicting and rejected records kept per device in all. Default 2,000.
+    pub problems_stored: u32,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Self { batches_per_minute: 30, problems_per_day: 200, problems_stored: 2_000 }
+    }
+}
+
+impl Quotas {
+    fn problems(self) -> ProblemQuota {
+        ProblemQuota { per_day: self.problems_per_day, stored: self.problems_stored }
+    }
+}
+
 /// The collection server's state: storage, keys and the record rules.
 pub struct Hub {
     store: Arc<dyn Store>,
     keys: HubKeys,
     rules: Arc<dyn RecordRules>,
+    quotas: std::sync::RwLock<Quotas>,
+    /// Per device: the minute (Unix time / 60) and the network batches taken in it. In memory:
+    /// a restart forgets it, which costs at most one more minute's batches.
+    batches: std::sync::Mutex<std::collections::HashMap<u64, (i64, u32)>>,
 }
 
 impl std::fmt::Debug for Hub {
@@ -301,7 +339,36 @@ pub fn check_assignment(a: &Assignment) -> Result<Assignment> {
 impl Hub {
     /// A hub over `store`, with `keys`, checking records with `rules`.
     pub fn new(store: Arc<dyn Store>, keys: HubKeys, rules: Arc<dyn RecordRules>) -> Self {
-        Self { store, keys, rules }
+        Self { store, keys, rules, quotas: Default::default(), batches: Default::default() }
+    }
+
+    /// Sets what one device may cost the hub (at start, or while serving).
+    pub fn set_quotas(&self, quotas: Quotas) {
+        *self.quotas.write().unwrap_or_else(std::sync::PoisonError::into_inner) = quotas;
+    }
+
+    /// What one device may cost the hub.
+    pub fn quotas(&self) -> Quotas {
+        *self.quotas.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Counts a network batch of `device` at `now`: refused past the minute's quota.
+    fn take_batch(&self, device: u64, now: Timestamp) -> Result<(), HubError> {
+        let minute = now.div_euclid(60);
+        let mut batches = self.batches.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Forget the minutes gone, so the map holds only the devices of this one.
+        if batches.len() > 4_096 {
+            batches.retain(|_, (m, _)| *m == minute);
+        }
+        let taken = batches.entry(device).or_insert((minute, 0));
+        if taken.0 != minute {
+            *taken = (minute, 0);
+        }
+        if taken.1 >= self.quotas().batches_per_minute {
+            return Err(Refusal::RateLimited.into());
+        }
+        taken.1 += 1;
+        Ok(())
     }
 
     /// The storage.
@@ -467,11 +534,13 @@ impl Hub {
         let (device_id, channel) = (batch.device_id, batch.channel);
         let ids: Vec<_> = batch.records.iter().map(|r| r.record_id).collect();
         let incoming = self.open_records(batch);
-        let (outcomes, again) = match self.store.ingest(device_id, &channel, now, incoming)? {
-            Ingested::Stored { outcomes, again } => (outcomes, again),
-            Ingested::Replayed => return Err(Refusal::ReplayedBatch.into()),
-            Ingested::Revoked => return Err(Refusal::DeviceRevoked.into()),
-        };
+        let quota = self.quotas().problems();
+        let (outcomes, again) =
+            match self.store.ingest(device_id, &channel, now, incoming, &quota)? {
+                Ingested::Stored { outcomes, again } => (outcomes, again),
+                Ingested::Replayed => return Err(Refusal::ReplayedBatch.into()),
+                Ingested::Revoked => return Err(Refusal::DeviceRevoked.into()),
+            };
         let results = ids
             .into_iter()
             .zip(outcomes)
@@ -486,6 +555,8 @@ impl Hub {
         if !matches!(batch.channel, Channel::Network { .. }) {
             return Err(Refusal::Malformed.into());
         }
+        // Counted once the signature holds: nobody can spend another device's quota.
+        self.take_batch(batch.device_id, now)?;
         let (ack, _) = self.store_batch(batch, now)?;
         ansinh_wire::sign_ack(&ack, &self.keys.signing).map_err(|_| {
             HubError::Internal(Error::Corrupt("acknowledgement over the size limit".into()))

@@ -55,16 +55,17 @@ pub use error::{Error, Result};
 pub use http::{AppError, AppState, ClockFn, app, system_now};
 pub use hub::{
     DoublePayment, Hub, HubError, ImportReport, List, MAX_RENEWAL_DAYS, MAX_REQUEST_SKEW_SECS,
-    OTHER_DEVICE, PaidOn, Progress, ReceiptCheck, Refusal, check_assignment,
+    OTHER_DEVICE, PaidOn, Progress, Quotas, ReceiptCheck, Refusal, check_assignment,
 };
 pub use keys::{HubKeys, KeyFiles};
 pub use public::{CHECKS_PER_MINUTE, MAX_CLIENTS, NORMAL_DAYS, RateLimiter, ReceiptPage};
 pub use rules::{Checked, ListRow, Participant, Period, RecordRules};
 pub use serve::{ServeOptions, check_listen_address, run, serve};
 pub use store::{
-    Coverage, Device, DueParticipant, Facts, Held, Incoming, Ingested, Overlap, PaidReceipt,
-    Problem, REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE, SCHEMA_VERSION, Scope,
-    SqliteStore, Store, Tallies, Tally, Timestamp, TokenInfo, Totals,
+    Coverage, Device, DueParticipant, Facts, Held, Incoming, Ingested, Overlap,
+    PROBLEM_PREFIX_BYTES, PaidReceipt, Problem, ProblemQuota, REVIEW_UNASSIGNED_AGENT,
+    REVIEW_UNASSIGNED_COMMUNE, SCHEMA_VERSION, Scope, SqliteStore, Store, Tallies, Tally,
+    Timestamp, TokenInfo, Totals,
 };
 
 /// Opens a hub on the data directory `dir` (`hub.sqlite`, `keys/`): creates the keys on first

@@ -5,6 +5,8 @@
 //! ansinh-hub serve  [--data-dir DIR] [--listen 127.0.0.1:8040] [--behind-tls-proxy]
 //!                   [--header-timeout-secs 20] [--body-timeout-secs 120]
 //!                   [--max-connections 256] [--shutdown-grace-secs 30]
+//!                   [--max-batches-per-minute 30] [--max-problems-per-day 200]
+//!                   [--max-problems-stored 2000]
 //! ansinh-hub token  [--data-dir DIR] --label "Bưu điện xã A" [--valid-hours 24]
 //!                   [--collection-point NAME] [--commune CODE]... [--agent CODE:NAME]...
 //! ansinh-hub devices [--data-dir DIR]
@@ -22,7 +24,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use ansinh_hub::{AppState, Hub, KeyFiles, List, Scope, ServeOptions, exports, system_now};
+use ansinh_hub::{AppState, Hub, KeyFiles, List, Quotas, Scope, ServeOptions, exports, system_now};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
@@ -68,6 +70,16 @@ enum Command {
         /// Checks of the public receipt page per client address a minute; more get 429.
         #[arg(long, default_value_t = ansinh_hub::CHECKS_PER_MINUTE, value_parser = clap::value_parser!(u32).range(1..))]
         receipt_checks_per_minute: u32,
+        /// Network batches taken per device per minute; more are answered 429 rate_limited.
+        #[arg(long, default_value_t = Quotas::default().batches_per_minute)]
+        max_batches_per_minute: u32,
+        /// Conflicting and rejected records kept per device per day (UTC); past it their
+        /// outcome is the same and nothing more is kept.
+        #[arg(long, default_value_t = Quotas::default().problems_per_day)]
+        max_problems_per_day: u32,
+        /// Conflicting and rejected records kept per device in all.
+        #[arg(long, default_value_t = Quotas::default().problems_stored)]
+        max_problems_stored: u32,
     },
     /// Make a one-time registration token for a device.
     Token {
@@ -286,7 +298,15 @@ fn main() -> anyhow::Result<()> {
             shutdown_grace_secs,
             public_contact,
             receipt_checks_per_minute,
+            max_batches_per_minute,
+            max_problems_per_day,
+            max_problems_stored,
         } => {
+            let quotas = Quotas {
+                batches_per_minute: max_batches_per_minute,
+                problems_per_day: max_problems_per_day,
+                problems_stored: max_problems_stored,
+            };
             let options = ServeOptions {
                 header_timeout: Duration::from_secs(header_timeout_secs),
                 body_timeout: Duration::from_secs(body_timeout_secs),
@@ -302,6 +322,7 @@ fn main() -> anyhow::Result<()> {
                 let addr = listener.local_addr()?;
                 ansinh_hub::check_listen_address(addr, behind_tls_proxy)?;
                 let hub = open(dir)?;
+                hub.set_quotas(quotas);
                 eprintln!(
                     "ansinh-hub: serving http://{addr} (data {}); admin pages at http://{addr}/admin, user admin, password in {}",
                     dir.display(),

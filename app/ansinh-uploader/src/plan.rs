@@ -264,6 +264,7 @@ mod tests {
             (http(500, b""), 5, "retry"),
             (http(502, b"bad gateway"), 5, "retry"),
             (http(429, b""), 5, "retry"),
+            (http(429, err("rate_limited").as_bytes()), 1, "retry"),
             (http(404, b""), 5, "retry"),
             (http(409, err("replayed_batch").as_bytes()), 5, "retry"),
             (http(413, err("too_large").as_bytes()), 5, "split"),

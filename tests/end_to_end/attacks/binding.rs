@@ -251,3 +251,80 @@ fn another_communes_renewal_list_cannot_be_downloaded() -> TestResult {
     assert!(renewal_list(&hub, &unassigned)?.is_empty());
     Ok(())
 }
+
+/// The size of a hub's database files (the database and its write-ahead log).
+fn database_bytes(hub_dir: &Path) -> Res<u64> {
+    let mut total = 0;
+    for name in ["hub.sqlite", "hub.sqlite-wal"] {
+        total += std::fs::metadata(hub_dir.join(name)).map_or(0, |m| m.len());
+    }
+    Ok(total)
+}
+
+/// Issue "Trust" 3: 20 batches of junk from one device (8 MB of records that never open)
+/// are all answered, each record rejected, but the database keeps a hash and a short prefix of
+/// at most the day's quota of them; past the minute's quota a batch gets 429 `rate_limited`
+/// and stores nothing.
+#[test]
+fn twenty_batches_of_rejected_junk_grow_the_database_boundedly() -> TestResult {
+    let rt = runtime()?;
+    let tmp = tempfile::tempdir()?;
+    let hub_dir = tmp.path().join("hub");
+    let hub = Hub::start(&rt, &hub_dir, ServeOptions::default())?;
+    let key = ansinh_wire::generate_signing_key();
+    let id = hub.register(&key)?;
+    let before = database_bytes(&hub_dir)?;
+    let junk = |n: u64| {
+        let mut sealed = vec![0xAB; 8 * 1024];
+        sealed[..8].copy_from_slice(&n.to_le_bytes());
+        let mut record_id = [0u8; 16];
+        record_id[..8].copy_from_slice(&n.to_le_bytes());
+        SealedRecord { record_id, sealed }
+    };
+    let post = |counter: u64, records: Vec<SealedRecord>| -> Res<Answer> {
+        let body = BatchBody {
+            version: PROTOCOL_VERSION,
+            device_id: id,
+            channel: Channel::Network { counter },
+            records,
+        };
+        send(hub.addr, "POST", "/v1/batches", &[], &signed(&body, &key)?)
+    };
+    let mut sent = 0;
+    for counter in 1..=20 {
+        let records: Vec<SealedRecord> = (0..50).map(|i| junk(counter * 100 + i)).collect();
+        sent += records.iter().map(|r| r.sealed.len()).sum::<usize>();
+        let answer = post(counter, records)?;
+        assert_eq!(answer.status, 200, "batch {counter}: {}", answer.text());
+        let ack =
+            ansinh_wire::open_ack(&answer.body, &hub.state.hub.keys().signing.verifying_key())?;
+        assert!(
+            ack.results
+                .iter()
+                .all(|r| matches!(&r.outcome, Outcome::Rejected { code } if code == "cannot_open")),
+            "batch {counter}"
+        );
+    }
+    let grown = database_bytes(&hub_dir)?.saturating_sub(before);
+    assert!(sent >= 8_000_000);
+    assert!(grown < 2 * 1024 * 1024, "the database grew by {grown} bytes for {sent} of junk");
+    let kept = hub.totals()?.rejected;
+    assert_eq!(kept, i64::from(ansinh_hub::Quotas::default().problems_per_day));
+
+    // The minute's quota: 30 batches, 20 of them spent.
+    for counter in 21..=30 {
+        assert_eq!(post(counter, vec![junk(counter * 100)])?.status, 200);
+    }
+    let refused = post(31, vec![junk(3_100)])?;
+    assert_eq!((refused.status, refused.error_code().as_str()), (429, "rate_limited"));
+    assert_eq!(refused.header("retry-after"), Some("60"));
+    assert_eq!(
+        hub.state.hub.store().device(id)?.ok_or("device")?.last_counter,
+        30,
+        "nothing stored"
+    );
+    // A minute later it is taken.
+    hub.set_now(NOW + 60);
+    assert_eq!(post(31, vec![junk(3_100)])?.status, 200);
+    Ok(())
+}

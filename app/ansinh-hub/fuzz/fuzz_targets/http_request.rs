@@ -90,6 +90,7 @@ const ERROR_CODES: &[&str] = &[
     "invalid_token",
     "unknown_device",
     "bad_signature",
+    "rate_limited",
     "device_revoked",
     "replayed_batch",
     "too_large",

@@ -16,7 +16,10 @@ mod sqlite;
 use ansinh_wire::{Assignment, Channel, Outcome, RecordId};
 use serde::Serialize;
 
-pub use sqlite::{REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE, SCHEMA_VERSION, SqliteStore};
+pub use sqlite::{
+    PROBLEM_PREFIX_BYTES, REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE, SCHEMA_VERSION,
+    SqliteStore,
+};
 
 use crate::error::Result;
 
@@ -93,7 +96,8 @@ pub struct Facts {
     pub coverage: Vec<Coverage>,
 }
 
-/// One record of a batch, opened and checked, ready to store.
+/// One record of a batch, opened and checked, ready to store (a conflicting or rejected one
+/// only by its hash, length and first bytes).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Incoming {
     /// Record id.
@@ -104,6 +108,16 @@ pub struct Incoming {
     pub sealed: Vec<u8>,
     /// Valid (with its facts) or rejected (with its code).
     pub verdict: Result<Facts, String>,
+}
+
+/// How many conflicting and rejected records the store keeps per device, so that a device
+/// sending junk cannot fill the disk (the hub's defaults: [`crate::Quotas`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProblemQuota {
+    /// Kept per device per day (UTC).
+    pub per_day: u32,
+    /// Kept per device in all.
+    pub stored: u32,
 }
 
 /// What an ingest did.
@@ -291,13 +305,16 @@ pub trait Store: Send + Sync {
     fn devices(&self) -> Result<Vec<Device>>;
     /// Revokes a device; false if there is no such device.
     fn revoke_device(&self, id: u64, now: Timestamp) -> Result<bool>;
-    /// Stores one verified batch or bundle, all or nothing (see the module docs).
+    /// Stores one verified batch or bundle, all or nothing (see the module docs). Conflicting
+    /// and rejected records are kept (hash, length, a short prefix) within `quota`; past it
+    /// their outcome is the same and nothing more is kept.
     fn ingest(
         &self,
         device_id: u64,
         channel: &Channel,
         received_at: Timestamp,
         records: Vec<Incoming>,
+        quota: &ProblemQuota,
     ) -> Result<Ingested>;
     /// Counts of what is held.
     fn totals(&self) -> Result<Totals>;

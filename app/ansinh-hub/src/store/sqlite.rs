@@ -16,7 +16,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
     Coverage, Device, DueParticipant, Held, Incoming, Ingested, Overlap, PaidReceipt, Problem,
-    Scope, Store, Tallies, Tally, Timestamp, TokenInfo, Totals,
+    ProblemQuota, Scope, Store, Tallies, Tally, Timestamp, TokenInfo, Totals,
 };
 use crate::error::{Error, Result};
 
@@ -207,7 +207,52 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     ALTER TABLE records ADD COLUMN review TEXT NOT NULL DEFAULT '';
     ",
+    // v4: a conflicting or rejected record keeps only the SHA-256 of its sealed bytes, their
+    // length and the first PROBLEM_PREFIX_BYTES (64) of them, never the whole: a device sending
+    // junk cannot grow the database by its size. Existing full bytes are dropped.
+    r"
+    CREATE TABLE conflicts_v4 (
+        id            INTEGER PRIMARY KEY,
+        device_id     INTEGER NOT NULL,
+        record_id     BLOB NOT NULL,
+        sealed_prefix BLOB NOT NULL,
+        sealed_len    INTEGER NOT NULL,
+        sealed_sha256 BLOB NOT NULL,
+        received_at   INTEGER NOT NULL,
+        UNIQUE (device_id, record_id, sealed_sha256),
+        FOREIGN KEY (device_id, record_id) REFERENCES records(device_id, record_id)
+    );
+    INSERT INTO conflicts_v4 (id, device_id, record_id, sealed_prefix, sealed_len, sealed_sha256,
+        received_at)
+        SELECT id, device_id, record_id, substr(sealed, 1, 64), length(sealed), sealed_sha256,
+        received_at FROM conflicts;
+    CREATE TABLE rejected_v4 (
+        id            INTEGER PRIMARY KEY,
+        device_id     INTEGER NOT NULL REFERENCES devices(id),
+        record_id     BLOB NOT NULL CHECK (length(record_id) = 16),
+        sealed_prefix BLOB NOT NULL,
+        sealed_len    INTEGER NOT NULL,
+        sealed_sha256 BLOB NOT NULL,
+        code          TEXT NOT NULL,
+        received_at   INTEGER NOT NULL,
+        UNIQUE (device_id, record_id, sealed_sha256)
+    );
+    INSERT INTO rejected_v4 (id, device_id, record_id, sealed_prefix, sealed_len, sealed_sha256,
+        code, received_at)
+        SELECT id, device_id, record_id, substr(sealed, 1, 64), length(sealed), sealed_sha256,
+        code, received_at FROM rejected;
+    DROP TABLE conflicts;
+    DROP TABLE rejected;
+    ALTER TABLE conflicts_v4 RENAME TO conflicts;
+    ALTER TABLE rejected_v4 RENAME TO rejected;
+    CREATE INDEX conflicts_by_device ON conflicts(device_id, received_at);
+    CREATE INDEX rejected_by_device ON rejected(device_id, received_at);
+    ",
 ];
+
+/// How many leading bytes of a conflicting or rejected record are kept (with its hash and
+/// length), for staff to tell one from another; the migration v4 says the same number.
+pub const PROBLEM_PREFIX_BYTES: usize = 64;
 
 /// The review flag of an accepted record whose commune is not among its device's communes.
 pub const REVIEW_UNASSIGNED_COMMUNE: &str = "unassigned_commune";
@@ -593,6 +638,7 @@ impl Store for SqliteStore {
         channel: &Channel,
         received_at: Timestamp,
         records: Vec<Incoming>,
+        quota: &ProblemQuota,
     ) -> Result<Ingested> {
         let device = i64_of(device_id)?;
         let mut conn = self.conn();
@@ -640,8 +686,21 @@ impl Store for SqliteStore {
             params![device],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
+        // Conflicting and rejected rows this device may still have kept: today's (UTC) and all.
+        let (today, kept): (i64, i64) = tx.query_row(
+            "SELECT (SELECT COUNT(*) FROM conflicts WHERE device_id = ?1 AND received_at >= ?2) \
+                  + (SELECT COUNT(*) FROM rejected WHERE device_id = ?1 AND received_at >= ?2), \
+                    (SELECT COUNT(*) FROM conflicts WHERE device_id = ?1) \
+                  + (SELECT COUNT(*) FROM rejected WHERE device_id = ?1)",
+            params![device, received_at - received_at.rem_euclid(86_400)],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let mut room =
+            (i64::from(quota.per_day) - today).min(i64::from(quota.stored) - kept).max(0);
         let mut outcomes = Vec::with_capacity(records.len());
         for rec in records {
+            let prefix = &rec.sealed[..rec.sealed.len().min(PROBLEM_PREFIX_BYTES)];
+            let sealed_len = rec.sealed.len() as i64;
             let held: Option<Vec<u8>> = tx
                 .query_row(
                     "SELECT sealed_sha256 FROM records WHERE device_id = ?1 AND record_id = ?2",
@@ -652,11 +711,14 @@ impl Store for SqliteStore {
             let outcome = match (held, rec.verdict) {
                 (Some(h), _) if h == rec.sealed_sha256 => Outcome::Duplicate,
                 (Some(_), _) => {
-                    tx.execute(
-                        "INSERT OR IGNORE INTO conflicts (record_id, device_id, sealed, sealed_sha256, received_at) \
-                         VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![&rec.record_id[..], device, rec.sealed, &rec.sealed_sha256[..], received_at],
-                    )?;
+                    // Past the quota the outcome is the same, but nothing more is kept.
+                    if room > 0 {
+                        room -= tx.execute(
+                            "INSERT OR IGNORE INTO conflicts (record_id, device_id, sealed_prefix, sealed_len, \
+                             sealed_sha256, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                            params![&rec.record_id[..], device, prefix, sealed_len, &rec.sealed_sha256[..], received_at],
+                        )? as i64;
+                    }
                     tx.execute(
                         "UPDATE records SET conflicted = 1 WHERE device_id = ?1 AND record_id = ?2",
                         params![device, &rec.record_id[..]],
@@ -664,11 +726,13 @@ impl Store for SqliteStore {
                     Outcome::Conflict
                 }
                 (None, Err(code)) => {
-                    tx.execute(
-                        "INSERT OR IGNORE INTO rejected (record_id, device_id, sealed, sealed_sha256, code, received_at) \
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        params![&rec.record_id[..], device, rec.sealed, &rec.sealed_sha256[..], code, received_at],
-                    )?;
+                    if room > 0 {
+                        room -= tx.execute(
+                            "INSERT OR IGNORE INTO rejected (record_id, device_id, sealed_prefix, sealed_len, \
+                             sealed_sha256, code, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                            params![&rec.record_id[..], device, prefix, sealed_len, &rec.sealed_sha256[..], code, received_at],
+                        )? as i64;
+                    }
                     Outcome::Rejected { code }
                 }
                 (None, Ok(f)) => {
@@ -928,6 +992,17 @@ mod tests {
     use super::*;
     use sha2::{Digest, Sha256};
 
+    /// Ingests with room for every conflict and rejection.
+    fn ingest(
+        s: &SqliteStore,
+        device: u64,
+        channel: &Channel,
+        at: Timestamp,
+        records: Vec<Incoming>,
+    ) -> Result<Ingested> {
+        s.ingest(device, channel, at, records, &ProblemQuota { per_day: 1_000, stored: 1_000 })
+    }
+
     fn store() -> Result<(tempfile::TempDir, SqliteStore)> {
         let tmp = tempfile::tempdir().map_err(crate::error::io(Path::new("tmp")))?;
         let s = SqliteStore::open(&tmp.path().join("hub.sqlite"))?;
@@ -978,7 +1053,8 @@ mod tests {
         let (d1, d2) = (device(&s, 1)?, device(&s, 2)?);
         let net = |c| Channel::Network { counter: c };
         let (si, bhyt, t) = ("voluntary-si", "household-bhyt", 1_800_000_000);
-        s.ingest(
+        ingest(
+            &s,
             d1.id,
             &net(1),
             10,
@@ -988,7 +1064,8 @@ mod tests {
                 paid(4, si, "p2", "2027-01", "2027-03", t + 30),
             ],
         )?;
-        s.ingest(
+        ingest(
+            &s,
             d2.id,
             &net(1),
             11,
@@ -1100,11 +1177,11 @@ mod tests {
         let (_tmp, s) = store()?;
         let (d1, d2) = (device(&s, 1)?, device(&s, 2)?);
         let net = |c| Channel::Network { counter: c };
-        let a = s.ingest(d1.id, &net(1), 10, vec![valid(1, b"a", "00004", "p1", "2027-03")])?;
-        let b = s.ingest(d2.id, &net(1), 11, vec![valid(1, b"b", "00004", "p1", "2027-03")])?;
+        let a = ingest(&s, d1.id, &net(1), 10, vec![valid(1, b"a", "00004", "p1", "2027-03")])?;
+        let b = ingest(&s, d2.id, &net(1), 11, vec![valid(1, b"b", "00004", "p1", "2027-03")])?;
         assert_eq!(a, Ingested::Stored { outcomes: vec![Outcome::Accepted], again: false });
         assert_eq!(b, a);
-        let again = s.ingest(d1.id, &net(2), 12, vec![valid(1, b"a", "00004", "p1", "2027-03")])?;
+        let again = ingest(&s, d1.id, &net(2), 12, vec![valid(1, b"a", "00004", "p1", "2027-03")])?;
         assert_eq!(again, Ingested::Stored { outcomes: vec![Outcome::Duplicate], again: false });
         assert_eq!(s.record(d1.id, &[1; 16])?.map(|h| h.sealed), Some(b"a".to_vec()));
         assert_eq!(s.record(d2.id, &[1; 16])?.map(|h| h.sealed), Some(b"b".to_vec()));
@@ -1129,7 +1206,8 @@ mod tests {
         if let Ok(f) = &mut other_agent.verdict {
             f.agent_code = "AG9".into();
         }
-        let got = s.ingest(
+        let got = ingest(
+            &s,
             d.id,
             &Channel::Network { counter: 1 },
             10,
@@ -1155,6 +1233,38 @@ mod tests {
         Ok(())
     }
 
+    /// Rejected and conflicting records keep a hash, a length and a short prefix; past the
+    /// device's quota (per day, in all) nothing more is kept, and the outcome is the same.
+    #[test]
+    fn problems_keep_a_prefix_within_the_quota() -> Result<()> {
+        let (_tmp, s) = store()?;
+        let d = device(&s, 1)?;
+        let quota = ProblemQuota { per_day: 2, stored: 3 };
+        let junk = |id: u8| {
+            let mut r = valid(id, &[id; 1_000], "00004", "p", "2027-03");
+            r.verdict = Err("does_not_decode".into());
+            r
+        };
+        let rejected = Outcome::Rejected { code: "does_not_decode".into() };
+        let day = 1_800_000_000;
+        for (counter, at, kept) in [(1, day, 2), (2, day + 60, 2), (3, day + 86_400, 3)] {
+            let batch = (0..5).map(|i| junk(counter * 10 + i)).collect();
+            let got =
+                s.ingest(d.id, &Channel::Network { counter: counter.into() }, at, batch, &quota)?;
+            let outcomes = vec![rejected.clone(); 5];
+            assert_eq!(got, Ingested::Stored { outcomes, again: false });
+            assert_eq!(s.totals()?.rejected, kept, "batch {counter}");
+        }
+        let (len, prefix, size): (i64, i64, i64) = s.conn().query_row(
+            "SELECT MAX(sealed_len), MAX(length(sealed_prefix)), \
+             (SELECT SUM(length(sealed_prefix)) FROM rejected) FROM rejected",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        assert_eq!((len, prefix, size), (1_000, PROBLEM_PREFIX_BYTES as i64, 3 * 64));
+        Ok(())
+    }
+
     #[test]
     fn a_token_registers_one_device_once() -> Result<()> {
         let (_tmp, s) = store()?;
@@ -1177,12 +1287,13 @@ mod tests {
         let (_tmp, s) = store()?;
         let d = device(&s, 1)?;
         let net = |c| Channel::Network { counter: c };
-        let first = s.ingest(d.id, &net(1), 10, vec![valid(1, b"a", "00004", "p1", "2027-03")])?;
+        let first = ingest(&s, d.id, &net(1), 10, vec![valid(1, b"a", "00004", "p1", "2027-03")])?;
         assert_eq!(first, Ingested::Stored { outcomes: vec![Outcome::Accepted], again: false });
-        assert_eq!(s.ingest(d.id, &net(1), 11, vec![])?, Ingested::Replayed);
+        assert_eq!(ingest(&s, d.id, &net(1), 11, vec![])?, Ingested::Replayed);
         let mut rejected = valid(3, b"c", "00004", "p3", "2027-03");
         rejected.verdict = Err("does_not_decode".into());
-        let second = s.ingest(
+        let second = ingest(
+            &s,
             d.id,
             &net(2),
             12,
@@ -1199,20 +1310,26 @@ mod tests {
         ];
         assert_eq!(second, Ingested::Stored { outcomes: want, again: false });
         // The same conflict and rejection again are not stored twice.
-        s.ingest(d.id, &net(3), 13, vec![valid(1, b"other", "00004", "p1", "2027-03"), rejected])?;
+        ingest(
+            &s,
+            d.id,
+            &net(3),
+            13,
+            vec![valid(1, b"other", "00004", "p1", "2027-03"), rejected],
+        )?;
         assert_eq!(
             s.totals()?,
             Totals { records: 1, conflicts: 1, rejected: 1, bundles: 0, review: 0 }
         );
         assert!(s.record(d.id, &[1; 16])?.is_some_and(|h| h.conflicted));
         let usb = Channel::Usb { bundle_id: [7; 16], created_at: 5 };
-        let b1 = s.ingest(d.id, &usb, 14, vec![valid(2, b"b", "00004", "p2", "2027-03")])?;
+        let b1 = ingest(&s, d.id, &usb, 14, vec![valid(2, b"b", "00004", "p2", "2027-03")])?;
         assert_eq!(b1, Ingested::Stored { outcomes: vec![Outcome::Accepted], again: false });
-        let b2 = s.ingest(d.id, &usb, 15, vec![valid(2, b"b", "00004", "p2", "2027-03")])?;
+        let b2 = ingest(&s, d.id, &usb, 15, vec![valid(2, b"b", "00004", "p2", "2027-03")])?;
         assert_eq!(b2, Ingested::Stored { outcomes: vec![Outcome::Duplicate], again: true });
         assert!(s.revoke_device(d.id, 16)?);
-        assert_eq!(s.ingest(d.id, &net(9), 17, vec![])?, Ingested::Revoked);
-        assert_eq!(s.ingest(42, &net(9), 17, vec![])?, Ingested::Revoked);
+        assert_eq!(ingest(&s, d.id, &net(9), 17, vec![])?, Ingested::Revoked);
+        assert_eq!(ingest(&s, 42, &net(9), 17, vec![])?, Ingested::Revoked);
         assert_eq!(s.totals()?.records, 2);
         Ok(())
     }
@@ -1223,7 +1340,8 @@ mod tests {
         let d1 = device(&s, 1)?;
         let d2 = device(&s, 2)?;
         let net = |c| Channel::Network { counter: c };
-        s.ingest(
+        ingest(
+            &s,
             d1.id,
             &net(1),
             10,
@@ -1233,8 +1351,8 @@ mod tests {
             ],
         )?;
         // p1 renewed in another commune through another device: no longer due.
-        s.ingest(d2.id, &net(1), 10, vec![valid(3, b"c", "00007", "p1", "2027-09")])?;
-        s.ingest(d2.id, &net(2), 10, vec![valid(4, b"d", "00007", "p4", "2027-03")])?;
+        ingest(&s, d2.id, &net(1), 10, vec![valid(3, b"c", "00007", "p1", "2027-09")])?;
+        ingest(&s, d2.id, &net(2), 10, vec![valid(4, b"d", "00007", "p4", "2027-03")])?;
         let serves = |communes: &[&str]| Assignment {
             communes: communes.iter().map(|c| c.to_string()).collect(),
             ..Assignment::default()
