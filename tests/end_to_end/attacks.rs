@@ -350,7 +350,7 @@ fn nobody_can_sign_for_a_weak_key_held_from_before() -> TestResult {
     store.create_token(sha, "an o", "x", &ansinh_wire::Assignment::default(), NOW, NOW + 3600)?;
     let mut identity = [0u8; 32];
     hex::decode_to_slice(WEAK_KEYS[0], &mut identity)?;
-    let id = store.register_device(sha, NOW, "x", identity, [9; 32])?.ok_or("registered")?.id;
+    let id = store.register_device(sha, NOW, "x", identity)?.ok_or("registered")?.id;
 
     let answer = send(hub.addr, "POST", "/v1/batches", &[], &forged(&batch(id, 1))?)?;
     assert_eq!((answer.status, answer.error_code().as_str()), (401, "bad_signature"));

@@ -198,6 +198,7 @@ impl RecordRules for EnrollmentRules {
             agent_code: c.agent_code.to_string(),
             collected_at: c.at,
             amount: c.amount,
+            receipt_no: u64::from(c.receipt_no),
             periods,
         })
     }

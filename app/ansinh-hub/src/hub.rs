@@ -423,17 +423,16 @@ impl Hub {
         let key = ansinh_wire::verifying_key_from_hex(&request.device_public_key)
             .map_err(|_| Refusal::InvalidKey)?;
         let sha: [u8; 32] = Sha256::digest(request.token.trim().as_bytes()).into();
-        let mut receipt_key = [0u8; 32];
-        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut receipt_key);
         let device = self
             .store
-            .register_device(sha, now, &label_ok(&request.label), key.to_bytes(), receipt_key)?
+            .register_device(sha, now, &label_ok(&request.label), key.to_bytes())?
             .ok_or(Refusal::InvalidToken)?;
         Ok(RegisterResponse {
             device_id: device.id,
             sealing_key: self.keys.sealing_key_hex(),
             server_signing_key: self.keys.signing_key_hex(),
-            receipt_key: hex::encode(receipt_key),
+            // Derived from the master key, never stored.
+            receipt_key: hex::encode(*self.keys.receipt_key(device.id)),
             assignment: self.store.assignment(device.id)?,
         })
     }
@@ -769,6 +768,10 @@ impl Hub {
 /// What a scanned receipt QR code turned out to be.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ReceiptCheck {
+    /// What the QR code states that the held record does not: `amount`, `receipt_no` (empty
+    /// when the record has not arrived, or agrees). A genuine MAC with a mismatch means the
+    /// device printed a receipt unlike the record it sent.
+    pub mismatches: Vec<String>,
     /// The device that printed it.
     pub device_id: u64,
     /// Its receipt number on that device.
@@ -786,9 +789,25 @@ pub struct ReceiptCheck {
 }
 
 impl Hub {
+    /// The MAC key of device `device`'s receipts: derived from the master key, or its own
+    /// key wrapped under it (registered before keys were derived).
+    fn receipt_key_of(&self, device: &Device) -> zeroize::Zeroizing<[u8; 32]> {
+        match &device.wrapped_receipt_key {
+            Some(wrapped) => self.keys.wrap_receipt_key(device.id, wrapped),
+            None => self.keys.receipt_key(device.id),
+        }
+    }
+
+    /// Wraps the receipt keys of devices registered before keys were derived, still held in
+    /// clear after the schema upgrade, under the master key; how many (`crate::open` does it).
+    pub fn wrap_legacy_receipt_keys(&self) -> Result<usize> {
+        self.store.wrap_legacy_receipt_keys(&|id, key| *self.keys.wrap_receipt_key(id, key))
+    }
+
     /// Checks a receipt's QR code (either form, `ansinh_wire::receipt_qr`): the MAC with the
     /// printing device's receipt key (so the receipt number and amount are the device's own),
-    /// then whether the record has arrived.
+    /// whether the record has arrived, and whether its amount and receipt number are the
+    /// record's (`mismatches`).
     pub fn verify_receipt(&self, payload: &str) -> Result<ReceiptCheck> {
         let code = ansinh_wire::receipt_qr::Code::parse(payload)
             .map_err(|_| Error::Invalid("not a valid ansinh receipt code".into()))?;
@@ -801,12 +820,27 @@ impl Hub {
         let invalid = || Error::Invalid("not a valid ansinh receipt code".into());
         let device_id = code.device_id();
         let device = self.store.device(device_id)?.ok_or_else(invalid)?;
-        let fields = code.verify(&device.receipt_key).map_err(|_| invalid())?;
-        let held = self
-            .store
-            .record(device_id, &fields.record_id)?
-            .filter(|h| !h.conflicted);
+        let key = self.receipt_key_of(&device);
+        let fields = code.verify(key.as_slice()).map_err(|_| invalid())?;
+        let record = self.store.record(device_id, &fields.record_id)?;
+        let mut mismatches = vec![];
+        if let Some(h) = &record {
+            let corrupt = |what: &str| {
+                Error::Corrupt(format!("held record {}: {what}", hex::encode(h.record_id)))
+            };
+            let plain =
+                self.keys.opening.open(&h.sealed).map_err(|_| corrupt("cannot be opened"))?;
+            let checked = self.rules.check(&h.record_id, &plain).map_err(|code| corrupt(&code))?;
+            if checked.amount != fields.amount {
+                mismatches.push("amount".to_string());
+            }
+            if checked.receipt_no != fields.receipt_no {
+                mismatches.push("receipt_no".to_string());
+            }
+        }
+        let held = record.filter(|h| !h.conflicted);
         Ok(ReceiptCheck {
+            mismatches,
             device_id,
             receipt_no: fields.receipt_no,
             amount: fields.amount,

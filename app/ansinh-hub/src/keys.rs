@@ -4,6 +4,12 @@
 //!   record ever sent to this server can be read again.
 //! - `signing.key`: the Ed25519 key that signs acknowledgements; devices trust only it.
 //! - `admin.token`: the password of the admin pages (`/admin/*`), user `admin`.
+//! - `receipt-master.key`: 32 random bytes from which each device's receipt key (the MAC key
+//!   of its receipt QR codes) is derived, HKDF-SHA256 with info `ansinh/receipt-key/v1` and
+//!   the device id (u64, big-endian); the key of a device registered before, which it made
+//!   itself, is kept in the database only wrapped under a key derived from it (info
+//!   `ansinh/receipt-key-wrap/v1`). So the database alone never yields a receipt key. Lose it
+//!   and no receipt can be checked.
 //!
 //! Files are written with mode 0600 (directory 0700) through a temporary file, fsync, a rename
 //! and an fsync of the directory (`ansinh_storage::durable`). A missing sealing or signing key next to an existing one is an error, never a
@@ -14,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use ansinh_wire::OpeningKey;
 use ed25519_dalek::SigningKey;
+use hkdf::Hkdf;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
@@ -27,6 +34,7 @@ pub struct HubKeys {
     pub signing: SigningKey,
     admin_token_sha256: [u8; 32],
     pseudonym: Zeroizing<[u8; 32]>,
+    receipt_master: Zeroizing<[u8; 32]>,
 }
 
 impl std::fmt::Debug for HubKeys {
@@ -49,6 +57,8 @@ pub struct KeyFiles {
     pub signing: PathBuf,
     /// `admin.token`.
     pub admin_token: PathBuf,
+    /// `receipt-master.key`.
+    pub receipt_master: PathBuf,
 }
 
 impl KeyFiles {
@@ -59,6 +69,7 @@ impl KeyFiles {
             sealing: dir.join("sealing.key"),
             signing: dir.join("signing.key"),
             admin_token: dir.join("admin.token"),
+            receipt_master: dir.join("receipt-master.key"),
             dir,
         }
     }
@@ -70,11 +81,13 @@ impl KeyFiles {
              \x20 {}  opens every record devices send: without it they can never be read\n\
              \x20 {}  signs acknowledgements: devices trust only this key\n\
              \x20 {}  password of the admin pages (user \"admin\")\n\
+             \x20 {}  makes every device's receipt key: without it no receipt can be checked\n\
              Back up now: copy the folder {} to offline media kept apart from the server \
              (e.g. tar czf hub-keys.tgz -C {} keys) and restore it before restoring the database.\n",
             self.sealing.display(),
             self.signing.display(),
             self.admin_token.display(),
+            self.receipt_master.display(),
             self.dir.display(),
             self.dir.parent().unwrap_or(Path::new(".")).display(),
         )
@@ -141,8 +154,19 @@ impl HubKeys {
             write_private(&files.admin_token, hex::encode(*random_32()).as_bytes())?;
             token_created = true;
         }
+        // Made on first start, and on the first start of a hub older than it (whose devices'
+        // keys are then wrapped under it); `crate::open` refuses to make it anew while devices
+        // depend on a lost one.
+        let mut master_created = false;
+        if read(&files.receipt_master)?.is_none() {
+            write_private(
+                &files.receipt_master,
+                Zeroizing::new(hex::encode(*random_32())).as_bytes(),
+            )?;
+            master_created = true;
+        }
         let keys = Self::load(&files)?;
-        Ok((keys, created || token_created))
+        Ok((keys, created || token_created || master_created))
     }
 
     fn load(files: &KeyFiles) -> Result<Self> {
@@ -167,7 +191,12 @@ impl HubKeys {
         h.update(b"ansinh-hub/pseudonym/v1\0");
         h.update(opening.to_hex().as_bytes());
         let pseudonym = Zeroizing::new(h.finalize().into());
-        Ok(Self { opening, signing, admin_token_sha256, pseudonym })
+        let master_hex = read(&files.receipt_master)?
+            .ok_or_else(|| damaged(&files.receipt_master, "missing"))?;
+        let mut receipt_master = Zeroizing::new([0u8; 32]);
+        hex::decode_to_slice(master_hex.trim(), receipt_master.as_mut())
+            .map_err(|e| damaged(&files.receipt_master, e))?;
+        Ok(Self { opening, signing, admin_token_sha256, pseudonym, receipt_master })
     }
 
     /// Keys made in memory (tests and benchmarks), with this admin token.
@@ -181,7 +210,37 @@ impl HubKeys {
             signing: ansinh_wire::generate_signing_key(),
             admin_token_sha256: Sha256::digest(admin_token.as_bytes()).into(),
             pseudonym: Zeroizing::new(h.finalize().into()),
+            receipt_master: random_32(),
         }
+    }
+
+    /// 32 bytes derived from the receipt master key for device `device_id` under `purpose`.
+    fn derived(&self, purpose: &[u8], device_id: u64) -> Zeroizing<[u8; 32]> {
+        let mut info = Vec::with_capacity(purpose.len() + 8);
+        info.extend_from_slice(purpose);
+        info.extend_from_slice(&device_id.to_be_bytes());
+        let mut out = Zeroizing::new([0u8; 32]);
+        // 32 bytes is far below HKDF-SHA256's limit (255 × 32): this cannot fail.
+        let _ =
+            Hkdf::<Sha256>::new(None, self.receipt_master.as_slice()).expand(&info, out.as_mut());
+        out
+    }
+
+    /// Device `device_id`'s receipt key: HKDF-SHA256(master, info = `ansinh/receipt-key/v1`
+    /// || device id, big-endian), 32 bytes.
+    pub fn receipt_key(&self, device_id: u64) -> Zeroizing<[u8; 32]> {
+        self.derived(b"ansinh/receipt-key/v1", device_id)
+    }
+
+    /// Wraps (or unwraps: the same operation) a 32-byte receipt key a device registered before
+    /// the master key holds: XOR with HKDF-SHA256(master, info = `ansinh/receipt-key-wrap/v1`
+    /// || device id). A one-time pad per device, as each wrapped key is random and wrapped once.
+    pub fn wrap_receipt_key(&self, device_id: u64, key: &[u8; 32]) -> Zeroizing<[u8; 32]> {
+        let mut out = self.derived(b"ansinh/receipt-key-wrap/v1", device_id);
+        for (o, k) in out.iter_mut().zip(key) {
+            *o ^= k;
+        }
+        out
     }
 
     /// Whether `candidate` is the admin token (compared as hashes, so timing reveals nothing
@@ -225,6 +284,13 @@ mod tests {
         assert_eq!(again.sealing_key_hex(), keys.sealing_key_hex());
         assert_eq!(again.signing_key_hex(), keys.signing_key_hex());
         assert_eq!(again.pseudonym("001179012345"), keys.pseudonym("001179012345"));
+        assert_eq!(*again.receipt_key(7), *keys.receipt_key(7));
+        assert_ne!(*keys.receipt_key(7), *keys.receipt_key(8), "one key per device");
+        let legacy = [0x5A; 32];
+        let wrapped = keys.wrap_receipt_key(7, &legacy);
+        assert_ne!(*wrapped, legacy);
+        assert_eq!(*again.wrap_receipt_key(7, &wrapped), legacy, "unwrapped by the same keys");
+        assert_ne!(*keys.wrap_receipt_key(8, &wrapped), legacy, "and only for its device");
         let files = KeyFiles::in_dir(tmp.path());
         let token = fs::read_to_string(&files.admin_token).map_err(io(&files.admin_token))?;
         assert!(keys.is_admin_token(&token));
@@ -232,7 +298,7 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            for f in [&files.sealing, &files.signing, &files.admin_token] {
+            for f in [&files.sealing, &files.signing, &files.admin_token, &files.receipt_master] {
                 let mode = fs::metadata(f).map_err(io(f))?.permissions().mode();
                 assert_eq!(mode & 0o777, 0o600, "{}", f.display());
             }
@@ -243,6 +309,18 @@ mod tests {
         assert!(message.contains(&files.sealing.display().to_string()));
         assert!(message.contains("Back up"));
         Ok(())
+    }
+
+    /// The derivation PROTOCOL.md states, against an independent computation (RFC 5869 with
+    /// Python's hmac): master 32 bytes of 07, device 3.
+    #[test]
+    fn the_receipt_key_is_hkdf_sha256_of_the_master_key_and_the_device_id() {
+        let mut keys = HubKeys::ephemeral("admin-token-for-tests");
+        keys.receipt_master = Zeroizing::new([7; 32]);
+        assert_eq!(
+            hex::encode(*keys.receipt_key(3)),
+            "6c0411203ecb150e40ef8d79ec289cdf15c24f0e4c9bf5441ccde2a6087d4751"
+        );
     }
 
     #[test]

@@ -30,8 +30,8 @@
 //! May depend on: ansinh-wire (the protocol, opening sealed records, receipt codes),
 //! ansinh-storage (the durable file write, the SQLite open routine), ansinh-enrollment,
 //! ansinh-core and ansinh-geo (record rules, names), axum, hyper, hyper-util and tower (the
-//! connection loop), tokio, rusqlite, csv, rust_xlsxwriter, serde(_json), sha2, ed25519-dalek,
-//! rand_core, hex, zeroize, thiserror.
+//! connection loop), tokio, rusqlite, csv, rust_xlsxwriter, serde(_json), sha2, hkdf (receipt
+//! keys), ed25519-dalek, rand_core, hex, zeroize, thiserror.
 //! Never the device's side (outbox, receipts, data directory, uploader):
 //! `tests/e2e/dependencies.rs` checks the manifests.
 
@@ -73,8 +73,28 @@ pub use store::{
 /// where they are: [`KeyFiles::first_start_message`]).
 pub fn open(dir: &std::path::Path) -> Result<(Hub, bool)> {
     std::fs::create_dir_all(dir).map_err(error::io(dir))?;
-    let (keys, created) = HubKeys::load_or_create(dir)?;
+    // Only this user may enter: the database holds every record and the keys sit beside it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(error::io(dir))?;
+    }
     let store = SqliteStore::open(&dir.join("hub.sqlite"))?;
+    let master = KeyFiles::in_dir(dir).receipt_master;
+    let keyed = store.devices_keyed_by_master()?;
+    if !master.exists() && keyed > 0 {
+        // A new master key would silently make the receipts of these devices unverifiable.
+        return Err(Error::Key {
+            path: master,
+            what: format!(
+                "missing while {keyed} device(s) depend on it for their receipts: restore it from the backup"
+            ),
+        });
+    }
+    let (keys, created) = HubKeys::load_or_create(dir)?;
     let rules = EnrollmentRules::new();
-    Ok((Hub::new(std::sync::Arc::new(store), keys, std::sync::Arc::new(rules)), created))
+    let hub = Hub::new(std::sync::Arc::new(store), keys, std::sync::Arc::new(rules));
+    hub.wrap_legacy_receipt_keys()?;
+    Ok((hub, created))
 }

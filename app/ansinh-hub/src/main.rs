@@ -107,10 +107,14 @@ enum Command {
         device_id: u64,
     },
     /// Check a receipt's QR code (as a phone scans it): printed by a registered device, unaltered,
-    /// and whether its record has arrived.
+    /// whether its record has arrived, and whether its amount and receipt number are the
+    /// record's (exit 1 when not).
     VerifyReceipt {
         /// The QR code's text: `ANSINH1:...`, or the link `HTTPS://HOST/R/2/...`.
         payload: String,
+        /// Print one JSON object (`mismatches`: what the code states that the record does not).
+        #[arg(long)]
+        json: bool,
     },
     /// Import USB bundles from devices; writes FILE.ack next to each for the device.
     Import {
@@ -388,17 +392,28 @@ fn main() -> anyhow::Result<()> {
             }
             println!("device {device_id} revoked");
         }
-        Command::VerifyReceipt { payload } => {
+        Command::VerifyReceipt { payload, json } => {
             let hub = open(dir)?;
             let c = hub.verify_receipt(payload.trim())?;
-            println!(
-                "genuine: device {} receipt {} amount {} đ record {} — {}",
-                c.device_id,
-                c.receipt_no,
-                c.amount,
-                c.record_id,
-                if c.held { "received by the server" } else { "not received yet" }
-            );
+            if json {
+                println!("{}", serde_json::to_string(&c)?);
+            } else {
+                println!(
+                    "genuine: device {} receipt {} amount {} đ record {} — {}",
+                    c.device_id,
+                    c.receipt_no,
+                    c.amount,
+                    c.record_id,
+                    if c.held { "received by the server" } else { "not received yet" }
+                );
+            }
+            if !c.mismatches.is_empty() {
+                // The device's own MAC over values its record does not hold.
+                bail!(
+                    "the receipt differs from the record the device sent: {}",
+                    c.mismatches.join(", ")
+                );
+            }
         }
         Command::Import { files } => {
             let files = bundle_files(&files)?;
@@ -505,7 +520,7 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Keys => {
             let files = KeyFiles::in_dir(dir);
-            for f in [&files.sealing, &files.signing, &files.admin_token] {
+            for f in [&files.sealing, &files.signing, &files.admin_token, &files.receipt_master] {
                 println!("{}{}", f.display(), if f.exists() { "" } else { " (missing)" });
             }
             println!(

@@ -35,6 +35,8 @@ pub struct Checked {
     pub collected_at: i64,
     /// Cash collected, đồng.
     pub amount: u64,
+    /// The receipt number the device printed (checked against a receipt's QR code).
+    pub receipt_no: u64,
     /// One period per participant.
     pub periods: Vec<Period>,
 }

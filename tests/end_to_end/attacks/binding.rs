@@ -328,3 +328,50 @@ fn twenty_batches_of_rejected_junk_grow_the_database_boundedly() -> TestResult {
     assert_eq!(post(31, vec![junk(3_100)])?.status, 200);
     Ok(())
 }
+
+/// Issue "Trust" 4: the receipt key a device is given at registration is nowhere in the hub's
+/// database files (derived from the master key in `keys/`, never stored), and those files are
+/// readable by the hub's user only.
+#[test]
+fn the_receipt_key_is_not_in_the_database_files() -> TestResult {
+    let rt = runtime()?;
+    let tmp = tempfile::tempdir()?;
+    let hub_dir = tmp.path().join("hub");
+    let hub = Hub::start(&rt, &hub_dir, ServeOptions::default())?;
+    let mut keys = vec![];
+    for _ in 0..3 {
+        let key = ansinh_wire::generate_signing_key();
+        let request = serde_json::to_vec(&RegisterRequest {
+            token: hub.state.hub.create_token("t", 3600, NOW)?,
+            device_public_key: hex::encode(key.verifying_key().to_bytes()),
+            label: "x".into(),
+        })?;
+        let answer = send(hub.addr, "POST", "/v1/devices/register", &[], &request)?;
+        assert_eq!(answer.status, 200, "{}", answer.text());
+        let registered: ansinh_wire::RegisterResponse = serde_json::from_slice(&answer.body)?;
+        keys.push(hex::decode(&registered.receipt_key)?);
+    }
+    let mut files = vec![];
+    for name in ["hub.sqlite", "hub.sqlite-wal", "hub.sqlite-shm"] {
+        let path = hub_dir.join(name);
+        if path.exists() {
+            files.extend(std::fs::read(&path)?);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                assert_eq!(std::fs::metadata(&path)?.permissions().mode() & 0o777, 0o600, "{name}");
+            }
+        }
+    }
+    assert!(files.len() > 4096, "the database was read");
+    for key in &keys {
+        assert_eq!(key.len(), 32);
+        assert!(!files.windows(32).any(|w| w == key.as_slice()), "a receipt key is in the files");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&hub_dir)?.permissions().mode() & 0o777, 0o700);
+    }
+    Ok(())
+}

@@ -36,9 +36,10 @@ pub struct Device {
     /// Ed25519 public key.
     #[serde(skip)]
     pub public_key: [u8; 32],
-    /// Key of the MAC on this device's receipt QR codes.
+    /// For a device registered before receipt keys were derived: its own key, wrapped under
+    /// the hub's receipt master key (`HubKeys::wrap_receipt_key`); `None`: derived.
     #[serde(skip)]
-    pub receipt_key: [u8; 32],
+    pub wrapped_receipt_key: Option<[u8; 32]>,
     /// When registered.
     pub registered_at: Timestamp,
     /// When revoked, if it was.
@@ -297,8 +298,14 @@ pub trait Store: Send + Sync {
         now: Timestamp,
         label: &str,
         public_key: [u8; 32],
-        receipt_key: [u8; 32],
     ) -> Result<Option<Device>>;
+    /// Devices whose receipt key depends on the receipt master key (all but those whose own
+    /// key is still waiting to be wrapped).
+    fn devices_keyed_by_master(&self) -> Result<i64>;
+    /// Wraps with `wrap` (device id, clear key → wrapped key) every receipt key of a device
+    /// registered before keys were derived that is still held in clear, and forgets the clear
+    /// one; how many.
+    fn wrap_legacy_receipt_keys(&self, wrap: &dyn Fn(u64, &[u8; 32]) -> [u8; 32]) -> Result<usize>;
     /// One device.
     fn device(&self, id: u64) -> Result<Option<Device>>;
     /// Every device, by id.

@@ -248,6 +248,21 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX conflicts_by_device ON conflicts(device_id, received_at);
     CREATE INDEX rejected_by_device ON rejected(device_id, received_at);
     ",
+    // v5: receipt keys are derived from the hub's master key (`keys/receipt-master.key`), no
+    // longer stored. The random keys of devices registered before move to a table the hub
+    // empties at open, wrapping each under the master key into `receipt_key_wrapped`
+    // (`Store::wrap_legacy_receipt_keys`); with secure_delete on, their clear bytes are
+    // overwritten.
+    r"
+    CREATE TABLE legacy_receipt_keys (
+        device_id   INTEGER PRIMARY KEY REFERENCES devices(id),
+        receipt_key BLOB NOT NULL CHECK (length(receipt_key) = 32)
+    );
+    INSERT INTO legacy_receipt_keys (device_id, receipt_key) SELECT id, receipt_key FROM devices;
+    ALTER TABLE devices DROP COLUMN receipt_key;
+    ALTER TABLE devices ADD COLUMN receipt_key_wrapped BLOB
+        CHECK (receipt_key_wrapped IS NULL OR length(receipt_key_wrapped) = 32);
+    ",
 ];
 
 /// How many leading bytes of a conflicting or rejected record are kept (with its hash and
@@ -270,6 +285,9 @@ const PRAGMAS: &[Pragma] = &[
     // cut can never lose a record the device has already forgotten.
     Pragma { name: "synchronous", value: "FULL", expect: "2" },
     Pragma { name: "foreign_keys", value: "ON", expect: "1" },
+    // Deleted content is overwritten, not left in free space: a receipt key wrapped at open
+    // leaves no clear copy behind.
+    Pragma { name: "secure_delete", value: "ON", expect: "1" },
 ];
 
 /// The hub database. A writer waits up to 10 s for another (e.g. `ansinh-hub import` next to
@@ -313,22 +331,21 @@ fn open_error(e: ansinh_storage::Error) -> Error {
     }
 }
 
-const DEVICE_COLUMNS: &str =
-    "id, label, public_key, receipt_key, registered_at, revoked_at, last_counter, last_seen_at";
+const DEVICE_COLUMNS: &str = "id, label, public_key, receipt_key_wrapped, registered_at, revoked_at, last_counter, last_seen_at";
 
-type RawDevice = (i64, String, Vec<u8>, Vec<u8>, i64, Option<i64>, i64, Option<i64>);
+type RawDevice = (i64, String, Vec<u8>, Option<Vec<u8>>, i64, Option<i64>, i64, Option<i64>);
 
 fn raw_device(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawDevice> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
 }
 
 fn device_of(raw: RawDevice) -> Result<Device> {
-    let (id, label, pk, rk, registered_at, revoked_at, last_counter, last_seen_at) = raw;
+    let (id, label, pk, wrapped, registered_at, revoked_at, last_counter, last_seen_at) = raw;
     Ok(Device {
         id: u64_of(id)?,
         label,
         public_key: key32(pk)?,
-        receipt_key: key32(rk)?,
+        wrapped_receipt_key: wrapped.map(key32).transpose()?,
         registered_at,
         revoked_at,
         last_counter: u64_of(last_counter)?,
@@ -440,7 +457,34 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `path`, checks the pragmas and brings the
     /// schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
+        // Readable by this user only: made so before SQLite first writes it (SQLite gives the
+        // write-ahead log and shared-memory files the database's mode), and set again on a
+        // database made by an older hub.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .mode(0o600)
+                .open(path)
+                .map_err(crate::error::io(path))?;
+        }
         let conn = open_sqlite(path, &HUB_DATABASE).map_err(open_error)?;
+        #[cfg(unix)]
+        for suffix in ["", "-wal", "-shm"] {
+            use std::os::unix::fs::PermissionsExt;
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            let file = std::path::PathBuf::from(file);
+            match std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(crate::error::io(&file)(e));
+                }
+                _ => {}
+            }
+        }
         Ok(Self { conn: Mutex::new(conn) })
     }
 
@@ -551,7 +595,6 @@ impl Store for SqliteStore {
         now: Timestamp,
         label: &str,
         public_key: [u8; 32],
-        receipt_key: [u8; 32],
     ) -> Result<Option<Device>> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -583,8 +626,8 @@ impl Store for SqliteStore {
             return Ok(None);
         }
         tx.execute(
-            "INSERT INTO devices (label, public_key, receipt_key, registered_at) VALUES (?1, ?2, ?3, ?4)",
-            params![label, &public_key[..], &receipt_key[..], now],
+            "INSERT INTO devices (label, public_key, registered_at) VALUES (?1, ?2, ?3)",
+            params![label, &public_key[..], now],
         )?;
         let id = tx.last_insert_rowid();
         write_assignment(&tx, id, &assignment)?;
@@ -620,6 +663,39 @@ impl Store for SqliteStore {
             conn.prepare(&format!("SELECT {DEVICE_COLUMNS} FROM devices ORDER BY id"))?;
         let rows = stmt.query_map([], raw_device)?;
         rows.map(|r| device_of(r?)).collect()
+    }
+
+    fn devices_keyed_by_master(&self) -> Result<i64> {
+        Ok(self.conn().query_row(
+            "SELECT COUNT(*) FROM devices WHERE id NOT IN (SELECT device_id FROM legacy_receipt_keys)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn wrap_legacy_receipt_keys(&self, wrap: &dyn Fn(u64, &[u8; 32]) -> [u8; 32]) -> Result<usize> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let legacy: Vec<(i64, Vec<u8>)> = {
+            let mut stmt = tx.prepare("SELECT device_id, receipt_key FROM legacy_receipt_keys")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for (device, key) in &legacy {
+            let key = zeroize::Zeroizing::new(key32(key.clone())?);
+            let wrapped = wrap(u64_of(*device)?, &key);
+            tx.execute(
+                "UPDATE devices SET receipt_key_wrapped = ?2 WHERE id = ?1",
+                params![device, &wrapped[..]],
+            )?;
+        }
+        tx.execute("DELETE FROM legacy_receipt_keys", [])?;
+        tx.commit()?;
+        if !legacy.is_empty() {
+            // The clear keys' pages leave the write-ahead log too.
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        }
+        Ok(legacy.len())
     }
 
     fn revoke_device(&self, id: u64, now: Timestamp) -> Result<bool> {
@@ -1011,7 +1087,7 @@ mod tests {
 
     fn device(s: &SqliteStore, n: u8) -> Result<Device> {
         s.create_token([n; 32], "ab", "test", &Assignment::default(), 0, 100)?;
-        s.register_device([n; 32], 1, "Xã A", [n; 32], [9; 32])?
+        s.register_device([n; 32], 1, "Xã A", [n; 32])?
             .ok_or_else(|| Error::Invalid("token refused".into()))
     }
 
@@ -1199,7 +1275,7 @@ mod tests {
             agents: vec![AgentAccount { code: "AG1".into(), name: "Nguyễn Văn A".into() }],
         };
         s.create_token([1; 32], "ab", "x", &assignment, 0, 100)?;
-        let d = s.register_device([1; 32], 1, "x", [1; 32], [9; 32])?;
+        let d = s.register_device([1; 32], 1, "x", [1; 32])?;
         let d = d.ok_or_else(|| Error::Invalid("token refused".into()))?;
         assert_eq!(s.assignment(d.id)?, assignment);
         let mut other_agent = valid(3, b"c", "00007", "p3", "2027-03");
@@ -1265,15 +1341,102 @@ mod tests {
         Ok(())
     }
 
+    /// The bytes of a hub's database files, as anyone who copies them would have them.
+    fn database_bytes(dir: &Path) -> Result<Vec<u8>> {
+        let mut all = vec![];
+        for name in ["hub.sqlite", "hub.sqlite-wal", "hub.sqlite-shm"] {
+            let path = dir.join(name);
+            match std::fs::read(&path) {
+                Ok(b) => all.extend(b),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(crate::error::io(&path)(e)),
+            }
+        }
+        Ok(all)
+    }
+
+    /// A device registered by an older hub kept its own random receipt key in the database;
+    /// opened by this hub, the key is wrapped under the master key and its clear bytes leave
+    /// every database file, while the device's receipts still verify. The data directory is
+    /// then 0700 and the database files 0600, even where the older hub left them readable.
+    #[test]
+    fn an_older_hubs_receipt_keys_are_wrapped_and_the_files_made_private() -> Result<()> {
+        let tmp = tempfile::tempdir().map_err(crate::error::io(Path::new("tmp")))?;
+        let dir = tmp.path().join("hub");
+        std::fs::create_dir_all(&dir).map_err(crate::error::io(&dir))?;
+        let legacy = [0xC3_u8; 32];
+        {
+            let conn = Connection::open(dir.join("hub.sqlite"))?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            for m in &MIGRATIONS[..4] {
+                conn.execute_batch(m)?;
+            }
+            conn.pragma_update(None, "user_version", 4)?;
+            conn.execute(
+                "INSERT INTO devices (id, label, public_key, receipt_key, registered_at) \
+                 VALUES (3, 'x', ?1, ?2, 1)",
+                params![&[1u8; 32][..], &legacy[..]],
+            )?;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let open = std::fs::Permissions::from_mode(0o644);
+            std::fs::set_permissions(dir.join("hub.sqlite"), open)
+                .map_err(crate::error::io(&dir))?;
+        }
+        let bytes = database_bytes(&dir)?;
+        assert!(bytes.windows(32).any(|w| w == legacy), "the older hub's key is in clear");
+
+        let (hub, _) = crate::open(&dir)?;
+        let fields = ansinh_wire::receipt_qr::Fields {
+            record_id: [0x5A; 16],
+            receipt_no: 12,
+            amount: 924_000,
+            device_id: 3,
+        };
+        let payload = ansinh_wire::receipt_qr::payload(&fields, &legacy)
+            .map_err(|e| Error::Invalid(e.to_string()))?;
+        let check = hub.verify_receipt(&payload)?;
+        assert_eq!((check.receipt_no, check.held), (12, false), "genuine, not received yet");
+        drop(hub);
+        let bytes = database_bytes(&dir)?;
+        assert!(!bytes.windows(32).any(|w| w == legacy), "a clear receipt key is left");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| -> Result<u32> {
+                Ok(std::fs::metadata(p).map_err(crate::error::io(p))?.permissions().mode() & 0o777)
+            };
+            assert_eq!(mode(&dir)?, 0o700);
+            let (again, _) = crate::open(&dir)?;
+            for name in ["hub.sqlite", "hub.sqlite-wal", "hub.sqlite-shm"] {
+                assert_eq!(mode(&dir.join(name))?, 0o600, "{name}");
+            }
+            drop(again);
+        }
+        // The master key is in the backup message, and a hub whose master key is lost refuses
+        // to make a new one under its devices.
+        let files = crate::KeyFiles::in_dir(&dir);
+        assert!(files.first_start_message().contains("receipt-master.key"));
+        std::fs::remove_file(&files.receipt_master).map_err(crate::error::io(&dir))?;
+        let e = crate::open(&dir).err();
+        assert!(
+            matches!(&e, Some(Error::Key { path, .. }) if *path == files.receipt_master),
+            "{e:?}"
+        );
+        Ok(())
+    }
+
     #[test]
     fn a_token_registers_one_device_once() -> Result<()> {
         let (_tmp, s) = store()?;
         s.create_token([1; 32], "ab", "Xã A", &Assignment::default(), 0, 100)?;
-        assert_eq!(s.register_device([2; 32], 1, "x", [5; 32], [0; 32])?, None, "unknown");
-        assert_eq!(s.register_device([1; 32], 100, "x", [5; 32], [0; 32])?, None, "expired");
-        let d = s.register_device([1; 32], 50, "Xã A", [5; 32], [0; 32])?;
+        assert_eq!(s.register_device([2; 32], 1, "x", [5; 32])?, None, "unknown");
+        assert_eq!(s.register_device([1; 32], 100, "x", [5; 32])?, None, "expired");
+        let d = s.register_device([1; 32], 50, "Xã A", [5; 32])?;
         assert_eq!(d.as_ref().map(|d| (d.id, d.last_counter)), Some((1, 0)));
-        assert_eq!(s.register_device([1; 32], 51, "x", [6; 32], [0; 32])?, None, "used");
+        assert_eq!(s.register_device([1; 32], 51, "x", [6; 32])?, None, "used");
         let t = s.tokens()?;
         assert_eq!((t[0].used_at, t[0].device_id), (Some(50), Some(1)));
         assert!(s.revoke_device(1, 60)?);

@@ -200,3 +200,52 @@ fn devices_are_assigned_with_their_token_and_reassigned() -> TestResult {
     server.stop(&rt)?;
     Ok(())
 }
+
+/// Issue "Trust" 4: `verify-receipt` opens the record the receipt names and compares: a code
+/// with the device's genuine MAC but another amount (or receipt number) than the record's is
+/// said to differ, with a non-zero exit; the genuine code passes.
+#[test]
+fn verify_receipt_says_what_differs_from_the_record() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let data = tmp.path().join("hub");
+    let rt = runtime()?;
+    let server = Server::start(&rt, &data, 0)?;
+    let dir = device(tmp.path(), "device", &server.url(), &server.token()?)?;
+    let ids = enqueue(&dir, 1)?;
+    let policy = ansinh_uploader::RetryPolicy::default();
+    sync_until_done(&dir, &server.url(), &test_clock(), &policy, 2)?;
+    let (outbox, _) = dir.outbox()?;
+    let row = outbox.get(1)?;
+    let key = dir.receipt_key()?;
+    let genuine = ansinh_wire::receipt_qr::Fields {
+        record_id: ids[0],
+        receipt_no: 1,
+        amount: row.summary.amount,
+        device_id: dir.registration()?.ok_or("registered")?.device_id,
+    };
+    let check = |fields: &ansinh_wire::receipt_qr::Fields| -> Res<(bool, serde_json::Value)> {
+        let payload = ansinh_wire::receipt_qr::payload(fields, &key)?;
+        let out = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["verify-receipt", "--json", &payload])
+            .output()?;
+        Ok((out.status.success(), serde_json::from_slice(&out.stdout)?))
+    };
+    let (ok, json) = check(&genuine)?;
+    assert!(ok, "{json}");
+    assert_eq!(
+        (json["held"].clone(), json["mismatches"].clone()),
+        (true.into(), serde_json::json!([]))
+    );
+    let more = ansinh_wire::receipt_qr::Fields { amount: genuine.amount + 100_000, ..genuine };
+    let (ok, json) = check(&more)?;
+    assert!(!ok, "a changed amount passed: {json}");
+    assert_eq!(json["mismatches"], serde_json::json!(["amount"]));
+    let other = ansinh_wire::receipt_qr::Fields { receipt_no: 7, ..genuine };
+    let (ok, json) = check(&other)?;
+    assert!(!ok);
+    assert_eq!(json["mismatches"], serde_json::json!(["receipt_no"]));
+    server.stop(&rt)?;
+    Ok(())
+}
