@@ -173,6 +173,16 @@ fn received_not_yet_forged_and_altered_through_the_router() -> TestResult {
     // The offline form of the same receipt, as `ansinh-hub verify-receipt` takes it.
     let key = dir.receipt_key()?;
     let offline_fields = ansinh_wire::receipt_qr::verify(&code, &key)?;
+
+    // A code with the device's own MAC but another amount than the record it sent (a device
+    // printing one amount and reporting another): genuine, received, and flagged.
+    let other_amount = Fields { amount: amount + 50_000, ..offline_fields };
+    let mismatch =
+        call(&rt, &state, path_of(&url(&base, &other_amount, &key)?)?, [10, 0, 0, 1], None)?;
+    assert_eq!(mismatch.status, StatusCode::OK, "{}", mismatch.body);
+    assert!(mismatch.body.contains("data-status=\"mismatch\""), "{}", mismatch.body);
+    assert!(mismatch.body.contains("số tiền trên biên lai khác"), "{}", mismatch.body);
+    assert!(!mismatch.body.contains("Đã nhận ngày"), "not told it was received as printed");
     let offline = payload(&offline_fields, &key)?;
     let check = server.hub().verify_receipt(&offline)?;
     assert!(check.held && check.received_at == Some(NOW), "{check:?}");

@@ -288,6 +288,16 @@ fn status(c: &ReceiptCheck, page_config: &ReceiptPage) -> String {
     }
     details.push_str("</dl>");
     let body = match c.received_at {
+        // The code is the device's own, but what it printed is not what it sent: the agent's
+        // device gave the citizen a receipt for another amount (or number) than it reported.
+        Some(_) if !c.mismatches.is_empty() => format!(
+            "<p class=\"answer bad\" id=\"status\" data-status=\"mismatch\">Không khớp</p>\
+             <p>Cơ quan bảo hiểm xã hội đã nhận một khoản thu từ điểm thu này, nhưng {what} \
+             trên biên lai khác với khoản đã nhận.</p>{details}\
+             <p>Hãy giữ biên lai này và mang đến cơ quan bảo hiểm xã hội hoặc {whom}.</p>",
+            what = mismatch_words(&c.mismatches),
+            whom = whom(&page_config.contact),
+        ),
         Some(at) => format!(
             "<p class=\"answer ok\" id=\"status\" data-status=\"received\">Đã nhận ngày {}</p>\
              <p>Cơ quan bảo hiểm xã hội đã nhận khoản tiền ghi trên biên lai này.</p>{details}\
@@ -306,6 +316,19 @@ fn status(c: &ReceiptCheck, page_config: &ReceiptPage) -> String {
         ),
     };
     page("Kiểm tra biên lai", &body)
+}
+
+/// The differing fields, as the citizen reads them on the receipt.
+fn mismatch_words(fields: &[String]) -> String {
+    let words: Vec<&str> = fields
+        .iter()
+        .map(|f| match f.as_str() {
+            "amount" => "số tiền",
+            "receipt_no" => "số biên lai",
+            _ => "nội dung",
+        })
+        .collect();
+    words.join(" và ")
 }
 
 fn refused(contact: &str) -> String {
