@@ -73,7 +73,7 @@ impl Server {
 /// An assignment to the fixtures' communes (any agent).
 pub(crate) fn fixture_communes() -> ansinh_wire::Assignment {
     ansinh_wire::Assignment {
-        collection_point: "Bưu điện xã Thanh Trì".into(),
+        collection_point: "Điểm thu BĐVHX Thanh Trì".into(),
         communes: vec![VOLUNTARY_COMMUNE.into(), HOUSEHOLD_COMMUNE.into()],
         agents: vec![],
     }

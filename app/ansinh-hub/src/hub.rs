@@ -839,6 +839,9 @@ impl Hub {
             }
         }
         let held = record.filter(|h| !h.conflicted);
+        // The collection point hub staff assigned, else the label the device registered with.
+        let assigned = self.store.assignment(device_id)?.collection_point;
+        let collection_point = if assigned.trim().is_empty() { device.label } else { assigned };
         Ok(ReceiptCheck {
             mismatches,
             device_id,
@@ -847,7 +850,7 @@ impl Hub {
             record_id: hex::encode(fields.record_id),
             held: held.is_some(),
             received_at: held.map(|h| h.received_at),
-            collection_point: device.label,
+            collection_point,
         })
     }
 }
