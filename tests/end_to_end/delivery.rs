@@ -106,7 +106,8 @@ fn a_server_restart_mid_stream_loses_nothing() -> TestResult {
     let worker_dir = dir.clone();
     let worker = std::thread::spawn(move || -> Result<usize, String> {
         let clock = test_clock();
-        let mut transport = HttpTransport::new(&url, Duration::from_secs(5));
+        let mut transport =
+            HttpTransport::new(&url, Duration::from_secs(5)).map_err(|e| e.to_string())?;
         for round in 0..2_000 {
             let r = sync_once(&worker_dir, &mut transport, &clock, &policy)
                 .map_err(|e| e.to_string())?;
@@ -159,12 +160,16 @@ fn conflicts_and_rejections_are_quarantined_on_both_sides() -> TestResult {
     let rt = runtime()?;
     let tmp = tempfile::tempdir()?;
     let server = Server::start(&rt, &tmp.path().join("hub"), 0)?;
-    // Records committed before registration are sealed to the device's development key: the
-    // hub cannot open them.
+    // A record sealed to a key the hub does not hold (as records sealed to a development key
+    // were, before registration refused to run while such records are unsent): the hub cannot
+    // open it.
     let early = ansinh_device::DataDir::open(tmp.path().join("early"))?;
+    ansinh_uploader::register(&early, &server.url(), &server.token()?, "early")?;
     {
         let (voluntary, _) = enrollments()?;
-        let (mut outbox, _) = early.outbox()?;
+        let foreign_key = ansinh_wire::OpeningKey::generate().sealing_key();
+        let mut outbox =
+            ansinh_outbox::Outbox::open(&early.root().join("outbox.sqlite"), foreign_key)?;
         let point = ansinh_device::enroll::CollectionPoint {
             device_id: 0,
             name: "x".into(),
@@ -182,7 +187,6 @@ fn conflicts_and_rejections_are_quarantined_on_both_sides() -> TestResult {
             &ansinh_device::enroll::CommitOptions::new(&pseudonyms),
         )?;
     }
-    ansinh_uploader::register(&early, &server.url(), &server.token()?, "early")?;
     let a = device(tmp.path(), "a", &server.url(), &server.token()?)?;
     let ids = enqueue(&a, 2)?;
     let clock = test_clock();
@@ -223,7 +227,7 @@ fn conflicts_and_rejections_are_quarantined_on_both_sides() -> TestResult {
             })
         })?;
     }
-    let mut transport = HttpTransport::new(&server.url(), Duration::from_secs(5));
+    let mut transport = HttpTransport::new(&server.url(), Duration::from_secs(5))?;
     let rb = sync_once(&b, &mut transport, &clock, &small_batches())?;
     assert_eq!(rb.quarantined.len(), 1);
     assert!(rb.quarantined[0].reason.starts_with("conflict"), "{:?}", rb.quarantined);

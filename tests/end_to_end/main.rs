@@ -11,6 +11,9 @@
 //! - `attacks`: what an attacker on the network can try (issue "Trust" 5–7): formulas in
 //!   exports, weak keys, probing device ids, overflowing times, slow heads and bodies, too many
 //!   connections, a stop with clients in flight, caching and framing of answers.
+//! - `https`: one sync over HTTPS with a test certificate authority and a pinned token; the
+//!   device refuses foreign certificates, plain HTTP off the machine and keys its token does
+//!   not name.
 //! - `reports`: D05-TS/D03-TS over HTTP, the dashboard in headless Chromium, renewals, admin
 //!   protection.
 //! - `receipt_page`: the public page a receipt's QR code opens (received, not yet, forged,
@@ -23,6 +26,7 @@
 
 mod attacks;
 mod delivery;
+mod https;
 mod kiosk_delivery;
 mod pricing;
 mod receipt_page;

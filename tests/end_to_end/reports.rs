@@ -101,7 +101,8 @@ fn renewals_reach_the_device_and_stay_for_the_staff_screen() -> TestResult {
     let (server, dir) = populated(&rt, tmp.path())?;
     // Signed with the test's time (the hub's "now"), whatever the machine's date.
     let clock = test_clock();
-    let mut transport = ansinh_uploader::HttpTransport::new(&server.url(), Duration::from_secs(10));
+    let mut transport =
+        ansinh_uploader::HttpTransport::new(&server.url(), Duration::from_secs(10))?;
     let mut fetch = |dir: &ansinh_device::DataDir, days: u32, clock: &FakeClock| {
         ansinh_uploader::fetch_renewals_with(dir, &mut transport, clock, days)
     };

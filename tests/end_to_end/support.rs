@@ -146,7 +146,7 @@ pub(crate) fn sync_until_done(
     policy: &RetryPolicy,
     rounds: usize,
 ) -> Res<Vec<SyncReport>> {
-    let mut transport = HttpTransport::new(url, Duration::from_secs(10));
+    let mut transport = HttpTransport::new(url, Duration::from_secs(10))?;
     let mut reports = vec![];
     for _ in 0..rounds {
         let r = sync_once(dir, &mut transport, clock, policy)?;

@@ -11,6 +11,7 @@ use ansinh_uploader::{
     Error, Request, RetryPolicy, Transport, cached_renewals, export_bundle_at, fetch_renewals_with,
     import_ack_at, register_with, sync_once, sync_once_as, sync_status, take_sender,
 };
+use ansinh_wire::provisioning::KeyFingerprint;
 use ansinh_wire::{
     AckBody, Channel, OpeningKey, Outcome, PROTOCOL_VERSION, RecordId, RecordResult,
     RegisterRequest, RegisterResponse, RenewalDue, UnverifiedBatch,
@@ -35,9 +36,15 @@ enum Fault {
     ForgeAck,
 }
 
+/// The secret of the fake server's one registration token.
+const TOKEN_SECRET: &str = "0123456789abcdef0123456789abcdef";
+
 struct FakeServer {
     signing: SigningKey,
     opening: OpeningKey,
+    config: SigningKey,
+    /// Answer registrations with these keys instead of its own (a server in the way).
+    impostor: Option<SigningKey>,
     device_key: Option<VerifyingKey>,
     last_counter: u64,
     /// Record id → SHA-256 of the sealed bytes held.
@@ -57,6 +64,8 @@ impl FakeServer {
         Self {
             signing: ansinh_wire::generate_signing_key(),
             opening: OpeningKey::generate(),
+            config: ansinh_wire::generate_signing_key(),
+            impostor: None,
             device_key: None,
             last_counter: 0,
             held: HashMap::new(),
@@ -67,6 +76,16 @@ impl FakeServer {
             counters_seen: vec![],
             requests: 0,
         }
+    }
+
+    /// The registration token its staff would print: the secret and the keys' fingerprint.
+    fn token(&self) -> String {
+        let fingerprint = KeyFingerprint::of(
+            &self.signing.verifying_key(),
+            &self.opening.sealing_key(),
+            &self.config.verifying_key(),
+        );
+        format!("{TOKEN_SECRET}.{}", fingerprint.to_hex())
     }
 
     fn error(status: u16, code: &str) -> Answer {
@@ -163,7 +182,7 @@ impl Transport for FakeServer {
                 let Ok(r) = serde_json::from_slice::<RegisterRequest>(&request.body) else {
                     return Self::error(400, "malformed");
                 };
-                if r.token != "one-time" {
+                if ansinh_wire::provisioning::token_secret(&r.token) != TOKEN_SECRET {
                     return Self::error(401, "invalid_token");
                 }
                 let Ok(key) = ansinh_wire::verifying_key_from_hex(&r.device_public_key) else {
@@ -173,9 +192,12 @@ impl Transport for FakeServer {
                 let answer = RegisterResponse {
                     device_id: 7,
                     sealing_key: self.opening.sealing_key().to_hex(),
-                    server_signing_key: hex::encode(self.signing.verifying_key().to_bytes()),
+                    server_signing_key: hex::encode(
+                        self.impostor.as_ref().unwrap_or(&self.signing).verifying_key().to_bytes(),
+                    ),
                     receipt_key: "cd".repeat(32),
                     assignment: ansinh_wire::Assignment::default(),
+                    config_signing_key: hex::encode(self.config.verifying_key().to_bytes()),
                 };
                 Answer::Http { status: 200, body: serde_json::to_vec(&answer).unwrap_or_default() }
             }
@@ -258,7 +280,8 @@ fn registered(
 ) -> Result<(tempfile::TempDir, DataDir), Box<dyn std::error::Error>> {
     let tmp = tempfile::tempdir()?;
     let dir = DataDir::open(tmp.path())?;
-    register_with(&dir, server, "http://hub.test", "one-time", "Bưu điện xã A")?;
+    let token = server.token();
+    register_with(&dir, server, "https://hub.test", &token, "Bưu điện xã A")?;
     Ok((tmp, dir))
 }
 
@@ -280,17 +303,95 @@ fn registration_provisions_and_refuses_a_second_one() -> TestResult {
     let mut server = FakeServer::new();
     let tmp = tempfile::tempdir()?;
     let dir = DataDir::open(tmp.path())?;
-    let refused = register_with(&dir, &mut server, "http://hub.test", "wrong", "A");
+    let token = server.token();
+    let (_, fingerprint) = token.split_once('.').ok_or("no fingerprint")?;
+    let wrong = format!("{}.{fingerprint}", "f".repeat(32));
+    let refused = register_with(&dir, &mut server, "https://hub.test", &wrong, "A");
     assert!(
         matches!(&refused, Err(Error::Refused { status: 401, code, .. }) if code == "invalid_token"),
         "{refused:?}"
     );
     assert!(!refused.as_ref().err().is_some_and(Error::is_retryable));
-    let reg = register_with(&dir, &mut server, "http://hub.test/", "one-time", "Bưu điện xã A")?;
-    assert_eq!((reg.device_id, reg.server_url.as_str()), (7, "http://hub.test"));
+    let reg = register_with(&dir, &mut server, "https://hub.test/", &token, "Bưu điện xã A")?;
+    assert_eq!((reg.device_id, reg.server_url.as_str()), (7, "https://hub.test"));
     assert_eq!(dir.sealing_key()?.0, server.opening.sealing_key());
-    let again = register_with(&dir, &mut server, "http://hub.test", "one-time", "A");
+    let again = register_with(&dir, &mut server, "https://hub.test", &token, "A");
     assert!(matches!(again, Err(Error::AlreadyRegistered { device_id: 7, .. })));
+    Ok(())
+}
+
+/// What registration must leave behind when it is refused: no registration, no server key,
+/// nothing a later sync could use.
+fn assert_nothing_stored(dir: &DataDir) -> TestResult {
+    assert!(dir.registration()?.is_none(), "a registration was stored");
+    assert!(!dir.is_provisioned(), "a sealing key was provisioned");
+    assert!(!dir.root().join("server-ca.pem").exists());
+    Ok(())
+}
+
+#[test]
+fn registration_refuses_plain_http_and_unpinned_tokens_before_any_request() -> TestResult {
+    let mut server = FakeServer::new();
+    let tmp = tempfile::tempdir()?;
+    let dir = DataDir::open(tmp.path())?;
+    let token = server.token();
+    for url in ["http://hub.test", "http://10.1.2.3:8040", "ftp://hub.test", "hub.test"] {
+        let refused = register_with(&dir, &mut server, url, &token, "A");
+        assert!(matches!(refused, Err(Error::InsecureServerUrl { .. })), "{url}: {refused:?}");
+    }
+    // The older token form (the secret alone) pins nothing: refused, saying why.
+    let refused = register_with(&dir, &mut server, "https://hub.test", TOKEN_SECRET, "A");
+    let why = refused.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(why.contains("fingerprint"), "{why}");
+    for garbage in ["", "one-time", "0123.4567"] {
+        assert!(register_with(&dir, &mut server, "https://hub.test", garbage, "A").is_err());
+    }
+    assert_eq!(server.requests, 0, "nothing left the device");
+    assert_nothing_stored(&dir)?;
+    // Loopback plain HTTP is for tests and a hub on the same machine.
+    register_with(&dir, &mut server, "http://127.0.0.1:8040", &token, "A")?;
+    Ok(())
+}
+
+#[test]
+fn a_server_whose_keys_differ_from_the_token_provisions_nothing() -> TestResult {
+    let mut server = FakeServer::new();
+    server.impostor = Some(ansinh_wire::generate_signing_key());
+    let tmp = tempfile::tempdir()?;
+    let dir = DataDir::open(tmp.path())?;
+    let token = server.token();
+    let refused = register_with(&dir, &mut server, "https://hub.test", &token, "A");
+    assert!(
+        matches!(
+            &refused,
+            Err(Error::Protocol { source: ansinh_wire::Error::KeyMismatch { .. }, .. })
+        ),
+        "{refused:?}"
+    );
+    let why = refused.as_ref().err().map(ToString::to_string).unwrap_or_default();
+    assert!(why.contains("do not match the provisioning token"), "{why}");
+    assert!(!refused.is_err_and(|e| e.is_retryable()), "permanent: staff must act");
+    assert_nothing_stored(&dir)?;
+    Ok(())
+}
+
+#[test]
+fn registration_refuses_while_development_records_are_unsent() -> TestResult {
+    let mut server = FakeServer::new();
+    let tmp = tempfile::tempdir()?;
+    let dir = DataDir::open(tmp.path())?;
+    enqueue(&dir, 1, 100, T0)?;
+    let token = server.token();
+    let refused = register_with(&dir, &mut server, "https://hub.test", &token, "A");
+    assert!(
+        matches!(
+            refused,
+            Err(Error::Device(ansinh_device::Error::DevelopmentRecordsUnsent { count: 1 }))
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(server.requests, 0, "the token is not spent");
+    assert_nothing_stored(&dir)?;
     Ok(())
 }
 
@@ -460,10 +561,26 @@ fn a_batch_refused_whole_is_split_until_the_bad_record_is_alone() -> TestResult 
         &RetryPolicy { batch_bytes: 64 * 1024, ..RetryPolicy::default() },
     )?;
     assert_eq!(report.acknowledged, 15);
-    assert_eq!(report.quarantined.len(), 1);
-    assert_eq!(report.quarantined[0].receipt_no, 10);
-    assert!(report.quarantined[0].reason.contains("malformed"));
+    // An unsigned refusal (anyone on the path can send a 400) never quarantines: the record
+    // waits the longest delay and staff see why.
+    assert!(report.quarantined.is_empty(), "{:?}", report.quarantined);
+    assert_eq!((report.status.unsent, report.status.quarantined), (1, 0));
     assert!(!server.held.contains_key(&ids[9]));
+    let (outbox, _) = dir.outbox()?;
+    let held = outbox.list(Some(State::Queued))?;
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].receipt_no, 10);
+    assert!(
+        held[0].last_error.as_deref().is_some_and(|e| e.contains("malformed")),
+        "staff see why"
+    );
+    // Not sent again before the longest delay.
+    let again = sync_once(&dir, &mut server, &clock, &policy())?;
+    assert_eq!(again.batches, 0);
+    clock.advance(RetryPolicy::default().max_delay_secs);
+    server.poison.clear();
+    let later = sync_once(&dir, &mut server, &clock, &policy())?;
+    assert_eq!(later.acknowledged, 1);
     Ok(())
 }
 

@@ -19,12 +19,18 @@ pub(crate) struct RegisterArgs {
     /// The device's data directory.
     #[arg(long)]
     data_dir: PathBuf,
-    /// The collection server, e.g. http://127.0.0.1:8040.
+    /// The collection server, e.g. https://thu.example.vn (plain http:// only to this
+    /// machine).
     #[arg(long)]
     server: String,
-    /// The one-time token created on the server.
+    /// The one-time token created on the server (`ansinh-hub token`): SECRET.FINGERPRINT, the
+    /// fingerprint of the server's keys the device checks.
     #[arg(long)]
     token: String,
+    /// The server's private certificate authority (PEM), when its certificate is not from a
+    /// public one; kept and trusted for this server alone from then on.
+    #[arg(long)]
+    ca_file: Option<PathBuf>,
     /// A label for the server's staff (the collection point's name).
     #[arg(long)]
     label: String,
@@ -117,7 +123,16 @@ pub(crate) fn register(a: &RegisterArgs, lang: Locale) -> Result<Outcome, Failur
             }));
         }
     }
-    let reg = ansinh_uploader::register(&dir, &a.server, &a.token, &a.label).map_err(other)?;
+    let trust = match &a.ca_file {
+        Some(path) => {
+            let pem = std::fs::read(path)
+                .map_err(|e| other(anyhow::anyhow!("{}: {e}", path.display())))?;
+            ansinh_uploader::ServerTrust::private_ca(&pem).map_err(other)?
+        }
+        None => ansinh_uploader::ServerTrust::PublicRoots,
+    };
+    let reg = ansinh_uploader::register_trusting(&dir, &a.server, &a.token, &a.label, &trust)
+        .map_err(other)?;
     let msg = tr!(
         lang,
         "cli-registered",

@@ -64,7 +64,7 @@ pub(crate) fn provision(a: &ProvisionArgs, lang: Locale) -> Result<Outcome, Fail
         })
     })?;
     let data = DataDir::open(&a.data_dir).map_err(|e| Failure::Other(e.into()))?;
-    data.provision_sealing_key(&key, now()).map_err(|e| Failure::Other(e.into()))?;
+    data.provision_sealing_key(&key).map_err(|e| Failure::Other(e.into()))?;
     let msg = tr!(lang, "cli-provisioned", dir = a.data_dir.display().to_string());
     Ok(Outcome::Done(json!({"key_source": "provisioned", "sealing_key": key.to_hex()}), msg))
 }

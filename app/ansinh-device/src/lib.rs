@@ -22,7 +22,9 @@
 //! With no server key provisioned, [`DataDir::sealing_key`] creates a development key pair so
 //! the whole flow works on one machine; records sealed to it are marked as such and can be
 //! opened locally for `verify`. Provision a real server's key with [`DataDir::provision`]
-//! (the `ansinh register` command) before taking real enrollments.
+//! (the `ansinh register` command) before taking real enrollments; that refuses while records
+//! sealed to the development key are unsent ([`DataDir::check_provisionable`]) and deletes the
+//! development key files once the real key is in place.
 //!
 //! Secret key files are written with mode 0600 through a temporary file, an fsync, a rename and
 //! an fsync of the directory (`ansinh_storage::durable`), so a power cut leaves either the old
@@ -51,7 +53,7 @@ pub mod shift;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use ansinh_outbox::{Outbox, Timestamp};
+use ansinh_outbox::Outbox;
 use ansinh_wire::{OpeningKey, SealingKey};
 use ed25519_dalek::SigningKey;
 use serde::{Deserialize, Serialize};
@@ -77,6 +79,15 @@ pub enum Error {
         /// What is wrong.
         what: String,
     },
+    /// A server key cannot be installed while records sealed to the development key wait to
+    /// be sent: the server could never open them.
+    #[error(
+        "{count} records are sealed to the development key and not sent; void or export them before provisioning a server key"
+    )]
+    DevelopmentRecordsUnsent {
+        /// How many.
+        count: i64,
+    },
     /// The outbox failed.
     #[error(transparent)]
     Outbox(#[from] ansinh_outbox::Error),
@@ -87,7 +98,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Io { .. } => true,
-            Error::Damaged { .. } => false,
+            Error::Damaged { .. } | Error::DevelopmentRecordsUnsent { .. } => false,
             Error::Outbox(e) => e.is_retryable(),
         }
     }
@@ -245,12 +256,46 @@ impl DataDir {
             .transpose()
     }
 
-    /// Stores what the server answered at registration, and provisions its sealing key.
+    /// Whether a server's sealing key may be installed now: refused
+    /// ([`Error::DevelopmentRecordsUnsent`]) while records sealed to the development key are
+    /// unsent. Registration checks it before asking the server, so no token is spent on a
+    /// device that could not take the key.
+    pub fn check_provisionable(&self) -> Result<()> {
+        if self.key_path("sealing.pub").exists() || !self.key_path("dev-opening.key").exists() {
+            return Ok(());
+        }
+        let (outbox, _) = self.outbox()?;
+        // The time only matters for ages, not for the count.
+        let count = outbox.stats(0)?.unsent();
+        if count > 0 {
+            return Err(Error::DevelopmentRecordsUnsent { count });
+        }
+        Ok(())
+    }
+
+    /// The development key files go once a real key is installed: nothing may be sealed to
+    /// them again, and what was sealed to them was voided, sent nowhere or exported.
+    fn delete_development_keys(&self, names: &[&str]) -> Result<()> {
+        for name in names {
+            let path = self.key_path(name);
+            match fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::Io { path, source: e }),
+            }
+        }
+        Ok(())
+    }
+
+    /// Stores what the server answered at registration, and provisions its sealing key;
+    /// refused as [`DataDir::check_provisionable`] says. Deletes the development keys (the
+    /// sealing pair and the receipt key).
     pub fn provision(
         &self,
         server_url: &str,
         answer: &ansinh_wire::RegisterResponse,
     ) -> Result<Registration> {
+        self.check_provisionable()?;
         let sealing = self.key_path("sealing.pub");
         SealingKey::from_hex(&answer.sealing_key).map_err(|e| damaged(&sealing, e))?;
         ansinh_wire::verifying_key_from_hex(&answer.server_signing_key)
@@ -267,26 +312,23 @@ impl DataDir {
         // never be sealed to the development key.
         write_private(&sealing, answer.sealing_key.as_bytes())?;
         write_private(&self.root.join("registration.json"), &json)?;
+        self.delete_development_keys(&["dev-opening.key", "receipt.key"])?;
         Ok(registration)
     }
 
     /// Provisions the collection server's sealing key by hand (from its operator, or a USB
     /// stick), for devices that register without a network. Refused while records sealed to
     /// the development key are unsent: the server could never open them.
-    pub fn provision_sealing_key(&self, key: &SealingKey, now: Timestamp) -> Result<()> {
-        if let (_, KeySource::Development) = self.sealing_key()? {
-            let (outbox, _) = self.outbox()?;
-            let unsent = outbox.stats(now)?.unsent();
-            if unsent > 0 {
-                return Err(Error::Damaged {
-                    path: self.key_path("dev-opening.key"),
-                    what: format!(
-                        "{unsent} records are sealed to the development key and not sent; void or export them before provisioning a server key"
-                    ),
-                });
-            }
-        }
-        write_private(&self.key_path("sealing.pub"), key.to_hex().as_bytes())
+    pub fn provision_sealing_key(&self, key: &SealingKey) -> Result<()> {
+        self.check_provisionable()?;
+        write_private(&self.key_path("sealing.pub"), key.to_hex().as_bytes())?;
+        // The receipt key stays: without a registration it is still the one receipts use.
+        self.delete_development_keys(&["dev-opening.key"])
+    }
+
+    /// Whether a server's sealing key is installed (the device may take real enrollments).
+    pub fn is_provisioned(&self) -> bool {
+        self.key_path("sealing.pub").exists()
     }
 
     /// The key for receipt QR MACs: the server's once registered, otherwise a local
@@ -361,10 +403,16 @@ mod tests {
             server_signing_key: hex::encode(signing.verifying_key().to_bytes()),
             receipt_key: "ab".repeat(32),
             assignment: ansinh_wire::Assignment::default(),
+            config_signing_key: String::new(),
         };
+        assert!(!data.is_provisioned());
         data.provision("http://127.0.0.1:8040/", &answer)?;
+        assert!(data.is_provisioned());
         assert_eq!(data.sealing_key()?, (server.sealing_key(), KeySource::Provisioned));
         assert!(data.dev_opening_key()?.is_none());
+        for gone in ["dev-opening.key", "receipt.key"] {
+            assert!(!data.key_path(gone).exists(), "{gone} is deleted");
+        }
         let reg = data.registration()?.ok_or_else(|| damaged(dir.path(), "no registration"))?;
         assert_eq!((reg.device_id, reg.server_url.as_str()), (42, "http://127.0.0.1:8040"));
         assert_eq!(data.receipt_key()?.as_slice(), &[0xab; 32][..]);

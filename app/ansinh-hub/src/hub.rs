@@ -383,7 +383,8 @@ impl Hub {
 
     /// Makes a one-time registration token valid for `valid_secs`, for a device assigned to
     /// nothing (it takes records of any commune and agent, and gets no renewal list); returns
-    /// the token (shown once; only its hash is kept).
+    /// the token (shown once; only its secret's hash is kept) as
+    /// `<secret>.<fingerprint of the hub's keys>` (`ansinh_wire::provisioning`).
     pub fn create_token(&self, label: &str, valid_secs: i64, now: Timestamp) -> Result<String> {
         self.create_assigned_token(label, &Assignment::default(), valid_secs, now)
     }
@@ -411,7 +412,8 @@ impl Hub {
             now,
             now.saturating_add(valid_secs.max(60)),
         )?;
-        Ok(token)
+        // The device checks the keys it is answered with against this fingerprint.
+        Ok(format!("{token}.{}", self.keys.fingerprint().to_hex()))
     }
 
     /// Registers a device with a one-time token.
@@ -422,7 +424,9 @@ impl Hub {
     ) -> Result<RegisterResponse, HubError> {
         let key = ansinh_wire::verifying_key_from_hex(&request.device_public_key)
             .map_err(|_| Refusal::InvalidKey)?;
-        let sha: [u8; 32] = Sha256::digest(request.token.trim().as_bytes()).into();
+        // Only the secret is kept (hashed): tokens with and without the fingerprint both work.
+        let secret = ansinh_wire::provisioning::token_secret(&request.token);
+        let sha: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
         let device = self
             .store
             .register_device(sha, now, &label_ok(&request.label), key.to_bytes())?
@@ -434,6 +438,7 @@ impl Hub {
             // Derived from the master key, never stored.
             receipt_key: hex::encode(*self.keys.receipt_key(device.id)),
             assignment: self.store.assignment(device.id)?,
+            config_signing_key: self.keys.config_key_hex(),
         })
     }
 

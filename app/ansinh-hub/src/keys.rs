@@ -10,6 +10,12 @@
 //!   itself, is kept in the database only wrapped under a key derived from it (info
 //!   `ansinh/receipt-key-wrap/v1`). So the database alone never yields a receipt key. Lose it
 //!   and no receipt can be checked.
+//! - `config.key`: the Ed25519 key that signs device configurations for USB sticks
+//!   (`ansinh-hub config sign`); devices learn its public half at registration. Made on first
+//!   start, also next to older keys (no device depends on it before it exists).
+//!
+//! The provisioning token carries [`HubKeys::fingerprint`] of the three public keys, so a
+//! device registers only with this server.
 //!
 //! Files are written with mode 0600 (directory 0700) through a temporary file, fsync, a rename
 //! and an fsync of the directory (`ansinh_storage::durable`). A missing sealing or signing key next to an existing one is an error, never a
@@ -32,6 +38,8 @@ pub struct HubKeys {
     pub opening: OpeningKey,
     /// Signs acknowledgements.
     pub signing: SigningKey,
+    /// Signs device configurations.
+    pub config: SigningKey,
     admin_token_sha256: [u8; 32],
     pseudonym: Zeroizing<[u8; 32]>,
     receipt_master: Zeroizing<[u8; 32]>,
@@ -59,6 +67,8 @@ pub struct KeyFiles {
     pub admin_token: PathBuf,
     /// `receipt-master.key`.
     pub receipt_master: PathBuf,
+    /// `config.key`.
+    pub config: PathBuf,
 }
 
 impl KeyFiles {
@@ -70,6 +80,7 @@ impl KeyFiles {
             signing: dir.join("signing.key"),
             admin_token: dir.join("admin.token"),
             receipt_master: dir.join("receipt-master.key"),
+            config: dir.join("config.key"),
             dir,
         }
     }
@@ -82,12 +93,14 @@ impl KeyFiles {
              \x20 {}  signs acknowledgements: devices trust only this key\n\
              \x20 {}  password of the admin pages (user \"admin\")\n\
              \x20 {}  makes every device's receipt key: without it no receipt can be checked\n\
+             \x20 {}  signs device configurations for USB sticks\n\
              Back up now: copy the folder {} to offline media kept apart from the server \
              (e.g. tar czf hub-keys.tgz -C {} keys) and restore it before restoring the database.\n",
             self.sealing.display(),
             self.signing.display(),
             self.admin_token.display(),
             self.receipt_master.display(),
+            self.config.display(),
             self.dir.display(),
             self.dir.parent().unwrap_or(Path::new(".")).display(),
         )
@@ -104,6 +117,13 @@ fn read(path: &Path) -> Result<Option<Zeroizing<String>>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::Io { path: path.to_path_buf(), source: e }),
     }
+}
+
+fn read_signing_key(path: &Path) -> Result<SigningKey> {
+    let text = read(path)?.ok_or_else(|| damaged(path, "missing"))?;
+    let mut bytes = Zeroizing::new([0u8; 32]);
+    hex::decode_to_slice(text.trim(), bytes.as_mut()).map_err(|e| damaged(path, e))?;
+    Ok(SigningKey::from_bytes(&bytes))
 }
 
 fn damaged(path: &Path, what: impl ToString) -> Error {
@@ -165,19 +185,21 @@ impl HubKeys {
             )?;
             master_created = true;
         }
+        let mut config_created = false;
+        if read(&files.config)?.is_none() {
+            let key = ansinh_wire::generate_signing_key();
+            write_private(&files.config, Zeroizing::new(hex::encode(key.to_bytes())).as_bytes())?;
+            config_created = true;
+        }
         let keys = Self::load(&files)?;
-        Ok((keys, created || token_created || master_created))
+        Ok((keys, created || token_created || master_created || config_created))
     }
 
     fn load(files: &KeyFiles) -> Result<Self> {
         let sealing = read(&files.sealing)?.ok_or_else(|| damaged(&files.sealing, "missing"))?;
         let opening = OpeningKey::from_hex(&sealing).map_err(|e| damaged(&files.sealing, e))?;
-        let signing_hex =
-            read(&files.signing)?.ok_or_else(|| damaged(&files.signing, "missing"))?;
-        let mut bytes = Zeroizing::new([0u8; 32]);
-        hex::decode_to_slice(signing_hex.trim(), bytes.as_mut())
-            .map_err(|e| damaged(&files.signing, e))?;
-        let signing = SigningKey::from_bytes(&bytes);
+        let signing = read_signing_key(&files.signing)?;
+        let config = read_signing_key(&files.config)?;
         let token =
             read(&files.admin_token)?.ok_or_else(|| damaged(&files.admin_token, "missing"))?;
         if token.trim().len() < 16 {
@@ -196,7 +218,7 @@ impl HubKeys {
         let mut receipt_master = Zeroizing::new([0u8; 32]);
         hex::decode_to_slice(master_hex.trim(), receipt_master.as_mut())
             .map_err(|e| damaged(&files.receipt_master, e))?;
-        Ok(Self { opening, signing, admin_token_sha256, pseudonym, receipt_master })
+        Ok(Self { opening, signing, config, admin_token_sha256, pseudonym, receipt_master })
     }
 
     /// Keys made in memory (tests and benchmarks), with this admin token.
@@ -208,6 +230,7 @@ impl HubKeys {
         Self {
             opening,
             signing: ansinh_wire::generate_signing_key(),
+            config: ansinh_wire::generate_signing_key(),
             admin_token_sha256: Sha256::digest(admin_token.as_bytes()).into(),
             pseudonym: Zeroizing::new(h.finalize().into()),
             receipt_master: random_32(),
@@ -268,6 +291,20 @@ impl HubKeys {
     pub fn signing_key_hex(&self) -> String {
         hex::encode(self.signing.verifying_key().to_bytes())
     }
+
+    /// The configuration key devices verify USB configurations with, hex.
+    pub fn config_key_hex(&self) -> String {
+        hex::encode(self.config.verifying_key().to_bytes())
+    }
+
+    /// The fingerprint of the three public keys that provisioning tokens carry.
+    pub fn fingerprint(&self) -> ansinh_wire::provisioning::KeyFingerprint {
+        ansinh_wire::provisioning::KeyFingerprint::of(
+            &self.signing.verifying_key(),
+            &self.opening.sealing_key(),
+            &self.config.verifying_key(),
+        )
+    }
 }
 
 #[cfg(test)]
@@ -283,6 +320,8 @@ mod tests {
         assert!(!created);
         assert_eq!(again.sealing_key_hex(), keys.sealing_key_hex());
         assert_eq!(again.signing_key_hex(), keys.signing_key_hex());
+        assert_eq!(again.config_key_hex(), keys.config_key_hex());
+        assert_eq!(again.fingerprint(), keys.fingerprint());
         assert_eq!(again.pseudonym("001179012345"), keys.pseudonym("001179012345"));
         assert_eq!(*again.receipt_key(7), *keys.receipt_key(7));
         assert_ne!(*keys.receipt_key(7), *keys.receipt_key(8), "one key per device");
@@ -298,7 +337,14 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            for f in [&files.sealing, &files.signing, &files.admin_token, &files.receipt_master] {
+            let key_files = [
+                &files.sealing,
+                &files.signing,
+                &files.admin_token,
+                &files.receipt_master,
+                &files.config,
+            ];
+            for f in key_files {
                 let mode = fs::metadata(f).map_err(io(f))?.permissions().mode();
                 assert_eq!(mode & 0o777, 0o600, "{}", f.display());
             }
@@ -321,6 +367,22 @@ mod tests {
             hex::encode(*keys.receipt_key(3)),
             "6c0411203ecb150e40ef8d79ec289cdf15c24f0e4c9bf5441ccde2a6087d4751"
         );
+    }
+
+    /// A hub whose keys predate the configuration key gets one on its next start; the other
+    /// keys, and so the devices registered before, stay as they were.
+    #[test]
+    fn an_older_hub_gains_a_config_key() -> Result<()> {
+        let tmp = tempfile::tempdir().map_err(io(Path::new("tmp")))?;
+        let (keys, _) = HubKeys::load_or_create(tmp.path())?;
+        let files = KeyFiles::in_dir(tmp.path());
+        fs::remove_file(&files.config).map_err(io(&files.config))?;
+        let (again, created) = HubKeys::load_or_create(tmp.path())?;
+        assert!(created, "the new key is announced");
+        assert_eq!(again.signing_key_hex(), keys.signing_key_hex());
+        assert_eq!(again.sealing_key_hex(), keys.sealing_key_hex());
+        assert_ne!(again.config_key_hex(), keys.config_key_hex());
+        Ok(())
     }
 
     #[test]

@@ -357,7 +357,7 @@ fn main() -> anyhow::Result<()> {
             // The token alone on stdout, so `TOKEN=$(ansinh-hub token ...)` keeps just it.
             println!("{token}");
             eprintln!(
-                "ansinh-hub: one-time registration token for {label:?}, valid {valid_hours} h. On the device run:\n  ansinh register --data-dir DIR --server URL --token {token} --label {}",
+                "ansinh-hub: one-time registration token for {label:?}, valid {valid_hours} h; after the dot, the fingerprint of this server's keys, which the device checks. On the device run:\n  ansinh register --data-dir DIR --server https://HOST --token {token} --label {}",
                 shell_word(&label)
             );
         }
@@ -520,7 +520,14 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Keys => {
             let files = KeyFiles::in_dir(dir);
-            for f in [&files.sealing, &files.signing, &files.admin_token, &files.receipt_master] {
+            let key_files = [
+                &files.sealing,
+                &files.signing,
+                &files.admin_token,
+                &files.receipt_master,
+                &files.config,
+            ];
+            for f in key_files {
                 println!("{}{}", f.display(), if f.exists() { "" } else { " (missing)" });
             }
             println!(

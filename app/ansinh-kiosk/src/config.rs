@@ -10,8 +10,12 @@ use crate::store::Settings;
 pub struct Config {
     /// Collection server URL.
     pub server_url: Option<String>,
-    /// One-time registration token (used by the registration step of the uploader).
+    /// One-time registration token (used by the registration step of the uploader):
+    /// `SECRET.FINGERPRINT` as `ansinh-hub token` prints it.
     pub provisioning_token: Option<String>,
+    /// The collection server's private certificate authority (PEM file), when its certificate
+    /// is not from a public authority.
+    pub ca_file: Option<String>,
     /// Collection point name.
     pub collection_point: Option<String>,
     /// Agent code.

@@ -14,7 +14,9 @@ use std::time::Duration;
 use ansinh_device::DataDir;
 use ansinh_device::clock::{Clock, SystemClock};
 use ansinh_uploader::background::{Control, run};
-use ansinh_uploader::{RetryPolicy, cached_renewals, fetch_renewals, register};
+use ansinh_uploader::{
+    RetryPolicy, ServerTrust, cached_renewals, fetch_renewals, register_trusting,
+};
 
 /// What the worker needs from the configuration.
 #[derive(Clone, Debug)]
@@ -23,6 +25,9 @@ pub struct DeliveryConfig {
     pub server_url: Option<String>,
     /// One-time registration token.
     pub provisioning_token: Option<String>,
+    /// The server's private certificate authority (PEM file), when its certificate is not
+    /// from a public one (registration only; the registration keeps a copy).
+    pub ca_file: Option<PathBuf>,
     /// How the device names itself on the server (the collection point).
     pub label: String,
     /// Uploader tunables (alarm period included).
@@ -40,6 +45,7 @@ impl Default for DeliveryConfig {
         Self {
             server_url: None,
             provisioning_token: None,
+            ca_file: None,
             label: String::new(),
             policy: RetryPolicy::default(),
             // Five minutes: new records also wake the worker at once, so this only bounds how
@@ -168,7 +174,21 @@ fn registered(
             // registered" in the sync status; a USB export works regardless.
             return true;
         };
-        match register(dir, url, token, &config.label) {
+        let trust = match &config.ca_file {
+            None => Ok(ServerTrust::PublicRoots),
+            Some(path) => std::fs::read(path)
+                .map_err(|e| format!("{}: {e}", path.display()))
+                .and_then(|pem| ServerTrust::private_ca(&pem).map_err(|e| e.to_string())),
+        };
+        let trust = match trust {
+            Ok(t) => t,
+            Err(why) => {
+                // A missing or unreadable authority file needs a person, like a wrong token.
+                set(problem, Some(why));
+                return true;
+            }
+        };
+        match register_trusting(dir, url, token, &config.label, &trust) {
             Ok(_) => {
                 set(problem, None);
                 return true;

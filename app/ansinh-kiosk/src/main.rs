@@ -119,6 +119,7 @@ fn main() -> anyhow::Result<()> {
         DeliveryConfig {
             server_url: config.server_url.clone(),
             provisioning_token: config.provisioning_token.clone(),
+            ca_file: config.ca_file.clone().map(PathBuf::from),
             label: config.settings().collection_point,
             policy: policy.clone(),
             ..DeliveryConfig::default()

@@ -169,6 +169,7 @@ mod tests {
             ),
             receipt_key: "ab".repeat(32),
             assignment: ansinh_wire::Assignment::default(),
+            config_signing_key: String::new(),
         };
         dir.provision("http://127.0.0.1:9", &answer)?;
         let control = Arc::new(Control::new());

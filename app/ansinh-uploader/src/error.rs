@@ -55,6 +55,18 @@ pub enum Error {
         /// What failed.
         source: std::io::Error,
     },
+    /// The server URL is not one the device may talk to (not `https://`, and not plain HTTP
+    /// to this machine).
+    #[error("refused server address {url:?}: {why}")]
+    InsecureServerUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// The certificate authority file for the server cannot be used.
+    #[error("certificate authority file: {0}")]
+    CaFile(String),
     /// The device's data directory or keys failed.
     #[error(transparent)]
     Device(#[from] ansinh_device::Error),
@@ -74,7 +86,9 @@ impl Error {
             | Error::AlreadyRegistered { .. }
             | Error::Refused { .. }
             | Error::Protocol { .. }
-            | Error::ForeignAck(_) => false,
+            | Error::ForeignAck(_)
+            | Error::InsecureServerUrl { .. }
+            | Error::CaFile(_) => false,
         }
     }
 }

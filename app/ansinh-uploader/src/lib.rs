@@ -13,7 +13,10 @@
 //!   tells staff. No "resend" exists: the outbox state decides what is sent.
 //! - [`export_bundle`] / [`import_ack`]: USB carry-out of the unsent records and the server's
 //!   signed acknowledgement file; either takes a folder (the stick) instead of a file.
-//! - [`register`] with a one-time token, [`fetch_renewals`] for the renewal-due list.
+//! - [`register`] with a one-time token that pins the server's keys, [`fetch_renewals`] for
+//!   the renewal-due list.
+//! - Only `https://` servers with verified certificates ([`check_server_url`], [`ServerTrust`];
+//!   plain HTTP to loopback alone, for tests).
 //! - [`SyncStatus`] for the staff screen (unsent count, oldest unsent age, last
 //!   acknowledgement, alarm after N days without sync), and [`background::run`] for a thread.
 //!
@@ -38,10 +41,11 @@ pub use bundle::{
 pub use error::{Error, Result};
 pub use plan::RetryPolicy;
 pub use server::{
-    RenewalList, cached_renewals, fetch_renewals, fetch_renewals_with, register, register_with,
+    RenewalList, cached_renewals, fetch_renewals, fetch_renewals_with, register, register_trusting,
+    register_with,
 };
 pub use sync::{
     Failure, Quarantined, SyncReport, SyncStatus, status_of, sync, sync_once, sync_once_as,
     sync_status, take_sender,
 };
-pub use transport::{HttpTransport, Request, Transport};
+pub use transport::{HttpTransport, Request, ServerTrust, Transport, check_server_url};

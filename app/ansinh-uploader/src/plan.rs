@@ -1,8 +1,11 @@
 //! The uploader's decisions, with no I/O (the sans-I/O core, after Glean's upload manager).
 //!
 //! - [`judge`] turns what came back from one attempt ([`Answer`]) into a [`Verdict`] on the
-//!   batch: acknowledged, retry later, split, quarantine, or blocked (the device itself is
-//!   refused). Every failure is classed retryable or permanent ([`Verdict::class`]).
+//!   batch: acknowledged, retry later, split, hold one record, or blocked (the device itself
+//!   is refused). Every failure is classed retryable or permanent ([`Verdict::class`]).
+//! - Only the server's signature quarantines a record: a per-record conflict or rejection in a
+//!   verified acknowledgement. An unsigned error answer (a proxy's, a captive portal's, an
+//!   attacker's) may delay records or block the device, never take a record out of the queue.
 //! - [`plan_records`] turns a verified acknowledgement into what happens to each record.
 //! - [`backoff_secs`] is the wait after consecutive failures: exponential, capped, jittered.
 //!
@@ -78,8 +81,10 @@ pub enum Verdict {
     /// The server refused the batch as a whole: send the records in smaller batches so that a
     /// record it cannot take is found and quarantined alone.
     Split(String),
-    /// A one-record batch the server refuses as a whole: quarantine that record.
-    Quarantine(String),
+    /// A one-record batch refused as a whole by an unsigned answer: the record waits the
+    /// longest delay (staff see why) while the rest of the queue goes on. Never a quarantine:
+    /// anyone on the path can send a 400.
+    Hold(String),
     /// The server refuses this device (revoked, unknown, protocol too old): stop sending,
     /// keep the records queued, tell staff.
     Blocked(String),
@@ -90,8 +95,8 @@ impl Verdict {
     pub fn class(&self) -> Option<Class> {
         match self {
             Verdict::Acknowledged(_) => None,
-            Verdict::Retry(_) | Verdict::Split(_) => Some(Class::Retryable),
-            Verdict::Quarantine(_) | Verdict::Blocked(_) => Some(Class::Permanent),
+            Verdict::Retry(_) | Verdict::Split(_) | Verdict::Hold(_) => Some(Class::Retryable),
+            Verdict::Blocked(_) => Some(Class::Permanent),
         }
     }
 }
@@ -127,7 +132,7 @@ pub fn judge(
         Answer::Http { status, body } => (*status, body),
     };
     let whole_batch = |reason: String| {
-        if records > 1 { Verdict::Split(reason) } else { Verdict::Quarantine(reason) }
+        if records > 1 { Verdict::Split(reason) } else { Verdict::Hold(reason) }
     };
     match status {
         200 => match ansinh_wire::open_ack(body, server_key) {
@@ -268,9 +273,11 @@ mod tests {
             (http(404, b""), 5, "retry"),
             (http(409, err("replayed_batch").as_bytes()), 5, "retry"),
             (http(413, err("too_large").as_bytes()), 5, "split"),
-            (http(413, err("too_large").as_bytes()), 1, "quarantine"),
+            (http(413, err("too_large").as_bytes()), 1, "hold"),
             (http(400, err("malformed").as_bytes()), 5, "split"),
-            (http(400, b"garbage"), 1, "quarantine"),
+            (http(400, b"garbage"), 1, "hold"),
+            (http(400, err("malformed").as_bytes()), 1, "hold"),
+            (http(400, err("malformed").as_bytes()), 0, "hold"),
             (http(400, err("unsupported_version").as_bytes()), 5, "blocked"),
             (http(401, err("unknown_device").as_bytes()), 5, "blocked"),
             (http(401, err("bad_signature").as_bytes()), 1, "blocked"),
@@ -281,7 +288,7 @@ mod tests {
                 Verdict::Acknowledged(_) => "ack",
                 Verdict::Retry(_) => "retry",
                 Verdict::Split(_) => "split",
-                Verdict::Quarantine(_) => "quarantine",
+                Verdict::Hold(_) => "hold",
                 Verdict::Blocked(_) => "blocked",
             };
             assert_eq!(got, want, "{answer:?} with {n} records");

@@ -153,6 +153,7 @@ pub(crate) struct Identity {
     pub(crate) server_url: String,
     pub(crate) device_key: ed25519_dalek::SigningKey,
     pub(crate) server_key: VerifyingKey,
+    pub(crate) trust: crate::transport::ServerTrust,
 }
 
 pub(crate) fn identity(dir: &DataDir) -> Result<Identity> {
@@ -164,6 +165,7 @@ pub(crate) fn identity(dir: &DataDir) -> Result<Identity> {
         server_url: reg.server_url,
         device_key: dir.device_key()?,
         server_key,
+        trust: crate::server::server_trust(dir)?,
     })
 }
 
@@ -308,13 +310,11 @@ fn sync_with(
                 batch_bytes = (sent_bytes / 2).max(1);
                 outbox.retry_later(&ids, now, now, &reason)?;
             }
-            Verdict::Quarantine(reason) => {
-                for o in &batch {
-                    quarantine_if_unsent(&mut outbox, &o.record_id, &reason, now)?;
-                    report
-                        .quarantined
-                        .push(Quarantined { receipt_no: o.receipt_no, reason: reason.clone() });
-                }
+            Verdict::Hold(reason) => {
+                let next = now + policy.max_delay_secs;
+                outbox.retry_later(&ids, now, next, &reason)?;
+                outbox.set_setting(LAST_ERROR, &reason)?;
+                report.next_attempt_at = Some(next);
             }
             Verdict::Blocked(reason) => {
                 let next = now + policy.max_delay_secs;
@@ -367,9 +367,10 @@ pub(crate) fn sync_http(
     sender: &Sender,
     policy: &RetryPolicy,
 ) -> Result<SyncReport> {
-    let mut transport = crate::transport::HttpTransport::new(
+    let mut transport = crate::transport::HttpTransport::with_trust(
         &id.server_url,
         std::time::Duration::from_secs(policy.request_timeout_secs),
-    );
+        &id.trust,
+    )?;
     sync_with(dir, id, sender, &mut transport, &SystemClock, policy)
 }

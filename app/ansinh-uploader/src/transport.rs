@@ -1,12 +1,84 @@
 //! How requests reach the collection server: the [`Transport`] trait, its HTTP implementation
-//! ([`HttpTransport`], ureq).
+//! ([`HttpTransport`], ureq over rustls).
 //!
 //! The rest of the uploader only sees status codes and bodies, so its tests use a fake
 //! transport that plays the server, and the real one is a few lines over ureq.
+//!
+//! The device talks to its server only over HTTPS, certificates verified by rustls against
+//! Mozilla's roots (webpki-roots) or, for a server with a certificate from a private authority,
+//! that authority alone ([`ServerTrust`]); no setting turns verification off. Plain HTTP is
+//! allowed only to a loopback host ([`check_server_url`]), so tests and a hub on the same
+//! machine work; redirects are never followed (the protocol has none, and one could lead to
+//! plain HTTP).
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use crate::error::{Error, Result};
 use crate::plan::Answer;
+
+/// Whom the device trusts to certify its server.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ServerTrust {
+    /// The public web's authorities (Mozilla's root store, built in).
+    #[default]
+    PublicRoots,
+    /// Only the authorities of this PEM file (a ministry's or province's private CA): a
+    /// certificate from any public authority is refused for this server.
+    PrivateCa(Vec<u8>),
+}
+
+impl ServerTrust {
+    /// The private authorities from PEM text; refused unless it holds at least one
+    /// certificate and nothing unreadable.
+    pub fn private_ca(pem: &[u8]) -> Result<Self> {
+        let trust = Self::PrivateCa(pem.to_vec());
+        trust.roots()?;
+        Ok(trust)
+    }
+
+    fn roots(&self) -> Result<ureq::tls::RootCerts> {
+        let Self::PrivateCa(pem) = self else { return Ok(ureq::tls::RootCerts::WebPki) };
+        let mut certs = Vec::new();
+        for item in ureq::tls::parse_pem(pem) {
+            match item {
+                Ok(ureq::tls::PemItem::Certificate(c)) => certs.push(c),
+                Ok(_) => {}
+                Err(e) => return Err(Error::CaFile(format!("not a PEM certificate file: {e}"))),
+            }
+        }
+        if certs.is_empty() {
+            return Err(Error::CaFile("no certificate in the CA file".into()));
+        }
+        Ok(ureq::tls::RootCerts::Specific(Arc::new(certs)))
+    }
+}
+
+/// Refuses a server URL the device must not talk to: anything but `https://`, except
+/// `http://` to a loopback host (`127.0.0.0/8`, `::1`, `localhost`). Checked before any
+/// request, so nothing (not even the provisioning token) leaves the device in clear.
+pub fn check_server_url(url: &str) -> Result<()> {
+    let insecure = |why: &str| Error::InsecureServerUrl { url: url.to_string(), why: why.into() };
+    let uri: ureq::http::Uri = url.trim().parse().map_err(|_| insecure("not a URL"))?;
+    let host = uri.host().ok_or_else(|| insecure("no host"))?;
+    if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+        return Err(insecure("a user name or password in the URL"));
+    }
+    match uri.scheme_str().map(str::to_ascii_lowercase).as_deref() {
+        Some("https") => Ok(()),
+        Some("http") if is_loopback(host) => Ok(()),
+        Some("http") => {
+            Err(insecure("plain http:// is allowed only to this machine (loopback); use https://"))
+        }
+        _ => Err(insecure("only https:// servers are allowed")),
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.eq_ignore_ascii_case("localhost")
+        || bare.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.to_canonical().is_loopback())
+}
 
 /// One request to the collection server.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,15 +132,30 @@ impl std::fmt::Debug for HttpTransport {
 
 impl HttpTransport {
     /// A transport to `base_url` (e.g. `https://hub.example:8040`) where every request,
-    /// including reading its answer, must finish within `timeout`.
-    pub fn new(base_url: &str, timeout: Duration) -> Self {
+    /// including reading its answer, must finish within `timeout`, certificates checked
+    /// against the public roots. Refused as [`check_server_url`] says.
+    pub fn new(base_url: &str, timeout: Duration) -> Result<Self> {
+        Self::with_trust(base_url, timeout, &ServerTrust::PublicRoots)
+    }
+
+    /// [`HttpTransport::new`] with the authorities in `trust`.
+    pub fn with_trust(base_url: &str, timeout: Duration, trust: &ServerTrust) -> Result<Self> {
+        check_server_url(base_url)?;
+        let tls = ureq::tls::TlsConfig::builder()
+            .provider(ureq::tls::TlsProvider::Rustls)
+            .root_certs(trust.roots()?)
+            .build();
         let config = ureq::Agent::config_builder()
             .timeout_global(Some(timeout))
             .timeout_connect(Some(timeout.min(Duration::from_secs(30))))
             // Statuses are answers to judge, not errors.
             .http_status_as_error(false)
+            // A redirect is an answer to judge (never followed: it could lead off HTTPS).
+            .max_redirects(0)
+            .https_only(base_url.trim().to_ascii_lowercase().starts_with("https://"))
+            .tls_config(tls)
             .build();
-        Self { base: base_url.trim_end_matches('/').to_string(), agent: config.into() }
+        Ok(Self { base: base_url.trim().trim_end_matches('/').to_string(), agent: config.into() })
     }
 }
 
@@ -97,5 +184,55 @@ impl Transport for HttpTransport {
             // A body cut short is no answer: the server may or may not have acted.
             Err(e) => Answer::NoAnswer(format!("answer cut short: {e}")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_https_or_loopback_http() {
+        for ok in [
+            "https://hub.example",
+            "HTTPS://hub.example:8443/",
+            "https://10.0.0.5:8040",
+            "http://127.0.0.1:8040",
+            "http://127.9.8.7",
+            "http://localhost:8040/",
+            "http://LOCALHOST",
+            "http://[::1]:8040",
+            "http://[::ffff:127.0.0.1]:80",
+        ] {
+            assert!(check_server_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://hub.example",
+            "http://10.0.0.5:8040",
+            "http://192.168.1.1",
+            "http://[2001:db8::1]",
+            "http://localhost.evil.example",
+            "http://127.0.0.1.evil.example",
+            "http://user:pw@127.0.0.1",
+            "https://user@hub.example",
+            "ftp://hub.example",
+            "hub.example",
+            "",
+            "file:///etc/passwd",
+        ] {
+            let e = check_server_url(bad).err();
+            assert!(matches!(e, Some(Error::InsecureServerUrl { .. })), "{bad}: {e:?}");
+            assert!(HttpTransport::new(bad, Duration::from_secs(1)).is_err(), "{bad}");
+        }
+        let e = check_server_url("http://hub.example").err().map(|e| e.to_string());
+        assert!(e.is_some_and(|e| e.contains("https://")));
+    }
+
+    #[test]
+    fn a_ca_file_must_hold_a_certificate() {
+        assert!(matches!(ServerTrust::private_ca(b""), Err(Error::CaFile(_))));
+        assert!(matches!(ServerTrust::private_ca(b"hello"), Err(Error::CaFile(_))));
+        let damaged = b"-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n";
+        assert!(matches!(ServerTrust::private_ca(damaged), Err(Error::CaFile(_))));
     }
 }

@@ -17,6 +17,8 @@
 //!   decoders reject oversized, truncated, unknown-version and garbage input with an error.
 //! - Each record is sealed to the server's key on the device ([`SealingKey::seal`]) and
 //!   opened only by the server ([`OpeningKey::open`]): see [`seal`](mod@seal).
+//! - The provisioning token carries a fingerprint of the server's keys, which the device
+//!   checks the registration answer against: see [`provisioning`].
 //! - A paper receipt carries a QR code the server can check: its payload and MAC are in
 //!   [`receipt_qr`].
 //!
@@ -30,6 +32,7 @@
 //! curve25519-dalek (its precomputed tables only), hmac, sha2, rand_core, zeroize, hex,
 //! thiserror. Nothing from the workspace.
 
+pub mod provisioning;
 pub mod receipt_qr;
 pub mod seal;
 
@@ -91,6 +94,21 @@ pub enum Error {
     /// The receipt code's MAC does not match: forged, altered, or another device's key.
     #[error("the receipt code does not verify")]
     BadReceiptMac,
+    /// Not a provisioning token, or one that cannot pin the server's keys
+    /// ([`provisioning::ProvisioningToken`]).
+    #[error("provisioning token: {0}")]
+    Token(&'static str),
+    /// The server's keys are not those the provisioning token names: another server, or one
+    /// in the way.
+    #[error(
+        "the collection server's keys do not match the provisioning token (token fingerprint {expected}, server's keys {got}): this is not the server the token was made for"
+    )]
+    KeyMismatch {
+        /// The fingerprint the token carries.
+        expected: String,
+        /// The fingerprint of the keys the server sent, or what was wrong with them.
+        got: String,
+    },
 }
 
 impl Error {
@@ -359,6 +377,11 @@ pub struct RegisterResponse {
     /// What hub staff assigned the device to (empty from older servers).
     #[serde(default)]
     pub assignment: Assignment,
+    /// The server's Ed25519 configuration key, 64 hex digits: devices accept a configuration
+    /// from a USB stick only with its signature. Empty from servers older than it (a device
+    /// then refuses the registration: the token's fingerprint covers this key).
+    #[serde(default)]
+    pub config_signing_key: String,
 }
 
 /// What hub staff assigned the device to (registration answer; empty from older servers).

@@ -79,7 +79,7 @@ fn commit_envelope(dir: &DataDir, like: &DataDir, record: &Record) -> Res<()> {
 }
 
 fn sync(dir: &DataDir, hub: &Hub) -> Res<ansinh_uploader::SyncReport> {
-    let mut transport = HttpTransport::new(&hub.url(), Duration::from_secs(5));
+    let mut transport = HttpTransport::new(&hub.url(), Duration::from_secs(5))?;
     Ok(sync_once(dir, &mut transport, &test_clock(), &RetryPolicy::default())?)
 }
 

@@ -22,15 +22,15 @@ fn a_token_is_the_whole_standard_output_and_registers_a_device() -> TestResult {
         assert!(out.status.success(), "{stderr}");
         // What `TOKEN=$(ansinh-hub token ...)` keeps: the token, on one line, and nothing else.
         let token = stdout.strip_suffix('\n').ok_or("no newline")?;
-        assert!(
-            token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit()),
-            "stdout is not one token: {stdout:?}"
-        );
+        // SECRET.FINGERPRINT: 32 hex digits each, the fingerprint that of this hub's keys.
+        let parsed = ansinh_wire::provisioning::ProvisioningToken::parse(token)?;
+        assert_eq!(parsed.to_text(), token, "stdout is not one token: {stdout:?}");
+        assert!(parsed.fingerprint.is_some(), "no key fingerprint: {stdout:?}");
         // The advice goes to stderr: the whole command for the device, with this token.
         let advice = stderr.lines().find(|l| l.contains("ansinh register")).unwrap_or_default();
         assert!(
             advice.contains(&format!(
-                "ansinh register --data-dir DIR --server URL --token {token} --label "
+                "ansinh register --data-dir DIR --server https://HOST --token {token} --label "
             )) && advice.contains(label),
             "{stderr}"
         );
@@ -57,7 +57,7 @@ fn first_start_makes_private_keys_and_serve_stops_on_sigterm() -> TestResult {
         .output()?;
     assert!(out.status.success());
     let err = String::from_utf8(out.stderr)?;
-    for f in ["sealing.key", "signing.key", "admin.token"] {
+    for f in ["sealing.key", "signing.key", "admin.token", "config.key"] {
         let path = data.join("keys").join(f);
         assert!(err.contains(&path.display().to_string()), "{f} not named: {err}");
         #[cfg(unix)]
@@ -68,7 +68,7 @@ fn first_start_makes_private_keys_and_serve_stops_on_sigterm() -> TestResult {
     }
     assert!(err.contains("Back up"));
     let token = String::from_utf8(out.stdout)?.trim().to_string();
-    assert_eq!(token.len(), 32);
+    assert_eq!(token.len(), 32 + 1 + 32, "SECRET.FINGERPRINT: {token}");
 
     // One command to start; SIGTERM stops it cleanly.
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();

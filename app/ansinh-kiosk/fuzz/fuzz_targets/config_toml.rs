@@ -15,6 +15,7 @@ fn written(c: &Config) -> String {
     let text = [
         ("server_url", &c.server_url),
         ("provisioning_token", &c.provisioning_token),
+        ("ca_file", &c.ca_file),
         ("collection_point", &c.collection_point),
         ("agent_code", &c.agent_code),
         ("staff_pin_hash", &c.staff_pin_hash),

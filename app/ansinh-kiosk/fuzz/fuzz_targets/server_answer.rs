@@ -6,8 +6,9 @@
 //! - A batch counts as acknowledged only on a 200 with an acknowledgement the server signed,
 //!   for this device and this batch, and then it is exactly that acknowledgement; every other
 //!   answer is a failure with a class.
-//! - A refusal of the device itself (401, 403, an unsupported protocol) stops sending; a body
-//!   too large is split, or quarantined when it is one record.
+//! - A refusal of the device itself (401, 403, an unsupported protocol) stops sending; a batch
+//!   refused whole (400, 413) is split, or held back when it is one record: an unsigned
+//!   answer never quarantines.
 //! - For an acknowledgement, every record sent lands in exactly one of acknowledged,
 //!   quarantined or sent again.
 #![no_main]
@@ -81,7 +82,8 @@ fuzz_target!(|data: &[u8]| {
             );
         }
         Verdict::Split(_) => assert!(matches!(status, 400 | 413) && c.records > 1),
-        Verdict::Quarantine(_) => assert!(matches!(status, 400 | 413) && c.records <= 1),
+        // Never a quarantine: only a signed per-record outcome takes a record out of the queue.
+        Verdict::Hold(_) => assert!(matches!(status, 400 | 413) && c.records <= 1),
         Verdict::Retry(_) => assert!(!matches!(status, 401 | 403 | 413)),
     }
 });

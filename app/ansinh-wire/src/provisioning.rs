@@ -1,0 +1,227 @@
+//! The provisioning token and the fingerprint of the server's keys it carries, so that a
+//! device trusts only the collection server its staff meant (see `PROTOCOL.md`, "Registration").
+//!
+//! A token reads `<secret>.<fingerprint>`: the secret is the 32 hex digits the server keeps a
+//! hash of (one-time, it authorises the registration); the fingerprint is 32 hex digits, the
+//! first 16 bytes of SHA-256 over a domain tag and the server's three public keys (signing,
+//! sealing, configuration). At registration the device compares the keys the server answers
+//! with the fingerprint and refuses anything else: a server reached through a wrong address, a
+//! hijacked DNS name or a certificate authority that misissued cannot hand the device its own
+//! keys. A token without a fingerprint (the older form) is still accepted by the server, but
+//! a device refuses it, as it would have nothing to check the keys against.
+
+use ed25519_dalek::VerifyingKey;
+use sha2::{Digest, Sha256};
+
+use crate::{Error, RegisterResponse, SealingKey};
+
+/// Domain tag of the key fingerprint.
+const FINGERPRINT_DOMAIN: &[u8] = b"ansinh/provisioning/v1\0";
+/// Hex digits of the token's secret (16 random bytes).
+pub const SECRET_HEX_DIGITS: usize = 32;
+/// Bytes of the key fingerprint (128 bits: a second-preimage is out of reach).
+pub const FINGERPRINT_BYTES: usize = 16;
+
+/// The fingerprint of a collection server's public keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyFingerprint(pub [u8; FINGERPRINT_BYTES]);
+
+impl KeyFingerprint {
+    /// The fingerprint of the server's signing, sealing and configuration keys.
+    pub fn of(signing: &VerifyingKey, sealing: &SealingKey, config: &VerifyingKey) -> Self {
+        let mut h = Sha256::new();
+        h.update(FINGERPRINT_DOMAIN);
+        h.update(signing.as_bytes());
+        h.update(sealing.to_bytes());
+        h.update(config.as_bytes());
+        let digest = h.finalize();
+        let mut out = [0u8; FINGERPRINT_BYTES];
+        out.copy_from_slice(&digest[..FINGERPRINT_BYTES]);
+        Self(out)
+    }
+
+    /// The fingerprint of the keys in a registration answer; an answer whose keys are not
+    /// keys (or a configuration key missing, as from a server older than this check) has none.
+    pub fn of_answer(answer: &RegisterResponse) -> Result<Self, Error> {
+        let signing = crate::verifying_key_from_hex(&answer.server_signing_key)?;
+        let sealing = SealingKey::from_hex(&answer.sealing_key)?;
+        let config = crate::verifying_key_from_hex(&answer.config_signing_key)?;
+        Ok(Self::of(&signing, &sealing, &config))
+    }
+
+    /// Lower-case hex.
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+}
+
+/// A provisioning token as staff type or paste it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ProvisioningToken {
+    /// The one-time secret (32 lower-case hex digits), what the server checks.
+    pub secret: String,
+    /// The fingerprint of the server's keys, when the token carries one.
+    pub fingerprint: Option<KeyFingerprint>,
+}
+
+impl std::fmt::Debug for ProvisioningToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The secret registers a device until used: never in a log.
+        f.debug_struct("ProvisioningToken")
+            .field("fingerprint", &self.fingerprint.map(|k| k.to_hex()))
+            .finish_non_exhaustive()
+    }
+}
+
+impl ProvisioningToken {
+    /// Reads `<secret>` or `<secret>.<fingerprint>` (surrounding blanks ignored, hex in
+    /// either case). Anything else is [`Error::Token`].
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        let text = text.trim();
+        let (secret, fingerprint) = match text.split_once('.') {
+            Some((secret, fingerprint)) => (secret, Some(fingerprint)),
+            None => (text, None),
+        };
+        if secret.len() != SECRET_HEX_DIGITS || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Error::Token("the secret before the dot is not 32 hex digits"));
+        }
+        let fingerprint = fingerprint
+            .map(|f| {
+                let mut bytes = [0u8; FINGERPRINT_BYTES];
+                hex::decode_to_slice(f, &mut bytes).map_err(|_| {
+                    Error::Token("the key fingerprint after the dot is not 32 hex digits")
+                })?;
+                Ok::<_, Error>(KeyFingerprint(bytes))
+            })
+            .transpose()?;
+        Ok(Self { secret: secret.to_ascii_lowercase(), fingerprint })
+    }
+
+    /// The token as printed: `<secret>.<fingerprint>`, or the secret alone.
+    pub fn to_text(&self) -> String {
+        match &self.fingerprint {
+            Some(f) => format!("{}.{}", self.secret, f.to_hex()),
+            None => self.secret.clone(),
+        }
+    }
+
+    /// Checks that the keys of a registration answer are the ones this token names: a token
+    /// without a fingerprint, or keys that differ, is [`Error::KeyMismatch`] / [`Error::Token`].
+    pub fn check_answer(&self, answer: &RegisterResponse) -> Result<(), Error> {
+        let Some(expected) = self.fingerprint else {
+            return Err(Error::Token(
+                "the token has no fingerprint of the server's keys: ask the server's staff for a new token (ansinh-hub token)",
+            ));
+        };
+        let got = KeyFingerprint::of_answer(answer).map_err(|_| Error::KeyMismatch {
+            expected: expected.to_hex(),
+            got: "keys missing or invalid".into(),
+        })?;
+        if got != expected {
+            return Err(Error::KeyMismatch { expected: expected.to_hex(), got: got.to_hex() });
+        }
+        Ok(())
+    }
+}
+
+/// The secret part of a token as the server hashes it: the text before a `.`, trimmed.
+/// The server keeps the hash of the secret alone, so old tokens and new ones register alike.
+pub fn token_secret(text: &str) -> &str {
+    let text = text.trim();
+    text.split_once('.').map_or(text, |(secret, _)| secret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{OpeningKey, generate_signing_key};
+
+    fn answer(
+        signing: &VerifyingKey,
+        sealing: &SealingKey,
+        config: &VerifyingKey,
+    ) -> RegisterResponse {
+        RegisterResponse {
+            device_id: 1,
+            sealing_key: sealing.to_hex(),
+            server_signing_key: hex::encode(signing.as_bytes()),
+            receipt_key: "ab".repeat(32),
+            config_signing_key: hex::encode(config.as_bytes()),
+        }
+    }
+
+    #[test]
+    fn a_token_pins_exactly_the_three_keys() -> Result<(), Error> {
+        let signing = generate_signing_key().verifying_key();
+        let sealing = OpeningKey::generate().sealing_key();
+        let config = generate_signing_key().verifying_key();
+        let fingerprint = KeyFingerprint::of(&signing, &sealing, &config);
+        let token = ProvisioningToken {
+            secret: "0123456789abcdef0123456789abcdef".into(),
+            fingerprint: Some(fingerprint),
+        };
+        let parsed = ProvisioningToken::parse(&format!("  {}\n", token.to_text().to_uppercase()))?;
+        assert_eq!(parsed, token);
+        token.check_answer(&answer(&signing, &sealing, &config))?;
+        let other = generate_signing_key().verifying_key();
+        let other_sealing = OpeningKey::generate().sealing_key();
+        for wrong in [
+            answer(&other, &sealing, &config),
+            answer(&signing, &other_sealing, &config),
+            answer(&signing, &sealing, &other),
+            // The keys swapped: the order counts.
+            answer(&config, &sealing, &signing),
+        ] {
+            let e = token.check_answer(&wrong);
+            assert!(matches!(e, Err(Error::KeyMismatch { .. })), "{e:?}");
+        }
+        let mut old_server = answer(&signing, &sealing, &config);
+        old_server.config_signing_key.clear();
+        assert!(matches!(token.check_answer(&old_server), Err(Error::KeyMismatch { .. })));
+        Ok(())
+    }
+
+    #[test]
+    fn a_token_without_fingerprint_reads_but_pins_nothing() -> Result<(), Error> {
+        let old = ProvisioningToken::parse("0123456789ABCDEF0123456789abcdef")?;
+        assert_eq!(old.fingerprint, None);
+        assert_eq!(old.to_text(), "0123456789abcdef0123456789abcdef");
+        let k = generate_signing_key().verifying_key();
+        let e = old.check_answer(&answer(&k, &OpeningKey::generate().sealing_key(), &k));
+        assert!(matches!(e, Err(Error::Token(why)) if why.contains("no fingerprint")), "{e:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn malformed_tokens_are_refused() {
+        let secret = "0123456789abcdef0123456789abcdef";
+        for bad in [
+            "",
+            ".",
+            "0123",
+            &format!("{secret}0"),
+            &format!("{secret}."),
+            &format!("{secret}.zz"),
+            &format!("{secret}.{}", "0".repeat(31)),
+            &format!("{secret}.{}", "0".repeat(34)),
+            &format!("{secret}.{}.{}", "0".repeat(32), "0".repeat(32)),
+            "g123456789abcdef0123456789abcdef",
+            "０123456789abcdef0123456789abcde",
+        ] {
+            assert!(ProvisioningToken::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_server_hashes_the_secret_alone() {
+        assert_eq!(token_secret(" abc.def \n"), "abc");
+        assert_eq!(token_secret("abc"), "abc");
+    }
+
+    #[test]
+    fn the_secret_never_shows_in_debug() -> Result<(), Error> {
+        let t = ProvisioningToken::parse("0123456789abcdef0123456789abcdef")?;
+        assert!(!format!("{t:?}").contains("0123456789"));
+        Ok(())
+    }
+}
