@@ -104,3 +104,56 @@ fn registers_sends_on_submit_and_brings_the_renewal_list() -> R {
     server.stop(&rt)?;
     Ok(())
 }
+
+/// A kiosk that took enrollments as a demonstration (sealed to the development key) and is then
+/// given a server: the worker's registration is refused while those records are unsent, staff
+/// see why on their screen, and nothing is provisioned (as `ansinh register` refuses).
+#[test]
+fn registration_waits_while_demonstration_records_are_unsent() -> R {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let hub_dir = tempfile::tempdir()?;
+    let server = LoopbackHub::start(&rt, hub_dir.path(), 0, None)?;
+    let dev = tempfile::tempdir()?;
+    let settings = Settings {
+        collection_point: "Bưu điện xã Thanh Trì".into(),
+        agent_code: "DL-0001".into(),
+        ..Settings::default()
+    };
+    // The demonstration's record.
+    {
+        let mut demo = DeviceStore::open(DataDir::open(dev.path())?, settings.clone())?;
+        let table = ansinh_core::default_table();
+        let today = TODAY.parse().map_err(|_| "date")?;
+        let (enrollment, _) = enrollments()?;
+        demo.submit(&enrollment, &table, today, COLLECTED_AT, Duplicates::Refuse)
+            .map_err(|e| e.message)?;
+    }
+    let policy = ansinh_uploader::RetryPolicy::default();
+    let delivery = Delivery::start(
+        dev.path().to_path_buf(),
+        DeliveryConfig {
+            server_url: Some(server.url()),
+            provisioning_token: Some(server.token("Bưu điện xã Thanh Trì")?),
+            label: settings.collection_point.clone(),
+            policy: policy.clone(),
+            poll: Duration::from_secs(600),
+            ..DeliveryConfig::default()
+        },
+    );
+    let kiosk_store =
+        DeviceStore::open(DataDir::open(dev.path())?, settings)?.with_delivery(&delivery, policy);
+    wait_for("the refusal on the staff screen", || {
+        kiosk_store.queue(wall_clock()).is_ok_and(|q| q.sync.last_error.is_some())
+    })?;
+    let q = kiosk_store.queue(wall_clock()).map_err(|e| e.message)?;
+    let why = q.sync.last_error.clone().unwrap_or_default();
+    assert!(why.contains("development key"), "{why}");
+    assert!(q.development_key && q.server.is_none(), "{q:?}");
+    let data = DataDir::open(dev.path())?;
+    assert!(data.registration()?.is_none() && !data.is_provisioned());
+    assert!(!kiosk_store.server_key_provisioned());
+    assert!(server.hub().store().devices()?.is_empty(), "the token was not spent");
+    drop(delivery);
+    server.stop(&rt)?;
+    Ok(())
+}

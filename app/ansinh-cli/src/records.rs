@@ -4,10 +4,10 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use ansinh_core::{Date, PolicyTable};
-use ansinh_device::DataDir;
 use ansinh_device::enroll::{
     CollectionPoint, CommitOptions, Duplicates, EarlierPayment, EnrollError, commit,
 };
+use ansinh_device::{DataDir, KeySource};
 use ansinh_enrollment::Problems;
 use ansinh_enrollment::json::EnrollmentJson;
 use ansinh_outbox::Outbox;
@@ -48,6 +48,10 @@ pub(crate) struct EnqueueArgs {
     /// a payment of (without it, such a payment is refused, naming the earlier receipt).
     #[arg(long)]
     confirm_duplicate: bool,
+    /// Offline demonstration on a device without a server key: the record is sealed to the
+    /// development key and can never be sent. Without it such a device takes no enrollment.
+    #[arg(long)]
+    demo: bool,
 }
 
 /// Today's date in Viet Nam (UTC+7, no daylight saving), from the system clock.
@@ -214,6 +218,25 @@ pub(crate) fn enqueue(
     };
     let data = DataDir::open(&a.data_dir).map_err(|e| Failure::Other(e.into()))?;
     let (mut outbox, source) = data.outbox().map_err(|e| Failure::Other(e.into()))?;
+    // Money taken against a record no server can open would never reach the office: a real
+    // enrollment needs the server's key, a demonstration says so.
+    match (source, a.demo) {
+        (KeySource::Development, false) => {
+            return Err(Failure::Input(InputError {
+                field: "data-dir".into(),
+                code: "not_provisioned",
+                message: tr!(lang, "cli-enqueue-not-provisioned").into(),
+            }));
+        }
+        (KeySource::Provisioned, true) => {
+            return Err(Failure::Input(InputError {
+                field: "demo".into(),
+                code: "demo_on_provisioned_device",
+                message: tr!(lang, "cli-enqueue-demo-registered").into(),
+            }));
+        }
+        _ => {}
+    }
     let point = collection_point(&data, &mut outbox, a, lang)?;
     let at = if a.on.is_some() { ten_am_vn(today) } else { now() };
     let pseudonyms = data.pseudonym_key().map_err(|e| Failure::Other(e.into()))?;

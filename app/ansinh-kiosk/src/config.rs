@@ -32,6 +32,9 @@ pub struct Config {
     pub printer: Option<String>,
     /// Paper width in mm: 58 (default) or 80.
     pub paper_mm: Option<u32>,
+    /// Offline demonstration: enrollments without a server key, sealed to the development
+    /// key, never sent, a band on every screen. Refused together with a server.
+    pub demo: Option<bool>,
 }
 
 impl Config {

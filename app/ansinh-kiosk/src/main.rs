@@ -1,7 +1,7 @@
 //! `ansinh-kiosk`: the collection-point kiosk.
 //!
 //! ```text
-//! ansinh-kiosk [--data-dir DIR] [--config FILE] [--portrait]
+//! ansinh-kiosk [--data-dir DIR] [--config FILE] [--portrait] [--demo]
 //! ansinh-kiosk --screenshot DIR [--today YYYY-MM-DD]
 //! ```
 use std::path::PathBuf;
@@ -20,18 +20,20 @@ struct Args {
     data_dir: Option<PathBuf>,
     config: Option<PathBuf>,
     portrait: bool,
+    demo: bool,
     screenshot: Option<PathBuf>,
     today: Option<String>,
     exit_after_first_frame: bool,
 }
 
-const USAGE: &str = "usage: ansinh-kiosk [--data-dir DIR] [--config FILE] [--portrait]\n       ansinh-kiosk --screenshot DIR [--today YYYY-MM-DD]";
+const USAGE: &str = "usage: ansinh-kiosk [--data-dir DIR] [--config FILE] [--portrait] [--demo]\n       ansinh-kiosk --screenshot DIR [--today YYYY-MM-DD]";
 
 fn args() -> anyhow::Result<Args> {
     let mut a = Args {
         data_dir: None,
         config: None,
         portrait: false,
+        demo: false,
         screenshot: None,
         today: None,
         exit_after_first_frame: false,
@@ -45,6 +47,7 @@ fn args() -> anyhow::Result<Args> {
             "--screenshot" => a.screenshot = Some(value()?.into()),
             "--today" => a.today = Some(value()?),
             "--portrait" => a.portrait = true,
+            "--demo" => a.demo = true,
             // For the start-to-first-frame benchmark.
             "--exit-after-first-frame" => a.exit_after_first_frame = true,
             "-h" | "--help" => {
@@ -113,6 +116,18 @@ fn main() -> anyhow::Result<()> {
     let data_dir = args.data_dir.clone().unwrap_or_else(default_data_dir);
     let dir = ansinh_device::DataDir::open(&data_dir)
         .with_context(|| format!("data directory {}", data_dir.display()))?;
+    let demo = args.demo || config.demo == Some(true);
+    if demo && (config.server_url.is_some() || dir.is_provisioned()) {
+        // A demonstration never talks to a server, and a registered device's records are real.
+        anyhow::bail!(
+            "demonstration mode (--demo, demo = true) is for a device without a collection server: {}",
+            if dir.is_provisioned() {
+                format!("{} holds a server key; use another data directory", data_dir.display())
+            } else {
+                "remove server_url from the configuration, or drop the demonstration".to_string()
+            }
+        );
+    }
     let policy = config.uploader_policy();
     let delivery = Delivery::new(
         data_dir.clone(),
@@ -135,6 +150,7 @@ fn main() -> anyhow::Result<()> {
         options.idle_warn_secs = s;
     }
     options.printer = config.printer().map_err(anyhow::Error::msg)?;
+    options.demo = demo;
     let app = App::new(Box::new(store), clock, options);
     let kiosk = ansinh_kiosk::ui::connect(app)?;
     if args.portrait {

@@ -233,8 +233,10 @@ pub const SCREENS: &[(&str, Setup)] = &[
 /// Builds a kiosk on the tour's fake clock and in-memory store.
 pub fn tour_kiosk(today: Date) -> Result<(Rc<Kiosk>, Rc<FakeClock>), slint::PlatformError> {
     let clock = Rc::new(FakeClock::at(today));
-    let options = Options { pin_params: cheap(), ..Options::default() };
-    let app = App::new(Box::new(demo_store(clock.now())), clock.clone(), options);
+    // The pictures are of the demonstration: no server key, the band on every screen.
+    let options = Options { pin_params: cheap(), demo: true, ..Options::default() };
+    let store = MemoryStore { no_server_key: true, ..demo_store(clock.now()) };
+    let app = App::new(Box::new(store), clock.clone(), options);
     Ok((connect(app)?, clock))
 }
 

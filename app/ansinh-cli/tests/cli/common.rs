@@ -45,3 +45,10 @@ pub(crate) fn enqueue_args(data_dir: &str) -> Vec<&str> {
         "DL-0007",
     ]
 }
+
+/// [`enqueue_args`] on a device without a server key: a demonstration (`--demo`).
+pub(crate) fn demo_enqueue_args(data_dir: &str) -> Vec<&str> {
+    let mut args = enqueue_args(data_dir);
+    args.insert(1, "--demo");
+    args
+}

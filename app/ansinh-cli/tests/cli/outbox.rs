@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::common::{enqueue_args, json_of, run};
+use crate::common::{demo_enqueue_args, enqueue_args, json_of, run};
 
 type R = Result<(), Box<dyn std::error::Error>>;
 
@@ -13,7 +13,7 @@ fn fixture(name: &str) -> String {
 
 fn enqueue(dir: &Path, fixture_name: &str) -> (String, i64) {
     let d = dir.to_string_lossy();
-    let out = run(&enqueue_args(&d), &fixture(fixture_name));
+    let out = run(&demo_enqueue_args(&d), &fixture(fixture_name));
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let line = String::from_utf8_lossy(&out.stdout).to_string();
     assert_eq!(line.lines().count(), 1, "one line: {line}");
@@ -72,7 +72,7 @@ fn an_invalid_record_lists_every_problem_and_exits_2() {
     // Enqueue refuses it the same way and writes nothing.
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let d = dir.path().to_string_lossy();
-    let out = run(&["enqueue", "--data-dir", &d, "--on", "2026-11-22"], &bad);
+    let out = run(&["enqueue", "--demo", "--data-dir", &d, "--on", "2026-11-22"], &bad);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("Lỗi (person.phone)"));
     let q = json_of(&run(&["queue", "--data-dir", &d, "--json"], ""));
@@ -147,7 +147,7 @@ fn enqueue_queue_verify_void_release() -> R {
 fn the_same_person_paying_again_is_refused_until_staff_confirm() -> R {
     let dir = tempfile::tempdir()?;
     let d = dir.path().to_string_lossy().to_string();
-    let args = ["enqueue", "--data-dir", &d, "--on", "2026-11-22"];
+    let args = ["enqueue", "--demo", "--data-dir", &d, "--on", "2026-11-22"];
     assert_eq!(enqueue(dir.path(), "enrollment.json").1, 1);
 
     // The same enrollment again: refused, naming the earlier receipt and its months.
@@ -280,6 +280,23 @@ fn provisioning_a_server_key() -> R {
         (out.status.code(), json_of(&out)["error"]["field"].as_str()),
         (Some(2), Some("sealing-key"))
     );
+    // No server key: no enrollment, unless as a demonstration, and it says how to proceed.
+    let out = run(
+        &enqueue_args(&d).into_iter().chain(["--json"]).collect::<Vec<_>>(),
+        &fixture("enrollment.json"),
+    );
+    let refused = json_of(&out);
+    assert_eq!(
+        (out.status.code(), refused["error"]["code"].as_str()),
+        (Some(2), Some("not_provisioned"))
+    );
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("ansinh register") && message.contains("--demo"), "{message}");
+    assert!(
+        json_of(&run(&["queue", "--data-dir", &d, "--json"], ""))["records"]
+            .as_array()
+            .is_none_or(Vec::is_empty)
+    );
     // Records sealed to the development key and not sent block provisioning.
     enqueue(dir.path(), "enrollment.json");
     let out = run(&["provision", "--data-dir", &d, "--sealing-key", &server_key], "");
@@ -290,8 +307,12 @@ fn provisioning_a_server_key() -> R {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let q = json_of(&run(&["queue", "--data-dir", &d, "--json"], ""));
     assert_eq!(q["key_source"], "provisioned");
+    // A device with a server key takes real enrollments only.
+    let out = run(&demo_enqueue_args(&d), &fixture("household.json"));
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     // New records are sealed to the server: the device can no longer open them.
-    enqueue(dir.path(), "household.json");
+    let out = run(&enqueue_args(&d), &fixture("household.json"));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let v = json_of(&run(&["queue", "verify", "--data-dir", &d, "--json"], ""));
     assert_eq!((v["ok"].as_bool(), v["opened_and_decoded"].as_i64()), (Some(true), Some(0)));
     Ok(())
@@ -304,7 +325,17 @@ fn corrections_refer_to_uploaded_records_and_purge_keeps_the_journal() -> R {
     let (first, _) = enqueue(dir.path(), "enrollment.json");
     // Not uploaded yet: a correction is refused (void instead).
     let out = run(
-        &["enqueue", "--data-dir", &d, "--on", "2026-11-22", "--corrects", &first, "--json"],
+        &[
+            "enqueue",
+            "--demo",
+            "--data-dir",
+            &d,
+            "--on",
+            "2026-11-22",
+            "--corrects",
+            &first,
+            "--json",
+        ],
         &fixture("enrollment.json"),
     );
     assert_eq!(
@@ -321,7 +352,17 @@ fn corrections_refer_to_uploaded_records_and_purge_keeps_the_journal() -> R {
     )?;
     drop(conn);
     let out = run(
-        &["enqueue", "--data-dir", &d, "--on", "2026-11-22", "--corrects", &first, "--json"],
+        &[
+            "enqueue",
+            "--demo",
+            "--data-dir",
+            &d,
+            "--on",
+            "2026-11-22",
+            "--corrects",
+            &first,
+            "--json",
+        ],
         &fixture("enrollment.json"),
     );
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use ansinh_escpos::fake::{FakePrinter, State, parse};
 
-use crate::common::{enqueue_args, json_of, run};
+use crate::common::{demo_enqueue_args, json_of, run};
 
 type R = Result<(), Box<dyn std::error::Error>>;
 
@@ -17,7 +17,7 @@ fn fixture_text(name: &str) -> String {
 fn enqueue(dir: &Path, fixture: &str) -> i64 {
     let json = fixture_text(fixture);
     let d = dir.to_string_lossy();
-    let out = run(&enqueue_args(&d), &json);
+    let out = run(&demo_enqueue_args(&d), &json);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout)
         .split_whitespace()
@@ -168,7 +168,7 @@ fn the_receipt_shows_the_collection_point_and_agent_the_device_remembers() -> R 
     let d = tmp.path().to_string_lossy().to_string();
     let json = fixture_text("enrollment.json");
     let enqueue = |extra: &[&str]| {
-        let mut args = vec!["enqueue", "--data-dir", &d, "--on", "2026-11-22"];
+        let mut args = vec!["enqueue", "--demo", "--data-dir", &d, "--on", "2026-11-22"];
         args.extend_from_slice(extra);
         run(&args, &json)
     };
@@ -242,7 +242,7 @@ fn enqueue_uses_the_collection_point_the_kiosk_saved() -> R {
         outbox.set_setting("kiosk.agent_code", "DL-0001")?;
     }
     let out = run(
-        &["enqueue", "--data-dir", &d, "--on", "2026-11-22", "--json"],
+        &["enqueue", "--demo", "--data-dir", &d, "--on", "2026-11-22", "--json"],
         &fixture_text("household.json"),
     );
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));

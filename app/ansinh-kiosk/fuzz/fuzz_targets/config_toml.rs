@@ -37,6 +37,9 @@ fn written(c: &Config) -> String {
             table.insert(key.into(), Value::Integer(v));
         }
     }
+    if let Some(demo) = c.demo {
+        table.insert("demo".into(), Value::Boolean(demo));
+    }
     toml::to_string(&table).expect("a table of strings and integers writes")
 }
 

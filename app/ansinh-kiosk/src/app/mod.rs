@@ -66,6 +66,9 @@ pub struct Options {
     pub pin_params: argon2::Params,
     /// The receipt printer, if the counter has one.
     pub printer: Option<PrinterConfig>,
+    /// Offline demonstration (`--demo`, `demo = true`): enrollments are taken without a
+    /// server key, sealed to the development key and never sent; every screen says so.
+    pub demo: bool,
 }
 
 impl Default for Options {
@@ -75,6 +78,7 @@ impl Default for Options {
             idle_reset_secs: crate::session::IDLE_RESET_SECS,
             pin_params: default_params(),
             printer: None,
+            demo: false,
         }
     }
 }
@@ -119,6 +123,9 @@ pub struct App {
     pub staff: StaffController,
     /// Receipt printing.
     pub printing: Printing,
+    /// The wizard was asked for on a device that cannot take enrollments (no server key, not a
+    /// demonstration): staff are told why until the session ends.
+    pub enroll_refused: bool,
 }
 
 impl App {
@@ -148,7 +155,19 @@ impl App {
             staff,
             options,
             printing: Printing::default(),
+            enroll_refused: false,
         }
+    }
+
+    /// Whether the app runs as an offline demonstration.
+    pub fn demo(&self) -> bool {
+        self.options.demo
+    }
+
+    /// Whether the wizard may start: the server's key is provisioned, or this is a
+    /// demonstration.
+    pub fn enroll_allowed(&self) -> bool {
+        self.options.demo || self.store.server_key_provisioned()
     }
 
     /// The clock's now.
@@ -206,6 +225,7 @@ impl App {
         self.idle_left = 0;
         self.touched = false;
         self.staff.reset(self.store.as_ref());
+        self.enroll_refused = false;
         self.redraw_all = true;
     }
 
@@ -219,6 +239,11 @@ impl App {
     pub fn navigate(&mut self, s: Screen) {
         self.keyboard.hide();
         self.picker = None;
+        if s == Screen::Enroll && !self.enroll_allowed() {
+            // The quote screens still work; the wizard does not start.
+            self.enroll_refused = true;
+            return;
+        }
         if s == Screen::Staff && !self.staff.logged_in() {
             return self.navigate(Screen::StaffLogin);
         }
@@ -421,6 +446,11 @@ impl App {
         let (today, now, lang) = (self.today(), self.now(), self.lang);
         let v = self.enroll.view(&self.table, today, lang);
         if v.kind == Some(crate::controllers::enroll::StepKind::Review) {
+            // The key may have gone since the wizard started (never, in practice): no commit.
+            if !self.enroll_allowed() {
+                self.enroll_refused = true;
+                return;
+            }
             if let Ok(c) = self.enroll.submit(self.store.as_mut(), &self.table, today, now, lang) {
                 self.enroll_committed(c);
             }

@@ -105,6 +105,10 @@ impl EnrollmentStore for DeviceStore {
             policy_version: a.policy_version,
         })
     }
+
+    fn server_key_provisioned(&self) -> bool {
+        self.dir.is_provisioned()
+    }
 }
 
 impl StaffData for DeviceStore {

@@ -42,6 +42,8 @@ pub struct MemoryStore {
     pub sync_requests: std::cell::Cell<u32>,
     /// The shift start.
     pub shift_start: Option<Timestamp>,
+    /// No server key is provisioned (tests of the enrollment gate; default: provisioned).
+    pub no_server_key: bool,
 }
 
 impl EnrollmentStore for MemoryStore {
@@ -109,6 +111,10 @@ impl EnrollmentStore for MemoryStore {
             paid,
         });
         Ok(committed)
+    }
+
+    fn server_key_provisioned(&self) -> bool {
+        !self.no_server_key
     }
 }
 

@@ -77,6 +77,11 @@ pub trait EnrollmentStore {
         now: Timestamp,
         duplicates: Duplicates,
     ) -> Result<Committed, StoreError>;
+
+    /// Whether the collection server's sealing key is installed. Without it the device takes
+    /// no enrollment, except in the offline demonstration mode: money taken against a record
+    /// no server can open would never reach the office.
+    fn server_key_provisioned(&self) -> bool;
 }
 
 /// Queue and sync status for staff: the outbox's counts and the uploader's status as the

@@ -11,7 +11,7 @@ use ansinh_ui::{AppAdapter, AppWindow, Line as UiLine, Page};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use crate::app::{App, Screen};
-use crate::text::{Line, Locale};
+use crate::text::{Line, Locale, tr};
 
 fn model<T: Clone + 'static>(v: Vec<T>) -> ModelRc<T> {
     ModelRc::new(VecModel::from(v))
@@ -142,7 +142,15 @@ pub fn render(app: &mut App, w: &AppWindow) {
     picker::render(app, w);
     keyboard::render(app, w);
     a.set_estimate(estimate);
-    a.set_device_note(SharedString::new());
+    // On every screen: the demonstration band, or why the wizard did not start.
+    let note = if app.demo() {
+        tr!(app.lang, "kiosk-demo-band").to_string()
+    } else if app.enroll_refused {
+        tr!(app.lang, "kiosk-enroll-needs-server-key").to_string()
+    } else {
+        String::new()
+    };
+    a.set_device_note(note.into());
 }
 
 /// The app and its window, shared by the callbacks.

@@ -83,7 +83,21 @@ fn quote_enroll_submit_then_idle_reset_leaves_nothing_on_screen() -> anyhow::Res
     press(&k, "Tăng 100.000 đồng");
     assert_eq!(k.window.global::<ansinh_ui::QuoteAdapter>().get_income(), "1.600.000 đ");
     assert!(!k.window.global::<ansinh_ui::QuoteAdapter>().get_net().is_empty());
+    // No server key yet and no demonstration: the quote works, the wizard does not start, and
+    // staff are told why on the screen.
     press(&k, "Đăng ký với mức này");
+    let app = k.window.global::<ansinh_ui::AppAdapter>();
+    assert_eq!(app.get_page(), ansinh_ui::Page::Quote);
+    assert!(
+        app.get_device_note().contains("chưa có khóa của máy chủ thu"),
+        "{}",
+        app.get_device_note()
+    );
+    // Registered (here: the server's key installed by hand), the same button opens the wizard.
+    let server = ansinh_wire::OpeningKey::generate();
+    DataDir::open(tmp.path())?.provision_sealing_key(&server.sealing_key())?;
+    press(&k, "Đăng ký với mức này");
+    assert_eq!(app.get_page(), ansinh_ui::Page::Enroll);
 
     // Step 1: name (Telex), sex, birth date.
     press(&k, "Họ và tên (như trên căn cước)");

@@ -14,7 +14,7 @@ say "start $mode"
 case "$mode" in
 enqueue-loop)
     while :; do
-        line=$(/usr/local/bin/ansinh enqueue --data-dir "$data" --collection-point "Self-test" --agent-code SELFTEST --confirm-duplicate < "$fixture") || { say "enqueue-failed"; sleep 1; continue; }
+        line=$(/usr/local/bin/ansinh enqueue --demo --data-dir "$data" --collection-point "Self-test" --agent-code SELFTEST --confirm-duplicate < "$fixture") || { say "enqueue-failed"; sleep 1; continue; }
         say "enqueued $line"
     done
     ;;
