@@ -180,7 +180,10 @@ fn admin_pages_need_the_token_and_refuse_cross_site_posts() -> TestResult {
     let html = String::from_utf8(page.body)?;
     let start =
         html.find("id=\"new-token\">").ok_or("no token on the page")? + "id=\"new-token\">".len();
-    let new_token = &html[start..start + 32];
+    let end = html[start..].find('<').ok_or("the token is not closed")? + start;
+    let new_token = &html[start..end];
+    // SECRET.FINGERPRINT, as `ansinh-hub token` prints it.
+    assert_eq!(new_token.len(), 32 + 1 + 32, "{new_token}");
     // The page's token registers a device.
     let dir = ansinh_device::DataDir::open(tmp.path().join("device"))?;
     let reg = ansinh_uploader::register(&dir, &server.url(), new_token, "Bưu điện xã A")?;

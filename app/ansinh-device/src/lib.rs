@@ -40,12 +40,16 @@
 //!
 //! [`shift::ShiftReport`] reconciles a shift's cash journal with the records.
 //!
+//! [`config::Config`] reads and checks the device's configuration file, and accepts one from a
+//! USB stick only with the server's signature ([`config::Config::from_usb`]).
+//!
 //! May depend on: ansinh-core, ansinh-enrollment, ansinh-outbox, ansinh-receipt (drawing,
 //! masking), ansinh-storage (the durable file write), ansinh-wire (keys, sealing, the receipt
-//! QR payload), ed25519-dalek, hmac, sha2, rand_core, serde(_json), csv, hex, heapless, zeroize,
-//! thiserror.
+//! QR payload, the provisioning token, configuration signatures), ed25519-dalek, hmac, sha2,
+//! rand_core, serde(_json), toml, csv, hex, heapless, zeroize, thiserror.
 
 pub mod clock;
+pub mod config;
 pub mod enroll;
 pub mod receipt;
 pub mod shift;
@@ -71,6 +75,10 @@ pub enum Error {
         /// What failed.
         source: std::io::Error,
     },
+    /// A configuration file is refused (unreadable, a value out of range, a setting it may not
+    /// carry, a missing or bad signature): see [`config`].
+    #[error("configuration: {0}")]
+    Config(String),
     /// A key or state file is damaged.
     #[error("{path}: {what}")]
     Damaged {
@@ -98,7 +106,9 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Io { .. } => true,
-            Error::Damaged { .. } | Error::DevelopmentRecordsUnsent { .. } => false,
+            Error::Damaged { .. } | Error::DevelopmentRecordsUnsent { .. } | Error::Config(_) => {
+                false
+            }
             Error::Outbox(e) => e.is_retryable(),
         }
     }
@@ -128,6 +138,10 @@ pub struct Registration {
     pub server_signing_key: String,
     /// The receipt QR key (hex).
     pub receipt_key: String,
+    /// The server's configuration key (hex), which signs configurations on USB sticks; empty
+    /// for a registration older than it (then no USB configuration is accepted).
+    #[serde(default)]
+    pub config_signing_key: String,
 }
 
 /// The device's secret for pseudonyms of personal IDs: HMAC-SHA-256 of the ID under this
@@ -305,6 +319,7 @@ impl DataDir {
             device_id: answer.device_id,
             server_signing_key: answer.server_signing_key.clone(),
             receipt_key: answer.receipt_key.clone(),
+            config_signing_key: answer.config_signing_key.clone(),
         };
         let json = serde_json::to_vec_pretty(&registration).map_err(|e| damaged(&sealing, e))?;
         // The sealing key first: once registration.json exists the device counts as

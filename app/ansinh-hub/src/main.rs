@@ -19,6 +19,7 @@
 //! ansinh-hub target [--data-dir DIR] --month YYYY-MM (--commune CODE | --agent CODE) COUNT|clear
 //! ansinh-hub renewals [--data-dir DIR] [--within-days 30]
 //! ansinh-hub keys   [--data-dir DIR]
+//! ansinh-hub config sign [--data-dir DIR] FILE
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -160,6 +161,20 @@ enum Command {
     },
     /// Show where the keys are and how to back them up.
     Keys,
+    /// Device configurations for USB sticks.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Sign a device configuration file with the configuration key: writes FILE.sig beside it.
+    /// Devices accept a USB stick's configuration only with it, and never a staff PIN, keys or
+    /// a server address in it.
+    Sign {
+        /// The configuration file (TOML, as kiosk-image/config/ansinh.toml).
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -517,6 +532,22 @@ fn main() -> anyhow::Result<()> {
                     r.phone.unwrap_or_default()
                 );
             }
+        }
+        Command::Config(ConfigCommand::Sign { file }) => {
+            let hub = open(dir)?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let signature = ansinh_wire::provisioning::sign_config(&bytes, &hub.keys().config);
+            let mut sig = file.clone().into_os_string();
+            sig.push(".sig");
+            let sig = PathBuf::from(sig);
+            std::fs::write(&sig, signature)
+                .with_context(|| format!("writing {}", sig.display()))?;
+            eprintln!(
+                "ansinh-hub: signed {}; copy it with {} to the stick (devices check the exact bytes)",
+                file.display(),
+                sig.display()
+            );
         }
         Command::Keys => {
             let files = KeyFiles::in_dir(dir);

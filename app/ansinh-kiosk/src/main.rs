@@ -1,7 +1,14 @@
 //! `ansinh-kiosk`: the collection-point kiosk.
 //!
 //! ```text
-//! ansinh-kiosk [--data-dir DIR] [--config FILE] [--portrait] [--demo]
+//! ansinh-kiosk [--data-dir DIR] [--config FILE] [--usb-config FILE] [--portrait] [--demo]
+//! ```
+//!
+//! `--config` is the device's own configuration (the image's ANSINH-CFG partition, inside the
+//! box); `--usb-config` a stick's, accepted only with its `FILE.sig` from the server
+//! (`ansinh_device::config`), on top of the device's own.
+//!
+//! ```text
 //! ansinh-kiosk --screenshot DIR [--today YYYY-MM-DD]
 //! ```
 use std::path::PathBuf;
@@ -19,6 +26,7 @@ use slint::ComponentHandle;
 struct Args {
     data_dir: Option<PathBuf>,
     config: Option<PathBuf>,
+    usb_config: Option<PathBuf>,
     portrait: bool,
     demo: bool,
     screenshot: Option<PathBuf>,
@@ -26,12 +34,13 @@ struct Args {
     exit_after_first_frame: bool,
 }
 
-const USAGE: &str = "usage: ansinh-kiosk [--data-dir DIR] [--config FILE] [--portrait] [--demo]\n       ansinh-kiosk --screenshot DIR [--today YYYY-MM-DD]";
+const USAGE: &str = "usage: ansinh-kiosk [--data-dir DIR] [--config FILE] [--usb-config FILE] [--portrait] [--demo]\n       ansinh-kiosk --screenshot DIR [--today YYYY-MM-DD]";
 
 fn args() -> anyhow::Result<Args> {
     let mut a = Args {
         data_dir: None,
         config: None,
+        usb_config: None,
         portrait: false,
         demo: false,
         screenshot: None,
@@ -44,6 +53,7 @@ fn args() -> anyhow::Result<Args> {
         match arg.as_str() {
             "--data-dir" => a.data_dir = Some(value()?.into()),
             "--config" => a.config = Some(value()?.into()),
+            "--usb-config" => a.usb_config = Some(value()?.into()),
             "--screenshot" => a.screenshot = Some(value()?.into()),
             "--today" => a.today = Some(value()?),
             "--portrait" => a.portrait = true,
@@ -104,7 +114,11 @@ fn main() -> anyhow::Result<()> {
         );
         std::process::exit(2);
     }
-    let config = match &args.config {
+    let clock = Rc::new(SystemClock);
+    let data_dir = args.data_dir.clone().unwrap_or_else(default_data_dir);
+    let dir = ansinh_device::DataDir::open(&data_dir)
+        .with_context(|| format!("data directory {}", data_dir.display()))?;
+    let own = match &args.config {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading {}", path.display()))?;
@@ -112,10 +126,29 @@ fn main() -> anyhow::Result<()> {
         }
         None => Config::default(),
     };
-    let clock = Rc::new(SystemClock);
-    let data_dir = args.data_dir.clone().unwrap_or_else(default_data_dir);
-    let dir = ansinh_device::DataDir::open(&data_dir)
-        .with_context(|| format!("data directory {}", data_dir.display()))?;
+    let config = match &args.usb_config {
+        Some(path) => {
+            let text =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            let mut sig_path = path.clone().into_os_string();
+            sig_path.push(".sig");
+            let signature = match std::fs::read(&sig_path) {
+                Ok(s) => Some(s),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(e).with_context(|| format!("reading {sig_path:?}")),
+            };
+            match Config::from_usb(&text, signature.as_deref(), dir.registration()?.as_ref()) {
+                Ok(usb) => own.overlaid(usb),
+                // Anyone can plug a stick in: a refused one is ignored (and said in the
+                // journal), never a reason for the kiosk not to start.
+                Err(e) => {
+                    eprintln!("ansinh-kiosk: {} ignored: {e}", path.display());
+                    own
+                }
+            }
+        }
+        None => own,
+    };
     let demo = args.demo || config.demo == Some(true);
     if demo && (config.server_url.is_some() || dir.is_provisioned()) {
         // A demonstration never talks to a server, and a registered device's records are real.
@@ -128,28 +161,24 @@ fn main() -> anyhow::Result<()> {
             }
         );
     }
-    let policy = config.uploader_policy();
+    let policy = ansinh_kiosk::config::uploader_policy(&config);
     let delivery = Delivery::new(
         data_dir.clone(),
         DeliveryConfig {
             server_url: config.server_url.clone(),
             provisioning_token: config.provisioning_token.clone(),
             ca_file: config.ca_file.clone().map(PathBuf::from),
-            label: config.settings().collection_point,
+            label: ansinh_kiosk::config::settings(&config).collection_point,
             policy: policy.clone(),
             ..DeliveryConfig::default()
         },
     );
-    let store = DeviceStore::open(dir, config.settings())?.with_delivery(&delivery, policy);
+    let store = DeviceStore::open(dir, ansinh_kiosk::config::settings(&config))?
+        .with_delivery(&delivery, policy);
     let delivery = Rc::new(std::cell::RefCell::new(delivery));
     let mut options = Options::default();
-    if let Some(s) = config.idle_seconds {
-        options.idle_reset_secs = s;
-    }
-    if let Some(s) = config.idle_warning_seconds {
-        options.idle_warn_secs = s;
-    }
-    options.printer = config.printer().map_err(anyhow::Error::msg)?;
+    (options.idle_reset_secs, options.idle_warn_secs) = config.idle();
+    options.printer = ansinh_kiosk::config::printer(&config);
     options.demo = demo;
     let app = App::new(Box::new(store), clock, options);
     let kiosk = ansinh_kiosk::ui::connect(app)?;

@@ -58,26 +58,10 @@ impl ServerTrust {
 /// `http://` to a loopback host (`127.0.0.0/8`, `::1`, `localhost`). Checked before any
 /// request, so nothing (not even the provisioning token) leaves the device in clear.
 pub fn check_server_url(url: &str) -> Result<()> {
-    let insecure = |why: &str| Error::InsecureServerUrl { url: url.to_string(), why: why.into() };
-    let uri: ureq::http::Uri = url.trim().parse().map_err(|_| insecure("not a URL"))?;
-    let host = uri.host().ok_or_else(|| insecure("no host"))?;
-    if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
-        return Err(insecure("a user name or password in the URL"));
+    match ansinh_wire::provisioning::server_url_refusal(url) {
+        None => Ok(()),
+        Some(why) => Err(Error::InsecureServerUrl { url: url.to_string(), why: why.into() }),
     }
-    match uri.scheme_str().map(str::to_ascii_lowercase).as_deref() {
-        Some("https") => Ok(()),
-        Some("http") if is_loopback(host) => Ok(()),
-        Some("http") => {
-            Err(insecure("plain http:// is allowed only to this machine (loopback); use https://"))
-        }
-        _ => Err(insecure("only https:// servers are allowed")),
-    }
-}
-
-fn is_loopback(host: &str) -> bool {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    bare.eq_ignore_ascii_case("localhost")
-        || bare.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.to_canonical().is_loopback())
 }
 
 /// One request to the collection server.

@@ -124,6 +124,69 @@ impl ProvisioningToken {
     }
 }
 
+/// Domain tag of configuration-file signatures.
+const CONFIG_DOMAIN: &[u8] = b"ansinh/config/v1\0";
+
+/// Signs a device configuration file for a USB stick with the server's configuration key: the
+/// detached signature as written to `FILE.sig`, 128 hex digits and a newline.
+pub fn sign_config(file: &[u8], key: &ed25519_dalek::SigningKey) -> String {
+    use ed25519_dalek::Signer;
+    let mut message = Vec::with_capacity(CONFIG_DOMAIN.len() + file.len());
+    message.extend_from_slice(CONFIG_DOMAIN);
+    message.extend_from_slice(file);
+    format!("{}\n", hex::encode(key.sign(&message).to_bytes()))
+}
+
+/// Checks a detached configuration signature (`FILE.sig`, as [`sign_config`] writes it; blanks
+/// around it ignored) over the exact bytes of the file, strictly, with the configuration key
+/// the device learned at registration.
+pub fn verify_config(file: &[u8], signature: &[u8], key: &VerifyingKey) -> Result<(), Error> {
+    let text = std::str::from_utf8(signature).map_err(|_| Error::BadSignature)?;
+    let mut bytes = [0u8; 64];
+    hex::decode_to_slice(text.trim(), &mut bytes).map_err(|_| Error::BadSignature)?;
+    let signature = ed25519_dalek::Signature::from_bytes(&bytes);
+    let mut message = Vec::with_capacity(CONFIG_DOMAIN.len() + file.len());
+    message.extend_from_slice(CONFIG_DOMAIN);
+    message.extend_from_slice(file);
+    key.verify_strict(&message, &signature).map_err(|_| Error::BadSignature)
+}
+
+/// Why a device must not talk to the server at `url`, if it must not: anything but
+/// `https://`, except plain `http://` to a loopback host (`127.0.0.0/8`, `::1`, `localhost`),
+/// and never a user name or password in the URL. Checked before anything is sent.
+pub fn server_url_refusal(url: &str) -> Option<&'static str> {
+    let url = url.trim();
+    let Some((scheme, rest)) = url.split_once("://") else { return Some("not a URL") };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return Some("a user name or password in the URL");
+    }
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((host, after)) => (host, after.strip_prefix(':')),
+            None => return Some("not a URL"),
+        },
+        None => match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    };
+    if host.is_empty() {
+        return Some("no host");
+    }
+    if port.is_some_and(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return Some("not a URL");
+    }
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.to_canonical().is_loopback());
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => None,
+        "http" if loopback => None,
+        "http" => Some("plain http:// is allowed only to this machine (loopback); use https://"),
+        _ => Some("only https:// servers are allowed"),
+    }
+}
+
 /// The secret part of a token as the server hashes it: the text before a `.`, trimmed.
 /// The server keeps the hash of the secret alone, so old tokens and new ones register alike.
 pub fn token_secret(text: &str) -> &str {
@@ -209,6 +272,67 @@ mod tests {
             "０123456789abcdef0123456789abcde",
         ] {
             assert!(ProvisioningToken::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_config_signature_covers_the_exact_file_under_the_config_key() {
+        let key = generate_signing_key();
+        let file = b"idle_seconds = 120\n";
+        let sig = sign_config(file, &key);
+        assert_eq!(sig.len(), 129);
+        assert_eq!(verify_config(file, sig.as_bytes(), &key.verifying_key()), Ok(()));
+        assert_eq!(
+            verify_config(file, format!("  {sig}  ").as_bytes(), &key.verifying_key()),
+            Ok(())
+        );
+        let other = generate_signing_key().verifying_key();
+        assert_eq!(verify_config(file, sig.as_bytes(), &other), Err(Error::BadSignature));
+        assert_eq!(
+            verify_config(b"idle_seconds = 121\n", sig.as_bytes(), &key.verifying_key()),
+            Err(Error::BadSignature)
+        );
+        for bad in [&b""[..], b"00", &[0xff; 128][..], "0".repeat(128).as_bytes()] {
+            assert_eq!(verify_config(file, bad, &key.verifying_key()), Err(Error::BadSignature));
+        }
+        // Not an acknowledgement's or a batch's signature over the same bytes.
+        use ed25519_dalek::Signer;
+        let plain = hex::encode(key.sign(file).to_bytes());
+        assert!(verify_config(file, plain.as_bytes(), &key.verifying_key()).is_err());
+    }
+
+    #[test]
+    fn only_https_or_plain_http_to_this_machine() {
+        for ok in [
+            "https://hub.example",
+            "HTTPS://hub.example:8443/",
+            "https://10.0.0.5:8040/v1",
+            "http://127.0.0.1:8040",
+            "http://127.9.8.7",
+            "http://localhost:8040/",
+            "http://LOCALHOST",
+            "http://[::1]:8040",
+            "http://[::ffff:127.0.0.1]:80",
+        ] {
+            assert_eq!(server_url_refusal(ok), None, "{ok}");
+        }
+        for bad in [
+            "http://hub.example",
+            "http://10.0.0.5:8040",
+            "http://[2001:db8::1]",
+            "http://localhost.evil.example",
+            "http://127.0.0.1.evil.example",
+            "http://user:pw@127.0.0.1",
+            "https://user@hub.example",
+            "https://hub.example:x",
+            "https://[::1",
+            "https://",
+            "ftp://hub.example",
+            "hub.example",
+            "",
+            "file:///etc/passwd",
+        ] {
+            assert!(server_url_refusal(bad).is_some(), "{bad}");
         }
     }
 

@@ -249,3 +249,49 @@ fn verify_receipt_says_what_differs_from_the_record() -> TestResult {
     server.stop(&rt)?;
     Ok(())
 }
+
+/// `config sign` writes FILE.sig with the hub's configuration key; a device registered with
+/// this hub accepts the stick's file with it, and refuses the file changed or the signature of
+/// another hub.
+#[test]
+fn a_signed_usb_configuration_is_accepted_by_this_hubs_devices_only() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let data = tmp.path().join("hub");
+    let file = tmp.path().join("ansinh.toml");
+    let text = "collection_point = \"Chợ Hà Đông\"\nidle_seconds = 120\n";
+    std::fs::write(&file, text)?;
+    let sign = |data: &std::path::Path| -> TestResult {
+        let out = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
+            .arg("--data-dir")
+            .arg(data)
+            .args(["config", "sign"])
+            .arg(&file)
+            .output()?;
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        Ok(())
+    };
+    sign(&data)?;
+    let signature = std::fs::read(tmp.path().join("ansinh.toml.sig"))?;
+
+    let rt = runtime()?;
+    let server = Server::start(&rt, &data, 0)?;
+    let dir = ansinh_device::DataDir::open(tmp.path().join("device"))?;
+    ansinh_uploader::register(&dir, &server.url(), &server.token()?, "x")?;
+    server.stop(&rt)?;
+    let reg = dir.registration()?;
+    let usb =
+        ansinh_device::config::Config::from_usb(text.as_bytes(), Some(&signature), reg.as_ref())?;
+    assert_eq!(usb.idle_seconds, Some(120));
+    let changed = text.replace("120", "3600");
+    assert!(
+        ansinh_device::config::Config::from_usb(changed.as_bytes(), Some(&signature), reg.as_ref())
+            .is_err()
+    );
+    sign(&tmp.path().join("other-hub"))?;
+    let foreign = std::fs::read(tmp.path().join("ansinh.toml.sig"))?;
+    assert!(
+        ansinh_device::config::Config::from_usb(text.as_bytes(), Some(&foreign), reg.as_ref())
+            .is_err()
+    );
+    Ok(())
+}

@@ -1,15 +1,14 @@
 #!/bin/sh
-# Starts the kiosk with the configuration from a USB stick if one is plugged in, else from the
-# configuration partition, else the built-in defaults.
+# Starts the kiosk with the configuration partition's file (the device's own, trusted) and, if
+# a USB stick labelled ANSINH-USB is plugged in, its file on top: the kiosk accepts the stick's
+# only with the collection server's signature (ansinh.toml.sig), and never a PIN, keys or a
+# server address in it; before registration, only where to register.
 set -eu
-config=""
-for candidate in /media/usb-config/ansinh.toml /config/ansinh.toml; do
-    if [ -r "$candidate" ]; then
-        config="$candidate"
-        break
-    fi
-done
-if [ -n "$config" ]; then
-    exec /usr/local/bin/ansinh-kiosk --data-dir /data/ansinh --config "$config"
+set -- --data-dir /data/ansinh
+if [ -r /config/ansinh.toml ]; then
+    set -- "$@" --config /config/ansinh.toml
 fi
-exec /usr/local/bin/ansinh-kiosk --data-dir /data/ansinh
+if [ -r /media/usb-config/ansinh.toml ]; then
+    set -- "$@" --usb-config /media/usb-config/ansinh.toml
+fi
+exec /usr/local/bin/ansinh-kiosk "$@"
