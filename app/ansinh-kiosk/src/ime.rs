@@ -46,6 +46,14 @@ pub struct Composer {
     method: Method,
 }
 
+// What a person typed (a name, an ID) is overwritten before its memory is given back.
+impl zeroize::Zeroize for Composer {
+    fn zeroize(&mut self) {
+        self.committed.zeroize();
+        self.word.zeroize();
+    }
+}
+
 impl Composer {
     /// Continues editing `text` with `method`.
     pub fn new(text: &str, method: Method) -> Self {

@@ -211,6 +211,7 @@ impl App {
     /// Next customer (or the idle reset): every field and screen state holding personal data
     /// is cleared, staff mode ends, the home screen comes back. The outbox is untouched.
     pub fn reset(&mut self) {
+        self.wipe_personal_data();
         self.quote = QuoteController::default();
         self.pension = PensionController::default();
         self.scenarios = ScenarioController::default();
@@ -227,6 +228,21 @@ impl App {
         self.staff.reset(self.store.as_ref());
         self.enroll_refused = false;
         self.redraw_all = true;
+    }
+
+    /// Overwrites, in place, every buffer that held what the person typed or was shown (the
+    /// wizard's form and draft, the keyboard's text, the picker's search, the staff PIN typed)
+    /// before the session's controllers are replaced: dropping a `String` gives its memory
+    /// back with the data still in it. The other controllers hold numbers only, overwritten
+    /// where they lie when replaced.
+    pub(crate) fn wipe_personal_data(&mut self) {
+        use zeroize::Zeroize;
+        self.enroll.zeroize();
+        self.keyboard.zeroize();
+        if let Some(picker) = &mut self.picker {
+            picker.zeroize();
+        }
+        self.staff.wipe_pin_typed();
     }
 
     /// Whether every page must be drawn again because a session ended (asked once: the
@@ -503,5 +519,75 @@ impl App {
     /// A display name for a picker field's code (review, quote).
     pub fn picker_name(id: &str, code: &str) -> String {
         picker_name(id, code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::rc::Rc;
+
+    use super::*;
+    use crate::controllers::enroll::Scheme;
+    use crate::store::MemoryStore;
+    use ansinh_device::clock::FakeClock;
+
+    fn app_on(store: MemoryStore, demo: bool) -> App {
+        let today = "2026-11-22".parse().unwrap_or_else(|_| unreachable!());
+        let options = Options {
+            pin_params: argon2::Params::new(256, 1, 1, None).unwrap_or_default(),
+            demo,
+            ..Options::default()
+        };
+        App::new(Box::new(store), Rc::new(FakeClock::at(today)), options)
+    }
+
+    #[test]
+    fn the_wizard_needs_a_server_key_or_the_demonstration() {
+        let mut app = app_on(MemoryStore { no_server_key: true, ..MemoryStore::default() }, false);
+        app.navigate(Screen::Quote);
+        app.enroll_from_quote();
+        assert_eq!(app.screen, Screen::Quote, "the quote works, the wizard does not start");
+        assert!(app.enroll_refused && !app.enroll_allowed());
+        app.reset();
+        assert!(!app.enroll_refused, "a new customer starts without the message");
+        let mut demo = app_on(MemoryStore { no_server_key: true, ..MemoryStore::default() }, true);
+        demo.navigate(Screen::Enroll);
+        assert_eq!(demo.screen, Screen::Enroll);
+        assert!(demo.demo() && !demo.enroll_refused);
+        let mut registered = app_on(MemoryStore::default(), false);
+        registered.navigate(Screen::Enroll);
+        assert_eq!(registered.screen, Screen::Enroll);
+    }
+
+    /// The session's buffers are overwritten where they lie, before the controllers are
+    /// replaced: checked on the controllers themselves, before `reset` swaps in new ones.
+    #[test]
+    fn ending_a_session_zeroizes_what_the_person_typed() {
+        let mut app = app_on(MemoryStore::default(), false);
+        app.navigate(Screen::Enroll);
+        app.enroll.start(Scheme::Voluntary);
+        app.tap_field("person.full_name");
+        app.key("Nguyeenx Thij Hoongf Nhung");
+        app.keyboard_done();
+        app.tap_field("person.personal_id");
+        app.key("001179012345");
+        app.open_picker("person.address.commune");
+        app.key("Hà Đông");
+        app.staff.pin_typed().push_str("2468");
+        let typed = format!("{:?}{:?}{:?}", app.enroll, app.keyboard, app.picker);
+        assert!(typed.contains("Nguyễn Thị Hồng Nhung") && typed.contains("Hà Đông"), "{typed}");
+
+        app.wipe_personal_data();
+        assert_eq!(format!("{:?}", app.enroll), format!("{:?}", EnrollController::default()));
+        assert_eq!(format!("{:?}", app.keyboard), format!("{:?}", Keyboard::default()));
+        let picker = app.picker.as_ref().map(|p| (p.query().to_string(), p.field().to_string()));
+        assert_eq!(picker, Some((String::new(), String::new())), "wiped in place");
+        assert_eq!(app.staff.pin_len(), 0);
+        let after = format!("{:?}{:?}{:?}", app.enroll, app.keyboard, app.picker);
+        for gone in ["Nguy", "Nhung", "001179012345", "Hà Đông"] {
+            assert!(!after.contains(gone), "{gone} left in {after}");
+        }
+        app.reset();
+        assert!(app.picker.is_none() && app.screen == Screen::Home);
     }
 }

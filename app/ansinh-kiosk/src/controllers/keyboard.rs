@@ -37,6 +37,19 @@ pub struct Keyboard {
     shift: bool,
 }
 
+/// Hidden and empty, the text typed overwritten (a name, an ID, a PIN).
+impl zeroize::Zeroize for Keyboard {
+    fn zeroize(&mut self) {
+        self.composer.zeroize();
+        self.composer = Composer::default();
+        if let Some(Focus::Field(id)) = &mut self.focus {
+            id.zeroize();
+        }
+        self.focus = None;
+        self.shift = false;
+    }
+}
+
 impl Keyboard {
     /// Starts editing `text` in `focus` with `method`.
     pub fn edit(&mut self, focus: Focus, text: &str, method: Method) {
@@ -51,9 +64,7 @@ impl Keyboard {
 
     /// Forgets everything typed (next customer); the method chosen stays.
     pub fn reset(&mut self) {
-        self.focus = None;
-        self.composer = Composer::default();
-        self.shift = false;
+        zeroize::Zeroize::zeroize(self);
     }
 
     /// The text as composed.

@@ -23,6 +23,14 @@ pub struct Picker {
     query: String,
 }
 
+/// What was typed to search (a commune, a hospital near home) overwritten.
+impl zeroize::Zeroize for Picker {
+    fn zeroize(&mut self) {
+        self.query.zeroize();
+        self.field.zeroize();
+    }
+}
+
 impl Picker {
     /// A picker for `field` with nothing typed.
     pub fn open(field: &str) -> Self {

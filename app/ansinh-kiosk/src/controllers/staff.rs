@@ -85,10 +85,15 @@ impl StaffController {
         }
     }
 
-    /// After a customer: logged out, settings re-read; the shift, the PIN lock (with its
-    /// failures) and the development-PIN flag stay.
+    /// Overwrites the PIN digits typed so far.
+    pub fn wipe_pin_typed(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.pin_typed);
+    }
+
+    /// After a customer: logged out (the PIN typed overwritten), settings re-read; the shift,
+    /// the PIN lock (with its failures) and the development-PIN flag stay.
     pub fn reset(&mut self, store: &dyn Store) {
-        self.pin_typed.clear();
+        zeroize::Zeroize::zeroize(&mut self.pin_typed);
         self.logged_in = false;
         self.tab = 0;
         self.message.clear();

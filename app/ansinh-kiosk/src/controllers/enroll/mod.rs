@@ -56,6 +56,25 @@ pub struct EnrollController {
     duplicate: Vec<EarlierPayment>,
 }
 
+/// Every value typed or shown (names, IDs, addresses, phones, the duplicate warning's masked
+/// names) overwritten, then the wizard empty as new.
+impl zeroize::Zeroize for EnrollController {
+    fn zeroize(&mut self) {
+        for value in self.values.values_mut().chain(self.shown.values_mut()) {
+            value.zeroize();
+        }
+        for member in &mut self.members {
+            member.values_mut().for_each(zeroize::Zeroize::zeroize);
+        }
+        self.banner.zeroize();
+        for earlier in &mut self.duplicate {
+            earlier.masked_name.zeroize();
+            earlier.scheme.zeroize();
+        }
+        *self = Self::default();
+    }
+}
+
 impl EnrollController {
     /// Starts the wizard for a scheme (keeps anything typed for it before).
     pub fn start(&mut self, scheme: Scheme) {
