@@ -209,6 +209,7 @@ mod tests {
             sealing_key: sealing.to_hex(),
             server_signing_key: hex::encode(signing.as_bytes()),
             receipt_key: "ab".repeat(32),
+            assignment: crate::Assignment::default(),
             config_signing_key: hex::encode(config.as_bytes()),
         }
     }
