@@ -54,6 +54,9 @@ pub enum Error {
         /// What was attempted.
         action: &'static str,
     },
+    /// An account with that code is already on the device.
+    #[error("an account {0} already exists on this device")]
+    AccountExists(String),
     /// A void or quarantine without a reason.
     #[error("a reason is required")]
     ReasonRequired,

@@ -26,6 +26,14 @@
 //!   earlier payment of the same person for the same months. Voided records do not count;
 //!   purge removes the pseudonyms with the rest of the personal data.
 //!
+//! - Staff accounts ([`Account`]: code, name, [`Role`], PIN hash, [`LockState`]) live here,
+//!   so a PIN lockout survives restarts and power cuts; each change commits with its entry
+//!   of the audit trail.
+//! - The audit trail is append-only (SQLite triggers refuse changes) and hash-chained
+//!   (`ansinh_wire::AuditEntry`): every entry names the agent acting ([`Outbox::act_as`]),
+//!   [`Outbox::verify`] names the first broken link, and [`Outbox::audit_entries`] hands the
+//!   entries to the uploader.
+//!
 //! The outbox knows nothing of the domain: it stores sealed bytes and a summary. Time is
 //! passed in. Nothing here logs.
 //!
@@ -36,6 +44,7 @@ mod error;
 mod open;
 mod outbox;
 mod sender;
+mod staff;
 
 pub use error::{Error, Result};
 pub use open::{SCHEMA_VERSION, open_database};
@@ -45,3 +54,4 @@ pub use outbox::{
     new_record_id,
 };
 pub use sender::Sender;
+pub use staff::{Account, LockState, Role};

@@ -87,6 +87,35 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX payments_by_person ON payments(person, scheme, first_month);
     ",
+    // v4: staff accounts with their PIN hash and their lockout (kept here so a restart or a
+    // power cut does not lift it), and the audit trail becomes a hash chain: entries from now
+    // on get a `seq` (1, 2, ...), the acting agent, the previous entry's hash and their own.
+    // Entries written before keep no `seq`: they are outside the chain and never uploaded.
+    // The triggers make the trail append-only for every writer of this file.
+    r"
+    CREATE TABLE staff (
+        code         TEXT PRIMARY KEY CHECK (length(code) > 0),
+        name         TEXT NOT NULL,
+        role         TEXT NOT NULL CHECK (role IN ('agent', 'clerk')),
+        pin_hash     TEXT,
+        must_change  INTEGER NOT NULL DEFAULT 0 CHECK (must_change IN (0, 1)),
+        from_hub     INTEGER NOT NULL DEFAULT 0 CHECK (from_hub IN (0, 1)),
+        failures     INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
+        locks        INTEGER NOT NULL DEFAULT 0 CHECK (locks >= 0),
+        locked_until INTEGER,
+        created_at   INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    ALTER TABLE audit ADD COLUMN seq INTEGER;
+    ALTER TABLE audit ADD COLUMN agent_code TEXT NOT NULL DEFAULT '';
+    ALTER TABLE audit ADD COLUMN prev_hash BLOB CHECK (prev_hash IS NULL OR length(prev_hash) = 32);
+    ALTER TABLE audit ADD COLUMN hash BLOB CHECK (hash IS NULL OR length(hash) = 32);
+    CREATE UNIQUE INDEX audit_by_seq ON audit(seq);
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    ",
 ];
 
 /// The newest schema version this program writes.
@@ -217,6 +246,30 @@ mod tests {
             [],
         );
         assert!(bad.is_err(), "a payment of no record is refused");
+        Ok(())
+    }
+
+    #[test]
+    fn a_version_3_outbox_upgrades_its_trail_stays_outside_the_chain_and_is_append_only()
+    -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("outbox.sqlite");
+        {
+            let conn = Connection::open(&path)?;
+            for m in &MIGRATIONS[..3] {
+                conn.execute_batch(m)?;
+            }
+            conn.pragma_update(None, "user_version", 3)?;
+            conn.execute("INSERT INTO audit (at, event, detail) VALUES (5, 'purged', '')", [])?;
+        }
+        let conn = open_database(&path)?;
+        let (seq, agent): (Option<i64>, String) =
+            conn.query_row("SELECT seq, agent_code FROM audit", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        assert_eq!((seq, agent.as_str()), (None, ""), "an old entry has no place in the chain");
+        assert!(conn.execute("UPDATE audit SET detail = 'x'", []).is_err(), "no update");
+        assert!(conn.execute("DELETE FROM audit", []).is_err(), "no delete");
+        let n: i64 = conn.query_row("SELECT count(*) FROM staff", [], |r| r.get(0))?;
+        assert_eq!(n, 0, "no account until one is made");
         Ok(())
     }
 

@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ansinh_wire::{OpeningKey, SealingKey};
+use ansinh_wire::{AuditEntry, OpeningKey, SealingKey};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -258,6 +258,10 @@ pub struct JournalEntry {
 /// One line of the audit trail (never personal data).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuditLine {
+    /// Place in the hash chain (`None`: written before the chain began, schema v3 or older).
+    pub seq: Option<u64>,
+    /// The staff member who acted (empty: the device itself).
+    pub agent_code: String,
     /// When.
     pub at: Timestamp,
     /// What happened (`enqueued`, `voided`, `purged`, ...).
@@ -290,7 +294,9 @@ impl VerifyReport {
 
 /// The outbox of one device.
 pub struct Outbox {
-    conn: Connection,
+    pub(crate) conn: Connection,
+    /// The agent code audit entries name as the one acting (empty: the device itself).
+    pub(crate) actor: String,
     sealing: SealingKey,
     /// The database file (canonical), which a [`Sender`] must be for.
     path: PathBuf,
@@ -369,16 +375,46 @@ fn finish_row(
     Ok(row)
 }
 
-fn audit(
+/// Appends an entry to the audit chain, inside the caller's transaction: it follows the last
+/// chained entry (or starts the chain), so the chain and the change it records commit together.
+/// Returns its `seq`.
+pub(crate) fn audit(
     tx: &Connection,
+    agent_code: &str,
     at: Timestamp,
     event: &str,
     receipt_no: Option<i64>,
     detail: &str,
-) -> Result<()> {
-    tx.prepare_cached("INSERT INTO audit (at, event, receipt_no, detail) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![at, event, receipt_no, detail])?;
-    Ok(())
+) -> Result<u64> {
+    let last: Option<(i64, Vec<u8>)> = tx
+        .prepare_cached(
+            "SELECT seq, hash FROM audit WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1",
+        )?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (seq, prev) = match last {
+        Some((seq, hash)) => (
+            u64::try_from(seq).map_err(|_| Error::Corrupt("negative audit seq".into()))?,
+            hash.try_into().map_err(|_| Error::Corrupt("audit hash is not 32 bytes".into()))?,
+        ),
+        None => (0, ansinh_wire::AUDIT_GENESIS),
+    };
+    let entry = AuditEntry::new(prev, seq + 1, at, agent_code, event, receipt_no, detail);
+    tx.prepare_cached(
+        "INSERT INTO audit (seq, at, agent_code, event, receipt_no, detail, prev_hash, hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        entry.seq as i64,
+        at,
+        agent_code,
+        event,
+        receipt_no,
+        detail,
+        &entry.prev_hash[..],
+        &entry.hash[..]
+    ])?;
+    Ok(entry.seq)
 }
 
 impl Outbox {
@@ -387,7 +423,7 @@ impl Outbox {
     pub fn open(path: &Path, sealing: SealingKey) -> Result<Self> {
         let conn = open_database(path)?;
         let path = path.canonicalize()?;
-        Ok(Self { conn, sealing, path })
+        Ok(Self { conn, actor: String::new(), sealing, path })
     }
 
     /// Takes the sender role, refused with [`Error::SenderBusy`] while another process holds
@@ -402,7 +438,7 @@ impl Outbox {
             params![now],
         )?;
         if n > 0 {
-            audit(&tx, now, "recovered_in_flight", None, &format!("{n} records back to queued"))?;
+            audit(&tx, "", now, "recovered_in_flight", None, &format!("{n} records back to queued"))?;
         }
         tx.commit()?;
         Ok(sender)
@@ -521,11 +557,11 @@ impl Outbox {
             Some(c) => format!("{} {} corrects {}", s.scheme, s.mode, hex::encode(c)),
             None => format!("{} {}", s.scheme, s.mode),
         };
-        audit(&tx, now, "enqueued", Some(receipt_no), &detail)?;
+        audit(&tx, &self.actor, now, "enqueued", Some(receipt_no), &detail)?;
         if !confirmed_overlaps.is_empty() {
             let earlier: Vec<String> = confirmed_overlaps.iter().map(i64::to_string).collect();
             let detail = format!("staff confirmed; overlaps receipts {}", earlier.join(", "));
-            audit(&tx, now, "overlap_confirmed", Some(receipt_no), &detail)?;
+            audit(&tx, &self.actor, now, "overlap_confirmed", Some(receipt_no), &detail)?;
         }
         tx.commit()?;
         Ok(Committed { record_id: new.record_id, receipt_no })
@@ -596,12 +632,13 @@ impl Outbox {
                          last_error = NULL WHERE receipt_no = ?1",
                         params![no, now],
                     )?;
-                    audit(&tx, now, "acknowledged", Some(no), "")?;
+                    audit(&tx, "", now, "acknowledged", Some(no), "")?;
                     changed += 1;
                 }
                 Some((no, state)) if state == "voided" => {
                     audit(
                         &tx,
+                        "",
                         now,
                         "ack_of_voided_record",
                         Some(no),
@@ -609,7 +646,9 @@ impl Outbox {
                     )?;
                 }
                 Some(_) => {}
-                None => audit(&tx, now, "ack_of_unknown_record", None, &hex::encode(id))?,
+                None => {
+                    audit(&tx, "", now, "ack_of_unknown_record", None, &hex::encode(id))?;
+                }
             }
         }
         tx.commit()?;
@@ -654,7 +693,7 @@ impl Outbox {
             "UPDATE records SET state = 'quarantined', quarantine_reason = ?2, updated_at = ?3 WHERE receipt_no = ?1",
             params![no, reason, now],
         )?;
-        audit(&tx, now, "quarantined", Some(no), reason)?;
+        audit(&tx, "", now, "quarantined", Some(no), reason)?;
         tx.commit()?;
         Ok(())
     }
@@ -674,7 +713,7 @@ impl Outbox {
             "UPDATE records SET state = 'queued', next_attempt_at = 0, updated_at = ?2 WHERE receipt_no = ?1",
             params![receipt_no, now],
         )?;
-        audit(&tx, now, "released_from_quarantine", Some(receipt_no), "")?;
+        audit(&tx, &self.actor, now, "released_from_quarantine", Some(receipt_no), "")?;
         tx.commit()?;
         Ok(())
     }
@@ -707,7 +746,7 @@ impl Outbox {
             "INSERT INTO cash_journal (receipt_no, kind, amount, reason, at) VALUES (?1, 'void', ?2, ?3, ?4)",
             params![receipt_no, amount, reason, now],
         )?;
-        audit(&tx, now, "voided", Some(receipt_no), reason)?;
+        audit(&tx, &self.actor, now, "voided", Some(receipt_no), reason)?;
         tx.commit()?;
         Ok(())
     }
@@ -731,7 +770,7 @@ impl Outbox {
             )?;
             // A pseudonym is still personal data: it goes too.
             tx.execute("DELETE FROM payments WHERE receipt_no = ?1", params![no])?;
-            audit(&tx, now, "purged", Some(*no), "personal data removed after retention")?;
+            audit(&tx, "", now, "purged", Some(*no), "personal data removed after retention")?;
         }
         tx.commit()?;
         Ok(due.len())
@@ -878,10 +917,13 @@ impl Outbox {
 
     /// The audit trail, oldest first.
     pub fn audit_trail(&self) -> Result<Vec<AuditLine>> {
-        let mut stmt =
-            self.conn.prepare("SELECT at, event, receipt_no, detail FROM audit ORDER BY id")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT at, event, receipt_no, detail, seq, agent_code FROM audit ORDER BY id",
+        )?;
         let rows = stmt.query_map([], |r| {
             Ok(AuditLine {
+                seq: r.get::<_, Option<i64>>(4)?.and_then(|s| u64::try_from(s).ok()),
+                agent_code: r.get(5)?,
                 at: r.get(0)?,
                 event: r.get(1)?,
                 receipt_no: r.get(2)?,
@@ -891,8 +933,91 @@ impl Outbox {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Checks the database and every record: SQLite's integrity check, receipt numbers
-    /// gapless from 1, the sealed bytes unchanged (SHA-256), and — with the opening key
+    /// Appends a staff action to the audit chain, naming the agent acting
+    /// ([`Outbox::act_as`]); returns its `seq`. `detail` must hold no personal data.
+    pub fn record_action(
+        &mut self,
+        event: &str,
+        receipt_no: Option<i64>,
+        detail: &str,
+        now: Timestamp,
+    ) -> Result<u64> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let seq = audit(&tx, &self.actor, now, event, receipt_no, detail)?;
+        tx.commit()?;
+        Ok(seq)
+    }
+
+    /// From now on, audit entries of staff actions (voids, releases, enqueues, and
+    /// [`Outbox::record_action`]) name `agent_code` as the one acting; empty: nobody logged in.
+    pub fn act_as(&mut self, agent_code: &str) {
+        self.actor = agent_code.to_string();
+    }
+
+    /// The agent audit entries name as acting.
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// Chained audit entries after `after_seq`, oldest first, at most `limit` (the uploader
+    /// sends them with the records).
+    pub fn audit_entries(&self, after_seq: u64, limit: usize) -> Result<Vec<AuditEntry>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, at, agent_code, event, receipt_no, detail, prev_hash, hash FROM audit \
+             WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(params![after_seq as i64, limit], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Vec<u8>>(6)?,
+                r.get::<_, Vec<u8>>(7)?,
+            ))
+        })?;
+        rows.map(|r| {
+            let (seq, at, agent_code, event, receipt_no, detail, prev, hash) = r?;
+            let bad = || Error::Corrupt(format!("audit entry {seq}: hash is not 32 bytes"));
+            Ok(AuditEntry {
+                seq: u64::try_from(seq).map_err(|_| Error::Corrupt("negative audit seq".into()))?,
+                at,
+                agent_code,
+                event,
+                receipt_no,
+                detail,
+                prev_hash: prev.try_into().map_err(|_| bad())?,
+                hash: hash.try_into().map_err(|_| bad())?,
+            })
+        })
+        .collect()
+    }
+
+    /// Where the audit chain breaks, if it does: every chained entry must follow the one
+    /// before it with an unchanged hash, and no unchained entry may come after the first
+    /// chained one.
+    pub fn verify_audit(&self) -> Result<Option<String>> {
+        let late: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM audit WHERE seq IS NULL AND id > \
+                 (SELECT min(id) FROM audit WHERE seq IS NOT NULL) LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = late {
+            return Ok(Some(format!("audit row {id} was added outside the chain")));
+        }
+        let entries = self.audit_entries(0, usize::MAX)?;
+        Ok(ansinh_wire::verify_chain(None, &entries).err().map(|e| e.to_string()))
+    }
+
+    /// Checks the database and every record: SQLite's integrity check, the audit chain
+    /// ([`Outbox::verify_audit`]), receipt numbers gapless from 1, the sealed bytes unchanged (SHA-256), and — with the opening key
     /// (development, or on the server) — that each record opens and `decode` accepts it.
     pub fn verify(
         &self,
@@ -908,6 +1033,9 @@ impl Outbox {
                 .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
         if fk > 0 {
             report.problems.push(format!("{fk} broken references"));
+        }
+        if let Some(problem) = self.verify_audit()? {
+            report.problems.push(problem);
         }
         let mut stmt = self.conn.prepare(
             "SELECT receipt_no, sealed, sealed_sha256, sealed_len, purged_at FROM records ORDER BY receipt_no",

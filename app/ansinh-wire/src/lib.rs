@@ -21,6 +21,8 @@
 //!   checks the registration answer against: see [`provisioning`].
 //! - A paper receipt carries a QR code the server can check: its payload and MAC are in
 //!   [`receipt_qr`].
+//! - The device's audit trail is a hash chain of [`AuditEntry`]s the server can check
+//!   ([`verify_chain`]): see [`audit`](mod@audit).
 //!
 //! Signatures cover the exact encoded bytes, prefixed with a domain tag per message kind, so
 //! no message can be replayed as another kind. They are checked strictly
@@ -32,10 +34,12 @@
 //! curve25519-dalek (its precomputed tables only), hmac, sha2, rand_core, zeroize, hex,
 //! thiserror. Nothing from the workspace.
 
+pub mod audit;
 pub mod provisioning;
 pub mod receipt_qr;
 pub mod seal;
 
+pub use audit::{AUDIT_GENESIS, AuditEntry, ChainBreak, verify_chain};
 pub use seal::{OpeningKey, SEAL_OVERHEAD, SealingKey};
 
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};

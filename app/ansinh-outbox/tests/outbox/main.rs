@@ -6,7 +6,9 @@
 //! - `crash`: a child process killed with SIGKILL at random moments while it enqueues; the
 //!   database stays whole and gapless.
 //! - `sender`: the sender role held by another process, and taken back once it is killed.
+//! - `staff`: staff accounts and their lockout across a reopen, the hash-chained audit trail.
 
 mod crash;
 mod records;
 mod sender;
+mod staff;
