@@ -142,6 +142,10 @@ pub struct Registration {
     /// for a registration older than it (then no USB configuration is accepted).
     #[serde(default)]
     pub config_signing_key: String,
+    /// What hub staff assigned the device to (collection point, communes, agents); empty
+    /// when registered with an older server or before this was kept.
+    #[serde(default)]
+    pub assignment: ansinh_wire::Assignment,
 }
 
 /// The device's secret for pseudonyms of personal IDs: HMAC-SHA-256 of the ID under this
@@ -320,6 +324,7 @@ impl DataDir {
             server_signing_key: answer.server_signing_key.clone(),
             receipt_key: answer.receipt_key.clone(),
             config_signing_key: answer.config_signing_key.clone(),
+            assignment: answer.assignment.clone(),
         };
         let json = serde_json::to_vec_pretty(&registration).map_err(|e| damaged(&sealing, e))?;
         // The sealing key first: once registration.json exists the device counts as
@@ -328,6 +333,13 @@ impl DataDir {
         write_private(&sealing, answer.sealing_key.as_bytes())?;
         write_private(&self.root.join("registration.json"), &json)?;
         self.delete_development_keys(&["dev-opening.key", "receipt.key"])?;
+        // The agents hub staff listed become accounts without a PIN (a clerk sets the first).
+        let agents: Vec<(String, String)> =
+            answer.assignment.agents.iter().map(|a| (a.code.clone(), a.name.clone())).collect();
+        if !agents.is_empty() {
+            let (mut outbox, _) = self.outbox()?;
+            outbox.add_hub_agents(&agents, clock::Clock::now(&clock::SystemClock))?;
+        }
         Ok(registration)
     }
 
@@ -417,12 +429,24 @@ mod tests {
             sealing_key: server.sealing_key().to_hex(),
             server_signing_key: hex::encode(signing.verifying_key().to_bytes()),
             receipt_key: "ab".repeat(32),
-            assignment: ansinh_wire::Assignment::default(),
+            assignment: ansinh_wire::Assignment {
+                collection_point: "Bưu điện xã Thanh Trì".into(),
+                communes: vec!["09556".into()],
+                agents: vec![ansinh_wire::AgentAccount {
+                    code: "DL-0001".into(),
+                    name: "Lê Thị An".into(),
+                }],
+            },
             config_signing_key: String::new(),
         };
         assert!(!data.is_provisioned());
         data.provision("http://127.0.0.1:8040/", &answer)?;
         assert!(data.is_provisioned());
+        let (outbox, _) = data.outbox()?;
+        let accounts = outbox.accounts()?;
+        assert_eq!(accounts.len(), 1, "the hub's agent is an account on the device");
+        assert_eq!((accounts[0].code.as_str(), accounts[0].pin_hash.as_ref()), ("DL-0001", None));
+        assert_eq!(data.registration()?.map(|r| r.assignment.communes), Some(vec!["09556".into()]));
         assert_eq!(data.sealing_key()?, (server.sealing_key(), KeySource::Provisioned));
         assert!(data.dev_opening_key()?.is_none());
         for gone in ["dev-opening.key", "receipt.key"] {

@@ -74,6 +74,8 @@ pub struct ShiftReport {
     pub mismatches: Vec<String>,
     /// The journal lines, oldest first (the CSV's rows).
     pub lines: Vec<JournalEntry>,
+    /// The agent whose shift it is (empty: every agent's receipts in the period).
+    pub agent_code: String,
 }
 
 /// A record as the reconciliation checks it against the journal.
@@ -126,6 +128,33 @@ impl ShiftReport {
             .collect();
         let unsent = outbox.stats(until)?.unsent().unsigned_abs();
         Self::from_journal(from, until, outbox.journal(from)?, &records, unsent)
+    }
+
+    /// `agent`'s shift from `from` (inclusive) to `until` (exclusive): only the receipts
+    /// that carry their agent code, checked against their records (`""`: every agent's, as
+    /// [`ShiftReport::from_outbox`]). A shift belongs to the agent who opened it.
+    pub fn of_agent(
+        outbox: &Outbox,
+        agent: &str,
+        from: Timestamp,
+        until: Timestamp,
+    ) -> Result<Self, ShiftError> {
+        let mine = |s: &ansinh_outbox::Summary| agent.is_empty() || s.agent_code == agent;
+        let records: Vec<RecordState> = outbox
+            .list(None)?
+            .into_iter()
+            .filter(|row| mine(&row.summary))
+            .map(|row| RecordState {
+                receipt_no: row.receipt_no,
+                created_at: row.created_at,
+                state: row.state,
+            })
+            .collect();
+        let unsent = outbox.stats(until)?.unsent().unsigned_abs();
+        let lines = outbox.journal(from)?.into_iter().filter(|j| mine(&j.summary)).collect();
+        let mut report = Self::from_journal(from, until, lines, &records, unsent)?;
+        report.agent_code = agent.to_string();
+        Ok(report)
     }
 
     /// The shift from `from` (inclusive) to `until` (exclusive) out of cash journal lines

@@ -5,6 +5,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use rand_core::RngCore;
 
 use ansinh_device::clock::Timestamp;
+use ansinh_outbox::LockState;
 
 /// The PIN a device uses until staff set their own (development only; the staff screens say so).
 pub const DEVELOPMENT_PIN: &str = "123456";
@@ -65,10 +66,26 @@ pub struct PinLock {
 impl PinLock {
     /// Checks PINs against `hash` (a PHC string).
     pub fn new(hash: String) -> Self {
-        Self { hash: Some(hash), failures: 0, locks: 0, locked_until: None }
+        Self::with_state(hash, LockState::default())
     }
 
-    /// Checks PINs against [`DEVELOPMENT_PIN`], with the same lockout.
+    /// Checks PINs against `hash`, going on from a lockout kept in the outbox.
+    pub fn with_state(hash: String, state: LockState) -> Self {
+        Self {
+            hash: Some(hash),
+            failures: state.failures,
+            locks: state.locks,
+            locked_until: state.locked_until,
+        }
+    }
+
+    /// The lockout as it is now, to keep in the outbox.
+    pub fn state(&self) -> LockState {
+        LockState { failures: self.failures, locks: self.locks, locked_until: self.locked_until }
+    }
+
+    /// Checks PINs against [`DEVELOPMENT_PIN`], with the same lockout. Only on a device in
+    /// development (demo) mode: see `StaffController::new`.
     pub fn development() -> Self {
         Self { hash: None, failures: 0, locks: 0, locked_until: None }
     }
@@ -149,6 +166,28 @@ mod tests {
             "the second lock is longer"
         );
         assert_eq!(lock.attempt("246810", later + 2 * LOCK_SECS), Attempt::Accepted);
+        Ok(())
+    }
+
+    #[test]
+    fn a_lock_kept_and_read_back_goes_on_where_it_stopped() -> Result<(), String> {
+        let hash = hash_pin("246810", test_params())?;
+        let mut lock = PinLock::new(hash.clone());
+        for _ in 0..MAX_FAILURES {
+            lock.attempt("000000", 100);
+        }
+        let kept = lock.state();
+        assert_eq!(kept, LockState { failures: 0, locks: 1, locked_until: Some(100 + LOCK_SECS) });
+        let mut again = PinLock::with_state(hash, kept);
+        assert_eq!(again.attempt("246810", 200), Attempt::Locked { until: 100 + LOCK_SECS });
+        for _ in 0..MAX_FAILURES - 1 {
+            again.attempt("1", 100 + LOCK_SECS);
+        }
+        assert_eq!(
+            again.attempt("1", 100 + LOCK_SECS),
+            Attempt::Locked { until: 100 + 3 * LOCK_SECS },
+            "the second lock doubles, as if nothing had restarted"
+        );
         Ok(())
     }
 

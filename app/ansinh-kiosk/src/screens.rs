@@ -15,7 +15,7 @@ use crate::app::{App, Options, Screen};
 use crate::controllers::enroll::Scheme;
 use crate::platform::draw;
 use ansinh_device::clock::{Clock, FakeClock};
-use ansinh_outbox::Stats;
+use ansinh_outbox::{Account, LockState, Role, Stats};
 use ansinh_uploader::SyncStatus;
 
 use crate::store::{MemoryStore, QueueStatus, RenewalDue, Renewals, Settings};
@@ -70,6 +70,33 @@ fn demo_store(now: ansinh_device::clock::Timestamp) -> MemoryStore {
             ..QueueStatus::default()
         },
         ..MemoryStore::default()
+    }
+}
+
+/// The tour's store on a device with a collection server's key (no development PIN), with
+/// `accounts`: a clerk (PIN 246810), an agent and one the collection server listed, no PIN yet.
+fn real_device(now: ansinh_device::clock::Timestamp, accounts: bool) -> MemoryStore {
+    let account = |code: &str, name: &str, role, pin: bool, from_hub| Account {
+        code: code.into(),
+        name: name.into(),
+        role,
+        pin_hash: pin.then(|| crate::pin::hash_pin("246810", cheap()).unwrap_or_default()),
+        must_change: false,
+        from_hub,
+        lock: LockState::default(),
+    };
+    MemoryStore {
+        provisioned: true,
+        accounts: if accounts {
+            vec![
+                account("CL-0001", "Trần Thị Lan", Role::Clerk, true, false),
+                account("DL-0002", "Nguyễn Văn Minh", Role::Agent, true, false),
+                account("DL-0003", "Lò Thị Mai", Role::Agent, false, true),
+            ]
+        } else {
+            Vec::new()
+        },
+        ..demo_store(now)
     }
 }
 
@@ -227,6 +254,27 @@ pub const SCREENS: &[(&str, Setup)] = &[
         a.navigate(Screen::StaffLogin);
         a.key("246810");
         a.staff.show_tab(4);
+    }),
+    ("staff-first-boot", |a, _clock| {
+        a.store = Box::new(real_device(a.now(), false));
+        a.navigate(Screen::StaffLogin);
+        for (field, text) in [("code", "CL-0001"), ("name", "Lan")] {
+            a.tap_account_field(field);
+            a.key(text);
+        }
+        a.tap_account_field("pin");
+        a.key("2468");
+    }),
+    ("staff-choose", |a, _clock| {
+        a.store = Box::new(real_device(a.now(), true));
+        a.navigate(Screen::StaffLogin);
+    }),
+    ("staff-accounts", |a, _clock| {
+        a.store = Box::new(real_device(a.now(), true));
+        a.navigate(Screen::StaffLogin);
+        a.choose_account("CL-0001");
+        a.key("246810");
+        a.staff.show_tab(5);
     }),
 ];
 

@@ -19,7 +19,7 @@ use crate::controllers::picker::{Picker, QUOTE_PROVINCE, Row};
 use crate::controllers::printing::Printing;
 use crate::controllers::quote::{GROUPS, MODES, QuoteController};
 use crate::controllers::scenarios::ScenarioController;
-use crate::controllers::staff::{SETTING_KEYS, StaffController, setting_value};
+use crate::controllers::staff::{LoginStep, SETTING_KEYS, StaffController, setting_value};
 use crate::ime::Method;
 use crate::pin::default_params;
 use crate::print::PrinterConfig;
@@ -225,7 +225,8 @@ impl App {
         self.lang = Locale::SOURCE;
         self.idle_left = 0;
         self.touched = false;
-        self.staff.reset(self.store.as_ref());
+        let now = self.now();
+        self.staff.reset(self.store.as_mut(), now);
         self.enroll_refused = false;
         self.redraw_all = true;
     }
@@ -264,8 +265,10 @@ impl App {
             return self.navigate(Screen::StaffLogin);
         }
         if s == Screen::StaffLogin {
-            self.staff.to_login();
-            self.keyboard.edit(Focus::StaffPin, "", Method::Plain);
+            self.staff.to_login(self.store.as_ref());
+            if matches!(self.staff.step(), LoginStep::DevicePin | LoginStep::Pin) {
+                self.keyboard.edit(Focus::StaffPin, "", Method::Plain);
+            }
         }
         if s == Screen::Home && self.done.is_some() {
             // Leaving the receipt is the end of this customer.
@@ -365,8 +368,14 @@ impl App {
             }
             Some(Focus::NewPin) => {
                 let pin = self.keyboard.take_text();
-                let (params, lang) = (self.options.pin_params.clone(), self.lang);
-                self.staff.set_new_pin(self.store.as_mut(), &pin, params, lang);
+                let (params, now, lang) = (self.options.pin_params.clone(), self.now(), self.lang);
+                self.staff.set_new_pin(self.store.as_mut(), &pin, params, now, lang);
+                if self.screen == Screen::StaffLogin && self.staff.logged_in() {
+                    self.screen = Screen::Staff;
+                } else if self.staff.step() == LoginStep::NewPin {
+                    // A forced change not done yet: the pad stays.
+                    self.keyboard.edit(Focus::NewPin, "", Method::Plain);
+                }
             }
             _ => {}
         }
@@ -387,6 +396,7 @@ impl App {
                 }
             }
             Some(Focus::Setting(k)) => self.staff.edit_setting(k, &text),
+            Some(Focus::Account(k)) => self.staff.edit_account(k, &text),
             _ => {}
         }
     }

@@ -1,16 +1,70 @@
-//! Staff mode's intents on the app: the PIN login through the keyboard, tabs, settings, the
-//! quarantine, reprints, sync and the shift (the behaviour is in `controllers::staff`).
+//! Staff mode's intents on the app: picking one's name, the PIN login through the keyboard,
+//! the first clerk at first boot, accounts, tabs, settings, the quarantine, reprints, sync and
+//! the shift (the behaviour is in `controllers::staff`).
 
 use super::{App, Screen};
 use crate::controllers::keyboard::Focus;
+use crate::controllers::staff::{ACCOUNT_KEYS, LoginStep};
 use crate::ime::Method;
 
 impl App {
     pub(super) fn login(&mut self) {
         let (now, lang) = (self.now(), self.lang);
-        if self.staff.login(self.store.as_ref(), now, lang) {
+        if self.staff.login(self.store.as_mut(), now, lang) {
             self.keyboard.hide();
             self.screen = Screen::Staff;
+        } else if self.staff.step() == LoginStep::NewPin {
+            // A PIN a clerk set: the agent chooses their own first.
+            self.keyboard.edit(Focus::NewPin, "", Method::Plain);
+        }
+    }
+
+    /// Staff pick their name on the login page; the PIN pad follows.
+    pub fn choose_account(&mut self, code: &str) {
+        self.staff.choose(self.store.as_ref(), code);
+        if self.staff.step() == LoginStep::Pin {
+            self.keyboard.edit(Focus::StaffPin, "", Method::Plain);
+        }
+    }
+
+    /// Back to the list of names.
+    pub fn choose_again(&mut self) {
+        self.keyboard.hide();
+        self.staff.choose_again();
+    }
+
+    /// Focuses a field of the new account (first boot, or the accounts tab).
+    pub fn tap_account_field(&mut self, key: &str) {
+        let Some(k) = ACCOUNT_KEYS.iter().find(|k| **k == key) else { return };
+        // A PIN is typed again from the start (it is never shown to correct).
+        let value = if k.starts_with("pin") { "" } else { self.staff.form().value(k) };
+        let value = value.to_string();
+        let method = if *k == "name" { self.keyboard.method() } else { Method::Plain };
+        self.keyboard.edit(Focus::Account(k), &value, method);
+    }
+
+    /// The new account is a clerk (or an agent).
+    pub fn account_clerk(&mut self, clerk: bool) {
+        self.staff.set_account_clerk(clerk);
+    }
+
+    /// Creates the account typed: the first clerk at first boot (then logged in), or one a
+    /// clerk adds.
+    pub fn create_account(&mut self) {
+        self.keyboard.hide();
+        let (params, now, lang) = (self.options.pin_params.clone(), self.now(), self.lang);
+        if self.staff.create_account(self.store.as_mut(), params, now, lang)
+            && self.screen == Screen::StaffLogin
+            && self.staff.logged_in()
+        {
+            self.screen = Screen::Staff;
+        }
+    }
+
+    /// A clerk sets a new PIN for `code` (someone without a PIN yet, or who forgot theirs).
+    pub fn reset_pin(&mut self, code: &str) {
+        if self.staff.new_pin_for(Some(code), self.lang) {
+            self.keyboard.edit(Focus::NewPin, "", Method::Plain);
         }
     }
 
@@ -22,7 +76,8 @@ impl App {
 
     /// Staff log out.
     pub fn logout(&mut self) {
-        self.staff.logout();
+        let now = self.now();
+        self.staff.logout(self.store.as_mut(), now);
         self.keyboard.hide();
         self.screen = Screen::Home;
     }
@@ -36,24 +91,29 @@ impl App {
     /// Saves the settings.
     pub fn save_settings(&mut self) {
         self.keyboard.hide();
-        self.staff.save_settings(self.store.as_mut(), self.lang);
+        let (now, lang) = (self.now(), self.lang);
+        self.staff.save_settings(self.store.as_mut(), now, lang);
     }
 
-    /// Starts typing a new PIN.
+    /// Starts typing a new PIN (one's own).
     pub fn change_pin(&mut self) {
+        self.staff.new_pin_for(None, self.lang);
         self.keyboard.edit(Focus::NewPin, "", Method::Plain);
     }
 
     /// Staff reprint a receipt of the shift (marked as a copy).
     pub fn reprint(&mut self, receipt: &str) {
         if let Ok(no) = receipt.parse::<i64>() {
+            let now = self.now();
+            self.staff.reprinted(self.store.as_mut(), no, now);
             self.start_print(no, true);
         }
     }
 
     /// Asks the delivery worker to send now (staff found a network).
     pub fn sync_now(&mut self) {
-        self.staff.sync_now(self.store.as_ref(), self.lang);
+        let (now, lang) = (self.now(), self.lang);
+        self.staff.sync_now(self.store.as_mut(), now, lang);
     }
 
     /// A new shift starts now (totals count from here).

@@ -3,7 +3,7 @@
 //! for a date, `+` for a phone). Where the text goes is the app's routing.
 
 use crate::controllers::enroll::Kind;
-use crate::controllers::staff::setting_label;
+use crate::controllers::staff::{account_label, setting_label};
 use crate::ime::{Composer, Method};
 use crate::pin::PIN_DIGITS;
 use crate::text::{Locale, tr};
@@ -23,6 +23,8 @@ pub enum Focus {
     NewPin,
     /// A staff setting.
     Setting(&'static str),
+    /// A field of a new staff account (`code`, `name`, `pin`, `pin2`).
+    Account(&'static str),
 }
 
 /// The keyboard's state.
@@ -87,6 +89,13 @@ impl Keyboard {
             Some(Focus::QuoteIncome) => "money",
             Some(Focus::StaffPin | Focus::NewPin) => "pin",
             Some(Focus::PickerSearch | Focus::Setting(_)) => "text",
+            Some(Focus::Account(k)) => {
+                if k.starts_with("pin") {
+                    "pin"
+                } else {
+                    "text"
+                }
+            }
             Some(Focus::Field(id)) => match field_kind(id) {
                 Kind::Digits => "digits",
                 Kind::Phone => "phone",
@@ -116,6 +125,10 @@ impl Keyboard {
                 (tr!(lang, "keyboard-new-pin").into(), "•".repeat(text.chars().count()))
             }
             Some(Focus::Setting(k)) => (setting_label(k, lang).into(), text),
+            Some(Focus::Account(k)) if k.starts_with("pin") => {
+                (account_label(k, lang).into(), "•".repeat(text.chars().count()))
+            }
+            Some(Focus::Account(k)) => (account_label(k, lang).into(), text),
         }
     }
 

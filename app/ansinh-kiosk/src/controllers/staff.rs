@@ -1,6 +1,10 @@
-//! Staff mode: the PIN (Argon2, lockout), the settings staff edit, the shift, releasing
-//! quarantined records and asking for a sync. Behaviour over the [`Store`] seam, tested
-//! without a window.
+//! Staff mode: the accounts (each agent's and clerk's own code and PIN, Argon2, lockout kept
+//! in the store; the first clerk made at first boot; the development PIN only in development
+//! mode), the settings staff edit, each agent's shift, releasing quarantined records and
+//! asking for a sync, every action in the audit trail. Behaviour over the [`Store`] seam,
+//! tested without a window.
+
+use ansinh_outbox::{Account, Role};
 
 use crate::pin::{Attempt, PinLock, hash_pin};
 use crate::store::{Settings, Store};
@@ -39,6 +43,76 @@ fn set_setting(s: &mut Settings, key: &str, value: &str) {
     }
 }
 
+/// The fields of a new account, as typed (first boot, or a clerk adding one).
+pub const ACCOUNT_KEYS: [&str; 4] = ["code", "name", "pin", "pin2"];
+
+/// A new account's field label.
+pub fn account_label(key: &str, lang: Locale) -> &'static str {
+    match key {
+        "code" => tr!(lang, "staff-account-code"),
+        "name" => tr!(lang, "staff-account-name"),
+        "pin" => tr!(lang, "staff-account-pin"),
+        _ => tr!(lang, "staff-account-pin-again"),
+    }
+}
+
+/// A new account as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccountForm {
+    /// Agent code.
+    pub code: String,
+    /// Full name.
+    pub name: String,
+    /// PIN.
+    pub pin: String,
+    /// PIN again.
+    pub pin2: String,
+    /// A clerk (else an agent).
+    pub clerk: bool,
+}
+
+impl AccountForm {
+    /// A field as typed.
+    pub fn value(&self, key: &str) -> &str {
+        match key {
+            "code" => &self.code,
+            "name" => &self.name,
+            "pin" => &self.pin,
+            _ => &self.pin2,
+        }
+    }
+
+    fn set(&mut self, key: &str, value: &str) {
+        let v = value.to_string();
+        match key {
+            "code" => self.code = v.trim().to_uppercase(),
+            "name" => self.name = v,
+            "pin" => self.pin = v,
+            _ => self.pin2 = v,
+        }
+    }
+}
+
+/// What the staff login page shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginStep {
+    /// Development (demo) mode: the one device PIN, as before accounts.
+    DevicePin,
+    /// No account on a real device: create the first clerk.
+    FirstBoot,
+    /// Pick one's name.
+    Choose,
+    /// The PIN of the account picked.
+    Pin,
+    /// Logged in with a PIN a clerk set: choose one's own before anything else.
+    NewPin,
+}
+
+/// Whether `pin` is a PIN of [`crate::pin::PIN_DIGITS`] digits.
+fn six_digits(pin: &str) -> bool {
+    pin.len() == crate::pin::PIN_DIGITS && pin.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Staff mode.
 #[derive(Clone, Debug)]
 pub struct StaffController {
@@ -46,7 +120,7 @@ pub struct StaffController {
     pin_typed: String,
     /// Logged in.
     logged_in: bool,
-    /// Tab 0–4.
+    /// Tab 0–5.
     tab: usize,
     /// Last message.
     message: String,
@@ -54,18 +128,31 @@ pub struct StaffController {
     shift_start: Timestamp,
     /// Settings as edited.
     settings: Settings,
-    /// The PIN check.
+    /// The device PIN's check (development mode only).
     pin: PinLock,
     /// The device still uses the development PIN.
     development_pin: bool,
+    /// Development (demo) mode: no accounts, the device PIN.
+    development: bool,
+    /// The accounts, by name.
+    accounts: Vec<Account>,
+    /// The account picked on the login page.
+    chosen: Option<Account>,
+    /// Who is logged in (development mode: nobody).
+    agent: Option<Account>,
+    /// A new account as typed.
+    form: AccountForm,
+    /// Whose PIN the next new PIN sets (`None`: one's own).
+    pin_for: Option<String>,
 }
 
 impl StaffController {
-    /// Staff mode on `store`'s settings and shift; without a shift started on this device,
-    /// totals count from local midnight. No PIN set yet: the development PIN, flagged.
+    /// Staff mode on `store`'s settings, accounts and shift. In development (demo) mode the
+    /// device PIN (no PIN set yet: the development PIN, flagged); otherwise each account's own.
     pub fn new(store: &dyn Store, now: Timestamp) -> Self {
         let settings = store.settings();
-        let development_pin = settings.staff_pin_hash.is_empty();
+        let development = store.development_device();
+        let development_pin = development && settings.staff_pin_hash.is_empty();
         let pin = if development_pin {
             PinLock::development()
         } else {
@@ -76,13 +163,23 @@ impl StaffController {
             logged_in: false,
             tab: 0,
             message: String::new(),
-            shift_start: store
-                .shift_start()
-                .unwrap_or_else(|| ansinh_device::clock::vietnam_date(now).vietnam_midnight()),
+            shift_start: Self::shift_start_of(store, "", now),
             settings,
             pin,
             development_pin,
+            development,
+            accounts: store.accounts().unwrap_or_default(),
+            chosen: None,
+            agent: None,
+            form: AccountForm::default(),
+            pin_for: None,
         }
+    }
+
+    fn shift_start_of(store: &dyn Store, agent: &str, now: Timestamp) -> Timestamp {
+        store
+            .shift_start(agent)
+            .unwrap_or_else(|| ansinh_device::clock::vietnam_date(now).vietnam_midnight())
     }
 
     /// Overwrites the PIN digits typed so far.
@@ -90,20 +187,126 @@ impl StaffController {
         zeroize::Zeroize::zeroize(&mut self.pin_typed);
     }
 
-    /// After a customer: logged out (the PIN typed overwritten), settings re-read; the shift,
-    /// the PIN lock (with its failures) and the development-PIN flag stay.
-    pub fn reset(&mut self, store: &dyn Store) {
+    /// After a customer: logged out (the PIN typed overwritten), settings and accounts re-read;
+    /// the shift, the PIN lock (kept in the store for accounts) and the development-PIN flag
+    /// stay.
+    pub fn reset(&mut self, store: &mut dyn Store, now: Timestamp) {
+        if self.logged_in || self.agent.is_some() {
+            self.end_session(store, Some(now));
+        }
         zeroize::Zeroize::zeroize(&mut self.pin_typed);
         self.logged_in = false;
         self.tab = 0;
         self.message.clear();
         self.settings = store.settings();
+        self.reload(store);
+        self.chosen = None;
+        zeroize::Zeroize::zeroize(&mut self.form.pin);
+        zeroize::Zeroize::zeroize(&mut self.form.pin2);
+        self.form = AccountForm::default();
+        self.pin_for = None;
     }
 
-    /// Checks the PIN typed; true when staff are now logged in.
-    pub fn login(&mut self, store: &dyn Store, now: Timestamp, lang: Locale) -> bool {
+    fn reload(&mut self, store: &dyn Store) {
+        self.development = store.development_device();
+        self.accounts = store.accounts().unwrap_or_default();
+    }
+
+    /// What the login page shows.
+    pub fn step(&self) -> LoginStep {
+        if self.development {
+            LoginStep::DevicePin
+        } else if self.agent.is_some() && !self.logged_in {
+            LoginStep::NewPin
+        } else if self.accounts.is_empty() {
+            LoginStep::FirstBoot
+        } else if self.chosen.is_some() {
+            LoginStep::Pin
+        } else {
+            LoginStep::Choose
+        }
+    }
+
+    /// Staff pick their name on the login page.
+    pub fn choose(&mut self, store: &dyn Store, code: &str) {
+        self.reload(store);
+        self.chosen = self.accounts.iter().find(|a| a.code == code).cloned();
+        self.pin_typed.clear();
+        self.message.clear();
+    }
+
+    /// Back to the list of names.
+    pub fn choose_again(&mut self) {
+        self.chosen = None;
+        self.agent = None;
+        self.pin_typed.clear();
+        self.message.clear();
+    }
+
+    /// Checks the PIN typed; true when staff are now logged in. With accounts the lockout is
+    /// the account's, kept in the store with the attempt's audit entry before the answer is
+    /// shown, so a restart or a power cut does not lift it.
+    pub fn login(&mut self, store: &mut dyn Store, now: Timestamp, lang: Locale) -> bool {
         let pin = std::mem::take(&mut self.pin_typed);
-        match self.pin.attempt(&pin, now) {
+        if self.development {
+            let attempt = self.pin.attempt(&pin, now);
+            if attempt == Attempt::Accepted {
+                store.act_as(&self.settings.agent_code);
+                let _ = store.record_action("login", None, "development PIN", now);
+            }
+            return self.answer(attempt, store, now, lang);
+        }
+        let Some(code) = self.chosen.as_ref().map(|a| a.code.clone()) else { return false };
+        let account = match store.accounts().map(|a| a.into_iter().find(|a| a.code == code)) {
+            Ok(Some(a)) => a,
+            Ok(None) => {
+                self.choose_again();
+                return false;
+            }
+            Err(e) => {
+                self.message = e.message;
+                return false;
+            }
+        };
+        let Some(hash) = account.pin_hash.clone() else {
+            self.message = tr!(lang, "staff-account-no-pin").into();
+            return false;
+        };
+        let mut lock = PinLock::with_state(hash, account.lock);
+        let before = lock.state();
+        let attempt = lock.attempt(&pin, now);
+        let event = match attempt {
+            Attempt::Accepted => "login",
+            Attempt::Wrong { .. } => "pin_failed",
+            Attempt::Locked { .. } if lock.state() != before => "locked_out",
+            Attempt::Locked { .. } => "pin_while_locked",
+        };
+        if let Err(e) = store.record_login_attempt(&code, lock.state(), event, now) {
+            // Unrecorded, the attempt does not count either way: no login without its entry.
+            self.message = e.message;
+            return false;
+        }
+        self.reload(store);
+        if attempt == Attempt::Accepted {
+            store.act_as(&code);
+            self.agent = Some(account.clone());
+            if account.must_change {
+                self.message = tr!(lang, "staff-account-must-change").into();
+                return false;
+            }
+            return self.start_session(store, now);
+        }
+        self.answer(attempt, store, now, lang)
+    }
+
+    fn answer(
+        &mut self,
+        attempt: Attempt,
+        store: &mut dyn Store,
+        now: Timestamp,
+        lang: Locale,
+    ) -> bool {
+        match attempt {
             Attempt::Accepted => {
                 self.logged_in = true;
                 self.message.clear();
@@ -122,6 +325,50 @@ impl StaffController {
         }
     }
 
+    /// An agent's session begins: their shift is the device's from now on (receipts carry
+    /// their code), and the totals count from their shift's start.
+    fn start_session(&mut self, store: &mut dyn Store, now: Timestamp) -> bool {
+        let Some(code) = self.agent.as_ref().map(|a| a.code.clone()) else { return false };
+        if let Err(e) = store.set_shift_agent(&code) {
+            self.message = e.message;
+            return false;
+        }
+        self.shift_start = Self::shift_start_of(store, &code, now);
+        self.logged_in = true;
+        self.message.clear();
+        self.settings = store.settings();
+        true
+    }
+
+    fn end_session(&mut self, store: &mut dyn Store, now: Option<Timestamp>) {
+        if let Some(now) = now {
+            // Best effort: a logout that cannot be written must still log out.
+            let _ = store.record_action("logout", None, "", now);
+        }
+        store.act_as("");
+        self.agent = None;
+        self.chosen = None;
+    }
+
+    /// The name of the one logged in or picked, for the screens.
+    pub fn agent_name(&self) -> &str {
+        self.agent.as_ref().or(self.chosen.as_ref()).map_or("", |a| a.name.as_str())
+    }
+
+    /// The one logged in may change settings, add accounts and reset PINs: a clerk, or
+    /// anyone in development mode.
+    pub fn is_clerk(&self) -> bool {
+        self.development || self.agent.as_ref().is_some_and(|a| a.role == Role::Clerk)
+    }
+
+    fn clerk_only(&mut self, lang: Locale) -> bool {
+        if self.is_clerk() {
+            return true;
+        }
+        self.message = tr!(lang, "staff-clerk-only").into();
+        false
+    }
+
     /// Puts a quarantined record back in the queue.
     pub fn release(&mut self, store: &mut dyn Store, receipt: &str, now: Timestamp, lang: Locale) {
         let Ok(no) = receipt.parse::<i64>() else { return };
@@ -131,46 +378,182 @@ impl StaffController {
         };
     }
 
-    /// Saves the settings as edited.
-    pub fn save_settings(&mut self, store: &mut dyn Store, lang: Locale) {
+    /// Saves the settings as edited (clerks only), naming the settings changed in the trail.
+    pub fn save_settings(&mut self, store: &mut dyn Store, now: Timestamp, lang: Locale) {
+        if !self.clerk_only(lang) {
+            return;
+        }
         let s = self.settings.clone();
+        let before = store.settings();
+        let changed: Vec<&str> = SETTING_KEYS
+            .iter()
+            .copied()
+            .filter(|k| setting_value(&before, k) != setting_value(&s, k))
+            .collect();
         self.message = match store.save_settings(&s) {
-            Ok(()) => tr!(lang, "staff-settings-saved").into(),
+            Ok(()) => {
+                if !changed.is_empty() {
+                    let _ = store.record_action("settings_changed", None, &changed.join(","), now);
+                }
+                tr!(lang, "staff-settings-saved").into()
+            }
             Err(e) => e.message,
         };
     }
 
-    /// Replaces the PIN with `pin` (6 digits), stored as an Argon2 hash.
+    /// Staff will type a new PIN for `code` (a clerk resetting someone's; `None`: one's own).
+    pub fn new_pin_for(&mut self, code: Option<&str>, lang: Locale) -> bool {
+        if code.is_some() && !self.clerk_only(lang) {
+            return false;
+        }
+        self.pin_for = code.map(Into::into);
+        true
+    }
+
+    /// Replaces a PIN with `pin` (6 digits), stored as an Argon2 hash: one's own (which ends
+    /// a forced change), someone else's (a clerk's reset: they must change it at login), or
+    /// in development mode the device PIN.
     pub fn set_new_pin(
         &mut self,
         store: &mut dyn Store,
         pin: &str,
         params: argon2::Params,
+        now: Timestamp,
         lang: Locale,
     ) {
-        if pin.len() != crate::pin::PIN_DIGITS || !pin.bytes().all(|b| b.is_ascii_digit()) {
+        if !six_digits(pin) {
             self.message = tr!(lang, "staff-pin-six-digits").into();
             return;
         }
-        match hash_pin(pin, params) {
-            Ok(hash) => {
-                self.settings.staff_pin_hash = hash.clone();
-                let s = self.settings.clone();
-                match store.save_settings(&s) {
-                    Ok(()) => {
-                        self.pin.set_hash(hash);
-                        self.development_pin = false;
-                        self.message = tr!(lang, "staff-pin-changed").into();
+        let hash = match hash_pin(pin, params) {
+            Ok(hash) => hash,
+            Err(e) => {
+                self.message = e;
+                return;
+            }
+        };
+        let own = self.agent.as_ref().map(|a| a.code.clone());
+        let target = self.pin_for.take().or_else(|| own.clone());
+        let Some(code) = target.filter(|_| !self.development) else {
+            return self.set_device_pin(store, hash, now, lang);
+        };
+        let must_change = Some(&code) != own.as_ref();
+        match store.set_pin_hash(&code, &hash, must_change, now) {
+            Ok(()) => {
+                self.reload(store);
+                if must_change {
+                    self.message = tr!(lang, "staff-account-pin-set", code = code.as_str());
+                } else {
+                    if let Some(a) = &mut self.agent {
+                        a.must_change = false;
                     }
-                    Err(e) => self.message = e.message,
+                    self.message = tr!(lang, "staff-pin-changed").into();
+                    if !self.logged_in {
+                        self.start_session(store, now);
+                    }
                 }
             }
-            Err(e) => self.message = e,
+            Err(e) => self.message = e.message,
+        }
+    }
+
+    fn set_device_pin(
+        &mut self,
+        store: &mut dyn Store,
+        hash: String,
+        now: Timestamp,
+        lang: Locale,
+    ) {
+        self.settings.staff_pin_hash = hash.clone();
+        let s = self.settings.clone();
+        match store.save_settings(&s) {
+            Ok(()) => {
+                self.pin.set_hash(hash);
+                self.development_pin = false;
+                let _ = store.record_action("pin_changed", None, "device PIN", now);
+                self.message = tr!(lang, "staff-pin-changed").into();
+            }
+            Err(e) => self.message = e.message,
+        }
+    }
+
+    /// A field of the new account as typed.
+    pub fn edit_account(&mut self, key: &str, value: &str) {
+        self.form.set(key, value);
+    }
+
+    /// The new account's role (clerks only add clerks).
+    pub fn set_account_clerk(&mut self, clerk: bool) {
+        self.form.clerk = clerk;
+    }
+
+    /// Creates the account typed: at first boot the first clerk (and logs them in), later a
+    /// clerk adds one (the new agent then changes the PIN given at their first login).
+    pub fn create_account(
+        &mut self,
+        store: &mut dyn Store,
+        params: argon2::Params,
+        now: Timestamp,
+        lang: Locale,
+    ) -> bool {
+        let first_boot = self.step() == LoginStep::FirstBoot && !self.logged_in;
+        if !first_boot && !self.clerk_only(lang) {
+            return false;
+        }
+        let f = self.form.clone();
+        if f.code.is_empty() || f.name.trim().is_empty() {
+            self.message = tr!(lang, "staff-account-incomplete").into();
+            return false;
+        }
+        if !six_digits(&f.pin) {
+            self.message = tr!(lang, "staff-pin-six-digits").into();
+            return false;
+        }
+        if f.pin != f.pin2 {
+            self.message = tr!(lang, "staff-account-pins-differ").into();
+            return false;
+        }
+        let hash = match hash_pin(&f.pin, params) {
+            Ok(h) => h,
+            Err(e) => {
+                self.message = e;
+                return false;
+            }
+        };
+        let role = if first_boot || f.clerk { Role::Clerk } else { Role::Agent };
+        if let Err(e) = store.add_account(&f.code, &f.name, role, Some(&hash), now) {
+            self.message = e.message;
+            return false;
+        }
+        if !first_boot {
+            // Someone else's PIN, typed by the clerk: changed at their first login.
+            if let Err(e) = store.set_pin_hash(&f.code, &hash, true, now) {
+                self.message = e.message;
+                return false;
+            }
+        }
+        self.form = AccountForm::default();
+        self.reload(store);
+        if first_boot {
+            store.act_as(&f.code);
+            let _ = store.record_action("login", None, "first boot", now);
+            self.agent = self.accounts.iter().find(|a| a.code == f.code).cloned();
+            return self.start_session(store, now);
+        }
+        self.message = tr!(lang, "staff-account-added", code = f.code.as_str());
+        true
+    }
+
+    /// Staff reprint a receipt: the trail names who and which receipt.
+    pub fn reprinted(&mut self, store: &mut dyn Store, receipt_no: i64, now: Timestamp) {
+        if let Err(e) = store.record_action("reprint", Some(receipt_no), "", now) {
+            self.message = e.message;
         }
     }
 
     /// Asks the delivery worker to send now (staff found a network).
-    pub fn sync_now(&mut self, store: &dyn Store, lang: Locale) {
+    pub fn sync_now(&mut self, store: &mut dyn Store, now: Timestamp, lang: Locale) {
+        let _ = store.record_action("sync", None, "", now);
         self.message = if store.sync_now() {
             tr!(lang, "staff-sending-now").into()
         } else {
@@ -178,9 +561,10 @@ impl StaffController {
         };
     }
 
-    /// A new shift starts now (totals count from here).
+    /// A new shift of the agent logged in starts now (totals count from here).
     pub fn new_shift(&mut self, store: &mut dyn Store, now: Timestamp, lang: Locale) {
-        self.message = match store.start_shift(now) {
+        let agent = self.agent.as_ref().map(|a| a.code.clone()).unwrap_or_default();
+        self.message = match store.start_shift(&agent, now) {
             Ok(()) => {
                 self.shift_start = now;
                 tr!(lang, "staff-new-shift").into()
@@ -204,7 +588,7 @@ impl StaffController {
     pub fn logged_in(&self) -> bool {
         self.logged_in
     }
-    /// The tab shown, 0–4.
+    /// The tab shown, 0–5.
     pub fn tab(&self) -> usize {
         self.tab
     }
@@ -216,6 +600,10 @@ impl StaffController {
     pub fn shift_start(&self) -> Timestamp {
         self.shift_start
     }
+    /// Whose shift the totals are (`""`: development mode's one shift).
+    pub fn shift_owner(&self) -> &str {
+        self.agent.as_ref().map_or("", |a| a.code.as_str())
+    }
     /// The settings as edited.
     pub fn settings(&self) -> &Settings {
         &self.settings
@@ -224,9 +612,26 @@ impl StaffController {
     pub fn development_pin(&self) -> bool {
         self.development_pin
     }
-    /// Until when wrong PINs lock the login, if they do now.
+    /// Development (demo) mode: the device PIN, no accounts.
+    pub fn development(&self) -> bool {
+        self.development
+    }
+    /// The accounts, by name.
+    pub fn accounts(&self) -> &[Account] {
+        &self.accounts
+    }
+    /// The new account as typed.
+    pub fn form(&self) -> &AccountForm {
+        &self.form
+    }
+    /// Until when wrong PINs lock the login, if they do now (the account picked's lock).
     pub fn locked_until(&self, now: Timestamp) -> Option<Timestamp> {
-        self.pin.locked_until(now)
+        if self.development {
+            return self.pin.locked_until(now);
+        }
+        let code = self.chosen.as_ref()?.code.as_str();
+        let a = self.accounts.iter().find(|a| a.code == code)?;
+        a.lock.locked_until.filter(|u| *u > now)
     }
     /// A setting as typed.
     pub fn edit_setting(&mut self, key: &str, value: &str) {
@@ -235,19 +640,27 @@ impl StaffController {
     /// Shows `tab` (the message of the last one is cleared).
     pub fn show_tab(&mut self, tab: usize) {
         self.message.clear();
-        self.tab = tab.min(4);
+        self.tab = tab.min(5);
     }
     /// Shows a failure to staff.
     pub fn tell(&mut self, message: String) {
         self.message = message;
     }
-    /// Back to the PIN pad: nothing typed, no message.
-    pub fn to_login(&mut self) {
+    /// Back to the login page: nothing typed, no message, accounts re-read.
+    pub fn to_login(&mut self, store: &dyn Store) {
         self.pin_typed.clear();
         self.message.clear();
+        self.reload(store);
+        if self.accounts.len() == 1 && self.chosen.is_none() {
+            // One account: nothing to pick.
+            self.chosen = self.accounts.first().cloned();
+        }
     }
     /// Logs out (staff pressed "log out").
-    pub fn logout(&mut self) {
+    pub fn logout(&mut self, store: &mut dyn Store, now: Timestamp) {
+        if self.logged_in {
+            self.end_session(store, Some(now));
+        }
         self.logged_in = false;
     }
 }
@@ -257,10 +670,12 @@ impl StaffController {
 mod tests {
     use std::rc::Rc;
 
+    use super::LoginStep;
     use crate::app::{App, Options, Screen};
     use crate::pin::DEVELOPMENT_PIN;
     use crate::store::MemoryStore;
     use ansinh_device::clock::FakeClock;
+    use ansinh_outbox::Role;
 
     fn cheap() -> argon2::Params {
         argon2::Params::new(256, 1, 1, None).unwrap_or_default()
@@ -337,8 +752,133 @@ mod tests {
         assert_eq!(crate::text::date_time(midnight), "22/11/2026 00:00", "local midnight");
         clock.advance(3600);
         app.new_shift();
-        assert_eq!(app.store.shift_start(), Some(app.now()));
+        assert_eq!(app.store.shift_start(""), Some(app.now()));
         assert_eq!(app.staff.shift_start, app.now());
+    }
+
+    /// A device with a collection server's key (not in development mode).
+    fn real_device() -> MemoryStore {
+        MemoryStore { provisioned: true, ..MemoryStore::default() }
+    }
+
+    fn type_into(app: &mut App, key: &str, text: &str) {
+        app.tap_account_field(key);
+        app.key(text);
+        app.keyboard_done();
+    }
+
+    /// First boot: the first clerk, then logged in as them.
+    fn first_clerk(app: &mut App) {
+        app.navigate(Screen::Staff);
+        assert_eq!(app.staff.step(), LoginStep::FirstBoot);
+        type_into(app, "code", "cl-0001");
+        type_into(app, "name", "Lan");
+        type_into(app, "pin", "246810");
+        type_into(app, "pin2", "246810");
+        app.create_account();
+        assert!(app.staff.logged_in(), "{}", app.staff.message);
+        assert_eq!(app.screen, Screen::Staff);
+    }
+
+    #[test]
+    fn a_real_device_has_no_default_pin_and_makes_its_first_clerk() {
+        let (mut app, _) = app_on(real_device());
+        app.navigate(Screen::Staff);
+        assert_eq!((app.screen, app.staff.step()), (Screen::StaffLogin, LoginStep::FirstBoot));
+        assert_eq!(app.keyboard.focus(), None, "no PIN pad: there is no PIN to type");
+        app.key(DEVELOPMENT_PIN);
+        assert!(!app.staff.logged_in, "the development PIN opens nothing on a real device");
+        type_into(&mut app, "code", "cl-0001");
+        type_into(&mut app, "name", "Lan");
+        type_into(&mut app, "pin", "246810");
+        type_into(&mut app, "pin2", "246811");
+        app.create_account();
+        assert!(!app.staff.logged_in);
+        assert_eq!(app.staff.message, "Hai lần nhập mã PIN không giống nhau.");
+        type_into(&mut app, "pin2", "246810");
+        app.create_account();
+        assert!(app.staff.logged_in && app.screen == Screen::Staff, "{}", app.staff.message);
+        assert!(app.staff.is_clerk());
+        let accounts = app.store.accounts().unwrap_or_default();
+        assert_eq!(accounts.len(), 1);
+        assert_eq!((accounts[0].code.as_str(), accounts[0].role), ("CL-0001", Role::Clerk));
+        assert!(accounts[0].pin_hash.as_deref().is_some_and(|h| h.starts_with("$argon2id$")));
+
+        app.logout();
+        app.navigate(Screen::Staff);
+        assert_eq!(app.staff.step(), LoginStep::Pin, "one account: nothing to pick");
+        app.key(DEVELOPMENT_PIN);
+        assert!(!app.staff.logged_in);
+        assert!(app.staff.message.contains("Còn 4 lần"), "{}", app.staff.message);
+        app.key("246810");
+        assert!(app.staff.logged_in);
+    }
+
+    #[test]
+    fn a_clerk_adds_an_agent_who_changes_the_pin_at_first_login_and_may_not_change_settings() {
+        let (mut app, clock) = app_on(real_device());
+        first_clerk(&mut app);
+        app.staff_tab(5);
+        type_into(&mut app, "code", "DL-0002");
+        type_into(&mut app, "name", "Minh");
+        type_into(&mut app, "pin", "135790");
+        type_into(&mut app, "pin2", "135790");
+        app.create_account();
+        assert!(app.staff.message.contains("DL-0002"), "{}", app.staff.message);
+        app.logout();
+
+        clock.advance(60);
+        app.navigate(Screen::Staff);
+        assert_eq!(app.staff.step(), LoginStep::Choose, "two accounts: pick a name");
+        app.choose_account("DL-0002");
+        app.key("135790");
+        assert!(!app.staff.logged_in, "a PIN the clerk typed must be changed first");
+        assert_eq!(app.staff.step(), LoginStep::NewPin);
+        app.key("864200");
+        app.keyboard_done();
+        assert!(app.staff.logged_in && app.screen == Screen::Staff, "{}", app.staff.message);
+        assert!(!app.staff.is_clerk());
+        app.tap_setting("collection_point");
+        app.key(" X");
+        app.save_settings();
+        assert_eq!(app.staff.message, "Chỉ nhân viên quản lý mới làm được việc này.");
+        app.reset_pin("CL-0001");
+        assert_eq!(app.keyboard.focus(), None, "an agent resets nobody's PIN");
+        app.sync_now();
+        app.logout();
+
+        app.navigate(Screen::Staff);
+        app.choose_account("DL-0002");
+        app.key("135790");
+        assert!(!app.staff.logged_in, "the first PIN is gone");
+        app.key("864200");
+        assert!(app.staff.logged_in);
+    }
+
+    #[test]
+    fn each_agent_has_their_own_lock() {
+        let (mut app, _) = app_on(real_device());
+        first_clerk(&mut app);
+        app.staff_tab(5);
+        for (code, pin) in [("DL-0002", "135790"), ("DL-0003", "975310")] {
+            type_into(&mut app, "code", code);
+            type_into(&mut app, "name", code);
+            type_into(&mut app, "pin", pin);
+            type_into(&mut app, "pin2", pin);
+            app.create_account();
+        }
+        app.logout();
+        for _ in 0..5 {
+            app.navigate(Screen::Staff);
+            app.choose_account("DL-0002");
+            app.key("000000");
+        }
+        assert!(app.staff.message.contains("Thử lại sau 5 phút"), "{}", app.staff.message);
+        app.navigate(Screen::Staff);
+        app.choose_account("DL-0003");
+        assert!(app.staff.locked_until(app.now()).is_none(), "another agent is not locked");
+        app.key("975310");
+        assert!(!app.staff.logged_in && app.staff.step() == LoginStep::NewPin, "logged in");
     }
 
     #[test]

@@ -9,6 +9,13 @@ const KEY_AGENT: &str = "kiosk.agent_code";
 const KEY_SERVER: &str = "kiosk.server_url";
 const KEY_PIN: &str = "kiosk.staff_pin_hash";
 const KEY_SHIFT: &str = "kiosk.shift_start";
+/// The agent whose shift is on: the records committed carry their code.
+const KEY_SHIFT_AGENT: &str = "kiosk.shift_agent";
+
+/// Where an agent's shift start is kept (`""`: the device's one shift in development mode).
+fn shift_key(agent: &str) -> String {
+    if agent.is_empty() { KEY_SHIFT.to_string() } else { format!("{KEY_SHIFT}.{agent}") }
+}
 
 /// The device: the data directory's outbox (SQLite, WAL, synchronous=FULL, sealed records).
 pub struct DeviceStore {
@@ -51,7 +58,8 @@ impl DeviceStore {
     fn follow_sealing_key(&mut self) -> Result<(), StoreError> {
         let (key, source) = self.dir.sealing_key().map_err(outbox_err)?;
         if &key != self.outbox.sealing_key() {
-            let (outbox, source) = self.dir.outbox().map_err(outbox_err)?;
+            let (mut outbox, source) = self.dir.outbox().map_err(outbox_err)?;
+            outbox.act_as(self.outbox.actor());
             self.outbox = outbox;
             self.development_key = source == ansinh_device::KeySource::Development;
         } else {
@@ -86,15 +94,21 @@ impl EnrollmentStore for DeviceStore {
     ) -> Result<Committed, StoreError> {
         self.follow_sealing_key()?;
         let s = self.settings();
+        let shift_agent = self.outbox.setting(KEY_SHIFT_AGENT).ok().flatten().unwrap_or_default();
+        let agent_code = if shift_agent.is_empty() { s.agent_code } else { shift_agent };
         let point = CollectionPoint {
             device_id: self.dir.registration().ok().flatten().map_or(0, |r| r.device_id),
             name: s.collection_point,
-            agent_code: s.agent_code,
+            agent_code: agent_code.clone(),
         };
         let pseudonyms = self.dir.pseudonym_key().map_err(outbox_err)?;
         let options = CommitOptions { duplicates, ..CommitOptions::new(&pseudonyms) };
-        let (c, a) = commit(&mut self.outbox, enrollment, table, today, now, &point, &options)
-            .map_err(StoreError::of)?;
+        // The enqueue's audit entry names the agent collecting, logged in or not.
+        let acting = self.outbox.actor().to_string();
+        self.outbox.act_as(&agent_code);
+        let committed = commit(&mut self.outbox, enrollment, table, today, now, &point, &options);
+        self.outbox.act_as(&acting);
+        let (c, a) = committed.map_err(StoreError::of)?;
         if let Some(d) = &self.delivery {
             d.wake();
         }
@@ -148,8 +162,13 @@ impl StaffData for DeviceStore {
     fn release(&mut self, receipt_no: i64, now: Timestamp) -> Result<(), StoreError> {
         self.outbox.release(receipt_no, now).map_err(outbox_err)
     }
-    fn shift_report(&self, from: Timestamp, until: Timestamp) -> Result<ShiftReport, StoreError> {
-        ShiftReport::from_outbox(&self.outbox, from, until).map_err(|e| StoreError {
+    fn shift_report(
+        &self,
+        agent: &str,
+        from: Timestamp,
+        until: Timestamp,
+    ) -> Result<ShiftReport, StoreError> {
+        ShiftReport::of_agent(&self.outbox, agent, from, until).map_err(|e| StoreError {
             retryable: e.is_retryable(),
             message: e.to_string(),
             earlier: vec![],
@@ -189,11 +208,64 @@ impl StaffData for DeviceStore {
                 earlier: vec![],
             })
     }
-    fn shift_start(&self) -> Option<Timestamp> {
-        self.outbox.setting(KEY_SHIFT).ok().flatten().and_then(|v| v.parse().ok())
+    fn shift_start(&self, agent: &str) -> Option<Timestamp> {
+        self.outbox.setting(&shift_key(agent)).ok().flatten().and_then(|v| v.parse().ok())
     }
-    fn start_shift(&mut self, at: Timestamp) -> Result<(), StoreError> {
-        self.outbox.set_setting(KEY_SHIFT, &at.to_string()).map_err(outbox_err)
+    fn start_shift(&mut self, agent: &str, at: Timestamp) -> Result<(), StoreError> {
+        self.outbox.set_setting(&shift_key(agent), &at.to_string()).map_err(outbox_err)?;
+        self.outbox.record_action("shift_started", None, "", at).map(drop).map_err(outbox_err)
+    }
+    fn set_shift_agent(&mut self, agent: &str) -> Result<(), StoreError> {
+        self.outbox.set_setting(KEY_SHIFT_AGENT, agent).map_err(outbox_err)
+    }
+    fn development_device(&self) -> bool {
+        // DEMO CHECK: the explicit offline-only demo mode (`--demo`) replaces this test when
+        // it lands; until then a device with no collection server's key is in development.
+        self.development_key && self.outbox.accounts().is_ok_and(|a| a.is_empty())
+    }
+    fn accounts(&self) -> Result<Vec<Account>, StoreError> {
+        self.outbox.accounts().map_err(outbox_err)
+    }
+    fn add_account(
+        &mut self,
+        code: &str,
+        name: &str,
+        role: Role,
+        pin_hash: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.outbox.add_account(code, name, role, pin_hash, now).map_err(outbox_err)
+    }
+    fn set_pin_hash(
+        &mut self,
+        code: &str,
+        pin_hash: &str,
+        must_change: bool,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.outbox.set_pin_hash(code, pin_hash, must_change, now).map_err(outbox_err)
+    }
+    fn record_login_attempt(
+        &mut self,
+        code: &str,
+        lock: LockState,
+        event: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let detail = lock.locked_until.map(|u| format!("locked until {u}")).unwrap_or_default();
+        self.outbox.record_login_attempt(code, lock, event, &detail, now).map_err(outbox_err)
+    }
+    fn act_as(&mut self, code: &str) {
+        self.outbox.act_as(code);
+    }
+    fn record_action(
+        &mut self,
+        event: &str,
+        receipt_no: Option<i64>,
+        detail: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.outbox.record_action(event, receipt_no, detail, now).map(drop).map_err(outbox_err)
     }
     fn sync_now(&self) -> bool {
         self.delivery.as_ref().is_some_and(|d| {

@@ -40,10 +40,31 @@ pub struct MemoryStore {
     pub delivery: QueueStatus,
     /// How many times staff asked to sync now.
     pub sync_requests: std::cell::Cell<u32>,
-    /// The shift start.
-    pub shift_start: Option<Timestamp>,
     /// No server key is provisioned (tests of the enrollment gate; default: provisioned).
     pub no_server_key: bool,
+    /// Each agent's shift start (`""`: development mode's one shift).
+    pub shift_starts: std::collections::BTreeMap<String, Timestamp>,
+    /// The agent whose shift is on (empty: the settings' agent code).
+    pub shift_agent: String,
+    /// Staff accounts.
+    pub accounts: Vec<Account>,
+    /// The agent acting.
+    pub actor: String,
+    /// The audit trail: agent, event, receipt, detail.
+    pub trail: Vec<(String, String, Option<i64>, String)>,
+}
+
+impl MemoryStore {
+    fn account_mut(&mut self, code: &str) -> Result<&mut Account, StoreError> {
+        self.accounts
+            .iter_mut()
+            .find(|a| a.code == code)
+            .ok_or_else(|| StoreError::permanent(format!("no account {code}")))
+    }
+
+    fn audit(&mut self, agent: &str, event: &str, receipt_no: Option<i64>, detail: &str) {
+        self.trail.push((agent.into(), event.into(), receipt_no, detail.into()));
+    }
 }
 
 impl EnrollmentStore for MemoryStore {
@@ -99,7 +120,11 @@ impl EnrollmentStore for MemoryStore {
         let point = CollectionPoint {
             device_id: 0,
             name: self.settings.collection_point.clone(),
-            agent_code: self.settings.agent_code.clone(),
+            agent_code: if self.shift_agent.is_empty() {
+                self.settings.agent_code.clone()
+            } else {
+                self.shift_agent.clone()
+            },
         };
         self.records.push(MemoryRecord {
             enrollment: enrollment.clone(),
@@ -163,12 +188,20 @@ impl StaffData for MemoryStore {
         match self.records.iter_mut().find(|r| r.committed.receipt_no == receipt_no) {
             Some(r) if r.state == State::Quarantined => {
                 r.state = State::Queued;
+                let actor = self.actor.clone();
+                self.audit(&actor, "released_from_quarantine", Some(receipt_no), "");
                 Ok(())
             }
             _ => Err(StoreError::permanent(format!("receipt {receipt_no} is not quarantined"))),
         }
     }
-    fn shift_report(&self, from: Timestamp, until: Timestamp) -> Result<ShiftReport, StoreError> {
+    fn shift_report(
+        &self,
+        agent: &str,
+        from: Timestamp,
+        until: Timestamp,
+    ) -> Result<ShiftReport, StoreError> {
+        let mine = |r: &&MemoryRecord| agent.is_empty() || r.summary.agent_code == agent;
         // This store's cash journal: each record's collect line and, once voided, its void
         // line (at the commit time: this store does not keep when it was voided).
         let line = |r: &MemoryRecord, kind: &str| JournalEntry {
@@ -180,7 +213,7 @@ impl StaffData for MemoryStore {
             summary: r.summary.clone(),
         };
         let mut lines = Vec::new();
-        for r in &self.records {
+        for r in self.records.iter().filter(mine) {
             lines.push(line(r, "collect"));
             if r.state == State::Voided {
                 lines.push(line(r, "void"));
@@ -189,6 +222,7 @@ impl StaffData for MemoryStore {
         let records: Vec<RecordState> = self
             .records
             .iter()
+            .filter(mine)
             .map(|r| RecordState {
                 receipt_no: r.committed.receipt_no,
                 created_at: r.at,
@@ -196,8 +230,10 @@ impl StaffData for MemoryStore {
             })
             .collect();
         let unsent = self.queue(until)?.stats.unsent().unsigned_abs();
-        ShiftReport::from_journal(from, until, lines, &records, unsent)
-            .map_err(StoreError::permanent)
+        let mut report = ShiftReport::from_journal(from, until, lines, &records, unsent)
+            .map_err(StoreError::permanent)?;
+        report.agent_code = agent.to_string();
+        Ok(report)
     }
     fn renewals_due(&self) -> Result<Renewals, StoreError> {
         Ok(self.renewals.clone())
@@ -232,7 +268,7 @@ impl StaffData for MemoryStore {
         let time = ansinh_device::receipt::printed_time(r.at);
         let receipt = ansinh_receipt::Receipt {
             collection_point: &self.settings.collection_point,
-            agent_code: &self.settings.agent_code,
+            agent_code: &r.summary.agent_code,
             date_time: &time,
             receipt_no: fields.receipt_no,
             masked_name: &r.summary.masked_name,
@@ -254,11 +290,94 @@ impl StaffData for MemoryStore {
         };
         ansinh_receipt::render_receipt(&receipt, width).map_err(StoreError::permanent)
     }
-    fn shift_start(&self) -> Option<Timestamp> {
-        self.shift_start
+    fn shift_start(&self, agent: &str) -> Option<Timestamp> {
+        self.shift_starts.get(agent).copied()
     }
-    fn start_shift(&mut self, at: Timestamp) -> Result<(), StoreError> {
-        self.shift_start = Some(at);
+    fn start_shift(&mut self, agent: &str, at: Timestamp) -> Result<(), StoreError> {
+        self.shift_starts.insert(agent.to_string(), at);
+        let actor = self.actor.clone();
+        self.audit(&actor, "shift_started", None, "");
+        Ok(())
+    }
+    fn set_shift_agent(&mut self, agent: &str) -> Result<(), StoreError> {
+        self.shift_agent = agent.to_string();
+        Ok(())
+    }
+    fn development_device(&self) -> bool {
+        !self.provisioned && self.accounts.is_empty()
+    }
+    fn accounts(&self) -> Result<Vec<Account>, StoreError> {
+        let mut accounts = self.accounts.clone();
+        accounts.sort_by(|a, b| (&a.name, &a.code).cmp(&(&b.name, &b.code)));
+        Ok(accounts)
+    }
+    fn add_account(
+        &mut self,
+        code: &str,
+        name: &str,
+        role: Role,
+        pin_hash: Option<&str>,
+        _now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let (code, name) = (code.trim(), name.trim());
+        if code.is_empty() || name.is_empty() {
+            return Err(StoreError::permanent("an account needs a code and a name"));
+        }
+        if self.accounts.iter().any(|a| a.code == code) {
+            return Err(StoreError::permanent(ansinh_outbox::Error::AccountExists(code.into())));
+        }
+        self.accounts.push(Account {
+            code: code.into(),
+            name: name.into(),
+            role,
+            pin_hash: pin_hash.map(Into::into),
+            must_change: false,
+            from_hub: false,
+            lock: LockState::default(),
+        });
+        let actor = self.actor.clone();
+        self.audit(&actor, "account_added", None, &format!("{code} {}", role.as_str()));
+        Ok(())
+    }
+    fn set_pin_hash(
+        &mut self,
+        code: &str,
+        pin_hash: &str,
+        must_change: bool,
+        _now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let a = self.account_mut(code)?;
+        a.pin_hash = Some(pin_hash.into());
+        a.must_change = must_change;
+        a.lock = LockState::default();
+        let actor = self.actor.clone();
+        let event = if actor == code { "pin_changed" } else { "pin_reset" };
+        self.audit(&actor, event, None, code);
+        Ok(())
+    }
+    fn record_login_attempt(
+        &mut self,
+        code: &str,
+        lock: LockState,
+        event: &str,
+        _now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.account_mut(code)?.lock = lock;
+        self.audit(code, event, None, "");
+        Ok(())
+    }
+    fn act_as(&mut self, code: &str) {
+        self.actor = code.to_string();
+    }
+    fn record_action(
+        &mut self,
+        event: &str,
+        receipt_no: Option<i64>,
+        detail: &str,
+        _now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let actor = self.actor.clone();
+        self.audit(&actor, event, receipt_no, detail);
         Ok(())
     }
     fn settings(&self) -> Settings {

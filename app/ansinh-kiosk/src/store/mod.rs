@@ -11,7 +11,7 @@ use ansinh_device::enroll::{
 };
 use ansinh_device::shift::{RecordState, ShiftReport};
 use ansinh_enrollment::Enrollment;
-use ansinh_outbox::{JournalEntry, Outbox, State, Stats, Summary};
+use ansinh_outbox::{Account, JournalEntry, LockState, Outbox, Role, State, Stats, Summary};
 use ansinh_uploader::background::Control;
 use ansinh_uploader::{RetryPolicy, SyncStatus};
 use std::sync::Arc;
@@ -159,10 +159,15 @@ pub trait StaffData {
     fn quarantined(&self) -> Result<Vec<QuarantinedRecord>, StoreError>;
     /// Puts a quarantined record back in the queue.
     fn release(&mut self, receipt_no: i64, now: Timestamp) -> Result<(), StoreError>;
-    /// The shift's reconciliation from `from` (inclusive) to `until` (exclusive), as
-    /// `ansinh-device` makes it: totals with checked sums, voids, cash to hand in, the
+    /// `agent`'s shift (`""`: every agent's) from `from` (inclusive) to `until` (exclusive),
+    /// as `ansinh-device` makes it: totals with checked sums, voids, cash to hand in, the
     /// journal's lines (the reprint list) and any mismatch with the records.
-    fn shift_report(&self, from: Timestamp, until: Timestamp) -> Result<ShiftReport, StoreError>;
+    fn shift_report(
+        &self,
+        agent: &str,
+        from: Timestamp,
+        until: Timestamp,
+    ) -> Result<ShiftReport, StoreError>;
     /// Participants due to renew (the list the collection server last sent).
     fn renewals_due(&self) -> Result<Renewals, StoreError>;
     /// Asks the delivery worker to sync now; false when this store has none.
@@ -174,10 +179,54 @@ pub trait StaffData {
         copy: bool,
         width: ansinh_receipt::Width,
     ) -> Result<ansinh_receipt::Bitmap, StoreError>;
-    /// When the current shift started, if one was started on this device.
-    fn shift_start(&self) -> Option<Timestamp>;
-    /// Starts a new shift at `at` (kept across restarts and power cuts).
-    fn start_shift(&mut self, at: Timestamp) -> Result<(), StoreError>;
+    /// When `agent`'s current shift started, if they started one on this device (`""`: the
+    /// device's one shift in development mode).
+    fn shift_start(&self, agent: &str) -> Option<Timestamp>;
+    /// Starts a new shift of `agent` at `at` (kept across restarts and power cuts).
+    fn start_shift(&mut self, agent: &str, at: Timestamp) -> Result<(), StoreError>;
+    /// From now on the records committed carry `agent`'s code (the agent whose shift is on;
+    /// kept across restarts). Until an agent logs in, the settings' agent code.
+    fn set_shift_agent(&mut self, agent: &str) -> Result<(), StoreError>;
+    /// The device runs in development (demo) mode: no account yet and no collection server's
+    /// key provisioned, so the development PIN still opens staff mode.
+    fn development_device(&self) -> bool;
+    /// Staff accounts, by name.
+    fn accounts(&self) -> Result<Vec<Account>, StoreError>;
+    /// Adds an account (`pin_hash` `None`: a clerk sets the first PIN later).
+    fn add_account(
+        &mut self,
+        code: &str,
+        name: &str,
+        role: Role,
+        pin_hash: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Sets an account's PIN hash, clearing its lock; `must_change` at the next login.
+    fn set_pin_hash(
+        &mut self,
+        code: &str,
+        pin_hash: &str,
+        must_change: bool,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// Keeps a login attempt: the account's lockout and its audit entry, together.
+    fn record_login_attempt(
+        &mut self,
+        code: &str,
+        lock: LockState,
+        event: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// The staff member acting from now on (`""`: nobody), named by the audit trail.
+    fn act_as(&mut self, code: &str);
+    /// Appends a staff action to the audit trail (no personal data in `detail`).
+    fn record_action(
+        &mut self,
+        event: &str,
+        receipt_no: Option<i64>,
+        detail: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
     /// The settings.
     fn settings(&self) -> Settings;
     /// Saves the settings.

@@ -1,5 +1,5 @@
-//! The staff pages: PIN login, queue and sync status, quarantine, end of shift, renewals and
-//! settings. `render` draws only the staff global; `connect` forwards its callbacks to the
+//! The staff pages: login (first boot, the account picked, the PIN), queue and sync status,
+//! quarantine, end of shift, renewals, settings and accounts. `render` draws only the staff global; `connect` forwards its callbacks to the
 //! app's intents.
 #![allow(elided_lifetimes_in_paths)] // the generated globals carry a lifetime nobody names
 
@@ -11,8 +11,11 @@ use slint::{ComponentHandle, SharedString};
 use super::{Kiosk, lines, model, strings, to_i32};
 use crate::app::App;
 use crate::controllers::keyboard::Focus;
-use crate::controllers::staff::{SETTING_KEYS, setting_label, setting_value};
+use crate::controllers::staff::{
+    ACCOUNT_KEYS, LoginStep, SETTING_KEYS, account_label, setting_label, setting_value,
+};
 use crate::text::{Line, ago, date_time, money, month_text, scheme_name, tr};
+use ansinh_outbox::Role;
 
 /// Draws the staff pages.
 pub(super) fn render(app: &mut App, w: &AppWindow) {
@@ -21,14 +24,19 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
     s.set_pin_dots(to_i32(app.staff.pin_len()));
     s.set_message(app.staff.message().into());
     s.set_locked(app.staff.locked_until(app.now()).is_some());
-    s.set_tabs(strings(&[
+    let mut tabs: Vec<String> = vec![
         tr!(lang, "staff-queue").into(),
         tr!(lang, "staff-quarantine").into(),
         tr!(lang, "staff-shift").into(),
         tr!(lang, "staff-renewals").into(),
         tr!(lang, "staff-settings").into(),
-    ]));
+    ];
+    if !app.staff.development() {
+        tabs.push(tr!(lang, "staff-accounts").into());
+    }
+    s.set_tabs(strings(&tabs));
     s.set_tab(to_i32(app.staff.tab()));
+    render_accounts(app, &s);
     if !app.staff.logged_in() {
         for set in [StaffAdapter::set_queue, StaffAdapter::set_shift] {
             set(&s, model(Vec::new()));
@@ -44,6 +52,14 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
     let mut note: Vec<String> = Vec::new();
     if app.staff.development_pin() {
         note.push(tr!(lang, "staff-development-pin").into());
+    }
+    if !app.staff.shift_owner().is_empty() {
+        note.push(tr!(
+            lang,
+            "staff-logged-in-as",
+            name = app.staff.agent_name(),
+            code = app.staff.shift_owner()
+        ));
     }
     let mut queue = Vec::new();
     match app.store.queue(now) {
@@ -116,7 +132,11 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
     ));
     let mut shift = Vec::new();
     // Until the next second: a receipt committed this second is in the shift.
-    let report = app.store.shift_report(app.staff.shift_start(), now.saturating_add(1));
+    let report = app.store.shift_report(
+        app.staff.shift_owner(),
+        app.staff.shift_start(),
+        now.saturating_add(1),
+    );
     if let Ok(r) = &report {
         shift.push(Line::new(tr!(lang, "staff-shift-receipts"), r.collected.count.to_string()));
         for (scheme, tally) in &r.by_scheme {
@@ -213,6 +233,77 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
     s.set_note(n.trim().into());
 }
 
+/// The login step, the accounts and the new account's fields.
+fn render_accounts(app: &App, s: &StaffAdapter) {
+    let lang = app.lang;
+    s.set_login_step(
+        match app.staff.step() {
+            LoginStep::DevicePin => "device-pin",
+            LoginStep::FirstBoot => "first-boot",
+            LoginStep::Choose => "choose",
+            LoginStep::Pin => "pin",
+            LoginStep::NewPin => "new-pin",
+        }
+        .into(),
+    );
+    s.set_agent_name(app.staff.agent_name().into());
+    s.set_clerk(app.staff.is_clerk());
+    let now = app.now();
+    s.set_accounts(model(
+        app.staff
+            .accounts()
+            .iter()
+            .map(|a| {
+                let role = match a.role {
+                    Role::Agent => tr!(lang, "staff-role-agent"),
+                    Role::Clerk => tr!(lang, "staff-role-clerk"),
+                };
+                let mut detail = format!("{} · {role}", a.code);
+                if a.pin_hash.is_none() {
+                    detail = format!("{detail} · {}", tr!(lang, "staff-account-needs-pin"));
+                }
+                if a.lock.locked_until.is_some_and(|u| u > now) {
+                    detail = format!("{detail} · {}", tr!(lang, "staff-account-locked"));
+                }
+                Item {
+                    code: a.code.as_str().into(),
+                    label: a.name.as_str().into(),
+                    detail: detail.into(),
+                    error: SharedString::new(),
+                }
+            })
+            .collect(),
+    ));
+    s.set_roles(strings(&[
+        tr!(lang, "staff-role-agent").into(),
+        tr!(lang, "staff-role-clerk").into(),
+    ]));
+    s.set_account_clerk(app.staff.form().clerk);
+    let form = app.staff.form();
+    s.set_account_form(model(
+        ACCOUNT_KEYS
+            .iter()
+            .map(|k| {
+                let value = form.value(k);
+                let shown =
+                    if k.starts_with("pin") { "•".repeat(value.len()) } else { value.into() };
+                Field {
+                    id: (*k).into(),
+                    label: account_label(k, lang).into(),
+                    value: shown.into(),
+                    placeholder: tr!(lang, "enroll-tap-to-type").into(),
+                    kind: "text".into(),
+                    options: model(Vec::new()),
+                    selected: -1,
+                    error: SharedString::new(),
+                    optional: false,
+                    focused: app.keyboard.focus() == Some(&Focus::Account(k)),
+                }
+            })
+            .collect(),
+    ));
+}
+
 /// Connects the staff callbacks.
 pub(super) fn connect(k: &Rc<Kiosk>) {
     on!(k, StaffAdapter, on_login, |a| a.key(""));
@@ -225,4 +316,10 @@ pub(super) fn connect(k: &Rc<Kiosk>) {
     on!(k, StaffAdapter, on_new_shift, |a| a.new_shift());
     on!(k, StaffAdapter, on_sync_now, |a| a.sync_now());
     on!(k, StaffAdapter, on_reprint, |a, code: SharedString| a.reprint(&code));
+    on!(k, StaffAdapter, on_choose_account, |a, code: SharedString| a.choose_account(&code));
+    on!(k, StaffAdapter, on_choose_again, |a| a.choose_again());
+    on!(k, StaffAdapter, on_account_field_tapped, |a, id: SharedString| a.tap_account_field(&id));
+    on!(k, StaffAdapter, on_account_role, |a, clerk: bool| a.account_clerk(clerk));
+    on!(k, StaffAdapter, on_create_account, |a| a.create_account());
+    on!(k, StaffAdapter, on_reset_pin, |a, code: SharedString| a.reset_pin(&code));
 }

@@ -7,6 +7,8 @@
 //! - `languages`: the language button cycles every catalogue on the real screens.
 //! - `catalogues`: every screen text translated in every language, read from the files.
 //! - `printing`: a printer out of paper keeps the record committed; staff reprint a copy.
+//! - `staff`: staff accounts on the device's store: a PIN lockout survives a power cycle; a
+//!   shift, its receipts, totals and audit entries belong to the agent who opened it.
 //! - `screens`: every screen in both layouts against the golden PNGs in
 //!   `tests/golden/screens/` (`UPDATE_GOLDEN=1` rewrites those that changed).
 //!
@@ -18,3 +20,4 @@ mod flow;
 mod languages;
 mod printing;
 mod screens;
+mod staff;

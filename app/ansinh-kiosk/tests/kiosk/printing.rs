@@ -70,7 +70,7 @@ fn paper_out_keeps_the_record_and_staff_reprint_a_copy() -> anyhow::Result<()> {
     // New paper (here: the working printer); staff reprint from the shift's list.
     let working = FakePrinter::start(State::Ready)?;
     let mut app = app_with(tmp.path(), &working)?;
-    let report = app.store.shift_report(0, now + 1).map_err(|e| anyhow::anyhow!(e.message))?;
+    let report = app.store.shift_report("", 0, now + 1).map_err(|e| anyhow::anyhow!(e.message))?;
     assert_eq!((report.collected.count, report.lines.len()), (1, 1));
     assert!(report.mismatches.is_empty(), "{:?}", report.mismatches);
     app.reprint(&report.lines[0].receipt_no.to_string());

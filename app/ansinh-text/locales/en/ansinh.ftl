@@ -348,6 +348,23 @@ staff-alarm = ALARM: { $records ->
 }). Find a network and press "Sync now", or carry them out on a USB stick.
 staff-blocked = The server refuses this device ({ $reason }): call the office.
 staff-renewals-fetched = People whose paid period ends soon, downloaded at { $at } ({ $ago }).
+staff-accounts = Staff
+staff-account-code = Staff code (e.g. DL-0001)
+staff-account-name = Full name
+staff-account-pin = PIN (6 digits)
+staff-account-pin-again = PIN again
+staff-account-no-pin = This account has no PIN yet: ask a clerk to set the first one.
+staff-account-must-change = Someone else set this PIN: choose your own new PIN.
+staff-account-incomplete = Enter the staff code and the full name.
+staff-account-pins-differ = The two PINs typed differ.
+staff-account-pin-set = PIN set for { $code }: they must change it at their first login.
+staff-account-added = Account { $code } added.
+staff-clerk-only = Only a clerk can do this.
+staff-role-agent = collection agent
+staff-role-clerk = clerk
+staff-account-needs-pin = no PIN yet
+staff-account-locked = locked
+staff-logged-in-as = Working: { $name } ({ $code })
 
 ## The ansinh command
 

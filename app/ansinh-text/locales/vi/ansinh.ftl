@@ -280,6 +280,23 @@ staff-released = Biên nhận { $receipt }: đưa lại vào hàng chờ gửi.
 staff-alarm = CẢNH BÁO: { $records } hồ sơ đã chờ { $days } ngày mà chưa gửi được (quá { $limit } ngày). Hãy đến nơi có mạng và bấm "Đồng bộ ngay", hoặc xuất ra USB để nộp.
 staff-blocked = Máy chủ từ chối máy này ({ $reason }): liên hệ cơ quan thu.
 staff-renewals-fetched = Danh sách người sắp hết hạn đóng, tải từ máy chủ lúc { $at } ({ $ago }).
+staff-accounts = Nhân viên
+staff-account-code = Mã nhân viên (ví dụ DL-0001)
+staff-account-name = Họ và tên
+staff-account-pin = Mã PIN (6 số)
+staff-account-pin-again = Nhập lại mã PIN
+staff-account-no-pin = Tài khoản này chưa có mã PIN: nhờ nhân viên quản lý đặt mã PIN đầu tiên.
+staff-account-must-change = Mã PIN này do người khác đặt: hãy chọn mã PIN mới của bạn.
+staff-account-incomplete = Cần nhập mã nhân viên và họ tên.
+staff-account-pins-differ = Hai lần nhập mã PIN không giống nhau.
+staff-account-pin-set = Đã đặt mã PIN cho { $code }: người đó phải đổi mã ở lần đăng nhập đầu.
+staff-account-added = Đã thêm tài khoản { $code }.
+staff-clerk-only = Chỉ nhân viên quản lý mới làm được việc này.
+staff-role-agent = nhân viên thu
+staff-role-clerk = nhân viên quản lý
+staff-account-needs-pin = chưa có mã PIN
+staff-account-locked = đang bị khóa
+staff-logged-in-as = Đang làm việc: { $name } ({ $code })
 
 ## The ansinh command
 
