@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use std::fmt::Write;
 use std::path::PathBuf;
 
+use crate::staff::{StaffArgs, act};
 use crate::{Failure, Outcome};
 
 /// Seconds since the Unix epoch, from the system clock (the one place the CLI reads it).
@@ -24,6 +25,8 @@ pub(crate) struct QueueArgs {
     data_dir: Option<PathBuf>,
     #[command(subcommand)]
     action: Option<QueueAction>,
+    #[command(flatten)]
+    staff: StaffArgs,
 }
 
 #[derive(Subcommand)]
@@ -80,6 +83,8 @@ pub(crate) struct VoidArgs {
     /// Why (kept in the audit trail and on the shift report).
     #[arg(long)]
     reason: String,
+    #[command(flatten)]
+    staff: StaffArgs,
 }
 
 fn state_label(s: State, lang: Locale) -> &'static str {
@@ -172,6 +177,7 @@ pub(crate) fn queue(a: &QueueArgs, lang: Locale) -> Result<Outcome, Failure> {
         }
         Some(QueueAction::Release { receipt }) => {
             let (mut outbox, _, _) = open(dir)?;
+            act(&mut outbox, &a.staff, lang)?;
             outbox.release(receipt, now()).map_err(|e| staff_error(e, receipt, lang))?;
             let msg = tr!(lang, "staff-released", receipt = receipt);
             Ok(Outcome::Done(json!({"receipt_no": receipt, "state": "queued"}), msg))
@@ -233,6 +239,7 @@ fn list(dir: &PathBuf, lang: Locale) -> Result<Outcome, Failure> {
 
 pub(crate) fn void(a: &VoidArgs, lang: Locale) -> Result<Outcome, Failure> {
     let (mut outbox, _, _) = open(&a.data_dir)?;
+    act(&mut outbox, &a.staff, lang)?;
     outbox.void(a.receipt, &a.reason, now()).map_err(|e| staff_error(e, a.receipt, lang))?;
     let msg = tr!(lang, "cli-voided", receipt = a.receipt, reason = a.reason.as_str());
     Ok(Outcome::Done(json!({"receipt_no": a.receipt, "state": "voided", "reason": a.reason}), msg))

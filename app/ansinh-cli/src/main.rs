@@ -12,6 +12,7 @@ mod input;
 mod printing;
 mod records;
 mod render;
+mod staff;
 
 use std::io::Write;
 use std::path::PathBuf;

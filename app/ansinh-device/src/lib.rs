@@ -38,19 +38,22 @@
 //! of for the same scheme and months: people are compared by a keyed pseudonym of their ID
 //! ([`PseudonymKey`]), never by the ID in clear.
 //!
-//! [`shift::ShiftReport`] reconciles a shift's cash journal with the records.
+//! [`shift::ShiftReport`] reconciles a shift's cash journal with the records, of one agent or
+//! all. [`pin`] checks a staff PIN (Argon2id) with its lockout.
 //!
 //! [`config::Config`] reads and checks the device's configuration file, and accepts one from a
 //! USB stick only with the server's signature ([`config::Config::from_usb`]).
 //!
 //! May depend on: ansinh-core, ansinh-enrollment, ansinh-outbox, ansinh-receipt (drawing,
 //! masking), ansinh-storage (the durable file write), ansinh-wire (keys, sealing, the receipt
-//! QR payload, the provisioning token, configuration signatures), ed25519-dalek, hmac, sha2,
+//! QR payload, the provisioning token, configuration signatures), argon2, ed25519-dalek, hmac,
+//! sha2,
 //! rand_core, serde(_json), toml, csv, hex, heapless, zeroize, thiserror.
 
 pub mod clock;
 pub mod config;
 pub mod enroll;
+pub mod pin;
 pub mod receipt;
 pub mod shift;
 

@@ -24,7 +24,7 @@ pub mod config;
 pub mod controllers;
 pub mod delivery;
 pub mod ime;
-pub mod pin;
+pub use ansinh_device::pin;
 pub mod platform;
 pub mod print;
 pub mod screens;

@@ -264,7 +264,9 @@ mod tests {
         }
         let conn = open_database(&path)?;
         let (seq, agent): (Option<i64>, String) =
-            conn.query_row("SELECT seq, agent_code FROM audit", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            conn.query_row("SELECT seq, agent_code FROM audit", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
         assert_eq!((seq, agent.as_str()), (None, ""), "an old entry has no place in the chain");
         assert!(conn.execute("UPDATE audit SET detail = 'x'", []).is_err(), "no update");
         assert!(conn.execute("DELETE FROM audit", []).is_err(), "no delete");

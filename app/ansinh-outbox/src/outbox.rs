@@ -438,7 +438,14 @@ impl Outbox {
             params![now],
         )?;
         if n > 0 {
-            audit(&tx, "", now, "recovered_in_flight", None, &format!("{n} records back to queued"))?;
+            audit(
+                &tx,
+                "",
+                now,
+                "recovered_in_flight",
+                None,
+                &format!("{n} records back to queued"),
+            )?;
         }
         tx.commit()?;
         Ok(sender)

@@ -77,11 +77,7 @@ fn account_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Account, String)> {
             pin_hash: r.get(3)?,
             must_change: r.get(4)?,
             from_hub: r.get(5)?,
-            lock: LockState {
-                failures: r.get(6)?,
-                locks: r.get(7)?,
-                locked_until: r.get(8)?,
-            },
+            lock: LockState { failures: r.get(6)?, locks: r.get(7)?, locked_until: r.get(8)? },
         },
         role,
     ))

@@ -139,7 +139,8 @@ mod tests {
         let mut prev = AUDIT_GENESIS;
         (1..=n)
             .map(|seq| {
-                let e = AuditEntry::new(prev, seq, 1_000 + seq as i64, "DL-0001", "login", None, "");
+                let e =
+                    AuditEntry::new(prev, seq, 1_000 + seq as i64, "DL-0001", "login", None, "");
                 prev = e.hash;
                 e
             })

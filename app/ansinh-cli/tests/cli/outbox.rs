@@ -386,3 +386,46 @@ fn corrections_refer_to_uploaded_records_and_purge_keeps_the_journal() -> R {
     );
     Ok(())
 }
+
+#[test]
+fn once_the_device_has_accounts_void_and_release_need_the_agent_and_their_pin() -> R {
+    let dir = tempfile::tempdir()?;
+    let d = dir.path().to_string_lossy().to_string();
+    let (_, receipt) = enqueue(dir.path(), "enrollment.json");
+    let cheap = argon2::Params::new(256, 1, 1, None).unwrap_or_default();
+    let hash = ansinh_device::pin::hash_pin("246810", cheap)?;
+    {
+        let (mut outbox, _) = ansinh_device::DataDir::open(dir.path())?.outbox()?;
+        outbox.add_account("DL-0001", "Lê Thị An", ansinh_outbox::Role::Agent, Some(&hash), 1)?;
+    }
+    let void = |extra: &[&str], pin: &str| {
+        let receipt = receipt.to_string();
+        let mut args = vec!["void", "--data-dir", &d, "--receipt", &receipt, "--reason", "nhầm"];
+        args.extend_from_slice(extra);
+        args.push("--json");
+        run(&args, pin)
+    };
+    let out = void(&[], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(json_of(&out)["error"]["field"], "agent", "who acts must be said");
+    let out = void(&["--agent", "DL-0001"], "111111\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(json_of(&out)["error"]["code"], "wrong_pin");
+    let out = void(&["--agent", "DL-0001"], "246810\n");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+
+    let (outbox, _) = ansinh_device::DataDir::open(dir.path())?.outbox()?;
+    let trail: Vec<_> = outbox
+        .audit_trail()?
+        .into_iter()
+        .filter(|a| a.agent_code == "DL-0001")
+        .map(|a| (a.event, a.receipt_no))
+        .collect();
+    assert_eq!(
+        trail,
+        [("pin_failed".into(), None), ("login".into(), None), ("voided".into(), Some(receipt))]
+    );
+    let verify = run(&["queue", "verify", "--data-dir", &d], "");
+    assert_eq!(verify.status.code(), Some(0), "{}", String::from_utf8_lossy(&verify.stdout));
+    Ok(())
+}

@@ -569,6 +569,8 @@ cli-state-voided = voided
 cli-age = { $days } d { $hours } h { $minutes } min
 cli-staff-wrong-state = Receipt { $receipt } is { $state }: not allowed (after upload, enter a correction instead).
 cli-staff-reason-required = A reason is required.
+cli-staff-agent-required = This device has staff accounts: add --agent CODE (the PIN is read from ANSINH_PIN or one line of standard input).
+cli-staff-unknown-agent = This device has no account { $code }.
 cli-queue-purged = Personal data removed from { $records ->
     [one] { $records } record
    *[other] { $records } records

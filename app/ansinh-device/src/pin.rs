@@ -1,10 +1,11 @@
-//! The staff PIN: an Argon2id hash (PHC string) and a lockout after repeated failures.
+//! The staff PIN: an Argon2id hash (PHC string) and a lockout after repeated failures, kept
+//! per account in the outbox ([`ansinh_outbox::LockState`]) by the kiosk and the command.
 
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand_core::RngCore;
 
-use ansinh_device::clock::Timestamp;
+use crate::clock::Timestamp;
 use ansinh_outbox::LockState;
 
 /// The PIN a device uses until staff set their own (development only; the staff screens say so).
@@ -85,7 +86,7 @@ impl PinLock {
     }
 
     /// Checks PINs against [`DEVELOPMENT_PIN`], with the same lockout. Only on a device in
-    /// development (demo) mode: see `StaffController::new`.
+    /// development (demo) mode (the kiosk's staff controller decides).
     pub fn development() -> Self {
         Self { hash: None, failures: 0, locks: 0, locked_until: None }
     }
