@@ -279,6 +279,7 @@ fn batch(device_id: u64, counter: u64) -> BatchBody {
         device_id,
         channel: Channel::Network { counter },
         records: vec![SealedRecord { record_id: [7; 16], sealed: vec![0xAB; 80] }],
+        audit: vec![],
     }
 }
 

@@ -1,6 +1,8 @@
 //! Devices, the uploader, the kiosk's delivery and the collection server together, the
 //! server on loopback: one test binary.
 //!
+//! - `audit`: staff actions reach the hub's audit page; a changed entry is refused and
+//!   flagged; the hub logs exports and renewal downloads; a version 1 device is told to update.
 //! - `uploader`: the uploader against an in-memory fake server, every fault on purpose.
 //! - `delivery`: device outbox → uploader → hub, through the fault-injecting proxy (1,000
 //!   records), across server restarts, with conflicts and rejections.
@@ -25,6 +27,7 @@
 //! `support`.
 
 mod attacks;
+mod audit;
 mod delivery;
 mod https;
 mod kiosk_delivery;

@@ -112,6 +112,7 @@ impl Fixture {
             device_id,
             channel,
             records: vec![SealedRecord { record_id, sealed }],
+            audit: vec![],
         })
     }
 
@@ -188,9 +189,9 @@ fn forged_unknown_revoked_replayed_oversized_and_garbage_are_refused_storing_not
         *b = u8::try_from((i * 7919) % 251).unwrap_or(0);
     }
     // A batch whose body says protocol version 2: signed properly, refused as a version.
-    let mut v2 = f.batch(id, net(3))?;
-    v2.version = 2;
-    let v2 = ansinh_wire::sign_batch(&v2, &key)?;
+    let mut future = f.batch(id, net(3))?;
+    future.version = ansinh_wire::PROTOCOL_VERSION + 1;
+    let future = ansinh_wire::sign_batch(&future, &key)?;
     let cases: Vec<(&str, Vec<u8>, StatusCode, &str)> = vec![
         ("forged signature", forged, StatusCode::UNAUTHORIZED, "bad_signature"),
         // Told apart from a bad signature, it would tell which device ids exist.
@@ -199,7 +200,7 @@ fn forged_unknown_revoked_replayed_oversized_and_garbage_are_refused_storing_not
         ("USB bundle over the network", usb, StatusCode::BAD_REQUEST, "malformed"),
         ("garbage", garbage, StatusCode::BAD_REQUEST, "malformed"),
         ("empty", vec![], StatusCode::BAD_REQUEST, "malformed"),
-        ("other version", v2, StatusCode::BAD_REQUEST, "unsupported_version"),
+        ("other version", future, StatusCode::BAD_REQUEST, "unsupported_version"),
         (
             "oversized",
             vec![1; ansinh_wire::MAX_BODY_BYTES + 1],

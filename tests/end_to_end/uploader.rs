@@ -57,6 +57,8 @@ struct FakeServer {
     faults: VecDeque<Fault>,
     counters_seen: Vec<u64>,
     requests: u32,
+    /// The highest audit entry held (the server's chain check is the hub's, tested there).
+    audit_through: u64,
 }
 
 impl FakeServer {
@@ -75,6 +77,7 @@ impl FakeServer {
             faults: VecDeque::new(),
             counters_seen: vec![],
             requests: 0,
+            audit_through: 0,
         }
     }
 
@@ -122,7 +125,13 @@ impl FakeServer {
                 RecordResult { record_id: id, outcome }
             })
             .collect();
-        AckBody { version: PROTOCOL_VERSION, device_id, channel, results }
+        AckBody {
+            version: PROTOCOL_VERSION,
+            device_id,
+            channel,
+            results,
+            audit_through: self.audit_through,
+        }
     }
 
     fn batch(&mut self, bytes: &[u8]) -> Answer {
@@ -149,6 +158,7 @@ impl FakeServer {
             return Self::error(400, "malformed");
         }
         self.last_counter = counter;
+        self.audit_through = batch.audit.last().map_or(self.audit_through, |e| e.seq);
         let records = batch.records.into_iter().map(|r| (r.record_id, r.sealed)).collect();
         let ack = self.store(batch.device_id, batch.channel, records);
         let signer = match fault {
@@ -168,6 +178,7 @@ impl FakeServer {
     fn import(&mut self, bundle: &[u8]) -> Result<Vec<u8>, ansinh_wire::Error> {
         let key = self.device_key.ok_or(ansinh_wire::Error::BadSignature)?;
         let batch = UnverifiedBatch::decode(bundle)?.verify(&key)?;
+        self.audit_through = batch.audit.last().map_or(self.audit_through, |e| e.seq);
         let records = batch.records.into_iter().map(|r| (r.record_id, r.sealed)).collect();
         let ack = self.store(batch.device_id, batch.channel, records);
         ansinh_wire::sign_ack(&ack, &self.signing)
@@ -702,6 +713,7 @@ fn foreign_and_forged_ack_files_are_refused() -> TestResult {
         device_id: 7,
         channel: Channel::Usb { bundle_id: [1; 16], created_at: T0 },
         results: vec![],
+        audit_through: 0,
     };
     std::fs::write(&path, ansinh_wire::sign_ack(&unknown, &server.signing)?)?;
     assert!(matches!(import_ack_at(&dir, &path, &clock), Err(Error::ForeignAck(_))));
@@ -811,6 +823,7 @@ fn a_folder_of_acknowledgements_imports_every_one_for_this_device() -> TestResul
         device_id: 8,
         channel: Channel::Usb { bundle_id: [1; 16], created_at: T0 },
         results: vec![],
+        audit_through: 0,
     };
     let other_path = stick.join("ansinh-device-8-20270115-150000.bundle.ack");
     std::fs::write(&other_path, ansinh_wire::sign_ack(&other, &server.signing)?)?;

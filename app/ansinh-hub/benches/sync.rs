@@ -91,6 +91,7 @@ fn wire_sizes() -> Res<()> {
             device_id: 1,
             channel: Channel::Network { counter: 1 },
             records,
+            audit: vec![],
         };
         let signed = ansinh_wire::sign_batch(&batch, &key)?.len();
         println!("| {name} | {json} | {} | {} | {} |", envelope.len(), sealed.len(), signed / 500);
@@ -150,6 +151,7 @@ fn ingest_rate() -> Res<()> {
             device_id: id,
             channel: Channel::Network { counter: b + 1 },
             records,
+            audit: vec![],
         };
         signed.push(ansinh_wire::sign_batch(&body, &key)?);
     }

@@ -36,6 +36,9 @@ use crate::pages;
 use crate::public::{self, ReceiptPage};
 use crate::store::Scope;
 
+/// Who the hub's log names for an action through the admin pages (the one admin user).
+const ADMIN: &str = "admin";
+
 /// Seconds since the Unix epoch; injected so tests choose the day.
 pub type ClockFn = Arc<dyn Fn() -> i64 + Send + Sync>;
 
@@ -175,6 +178,8 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/exports", get(admin_export))
         .route("/admin/exports/double-payments", get(admin_double_payments))
         .route("/admin/renewals", get(admin_renewals))
+        .route("/admin/audit", get(admin_audit))
+        .route("/admin/devices/{id}/audit", get(admin_device_audit))
         .layer(DefaultBodyLimit::max(64 * 1024))
         .route_layer(middleware::from_fn_with_state(state.clone(), admin_guard))
         // Outside the guard: the login page is not framed either.
@@ -392,9 +397,13 @@ async fn admin_create_token(
         return Err(AppError::BadInput("thiếu ghi chú".into()));
     };
     let hours = form.valid_hours.unwrap_or(24).clamp(1, 720);
-    let token =
-        blocking(&state, move |hub, now| Ok(hub.create_token(&form.label, hours * 3600, now)?))
-            .await?;
+    let token = blocking(&state, move |hub, now| {
+        let token = hub.create_token(&form.label, hours * 3600, now)?;
+        let detail = format!("label={} valid_hours={hours}", form.label);
+        hub.store().log_action(ADMIN, "token_created", &detail, now)?;
+        Ok(token)
+    })
+    .await?;
     admin_page(&state, Some(token)).await
 }
 
@@ -402,7 +411,14 @@ async fn admin_revoke(
     State(state): State<AppState>,
     Path(id): Path<u64>,
 ) -> Result<Response, AppError> {
-    let found = blocking(&state, move |hub, now| Ok(hub.store().revoke_device(id, now)?)).await?;
+    let found = blocking(&state, move |hub, now| {
+        let found = hub.store().revoke_device(id, now)?;
+        if found {
+            hub.store().log_action(ADMIN, "device_revoked", &format!("device={id}"), now)?;
+        }
+        Ok(found)
+    })
+    .await?;
     if !found {
         return Err(AppError::NotFound);
     }
@@ -433,8 +449,11 @@ async fn admin_double_payments(
 ) -> Result<Response, AppError> {
     let month = month_or_now(&state, q.month)?;
     let name = format!("double-payments_{month}.csv");
-    let bytes = blocking(&state, move |hub, _| {
-        Ok(exports::double_payments_csv(&hub.double_payments(&month)?)?)
+    let bytes = blocking(&state, move |hub, now| {
+        let csv = exports::double_payments_csv(&hub.double_payments(&month)?)?;
+        let detail = format!("list=double-payments month={month} format=csv");
+        hub.store().log_action(ADMIN, "export", &detail, now)?;
+        Ok(csv)
     })
     .await?;
     Ok((
@@ -526,8 +545,17 @@ async fn admin_export(
         month,
         if xlsx { "xlsx" } else { "csv" }
     );
-    let bytes = blocking(&state, move |hub, _| {
+    let bytes = blocking(&state, move |hub, now| {
         let rows = hub.list_rows(list, commune.as_deref(), &month)?;
+        let detail = format!(
+            "list={} commune={} month={month} format={} rows={}",
+            list.name(),
+            commune.as_deref().unwrap_or("all"),
+            if xlsx { "xlsx" } else { "csv" },
+            rows.len()
+        );
+        // Logged before the file leaves: an export that was handed out is never unlogged.
+        hub.store().log_action(ADMIN, "export", &detail, now)?;
         let title = format!(
             "{} — xã {} — tháng {}",
             list.name(),
@@ -563,6 +591,29 @@ async fn admin_renewals(
     let days = q.within_days.unwrap_or(30).clamp(1, crate::hub::MAX_RENEWAL_DAYS);
     let due = blocking(&state, move |hub, now| Ok(hub.renewals(None, days, now)?)).await?;
     Ok(Html(pages::renewals(&due, days)).into_response())
+}
+
+/// The hub's own log and the list of device trails.
+async fn admin_audit(State(state): State<AppState>) -> Result<Response, AppError> {
+    let html = blocking(&state, move |hub, _| {
+        Ok(pages::hub_audit(&hub.store().actions()?, &hub.store().devices()?))
+    })
+    .await?;
+    Ok(Html(html).into_response())
+}
+
+/// One device's audit trail as it sent it, with the refusals flagged.
+async fn admin_device_audit(
+    State(state): State<AppState>,
+    Path(id): Path<u64>,
+) -> Result<Response, AppError> {
+    let html = blocking(&state, move |hub, _| {
+        let Some(device) = hub.store().device(id)? else { return Ok(None) };
+        let (entries, problems) = hub.store().device_audit(id)?;
+        Ok(Some(pages::device_audit(&device, &entries, &problems)))
+    })
+    .await?;
+    Ok(Html(html.ok_or(AppError::NotFound)?).into_response())
 }
 
 #[cfg(test)]

@@ -104,7 +104,9 @@ impl Refusal {
     pub const fn message(self) -> &'static str {
         match self {
             Refusal::Malformed => "the request is not a valid message of this protocol",
-            Refusal::UnsupportedVersion => "this protocol version is not supported",
+            Refusal::UnsupportedVersion => {
+                "this protocol version is not supported: update the device's ansinh software"
+            }
             Refusal::InvalidKey => {
                 "the device public key is not a valid Ed25519 key, or is a weak (small-order) key"
             }
@@ -534,9 +536,14 @@ impl Hub {
             .collect()
     }
 
-    fn store_batch(&self, batch: BatchBody, now: Timestamp) -> Result<(AckBody, bool), HubError> {
+    fn store_batch(
+        &self,
+        mut batch: BatchBody,
+        now: Timestamp,
+    ) -> Result<(AckBody, bool), HubError> {
         let (device_id, channel) = (batch.device_id, batch.channel);
         let ids: Vec<_> = batch.records.iter().map(|r| r.record_id).collect();
+        let audit = std::mem::take(&mut batch.audit);
         let incoming = self.open_records(batch);
         let quota = self.quotas().problems();
         let (outcomes, again) =
@@ -550,7 +557,11 @@ impl Hub {
             .zip(outcomes)
             .map(|(record_id, outcome)| RecordResult { record_id, outcome })
             .collect();
-        Ok((AckBody { version: PROTOCOL_VERSION, device_id, channel, results }, again))
+        // The records are stored whatever becomes of the audit entries: a gap or a broken
+        // chain is refused for the audit part only, and flagged on the device's audit page.
+        let audit_through = self.store.append_audit(device_id, &audit, now)?.through;
+        let ack = AckBody { version: PROTOCOL_VERSION, device_id, channel, results, audit_through };
+        Ok((ack, again))
     }
 
     /// Ingests a network batch (`POST /v1/batches`); returns the signed acknowledgement.
@@ -668,6 +679,11 @@ impl Hub {
         let Some((from, until)) = civil::month_ends_within(Day::of(now), days) else {
             return Ok(vec![]);
         };
+        if let Some(id) = device {
+            // Who downloaded which list, as Law 91/2025 asks of personal data handed out.
+            let detail = format!("within_days={days} months={from}..{until}");
+            self.store.log_action(&format!("device {id}"), "renewals_download", &detail, now)?;
+        }
         let mut out = vec![];
         for due in self.store.due_participants(device, &from, &until)? {
             let Ok(plain) = self.keys.opening.open(&due.record.sealed) else { continue };

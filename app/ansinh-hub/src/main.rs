@@ -20,6 +20,7 @@
 //! ansinh-hub renewals [--data-dir DIR] [--within-days 30]
 //! ansinh-hub keys   [--data-dir DIR]
 //! ansinh-hub config sign [--data-dir DIR] FILE
+//! ansinh-hub audit  [--data-dir DIR] (--device ID | --hub) [--json]
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -161,6 +162,19 @@ enum Command {
     },
     /// Show where the keys are and how to back them up.
     Keys,
+    /// A device's audit trail as it sent it (with any refusal flagged), or the hub's own log
+    /// of admin actions and renewal downloads.
+    Audit {
+        /// The device.
+        #[arg(long, conflicts_with = "hub", required_unless_present = "hub")]
+        device: Option<u64>,
+        /// The hub's own log.
+        #[arg(long)]
+        hub: bool,
+        /// One JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// Device configurations for USB sticks.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -230,6 +244,9 @@ fn assignment_text(a: &ansinh_wire::Assignment) -> String {
         if agents.is_empty() { "(any)".into() } else { agents.join(", ") }
     )
 }
+
+/// Who the hub's log names for an action through this command (the operator on the server).
+const OPERATOR: &str = "command line";
 
 /// A count of at least one.
 fn at_least_one(text: &str) -> Result<usize, String> {
@@ -369,6 +386,8 @@ fn main() -> anyhow::Result<()> {
                 valid_hours.clamp(1, 720) * 3600,
                 system_now(),
             )?;
+            let detail = format!("label={label} valid_hours={valid_hours}");
+            hub.store().log_action(OPERATOR, "token_created", &detail, system_now())?;
             // The token alone on stdout, so `TOKEN=$(ansinh-hub token ...)` keeps just it.
             println!("{token}");
             eprintln!(
@@ -405,6 +424,12 @@ fn main() -> anyhow::Result<()> {
             if !hub.store().revoke_device(device_id, system_now())? {
                 bail!("no device {device_id}");
             }
+            hub.store().log_action(
+                OPERATOR,
+                "device_revoked",
+                &format!("device={device_id}"),
+                system_now(),
+            )?;
             println!("device {device_id} revoked");
         }
         Command::VerifyReceipt { payload, json } => {
@@ -465,7 +490,10 @@ fn main() -> anyhow::Result<()> {
             if out.extension().and_then(|e| e.to_str()) != Some("csv") {
                 bail!("{}: the file name must end in .csv", out.display());
             }
-            let rows = open(dir)?.double_payments(&month)?;
+            let hub = open(dir)?;
+            let rows = hub.double_payments(&month)?;
+            let detail = format!("list=double-payments month={month} format=csv");
+            hub.store().log_action(OPERATOR, "export", &detail, system_now())?;
             std::fs::write(&out, exports::double_payments_csv(&rows)?)
                 .with_context(|| format!("writing {}", out.display()))?;
             println!("{}: {} rows", out.display(), rows.len());
@@ -490,6 +518,14 @@ fn main() -> anyhow::Result<()> {
                 }
                 _ => bail!("{}: the file name must end in .csv or .xlsx", out.display()),
             };
+            let detail = format!(
+                "list={} commune={} month={month} file={} rows={}",
+                list.name(),
+                commune.as_deref().unwrap_or("all"),
+                out.display(),
+                rows.len()
+            );
+            hub.store().log_action(OPERATOR, "export", &detail, system_now())?;
             std::fs::write(&out, bytes).with_context(|| format!("writing {}", out.display()))?;
             println!("{}: {} rows", out.display(), rows.len());
         }
@@ -548,6 +584,42 @@ fn main() -> anyhow::Result<()> {
                 file.display(),
                 sig.display()
             );
+        }
+        Command::Audit { device, json, .. } => {
+            let hub = open(dir)?;
+            if let Some(id) = device {
+                hub.store().device(id)?.with_context(|| format!("no device {id}"))?;
+                let (entries, problems) = hub.store().device_audit(id)?;
+                if json {
+                    let value = serde_json::json!({"device_id": id, "entries": entries, "refused": problems});
+                    println!("{value}");
+                } else {
+                    for p in &problems {
+                        println!("REFUSED ({}x, last {}): {}", p.times, p.last_at, p.problem);
+                    }
+                    for h in &entries {
+                        let e = &h.entry;
+                        println!(
+                            "{:>6}  {}  {:<10}  {:<24}  {:>6}  {}",
+                            e.seq,
+                            e.at,
+                            e.agent_code,
+                            e.event,
+                            e.receipt_no.map(|n| n.to_string()).unwrap_or_default(),
+                            e.detail
+                        );
+                    }
+                }
+            } else {
+                let actions = hub.store().actions()?;
+                if json {
+                    println!("{}", serde_json::json!({"actions": actions}));
+                } else {
+                    for a in &actions {
+                        println!("{}  {:<12}  {:<18}  {}", a.at, a.actor, a.action, a.detail);
+                    }
+                }
+            }
         }
         Command::Keys => {
             let files = KeyFiles::in_dir(dir);

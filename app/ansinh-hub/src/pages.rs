@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use crate::exports::{scheme_name, vn_date};
 use crate::hub::{DoublePayment, PaidOn, Progress};
-use crate::store::{Device, Problem, Tally, TokenInfo};
+use crate::store::{AuditProblem, Device, HeldAuditEntry, HubAction, Problem, Tally, TokenInfo};
 
 /// Escapes text for HTML element content and attribute values.
 pub(crate) fn esc(s: &str) -> String {
@@ -58,7 +58,7 @@ fn page(title: &str, body: &str) -> String {
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <title>{t}</title><style>{STYLE}</style></head><body>\
          <nav><a href=\"/admin\">Quản trị</a><a href=\"/admin/dashboard\">Tiến độ</a>\
-         <a href=\"/admin/renewals\">Sắp hết hạn</a></nav>\n<h1>{t}</h1>\n{body}\n</body></html>\n",
+         <a href=\"/admin/renewals\">Sắp hết hạn</a><a href=\"/admin/audit\">Nhật ký</a></nav>\n<h1>{t}</h1>\n{body}\n</body></html>\n",
         t = esc(title)
     )
 }
@@ -379,6 +379,90 @@ pub(crate) fn renewals(due: &[ansinh_wire::RenewalDue], within_days: u32) -> Str
     }
     b.push_str("</table>");
     page("Người tham gia sắp hết hạn đóng", &b)
+}
+
+/// When, in Viet Nam time, `22/11/2026 09:05`.
+fn date_time(t: i64) -> String {
+    let (day, secs) = (crate::civil::Day::of(t), (t + 7 * 3600).rem_euclid(86_400));
+    format!("{} {:02}:{:02}", day.vn(), secs / 3600, secs % 3600 / 60)
+}
+
+/// A device's audit trail as it sent it, and the refusals flagged for it.
+pub(crate) fn device_audit(
+    device: &Device,
+    entries: &[HeldAuditEntry],
+    problems: &[AuditProblem],
+) -> String {
+    let mut b = String::new();
+    if !problems.is_empty() {
+        b.push_str(
+            "<h2 class=\"low\">Nhật ký bị từ chối</h2><table id=\"audit-problems\">\
+             <tr><th>Lý do</th><th>Lần đầu</th><th>Lần cuối</th><th>Số lần</th></tr>",
+        );
+        for p in problems {
+            let _ = write!(
+                b,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
+                esc(&p.problem),
+                date_time(p.first_at),
+                date_time(p.last_at),
+                p.times
+            );
+        }
+        b.push_str("</table>");
+    }
+    b.push_str(
+        "<table id=\"audit\"><tr><th>Số</th><th>Lúc</th><th>Nhân viên</th><th>Việc</th>\
+         <th>Biên lai</th><th>Chi tiết</th><th>Mã băm</th></tr>",
+    );
+    for h in entries {
+        let e = &h.entry;
+        let _ = write!(
+            b,
+            "<tr data-seq=\"{}\"><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td class=\"n\">{}</td><td>{}</td><td><code>{}</code></td></tr>",
+            e.seq,
+            e.seq,
+            date_time(e.at),
+            esc(&e.agent_code),
+            esc(&e.event),
+            e.receipt_no.map(|n| n.to_string()).unwrap_or_default(),
+            esc(&e.detail),
+            esc(e.hash.get(..16).unwrap_or(&e.hash)),
+        );
+    }
+    b.push_str("</table>");
+    page(&format!("Nhật ký thiết bị {} — {}", device.id, device.label), &b)
+}
+
+/// The hub's own log (admin actions, renewal downloads) and links to each device's trail.
+pub(crate) fn hub_audit(actions: &[HubAction], devices: &[Device]) -> String {
+    let mut b = String::from("<h2>Nhật ký thiết bị</h2><ul>");
+    for d in devices {
+        let _ = write!(
+            b,
+            "<li><a href=\"/admin/devices/{}/audit\">{} — {}</a></li>",
+            d.id,
+            d.id,
+            esc(&d.label)
+        );
+    }
+    b.push_str(
+        "</ul><h2>Thao tác trên máy chủ</h2><table id=\"hub-audit\"><tr><th>Lúc</th>\
+         <th>Ai</th><th>Việc</th><th>Chi tiết</th></tr>",
+    );
+    for a in actions {
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            date_time(a.at),
+            esc(&a.actor),
+            esc(&a.action),
+            esc(&a.detail)
+        );
+    }
+    b.push_str("</table>");
+    page("Nhật ký", &b)
 }
 
 /// A short page for a refused admin action.

@@ -375,6 +375,15 @@ fn finish_row(
     Ok(row)
 }
 
+/// `text` cut to [`ansinh_wire::MAX_AUDIT_TEXT`] bytes at a character boundary.
+fn bounded(text: &str) -> &str {
+    let mut end = text.len().min(ansinh_wire::MAX_AUDIT_TEXT);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// Appends an entry to the audit chain, inside the caller's transaction: it follows the last
 /// chained entry (or starts the chain), so the chain and the change it records commit together.
 /// Returns its `seq`.
@@ -399,6 +408,8 @@ pub(crate) fn audit(
         ),
         None => (0, ansinh_wire::AUDIT_GENESIS),
     };
+    // Bounded as the protocol carries them (a long void reason is cut, never refused).
+    let (agent_code, event, detail) = (bounded(agent_code), bounded(event), bounded(detail));
     let entry = AuditEntry::new(prev, seq + 1, at, agent_code, event, receipt_no, detail);
     tx.prepare_cached(
         "INSERT INTO audit (seq, at, agent_code, event, receipt_no, detail, prev_hash, hash) \

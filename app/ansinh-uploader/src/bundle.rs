@@ -12,13 +12,16 @@ use std::path::{Path, PathBuf};
 use ansinh_device::DataDir;
 use ansinh_outbox::{Outgoing, Timestamp};
 use ansinh_wire::{
-    BatchBody, Channel, MAX_BODY_BYTES, MAX_RECORDS, PROTOCOL_VERSION, SealedRecord,
+    AuditEntry, BatchBody, Channel, MAX_BODY_BYTES, MAX_RECORDS, PROTOCOL_VERSION, SealedRecord,
 };
 use serde::Serialize;
 
 use crate::error::{Error, Result, io};
 use crate::plan;
-use crate::sync::{BLOCKED, LAST_ERROR, LAST_SYNC, identity, quarantine_if_unsent};
+use crate::sync::{
+    BLOCKED, LAST_ERROR, LAST_SYNC, audit_through, has_staff_action, identity, note_audit_through,
+    pending_audit, quarantine_if_unsent,
+};
 use ansinh_device::clock::{Clock, SystemClock};
 
 /// Room left in a bundle for the signature and framing around the records.
@@ -119,6 +122,16 @@ fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Splits records into groups that each fit one bundle.
+/// Bytes of a group of records in a bundle, at most.
+fn group_bytes(group: &[Outgoing]) -> usize {
+    group.iter().map(|r| r.sealed.len() + PER_RECORD_BYTES).sum()
+}
+
+/// Bytes of an audit entry in a bundle, at most: its texts, two hashes and the numbers.
+fn audit_size(e: &AuditEntry) -> usize {
+    e.agent_code.len() + e.event.len() + e.detail.len() + 2 * 32 + 48
+}
+
 fn groups(records: Vec<Outgoing>) -> Vec<Vec<Outgoing>> {
     let mut out: Vec<Vec<Outgoing>> = vec![];
     let mut bytes = 0;
@@ -155,14 +168,31 @@ pub fn export_bundle_at(dir: &DataDir, path: &Path, clock: &dyn Clock) -> Result
     let (mut outbox, _) = dir.outbox()?;
     let unsent = outbox.unsent()?;
     let count = unsent.len();
-    let groups = groups(unsent);
+    let mut groups: Vec<(Vec<Outgoing>, Vec<AuditEntry>)> =
+        groups(unsent).into_iter().map(|g| (g, vec![])).collect();
+    // The audit entries the server does not hold go with the last records when they fit
+    // there, else in a bundle of their own: no bundle grows past the protocol's bound.
+    // Staff actions get a bundle even when no record is unsent.
+    let audit = pending_audit(&outbox)?;
+    let audit_bytes: usize = audit.iter().map(audit_size).sum();
+    match groups.last_mut() {
+        // Without records, a bundle only for the device's own entries is not worth a file.
+        None if !has_staff_action(&audit) => {}
+        _ if audit.is_empty() => {}
+        Some((last, entries))
+            if group_bytes(last) + audit_bytes <= MAX_BODY_BYTES - FRAMING_BYTES =>
+        {
+            *entries = audit;
+        }
+        _ => groups.push((vec![], audit)),
+    }
     let path = if path.is_dir() {
         fresh_in(path, &bundle_stem(id.device_id, now), groups.len())?
     } else {
         path.to_path_buf()
     };
     let mut files = vec![];
-    for (i, group) in groups.into_iter().enumerate() {
+    for (i, (group, audit)) in groups.into_iter().enumerate() {
         let mut bundle_id = [0u8; 16];
         rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bundle_id);
         let body = BatchBody {
@@ -173,6 +203,7 @@ pub fn export_bundle_at(dir: &DataDir, path: &Path, clock: &dyn Clock) -> Result
                 .into_iter()
                 .map(|o| SealedRecord { record_id: o.record_id, sealed: o.sealed })
                 .collect(),
+            audit,
         };
         let bytes = ansinh_wire::sign_batch(&body, &id.device_key)
             .map_err(|source| Error::Protocol { what: "signing a bundle", source })?;
@@ -262,6 +293,9 @@ fn import_one_ack(dir: &DataDir, path: &Path, clock: &dyn Clock) -> Result<Impor
             ));
         }
     }
+    // Bundles may come back in any order: keep the highest the server said it holds.
+    let held = audit_through(&outbox)?;
+    note_audit_through(&mut outbox, held.max(ack.audit_through))?;
     let ids: Vec<_> = ack.results.iter().map(|r| r.record_id).collect();
     let plan = plan::plan_records(&ids, &ack);
     let changed = outbox.acknowledge(&plan.acknowledge, now)?;

@@ -233,6 +233,7 @@ mod tests {
             device_id,
             channel: Channel::Network { counter },
             results,
+            audit_through: 0,
         }
     }
 

@@ -9,7 +9,8 @@ use ansinh_device::DataDir;
 use ansinh_device::clock::{Clock, SystemClock};
 use ansinh_outbox::{Outbox, RecordId, Sender, Stats, Timestamp};
 use ansinh_wire::{
-    BatchBody, Channel, MAX_RECORDS, MAX_SEALED_BYTES, PROTOCOL_VERSION, SealedRecord,
+    AuditEntry, BatchBody, Channel, MAX_AUDIT_ENTRIES, MAX_RECORDS, MAX_SEALED_BYTES,
+    PROTOCOL_VERSION, SealedRecord,
 };
 use ed25519_dalek::VerifyingKey;
 use serde::Serialize;
@@ -25,6 +26,8 @@ pub(crate) const FAILURES: &str = "uploader.failures";
 pub(crate) const LAST_SYNC: &str = "uploader.last_sync";
 pub(crate) const LAST_ERROR: &str = "uploader.last_error";
 pub(crate) const BLOCKED: &str = "uploader.blocked";
+/// The highest audit `seq` the server said it holds: entries after it go with the next batch.
+pub(crate) const AUDIT_THROUGH: &str = "uploader.audit_through";
 
 /// What staff see about delivery (the staff screen and `ansinh sync`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -87,6 +90,27 @@ pub struct SyncReport {
 
 fn setting_i64(outbox: &Outbox, key: &str) -> Result<Option<i64>> {
     Ok(outbox.setting(key)?.and_then(|v| v.parse().ok()))
+}
+
+/// The audit entries the server does not hold yet, oldest first, at most a batch's worth.
+pub(crate) fn pending_audit(outbox: &Outbox) -> Result<Vec<AuditEntry>> {
+    Ok(outbox.audit_entries(audit_through(outbox)?, MAX_AUDIT_ENTRIES)?)
+}
+
+/// Whether `audit` holds an action of staff (not only the device's own entries).
+pub(crate) fn has_staff_action(audit: &[AuditEntry]) -> bool {
+    audit.iter().any(|e| !e.agent_code.is_empty())
+}
+
+/// The highest audit `seq` the server said it holds (0: none yet).
+pub(crate) fn audit_through(outbox: &Outbox) -> Result<u64> {
+    Ok(setting_i64(outbox, AUDIT_THROUGH)?.and_then(|v| u64::try_from(v).ok()).unwrap_or(0))
+}
+
+/// Keeps what the server's acknowledgement says it holds of the audit trail (it may be less
+/// than was sent: a chain it refused is sent again, and the refusal is on its audit page).
+pub(crate) fn note_audit_through(outbox: &mut Outbox, through: u64) -> Result<()> {
+    Ok(outbox.set_setting(AUDIT_THROUGH, &through.to_string())?)
 }
 
 fn non_empty(v: Option<String>) -> Option<String> {
@@ -222,10 +246,16 @@ fn sync_with(
     let (mut outbox, _) = dir.outbox()?;
     let mut report = SyncReport::default();
     let mut batch_bytes = policy.batch_bytes.max(1);
+    // Staff actions reach the server even when no record waits: one batch of audit entries
+    // alone per sync, so a server that keeps refusing them cannot keep the uploader busy.
+    // The device's own entries (acknowledgements, purges) wait for the next records.
+    let mut audit_alone_sent = false;
     while report.batches < policy.max_batches_per_sync {
         let now = clock.now();
         let mut claimed = outbox.claim_batch(sender, now, batch_bytes)?;
-        if claimed.is_empty() {
+        let audit = pending_audit(&outbox)?;
+        let staff_waiting = has_staff_action(&audit) && !audit_alone_sent;
+        if claimed.is_empty() && !staff_waiting {
             break;
         }
         // A record the protocol can never carry is quarantined, not retried forever.
@@ -242,7 +272,10 @@ fn sync_with(
             outbox.retry_later(&rest, now, now, "not sent yet: the batch was full")?;
         }
         if batch.is_empty() {
-            continue;
+            if !staff_waiting {
+                continue;
+            }
+            audit_alone_sent = true;
         }
         let ids: Vec<RecordId> = batch.iter().map(|o| o.record_id).collect();
         let sent_bytes: usize = batch.iter().map(|o| o.sealed.len()).sum();
@@ -258,6 +291,7 @@ fn sync_with(
                 .iter()
                 .map(|o| SealedRecord { record_id: o.record_id, sealed: o.sealed.clone() })
                 .collect(),
+            audit,
         };
         let bytes = ansinh_wire::sign_batch(&body, &id.device_key)
             .map_err(|source| Error::Protocol { what: "signing a batch", source })?;
@@ -269,6 +303,7 @@ fn sync_with(
         let verdict = plan::judge(&answer, id.device_id, channel, ids.len(), &id.server_key);
         match verdict {
             Verdict::Acknowledged(ack) => {
+                note_audit_through(&mut outbox, ack.audit_through)?;
                 let records = plan::plan_records(&ids, &ack);
                 outbox.acknowledge(&records.acknowledge, now)?;
                 report.acknowledged += records.acknowledge.len();

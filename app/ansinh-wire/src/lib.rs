@@ -45,14 +45,19 @@ pub use seal::{OpeningKey, SEAL_OVERHEAD, SealingKey};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
-/// Protocol version carried first in every body.
-pub const PROTOCOL_VERSION: u16 = 1;
+/// Protocol version carried first in every body. Version 2 added the audit trail to batches
+/// and bundles ([`BatchBody::audit`]) and its acknowledgement ([`AckBody::audit_through`]).
+pub const PROTOCOL_VERSION: u16 = 2;
 /// Largest signed message accepted (an HTTP body or a USB bundle).
 pub const MAX_BODY_BYTES: usize = 512 * 1024;
 /// Most records in one batch.
 pub const MAX_RECORDS: usize = 1000;
 /// Largest sealed record (an enveloped household enrollment is a few kB).
 pub const MAX_SEALED_BYTES: usize = 16 * 1024;
+/// Most audit entries in one batch (a device sends the rest in the next).
+pub const MAX_AUDIT_ENTRIES: usize = 500;
+/// Longest text field of an audit entry (agent code, event, detail), bytes.
+pub const MAX_AUDIT_TEXT: usize = 256;
 
 /// Domain tag of device-signed batches and bundles.
 const BATCH_DOMAIN: &[u8] = b"ansinh/batch/v1\0";
@@ -159,6 +164,9 @@ pub struct BatchBody {
     pub channel: Channel,
     /// The records.
     pub records: Vec<SealedRecord>,
+    /// The device's audit entries after the last one the server acknowledged, oldest first,
+    /// at most [`MAX_AUDIT_ENTRIES`] (since version 2).
+    pub audit: Vec<AuditEntry>,
 }
 
 /// What the server did with one record.
@@ -204,6 +212,9 @@ pub struct AckBody {
     pub channel: Channel,
     /// One result per record, in batch order.
     pub results: Vec<RecordResult>,
+    /// The highest audit `seq` the server holds for this device (0: none); the device sends
+    /// the entries after it next time (since version 2).
+    pub audit_through: u64,
 }
 
 /// A message with the signature over its exact body bytes.
@@ -267,6 +278,15 @@ fn check_batch(batch: &BatchBody) -> Result<(), Error> {
     }
     if batch.records.iter().any(|r| r.sealed.len() > MAX_SEALED_BYTES) {
         return Err(Error::TooLarge("sealed record"));
+    }
+    if batch.audit.len() > MAX_AUDIT_ENTRIES {
+        return Err(Error::TooLarge("too many audit entries"));
+    }
+    let long = |e: &AuditEntry| {
+        [&e.agent_code, &e.event, &e.detail].iter().any(|t| t.len() > MAX_AUDIT_TEXT)
+    };
+    if batch.audit.iter().any(long) {
+        return Err(Error::TooLarge("audit entry"));
     }
     Ok(())
 }
@@ -438,6 +458,7 @@ mod tests {
                 .map(|i| u8::try_from(i % 256).unwrap_or(0))
                 .map(|i| SealedRecord { record_id: [i; 16], sealed: vec![0xAB; 100] })
                 .collect(),
+            audit: vec![AuditEntry::new(AUDIT_GENESIS, 1, 1_000, "DL-0001", "login", None, "")],
         }
     }
 
@@ -470,6 +491,7 @@ mod tests {
             device_id: 7,
             channel: Channel::Network { counter: 1 },
             results: vec![],
+            audit_through: 1,
         };
         let bytes = sign_ack(&ack, &key)?;
         assert_eq!(open_ack(&bytes, &key.verifying_key())?, ack);
@@ -493,17 +515,31 @@ mod tests {
             Some(Error::TooLarge("message"))
         );
         let mut future = batch(1, 1);
-        future.version = 2;
+        future.version = 3;
         let signed = sign(
             BATCH_DOMAIN,
             postcard::to_stdvec(&future).map_err(|_| Error::Malformed)?,
             &device,
         )?;
-        assert_eq!(UnverifiedBatch::decode(&signed).err(), Some(Error::UnsupportedVersion(2)));
+        assert_eq!(UnverifiedBatch::decode(&signed).err(), Some(Error::UnsupportedVersion(3)));
+        // A version 1 body (no audit field) from a device not updated yet: its version is
+        // named, so the server can tell the device to update.
+        let v1 = hex_bytes("01ac020005011111111111111111111111111111111103010203");
+        let signed = sign(BATCH_DOMAIN, v1, &device)?;
+        assert_eq!(UnverifiedBatch::decode(&signed).err(), Some(Error::UnsupportedVersion(1)));
         assert_eq!(
             sign_batch(&batch(1, MAX_RECORDS + 1), &device).err(),
             Some(Error::TooLarge("too many records"))
         );
+        let mut chatty = batch(1, 1);
+        chatty.audit = vec![chatty.audit[0].clone(); MAX_AUDIT_ENTRIES + 1];
+        assert_eq!(
+            sign_batch(&chatty, &device).err(),
+            Some(Error::TooLarge("too many audit entries"))
+        );
+        chatty.audit.truncate(1);
+        chatty.audit[0].detail = "x".repeat(MAX_AUDIT_TEXT + 1);
+        assert_eq!(sign_batch(&chatty, &device).err(), Some(Error::TooLarge("audit entry")));
         Ok(())
     }
 
@@ -569,6 +605,7 @@ mod tests {
             device_id: 7,
             channel: Channel::Network { counter: 1 },
             results: vec![],
+            audit_through: 0,
         };
         let body = postcard::to_stdvec(&ack).map_err(|_| Error::Malformed)?;
         let forged = postcard::to_stdvec(&Signed { body, signature: forged_signature().to_vec() })
@@ -586,19 +623,56 @@ mod tests {
         Ok(())
     }
 
-    /// The wire format is a contract: these bytes must not change within protocol version 1.
+    fn hex_bytes(text: &str) -> Vec<u8> {
+        hex::decode(text).unwrap_or_default()
+    }
+
+    /// The wire format is a contract: these bytes must not change within protocol version 2
+    /// (PROTOCOL.md shows the same example).
     #[test]
     fn golden_batch_body_bytes() -> Result<(), Error> {
+        let entry =
+            AuditEntry::new(AUDIT_GENESIS, 1, 1_800_000_000, "DL-1", "reprint", Some(7), "");
         let body = BatchBody {
             version: PROTOCOL_VERSION,
             device_id: 300,
             channel: Channel::Network { counter: 5 },
             records: vec![SealedRecord { record_id: [0x11; 16], sealed: vec![1, 2, 3] }],
+            audit: vec![entry.clone()],
         };
         let bytes = postcard::to_stdvec(&body).map_err(|_| Error::Malformed)?;
-        // version 1, device 300 (varint ac 02), Network (variant 0), counter 5, one record:
-        // 16 id bytes, then the sealed bytes with their length.
-        assert_eq!(hex::encode(bytes), "01ac020005011111111111111111111111111111111103010203");
+        // version 2, device 300 (varint ac 02), Network (variant 0), counter 5, one record:
+        // 16 id bytes, then the sealed bytes with their length; then one audit entry: seq 1,
+        // at (zigzag varint), agent, event, receipt (Some 7, zigzag 0e), detail, prev_hash
+        // (32 bytes, no length) and hash.
+        let head = "02ac020005011111111111111111111111111111111103010203";
+        let audit = "010180c8ceb40d04444c2d310772657072696e74010e00";
+        let expected = format!("{head}{audit}{}{}", "00".repeat(32), hex::encode(entry.hash));
+        assert_eq!(hex::encode(&bytes), expected);
+        assert_eq!(
+            hex::encode(entry.hash),
+            "c081f9c7dcca164a6e2c30f6171c854ca49ac3a55409cb6df9da54938a938d87",
+            "the chain's hash of this entry (PROTOCOL.md)"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn golden_ack_body_bytes() -> Result<(), Error> {
+        let ack = AckBody {
+            version: PROTOCOL_VERSION,
+            device_id: 300,
+            channel: Channel::Network { counter: 5 },
+            results: vec![RecordResult { record_id: [0x11; 16], outcome: Outcome::Accepted }],
+            audit_through: 1,
+        };
+        let bytes = postcard::to_stdvec(&ack).map_err(|_| Error::Malformed)?;
+        // version 2, device 300, Network counter 5, one result: id, Accepted (variant 0);
+        // audit_through 1.
+        assert_eq!(
+            hex::encode(bytes),
+            "02ac0200050111111111111111111111111111111111 0001".replace(' ', "")
+        );
         Ok(())
     }
 }

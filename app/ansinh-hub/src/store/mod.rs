@@ -8,14 +8,18 @@
 //!   transaction, so a refused or failed batch stores nothing.
 //! - Methods are blocking; the HTTP layer calls them on tokio's blocking pool. A PostgreSQL
 //!   backend would do the same with a blocking client, or grow an async twin of this trait.
+//! - The trails ([`AuditLog`], `audit.rs`): each device's hash-chained audit entries, checked
+//!   to continue what is held, and the hub's own log of admin actions and downloads.
 //! - Personal data is kept only inside the sealed bytes. In clear: scheme, commune code, agent
 //!   code, times, amounts, counts, and participants' pseudonyms with their paid periods.
 
+mod audit;
 mod sqlite;
 
 use ansinh_wire::{Assignment, Channel, Outcome, RecordId};
 use serde::Serialize;
 
+pub use audit::{AuditAppend, AuditEntryView, AuditLog, AuditProblem, HeldAuditEntry, HubAction};
 pub use sqlite::{
     PROBLEM_PREFIX_BYTES, REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE, SCHEMA_VERSION,
     SqliteStore,
@@ -272,7 +276,7 @@ pub struct Overlap {
 }
 
 /// The hub's storage.
-pub trait Store: Send + Sync {
+pub trait Store: AuditLog + Send + Sync {
     /// Keeps a new registration token (by its SHA-256), with what the device it registers is
     /// assigned to.
     fn create_token(

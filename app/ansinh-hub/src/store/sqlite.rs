@@ -263,6 +263,48 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE devices ADD COLUMN receipt_key_wrapped BLOB
         CHECK (receipt_key_wrapped IS NULL OR length(receipt_key_wrapped) = 32);
     ",
+    // v6 (audit trails): each device's audit chain as received, the refusals of a device's
+    // entries (one row per reason, counted, so a device resending a broken chain cannot grow
+    // the database), and the hub's own log of admin actions and renewal downloads. The two
+    // trails are append-only.
+    r"
+    CREATE TABLE device_audit (
+        device_id   INTEGER NOT NULL REFERENCES devices(id),
+        seq         INTEGER NOT NULL CHECK (seq > 0),
+        at          INTEGER NOT NULL,
+        agent_code  TEXT NOT NULL,
+        event       TEXT NOT NULL,
+        receipt_no  INTEGER,
+        detail      TEXT NOT NULL,
+        prev_hash   BLOB NOT NULL CHECK (length(prev_hash) = 32),
+        hash        BLOB NOT NULL CHECK (length(hash) = 32),
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (device_id, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE device_audit_problems (
+        device_id INTEGER NOT NULL REFERENCES devices(id),
+        problem   TEXT NOT NULL,
+        first_at  INTEGER NOT NULL,
+        last_at   INTEGER NOT NULL,
+        times     INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (device_id, problem)
+    ) WITHOUT ROWID;
+    CREATE TABLE hub_audit (
+        id     INTEGER PRIMARY KEY,
+        at     INTEGER NOT NULL,
+        actor  TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL
+    );
+    CREATE TRIGGER device_audit_no_update BEFORE UPDATE ON device_audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    CREATE TRIGGER device_audit_no_delete BEFORE DELETE ON device_audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    CREATE TRIGGER hub_audit_no_update BEFORE UPDATE ON hub_audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    CREATE TRIGGER hub_audit_no_delete BEFORE DELETE ON hub_audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    ",
 ];
 
 /// How many leading bytes of a conflicting or rejected record are kept (with its hash and
@@ -488,7 +530,7 @@ impl SqliteStore {
         Ok(Self { conn: Mutex::new(conn) })
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    pub(super) fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock left no transaction open (rusqlite rolls back on
         // drop), so the connection is still consistent.
         self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -128,6 +128,31 @@ fn the_d05_list_from_the_command_line_is_the_hubs() -> TestResult {
     assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
     assert_eq!(std::fs::read_to_string(&out)?, text_of_d05(&server)?);
     server.stop(&rt)?;
+
+    // The export is in the hub's own log, and the device's trail came with its records.
+    let audit = |args: &[&str]| -> Res<serde_json::Value> {
+        let out = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
+            .arg("--data-dir")
+            .arg(tmp.path().join("hub"))
+            .arg("audit")
+            .args(args)
+            .arg("--json")
+            .output()?;
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        Ok(serde_json::from_slice(&out.stdout)?)
+    };
+    let hub = audit(&["--hub"])?;
+    let first = &hub["actions"][0];
+    assert_eq!(
+        (first["actor"].as_str(), first["action"].as_str()),
+        (Some("command line"), Some("export"))
+    );
+    assert!(first["detail"].as_str().unwrap_or("").contains("list=D05-TS"), "{hub}");
+    let device = audit(&["--device", "1"])?;
+    let entries = device["entries"].as_array().map_or(0, Vec::len);
+    assert!(entries >= 10, "the enqueues of the device's 10 records: {device}");
+    assert_eq!(device["entries"][0]["seq"], 1);
+    assert_eq!(device["refused"].as_array().map(Vec::len), Some(0));
     Ok(())
 }
 

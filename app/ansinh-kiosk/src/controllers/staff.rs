@@ -43,6 +43,16 @@ fn set_setting(s: &mut Settings, key: &str, value: &str) {
     }
 }
 
+/// What staff read when the collection server refuses the device (`reason` as the uploader
+/// keeps it): a server on a newer protocol asks for a software update, in plain words.
+pub fn blocked_note(reason: &str, lang: Locale) -> String {
+    if reason.starts_with("unsupported_version") {
+        tr!(lang, "staff-update-needed").into()
+    } else {
+        tr!(lang, "staff-blocked", reason = reason)
+    }
+}
+
 /// The fields of a new account, as typed (first boot, or a clerk adding one).
 pub const ACCOUNT_KEYS: [&str; 4] = ["code", "name", "pin", "pin2"];
 
@@ -879,6 +889,15 @@ mod tests {
         assert!(app.staff.locked_until(app.now()).is_none(), "another agent is not locked");
         app.key("975310");
         assert!(!app.staff.logged_in && app.staff.step() == LoginStep::NewPin, "logged in");
+    }
+
+    #[test]
+    fn a_server_on_a_newer_protocol_asks_for_an_update() {
+        let reason = "unsupported_version: the collection server needs a newer version of ansinh";
+        let note = super::blocked_note(reason, crate::text::Locale::SOURCE);
+        assert!(note.contains("cần cập nhật phần mềm"), "{note}");
+        let other = super::blocked_note("device_revoked", crate::text::Locale::SOURCE);
+        assert!(other.contains("device_revoked"), "{other}");
     }
 
     #[test]

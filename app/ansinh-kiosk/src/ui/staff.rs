@@ -12,7 +12,8 @@ use super::{Kiosk, lines, model, strings, to_i32};
 use crate::app::App;
 use crate::controllers::keyboard::Focus;
 use crate::controllers::staff::{
-    ACCOUNT_KEYS, LoginStep, SETTING_KEYS, account_label, setting_label, setting_value,
+    ACCOUNT_KEYS, LoginStep, SETTING_KEYS, account_label, blocked_note, setting_label,
+    setting_value,
 };
 use crate::text::{Line, ago, date_time, money, month_text, scheme_name, tr};
 use ansinh_outbox::Role;
@@ -75,7 +76,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
                 ));
             }
             if let Some(b) = &q.sync.blocked {
-                note.push(tr!(lang, "staff-blocked", reason = b.as_str()));
+                note.push(blocked_note(b, lang));
             }
             if q.development_key {
                 note.push(tr!(lang, "staff-development-key").to_string());

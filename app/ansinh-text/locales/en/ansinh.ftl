@@ -347,6 +347,7 @@ staff-alarm = ALARM: { $records ->
    *[other] { $limit } days
 }). Find a network and press "Sync now", or carry them out on a USB stick.
 staff-blocked = The server refuses this device ({ $reason }): call the office.
+staff-update-needed = The server no longer accepts this version: the ansinh software on this device needs an update (records are kept, not sent yet).
 staff-renewals-fetched = People whose paid period ends soon, downloaded at { $at } ({ $ago }).
 staff-accounts = Staff
 staff-account-code = Staff code (e.g. DL-0001)

@@ -279,6 +279,7 @@ staff-pin-locked = Nhập sai quá nhiều lần. Thử lại sau { $minutes } p
 staff-released = Biên nhận { $receipt }: đưa lại vào hàng chờ gửi.
 staff-alarm = CẢNH BÁO: { $records } hồ sơ đã chờ { $days } ngày mà chưa gửi được (quá { $limit } ngày). Hãy đến nơi có mạng và bấm "Đồng bộ ngay", hoặc xuất ra USB để nộp.
 staff-blocked = Máy chủ từ chối máy này ({ $reason }): liên hệ cơ quan thu.
+staff-update-needed = Máy chủ không nhận phiên bản này: cần cập nhật phần mềm ansinh trên máy (hồ sơ vẫn được giữ, chưa gửi).
 staff-renewals-fetched = Danh sách người sắp hết hạn đóng, tải từ máy chủ lúc { $at } ({ $ago }).
 staff-accounts = Nhân viên
 staff-account-code = Mã nhân viên (ví dụ DL-0001)

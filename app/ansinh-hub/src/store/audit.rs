@@ -1,0 +1,323 @@
+//! The trails the hub keeps: each device's audit chain as the device sent it (checked to
+//! continue the entries held, refusals flagged), and the hub's own log of admin actions and
+//! renewal-list downloads. Both tables are append-only (SQLite triggers refuse changes).
+
+use ansinh_wire::{AuditEntry, verify_chain};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+
+use super::{SqliteStore, Timestamp};
+use crate::error::{Error, Result};
+
+/// What became of the audit entries of one batch or bundle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditAppend {
+    /// The highest `seq` now held for the device (0: none).
+    pub through: u64,
+    /// Why the entries were refused (a gap, an unlinked or changed entry), flagged for staff;
+    /// `None` when they were stored or held already.
+    pub refused: Option<String>,
+}
+
+/// A device's audit entry as held, with when the hub received it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HeldAuditEntry {
+    /// The entry.
+    #[serde(flatten)]
+    pub entry: AuditEntryView,
+    /// When the hub received it.
+    pub received_at: Timestamp,
+}
+
+/// An audit entry's fields as the pages and the JSON show them (hashes in hex).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AuditEntryView {
+    /// Position in the device's chain.
+    pub seq: u64,
+    /// When (device time).
+    pub at: Timestamp,
+    /// The agent acting (empty: the device).
+    pub agent_code: String,
+    /// What happened.
+    pub event: String,
+    /// The receipt it was about.
+    pub receipt_no: Option<i64>,
+    /// Non-personal detail.
+    pub detail: String,
+    /// The entry's hash, hex.
+    pub hash: String,
+}
+
+/// A refusal of a device's audit entries, as flagged (once per reason, counted).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AuditProblem {
+    /// Why.
+    pub problem: String,
+    /// First seen.
+    pub first_at: Timestamp,
+    /// Last seen.
+    pub last_at: Timestamp,
+    /// How many batches carried it.
+    pub times: i64,
+}
+
+/// One action in the hub's own log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HubAction {
+    /// When.
+    pub at: Timestamp,
+    /// Who: `admin` (the admin user), or `device N`.
+    pub actor: String,
+    /// What (`export`, `renewals_download`, `token_created`, `device_revoked`).
+    pub action: String,
+    /// Its parameters (list, month, format, commune; never personal data).
+    pub detail: String,
+}
+
+/// The hub's trails.
+pub trait AuditLog {
+    /// Stores a device's audit entries if they continue the chain held for it (entries held
+    /// already, unchanged, are skipped); otherwise stores none of them and flags why.
+    fn append_audit(
+        &self,
+        device_id: u64,
+        entries: &[AuditEntry],
+        now: Timestamp,
+    ) -> Result<AuditAppend>;
+    /// A device's audit entries, oldest first, and its flagged refusals.
+    fn device_audit(&self, device_id: u64) -> Result<(Vec<HeldAuditEntry>, Vec<AuditProblem>)>;
+    /// Appends an action to the hub's own log.
+    fn log_action(&self, actor: &str, action: &str, detail: &str, now: Timestamp) -> Result<()>;
+    /// The hub's own log, newest first.
+    fn actions(&self) -> Result<Vec<HubAction>>;
+}
+
+fn hash32(blob: Vec<u8>) -> Result<[u8; 32]> {
+    blob.try_into().map_err(|_| Error::Corrupt("audit hash is not 32 bytes".into()))
+}
+
+fn seq_of(v: i64) -> Result<u64> {
+    u64::try_from(v).map_err(|_| Error::Corrupt(format!("negative audit seq {v}")))
+}
+
+impl AuditLog for SqliteStore {
+    fn append_audit(
+        &self,
+        device_id: u64,
+        entries: &[AuditEntry],
+        now: Timestamp,
+    ) -> Result<AuditAppend> {
+        let device = i64::try_from(device_id).map_err(|_| Error::Invalid("device id".into()))?;
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let head: Option<(i64, Vec<u8>)> = tx
+            .query_row(
+                "SELECT seq, hash FROM device_audit WHERE device_id = ?1 ORDER BY seq DESC LIMIT 1",
+                params![device],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let head = head.map(|(s, h)| Ok::<_, Error>((seq_of(s)?, hash32(h)?))).transpose()?;
+        let held_through = head.map_or(0, |(s, _)| s);
+        // Entries held already (an acknowledgement the device never got) must be the same.
+        let mut problem = None;
+        for e in entries.iter().filter(|e| e.seq <= held_through) {
+            let held: Option<Vec<u8>> = tx
+                .query_row(
+                    "SELECT hash FROM device_audit WHERE device_id = ?1 AND seq = ?2",
+                    params![device, e.seq as i64],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if held.as_deref() != Some(&e.hash[..]) || e.chain_hash() != e.hash {
+                problem = Some(format!("audit entry {} differs from the one held", e.seq));
+                break;
+            }
+        }
+        let new: Vec<AuditEntry> =
+            entries.iter().filter(|e| e.seq > held_through).cloned().collect();
+        if problem.is_none() {
+            problem = verify_chain(head, &new).err().map(|e| e.to_string());
+        }
+        if let Some(p) = &problem {
+            tx.execute(
+                "INSERT INTO device_audit_problems (device_id, problem, first_at, last_at) \
+                 VALUES (?1, ?2, ?3, ?3) ON CONFLICT(device_id, problem) \
+                 DO UPDATE SET last_at = excluded.last_at, times = times + 1",
+                params![device, p, now],
+            )?;
+            tx.commit()?;
+            return Ok(AuditAppend { through: held_through, refused: problem });
+        }
+        for e in &new {
+            tx.execute(
+                "INSERT INTO device_audit (device_id, seq, at, agent_code, event, receipt_no, \
+                 detail, prev_hash, hash, received_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    device,
+                    e.seq as i64,
+                    e.at,
+                    e.agent_code,
+                    e.event,
+                    e.receipt_no,
+                    e.detail,
+                    &e.prev_hash[..],
+                    &e.hash[..],
+                    now
+                ],
+            )?;
+        }
+        tx.commit()?;
+        Ok(AuditAppend { through: new.last().map_or(held_through, |e| e.seq), refused: None })
+    }
+
+    fn device_audit(&self, device_id: u64) -> Result<(Vec<HeldAuditEntry>, Vec<AuditProblem>)> {
+        let device = i64::try_from(device_id).map_err(|_| Error::Invalid("device id".into()))?;
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT seq, at, agent_code, event, receipt_no, detail, hash, received_at \
+             FROM device_audit WHERE device_id = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map(params![device], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get::<_, Vec<u8>>(6)?,
+                r.get(7)?,
+            ))
+        })?;
+        let entries = rows
+            .map(|r| {
+                let (seq, at, agent_code, event, receipt_no, detail, hash, received_at) = r?;
+                Ok(HeldAuditEntry {
+                    entry: AuditEntryView {
+                        seq: seq_of(seq)?,
+                        at,
+                        agent_code,
+                        event,
+                        receipt_no,
+                        detail,
+                        hash: hex::encode(hash),
+                    },
+                    received_at,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut stmt = conn.prepare(
+            "SELECT problem, first_at, last_at, times FROM device_audit_problems \
+             WHERE device_id = ?1 ORDER BY last_at DESC",
+        )?;
+        let rows = stmt.query_map(params![device], |r| {
+            Ok(AuditProblem {
+                problem: r.get(0)?,
+                first_at: r.get(1)?,
+                last_at: r.get(2)?,
+                times: r.get(3)?,
+            })
+        })?;
+        Ok((entries, rows.collect::<rusqlite::Result<_>>()?))
+    }
+
+    fn log_action(&self, actor: &str, action: &str, detail: &str, now: Timestamp) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO hub_audit (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)",
+            params![now, actor, action, detail],
+        )?;
+        Ok(())
+    }
+
+    fn actions(&self) -> Result<Vec<HubAction>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT at, actor, action, detail FROM hub_audit ORDER BY id DESC")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(HubAction { at: r.get(0)?, actor: r.get(1)?, action: r.get(2)?, detail: r.get(3)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use ansinh_wire::AUDIT_GENESIS;
+
+    fn chain(n: u64) -> Vec<AuditEntry> {
+        let mut prev = AUDIT_GENESIS;
+        (1..=n)
+            .map(|seq| {
+                let e = AuditEntry::new(prev, seq, 100 + seq as i64, "DL-1", "login", None, "");
+                prev = e.hash;
+                e
+            })
+            .collect()
+    }
+
+    fn store_with_device() -> Result<(tempfile::TempDir, SqliteStore, u64)> {
+        let tmp = tempfile::tempdir().map_err(crate::error::io(std::path::Path::new("tmp")))?;
+        let s = SqliteStore::open(&tmp.path().join("hub.sqlite"))?;
+        s.create_token([1; 32], "ab", "test", 0, 100)?;
+        let d = s
+            .register_device([1; 32], 1, "Xã A", [1; 32], [9; 32])?
+            .ok_or_else(|| Error::Invalid("token refused".into()))?;
+        Ok((tmp, s, d.id))
+    }
+
+    #[test]
+    fn a_chain_is_stored_once_continued_and_a_break_is_refused_and_counted() -> Result<()> {
+        let (_tmp, s, d) = store_with_device()?;
+        let entries = chain(5);
+        assert_eq!(
+            s.append_audit(d, &entries[..3], 10)?,
+            AuditAppend { through: 3, refused: None }
+        );
+        // An acknowledgement lost: the device sends 2..5 again; 2 and 3 are held already.
+        assert_eq!(
+            s.append_audit(d, &entries[1..], 11)?,
+            AuditAppend { through: 5, refused: None }
+        );
+        assert_eq!(s.device_audit(d)?.0.len(), 5);
+
+        let mut next = chain(7)[5..].to_vec();
+        next[0].detail = "changed".into();
+        let refused = s.append_audit(d, &next, 12)?;
+        assert_eq!(refused.through, 5, "nothing of it stored");
+        assert!(refused.refused.as_deref().is_some_and(|r| r.contains("entry 6 was changed")));
+        s.append_audit(d, &next, 13)?;
+        let gap = s.append_audit(d, &chain(7)[6..], 14)?;
+        assert!(gap.refused.as_deref().is_some_and(|r| r.contains("entry 7 follows entry 5")));
+        let mut other = entries[4].clone();
+        other.at += 1;
+        let rewritten = s.append_audit(d, &[other], 15)?;
+        assert!(rewritten.refused.as_deref().is_some_and(|r| r.contains("differs")));
+
+        let (held, problems) = s.device_audit(d)?;
+        assert_eq!(held.len(), 5);
+        assert_eq!(problems.len(), 3, "one row per reason: {problems:?}");
+        let changed = problems.iter().find(|p| p.problem.contains("changed"));
+        assert_eq!(changed.map(|p| (p.times, p.first_at, p.last_at)), Some((2, 12, 13)));
+        let conn = s.conn();
+        assert!(conn.execute("DELETE FROM device_audit", []).is_err(), "append-only");
+        Ok(())
+    }
+
+    #[test]
+    fn the_hubs_own_log_is_newest_first_and_append_only() -> Result<()> {
+        let (_tmp, s, _) = store_with_device()?;
+        s.log_action("admin", "export", "list=D05-TS month=2026-11", 10)?;
+        s.log_action("device 1", "renewals_download", "within_days=30", 11)?;
+        let actions = s.actions()?;
+        assert_eq!(
+            actions.iter().map(|a| (a.actor.as_str(), a.action.as_str())).collect::<Vec<_>>(),
+            [("device 1", "renewals_download"), ("admin", "export")]
+        );
+        assert!(s.conn().execute("UPDATE hub_audit SET actor = 'x'", []).is_err());
+        Ok(())
+    }
+}
