@@ -12,6 +12,7 @@ use serde_json::json;
 
 use crate::device::now;
 use crate::input::{InputError, Parse, shell_word};
+use crate::staff::{StaffArgs, act};
 use crate::{Failure, Outcome};
 
 #[derive(Args)]
@@ -41,6 +42,8 @@ pub(crate) struct SyncArgs {
     /// The device's data directory.
     #[arg(long)]
     data_dir: PathBuf,
+    #[command(flatten)]
+    staff: StaffArgs,
 }
 
 #[derive(Args)]
@@ -52,6 +55,8 @@ pub(crate) struct ExportArgs {
     /// time; a file name is written as given.
     #[arg(long)]
     to: PathBuf,
+    #[command(flatten)]
+    staff: StaffArgs,
 }
 
 #[derive(Args)]
@@ -142,11 +147,26 @@ pub(crate) fn register(a: &RegisterArgs, lang: Locale) -> Result<Outcome, Failur
     Ok(Outcome::Done(json!({"device_id": reg.device_id, "server_url": reg.server_url}), msg))
 }
 
+/// Checks who acts (`crate::staff::act`) and writes the action to the audit trail first, so
+/// its entry travels with what it sends.
+fn staff_action(
+    dir: &DataDir,
+    staff: &StaffArgs,
+    event: &str,
+    lang: Locale,
+) -> Result<(), Failure> {
+    let (mut outbox, _) = dir.outbox().map_err(other)?;
+    act(&mut outbox, staff, lang)?;
+    outbox.record_action(event, None, "", now()).map_err(other)?;
+    Ok(())
+}
+
 pub(crate) fn sync(a: &SyncArgs, lang: Locale) -> Result<Outcome, Failure> {
     let dir = data(&a.data_dir)?;
     if dir.registration().map_err(other)?.is_none() {
         return Err(not_registered(&a.data_dir, lang));
     }
+    staff_action(&dir, &a.staff, "sync", lang)?;
     let report = ansinh_uploader::sync(&dir, &RetryPolicy::default())
         .map_err(delivery_err(&a.data_dir, lang))?;
     let mut o = String::new();
@@ -206,6 +226,7 @@ pub(crate) fn sync(a: &SyncArgs, lang: Locale) -> Result<Outcome, Failure> {
 
 pub(crate) fn export(a: &ExportArgs, lang: Locale) -> Result<Outcome, Failure> {
     let dir = data(&a.data_dir)?;
+    staff_action(&dir, &a.staff, "export", lang)?;
     let report =
         ansinh_uploader::export_bundle(&dir, &a.to).map_err(delivery_err(&a.data_dir, lang))?;
     let files: Vec<String> = report.files.iter().map(|f| f.display().to_string()).collect();

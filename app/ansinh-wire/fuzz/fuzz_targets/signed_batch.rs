@@ -11,8 +11,8 @@
 #![no_main]
 
 use ansinh_wire::{
-    BatchBody, Error, MAX_BODY_BYTES, MAX_RECORDS, MAX_SEALED_BYTES, PROTOCOL_VERSION,
-    UnverifiedBatch, open_ack, sign_batch,
+    BatchBody, Error, MAX_AUDIT_ENTRIES, MAX_AUDIT_TEXT, MAX_BODY_BYTES, MAX_RECORDS,
+    MAX_SEALED_BYTES, PROTOCOL_VERSION, UnverifiedBatch, open_ack, sign_batch,
 };
 use ansinh_wire_fuzz::{SIGNED_FRAMING_MAX, changed, device_key, server_key, weak_key};
 use libfuzzer_sys::fuzz_target;
@@ -20,6 +20,11 @@ use libfuzzer_sys::fuzz_target;
 fn within_record_bounds(body: &BatchBody) -> bool {
     body.records.len() <= MAX_RECORDS
         && body.records.iter().all(|r| r.sealed.len() <= MAX_SEALED_BYTES)
+        && body.audit.len() <= MAX_AUDIT_ENTRIES
+        && body
+            .audit
+            .iter()
+            .all(|e| [&e.agent_code, &e.event, &e.detail].iter().all(|t| t.len() <= MAX_AUDIT_TEXT))
 }
 
 fuzz_target!(|data: &[u8]| {
