@@ -683,7 +683,7 @@ mod tests {
     use super::LoginStep;
     use crate::app::{App, Options, Screen};
     use crate::pin::DEVELOPMENT_PIN;
-    use crate::store::MemoryStore;
+    use crate::store::{MemoryStore, StaffData};
     use ansinh_device::clock::FakeClock;
     use ansinh_outbox::Role;
 
@@ -863,6 +863,43 @@ mod tests {
         assert!(!app.staff.logged_in, "the first PIN is gone");
         app.key("864200");
         assert!(app.staff.logged_in);
+    }
+
+    #[test]
+    fn an_agent_the_hub_listed_gets_a_first_pin_from_a_clerk_and_changes_it() {
+        let (mut app, _) = app_on(real_device());
+        first_clerk(&mut app);
+        let now = app.now();
+        let agents = [("DL-0009", "Hub agent")];
+        for (code, name) in agents {
+            // As registration adds them: an agent without a PIN.
+            let added = app.store.add_account(code, name, Role::Agent, None, now);
+            assert!(added.is_ok());
+        }
+        app.logout();
+        app.navigate(Screen::Staff);
+        app.choose_account("DL-0009");
+        app.key("000000");
+        assert_eq!(
+            app.staff.message,
+            "Tài khoản này chưa có mã PIN: nhờ nhân viên quản lý đặt mã PIN đầu tiên."
+        );
+        app.choose_again();
+        app.choose_account("CL-0001");
+        app.key("246810");
+        assert!(app.staff.logged_in);
+        app.reset_pin("DL-0009");
+        app.key("112233");
+        app.keyboard_done();
+        assert!(app.staff.message.contains("DL-0009"), "{}", app.staff.message);
+        app.logout();
+        app.navigate(Screen::Staff);
+        app.choose_account("DL-0009");
+        app.key("112233");
+        assert_eq!(app.staff.step(), LoginStep::NewPin, "the clerk's PIN is changed first");
+        app.key("445566");
+        app.keyboard_done();
+        assert!(app.staff.logged_in, "{}", app.staff.message);
     }
 
     #[test]

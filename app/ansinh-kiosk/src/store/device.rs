@@ -221,7 +221,12 @@ impl StaffData for DeviceStore {
     fn development_device(&self) -> bool {
         // DEMO CHECK: the explicit offline-only demo mode (`--demo`) replaces this test when
         // it lands; until then a device with no collection server's key is in development.
-        self.development_key && self.outbox.accounts().is_ok_and(|a| a.is_empty())
+        // The key is read again: the delivery worker may have registered the device since.
+        let development_key = self
+            .dir
+            .sealing_key()
+            .map_or(self.development_key, |(_, s)| s == ansinh_device::KeySource::Development);
+        development_key && self.outbox.accounts().is_ok_and(|a| a.is_empty())
     }
     fn accounts(&self) -> Result<Vec<Account>, StoreError> {
         self.outbox.accounts().map_err(outbox_err)
