@@ -62,6 +62,9 @@ pub(crate) struct ShiftArgs {
     /// Paper width in mm: 58 or 80.
     #[arg(long, default_value = "58")]
     width: String,
+    /// Only this agent's shift: the receipts that carry their code (default: every agent's).
+    #[arg(long)]
+    agent: Option<String>,
 }
 
 fn input(field: &str, code: &'static str, message: String) -> Failure {
@@ -196,21 +199,27 @@ pub(crate) fn shift_report(a: &ShiftArgs, lang: Locale) -> Result<Outcome, Failu
     let from = match &a.from {
         Some(d) => Parse(lang).date("from", d)?.vietnam_midnight(),
         None => outbox
-            .setting("kiosk.shift_start")
+            .setting(
+                &a.agent
+                    .as_ref()
+                    .map_or("kiosk.shift_start".into(), |c| format!("kiosk.shift_start.{c}")),
+            )
             .map_err(|e| Failure::Other(e.into()))?
             .and_then(|v| v.parse().ok())
             .unwrap_or_else(|| {
                 ansinh_core::Date::in_vietnam(until).map_or(until, |d| d.vietnam_midnight())
             }),
     };
-    let report = ShiftReport::from_outbox(&outbox, from, until.saturating_add(1))
+    let only = a.agent.as_deref().unwrap_or("");
+    let report = ShiftReport::of_agent(&outbox, only, from, until.saturating_add(1))
         .map_err(|e| Failure::Other(e.into()))?;
     if let Some(p) = &a.csv {
         std::fs::write(p, report.to_csv().map_err(|e| Failure::Other(e.into()))?)?;
     }
     let settings = |k: &str| outbox.setting(k).ok().flatten().unwrap_or_default();
     let point = settings("kiosk.collection_point");
-    let agent = settings("kiosk.agent_code");
+    // A shift belongs to its agent; the whole device's report names the configured one.
+    let agent = a.agent.clone().unwrap_or_else(|| settings("kiosk.agent_code"));
     let labels: BTreeMap<String, String> = report
         .by_scheme
         .keys()

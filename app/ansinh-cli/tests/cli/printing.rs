@@ -140,6 +140,25 @@ fn a_voided_receipt_is_not_reprinted_and_the_shift_adds_up() -> R {
     let text = std::fs::read_to_string(&csv)?;
     assert!(text.contains(&format!("huy,{first},")) && text.contains("tong_nop,2,,,,,3142260,"));
     assert!(std::fs::metadata(&report_png)?.len() > 1000);
+
+    // A second agent's receipt: each agent's shift holds only theirs.
+    let fixture = ansinh_tests::fixtures::text("enrollment.json")?;
+    let mut second = enqueue_args(&d);
+    second[8] = "DL-0008";
+    second.push("--confirm-duplicate");
+    assert_eq!(run(&second, &fixture).status.code(), Some(0));
+    let shift = |agent: &str| {
+        let args =
+            ["shift-report", "--data-dir", &d, "--from", "2026-11-22", "--agent", agent, "--json"];
+        json_of(&run(&args, ""))
+    };
+    let (seventh, eighth) = (shift("DL-0007"), shift("DL-0008"));
+    assert_eq!((seventh["receipts"].as_i64(), eighth["receipts"].as_i64()), (Some(2), Some(1)));
+    assert_eq!(
+        (seventh["reconciled"].as_bool(), eighth["reconciled"].as_bool()),
+        (Some(true), Some(true))
+    );
+    assert_eq!(eighth["collected"], 330_000);
     Ok(())
 }
 
