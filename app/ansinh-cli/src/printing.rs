@@ -14,6 +14,7 @@ use serde_json::json;
 
 use crate::device::now;
 use crate::input::{InputError, Parse};
+use crate::staff::{StaffArgs, act};
 use crate::{Failure, Outcome};
 
 #[derive(Args)]
@@ -39,6 +40,8 @@ pub(crate) struct ReceiptArgs {
     /// The first print right after the enrollment; otherwise the receipt says "copy".
     #[arg(long)]
     original: bool,
+    #[command(flatten)]
+    staff: StaffArgs,
 }
 
 #[derive(Args)]
@@ -123,7 +126,7 @@ pub(crate) fn receipt(a: &ReceiptArgs, lang: Locale) -> Result<Outcome, Failure>
         return Err(Parse(lang).required("png").into());
     }
     let dir = DataDir::open(&a.data_dir).map_err(|e| Failure::Other(e.into()))?;
-    let (outbox, _) = dir.outbox().map_err(|e| Failure::Other(e.into()))?;
+    let (mut outbox, _) = dir.outbox().map_err(|e| Failure::Other(e.into()))?;
     let row = outbox.get(a.receipt).map_err(|e| match e {
         ansinh_outbox::Error::NotFound(_) => input(
             "receipt",
@@ -132,8 +135,15 @@ pub(crate) fn receipt(a: &ReceiptArgs, lang: Locale) -> Result<Outcome, Failure>
         ),
         e => Failure::Other(e.into()),
     })?;
-    let s = &row.summary;
     let copy = !a.original;
+    if copy {
+        // A copy is a staff action: who reprinted which receipt goes to the audit trail.
+        act(&mut outbox, &a.staff, lang)?;
+        outbox
+            .record_action("reprint", Some(row.receipt_no), "", now())
+            .map_err(|e| Failure::Other(e.into()))?;
+    }
+    let s = &row.summary;
     let (picture, qr) = ansinh_device::receipt::draw(&dir, &row, copy, w).map_err(|e| {
         let no = row.receipt_no;
         match e {
