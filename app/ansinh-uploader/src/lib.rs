@@ -13,6 +13,9 @@
 //!   tells staff. No "resend" exists: the outbox state decides what is sent.
 //! - [`export_bundle`] / [`import_ack`]: USB carry-out of the unsent records and the server's
 //!   signed acknowledgement file; either takes a folder (the stick) instead of a file.
+//! - The outbox's audit entries the server does not hold yet go with each batch and bundle
+//!   (staff actions on their own when no record waits); the acknowledgement's `audit_through`
+//!   says where the next ones start.
 //! - [`register`] with a one-time token that pins the server's keys, [`fetch_renewals`] for
 //!   the renewal-due list.
 //! - Only `https://` servers with verified certificates ([`check_server_url`], [`ServerTrust`];
