@@ -683,7 +683,7 @@ mod tests {
     use super::LoginStep;
     use crate::app::{App, Options, Screen};
     use crate::pin::DEVELOPMENT_PIN;
-    use crate::store::{MemoryStore, StaffData};
+    use crate::store::MemoryStore;
     use ansinh_device::clock::FakeClock;
     use ansinh_outbox::Role;
 
