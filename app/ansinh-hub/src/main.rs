@@ -245,6 +245,12 @@ fn assignment_text(a: &ansinh_wire::Assignment) -> String {
     )
 }
 
+/// An assignment in the hub's log: codes only (agents' names are personal data).
+fn assignment_codes(a: &ansinh_wire::Assignment) -> String {
+    let agents: Vec<&str> = a.agents.iter().map(|g| g.code.as_str()).collect();
+    format!("communes={} agents={}", a.communes.join(","), agents.join(","))
+}
+
 /// Who the hub's log names for an action through this command (the operator on the server).
 const OPERATOR: &str = "command line";
 
@@ -380,13 +386,17 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Token { label, valid_hours, assignment } => {
             let hub = open(dir)?;
+            let assignment = assignment.assignment();
             let token = hub.create_assigned_token(
                 &label,
-                &assignment.assignment(),
+                &assignment,
                 valid_hours.clamp(1, 720) * 3600,
                 system_now(),
             )?;
-            let detail = format!("label={label} valid_hours={valid_hours}");
+            let detail = format!(
+                "label={label} valid_hours={valid_hours} {}",
+                assignment_codes(&assignment)
+            );
             hub.store().log_action(OPERATOR, "token_created", &detail, system_now())?;
             // The token alone on stdout, so `TOKEN=$(ansinh-hub token ...)` keeps just it.
             println!("{token}");
@@ -407,7 +417,10 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Device { command: DeviceCommand::Assign { device_id, assignment } } => {
             let hub = open(dir)?;
-            hub.assign_device(device_id, &assignment.assignment())?;
+            let assignment = assignment.assignment();
+            hub.assign_device(device_id, &assignment)?;
+            let detail = format!("device={device_id} {}", assignment_codes(&assignment));
+            hub.store().log_action(OPERATOR, "device_assigned", &detail, system_now())?;
             println!(
                 "device {device_id}: {}",
                 assignment_text(&hub.store().assignment(device_id)?)

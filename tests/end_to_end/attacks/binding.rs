@@ -99,6 +99,7 @@ fn resend(hub: &Hub, dir: &DataDir, receipts: &[i64], counter: u64) -> Res<Vec<O
         device_id: id,
         channel: Channel::Network { counter },
         records,
+        audit: vec![],
     };
     let answer = send(hub.addr, "POST", "/v1/batches", &[], &signed(&body, &dir.device_key()?)?)?;
     assert_eq!(answer.status, 200, "{}", answer.text());
@@ -287,6 +288,7 @@ fn twenty_batches_of_rejected_junk_grow_the_database_boundedly() -> TestResult {
             device_id: id,
             channel: Channel::Network { counter },
             records,
+            audit: vec![],
         };
         send(hub.addr, "POST", "/v1/batches", &[], &signed(&body, &key)?)
     };

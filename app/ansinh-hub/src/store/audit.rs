@@ -262,9 +262,9 @@ mod tests {
     fn store_with_device() -> Result<(tempfile::TempDir, SqliteStore, u64)> {
         let tmp = tempfile::tempdir().map_err(crate::error::io(std::path::Path::new("tmp")))?;
         let s = SqliteStore::open(&tmp.path().join("hub.sqlite"))?;
-        s.create_token([1; 32], "ab", "test", 0, 100)?;
+        s.create_token([1; 32], "ab", "test", &ansinh_wire::Assignment::default(), 0, 100)?;
         let d = s
-            .register_device([1; 32], 1, "Xã A", [1; 32], [9; 32])?
+            .register_device([1; 32], 1, "Xã A", [1; 32])?
             .ok_or_else(|| Error::Invalid("token refused".into()))?;
         Ok((tmp, s, d.id))
     }
