@@ -121,6 +121,13 @@ fn the_hub_logs_its_exports_and_each_renewal_download() -> TestResult {
             && detail.contains("within_days=98")),
         "{said:?}"
     );
+    assert_eq!(page(&server, tmp.path(), "/admin/renewals?within_days=60")?.status, 200);
+    let viewed = server.hub().store().actions()?;
+    assert_eq!(
+        viewed.first().map(|a| (a.actor.as_str(), a.action.as_str(), a.detail.as_str())),
+        Some(("admin", "renewals_view", "within_days=60")),
+        "the admin's look at the list, newest first"
+    );
     let got = page(&server, tmp.path(), "/admin/audit")?;
     assert_eq!(got.status, 200);
     assert!(got.headers.iter().any(|(k, v)| k == "x-frame-options" && v == "DENY"));

@@ -589,7 +589,12 @@ async fn admin_renewals(
     Query(q): Query<WithinDays>,
 ) -> Result<Response, AppError> {
     let days = q.within_days.unwrap_or(30).clamp(1, crate::hub::MAX_RENEWAL_DAYS);
-    let due = blocking(&state, move |hub, now| Ok(hub.renewals(None, days, now)?)).await?;
+    let due = blocking(&state, move |hub, now| {
+        // The whole list, with names and phones: who looked at it is logged like a download.
+        hub.store().log_action(ADMIN, "renewals_view", &format!("within_days={days}"), now)?;
+        Ok(hub.renewals(None, days, now)?)
+    })
+    .await?;
     Ok(Html(pages::renewals(&due, days)).into_response())
 }
 

@@ -571,6 +571,8 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Renewals { within_days } => {
             let hub = open(dir)?;
+            let detail = format!("within_days={within_days}");
+            hub.store().log_action(OPERATOR, "renewals_view", &detail, system_now())?;
             for r in hub.renewals(None, within_days, system_now())? {
                 println!(
                     "{}\t{}\t{}\t{}\t{}",
