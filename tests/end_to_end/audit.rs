@@ -101,7 +101,7 @@ fn the_hub_logs_its_exports_and_each_renewal_download() -> TestResult {
     let device_id = dir.registration()?.ok_or("not registered")?.device_id;
     let export = page(&server, tmp.path(), &format!("/admin/exports?list=d05&month={MONTH}"))?;
     assert_eq!(export.status, 200);
-    let mut transport = HttpTransport::new(&server.url(), Duration::from_secs(10));
+    let mut transport = HttpTransport::new(&server.url(), Duration::from_secs(10))?;
     ansinh_uploader::fetch_renewals_with(&dir, &mut transport, &test_clock(), 98)?;
 
     let actions = server.hub().store().actions()?;
@@ -149,7 +149,7 @@ fn a_version_1_batch_is_told_to_update_the_device() -> TestResult {
     signed.extend_from_slice(&body);
     signed.push(64);
     signed.extend_from_slice(&[0; 64]);
-    let mut transport = HttpTransport::new(&server.url(), Duration::from_secs(10));
+    let mut transport = HttpTransport::new(&server.url(), Duration::from_secs(10))?;
     let answer = transport.send(&Request::post("/v1/batches", "application/octet-stream", signed));
     let Answer::Http { status, body } = answer else { return Err("no answer".into()) };
     assert_eq!(status, 400);

@@ -250,6 +250,7 @@ mod tests {
             server_signing_key: String::new(),
             receipt_key: String::new(),
             config_signing_key: hex::encode(config_key.verifying_key().as_bytes()),
+            assignment: ansinh_wire::Assignment::default(),
         }
     }
 

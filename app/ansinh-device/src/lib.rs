@@ -47,8 +47,7 @@
 //! May depend on: ansinh-core, ansinh-enrollment, ansinh-outbox, ansinh-receipt (drawing,
 //! masking), ansinh-storage (the durable file write), ansinh-wire (keys, sealing, the receipt
 //! QR payload, the provisioning token, configuration signatures), argon2, ed25519-dalek, hmac,
-//! sha2,
-//! rand_core, serde(_json), toml, csv, hex, heapless, zeroize, thiserror.
+//! sha2, rand_core, serde(_json), toml, csv, hex, heapless, zeroize, thiserror.
 
 pub mod clock;
 pub mod config;

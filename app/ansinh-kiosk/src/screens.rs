@@ -86,7 +86,7 @@ fn real_device(now: ansinh_device::clock::Timestamp, accounts: bool) -> MemorySt
         lock: LockState::default(),
     };
     MemoryStore {
-        provisioned: true,
+        no_server_key: false,
         accounts: if accounts {
             vec![
                 account("CL-0001", "Trần Thị Lan", Role::Clerk, true, false),

@@ -143,8 +143,9 @@ fn a_voided_receipt_is_not_reprinted_and_the_shift_adds_up() -> R {
 
     // A second agent's receipt: each agent's shift holds only theirs.
     let fixture = ansinh_tests::fixtures::text("enrollment.json")?;
-    let mut second = enqueue_args(&d);
-    second[8] = "DL-0008";
+    let mut second = demo_enqueue_args(&d);
+    let agent = second.iter().position(|a| *a == "DL-0007").unwrap_or(0);
+    second[agent] = "DL-0008";
     second.push("--confirm-duplicate");
     assert_eq!(run(&second, &fixture).status.code(), Some(0));
     let shift = |agent: &str| {

@@ -132,7 +132,7 @@ impl App {
     /// The app on `store`, with time from `clock`.
     pub fn new(store: Box<dyn Store>, clock: Rc<dyn Clock>, options: Options) -> Self {
         let now = clock.now();
-        let staff = StaffController::new(store.as_ref(), now);
+        let staff = StaffController::new(store.as_ref(), now, options.demo);
         Self {
             table: ansinh_core::default_table(),
             session: Session::new(now, options.idle_warn_secs, options.idle_reset_secs),

@@ -142,8 +142,11 @@ pub struct StaffController {
     pin: PinLock,
     /// The device still uses the development PIN.
     development_pin: bool,
-    /// Development (demo) mode: no accounts, the device PIN.
+    /// Development mode: the offline demonstration on a device without accounts (and without
+    /// the server's key), which takes the device PIN.
     development: bool,
+    /// The app runs as the offline demonstration (`--demo`).
+    demo: bool,
     /// The accounts, by name.
     accounts: Vec<Account>,
     /// The account picked on the login page.
@@ -159,9 +162,9 @@ pub struct StaffController {
 impl StaffController {
     /// Staff mode on `store`'s settings, accounts and shift. In development (demo) mode the
     /// device PIN (no PIN set yet: the development PIN, flagged); otherwise each account's own.
-    pub fn new(store: &dyn Store, now: Timestamp) -> Self {
+    pub fn new(store: &dyn Store, now: Timestamp, demo: bool) -> Self {
         let settings = store.settings();
-        let development = store.development_device();
+        let development = demo && store.development_device();
         let development_pin = development && settings.staff_pin_hash.is_empty();
         let pin = if development_pin {
             PinLock::development()
@@ -178,6 +181,7 @@ impl StaffController {
             pin,
             development_pin,
             development,
+            demo,
             accounts: store.accounts().unwrap_or_default(),
             chosen: None,
             agent: None,
@@ -218,7 +222,7 @@ impl StaffController {
     }
 
     fn reload(&mut self, store: &dyn Store) {
-        self.development = store.development_device();
+        self.development = self.demo && store.development_device();
         self.accounts = store.accounts().unwrap_or_default();
     }
 
@@ -694,7 +698,9 @@ mod tests {
     fn app_on(store: MemoryStore) -> (App, Rc<FakeClock>) {
         let today = "2026-11-22".parse().unwrap_or_else(|_| unreachable!());
         let clock = Rc::new(FakeClock::at(today));
-        let options = Options { pin_params: cheap(), ..Options::default() };
+        // A store without the server's key runs as the demonstration (the development PIN).
+        let options =
+            Options { pin_params: cheap(), demo: store.no_server_key, ..Options::default() };
         (App::new(Box::new(store), clock.clone(), options), clock)
     }
 
@@ -706,7 +712,7 @@ mod tests {
 
     #[test]
     fn staff_mode_needs_the_pin_and_locks_after_wrong_ones() {
-        let (mut app, clock) = app_on(MemoryStore::default());
+        let (mut app, clock) = app_on(demonstration());
         assert!(app.staff.development_pin);
         for left in (0..5).rev() {
             log_in(&mut app, "111111");
@@ -732,7 +738,7 @@ mod tests {
 
     #[test]
     fn a_changed_pin_replaces_the_development_pin() {
-        let (mut app, _) = app_on(MemoryStore::default());
+        let (mut app, _) = app_on(demonstration());
         log_in(&mut app, DEVELOPMENT_PIN);
         app.change_pin();
         app.key("97531");
@@ -754,7 +760,7 @@ mod tests {
 
     #[test]
     fn sync_now_and_a_new_shift_survive_in_the_store() {
-        let (mut app, clock) = app_on(MemoryStore::default());
+        let (mut app, clock) = app_on(demonstration());
         log_in(&mut app, DEVELOPMENT_PIN);
         app.sync_now();
         assert!(app.staff.message.starts_with("Đang gửi"), "{}", app.staff.message);
@@ -766,9 +772,14 @@ mod tests {
         assert_eq!(app.staff.shift_start, app.now());
     }
 
+    /// The offline demonstration: no server key, the development PIN.
+    fn demonstration() -> MemoryStore {
+        MemoryStore { no_server_key: true, ..MemoryStore::default() }
+    }
+
     /// A device with a collection server's key (not in development mode).
     fn real_device() -> MemoryStore {
-        MemoryStore { provisioned: true, ..MemoryStore::default() }
+        MemoryStore::default()
     }
 
     fn type_into(app: &mut App, key: &str, text: &str) {
@@ -939,7 +950,7 @@ mod tests {
 
     #[test]
     fn a_store_failure_is_shown_not_hidden() {
-        let (mut app, _) = app_on(MemoryStore::default());
+        let (mut app, _) = app_on(demonstration());
         log_in(&mut app, DEVELOPMENT_PIN);
         app.release("7");
         assert!(

@@ -219,9 +219,8 @@ impl StaffData for DeviceStore {
         self.outbox.set_setting(KEY_SHIFT_AGENT, agent).map_err(outbox_err)
     }
     fn development_device(&self) -> bool {
-        // DEMO CHECK: the explicit offline-only demo mode (`--demo`) replaces this test when
-        // it lands; until then a device with no collection server's key is in development.
-        // The key is read again: the delivery worker may have registered the device since.
+        // The staff controller asks this only in the demonstration (`--demo`). The key is read
+        // again: the delivery worker may have registered the device since.
         let development_key = self
             .dir
             .sealing_key()

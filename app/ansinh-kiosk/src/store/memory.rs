@@ -304,7 +304,7 @@ impl StaffData for MemoryStore {
         Ok(())
     }
     fn development_device(&self) -> bool {
-        !self.provisioned && self.accounts.is_empty()
+        self.no_server_key && self.accounts.is_empty()
     }
     fn accounts(&self) -> Result<Vec<Account>, StoreError> {
         let mut accounts = self.accounts.clone();

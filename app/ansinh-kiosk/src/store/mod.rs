@@ -187,8 +187,8 @@ pub trait StaffData {
     /// From now on the records committed carry `agent`'s code (the agent whose shift is on;
     /// kept across restarts). Until an agent logs in, the settings' agent code.
     fn set_shift_agent(&mut self, agent: &str) -> Result<(), StoreError>;
-    /// The device runs in development (demo) mode: no account yet and no collection server's
-    /// key provisioned, so the development PIN still opens staff mode.
+    /// No account yet and no collection server's key provisioned: in the offline
+    /// demonstration (`--demo`, the caller's to know) the development PIN opens staff mode.
     fn development_device(&self) -> bool;
     /// Staff accounts, by name.
     fn accounts(&self) -> Result<Vec<Account>, StoreError>;
