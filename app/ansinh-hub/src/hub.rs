@@ -261,17 +261,32 @@ pub struct Quotas {
     pub problems_per_day: u32,
     /// Conflicting and rejected records kept per device in all. Default 2,000.
     pub problems_stored: u32,
+    /// Audit entries taken per device per day (UTC). Default 5,000: a busy counter's day of
+    /// records and staff actions is about a thousand.
+    pub audit_per_day: u32,
+    /// Distinct reasons an audit trail was refused kept per device. Default 100.
+    pub audit_problems: u32,
 }
 
 impl Default for Quotas {
     fn default() -> Self {
-        Self { batches_per_minute: 30, problems_per_day: 200, problems_stored: 2_000 }
+        Self {
+            batches_per_minute: 30,
+            problems_per_day: 200,
+            problems_stored: 2_000,
+            audit_per_day: 5_000,
+            audit_problems: 100,
+        }
     }
 }
 
 impl Quotas {
     fn problems(self) -> ProblemQuota {
         ProblemQuota { per_day: self.problems_per_day, stored: self.problems_stored }
+    }
+
+    fn audit(self) -> crate::store::AuditQuota {
+        crate::store::AuditQuota { per_day: self.audit_per_day, problems: self.audit_problems }
     }
 }
 
@@ -559,7 +574,8 @@ impl Hub {
             .collect();
         // The records are stored whatever becomes of the audit entries: a gap or a broken
         // chain is refused for the audit part only, and flagged on the device's audit page.
-        let audit_through = self.store.append_audit(device_id, &audit, now)?.through;
+        let audit_through =
+            self.store.append_audit(device_id, &audit, self.quotas().audit(), now)?.through;
         let ack = AckBody { version: PROTOCOL_VERSION, device_id, channel, results, audit_through };
         Ok((ack, again))
     }

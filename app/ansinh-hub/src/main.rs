@@ -82,6 +82,9 @@ enum Command {
         /// Conflicting and rejected records kept per device in all.
         #[arg(long, default_value_t = Quotas::default().problems_stored)]
         max_problems_stored: u32,
+        /// Audit entries taken per device per day (UTC); the rest wait for the next day.
+        #[arg(long, default_value_t = Quotas::default().audit_per_day)]
+        max_audit_entries_per_day: u32,
     },
     /// Make a one-time registration token for a device.
     Token {
@@ -343,11 +346,14 @@ fn main() -> anyhow::Result<()> {
             max_batches_per_minute,
             max_problems_per_day,
             max_problems_stored,
+            max_audit_entries_per_day,
         } => {
             let quotas = Quotas {
                 batches_per_minute: max_batches_per_minute,
                 problems_per_day: max_problems_per_day,
                 problems_stored: max_problems_stored,
+                audit_per_day: max_audit_entries_per_day,
+                ..Quotas::default()
             };
             let options = ServeOptions {
                 header_timeout: Duration::from_secs(header_timeout_secs),

@@ -74,6 +74,23 @@ pub struct HubAction {
     pub detail: String,
 }
 
+/// How much of a device's audit trail the hub takes, so that a device (or a stolen device key)
+/// cannot fill the disk with valid entries or with distinct refusals (the hub's defaults:
+/// [`crate::Quotas`]). Entries past a quota are not lost: the acknowledgement does not cover
+/// them, so the device sends them again the next day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AuditQuota {
+    /// New entries taken per device per day (UTC, by arrival).
+    pub per_day: u32,
+    /// Distinct refusal reasons kept per device; further ones are counted on one row.
+    pub problems: u32,
+}
+
+/// The reason flagged when a day's entries are used up (one row, counted).
+pub const AUDIT_QUOTA_REACHED: &str = "daily audit quota reached; the rest waits for tomorrow";
+/// The row further refusal reasons are counted on once a device has its quota of them.
+pub const AUDIT_MORE_PROBLEMS: &str = "further refusals (over the quota of distinct reasons)";
+
 /// The hub's trails.
 pub trait AuditLog {
     /// Stores a device's audit entries if they continue the chain held for it (entries held
@@ -82,6 +99,7 @@ pub trait AuditLog {
         &self,
         device_id: u64,
         entries: &[AuditEntry],
+        quota: AuditQuota,
         now: Timestamp,
     ) -> Result<AuditAppend>;
     /// A device's audit entries, oldest first, and its flagged refusals.
@@ -105,6 +123,7 @@ impl AuditLog for SqliteStore {
         &self,
         device_id: u64,
         entries: &[AuditEntry],
+        quota: AuditQuota,
         now: Timestamp,
     ) -> Result<AuditAppend> {
         let device = i64::try_from(device_id).map_err(|_| Error::Invalid("device id".into()))?;
@@ -139,12 +158,31 @@ impl AuditLog for SqliteStore {
         if problem.is_none() {
             problem = verify_chain(head, &new).err().map(|e| e.to_string());
         }
-        if let Some(p) = &problem {
+        if problem.is_none() && !new.is_empty() {
+            let today: i64 = tx.query_row(
+                "SELECT COUNT(*) FROM device_audit WHERE device_id = ?1 AND received_at >= ?2",
+                params![device, now - now.rem_euclid(86_400)],
+                |r| r.get(0),
+            )?;
+            if today.saturating_add(new.len() as i64) > i64::from(quota.per_day) {
+                problem = Some(AUDIT_QUOTA_REACHED.to_string());
+            }
+        }
+        if let Some(p) = &mut problem {
+            let (kept, known): (i64, i64) = tx.query_row(
+                "SELECT COUNT(*), COUNT(*) FILTER (WHERE problem = ?2) \
+                 FROM device_audit_problems WHERE device_id = ?1",
+                params![device, p.as_str()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            if known == 0 && kept >= i64::from(quota.problems) {
+                *p = AUDIT_MORE_PROBLEMS.to_string();
+            }
             tx.execute(
                 "INSERT INTO device_audit_problems (device_id, problem, first_at, last_at) \
                  VALUES (?1, ?2, ?3, ?3) ON CONFLICT(device_id, problem) \
                  DO UPDATE SET last_at = excluded.last_at, times = times + 1",
-                params![device, p, now],
+                params![device, p.as_str(), now],
             )?;
             tx.commit()?;
             return Ok(AuditAppend { through: held_through, refused: problem });
@@ -248,6 +286,8 @@ mod tests {
     use crate::store::Store;
     use ansinh_wire::AUDIT_GENESIS;
 
+    const QUOTA: AuditQuota = AuditQuota { per_day: 1_000, problems: 50 };
+
     fn chain(n: u64) -> Vec<AuditEntry> {
         let mut prev = AUDIT_GENESIS;
         (1..=n)
@@ -274,27 +314,27 @@ mod tests {
         let (_tmp, s, d) = store_with_device()?;
         let entries = chain(5);
         assert_eq!(
-            s.append_audit(d, &entries[..3], 10)?,
+            s.append_audit(d, &entries[..3], QUOTA, 10)?,
             AuditAppend { through: 3, refused: None }
         );
         // An acknowledgement lost: the device sends 2..5 again; 2 and 3 are held already.
         assert_eq!(
-            s.append_audit(d, &entries[1..], 11)?,
+            s.append_audit(d, &entries[1..], QUOTA, 11)?,
             AuditAppend { through: 5, refused: None }
         );
         assert_eq!(s.device_audit(d)?.0.len(), 5);
 
         let mut next = chain(7)[5..].to_vec();
         next[0].detail = "changed".into();
-        let refused = s.append_audit(d, &next, 12)?;
+        let refused = s.append_audit(d, &next, QUOTA, 12)?;
         assert_eq!(refused.through, 5, "nothing of it stored");
         assert!(refused.refused.as_deref().is_some_and(|r| r.contains("entry 6 was changed")));
-        s.append_audit(d, &next, 13)?;
-        let gap = s.append_audit(d, &chain(7)[6..], 14)?;
+        s.append_audit(d, &next, QUOTA, 13)?;
+        let gap = s.append_audit(d, &chain(7)[6..], QUOTA, 14)?;
         assert!(gap.refused.as_deref().is_some_and(|r| r.contains("entry 7 follows entry 5")));
         let mut other = entries[4].clone();
         other.at += 1;
-        let rewritten = s.append_audit(d, &[other], 15)?;
+        let rewritten = s.append_audit(d, &[other], QUOTA, 15)?;
         assert!(rewritten.refused.as_deref().is_some_and(|r| r.contains("differs")));
 
         let (held, problems) = s.device_audit(d)?;
@@ -304,6 +344,35 @@ mod tests {
         assert_eq!(changed.map(|p| (p.times, p.first_at, p.last_at)), Some((2, 12, 13)));
         let conn = s.conn();
         assert!(conn.execute("DELETE FROM device_audit", []).is_err(), "append-only");
+        Ok(())
+    }
+
+    #[test]
+    fn a_days_quota_holds_entries_back_until_the_next_day_and_reasons_are_bounded() -> Result<()> {
+        let (_tmp, s, d) = store_with_device()?;
+        let quota = AuditQuota { per_day: 4, problems: 2 };
+        let entries = chain(6);
+        let day = 86_400 * 20_000;
+        assert_eq!(s.append_audit(d, &entries[..3], quota, day + 10)?.through, 3);
+        // Two more would make 5 today: none of them is stored, the acknowledgement stays at 3.
+        let held_back = s.append_audit(d, &entries[3..5], quota, day + 20)?;
+        assert_eq!(
+            held_back,
+            AuditAppend { through: 3, refused: Some(AUDIT_QUOTA_REACHED.into()) }
+        );
+        // The next day the device sends them again and they are taken.
+        assert_eq!(s.append_audit(d, &entries[3..], quota, day + 86_400)?.through, 6);
+        assert_eq!(s.device_audit(d)?.0.len(), 6, "nothing lost");
+
+        // Distinct reasons past the quota are counted on one row, however many there are.
+        let next = chain(40);
+        for (i, gap) in next[8..].iter().enumerate() {
+            s.append_audit(d, std::slice::from_ref(gap), quota, day + 86_400 + i as i64)?;
+        }
+        let problems = s.device_audit(d)?.1;
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        let more = problems.iter().find(|p| p.problem == AUDIT_MORE_PROBLEMS);
+        assert_eq!(more.map(|p| p.times), Some(31));
         Ok(())
     }
 

@@ -19,7 +19,10 @@ mod sqlite;
 use ansinh_wire::{Assignment, Channel, Outcome, RecordId};
 use serde::Serialize;
 
-pub use audit::{AuditAppend, AuditEntryView, AuditLog, AuditProblem, HeldAuditEntry, HubAction};
+pub use audit::{
+    AUDIT_MORE_PROBLEMS, AUDIT_QUOTA_REACHED, AuditAppend, AuditEntryView, AuditLog, AuditProblem,
+    AuditQuota, HeldAuditEntry, HubAction,
+};
 pub use sqlite::{
     PROBLEM_PREFIX_BYTES, REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE, SCHEMA_VERSION,
     SqliteStore,
