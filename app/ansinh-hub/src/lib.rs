@@ -61,7 +61,10 @@ pub use keys::{HubKeys, KeyFiles};
 pub use public::{CHECKS_PER_MINUTE, MAX_CLIENTS, NORMAL_DAYS, RateLimiter, ReceiptPage};
 pub use rules::{Checked, ListRow, Participant, Period, RecordRules};
 pub use serve::{ServeOptions, check_listen_address, run, serve};
-pub use store::{AuditAppend, AuditEntryView, AuditLog, AuditProblem, HeldAuditEntry, HubAction};
+pub use store::{
+    AUDIT_MORE_PROBLEMS, AUDIT_QUOTA_REACHED, AuditAppend, AuditEntryView, AuditLog, AuditProblem,
+    AuditQuota, HeldAuditEntry, HubAction,
+};
 pub use store::{
     Coverage, Device, DueParticipant, Facts, Held, Incoming, Ingested, Overlap,
     PROBLEM_PREFIX_BYTES, PaidReceipt, Problem, ProblemQuota, REVIEW_UNASSIGNED_AGENT,
