@@ -229,6 +229,8 @@ pub struct Stats {
     pub oldest_unsent_age: Option<i64>,
     /// Last acknowledgement.
     pub last_acknowledged_at: Option<Timestamp>,
+    /// When the earliest queued record is due to be sent (in the past when one is due now).
+    pub next_attempt_at: Option<Timestamp>,
 }
 
 impl Stats {
@@ -693,6 +695,19 @@ impl Outbox {
         Ok(())
     }
 
+    /// Makes every queued record waiting out a back-off due at `now` (a person asked to send
+    /// now, or the network is back); returns how many were waiting. Only the sender does this,
+    /// so it never races a batch being claimed. Quarantined records stay where they are.
+    pub fn due_now(&mut self, sender: &Sender, now: Timestamp) -> Result<usize> {
+        if !sender.is_for(&self.path) {
+            return Err(Error::NotSender);
+        }
+        Ok(self.conn.execute(
+            "UPDATE records SET next_attempt_at = ?1 WHERE state = 'queued' AND next_attempt_at > ?1",
+            params![now],
+        )?)
+    }
+
     /// Quarantines a record that cannot be delivered as it is (visible to staff, never deleted).
     pub fn quarantine(&mut self, id: &RecordId, reason: &str, now: Timestamp) -> Result<()> {
         if reason.trim().is_empty() {
@@ -802,7 +817,8 @@ impl Outbox {
                COALESCE(SUM(state = 'acknowledged'), 0), COALESCE(SUM(state = 'quarantined'), 0), \
                COALESCE(SUM(state = 'voided'), 0), \
                MIN(CASE WHEN state IN ('queued', 'sending', 'quarantined') THEN created_at END), \
-               MAX(acknowledged_at) \
+               MAX(acknowledged_at), \
+               MIN(CASE WHEN state = 'queued' THEN next_attempt_at END) \
              FROM records",
             [],
             |r| {
@@ -815,6 +831,7 @@ impl Outbox {
                     voided: r.get(4)?,
                     oldest_unsent_age: oldest.map(|t| (now - t).max(0)),
                     last_acknowledged_at: r.get(6)?,
+                    next_attempt_at: r.get(7)?,
                 })
             },
         )?)

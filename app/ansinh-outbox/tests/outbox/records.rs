@@ -100,6 +100,7 @@ fn delivery_states_and_exactly_once() -> R {
     assert_eq!(outbox.acknowledge(&ids[..2], 1_021)?, 0, "acknowledging again changes nothing");
     outbox.retry_later(&ids[2..], 1_020, 1_080, "timeout")?;
     assert!(outbox.claim_batch(&sender, 1_030, 1 << 20)?.is_empty(), "not before the backoff");
+    assert_eq!(outbox.stats(1_030)?.next_attempt_at, Some(1_080));
     let again = outbox.claim_batch(&sender, 1_080, 1 << 20)?;
     assert_eq!(again.iter().map(|o| o.record_id).collect::<Vec<_>>(), ids[2..].to_vec());
     // An acknowledged record is never handed out again.
@@ -111,6 +112,31 @@ fn delivery_states_and_exactly_once() -> R {
         (4, 0, Some(1_090))
     );
     assert_eq!(stats.oldest_unsent_age, None);
+    assert_eq!(stats.next_attempt_at, None, "nothing queued, nothing to try");
+    Ok(())
+}
+
+#[test]
+fn a_sync_asked_for_makes_records_waiting_out_a_backoff_due_now() -> R {
+    let dir = tempfile::tempdir()?;
+    let (mut outbox, _key) = setup(dir.path())?;
+    let sender = outbox.take_sender(1_000)?;
+    let ids: Vec<RecordId> =
+        (0..3).map(|_| enqueue(&mut outbox, 1_000).map(|r| r.1)).collect::<Result<_, _>>()?;
+    assert_eq!(outbox.claim_batch(&sender, 1_000, 1 << 20)?.len(), 3);
+    outbox.retry_later(&ids[..2], 1_000, 2_800, "no answer")?;
+    outbox.quarantine(&ids[2], "conflict", 1_000)?;
+    assert!(outbox.claim_batch(&sender, 1_010, 1 << 20)?.is_empty(), "backing off");
+    // Only this outbox's sender may do it.
+    let elsewhere = tempfile::tempdir()?;
+    let wrong = setup(elsewhere.path())?.0.take_sender(1_010)?;
+    assert!(matches!(outbox.due_now(&wrong, 1_010), Err(Error::NotSender)));
+    assert_eq!(outbox.due_now(&sender, 1_010)?, 2, "the quarantined record is not touched");
+    assert_eq!(outbox.stats(1_010)?.next_attempt_at, Some(1_010));
+    let sent = outbox.claim_batch(&sender, 1_010, 1 << 20)?;
+    assert_eq!(sent.iter().map(|o| o.record_id).collect::<Vec<_>>(), ids[..2].to_vec());
+    assert_eq!(outbox.get(3)?.state, State::Quarantined);
+    assert_eq!(outbox.due_now(&sender, 1_020)?, 0, "nothing waits any more");
     Ok(())
 }
 
