@@ -1,7 +1,9 @@
 //! Device outbox → uploader → (faulty network) → hub: each record held exactly once.
 
 use std::collections::HashSet;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use ansinh_device::clock::{Clock, FakeClock, SystemClock};
 
 use ansinh_hub::Store;
 use ansinh_hub::testing::{FaultProxy, Faults};
@@ -246,6 +248,65 @@ fn conflicts_and_rejections_are_quarantined_on_both_sides() -> TestResult {
     assert!(codes.contains(&"conflict".to_string()) && codes.contains(&"cannot_open".to_string()));
     // Sending again changes nothing: quarantined records stay put.
     assert_eq!(sync_once(&b, &mut transport, &clock, &small_batches())?.batches, 0);
+    server.stop(&rt)?;
+    Ok(())
+}
+
+/// Issue #14, "Sync now" means now: after a spell of failures the records wait out a long
+/// back-off, the network returns, and the sync a person asks for (`ansinh sync`'s path) sends
+/// everything at once instead of nothing.
+#[test]
+fn a_sync_asked_for_after_failures_sends_everything_at_once() -> TestResult {
+    let rt = runtime()?;
+    let tmp = tempfile::tempdir()?;
+    let server = Server::start(&rt, &tmp.path().join("hub"), 0)?;
+    let proxy = rt.block_on(FaultProxy::start(server.addr, Faults::default()))?;
+    // Registered through the proxy, so that the sync a person asks for goes through it too.
+    let dir = device(tmp.path(), "device", &proxy.url(), &server.token()?)?;
+    let ids = enqueue(&dir, 40)?;
+
+    // The network goes: the proxy forwards to a port nobody listens on.
+    let nowhere = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+    proxy.set_upstream(nowhere);
+    // The uploader's clock starts at the real time, so that the back-off it sets also holds
+    // for the sync below, which runs on the system clock as `ansinh sync` does.
+    let clock = FakeClock::at_time(SystemClock.now());
+    let mut transport = HttpTransport::new(&proxy.url(), Duration::from_secs(5))?;
+    let policy = RetryPolicy::default();
+    let mut next = clock.now();
+    for failure in 1..=15 {
+        clock.advance(next - clock.now());
+        let r = sync_once(&dir, &mut transport, &clock, &policy)?;
+        assert_eq!(r.acknowledged, 0, "failure {failure}");
+        assert!(r.failure.as_ref().is_some_and(|f| f.retryable), "failure {failure}: {r:?}");
+        next = r.next_attempt_at.ok_or("no next attempt")?;
+    }
+    let backoff = next - clock.now();
+    assert!((15 * 60..=policy.max_delay_secs).contains(&backoff), "back-off {backoff}s");
+    assert_eq!(server.hub().store().totals()?.records, 0);
+
+    // The network returns with minutes of back-off still to run: an automatic try sends
+    // nothing yet.
+    proxy.set_upstream(server.addr);
+    clock.advance(60);
+    assert_eq!(sync_once(&dir, &mut transport, &clock, &policy)?.batches, 0);
+
+    // One sync asked for delivers everything, within seconds.
+    let started = Instant::now();
+    let asked = ansinh_uploader::sync(&dir, &policy)?;
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    assert_eq!((asked.acknowledged, asked.duplicates), (40, 0), "{asked:?}");
+    assert!(asked.failure.is_none(), "{:?}", asked.failure);
+    assert_eq!((asked.status.unsent, asked.status.next_attempt_at), (0, None));
+
+    assert_eq!(server.hub().store().totals()?.records, 40);
+    let device_id = dir.registration()?.ok_or("registered")?.device_id;
+    for id in &ids {
+        assert!(server.hub().store().record(device_id, id)?.is_some());
+    }
+    let (outbox, _) = dir.outbox()?;
+    let stats = outbox.stats(SystemClock.now())?;
+    assert_eq!((stats.acknowledged, stats.unsent()), (40, 0));
     server.stop(&rt)?;
     Ok(())
 }

@@ -9,7 +9,7 @@ use ansinh_outbox::{NewRecord, State, Summary, Timestamp};
 use ansinh_uploader::plan::Answer;
 use ansinh_uploader::{
     Error, Request, RetryPolicy, Transport, cached_renewals, export_bundle_at, fetch_renewals_with,
-    import_ack_at, register_with, sync_once, sync_once_as, sync_status, take_sender,
+    import_ack_at, probe, register_with, sync_once, sync_once_as, sync_status, take_sender,
 };
 use ansinh_wire::provisioning::KeyFingerprint;
 use ansinh_wire::{
@@ -59,6 +59,8 @@ struct FakeServer {
     requests: u32,
     /// The highest audit entry held (the server's chain check is the hub's, tested there).
     audit_through: u64,
+    /// The network is down: no request reaches the server.
+    down: bool,
 }
 
 impl FakeServer {
@@ -78,6 +80,7 @@ impl FakeServer {
             counters_seen: vec![],
             requests: 0,
             audit_through: 0,
+            down: false,
         }
     }
 
@@ -188,7 +191,11 @@ impl FakeServer {
 impl Transport for FakeServer {
     fn send(&mut self, request: &Request) -> Answer {
         self.requests += 1;
+        if self.down {
+            return Answer::NoAnswer("network unreachable".into());
+        }
         match (request.method, request.path.as_str()) {
+            ("GET", "/healthz") => Answer::Http { status: 200, body: b"ok".to_vec() },
             ("POST", "/v1/devices/register") => {
                 let Ok(r) = serde_json::from_slice::<RegisterRequest>(&request.body) else {
                     return Self::error(400, "malformed");
@@ -492,6 +499,37 @@ fn backoff_grows_with_consecutive_failures_and_resets_on_success() -> TestResult
     assert_eq!(ok.acknowledged, 1);
     let (outbox, _) = dir.outbox()?;
     assert_eq!(outbox.setting("uploader.failures")?.as_deref(), Some("0"));
+    Ok(())
+}
+
+#[test]
+fn a_probe_that_reaches_the_server_ends_the_backoff() -> TestResult {
+    let mut server = FakeServer::new();
+    let (_tmp, dir) = registered(&mut server)?;
+    enqueue(&dir, 3, 100, T0)?;
+    let clock = FakeClock::at_time(T0);
+    server.down = true;
+    let mut next = T0;
+    for _ in 0..15 {
+        clock.advance(next - clock.now());
+        next = sync_once(&dir, &mut server, &clock, &policy())?.next_attempt_at.ok_or("next")?;
+    }
+    assert!(next - clock.now() >= 15 * 60, "a long back-off: {}s", next - clock.now());
+    let sender = take_sender(&dir, clock.now())?;
+    // Still down: the probe changes nothing.
+    assert!(!probe(&dir, &sender, &mut server, &clock)?);
+    assert_eq!(sync_once_as(&dir, &sender, &mut server, &clock, &policy())?.batches, 0);
+    // Back: one small request, no batch, and the records are due again.
+    server.down = false;
+    let (requests, counters) = (server.requests, server.counters_seen.len());
+    assert!(probe(&dir, &sender, &mut server, &clock)?);
+    assert_eq!((server.requests, server.counters_seen.len()), (requests + 1, counters));
+    let (outbox, _) = dir.outbox()?;
+    assert_eq!(outbox.setting("uploader.failures")?.as_deref(), Some("0"));
+    assert_eq!(outbox.stats(clock.now())?.next_attempt_at, Some(clock.now()));
+    drop(outbox);
+    let report = sync_once_as(&dir, &sender, &mut server, &clock, &policy())?;
+    assert_eq!((report.acknowledged, report.status.unsent), (3, 0));
     Ok(())
 }
 

@@ -103,9 +103,15 @@ impl Delivery {
         d
     }
 
-    /// Syncs now (a record was just committed, or staff asked).
+    /// Syncs now (a record was just committed): records waiting out a back-off keep waiting.
     pub fn wake(&self) {
         self.control.wake();
+    }
+
+    /// Staff asked ("Đồng bộ ngay"): syncs now, sending every unsent record whatever its
+    /// back-off.
+    pub fn sync_now(&self) {
+        self.control.sync_now();
     }
 
     /// The control, for the store to wake the worker.

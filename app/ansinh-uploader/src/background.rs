@@ -3,17 +3,32 @@
 //! sender role at its first sync of a registered device and holds it until it stops, so the
 //! records a dead sender left `sending` are recovered once, and `ansinh sync` meanwhile is
 //! refused instead of sending the same records.
+//!
+//! Automatic tries keep their back-off, but while records wait one out the loop probes the
+//! server cheaply every [`PROBE_INTERVAL`] and syncs as soon as it answers; a sync staff ask
+//! for ([`Control::sync_now`]) sends every queued record at once, whatever its back-off.
 
 use std::sync::{Condvar, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ansinh_device::DataDir;
 use ansinh_outbox::Sender;
 
 use crate::error::Result;
 use crate::plan::RetryPolicy;
-use crate::sync::{SyncReport, identity, sync_http, take_sender};
+use crate::sync::{SyncReport, due_now, identity, probe, sync_http, take_sender};
+use crate::transport::HttpTransport;
 use ansinh_device::clock::{Clock, SystemClock};
+
+/// How often the loop probes the server while records wait out a back-off (up to
+/// `RetryPolicy::max_delay_secs`, 30 minutes). Thirty seconds: an agent who walks into the
+/// commune office's wifi sees the records leave within half a minute, for one tiny request
+/// (`GET /healthz`, well under a kilobyte with headers) per interval instead of a full batch.
+pub const PROBE_INTERVAL: Duration = Duration::from_secs(30);
+
+/// Longest a probe may take. A hub answers `/healthz` at once; five seconds covers a slow 2G
+/// round trip, and a probe that takes longer says the network is not back yet.
+pub const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Tells a running [`run`] loop to stop, or to sync now (a record was just committed).
 #[derive(Debug, Default)]
@@ -26,6 +41,16 @@ pub struct Control {
 struct Flags {
     stop: bool,
     wake: bool,
+    /// A person asked for the next sync: it ignores the back-off.
+    asked: bool,
+}
+
+/// Why a wait ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Woke {
+    Stopped,
+    Woken,
+    TimedOut,
 }
 
 impl Control {
@@ -44,6 +69,21 @@ impl Control {
         self.set(|f| f.wake = true);
     }
 
+    /// A person asks for a sync ("Đồng bộ ngay"): starts one now that sends every queued
+    /// record, whatever its back-off.
+    pub fn sync_now(&self) {
+        self.set(|f| {
+            f.wake = true;
+            f.asked = true;
+        });
+    }
+
+    /// Whether a person asked for a sync since the last call (and forgets it).
+    fn take_asked(&self) -> bool {
+        let mut flags = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        std::mem::take(&mut flags.asked)
+    }
+
     fn set(&self, change: impl FnOnce(&mut Flags)) {
         let mut flags = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         change(&mut flags);
@@ -57,13 +97,23 @@ impl Control {
     /// Waits up to `timeout` or until stopped or woken; returns false once stopped. Also for
     /// callers' own waits (a registration retry), so `stop` ends those too.
     pub fn wait(&self, timeout: Duration) -> bool {
+        self.wait_for(timeout) != Woke::Stopped
+    }
+
+    fn wait_for(&self, timeout: Duration) -> Woke {
         let flags = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let (mut flags, _) = self
             .changed
             .wait_timeout_while(flags, timeout, |f| !f.stop && !f.wake)
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        flags.wake = false;
-        !flags.stop
+        let woken = std::mem::take(&mut flags.wake);
+        if flags.stop {
+            Woke::Stopped
+        } else if woken {
+            Woke::Woken
+        } else {
+            Woke::TimedOut
+        }
     }
 }
 
@@ -94,26 +144,68 @@ pub fn run(
 ) {
     let mut sender = None;
     while !control.stopped() {
-        let report = sync_holding(dir, &mut sender, policy);
+        let asked = control.take_asked();
+        let report = sync_holding(dir, &mut sender, policy, asked);
         on_report(&report);
-        if !control.wait(next_wait(&report, SystemClock.now(), poll)) {
+        if !wait_or_probe(dir, sender.as_ref(), &report, poll, control) {
             break;
         }
     }
 }
 
+/// Waits until the next sync is due, a new record or a person wakes the loop, or — while the
+/// records of a failed sync wait out their back-off — a probe every [`PROBE_INTERVAL`] finds
+/// the server again (the probe made them due). False once stopped.
+fn wait_or_probe(
+    dir: &DataDir,
+    sender: Option<&Sender>,
+    report: &Result<SyncReport>,
+    poll: Duration,
+    control: &Control,
+) -> bool {
+    // Only a network failure is worth probing for: a refused device stays refused.
+    let backing_off = matches!(report, Ok(r) if r.failure.as_ref().is_some_and(|f| f.retryable));
+    let due = Instant::now() + next_wait(report, SystemClock.now(), poll);
+    loop {
+        let left = due.saturating_duration_since(Instant::now());
+        let step = if backing_off { left.min(PROBE_INTERVAL) } else { left };
+        match control.wait_for(step) {
+            Woke::Stopped => return false,
+            Woke::Woken => return true,
+            Woke::TimedOut => {}
+        }
+        if Instant::now() >= due {
+            return true;
+        }
+        let (Some(held), Ok(id)) = (sender, identity(dir)) else { continue };
+        // The same server and trust as a sync: a probe never talks to anyone else.
+        let Ok(mut transport) = HttpTransport::with_trust(&id.server_url, PROBE_TIMEOUT, &id.trust)
+        else {
+            continue;
+        };
+        if matches!(probe(dir, held, &mut transport, &SystemClock), Ok(true)) {
+            return true;
+        }
+    }
+}
+
 /// One sync, taking the sender role first if `sender` does not hold it yet (another process
-/// holding it is a retryable failure: the loop tries again later).
+/// holding it is a retryable failure: the loop tries again later). A sync a person `asked` for
+/// first makes every record waiting out a back-off due.
 fn sync_holding(
     dir: &DataDir,
     sender: &mut Option<Sender>,
     policy: &RetryPolicy,
+    asked: bool,
 ) -> Result<SyncReport> {
     let id = identity(dir)?;
     let held = match sender {
         Some(held) => held,
         None => sender.insert(take_sender(dir, SystemClock.now())?),
     };
+    if asked {
+        due_now(dir, held, SystemClock.now())?;
+    }
     sync_http(dir, &id, held, policy)
 }
 
@@ -132,6 +224,21 @@ mod tests {
         assert_eq!(next_wait(&at(Some(90)), 100, poll), Duration::from_secs(1));
         assert_eq!(next_wait(&at(Some(10_000)), 100, poll), poll);
         assert_eq!(next_wait(&Err(Error::NotRegistered), 100, poll), poll);
+    }
+
+    #[test]
+    fn a_sync_asked_for_wakes_the_loop_once_and_is_remembered_once() {
+        let control = Control::new();
+        assert_eq!(control.wait_for(Duration::from_millis(1)), Woke::TimedOut);
+        control.wake();
+        assert_eq!(control.wait_for(Duration::from_secs(60)), Woke::Woken);
+        assert!(!control.take_asked(), "a new record is no person asking");
+        control.sync_now();
+        assert_eq!(control.wait_for(Duration::from_secs(60)), Woke::Woken);
+        assert!(control.take_asked());
+        assert!(!control.take_asked(), "one ask, one sync ignoring the back-off");
+        control.stop();
+        assert_eq!(control.wait_for(Duration::from_secs(60)), Woke::Stopped);
     }
 
     #[test]

@@ -11,6 +11,10 @@
 //!   the records back with exponential backoff and jitter; a permanent one quarantines the
 //!   record concerned (conflict, rejection) or, when the device itself is refused, blocks and
 //!   tells staff. No "resend" exists: the outbox state decides what is sent.
+//! - A sync a person asks for ([`sync_now_once`], [`sync`]: `ansinh sync`, the staff screen's
+//!   "sync now") sends every queued record at once, whatever its back-off; the background loop
+//!   keeps the back-off but [`probe`]s the server cheaply meanwhile and sends as soon as it
+//!   answers.
 //! - [`export_bundle`] / [`import_ack`]: USB carry-out of the unsent records and the server's
 //!   signed acknowledgement file; either takes a folder (the stick) instead of a file.
 //! - The outbox's audit entries the server does not hold yet go with each batch and bundle
@@ -48,7 +52,7 @@ pub use server::{
     register_with,
 };
 pub use sync::{
-    Failure, Quarantined, SyncReport, SyncStatus, status_of, sync, sync_once, sync_once_as,
-    sync_status, take_sender,
+    Failure, Quarantined, SyncReport, SyncStatus, probe, status_of, sync, sync_now_once,
+    sync_once, sync_once_as, sync_status, take_sender,
 };
 pub use transport::{HttpTransport, Request, ServerTrust, Transport, check_server_url};

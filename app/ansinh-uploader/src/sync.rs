@@ -49,6 +49,9 @@ pub struct SyncStatus {
     /// Records have waited at least the alarm period with no sync: staff must act (find a
     /// network or carry a USB bundle).
     pub alarm: bool,
+    /// When the earliest queued record is due to be tried again by the background loop (in
+    /// the past when one is due now); none when nothing is queued.
+    pub next_attempt_at: Option<Timestamp>,
 }
 
 /// A failure that ended a sync.
@@ -149,6 +152,7 @@ impl SyncStatus {
             last_error: non_empty(last_error),
             blocked: non_empty(blocked),
             alarm,
+            next_attempt_at: stats.next_attempt_at,
         }
     }
 }
@@ -216,6 +220,52 @@ pub fn sync_once(
     let id = identity(dir)?;
     let sender = take_sender(dir, clock.now())?;
     sync_with(dir, &id, &sender, transport, clock, policy)
+}
+
+/// [`sync_once`] for a sync a person asked for (`ansinh sync`, the staff screen's "sync
+/// now"): every queued record is sent now, whatever its back-off, still in bounded batches and
+/// as the one sender. A failure puts the records back with the usual back-off.
+pub fn sync_now_once(
+    dir: &DataDir,
+    transport: &mut dyn Transport,
+    clock: &dyn Clock,
+    policy: &RetryPolicy,
+) -> Result<SyncReport> {
+    let id = identity(dir)?;
+    let sender = take_sender(dir, clock.now())?;
+    due_now(dir, &sender, clock.now())?;
+    sync_with(dir, &id, &sender, transport, clock, policy)
+}
+
+/// Makes every record waiting out a back-off due now (`ansinh_outbox::Outbox::due_now`).
+/// The consecutive failures are kept: a sync asked for while the network is still down does
+/// not shorten the back-off of the automatic tries that follow.
+pub(crate) fn due_now(dir: &DataDir, sender: &Sender, now: Timestamp) -> Result<usize> {
+    let (mut outbox, _) = dir.outbox()?;
+    Ok(outbox.due_now(sender, now)?)
+}
+
+/// Asks the collection server whether it is reachable, cheaply (`GET /healthz`, a few bytes),
+/// as the holder of the sender role. When it answers, every record waiting out a back-off is
+/// made due now and true is returned: the network is back, the next sync sends them.
+pub fn probe(
+    dir: &DataDir,
+    sender: &Sender,
+    transport: &mut dyn Transport,
+    clock: &dyn Clock,
+) -> Result<bool> {
+    // Only our hub's exact answer counts: a captive portal's 200 page is no restored network.
+    let reachable = matches!(
+        transport.send(&Request::get("/healthz", vec![])),
+        crate::plan::Answer::Http { status: 200, body } if body.trim_ascii() == b"ok"
+    );
+    if reachable {
+        let (mut outbox, _) = dir.outbox()?;
+        outbox.due_now(sender, clock.now())?;
+        // The network is back: a failure now starts the back-off afresh.
+        outbox.set_setting(FAILURES, "0")?;
+    }
+    Ok(reachable)
 }
 
 /// Takes the sender role of the device's outbox (`ansinh_outbox::Outbox::take_sender`).
@@ -387,11 +437,12 @@ pub(crate) fn quarantine_if_unsent(
     }
 }
 
-/// Runs one sync over HTTP with the server the device registered with, on the system clock,
-/// taking the sender role for it as [`sync_once`] does.
+/// Runs one sync a person asked for ([`sync_now_once`]) over HTTP with the server the device
+/// registered with, on the system clock, taking the sender role for it.
 pub fn sync(dir: &DataDir, policy: &RetryPolicy) -> Result<SyncReport> {
     let id = identity(dir)?;
     let sender = take_sender(dir, SystemClock.now())?;
+    due_now(dir, &sender, SystemClock.now())?;
     sync_http(dir, &id, &sender, policy)
 }
 

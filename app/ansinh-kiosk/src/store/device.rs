@@ -273,7 +273,7 @@ impl StaffData for DeviceStore {
     }
     fn sync_now(&self) -> bool {
         self.delivery.as_ref().is_some_and(|d| {
-            d.wake();
+            d.sync_now();
             true
         })
     }

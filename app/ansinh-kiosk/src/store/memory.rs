@@ -157,6 +157,7 @@ impl StaffData for MemoryStore {
             voided: count(State::Voided),
             oldest_unsent_age: self.records.iter().filter(unsent).map(|r| now - r.at).max(),
             last_acknowledged_at: self.delivery.stats.last_acknowledged_at,
+            next_attempt_at: self.delivery.stats.next_attempt_at,
         };
         let d = &self.delivery;
         let policy = RetryPolicy { alarm_after_days: d.alarm_after_days, ..RetryPolicy::default() };
