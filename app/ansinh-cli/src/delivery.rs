@@ -216,12 +216,28 @@ pub(crate) fn sync(a: &SyncArgs, lang: Locale) -> Result<Outcome, Failure> {
         let ago = (now() - at).max(0);
         let _ = write!(o, "\n{}", tr!(lang, "cli-sync-last-ack", minutes = ago / 60));
     }
+    if s.unsent > 0 {
+        // Queued records are tried again automatically (a record due already: at once);
+        // quarantined ones only once staff release them.
+        let next = match s.next_attempt_at {
+            Some(at) => tr!(lang, "cli-sync-next-try", at = vietnam_time(at.max(now()))),
+            None => tr!(lang, "cli-sync-no-automatic-try").to_string(),
+        };
+        let _ = write!(o, "\n{next}");
+    }
     let value = serde_json::to_value(&report)?;
-    if report.failure.as_ref().is_some_and(|f| !f.retryable) {
+    // Exit 0 only when the server holds every record: a script or a person sees at once that
+    // something is left, whatever the reason.
+    if s.unsent > 0 || report.failure.as_ref().is_some_and(|f| !f.retryable) {
         Ok(Outcome::Failed(value, o))
     } else {
         Ok(Outcome::Done(value, o))
     }
+}
+
+/// `22/11/2026 09:05` in Viet Nam, as on Vietnamese forms; `?` for a broken clock.
+fn vietnam_time(at: ansinh_outbox::Timestamp) -> String {
+    ansinh_core::policy::VietnamTime::at(at).map_or_else(|_| "?".into(), |t| t.form().to_string())
 }
 
 pub(crate) fn export(a: &ExportArgs, lang: Locale) -> Result<Outcome, Failure> {

@@ -372,3 +372,63 @@ fn a_usb_stick_given_as_a_folder_carries_bundles_and_acknowledgements() -> R {
     assert_eq!(files_in(stick.path(), "")?, before);
     Ok(())
 }
+
+/// `22/11/2026 09:05`, Viet Nam time, from Unix seconds.
+fn vietnam_form(at: i64) -> Result<String, Box<dyn std::error::Error>> {
+    let t = ansinh_core::policy::VietnamTime::at(at).map_err(|e| format!("{e:?}"))?;
+    Ok(t.form().to_string())
+}
+
+#[test]
+fn sync_exits_non_zero_while_records_stay_unsent_and_says_when_the_next_try_is() -> R {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let hub_dir = tempfile::tempdir()?;
+    let server = start(&rt, hub_dir.path())?;
+    let dev = tempfile::tempdir()?;
+    let d = dev.path().to_string_lossy().to_string();
+    registered(&server, &d)?;
+    enqueued(&d, "enrollment.json");
+    enqueued(&d, "household.json");
+
+    // No network: a port nobody listens on.
+    let nowhere = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+    move_server(dev.path(), &format!("http://{nowhere}"))?;
+    let out = ansinh(&["sync", "--data-dir", &d, "--json"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = json_of(&out);
+    assert_eq!(report["status"]["unsent"].as_i64(), Some(2), "{report}");
+    let next = report["status"]["next_attempt_at"].as_i64().ok_or("no next attempt")?;
+    let out = ansinh(&["sync", "--data-dir", &d], None);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("Đã gửi 1 lô, 0 hồ sơ"), "{text}");
+    assert!(text.contains("Còn chưa gửi: 2"), "{text}");
+    // The second sync, asked for during the first one's back-off, tried again: the next try
+    // is its own, after it.
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("Lần tự động gửi lại tiếp theo: "))
+        .ok_or_else(|| format!("no next try: {text}"))?;
+    assert!(line.ends_with(" (giờ Việt Nam)"), "{line}");
+    let shown = line
+        .trim_start_matches("Lần tự động gửi lại tiếp theo: ")
+        .trim_end_matches(" (giờ Việt Nam)")
+        .replace(['\u{2068}', '\u{2069}'], "");
+    // A minute or so after the first sync's next try (the back-off doubled), never before.
+    let minutes: Vec<String> =
+        (0..=60).map(|m| vietnam_form(next + 60 * m)).collect::<Result<_, _>>()?;
+    assert!(minutes.contains(&shown), "{line}, first next try {}", minutes[0]);
+
+    // The network is back: everything is sent and the exit is 0.
+    move_server(dev.path(), &server.url())?;
+    let out = ansinh(&["sync", "--data-dir", &d, "--json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let report = json_of(&out);
+    assert_eq!(
+        (report["acknowledged"].as_u64(), report["status"]["unsent"].as_i64()),
+        (Some(2), Some(0)),
+        "{report}"
+    );
+    assert!(report["status"]["next_attempt_at"].is_null(), "{report}");
+    Ok(())
+}
