@@ -81,7 +81,8 @@ enum Command {
     Provision(device::ProvisionArgs),
     /// Register this device with a collection server (one-time token).
     Register(delivery::RegisterArgs),
-    /// Send the unsent records to the collection server once and report what happened.
+    /// Send every unsent record to the collection server now, whatever its back-off, and report
+    /// what happened; exit 1 while records stay unsent (with the next automatic try).
     Sync(delivery::SyncArgs),
     /// Write the unsent (sealed) records to a signed bundle for a USB stick.
     Export(delivery::ExportArgs),
