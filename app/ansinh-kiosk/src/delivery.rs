@@ -61,10 +61,15 @@ impl Default for DeliveryConfig {
 /// Why registration has not happened, for the staff screen (never personal data).
 pub type RegistrationProblem = Arc<Mutex<Option<String>>>;
 
+/// How many records the server acknowledged in the worker's last completed sync (none before
+/// the first), for the staff screen after "Đồng bộ ngay".
+pub type LastSent = Arc<Mutex<Option<usize>>>;
+
 /// The running worker; stops (after the exchange in progress) when dropped.
 pub struct Delivery {
     control: Arc<Control>,
     problem: RegistrationProblem,
+    last_sent: LastSent,
     handle: Option<JoinHandle<()>>,
     /// What the worker is started with, until it is.
     pending: Option<(PathBuf, DeliveryConfig)>,
@@ -78,6 +83,7 @@ impl Delivery {
         Self {
             control: Arc::new(Control::new()),
             problem: Arc::default(),
+            last_sent: Arc::default(),
             handle: None,
             pending: Some((root, config)),
         }
@@ -87,9 +93,10 @@ impl Delivery {
     pub fn spawn(&mut self) {
         let Some((root, config)) = self.pending.take() else { return };
         let (c, p) = (Arc::clone(&self.control), Arc::clone(&self.problem));
+        let sent = Arc::clone(&self.last_sent);
         self.handle = std::thread::Builder::new()
             .name("ansinh-delivery".into())
-            .spawn(move || worker(&root, &config, &c, &p))
+            .spawn(move || worker(&root, &config, &c, &p, &sent))
             .ok();
         if self.handle.is_none() {
             set(&self.problem, Some("the delivery thread could not start".into()));
@@ -123,6 +130,11 @@ impl Delivery {
     pub fn problem(&self) -> RegistrationProblem {
         Arc::clone(&self.problem)
     }
+
+    /// What the worker's last sync sent.
+    pub fn last_sent(&self) -> LastSent {
+        Arc::clone(&self.last_sent)
+    }
 }
 
 impl Drop for Delivery {
@@ -143,6 +155,7 @@ fn worker(
     config: &DeliveryConfig,
     control: &Control,
     problem: &RegistrationProblem,
+    last_sent: &LastSent,
 ) {
     let dir = match DataDir::open(root) {
         Ok(d) => d,
@@ -153,6 +166,7 @@ fn worker(
     }
     run(&dir, &config.policy, config.poll, control, |report| {
         if let Ok(r) = report {
+            *last_sent.lock().unwrap_or_else(PoisonError::into_inner) = Some(r.acknowledged);
             // Records just acknowledged may change the list (a payment moves a person's
             // paid period); otherwise a list younger than the maximum age is kept.
             refresh_renewals(&dir, config, r.acknowledged > 0);

@@ -26,6 +26,7 @@ pub struct DeviceStore {
     policy: RetryPolicy,
     delivery: Option<Arc<Control>>,
     registration_problem: Option<RegistrationProblem>,
+    last_sent: Option<LastSent>,
 }
 
 impl DeviceStore {
@@ -41,6 +42,7 @@ impl DeviceStore {
             policy: RetryPolicy::default(),
             delivery: None,
             registration_problem: None,
+            last_sent: None,
         })
     }
 
@@ -49,6 +51,7 @@ impl DeviceStore {
     pub fn with_delivery(mut self, delivery: &Delivery, policy: RetryPolicy) -> Self {
         self.delivery = Some(delivery.control());
         self.registration_problem = Some(delivery.problem());
+        self.last_sent = Some(delivery.last_sent());
         self.policy = policy;
         self
     }
@@ -144,6 +147,10 @@ impl StaffData for DeviceStore {
             development_key: self.development_key,
             server: registration.map(|r| r.server_url),
             alarm_after_days: self.policy.alarm_after_days,
+            last_sent: self
+                .last_sent
+                .as_ref()
+                .and_then(|s| *s.lock().unwrap_or_else(std::sync::PoisonError::into_inner)),
         })
     }
     fn quarantined(&self) -> Result<Vec<QuarantinedRecord>, StoreError> {

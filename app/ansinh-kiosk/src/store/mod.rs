@@ -16,7 +16,7 @@ use ansinh_uploader::background::Control;
 use ansinh_uploader::{RetryPolicy, SyncStatus};
 use std::sync::Arc;
 
-use crate::delivery::{Delivery, RegistrationProblem};
+use crate::delivery::{Delivery, LastSent, RegistrationProblem};
 
 use ansinh_device::clock::Timestamp;
 
@@ -99,6 +99,8 @@ pub struct QueueStatus {
     pub server: Option<String>,
     /// The alarm period, days (the retry policy's).
     pub alarm_after_days: i64,
+    /// Records the server acknowledged in the delivery worker's last sync, once one ran.
+    pub last_sent: Option<usize>,
 }
 
 /// A quarantined record as staff see it (masked name, no ID).

@@ -15,8 +15,28 @@ use crate::controllers::staff::{
     ACCOUNT_KEYS, LoginStep, SETTING_KEYS, account_label, blocked_note, setting_label,
     setting_value,
 };
-use crate::text::{Line, ago, date_time, money, month_text, scheme_name, tr};
+use crate::store::QueueStatus;
+use crate::text::{Line, Locale, ago, date_time, money, month_text, scheme_name, tr};
 use ansinh_outbox::Role;
+
+/// What the last sync did and when the next automatic try is: "sent N, M still unsent", and
+/// the time queued records are tried again ("now" when one is due). Quarantined records are
+/// not tried automatically, so with only those left no time is shown.
+fn sync_outcome(q: &QueueStatus, now: i64, lang: Locale) -> Vec<Line> {
+    let mut lines = Vec::new();
+    if let Some(sent) = q.last_sent {
+        lines.push(Line::new(
+            tr!(lang, "staff-last-sync-outcome"),
+            tr!(lang, "staff-sent-and-unsent", sent = sent, unsent = q.stats.unsent()),
+        ));
+    }
+    if let Some(at) = q.sync.next_attempt_at {
+        let when =
+            if at <= now { tr!(lang, "staff-next-try-now").to_string() } else { date_time(at) };
+        lines.push(Line::new(tr!(lang, "staff-next-try"), when));
+    }
+    lines
+}
 
 /// Draws the staff pages.
 pub(super) fn render(app: &mut App, w: &AppWindow) {
@@ -102,6 +122,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
                 when(q.stats.last_acknowledged_at),
             ));
             queue.push(Line::new(tr!(lang, "staff-last-sync"), when(q.sync.last_sync)));
+            queue.extend(sync_outcome(&q, now, lang));
             queue.push(Line::new(
                 tr!(lang, "staff-server"),
                 q.server.clone().unwrap_or_else(|| tr!(lang, "staff-not-registered").into()),
@@ -323,4 +344,46 @@ pub(super) fn connect(k: &Rc<Kiosk>) {
     on!(k, StaffAdapter, on_account_role, |a, clerk: bool| a.account_clerk(clerk));
     on!(k, StaffAdapter, on_create_account, |a| a.create_account());
     on!(k, StaffAdapter, on_reset_pin, |a, code: SharedString| a.reset_pin(&code));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ansinh_outbox::Stats;
+    use ansinh_uploader::SyncStatus;
+
+    const NOW: i64 = 1_795_316_400; // 22/11/2026 10:00 in Viet Nam
+
+    fn status(last_sent: Option<usize>, queued: i64, next: Option<i64>) -> QueueStatus {
+        QueueStatus {
+            stats: Stats { queued, quarantined: 1, ..Stats::default() },
+            sync: SyncStatus { next_attempt_at: next, ..SyncStatus::default() },
+            last_sent,
+            ..QueueStatus::default()
+        }
+    }
+
+    fn shown(lines: &[Line]) -> Vec<(String, String)> {
+        lines.iter().map(|l| (l.label.clone(), l.value.clone())).collect()
+    }
+
+    #[test]
+    fn after_a_sync_staff_see_what_was_sent_what_is_left_and_the_next_try() {
+        let vi = Locale::default();
+        let lines = sync_outcome(&status(Some(3), 2, Some(NOW + 25 * 60)), NOW, vi);
+        assert_eq!(
+            shown(&lines),
+            vec![
+                ("Lần đồng bộ vừa rồi".into(), "đã gửi 3, còn 3 chưa gửi".into()),
+                ("Lần tự động gửi tiếp theo".into(), "22/11/2026 10:25".into()),
+            ]
+        );
+        let due = sync_outcome(&status(Some(0), 2, Some(NOW - 5)), NOW, vi);
+        assert_eq!(due[1].value, "ngay bây giờ");
+        // Only quarantined records left: nothing is tried automatically, no time is shown.
+        let quarantined = sync_outcome(&status(Some(2), 0, None), NOW, vi);
+        assert_eq!(shown(&quarantined).len(), 1);
+        // Before the worker's first sync, nothing is claimed.
+        assert!(sync_outcome(&status(None, 0, None), NOW, vi).is_empty());
+    }
 }
