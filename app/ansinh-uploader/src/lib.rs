@@ -52,7 +52,7 @@ pub use server::{
     register_with,
 };
 pub use sync::{
-    Failure, Quarantined, SyncReport, SyncStatus, probe, status_of, sync, sync_now_once,
-    sync_once, sync_once_as, sync_status, take_sender,
+    Failure, Quarantined, SyncReport, SyncStatus, probe, status_of, sync, sync_now_once, sync_once,
+    sync_once_as, sync_status, take_sender,
 };
 pub use transport::{HttpTransport, Request, ServerTrust, Transport, check_server_url};
