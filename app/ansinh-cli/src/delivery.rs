@@ -20,8 +20,8 @@ pub(crate) struct RegisterArgs {
     /// The device's data directory.
     #[arg(long)]
     data_dir: PathBuf,
-    /// The collection server, e.g. https://thu.example.vn (plain http:// only to this
-    /// machine).
+    /// The collection server's address: `https://` and its host name (plain `http://` only
+    /// to this machine).
     #[arg(long)]
     server: String,
     /// The one-time token created on the server (`ansinh-hub token`): SECRET.FINGERPRINT, the
