@@ -20,6 +20,7 @@ fuzz_target!(|data: &[u8]| {
         server_signing_key: String::new(),
         receipt_key: String::new(),
         config_signing_key: hex::encode(key.verifying_key().as_bytes()),
+        assignment: ansinh_wire::Assignment::default(),
     };
     let (file, signature, genuine) = if mode % 2 == 0 {
         (rest, ansinh_wire::provisioning::sign_config(rest, &key).into_bytes(), true)
