@@ -576,7 +576,14 @@ impl Hub {
         // chain is refused for the audit part only, and flagged on the device's audit page.
         let audit_through =
             self.store.append_audit(device_id, &audit, self.quotas().audit(), now)?.through;
-        let ack = AckBody { version: PROTOCOL_VERSION, device_id, channel, results, audit_through };
+        let ack = AckBody {
+            version: PROTOCOL_VERSION,
+            device_id,
+            channel,
+            results,
+            audit_through,
+            server_time: now,
+        };
         Ok((ack, again))
     }
 

@@ -234,6 +234,7 @@ mod tests {
             channel: Channel::Network { counter },
             results,
             audit_through: 0,
+            server_time: 1_800_000_000,
         }
     }
 

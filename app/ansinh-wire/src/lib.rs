@@ -215,6 +215,9 @@ pub struct AckBody {
     /// The highest audit `seq` the server holds for this device (0: none); the device sends
     /// the entries after it next time (since version 2).
     pub audit_through: u64,
+    /// The server's clock when it answered, Unix seconds (since version 2): signed with the
+    /// rest, so the device can trust it to check its own clock.
+    pub server_time: i64,
 }
 
 /// A message with the signature over its exact body bytes.
@@ -492,6 +495,7 @@ mod tests {
             channel: Channel::Network { counter: 1 },
             results: vec![],
             audit_through: 1,
+            server_time: 1_800_000_000,
         };
         let bytes = sign_ack(&ack, &key)?;
         assert_eq!(open_ack(&bytes, &key.verifying_key())?, ack);
@@ -606,6 +610,7 @@ mod tests {
             channel: Channel::Network { counter: 1 },
             results: vec![],
             audit_through: 0,
+            server_time: 1_800_000_000,
         };
         let body = postcard::to_stdvec(&ack).map_err(|_| Error::Malformed)?;
         let forged = postcard::to_stdvec(&Signed { body, signature: forged_signature().to_vec() })
@@ -665,13 +670,14 @@ mod tests {
             channel: Channel::Network { counter: 5 },
             results: vec![RecordResult { record_id: [0x11; 16], outcome: Outcome::Accepted }],
             audit_through: 1,
+            server_time: 1_800_000_000,
         };
         let bytes = postcard::to_stdvec(&ack).map_err(|_| Error::Malformed)?;
         // version 2, device 300, Network counter 5, one result: id, Accepted (variant 0);
-        // audit_through 1.
+        // audit_through 1; server_time 1 800 000 000 (zigzag varint).
         assert_eq!(
             hex::encode(bytes),
-            "02ac0200050111111111111111111111111111111111 0001".replace(' ', "")
+            "02ac0200050111111111111111111111111111111111 0001 80c8ceb40d".replace(' ', "")
         );
         Ok(())
     }
