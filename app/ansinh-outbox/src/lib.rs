@@ -33,6 +33,9 @@
 //!   (`ansinh_wire::AuditEntry`): every entry names the agent acting ([`Outbox::act_as`]),
 //!   [`Outbox::verify`] names the first broken link, and [`Outbox::audit_entries`] hands the
 //!   entries to the uploader.
+//! - The latest trustworthy time the device has seen ([`TimeEvidence`]): each commit's time,
+//!   the server time of each verified acknowledgement ([`Outbox::note_server_time`]), a
+//!   clerk's audited confirmation ([`Outbox::confirm_time`]); the device judges its clock by it.
 //!
 //! The outbox knows nothing of the domain: it stores sealed bytes and a summary. Time is
 //! passed in. Nothing here logs.
@@ -45,6 +48,7 @@ mod open;
 mod outbox;
 mod sender;
 mod staff;
+mod time;
 
 pub use error::{Error, Result};
 pub use open::{SCHEMA_VERSION, open_database};
@@ -55,3 +59,4 @@ pub use outbox::{
 };
 pub use sender::Sender;
 pub use staff::{Account, LockState, Role};
+pub use time::{TimeEvidence, TimeReference};

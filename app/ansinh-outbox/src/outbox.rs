@@ -578,6 +578,8 @@ impl Outbox {
             None => format!("{} {}", s.scheme, s.mode),
         };
         audit(&tx, &self.actor, now, "enqueued", Some(receipt_no), &detail)?;
+        // A commit is evidence of the time: the clock must not go back before it.
+        crate::time::raise_trusted(&tx, now)?;
         if !confirmed_overlaps.is_empty() {
             let earlier: Vec<String> = confirmed_overlaps.iter().map(i64::to_string).collect();
             let detail = format!("staff confirmed; overlaps receipts {}", earlier.join(", "));
