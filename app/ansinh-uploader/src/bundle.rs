@@ -296,6 +296,9 @@ fn import_one_ack(dir: &DataDir, path: &Path, clock: &dyn Clock) -> Result<Impor
     // Bundles may come back in any order: keep the highest the server said it holds.
     let held = audit_through(&outbox)?;
     note_audit_through(&mut outbox, held.max(ack.audit_through))?;
+    // The hub's time when it imported the bundle: the clock cannot be before it, but the
+    // acknowledgement may have waited days on the stick, so it is no reference for the time now.
+    outbox.note_server_time(ack.server_time, None)?;
     let ids: Vec<_> = ack.results.iter().map(|r| r.record_id).collect();
     let plan = plan::plan_records(&ids, &ack);
     let changed = outbox.acknowledge(&plan.acknowledge, now)?;

@@ -354,6 +354,9 @@ fn sync_with(
         match verdict {
             Verdict::Acknowledged(ack) => {
                 note_audit_through(&mut outbox, ack.audit_through)?;
+                // The hub's signed time, just received: the device's clock is judged by it.
+                let reference = ansinh_device::clock::reference(clock, ack.server_time);
+                outbox.note_server_time(ack.server_time, reference.as_ref())?;
                 let records = plan::plan_records(&ids, &ack);
                 outbox.acknowledge(&records.acknowledge, now)?;
                 report.acknowledged += records.acknowledge.len();
