@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use std::fmt::Write;
 use std::path::PathBuf;
 
+use crate::input::shell_word;
 use crate::staff::{StaffArgs, act};
 use crate::{Failure, Outcome};
 
@@ -85,6 +86,69 @@ pub(crate) struct VoidArgs {
     reason: String,
     #[command(flatten)]
     staff: StaffArgs,
+}
+
+#[derive(Args)]
+pub(crate) struct ClockArgs {
+    /// The device's data directory.
+    #[arg(long)]
+    data_dir: PathBuf,
+    /// A clerk confirms that the date and time the device shows are right (audited; their
+    /// PIN as for `void`).
+    #[arg(long)]
+    confirm: bool,
+    #[command(flatten)]
+    staff: StaffArgs,
+}
+
+/// Refused (exit 2) while the device does not trust its clock: the message says what is
+/// wrong, both dates and how a clerk confirms. `enqueue` asks before committing.
+pub(crate) fn check_clock(
+    outbox: &ansinh_outbox::Outbox,
+    dir: &std::path::Path,
+    lang: Locale,
+) -> Result<(), Failure> {
+    let trust =
+        ansinh_device::clock::trust(outbox, &SystemClock).map_err(|e| Failure::Other(e.into()))?;
+    let Some(trusted) = trust.trusted_time() else {
+        return Ok(());
+    };
+    let drifted = matches!(trust, ansinh_device::clock::ClockTrust::Drifted { .. });
+    let how = tr!(lang, "clock-confirm-cli", dir = shell_word(dir));
+    Err(Failure::Input(crate::input::InputError {
+        field: "data-dir".into(),
+        code: "clock_untrusted",
+        message: ansinh_text::clock_untrusted(lang, drifted, now(), trusted, &how),
+    }))
+}
+
+pub(crate) fn clock(a: &ClockArgs, lang: Locale) -> Result<Outcome, Failure> {
+    let (mut outbox, _, _) = open(&a.data_dir)?;
+    let device = ansinh_text::time_vn(now());
+    if !a.confirm {
+        check_clock(&outbox, &a.data_dir, lang)?;
+        let msg = tr!(lang, "clock-trusted", device = device.as_str());
+        return Ok(Outcome::Done(json!({"trusted": true, "now": now()}), msg));
+    }
+    act(&mut outbox, &a.staff, lang)?;
+    // A device without accounts has no clerk yet: whoever runs the command answers for it,
+    // as for the other staff commands.
+    let accounts = outbox.accounts().map_err(|e| Failure::Other(e.into()))?;
+    let is_clerk = accounts.is_empty()
+        || accounts
+            .iter()
+            .any(|x| x.code == outbox.actor() && x.role == ansinh_outbox::Role::Clerk);
+    if !is_clerk {
+        return Err(Failure::Input(crate::input::InputError {
+            field: "agent".into(),
+            code: "clerk_only",
+            message: tr!(lang, "clock-confirm-clerk-only").into(),
+        }));
+    }
+    ansinh_device::clock::confirm(&mut outbox, &SystemClock)
+        .map_err(|e| Failure::Other(e.into()))?;
+    let msg = tr!(lang, "clock-confirmed", device = device.as_str());
+    Ok(Outcome::Done(json!({"trusted": true, "confirmed": true, "now": now()}), msg))
 }
 
 fn state_label(s: State, lang: Locale) -> &'static str {

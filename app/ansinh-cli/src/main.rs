@@ -77,6 +77,9 @@ enum Command {
     Queue(device::QueueArgs),
     /// Cancel a record before it is uploaded (staff), with a reason.
     Void(device::VoidArgs),
+    /// The device's clock as the device judges it (enrollment stops while it is not trusted);
+    /// `--confirm`: a clerk confirms the date and time it shows.
+    Clock(device::ClockArgs),
     /// Install the collection server's sealing key by hand (devices without a network).
     Provision(device::ProvisionArgs),
     /// Register this device with a collection server (one-time token).
@@ -312,6 +315,7 @@ fn run(cli: &Cli, lang: Locale) -> anyhow::Result<Outcome> {
         Command::Enqueue(a) => records::enqueue(&table, a, lang),
         Command::Queue(a) => device::queue(a, lang),
         Command::Void(a) => device::void(a, lang),
+        Command::Clock(a) => device::clock(a, lang),
         Command::Provision(a) => device::provision(a, lang),
         Command::Register(a) => delivery::register(a, lang),
         Command::Sync(a) => delivery::sync(a, lang),

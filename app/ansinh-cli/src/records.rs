@@ -237,6 +237,7 @@ pub(crate) fn enqueue(
         }
         _ => {}
     }
+    crate::device::check_clock(&outbox, &a.data_dir, lang)?;
     let point = collection_point(&data, &mut outbox, a, lang)?;
     let at = if a.on.is_some() { ten_am_vn(today) } else { now() };
     let pseudonyms = data.pseudonym_key().map_err(|e| Failure::Other(e.into()))?;

@@ -273,6 +273,32 @@ macro_rules! tr {
     };
 }
 
+/// A time as staff read it, `22/11/2026 09:05` in Viet Nam (the Unix seconds themselves for a
+/// clock outside the policy table's years, which only a broken clock shows).
+pub fn time_vn(at: i64) -> String {
+    ansinh_core::policy::VietnamTime::at(at)
+        .map_or_else(|_| at.to_string(), |t| t.form().to_string())
+}
+
+/// Why enrollment stops on a clock the device does not trust, for staff: what is wrong
+/// (`drifted`: far from the server's time; otherwise before the latest trusted time), the time
+/// the device shows and the one it trusts, and what to do (`how`: where a clerk confirms).
+pub fn clock_untrusted(
+    lang: Locale,
+    drifted: bool,
+    device: i64,
+    trusted: i64,
+    how: &str,
+) -> String {
+    let (device, trusted) = (time_vn(device), time_vn(trusted));
+    let what = if drifted {
+        tr!(lang, "clock-drifted", device = device.as_str(), trusted = trusted.as_str())
+    } else {
+        tr!(lang, "clock-behind", device = device.as_str(), trusted = trusted.as_str())
+    };
+    format!("{what} {}", tr!(lang, "clock-stopped", how = how))
+}
+
 /// `1.500.000 đ` / `1,500,000 VND` (the core's form for the language).
 pub fn money(d: Dong, lang: Locale) -> String {
     Amount(d, lang.core()).to_string()
@@ -412,6 +438,12 @@ mod tests {
         assert_eq!(ago(86_400, en()), "1 day ago");
         assert_eq!(ago(3 * 3600 + 5 * 60, en()), "3 h 5 min ago");
         assert_eq!(ago(-5, vi), "0 giờ 0 phút trước", "a clock set back shows no negative age");
+        let stopped = clock_untrusted(vi, false, 1_795_314_600 - 3 * 86_400, 1_795_314_600, "x");
+        assert!(
+            stopped.starts_with("Đồng hồ của máy đang chỉ 19/11/2026 09:30, sớm hơn"),
+            "{stopped}"
+        );
+        assert!(stopped.contains("(22/11/2026 09:30)") && stopped.ends_with(": x."), "{stopped}");
         assert_eq!(mode_label(Mode::Periodic(1), vi), "Hằng tháng");
         assert_eq!(mode_label(Mode::Periodic(3), en()), "Every 3 months");
         assert_eq!(mode_label(Mode::Advance(1), en()), "1 year in advance");

@@ -10,8 +10,11 @@ use crate::common::{enqueue_args, json_of};
 
 type R = Result<(), Box<dyn std::error::Error>>;
 
-/// 22 November 2026, 10:00 in Viet Nam: the fixtures' collection day.
-const NOW: i64 = 1_795_316_400;
+/// The hub's time: the system clock, which the command reads too (a hub whose time is days
+/// away from the device's stops its enrollment, as the device's clock check should).
+fn now() -> i64 {
+    ansinh_hub::system_now()
+}
 
 fn ansinh(args: &[&str], stdin_file: Option<&Path>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ansinh"));
@@ -26,9 +29,9 @@ fn fixture(name: &str) -> std::path::PathBuf {
     ansinh_tests::fixtures::path(name)
 }
 
-/// A hub on loopback whose clock stands at the fixtures' collection day.
+/// A hub on loopback following the system clock (the records are dated by `--on`).
 fn start(rt: &tokio::runtime::Runtime, dir: &Path) -> Result<LoopbackHub, ansinh_hub::Error> {
-    LoopbackHub::start(rt, dir, 0, Some(NOW))
+    LoopbackHub::start(rt, dir, 0, None)
 }
 
 #[test]
@@ -44,7 +47,7 @@ fn register_enqueue_sync_then_usb_carry_out() -> R {
     let out = ansinh(&["sync", "--data-dir", &d, "--json"], None);
     assert_eq!(out.status.code(), Some(2));
 
-    let token = server.state.hub.create_token("Bưu điện Hà Đông", 3600, NOW)?;
+    let token = server.state.hub.create_token("Bưu điện Hà Đông", 3600, now())?;
     let out = ansinh(
         &[
             "register",
@@ -120,7 +123,7 @@ fn register_enqueue_sync_then_usb_carry_out() -> R {
     let exported = json_of(&ansinh(&["export", "--data-dir", &d, "--to", &b, "--json"], None));
     assert_eq!(exported["records"].as_u64(), Some(1));
     // The server's staff run `ansinh-hub import`, which writes the acknowledgement beside it.
-    let imported = server.state.hub.import_bundle_file(&bundle, NOW)?;
+    let imported = server.state.hub.import_bundle_file(&bundle, now())?;
     assert_eq!(imported.accepted, 1);
     let ack = usb.path().join("xa-ha-dong.bundle.ack").to_string_lossy().to_string();
     let report = json_of(&ansinh(&["import-ack", "--data-dir", &d, &ack, "--json"], None));
@@ -160,7 +163,7 @@ fn queue_enqueue_and_a_second_sync_leave_a_sync_in_flight_alone() -> R {
     let hub_url = format!("http://{}", server.addr);
     let dev = tempfile::tempdir()?;
     let d = dev.path().to_string_lossy().to_string();
-    let token = server.state.hub.create_token("Bưu điện Hà Đông", 3600, NOW)?;
+    let token = server.state.hub.create_token("Bưu điện Hà Đông", 3600, now())?;
     let register =
         ["register", "--data-dir", &d, "--server", &hub_url, "--token", &token, "--label", "Xã A"];
     let out = ansinh(&register, None);
@@ -270,7 +273,7 @@ fn an_unregistered_device_is_told_the_command_that_registers_it() -> R {
 
 /// Registers a new device in `dir` with `server`.
 fn registered(server: &LoopbackHub, dir: &str) -> R {
-    let token = server.state.hub.create_token("Bưu điện Hà Đông", 3600, NOW)?;
+    let token = server.state.hub.create_token("Bưu điện Hà Đông", 3600, now())?;
     let url = format!("http://{}", server.addr);
     let out = ansinh(
         &["register", "--data-dir", dir, "--server", &url, "--token", &token, "--label", "x"],
@@ -341,7 +344,7 @@ fn a_usb_stick_given_as_a_folder_carries_bundles_and_acknowledgements() -> R {
 
     // The server imports every bundle on the stick (`ansinh-hub import /media/usb`).
     for bundle in files_in(stick.path(), ".bundle")? {
-        server.state.hub.import_bundle_file(&bundle, NOW)?;
+        server.state.hub.import_bundle_file(&bundle, now())?;
     }
     // Each device takes its own acknowledgements from the stick.
     let v = json_of(&ansinh(&["import-ack", "--data-dir", &d1, &usb, "--json"], None));

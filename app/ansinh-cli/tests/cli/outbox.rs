@@ -429,3 +429,45 @@ fn once_the_device_has_accounts_void_and_release_need_the_agent_and_their_pin() 
     assert_eq!(verify.status.code(), Some(0), "{}", String::from_utf8_lossy(&verify.stdout));
     Ok(())
 }
+
+/// The day `days` from today in Viet Nam, `YYYY-MM-DD`.
+fn day_from_today(days: i64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+    ansinh_core::Date::in_vietnam(now + days * 86_400)
+        .map_or_else(|e| panic!("{e:?}"), |d| d.to_string())
+}
+
+#[test]
+fn a_clock_behind_the_last_commit_stops_enqueue_until_a_clerk_confirms() -> R {
+    let dir = tempfile::tempdir()?;
+    let d = dir.path().to_string_lossy().to_string();
+    // A commit at day D (back-office entry dated three days from the system clock's today):
+    // the system clock now stands three days before the latest commit, as after a reset.
+    let later = day_from_today(3);
+    let mut args = demo_enqueue_args(&d);
+    let on = args.iter().position(|a| *a == "--on").map_or(0, |i| i + 1);
+    args[on] = &later;
+    let out = run(&args, &fixture("enrollment.json"));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let refused = run(&demo_enqueue_args(&d), &fixture("household.json"));
+    assert_eq!(refused.status.code(), Some(2), "{}", String::from_utf8_lossy(&refused.stdout));
+    let message = String::from_utf8_lossy(&refused.stderr).to_string();
+    assert!(message.contains("Đồng hồ của máy đang chỉ"), "{message}");
+    assert!(message.contains("ansinh clock --confirm"), "says what to do: {message}");
+    let (y, m, dd) = (&later[..4], &later[5..7], &later[8..]);
+    assert!(message.contains(&format!("{dd}/{m}/{y} 10:00")), "the trusted date: {message}");
+    let status = run(&["clock", "--data-dir", &d, "--json"], "");
+    assert_eq!(status.status.code(), Some(2));
+    assert_eq!(json_of(&status)["error"]["code"], "clock_untrusted");
+
+    let confirmed = run(&["clock", "--confirm", "--data-dir", &d], "");
+    assert_eq!(confirmed.status.code(), Some(0), "{}", String::from_utf8_lossy(&confirmed.stderr));
+    let out = run(&demo_enqueue_args(&d), &fixture("household.json"));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let trail = run(&["queue", "--data-dir", &d, "verify"], "");
+    assert_eq!(trail.status.code(), Some(0), "the trail stays whole");
+    Ok(())
+}

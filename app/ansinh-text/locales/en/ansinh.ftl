@@ -635,3 +635,14 @@ cli-renewals-due = { $people ->
     [one] { $people } person due to renew.
    *[other] { $people } people due to renew.
 }
+
+# The device's clock (enrollment stops while it is not trusted)
+clock-behind = The device's clock shows { $device }, earlier than the latest time it trusts ({ $trusted }): the clock may have been reset, for instance after a power cut.
+clock-drifted = The device's clock shows { $device }, more than a day away from the server's time ({ $trusted }, counted from the last sync).
+clock-stopped = Enrollment is stopped so that no receipt carries a wrong date. Set the device's clock right, or have a clerk confirm that the date shown is right: { $how }.
+clock-confirm-kiosk = press "Confirm date and time" on the staff screen
+clock-confirm-cli = ansinh clock --confirm --data-dir { $dir } --agent CLERK_CODE
+clock-confirmed = The device's date and time confirmed: { $device }.
+clock-trusted = The device's clock: { $device }; nothing says it is wrong.
+clock-confirm-clerk-only = Only a clerk may confirm the device's date and time.
+quote-date = Priced on { $date }

@@ -477,3 +477,14 @@ cli-import-ack-read-others = Tệp xác nhận đã đọc: { $files } (bỏ qua
 cli-import-ack-unreadable = Không đọc được: { $file }
 cli-renewals-none = Chưa tải danh sách đến hạn đóng tiếp.
 cli-renewals-due = { $people } người đến hạn đóng tiếp.
+
+# The device's clock (enrollment stops while it is not trusted)
+clock-behind = Đồng hồ của máy đang chỉ { $device }, sớm hơn thời điểm tin cậy gần nhất ({ $trusted }): có thể đồng hồ đã bị đặt lại, ví dụ sau khi mất điện.
+clock-drifted = Đồng hồ của máy đang chỉ { $device }, lệch hơn một ngày so với giờ máy chủ ({ $trusted }, tính từ lần đồng bộ gần nhất).
+clock-stopped = Tạm dừng nhận hồ sơ để biên lai không ghi sai ngày. Hãy chỉnh đồng hồ của máy cho đúng, hoặc cán bộ quản lý xác nhận ngày giờ đang hiển thị là đúng: { $how }.
+clock-confirm-kiosk = bấm "Xác nhận ngày giờ" ở màn hình nhân viên
+clock-confirm-cli = ansinh clock --confirm --data-dir { $dir } --agent MÃ_CÁN_BỘ
+clock-confirmed = Đã xác nhận ngày giờ của máy: { $device }.
+clock-trusted = Đồng hồ của máy: { $device }; không có dấu hiệu sai.
+clock-confirm-clerk-only = Chỉ cán bộ quản lý mới được xác nhận ngày giờ của máy.
+quote-date = Tính theo ngày { $date }
