@@ -158,7 +158,10 @@ mod tests {
         assert_eq!(o.time_evidence()?, TimeEvidence { trusted: Some(500), reference: None });
         let entry = o.audit_entries(seq - 1, 1)?;
         assert_eq!(entry.len(), 1);
-        assert_eq!((entry[0].agent_code.as_str(), entry[0].event.as_str()), ("CLERK-1", "clock_confirmed"));
+        assert_eq!(
+            (entry[0].agent_code.as_str(), entry[0].event.as_str()),
+            ("CLERK-1", "clock_confirmed")
+        );
         drop(o);
         let o = outbox(&dir)?;
         assert_eq!(o.time_evidence()?.trusted, Some(500), "kept across a restart");
