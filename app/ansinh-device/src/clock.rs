@@ -11,7 +11,7 @@ use std::cell::Cell;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use ansinh_core::Date;
-use ansinh_outbox::{Outbox, TimeReference};
+use ansinh_outbox::{Outbox, TimeEvidence, TimeReference};
 
 /// Seconds since the Unix epoch.
 pub type Timestamp = i64;
@@ -165,12 +165,16 @@ impl ClockTrust {
 /// command make before an enrollment. After a restart the uptime of the last reference means
 /// nothing, and only the latest trustworthy time applies.
 pub fn trust(outbox: &Outbox, clock: &dyn Clock) -> Result<ClockTrust, ansinh_outbox::Error> {
-    let evidence = outbox.time_evidence()?;
+    Ok(judge(outbox.time_evidence()?, clock))
+}
+
+/// [`trust`] on evidence already read (the kiosk's in-memory store keeps its own).
+pub fn judge(evidence: TimeEvidence, clock: &dyn Clock) -> ClockTrust {
     let now = clock.now();
     if let Some(trusted) = evidence.trusted
         && now < trusted.saturating_sub(BEHIND_TOLERANCE_SECS)
     {
-        return Ok(ClockTrust::Behind { now, trusted });
+        return ClockTrust::Behind { now, trusted };
     }
     if let (Some(r), Some(up)) = (evidence.reference, clock.uptime())
         && r.boot == up.boot
@@ -178,10 +182,10 @@ pub fn trust(outbox: &Outbox, clock: &dyn Clock) -> Result<ClockTrust, ansinh_ou
     {
         let expected = r.at.saturating_add(up.secs - r.uptime);
         if now.abs_diff(expected) > DRIFT_BOUND_SECS.unsigned_abs() {
-            return Ok(ClockTrust::Drifted { now, expected });
+            return ClockTrust::Drifted { now, expected };
         }
     }
-    Ok(ClockTrust::Trusted)
+    ClockTrust::Trusted
 }
 
 /// The time reference for a time known right now (`at`): with the clock's uptime, or `None`

@@ -25,7 +25,7 @@ use crate::pin::default_params;
 use crate::print::PrinterConfig;
 use crate::session::{Idle, Session};
 use crate::store::{Committed, Store};
-use ansinh_device::clock::{Clock, Timestamp};
+use ansinh_device::clock::{Clock, ClockTrust, Timestamp};
 
 mod staff;
 
@@ -126,6 +126,9 @@ pub struct App {
     /// The wizard was asked for on a device that cannot take enrollments (no server key, not a
     /// demonstration): staff are told why until the session ends.
     pub enroll_refused: bool,
+    /// The wizard was asked for while the device does not trust its clock: staff are told
+    /// what is wrong and how to confirm the date until the session ends.
+    pub clock_refused: Option<ClockTrust>,
 }
 
 impl App {
@@ -156,6 +159,7 @@ impl App {
             options,
             printing: Printing::default(),
             enroll_refused: false,
+            clock_refused: None,
         }
     }
 
@@ -168,6 +172,14 @@ impl App {
     /// demonstration.
     pub fn enroll_allowed(&self) -> bool {
         self.options.demo || self.store.server_key_provisioned()
+    }
+
+    /// What the device makes of its clock ([`ansinh_device::clock::judge`]); an outbox that
+    /// cannot be read says nothing against it (the commit reports that failure itself).
+    pub fn clock_trust(&self) -> ClockTrust {
+        self.store
+            .time_evidence()
+            .map_or(ClockTrust::Trusted, |e| ansinh_device::clock::judge(e, self.clock.as_ref()))
     }
 
     /// The clock's now.
@@ -228,6 +240,7 @@ impl App {
         let now = self.now();
         self.staff.reset(self.store.as_mut(), now);
         self.enroll_refused = false;
+        self.clock_refused = None;
         self.redraw_all = true;
     }
 
@@ -260,6 +273,15 @@ impl App {
             // The quote screens still work; the wizard does not start.
             self.enroll_refused = true;
             return;
+        }
+        if s == Screen::Enroll {
+            let trust = self.clock_trust();
+            if !trust.is_trusted() {
+                // A receipt must not carry a wrong date: quotes go on, enrollment waits.
+                self.clock_refused = Some(trust);
+                return;
+            }
+            self.clock_refused = None;
         }
         if s == Screen::Staff && !self.staff.logged_in() {
             return self.navigate(Screen::StaffLogin);

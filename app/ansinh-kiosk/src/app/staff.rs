@@ -110,6 +110,15 @@ impl App {
         }
     }
 
+    /// A clerk confirms the date and time the clock shows (the wizard starts again).
+    pub fn confirm_clock(&mut self) {
+        let lang = self.lang;
+        self.staff.confirm_clock(self.store.as_mut(), self.clock.as_ref(), lang);
+        if self.clock_trust().is_trusted() {
+            self.clock_refused = None;
+        }
+    }
+
     /// Asks the delivery worker to send now (staff found a network).
     pub fn sync_now(&mut self) {
         let (now, lang) = (self.now(), self.lang);

@@ -9,7 +9,7 @@ use ansinh_outbox::{Account, Role};
 use crate::pin::{Attempt, PinLock, hash_pin};
 use crate::store::{Settings, Store};
 use crate::text::{Locale, tr};
-use ansinh_device::clock::Timestamp;
+use ansinh_device::clock::{Clock, Timestamp};
 
 /// The settings staff edit, in order.
 pub const SETTING_KEYS: [&str; 3] = ["collection_point", "agent_code", "server_url"];
@@ -381,6 +381,21 @@ impl StaffController {
         }
         self.message = tr!(lang, "staff-clerk-only").into();
         false
+    }
+
+    /// A clerk confirms the date and time the clock shows (`clock`): enrollment goes on from
+    /// there, and the audit trail names the clerk. Agents are refused.
+    pub fn confirm_clock(&mut self, store: &mut dyn Store, clock: &dyn Clock, lang: Locale) {
+        if !self.clerk_only(lang) {
+            return;
+        }
+        let now = clock.now();
+        let reference = ansinh_device::clock::reference(clock, now);
+        let agent = self.shift_owner().to_string();
+        self.message = match store.confirm_clock(&agent, now, reference.as_ref()) {
+            Ok(()) => tr!(lang, "clock-confirmed", device = crate::text::date_time(now)),
+            Err(e) => e.message,
+        };
     }
 
     /// Puts a quarantined record back in the queue.

@@ -126,6 +126,23 @@ impl EnrollmentStore for DeviceStore {
     fn server_key_provisioned(&self) -> bool {
         self.dir.is_provisioned()
     }
+
+    fn time_evidence(&self) -> Result<TimeEvidence, StoreError> {
+        self.outbox.time_evidence().map_err(outbox_err)
+    }
+
+    fn confirm_clock(
+        &mut self,
+        agent: &str,
+        now: Timestamp,
+        reference: Option<&TimeReference>,
+    ) -> Result<(), StoreError> {
+        let acting = self.outbox.actor().to_string();
+        self.outbox.act_as(agent);
+        let confirmed = self.outbox.confirm_time(now, reference);
+        self.outbox.act_as(&acting);
+        confirmed.map(|_| ()).map_err(outbox_err)
+    }
 }
 
 impl StaffData for DeviceStore {

@@ -52,6 +52,9 @@ pub struct MemoryStore {
     pub actor: String,
     /// The audit trail: agent, event, receipt, detail.
     pub trail: Vec<(String, String, Option<i64>, String)>,
+    /// What the device keeps of the time, as the outbox does: raised by each commit, set by
+    /// a clerk's confirmation.
+    pub time: TimeEvidence,
 }
 
 impl MemoryStore {
@@ -126,6 +129,7 @@ impl EnrollmentStore for MemoryStore {
                 self.shift_agent.clone()
             },
         };
+        self.time.trusted = Some(self.time.trusted.map_or(now, |t| t.max(now)));
         self.records.push(MemoryRecord {
             enrollment: enrollment.clone(),
             committed: committed.clone(),
@@ -140,6 +144,21 @@ impl EnrollmentStore for MemoryStore {
 
     fn server_key_provisioned(&self) -> bool {
         !self.no_server_key
+    }
+
+    fn time_evidence(&self) -> Result<TimeEvidence, StoreError> {
+        Ok(self.time.clone())
+    }
+
+    fn confirm_clock(
+        &mut self,
+        agent: &str,
+        now: Timestamp,
+        reference: Option<&TimeReference>,
+    ) -> Result<(), StoreError> {
+        self.time = TimeEvidence { trusted: Some(now), reference: reference.cloned() };
+        self.audit(agent, "clock_confirmed", None, &now.to_string());
+        Ok(())
     }
 }
 

@@ -11,7 +11,10 @@ use ansinh_device::enroll::{
 };
 use ansinh_device::shift::{RecordState, ShiftReport};
 use ansinh_enrollment::Enrollment;
-use ansinh_outbox::{Account, JournalEntry, LockState, Outbox, Role, State, Stats, Summary};
+use ansinh_outbox::{
+    Account, JournalEntry, LockState, Outbox, Role, State, Stats, Summary, TimeEvidence,
+    TimeReference,
+};
 use ansinh_uploader::background::Control;
 use ansinh_uploader::{RetryPolicy, SyncStatus};
 use std::sync::Arc;
@@ -82,6 +85,19 @@ pub trait EnrollmentStore {
     /// no enrollment, except in the offline demonstration mode: money taken against a record
     /// no server can open would never reach the office.
     fn server_key_provisioned(&self) -> bool;
+
+    /// What the device keeps of the time (the latest trustworthy time, the last reference),
+    /// by which `ansinh_device::clock::judge` decides whether the wizard may start.
+    fn time_evidence(&self) -> Result<TimeEvidence, StoreError>;
+
+    /// A clerk (`agent`) confirms the date and time the clock shows, `now` (with its
+    /// `reference`): an audited staff action.
+    fn confirm_clock(
+        &mut self,
+        agent: &str,
+        now: Timestamp,
+        reference: Option<&TimeReference>,
+    ) -> Result<(), StoreError>;
 }
 
 /// Queue and sync status for staff: the outbox's counts and the uploader's status as the

@@ -12,6 +12,7 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use crate::app::{App, Screen};
 use crate::text::{Line, Locale, tr};
+use ansinh_device::clock::ClockTrust;
 
 fn model<T: Clone + 'static>(v: Vec<T>) -> ModelRc<T> {
     ModelRc::new(VecModel::from(v))
@@ -117,6 +118,19 @@ pub fn render(app: &mut App, w: &AppWindow) {
     a.set_idle_left(i32::try_from(app.idle_left).unwrap_or(0));
     let all = app.take_redraw_all();
     let current = app.screen;
+    // Quotes keep working whatever the clock says, and say which date they use.
+    let quoting = matches!(
+        current,
+        Screen::Quote | Screen::Pension | Screen::Scenarios | Screen::Household | Screen::Benefits
+    );
+    let priced_on = if quoting {
+        let d = app.today();
+        let date = format!("{:02}/{:02}/{:04}", d.day(), d.month_number(), d.year());
+        tr!(app.lang, "quote-date", date = date)
+    } else {
+        String::new()
+    };
+    a.set_priced_on(priced_on.into());
     let shown = |s: Screen| all || current == s;
     let mut estimate = false;
     for (screen, page) in [
@@ -147,10 +161,21 @@ pub fn render(app: &mut App, w: &AppWindow) {
         tr!(app.lang, "kiosk-demo-band").to_string()
     } else if app.enroll_refused {
         tr!(app.lang, "kiosk-enroll-needs-server-key").to_string()
+    } else if let Some(trust) = app.clock_refused {
+        clock_note(app, trust)
     } else {
         String::new()
     };
     a.set_device_note(note.into());
+}
+
+/// Why the wizard does not start on a clock the device does not trust, and how a clerk
+/// confirms the date.
+pub(crate) fn clock_note(app: &App, trust: ClockTrust) -> String {
+    let trusted = trust.trusted_time().unwrap_or_default();
+    let drifted = matches!(trust, ClockTrust::Drifted { .. });
+    let how = tr!(app.lang, "clock-confirm-kiosk");
+    ansinh_text::clock_untrusted(app.lang, drifted, app.now(), trusted, how)
 }
 
 /// The app and its window, shared by the callbacks.

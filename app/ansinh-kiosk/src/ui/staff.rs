@@ -67,6 +67,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
         s.set_shift_receipts(model(Vec::new()));
         s.set_settings(model(Vec::new()));
         s.set_note(SharedString::new());
+        s.set_clock_untrusted(false);
         return;
     }
     let now = app.now();
@@ -81,6 +82,11 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
             name = app.staff.agent_name(),
             code = app.staff.shift_owner()
         ));
+    }
+    let trust = app.clock_trust();
+    s.set_clock_untrusted(!trust.is_trusted());
+    if !trust.is_trusted() {
+        note.push(super::clock_note(app, trust));
     }
     let mut queue = Vec::new();
     match app.store.queue(now) {
@@ -337,6 +343,7 @@ pub(super) fn connect(k: &Rc<Kiosk>) {
     on!(k, StaffAdapter, on_logout, |a| a.logout());
     on!(k, StaffAdapter, on_new_shift, |a| a.new_shift());
     on!(k, StaffAdapter, on_sync_now, |a| a.sync_now());
+    on!(k, StaffAdapter, on_confirm_clock, |a| a.confirm_clock());
     on!(k, StaffAdapter, on_reprint, |a, code: SharedString| a.reprint(&code));
     on!(k, StaffAdapter, on_choose_account, |a, code: SharedString| a.choose_account(&code));
     on!(k, StaffAdapter, on_choose_again, |a| a.choose_again());

@@ -4,6 +4,8 @@
 //! - `flow`: a whole citizen flow driven through the real screens with Slint's testing
 //!   backend: a quote, the enrollment wizard on the on-screen keyboard, the submit, the
 //!   printed receipt, the idle reset that leaves no personal data on screen.
+//! - `clock`: the clock goes back: the wizard refuses to start, saying why, until a clerk
+//!   confirms the date or the clock is set right; quotes say which date they use.
 //! - `languages`: the language button cycles every catalogue on the real screens.
 //! - `catalogues`: every screen text translated in every language, read from the files.
 //! - `printing`: a printer out of paper keeps the record committed; staff reprint a copy.
@@ -16,6 +18,7 @@
 //! (`tests/end_to_end/`).
 
 mod catalogues;
+mod clock;
 mod flow;
 mod languages;
 mod printing;
