@@ -3,6 +3,8 @@
 //!
 //! - `audit`: staff actions reach the hub's audit page; a changed entry is refused and
 //!   flagged; the hub logs exports and renewal downloads; a version 1 device is told to update.
+//! - `clock`: the hub's time arrives in its signed acknowledgement and is kept; a device
+//!   clock days behind it stops enrollment until it is set right.
 //! - `uploader`: the uploader against an in-memory fake server, every fault on purpose.
 //! - `delivery`: device outbox → uploader → hub, through the fault-injecting proxy (1,000
 //!   records), across server restarts, with conflicts and rejections.
@@ -28,6 +30,7 @@
 
 mod attacks;
 mod audit;
+mod clock;
 mod delivery;
 mod https;
 mod kiosk_delivery;
