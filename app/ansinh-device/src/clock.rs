@@ -55,9 +55,9 @@ impl Clock for SystemClock {
     fn uptime(&self) -> Option<Uptime> {
         let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
         let uptime = std::fs::read_to_string("/proc/uptime").ok()?;
-        let secs: f64 = uptime.split_whitespace().next()?.parse().ok()?;
-        // Whole seconds are plenty against bounds of minutes and hours.
-        Some(Uptime { boot: boot.trim().to_string(), secs: secs as i64 })
+        // `12345.67 …`: whole seconds are plenty against bounds of minutes and hours.
+        let secs = uptime.split_whitespace().next()?.split('.').next()?.parse().ok()?;
+        Some(Uptime { boot: boot.trim().to_string(), secs })
     }
 }
 
