@@ -3,7 +3,9 @@
 //! One responsibility: a collection device's data directory ([`DataDir`]) and what is done
 //! with it — its keys and registration, the enrollment commit with the double-payment check
 //! ([`enroll`]), receipts drawn from the outbox ([`receipt`]), the shift report ([`shift`])
-//! and the device's one clock ([`clock`]). The kiosk and the `ansinh` command both work
+//! and the device's one clock ([`clock`]) with the check that stops enrollment while the
+//! clock stands before the latest trustworthy time or far from the server's
+//! ([`clock::trust`]). The kiosk and the `ansinh` command both work
 //! through it; delivery to the server is `ansinh-uploader`'s.
 //!
 //! Everything a device keeps lives in one directory (on the kiosk image, the data partition):
