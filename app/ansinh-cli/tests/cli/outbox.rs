@@ -471,3 +471,45 @@ fn a_clock_behind_the_last_commit_stops_enqueue_until_a_clerk_confirms() -> R {
     assert_eq!(trail.status.code(), Some(0), "the trail stays whole");
     Ok(())
 }
+
+#[test]
+fn once_the_device_has_accounts_only_a_clerk_confirms_the_date() -> R {
+    let dir = tempfile::tempdir()?;
+    let d = dir.path().to_string_lossy().to_string();
+    let cheap = argon2::Params::new(256, 1, 1, None).unwrap_or_default();
+    let (agent, clerk) = (
+        ansinh_device::pin::hash_pin("246810", cheap.clone())?,
+        ansinh_device::pin::hash_pin("135790", cheap)?,
+    );
+    {
+        let (mut outbox, _) = ansinh_device::DataDir::open(dir.path())?.outbox()?;
+        outbox.add_account("DL-0001", "Lê Thị An", ansinh_outbox::Role::Agent, Some(&agent), 1)?;
+        outbox.add_account(
+            "QL-0001",
+            "Trần Văn Bình",
+            ansinh_outbox::Role::Clerk,
+            Some(&clerk),
+            1,
+        )?;
+    }
+    let confirm = |code: &str, pin: &str| {
+        run(&["clock", "--confirm", "--data-dir", &d, "--agent", code, "--json"], pin)
+    };
+    let out = confirm("DL-0001", "246810\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(json_of(&out)["error"]["code"], "clerk_only");
+    let out = confirm("QL-0001", "111111\n");
+    assert_eq!(json_of(&out)["error"]["code"], "wrong_pin");
+    let out = confirm("QL-0001", "135790\n");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(json_of(&out)["confirmed"], true);
+    let (outbox, _) = ansinh_device::DataDir::open(dir.path())?.outbox()?;
+    let confirmed: Vec<_> = outbox
+        .audit_trail()?
+        .into_iter()
+        .filter(|a| a.event == "clock_confirmed")
+        .map(|a| a.agent_code)
+        .collect();
+    assert_eq!(confirmed, ["QL-0001"]);
+    Ok(())
+}
