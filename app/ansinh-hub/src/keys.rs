@@ -72,6 +72,11 @@ pub struct KeyFiles {
 }
 
 impl KeyFiles {
+    /// Every key file, in the order `ansinh-hub keys` lists them.
+    pub fn all(&self) -> [&Path; 5] {
+        [&self.sealing, &self.signing, &self.admin_token, &self.receipt_master, &self.config]
+    }
+
     /// The files under `data_dir/keys`.
     pub fn in_dir(data_dir: &Path) -> Self {
         let dir = data_dir.join("keys");
@@ -337,14 +342,7 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let key_files = [
-                &files.sealing,
-                &files.signing,
-                &files.admin_token,
-                &files.receipt_master,
-                &files.config,
-            ];
-            for f in key_files {
+            for f in files.all() {
                 let mode = fs::metadata(f).map_err(io(f))?.permissions().mode();
                 assert_eq!(mode & 0o777, 0o600, "{}", f.display());
             }

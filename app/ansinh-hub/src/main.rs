@@ -644,14 +644,7 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Keys => {
             let files = KeyFiles::in_dir(dir);
-            let key_files = [
-                &files.sealing,
-                &files.signing,
-                &files.admin_token,
-                &files.receipt_master,
-                &files.config,
-            ];
-            for f in key_files {
+            for f in files.all() {
                 println!("{}{}", f.display(), if f.exists() { "" } else { " (missing)" });
             }
             println!(
