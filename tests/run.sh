@@ -79,7 +79,7 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 step "tests"
 cargo test --workspace --locked
 
-step "fuzz smoke (the protocol, the hub, the policy table, the enrollment envelope, the device)"
+step "fuzz smoke (the protocol, the hub, the policy table, the enrollment envelope, the device, the uploader)"
 # Each decoder of outside bytes for FUZZ_SECONDS (default 20) per target: every app/*/fuzz
 # project (none builds Slint), plus their instrumented builds (the hub's about 2.5 minutes cold).
 bash tests/fuzz-smoke.sh
