@@ -499,6 +499,9 @@ impl App {
                 self.enroll_refused = true;
                 return;
             }
+            if !self.clock_allows_commit() {
+                return;
+            }
             if let Ok(c) = self.enroll.submit(self.store.as_mut(), &self.table, today, now, lang) {
                 self.enroll_committed(c);
             }
@@ -509,6 +512,9 @@ impl App {
 
     /// Staff confirm a possible double payment the submit found: commit anyway.
     pub fn enroll_confirm_duplicate(&mut self) {
+        if !self.clock_allows_commit() {
+            return;
+        }
         let (today, now, lang) = (self.today(), self.now(), self.lang);
         let store = self.store.as_mut();
         if let Ok(c) = self.enroll.confirm_duplicate(store, &self.table, today, now, lang) {
@@ -519,6 +525,15 @@ impl App {
     /// Staff do not take the second payment: back to the review, nothing committed.
     pub fn enroll_cancel_duplicate(&mut self) {
         self.enroll.cancel_duplicate(self.lang);
+    }
+
+    /// The clock is checked again at the commit, not only when the wizard starts: it may have
+    /// been set (or reset by a power cut) while the form was filled. Refused, nothing is
+    /// committed and the form stays as it is, with the reason on the band.
+    fn clock_allows_commit(&mut self) -> bool {
+        let trust = self.clock_trust();
+        self.clock_refused = (!trust.is_trusted()).then_some(trust);
+        trust.is_trusted()
     }
 
     fn enroll_committed(&mut self, c: Committed) {

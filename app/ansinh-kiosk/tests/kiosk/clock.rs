@@ -143,3 +143,51 @@ fn a_clock_gone_back_stops_the_wizard_until_a_clerk_confirms_or_it_is_set_right(
     assert!(wizard_starts(&k), "{}", note(&k));
     Ok(())
 }
+
+/// The clock is checked again at the commit: a form filled while the clock was right is not
+/// committed once the clock is found behind, and nothing typed is lost.
+#[test]
+fn a_clock_found_wrong_at_the_submit_commits_nothing_and_keeps_the_form() -> anyhow::Result<()> {
+    i_slint_backend_testing::init_no_event_loop();
+    let tmp = tempfile::tempdir()?;
+    let day = "2026-11-22".parse().map_err(|_| anyhow::anyhow!("date"))?;
+    let clock = Rc::new(FakeClock::at(day));
+    let server = ansinh_wire::OpeningKey::generate();
+    DataDir::open(tmp.path())?.provision_sealing_key(&server.sealing_key())?;
+    let settings = Settings {
+        collection_point: "Bưu điện xã Thanh Trì".into(),
+        agent_code: "DL-0001".into(),
+        ..Settings::default()
+    };
+    let store = DeviceStore::open(DataDir::open(tmp.path())?, settings)?;
+    let options = Options { pin_params: cheap(), ..Options::default() };
+    let k = connect(App::new(Box::new(store), clock.clone(), options))?;
+    let (_, to_review) = ansinh_kiosk::screens::SCREENS
+        .iter()
+        .find(|(name, _)| *name == "enroll-review")
+        .ok_or_else(|| anyhow::anyhow!("the review screen's setup"))?;
+    k.act(|a| to_review(a, &clock));
+    assert_eq!(k.app.borrow().screen, Screen::Enroll, "the wizard started on a trusted clock");
+
+    // Meanwhile a verified acknowledgement says the hub is three days ahead.
+    let hub_time = clock.now() + 3 * DAY;
+    let (mut outbox, _) = DataDir::open(tmp.path())?.outbox()?;
+    outbox.note_server_time(hub_time, reference(&*clock, hub_time).as_ref())?;
+    k.act(|a| a.enroll_next());
+    {
+        let app = k.app.borrow();
+        assert!(app.done.is_none(), "nothing committed");
+        assert_eq!(app.screen, Screen::Enroll, "still on the review");
+        assert!(matches!(app.clock_refused, Some(ClockTrust::Behind { .. })));
+    }
+    assert_eq!(outbox.stats(clock.now())?.queued, 0, "no record in the outbox");
+    assert!(note(&k).contains("Đồng hồ của máy đang chỉ"), "{}", note(&k));
+
+    // The clock set right: the same form commits, nothing retyped.
+    clock.set(hub_time + 60);
+    k.act(|a| a.enroll_next());
+    let app = k.app.borrow();
+    assert!(app.done.is_some() && app.screen == Screen::Done, "committed");
+    assert_eq!(app.clock_refused, None);
+    Ok(())
+}
