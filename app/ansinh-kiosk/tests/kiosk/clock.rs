@@ -54,9 +54,9 @@ fn wizard_starts(k: &Kiosk) -> bool {
     k.app.borrow().screen == Screen::Enroll
 }
 
-#[test]
-fn a_clock_gone_back_stops_the_wizard_until_a_clerk_confirms_or_it_is_set_right()
--> anyhow::Result<()> {
+/// The kiosk on a device holding a server's key, its clock on 22 November 2026.
+fn kiosk_on_a_provisioned_device() -> anyhow::Result<(tempfile::TempDir, Rc<FakeClock>, Rc<Kiosk>)>
+{
     i_slint_backend_testing::init_no_event_loop();
     let tmp = tempfile::tempdir()?;
     let day = "2026-11-22".parse().map_err(|_| anyhow::anyhow!("date"))?;
@@ -71,6 +71,13 @@ fn a_clock_gone_back_stops_the_wizard_until_a_clerk_confirms_or_it_is_set_right(
     let store = DeviceStore::open(DataDir::open(tmp.path())?, settings)?;
     let options = Options { pin_params: cheap(), ..Options::default() };
     let k = connect(App::new(Box::new(store), clock.clone(), options))?;
+    Ok((tmp, clock, k))
+}
+
+#[test]
+fn a_clock_gone_back_stops_the_wizard_until_a_clerk_confirms_or_it_is_set_right()
+-> anyhow::Result<()> {
+    let (tmp, clock, k) = kiosk_on_a_provisioned_device()?;
     add(&k, "DL-0001", Role::Agent, "246810")?;
     add(&k, "QL-0001", Role::Clerk, "135790")?;
 
@@ -148,20 +155,7 @@ fn a_clock_gone_back_stops_the_wizard_until_a_clerk_confirms_or_it_is_set_right(
 /// committed once the clock is found behind, and nothing typed is lost.
 #[test]
 fn a_clock_found_wrong_at_the_submit_commits_nothing_and_keeps_the_form() -> anyhow::Result<()> {
-    i_slint_backend_testing::init_no_event_loop();
-    let tmp = tempfile::tempdir()?;
-    let day = "2026-11-22".parse().map_err(|_| anyhow::anyhow!("date"))?;
-    let clock = Rc::new(FakeClock::at(day));
-    let server = ansinh_wire::OpeningKey::generate();
-    DataDir::open(tmp.path())?.provision_sealing_key(&server.sealing_key())?;
-    let settings = Settings {
-        collection_point: "Bưu điện xã Thanh Trì".into(),
-        agent_code: "DL-0001".into(),
-        ..Settings::default()
-    };
-    let store = DeviceStore::open(DataDir::open(tmp.path())?, settings)?;
-    let options = Options { pin_params: cheap(), ..Options::default() };
-    let k = connect(App::new(Box::new(store), clock.clone(), options))?;
+    let (tmp, clock, k) = kiosk_on_a_provisioned_device()?;
     let (_, to_review) = ansinh_kiosk::screens::SCREENS
         .iter()
         .find(|(name, _)| *name == "enroll-review")
