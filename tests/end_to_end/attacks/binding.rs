@@ -27,6 +27,21 @@ fn registered_for(
 }
 
 /// Serving `communes`, with the fixtures' agent.
+/// Registers a new key with `token` as a device does, over HTTP; the hub's answer.
+fn register_over_http(hub: &Hub, token: String) -> Res<ansinh_wire::RegisterResponse> {
+    let key = ansinh_wire::generate_signing_key();
+    let request = serde_json::to_vec(&RegisterRequest {
+        token,
+        device_public_key: hex::encode(key.verifying_key().to_bytes()),
+        label: "x".into(),
+    })?;
+    let answer = send(hub.addr, "POST", "/v1/devices/register", &[], &request)?;
+    if answer.status != 200 {
+        return Err(format!("registration refused: {}", answer.text()).into());
+    }
+    Ok(serde_json::from_slice(&answer.body)?)
+}
+
 fn serving(communes: &[&str]) -> Assignment {
     Assignment {
         collection_point: "Bưu điện xã Thanh Trì".into(),
@@ -196,15 +211,7 @@ fn a_record_for_an_unassigned_commune_is_flagged_and_visible() -> TestResult {
     let hub_dir = tmp.path().join("hub");
     let hub = Hub::start(&rt, &hub_dir, ServeOptions::default())?;
     let token = hub.assigned_token("t", &serving(&[HOUSEHOLD_COMMUNE]))?;
-    let key = ansinh_wire::generate_signing_key();
-    let request = serde_json::to_vec(&RegisterRequest {
-        token,
-        device_public_key: hex::encode(key.verifying_key().to_bytes()),
-        label: "x".into(),
-    })?;
-    let answer = send(hub.addr, "POST", "/v1/devices/register", &[], &request)?;
-    assert_eq!(answer.status, 200, "{}", answer.text());
-    let registered: ansinh_wire::RegisterResponse = serde_json::from_slice(&answer.body)?;
+    let registered = register_over_http(&hub, token)?;
     assert_eq!(registered.assignment, serving(&[HOUSEHOLD_COMMUNE]));
 
     // The fixture's voluntary enrollment lives in another commune.
@@ -342,15 +349,7 @@ fn the_receipt_key_is_not_in_the_database_files() -> TestResult {
     let hub = Hub::start(&rt, &hub_dir, ServeOptions::default())?;
     let mut keys = vec![];
     for _ in 0..3 {
-        let key = ansinh_wire::generate_signing_key();
-        let request = serde_json::to_vec(&RegisterRequest {
-            token: hub.state.hub.create_token("t", 3600, NOW)?,
-            device_public_key: hex::encode(key.verifying_key().to_bytes()),
-            label: "x".into(),
-        })?;
-        let answer = send(hub.addr, "POST", "/v1/devices/register", &[], &request)?;
-        assert_eq!(answer.status, 200, "{}", answer.text());
-        let registered: ansinh_wire::RegisterResponse = serde_json::from_slice(&answer.body)?;
+        let registered = register_over_http(&hub, hub.state.hub.create_token("t", 3600, NOW)?)?;
         keys.push(hex::decode(&registered.receipt_key)?);
     }
     let mut files = vec![];
