@@ -6,9 +6,12 @@
 //!   printer.
 //! - `shift`: a shift committed through the device's real commit; its report adds up, agrees
 //!   with the outbox, and its CSV is `shift/shift.csv`.
+//! - `health`: the device's health report and the hub's answer (`wire/health*`, byte for
+//!   byte).
 //! - `envelope`: the enrollment record's versioned envelope (`wire/`, byte for byte; schema
 //!   1 still read) and its decoder.
 
 mod envelope;
+mod health;
 mod receipts;
 mod shift;

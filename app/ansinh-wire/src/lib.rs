@@ -23,6 +23,9 @@
 //!   [`receipt_qr`].
 //! - The device's audit trail is a hash chain of [`AuditEntry`]s the server can check
 //!   ([`verify_chain`]): see [`audit`](mod@audit).
+//! - Once per sync round (and beside each USB export) the device sends a signed
+//!   [`HealthReport`] of itself, its own message with its own format version; the server
+//!   answers with its signed time: see [`health`](mod@health).
 //!
 //! Signatures cover the exact encoded bytes, prefixed with a domain tag per message kind, so
 //! no message can be replayed as another kind. They are checked strictly
@@ -35,11 +38,15 @@
 //! thiserror. Nothing from the workspace.
 
 pub mod audit;
+pub mod health;
 pub mod provisioning;
 pub mod receipt_qr;
 pub mod seal;
 
 pub use audit::{AUDIT_GENESIS, AuditEntry, ChainBreak, verify_chain};
+pub use health::{
+    HealthAck, HealthReport, UnverifiedHealth, open_health_ack, sign_health, sign_health_ack,
+};
 pub use seal::{OpeningKey, SEAL_OVERHEAD, SealingKey};
 
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
