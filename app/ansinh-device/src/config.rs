@@ -57,11 +57,21 @@ pub struct Config {
     pub paper_mm: Option<u32>,
     /// Offline demonstration: no server, records never sent.
     pub demo: Option<bool>,
+    /// Battery charge at which staff see the low-battery band, percent (default 20).
+    pub battery_warn_percent: Option<u8>,
+    /// Battery charge at which the band says the device is about to stop (default 10), below
+    /// `battery_warn_percent`.
+    pub battery_critical_percent: Option<u8>,
 }
 
 fn refused(why: impl Into<String>) -> Error {
     Error::Config(why.into())
 }
+
+/// Default battery charges of the low-battery band, percent: warned at 20 % there is still an
+/// hour or more on a tablet's battery to find a socket; at 10 % minutes.
+const DEFAULT_BATTERY_WARN: u8 = 20;
+const DEFAULT_BATTERY_CRITICAL: u8 = 10;
 
 /// Default idle seconds before the reset and the warning (the kiosk's).
 const DEFAULT_RESET: i64 = 90;
@@ -203,6 +213,18 @@ impl Config {
                 "printer = {printer:?}: tcp://HOST:PORT or file:///dev/..."
             )));
         }
+        let (warn, critical) = self.battery();
+        for (key, value) in [("battery_warn_percent", warn), ("battery_critical_percent", critical)]
+        {
+            if !(1..=100).contains(&value) {
+                return Err(refused(format!("{key} = {value}: between 1 and 100 percent")));
+            }
+        }
+        if critical >= warn {
+            return Err(refused(format!(
+                "battery_critical_percent = {critical} must be less than battery_warn_percent = {warn}"
+            )));
+        }
         if self.demo == Some(true) && self.server_url.is_some() {
             return Err(refused("demo = true and a server_url: a demonstration has no server"));
         }
@@ -225,7 +247,21 @@ impl Config {
             printer: usb.printer.or(self.printer),
             paper_mm: usb.paper_mm.or(self.paper_mm),
             demo: usb.demo.or(self.demo),
+            battery_warn_percent: usb.battery_warn_percent.or(self.battery_warn_percent),
+            battery_critical_percent: usb
+                .battery_critical_percent
+                .or(self.battery_critical_percent),
         }
+    }
+
+    /// The battery charges of the low-battery band (warn, critical), percent, with the
+    /// defaults.
+    pub fn battery(&self) -> (u8, u8) {
+        let warn = self.battery_warn_percent.unwrap_or(DEFAULT_BATTERY_WARN);
+        let critical = self
+            .battery_critical_percent
+            .unwrap_or(DEFAULT_BATTERY_CRITICAL.min(warn.saturating_sub(1)));
+        (warn, critical)
     }
 
     /// The idle seconds before the reset and before the warning, with the defaults.

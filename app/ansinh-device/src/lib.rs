@@ -19,6 +19,7 @@
 //! DIR/keys/receipt.key               development only: the receipt QR key before registration
 //! DIR/keys/pseudonym.key             the secret of this device's personal-ID pseudonyms
 //! DIR/registration.json              device id, server URL and keys from the server
+//! DIR/kiosk-run.state                running/stopped, and how the kiosk's last run started
 //! ```
 //!
 //! With no server key provisioned, [`DataDir::sealing_key`] creates a development key pair so
@@ -43,17 +44,23 @@
 //! [`shift::ShiftReport`] reconciles a shift's cash journal with the records, of one agent or
 //! all. [`pin`] checks a staff PIN (Argon2id) with its lockout.
 //!
+//! [`health`] gathers the device's health report for the hub (battery, free space, clock
+//! offset, the printer's and the kiosk's last state, the outbox's counts) and keeps the kiosk's
+//! run marker (`DIR/kiosk-run.state`: how its last run ended).
+//!
 //! [`config::Config`] reads and checks the device's configuration file, and accepts one from a
 //! USB stick only with the server's signature ([`config::Config::from_usb`]).
 //!
 //! May depend on: ansinh-core, ansinh-enrollment, ansinh-outbox, ansinh-receipt (drawing,
 //! masking), ansinh-storage (the durable file write), ansinh-wire (keys, sealing, the receipt
 //! QR payload, the provisioning token, configuration signatures), argon2, ed25519-dalek, hmac,
-//! sha2, rand_core, serde(_json), toml, csv, hex, heapless, zeroize, thiserror.
+//! sha2, rand_core, serde(_json), toml, csv, hex, heapless, zeroize, rustix (statvfs),
+//! thiserror.
 
 pub mod clock;
 pub mod config;
 pub mod enroll;
+pub mod health;
 pub mod pin;
 pub mod receipt;
 pub mod shift;
