@@ -36,6 +36,9 @@ pub struct ExportReport {
     pub files: Vec<PathBuf>,
     /// Records written.
     pub records: usize,
+    /// The device's signed health report written beside the first bundle (`NAME.health`),
+    /// also when no record is unsent.
+    pub health_file: PathBuf,
 }
 
 /// What `import_ack` did.
@@ -153,7 +156,8 @@ fn groups(records: Vec<Outgoing>) -> Vec<Vec<Outgoing>> {
 }
 
 /// Writes every unsent sealed record of the device to `path` as a signed bundle (more files
-/// beside it, `NAME-2.EXT`, ..., if they do not fit in one). When `path` is a folder (a USB
+/// beside it, `NAME-2.EXT`, ..., if they do not fit in one), and the device's signed health
+/// report beside it as `NAME.health` (also when nothing is unsent). When `path` is a folder (a USB
 /// stick), the bundle gets a new name in it that says the device and the time,
 /// `ansinh-device-7-20261122-100500.bundle`, never the name of a file already there. The
 /// records stay unsent until [`import_ack`] reads the server's acknowledgement.
@@ -213,7 +217,10 @@ pub fn export_bundle_at(dir: &DataDir, path: &Path, clock: &dyn Clock) -> Result
         write_durably(&file, &bytes)?;
         files.push(file);
     }
-    Ok(ExportReport { files, records: count })
+    drop(outbox);
+    let health_file = crate::health::health_file(&path);
+    crate::health::write_health_file(dir, &health_file, clock)?;
+    Ok(ExportReport { files, records: count, health_file })
 }
 
 /// Reads the server's acknowledgement file for one of this device's bundles and marks the

@@ -23,6 +23,9 @@
 //! - The server's signed time in each verified acknowledgement is kept in the outbox
 //!   (`Outbox::note_server_time`), by which the device judges its clock (a network answer is
 //!   also the reference for the time elapsed since; a USB one only a lower bound).
+//! - [`send_health`]: the device's signed health report (`ansinh_wire::health`), once per
+//!   sync round over HTTP, even with nothing to send, and beside each USB export as
+//!   `NAME.health`; the hub's signed time in its answer is kept like an acknowledgement's.
 //! - [`register`] with a one-time token that pins the server's keys, [`fetch_renewals`] for
 //!   the renewal-due list.
 //! - Only `https://` servers with verified certificates ([`check_server_url`], [`ServerTrust`];
@@ -40,6 +43,7 @@
 pub mod background;
 mod bundle;
 mod error;
+mod health;
 pub mod plan;
 mod server;
 mod sync;
@@ -49,6 +53,7 @@ pub use bundle::{
     ExportReport, ImportAckReport, export_bundle, export_bundle_at, import_ack, import_ack_at,
 };
 pub use error::{Error, Result};
+pub use health::send_health;
 pub use plan::RetryPolicy;
 pub use server::{
     RenewalList, cached_renewals, fetch_renewals, fetch_renewals_with, register, register_trusting,

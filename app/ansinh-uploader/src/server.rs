@@ -41,7 +41,7 @@ pub(crate) fn server_trust(dir: &DataDir) -> Result<ServerTrust> {
     }
 }
 
-fn refused(status: u16, body: &[u8]) -> Error {
+pub(crate) fn refused(status: u16, body: &[u8]) -> Error {
     let (code, message) = error_code(body);
     if status >= 500 || status == 408 || status == 429 {
         return Error::Network(format!("HTTP {status}"));

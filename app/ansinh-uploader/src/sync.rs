@@ -89,6 +89,9 @@ pub struct SyncReport {
     pub next_attempt_at: Option<Timestamp>,
     /// The state afterwards.
     pub status: SyncStatus,
+    /// The server's signed time in its answer to the health report sent after the batches
+    /// (over HTTP, unless the network failed or the device is refused), if it answered.
+    pub health_at: Option<Timestamp>,
 }
 
 fn setting_i64(outbox: &Outbox, key: &str) -> Result<Option<i64>> {
@@ -461,5 +464,13 @@ pub(crate) fn sync_http(
         std::time::Duration::from_secs(policy.request_timeout_secs),
         &id.trust,
     )?;
-    sync_with(dir, id, sender, &mut transport, &SystemClock, policy)
+    let mut report = sync_with(dir, id, sender, &mut transport, &SystemClock, policy)?;
+    // Once per round, even with nothing sent: the hub learns the device is alive. Not when
+    // the network just failed or the hub refuses the device; its own failure changes nothing.
+    if report.failure.is_none() && report.status.blocked.is_none() {
+        let sources = ansinh_device::health::Sources::default();
+        report.health_at =
+            crate::health::send_with(dir, id, &mut transport, &SystemClock, &sources).ok();
+    }
+    Ok(report)
 }
