@@ -165,6 +165,7 @@ pub fn app(state: AppState) -> Router {
     let devices = Router::new()
         .route("/v1/devices/register", post(register))
         .route("/v1/batches", post(batches))
+        .route("/v1/health", post(health))
         .route("/v1/renewals", get(renewals))
         // The protocol's bound; a larger body is refused with 413 before it is read whole.
         .layer(DefaultBodyLimit::max(ansinh_wire::MAX_BODY_BYTES));
@@ -180,6 +181,7 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/renewals", get(admin_renewals))
         .route("/admin/audit", get(admin_audit))
         .route("/admin/devices/{id}/audit", get(admin_device_audit))
+        .route("/admin/fleet", get(admin_fleet))
         .layer(DefaultBodyLimit::max(64 * 1024))
         .route_layer(middleware::from_fn_with_state(state.clone(), admin_guard))
         // Outside the guard: the login page is not framed either.
@@ -241,6 +243,16 @@ async fn batches(
 ) -> Result<Response, AppError> {
     let body = body_bytes(body)?;
     let ack = blocking(&state, move |hub, now| Ok(hub.ingest_batch(&body, now)?)).await?;
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], ack).into_response())
+}
+
+/// A device's health report (`crate::fleet`): answered with the hub's signed time.
+async fn health(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let body = body_bytes(body)?;
+    let ack = blocking(&state, move |hub, now| Ok(hub.ingest_health(&body, now)?)).await?;
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], ack).into_response())
 }
 
@@ -602,6 +614,15 @@ async fn admin_renewals(
 async fn admin_audit(State(state): State<AppState>) -> Result<Response, AppError> {
     let html = blocking(&state, move |hub, _| {
         Ok(pages::hub_audit(&hub.store().actions()?, &hub.store().devices()?))
+    })
+    .await?;
+    Ok(Html(html).into_response())
+}
+
+/// Every device with its last contact, health report and alarms.
+async fn admin_fleet(State(state): State<AppState>) -> Result<Response, AppError> {
+    let html = blocking(&state, move |hub, now| {
+        Ok(pages::fleet(&hub.fleet(now)?, &hub.fleet_thresholds(), now))
     })
     .await?;
     Ok(Html(html).into_response())

@@ -141,7 +141,7 @@ impl From<Refusal> for HubError {
     }
 }
 
-fn wire_refusal(e: &ansinh_wire::Error) -> Refusal {
+pub(crate) fn wire_refusal(e: &ansinh_wire::Error) -> Refusal {
     match e {
         ansinh_wire::Error::TooLarge(_) => Refusal::TooLarge,
         ansinh_wire::Error::UnsupportedVersion(_) => Refusal::UnsupportedVersion,
@@ -299,6 +299,8 @@ pub struct Hub {
     /// Per device: the minute (Unix time / 60) and the network batches taken in it. In memory:
     /// a restart forgets it, which costs at most one more minute's batches.
     batches: std::sync::Mutex<std::collections::HashMap<u64, (i64, u32)>>,
+    /// When the fleet page raises alarms (`crate::fleet`).
+    pub(crate) fleet: std::sync::RwLock<crate::fleet::FleetThresholds>,
 }
 
 impl std::fmt::Debug for Hub {
@@ -356,7 +358,14 @@ pub fn check_assignment(a: &Assignment) -> Result<Assignment> {
 impl Hub {
     /// A hub over `store`, with `keys`, checking records with `rules`.
     pub fn new(store: Arc<dyn Store>, keys: HubKeys, rules: Arc<dyn RecordRules>) -> Self {
-        Self { store, keys, rules, quotas: Default::default(), batches: Default::default() }
+        Self {
+            store,
+            keys,
+            rules,
+            quotas: Default::default(),
+            batches: Default::default(),
+            fleet: Default::default(),
+        }
     }
 
     /// Sets what one device may cost the hub (at start, or while serving).
@@ -370,7 +379,7 @@ impl Hub {
     }
 
     /// Counts a network batch of `device` at `now`: refused past the minute's quota.
-    fn take_batch(&self, device: u64, now: Timestamp) -> Result<(), HubError> {
+    pub(crate) fn take_batch(&self, device: u64, now: Timestamp) -> Result<(), HubError> {
         let minute = now.div_euclid(60);
         let mut batches = self.batches.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         // Forget the minutes gone, so the map holds only the devices of this one.
@@ -472,7 +481,7 @@ impl Hub {
     /// The public key a signature is checked against: the device's, or for an unknown device
     /// a stand-in (this hub's own public key, which no device signs with), so that an unknown
     /// device costs the same work as a known one with a bad signature.
-    fn key_to_check(&self, device: Option<&Device>) -> Result<VerifyingKey, HubError> {
+    pub(crate) fn key_to_check(&self, device: Option<&Device>) -> Result<VerifyingKey, HubError> {
         let bytes =
             device.map_or_else(|| self.keys.signing.verifying_key().to_bytes(), |d| d.public_key);
         VerifyingKey::from_bytes(&bytes).map_err(|_| {

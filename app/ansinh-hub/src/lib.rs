@@ -10,6 +10,9 @@
 //!   acknowledgement), renewal lists, tallies and collection lists, and possible double
 //!   payments (the same person paying twice for the same months, from any device: both
 //!   records are kept and listed for follow-up). The protocol is `ansinh-wire`'s PROTOCOL.md.
+//! - [`fleet`]: each device's latest signed health report (`POST /v1/health`, or a `.health`
+//!   file from a stick) and its alarms, for the fleet page (`/admin/fleet`) and `ansinh-hub
+//!   devices --json`.
 //! - [`Store`]: storage behind a trait, [`SqliteStore`] by default (embedded, nothing to
 //!   install); SQL lives only there.
 //! - [`app`]: the HTTP router (axum); admin pages under `/admin` behind the admin token made
@@ -39,6 +42,7 @@ mod civil;
 mod enrollment;
 mod error;
 pub mod exports;
+pub mod fleet;
 mod http;
 mod hub;
 mod keys;
@@ -52,6 +56,7 @@ pub mod testing;
 
 pub use enrollment::EnrollmentRules;
 pub use error::{Error, Result};
+pub use fleet::{Alarm, FleetRow, FleetThresholds, HealthImport, HealthView};
 pub use http::{AppError, AppState, ClockFn, app, system_now};
 pub use hub::{
     DoublePayment, Hub, HubError, ImportReport, List, MAX_RENEWAL_DAYS, MAX_REQUEST_SKEW_SECS,
@@ -71,6 +76,7 @@ pub use store::{
     REVIEW_UNASSIGNED_COMMUNE, SCHEMA_VERSION, Scope, SqliteStore, Store, Tallies, Tally,
     Timestamp, TokenInfo, Totals,
 };
+pub use store::{HealthLog, HeldHealth, Via};
 
 /// Opens a hub on the data directory `dir` (`hub.sqlite`, `keys/`): creates the keys on first
 /// start. Returns the hub and whether the keys were just created (then tell the operator

@@ -6,10 +6,12 @@
 //!                   [--header-timeout-secs 20] [--body-timeout-secs 120]
 //!                   [--max-connections 256] [--shutdown-grace-secs 30]
 //!                   [--max-batches-per-minute 30] [--max-problems-per-day 200]
-//!                   [--max-problems-stored 2000]
+//!                   [--max-problems-stored 2000] [FLEET ALARM FLAGS]
 //! ansinh-hub token  [--data-dir DIR] --label "Bưu điện xã A" [--valid-hours 24]
 //!                   [--collection-point NAME] [--commune CODE]... [--agent CODE:NAME]...
-//! ansinh-hub devices [--data-dir DIR]
+//! ansinh-hub devices [--data-dir DIR] [--json] [--silent-days 3] [--unsent-days 2]
+//!                   [--disk-min-mb 200] [--disk-min-percent 5] [--clock-off-minutes 10]
+//!                   [--battery-low-percent 20]
 //! ansinh-hub device assign [--data-dir DIR] DEVICE_ID [--collection-point NAME]
 //!                   [--commune CODE]... [--agent CODE:NAME]...
 //! ansinh-hub problems [--data-dir DIR]
@@ -26,7 +28,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use ansinh_hub::{AppState, Hub, KeyFiles, List, Quotas, Scope, ServeOptions, exports, system_now};
+use ansinh_hub::{
+    AppState, FleetThresholds, Hub, KeyFiles, List, Quotas, Scope, ServeOptions, exports,
+    system_now,
+};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
@@ -85,6 +90,8 @@ enum Command {
         /// Audit entries taken per device per day (UTC); the rest wait for the next day.
         #[arg(long, default_value_t = Quotas::default().audit_per_day)]
         max_audit_entries_per_day: u32,
+        #[command(flatten)]
+        fleet: FleetArgs,
     },
     /// Make a one-time registration token for a device.
     Token {
@@ -97,8 +104,17 @@ enum Command {
         #[command(flatten)]
         assignment: AssignmentArgs,
     },
-    /// List registered devices, with what each is assigned to.
-    Devices,
+    /// List registered devices: what each is assigned to, its last contact, its latest health
+    /// report and its alarms (the fleet page's rows).
+    Devices {
+        /// Print one JSON object: `devices`, each with `device_id`, `label`,
+        /// `collection_point`, `revoked`, `registered_at`, `last_contact`, `health` and
+        /// `alarms` (`code`, `message`); and the `thresholds` used.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        fleet: FleetArgs,
+    },
     /// Change a registered device.
     Device {
         #[command(subcommand)]
@@ -123,7 +139,8 @@ enum Command {
     },
     /// Import USB bundles from devices; writes FILE.ack next to each for the device.
     Import {
-        /// Bundle files, or folders (a USB stick): every `*.bundle` file in them.
+        /// Bundle files, or folders (a USB stick): every `*.bundle` file in them; with the
+        /// devices' health reports (`NAME.health` beside a bundle, every `*.health` in a folder).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -192,6 +209,42 @@ enum ConfigCommand {
         /// The configuration file (TOML, as kiosk-image/config/ansinh.toml).
         file: PathBuf,
     },
+}
+
+/// When the fleet page and `devices` raise a device's alarms.
+#[derive(clap::Args)]
+struct FleetArgs {
+    /// Alarm: no batch, bundle or health report from a device for this many days.
+    #[arg(long, default_value_t = FleetThresholds::default().silent_days)]
+    silent_days: u32,
+    /// Alarm: a device's oldest unsent record waits this many days.
+    #[arg(long, default_value_t = FleetThresholds::default().unsent_days)]
+    unsent_days: u32,
+    /// Alarm: free space on a device's data partition below this many MB...
+    #[arg(long, default_value_t = FleetThresholds::default().disk_min_mb)]
+    disk_min_mb: u64,
+    /// ...or below this share of it, percent.
+    #[arg(long, default_value_t = FleetThresholds::default().disk_min_percent, value_parser = clap::value_parser!(u8).range(0..=100))]
+    disk_min_percent: u8,
+    /// Alarm: a device's clock off by more than this many minutes.
+    #[arg(long, default_value_t = FleetThresholds::default().clock_off_minutes)]
+    clock_off_minutes: u32,
+    /// Alarm: a device's battery at or below this percent and not charging.
+    #[arg(long, default_value_t = FleetThresholds::default().battery_low_percent, value_parser = clap::value_parser!(u8).range(0..=100))]
+    battery_low_percent: u8,
+}
+
+impl FleetArgs {
+    fn thresholds(&self) -> FleetThresholds {
+        FleetThresholds {
+            silent_days: self.silent_days,
+            unsent_days: self.unsent_days,
+            disk_min_mb: self.disk_min_mb,
+            disk_min_percent: self.disk_min_percent,
+            clock_off_minutes: self.clock_off_minutes,
+            battery_low_percent: self.battery_low_percent,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -273,30 +326,46 @@ fn shell_word(s: &str) -> String {
 }
 
 /// The bundles to import: each file given, and every `*.bundle` file in each folder given
-/// (devices name theirs so when exporting to a stick), in name order.
-fn bundle_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
-    let mut out = vec![];
+/// (devices name theirs so when exporting to a stick), in name order; and the devices' health
+/// reports beside them: `NAME.health` beside each bundle given, every `*.health` file in each
+/// folder (a device with nothing to send writes only that), and each `*.health` file given.
+fn bundle_files(paths: &[PathBuf]) -> anyhow::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let (mut out, mut healths) = (vec![], vec![]);
     for path in paths {
+        if !path.is_dir() && path.extension().is_some_and(|e| e == "health") {
+            healths.push(path.clone());
+            continue;
+        }
         if !path.is_dir() {
+            let health = path.with_extension("health");
+            if health.is_file() && health != *path {
+                healths.push(health);
+            }
             out.push(path.clone());
             continue;
         }
-        let mut found = vec![];
+        let (mut found, mut reports) = (vec![], vec![]);
         for entry in
             std::fs::read_dir(path).with_context(|| format!("reading {}", path.display()))?
         {
             let file = entry.with_context(|| format!("reading {}", path.display()))?.path();
             if file.is_file() && file.extension().is_some_and(|e| e == "bundle") {
                 found.push(file);
+            } else if file.is_file() && file.extension().is_some_and(|e| e == "health") {
+                reports.push(file);
             }
         }
-        if found.is_empty() {
+        if found.is_empty() && reports.is_empty() {
             bail!("{}: no bundle (*.bundle file) in this folder", path.display());
         }
         found.sort();
+        reports.sort();
         out.extend(found);
+        healths.extend(reports);
     }
-    Ok(out)
+    healths.sort();
+    healths.dedup();
+    Ok((out, healths))
 }
 
 fn open(dir: &Path) -> anyhow::Result<Hub> {
@@ -347,6 +416,7 @@ fn main() -> anyhow::Result<()> {
             max_problems_per_day,
             max_problems_stored,
             max_audit_entries_per_day,
+            fleet,
         } => {
             let quotas = Quotas {
                 batches_per_minute: max_batches_per_minute,
@@ -371,6 +441,7 @@ fn main() -> anyhow::Result<()> {
                 ansinh_hub::check_listen_address(addr, behind_tls_proxy)?;
                 let hub = open(dir)?;
                 hub.set_quotas(quotas);
+                hub.set_fleet_thresholds(fleet.thresholds());
                 eprintln!(
                     "ansinh-hub: serving http://{addr} (data {}); admin pages at http://{addr}/admin, user admin, password in {}",
                     dir.display(),
@@ -411,14 +482,24 @@ fn main() -> anyhow::Result<()> {
                 shell_word(&label)
             );
         }
-        Command::Devices => {
+        Command::Devices { json, fleet } => {
             let hub = open(dir)?;
+            hub.set_fleet_thresholds(fleet.thresholds());
+            let rows = hub.fleet(system_now())?;
+            if json {
+                let out = serde_json::json!({ "devices": rows, "thresholds": fleet.thresholds() });
+                println!("{out}");
+                return Ok(());
+            }
             println!("{:>6}  {:<10}  {:<10}  label", "id", "state", "last seen");
-            for d in hub.store().devices()? {
-                let state = if d.revoked_at.is_some() { "revoked" } else { "active" };
-                let seen = d.last_seen_at.map(|t| t.to_string()).unwrap_or_else(|| "never".into());
-                println!("{:>6}  {state:<10}  {seen:<10}  {}", d.id, d.label);
-                println!("{:>6}  {}", "", assignment_text(&hub.store().assignment(d.id)?));
+            for r in rows {
+                let state = if r.revoked { "revoked" } else { "active" };
+                let seen = r.last_contact.map(|t| t.to_string()).unwrap_or_else(|| "never".into());
+                println!("{:>6}  {state:<10}  {seen:<10}  {}", r.device_id, r.label);
+                println!("{:>6}  {}", "", assignment_text(&hub.store().assignment(r.device_id)?));
+                for a in &r.alarms {
+                    println!("{:>6}  alarm {}: {}", "", a.code, a.message);
+                }
             }
         }
         Command::Device { command: DeviceCommand::Assign { device_id, assignment } } => {
@@ -475,9 +556,24 @@ fn main() -> anyhow::Result<()> {
             }
         }
         Command::Import { files } => {
-            let files = bundle_files(&files)?;
+            let (files, healths) = bundle_files(&files)?;
             let hub = open(dir)?;
             let mut failed = 0;
+            for file in &healths {
+                match hub.import_health_file(file, system_now()) {
+                    Ok(h) => println!(
+                        "{}: device {}: health report {}{}",
+                        file.display(),
+                        h.device_id,
+                        h.seq,
+                        if h.kept { "" } else { " (a newer one is held)" }
+                    ),
+                    Err(e) => {
+                        failed += 1;
+                        eprintln!("{}: {e}", file.display());
+                    }
+                }
+            }
             for file in &files {
                 match hub.import_bundle_file(file, system_now()) {
                     Ok(r) => println!(
@@ -502,7 +598,10 @@ fn main() -> anyhow::Result<()> {
                 }
             }
             if failed > 0 {
-                bail!("{failed} of {} bundles were not imported", files.len());
+                bail!(
+                    "{failed} of {} bundles and health reports were not imported",
+                    files.len() + healths.len()
+                );
             }
         }
         Command::Export { list, month, out, .. } if list == "double-payments" => {

@@ -48,7 +48,7 @@ fn date(t: i64) -> String {
 const STYLE: &str = "body{font-family:'Noto Sans',system-ui,sans-serif;margin:1.5rem;color:#1b1b1b;max-width:70rem}\
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}table{border-collapse:collapse;margin:.5rem 0}\
 th,td{border:1px solid #bbb;padding:.3rem .6rem;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}\
-.ok{color:#116b2f}.low{color:#9c1c1c}nav a{margin-right:1rem}form{margin:.5rem 0}\
+.ok{color:#116b2f}.low{color:#9c1c1c}tr.alarmed td.alarms{background:#fde2e2;color:#9c1c1c;font-weight:700}nav a{margin-right:1rem}form{margin:.5rem 0}\
 input,select,button{font-size:1rem;padding:.2rem .4rem}.token{font-family:monospace;font-size:1.4rem;background:#f3f3a0;padding:.4rem}\
 svg text{font-size:11px;font-family:sans-serif}";
 
@@ -58,7 +58,8 @@ fn page(title: &str, body: &str) -> String {
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <title>{t}</title><style>{STYLE}</style></head><body>\
          <nav><a href=\"/admin\">Quản trị</a><a href=\"/admin/dashboard\">Tiến độ</a>\
-         <a href=\"/admin/renewals\">Sắp hết hạn</a><a href=\"/admin/audit\">Nhật ký</a></nav>\n<h1>{t}</h1>\n{body}\n</body></html>\n",
+         <a href=\"/admin/renewals\">Sắp hết hạn</a><a href=\"/admin/fleet\">Thiết bị</a>\
+         <a href=\"/admin/audit\">Nhật ký</a></nav>\n<h1>{t}</h1>\n{body}\n</body></html>\n",
         t = esc(title)
     )
 }
@@ -463,6 +464,136 @@ pub(crate) fn hub_audit(actions: &[HubAction], devices: &[Device]) -> String {
     }
     b.push_str("</table>");
     page("Nhật ký", &b)
+}
+
+/// `3 ngày`, `5 giờ`, `12 phút` (the largest unit).
+fn span(secs: u64) -> String {
+    match secs {
+        s if s >= 86_400 => format!("{} ngày", s / 86_400),
+        s if s >= 3_600 => format!("{} giờ", s / 3_600),
+        s => format!("{} phút", s / 60),
+    }
+}
+
+fn printer_vi(code: &str) -> &'static str {
+    match code {
+        "no_printer" => "không có máy in",
+        "ready" => "sẵn sàng",
+        "paper_low" => "sắp hết giấy",
+        "out_of_paper" => "hết giấy",
+        "offline" => "không hoạt động",
+        _ => "chưa rõ",
+    }
+}
+
+fn restart_vi(code: &str) -> &'static str {
+    match code {
+        "clean" => "tắt đúng cách",
+        "unclean" => "tắt đột ngột (mất điện, treo máy)",
+        _ => "chưa rõ",
+    }
+}
+
+/// What a health report says, one line a field.
+fn health_cells(h: &crate::fleet::HealthView) -> String {
+    let mut lines = vec![
+        format!("Phần mềm {} · bảng {}", esc(&h.app_version), esc(&h.table_version)),
+        format!(
+            "Chưa gửi {}{} · cách ly {}",
+            h.unsent,
+            h.oldest_unsent_age_secs
+                .filter(|_| h.unsent > 0)
+                .map(|a| format!(" (cũ nhất {})", span(a)))
+                .unwrap_or_default(),
+            h.quarantined
+        ),
+        format!("Máy in: {}", printer_vi(h.printer)),
+    ];
+    if let (Some(free), Some(total)) = (h.disk_free_bytes, h.disk_total_bytes) {
+        lines.push(format!("Bộ nhớ còn {} / {} MB", free / 1_000_000, total / 1_000_000));
+    }
+    if let Some(o) = h.clock_offset_secs {
+        lines.push(format!("Đồng hồ lệch {o} giây"));
+    }
+    if let Some(p) = h.battery_percent {
+        let charging = match h.battery_charging {
+            Some("charging") => "đang sạc",
+            Some("full") => "đầy",
+            Some("discharging") => "dùng pin",
+            _ => "không sạc",
+        };
+        lines.push(format!("Pin {p} % ({charging})"));
+    }
+    if let Some(u) = h.uptime_secs {
+        lines.push(format!("Bật {}", span(u)));
+    }
+    lines.push(format!("Khởi động lần trước: {}", restart_vi(h.last_restart)));
+    lines.push(format!(
+        "Báo cáo lúc {} ({})",
+        date_time(h.received_at),
+        if h.via == crate::store::Via::Usb { "USB" } else { "mạng" }
+    ));
+    lines.join("<br>")
+}
+
+/// The fleet: one row per device, its collection point, last contact, health report and
+/// alarms (highlighted; each a `data-alarm` for tests and scripts).
+pub(crate) fn fleet(
+    rows: &[crate::fleet::FleetRow],
+    t: &crate::fleet::FleetThresholds,
+    now: i64,
+) -> String {
+    let alarmed = rows.iter().filter(|r| !r.alarms.is_empty()).count();
+    let mut b = format!(
+        "<p id=\"fleet-summary\" data-devices=\"{}\" data-alarmed=\"{alarmed}\">{} thiết bị, \
+         {alarmed} có cảnh báo (lúc {}).</p>\
+         <p>Cảnh báo khi: không liên lạc {} ngày; hồ sơ chưa gửi quá {} ngày; máy in hết giấy hoặc \
+         không hoạt động; bộ nhớ còn dưới {} MB hoặc {} %; bảng chính sách cũ; đồng hồ lệch quá {} \
+         phút; pin từ {} % trở xuống và không sạc.</p>\
+         <table id=\"fleet\"><tr><th>Số</th><th>Điểm thu</th><th>Liên lạc lần cuối</th>\
+         <th>Tình trạng</th><th>Cảnh báo</th></tr>",
+        rows.len(),
+        rows.len(),
+        date_time(now),
+        t.silent_days,
+        t.unsent_days,
+        t.disk_min_mb,
+        t.disk_min_percent,
+        t.clock_off_minutes,
+        t.battery_low_percent,
+    );
+    for r in rows {
+        let point =
+            if r.collection_point.trim().is_empty() { &r.label } else { &r.collection_point };
+        let contact = r.last_contact.map_or_else(
+            || "chưa lần nào".to_string(),
+            |c| format!("{} ({} trước)", date_time(c), span(now.saturating_sub(c).unsigned_abs())),
+        );
+        let health = match (&r.health, r.revoked) {
+            (_, true) => "Đã thu hồi".to_string(),
+            (Some(h), false) => health_cells(h),
+            (None, false) => "Chưa có báo cáo".to_string(),
+        };
+        let alarms: Vec<String> = r
+            .alarms
+            .iter()
+            .map(|a| format!("<div data-alarm=\"{}\">⚠ {}</div>", a.code, esc(&a.message)))
+            .collect();
+        let _ = write!(
+            b,
+            "<tr data-device=\"{id}\" data-alarms=\"{codes}\"{class}><td>{id}</td><td>{}</td>\
+             <td data-last-contact=\"{}\">{contact}</td><td class=\"health\">{health}</td>\
+             <td class=\"alarms\">{}</td></tr>",
+            esc(point),
+            r.last_contact.map(|c| c.to_string()).unwrap_or_default(),
+            if alarms.is_empty() { "—".to_string() } else { alarms.concat() },
+            id = r.device_id,
+            codes = r.alarms.iter().map(|a| a.code).collect::<Vec<_>>().join(" "),
+            class = if r.alarms.is_empty() { "" } else { " class=\"alarmed\"" },
+        );
+    }
+    b.push_str("</table>");
+    page("Thiết bị và cảnh báo", &b)
 }
 
 /// A short page for a refused admin action.

@@ -10,10 +10,12 @@
 //!   backend would do the same with a blocking client, or grow an async twin of this trait.
 //! - The trails ([`AuditLog`], `audit.rs`): each device's hash-chained audit entries, checked
 //!   to continue what is held, and the hub's own log of admin actions and downloads.
+//! - Each device's latest health report ([`HealthLog`], `health.rs`), for the fleet page.
 //! - Personal data is kept only inside the sealed bytes. In clear: scheme, commune code, agent
 //!   code, times, amounts, counts, and participants' pseudonyms with their paid periods.
 
 mod audit;
+mod health;
 mod sqlite;
 
 use ansinh_wire::{Assignment, Channel, Outcome, RecordId};
@@ -23,6 +25,7 @@ pub use audit::{
     AUDIT_MORE_PROBLEMS, AUDIT_QUOTA_REACHED, AuditAppend, AuditEntryView, AuditLog, AuditProblem,
     AuditQuota, HeldAuditEntry, HubAction,
 };
+pub use health::{HealthLog, HeldHealth, Via};
 pub use sqlite::{
     PROBLEM_PREFIX_BYTES, REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE, SCHEMA_VERSION,
     SqliteStore,
@@ -279,7 +282,7 @@ pub struct Overlap {
 }
 
 /// The hub's storage.
-pub trait Store: AuditLog + Send + Sync {
+pub trait Store: AuditLog + HealthLog + Send + Sync {
     /// Keeps a new registration token (by its SHA-256), with what the device it registers is
     /// assigned to.
     fn create_token(

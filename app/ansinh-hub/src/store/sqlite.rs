@@ -305,6 +305,8 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER hub_audit_no_delete BEFORE DELETE ON hub_audit
         BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
     ",
+    // v7 (fleet): each device's latest health report.
+    super::health::MIGRATION,
 ];
 
 /// How many leading bytes of a conflicting or rejected record are kept (with its hash and

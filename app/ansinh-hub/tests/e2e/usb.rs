@@ -1,5 +1,6 @@
 //! USB carry-out with the real `ansinh-hub` command: export on the device, import on the
-//! server (twice), acknowledgement back on the device, then the network: no duplicates.
+//! server (twice), acknowledgement back on the device, then the network: no duplicates. The
+//! device's health report travels beside its bundles and `devices --json` shows it.
 
 use std::path::Path;
 use std::process::Command;
@@ -138,7 +139,9 @@ fn a_stick_of_two_devices_is_imported_as_a_folder_and_each_takes_its_acknowledge
             file.display()
         );
     }
-    assert_eq!(out.lines().count(), 2, "only the bundles: {out}");
+    // The two bundles and each device's health report beside its bundle.
+    assert_eq!(out.lines().count(), 4, "only the bundles and health reports: {out}");
+    assert_eq!(out.matches("health report 1").count(), 2, "{out}");
     assert_eq!(server.hub().store().totals()?.records, 5);
 
     // Each device reads its own acknowledgements from the stick and leaves the other's.
@@ -152,6 +155,72 @@ fn a_stick_of_two_devices_is_imported_as_a_folder_and_each_takes_its_acknowledge
     std::fs::create_dir_all(&empty)?;
     let (ok, _, err) = hub_command(&hub_dir, &["import", empty.to_str().ok_or("path")?])?;
     assert!(!ok && err.contains("no bundle"), "{err}");
+    server.stop(&rt)?;
+    Ok(())
+}
+
+/// Issue "Fleet" 7–8 on a stick: each export writes the device's signed health report beside
+/// its bundle (`NAME.health`), also for a device with nothing to send; `ansinh-hub import`
+/// takes it (an older one again changes nothing) and `ansinh-hub devices --json` shows each
+/// device's report and alarms.
+#[test]
+fn a_stick_carries_health_reports_and_devices_json_shows_them() -> TestResult {
+    let rt = runtime()?;
+    let tmp = tempfile::tempdir()?;
+    let hub_dir = tmp.path().join("hub");
+    let server = Server::start(&rt, &hub_dir, 0)?;
+    let a = device(tmp.path(), "a", &server.url(), &server.token()?)?;
+    let b = device(tmp.path(), "b", &server.url(), &server.token()?)?;
+    enqueue(&a, 2)?;
+    {
+        let (mut outbox, _) = a.outbox()?;
+        let out_of_paper = ansinh_wire::health::PrinterState::OutOfPaper;
+        ansinh_device::health::note_printer(&mut outbox, out_of_paper)?;
+    }
+    let stick = tmp.path().join("stick");
+    std::fs::create_dir_all(&stick)?;
+    let from_a = export_bundle(&a, &stick)?;
+    assert_eq!(from_a.files.len(), 1);
+    assert_eq!(from_a.health_file, from_a.files[0].with_extension("health"));
+    let from_b = export_bundle(&b, &stick)?;
+    assert!(from_b.files.is_empty(), "nothing to send: no bundle");
+    assert!(from_b.health_file.is_file(), "but the health report");
+
+    let (ok, out, err) = hub_command(&hub_dir, &["import", stick.to_str().ok_or("path")?])?;
+    assert!(ok, "{out}{err}");
+    assert_eq!(out.matches("health report 1").count(), 2, "{out}");
+    assert!(out.contains("2 accepted"), "{out}");
+    // A report already held (the same stick again) is not taken twice.
+    let (ok, out, _) =
+        hub_command(&hub_dir, &["import", from_b.health_file.to_str().ok_or("path")?])?;
+    assert!(ok && out.contains("a newer one is held"), "{out}");
+
+    let (ok, out, err) = hub_command(
+        &hub_dir,
+        &["devices", "--json", "--disk-min-mb", "0", "--disk-min-percent", "0"],
+    )?;
+    assert!(ok, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out)?;
+    assert_eq!(json["thresholds"]["silent_days"], 3);
+    let row = |d: &ansinh_device::DataDir| -> Res<serde_json::Value> {
+        let id = d.registration()?.ok_or("registered")?.device_id;
+        let rows = json["devices"].as_array().ok_or("a list")?;
+        Ok(rows.iter().find(|r| r["device_id"] == id).ok_or("listed")?.clone())
+    };
+    let (ra, rb) = (row(&a)?, row(&b)?);
+    assert_eq!(ra["collection_point"], fixture_communes().collection_point);
+    assert_eq!(ra["health"]["via"], "usb");
+    assert_eq!(ra["health"]["unsent"], 2);
+    assert_eq!(ra["health"]["printer"], "out_of_paper");
+    assert_eq!(ra["health"]["table_version"], ansinh_core::default_table().version);
+    let codes = |r: &serde_json::Value| -> Vec<String> {
+        r["alarms"].as_array().into_iter().flatten().map(|a| a["code"].to_string()).collect()
+    };
+    assert!(codes(&ra).contains(&"\"out_of_paper\"".to_string()), "{ra}");
+    assert_eq!(rb["health"]["unsent"], 0);
+    assert_eq!(rb["health"]["printer"], "unknown");
+    assert!(!codes(&rb).contains(&"\"out_of_paper\"".to_string()), "{rb}");
+    assert!(rb["last_contact"].is_i64(), "the import is a contact");
     server.stop(&rt)?;
     Ok(())
 }
