@@ -118,6 +118,11 @@ fn main() -> anyhow::Result<()> {
     let data_dir = args.data_dir.clone().unwrap_or_else(default_data_dir);
     let dir = ansinh_device::DataDir::open(&data_dir)
         .with_context(|| format!("data directory {}", data_dir.display()))?;
+    // How the last run ended, for the health report; the kiosk starts whatever the answer.
+    let marker = ansinh_device::health::RunMarker::of(&dir);
+    if let Err(e) = marker.start() {
+        eprintln!("ansinh-kiosk: run marker: {e}");
+    }
     let own = match &args.config {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -180,6 +185,12 @@ fn main() -> anyhow::Result<()> {
     (options.idle_reset_secs, options.idle_warn_secs) = config.idle();
     options.printer = ansinh_kiosk::config::printer(&config);
     options.demo = demo;
+    let (warn_percent, critical_percent) = config.battery();
+    options.battery = ansinh_kiosk::controllers::battery::BatteryOptions {
+        power_supply: Some(ansinh_device::health::POWER_SUPPLY_ROOT.into()),
+        warn_percent,
+        critical_percent,
+    };
     let app = App::new(Box::new(store), clock, options);
     let kiosk = ansinh_kiosk::ui::connect(app)?;
     if args.portrait {
@@ -228,5 +239,7 @@ fn main() -> anyhow::Result<()> {
     // Stops the worker after the exchange in progress; committed records are already durable.
     drop(kiosk);
     drop(delivery);
+    // Last: the next start knows this run ended cleanly.
+    marker.clean_exit().context("run marker")?;
     Ok(())
 }

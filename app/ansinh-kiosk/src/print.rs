@@ -6,6 +6,7 @@
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use ansinh_receipt::{Bitmap, Width};
+use ansinh_wire::health::PrinterState;
 
 /// Where receipts go.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,6 +31,8 @@ pub enum PrintResult {
         vi: String,
         /// English.
         en: String,
+        /// Out of paper, or offline (no answer, cover open, in error), for the health report.
+        state: PrinterState,
     },
     /// Not printed: no print thread could be started (the system's reason).
     NotStarted(String),
@@ -40,6 +43,18 @@ pub enum PrintResult {
 /// A print in progress.
 pub struct PrintJob {
     done: Receiver<PrintResult>,
+}
+
+impl PrintResult {
+    /// The printer's state this result shows (`None`: the print never reached the printer).
+    pub fn printer_state(&self) -> Option<PrinterState> {
+        match self {
+            PrintResult::Printed { paper_low: false } => Some(PrinterState::Ready),
+            PrintResult::Printed { paper_low: true } => Some(PrinterState::PaperLow),
+            PrintResult::Failed { state, .. } => Some(*state),
+            PrintResult::NotStarted(_) | PrintResult::Interrupted => None,
+        }
+    }
 }
 
 impl PrintJob {
@@ -55,7 +70,14 @@ impl PrintJob {
                 Ok(status) => {
                     PrintResult::Printed { paper_low: status == ansinh_escpos::Status::PaperLow }
                 }
-                Err(e) => PrintResult::Failed { vi: e.message_vi().into(), en: e.to_string() },
+                Err(e) => PrintResult::Failed {
+                    vi: e.message_vi().into(),
+                    en: e.to_string(),
+                    state: match e {
+                        ansinh_escpos::Error::PaperOut => PrinterState::OutOfPaper,
+                        _ => PrinterState::Offline,
+                    },
+                },
             });
         });
         if let Err(e) = spawned {

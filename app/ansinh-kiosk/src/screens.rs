@@ -12,6 +12,7 @@ use slint::platform::software_renderer::MinimalSoftwareWindow;
 use slint::{ComponentHandle, Rgb8Pixel};
 
 use crate::app::{App, Options, Screen};
+use crate::controllers::battery::{BatteryOptions, BatteryWatch};
 use crate::controllers::enroll::Scheme;
 use crate::platform::draw;
 use ansinh_device::clock::{Clock, FakeClock};
@@ -154,6 +155,24 @@ fn fill_all(a: &mut App) {
 pub const SCREENS: &[(&str, Setup)] = &[
     ("home", |_, _| {}),
     ("home-en", |a, _clock| a.toggle_language()),
+    ("home-battery-low", |a, clock| {
+        // A fake power supply with a battery at 18 % on battery power, read as on the device.
+        let root = std::env::temp_dir().join(format!("ansinh-tour-battery-{}", std::process::id()));
+        let bat = root.join("BAT0");
+        let written = std::fs::create_dir_all(&bat).and_then(|()| {
+            std::fs::write(bat.join("type"), "Battery\n")?;
+            std::fs::write(bat.join("capacity"), "18\n")?;
+            std::fs::write(bat.join("status"), "Discharging\n")
+        });
+        if written.is_ok() {
+            a.battery = BatteryWatch::new(BatteryOptions {
+                power_supply: Some(root.clone()),
+                ..BatteryOptions::default()
+            });
+            a.battery.poll(clock.now());
+        }
+        let _ = std::fs::remove_dir_all(&root);
+    }),
     ("quote", |a, _clock| {
         a.navigate(Screen::Quote);
         a.quote.set_income(2_000_000);

@@ -10,6 +10,7 @@ use crate::text::Locale;
 use ansinh_core::PolicyTable;
 use ansinh_core::person::Group;
 
+use crate::controllers::battery::{BatteryOptions, BatteryWatch};
 use crate::controllers::benefits::BenefitsController;
 use crate::controllers::enroll::{EnrollController, Kind, Scheme, picker_name};
 use crate::controllers::household::{HouseholdController, PERIODS};
@@ -69,6 +70,8 @@ pub struct Options {
     /// Offline demonstration (`--demo`, `demo = true`): enrollments are taken without a
     /// server key, sealed to the development key and never sent; every screen says so.
     pub demo: bool,
+    /// The battery to watch for the low-battery band (none by default).
+    pub battery: BatteryOptions,
 }
 
 impl Default for Options {
@@ -79,6 +82,7 @@ impl Default for Options {
             pin_params: default_params(),
             printer: None,
             demo: false,
+            battery: BatteryOptions::default(),
         }
     }
 }
@@ -129,13 +133,22 @@ pub struct App {
     /// The wizard was asked for while the device does not trust its clock: staff are told
     /// what is wrong and how to confirm the date until the session ends.
     pub clock_refused: Option<ClockTrust>,
+    /// The battery, for the low-battery band.
+    pub battery: BatteryWatch,
 }
 
 impl App {
     /// The app on `store`, with time from `clock`.
-    pub fn new(store: Box<dyn Store>, clock: Rc<dyn Clock>, options: Options) -> Self {
+    pub fn new(mut store: Box<dyn Store>, clock: Rc<dyn Clock>, options: Options) -> Self {
         let now = clock.now();
         let staff = StaffController::new(store.as_ref(), now, options.demo);
+        if options.printer.is_none() {
+            // For the health report; with a printer, the last print's state stands until the
+            // next print. Best effort: the report then says what was noted before.
+            let _ = store.note_printer(ansinh_wire::health::PrinterState::NoPrinter);
+        }
+        let mut battery = BatteryWatch::new(options.battery.clone());
+        battery.poll(now);
         Self {
             table: ansinh_core::default_table(),
             session: Session::new(now, options.idle_warn_secs, options.idle_reset_secs),
@@ -160,6 +173,7 @@ impl App {
             printing: Printing::default(),
             enroll_refused: false,
             clock_refused: None,
+            battery,
         }
     }
 
@@ -199,13 +213,20 @@ impl App {
         self.touched = true;
     }
 
-    /// The idle timer; `true` when the screen must be redrawn.
+    /// The idle timer, the print in progress and the battery; `true` when the screen must be
+    /// redrawn.
     pub fn tick(&mut self) -> bool {
         let printed = self.printing.poll(self.lang);
+        if let Some(state) = self.printing.take_printer_state() {
+            // For the health report only: a busy outbox now leaves the last state noted.
+            let _ = self.store.note_printer(state);
+        }
+        let battery = self.battery.poll(self.clock.now());
         if !self.touched {
-            return printed;
+            return printed | battery;
         }
         printed
+            | battery
             | match self.session.idle(self.clock.now()) {
                 Idle::Active => std::mem::replace(&mut self.idle_left, 0) != 0,
                 Idle::Warning(left) => {

@@ -1,6 +1,7 @@
 //! Controllers: the behaviour of each screen, over the core and the stores, tested without a
 //! window. Each takes `today` (and the language) as parameters and returns a plain view; the
 //! app ([`crate::app`]) only composes them and routes between them.
+pub mod battery;
 pub mod benefits;
 pub mod enroll;
 pub mod household;

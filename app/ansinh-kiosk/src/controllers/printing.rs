@@ -11,6 +11,8 @@ pub struct Printing {
     job: Option<PrintJob>,
     /// What the last print did (no personal data: a receipt number and the printer's state).
     status: String,
+    /// The printer's state the last finished print showed, until taken.
+    state: Option<ansinh_wire::health::PrinterState>,
 }
 
 impl Printing {
@@ -44,13 +46,14 @@ impl Printing {
     pub fn poll(&mut self, lang: Locale) -> bool {
         let Some(result) = self.job.as_ref().and_then(PrintJob::poll) else { return false };
         self.job = None;
+        self.state = result.printer_state().or(self.state);
         self.status = match result {
             PrintResult::Printed { paper_low: false } => tr!(lang, "printing-printed").into(),
             PrintResult::Printed { paper_low: true } => {
                 tr!(lang, "printing-printed-paper-low").into()
             }
             // The printer's own words come from ansinh-escpos, in Vietnamese or English.
-            PrintResult::Failed { vi, en } => {
+            PrintResult::Failed { vi, en, .. } => {
                 let reason = if lang.core() == ansinh_core::Lang::Vi { vi } else { en };
                 tr!(lang, "printing-failed", reason = reason)
             }
@@ -64,6 +67,12 @@ impl Printing {
 }
 
 impl Printing {
+    /// The printer's state the last finished print showed, once (the app keeps it for the
+    /// health report).
+    pub fn take_printer_state(&mut self) -> Option<ansinh_wire::health::PrinterState> {
+        self.state.take()
+    }
+
     /// What the last print did (no personal data).
     pub fn status(&self) -> &str {
         &self.status

@@ -143,6 +143,10 @@ impl EnrollmentStore for DeviceStore {
         self.outbox.act_as(&acting);
         confirmed.map(|_| ()).map_err(outbox_err)
     }
+
+    fn note_printer(&mut self, state: ansinh_wire::health::PrinterState) -> Result<(), StoreError> {
+        ansinh_device::health::note_printer(&mut self.outbox, state).map_err(outbox_err)
+    }
 }
 
 impl StaffData for DeviceStore {

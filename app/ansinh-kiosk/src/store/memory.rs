@@ -55,6 +55,8 @@ pub struct MemoryStore {
     /// What the device keeps of the time, as the outbox does: raised by each commit, set by
     /// a clerk's confirmation.
     pub time: TimeEvidence,
+    /// The printer's state as the kiosk last noted it.
+    pub printer: Option<ansinh_wire::health::PrinterState>,
 }
 
 impl MemoryStore {
@@ -158,6 +160,11 @@ impl EnrollmentStore for MemoryStore {
     ) -> Result<(), StoreError> {
         self.time = TimeEvidence { trusted: Some(now), reference: reference.cloned() };
         self.audit(agent, "clock_confirmed", None, &now.to_string());
+        Ok(())
+    }
+
+    fn note_printer(&mut self, state: ansinh_wire::health::PrinterState) -> Result<(), StoreError> {
+        self.printer = Some(state);
         Ok(())
     }
 }

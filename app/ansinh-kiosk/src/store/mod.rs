@@ -98,6 +98,10 @@ pub trait EnrollmentStore {
         now: Timestamp,
         reference: Option<&TimeReference>,
     ) -> Result<(), StoreError>;
+
+    /// Keeps the printer's state as the last print left it (or at start: none configured,
+    /// or not known yet), for the device's health report to the hub.
+    fn note_printer(&mut self, state: ansinh_wire::health::PrinterState) -> Result<(), StoreError>;
 }
 
 /// Queue and sync status for staff: the outbox's counts and the uploader's status as the

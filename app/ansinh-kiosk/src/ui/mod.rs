@@ -156,7 +156,8 @@ pub fn render(app: &mut App, w: &AppWindow) {
     picker::render(app, w);
     keyboard::render(app, w);
     a.set_estimate(estimate);
-    // On every screen: the demonstration band, or why the wizard did not start.
+    // On every screen: the demonstration band, or why the wizard did not start; a low battery
+    // first, before it is too late to plug in.
     let note = if app.demo() {
         tr!(app.lang, "kiosk-demo-band").to_string()
     } else if app.enroll_refused {
@@ -165,6 +166,19 @@ pub fn render(app: &mut App, w: &AppWindow) {
         clock_note(app, trust)
     } else {
         String::new()
+    };
+    let battery = app.battery.band().map(|b| {
+        let percent = i64::from(b.percent);
+        if b.critical {
+            tr!(app.lang, "kiosk-battery-critical", percent = percent)
+        } else {
+            tr!(app.lang, "kiosk-battery-low", percent = percent)
+        }
+    });
+    let note = match battery {
+        Some(low) if note.is_empty() => low,
+        Some(low) => format!("{low} · {note}"),
+        None => note,
     };
     a.set_device_note(note.into());
 }

@@ -6,6 +6,7 @@
 //!   printed receipt, the idle reset that leaves no personal data on screen.
 //! - `clock`: the clock goes back: the wizard refuses to start, saying why, until a clerk
 //!   confirms the date or the clock is set right; quotes say which date they use.
+//! - `battery`: the low-battery band comes and goes with a fake power supply's battery.
 //! - `languages`: the language button cycles every catalogue on the real screens.
 //! - `catalogues`: every screen text translated in every language, read from the files.
 //! - `printing`: a printer out of paper keeps the record committed; staff reprint a copy.
@@ -17,6 +18,7 @@
 //! The kiosk's delivery to a collection server is tested end to end in ansinh-tests
 //! (`tests/end_to_end/`).
 
+mod battery;
 mod catalogues;
 mod clock;
 mod flow;

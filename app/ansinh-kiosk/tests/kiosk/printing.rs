@@ -1,6 +1,6 @@
 //! A printer out of paper at the counter: the record stays committed and queued, staff read
 //! what to do, and a reprint from staff mode on a working printer prints the receipt marked as
-//! a copy.
+//! a copy. The printer's state each print shows is kept for the device's health report.
 
 use std::rc::Rc;
 use std::time::{Duration, Instant};
@@ -14,6 +14,12 @@ use ansinh_kiosk::app::{App, Options};
 use ansinh_kiosk::print::PrinterConfig;
 use ansinh_kiosk::store::{DeviceStore, Settings};
 use ansinh_receipt::Width;
+
+/// The printer's state as the health report will read it from the data directory.
+fn noted(dir: &std::path::Path) -> anyhow::Result<ansinh_wire::health::PrinterState> {
+    let (outbox, _) = DataDir::open(dir)?.outbox()?;
+    Ok(ansinh_device::health::printer(&outbox)?)
+}
 
 fn app_with(dir: &std::path::Path, printer: &FakePrinter) -> anyhow::Result<App> {
     let today = "2026-11-22".parse().map_err(|_| anyhow::anyhow!("date"))?;
@@ -61,6 +67,7 @@ fn paper_out_keeps_the_record_and_staff_reprint_a_copy() -> anyhow::Result<()> {
     assert!(app.printing.status().contains("Máy in hết giấy"), "{}", app.printing.status());
     assert!(app.printing.status().contains("Hồ sơ vẫn được lưu"), "{}", app.printing.status());
     assert!(empty.printed().is_empty());
+    assert_eq!(noted(tmp.path())?, ansinh_wire::health::PrinterState::OutOfPaper);
     assert_eq!(
         app.store.queue(now).map(|q| q.stats.queued).unwrap_or(0),
         1,
@@ -76,6 +83,7 @@ fn paper_out_keeps_the_record_and_staff_reprint_a_copy() -> anyhow::Result<()> {
     app.reprint(&report.lines[0].receipt_no.to_string());
     wait(&mut app)?;
     assert_eq!(app.printing.status(), "Đã in biên lai.");
+    assert_eq!(noted(tmp.path())?, ansinh_wire::health::PrinterState::Ready);
     let copy = app
         .store
         .receipt_picture(c.receipt_no, true, Width::Mm80)
