@@ -5,6 +5,9 @@
 //!   flagged; the hub logs exports and renewal downloads; a version 1 device is told to update.
 //! - `clock`: the hub's time arrives in its signed acknowledgement and is kept; a device
 //!   clock days behind it stops enrollment until it is set right.
+//! - `fleet`: each sync round's signed health report reaches the hub, even with nothing to
+//!   send; forged, older and revoked reports are refused; the fleet page in headless
+//!   Chromium shows a silent device and one out of paper.
 //! - `uploader`: the uploader against an in-memory fake server, every fault on purpose.
 //! - `delivery`: device outbox → uploader → hub, through the fault-injecting proxy (1,000
 //!   records), across server restarts, with conflicts and rejections.
@@ -32,6 +35,7 @@ mod attacks;
 mod audit;
 mod clock;
 mod delivery;
+mod fleet;
 mod https;
 mod kiosk_delivery;
 mod pricing;
