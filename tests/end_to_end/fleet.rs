@@ -104,7 +104,7 @@ fn the_report_carries_the_device_state_and_forgeries_are_refused() -> TestResult
     let row = fleet.iter().find(|r| r.device_id == device_id).ok_or("listed")?;
     let h = row.health.as_ref().ok_or("held")?;
     assert_eq!((h.unsent, h.quarantined), (2, 0));
-    assert_eq!(h.oldest_unsent_age_secs, Some(3 * 86_400 as u64));
+    assert_eq!(h.oldest_unsent_age_secs, Some(3 * 86_400));
     assert_eq!(h.printer, "paper_low");
     assert_eq!((h.battery_percent, h.battery_charging), (Some(15), Some("discharging")));
     assert_eq!(h.clock_offset_secs, Some(0));

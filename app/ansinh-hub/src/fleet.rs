@@ -418,7 +418,7 @@ mod tests {
         assert_eq!(
             with(&|h| {
                 h.report.unsent = 4;
-                h.report.oldest_unsent_age_secs = Some(2 * 86_400 as u64);
+                h.report.oldest_unsent_age_secs = Some(2 * 86_400);
             }),
             ["unsent_old"]
         );
