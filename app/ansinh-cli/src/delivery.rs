@@ -246,10 +246,13 @@ pub(crate) fn export(a: &ExportArgs, lang: Locale) -> Result<Outcome, Failure> {
     let report =
         ansinh_uploader::export_bundle(&dir, &a.to).map_err(delivery_err(&a.data_dir, lang))?;
     let files: Vec<String> = report.files.iter().map(|f| f.display().to_string()).collect();
+    let health = report.health_file.display().to_string();
     let msg = if files.is_empty() {
-        tr!(lang, "cli-export-nothing").to_string()
+        tr!(lang, "cli-export-nothing", health = health.as_str())
     } else {
-        tr!(lang, "cli-export-written", records = report.records, files = files.join(", "))
+        let written =
+            tr!(lang, "cli-export-written", records = report.records, files = files.join(", "));
+        format!("{written} {}", tr!(lang, "cli-export-health", health = health.as_str()))
     };
     Ok(Outcome::Done(serde_json::to_value(&report)?, msg))
 }

@@ -367,12 +367,23 @@ fn a_usb_stick_given_as_a_folder_carries_bundles_and_acknowledgements() -> R {
             (Some(held), Some(0))
         );
     }
-    // Nothing unsent any more: nothing written, and the device says so.
+    // Nothing unsent any more: no bundle, only the device's health report (so the hub still
+    // hears from it), and the device says so.
     let before = files_in(stick.path(), "")?;
     let out = ansinh(&["export", "--data-dir", &d1, "--to", &usb], None);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("Không có hồ sơ chưa gửi"));
-    assert_eq!(files_in(stick.path(), "")?, before);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        text.contains("Không có hồ sơ chưa gửi: chỉ ghi báo cáo tình trạng thiết bị"),
+        "{text}"
+    );
+    let new: Vec<_> =
+        files_in(stick.path(), "")?.into_iter().filter(|f| !before.contains(f)).collect();
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert!(
+        new[0].extension().is_some_and(|e| e == "health")
+            && text.contains(&new[0].display().to_string())
+    );
     Ok(())
 }
 

@@ -619,7 +619,8 @@ cli-sync-oldest = Oldest unsent: { $hours } h
 cli-sync-last-ack = Last acknowledgement: { $minutes } min ago
 cli-sync-next-try = Next automatic try: { $at } (Viet Nam time)
 cli-sync-no-automatic-try = Records needing a person are not retried automatically: staff look at them, then release them (ansinh queue release)
-cli-export-nothing = No unsent records: no file written.
+cli-export-nothing = No unsent records: only the device's health report was written ({ $health }).
+cli-export-health = The device's health report: { $health }.
 cli-export-written = { $records ->
     [one] { $records } unsent (sealed) record
    *[other] { $records } unsent (sealed) records
