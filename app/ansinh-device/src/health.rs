@@ -91,7 +91,9 @@ pub fn printer(outbox: &Outbox) -> Result<PrinterState, Error> {
 }
 
 /// The kiosk's run marker, `DIR/kiosk-run.state`: two lines, `running` or `stopped`, then how
-/// the current (or last) run started (`RestartReason::code`).
+/// the current (or last) run started (`RestartReason::code`). The kiosk marks a clean exit when
+/// its window closes; it does not catch SIGTERM yet, so a stop by a signal (systemd, a
+/// shutdown) also reads as `Unclean` at the next start.
 #[derive(Debug)]
 pub struct RunMarker {
     path: PathBuf,
