@@ -27,6 +27,7 @@ use crate::session::{Idle, Session};
 use crate::store::{Committed, Store};
 use ansinh_device::clock::{Clock, ClockTrust, Timestamp};
 
+mod scan;
 mod staff;
 
 /// The screens.
@@ -129,6 +130,8 @@ pub struct App {
     /// The wizard was asked for while the device does not trust its clock: staff are told
     /// what is wrong and how to confirm the date until the session ends.
     pub clock_refused: Option<ClockTrust>,
+    /// Scans of the ID card's QR code from the readers' threads (none without `[scanner]`).
+    scans: Option<std::sync::mpsc::Receiver<ansinh_idcard::readers::Event>>,
 }
 
 impl App {
@@ -160,6 +163,7 @@ impl App {
             printing: Printing::default(),
             enroll_refused: false,
             clock_refused: None,
+            scans: None,
         }
     }
 
@@ -201,7 +205,7 @@ impl App {
 
     /// The idle timer; `true` when the screen must be redrawn.
     pub fn tick(&mut self) -> bool {
-        let printed = self.printing.poll(self.lang);
+        let printed = self.printing.poll(self.lang) | self.poll_scans();
         if !self.touched {
             return printed;
         }
@@ -427,7 +431,12 @@ impl App {
 
     /// Opens the list for a picker field.
     pub fn open_picker(&mut self, field: &str) {
-        self.picker = Some(Picker::open(field));
+        let mut picker = Picker::open(field);
+        // The card's old commune name, when the scan could not place it on today's map.
+        if let Some(hint) = self.enroll.picker_hint(field) {
+            picker.set_query(hint.to_string());
+        }
+        self.picker = Some(picker);
         self.search_picker();
     }
 
