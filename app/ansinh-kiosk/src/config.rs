@@ -1,7 +1,7 @@
 //! What the kiosk takes from the device's configuration (`ansinh_device::config`, which reads
 //! the file, checks every value and accepts a USB stick's only with the server's signature):
-//! its settings, receipt printer and uploader tunables. Every key is optional: with none, the
-//! kiosk runs on built-in defaults that work on one machine.
+//! its settings, receipt printer, uploader tunables and ID card readers. Every key is
+//! optional: with none, the kiosk runs on built-in defaults that work on one machine.
 
 pub use ansinh_device::config::Config;
 

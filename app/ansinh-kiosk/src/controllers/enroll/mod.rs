@@ -8,8 +8,9 @@
 //! failed submit never loses anything, and each problem lands on the field it names. One
 //! function validates a step: [`EnrollController::step_problems`].
 //!
-//! A scan of the ID card's QR code pre-fills the person's fields ([`card`]), each marked as
-//! coming from the card until edited; the code is not signed, so staff check them all.
+//! A scan of the ID card's QR code pre-fills the person's fields
+//! ([`EnrollController::prefill_from_card`]), each marked as coming from the card until
+//! edited; the code is not signed, so staff check them all.
 //!
 //! When the device already holds a payment of the same person for some of the same months,
 //! the submit commits nothing and the screen asks staff to confirm, naming the earlier
