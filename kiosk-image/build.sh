@@ -64,7 +64,7 @@ mmdebstrap --variant=minbase --mode=root \
     --customize-hook="chroot \"\$1\" sh -eu -c '
         echo ansinh-kiosk > /etc/hostname
         groupadd --system --gid $app_uid ansinh
-        useradd --system --uid $app_uid --gid ansinh --groups video,input,render \
+        useradd --system --uid $app_uid --gid ansinh --groups video,input,render,dialout \
             --home-dir /data/ansinh --no-create-home --shell /usr/sbin/nologin ansinh
         passwd --lock root
         mkdir -p /data /config /media/usb-config

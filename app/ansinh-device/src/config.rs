@@ -62,6 +62,20 @@ pub struct Config {
     /// Battery charge at which the band says the device is about to stop (default 10), below
     /// `battery_warn_percent`.
     pub battery_critical_percent: Option<u8>,
+    /// The ID card readers (`[scanner]`).
+    pub scanner: Option<ScannerConfig>,
+}
+
+/// The readers of the ID card's QR code, each a device path under `/dev/`; any or none.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ScannerConfig {
+    /// A 2D scanner in serial mode (USB CDC): `/dev/ttyACM0`.
+    pub serial: Option<String>,
+    /// A scanner in keyboard mode, its event device: `/dev/input/by-id/…-event-kbd`.
+    pub keyboard: Option<String>,
+    /// A camera (V4L2): `/dev/video0`.
+    pub camera: Option<String>,
 }
 
 fn refused(why: impl Into<String>) -> Error {
@@ -225,6 +239,24 @@ impl Config {
                 "battery_critical_percent = {critical} must be less than battery_warn_percent = {warn}"
             )));
         }
+        if let Some(scanner) = &self.scanner {
+            for (key, value) in [
+                ("serial", &scanner.serial),
+                ("keyboard", &scanner.keyboard),
+                ("camera", &scanner.camera),
+            ] {
+                if let Some(path) = value
+                    && (!path.starts_with("/dev/")
+                        || path.contains("..")
+                        || path.chars().count() > MAX_TEXT
+                        || path.chars().any(char::is_control))
+                {
+                    return Err(refused(format!(
+                        "scanner.{key} = {path:?}: a device path under /dev/"
+                    )));
+                }
+            }
+        }
         if self.demo == Some(true) && self.server_url.is_some() {
             return Err(refused("demo = true and a server_url: a demonstration has no server"));
         }
@@ -251,6 +283,7 @@ impl Config {
             battery_critical_percent: usb
                 .battery_critical_percent
                 .or(self.battery_critical_percent),
+            scanner: usb.scanner.or(self.scanner),
         }
     }
 
@@ -330,6 +363,9 @@ mod tests {
             ("agent_code = 7", "agent_code"),
             ("idle_secs = 90", "idle_secs"),
             ("demo = true\nserver_url = \"https://thu.example.vn\"", "demonstration"),
+            ("[scanner]\nserial = \"COM3\"", "scanner.serial"),
+            ("[scanner]\ncamera = \"/dev/../etc/passwd\"", "scanner.camera"),
+            ("[scanner]\nprinter = \"/dev/lp0\"", "printer"),
         ] {
             let why = refusal(Config::parse(text));
             assert!(why.contains(names), "{text:?}: {why}");
@@ -349,6 +385,12 @@ mod tests {
         assert_eq!(c.idle(), (120, 100));
         assert_eq!(Config::parse("idle_seconds = 30")?.idle(), (30, 29));
         assert_eq!(Config::default().idle(), (90, 75));
+        let scanner =
+            Config::parse("[scanner]\nserial = \"/dev/ttyACM0\"\ncamera = \"/dev/video0\"\n")?
+                .scanner
+                .unwrap_or_default();
+        assert_eq!(scanner.serial.as_deref(), Some("/dev/ttyACM0"));
+        assert_eq!((scanner.keyboard, scanner.camera.as_deref()), (None, Some("/dev/video0")));
         Ok(())
     }
 

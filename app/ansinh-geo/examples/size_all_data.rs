@@ -15,6 +15,8 @@ fn main() {
         .or_else(|| ansinh_geo::search_communes("01", &arg).next().map(|c| c.name))
         .or_else(|| ansinh_geo::ethnic_group_by_name(&arg).map(|e| e.name))
         .or_else(|| ansinh_geo::legacy_province_of_personal_id(&arg).map(|p| p.name))
+        .or_else(|| ansinh_geo::legacy_province_by_name(&arg).map(|p| p.current_code))
+        .or_else(|| ansinh_geo::legacy_commune("001", &arg, &arg).map(|c| c.name))
         .unwrap_or_default();
     println!("{n} {}", black_box(name));
 }

@@ -5,7 +5,7 @@ Run from anywhere:  python3 app/ansinh-geo/gen/generate.py
 
 It builds a throw-away venv in a temporary folder, downloads two pinned wheels of the
 `vietnam-provinces` PyPI package (checked against their SHA-256), reads the JSON data inside
-them without importing the package, and writes four UTF-8 (NFC) CSV files. The 54 ethnic groups
+them without importing the package, and writes five UTF-8 (NFC) CSV files. The 54 ethnic groups
 have no package on PyPI or npm, so their list is kept below as data. See gen/README.md.
 """
 
@@ -163,8 +163,19 @@ def current_rows(data):
     return provinces, communes
 
 
-def legacy_rows(data):
-    rows = []
+def legacy_rows(data, communes):
+    """The 63 provinces, each with the current province it became, and the old communes whose
+    code a current commune kept.
+
+    The General Statistics Office gave most commune-level units formed on 1 July 2025 the code of
+    one of the old units they were formed from: 3,310 of the 3,321 codes in the current data are
+    old communes' codes (the 11 others are island districts, which had no communes, a ward of Mộc
+    Châu and five wards of Hồ Chí Minh City given new codes). So an old commune whose code reappears is known to lie, at least in
+    part, in the current commune with that code, and an old province's kept codes all lie in the
+    one province it merged into (checked here). The other old communes have no such link in this
+    data."""
+    current = {int(code): province for code, _, _, province in communes}
+    provinces, kept = [], []
     for p in data:
         name = nfc(p["name"])
         for title in ("Thành phố ", "Tỉnh "):
@@ -173,9 +184,20 @@ def legacy_rows(data):
                 break
         else:
             fail(f"no title in legacy name {name!r}")
-        rows.append((f"{p['code']:03d}", name))
-    rows.sort()
-    return rows
+        prefix = f"{p['code']:03d}"
+        became = set()
+        for d in p["districts"]:
+            district = nfc(d["name"])
+            for w in d["wards"]:
+                if w["code"] in current:
+                    became.add(current[w["code"]])
+                    kept.append((f"{w['code']:05d}", nfc(w["name"]), district, prefix))
+        if len(became) != 1:
+            fail(f"{name}: its kept commune codes lie in provinces {sorted(became)}, not one")
+        provinces.append((prefix, name, became.pop()))
+    provinces.sort()
+    kept.sort()
+    return provinces, kept
 
 
 def main():
@@ -187,7 +209,7 @@ def main():
         legacy = fetch(tmp, LEGACY, "legacy")
 
     provinces, communes = current_rows(current)
-    legacy_provinces = legacy_rows(legacy)
+    legacy_provinces, legacy_communes = legacy_rows(legacy, communes)
     ethnic = [(c, nfc(n), nfc(a)) for c, n, a in ETHNIC_GROUPS]
 
     # Guard against a wrong pin; the crate's tests check the same numbers.
@@ -196,6 +218,7 @@ def main():
         "communes": (len(communes), 3321),
         "legacy provinces": (len(legacy_provinces), 63),
         "ethnic groups": (len(ethnic), 54),
+        "old communes with a kept code": (len(legacy_communes), 3310),
     }
     for what, (got, want) in counts.items():
         if got != want:
@@ -204,7 +227,12 @@ def main():
     write_csv(out / "provinces.csv", ("code", "name", "kind"), provinces)
     write_csv(out / "communes.csv", ("code", "name", "kind", "province_code"), communes)
     write_csv(out / "ethnic_groups.csv", ("code", "name", "other_name"), ethnic)
-    write_csv(out / "legacy_provinces.csv", ("id_prefix", "name"), legacy_provinces)
+    write_csv(
+        out / "legacy_provinces.csv", ("id_prefix", "name", "current_code"), legacy_provinces
+    )
+    write_csv(
+        out / "legacy_communes.csv", ("code", "name", "district", "id_prefix"), legacy_communes
+    )
 
 
 if __name__ == "__main__":

@@ -207,3 +207,66 @@ fn kinds_have_vietnamese_labels() {
     assert_eq!(CommuneKind::SpecialZone.label(), "đặc khu");
     assert_eq!(CommuneKind::SpecialZone.title(), "Đặc khu");
 }
+
+#[test]
+fn old_provinces_know_the_province_they_became() {
+    let became =
+        |name: &str| legacy_province_by_name(name).and_then(|p| p.current()).map(|p| p.name);
+    assert_eq!(became("Hà Nội"), Some("Hà Nội"));
+    assert_eq!(became("TP. Hồ Chí Minh"), Some("Hồ Chí Minh"));
+    assert_eq!(became("Tỉnh Bình Dương"), Some("Hồ Chí Minh"), "merged into the city");
+    assert_eq!(became("BÀ RỊA - VŨNG TÀU"), Some("Hồ Chí Minh"));
+    assert_eq!(became("Hà Giang"), Some("Tuyên Quang"));
+    assert_eq!(became("Hòa Bình"), Some("Phú Thọ"), "the data writes Hoà Bình");
+    assert_eq!(became("Atlantis"), None);
+    // All 63 became one of the 34, and every one of the 34 was made of at least one.
+    for l in legacy_provinces() {
+        assert!(l.current().is_some(), "{}", l.name);
+    }
+    for p in provinces() {
+        assert!(legacy_provinces().iter().any(|l| l.current_code == p.code), "{}", p.name);
+    }
+}
+
+#[test]
+fn titles_are_put_aside_when_names_are_compared() {
+    assert_eq!(without_title("Quận 1"), "1");
+    assert_eq!(without_title("Q.1"), "1");
+    assert_eq!(without_title("TP. Hồ Chí Minh"), "Hồ Chí Minh");
+    assert_eq!(without_title("Thành phố Thủ Đức"), "Thủ Đức");
+    assert_eq!(without_title("THỊ TRẤN VĂN ĐIỂN"), "VĂN ĐIỂN");
+    assert_eq!(without_title("Thị xã Sơn Tây"), "Sơn Tây");
+    assert_eq!(without_title("Hà Nội"), "Hà Nội");
+    assert_eq!(without_title("Phường"), "Phường", "nothing would be left");
+    assert_eq!(without_title("Hiệp Hòa"), "Hiệp Hòa", "a one-letter title needs its full stop");
+    assert!(same_place("Quận Hà Đông", "Q. Ha Dong"));
+    assert!(!same_place("Quận Hà Đông", "Quận Hoàn Kiếm"));
+}
+
+#[test]
+fn old_communes_find_the_current_commune_that_kept_their_code() {
+    let c = legacy_commune("001", "Quận Hà Đông", "Phường Hà Cầu").expect("kept its code");
+    assert_eq!((c.code, c.current().map(|c| c.name)), ("09556", Some("Phường Hà Đông")));
+    assert_eq!(legacy_commune("001", "Q. HÀ ĐÔNG", "P. Hà Cầu"), Some(c));
+    assert_eq!(legacy_commune("001", "Quận Ba Đình", "Phường Hà Cầu"), None, "another district");
+    assert_eq!(legacy_commune("079", "Quận Hà Đông", "Phường Hà Cầu"), None, "another province");
+    // Phạm Ngũ Lão's code went with the reform: no link in this data.
+    assert_eq!(legacy_commune("079", "Quận 1", "Phường Phạm Ngũ Lão"), None);
+    let ben_nghe = legacy_commune("079", "Quận 1", "Phường Bến Nghé").and_then(|c| c.current());
+    assert_eq!(ben_nghe.map(|c| c.province_code), Some("79"));
+    assert_eq!(legacy_communes_count(), 3310);
+    for p in legacy_provinces() {
+        let current = p.current().map(|c| c.code);
+        for c in data::LEGACY_COMMUNES.iter().filter(|c| c.id_prefix == p.id_prefix) {
+            assert_eq!(c.current().map(|n| Some(n.province_code)), Some(current), "{}", c.name);
+            assert_eq!(
+                legacy_commune(p.id_prefix, c.district, c.name).map(|f| f.code),
+                Some(c.code)
+            );
+        }
+    }
+}
+
+fn legacy_communes_count() -> usize {
+    data::LEGACY_COMMUNES.len()
+}

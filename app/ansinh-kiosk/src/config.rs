@@ -1,7 +1,7 @@
 //! What the kiosk takes from the device's configuration (`ansinh_device::config`, which reads
 //! the file, checks every value and accepts a USB stick's only with the server's signature):
-//! its settings, receipt printer and uploader tunables. Every key is optional: with none, the
-//! kiosk runs on built-in defaults that work on one machine.
+//! its settings, receipt printer, uploader tunables and ID card readers. Every key is
+//! optional: with none, the kiosk runs on built-in defaults that work on one machine.
 
 pub use ansinh_device::config::Config;
 
@@ -23,6 +23,16 @@ pub fn uploader_policy(c: &Config) -> ansinh_uploader::RetryPolicy {
         p.alarm_after_days = d;
     }
     p
+}
+
+/// The ID card readers it configures (`[scanner]`), none by default.
+pub fn scanners(c: &Config) -> ansinh_idcard::readers::Config {
+    let path = |p: &Option<String>| p.as_ref().map(std::path::PathBuf::from);
+    c.scanner.as_ref().map_or_else(Default::default, |s| ansinh_idcard::readers::Config {
+        serial: path(&s.serial),
+        keyboard: path(&s.keyboard),
+        camera: path(&s.camera),
+    })
 }
 
 /// The settings it gives, with the built-in defaults for what it leaves out.
@@ -52,6 +62,9 @@ mod tests {
         let p = printer(&printed).map(|p| (p.address, p.width));
         assert_eq!(p, Some(("tcp://10.0.0.9:9100".into(), ansinh_receipt::Width::Mm80)));
         assert_eq!(uploader_policy(&Config::parse("sync_alarm_days = 5")?).alarm_after_days, 5);
+        assert_eq!(scanners(&c), ansinh_idcard::readers::Config::default(), "none by default");
+        let s = scanners(&Config::parse("[scanner]\nserial = \"/dev/ttyACM0\"")?);
+        assert_eq!(s.serial, Some("/dev/ttyACM0".into()));
         Ok(())
     }
 }

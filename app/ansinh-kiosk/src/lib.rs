@@ -7,7 +7,8 @@
 //!   on-screen keyboard ([`ime`] for Telex and VNI), the pickers, staff mode ([`pin`]) and
 //!   printing;
 //! - [`app`]: the composition root (the clock of `ansinh_device::clock`, table, store, current screen, language, the idle
-//!   reset of [`session`]) and the routing between controllers;
+//!   reset of [`session`]) and the routing between controllers, including the ID card scans
+//!   the readers of `ansinh-idcard` send from their threads (taken at the tick, like prints);
 //! - [`store`]: the seams to the device ([`store::EnrollmentStore`], [`store::StaffData`]),
 //!   with an in-memory twin and the device's outbox;
 //! - [`ui`]: the adapters, one file per `XxxAdapter` global (`connect` forwards callbacks,

@@ -191,7 +191,14 @@ fn main() -> anyhow::Result<()> {
         warn_percent,
         critical_percent,
     };
-    let app = App::new(Box::new(store), clock, options);
+    let mut app = App::new(Box::new(store), clock, options);
+    // The ID card readers, each on its own thread; their scans reach the app at the tick.
+    let readers = ansinh_kiosk::config::scanners(&config);
+    if readers != ansinh_idcard::readers::Config::default() {
+        let (events, scans) = std::sync::mpsc::channel();
+        ansinh_idcard::readers::start(&readers, &events);
+        app.attach_scanner(scans);
+    }
     let kiosk = ansinh_kiosk::ui::connect(app)?;
     if args.portrait {
         kiosk.window.window().set_size(slint::LogicalSize::new(480.0, 800.0));

@@ -151,6 +151,9 @@ fn fill_all(a: &mut App) {
     e.choose("choices.start_month", 1, d);
 }
 
+/// The ID card's QR code scanned in the tour: the tour's person, address before the reform.
+const TOUR_CARD: &str = "001179012345|012345678|NGUYỄN THỊ HỒNG NHUNG|15031979|Nữ|Số 12, ngõ 34, phố Quang Trung, Phường Hà Cầu, Quận Hà Đông, Thành phố Hà Nội|15042021";
+
 /// The screens of the tour: a file name and how to get there.
 pub const SCREENS: &[(&str, Setup)] = &[
     ("home", |_, _| {}),
@@ -211,6 +214,10 @@ pub const SCREENS: &[(&str, Setup)] = &[
     ("benefits", |a, _clock| a.navigate(Screen::Benefits)),
     ("enroll-start", |a, _clock| a.navigate(Screen::Enroll)),
     ("enroll-keyboard", |a, _| fill_name(a)),
+    ("enroll-card", |a, _clock| {
+        // The ID card's QR code scanned on the home screen: the wizard, filled in and marked.
+        a.scanned(ansinh_idcard::Source::Serial, TOUR_CARD);
+    }),
     ("enroll-errors", |a, _clock| {
         fill_name(a);
         a.key(" 3");

@@ -28,6 +28,7 @@ use crate::session::{Idle, Session};
 use crate::store::{Committed, Store};
 use ansinh_device::clock::{Clock, ClockTrust, Timestamp};
 
+mod scan;
 mod staff;
 
 /// The screens.
@@ -135,6 +136,8 @@ pub struct App {
     pub clock_refused: Option<ClockTrust>,
     /// The battery, for the low-battery band.
     pub battery: BatteryWatch,
+    /// Scans of the ID card's QR code from the readers' threads (none without `[scanner]`).
+    scans: Option<std::sync::mpsc::Receiver<ansinh_idcard::readers::Event>>,
 }
 
 impl App {
@@ -174,6 +177,7 @@ impl App {
             enroll_refused: false,
             clock_refused: None,
             battery,
+            scans: None,
         }
     }
 
@@ -216,7 +220,7 @@ impl App {
     /// The idle timer, the print in progress and the battery; `true` when the screen must be
     /// redrawn.
     pub fn tick(&mut self) -> bool {
-        let printed = self.printing.poll(self.lang);
+        let printed = self.printing.poll(self.lang) | self.poll_scans();
         if let Some(state) = self.printing.take_printer_state() {
             // For the health report only: a busy outbox now leaves the last state noted.
             let _ = self.store.note_printer(state);
@@ -448,7 +452,12 @@ impl App {
 
     /// Opens the list for a picker field.
     pub fn open_picker(&mut self, field: &str) {
-        self.picker = Some(Picker::open(field));
+        let mut picker = Picker::open(field);
+        // The card's old commune name, when the scan could not place it on today's map.
+        if let Some(hint) = self.enroll.picker_hint(field) {
+            picker.set_query(hint.to_string());
+        }
+        self.picker = Some(picker);
         self.search_picker();
     }
 

@@ -57,6 +57,10 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
     );
     ea.set_help(e.help.into());
     ea.set_fields(model(e.fields.iter().map(|f| field(f, app.keyboard.focus())).collect()));
+    ea.set_field_notes(model(
+        e.fields.iter().map(|f| SharedString::from(f.note.as_str())).collect(),
+    ));
+    ea.set_card_note(e.card_note.into());
     ea.set_members(model(
         e.members
             .iter()

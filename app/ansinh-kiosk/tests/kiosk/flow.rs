@@ -2,6 +2,10 @@
 //! testing backend (no window system): a quote, the enrollment wizard typed on the on-screen
 //! Telex keyboard, the submit into the device's real outbox, then the idle reset. Afterwards
 //! the outbox holds the record, and no screen holds the person's data.
+//!
+//! The fixture's voluntary enrollment from the home screen to the printed receipt, twice:
+//! typed on the on-screen keyboard, and with the ID card's QR code scanned; each counts its
+//! taps (BENCHMARKS.md, "Taps at the counter").
 
 #![allow(elided_lifetimes_in_paths)] // the generated globals carry a lifetime nobody names
 
@@ -18,7 +22,13 @@ use ansinh_receipt::Width;
 use i_slint_backend_testing::ElementHandle;
 use slint::ComponentHandle;
 
+thread_local! {
+    /// Taps made by [`press`] on this thread's kiosk (each key of the on-screen keyboard is one).
+    static TAPS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
 fn press(k: &Kiosk, label: &str) {
+    TAPS.with(|t| t.set(t.get() + 1));
     let found: Vec<_> = ElementHandle::find_by_accessible_label(&k.window, label).collect();
     assert!(
         !found.is_empty(),
@@ -225,3 +235,152 @@ fn quote_enroll_submit_then_idle_reset_leaves_nothing_on_screen() -> anyhow::Res
     assert_eq!(outbox.list(None)?.len(), 1);
     Ok(())
 }
+
+/// A registered kiosk on the home screen, with a receipt printer.
+fn kiosk_at_home(
+    tmp: &tempfile::TempDir,
+) -> anyhow::Result<(Rc<Kiosk>, FakePrinter, std::sync::mpsc::Sender<ansinh_idcard::readers::Event>)>
+{
+    i_slint_backend_testing::init_no_event_loop();
+    let today = "2026-11-22".parse().map_err(|_| anyhow::anyhow!("date"))?;
+    let settings = Settings {
+        collection_point: "Bưu điện xã Thanh Trì".into(),
+        agent_code: "DL-0001".into(),
+        ..Settings::default()
+    };
+    let dir = DataDir::open(tmp.path())?;
+    dir.provision_sealing_key(&ansinh_wire::OpeningKey::generate().sealing_key())?;
+    let store = DeviceStore::open(dir, settings)?;
+    let printer = FakePrinter::start(PrinterState::Ready)?;
+    let options = Options {
+        pin_params: argon2::Params::new(256, 1, 1, None).unwrap_or_default(),
+        printer: Some(PrinterConfig { address: printer.address(), width: Width::Mm58 }),
+        ..Options::default()
+    };
+    let mut app = App::new(Box::new(store), Rc::new(FakeClock::at(today)), options);
+    let (scanner, scans) = std::sync::mpsc::channel();
+    app.attach_scanner(scans);
+    let k = connect(app)?;
+    k.window.window().set_size(slint::LogicalSize::new(1280.0, 3000.0));
+    TAPS.with(|t| t.set(0));
+    Ok((k, printer, scanner))
+}
+
+/// From the payment step to the printed receipt: the fixture's payment (2,000,000 a month,
+/// every 3 months, near-poor with its certificate, from 12/2026), consent, review, submit.
+/// Checks the record committed and printed.
+fn pay_consent_submit(
+    k: &Kiosk,
+    printer: &FakePrinter,
+    tmp: &tempfile::TempDir,
+) -> anyhow::Result<()> {
+    press(k, "Mức thu nhập chọn đóng mỗi tháng");
+    type_keys(k, "2000000");
+    press(k, "3 tháng một lần");
+    press(k, "Hộ cận nghèo");
+    press(k, "Số giấy chứng nhận hộ nghèo, cận nghèo");
+    type_keys(k, "cn 2026 0456");
+    press(k, "12/2026");
+    press(k, "Tiếp");
+    press(k, "Tôi đồng ý");
+    press(k, "Tiếp");
+    assert_eq!(k.window.global::<ansinh_ui::EnrollAdapter>().get_amount(), "330.000 đ");
+    press(k, "Nộp hồ sơ");
+    let done = k.window.global::<ansinh_ui::DoneAdapter>();
+    assert_eq!(done.get_receipt(), "1");
+    let started = std::time::Instant::now();
+    while printer.printed().is_empty() || done.get_print_status().starts_with("Đang in") {
+        anyhow::ensure!(started.elapsed().as_secs() < 20, "the receipt never printed");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        k.tick();
+    }
+    assert_eq!(done.get_print_status(), "Đã in biên lai.");
+    let (outbox, _) = DataDir::open(tmp.path())?.outbox()?;
+    let rows = outbox.list(None)?;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].summary.masked_name, "NGUYỄN T** H*** N****");
+    assert_eq!(rows[0].summary.amount, 330_000);
+    Ok(())
+}
+
+#[test]
+fn the_fixture_enrollment_typed_from_home_to_receipt_counts_its_taps() -> anyhow::Result<()> {
+    let tmp = tempfile::tempdir()?;
+    let (k, printer, _scanner) = kiosk_at_home(&tmp)?;
+    press(&k, "Đăng ký tham gia");
+    press(&k, "BHXH tự nguyện (có lương hưu)");
+    press(&k, "Họ và tên (như trên căn cước)");
+    type_keys(&k, "nguyeenx thij hoongf nhung");
+    press(&k, "Nữ");
+    press(&k, "Ngày sinh (ngày/tháng/năm, hoặc chỉ năm)");
+    type_keys(&k, "15/03/1979");
+    press(&k, "Tiếp");
+    press(&k, "Số định danh cá nhân (12 số trên căn cước)");
+    type_keys(&k, "001179012345");
+    press(&k, "Dân tộc");
+    type_keys(&k, "kinh");
+    press(&k, "Kinh");
+    press(&k, "Tiếp");
+    press(&k, "Tỉnh, thành phố");
+    type_keys(&k, "ha noi");
+    press(&k, "Hà Nội");
+    press(&k, "Xã, phường");
+    type_keys(&k, "ha dong");
+    press(&k, "Phường Hà Đông");
+    press(&k, "Số nhà, đường, thôn, xóm");
+    type_keys(&k, "soos 12 ngox 34 phoos quang trung");
+    press(&k, "Tiếp");
+    press(&k, "Tiếp");
+    pay_consent_submit(&k, &printer, &tmp)?;
+    let taps = TAPS.with(std::cell::Cell::get);
+    // Recorded in BENCHMARKS.md; a change in the wizard that costs taps shows here.
+    assert_eq!(taps, TYPED_TAPS, "taps from home to the printed receipt, typed");
+    Ok(())
+}
+
+#[test]
+fn the_fixture_enrollment_with_the_card_scanned_counts_its_taps() -> anyhow::Result<()> {
+    let tmp = tempfile::tempdir()?;
+    let (k, printer, scanner) = kiosk_at_home(&tmp)?;
+    // The card's QR code, read by the serial scanner's thread, reaches the kiosk at its tick:
+    // the wizard opens on its first step, filled in, each field marked for staff to check.
+    scanner.send(ansinh_idcard::readers::Event::Scan {
+        source: ansinh_idcard::Source::Serial,
+        text: CARD.into(),
+    })?;
+    k.tick();
+    let e = k.window.global::<ansinh_ui::EnrollAdapter>();
+    assert_eq!(k.window.global::<ansinh_ui::AppAdapter>().get_page(), ansinh_ui::Page::Enroll);
+    assert_eq!(e.get_step(), 0);
+    let notes: Vec<_> = slint::Model::iter(&e.get_field_notes()).collect();
+    assert_eq!(notes, ["Từ thẻ — kiểm tra lại"; 3]);
+    assert!(e.get_card_note().contains("không có chữ ký"), "{}", e.get_card_note());
+    let shown = all_texts(&k);
+    for value in ["NGUYỄN THỊ HỒNG NHUNG", "15/03/1979"] {
+        assert!(shown.iter().any(|t| t == value), "{value} not in {shown:?}");
+    }
+    press(&k, "Tiếp");
+    // The card has no ethnicity.
+    press(&k, "Dân tộc");
+    type_keys(&k, "kinh");
+    press(&k, "Kinh");
+    press(&k, "Tiếp");
+    // The address: the card's old ward and district placed on today's map.
+    let shown = all_texts(&k);
+    for value in ["Hà Nội", "Phường Hà Đông", "Số 12, ngõ 34, phố Quang Trung"] {
+        assert!(shown.iter().any(|t| t == value), "{value} not in {shown:?}");
+    }
+    press(&k, "Tiếp");
+    press(&k, "Tiếp");
+    pay_consent_submit(&k, &printer, &tmp)?;
+    let taps = TAPS.with(std::cell::Cell::get);
+    assert_eq!(taps, SCANNED_TAPS, "taps from home to the printed receipt, card scanned");
+    Ok(())
+}
+
+/// The fixture person's card (tests/fixtures/enrollment.json), its address before the reform.
+const CARD: &str = "001179012345|012345678|NGUYỄN THỊ HỒNG NHUNG|15031979|Nữ|Số 12, ngõ 34, phố Quang Trung, Phường Hà Cầu, Quận Hà Đông, Thành phố Hà Nội|15042021";
+
+/// Taps counted by the two tests above (BENCHMARKS.md).
+const TYPED_TAPS: u32 = 143;
+const SCANNED_TAPS: u32 = 38;

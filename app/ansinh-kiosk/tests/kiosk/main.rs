@@ -3,7 +3,9 @@
 //!
 //! - `flow`: a whole citizen flow driven through the real screens with Slint's testing
 //!   backend: a quote, the enrollment wizard on the on-screen keyboard, the submit, the
-//!   printed receipt, the idle reset that leaves no personal data on screen.
+//!   printed receipt, the idle reset that leaves no personal data on screen; and the fixture
+//!   enrollment from the home screen to the receipt, typed and with the ID card scanned,
+//!   counting the taps (BENCHMARKS.md).
 //! - `clock`: the clock goes back: the wizard refuses to start, saying why, until a clerk
 //!   confirms the date or the clock is set right; quotes say which date they use.
 //! - `battery`: the low-battery band comes and goes with a fake power supply's battery.

@@ -649,3 +649,19 @@ clock-confirmed = The device's date and time confirmed: { $device }.
 clock-trusted = The device's clock: { $device }; nothing says it is wrong.
 clock-confirm-clerk-only = Only a clerk may confirm the device's date and time.
 quote-date = Priced on { $date }
+enroll-from-card = From the card — check it
+scan-filled = Filled in from the ID card's QR code. The code is not signed: compare each field marked “From the card” with the card in hand.
+scan-filled-commune-search = Filled in from the ID card's QR code. The code is not signed: compare each field marked “From the card” with the card in hand. The card's address uses the old administrative units: choose today's commune or ward (the list is searched for “{ $commune }”).
+scan-not-a-card = The code scanned is not a chip ID card's QR code{ $field ->
+    [layout] {""}
+    [personal_id] {" "}(the ID number is wrong)
+    [old_id] {" "}(the old ID number is wrong)
+    [full_name] {" "}(the name is wrong)
+    [birth_date] {" "}(the date of birth is wrong)
+    [sex] {" "}(the sex is wrong)
+    [address] {" "}(the address is wrong)
+   *[issue_date] {" "}(the issue date is wrong)
+}. Nothing was filled in: scan the QR code on the card, or type the details.
+scan-lost-accents-keyboard = The scanner is in keyboard mode and the accented letters were lost: switch the scanner to COM port mode (USB CDC). Nothing was filled in from this scan.
+scan-lost-accents = The accented letters of the code were lost on the way from the scanner: set the scanner to send UTF-8 text. Nothing was filled in from this scan.
+scan-not-utf8 = The scanner sent text that is not UTF-8: set the scanner to send UTF-8 text. Nothing was filled in from this scan.

@@ -491,3 +491,19 @@ clock-confirmed = Đã xác nhận ngày giờ của máy: { $device }.
 clock-trusted = Đồng hồ của máy: { $device }; không có dấu hiệu sai.
 clock-confirm-clerk-only = Chỉ cán bộ quản lý mới được xác nhận ngày giờ của máy.
 quote-date = Tính theo ngày { $date }
+enroll-from-card = Từ thẻ — kiểm tra lại
+scan-filled = Đã điền từ mã QR của căn cước. Mã này không có chữ ký: hãy so từng ô “Từ thẻ” với thẻ trên tay.
+scan-filled-commune-search = Đã điền từ mã QR của căn cước. Mã này không có chữ ký: hãy so từng ô “Từ thẻ” với thẻ trên tay. Địa chỉ trên thẻ ghi theo đơn vị hành chính cũ: chọn xã, phường hiện nay (danh sách đã tìm sẵn “{ $commune }”).
+scan-not-a-card = Mã vừa quét không phải mã QR của căn cước gắn chip{ $field ->
+    [layout] {""}
+    [personal_id] {" "}(số định danh không đúng)
+    [old_id] {" "}(số chứng minh nhân dân cũ không đúng)
+    [full_name] {" "}(họ tên không đúng)
+    [birth_date] {" "}(ngày sinh không đúng)
+    [sex] {" "}(giới tính không đúng)
+    [address] {" "}(địa chỉ không đúng)
+   *[issue_date] {" "}(ngày cấp không đúng)
+}. Chưa điền gì: hãy quét mã QR trên thẻ, hoặc nhập tay.
+scan-lost-accents-keyboard = Máy quét đang ở chế độ bàn phím, chữ có dấu bị mất: chuyển máy quét sang chế độ cổng COM (USB CDC). Chưa điền gì từ lần quét này.
+scan-lost-accents = Chữ có dấu trong mã bị mất trên đường từ máy quét: đặt máy quét gửi chữ theo UTF-8. Chưa điền gì từ lần quét này.
+scan-not-utf8 = Máy quét gửi chữ không theo UTF-8: đặt máy quét gửi chữ theo UTF-8. Chưa điền gì từ lần quét này.

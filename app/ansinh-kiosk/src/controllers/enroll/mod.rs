@@ -8,11 +8,15 @@
 //! failed submit never loses anything, and each problem lands on the field it names. One
 //! function validates a step: [`EnrollController::step_problems`].
 //!
+//! A scan of the ID card's QR code pre-fills the person's fields
+//! ([`EnrollController::prefill_from_card`]), each marked as coming from the card until
+//! edited; the code is not signed, so staff check them all.
+//!
 //! When the device already holds a payment of the same person for some of the same months,
 //! the submit commits nothing and the screen asks staff to confirm, naming the earlier
 //! receipt ([`DuplicateWarning`]); cancelling keeps the form as it was.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::text::Locale;
 use ansinh_core::person::Group;
@@ -30,6 +34,7 @@ use crate::store::{Committed, EnrollmentStore, StoreError};
 use crate::text::{Line, date_time, money, scheme_name, tr, words};
 use ansinh_device::clock::Timestamp;
 
+mod card;
 mod draft;
 mod form;
 #[cfg(test)]
@@ -54,6 +59,12 @@ pub struct EnrollController {
     banner: String,
     committed: Option<Committed>,
     duplicate: Vec<EarlierPayment>,
+    /// Fields filled from the ID card and not edited since.
+    from_card: BTreeSet<String>,
+    /// The card's old commune name, to search the commune list with.
+    commune_search: String,
+    /// What the scan did, shown above the form until the session ends.
+    card_note: String,
 }
 
 /// Every value typed or shown (names, IDs, addresses, phones, the duplicate warning's masked
@@ -67,6 +78,8 @@ impl zeroize::Zeroize for EnrollController {
             member.values_mut().for_each(zeroize::Zeroize::zeroize);
         }
         self.banner.zeroize();
+        self.commune_search.zeroize();
+        self.card_note.zeroize();
         for earlier in &mut self.duplicate {
             earlier.masked_name.zeroize();
             earlier.scheme.zeroize();
@@ -147,6 +160,10 @@ impl EnrollController {
     pub fn set(&mut self, id: &str, value: &str) {
         self.shown.remove(id);
         self.banner.clear();
+        self.from_card.remove(id);
+        if id.ends_with("commune_code") {
+            zeroize::Zeroize::zeroize(&mut self.commune_search);
+        }
         if let Some((i, name)) = member_path(id) {
             if let (Some(m), Some(key)) =
                 (self.members.get_mut(i), MEMBER_FIELDS.iter().find(|f| **f == name))

@@ -24,6 +24,8 @@ pub struct FieldView {
     pub error: String,
     /// May stay empty.
     pub optional: bool,
+    /// "From the card — check it" while the value is the ID card's, else empty.
+    pub note: String,
 }
 
 /// A household member in the list.
@@ -123,6 +125,8 @@ pub struct EnrollView {
     pub next_label: String,
     /// The submit found an earlier payment of the same person and months: staff confirm.
     pub duplicate: Option<DuplicateWarning>,
+    /// What the last scan of an ID card filled in (empty without one).
+    pub card_note: String,
 }
 
 impl EnrollController {
@@ -158,13 +162,22 @@ impl EnrollController {
             selected,
             error: self.shown.get(id).cloned().unwrap_or_default(),
             optional,
+            note: if self.from_card.contains(id) {
+                tr!(lang, "enroll-from-card").into()
+            } else {
+                String::new()
+            },
         }
     }
 
     /// The screen.
     pub fn view(&self, table: &PolicyTable<'_>, today: Date, lang: Locale) -> EnrollView {
         let Some(scheme) = self.scheme else {
-            return EnrollView { title: tr!(lang, "enroll-title").into(), ..EnrollView::default() };
+            return EnrollView {
+                title: tr!(lang, "enroll-title").into(),
+                banner: self.banner.clone(),
+                ..EnrollView::default()
+            };
         };
         let steps = self.steps();
         let step = &steps[self.step.min(steps.len() - 1)];
@@ -190,6 +203,7 @@ impl EnrollController {
             },
             duplicate: (!self.duplicate.is_empty())
                 .then(|| DuplicateWarning::new(&self.duplicate, lang)),
+            card_note: self.card_note.clone(),
             ..EnrollView::default()
         };
         let mut ids: Vec<String> = step.fields.iter().map(|s| (*s).to_string()).collect();
@@ -241,6 +255,15 @@ impl EnrollController {
             }
         }
         v.fields = ids.iter().map(|id| self.field(id, lang, today)).collect();
+        // The scan's note on the steps it filled (and the address step while the commune
+        // waits to be chosen from the search), not on the others.
+        let concerned = v.fields.iter().any(|f| {
+            !f.note.is_empty()
+                || (f.id.ends_with("commune_code") && !self.commune_search.is_empty())
+        });
+        if !concerned {
+            v.card_note.clear();
+        }
         v
     }
 
