@@ -8,7 +8,9 @@
 //!   with the outbox, and its CSV is `shift/shift.csv`.
 //! - `envelope`: the enrollment record's versioned envelope (`wire/`, byte for byte; schema
 //!   1 still read) and its decoder.
+//! - `policy`: the signed policy table message (`wire/policy.signed`, byte for byte).
 
 mod envelope;
+mod policy;
 mod receipts;
 mod shift;

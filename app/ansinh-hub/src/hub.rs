@@ -299,6 +299,9 @@ pub struct Hub {
     /// Per device: the minute (Unix time / 60) and the network batches taken in it. In memory:
     /// a restart forgets it, which costs at most one more minute's batches.
     batches: std::sync::Mutex<std::collections::HashMap<u64, (i64, u32)>>,
+    /// The version of the latest published policy table the record rules were given: another
+    /// process (`ansinh-hub policy publish`) may publish one while this hub serves.
+    policy_seen: std::sync::Mutex<Option<String>>,
 }
 
 impl std::fmt::Debug for Hub {
@@ -356,7 +359,14 @@ pub fn check_assignment(a: &Assignment) -> Result<Assignment> {
 impl Hub {
     /// A hub over `store`, with `keys`, checking records with `rules`.
     pub fn new(store: Arc<dyn Store>, keys: HubKeys, rules: Arc<dyn RecordRules>) -> Self {
-        Self { store, keys, rules, quotas: Default::default(), batches: Default::default() }
+        Self {
+            store,
+            keys,
+            rules,
+            quotas: Default::default(),
+            batches: Default::default(),
+            policy_seen: Default::default(),
+        }
     }
 
     /// Sets what one device may cost the hub (at start, or while serving).
@@ -396,6 +406,24 @@ impl Hub {
     /// The keys.
     pub fn keys(&self) -> &HubKeys {
         &self.keys
+    }
+
+    /// The record rules.
+    pub(crate) fn rules(&self) -> &dyn RecordRules {
+        self.rules.as_ref()
+    }
+
+    /// Gives the record rules every published policy table when one was published since they
+    /// were last given (by this process or another): a record priced with it is then checked
+    /// with it. One small read per batch.
+    fn refresh_policies(&self) -> Result<()> {
+        let latest = self.store.latest_policy()?.map(|p| p.version);
+        let mut seen = self.policy_seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if latest.is_some() && *seen != latest {
+            self.load_published_policies()?;
+            *seen = latest;
+        }
+        Ok(())
     }
 
     /// Makes a one-time registration token valid for `valid_secs`, for a device assigned to
@@ -456,6 +484,7 @@ impl Hub {
             receipt_key: hex::encode(*self.keys.receipt_key(device.id)),
             assignment: self.store.assignment(device.id)?,
             config_signing_key: self.keys.config_key_hex(),
+            policy_signing_key: self.keys.policy_key_hex(),
         })
     }
 
@@ -559,6 +588,7 @@ impl Hub {
         let (device_id, channel) = (batch.device_id, batch.channel);
         let ids: Vec<_> = batch.records.iter().map(|r| r.record_id).collect();
         let audit = std::mem::take(&mut batch.audit);
+        self.refresh_policies()?;
         let incoming = self.open_records(batch);
         let quota = self.quotas().problems();
         let (outcomes, again) =

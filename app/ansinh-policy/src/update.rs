@@ -91,8 +91,7 @@ fn series<'a, V: PartialEq>(
             Some(o) if o == n => continue,
             Some(_) => ChangeKind::Changed,
         };
-        let old_amount =
-            old.entries.iter().find(|o| o.from == n.from).and_then(|o| amount_of(o));
+        let old_amount = old.entries.iter().find(|o| o.from == n.from).and_then(amount_of);
         out(Change {
             param,
             province,

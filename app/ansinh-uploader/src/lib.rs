@@ -23,6 +23,9 @@
 //! - The server's signed time in each verified acknowledgement is kept in the outbox
 //!   (`Outbox::note_server_time`), by which the device judges its clock (a network answer is
 //!   also the reference for the time elapsed since; a USB one only a lower bound).
+//! - After a sync round that reached the hub (and every few hours from the background loop),
+//!   one request for the hub's newest policy table, installed when it is newer and genuine
+//!   ([`policy::fetch_policy`]); never in the way of the records.
 //! - [`register`] with a one-time token that pins the server's keys, [`fetch_renewals`] for
 //!   the renewal-due list.
 //! - Only `https://` servers with verified certificates ([`check_server_url`], [`ServerTrust`];
@@ -41,6 +44,7 @@ pub mod background;
 mod bundle;
 mod error;
 pub mod plan;
+pub mod policy;
 mod server;
 mod sync;
 mod transport;

@@ -199,12 +199,21 @@ fn valid_until_is_required_and_not_before_valid_from() -> Result<(), TableError>
     );
     let missing = SOURCE.replacen("valid_until = \"2026-12-31\"\n", "", 1);
     assert!(err(&missing).to_string().contains("valid_until"), "{}", err(&missing));
-    let same_day = SOURCE.replacen("valid_until = \"2026-12-31\"", "valid_until = \"2018-01-01\"", 1);
+    let same_day =
+        SOURCE.replacen("valid_until = \"2026-12-31\"", "valid_until = \"2018-01-01\"", 1);
     PolicyTable::from_bytes(&compile_toml(&same_day)?)?;
     Ok(())
 }
 
-type Summary = (&'static str, ansinh_policy::ChangeKind, String, Option<String>, Option<u64>, Option<u64>, String);
+type Summary = (
+    &'static str,
+    ansinh_policy::ChangeKind,
+    String,
+    Option<String>,
+    Option<u64>,
+    Option<u64>,
+    String,
+);
 
 /// The changes from `old` to `new`, in a form kept apart from the tables (a table is tens of
 /// kB: each test holds as few as it can on its stack).

@@ -155,7 +155,8 @@ pub fn render(app: &mut App, w: &AppWindow) {
     }
     picker::render(app, w);
     keyboard::render(app, w);
-    a.set_estimate(estimate);
+    // Past the table's confirmed days, or with a newer table on the server: every amount.
+    a.set_estimate(estimate || (quoting && app.policy_freshness().is_estimate()));
     // On every screen: the demonstration band, or why the wizard did not start.
     let note = if app.demo() {
         tr!(app.lang, "kiosk-demo-band").to_string()
