@@ -112,20 +112,19 @@ fn status(data: &DataDir, active: &ActivePolicy, lang: Locale) -> String {
     );
     let _ = match &active.origin {
         Origin::BuiltIn => writeln!(o, "{}", tr!(lang, "policy-built-in")),
-        Origin::Installed { received_at, source, published_at } => writeln!(
-            o,
-            "{}",
+        Origin::Installed { received_at, source, published_at } => writeln!(o, "{}", {
+            let source = match source {
+                Source::Sync => tr!(lang, "policy-source-sync"),
+                Source::Usb => tr!(lang, "policy-source-usb"),
+            };
             tr!(
                 lang,
                 "policy-installed",
                 when = ansinh_text::time_vn(*received_at),
-                source = match source {
-                    Source::Sync => tr!(lang, "policy-source-sync").to_string(),
-                    Source::Usb => tr!(lang, "policy-source-usb").to_string(),
-                },
+                source = source,
                 published = ansinh_text::time_vn(*published_at)
             )
-        ),
+        }),
     };
     if let Some(why) = &active.problem {
         let _ = writeln!(o, "{}", tr!(lang, "policy-problem", why = why.as_str()));

@@ -298,10 +298,8 @@ pub fn policy_estimate_reasons(
         out.push(tr!(lang, "policy-estimate-past", day = day(d)));
     }
     if let Some((version, why)) = newer_on_hub {
-        let why = why.map_or_else(
-            || text(lang, "policy-estimate-newer-pending").to_string(),
-            str::to_string,
-        );
+        let pending = tr!(lang, "policy-estimate-newer-pending");
+        let why = why.map_or_else(|| pending.to_string(), str::to_string);
         out.push(tr!(lang, "policy-estimate-newer", version = version, why = why));
     }
     out
@@ -312,9 +310,9 @@ pub fn policy_estimate_reasons(
 pub fn policy_change(lang: Locale, c: &ansinh_core::policy::Change<'_>) -> String {
     use ansinh_core::policy::ChangeKind;
     let kind = match c.kind {
-        ChangeKind::Added => text(lang, "policy-change-added"),
-        ChangeKind::Changed => text(lang, "policy-change-changed"),
-        ChangeKind::Removed => text(lang, "policy-change-removed"),
+        ChangeKind::Added => tr!(lang, "policy-change-added"),
+        ChangeKind::Changed => tr!(lang, "policy-change-changed"),
+        ChangeKind::Removed => tr!(lang, "policy-change-removed"),
     };
     let mut param = ansinh_core::cite::param_label(c.param, lang.core()).to_string();
     if !c.province.is_empty() {

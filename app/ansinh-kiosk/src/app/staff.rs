@@ -34,16 +34,19 @@ impl App {
         ));
         let from = match &self.policy.origin {
             Origin::BuiltIn => tr!(lang, "policy-built-in").to_string(),
-            Origin::Installed { received_at, source, published_at } => tr!(
-                lang,
-                "policy-installed",
-                when = ansinh_text::time_vn(*received_at),
-                source = match source {
-                    Source::Sync => tr!(lang, "policy-source-sync").to_string(),
-                    Source::Usb => tr!(lang, "policy-source-usb").to_string(),
-                },
-                published = ansinh_text::time_vn(*published_at)
-            ),
+            Origin::Installed { received_at, source, published_at } => {
+                let source = match source {
+                    Source::Sync => tr!(lang, "policy-source-sync"),
+                    Source::Usb => tr!(lang, "policy-source-usb"),
+                };
+                tr!(
+                    lang,
+                    "policy-installed",
+                    when = ansinh_text::time_vn(*received_at),
+                    source = source,
+                    published = ansinh_text::time_vn(*published_at)
+                )
+            }
         };
         lines.push(Line::new(tr!(lang, "staff-policy-from"), from));
         if let Some(previous) = &self.policy.previous {
