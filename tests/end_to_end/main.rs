@@ -13,6 +13,10 @@
 //!   records), across server restarts, with conflicts and rejections.
 //! - `kiosk_delivery`: the kiosk's delivery worker registers, sends on submit and brings the
 //!   renewal list, as the staff screen shows it.
+//! - `policy`: policy tables published on the hub reach devices at the next sync and price
+//!   their next enrollment; tampered, older or invalid tables are refused; a power cut in the
+//!   switch leaves a valid table; old-table records are still accepted; estimates past
+//!   `valid_until` or while the hub has a table the device could not install.
 //! - `pricing`: the device's price and the hub's check agree on fixtures and generated records.
 //! - `refusals`: forged, unknown, revoked, replayed, oversized and garbage requests.
 //! - `attacks`: what an attacker on the network can try (issue "Trust" 5–7): formulas in
@@ -38,6 +42,7 @@ mod delivery;
 mod fleet;
 mod https;
 mod kiosk_delivery;
+mod policy;
 mod pricing;
 mod receipt_page;
 mod refusals;

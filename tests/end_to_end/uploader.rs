@@ -217,6 +217,7 @@ impl Transport for FakeServer {
                     receipt_key: "cd".repeat(32),
                     assignment: ansinh_wire::Assignment::default(),
                     config_signing_key: hex::encode(self.config.verifying_key().to_bytes()),
+                    policy_signing_key: String::new(),
                 };
                 Answer::Http { status: 200, body: serde_json::to_vec(&answer).unwrap_or_default() }
             }

@@ -10,8 +10,10 @@
 //!   byte).
 //! - `envelope`: the enrollment record's versioned envelope (`wire/`, byte for byte; schema
 //!   1 still read) and its decoder.
+//! - `policy`: the signed policy table message (`wire/policy.signed`, byte for byte).
 
 mod envelope;
 mod health;
+mod policy;
 mod receipts;
 mod shift;

@@ -9,6 +9,7 @@
 mod delivery;
 mod device;
 mod input;
+mod policy;
 mod printing;
 mod records;
 mod render;
@@ -66,8 +67,10 @@ enum Command {
     Bhyt(BhytArgs),
     /// Maternity, funeral and social pension amounts on a date.
     Benefits(BenefitsArgs),
-    /// Print the policy table: every parameter with its dates, source and status.
-    Policy,
+    /// Print the policy table: every parameter with its dates, source and status; with
+    /// --data-dir the device's table (built-in or installed), why amounts are estimates and
+    /// what the last table changed; `install FILE` installs a signed table from a USB stick.
+    Policy(policy::PolicyArgs),
     /// Check an enrollment (JSON on standard input): the normalised record, or every problem.
     Validate(records::ValidateArgs),
     /// Validate an enrollment (JSON on standard input) and commit it durably to the outbox (a
@@ -292,15 +295,19 @@ fn invalid(e: InputError, json_out: bool, lang: Locale) -> ExitCode {
 
 fn run(cli: &Cli, lang: Locale) -> anyhow::Result<Outcome> {
     let loaded;
-    let table = match &cli.policy {
-        Some(path) => {
+    let table = match (&cli.policy, &cli.command) {
+        (Some(path), _) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read the policy file {}", path.display()))?;
             loaded = ansinh_policy::compile_toml(&text)
                 .with_context(|| format!("policy file {}", path.display()))?;
             PolicyTable::from_bytes(&loaded)?
         }
-        None => ansinh_core::default_table(),
+        // A device prices with the table it has installed, as the kiosk does.
+        (None, Command::Enqueue(a)) => {
+            *ansinh_device::DataDir::open(&a.data_dir)?.active_policy().table
+        }
+        (None, _) => ansinh_core::default_table(),
     };
     let result = match &cli.command {
         Command::Quote(a) => quote(&table, a, lang),
@@ -308,9 +315,7 @@ fn run(cli: &Cli, lang: Locale) -> anyhow::Result<Outcome> {
         Command::Compare(a) => compare(&table, a, lang),
         Command::Bhyt(a) => bhyt(&table, a, lang),
         Command::Benefits(a) => benefits(&table, a, lang),
-        Command::Policy => {
-            Ok(Outcome::Done(serde_json::to_value(&table)?, render::policy(&table, lang)))
-        }
+        Command::Policy(a) => policy::run(&table, cli.policy.is_some(), a, lang),
         Command::Validate(a) => records::validate(&table, a, lang),
         Command::Enqueue(a) => records::enqueue(&table, a, lang),
         Command::Queue(a) => device::queue(a, lang),

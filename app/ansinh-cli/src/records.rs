@@ -30,7 +30,7 @@ pub(crate) struct ValidateArgs {
 pub(crate) struct EnqueueArgs {
     /// The device's data directory.
     #[arg(long)]
-    data_dir: PathBuf,
+    pub(crate) data_dir: PathBuf,
     /// The date of collection, YYYY-MM-DD (default: today in Viet Nam).
     #[arg(long)]
     on: Option<String>,

@@ -62,6 +62,13 @@ pub fn default_table() -> PolicyTable<'static> {
         .unwrap_or_else(|e| unreachable!("built-in policy table rejected: {e}"))
 }
 
+/// Whether amounts worked out on `day` with `table` rest on parameters the table confirms:
+/// false past its `valid_until`, when every amount must be shown as an estimate (a rule may
+/// have changed that the table does not know of).
+pub fn table_known_on(table: &PolicyTable<'_>, day: Date) -> bool {
+    day <= table.valid_until
+}
+
 /// The built-in table with this version, the current one or an earlier published one: a record
 /// names the table that priced it, and is checked with exactly that table.
 pub fn known_table(version: &str) -> Option<PolicyTable<'static>> {

@@ -320,6 +320,7 @@ mod tests {
             receipt_key: String::new(),
             config_signing_key: hex::encode(config_key.verifying_key().as_bytes()),
             assignment: ansinh_wire::Assignment::default(),
+            policy_signing_key: String::new(),
         }
     }
 

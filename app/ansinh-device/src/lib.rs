@@ -20,6 +20,7 @@
 //! DIR/keys/pseudonym.key             the secret of this device's personal-ID pseudonyms
 //! DIR/registration.json              device id, server URL and keys from the server
 //! DIR/kiosk-run.state                running/stopped, and how the kiosk's last run started
+//! DIR/policy/                        the installed policy table, the one before, the hub's word
 //! ```
 //!
 //! With no server key provisioned, [`DataDir::sealing_key`] creates a development key pair so
@@ -47,6 +48,10 @@
 //! [`health`] gathers the device's health report for the hub (battery, free space, clock
 //! offset, the printer's and the kiosk's last state, the outbox's counts) and keeps the kiosk's
 //! run marker (`DIR/kiosk-run.state`: how its last run ended).
+//! [`policy`]: the policy table the device prices with, the built-in one or a newer published
+//! table installed from a sync or a USB stick (signed with the policy key pinned at
+//! registration, switched atomically), and when amounts are estimates
+//! ([`policy::Freshness`]).
 //!
 //! [`config::Config`] reads and checks the device's configuration file, and accepts one from a
 //! USB stick only with the server's signature ([`config::Config::from_usb`]).
@@ -62,6 +67,7 @@ pub mod config;
 pub mod enroll;
 pub mod health;
 pub mod pin;
+pub mod policy;
 pub mod receipt;
 pub mod shift;
 
@@ -157,6 +163,10 @@ pub struct Registration {
     /// when registered with an older server or before this was kept.
     #[serde(default)]
     pub assignment: ansinh_wire::Assignment,
+    /// The server's policy key (hex), which signs published policy tables, when the
+    /// provisioning token pinned it; empty otherwise (then no table is installed).
+    #[serde(default)]
+    pub policy_signing_key: String,
 }
 
 /// The device's secret for pseudonyms of personal IDs: HMAC-SHA-256 of the ID under this
@@ -336,6 +346,7 @@ impl DataDir {
             receipt_key: answer.receipt_key.clone(),
             config_signing_key: answer.config_signing_key.clone(),
             assignment: answer.assignment.clone(),
+            policy_signing_key: answer.policy_signing_key.clone(),
         };
         let json = serde_json::to_vec_pretty(&registration).map_err(|e| damaged(&sealing, e))?;
         // The sealing key first: once registration.json exists the device counts as
@@ -449,6 +460,7 @@ mod tests {
                 }],
             },
             config_signing_key: String::new(),
+            policy_signing_key: String::new(),
         };
         assert!(!data.is_provisioned());
         data.provision("http://127.0.0.1:8040/", &answer)?;

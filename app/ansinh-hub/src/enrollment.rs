@@ -5,7 +5,8 @@
 //!   day it arrives: a record collected on the last day of a month and carried in on a USB
 //!   stick a week later is judged by the rules of the day it was taken.
 //! - The record is validated and re-priced with exactly the policy table it names (the current
-//!   built-in table or an earlier published one, `ansinh_core::known_table`), through the same
+//!   built-in table, an earlier one compiled in, `ansinh_core::known_table`, or one published
+//!   on this hub, [`RecordRules::add_policy_table`]), through the same
 //!   `ansinh_enrollment::price::price` the device charged with; the amount collected must equal
 //!   it. A table version the hub does not hold is refused, never waved through.
 //! - Rejection codes: `does_not_decode`, `invalid:<field>:<code>` with the validator's field
@@ -25,13 +26,20 @@ use crate::rules::{Checked, ListRow, Participant, Period, RecordRules};
 
 /// Rules over `ansinh-enrollment` records and every policy table this program holds.
 pub struct EnrollmentRules {
-    /// The current built-in table first, then the earlier published ones.
-    tables: Vec<PolicyTable<'static>>,
+    /// The current built-in table first, then the earlier compiled-in ones, then the tables
+    /// published on this hub (added while it runs).
+    tables: std::sync::RwLock<Vec<PolicyTable<'static>>>,
+}
+
+impl EnrollmentRules {
+    fn tables(&self) -> std::sync::RwLockReadGuard<'_, Vec<PolicyTable<'static>>> {
+        self.tables.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 impl std::fmt::Debug for EnrollmentRules {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let versions: Vec<&str> = self.tables.iter().map(|t| t.version).collect();
+        let versions: Vec<&str> = self.tables().iter().map(|t| t.version).collect();
         f.debug_struct("EnrollmentRules").field("policies", &versions).finish()
     }
 }
@@ -100,7 +108,7 @@ impl EnrollmentRules {
         tables.extend(
             ansinh_core::HISTORY_TABLE_BYTES.iter().filter_map(|b| PolicyTable::from_bytes(b).ok()),
         );
-        Self { tables }
+        Self { tables: std::sync::RwLock::new(tables) }
     }
 
     fn decode(plaintext: &[u8]) -> Result<Record, String> {
@@ -108,10 +116,11 @@ impl EnrollmentRules {
     }
 
     /// The table a record names: the one it was priced with.
-    fn table_for(&self, version: &str) -> Result<&PolicyTable<'static>, String> {
-        self.tables
+    fn table_for(&self, version: &str) -> Result<PolicyTable<'static>, String> {
+        self.tables()
             .iter()
             .find(|t| t.version == version)
+            .cloned()
             .ok_or_else(|| "invalid:collection.policy_version:unknown".to_string())
     }
 
@@ -142,6 +151,23 @@ impl EnrollmentRules {
 }
 
 impl RecordRules for EnrollmentRules {
+    fn add_policy_table(&self, compiled: &[u8]) -> Result<bool, String> {
+        let probe = PolicyTable::from_bytes(compiled).map_err(|e| e.to_string())?;
+        if self.tables().iter().any(|t| t.version == probe.version) {
+            return Ok(false);
+        }
+        // A published table lives as long as the hub: its bytes are leaked once, so that it
+        // is a `PolicyTable<'static>` like the compiled-in ones (a few a year, tens of kB).
+        let bytes: &'static [u8] = Box::leak(compiled.to_vec().into_boxed_slice());
+        let table = PolicyTable::from_bytes(bytes).map_err(|e| e.to_string())?;
+        let mut tables = self.tables.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if tables.iter().any(|t| t.version == table.version) {
+            return Ok(false);
+        }
+        tables.push(table);
+        Ok(true)
+    }
+
     fn check(&self, record_id: &RecordId, plaintext: &[u8]) -> Result<Checked, String> {
         let record = Self::decode(plaintext)?;
         let c = &record.collection;
@@ -149,7 +175,7 @@ impl RecordRules for EnrollmentRules {
             return Err("invalid:collection.record_id:mismatch".into());
         }
         let today = collection_day(c.at).ok_or("invalid:collection.at:bad_date")?;
-        let table = self.table_for(c.policy_version.as_str())?;
+        let table = &self.table_for(c.policy_version.as_str())?;
         let again = EnrollmentJson::from_enrollment(&record.enrollment).validate(table, today);
         if let Err(problems) = again {
             let first = problems.iter().next();
@@ -207,7 +233,7 @@ impl RecordRules for EnrollmentRules {
         let record = Self::decode(plaintext)?;
         let c = &record.collection;
         let today = collection_day(c.at).ok_or("invalid:collection.at:bad_date")?;
-        let table = self.table_for(c.policy_version.as_str())?;
+        let table = &self.table_for(c.policy_version.as_str())?;
         let receipt_date = Day::of(c.at).vn();
         match &record.enrollment {
             Enrollment::Voluntary(v) => {
@@ -293,7 +319,7 @@ impl RecordRules for EnrollmentRules {
         let record = Self::decode(plaintext).ok()?;
         let c = &record.collection;
         let today = collection_day(c.at)?;
-        let table = self.table_for(c.policy_version.as_str()).ok()?;
+        let table = &self.table_for(c.policy_version.as_str()).ok()?;
         match &record.enrollment {
             Enrollment::Voluntary(v) if index == 0 => {
                 let q = Self::voluntary_quote(table, v, today).ok()?;

@@ -167,6 +167,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/batches", post(batches))
         .route("/v1/health", post(health))
         .route("/v1/renewals", get(renewals))
+        .route("/v1/policy/latest", get(policy_latest))
         // The protocol's bound; a larger body is refused with 413 before it is read whole.
         .layer(DefaultBodyLimit::max(ansinh_wire::MAX_BODY_BYTES));
     let admin = Router::new()
@@ -285,6 +286,29 @@ async fn renewals(
     })
     .await?;
     Ok(axum::Json(due).into_response())
+}
+
+/// `GET /v1/policy/latest?have=VERSION`: query of [`policy_latest`].
+#[derive(Deserialize)]
+struct Have {
+    have: Option<String>,
+}
+
+/// The policy table published last, signed (public data: no device signature needed, the
+/// table's own signature is what a device checks); 204 when none is published or the device
+/// says it has it.
+async fn policy_latest(
+    State(state): State<AppState>,
+    query: Result<Query<Have>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, AppError> {
+    let Ok(Query(q)) = query else { return Err(AppError::Refused(Refusal::Malformed)) };
+    let latest = blocking(&state, move |hub, _| Ok(hub.store().latest_policy()?)).await?;
+    Ok(match latest {
+        Some(p) if q.have.as_deref() != Some(p.version.as_str()) => {
+            ([(header::CONTENT_TYPE, "application/octet-stream")], p.signed).into_response()
+        }
+        _ => StatusCode::NO_CONTENT.into_response(),
+    })
 }
 
 // ---------------------------------------------------------------------------------------

@@ -301,6 +301,9 @@ pub struct Hub {
     batches: std::sync::Mutex<std::collections::HashMap<u64, (i64, u32)>>,
     /// When the fleet page raises alarms (`crate::fleet`).
     pub(crate) fleet: std::sync::RwLock<crate::fleet::FleetThresholds>,
+    /// The version of the latest published policy table the record rules were given: another
+    /// process (`ansinh-hub policy publish`) may publish one while this hub serves.
+    policy_seen: std::sync::Mutex<Option<String>>,
 }
 
 impl std::fmt::Debug for Hub {
@@ -365,6 +368,7 @@ impl Hub {
             quotas: Default::default(),
             batches: Default::default(),
             fleet: Default::default(),
+            policy_seen: Default::default(),
         }
     }
 
@@ -405,6 +409,24 @@ impl Hub {
     /// The keys.
     pub fn keys(&self) -> &HubKeys {
         &self.keys
+    }
+
+    /// The record rules.
+    pub(crate) fn rules(&self) -> &dyn RecordRules {
+        self.rules.as_ref()
+    }
+
+    /// Gives the record rules every published policy table when one was published since they
+    /// were last given (by this process or another): a record priced with it is then checked
+    /// with it. One small read per batch.
+    fn refresh_policies(&self) -> Result<()> {
+        let latest = self.store.latest_policy()?.map(|p| p.version);
+        let mut seen = self.policy_seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if latest.is_some() && *seen != latest {
+            self.load_published_policies()?;
+            *seen = latest;
+        }
+        Ok(())
     }
 
     /// Makes a one-time registration token valid for `valid_secs`, for a device assigned to
@@ -465,6 +487,7 @@ impl Hub {
             receipt_key: hex::encode(*self.keys.receipt_key(device.id)),
             assignment: self.store.assignment(device.id)?,
             config_signing_key: self.keys.config_key_hex(),
+            policy_signing_key: self.keys.policy_key_hex(),
         })
     }
 
@@ -568,6 +591,7 @@ impl Hub {
         let (device_id, channel) = (batch.device_id, batch.channel);
         let ids: Vec<_> = batch.records.iter().map(|r| r.record_id).collect();
         let audit = std::mem::take(&mut batch.audit);
+        self.refresh_policies()?;
         let incoming = self.open_records(batch);
         let quota = self.quotas().problems();
         let (outcomes, again) =

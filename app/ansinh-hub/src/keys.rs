@@ -13,8 +13,14 @@
 //! - `config.key`: the Ed25519 key that signs device configurations for USB sticks
 //!   (`ansinh-hub config sign`); devices learn its public half at registration. Made on first
 //!   start, also next to older keys (no device depends on it before it exists).
+//! - `policy-signing.key`: the Ed25519 key that signs published policy tables (`ansinh-hub
+//!   policy`), apart from every other key so that it can live offline: the hub itself needs
+//!   only its public half, `policy-signing.pub` (64 hex digits), which devices learn at
+//!   registration. Made on first start (also next to older keys) when neither file exists;
+//!   move `policy-signing.key` to offline media and sign tables there with `ansinh-hub policy
+//!   sign --key FILE`. Replacing it strands the devices registered before (they pin it).
 //!
-//! The provisioning token carries [`HubKeys::fingerprint`] of the three public keys, so a
+//! The provisioning token carries [`HubKeys::fingerprint`] of the four public keys, so a
 //! device registers only with this server.
 //!
 //! Files are written with mode 0600 (directory 0700) through a temporary file, fsync, a rename
@@ -40,6 +46,10 @@ pub struct HubKeys {
     pub signing: SigningKey,
     /// Signs device configurations.
     pub config: SigningKey,
+    /// Verifies published policy tables (the public half; the private one may be offline).
+    pub policy: ed25519_dalek::VerifyingKey,
+    /// Signs policy tables, when its private half is on this machine.
+    pub policy_signing: Option<SigningKey>,
     admin_token_sha256: [u8; 32],
     pseudonym: Zeroizing<[u8; 32]>,
     receipt_master: Zeroizing<[u8; 32]>,
@@ -69,12 +79,24 @@ pub struct KeyFiles {
     pub receipt_master: PathBuf,
     /// `config.key`.
     pub config: PathBuf,
+    /// `policy-signing.key` (may be kept offline).
+    pub policy: PathBuf,
+    /// `policy-signing.pub`.
+    pub policy_public: PathBuf,
 }
 
 impl KeyFiles {
     /// Every key file, in the order `ansinh-hub keys` lists them.
-    pub fn all(&self) -> [&Path; 5] {
-        [&self.sealing, &self.signing, &self.admin_token, &self.receipt_master, &self.config]
+    pub fn all(&self) -> [&Path; 7] {
+        [
+            &self.sealing,
+            &self.signing,
+            &self.admin_token,
+            &self.receipt_master,
+            &self.config,
+            &self.policy,
+            &self.policy_public,
+        ]
     }
 
     /// The files under `data_dir/keys`.
@@ -86,6 +108,8 @@ impl KeyFiles {
             admin_token: dir.join("admin.token"),
             receipt_master: dir.join("receipt-master.key"),
             config: dir.join("config.key"),
+            policy: dir.join("policy-signing.key"),
+            policy_public: dir.join("policy-signing.pub"),
             dir,
         }
     }
@@ -99,6 +123,7 @@ impl KeyFiles {
              \x20 {}  password of the admin pages (user \"admin\")\n\
              \x20 {}  makes every device's receipt key: without it no receipt can be checked\n\
              \x20 {}  signs device configurations for USB sticks\n\
+             \x20 {}  signs policy tables: may live offline (the hub needs only {})\n\
              Back up now: copy the folder {} to offline media kept apart from the server \
              (e.g. tar czf hub-keys.tgz -C {} keys) and restore it before restoring the database.\n",
             self.sealing.display(),
@@ -106,6 +131,8 @@ impl KeyFiles {
             self.admin_token.display(),
             self.receipt_master.display(),
             self.config.display(),
+            self.policy.display(),
+            self.policy_public.display(),
             self.dir.display(),
             self.dir.parent().unwrap_or(Path::new(".")).display(),
         )
@@ -129,6 +156,56 @@ fn read_signing_key(path: &Path) -> Result<SigningKey> {
     let mut bytes = Zeroizing::new([0u8; 32]);
     hex::decode_to_slice(text.trim(), bytes.as_mut()).map_err(|e| damaged(path, e))?;
     Ok(SigningKey::from_bytes(&bytes))
+}
+
+/// The policy key: its public half (`policy-signing.pub`, written from the private one when
+/// missing), and the private half when it is here. Two halves that do not match are an error.
+fn read_policy_keys(files: &KeyFiles) -> Result<(ed25519_dalek::VerifyingKey, Option<SigningKey>)> {
+    let private = match read(&files.policy)? {
+        Some(_) => Some(read_signing_key(&files.policy)?),
+        None => None,
+    };
+    let public = match read(&files.policy_public)? {
+        Some(text) => Some(
+            ansinh_wire::verifying_key_from_hex(&text)
+                .map_err(|e| damaged(&files.policy_public, e))?,
+        ),
+        None => None,
+    };
+    match (public, private) {
+        (Some(p), Some(k)) if p != k.verifying_key() => Err(damaged(
+            &files.policy_public,
+            "is not the public half of policy-signing.key: restore the pair from the backup",
+        )),
+        (Some(p), k) => Ok((p, k)),
+        (None, Some(k)) => {
+            write_private(
+                &files.policy_public,
+                hex::encode(k.verifying_key().to_bytes()).as_bytes(),
+            )?;
+            Ok((k.verifying_key(), Some(k)))
+        }
+        (None, None) => Err(damaged(&files.policy_public, "missing: restore it from the backup")),
+    }
+}
+
+/// Reads a policy-signing key file (`ansinh-hub policy keygen` writes one): 64 hex digits.
+pub fn read_policy_signing_key(path: &Path) -> Result<SigningKey> {
+    read_signing_key(path)
+}
+
+/// Makes a new policy-signing key: the private half in `path` (mode 0600), the public half in
+/// `path.pub`; refused if `path` exists (a key in use is never overwritten).
+pub fn create_policy_signing_key(path: &Path) -> Result<ed25519_dalek::VerifyingKey> {
+    if path.exists() {
+        return Err(damaged(path, "exists already: a policy key is never overwritten"));
+    }
+    let key = ansinh_wire::generate_signing_key();
+    write_private(path, Zeroizing::new(hex::encode(key.to_bytes())).as_bytes())?;
+    let mut public = path.as_os_str().to_owned();
+    public.push(".pub");
+    write_private(Path::new(&public), hex::encode(key.verifying_key().to_bytes()).as_bytes())?;
+    Ok(key.verifying_key())
 }
 
 fn damaged(path: &Path, what: impl ToString) -> Error {
@@ -196,8 +273,18 @@ impl HubKeys {
             write_private(&files.config, Zeroizing::new(hex::encode(key.to_bytes())).as_bytes())?;
             config_created = true;
         }
+        let mut policy_created = false;
+        if read(&files.policy)?.is_none() && read(&files.policy_public)?.is_none() {
+            let key = ansinh_wire::generate_signing_key();
+            write_private(&files.policy, Zeroizing::new(hex::encode(key.to_bytes())).as_bytes())?;
+            write_private(
+                &files.policy_public,
+                hex::encode(key.verifying_key().to_bytes()).as_bytes(),
+            )?;
+            policy_created = true;
+        }
         let keys = Self::load(&files)?;
-        Ok((keys, created || token_created || master_created || config_created))
+        Ok((keys, created || token_created || master_created || config_created || policy_created))
     }
 
     fn load(files: &KeyFiles) -> Result<Self> {
@@ -205,6 +292,7 @@ impl HubKeys {
         let opening = OpeningKey::from_hex(&sealing).map_err(|e| damaged(&files.sealing, e))?;
         let signing = read_signing_key(&files.signing)?;
         let config = read_signing_key(&files.config)?;
+        let (policy, policy_signing) = read_policy_keys(files)?;
         let token =
             read(&files.admin_token)?.ok_or_else(|| damaged(&files.admin_token, "missing"))?;
         if token.trim().len() < 16 {
@@ -223,7 +311,16 @@ impl HubKeys {
         let mut receipt_master = Zeroizing::new([0u8; 32]);
         hex::decode_to_slice(master_hex.trim(), receipt_master.as_mut())
             .map_err(|e| damaged(&files.receipt_master, e))?;
-        Ok(Self { opening, signing, config, admin_token_sha256, pseudonym, receipt_master })
+        Ok(Self {
+            opening,
+            signing,
+            config,
+            policy,
+            policy_signing,
+            admin_token_sha256,
+            pseudonym,
+            receipt_master,
+        })
     }
 
     /// Keys made in memory (tests and benchmarks), with this admin token.
@@ -232,10 +329,13 @@ impl HubKeys {
         let mut h = Sha256::new();
         h.update(b"ansinh-hub/pseudonym/v1\0");
         h.update(opening.to_hex().as_bytes());
+        let policy = ansinh_wire::generate_signing_key();
         Self {
             opening,
             signing: ansinh_wire::generate_signing_key(),
             config: ansinh_wire::generate_signing_key(),
+            policy: policy.verifying_key(),
+            policy_signing: Some(policy),
             admin_token_sha256: Sha256::digest(admin_token.as_bytes()).into(),
             pseudonym: Zeroizing::new(h.finalize().into()),
             receipt_master: random_32(),
@@ -302,12 +402,18 @@ impl HubKeys {
         hex::encode(self.config.verifying_key().to_bytes())
     }
 
-    /// The fingerprint of the three public keys that provisioning tokens carry.
+    /// The policy key devices verify published tables with, hex.
+    pub fn policy_key_hex(&self) -> String {
+        hex::encode(self.policy.to_bytes())
+    }
+
+    /// The fingerprint of the four public keys that provisioning tokens carry.
     pub fn fingerprint(&self) -> ansinh_wire::provisioning::KeyFingerprint {
-        ansinh_wire::provisioning::KeyFingerprint::of(
+        ansinh_wire::provisioning::KeyFingerprint::with_policy(
             &self.signing.verifying_key(),
             &self.opening.sealing_key(),
             &self.config.verifying_key(),
+            &self.policy,
         )
     }
 }
@@ -380,6 +486,35 @@ mod tests {
         assert_eq!(again.signing_key_hex(), keys.signing_key_hex());
         assert_eq!(again.sealing_key_hex(), keys.sealing_key_hex());
         assert_ne!(again.config_key_hex(), keys.config_key_hex());
+        Ok(())
+    }
+
+    /// The policy key's private half may be taken offline: the hub keeps working with the
+    /// public half, and the two halves must match.
+    #[test]
+    fn the_policy_key_can_live_offline() -> Result<()> {
+        let tmp = tempfile::tempdir().map_err(io(Path::new("tmp")))?;
+        let (keys, _) = HubKeys::load_or_create(tmp.path())?;
+        assert!(keys.policy_signing.is_some());
+        let files = KeyFiles::in_dir(tmp.path());
+        let offline = tmp.path().join("offline-policy.key");
+        fs::rename(&files.policy, &offline).map_err(io(&files.policy))?;
+        let (again, created) = HubKeys::load_or_create(tmp.path())?;
+        assert!(!created, "no new key while the public half is here");
+        assert!(again.policy_signing.is_none());
+        assert_eq!(again.policy, keys.policy);
+        assert_eq!(again.fingerprint(), keys.fingerprint());
+        assert_eq!(read_policy_signing_key(&offline)?.verifying_key(), keys.policy);
+        let made = create_policy_signing_key(&tmp.path().join("other.key"))?;
+        assert!(create_policy_signing_key(&tmp.path().join("other.key")).is_err());
+        fs::write(&files.policy_public, hex::encode(made.to_bytes()))
+            .map_err(io(&files.policy_public))?;
+        fs::rename(&offline, &files.policy).map_err(io(&files.policy))?;
+        let e = HubKeys::load_or_create(tmp.path()).err();
+        assert!(
+            matches!(&e, Some(Error::Key { path, .. }) if *path == files.policy_public),
+            "{e:?}"
+        );
         Ok(())
     }
 

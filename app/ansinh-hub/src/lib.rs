@@ -22,6 +22,9 @@
 //! - [`serve`] / [`run`]: the router on a socket with header and body timeouts, a connection
 //!   limit and a stop that finishes ([`ServeOptions`]); plain HTTP only on loopback unless a
 //!   TLS proxy is in front ([`check_listen_address`]).
+//! - [`policy`]: policy tables checked, signed with the hub's policy key (a key of its own,
+//!   which may live offline) and published; every published table is kept, served to devices
+//!   and used to check the records priced with it.
 //! - [`RecordRules`]: what the hub needs from the record format; [`EnrollmentRules`] is the
 //!   real one (`ansinh-enrollment`).
 //! - `testing` (feature `testing`): a hub on loopback and the fault-injecting proxy, for the
@@ -47,6 +50,7 @@ mod http;
 mod hub;
 mod keys;
 mod pages;
+pub mod policy;
 mod public;
 mod rules;
 mod serve;
@@ -62,7 +66,7 @@ pub use hub::{
     DoublePayment, Hub, HubError, ImportReport, List, MAX_RENEWAL_DAYS, MAX_REQUEST_SKEW_SECS,
     OTHER_DEVICE, PaidOn, Progress, Quotas, ReceiptCheck, Refusal, check_assignment,
 };
-pub use keys::{HubKeys, KeyFiles};
+pub use keys::{HubKeys, KeyFiles, create_policy_signing_key, read_policy_signing_key};
 pub use public::{CHECKS_PER_MINUTE, MAX_CLIENTS, NORMAL_DAYS, RateLimiter, ReceiptPage};
 pub use rules::{Checked, ListRow, Participant, Period, RecordRules};
 pub use serve::{ServeOptions, check_listen_address, run, serve};
@@ -72,9 +76,9 @@ pub use store::{
 };
 pub use store::{
     Coverage, Device, DueParticipant, Facts, Held, Incoming, Ingested, Overlap,
-    PROBLEM_PREFIX_BYTES, PaidReceipt, Problem, ProblemQuota, REVIEW_UNASSIGNED_AGENT,
-    REVIEW_UNASSIGNED_COMMUNE, SCHEMA_VERSION, Scope, SqliteStore, Store, Tallies, Tally,
-    Timestamp, TokenInfo, Totals,
+    PROBLEM_PREFIX_BYTES, PaidReceipt, Problem, ProblemQuota, PublishedPolicy,
+    REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE, SCHEMA_VERSION, Scope, SqliteStore, Store,
+    Tallies, Tally, Timestamp, TokenInfo, Totals,
 };
 pub use store::{HealthLog, HeldHealth, Via};
 
@@ -106,5 +110,6 @@ pub fn open(dir: &std::path::Path) -> Result<(Hub, bool)> {
     let rules = EnrollmentRules::new();
     let hub = Hub::new(std::sync::Arc::new(store), keys, std::sync::Arc::new(rules));
     hub.wrap_legacy_receipt_keys()?;
+    hub.load_published_policies()?;
     Ok((hub, created))
 }

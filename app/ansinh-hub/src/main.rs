@@ -198,6 +198,42 @@ enum Command {
     /// Device configurations for USB sticks.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Policy tables: sign (offline), publish to devices, list.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Make a policy-signing key pair: FILE (the private half, mode 0600; keep it offline)
+    /// and FILE.pub (the public half: copy it to the hub as keys/policy-signing.pub before any
+    /// device registers). Never overwrites a file.
+    Keygen {
+        /// Where to write the private key.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check a policy table (TOML) and sign it with a policy-signing key, without the hub's
+    /// data (runs on the offline machine that holds the key).
+    Sign {
+        /// The private key file (`policy keygen`, or the hub's keys/policy-signing.key).
+        #[arg(long)]
+        key: PathBuf,
+        /// The table, TOML as app/ansinh-core/policy/policy.toml.
+        table: PathBuf,
+        /// The signed table to write (for `policy publish` or a USB stick).
+        #[arg(short, long)]
+        out: PathBuf,
+    },
+    /// Publish a table to devices: a signed file (`policy sign`), or a TOML table signed now
+    /// with the hub's own policy key. Refused unless valid and later than every table the hub
+    /// has; devices fetch it at their next sync.
+    Publish {
+        /// TABLE.signed or TABLE.toml.
+        file: PathBuf,
+    },
+    /// The published tables, oldest first.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -366,6 +402,53 @@ fn bundle_files(paths: &[PathBuf]) -> anyhow::Result<(Vec<PathBuf>, Vec<PathBuf>
     healths.sort();
     healths.dedup();
     Ok((out, healths))
+}
+
+fn policy_command(dir: &Path, command: PolicyCommand) -> anyhow::Result<()> {
+    match command {
+        PolicyCommand::Keygen { out } => {
+            let public = ansinh_hub::create_policy_signing_key(&out)?;
+            println!("{}", hex::encode(public.to_bytes()));
+            eprintln!(
+                "ansinh-hub: wrote {0} (private: keep it offline, backed up) and {0}.pub; copy {0}.pub to the hub as keys/policy-signing.pub before devices register",
+                out.display()
+            );
+        }
+        PolicyCommand::Sign { key, table, out } => {
+            let key = ansinh_hub::read_policy_signing_key(&key)?;
+            let text = std::fs::read_to_string(&table)
+                .with_context(|| format!("reading {}", table.display()))?;
+            let signed = ansinh_hub::policy::sign_table(&text, &key, system_now())?;
+            std::fs::write(&out, signed).with_context(|| format!("writing {}", out.display()))?;
+            eprintln!("ansinh-hub: signed {} as {}", table.display(), out.display());
+        }
+        PolicyCommand::Publish { file } => {
+            let hub = open(dir)?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let published = if file.extension().is_some_and(|e| e == "toml") {
+                let text = String::from_utf8(bytes).context("the table is not UTF-8 text")?;
+                hub.publish_policy_toml(&text, system_now())?
+            } else {
+                hub.publish_policy(&bytes)?
+            };
+            println!("{}", published.version);
+            eprintln!(
+                "ansinh-hub: published policy table {} (known until {}); devices take it at their next sync",
+                published.version, published.valid_until
+            );
+        }
+        PolicyCommand::List => {
+            let hub = open(dir)?;
+            for p in hub.store().policy_tables()? {
+                println!(
+                    "{}  valid until {}  published {}",
+                    p.version, p.valid_until, p.published_at
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 fn open(dir: &Path) -> anyhow::Result<Hub> {
@@ -705,6 +788,7 @@ fn main() -> anyhow::Result<()> {
                 sig.display()
             );
         }
+        Command::Policy(command) => policy_command(dir, command)?,
         Command::Audit { device, json, .. } => {
             let hub = open(dir)?;
             if let Some(id) = device {

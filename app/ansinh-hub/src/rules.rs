@@ -104,6 +104,14 @@ pub struct Participant {
 
 /// Decides and reads record contents for the hub. Implementations are pure: no I/O, no clock.
 pub trait RecordRules: Send + Sync {
+    /// Makes a published policy table (compiled bytes, already checked and verified) one the
+    /// rules check records with; true if it was new. Rules that do not price records keep
+    /// nothing and say false.
+    fn add_policy_table(&self, compiled: &[u8]) -> Result<bool, String> {
+        let _ = compiled;
+        Ok(false)
+    }
+
     /// Decodes and validates an opened record sent under `record_id`. A refusal is a stable
     /// code: `does_not_decode`, or `invalid:<field>:<code>` (never personal data).
     fn check(&self, record_id: &RecordId, plaintext: &[u8]) -> Result<Checked, String>;

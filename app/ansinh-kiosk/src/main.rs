@@ -1,12 +1,14 @@
 //! `ansinh-kiosk`: the collection-point kiosk.
 //!
 //! ```text
-//! ansinh-kiosk [--data-dir DIR] [--config FILE] [--usb-config FILE] [--portrait] [--demo]
+//! ansinh-kiosk [--data-dir DIR] [--config FILE] [--usb-config FILE] [--usb-policy FILE] [--portrait] [--demo]
 //! ```
 //!
 //! `--config` is the device's own configuration (the image's ANSINH-CFG partition, inside the
 //! box); `--usb-config` a stick's, accepted only with its `FILE.sig` from the server
-//! (`ansinh_device::config`), on top of the device's own.
+//! (`ansinh_device::config`), on top of the device's own. `--usb-policy` a signed policy
+//! table on a stick (`ansinh-hub policy sign`), installed before the first screen when it is
+//! genuine and newer (`ansinh_device::policy`); refused ones are said and ignored.
 //!
 //! ```text
 //! ansinh-kiosk --screenshot DIR [--today YYYY-MM-DD]
@@ -27,6 +29,7 @@ struct Args {
     data_dir: Option<PathBuf>,
     config: Option<PathBuf>,
     usb_config: Option<PathBuf>,
+    usb_policy: Option<PathBuf>,
     portrait: bool,
     demo: bool,
     screenshot: Option<PathBuf>,
@@ -34,13 +37,14 @@ struct Args {
     exit_after_first_frame: bool,
 }
 
-const USAGE: &str = "usage: ansinh-kiosk [--data-dir DIR] [--config FILE] [--usb-config FILE] [--portrait] [--demo]\n       ansinh-kiosk --screenshot DIR [--today YYYY-MM-DD]";
+const USAGE: &str = "usage: ansinh-kiosk [--data-dir DIR] [--config FILE] [--usb-config FILE] [--usb-policy FILE] [--portrait] [--demo]\n       ansinh-kiosk --screenshot DIR [--today YYYY-MM-DD]";
 
 fn args() -> anyhow::Result<Args> {
     let mut a = Args {
         data_dir: None,
         config: None,
         usb_config: None,
+        usb_policy: None,
         portrait: false,
         demo: false,
         screenshot: None,
@@ -54,6 +58,7 @@ fn args() -> anyhow::Result<Args> {
             "--data-dir" => a.data_dir = Some(value()?.into()),
             "--config" => a.config = Some(value()?.into()),
             "--usb-config" => a.usb_config = Some(value()?.into()),
+            "--usb-policy" => a.usb_policy = Some(value()?.into()),
             "--screenshot" => a.screenshot = Some(value()?.into()),
             "--today" => a.today = Some(value()?),
             "--portrait" => a.portrait = true,
@@ -165,6 +170,22 @@ fn main() -> anyhow::Result<()> {
                 "remove server_url from the configuration, or drop the demonstration".to_string()
             }
         );
+    }
+    if let Some(path) = &args.usb_policy {
+        // Anyone can plug a stick in: a table is taken only genuine, valid and newer.
+        match std::fs::read(path).map_err(anyhow::Error::from).and_then(|bytes| {
+            Ok(dir.install_policy(
+                &bytes,
+                ansinh_device::policy::Source::Usb,
+                ansinh_device::clock::Clock::now(&SystemClock),
+            )?)
+        }) {
+            Ok(Ok(active)) => {
+                eprintln!("ansinh-kiosk: installed policy table {}", active.table.version);
+            }
+            Ok(Err(refused)) => eprintln!("ansinh-kiosk: {} ignored: {refused}", path.display()),
+            Err(e) => eprintln!("ansinh-kiosk: {} ignored: {e:#}", path.display()),
+        }
     }
     let policy = ansinh_kiosk::config::uploader_policy(&config);
     let delivery = Delivery::new(

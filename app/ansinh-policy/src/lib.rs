@@ -12,6 +12,10 @@
 //! update. [`PolicyTable::from_bytes`] opens compiled bytes without allocating, so the same
 //! table works on a microcontroller.
 //!
+//! A table names the last day its parameters are confirmed (`valid_until`); published tables
+//! replace one another in the order of their versions ([`version_order`]), and [`diff`] says
+//! what a new table changed.
+//!
 //! Layering: `#![no_std]`, no I/O, no clock, no randomness. Depends on serde, postcard,
 //! heapless and thiserror only; nothing from the workspace.
 //!
@@ -29,9 +33,11 @@ mod error;
 #[cfg(feature = "std")]
 mod source;
 mod table;
+mod update;
 
 pub use date::{Date, DateError, Month, VIETNAM_OFFSET_SECS, VietnamTime};
 pub use error::TableError;
 #[cfg(feature = "std")]
 pub use source::compile_toml;
 pub use table::*;
+pub use update::{Change, ChangeKind, diff, is_orderable, version_order};

@@ -374,6 +374,10 @@ pub struct PolicyTable<'a> {
     pub title: &'a str,
     /// Every series starts on this day.
     pub valid_from: Date,
+    /// The last day for which the table's parameters are confirmed ("known until"): past it,
+    /// amounts worked out with this table are estimates (a rule may change that the table
+    /// does not know of yet). Not before `valid_from`.
+    pub valid_until: Date,
     /// Rural poverty line, đồng per person per month (the income floor).
     #[serde(borrow)]
     pub rural_poverty_line: Series<'a, Dong>,
@@ -451,6 +455,12 @@ impl<'a> PolicyTable<'a> {
             return Err(TableError::Missing { param: "version" });
         }
         let s = self.valid_from;
+        if self.valid_until < s {
+            return Err(TableError::InvalidValue {
+                param: "valid_until",
+                reason: "the table is known until a day before it is valid from",
+            });
+        }
         self.rural_poverty_line.validate("rural_poverty_line", s)?;
         self.reference_level.validate("reference_level", s)?;
         self.contribution.validate("contribution", s)?;

@@ -280,6 +280,63 @@ pub fn time_vn(at: i64) -> String {
         .map_or_else(|_| at.to_string(), |t| t.form().to_string())
 }
 
+/// A day as screens print it: `22/11/2026` (the same in every language, as on receipts).
+pub fn day(d: ansinh_core::Date) -> String {
+    format!("{:02}/{:02}/{}", d.day(), d.month_number(), d.year())
+}
+
+/// Why amounts worked out with a policy table are estimates, one sentence per reason: past
+/// the day its parameters are confirmed until, and a newer table on the collection server
+/// that the device has not installed (with why not; none: not fetched yet).
+pub fn policy_estimate_reasons(
+    lang: Locale,
+    past_valid_until: Option<ansinh_core::Date>,
+    newer_on_hub: Option<(&str, Option<&str>)>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(d) = past_valid_until {
+        out.push(tr!(lang, "policy-estimate-past", day = day(d)));
+    }
+    if let Some((version, why)) = newer_on_hub {
+        let pending = tr!(lang, "policy-estimate-newer-pending");
+        let why = why.map_or_else(|| pending.to_string(), str::to_string);
+        out.push(tr!(lang, "policy-estimate-newer", version = version, why = why));
+    }
+    out
+}
+
+/// One line of what a new policy table changed: the parameter, added/changed/removed, its
+/// period, the amounts before and after (for amounts), its source and status.
+pub fn policy_change(lang: Locale, c: &ansinh_core::policy::Change<'_>) -> String {
+    use ansinh_core::policy::ChangeKind;
+    let kind = match c.kind {
+        ChangeKind::Added => tr!(lang, "policy-change-added"),
+        ChangeKind::Changed => tr!(lang, "policy-change-changed"),
+        ChangeKind::Removed => tr!(lang, "policy-change-removed"),
+    };
+    let mut param = ansinh_core::cite::param_label(c.param, lang.core()).to_string();
+    if !c.province.is_empty() {
+        param = format!("{param} {}", c.province);
+    }
+    let amounts = match (c.old_amount, c.new_amount) {
+        (Some(o), Some(n)) if o != n => format!(" {} → {}", money(o, lang), money(n, lang)),
+        (_, Some(n)) => format!(" {}", money(n, lang)),
+        (Some(o), None) => format!(" {}", money(o, lang)),
+        (None, None) => String::new(),
+    };
+    tr!(
+        lang,
+        "policy-change-line",
+        param = param,
+        kind = kind,
+        from = day(c.from),
+        until = c.until.map(day).unwrap_or_else(|| "…".into()),
+        amounts = amounts,
+        source = c.source,
+        status = status_label(c.status, lang)
+    )
+}
+
 /// Why enrollment stops on a clock the device does not trust, for staff: what is wrong
 /// (`drifted`: far from the server's time; otherwise before the latest trusted time), the time
 /// the device shows and the one it trusts, and what to do (`how`: where a clerk confirms).

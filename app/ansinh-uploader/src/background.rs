@@ -16,7 +16,7 @@ use ansinh_outbox::Sender;
 
 use crate::error::Result;
 use crate::plan::RetryPolicy;
-use crate::sync::{SyncReport, due_now, identity, probe, sync_http, take_sender};
+use crate::sync::{SyncReport, due_now, identity, policy_http, probe, sync_http, take_sender};
 use crate::transport::HttpTransport;
 use ansinh_device::clock::{Clock, SystemClock};
 
@@ -206,7 +206,13 @@ fn sync_holding(
     if asked {
         due_now(dir, held, SystemClock.now())?;
     }
-    sync_http(dir, &id, held, policy)
+    let mut report = sync_http(dir, &id, held, policy)?;
+    // An idle device asks for a newer policy table now and then, and whenever staff ask.
+    if report.policy.is_none() && (asked || crate::policy::policy_check_due(dir, SystemClock.now()))
+    {
+        report.policy = Some(policy_http(&id, dir, policy));
+    }
+    Ok(report)
 }
 
 #[cfg(test)]
@@ -277,6 +283,7 @@ mod tests {
             receipt_key: "ab".repeat(32),
             assignment: ansinh_wire::Assignment::default(),
             config_signing_key: String::new(),
+            policy_signing_key: String::new(),
         };
         dir.provision("http://127.0.0.1:9", &answer)?;
         let control = Arc::new(Control::new());

@@ -26,6 +26,9 @@
 //! - [`send_health`]: the device's signed health report (`ansinh_wire::health`), once per
 //!   sync round over HTTP, even with nothing to send, and beside each USB export as
 //!   `NAME.health`; the hub's signed time in its answer is kept like an acknowledgement's.
+//! - After a sync round that reached the hub (and every few hours from the background loop),
+//!   one request for the hub's newest policy table, installed when it is newer and genuine
+//!   ([`policy::fetch_policy`]); never in the way of the records.
 //! - [`register`] with a one-time token that pins the server's keys, [`fetch_renewals`] for
 //!   the renewal-due list.
 //! - Only `https://` servers with verified certificates ([`check_server_url`], [`ServerTrust`];
@@ -45,6 +48,7 @@ mod bundle;
 mod error;
 mod health;
 pub mod plan;
+pub mod policy;
 mod server;
 mod sync;
 mod transport;

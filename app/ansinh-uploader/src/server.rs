@@ -117,7 +117,7 @@ fn register_checked(
     match transport.send(&Request::post("/v1/devices/register", "application/json", body)) {
         Answer::NoAnswer(why) => Err(Error::Network(why)),
         Answer::Http { status: 200, body } => {
-            let answer: RegisterResponse =
+            let mut answer: RegisterResponse =
                 serde_json::from_slice(&body).map_err(|_| Error::Protocol {
                     what: "registration answer",
                     source: ansinh_wire::Error::Malformed,
@@ -126,6 +126,11 @@ fn register_checked(
             token
                 .check_answer(&answer)
                 .map_err(|source| Error::Protocol { what: "registration answer", source })?;
+            // Only a policy key the token pinned is kept: a token made before the hub had one
+            // vouches for the other keys alone.
+            if token.pinned_policy_key(&answer).is_none() {
+                answer.policy_signing_key.clear();
+            }
             let ca = dir.root().join(SERVER_CA_FILE);
             match trust {
                 // Before the registration: a registered device always finds its authority.

@@ -92,6 +92,8 @@ pub struct SyncReport {
     /// The server's signed time in its answer to the health report sent after the batches
     /// (over HTTP, unless the network failed or the device is refused), if it answered.
     pub health_at: Option<Timestamp>,
+    /// The check for a newer policy table, when this sync made one (after reaching the hub).
+    pub policy: Option<crate::policy::PolicyFetch>,
 }
 
 fn setting_i64(outbox: &Outbox, key: &str) -> Result<Option<i64>> {
@@ -303,6 +305,7 @@ fn sync_with(
     // alone per sync, so a server that keeps refusing them cannot keep the uploader busy.
     // The device's own entries (acknowledgements, purges) wait for the next records.
     let mut audit_alone_sent = false;
+    let mut reached = false;
     while report.batches < policy.max_batches_per_sync {
         let now = clock.now();
         let mut claimed = outbox.claim_batch(sender, now, batch_bytes)?;
@@ -356,6 +359,7 @@ fn sync_with(
         let verdict = plan::judge(&answer, id.device_id, channel, ids.len(), &id.server_key);
         match verdict {
             Verdict::Acknowledged(ack) => {
+                reached = true;
                 note_audit_through(&mut outbox, ack.audit_through)?;
                 // The hub's signed time, just received: the device's clock is judged by it.
                 let reference = ansinh_device::clock::reference(clock, ack.server_time);
@@ -423,7 +427,22 @@ fn sync_with(
     // done after the next sync, and records are unaffected either way.
     let _ = outbox.checkpoint_if_due(clock.now());
     report.status = status_of(&outbox, clock.now(), policy)?;
+    // The hub was reached: ask it for a newer policy table, once; a failure here is only
+    // reported, the records are done with.
+    if reached {
+        report.policy = Some(checked_policy(dir, transport, clock));
+    }
     Ok(report)
+}
+
+/// [`crate::policy::fetch_policy`], its own failure reported as one.
+pub(crate) fn checked_policy(
+    dir: &DataDir,
+    transport: &mut dyn Transport,
+    clock: &dyn Clock,
+) -> crate::policy::PolicyFetch {
+    crate::policy::fetch_policy(dir, transport, clock)
+        .unwrap_or_else(|e| crate::policy::PolicyFetch::Failed { reason: e.to_string() })
 }
 
 /// Quarantines a record unless the server already holds it (a USB acknowledgement may have
@@ -449,7 +468,28 @@ pub fn sync(dir: &DataDir, policy: &RetryPolicy) -> Result<SyncReport> {
     let id = identity(dir)?;
     let sender = take_sender(dir, SystemClock.now())?;
     due_now(dir, &sender, SystemClock.now())?;
-    sync_http(dir, &id, &sender, policy)
+    let mut report = sync_http(dir, &id, &sender, policy)?;
+    // A person asked: the policy table is checked even when no record was due.
+    if report.policy.is_none() {
+        report.policy = Some(policy_http(&id, dir, policy));
+    }
+    Ok(report)
+}
+
+/// One check for a newer policy table over HTTP with the registered server.
+pub(crate) fn policy_http(
+    id: &Identity,
+    dir: &DataDir,
+    policy: &RetryPolicy,
+) -> crate::policy::PolicyFetch {
+    match crate::transport::HttpTransport::with_trust(
+        &id.server_url,
+        std::time::Duration::from_secs(policy.request_timeout_secs),
+        &id.trust,
+    ) {
+        Ok(mut transport) => checked_policy(dir, &mut transport, &SystemClock),
+        Err(e) => crate::policy::PolicyFetch::Failed { reason: e.to_string() },
+    }
 }
 
 /// One sync over HTTP as the holder of the sender role.

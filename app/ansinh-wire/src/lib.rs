@@ -21,6 +21,8 @@
 //!   checks the registration answer against: see [`provisioning`].
 //! - A paper receipt carries a QR code the server can check: its payload and MAC are in
 //!   [`receipt_qr`].
+//! - A published policy table travels signed by the hub's policy key, a key of its own whose
+//!   private half may live offline: see [`policy`](mod@policy).
 //! - The device's audit trail is a hash chain of [`AuditEntry`]s the server can check
 //!   ([`verify_chain`]): see [`audit`](mod@audit).
 //! - Once per sync round (and beside each USB export) the device sends a signed
@@ -39,6 +41,7 @@
 
 pub mod audit;
 pub mod health;
+pub mod policy;
 pub mod provisioning;
 pub mod receipt_qr;
 pub mod seal;
@@ -416,6 +419,11 @@ pub struct RegisterResponse {
     /// then refuses the registration: the token's fingerprint covers this key).
     #[serde(default)]
     pub config_signing_key: String,
+    /// The server's Ed25519 policy key, 64 hex digits: devices install a published policy
+    /// table only with its signature. Empty from servers older than it; covered by the
+    /// token's fingerprint when present (`provisioning::KeyFingerprint::with_policy`).
+    #[serde(default)]
+    pub policy_signing_key: String,
 }
 
 /// What hub staff assigned the device to (registration answer; empty from older servers).

@@ -3,8 +3,9 @@
 //!
 //! A token reads `<secret>.<fingerprint>`: the secret is the 32 hex digits the server keeps a
 //! hash of (one-time, it authorises the registration); the fingerprint is 32 hex digits, the
-//! first 16 bytes of SHA-256 over a domain tag and the server's three public keys (signing,
-//! sealing, configuration). At registration the device compares the keys the server answers
+//! first 16 bytes of SHA-256 over a domain tag and the server's public keys (signing,
+//! sealing, configuration, and since the policy key exists the policy key, under another
+//! domain tag). At registration the device compares the keys the server answers
 //! with the fingerprint and refuses anything else: a server reached through a wrong address, a
 //! hijacked DNS name or a certificate authority that misissued cannot hand the device its own
 //! keys. A token without a fingerprint (the older form) is still accepted by the server, but
@@ -17,6 +18,8 @@ use crate::{Error, RegisterResponse, SealingKey};
 
 /// Domain tag of the key fingerprint.
 const FINGERPRINT_DOMAIN: &[u8] = b"ansinh/provisioning/v1\0";
+/// Domain tag of the fingerprint that also covers the policy key.
+const FINGERPRINT_POLICY_DOMAIN: &[u8] = b"ansinh/provisioning/v2\0";
 /// Hex digits of the token's secret (16 random bytes).
 pub const SECRET_HEX_DIGITS: usize = 32;
 /// Bytes of the key fingerprint (128 bits: a second-preimage is out of reach).
@@ -38,6 +41,35 @@ impl KeyFingerprint {
         let mut out = [0u8; FINGERPRINT_BYTES];
         out.copy_from_slice(&digest[..FINGERPRINT_BYTES]);
         Self(out)
+    }
+
+    /// The fingerprint of the four keys of a hub with a policy key: the three of [`Self::of`]
+    /// and the policy key, under another domain tag (so neither form can pass as the other).
+    pub fn with_policy(
+        signing: &VerifyingKey,
+        sealing: &SealingKey,
+        config: &VerifyingKey,
+        policy: &VerifyingKey,
+    ) -> Self {
+        let mut h = Sha256::new();
+        h.update(FINGERPRINT_POLICY_DOMAIN);
+        h.update(signing.as_bytes());
+        h.update(sealing.to_bytes());
+        h.update(config.as_bytes());
+        h.update(policy.as_bytes());
+        let digest = h.finalize();
+        let mut out = [0u8; FINGERPRINT_BYTES];
+        out.copy_from_slice(&digest[..FINGERPRINT_BYTES]);
+        Self(out)
+    }
+
+    /// The four-key fingerprint of a registration answer that carries a policy key.
+    pub fn of_answer_with_policy(answer: &RegisterResponse) -> Result<Self, Error> {
+        let signing = crate::verifying_key_from_hex(&answer.server_signing_key)?;
+        let sealing = SealingKey::from_hex(&answer.sealing_key)?;
+        let config = crate::verifying_key_from_hex(&answer.config_signing_key)?;
+        let policy = crate::verifying_key_from_hex(&answer.policy_signing_key)?;
+        Ok(Self::with_policy(&signing, &sealing, &config, &policy))
     }
 
     /// The fingerprint of the keys in a registration answer; an answer whose keys are not
@@ -113,14 +145,31 @@ impl ProvisioningToken {
                 "the token has no fingerprint of the server's keys: ask the server's staff for a new token (ansinh-hub token)",
             ));
         };
+        if self.pinned_policy_key(answer).is_some() {
+            return Ok(());
+        }
+        // A token made before the hub had a policy key pins the three others: the answer is
+        // accepted, its policy key is not trusted (`pinned_policy_key`).
         let got = KeyFingerprint::of_answer(answer).map_err(|_| Error::KeyMismatch {
             expected: expected.to_hex(),
             got: "keys missing or invalid".into(),
         })?;
         if got != expected {
+            let got = KeyFingerprint::of_answer_with_policy(answer).unwrap_or(got);
             return Err(Error::KeyMismatch { expected: expected.to_hex(), got: got.to_hex() });
         }
         Ok(())
+    }
+
+    /// The answer's policy key, when this token's fingerprint covers it with the three other
+    /// keys: the only policy key a device may trust. `None` for a token made before the hub
+    /// had one, or an answer without one.
+    pub fn pinned_policy_key(&self, answer: &RegisterResponse) -> Option<VerifyingKey> {
+        let expected = self.fingerprint?;
+        let got = KeyFingerprint::of_answer_with_policy(answer).ok()?;
+        (got == expected)
+            .then(|| crate::verifying_key_from_hex(&answer.policy_signing_key).ok())
+            .flatten()
     }
 }
 
@@ -211,7 +260,44 @@ mod tests {
             receipt_key: "ab".repeat(32),
             assignment: crate::Assignment::default(),
             config_signing_key: hex::encode(config.as_bytes()),
+            policy_signing_key: String::new(),
         }
+    }
+
+    #[test]
+    fn a_token_pins_the_policy_key_only_when_it_covers_it() -> Result<(), Error> {
+        let signing = generate_signing_key().verifying_key();
+        let sealing = OpeningKey::generate().sealing_key();
+        let config = generate_signing_key().verifying_key();
+        let policy = generate_signing_key().verifying_key();
+        let mut with_policy = answer(&signing, &sealing, &config);
+        with_policy.policy_signing_key = hex::encode(policy.as_bytes());
+        let secret = "0123456789abcdef0123456789abcdef".to_string();
+        let four = ProvisioningToken {
+            secret: secret.clone(),
+            fingerprint: Some(KeyFingerprint::with_policy(&signing, &sealing, &config, &policy)),
+        };
+        four.check_answer(&with_policy)?;
+        assert_eq!(four.pinned_policy_key(&with_policy), Some(policy));
+        // Another policy key, or none (a server in the way dropping it): refused.
+        let mut swapped = with_policy.clone();
+        swapped.policy_signing_key = hex::encode(generate_signing_key().verifying_key().as_bytes());
+        assert!(matches!(four.check_answer(&swapped), Err(Error::KeyMismatch { .. })));
+        assert_eq!(four.pinned_policy_key(&swapped), None);
+        let dropped = answer(&signing, &sealing, &config);
+        assert!(matches!(four.check_answer(&dropped), Err(Error::KeyMismatch { .. })));
+        // A token made before the hub had a policy key: registers, the policy key untrusted.
+        let three = ProvisioningToken {
+            secret,
+            fingerprint: Some(KeyFingerprint::of(&signing, &sealing, &config)),
+        };
+        three.check_answer(&with_policy)?;
+        assert_eq!(three.pinned_policy_key(&with_policy), None);
+        assert_ne!(
+            KeyFingerprint::with_policy(&signing, &sealing, &config, &policy),
+            KeyFingerprint::of(&signing, &sealing, &config)
+        );
+        Ok(())
     }
 
     #[test]

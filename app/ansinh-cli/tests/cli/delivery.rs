@@ -446,3 +446,74 @@ fn sync_exits_non_zero_while_records_stay_unsent_and_says_when_the_next_try_is()
     assert!(report["status"]["next_attempt_at"].is_null(), "{report}");
     Ok(())
 }
+
+/// `ansinh policy install` from a USB stick: a table signed by the hub's policy key is
+/// installed, the next `enqueue` is priced with it and `ansinh policy --data-dir` says where it
+/// came from and what it changed; the same file again, or a changed one, is refused (exit 2,
+/// in the language asked for) and the table in use stays.
+#[test]
+fn a_signed_table_from_a_usb_stick_prices_the_next_enrollment() -> R {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let hub_dir = tempfile::tempdir()?;
+    let server = start(&rt, hub_dir.path())?;
+    let dev = tempfile::tempdir()?;
+    let d = dev.path().to_string_lossy().to_string();
+    registered(&server, &d)?;
+    let before = ansinh(&enqueue_args(&d), Some(&fixture("enrollment.json")));
+    assert_eq!(before.status.code(), Some(0), "{}", String::from_utf8_lossy(&before.stderr));
+    let amount_before =
+        String::from_utf8(before.stdout)?.split(' ').nth(2).unwrap_or("").to_string();
+
+    let source = include_str!("../../../ansinh-core/policy/policy.toml")
+        .replacen("version = \"VN-2026-12-06\"", "version = \"VN-2026-12-20\"", 1)
+        .replacen(
+            "near_poor_bp = 4000\nethnic_minority_bp = 3000",
+            "near_poor_bp = 4500\nethnic_minority_bp = 3000",
+            1,
+        );
+    let key = server.state.hub.keys().policy_signing.clone().ok_or("no policy key")?;
+    let signed = ansinh_hub::policy::sign_table(&source, &key, now())?;
+    let stick = dev.path().join("VN-2026-12-20.signed");
+    std::fs::write(&stick, &signed)?;
+    let file = stick.to_string_lossy().to_string();
+    let out = ansinh(&["policy", "install", "--data-dir", &d, &file], None);
+    let text = String::from_utf8(out.stdout)?;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("Đã cài bảng chính sách VN-2026-12-20"), "{text}");
+    assert!(text.contains("Thay đổi so với bảng VN-2026-12-06"), "{text}");
+    assert!(text.contains("Nhà nước hỗ trợ (thay đổi) 01/07/2025"), "{text}");
+
+    let mut args = enqueue_args(&d);
+    args.push("--confirm-duplicate");
+    let after = ansinh(&args, Some(&fixture("enrollment.json")));
+    assert_eq!(after.status.code(), Some(0), "{}", String::from_utf8_lossy(&after.stderr));
+    let amount_after = String::from_utf8(after.stdout)?.split(' ').nth(2).unwrap_or("").to_string();
+    assert!(
+        amount_after.parse::<u64>()? < amount_before.parse::<u64>()?,
+        "{amount_after} {amount_before}"
+    );
+
+    let out = ansinh(&["policy", "--data-dir", &d, "--json"], None);
+    let v = json_of(&out);
+    assert_eq!(v["version"], "VN-2026-12-20");
+    assert_eq!(v["origin"]["source"], "usb");
+    assert_eq!(v["previous"], "VN-2026-12-06");
+    assert_eq!(v["changes"][0]["param"], "support_national");
+
+    for (lang, says) in [("vi", "không mới hơn"), ("en", "not later than")] {
+        let again = ansinh(&["policy", "install", "--data-dir", &d, &file, "--lang", lang], None);
+        assert_eq!(again.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&again.stderr).contains(says), "{lang}");
+    }
+    let mut tampered = signed.clone();
+    let at = tampered.len() / 2;
+    tampered[at] ^= 1;
+    std::fs::write(&stick, &tampered)?;
+    let out = ansinh(&["policy", "install", "--data-dir", &d, &file, "--json"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(json_of(&out)["error"]["code"], "policy_refused");
+    let v = json_of(&ansinh(&["policy", "--data-dir", &d, "--json"], None));
+    assert_eq!(v["version"], "VN-2026-12-20", "the table in use stays");
+    server.stop(&rt)?;
+    Ok(())
+}

@@ -186,3 +186,113 @@ fn status_tags_follow_the_reference() {
         }
     }
 }
+
+#[test]
+fn valid_until_is_required_and_not_before_valid_from() -> Result<(), TableError> {
+    let table = ansinh_core::default_table();
+    assert_eq!(table.valid_until.to_string(), "2026-12-31");
+    let before = SOURCE.replacen("valid_until = \"2026-12-31\"", "valid_until = \"2017-12-31\"", 1);
+    assert!(
+        matches!(err(&before), TableError::InvalidValue { param: "valid_until", .. }),
+        "{}",
+        err(&before)
+    );
+    let missing = SOURCE.replacen("valid_until = \"2026-12-31\"\n", "", 1);
+    assert!(err(&missing).to_string().contains("valid_until"), "{}", err(&missing));
+    let same_day =
+        SOURCE.replacen("valid_until = \"2026-12-31\"", "valid_until = \"2018-01-01\"", 1);
+    PolicyTable::from_bytes(&compile_toml(&same_day)?)?;
+    Ok(())
+}
+
+type Summary = (
+    &'static str,
+    ansinh_policy::ChangeKind,
+    String,
+    Option<String>,
+    Option<u64>,
+    Option<u64>,
+    String,
+);
+
+/// The changes from `old` to `new`, in a form kept apart from the tables (a table is tens of
+/// kB: each test holds as few as it can on its stack).
+fn changes(old: &PolicyTable<'_>, new: &PolicyTable<'_>) -> Vec<Summary> {
+    let mut out = Vec::new();
+    ansinh_policy::diff(old, new, |c| {
+        out.push((
+            c.param,
+            c.kind,
+            c.from.to_string(),
+            c.until.map(|d| d.to_string()),
+            c.old_amount,
+            c.new_amount,
+            c.source.to_string(),
+        ));
+    });
+    out
+}
+
+fn raised_changes() -> Result<Vec<Summary>, TableError> {
+    let raised = SOURCE
+        .replacen("version = \"VN-2026-12-06\"", "version = \"VN-2027-01-15\"", 1)
+        .replacen(
+            "from = \"2026-07-01\"\nvalue = 2530000",
+            "from = \"2026-07-01\"\nuntil = \"2027-06-30\"\nvalue = 2530000",
+            1,
+        )
+        .replacen(
+            "\n# ---------------------------------------------------------------------------------------------\n# Contribution",
+            "\n[[reference_level]]\nfrom = \"2027-07-01\"\nvalue = 2800000\nsource = \"Decree 1/2027/NĐ-CP (a test)\"\nstatus = \"verified\"\n\n# ---------------------------------------------------------------------------------------------\n# Contribution",
+            1,
+        );
+    let bytes = compile_toml(&raised)?;
+    Ok(changes(&ansinh_core::default_table(), &PolicyTable::from_bytes(&bytes)?))
+}
+
+/// What a new table changed, entry by entry, with its dates, amounts and source.
+#[test]
+fn the_diff_lists_the_entries_that_differ() -> Result<(), TableError> {
+    use ansinh_policy::ChangeKind;
+    let current = ansinh_core::default_table();
+    assert!(changes(&current, &current).is_empty(), "a table does not differ from itself");
+    assert_eq!(
+        raised_changes()?,
+        vec![
+            (
+                "reference_level",
+                ChangeKind::Changed,
+                "2026-07-01".into(),
+                Some("2027-06-30".into()),
+                Some(2_530_000),
+                Some(2_530_000),
+                "Decree 161/2026/NĐ-CP (15 May 2026); reference level = base salary under Law 41/2024 Art 7".into()
+            ),
+            (
+                "reference_level",
+                ChangeKind::Added,
+                "2027-07-01".into(),
+                None,
+                None,
+                Some(2_800_000),
+                "Decree 1/2027/NĐ-CP (a test)".into()
+            ),
+        ]
+    );
+    Ok(())
+}
+
+/// The table published before the current one: its entries read anew (source, status) are
+/// listed as changed, each with a source.
+#[test]
+fn the_diff_from_the_published_table_before() -> Result<(), TableError> {
+    use ansinh_policy::ChangeKind;
+    let old = ansinh_core::known_table("VN-2026-11-22").ok_or(TableError::Corrupt)?;
+    let list = changes(&old, &ansinh_core::default_table());
+    assert!(list.iter().any(|c| c.0 == "rural_poverty_line"
+        && c.1 == ChangeKind::Changed
+        && c.2 == "2018-01-01"
+        && c.4 == Some(700_000)));
+    assert!(list.iter().all(|c| !c.6.is_empty()));
+    Ok(())
+}

@@ -21,6 +21,7 @@ fuzz_target!(|data: &[u8]| {
         receipt_key: String::new(),
         config_signing_key: hex::encode(key.verifying_key().as_bytes()),
         assignment: ansinh_wire::Assignment::default(),
+        policy_signing_key: String::new(),
     };
     let (file, signature, genuine) = if mode % 2 == 0 {
         (rest, ansinh_wire::provisioning::sign_config(rest, &key).into_bytes(), true)

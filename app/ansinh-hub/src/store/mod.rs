@@ -281,6 +281,19 @@ pub struct Overlap {
     pub second: PaidReceipt,
 }
 
+/// A published policy table, as devices receive it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishedPolicy {
+    /// The table's version id.
+    pub version: String,
+    /// The last day its parameters are confirmed, `YYYY-MM-DD`.
+    pub valid_until: String,
+    /// When it was signed for publication.
+    pub published_at: Timestamp,
+    /// The signed table (`ansinh_wire::policy`).
+    pub signed: Vec<u8>,
+}
+
 /// The hub's storage.
 pub trait Store: AuditLog + HealthLog + Send + Sync {
     /// Keeps a new registration token (by its SHA-256), with what the device it registers is
@@ -363,4 +376,11 @@ pub trait Store: AuditLog + HealthLog + Send + Sync {
     /// payment of the same person and scheme, each with the earliest such payment; in
     /// collection order.
     fn overlaps(&self, month: &str) -> Result<Vec<Overlap>>;
+    /// Keeps a published policy table (checked and signed before); false if a table of this
+    /// version is held already (nothing changes: published tables are never replaced).
+    fn publish_policy(&self, policy: &PublishedPolicy) -> Result<bool>;
+    /// Every published policy table, in the order published.
+    fn policy_tables(&self) -> Result<Vec<PublishedPolicy>>;
+    /// The policy table published last, if any.
+    fn latest_policy(&self) -> Result<Option<PublishedPolicy>>;
 }

@@ -16,7 +16,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
     Coverage, Device, DueParticipant, Held, Incoming, Ingested, Overlap, PaidReceipt, Problem,
-    ProblemQuota, Scope, Store, Tallies, Tally, Timestamp, TokenInfo, Totals,
+    ProblemQuota, PublishedPolicy, Scope, Store, Tallies, Tally, Timestamp, TokenInfo, Totals,
 };
 use crate::error::{Error, Result};
 
@@ -307,6 +307,22 @@ const MIGRATIONS: &[&str] = &[
     ",
     // v7 (fleet): each device's latest health report.
     super::health::MIGRATION,
+    // v8 (policy tables): every published table, signed as devices receive it, in the order
+    // published (each newer than the one before); kept for ever, as records priced with any
+    // of them are checked with it.
+    r"
+    CREATE TABLE policy_tables (
+        seq          INTEGER PRIMARY KEY,
+        version      TEXT NOT NULL UNIQUE,
+        valid_until  TEXT NOT NULL,
+        published_at INTEGER NOT NULL,
+        signed       BLOB NOT NULL
+    );
+    CREATE TRIGGER policy_tables_no_update BEFORE UPDATE ON policy_tables
+        BEGIN SELECT RAISE(ABORT, 'published policy tables are kept as published'); END;
+    CREATE TRIGGER policy_tables_no_delete BEFORE DELETE ON policy_tables
+        BEGIN SELECT RAISE(ABORT, 'published policy tables are kept as published'); END;
+    ",
 ];
 
 /// How many leading bytes of a conflicting or rejected record are kept (with its hash and
@@ -1105,6 +1121,46 @@ impl Store for SqliteStore {
         })
         .collect()
     }
+
+    fn publish_policy(&self, policy: &PublishedPolicy) -> Result<bool> {
+        let conn = self.conn();
+        let n = conn.execute(
+            "INSERT INTO policy_tables (version, valid_until, published_at, signed) \
+             VALUES (?1, ?2, ?3, ?4) ON CONFLICT (version) DO NOTHING",
+            params![policy.version, policy.valid_until, policy.published_at, policy.signed],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn policy_tables(&self) -> Result<Vec<PublishedPolicy>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT version, valid_until, published_at, signed FROM policy_tables ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([], published_policy)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn latest_policy(&self) -> Result<Option<PublishedPolicy>> {
+        let conn = self.conn();
+        Ok(conn
+            .query_row(
+                "SELECT version, valid_until, published_at, signed FROM policy_tables \
+                 ORDER BY seq DESC LIMIT 1",
+                [],
+                published_policy,
+            )
+            .optional()?)
+    }
+}
+
+fn published_policy(r: &rusqlite::Row<'_>) -> rusqlite::Result<PublishedPolicy> {
+    Ok(PublishedPolicy {
+        version: r.get(0)?,
+        valid_until: r.get(1)?,
+        published_at: r.get(2)?,
+        signed: r.get(3)?,
+    })
 }
 
 #[cfg(test)]
@@ -1292,6 +1348,30 @@ mod tests {
 
     /// Two devices may hold the same record id: each is its own record, neither a duplicate
     /// nor a conflict of the other.
+    #[test]
+    fn published_policy_tables_are_kept_in_order_and_never_changed() -> Result<()> {
+        let (_dir, s) = store()?;
+        assert_eq!(s.latest_policy()?, None);
+        let table = |version: &str, at: i64| PublishedPolicy {
+            version: version.into(),
+            valid_until: "2027-06-30".into(),
+            published_at: at,
+            signed: vec![1, 2, 3],
+        };
+        assert!(s.publish_policy(&table("VN-2027-01-15", 10))?);
+        assert!(s.publish_policy(&table("VN-2027-07-01", 20))?);
+        assert!(!s.publish_policy(&table("VN-2027-01-15", 30))?, "a version is published once");
+        assert_eq!(s.latest_policy()?, Some(table("VN-2027-07-01", 20)));
+        assert_eq!(
+            s.policy_tables()?,
+            vec![table("VN-2027-01-15", 10), table("VN-2027-07-01", 20)]
+        );
+        let conn = s.conn();
+        assert!(conn.execute("DELETE FROM policy_tables", []).is_err());
+        assert!(conn.execute("UPDATE policy_tables SET signed = x'00'", []).is_err());
+        Ok(())
+    }
+
     #[test]
     fn records_are_keyed_by_device_and_id() -> Result<()> {
         let (_tmp, s) = store()?;

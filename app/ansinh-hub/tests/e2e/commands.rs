@@ -320,3 +320,86 @@ fn a_signed_usb_configuration_is_accepted_by_this_hubs_devices_only() -> TestRes
     );
     Ok(())
 }
+
+fn hub_command(data: &std::path::Path, args: &[&std::ffi::OsStr]) -> Res<(bool, String, String)> {
+    let out = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()?;
+    Ok((out.status.success(), String::from_utf8(out.stdout)?, String::from_utf8(out.stderr)?))
+}
+
+/// The policy key's private half kept offline: a table is signed there (`policy sign --key`)
+/// and the signed file published on the hub, which has only the public half; a TOML table is
+/// then refused on the hub (nothing to sign it with), and devices take the published table.
+#[test]
+fn a_table_signed_offline_is_published_and_reaches_a_device() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let data = tmp.path().join("hub");
+    let (ok, token, err) =
+        hub_command(&data, &["token".as_ref(), "--label".as_ref(), "Xã A".as_ref()])?;
+    assert!(ok, "{err}");
+    assert!(err.contains("policy-signing.key"), "the new key is announced: {err}");
+    let offline = tmp.path().join("offline.key");
+    std::fs::rename(data.join("keys/policy-signing.key"), &offline)?;
+    let source = include_str!("../../../ansinh-core/policy/policy.toml").replacen(
+        "version = \"VN-2026-12-06\"",
+        "version = \"VN-2026-12-20\"",
+        1,
+    );
+    let table = tmp.path().join("VN-2026-12-20.toml");
+    std::fs::write(&table, source)?;
+    let (ok, _, err) =
+        hub_command(&data, &["policy".as_ref(), "publish".as_ref(), table.as_os_str()])?;
+    assert!(!ok && err.contains("policy sign --key"), "{err}");
+    let signed = tmp.path().join("VN-2026-12-20.signed");
+    let (ok, _, err) = hub_command(
+        &data,
+        &[
+            "policy".as_ref(),
+            "sign".as_ref(),
+            "--key".as_ref(),
+            offline.as_os_str(),
+            table.as_os_str(),
+            "-o".as_ref(),
+            signed.as_os_str(),
+        ],
+    )?;
+    assert!(ok, "{err}");
+    let (ok, out, err) =
+        hub_command(&data, &["policy".as_ref(), "publish".as_ref(), signed.as_os_str()])?;
+    assert_eq!((ok, out.as_str()), (true, "VN-2026-12-20\n"), "{err}");
+    let (ok, _, err) =
+        hub_command(&data, &["policy".as_ref(), "publish".as_ref(), signed.as_os_str()])?;
+    assert!(!ok && err.contains("not later"), "published once: {err}");
+    let (_, list, _) = hub_command(&data, &["policy".as_ref(), "list".as_ref()])?;
+    assert!(list.starts_with("VN-2026-12-20  valid until 2026-12-31"), "{list}");
+    // A new key pair for another hub: never over an existing file.
+    let other = tmp.path().join("other.key");
+    let (ok, public, _) = hub_command(
+        &data,
+        &["policy".as_ref(), "keygen".as_ref(), "--out".as_ref(), other.as_os_str()],
+    )?;
+    assert!(ok && public.trim().len() == 64);
+    assert_eq!(std::fs::read_to_string(tmp.path().join("other.key.pub"))?, public.trim());
+    let (ok, _, _) = hub_command(
+        &data,
+        &["policy".as_ref(), "keygen".as_ref(), "--out".as_ref(), other.as_os_str()],
+    )?;
+    assert!(!ok);
+
+    let rt = runtime()?;
+    let server = Server::start(&rt, &data, 0)?;
+    let dir = ansinh_device::DataDir::open(tmp.path().join("device"))?;
+    ansinh_uploader::register(&dir, &server.url(), token.trim(), "x")?;
+    let mut transport =
+        ansinh_uploader::HttpTransport::new(&server.url(), Duration::from_secs(10))?;
+    let fetched = ansinh_uploader::policy::fetch_policy(&dir, &mut transport, &test_clock())?;
+    assert_eq!(
+        fetched,
+        ansinh_uploader::policy::PolicyFetch::Installed { version: "VN-2026-12-20".into() }
+    );
+    server.stop(&rt)?;
+    Ok(())
+}

@@ -90,8 +90,11 @@ impl Default for Options {
 
 /// The whole app, without a window.
 pub struct App {
-    /// The policy table.
+    /// The policy table: the device's installed table, or the built-in one; a table that
+    /// arrives while the kiosk runs is taken at the next reset, never mid-enrollment.
     pub table: PolicyTable<'static>,
+    /// Where the table comes from and what it changed, for staff.
+    pub policy: ansinh_device::policy::ActivePolicy,
     clock: Rc<dyn Clock>,
     /// Where enrollments go, what staff read.
     pub store: Box<dyn Store>,
@@ -152,8 +155,10 @@ impl App {
         }
         let mut battery = BatteryWatch::new(options.battery.clone());
         battery.poll(now);
+        let policy = store.active_policy();
         Self {
-            table: ansinh_core::default_table(),
+            table: (*policy.table).clone(),
+            policy,
             session: Session::new(now, options.idle_warn_secs, options.idle_reset_secs),
             clock,
             store,
@@ -198,6 +203,16 @@ impl App {
         self.store
             .time_evidence()
             .map_or(ClockTrust::Trusted, |e| ansinh_device::clock::judge(e, self.clock.as_ref()))
+    }
+
+    /// Why amounts are estimates today beyond their own rules: the table is past its
+    /// `valid_until`, or the collection server has a newer table the device has not installed.
+    pub fn policy_freshness(&self) -> ansinh_device::policy::Freshness {
+        ansinh_device::policy::Freshness::judge(
+            &self.table,
+            self.store.hub_policy().as_ref(),
+            self.today(),
+        )
     }
 
     /// The clock's now.
@@ -266,6 +281,9 @@ impl App {
         self.staff.reset(self.store.as_mut(), now);
         self.enroll_refused = false;
         self.clock_refused = None;
+        // Between two customers: a table installed meanwhile (sync, USB stick) is taken now.
+        self.policy = self.store.active_policy();
+        self.table = (*self.policy.table).clone();
         self.redraw_all = true;
     }
 

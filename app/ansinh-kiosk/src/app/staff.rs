@@ -6,8 +6,65 @@ use super::{App, Screen};
 use crate::controllers::keyboard::Focus;
 use crate::controllers::staff::{ACCOUNT_KEYS, LoginStep};
 use crate::ime::Method;
+use crate::text::{Line, tr};
 
 impl App {
+    /// What staff read of the policy table: warnings (a table not used and why, why amounts
+    /// are estimates) and lines (the version and the day it is confirmed until, where it came
+    /// from and when, each parameter the last table changed with its dates and source).
+    pub fn policy_status(&self) -> (Vec<String>, Vec<Line>) {
+        use ansinh_device::policy::{Origin, Source};
+        let lang = self.lang;
+        let (mut notes, mut lines) = (Vec::new(), Vec::new());
+        let t = &self.table;
+        if let Some(why) = &self.policy.problem {
+            notes.push(tr!(lang, "policy-problem", why = why.as_str()));
+        }
+        let fresh = self.policy_freshness();
+        let newer = fresh.newer_on_hub.as_ref().map(|(v, why)| (v.as_str(), why.as_deref()));
+        notes.extend(ansinh_text::policy_estimate_reasons(lang, fresh.past_valid_until, newer));
+        lines.push(Line::new(
+            tr!(lang, "staff-policy"),
+            tr!(
+                lang,
+                "policy-valid-until",
+                version = t.version,
+                day = ansinh_text::day(t.valid_until)
+            ),
+        ));
+        let from = match &self.policy.origin {
+            Origin::BuiltIn => tr!(lang, "policy-built-in").to_string(),
+            Origin::Installed { received_at, source, published_at } => {
+                let source = match source {
+                    Source::Sync => tr!(lang, "policy-source-sync"),
+                    Source::Usb => tr!(lang, "policy-source-usb"),
+                };
+                tr!(
+                    lang,
+                    "policy-installed",
+                    when = ansinh_text::time_vn(*received_at),
+                    source = source,
+                    published = ansinh_text::time_vn(*published_at)
+                )
+            }
+        };
+        lines.push(Line::new(tr!(lang, "staff-policy-from"), from));
+        if let Some(previous) = &self.policy.previous {
+            let mut changes = Vec::new();
+            ansinh_core::policy::diff(previous, t, |c| {
+                changes.push(ansinh_text::policy_change(lang, &c));
+            });
+            let heading = if changes.is_empty() {
+                tr!(lang, "policy-no-changes", version = previous.version)
+            } else {
+                tr!(lang, "policy-changes", version = previous.version)
+            };
+            lines.push(Line::new(heading, String::new()));
+            lines.extend(changes.into_iter().map(|c| Line::new(c, String::new())));
+        }
+        (notes, lines)
+    }
+
     pub(super) fn login(&mut self) {
         let (now, lang) = (self.now(), self.lang);
         if self.staff.login(self.store.as_mut(), now, lang) {

@@ -127,6 +127,14 @@ impl EnrollmentStore for DeviceStore {
         self.dir.is_provisioned()
     }
 
+    fn active_policy(&self) -> ansinh_device::policy::ActivePolicy {
+        self.dir.active_policy()
+    }
+
+    fn hub_policy(&self) -> Option<ansinh_device::policy::HubPolicy> {
+        self.dir.hub_policy().ok().flatten()
+    }
+
     fn time_evidence(&self) -> Result<TimeEvidence, StoreError> {
         self.outbox.time_evidence().map_err(outbox_err)
     }

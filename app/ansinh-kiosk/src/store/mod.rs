@@ -86,6 +86,22 @@ pub trait EnrollmentStore {
     /// no server can open would never reach the office.
     fn server_key_provisioned(&self) -> bool;
 
+    /// The policy table the device prices with (built-in, or a published table installed
+    /// from a sync or a USB stick: `ansinh_device::policy`), with what staff read of it.
+    fn active_policy(&self) -> ansinh_device::policy::ActivePolicy {
+        ansinh_device::policy::ActivePolicy {
+            table: Box::new(ansinh_core::default_table()),
+            origin: ansinh_device::policy::Origin::BuiltIn,
+            previous: None,
+            problem: None,
+        }
+    }
+
+    /// What the collection server last said of its newest policy table.
+    fn hub_policy(&self) -> Option<ansinh_device::policy::HubPolicy> {
+        None
+    }
+
     /// What the device keeps of the time (the latest trustworthy time, the last reference),
     /// by which `ansinh_device::clock::judge` decides whether the wizard may start.
     fn time_evidence(&self) -> Result<TimeEvidence, StoreError>;

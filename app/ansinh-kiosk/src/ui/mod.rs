@@ -155,7 +155,8 @@ pub fn render(app: &mut App, w: &AppWindow) {
     }
     picker::render(app, w);
     keyboard::render(app, w);
-    a.set_estimate(estimate);
+    // Past the table's confirmed days, or with a newer table on the server: every amount.
+    a.set_estimate(estimate || (quoting && app.policy_freshness().is_estimate()));
     // On every screen: the demonstration band, or why the wizard did not start; a low battery
     // first, before it is too late to plug in.
     let note = if app.demo() {

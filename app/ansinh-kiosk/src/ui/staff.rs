@@ -139,6 +139,9 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
         }
         Err(e) => app.staff.tell(e.message),
     }
+    let (policy_notes, policy_lines) = app.policy_status();
+    note.extend(policy_notes);
+    queue.extend(policy_lines);
     s.set_queue(lines(&queue));
     let quarantined = app.store.quarantined().unwrap_or_default();
     s.set_quarantined(model(
