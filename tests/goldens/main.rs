@@ -6,9 +6,12 @@
 //!   printer.
 //! - `shift`: a shift committed through the device's real commit; its report adds up, agrees
 //!   with the outbox, and its CSV is `shift/shift.csv`.
+//! - `d05_xml`: the D05-TS list as XML from records a hub took in (`exports/d05.xml`), read
+//!   back into the same people, amounts and groups.
 //! - `envelope`: the enrollment record's versioned envelope (`wire/`, byte for byte; schema
 //!   1 still read) and its decoder.
 
+mod d05_xml;
 mod envelope;
 mod receipts;
 mod shift;
