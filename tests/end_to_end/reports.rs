@@ -1,4 +1,4 @@
-//! What the collection organisation gets: lists (CSV, XLSX), progress against targets (JSON
+//! What the collection organisation gets: lists (CSV, XLSX, D05-TS as XML), progress against targets (JSON
 //! and the dashboard page, read back by headless Chromium), renewal-due lists on the device,
 //! and the admin side's protection. (The same lists from the `ansinh-hub` command are checked
 //! in ansinh-hub's `tests/e2e/commands.rs`.)
@@ -29,7 +29,7 @@ fn bearer(server_dir: &std::path::Path) -> Res<String> {
 }
 
 #[test]
-fn d05_and_d03_lists_as_csv_and_xlsx() -> TestResult {
+fn d05_and_d03_lists_as_csv_xlsx_and_xml() -> TestResult {
     let rt = runtime()?;
     let tmp = tempfile::tempdir()?;
     let (server, _) = populated(&rt, tmp.path())?;
@@ -87,6 +87,25 @@ fn d05_and_d03_lists_as_csv_and_xlsx() -> TestResult {
     let mut sheet = String::new();
     zip.by_name("xl/worksheets/sheet1.xml")?.read_to_string(&mut sheet)?;
     assert!(sheet.contains(&format!("<v>{}</v>", a.amount)), "amounts are numbers");
+
+    // The XML list for electronic submission: the same rows as the hub lists them, the
+    // same bytes as the command line writes; D03-TS has none.
+    let xml = get(&url(&format!("list=d05&month={MONTH}&format=xml")), Some(&auth))?;
+    assert_eq!(xml.status, 200);
+    assert!(
+        xml.headers.iter().any(|(k, v)| k == "content-type" && v.starts_with("application/xml"))
+    );
+    assert!(
+        xml.headers
+            .iter()
+            .any(|(k, v)| k == "content-disposition" && v.contains("D05-TS_all_2026-11.xml"))
+    );
+    let rows = server.hub().list_rows(ansinh_hub::List::D05, None, MONTH)?;
+    assert_eq!(xml.body, ansinh_hub::exports::to_xml(ansinh_hub::List::D05, MONTH, None, &rows)?);
+    let text = String::from_utf8(xml.body)?;
+    assert_eq!(text.matches("<NguoiThamGia>").count(), 8);
+    assert!(text.contains("<HoTen>NGUYỄN THỊ HỒNG NHUNG</HoTen>"));
+    assert_eq!(get(&url(&format!("list=d03&month={MONTH}&format=xml")), Some(&auth))?.status, 400);
 
     let bad = get(&url("list=d05&month=2026-13"), Some(&auth))?;
     assert_eq!(bad.status, 400);

@@ -8,10 +8,13 @@
 //!   with the outbox, and its CSV is `shift/shift.csv`.
 //! - `health`: the device's health report and the hub's answer (`wire/health*`, byte for
 //!   byte).
+//! - `d05_xml`: the D05-TS list as XML from records a hub took in (`exports/d05.xml`), read
+//!   back into the same people, amounts and groups.
 //! - `envelope`: the enrollment record's versioned envelope (`wire/`, byte for byte; schema
 //!   1 still read) and its decoder.
 //! - `policy`: the signed policy table message (`wire/policy.signed`, byte for byte).
 
+mod d05_xml;
 mod envelope;
 mod health;
 mod policy;

@@ -94,6 +94,21 @@ fn pct(bp: u32) -> String {
     }
 }
 
+/// The payment mode's number in Law 41/2024 Art 36(2) (policy.md §4.1).
+fn mode_number(mode: ansinh_enrollment::record::PaymentMode) -> &'static str {
+    use ansinh_enrollment::record::PaymentMode;
+    match mode {
+        PaymentMode::Periodic(1) => "1",
+        PaymentMode::Periodic(3) => "2",
+        PaymentMode::Periodic(6) => "3",
+        PaymentMode::Periodic(12) => "4",
+        // No other period is in the law; a table allowing one has no number for it.
+        PaymentMode::Periodic(_) => "",
+        PaymentMode::Advance(_) => "5",
+        PaymentMode::BackpayUnchecked(_) | PaymentMode::Backpay { .. } => "6",
+    }
+}
+
 fn address(a: &ansinh_enrollment::record::Address) -> String {
     let commune = ansinh_geo::commune(&a.commune_code).map_or(a.commune_code.as_str(), |c| c.name);
     let province =
@@ -256,10 +271,14 @@ impl RecordRules for EnrollmentRules {
                     personal_id: p.personal_id.to_string(),
                     birth_date: ansinh_enrollment::json::birth_text(p.birth_date),
                     address: address(&p.address),
+                    province_code: p.address.province_code.to_string(),
+                    commune_code: p.address.commune_code.to_string(),
                     receipt_date,
                     receipt_no: c.receipt_no.to_string(),
                     income: Some(v.choices.income),
                     months: u32::from(q.months),
+                    payment_mode: mode_number(v.choices.mode).to_string(),
+                    contribution_pct: pct(q.rate_bp),
                     from_month: month_vn(v.choices.start_month),
                     amount_due: q.gross,
                     amount_paid: c.amount,
@@ -295,6 +314,8 @@ impl RecordRules for EnrollmentRules {
                         },
                         relationship: m.relationship.name_vi().to_string(),
                         address: address(&h.head.address),
+                        province_code: h.head.address.province_code.to_string(),
+                        commune_code: h.head.address.commune_code.to_string(),
                         kcb_code: m.kcb_code.to_string(),
                         receipt_date: receipt_date.clone(),
                         receipt_no: c.receipt_no.to_string(),

@@ -1,7 +1,14 @@
-//! The collection lists the organisation files, as CSV and XLSX.
+//! The collection lists the organisation files, as CSV and XLSX, and D05-TS also as XML.
 //!
 //! - D05-TS (voluntary social insurance): the columns of QĐ 490/2023 as listed in policy.md
 //!   §8.4 (A, B, C, 1–17), headers in Vietnamese as on the form.
+//! - D05-TS as XML ([`write_d05_xml`]), the list collection organisations submit
+//!   electronically: each participant an element with the per-record element names of
+//!   policy.md §8.4 (`STT`, `HoTen`, `MasoBHXH`, …), grouped as the paper list is: new
+//!   participants (no SI code in column C yet), then those continuing (with one). Only those
+//!   element names come from a source (secondary, VERIFIED-2); the document around them, the
+//!   grouping rule, the codes and number formats are our reading, and the file says so
+//!   ([`XML_UNVERIFIED`], as a comment and as the element `ChuaDoiChieu`). UTF-8, text in NFC.
 //! - D03-TS (household health insurance): no reliable column list was found (policy.md says
 //!   UNVERIFIED), so this layout is our own reading, built from the household appendix fields;
 //!   the XLSX says so in its title block. Check it against the official template before filing.
@@ -16,7 +23,12 @@
 //! carry `=HYPERLINK(…)` to the office's computer. Amounts are [`Cell::Int`] and stay numbers.
 //! XLSX cells are written as strings or numbers, never as formulas, so they need no marker.
 
+use std::io::Write;
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use rust_xlsxwriter::{Format, Workbook};
+use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Error, Result};
 use crate::hub::{DoublePayment, List, PaidOn};
@@ -302,6 +314,170 @@ pub fn to_xlsx(list: List, title: &str, rows: &[ListRow]) -> Result<Vec<u8>> {
     book.save_to_buffer().map_err(xlsx_err)
 }
 
+/// What the D05-TS XML states that no source we read confirms (policy.md §8.4 gives only the
+/// per-record element names, from a secondary source). Written into every XML list.
+pub const XML_UNVERIFIED: &str = "Chưa đối chiếu với đặc tả chính thức của BHXH Việt Nam \
+(UNVERIFIED): tên các phần tử của từng người lấy từ nguồn thứ cấp; phần tử gốc và các phần tử \
+bao (D05TS, ThongTin, Nhom, NguoiThamGia), cách chia nhóm (tham gia mới: chưa có mã số BHXH; \
+tiếp tục: đã có), cách đánh STT trong từng nhóm, mã Phuongthuc (theo thứ tự khoản 2 Điều 36 Luật \
+BHXH 2024), TienHotro là số tiền NSNN hỗ trợ, định dạng số và tháng là cách hiểu của chúng tôi. \
+Để trống vì chưa rõ nghĩa: PA, Heso, CCNS, Loai; Mahuyen_DangSS để trống vì không còn cấp huyện \
+từ 01/7/2025. Kiểm tra trước khi nộp.";
+
+/// One group of the XML list, as the paper list groups its rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum XmlGroup {
+    /// New participants: no social insurance code yet (column C empty).
+    New,
+    /// Participants continuing or renewing: they have a social insurance code.
+    Continuing,
+}
+
+impl XmlGroup {
+    /// Both groups, in the order of the list.
+    pub const ALL: [XmlGroup; 2] = [XmlGroup::New, XmlGroup::Continuing];
+
+    /// The group a row belongs to: what column C of the CSV already tells apart.
+    pub fn of(row: &ListRow) -> Self {
+        if row.si_code.trim().is_empty() { XmlGroup::New } else { XmlGroup::Continuing }
+    }
+
+    /// The group's number on the list.
+    pub const fn code(self) -> &'static str {
+        match self {
+            XmlGroup::New => "I",
+            XmlGroup::Continuing => "II",
+        }
+    }
+
+    /// The group's heading.
+    pub const fn name(self) -> &'static str {
+        match self {
+            XmlGroup::New => "Tham gia mới (chưa có mã số BHXH)",
+            XmlGroup::Continuing => "Tiếp tục tham gia, tái tục (đã có mã số BHXH)",
+        }
+    }
+}
+
+/// Text as it may stand in XML 1.0, in NFC: characters XML cannot carry even escaped (C0
+/// controls but tab and line feed; a carriage return would be read back as a line feed) become
+/// U+FFFD, visible rather than silently gone.
+fn xml_text(s: &str) -> String {
+    s.nfc()
+        .map(|c| match c {
+            '\t' | '\n' => c,
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => '\u{fffd}',
+            c => c,
+        })
+        .collect()
+}
+
+/// A percentage for XML: a decimal point (`45.50`), not the CSV's comma.
+fn xml_pct(s: &str) -> String {
+    s.replace(',', ".")
+}
+
+fn xml_err(e: std::io::Error) -> Error {
+    Error::Export(format!("writing the XML list: {e}"))
+}
+
+/// One element with text content (escaped by quick-xml: `<`, `>`, `&`, `'`, `"`).
+fn element<W: Write>(w: &mut Writer<W>, name: &str, text: &str) -> Result<()> {
+    w.create_element(name).write_text_content(BytesText::new(&xml_text(text))).map_err(xml_err)?;
+    Ok(())
+}
+
+fn participant<W: Write>(w: &mut Writer<W>, no: usize, r: &ListRow) -> Result<()> {
+    let opt = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
+    w.write_event(Event::Start(BytesStart::new("NguoiThamGia"))).map_err(xml_err)?;
+    let fields: [(&str, String); 26] = [
+        ("STT", no.to_string()),
+        ("HoTen", r.full_name.clone()),
+        ("MasoBHXH", r.si_code.clone()),
+        ("MucTien", opt(r.income)),
+        ("Tuthang", r.from_month.clone()),
+        ("Sothang", r.months.to_string()),
+        ("Tongtien", r.amount_due.to_string()),
+        ("TienTudong", r.amount_paid.to_string()),
+        ("TienHotro", r.national_amount.to_string()),
+        ("Ghichu", r.notes.clone()),
+        ("PA", String::new()),
+        ("Tyle", xml_pct(&r.contribution_pct)),
+        ("TyleNSNN", xml_pct(&r.national_pct)),
+        ("Heso", String::new()),
+        ("Phuongthuc", r.payment_mode.clone()),
+        ("CCNS", String::new()),
+        ("ID", r.personal_id.clone()),
+        ("Loai", String::new()),
+        ("TyleNSDP", xml_pct(&r.local_pct)),
+        ("TienNSDP", r.local_amount.to_string()),
+        ("TyleHotroKhac", xml_pct(&r.other_pct)),
+        ("TienHotroKhac", r.other_amount.to_string()),
+        ("Matinh_DangSS", r.province_code.clone()),
+        ("Mahuyen_DangSS", String::new()),
+        ("Maxa_DangSS", r.commune_code.clone()),
+        ("Diachi_DangSS", r.address.clone()),
+    ];
+    for (name, text) in &fields {
+        element(w, name, text)?;
+    }
+    w.write_event(Event::End(BytesEnd::new("NguoiThamGia"))).map_err(xml_err)?;
+    Ok(())
+}
+
+/// Writes the D05-TS list of `month` (`YYYY-MM`; `commune`: one commune, or all) as XML to
+/// `out`, row by row (a large month is never held twice in memory): the declaration, a
+/// comment and a `ThongTin` block saying what is unverified, then the groups of
+/// [`XmlGroup::ALL`], each participant numbered within its group. Returns `out`.
+pub fn write_d05_xml<W: Write>(
+    out: W,
+    month: &str,
+    commune: Option<&str>,
+    rows: &[ListRow],
+) -> Result<W> {
+    let mut w = Writer::new_with_indent(out, b' ', 2);
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None))).map_err(xml_err)?;
+    // A comment may not hold "--"; the text has none (checked by a test).
+    let comment = format!(" {} ", XML_UNVERIFIED);
+    w.write_event(Event::Comment(BytesText::from_escaped(comment))).map_err(xml_err)?;
+    w.write_event(Event::Start(BytesStart::new("D05TS"))).map_err(xml_err)?;
+    w.write_event(Event::Start(BytesStart::new("ThongTin"))).map_err(xml_err)?;
+    element(&mut w, "MauSo", List::D05.name())?;
+    element(&mut w, "Thang", month)?;
+    element(&mut w, "MaXa", commune.unwrap_or(""))?;
+    element(&mut w, "SoNguoi", &rows.len().to_string())?;
+    element(&mut w, "ChuaDoiChieu", XML_UNVERIFIED)?;
+    w.write_event(Event::End(BytesEnd::new("ThongTin"))).map_err(xml_err)?;
+    for group in XmlGroup::ALL {
+        w.write_event(Event::Start(BytesStart::new("Nhom"))).map_err(xml_err)?;
+        element(&mut w, "MaNhom", group.code())?;
+        element(&mut w, "TenNhom", group.name())?;
+        let members = rows.iter().filter(|r| XmlGroup::of(r) == group);
+        element(&mut w, "SoNguoi", &members.clone().count().to_string())?;
+        for (i, r) in members.enumerate() {
+            participant(&mut w, i + 1, r)?;
+        }
+        w.write_event(Event::End(BytesEnd::new("Nhom"))).map_err(xml_err)?;
+    }
+    w.write_event(Event::End(BytesEnd::new("D05TS"))).map_err(xml_err)?;
+    let mut out = w.into_inner();
+    out.write_all(b"\n").map_err(xml_err)?;
+    out.flush().map_err(xml_err)?;
+    Ok(out)
+}
+
+/// The list as XML in memory ([`write_d05_xml`]); only D05-TS has an XML form (policy.md
+/// names no D03-TS elements).
+pub fn to_xml(list: List, month: &str, commune: Option<&str>, rows: &[ListRow]) -> Result<Vec<u8>> {
+    if list != List::D05 {
+        return Err(Error::Export(format!(
+            "{} has no XML form: only D05-TS's elements are known",
+            list.name()
+        )));
+    }
+    write_d05_xml(Vec::new(), month, commune, rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -462,6 +638,47 @@ mod tests {
         assert_eq!(&bytes[..2], b"PK");
         assert_eq!(columns(List::D03).len(), cells(List::D03, 1, &row()).len());
         assert_eq!(columns(List::D05).len(), cells(List::D05, 1, &row()).len());
+        Ok(())
+    }
+
+    /// XML text is escaped, NFC and free of characters XML cannot carry; rows fall in their
+    /// group, numbered within it; the unverified parts are stated; D03-TS has no XML form.
+    #[test]
+    fn xml_escapes_normalises_and_groups() -> std::result::Result<(), Box<dyn std::error::Error>> {
+        let mut new = row();
+        // "Ễ" decomposed (E + circumflex + tilde) and markup characters typed at the counter.
+        new.full_name = "NGUYE\u{302}\u{303}N <A> & \"B\" 'C'\u{7}".into();
+        let mut continuing = row();
+        continuing.si_code = "0112345678".into();
+        let text = String::from_utf8(to_xml(
+            List::D05,
+            "2026-11",
+            Some("09556"),
+            &[continuing.clone(), new, continuing],
+        )?)?;
+        assert!(text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- "), "{text}");
+        assert!(
+            text.contains(
+                "<HoTen>NGUYỄN &lt;A&gt; &amp; &quot;B&quot; &apos;C&apos;\u{fffd}</HoTen>"
+            )
+        );
+        assert!(!XML_UNVERIFIED.contains("--"), "a comment may not hold --");
+        assert_eq!(
+            text.matches(&format!("<ChuaDoiChieu>{XML_UNVERIFIED}</ChuaDoiChieu>")).count(),
+            1
+        );
+        let new_at = text.find("<MaNhom>I</MaNhom>").ok_or("no group I")?;
+        let continuing_at = text.find("<MaNhom>II</MaNhom>").ok_or("no group II")?;
+        let (group_i, group_ii) = (&text[new_at..continuing_at], &text[continuing_at..]);
+        assert_eq!(group_i.matches("<NguoiThamGia>").count(), 1);
+        assert_eq!(group_ii.matches("<NguoiThamGia>").count(), 2);
+        assert!(group_ii.contains("<STT>1</STT>") && group_ii.contains("<STT>2</STT>"));
+        assert!(group_ii.contains("<MasoBHXH>0112345678</MasoBHXH>"));
+        assert!(
+            text.contains("<TyleNSNN>40</TyleNSNN>")
+                && text.contains("<Mahuyen_DangSS></Mahuyen_DangSS>")
+        );
+        assert!(to_xml(List::D03, "2026-11", None, &[row()]).is_err());
         Ok(())
     }
 }

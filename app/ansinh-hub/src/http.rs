@@ -569,25 +569,25 @@ async fn admin_export(
     };
     let month = month_or_now(&state, q.month)?;
     let commune = q.commune.filter(|c| !c.trim().is_empty()).map(|c| c.trim().to_string());
-    let xlsx = match q.format.as_deref().unwrap_or("xlsx") {
-        "xlsx" => true,
-        "csv" => false,
-        _ => return Err(AppError::BadInput("định dạng phải là xlsx hoặc csv".into())),
+    let format: &'static str = match q.format.as_deref().unwrap_or("xlsx") {
+        "xlsx" => "xlsx",
+        "csv" => "csv",
+        "xml" if list == List::D05 => "xml",
+        "xml" => {
+            return Err(AppError::BadInput(
+                "chỉ danh sách D05-TS có dạng XML; D03-TS tải về dạng xlsx hoặc csv".into(),
+            ));
+        }
+        _ => return Err(AppError::BadInput("định dạng phải là xlsx, csv hoặc xml".into())),
     };
-    let name = format!(
-        "{}_{}_{}.{}",
-        list.name(),
-        commune.as_deref().unwrap_or("all"),
-        month,
-        if xlsx { "xlsx" } else { "csv" }
-    );
+    let name =
+        format!("{}_{}_{}.{format}", list.name(), commune.as_deref().unwrap_or("all"), month,);
     let bytes = blocking(&state, move |hub, now| {
         let rows = hub.list_rows(list, commune.as_deref(), &month)?;
         let detail = format!(
-            "list={} commune={} month={month} format={} rows={}",
+            "list={} commune={} month={month} format={format} rows={}",
             list.name(),
             commune.as_deref().unwrap_or("all"),
-            if xlsx { "xlsx" } else { "csv" },
             rows.len()
         );
         // Logged before the file leaves: an export that was handed out is never unlogged.
@@ -598,17 +598,17 @@ async fn admin_export(
             commune.as_deref().unwrap_or("(tất cả)"),
             month
         );
-        Ok(if xlsx {
-            exports::to_xlsx(list, &title, &rows)?
-        } else {
-            exports::to_csv(list, &rows)?
+        Ok(match format {
+            "xlsx" => exports::to_xlsx(list, &title, &rows)?,
+            "xml" => exports::to_xml(list, &month, commune.as_deref(), &rows)?,
+            _ => exports::to_csv(list, &rows)?,
         })
     })
     .await?;
-    let content_type = if xlsx {
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    } else {
-        "text/csv; charset=utf-8"
+    let content_type = match format {
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xml" => "application/xml; charset=utf-8",
+        _ => "text/csv; charset=utf-8",
     };
     Ok((
         [

@@ -3,9 +3,10 @@
 //!
 //! - A batch is decoded (bounded), its device looked up, its signature checked (strictly,
 //!   `ansinh-wire`), then each record opened with the sealing key and checked by the
-//!   [`RecordRules`]; only then does the store decide, in one transaction, Accepted /
-//!   Duplicate / Conflict / Rejected and move the replay counter. A refused batch stores
-//!   nothing.
+//!   [`RecordRules`], on every core (rayon); only then does the store decide, in one
+//!   transaction, Accepted / Duplicate / Conflict / Rejected and move the replay counter. A
+//!   refused batch stores nothing. The acknowledgement lists the outcomes in the records'
+//!   order.
 //! - Over the network, an unknown device id is answered exactly as a bad signature, after the
 //!   same work (a signature check against a stand-in key): nobody learns which device ids
 //!   exist. Only the operator importing a USB bundle is told that its device is unknown.
@@ -17,9 +18,10 @@ use std::sync::Arc;
 
 use ansinh_wire::{
     AckBody, AgentAccount, Assignment, BatchBody, Channel, Outcome, PROTOCOL_VERSION, RecordResult,
-    RegisterRequest, RegisterResponse, RenewalDue, UnverifiedBatch,
+    RegisterRequest, RegisterResponse, RenewalDue, SealedRecord, UnverifiedBatch,
 };
 use ed25519_dalek::VerifyingKey;
+use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -541,46 +543,48 @@ impl Hub {
     /// Opens and checks each record: what the store needs to decide its outcome. A record
     /// naming another collecting device than the signer is rejected: a device speaks only for
     /// the records it collected (0, collected before registration, is the signer's).
+    ///
+    /// Records are opened on every core (opening a sealed box is most of a record's cost):
+    /// rayon's one pool, which batches arriving together share, so they never run more
+    /// threads than there are cores; the results keep the records' order.
     fn open_records(&self, batch: BatchBody) -> Vec<Incoming> {
         let signer = batch.device_id;
-        batch
-            .records
-            .into_iter()
-            .map(|r| {
-                let sealed_sha256: [u8; 32] = Sha256::digest(&r.sealed).into();
-                let checked = match self.keys.opening.open(&r.sealed) {
-                    Err(_) => Err("cannot_open".to_string()),
-                    Ok(plain) => self.rules.check(&r.record_id, &plain).and_then(|c| {
-                        if c.device_id == 0 || c.device_id == signer {
-                            Ok(c)
-                        } else {
-                            Err(OTHER_DEVICE.to_string())
-                        }
-                    }),
-                };
-                let verdict = match checked {
-                    Err(code) => Err(code),
-                    Ok(c) => Ok(Facts {
-                        scheme: c.scheme,
-                        commune_code: c.commune_code,
-                        agent_code: c.agent_code,
-                        collected_at: c.collected_at,
-                        day: Day::of(c.collected_at).iso(),
-                        amount: c.amount,
-                        coverage: c
-                            .periods
-                            .into_iter()
-                            .map(|p| Coverage {
-                                person_key: self.keys.pseudonym(&p.personal_id),
-                                paid_from: p.from,
-                                paid_until: p.until,
-                            })
-                            .collect(),
-                    }),
-                };
-                Incoming { record_id: r.record_id, sealed_sha256, sealed: r.sealed, verdict }
-            })
-            .collect()
+        batch.records.into_par_iter().map(|r| self.open_record(signer, r)).collect()
+    }
+
+    fn open_record(&self, signer: u64, r: SealedRecord) -> Incoming {
+        let sealed_sha256: [u8; 32] = Sha256::digest(&r.sealed).into();
+        let checked = match self.keys.opening.open(&r.sealed) {
+            Err(_) => Err("cannot_open".to_string()),
+            Ok(plain) => self.rules.check(&r.record_id, &plain).and_then(|c| {
+                if c.device_id == 0 || c.device_id == signer {
+                    Ok(c)
+                } else {
+                    Err(OTHER_DEVICE.to_string())
+                }
+            }),
+        };
+        let verdict = match checked {
+            Err(code) => Err(code),
+            Ok(c) => Ok(Facts {
+                scheme: c.scheme,
+                commune_code: c.commune_code,
+                agent_code: c.agent_code,
+                collected_at: c.collected_at,
+                day: Day::of(c.collected_at).iso(),
+                amount: c.amount,
+                coverage: c
+                    .periods
+                    .into_iter()
+                    .map(|p| Coverage {
+                        person_key: self.keys.pseudonym(&p.personal_id),
+                        paid_from: p.from,
+                        paid_until: p.until,
+                    })
+                    .collect(),
+            }),
+        };
+        Incoming { record_id: r.record_id, sealed_sha256, sealed: r.sealed, verdict }
     }
 
     fn store_batch(
@@ -1061,6 +1065,103 @@ mod tests {
             label: "x".into(),
         };
         assert!(hub.register(&request, NOW + 365 * 86_400).is_ok());
+        Ok(())
+    }
+
+    /// A batch opened on several threads answers every record in the order sent, whatever
+    /// its outcome (accepted, rejected, duplicate or conflict within the same batch); a
+    /// replayed batch then stores nothing.
+    #[test]
+    fn outcomes_keep_the_order_of_the_records() -> TestResult {
+        let tmp = tempfile::tempdir()?;
+        let hub = hub(tmp.path())?;
+        let key = ansinh_wire::generate_signing_key();
+        let request = RegisterRequest {
+            token: hub.create_token("t", 3600, NOW)?,
+            device_public_key: hex::encode(key.verifying_key().to_bytes()),
+            label: "x".into(),
+        };
+        let id = hub.register(&request, NOW).map_err(|e| e.to_string())?.device_id;
+        let table = ansinh_core::default_table();
+        let today = "2026-11-22".parse().map_err(|_| "date")?;
+        let json = ansinh_tests::fixtures::text("enrollment.json")?;
+        let enrollment = ansinh_enrollment::json::EnrollmentJson::parse(&json)?
+            .validate(&table, today)
+            .map_err(|p| format!("{p:?}"))?;
+        let amount = ansinh_enrollment::price::price(&enrollment, &table, today)?.amount;
+        let sealing = hub.keys().opening.sealing_key();
+        let seal = |n: u8, receipt_no: u32| -> std::result::Result<_, Box<dyn std::error::Error>> {
+            let record = ansinh_enrollment::record::Record {
+                enrollment: enrollment.clone(),
+                collection: ansinh_enrollment::record::Collection {
+                    record_id: [n; 16],
+                    device_id: id,
+                    collection_point: "x".try_into().map_err(|_| "cap")?,
+                    agent_code: "AG01".try_into().map_err(|_| "cap")?,
+                    at: NOW,
+                    receipt_no,
+                    amount,
+                    policy_version: table.version.try_into().map_err(|_| "cap")?,
+                    corrects: None,
+                },
+            };
+            let plain =
+                ansinh_enrollment::envelope::encode_to_vec(&record).map_err(|e| e.to_string())?;
+            Ok(ansinh_wire::SealedRecord { record_id: [n; 16], sealed: sealing.seal(&plain)? })
+        };
+        // 200 records: mostly new, every 7th junk, every 11th an earlier record again (the
+        // same bytes), every 13th an earlier id with other bytes.
+        let mut records = vec![];
+        for n in 1..=200u8 {
+            records.push(if n % 13 == 0 {
+                seal(n - 1, 999)?
+            } else if n % 11 == 0 {
+                records.get(usize::from(n) - 3).cloned().ok_or("none")?
+            } else if n % 7 == 0 {
+                ansinh_wire::SealedRecord { record_id: [n; 16], sealed: vec![n; 90] }
+            } else {
+                seal(n, u32::from(n))?
+            });
+        }
+        // What each must get, taken in order as the protocol says.
+        let mut held = std::collections::HashMap::new();
+        let want: Vec<Outcome> = records
+            .iter()
+            .map(|r| match held.get(&r.record_id) {
+                Some(bytes) if *bytes == r.sealed => Outcome::Duplicate,
+                Some(_) => Outcome::Conflict,
+                None if r.sealed.len() == 90 => Outcome::Rejected { code: "cannot_open".into() },
+                None => {
+                    held.insert(r.record_id, r.sealed.clone());
+                    Outcome::Accepted
+                }
+            })
+            .collect();
+        for kind in [Outcome::Duplicate, Outcome::Conflict, Outcome::Accepted] {
+            assert!(want.contains(&kind), "{kind:?}");
+        }
+        let ids: Vec<ansinh_wire::RecordId> = records.iter().map(|r| r.record_id).collect();
+        let batch = |counter| BatchBody {
+            version: PROTOCOL_VERSION,
+            device_id: id,
+            channel: Channel::Network { counter },
+            records: records.clone(),
+            audit: vec![],
+        };
+        let ack = hub
+            .ingest_batch(&ansinh_wire::sign_batch(&batch(1), &key)?, NOW)
+            .map_err(|e| e.to_string())?;
+        let ack = ansinh_wire::open_ack(&ack, &hub.keys().signing.verifying_key())?;
+        let got_ids: Vec<ansinh_wire::RecordId> = ack.results.iter().map(|r| r.record_id).collect();
+        assert_eq!(got_ids, ids);
+        let got: Vec<Outcome> = ack.results.into_iter().map(|r| r.outcome).collect();
+        assert_eq!(got, want);
+        let held = hub.store().totals()?;
+        let accepted = want.iter().filter(|o| **o == Outcome::Accepted).count();
+        assert_eq!(held.records, i64::try_from(accepted)?);
+        let replayed = hub.ingest_batch(&ansinh_wire::sign_batch(&batch(1), &key)?, NOW);
+        assert!(matches!(replayed, Err(HubError::Refused(Refusal::ReplayedBatch))));
+        assert_eq!(hub.store().totals()?, held, "a refused batch stores nothing");
         Ok(())
     }
 }

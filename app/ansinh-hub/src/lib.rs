@@ -36,8 +36,9 @@
 //! May depend on: ansinh-wire (the protocol, opening sealed records, receipt codes),
 //! ansinh-storage (the durable file write, the SQLite open routine), ansinh-enrollment,
 //! ansinh-core and ansinh-geo (record rules, names), axum, hyper, hyper-util and tower (the
-//! connection loop), tokio, rusqlite, csv, rust_xlsxwriter, serde(_json), sha2, hkdf (receipt
-//! keys), ed25519-dalek, rand_core, hex, zeroize, thiserror.
+//! connection loop), tokio, rusqlite, csv, rust_xlsxwriter, quick-xml and unicode-normalization
+//! (the XML list), rayon (a batch's records opened on every core), serde(_json), sha2, hkdf
+//! (receipt keys), ed25519-dalek, rand_core, hex, zeroize, thiserror.
 //! Never the device's side (outbox, receipts, data directory, uploader):
 //! `tests/e2e/dependencies.rs` checks the manifests.
 

@@ -17,7 +17,7 @@
 //! ansinh-hub problems [--data-dir DIR]
 //! ansinh-hub revoke [--data-dir DIR] DEVICE_ID
 //! ansinh-hub import [--data-dir DIR] FILE|FOLDER...
-//! ansinh-hub export [--data-dir DIR] d05|d03 --month YYYY-MM [--commune CODE] --out FILE(.csv|.xlsx)
+//! ansinh-hub export [--data-dir DIR] d05|d03 --month YYYY-MM [--commune CODE] --out FILE(.csv|.xlsx|.xml)
 //! ansinh-hub target [--data-dir DIR] --month YYYY-MM (--commune CODE | --agent CODE) COUNT|clear
 //! ansinh-hub renewals [--data-dir DIR] [--within-days 30]
 //! ansinh-hub keys   [--data-dir DIR]
@@ -144,8 +144,8 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Export a collection list (D05-TS or D03-TS) for a month, as CSV or XLSX; or the
-    /// month's possible double payments, as CSV.
+    /// Export a collection list (D05-TS or D03-TS) for a month, as CSV or XLSX (D05-TS also as
+    /// XML for electronic submission); or the month's possible double payments, as CSV.
     Export {
         /// `d05` (voluntary social insurance), `d03` (household health insurance) or
         /// `double-payments`.
@@ -156,7 +156,7 @@ enum Command {
         /// Only this commune (5-digit code).
         #[arg(long)]
         commune: Option<String>,
-        /// Output file; `.csv` or `.xlsx` decides the format.
+        /// Output file; `.csv`, `.xlsx` or `.xml` (D05-TS only) decides the format.
         #[arg(long)]
         out: PathBuf,
     },
@@ -705,19 +705,27 @@ fn main() -> anyhow::Result<()> {
                 "d03" | "d03-ts" => List::D03,
                 other => bail!("unknown list {other:?}: d05, d03 or double-payments"),
             };
+            let extension = out.extension().and_then(|e| e.to_str());
+            if extension == Some("xml") && list != List::D05 {
+                bail!(
+                    "only D05-TS has an XML form (no D03-TS element names are known): use .csv or .xlsx"
+                );
+            }
             let hub = open(dir)?;
             let rows = hub.list_rows(list, commune.as_deref(), &month)?;
-            let bytes = match out.extension().and_then(|e| e.to_str()) {
-                Some("csv") => exports::to_csv(list, &rows)?,
+            let bytes = match extension {
+                Some("csv") => Some(exports::to_csv(list, &rows)?),
                 Some("xlsx") => {
                     let title = format!(
                         "{} — xã {} — tháng {month}",
                         list.name(),
                         commune.as_deref().unwrap_or("(tất cả)")
                     );
-                    exports::to_xlsx(list, &title, &rows)?
+                    Some(exports::to_xlsx(list, &title, &rows)?)
                 }
-                _ => bail!("{}: the file name must end in .csv or .xlsx", out.display()),
+                // Streamed to the file below.
+                Some("xml") => None,
+                _ => bail!("{}: the file name must end in .csv, .xlsx or .xml", out.display()),
             };
             let detail = format!(
                 "list={} commune={} month={month} file={} rows={}",
@@ -727,7 +735,16 @@ fn main() -> anyhow::Result<()> {
                 rows.len()
             );
             hub.store().log_action(OPERATOR, "export", &detail, system_now())?;
-            std::fs::write(&out, bytes).with_context(|| format!("writing {}", out.display()))?;
+            let writing = || format!("writing {}", out.display());
+            match bytes {
+                Some(bytes) => std::fs::write(&out, bytes).with_context(writing)?,
+                None => {
+                    let file = std::fs::File::create(&out).with_context(writing)?;
+                    let file = std::io::BufWriter::new(file);
+                    exports::write_d05_xml(file, &month, commune.as_deref(), &rows)
+                        .with_context(writing)?;
+                }
+            }
             println!("{}: {} rows", out.display(), rows.len());
         }
         Command::Target { month, commune, agent, value } => {

@@ -160,7 +160,7 @@ pub(crate) fn admin_index(
          <option value=\"d03\">D03-TS (BHYT hộ gia đình)</option></select> \
          <label>Mã xã <input name=\"commune\" pattern=\"[0-9]{{5}}\" size=\"6\"></label> \
          <label>Tháng <input name=\"month\" type=\"month\" value=\"{m}\" required></label> \
-         <select name=\"format\"><option>xlsx</option><option>csv</option></select> <button>Tải về</button></form>",
+         <select name=\"format\"><option>xlsx</option><option>csv</option><option value=\"xml\">xml (D05-TS, nộp điện tử)</option></select> <button>Tải về</button></form>",
         m = esc(month)
     );
     page("Máy chủ thu ansinh — quản trị", &b)

@@ -57,6 +57,10 @@ pub struct ListRow {
     pub sex: String,
     /// 2: address.
     pub address: String,
+    /// Province code of the address (2 digits; the XML list's `Matinh_DangSS`).
+    pub province_code: String,
+    /// Commune code of the address (5 digits; the XML list's `Maxa_DangSS`).
+    pub commune_code: String,
     /// 3: receipt date, `DD/MM/YYYY`.
     pub receipt_date: String,
     /// 4: receipt number.
@@ -65,6 +69,13 @@ pub struct ListRow {
     pub income: Option<u64>,
     /// 6: number of months paid.
     pub months: u32,
+    /// The payment mode as numbered in Law 41/2024 Art 36(2): `1` monthly, `2` every 3
+    /// months, `3` every 6, `4` every 12, `5` future years at once, `6` missing months at
+    /// retirement age (voluntary SI only; the XML list's `Phuongthuc`).
+    pub payment_mode: String,
+    /// The contribution rate, percent, from the policy table (voluntary SI only; the XML
+    /// list's `Tyle`).
+    pub contribution_pct: String,
     /// 7: from month, `MM/YYYY`.
     pub from_month: String,
     /// 8: amount due per the rules.

@@ -35,9 +35,9 @@
 //! verifies, so no signature can be made without the secret key; a weak key is refused as
 //! soon as it is read ([`verifying_key_from_hex`]).
 //!
-//! May depend on: serde, postcard, ed25519-dalek, crypto_box (sealed boxes) and
-//! curve25519-dalek (its precomputed tables only), hmac, sha2, rand_core, zeroize, hex,
-//! thiserror. Nothing from the workspace.
+//! May depend on: serde, postcard, ed25519-dalek, crypto_box (sealed boxes),
+//! curve25519-dalek (its precomputed tables only) and blake2 (a box's nonce when opening),
+//! hmac, sha2, rand_core, zeroize, hex, thiserror. Nothing from the workspace.
 
 pub mod audit;
 pub mod health;

@@ -127,6 +127,26 @@ fn the_d05_list_from_the_command_line_is_the_hubs() -> TestResult {
         .output()?;
     assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
     assert_eq!(std::fs::read_to_string(&out)?, text_of_d05(&server)?);
+    // And as XML for electronic submission: the same rows, written by the same writer; the
+    // D03-TS list has no XML form and says so.
+    let export = |list: &str, out: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
+            .args(["--data-dir"])
+            .arg(tmp.path().join("hub"))
+            .args(["export", list, "--month", MONTH, "--out"])
+            .arg(out)
+            .output()
+    };
+    let xml = tmp.path().join("d05.xml");
+    let status = export("d05", &xml)?;
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let rows = server.hub().list_rows(ansinh_hub::List::D05, None, MONTH)?;
+    let want = ansinh_hub::exports::to_xml(ansinh_hub::List::D05, MONTH, None, &rows)?;
+    assert_eq!(std::fs::read(&xml)?, want);
+    assert_eq!(String::from_utf8(want)?.matches("<NguoiThamGia>").count(), rows.len());
+    let d03 = export("d03", &tmp.path().join("d03.xml"))?;
+    assert!(!d03.status.success());
+    assert!(String::from_utf8(d03.stderr)?.contains("only D05-TS has an XML form"));
     server.stop(&rt)?;
 
     // The export is in the hub's own log, and the device's trail came with its records.
