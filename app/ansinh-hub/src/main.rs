@@ -22,6 +22,9 @@
 //! ansinh-hub config sign [--data-dir DIR] FILE
 //! ansinh-hub audit  [--data-dir DIR] (--device ID | --hub) [--json]
 //! ```
+//!
+//! Every command takes `--database postgres://…` (or `ANSINH_HUB_DATABASE`) to keep the records
+//! in PostgreSQL instead of `hub.sqlite` in the data directory (which still holds the keys).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -36,6 +39,12 @@ struct Cli {
     /// The server's data directory (database and keys).
     #[arg(long, global = true, default_value = "ansinh-hub-data")]
     data_dir: PathBuf,
+    /// Keep the records in this PostgreSQL database (`postgres://USER[:PASSWORD]@HOST/DB`, a
+    /// Unix socket folder as HOST percent-encoded); several hubs may share one. Also read from
+    /// ANSINH_HUB_DATABASE (keeps a password off the command line). Without it: `hub.sqlite`
+    /// in the data directory.
+    #[arg(long, global = true)]
+    database: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -299,9 +308,9 @@ fn bundle_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn open(dir: &Path) -> anyhow::Result<Hub> {
-    let (hub, created) =
-        ansinh_hub::open(dir).with_context(|| format!("opening {}", dir.display()))?;
+fn open(dir: &Path, database: Option<&str>) -> anyhow::Result<Hub> {
+    let (hub, created) = ansinh_hub::open_with(dir, database)
+        .with_context(|| format!("opening {}", dir.display()))?;
     if created {
         eprint!("{}", KeyFiles::in_dir(dir).first_start_message());
     }
@@ -333,6 +342,9 @@ async fn shutdown_signal() {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let dir = &cli.data_dir;
+    let database = cli.database.clone().or_else(|| std::env::var("ANSINH_HUB_DATABASE").ok());
+    let database = database.as_deref().filter(|d| !d.trim().is_empty());
+    let open = |dir: &Path| open(dir, database);
     match cli.command {
         Command::Serve {
             listen,
@@ -363,17 +375,22 @@ fn main() -> anyhow::Result<()> {
                 behind_tls_proxy,
             };
             let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
-            runtime.block_on(async {
+            let listener = runtime.block_on(async {
                 let listener = tokio::net::TcpListener::bind(&listen)
                     .await
                     .with_context(|| format!("listening on {listen}"))?;
-                let addr = listener.local_addr()?;
-                ansinh_hub::check_listen_address(addr, behind_tls_proxy)?;
-                let hub = open(dir)?;
-                hub.set_quotas(quotas);
+                ansinh_hub::check_listen_address(listener.local_addr()?, behind_tls_proxy)?;
+                anyhow::Ok(listener)
+            })?;
+            let addr = listener.local_addr()?;
+            // Outside the runtime: the PostgreSQL store blocks on a runtime of its own.
+            let hub = open(dir)?;
+            hub.set_quotas(quotas);
+            runtime.block_on(async {
                 eprintln!(
-                    "ansinh-hub: serving http://{addr} (data {}); admin pages at http://{addr}/admin, user admin, password in {}",
+                    "ansinh-hub: serving http://{addr} (data {}, records in {}); admin pages at http://{addr}/admin, user admin, password in {}",
                     dir.display(),
+                    if database.is_some() { "PostgreSQL" } else { "hub.sqlite" },
                     KeyFiles::in_dir(dir).admin_token.display()
                 );
                 let mut state = AppState::new(hub);

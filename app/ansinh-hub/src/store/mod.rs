@@ -1,20 +1,26 @@
-//! Storage behind one interface, [`Store`], so that a PostgreSQL backend can follow the
-//! SQLite one ([`SqliteStore`]) for provincial and national scale.
+//! Storage behind one interface, [`Store`]: SQLite ([`SqliteStore`], one embedded file, the
+//! default) or PostgreSQL ([`PostgresStore`], one database for several hubs, for provincial and
+//! national scale). The same semantics tests run against both (`tests.rs`).
 //!
 //! - The interface speaks the hub's terms (devices, tokens, an ingest of one batch, tallies,
 //!   lists), never SQL; handlers and commands only see it.
 //! - Every write that must be all-or-nothing is one method: [`Store::ingest`] checks the
 //!   replay counter (or bundle id), stores every record's outcome and moves the counter in one
 //!   transaction, so a refused or failed batch stores nothing.
-//! - Methods are blocking; the HTTP layer calls them on tokio's blocking pool. A PostgreSQL
-//!   backend would do the same with a blocking client, or grow an async twin of this trait.
+//! - Methods are blocking; the HTTP layer calls them on tokio's blocking pool. The PostgreSQL
+//!   store ([`PostgresStore`]) blocks on its own small runtime (`postgres.rs`).
+//! - Several hub processes may share one PostgreSQL database: each write of a device's state
+//!   locks the device's row first, so a counter is accepted once and a record stored once.
 //! - The trails ([`AuditLog`], `audit.rs`): each device's hash-chained audit entries, checked
 //!   to continue what is held, and the hub's own log of admin actions and downloads.
 //! - Personal data is kept only inside the sealed bytes. In clear: scheme, commune code, agent
 //!   code, times, amounts, counts, and participants' pseudonyms with their paid periods.
 
 mod audit;
+mod postgres;
 mod sqlite;
+#[cfg(test)]
+mod tests;
 
 use ansinh_wire::{Assignment, Channel, Outcome, RecordId};
 use serde::Serialize;
@@ -23,6 +29,9 @@ pub use audit::{
     AUDIT_MORE_PROBLEMS, AUDIT_QUOTA_REACHED, AuditAppend, AuditEntryView, AuditLog, AuditProblem,
     AuditQuota, HeldAuditEntry, HubAction,
 };
+pub use postgres::{POSTGRES_SCHEMA_VERSION, PostgresStore};
+#[cfg(any(test, feature = "testing"))]
+pub(crate) use postgres::{create_scratch_database, postgres_admin_url};
 pub use sqlite::{
     PROBLEM_PREFIX_BYTES, REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE, SCHEMA_VERSION,
     SqliteStore,

@@ -2,18 +2,13 @@
 //! server (twice), acknowledgement back on the device, then the network: no duplicates.
 
 use std::path::Path;
-use std::process::Command;
 
 use ansinh_uploader::{export_bundle, import_ack};
 
 use crate::support::*;
 
 fn hub_command(data: &Path, args: &[&str]) -> Res<(bool, String, String)> {
-    let out = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()?;
+    let out = crate::hub_command(data)?.args(args).output()?;
     Ok((out.status.success(), String::from_utf8(out.stdout)?, String::from_utf8(out.stderr)?))
 }
 
