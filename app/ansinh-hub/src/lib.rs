@@ -13,6 +13,9 @@
 //! - [`Store`]: storage behind a trait, [`SqliteStore`] by default (embedded, nothing to
 //!   install) or [`PostgresStore`] (`--database postgres://…`: one database that several hub
 //!   processes share, for provincial scale); SQL lives only there.
+//!   Backups: [`SqliteStore::backup_to`] (live) and [`SqliteStore::restore`], `pg_dump` and
+//!   `pg_restore` on PostgreSQL; a restore makes a new epoch ([`Store::new_epoch`]), which
+//!   every acknowledgement carries, so devices send again what the restored database lost.
 //! - [`app`]: the HTTP router (axum); admin pages under `/admin` behind the admin token made
 //!   on first start ([`HubKeys`]); no answer may be cached, no admin page framed. The public
 //!   receipt page (`/R/2/…`, no login, rate-limited: [`ReceiptPage`]) tells a citizen who

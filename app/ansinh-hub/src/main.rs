@@ -21,6 +21,8 @@
 //! ansinh-hub keys   [--data-dir DIR]
 //! ansinh-hub config sign [--data-dir DIR] FILE
 //! ansinh-hub audit  [--data-dir DIR] (--device ID | --hub) [--json]
+//! ansinh-hub backup [--data-dir DIR] OUT
+//! ansinh-hub restore [--data-dir DIR] [IN]
 //! ```
 //!
 //! Every command takes `--database postgres://…` (or `ANSINH_HUB_DATABASE`) to keep the records
@@ -186,6 +188,20 @@ enum Command {
         /// One JSON object.
         #[arg(long)]
         json: bool,
+    },
+    /// A consistent copy of the hub's SQLite database to the new file OUT, while the hub may
+    /// be serving (SQLite's online backup API). On PostgreSQL use `pg_dump -Fc` (README).
+    Backup {
+        /// The backup file to write (must not exist).
+        out: PathBuf,
+    },
+    /// With the hub stopped: replace the SQLite database with the backup IN, and mark the
+    /// database restored (a new epoch: each device sends again what it holds as acknowledged,
+    /// so nothing acknowledged since the backup is lost). On PostgreSQL, after `pg_restore`:
+    /// `restore` without IN only marks the database restored.
+    Restore {
+        /// The backup file (SQLite); none on PostgreSQL.
+        from: Option<PathBuf>,
     },
     /// Device configurations for USB sticks.
     #[command(subcommand)]
@@ -658,6 +674,49 @@ fn main() -> anyhow::Result<()> {
                     }
                 }
             }
+        }
+        Command::Backup { out } => {
+            if database.is_some() {
+                bail!(
+                    "the records are in PostgreSQL: back them up with pg_dump -Fc (the hub's README, \"Backups\")"
+                );
+            }
+            let store = ansinh_hub::SqliteStore::open(&dir.join("hub.sqlite"))
+                .with_context(|| format!("opening {}", dir.display()))?;
+            store.backup_to(&out).with_context(|| format!("writing {}", out.display()))?;
+            println!(
+                "{}: backup of {} (keep the keys folder's backup with it)",
+                out.display(),
+                dir.join("hub.sqlite").display()
+            );
+        }
+        Command::Restore { from } => {
+            let store: Box<dyn ansinh_hub::Store> = match (database, from) {
+                (Some(url), None) => Box::new(ansinh_hub::PostgresStore::open(url)?),
+                (Some(_), Some(_)) => bail!(
+                    "the records are in PostgreSQL: restore with pg_restore, then run restore without a file"
+                ),
+                (None, Some(from)) => {
+                    if !dir.join("hub.sqlite").exists() {
+                        std::fs::create_dir_all(dir)
+                            .with_context(|| format!("creating {}", dir.display()))?;
+                    }
+                    Box::new(
+                        ansinh_hub::SqliteStore::restore(&dir.join("hub.sqlite"), &from)
+                            .with_context(|| format!("restoring from {}", from.display()))?,
+                    )
+                }
+                (None, None) => bail!("give the backup file to restore from"),
+            };
+            if database.is_some() {
+                store.new_epoch()?;
+            }
+            let detail = format!("epoch={}", hex::encode(store.epoch()?));
+            store.log_action(OPERATOR, "restored", &detail, system_now())?;
+            println!(
+                "restored: {} records held; each device sends again what it holds as acknowledged, at its next sync",
+                store.totals()?.records
+            );
         }
         Command::Keys => {
             let files = KeyFiles::in_dir(dir);

@@ -365,6 +365,12 @@ pub trait Store: AuditLog + Send + Sync {
         from: &str,
         until: &str,
     ) -> Result<Vec<DueParticipant>>;
+    /// The hub's epoch: 16 random bytes made with the database and made anew by
+    /// [`Store::new_epoch`] when it is restored from a backup. Every acknowledgement carries it,
+    /// so that devices learn of a restore and send again what the hub may have lost.
+    fn epoch(&self) -> Result<[u8; 16]>;
+    /// Marks the database as restored from a backup: a new random epoch, returned.
+    fn new_epoch(&self) -> Result<[u8; 16]>;
     /// Payments collected in `month` (`YYYY-MM`) whose months overlap those of an earlier
     /// payment of the same person and scheme, each with the earliest such payment; in
     /// collection order.

@@ -192,6 +192,16 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER hub_audit_no_truncate BEFORE TRUNCATE ON hub_audit
         FOR EACH STATEMENT EXECUTE FUNCTION ansinh_append_only();
     "#,
+    // v2: the hub's epoch, random, made anew at each restore from a backup and carried in
+    // every acknowledgement (PROTOCOL.md, "Restores").
+    r"
+    CREATE TABLE hub_epoch (
+        id    BIGINT PRIMARY KEY CHECK (id = 1),
+        epoch BYTEA NOT NULL CHECK (length(epoch) = 16)
+    );
+    INSERT INTO hub_epoch (id, epoch)
+        VALUES (1, decode(replace(gen_random_uuid()::TEXT, '-', ''), 'hex'));
+    ",
 ];
 
 /// The newest PostgreSQL schema version this program writes.
@@ -1073,6 +1083,35 @@ impl Store for PostgresStore {
                     })
                 })
                 .collect()
+        })
+    }
+
+    fn epoch(&self) -> Result<[u8; 16]> {
+        self.block(async {
+            let r = self
+                .client()
+                .await?
+                .query_one("SELECT epoch FROM hub_epoch WHERE id = 1", &[])
+                .await?;
+            r.try_get::<_, Vec<u8>>(0)?
+                .try_into()
+                .map_err(|_| Error::Corrupt("the epoch is not 16 bytes".into()))
+        })
+    }
+
+    fn new_epoch(&self) -> Result<[u8; 16]> {
+        let mut epoch = [0u8; 16];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut epoch);
+        self.block(async {
+            self.client()
+                .await?
+                .execute(
+                    "INSERT INTO hub_epoch (id, epoch) VALUES (1, $1) \
+                     ON CONFLICT (id) DO UPDATE SET epoch = excluded.epoch",
+                    &[&&epoch[..]],
+                )
+                .await?;
+            Ok(epoch)
         })
     }
 

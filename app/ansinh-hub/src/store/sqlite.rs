@@ -305,6 +305,15 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER hub_audit_no_delete BEFORE DELETE ON hub_audit
         BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
     ",
+    // v7: the hub's epoch, random, made anew at each restore from a backup and carried in
+    // every acknowledgement (PROTOCOL.md, "Restores").
+    r"
+    CREATE TABLE hub_epoch (
+        id    INTEGER PRIMARY KEY CHECK (id = 1),
+        epoch BLOB NOT NULL CHECK (length(epoch) = 16)
+    );
+    INSERT INTO hub_epoch (id, epoch) VALUES (1, randomblob(16));
+    ",
 ];
 
 /// How many leading bytes of a conflicting or rejected record are kept (with its hash and
@@ -566,6 +575,61 @@ impl SqliteStore {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl SqliteStore {
+    /// Writes a consistent copy of the database to `out` (a new file) while the hub may be
+    /// serving: SQLite's online backup API, a few pages at a time.
+    pub fn backup_to(&self, out: &Path) -> Result<()> {
+        if out.exists() {
+            return Err(Error::Invalid(format!("{} exists already", out.display())));
+        }
+        let conn = self.conn();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            // Private from the start, as the database itself.
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(out)
+                .map_err(crate::error::io(out))?;
+        }
+        let mut dst = Connection::open(out)?;
+        let backup = rusqlite::backup::Backup::new(&conn, &mut dst)?;
+        backup.run_to_completion(256, Duration::from_millis(5), None)?;
+        drop(backup);
+        // One file, not a write-ahead log beside it.
+        dst.pragma_update(None, "journal_mode", "DELETE")?;
+        Ok(())
+    }
+
+    /// Replaces the database at `path` with the backup `from` (the hub stopped), brings it up
+    /// to date and marks it restored ([`Store::new_epoch`]); returns the store.
+    pub fn restore(path: &Path, from: &Path) -> Result<Self> {
+        let src = Connection::open_with_flags(from, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let found: i64 = src.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let is_hub: i64 = src.query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'records'",
+            [],
+            |r| r.get(0),
+        )?;
+        if is_hub == 0 {
+            return Err(Error::Invalid(format!("{} is not a hub database", from.display())));
+        }
+        if found > SCHEMA_VERSION {
+            return Err(Error::SchemaTooNew { found, supported: SCHEMA_VERSION });
+        }
+        drop(src);
+        {
+            let mut dst = Connection::open(path)?;
+            dst.restore(rusqlite::MAIN_DB, from, None::<fn(rusqlite::backup::Progress)>)?;
+        }
+        let store = Self::open(path)?;
+        store.new_epoch()?;
+        Ok(store)
     }
 }
 
@@ -1060,6 +1124,23 @@ impl Store for SqliteStore {
             })
         })
         .collect()
+    }
+
+    fn epoch(&self) -> Result<[u8; 16]> {
+        let epoch: Vec<u8> =
+            self.conn().query_row("SELECT epoch FROM hub_epoch WHERE id = 1", [], |r| r.get(0))?;
+        epoch.try_into().map_err(|_| Error::Corrupt("the epoch is not 16 bytes".into()))
+    }
+
+    fn new_epoch(&self) -> Result<[u8; 16]> {
+        let mut epoch = [0u8; 16];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut epoch);
+        self.conn().execute(
+            "INSERT INTO hub_epoch (id, epoch) VALUES (1, ?1) \
+             ON CONFLICT (id) DO UPDATE SET epoch = excluded.epoch",
+            params![&epoch[..]],
+        )?;
+        Ok(epoch)
     }
 
     fn overlaps(&self, month: &str) -> Result<Vec<Overlap>> {

@@ -2,6 +2,8 @@
 //! binary, which Cargo builds for this package's tests only (`CARGO_BIN_EXE_ansinh-hub`), and
 //! the check of its manifest. One test binary.
 //!
+//! - `backup`: a live backup, more records, a restore: the device sends again what the hub
+//!   lost, every record held once (on either backend).
 //! - `commands`: the command as staff script it (tokens, first start and SIGTERM, a list
 //!   exported to a file).
 //! - `usb`: carry-out bundles with the real `ansinh-hub import` command.
@@ -17,6 +19,7 @@
 //! pricing, refusals, attacks, reports and the dashboard) is in ansinh-tests,
 //! `tests/end_to_end/`, whose support module this binary shares.
 
+mod backup;
 mod commands;
 mod dependencies;
 mod double_payments;
