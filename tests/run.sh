@@ -12,9 +12,10 @@ step() { printf '\n== %s\n' "$*"; }
 step "system packages"
 # build-essential and pkg-config build the bundled SQLite and other -sys crates; shellcheck and
 # systemd check the kiosk image recipe; chromium loads the collection server's dashboard;
-# libudev, libinput and xkbcommon are what the kiosk's device (linuxkms) backend links.
+# libudev, libinput and xkbcommon are what the kiosk's device (linuxkms) backend links;
+# postgresql is the collection server's second backend (its tests run a throwaway cluster).
 packages=(build-essential pkg-config shellcheck systemd chromium fonts-noto-core
-    libudev-dev libinput-dev libxkbcommon-dev)
+    libudev-dev libinput-dev libxkbcommon-dev postgresql)
 need=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
@@ -77,7 +78,27 @@ step "docs (warnings denied)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
 step "tests"
+# A throwaway PostgreSQL cluster on a Unix socket (tests/postgres.sh): the hub's store tests run
+# on it as well as on SQLite, and fail rather than skip when it is missing
+# (ANSINH_REQUIRE_POSTGRES); each test makes its own database, so they run in parallel.
+pg_dir=$(mktemp -d /tmp/ansinh-pg.XXXXXX)
+stop_postgres() {
+    bash tests/postgres.sh stop "$pg_dir" >/dev/null 2>&1 || true
+    rm -rf "$pg_dir"
+}
+trap stop_postgres EXIT
+ANSINH_TEST_POSTGRES=$(bash tests/postgres.sh start "$pg_dir")
+export ANSINH_TEST_POSTGRES ANSINH_REQUIRE_POSTGRES=1
 cargo test --workspace --locked
+
+step "tests: the hub's end-to-end suites again, the hub on PostgreSQL"
+# The same suites (exactly-once through the fault proxy, refusals, USB, exports, dashboard,
+# renewals, the ansinh-hub command) with every hub's records in a PostgreSQL database.
+ANSINH_TEST_BACKEND=postgres cargo test --locked -p ansinh-tests --test end_to_end
+# (two_hubs is PostgreSQL's already, and ran above.)
+ANSINH_TEST_BACKEND=postgres cargo test --locked -p ansinh-hub --test e2e -- --skip two_hubs
+stop_postgres
+trap - EXIT
 
 step "fuzz smoke (the protocol, the hub, the policy table, the enrollment envelope, the device, the uploader)"
 # Each decoder of outside bytes for FUZZ_SECONDS (default 20) per target: every app/*/fuzz

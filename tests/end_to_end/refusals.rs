@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use ansinh_hub::{AppState, EnrollmentRules, Hub, HubKeys, SqliteStore, Totals};
+use ansinh_hub::{AppState, EnrollmentRules, Hub, HubKeys, Totals};
 use ansinh_wire::{BatchBody, Channel, PROTOCOL_VERSION, RegisterRequest, SealedRecord};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -21,9 +21,10 @@ struct Fixture {
 impl Fixture {
     fn new() -> Res<Self> {
         let tmp = tempfile::tempdir()?;
-        let store = SqliteStore::open(&tmp.path().join("hub.sqlite"))?;
+        // SQLite or PostgreSQL, as the suite runs (ansinh_hub::testing).
+        let store = ansinh_hub::testing::test_store(tmp.path())?;
         let hub = Hub::new(
-            Arc::new(store),
+            store,
             HubKeys::ephemeral("admin-token-for-tests"),
             Arc::new(EnrollmentRules::new()),
         );

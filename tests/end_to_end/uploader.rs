@@ -135,6 +135,7 @@ impl FakeServer {
             results,
             audit_through: self.audit_through,
             server_time: T0,
+            epoch: [7; 16],
         }
     }
 
@@ -755,6 +756,7 @@ fn foreign_and_forged_ack_files_are_refused() -> TestResult {
         results: vec![],
         audit_through: 0,
         server_time: T0,
+        epoch: [7; 16],
     };
     std::fs::write(&path, ansinh_wire::sign_ack(&unknown, &server.signing)?)?;
     assert!(matches!(import_ack_at(&dir, &path, &clock), Err(Error::ForeignAck(_))));
@@ -866,6 +868,7 @@ fn a_folder_of_acknowledgements_imports_every_one_for_this_device() -> TestResul
         results: vec![],
         audit_through: 0,
         server_time: T0,
+        epoch: [7; 16],
     };
     let other_path = stick.join("ansinh-device-8-20270115-150000.bundle.ack");
     std::fs::write(&other_path, ansinh_wire::sign_ack(&other, &server.signing)?)?;

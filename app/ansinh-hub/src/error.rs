@@ -41,6 +41,13 @@ pub enum Error {
     /// Any other database failure.
     #[error("database: {0}")]
     Sqlite(rusqlite::Error),
+    /// A PostgreSQL failure other than those above (a refused statement, a lost connection).
+    #[error("database: {0}")]
+    Postgres(tokio_postgres::Error),
+    /// The PostgreSQL server cannot be reached now (no connection could be made or freed in
+    /// time).
+    #[error("the hub database cannot be reached: {0}")]
+    Unavailable(String),
     /// A key file is missing, unreadable or damaged.
     #[error("{path}: {what}")]
     Key {
@@ -77,7 +84,12 @@ pub enum Error {
 impl Error {
     /// Whether the same call may succeed later without a change to the input or the program.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, Error::Busy | Error::DiskFull | Error::Io { .. })
+        match self {
+            Error::Busy | Error::DiskFull | Error::Io { .. } | Error::Unavailable(_) => true,
+            // The connection broke (the server restarted, the network failed).
+            Error::Postgres(e) => e.is_closed(),
+            _ => false,
+        }
     }
 }
 
@@ -91,6 +103,29 @@ impl From<rusqlite::Error> for Error {
                 Error::Corrupt(e.to_string())
             }
             _ => Error::Sqlite(e),
+        }
+    }
+}
+
+impl From<tokio_postgres::Error> for Error {
+    fn from(e: tokio_postgres::Error) -> Self {
+        use tokio_postgres::error::SqlState;
+        match e.code() {
+            Some(c) if *c == SqlState::DISK_FULL => Error::DiskFull,
+            // Another transaction won: the same call may succeed now.
+            Some(c)
+                if *c == SqlState::T_R_SERIALIZATION_FAILURE
+                    || *c == SqlState::T_R_DEADLOCK_DETECTED
+                    || *c == SqlState::LOCK_NOT_AVAILABLE
+                    || *c == SqlState::CANNOT_CONNECT_NOW
+                    || *c == SqlState::TOO_MANY_CONNECTIONS =>
+            {
+                Error::Busy
+            }
+            Some(c) if *c == SqlState::DATA_CORRUPTED || *c == SqlState::INDEX_CORRUPTED => {
+                Error::Corrupt(e.to_string())
+            }
+            _ => Error::Postgres(e),
         }
     }
 }

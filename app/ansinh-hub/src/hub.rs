@@ -620,6 +620,8 @@ impl Hub {
             results,
             audit_through,
             server_time: now,
+            // A restored database has a new one: devices send again what it may have lost.
+            epoch: self.store.epoch()?,
         };
         Ok((ack, again))
     }

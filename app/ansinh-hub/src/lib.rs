@@ -14,7 +14,11 @@
 //!   file from a stick) and its alarms, for the fleet page (`/admin/fleet`) and `ansinh-hub
 //!   devices --json`.
 //! - [`Store`]: storage behind a trait, [`SqliteStore`] by default (embedded, nothing to
-//!   install); SQL lives only there.
+//!   install) or [`PostgresStore`] (`--database postgres://…`: one database that several hub
+//!   processes share, for provincial scale); SQL lives only there.
+//!   Backups: [`SqliteStore::backup_to`] (live) and [`SqliteStore::restore`], `pg_dump` and
+//!   `pg_restore` on PostgreSQL; a restore makes a new epoch ([`Store::new_epoch`]), which
+//!   every acknowledgement carries, so devices send again what the restored database lost.
 //! - [`app`]: the HTTP router (axum); admin pages under `/admin` behind the admin token made
 //!   on first start ([`HubKeys`]); no answer may be cached, no admin page framed. The public
 //!   receipt page (`/R/2/…`, no login, rate-limited: [`ReceiptPage`]) tells a citizen who
@@ -36,9 +40,10 @@
 //! May depend on: ansinh-wire (the protocol, opening sealed records, receipt codes),
 //! ansinh-storage (the durable file write, the SQLite open routine), ansinh-enrollment,
 //! ansinh-core and ansinh-geo (record rules, names), axum, hyper, hyper-util and tower (the
-//! connection loop), tokio, rusqlite, csv, rust_xlsxwriter, quick-xml and unicode-normalization
-//! (the XML list), rayon (a batch's records opened on every core), serde(_json), sha2, hkdf
-//! (receipt keys), ed25519-dalek, rand_core, hex, zeroize, thiserror.
+//! connection loop), tokio, rusqlite, tokio-postgres and deadpool-postgres (the PostgreSQL
+//! store and its pool), csv, rust_xlsxwriter, quick-xml and unicode-normalization (the XML
+//! list), rayon (a batch's records opened on every core), serde(_json), sha2, hkdf (receipt
+//! keys), ed25519-dalek, rand_core, hex, zeroize, thiserror.
 //! Never the device's side (outbox, receipts, data directory, uploader):
 //! `tests/e2e/dependencies.rs` checks the manifests.
 
@@ -77,9 +82,9 @@ pub use store::{
 };
 pub use store::{
     Coverage, Device, DueParticipant, Facts, Held, Incoming, Ingested, Overlap,
-    PROBLEM_PREFIX_BYTES, PaidReceipt, Problem, ProblemQuota, PublishedPolicy,
-    REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE, SCHEMA_VERSION, Scope, SqliteStore, Store,
-    Tallies, Tally, Timestamp, TokenInfo, Totals,
+    POSTGRES_SCHEMA_VERSION, PROBLEM_PREFIX_BYTES, PaidReceipt, PostgresStore, Problem,
+    ProblemQuota, PublishedPolicy, REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE,
+    SCHEMA_VERSION, Scope, SqliteStore, Store, Tallies, Tally, Timestamp, TokenInfo, Totals,
 };
 pub use store::{HealthLog, HeldHealth, Via};
 
@@ -87,6 +92,13 @@ pub use store::{HealthLog, HeldHealth, Via};
 /// start. Returns the hub and whether the keys were just created (then tell the operator
 /// where they are: [`KeyFiles::first_start_message`]).
 pub fn open(dir: &std::path::Path) -> Result<(Hub, bool)> {
+    open_with(dir, None)
+}
+
+/// [`open`] with the records in the PostgreSQL database `database` (`postgres://…`) instead of
+/// `dir/hub.sqlite`; `dir` still holds the keys. Hubs sharing a database share the keys too
+/// (the same `keys/` on each).
+pub fn open_with(dir: &std::path::Path, database: Option<&str>) -> Result<(Hub, bool)> {
     std::fs::create_dir_all(dir).map_err(error::io(dir))?;
     // Only this user may enter: the database holds every record and the keys sit beside it.
     #[cfg(unix)]
@@ -95,7 +107,10 @@ pub fn open(dir: &std::path::Path) -> Result<(Hub, bool)> {
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
             .map_err(error::io(dir))?;
     }
-    let store = SqliteStore::open(&dir.join("hub.sqlite"))?;
+    let store: std::sync::Arc<dyn Store> = match database {
+        None => std::sync::Arc::new(SqliteStore::open(&dir.join("hub.sqlite"))?),
+        Some(url) => std::sync::Arc::new(PostgresStore::open(url)?),
+    };
     let master = KeyFiles::in_dir(dir).receipt_master;
     let keyed = store.devices_keyed_by_master()?;
     if !master.exists() && keyed > 0 {
@@ -109,7 +124,7 @@ pub fn open(dir: &std::path::Path) -> Result<(Hub, bool)> {
     }
     let (keys, created) = HubKeys::load_or_create(dir)?;
     let rules = EnrollmentRules::new();
-    let hub = Hub::new(std::sync::Arc::new(store), keys, std::sync::Arc::new(rules));
+    let hub = Hub::new(store, keys, std::sync::Arc::new(rules));
     hub.wrap_legacy_receipt_keys()?;
     hub.load_published_policies()?;
     Ok((hub, created))

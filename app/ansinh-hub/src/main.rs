@@ -23,7 +23,12 @@
 //! ansinh-hub keys   [--data-dir DIR]
 //! ansinh-hub config sign [--data-dir DIR] FILE
 //! ansinh-hub audit  [--data-dir DIR] (--device ID | --hub) [--json]
+//! ansinh-hub backup [--data-dir DIR] OUT
+//! ansinh-hub restore [--data-dir DIR] [IN]
 //! ```
+//!
+//! Every command takes `--database postgres://…` (or `ANSINH_HUB_DATABASE`) to keep the records
+//! in PostgreSQL instead of `hub.sqlite` in the data directory (which still holds the keys).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -41,6 +46,12 @@ struct Cli {
     /// The server's data directory (database and keys).
     #[arg(long, global = true, default_value = "ansinh-hub-data")]
     data_dir: PathBuf,
+    /// Keep the records in this PostgreSQL database (`postgres://USER[:PASSWORD]@HOST/DB`, a
+    /// Unix socket folder as HOST percent-encoded); several hubs may share one. Also read from
+    /// ANSINH_HUB_DATABASE (keeps a password off the command line). Without it: `hub.sqlite`
+    /// in the data directory.
+    #[arg(long, global = true)]
+    database: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -194,6 +205,20 @@ enum Command {
         /// One JSON object.
         #[arg(long)]
         json: bool,
+    },
+    /// A consistent copy of the hub's SQLite database to the new file OUT, while the hub may
+    /// be serving (SQLite's online backup API). On PostgreSQL use `pg_dump -Fc` (README).
+    Backup {
+        /// The backup file to write (must not exist).
+        out: PathBuf,
+    },
+    /// With the hub stopped: replace the SQLite database with the backup IN, and mark the
+    /// database restored (a new epoch: each device sends again what it holds as acknowledged,
+    /// so nothing acknowledged since the backup is lost). On PostgreSQL, after `pg_restore`:
+    /// `restore` without IN only marks the database restored.
+    Restore {
+        /// The backup file (SQLite); none on PostgreSQL.
+        from: Option<PathBuf>,
     },
     /// Device configurations for USB sticks.
     #[command(subcommand)]
@@ -404,7 +429,11 @@ fn bundle_files(paths: &[PathBuf]) -> anyhow::Result<(Vec<PathBuf>, Vec<PathBuf>
     Ok((out, healths))
 }
 
-fn policy_command(dir: &Path, command: PolicyCommand) -> anyhow::Result<()> {
+fn policy_command(
+    dir: &Path,
+    database: Option<&str>,
+    command: PolicyCommand,
+) -> anyhow::Result<()> {
     match command {
         PolicyCommand::Keygen { out } => {
             let public = ansinh_hub::create_policy_signing_key(&out)?;
@@ -423,7 +452,7 @@ fn policy_command(dir: &Path, command: PolicyCommand) -> anyhow::Result<()> {
             eprintln!("ansinh-hub: signed {} as {}", table.display(), out.display());
         }
         PolicyCommand::Publish { file } => {
-            let hub = open(dir)?;
+            let hub = open(dir, database)?;
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let published = if file.extension().is_some_and(|e| e == "toml") {
@@ -439,7 +468,7 @@ fn policy_command(dir: &Path, command: PolicyCommand) -> anyhow::Result<()> {
             );
         }
         PolicyCommand::List => {
-            let hub = open(dir)?;
+            let hub = open(dir, database)?;
             for p in hub.store().policy_tables()? {
                 println!(
                     "{}  valid until {}  published {}",
@@ -451,9 +480,9 @@ fn policy_command(dir: &Path, command: PolicyCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn open(dir: &Path) -> anyhow::Result<Hub> {
-    let (hub, created) =
-        ansinh_hub::open(dir).with_context(|| format!("opening {}", dir.display()))?;
+fn open(dir: &Path, database: Option<&str>) -> anyhow::Result<Hub> {
+    let (hub, created) = ansinh_hub::open_with(dir, database)
+        .with_context(|| format!("opening {}", dir.display()))?;
     if created {
         eprint!("{}", KeyFiles::in_dir(dir).first_start_message());
     }
@@ -485,6 +514,9 @@ async fn shutdown_signal() {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let dir = &cli.data_dir;
+    let database = cli.database.clone().or_else(|| std::env::var("ANSINH_HUB_DATABASE").ok());
+    let database = database.as_deref().filter(|d| !d.trim().is_empty());
+    let open = |dir: &Path| open(dir, database);
     match cli.command {
         Command::Serve {
             listen,
@@ -516,18 +548,23 @@ fn main() -> anyhow::Result<()> {
                 behind_tls_proxy,
             };
             let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
-            runtime.block_on(async {
+            let listener = runtime.block_on(async {
                 let listener = tokio::net::TcpListener::bind(&listen)
                     .await
                     .with_context(|| format!("listening on {listen}"))?;
-                let addr = listener.local_addr()?;
-                ansinh_hub::check_listen_address(addr, behind_tls_proxy)?;
-                let hub = open(dir)?;
-                hub.set_quotas(quotas);
-                hub.set_fleet_thresholds(fleet.thresholds());
+                ansinh_hub::check_listen_address(listener.local_addr()?, behind_tls_proxy)?;
+                anyhow::Ok(listener)
+            })?;
+            let addr = listener.local_addr()?;
+            // Outside the runtime: the PostgreSQL store blocks on a runtime of its own.
+            let hub = open(dir)?;
+            hub.set_quotas(quotas);
+            hub.set_fleet_thresholds(fleet.thresholds());
+            runtime.block_on(async {
                 eprintln!(
-                    "ansinh-hub: serving http://{addr} (data {}); admin pages at http://{addr}/admin, user admin, password in {}",
+                    "ansinh-hub: serving http://{addr} (data {}, records in {}); admin pages at http://{addr}/admin, user admin, password in {}",
                     dir.display(),
+                    if database.is_some() { "PostgreSQL" } else { "hub.sqlite" },
                     KeyFiles::in_dir(dir).admin_token.display()
                 );
                 let mut state = AppState::new(hub);
@@ -805,7 +842,7 @@ fn main() -> anyhow::Result<()> {
                 sig.display()
             );
         }
-        Command::Policy(command) => policy_command(dir, command)?,
+        Command::Policy(command) => policy_command(dir, database, command)?,
         Command::Audit { device, json, .. } => {
             let hub = open(dir)?;
             if let Some(id) = device {
@@ -841,6 +878,49 @@ fn main() -> anyhow::Result<()> {
                     }
                 }
             }
+        }
+        Command::Backup { out } => {
+            if database.is_some() {
+                bail!(
+                    "the records are in PostgreSQL: back them up with pg_dump -Fc (the hub's README, \"Backups\")"
+                );
+            }
+            let store = ansinh_hub::SqliteStore::open(&dir.join("hub.sqlite"))
+                .with_context(|| format!("opening {}", dir.display()))?;
+            store.backup_to(&out).with_context(|| format!("writing {}", out.display()))?;
+            println!(
+                "{}: backup of {} (keep the keys folder's backup with it)",
+                out.display(),
+                dir.join("hub.sqlite").display()
+            );
+        }
+        Command::Restore { from } => {
+            let store: Box<dyn ansinh_hub::Store> = match (database, from) {
+                (Some(url), None) => Box::new(ansinh_hub::PostgresStore::open(url)?),
+                (Some(_), Some(_)) => bail!(
+                    "the records are in PostgreSQL: restore with pg_restore, then run restore without a file"
+                ),
+                (None, Some(from)) => {
+                    if !dir.join("hub.sqlite").exists() {
+                        std::fs::create_dir_all(dir)
+                            .with_context(|| format!("creating {}", dir.display()))?;
+                    }
+                    Box::new(
+                        ansinh_hub::SqliteStore::restore(&dir.join("hub.sqlite"), &from)
+                            .with_context(|| format!("restoring from {}", from.display()))?,
+                    )
+                }
+                (None, None) => bail!("give the backup file to restore from"),
+            };
+            if database.is_some() {
+                store.new_epoch()?;
+            }
+            let detail = format!("epoch={}", hex::encode(store.epoch()?));
+            store.log_action(OPERATOR, "restored", &detail, system_now())?;
+            println!(
+                "restored: {} records held; each device sends again what it holds as acknowledged, at its next sync",
+                store.totals()?.records
+            );
         }
         Command::Keys => {
             let files = KeyFiles::in_dir(dir);

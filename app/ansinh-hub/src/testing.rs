@@ -1,6 +1,11 @@
 //! Test utilities (feature `testing`): a hub on loopback ([`LoopbackHub`]) and a
 //! fault-injecting HTTP/1.1 proxy to put in front of it.
 //!
+//! The backend: a hub started here keeps its records in SQLite (`hub.sqlite` in its data
+//! directory), or with `ANSINH_TEST_BACKEND=postgres` in a PostgreSQL database of its own,
+//! created on the server `ANSINH_TEST_POSTGRES` names ([`test_database`]); `tests/run.sh` runs
+//! the end-to-end suites both ways.
+//!
 //! [`FaultProxy`] sits between a device and the hub on 127.0.0.1 and, per request, chosen by
 //! a seeded generator: drops the connection before forwarding, cuts the request half way,
 //! cuts the answer half way (after the server acted), sends the request to the server twice,
@@ -21,6 +26,185 @@ use tokio::net::{TcpListener, TcpStream};
 mod loopback;
 
 pub use loopback::LoopbackHub;
+
+/// The file in a test hub's data directory naming its PostgreSQL database, so that a hub
+/// restarted on the same directory (or the `ansinh-hub` command run on it) finds its records.
+const TEST_DATABASE_FILE: &str = "test-database-url";
+
+/// Whether the tests run the hub on PostgreSQL (`ANSINH_TEST_BACKEND=postgres`).
+pub fn on_postgres() -> bool {
+    std::env::var("ANSINH_TEST_BACKEND").is_ok_and(|b| b == "postgres")
+}
+
+/// The database a test hub on the data directory `dir` keeps its records in: `None` for
+/// SQLite (`dir/hub.sqlite`); with `ANSINH_TEST_BACKEND=postgres`, the URL of a PostgreSQL
+/// database made for this directory on first use (on the server `ANSINH_TEST_POSTGRES` names)
+/// and remembered in it. An error when PostgreSQL is asked for and no server is named.
+pub fn test_database(dir: &std::path::Path) -> crate::Result<Option<String>> {
+    if !on_postgres() {
+        return Ok(None);
+    }
+    let file = dir.join(TEST_DATABASE_FILE);
+    match std::fs::read_to_string(&file) {
+        Ok(url) => return Ok(Some(url.trim().to_string())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(crate::error::io(&file)(e)),
+    }
+    let admin = std::env::var("ANSINH_TEST_POSTGRES").map_err(|_| {
+        crate::Error::Invalid(
+            "ANSINH_TEST_BACKEND=postgres needs ANSINH_TEST_POSTGRES (bash tests/postgres.sh start DIR prints it)".into(),
+        )
+    })?;
+    let url = crate::store::create_scratch_database(&admin)?;
+    std::fs::create_dir_all(dir).map_err(crate::error::io(dir))?;
+    std::fs::write(&file, &url).map_err(crate::error::io(&file))?;
+    Ok(Some(url))
+}
+
+/// The PostgreSQL server the tests use (`ANSINH_TEST_POSTGRES`, its admin URL), or `None`
+/// (after a notice on standard error) where there is none and none is required; an error when
+/// one is required (`ANSINH_REQUIRE_POSTGRES=1`, as `tests/run.sh` sets, or `CI=true`).
+pub fn postgres_server() -> crate::Result<Option<String>> {
+    crate::store::postgres_admin_url()
+}
+
+/// A new, empty PostgreSQL database on the server `admin_url` names; its URL.
+pub fn scratch_database(admin_url: &str) -> crate::Result<String> {
+    crate::store::create_scratch_database(admin_url)
+}
+
+/// The size in bytes of a test hub's database: its SQLite files (database and write-ahead
+/// log), or PostgreSQL's `pg_database_size`.
+pub fn database_size(dir: &std::path::Path) -> crate::Result<u64> {
+    if let Some(url) = test_database(dir)? {
+        let size = crate::store::PostgresStore::scratch(&url)?
+            .probe("SELECT pg_database_size(current_database())")?;
+        return Ok(size.first().map_or(0, |n| u64::try_from(*n).unwrap_or(0)));
+    }
+    Ok(["hub.sqlite", "hub.sqlite-wal"]
+        .iter()
+        .map(|name| std::fs::metadata(dir.join(name)).map_or(0, |m| m.len()))
+        .sum())
+}
+
+/// Everything a test hub's database holds, as someone who copies it would have it: the bytes of
+/// its SQLite files (with the permissions of each checked by `check_file`), or PostgreSQL's
+/// tables as `pg_dump` writes them (binary columns in hex).
+pub fn database_bytes(
+    dir: &std::path::Path,
+    check_file: &dyn Fn(&std::path::Path),
+) -> crate::Result<Vec<u8>> {
+    if let Some(url) = test_database(dir)? {
+        let out = std::process::Command::new("pg_dump")
+            .args(["--no-owner", &url])
+            .output()
+            .map_err(crate::error::io(std::path::Path::new("pg_dump")))?;
+        if !out.status.success() {
+            return Err(crate::Error::Invalid(format!(
+                "pg_dump failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )));
+        }
+        return Ok(out.stdout);
+    }
+    let mut all = vec![];
+    for name in ["hub.sqlite", "hub.sqlite-wal", "hub.sqlite-shm"] {
+        let path = dir.join(name);
+        if path.exists() {
+            check_file(&path);
+            all.extend(std::fs::read(&path).map_err(crate::error::io(&path))?);
+        }
+    }
+    Ok(all)
+}
+
+/// The store a test hub on `dir` uses ([`test_database`]): for tests that build a
+/// [`crate::Hub`] themselves.
+pub fn test_store(dir: &std::path::Path) -> crate::Result<Arc<dyn crate::Store>> {
+    Ok(match test_database(dir)? {
+        Some(url) => Arc::new(crate::PostgresStore::open(&url)?),
+        None => Arc::new(crate::SqliteStore::open(&dir.join("hub.sqlite"))?),
+    })
+}
+
+/// A TCP proxy on 127.0.0.1 that hands each new connection to the next of several servers in
+/// turn, as a load balancer in front of several hubs; a server that refuses the connection (it
+/// is down) is skipped for the next one. Bytes are relayed as they are, both ways.
+pub struct RoundRobinProxy {
+    addr: SocketAddr,
+    served: Arc<Mutex<Vec<u64>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for RoundRobinProxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoundRobinProxy").field("addr", &self.addr).finish_non_exhaustive()
+    }
+}
+
+impl RoundRobinProxy {
+    /// Starts the proxy on 127.0.0.1 (a free port) in front of `upstreams`.
+    pub async fn start(upstreams: Vec<SocketAddr>) -> std::io::Result<Self> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let served = Arc::new(Mutex::new(vec![0; upstreams.len()]));
+        let counts = Arc::clone(&served);
+        let task = tokio::spawn(async move {
+            let mut next = 0usize;
+            while let Ok((client, _)) = listener.accept().await {
+                let first = next;
+                next = next.wrapping_add(1);
+                let (upstreams, counts) = (upstreams.clone(), Arc::clone(&counts));
+                tokio::spawn(async move {
+                    // A failed relay is one of the faults the devices must survive.
+                    let _ = relay(client, &upstreams, first, &counts).await;
+                });
+            }
+        });
+        Ok(Self { addr, served, task })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Connections handed to each server so far, in the order given.
+    pub fn served(&self) -> Vec<u64> {
+        self.served.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+}
+
+impl Drop for RoundRobinProxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Connects `client` to the first of `upstreams` (from `first` on, round the list) that
+/// accepts, and relays until either side closes.
+async fn relay(
+    mut client: TcpStream,
+    upstreams: &[SocketAddr],
+    first: usize,
+    served: &Mutex<Vec<u64>>,
+) -> std::io::Result<()> {
+    for i in 0..upstreams.len() {
+        let at = (first + i) % upstreams.len();
+        let connect = TcpStream::connect(upstreams[at]);
+        let Ok(Ok(mut server)) = tokio::time::timeout(Duration::from_secs(2), connect).await else {
+            continue;
+        };
+        if let Some(n) =
+            served.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_mut(at)
+        {
+            *n += 1;
+        }
+        tokio::io::copy_bidirectional(&mut client, &mut server).await?;
+        return Ok(());
+    }
+    Err(std::io::Error::other("no server accepted the connection"))
+}
 
 /// Which faults to inject, and how often (per mille of requests).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

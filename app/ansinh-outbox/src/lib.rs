@@ -15,7 +15,9 @@
 //!   own checkpoint inside a commit remains, past 1000 pages, for an outbox nobody syncs).
 //! - Delivery states `queued → sending → acknowledged`, or `quarantined` with a reason
 //!   (visible, retryable, exportable, never deleted); `voided` by staff before upload only;
-//!   purge of personal data after a retention, leaving a non-personal audit line.
+//!   purge of personal data after a retention, leaving a non-personal audit line; acknowledged
+//!   records not yet purged go back to the queue when the server says it was restored from a
+//!   backup ([`Outbox::requeue_acknowledged`]).
 //! - One process at a time sends ([`Sender`], from [`Outbox::take_sender`]): it alone claims
 //!   batches, and it puts back in the queue, once when it takes the role, the records a dead
 //!   sender left `sending`. Opening the outbox elsewhere (`ansinh queue` while the kiosk

@@ -786,6 +786,25 @@ impl Outbox {
         Ok(())
     }
 
+    /// Puts back in the queue, due at `now`, every acknowledged record whose sealed bytes are
+    /// still held (not purged): the server said it lost what it had acknowledged (its database
+    /// was restored from a backup), so they are sent again; the server keeps each once. One
+    /// audit line says how many. Returns how many.
+    pub fn requeue_acknowledged(&mut self, now: Timestamp, reason: &str) -> Result<usize> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let n = tx.execute(
+            "UPDATE records SET state = 'queued', acknowledged_at = NULL, next_attempt_at = ?1, \
+             updated_at = ?1, last_error = ?2 \
+             WHERE state = 'acknowledged' AND purged_at IS NULL AND sealed IS NOT NULL",
+            params![now, reason],
+        )?;
+        if n > 0 {
+            audit(&tx, "", now, "requeued_acknowledged", None, &format!("{n} records: {reason}"))?;
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
     /// Wipes the sealed record and masked name of records acknowledged at least
     /// `retention_secs` ago, keeping the row, the journal and a non-personal audit line.
     pub fn purge_acknowledged(&mut self, retention_secs: i64, now: Timestamp) -> Result<usize> {

@@ -20,7 +20,7 @@ use crate::error::{Error, Result, io};
 use crate::plan;
 use crate::sync::{
     BLOCKED, LAST_ERROR, LAST_SYNC, audit_through, has_staff_action, identity, note_audit_through,
-    pending_audit, quarantine_if_unsent,
+    note_epoch, pending_audit, quarantine_if_unsent,
 };
 use ansinh_device::clock::{Clock, SystemClock};
 
@@ -300,9 +300,15 @@ fn import_one_ack(dir: &DataDir, path: &Path, clock: &dyn Clock) -> Result<Impor
             ));
         }
     }
-    // Bundles may come back in any order: keep the highest the server said it holds.
-    let held = audit_through(&outbox)?;
-    note_audit_through(&mut outbox, held.max(ack.audit_through))?;
+    // A restored server (a new epoch): every acknowledged record goes again, and the audit
+    // trail from what this acknowledgement says it holds. Otherwise bundles may come back in
+    // any order: keep the highest the server said it holds.
+    if note_epoch(&mut outbox, &ack.epoch, now)? {
+        note_audit_through(&mut outbox, ack.audit_through)?;
+    } else {
+        let held = audit_through(&outbox)?;
+        note_audit_through(&mut outbox, held.max(ack.audit_through))?;
+    }
     // The hub's time when it imported the bundle: the clock cannot be before it, but the
     // acknowledgement may have waited days on the stick, so it is no reference for the time now.
     outbox.note_server_time(ack.server_time, None)?;

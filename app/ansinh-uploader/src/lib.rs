@@ -20,6 +20,9 @@
 //! - The outbox's audit entries the server does not hold yet go with each batch and bundle
 //!   (staff actions on their own when no record waits); the acknowledgement's `audit_through`
 //!   says where the next ones start.
+//! - The server's epoch in each verified acknowledgement is kept; a new one (its database was
+//!   restored from a backup) puts every acknowledged record not yet purged back in the queue,
+//!   to be sent again: nothing the device still holds is lost to a restore.
 //! - The server's signed time in each verified acknowledgement is kept in the outbox
 //!   (`Outbox::note_server_time`), by which the device judges its clock (a network answer is
 //!   also the reference for the time elapsed since; a USB one only a lower bound).

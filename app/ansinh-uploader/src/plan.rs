@@ -235,6 +235,7 @@ mod tests {
             results,
             audit_through: 0,
             server_time: 1_800_000_000,
+            epoch: [0; 16],
         }
     }
 

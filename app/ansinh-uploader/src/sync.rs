@@ -28,6 +28,8 @@ pub(crate) const LAST_ERROR: &str = "uploader.last_error";
 pub(crate) const BLOCKED: &str = "uploader.blocked";
 /// The highest audit `seq` the server said it holds: entries after it go with the next batch.
 pub(crate) const AUDIT_THROUGH: &str = "uploader.audit_through";
+/// The server's epoch in the last verified acknowledgement (hex).
+pub(crate) const SERVER_EPOCH: &str = "uploader.server_epoch";
 
 /// What staff see about delivery (the staff screen and `ansinh sync`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -119,6 +121,25 @@ pub(crate) fn audit_through(outbox: &Outbox) -> Result<u64> {
 /// than was sent: a chain it refused is sent again, and the refusal is on its audit page).
 pub(crate) fn note_audit_through(outbox: &mut Outbox, through: u64) -> Result<()> {
     Ok(outbox.set_setting(AUDIT_THROUGH, &through.to_string())?)
+}
+
+/// Keeps the server's epoch from a verified acknowledgement. A different one than last time
+/// means the server's database was restored from a backup and may have lost what it
+/// acknowledged since: every record held as acknowledged (not yet purged) goes back to the
+/// queue, to be sent again (the server keeps each once). Returns whether the epoch changed (the
+/// caller then takes the acknowledgement's `audit_through` as it is, even lower).
+pub(crate) fn note_epoch(outbox: &mut Outbox, epoch: &[u8; 16], now: Timestamp) -> Result<bool> {
+    let epoch = hex::encode(epoch);
+    let known = outbox.setting(SERVER_EPOCH)?.filter(|e| !e.is_empty());
+    if known.as_deref() == Some(epoch.as_str()) {
+        return Ok(false);
+    }
+    let restored = known.is_some();
+    if restored {
+        outbox.requeue_acknowledged(now, "the server was restored from a backup")?;
+    }
+    outbox.set_setting(SERVER_EPOCH, &epoch)?;
+    Ok(restored)
 }
 
 fn non_empty(v: Option<String>) -> Option<String> {
@@ -360,6 +381,9 @@ fn sync_with(
         match verdict {
             Verdict::Acknowledged(ack) => {
                 reached = true;
+                // First: a restored server's epoch sends every acknowledged record again,
+                // before this batch's records are marked held by it.
+                note_epoch(&mut outbox, &ack.epoch, now)?;
                 note_audit_through(&mut outbox, ack.audit_through)?;
                 // The hub's signed time, just received: the device's clock is judged by it.
                 let reference = ansinh_device::clock::reference(clock, ack.server_time);

@@ -363,6 +363,7 @@ mod tests {
             results: vec![],
             audit_through: 0,
             server_time: 1,
+            epoch: [0; 16],
         };
         let signed = crate::sign_ack(&batch_ack, &key)?;
         assert!(open_health_ack(&signed, &key.verifying_key()).is_err());

@@ -56,8 +56,9 @@ use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 /// Protocol version carried first in every body. Version 2 added the audit trail to batches
-/// and bundles ([`BatchBody::audit`]) and its acknowledgement ([`AckBody::audit_through`]).
-pub const PROTOCOL_VERSION: u16 = 2;
+/// and bundles ([`BatchBody::audit`]) and its acknowledgement ([`AckBody::audit_through`]);
+/// version 3 the server's epoch to acknowledgements ([`AckBody::epoch`]).
+pub const PROTOCOL_VERSION: u16 = 3;
 /// Largest signed message accepted (an HTTP body or a USB bundle).
 pub const MAX_BODY_BYTES: usize = 512 * 1024;
 /// Most records in one batch.
@@ -228,6 +229,10 @@ pub struct AckBody {
     /// The server's clock when it answered, Unix seconds (since version 2): signed with the
     /// rest, so the device can trust it to check its own clock.
     pub server_time: i64,
+    /// The server's epoch (since version 3): random, and new each time the server's database
+    /// is restored from a backup. A device that sees it change sends again every record it
+    /// holds as acknowledged (not yet purged): the restored server may have lost them.
+    pub epoch: [u8; 16],
 }
 
 /// A message with the signature over its exact body bytes.
@@ -511,6 +516,7 @@ mod tests {
             results: vec![],
             audit_through: 1,
             server_time: 1_800_000_000,
+            epoch: [0x22; 16],
         };
         let bytes = sign_ack(&ack, &key)?;
         assert_eq!(open_ack(&bytes, &key.verifying_key())?, ack);
@@ -534,13 +540,22 @@ mod tests {
             Some(Error::TooLarge("message"))
         );
         let mut future = batch(1, 1);
-        future.version = 3;
+        future.version = PROTOCOL_VERSION + 1;
         let signed = sign(
             BATCH_DOMAIN,
             postcard::to_stdvec(&future).map_err(|_| Error::Malformed)?,
             &device,
         )?;
-        assert_eq!(UnverifiedBatch::decode(&signed).err(), Some(Error::UnsupportedVersion(3)));
+        assert_eq!(
+            UnverifiedBatch::decode(&signed).err(),
+            Some(Error::UnsupportedVersion(PROTOCOL_VERSION + 1))
+        );
+        // A version 2 batch (as version 3's but for the version) from a device not updated yet.
+        let mut v2 = batch(1, 1);
+        v2.version = 2;
+        let signed =
+            sign(BATCH_DOMAIN, postcard::to_stdvec(&v2).map_err(|_| Error::Malformed)?, &device)?;
+        assert_eq!(UnverifiedBatch::decode(&signed).err(), Some(Error::UnsupportedVersion(2)));
         // A version 1 body (no audit field) from a device not updated yet: its version is
         // named, so the server can tell the device to update.
         let v1 = hex_bytes("01ac020005011111111111111111111111111111111103010203");
@@ -626,6 +641,7 @@ mod tests {
             results: vec![],
             audit_through: 0,
             server_time: 1_800_000_000,
+            epoch: [0x22; 16],
         };
         let body = postcard::to_stdvec(&ack).map_err(|_| Error::Malformed)?;
         let forged = postcard::to_stdvec(&Signed { body, signature: forged_signature().to_vec() })
@@ -647,7 +663,7 @@ mod tests {
         hex::decode(text).unwrap_or_default()
     }
 
-    /// The wire format is a contract: these bytes must not change within protocol version 2
+    /// The wire format is a contract: these bytes must not change within protocol version 3
     /// (PROTOCOL.md shows the same example).
     #[test]
     fn golden_batch_body_bytes() -> Result<(), Error> {
@@ -661,11 +677,11 @@ mod tests {
             audit: vec![entry.clone()],
         };
         let bytes = postcard::to_stdvec(&body).map_err(|_| Error::Malformed)?;
-        // version 2, device 300 (varint ac 02), Network (variant 0), counter 5, one record:
+        // version 3, device 300 (varint ac 02), Network (variant 0), counter 5, one record:
         // 16 id bytes, then the sealed bytes with their length; then one audit entry: seq 1,
         // at (zigzag varint), agent, event, receipt (Some 7, zigzag 0e), detail, prev_hash
         // (32 bytes, no length) and hash.
-        let head = "02ac020005011111111111111111111111111111111103010203";
+        let head = "03ac020005011111111111111111111111111111111103010203";
         let audit = "010180c8ceb40d04444c2d310772657072696e74010e00";
         let expected = format!("{head}{audit}{}{}", "00".repeat(32), hex::encode(entry.hash));
         assert_eq!(hex::encode(&bytes), expected);
@@ -686,13 +702,19 @@ mod tests {
             results: vec![RecordResult { record_id: [0x11; 16], outcome: Outcome::Accepted }],
             audit_through: 1,
             server_time: 1_800_000_000,
+            epoch: [0x22; 16],
         };
         let bytes = postcard::to_stdvec(&ack).map_err(|_| Error::Malformed)?;
-        // version 2, device 300, Network counter 5, one result: id, Accepted (variant 0);
-        // audit_through 1; server_time 1 800 000 000 (zigzag varint).
+        // version 3, device 300, Network counter 5, one result: id, Accepted (variant 0);
+        // audit_through 1; server_time 1 800 000 000 (zigzag varint); the epoch's 16 bytes (an
+        // array: no length).
         assert_eq!(
             hex::encode(bytes),
-            "02ac0200050111111111111111111111111111111111 0001 80c8ceb40d".replace(' ', "")
+            format!(
+                "{}{}",
+                "03ac0200050111111111111111111111111111111111000180c8ceb40d",
+                "22".repeat(16)
+            )
         );
         Ok(())
     }

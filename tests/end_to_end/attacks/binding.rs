@@ -260,13 +260,9 @@ fn another_communes_renewal_list_cannot_be_downloaded() -> TestResult {
     Ok(())
 }
 
-/// The size of a hub's database files (the database and its write-ahead log).
+/// The size of a hub's database (SQLite's files with the write-ahead log, or PostgreSQL's).
 fn database_bytes(hub_dir: &Path) -> Res<u64> {
-    let mut total = 0;
-    for name in ["hub.sqlite", "hub.sqlite-wal"] {
-        total += std::fs::metadata(hub_dir.join(name)).map_or(0, |m| m.len());
-    }
-    Ok(total)
+    Ok(ansinh_hub::testing::database_size(hub_dir)?)
 }
 
 /// Issue "Trust" 3: 20 batches of junk from one device (8 MB of records that never open)
@@ -352,22 +348,21 @@ fn the_receipt_key_is_not_in_the_database_files() -> TestResult {
         let registered = register_over_http(&hub, hub.state.hub.create_token("t", 3600, NOW)?)?;
         keys.push(hex::decode(&registered.receipt_key)?);
     }
-    let mut files = vec![];
-    for name in ["hub.sqlite", "hub.sqlite-wal", "hub.sqlite-shm"] {
-        let path = hub_dir.join(name);
-        if path.exists() {
-            files.extend(std::fs::read(&path)?);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                assert_eq!(std::fs::metadata(&path)?.permissions().mode() & 0o777, 0o600, "{name}");
-            }
+    let files = ansinh_hub::testing::database_bytes(&hub_dir, &|path| {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path).map(|m| m.permissions().mode() & 0o777);
+            assert_eq!(mode.ok(), Some(0o600), "{}", path.display());
         }
-    }
+    })?;
     assert!(files.len() > 4096, "the database was read");
     for key in &keys {
         assert_eq!(key.len(), 32);
         assert!(!files.windows(32).any(|w| w == key.as_slice()), "a receipt key is in the files");
+        // PostgreSQL's dump writes binary columns in hex.
+        let hex = hex::encode(key);
+        assert!(!files.windows(64).any(|w| w == hex.as_bytes()), "a receipt key is in the dump");
     }
     #[cfg(unix)]
     {

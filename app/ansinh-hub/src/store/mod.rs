@@ -1,13 +1,16 @@
-//! Storage behind one interface, [`Store`], so that a PostgreSQL backend can follow the
-//! SQLite one ([`SqliteStore`]) for provincial and national scale.
+//! Storage behind one interface, [`Store`]: SQLite ([`SqliteStore`], one embedded file, the
+//! default) or PostgreSQL ([`PostgresStore`], one database for several hubs, for provincial and
+//! national scale). The same semantics tests run against both (`tests.rs`).
 //!
 //! - The interface speaks the hub's terms (devices, tokens, an ingest of one batch, tallies,
 //!   lists), never SQL; handlers and commands only see it.
 //! - Every write that must be all-or-nothing is one method: [`Store::ingest`] checks the
 //!   replay counter (or bundle id), stores every record's outcome and moves the counter in one
 //!   transaction, so a refused or failed batch stores nothing.
-//! - Methods are blocking; the HTTP layer calls them on tokio's blocking pool. A PostgreSQL
-//!   backend would do the same with a blocking client, or grow an async twin of this trait.
+//! - Methods are blocking; the HTTP layer calls them on tokio's blocking pool. The PostgreSQL
+//!   store ([`PostgresStore`]) blocks on its own small runtime (`postgres.rs`).
+//! - Several hub processes may share one PostgreSQL database: each write of a device's state
+//!   locks the device's row first, so a counter is accepted once and a record stored once.
 //! - The trails ([`AuditLog`], `audit.rs`): each device's hash-chained audit entries, checked
 //!   to continue what is held, and the hub's own log of admin actions and downloads.
 //! - Each device's latest health report ([`HealthLog`], `health.rs`), for the fleet page.
@@ -16,7 +19,10 @@
 
 mod audit;
 mod health;
+mod postgres;
 mod sqlite;
+#[cfg(test)]
+mod tests;
 
 use ansinh_wire::{Assignment, Channel, Outcome, RecordId};
 use serde::Serialize;
@@ -26,6 +32,9 @@ pub use audit::{
     AuditQuota, HeldAuditEntry, HubAction,
 };
 pub use health::{HealthLog, HeldHealth, Via};
+pub use postgres::{POSTGRES_SCHEMA_VERSION, PostgresStore};
+#[cfg(any(test, feature = "testing"))]
+pub(crate) use postgres::{create_scratch_database, postgres_admin_url};
 pub use sqlite::{
     PROBLEM_PREFIX_BYTES, REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE, SCHEMA_VERSION,
     SqliteStore,
@@ -372,6 +381,12 @@ pub trait Store: AuditLog + HealthLog + Send + Sync {
         from: &str,
         until: &str,
     ) -> Result<Vec<DueParticipant>>;
+    /// The hub's epoch: 16 random bytes made with the database and made anew by
+    /// [`Store::new_epoch`] when it is restored from a backup. Every acknowledgement carries it,
+    /// so that devices learn of a restore and send again what the hub may have lost.
+    fn epoch(&self) -> Result<[u8; 16]>;
+    /// Marks the database as restored from a backup: a new random epoch, returned.
+    fn new_epoch(&self) -> Result<[u8; 16]>;
     /// Payments collected in `month` (`YYYY-MM`) whose months overlap those of an earlier
     /// payment of the same person and scheme, each with the earliest such payment; in
     /// collection order.

@@ -324,6 +324,15 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER policy_tables_no_delete BEFORE DELETE ON policy_tables
         BEGIN SELECT RAISE(ABORT, 'published policy tables are kept as published'); END;
     ",
+    // v9: the hub's epoch, random, made anew at each restore from a backup and carried in
+    // every acknowledgement (PROTOCOL.md, "Restores").
+    r"
+    CREATE TABLE hub_epoch (
+        id    INTEGER PRIMARY KEY CHECK (id = 1),
+        epoch BLOB NOT NULL CHECK (length(epoch) = 16)
+    );
+    INSERT INTO hub_epoch (id, epoch) VALUES (1, randomblob(16));
+    ",
 ];
 
 /// How many leading bytes of a conflicting or rejected record are kept (with its hash and
@@ -588,6 +597,61 @@ impl SqliteStore {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl SqliteStore {
+    /// Writes a consistent copy of the database to `out` (a new file) while the hub may be
+    /// serving: SQLite's online backup API, a few pages at a time.
+    pub fn backup_to(&self, out: &Path) -> Result<()> {
+        if out.exists() {
+            return Err(Error::Invalid(format!("{} exists already", out.display())));
+        }
+        let conn = self.conn();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            // Private from the start, as the database itself.
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(out)
+                .map_err(crate::error::io(out))?;
+        }
+        let mut dst = Connection::open(out)?;
+        let backup = rusqlite::backup::Backup::new(&conn, &mut dst)?;
+        backup.run_to_completion(256, Duration::from_millis(5), None)?;
+        drop(backup);
+        // One file, not a write-ahead log beside it.
+        dst.pragma_update(None, "journal_mode", "DELETE")?;
+        Ok(())
+    }
+
+    /// Replaces the database at `path` with the backup `from` (the hub stopped), brings it up
+    /// to date and marks it restored ([`Store::new_epoch`]); returns the store.
+    pub fn restore(path: &Path, from: &Path) -> Result<Self> {
+        let src = Connection::open_with_flags(from, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let found: i64 = src.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let is_hub: i64 = src.query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'records'",
+            [],
+            |r| r.get(0),
+        )?;
+        if is_hub == 0 {
+            return Err(Error::Invalid(format!("{} is not a hub database", from.display())));
+        }
+        if found > SCHEMA_VERSION {
+            return Err(Error::SchemaTooNew { found, supported: SCHEMA_VERSION });
+        }
+        drop(src);
+        {
+            let mut dst = Connection::open(path)?;
+            dst.restore(rusqlite::MAIN_DB, from, None::<fn(rusqlite::backup::Progress)>)?;
+        }
+        let store = Self::open(path)?;
+        store.new_epoch()?;
+        Ok(store)
     }
 }
 
@@ -1083,6 +1147,23 @@ impl Store for SqliteStore {
         .collect()
     }
 
+    fn epoch(&self) -> Result<[u8; 16]> {
+        let epoch: Vec<u8> =
+            self.conn().query_row("SELECT epoch FROM hub_epoch WHERE id = 1", [], |r| r.get(0))?;
+        epoch.try_into().map_err(|_| Error::Corrupt("the epoch is not 16 bytes".into()))
+    }
+
+    fn new_epoch(&self) -> Result<[u8; 16]> {
+        let mut epoch = [0u8; 16];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut epoch);
+        self.conn().execute(
+            "INSERT INTO hub_epoch (id, epoch) VALUES (1, ?1) \
+             ON CONFLICT (id) DO UPDATE SET epoch = excluded.epoch",
+            params![&epoch[..]],
+        )?;
+        Ok(epoch)
+    }
+
     fn overlaps(&self, month: &str) -> Result<Vec<Overlap>> {
         let conn = self.conn();
         // For each payment collected in the month, the earliest other payment (device time,
@@ -1168,119 +1249,14 @@ fn published_policy(r: &rusqlite::Row<'_>) -> rusqlite::Result<PublishedPolicy> 
 
 #[cfg(test)]
 mod tests {
+    //! What only the SQLite store has: its pragmas, its upgrades from older schemas and its
+    //! files. The semantics both stores share are tested on both (`store/tests.rs`).
     use super::*;
-    use sha2::{Digest, Sha256};
-
-    /// Ingests with room for every conflict and rejection.
-    fn ingest(
-        s: &SqliteStore,
-        device: u64,
-        channel: &Channel,
-        at: Timestamp,
-        records: Vec<Incoming>,
-    ) -> Result<Ingested> {
-        s.ingest(device, channel, at, records, &ProblemQuota { per_day: 1_000, stored: 1_000 })
-    }
 
     fn store() -> Result<(tempfile::TempDir, SqliteStore)> {
         let tmp = tempfile::tempdir().map_err(crate::error::io(Path::new("tmp")))?;
         let s = SqliteStore::open(&tmp.path().join("hub.sqlite"))?;
         Ok((tmp, s))
-    }
-
-    fn device(s: &SqliteStore, n: u8) -> Result<Device> {
-        s.create_token([n; 32], "ab", "test", &Assignment::default(), 0, 100)?;
-        s.register_device([n; 32], 1, "Xã A", [n; 32])?
-            .ok_or_else(|| Error::Invalid("token refused".into()))
-    }
-
-    fn valid(id: u8, bytes: &[u8], commune: &str, person: &str, until: &str) -> Incoming {
-        Incoming {
-            record_id: [id; 16],
-            sealed_sha256: Sha256::digest(bytes).into(),
-            sealed: bytes.to_vec(),
-            verdict: Ok(super::super::Facts {
-                scheme: "voluntary-si".into(),
-                commune_code: commune.into(),
-                agent_code: "AG1".into(),
-                collected_at: 1_800_000_000,
-                day: "2027-01-15".into(),
-                amount: 330_000,
-                coverage: vec![Coverage {
-                    person_key: person.into(),
-                    paid_from: "2027-01".into(),
-                    paid_until: until.into(),
-                }],
-            }),
-        }
-    }
-
-    /// A valid record of `person` paying `from..=until` of `scheme`, collected at `at`.
-    fn paid(id: u8, scheme: &str, person: &str, from: &str, until: &str, at: i64) -> Incoming {
-        let mut rec = valid(id, &[id], "00004", person, until);
-        if let Ok(f) = &mut rec.verdict {
-            f.scheme = scheme.into();
-            f.collected_at = at;
-            f.coverage[0].paid_from = from.into();
-        }
-        rec
-    }
-
-    #[test]
-    fn overlapping_payments_of_a_person_pair_with_the_earliest() -> Result<()> {
-        let (_tmp, s) = store()?;
-        let (d1, d2) = (device(&s, 1)?, device(&s, 2)?);
-        let net = |c| Channel::Network { counter: c };
-        let (si, bhyt, t) = ("voluntary-si", "household-bhyt", 1_800_000_000);
-        ingest(
-            &s,
-            d1.id,
-            &net(1),
-            10,
-            vec![
-                paid(1, si, "p1", "2027-01", "2027-03", t),
-                paid(3, si, "p1", "2027-04", "2027-06", t + 20),
-                paid(4, si, "p2", "2027-01", "2027-03", t + 30),
-            ],
-        )?;
-        ingest(
-            &s,
-            d2.id,
-            &net(1),
-            11,
-            vec![
-                paid(2, si, "p1", "2027-03", "2027-03", t + 10),
-                paid(5, bhyt, "p1", "2027-01", "2027-12", t + 40),
-                paid(6, si, "p1", "2027-02", "2027-02", t + 50),
-            ],
-        )?;
-        let found = s.overlaps("2027-01")?;
-        let pairs: Vec<(u8, u64, u8, u64)> = found
-            .iter()
-            .map(|o| {
-                (
-                    o.first.record.record_id[0],
-                    o.first.record.device_id,
-                    o.second.record.record_id[0],
-                    o.second.record.device_id,
-                )
-            })
-            .collect();
-        // 2 repeats March of 1 (another device); 6 repeats February of 1 and is paired with 1,
-        // the earliest. 3 follows on, 4 is someone else, 5 is health insurance.
-        assert_eq!(pairs, [(1, d1.id, 2, d2.id), (1, d1.id, 6, d2.id)]);
-        let o = &found[0];
-        assert_eq!(
-            (o.scheme.as_str(), o.first.paid_from.as_str(), o.first.paid_until.as_str()),
-            (si, "2027-01", "2027-03")
-        );
-        assert_eq!(
-            (o.second.paid_from.as_str(), o.second.amount, o.second.collected_at, o.second.index),
-            ("2027-03", 330_000, t + 10, 0)
-        );
-        assert!(s.overlaps("2027-02")?.is_empty(), "none was collected in February");
-        assert_eq!(s.totals()?.records, 6, "every record is kept");
-        Ok(())
     }
 
     #[test]
@@ -1346,125 +1322,6 @@ mod tests {
         let codes: Vec<(u64, String)> =
             s.problems()?.into_iter().map(|p| (p.device_id, p.code)).collect();
         assert_eq!(codes, [(7, "does_not_decode".to_string()), (7, "conflict".to_string())]);
-        Ok(())
-    }
-
-    /// Two devices may hold the same record id: each is its own record, neither a duplicate
-    /// nor a conflict of the other.
-    #[test]
-    fn published_policy_tables_are_kept_in_order_and_never_changed() -> Result<()> {
-        let (_dir, s) = store()?;
-        assert_eq!(s.latest_policy()?, None);
-        let table = |version: &str, at: i64| PublishedPolicy {
-            version: version.into(),
-            valid_until: "2027-06-30".into(),
-            published_at: at,
-            signed: vec![1, 2, 3],
-        };
-        assert!(s.publish_policy(&table("VN-2027-01-15", 10))?);
-        assert!(s.publish_policy(&table("VN-2027-07-01", 20))?);
-        assert!(!s.publish_policy(&table("VN-2027-01-15", 30))?, "a version is published once");
-        assert_eq!(s.latest_policy()?, Some(table("VN-2027-07-01", 20)));
-        assert_eq!(
-            s.policy_tables()?,
-            vec![table("VN-2027-01-15", 10), table("VN-2027-07-01", 20)]
-        );
-        let conn = s.conn();
-        assert!(conn.execute("DELETE FROM policy_tables", []).is_err());
-        assert!(conn.execute("UPDATE policy_tables SET signed = x'00'", []).is_err());
-        Ok(())
-    }
-
-    #[test]
-    fn records_are_keyed_by_device_and_id() -> Result<()> {
-        let (_tmp, s) = store()?;
-        let (d1, d2) = (device(&s, 1)?, device(&s, 2)?);
-        let net = |c| Channel::Network { counter: c };
-        let a = ingest(&s, d1.id, &net(1), 10, vec![valid(1, b"a", "00004", "p1", "2027-03")])?;
-        let b = ingest(&s, d2.id, &net(1), 11, vec![valid(1, b"b", "00004", "p1", "2027-03")])?;
-        assert_eq!(a, Ingested::Stored { outcomes: vec![Outcome::Accepted], again: false });
-        assert_eq!(b, a);
-        let again = ingest(&s, d1.id, &net(2), 12, vec![valid(1, b"a", "00004", "p1", "2027-03")])?;
-        assert_eq!(again, Ingested::Stored { outcomes: vec![Outcome::Duplicate], again: false });
-        assert_eq!(s.record(d1.id, &[1; 16])?.map(|h| h.sealed), Some(b"a".to_vec()));
-        assert_eq!(s.record(d2.id, &[1; 16])?.map(|h| h.sealed), Some(b"b".to_vec()));
-        assert_eq!(s.totals()?.conflicts, 0);
-        Ok(())
-    }
-
-    /// A token's assignment reaches its device; a record outside it is accepted and flagged.
-    #[test]
-    fn records_outside_the_assignment_are_flagged_for_review() -> Result<()> {
-        let (_tmp, s) = store()?;
-        let assignment = Assignment {
-            collection_point: "Bưu điện xã A".into(),
-            communes: vec!["00004".into(), "00007".into()],
-            agents: vec![AgentAccount { code: "AG1".into(), name: "Nguyễn Văn A".into() }],
-        };
-        s.create_token([1; 32], "ab", "x", &assignment, 0, 100)?;
-        let d = s.register_device([1; 32], 1, "x", [1; 32])?;
-        let d = d.ok_or_else(|| Error::Invalid("token refused".into()))?;
-        assert_eq!(s.assignment(d.id)?, assignment);
-        let mut other_agent = valid(3, b"c", "00007", "p3", "2027-03");
-        if let Ok(f) = &mut other_agent.verdict {
-            f.agent_code = "AG9".into();
-        }
-        let got = ingest(
-            &s,
-            d.id,
-            &Channel::Network { counter: 1 },
-            10,
-            vec![
-                valid(1, b"a", "00004", "p1", "2027-03"),
-                valid(2, b"b", "09556", "p2", "2027-03"),
-                other_agent,
-            ],
-        )?;
-        let accepted = vec![Outcome::Accepted; 3];
-        assert_eq!(got, Ingested::Stored { outcomes: accepted, again: false });
-        assert_eq!((s.totals()?.records, s.totals()?.review), (3, 2));
-        let mut codes: Vec<String> = s.problems()?.into_iter().map(|p| p.code).collect();
-        codes.sort();
-        assert_eq!(codes, ["review:unassigned_agent", "review:unassigned_commune"]);
-        // Reassigned: the device now serves only 09556.
-        let moved = Assignment { communes: vec!["09556".into()], ..Assignment::default() };
-        assert!(s.assign_device(d.id, &moved)?);
-        assert!(!s.assign_device(99, &moved)?);
-        assert_eq!(s.assignment(d.id)?, moved);
-        let due = s.due_participants(Some(d.id), "2027-03", "2027-03")?;
-        assert_eq!(due.iter().map(|d| d.record.record_id[0]).collect::<Vec<_>>(), [2]);
-        Ok(())
-    }
-
-    /// Rejected and conflicting records keep a hash, a length and a short prefix; past the
-    /// device's quota (per day, in all) nothing more is kept, and the outcome is the same.
-    #[test]
-    fn problems_keep_a_prefix_within_the_quota() -> Result<()> {
-        let (_tmp, s) = store()?;
-        let d = device(&s, 1)?;
-        let quota = ProblemQuota { per_day: 2, stored: 3 };
-        let junk = |id: u8| {
-            let mut r = valid(id, &[id; 1_000], "00004", "p", "2027-03");
-            r.verdict = Err("does_not_decode".into());
-            r
-        };
-        let rejected = Outcome::Rejected { code: "does_not_decode".into() };
-        let day = 1_800_000_000;
-        for (counter, at, kept) in [(1, day, 2), (2, day + 60, 2), (3, day + 86_400, 3)] {
-            let batch = (0..5).map(|i| junk(counter * 10 + i)).collect();
-            let got =
-                s.ingest(d.id, &Channel::Network { counter: counter.into() }, at, batch, &quota)?;
-            let outcomes = vec![rejected.clone(); 5];
-            assert_eq!(got, Ingested::Stored { outcomes, again: false });
-            assert_eq!(s.totals()?.rejected, kept, "batch {counter}");
-        }
-        let (len, prefix, size): (i64, i64, i64) = s.conn().query_row(
-            "SELECT MAX(sealed_len), MAX(length(sealed_prefix)), \
-             (SELECT SUM(length(sealed_prefix)) FROM rejected) FROM rejected",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-        assert_eq!((len, prefix, size), (1_000, PROBLEM_PREFIX_BYTES as i64, 3 * 64));
         Ok(())
     }
 
@@ -1552,118 +1409,6 @@ mod tests {
             matches!(&e, Some(Error::Key { path, .. }) if *path == files.receipt_master),
             "{e:?}"
         );
-        Ok(())
-    }
-
-    #[test]
-    fn a_token_registers_one_device_once() -> Result<()> {
-        let (_tmp, s) = store()?;
-        s.create_token([1; 32], "ab", "Xã A", &Assignment::default(), 0, 100)?;
-        assert_eq!(s.register_device([2; 32], 1, "x", [5; 32])?, None, "unknown");
-        assert_eq!(s.register_device([1; 32], 100, "x", [5; 32])?, None, "expired");
-        let d = s.register_device([1; 32], 50, "Xã A", [5; 32])?;
-        assert_eq!(d.as_ref().map(|d| (d.id, d.last_counter)), Some((1, 0)));
-        assert_eq!(s.register_device([1; 32], 51, "x", [6; 32])?, None, "used");
-        let t = s.tokens()?;
-        assert_eq!((t[0].used_at, t[0].device_id), (Some(50), Some(1)));
-        assert!(s.revoke_device(1, 60)?);
-        assert!(!s.revoke_device(99, 60)?);
-        assert_eq!(s.device(1)?.and_then(|d| d.revoked_at), Some(60));
-        Ok(())
-    }
-
-    #[test]
-    fn ingest_is_idempotent_and_refuses_replays() -> Result<()> {
-        let (_tmp, s) = store()?;
-        let d = device(&s, 1)?;
-        let net = |c| Channel::Network { counter: c };
-        let first = ingest(&s, d.id, &net(1), 10, vec![valid(1, b"a", "00004", "p1", "2027-03")])?;
-        assert_eq!(first, Ingested::Stored { outcomes: vec![Outcome::Accepted], again: false });
-        assert_eq!(ingest(&s, d.id, &net(1), 11, vec![])?, Ingested::Replayed);
-        let mut rejected = valid(3, b"c", "00004", "p3", "2027-03");
-        rejected.verdict = Err("does_not_decode".into());
-        let second = ingest(
-            &s,
-            d.id,
-            &net(2),
-            12,
-            vec![
-                valid(1, b"a", "00004", "p1", "2027-03"),
-                valid(1, b"other", "00004", "p1", "2027-03"),
-                rejected.clone(),
-            ],
-        )?;
-        let want = vec![
-            Outcome::Duplicate,
-            Outcome::Conflict,
-            Outcome::Rejected { code: "does_not_decode".into() },
-        ];
-        assert_eq!(second, Ingested::Stored { outcomes: want, again: false });
-        // The same conflict and rejection again are not stored twice.
-        ingest(
-            &s,
-            d.id,
-            &net(3),
-            13,
-            vec![valid(1, b"other", "00004", "p1", "2027-03"), rejected],
-        )?;
-        assert_eq!(
-            s.totals()?,
-            Totals { records: 1, conflicts: 1, rejected: 1, bundles: 0, review: 0 }
-        );
-        assert!(s.record(d.id, &[1; 16])?.is_some_and(|h| h.conflicted));
-        let usb = Channel::Usb { bundle_id: [7; 16], created_at: 5 };
-        let b1 = ingest(&s, d.id, &usb, 14, vec![valid(2, b"b", "00004", "p2", "2027-03")])?;
-        assert_eq!(b1, Ingested::Stored { outcomes: vec![Outcome::Accepted], again: false });
-        let b2 = ingest(&s, d.id, &usb, 15, vec![valid(2, b"b", "00004", "p2", "2027-03")])?;
-        assert_eq!(b2, Ingested::Stored { outcomes: vec![Outcome::Duplicate], again: true });
-        assert!(s.revoke_device(d.id, 16)?);
-        assert_eq!(ingest(&s, d.id, &net(9), 17, vec![])?, Ingested::Revoked);
-        assert_eq!(ingest(&s, 42, &net(9), 17, vec![])?, Ingested::Revoked);
-        assert_eq!(s.totals()?.records, 2);
-        Ok(())
-    }
-
-    #[test]
-    fn tallies_and_due_participants() -> Result<()> {
-        let (_tmp, s) = store()?;
-        let d1 = device(&s, 1)?;
-        let d2 = device(&s, 2)?;
-        let net = |c| Channel::Network { counter: c };
-        ingest(
-            &s,
-            d1.id,
-            &net(1),
-            10,
-            vec![
-                valid(1, b"a", "00004", "p1", "2027-03"),
-                valid(2, b"b", "00004", "p2", "2027-04"),
-            ],
-        )?;
-        // p1 renewed in another commune through another device: no longer due.
-        ingest(&s, d2.id, &net(1), 10, vec![valid(3, b"c", "00007", "p1", "2027-09")])?;
-        ingest(&s, d2.id, &net(2), 10, vec![valid(4, b"d", "00007", "p4", "2027-03")])?;
-        let serves = |communes: &[&str]| Assignment {
-            communes: communes.iter().map(|c| c.to_string()).collect(),
-            ..Assignment::default()
-        };
-        assert!(s.assign_device(d1.id, &serves(&["00004"]))?);
-        s.set_target(Scope::Commune, "00004", "2027-01", Some(10))?;
-        s.set_target(Scope::Commune, "00010", "2027-01", Some(5))?;
-        let Tallies { communes, agents, days, total } = s.tallies("2027-01")?;
-        let c: Vec<(&str, i64, Option<i64>)> =
-            communes.iter().map(|t| (t.key.as_str(), t.participants, t.target)).collect();
-        assert_eq!(c, vec![("00004", 2, Some(10)), ("00007", 2, None), ("00010", 0, Some(5))]);
-        assert_eq!((agents.len(), days.len()), (1, 1));
-        assert_eq!((total.records, total.amount, total.target), (4, 1_320_000, Some(15)));
-        let due = s.due_participants(Some(d1.id), "2027-03", "2027-04")?;
-        let ids: Vec<u8> = due.iter().map(|d| d.record.record_id[0]).collect();
-        assert_eq!(ids, vec![2], "p1 renewed; p4 is in a commune device 1 is not assigned");
-        assert!(s.due_participants(Some(d2.id), "2027-01", "2027-12")?.is_empty(), "none assigned");
-        let all = s.due_participants(None, "2027-01", "2027-12")?;
-        assert_eq!(all.iter().map(|d| d.record.record_id[0]).collect::<Vec<_>>(), vec![4, 2, 3]);
-        assert_eq!(s.records_for_list("voluntary-si", Some("00007"), "2027-01")?.len(), 2);
-        assert_eq!(s.records_for_list("household-bhyt", None, "2027-01")?.len(), 0);
         Ok(())
     }
 }

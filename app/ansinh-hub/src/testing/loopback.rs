@@ -37,7 +37,8 @@ impl std::fmt::Debug for LoopbackHub {
 }
 
 impl LoopbackHub {
-    /// Starts a hub on the data directory `dir` (created with its keys on first start),
+    /// Starts a hub on the data directory `dir` (created with its keys on first start; records
+    /// in SQLite or PostgreSQL as [`super::test_database`] says),
     /// listening on 127.0.0.1:`port` (0: a free port), with the default [`ServeOptions`]. It
     /// reads the time `now`, which only [`LoopbackHub::set_now`] moves, or with `None` the
     /// system clock (as a real server; a device signs its requests with the time and the hub
@@ -59,7 +60,7 @@ impl LoopbackHub {
         now: Option<Timestamp>,
         options: ServeOptions,
     ) -> Result<Self> {
-        let (hub, _) = crate::open(dir)?;
+        let (hub, _) = crate::open_with(dir, super::test_database(dir)?.as_deref())?;
         let now = Arc::new(AtomicI64::new(now.unwrap_or(SYSTEM_CLOCK)));
         let clock = Arc::clone(&now);
         let state = AppState {

@@ -13,11 +13,7 @@ fn a_token_is_the_whole_standard_output_and_registers_a_device() -> TestResult {
     let mut tokens = vec![];
     // The first run also creates the keys and says so; neither run may put it on stdout.
     for label in ["Bưu điện Hà Đông", "Xã A"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
-            .arg("--data-dir")
-            .arg(&data)
-            .args(["token", "--label", label])
-            .output()?;
+        let out = crate::hub_command(&data)?.args(["token", "--label", label]).output()?;
         let (stdout, stderr) = (String::from_utf8(out.stdout)?, String::from_utf8(out.stderr)?);
         assert!(out.status.success(), "{stderr}");
         // What `TOKEN=$(ansinh-hub token ...)` keeps: the token, on one line, and nothing else.
@@ -50,11 +46,7 @@ fn a_token_is_the_whole_standard_output_and_registers_a_device() -> TestResult {
 fn first_start_makes_private_keys_and_serve_stops_on_sigterm() -> TestResult {
     let tmp = tempfile::tempdir()?;
     let data = tmp.path().join("hub");
-    let out = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["token", "--label", "Xã A"])
-        .output()?;
+    let out = crate::hub_command(&data)?.args(["token", "--label", "Xã A"]).output()?;
     assert!(out.status.success());
     let err = String::from_utf8(out.stderr)?;
     for f in ["sealing.key", "signing.key", "admin.token", "config.key"] {
@@ -72,9 +64,7 @@ fn first_start_makes_private_keys_and_serve_stops_on_sigterm() -> TestResult {
 
     // One command to start; SIGTERM stops it cleanly.
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
-        .arg("--data-dir")
-        .arg(&data)
+    let mut child = crate::hub_command(&data)?
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .stderr(std::process::Stdio::piped())
         .spawn()?;
@@ -100,11 +90,7 @@ fn first_start_makes_private_keys_and_serve_stops_on_sigterm() -> TestResult {
     assert!(killed.success());
     assert!(status.success(), "exit status after SIGTERM: {status:?}");
     // No new keys on the second start.
-    let again = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
-        .arg("--data-dir")
-        .arg(&data)
-        .arg("keys")
-        .output()?;
+    let again = crate::hub_command(&data)?.arg("keys").output()?;
     assert!(String::from_utf8(again.stderr)?.is_empty());
     Ok(())
 }
@@ -119,9 +105,7 @@ fn the_d05_list_from_the_command_line_is_the_hubs() -> TestResult {
 
     // The same list from the command line.
     let out = tmp.path().join("d05.csv");
-    let status = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
-        .args(["--data-dir"])
-        .arg(tmp.path().join("hub"))
+    let status = crate::hub_command(&tmp.path().join("hub"))?
         .args(["export", "d05", "--month", MONTH, "--out"])
         .arg(&out)
         .output()?;
@@ -151,9 +135,7 @@ fn the_d05_list_from_the_command_line_is_the_hubs() -> TestResult {
 
     // The export is in the hub's own log, and the device's trail came with its records.
     let audit = |args: &[&str]| -> Res<serde_json::Value> {
-        let out = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
-            .arg("--data-dir")
-            .arg(tmp.path().join("hub"))
+        let out = crate::hub_command(&tmp.path().join("hub"))?
             .arg("audit")
             .args(args)
             .arg("--json")
@@ -189,11 +171,7 @@ fn devices_are_assigned_with_their_token_and_reassigned() -> TestResult {
     let tmp = tempfile::tempdir()?;
     let data = tmp.path().join("hub");
     let run = |args: &[&str]| -> Res<(bool, String, String)> {
-        let out = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
-            .arg("--data-dir")
-            .arg(&data)
-            .args(args)
-            .output()?;
+        let out = crate::hub_command(&data)?.args(args).output()?;
         Ok((out.status.success(), String::from_utf8(out.stdout)?, String::from_utf8(out.stderr)?))
     };
     let (ok, _, err) = run(&["token", "--label", "x", "--commune", "123"])?;
@@ -270,11 +248,8 @@ fn verify_receipt_says_what_differs_from_the_record() -> TestResult {
     };
     let check = |fields: &ansinh_wire::receipt_qr::Fields| -> Res<(bool, serde_json::Value)> {
         let payload = ansinh_wire::receipt_qr::payload(fields, &key)?;
-        let out = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
-            .arg("--data-dir")
-            .arg(&data)
-            .args(["verify-receipt", "--json", &payload])
-            .output()?;
+        let out =
+            crate::hub_command(&data)?.args(["verify-receipt", "--json", &payload]).output()?;
         Ok((out.status.success(), serde_json::from_slice(&out.stdout)?))
     };
     let (ok, json) = check(&genuine)?;
@@ -306,12 +281,7 @@ fn a_signed_usb_configuration_is_accepted_by_this_hubs_devices_only() -> TestRes
     let text = "collection_point = \"Chợ Hà Đông\"\nidle_seconds = 120\n";
     std::fs::write(&file, text)?;
     let sign = |data: &std::path::Path| -> TestResult {
-        let out = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
-            .arg("--data-dir")
-            .arg(data)
-            .args(["config", "sign"])
-            .arg(&file)
-            .output()?;
+        let out = crate::hub_command(data)?.args(["config", "sign"]).arg(&file).output()?;
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         Ok(())
     };

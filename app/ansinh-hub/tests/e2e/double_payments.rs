@@ -184,9 +184,7 @@ fn a_double_payment_from_any_device_is_listed_with_both_receipts() -> TestResult
 
     // The same file from the command line.
     let out = tmp.path().join("double.csv");
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
-        .arg("--data-dir")
-        .arg(tmp.path().join("hub"))
+    let run = crate::hub_command(&tmp.path().join("hub"))?
         .args(["export", "double-payments", "--month", MONTH, "--out"])
         .arg(&out)
         .output()?;

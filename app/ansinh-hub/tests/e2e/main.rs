@@ -2,6 +2,8 @@
 //! binary, which Cargo builds for this package's tests only (`CARGO_BIN_EXE_ansinh-hub`), and
 //! the check of its manifest. One test binary.
 //!
+//! - `backup`: a live backup, more records, a restore: the device sends again what the hub
+//!   lost, every record held once (on either backend).
 //! - `commands`: the command as staff script it (tokens, first start and SIGTERM, a list
 //!   exported to a file).
 //! - `usb`: carry-out bundles with the real `ansinh-hub import` command.
@@ -10,11 +12,14 @@
 //! - `plain_http`: plain HTTP on a non-loopback address only behind a TLS proxy.
 //! - `dependencies`: the hub's workspace dependencies, and nothing it links on the device's
 //!   side.
+//! - `two_hubs`: two `serve` processes on one PostgreSQL database behind a round-robin proxy,
+//!   one killed mid-stream: ten devices' 10,000 records each held once.
 //!
 //! The rest of the end-to-end suite (device outbox → uploader → hub through a faulty network,
 //! pricing, refusals, attacks, reports and the dashboard) is in ansinh-tests,
 //! `tests/end_to_end/`, whose support module this binary shares.
 
+mod backup;
 mod commands;
 mod dependencies;
 mod double_payments;
@@ -23,4 +28,18 @@ mod plain_http;
 #[allow(dead_code)]
 #[path = "../../../../tests/end_to_end/support.rs"]
 mod support;
+mod two_hubs;
 mod usb;
+
+/// The `ansinh-hub` command on the data directory `data`, with the records where the suite
+/// keeps them: `hub.sqlite` in it, or with `ANSINH_TEST_BACKEND=postgres` the PostgreSQL
+/// database made for it (`ansinh_hub::testing::test_database`, also what a hub started on it
+/// by the tests uses).
+fn hub_command(data: &std::path::Path) -> support::Res<std::process::Command> {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ansinh-hub"));
+    command.arg("--data-dir").arg(data);
+    if let Some(url) = ansinh_hub::testing::test_database(data)? {
+        command.arg("--database").arg(url);
+    }
+    Ok(command)
+}

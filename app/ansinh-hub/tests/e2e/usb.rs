@@ -3,18 +3,13 @@
 //! device's health report travels beside its bundles and `devices --json` shows it.
 
 use std::path::Path;
-use std::process::Command;
 
 use ansinh_uploader::{export_bundle, import_ack};
 
 use crate::support::*;
 
 fn hub_command(data: &Path, args: &[&str]) -> Res<(bool, String, String)> {
-    let out = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()?;
+    let out = crate::hub_command(data)?.args(args).output()?;
     Ok((out.status.success(), String::from_utf8(out.stdout)?, String::from_utf8(out.stderr)?))
 }
 

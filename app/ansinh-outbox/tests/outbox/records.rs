@@ -289,6 +289,30 @@ fn purge_after_retention_keeps_a_non_personal_line() -> R {
     Ok(())
 }
 
+/// The server was restored from a backup: every acknowledged record still held goes back to
+/// the queue, due now; a purged one cannot (its sealed bytes are gone) and stays as it is.
+#[test]
+fn acknowledged_records_still_held_are_queued_again() -> R {
+    let dir = tempfile::tempdir()?;
+    let (mut outbox, key) = setup(dir.path())?;
+    let (purged, old) = enqueue(&mut outbox, 1_000)?;
+    let (held, recent) = enqueue(&mut outbox, 1_000)?;
+    let (queued, _) = enqueue(&mut outbox, 1_000)?;
+    outbox.acknowledge(&[old], 2_000)?;
+    outbox.purge_acknowledged(86_400, 2_000 + 86_400)?;
+    outbox.acknowledge(&[recent], 90_000)?;
+    assert_eq!(outbox.requeue_acknowledged(90_100, "the server was restored")?, 1);
+    assert_eq!(outbox.get(held)?.state, State::Queued);
+    assert_eq!(outbox.get(purged)?.state, State::Acknowledged);
+    let unsent: Vec<i64> = outbox.unsent()?.iter().map(|o| o.receipt_no).collect();
+    assert_eq!(unsent, [held, queued]);
+    assert_eq!(outbox.requeue_acknowledged(90_200, "again")?, 0, "nothing left to send again");
+    let line = outbox.audit_trail()?.into_iter().find(|a| a.event == "requeued_acknowledged");
+    assert_eq!(line.map(|a| a.detail), Some("1 records: the server was restored".into()));
+    assert!(outbox.verify(Some(&key), decode_ok)?.is_ok());
+    Ok(())
+}
+
 #[test]
 fn a_full_disk_fails_clearly_and_leaves_the_database_valid() -> R {
     let dir = tempfile::tempdir()?;

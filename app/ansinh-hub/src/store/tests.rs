@@ -1,0 +1,662 @@
+//! The semantics both stores share, tested on both: every test here runs once on SQLite (a
+//! temporary file) and once on PostgreSQL (a fresh database on the server that
+//! `ANSINH_TEST_POSTGRES` names, e.g. `postgres://app@%2Ftmp%2Fpg/postgres`; `tests/run.sh`
+//! starts one). Without that variable the PostgreSQL half fails when `ANSINH_REQUIRE_POSTGRES=1`
+//! or `CI=true`, and elsewhere is skipped with a notice on standard error.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use ansinh_wire::{AUDIT_GENESIS, AgentAccount, Assignment, AuditEntry, Channel, Outcome};
+use sha2::{Digest, Sha256};
+
+use super::*;
+use crate::error::{Error, Result};
+
+/// A store under test, and a way to look at its tables.
+pub(crate) enum Backend {
+    /// SQLite, in a temporary folder (removed when dropped).
+    Sqlite { _dir: tempfile::TempDir, store: Arc<SqliteStore> },
+    /// PostgreSQL, in a database of its own, with its URL (to open more stores on it).
+    Postgres(String, Arc<PostgresStore>),
+}
+
+impl Backend {
+    pub(crate) fn sqlite() -> Result<Self> {
+        let tmp = tempfile::tempdir().map_err(crate::error::io(Path::new("tmp")))?;
+        let s = SqliteStore::open(&tmp.path().join("hub.sqlite"))?;
+        Ok(Backend::Sqlite { _dir: tmp, store: Arc::new(s) })
+    }
+
+    /// A fresh database on the test server; `None` (after a notice) when there is none here
+    /// and none is required.
+    pub(crate) fn postgres() -> Result<Option<Self>> {
+        let Some(admin) = postgres_admin_url()? else { return Ok(None) };
+        let url = create_scratch_database(&admin)?;
+        let s = PostgresStore::open(&url)?;
+        Ok(Some(Backend::Postgres(url, Arc::new(s))))
+    }
+
+    pub(crate) fn store(&self) -> &dyn Store {
+        match self {
+            Backend::Sqlite { store: s, .. } => s.as_ref(),
+            Backend::Postgres(_, s) => s.as_ref(),
+        }
+    }
+
+    /// Runs `sql` and returns the first row's integers (none: no row); fails as the database
+    /// refuses the statement.
+    pub(crate) fn probe(&self, sql: &str) -> Result<Vec<i64>> {
+        match self {
+            Backend::Sqlite { store: s, .. } => {
+                let conn = s.conn();
+                let mut stmt = conn.prepare(sql)?;
+                let n = stmt.column_count();
+                let mut rows = stmt.query([])?;
+                let Some(r) = rows.next()? else { return Ok(vec![]) };
+                Ok((0..n).map(|i| r.get::<_, i64>(i)).collect::<rusqlite::Result<_>>()?)
+            }
+            Backend::Postgres(_, s) => s.probe(sql),
+        }
+    }
+}
+
+/// Each named test function, once on each backend.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn sqlite() -> crate::Result<()> {
+                super::$name(&super::Backend::sqlite()?)
+            }
+
+            #[test]
+            fn postgres() -> crate::Result<()> {
+                match super::Backend::postgres()? {
+                    Some(b) => super::$name(&b),
+                    None => Ok(()),
+                }
+            }
+        }
+    )*};
+}
+
+on_both!(
+    overlapping_payments_of_a_person_pair_with_the_earliest,
+    records_are_keyed_by_device_and_id,
+    records_outside_the_assignment_are_flagged_for_review,
+    problems_keep_a_prefix_within_the_quota,
+    a_token_registers_one_device_once,
+    ingest_is_idempotent_and_refuses_replays,
+    tallies_and_due_participants,
+    a_chain_is_stored_once_continued_and_a_break_is_refused_and_counted,
+    a_days_quota_holds_entries_back_until_the_next_day_and_reasons_are_bounded,
+    the_hubs_own_log_is_newest_first_and_append_only,
+    published_policy_tables_are_kept_in_order_and_never_changed,
+    a_devices_newest_health_report_is_kept,
+);
+
+const QUOTA: AuditQuota = AuditQuota { per_day: 1_000, problems: 50 };
+
+fn chain(n: u64) -> Vec<AuditEntry> {
+    let mut prev = AUDIT_GENESIS;
+    (1..=n)
+        .map(|seq| {
+            let e = AuditEntry::new(prev, seq, 100 + seq as i64, "DL-1", "login", None, "");
+            prev = e.hash;
+            e
+        })
+        .collect()
+}
+
+/// Ingests with room for every conflict and rejection.
+fn ingest(
+    s: &dyn Store,
+    device: u64,
+    channel: &Channel,
+    at: Timestamp,
+    records: Vec<Incoming>,
+) -> Result<Ingested> {
+    s.ingest(device, channel, at, records, &ProblemQuota { per_day: 1_000, stored: 1_000 })
+}
+
+fn device(s: &dyn Store, n: u8) -> Result<Device> {
+    s.create_token([n; 32], "ab", "test", &Assignment::default(), 0, 100)?;
+    s.register_device([n; 32], 1, "Xã A", [n; 32])?
+        .ok_or_else(|| Error::Invalid("token refused".into()))
+}
+
+fn valid(id: u8, bytes: &[u8], commune: &str, person: &str, until: &str) -> Incoming {
+    Incoming {
+        record_id: [id; 16],
+        sealed_sha256: Sha256::digest(bytes).into(),
+        sealed: bytes.to_vec(),
+        verdict: Ok(super::Facts {
+            scheme: "voluntary-si".into(),
+            commune_code: commune.into(),
+            agent_code: "AG1".into(),
+            collected_at: 1_800_000_000,
+            day: "2027-01-15".into(),
+            amount: 330_000,
+            coverage: vec![Coverage {
+                person_key: person.into(),
+                paid_from: "2027-01".into(),
+                paid_until: until.into(),
+            }],
+        }),
+    }
+}
+
+/// A valid record of `person` paying `from..=until` of `scheme`, collected at `at`.
+fn paid(id: u8, scheme: &str, person: &str, from: &str, until: &str, at: i64) -> Incoming {
+    let mut rec = valid(id, &[id], "00004", person, until);
+    if let Ok(f) = &mut rec.verdict {
+        f.scheme = scheme.into();
+        f.collected_at = at;
+        f.coverage[0].paid_from = from.into();
+    }
+    rec
+}
+
+fn overlapping_payments_of_a_person_pair_with_the_earliest(b: &Backend) -> Result<()> {
+    let s = b.store();
+    let (d1, d2) = (device(s, 1)?, device(s, 2)?);
+    let net = |c| Channel::Network { counter: c };
+    let (si, bhyt, t) = ("voluntary-si", "household-bhyt", 1_800_000_000);
+    ingest(
+        s,
+        d1.id,
+        &net(1),
+        10,
+        vec![
+            paid(1, si, "p1", "2027-01", "2027-03", t),
+            paid(3, si, "p1", "2027-04", "2027-06", t + 20),
+            paid(4, si, "p2", "2027-01", "2027-03", t + 30),
+        ],
+    )?;
+    ingest(
+        s,
+        d2.id,
+        &net(1),
+        11,
+        vec![
+            paid(2, si, "p1", "2027-03", "2027-03", t + 10),
+            paid(5, bhyt, "p1", "2027-01", "2027-12", t + 40),
+            paid(6, si, "p1", "2027-02", "2027-02", t + 50),
+        ],
+    )?;
+    let found = s.overlaps("2027-01")?;
+    let pairs: Vec<(u8, u64, u8, u64)> = found
+        .iter()
+        .map(|o| {
+            (
+                o.first.record.record_id[0],
+                o.first.record.device_id,
+                o.second.record.record_id[0],
+                o.second.record.device_id,
+            )
+        })
+        .collect();
+    // 2 repeats March of 1 (another device); 6 repeats February of 1 and is paired with 1,
+    // the earliest. 3 follows on, 4 is someone else, 5 is health insurance.
+    assert_eq!(pairs, [(1, d1.id, 2, d2.id), (1, d1.id, 6, d2.id)]);
+    let o = &found[0];
+    assert_eq!(
+        (o.scheme.as_str(), o.first.paid_from.as_str(), o.first.paid_until.as_str()),
+        (si, "2027-01", "2027-03")
+    );
+    assert_eq!(
+        (o.second.paid_from.as_str(), o.second.amount, o.second.collected_at, o.second.index),
+        ("2027-03", 330_000, t + 10, 0)
+    );
+    assert!(s.overlaps("2027-02")?.is_empty(), "none was collected in February");
+    assert_eq!(s.totals()?.records, 6, "every record is kept");
+    Ok(())
+}
+
+/// Two devices may hold the same record id: each is its own record, neither a duplicate
+/// nor a conflict of the other.
+fn records_are_keyed_by_device_and_id(b: &Backend) -> Result<()> {
+    let s = b.store();
+    let (d1, d2) = (device(s, 1)?, device(s, 2)?);
+    let net = |c| Channel::Network { counter: c };
+    let a = ingest(s, d1.id, &net(1), 10, vec![valid(1, b"a", "00004", "p1", "2027-03")])?;
+    let b = ingest(s, d2.id, &net(1), 11, vec![valid(1, b"b", "00004", "p1", "2027-03")])?;
+    assert_eq!(a, Ingested::Stored { outcomes: vec![Outcome::Accepted], again: false });
+    assert_eq!(b, a);
+    let again = ingest(s, d1.id, &net(2), 12, vec![valid(1, b"a", "00004", "p1", "2027-03")])?;
+    assert_eq!(again, Ingested::Stored { outcomes: vec![Outcome::Duplicate], again: false });
+    assert_eq!(s.record(d1.id, &[1; 16])?.map(|h| h.sealed), Some(b"a".to_vec()));
+    assert_eq!(s.record(d2.id, &[1; 16])?.map(|h| h.sealed), Some(b"b".to_vec()));
+    assert_eq!(s.totals()?.conflicts, 0);
+    Ok(())
+}
+
+/// A token's assignment reaches its device; a record outside it is accepted and flagged.
+fn records_outside_the_assignment_are_flagged_for_review(b: &Backend) -> Result<()> {
+    let s = b.store();
+    let assignment = Assignment {
+        collection_point: "Bưu điện xã A".into(),
+        communes: vec!["00004".into(), "00007".into()],
+        agents: vec![AgentAccount { code: "AG1".into(), name: "Nguyễn Văn A".into() }],
+    };
+    s.create_token([1; 32], "ab", "x", &assignment, 0, 100)?;
+    let d = s.register_device([1; 32], 1, "x", [1; 32])?;
+    let d = d.ok_or_else(|| Error::Invalid("token refused".into()))?;
+    assert_eq!(s.assignment(d.id)?, assignment);
+    let mut other_agent = valid(3, b"c", "00007", "p3", "2027-03");
+    if let Ok(f) = &mut other_agent.verdict {
+        f.agent_code = "AG9".into();
+    }
+    let got = ingest(
+        s,
+        d.id,
+        &Channel::Network { counter: 1 },
+        10,
+        vec![
+            valid(1, b"a", "00004", "p1", "2027-03"),
+            valid(2, b"b", "09556", "p2", "2027-03"),
+            other_agent,
+        ],
+    )?;
+    let accepted = vec![Outcome::Accepted; 3];
+    assert_eq!(got, Ingested::Stored { outcomes: accepted, again: false });
+    assert_eq!((s.totals()?.records, s.totals()?.review), (3, 2));
+    let mut codes: Vec<String> = s.problems()?.into_iter().map(|p| p.code).collect();
+    codes.sort();
+    assert_eq!(codes, ["review:unassigned_agent", "review:unassigned_commune"]);
+    // Reassigned: the device now serves only 09556.
+    let moved = Assignment { communes: vec!["09556".into()], ..Assignment::default() };
+    assert!(s.assign_device(d.id, &moved)?);
+    assert!(!s.assign_device(99, &moved)?);
+    assert_eq!(s.assignment(d.id)?, moved);
+    let due = s.due_participants(Some(d.id), "2027-03", "2027-03")?;
+    assert_eq!(due.iter().map(|d| d.record.record_id[0]).collect::<Vec<_>>(), [2]);
+    Ok(())
+}
+
+/// Rejected and conflicting records keep a hash, a length and a short prefix; past the
+/// device's quota (per day, in all) nothing more is kept, and the outcome is the same.
+fn problems_keep_a_prefix_within_the_quota(b: &Backend) -> Result<()> {
+    let s = b.store();
+    let d = device(s, 1)?;
+    let quota = ProblemQuota { per_day: 2, stored: 3 };
+    let junk = |id: u8| {
+        let mut r = valid(id, &[id; 1_000], "00004", "p", "2027-03");
+        r.verdict = Err("does_not_decode".into());
+        r
+    };
+    let rejected = Outcome::Rejected { code: "does_not_decode".into() };
+    let day = 1_800_000_000;
+    for (counter, at, kept) in [(1, day, 2), (2, day + 60, 2), (3, day + 86_400, 3)] {
+        let batch = (0..5).map(|i| junk(counter * 10 + i)).collect();
+        let got =
+            s.ingest(d.id, &Channel::Network { counter: counter.into() }, at, batch, &quota)?;
+        let outcomes = vec![rejected.clone(); 5];
+        assert_eq!(got, Ingested::Stored { outcomes, again: false });
+        assert_eq!(s.totals()?.rejected, kept, "batch {counter}");
+    }
+    let kept = b.probe(
+        "SELECT MAX(sealed_len), CAST(MAX(length(sealed_prefix)) AS BIGINT), \
+         CAST((SELECT SUM(length(sealed_prefix)) FROM rejected) AS BIGINT) FROM rejected",
+    )?;
+    assert_eq!(kept, [1_000, PROBLEM_PREFIX_BYTES as i64, 3 * 64]);
+    Ok(())
+}
+
+fn a_token_registers_one_device_once(b: &Backend) -> Result<()> {
+    let s = b.store();
+    s.create_token([1; 32], "ab", "Xã A", &Assignment::default(), 0, 100)?;
+    assert_eq!(s.register_device([2; 32], 1, "x", [5; 32])?, None, "unknown");
+    assert_eq!(s.register_device([1; 32], 100, "x", [5; 32])?, None, "expired");
+    let d = s.register_device([1; 32], 50, "Xã A", [5; 32])?;
+    assert_eq!(d.as_ref().map(|d| (d.id, d.last_counter)), Some((1, 0)));
+    assert_eq!(s.register_device([1; 32], 51, "x", [6; 32])?, None, "used");
+    let t = s.tokens()?;
+    assert_eq!((t[0].used_at, t[0].device_id), (Some(50), Some(1)));
+    assert!(s.revoke_device(1, 60)?);
+    assert!(!s.revoke_device(99, 60)?);
+    assert_eq!(s.device(1)?.and_then(|d| d.revoked_at), Some(60));
+    Ok(())
+}
+
+fn ingest_is_idempotent_and_refuses_replays(b: &Backend) -> Result<()> {
+    let s = b.store();
+    let d = device(s, 1)?;
+    let net = |c| Channel::Network { counter: c };
+    let first = ingest(s, d.id, &net(1), 10, vec![valid(1, b"a", "00004", "p1", "2027-03")])?;
+    assert_eq!(first, Ingested::Stored { outcomes: vec![Outcome::Accepted], again: false });
+    assert_eq!(ingest(s, d.id, &net(1), 11, vec![])?, Ingested::Replayed);
+    let mut rejected = valid(3, b"c", "00004", "p3", "2027-03");
+    rejected.verdict = Err("does_not_decode".into());
+    let second = ingest(
+        s,
+        d.id,
+        &net(2),
+        12,
+        vec![
+            valid(1, b"a", "00004", "p1", "2027-03"),
+            valid(1, b"other", "00004", "p1", "2027-03"),
+            rejected.clone(),
+        ],
+    )?;
+    let want = vec![
+        Outcome::Duplicate,
+        Outcome::Conflict,
+        Outcome::Rejected { code: "does_not_decode".into() },
+    ];
+    assert_eq!(second, Ingested::Stored { outcomes: want, again: false });
+    // The same conflict and rejection again are not stored twice.
+    ingest(s, d.id, &net(3), 13, vec![valid(1, b"other", "00004", "p1", "2027-03"), rejected])?;
+    assert_eq!(
+        s.totals()?,
+        Totals { records: 1, conflicts: 1, rejected: 1, bundles: 0, review: 0 }
+    );
+    assert!(s.record(d.id, &[1; 16])?.is_some_and(|h| h.conflicted));
+    let usb = Channel::Usb { bundle_id: [7; 16], created_at: 5 };
+    let b1 = ingest(s, d.id, &usb, 14, vec![valid(2, b"b", "00004", "p2", "2027-03")])?;
+    assert_eq!(b1, Ingested::Stored { outcomes: vec![Outcome::Accepted], again: false });
+    let b2 = ingest(s, d.id, &usb, 15, vec![valid(2, b"b", "00004", "p2", "2027-03")])?;
+    assert_eq!(b2, Ingested::Stored { outcomes: vec![Outcome::Duplicate], again: true });
+    assert!(s.revoke_device(d.id, 16)?);
+    assert_eq!(ingest(s, d.id, &net(9), 17, vec![])?, Ingested::Revoked);
+    assert_eq!(ingest(s, 42, &net(9), 17, vec![])?, Ingested::Revoked);
+    assert_eq!(s.totals()?.records, 2);
+    Ok(())
+}
+
+fn tallies_and_due_participants(b: &Backend) -> Result<()> {
+    let s = b.store();
+    let d1 = device(s, 1)?;
+    let d2 = device(s, 2)?;
+    let net = |c| Channel::Network { counter: c };
+    ingest(
+        s,
+        d1.id,
+        &net(1),
+        10,
+        vec![valid(1, b"a", "00004", "p1", "2027-03"), valid(2, b"b", "00004", "p2", "2027-04")],
+    )?;
+    // p1 renewed in another commune through another device: no longer due.
+    ingest(s, d2.id, &net(1), 10, vec![valid(3, b"c", "00007", "p1", "2027-09")])?;
+    ingest(s, d2.id, &net(2), 10, vec![valid(4, b"d", "00007", "p4", "2027-03")])?;
+    let serves = |communes: &[&str]| Assignment {
+        communes: communes.iter().map(|c| c.to_string()).collect(),
+        ..Assignment::default()
+    };
+    assert!(s.assign_device(d1.id, &serves(&["00004"]))?);
+    s.set_target(Scope::Commune, "00004", "2027-01", Some(10))?;
+    s.set_target(Scope::Commune, "00010", "2027-01", Some(5))?;
+    let Tallies { communes, agents, days, total } = s.tallies("2027-01")?;
+    let c: Vec<(&str, i64, Option<i64>)> =
+        communes.iter().map(|t| (t.key.as_str(), t.participants, t.target)).collect();
+    assert_eq!(c, vec![("00004", 2, Some(10)), ("00007", 2, None), ("00010", 0, Some(5))]);
+    assert_eq!((agents.len(), days.len()), (1, 1));
+    assert_eq!((total.records, total.amount, total.target), (4, 1_320_000, Some(15)));
+    let due = s.due_participants(Some(d1.id), "2027-03", "2027-04")?;
+    let ids: Vec<u8> = due.iter().map(|d| d.record.record_id[0]).collect();
+    assert_eq!(ids, vec![2], "p1 renewed; p4 is in a commune device 1 is not assigned");
+    assert!(s.due_participants(Some(d2.id), "2027-01", "2027-12")?.is_empty(), "none assigned");
+    let all = s.due_participants(None, "2027-01", "2027-12")?;
+    assert_eq!(all.iter().map(|d| d.record.record_id[0]).collect::<Vec<_>>(), vec![4, 2, 3]);
+    assert_eq!(s.records_for_list("voluntary-si", Some("00007"), "2027-01")?.len(), 2);
+    assert_eq!(s.records_for_list("household-bhyt", None, "2027-01")?.len(), 0);
+    Ok(())
+}
+
+fn a_chain_is_stored_once_continued_and_a_break_is_refused_and_counted(b: &Backend) -> Result<()> {
+    let s = b.store();
+    let d = device(s, 1)?.id;
+    let entries = chain(5);
+    assert_eq!(
+        s.append_audit(d, &entries[..3], QUOTA, 10)?,
+        AuditAppend { through: 3, refused: None }
+    );
+    // An acknowledgement lost: the device sends 2..5 again; 2 and 3 are held already.
+    assert_eq!(
+        s.append_audit(d, &entries[1..], QUOTA, 11)?,
+        AuditAppend { through: 5, refused: None }
+    );
+    assert_eq!(s.device_audit(d)?.0.len(), 5);
+
+    let mut next = chain(7)[5..].to_vec();
+    next[0].detail = "changed".into();
+    let refused = s.append_audit(d, &next, QUOTA, 12)?;
+    assert_eq!(refused.through, 5, "nothing of it stored");
+    assert!(refused.refused.as_deref().is_some_and(|r| r.contains("entry 6 was changed")));
+    s.append_audit(d, &next, QUOTA, 13)?;
+    let gap = s.append_audit(d, &chain(7)[6..], QUOTA, 14)?;
+    assert!(gap.refused.as_deref().is_some_and(|r| r.contains("entry 7 follows entry 5")));
+    let mut other = entries[4].clone();
+    other.at += 1;
+    let rewritten = s.append_audit(d, &[other], QUOTA, 15)?;
+    assert!(rewritten.refused.as_deref().is_some_and(|r| r.contains("differs")));
+
+    let (held, problems) = s.device_audit(d)?;
+    assert_eq!(held.len(), 5);
+    assert_eq!(problems.len(), 3, "one row per reason: {problems:?}");
+    let changed = problems.iter().find(|p| p.problem.contains("changed"));
+    assert_eq!(changed.map(|p| (p.times, p.first_at, p.last_at)), Some((2, 12, 13)));
+    assert!(b.probe("DELETE FROM device_audit").is_err(), "append-only");
+    Ok(())
+}
+
+fn a_days_quota_holds_entries_back_until_the_next_day_and_reasons_are_bounded(
+    b: &Backend,
+) -> Result<()> {
+    let s = b.store();
+    let d = device(s, 1)?.id;
+    let quota = AuditQuota { per_day: 4, problems: 2 };
+    let entries = chain(6);
+    let day = 86_400 * 20_000;
+    assert_eq!(s.append_audit(d, &entries[..3], quota, day + 10)?.through, 3);
+    // Two more would make 5 today: none of them is stored, the acknowledgement stays at 3.
+    let held_back = s.append_audit(d, &entries[3..5], quota, day + 20)?;
+    assert_eq!(held_back, AuditAppend { through: 3, refused: Some(AUDIT_QUOTA_REACHED.into()) });
+    // The next day the device sends them again and they are taken.
+    assert_eq!(s.append_audit(d, &entries[3..], quota, day + 86_400)?.through, 6);
+    assert_eq!(s.device_audit(d)?.0.len(), 6, "nothing lost");
+
+    // Distinct reasons past the quota are counted on one row, however many there are.
+    let next = chain(40);
+    for (i, gap) in next[8..].iter().enumerate() {
+        s.append_audit(d, std::slice::from_ref(gap), quota, day + 86_400 + i as i64)?;
+    }
+    let problems = s.device_audit(d)?.1;
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    let more = problems.iter().find(|p| p.problem == AUDIT_MORE_PROBLEMS);
+    assert_eq!(more.map(|p| p.times), Some(31));
+    Ok(())
+}
+
+fn the_hubs_own_log_is_newest_first_and_append_only(b: &Backend) -> Result<()> {
+    let s = b.store();
+    device(s, 1)?;
+    s.log_action("admin", "export", "list=D05-TS month=2026-11", 10)?;
+    s.log_action("device 1", "renewals_download", "within_days=30", 11)?;
+    let actions = s.actions()?;
+    assert_eq!(
+        actions.iter().map(|a| (a.actor.as_str(), a.action.as_str())).collect::<Vec<_>>(),
+        [("device 1", "renewals_download"), ("admin", "export")]
+    );
+    assert!(b.probe("UPDATE hub_audit SET actor = 'x'").is_err());
+    Ok(())
+}
+
+/// The PostgreSQL database of a test and a second store on it (another hub process), or `None`
+/// when PostgreSQL is skipped here.
+/// A test's database (kept while the stores run) and two stores on it.
+type TwoStores = (Backend, Arc<PostgresStore>, Arc<PostgresStore>);
+
+fn two_postgres_stores() -> Result<Option<TwoStores>> {
+    let Some(b) = Backend::postgres()? else { return Ok(None) };
+    let Backend::Postgres(url, first) = &b else {
+        return Err(Error::Invalid("not a PostgreSQL backend".into()));
+    };
+    let (first, second) = (Arc::clone(first), Arc::new(PostgresStore::open(url)?));
+    Ok(Some((b, first, second)))
+}
+
+/// Runs `f` on both stores at the same moment (two threads behind a barrier), as two hubs
+/// would; returns both results.
+fn at_once<T: Send + 'static>(
+    stores: [&Arc<PostgresStore>; 2],
+    f: impl Fn(u8, &PostgresStore) -> Result<T> + Send + Sync + 'static,
+) -> Result<[T; 2]> {
+    let barrier = Arc::new(std::sync::Barrier::new(2));
+    let f = Arc::new(f);
+    let mut hub = 0;
+    let handles = stores.map(|s| {
+        let (s, barrier, f) = (Arc::clone(s), Arc::clone(&barrier), Arc::clone(&f));
+        hub += 1;
+        std::thread::spawn(move || {
+            barrier.wait();
+            f(hub, &s)
+        })
+    });
+    let [a, b] = handles.map(|h| h.join().map_err(|_| Error::Corrupt("a thread panicked".into())));
+    Ok([a??, b??])
+}
+
+/// PostgreSQL: opening again migrates nothing, and a newer schema is refused.
+#[test]
+fn postgres_a_newer_schema_is_refused() -> Result<()> {
+    let Some(b) = Backend::postgres()? else { return Ok(()) };
+    let Backend::Postgres(url, _) = &b else { return Err(Error::Invalid("backend".into())) };
+    drop(PostgresStore::open(url)?);
+    assert_eq!(b.probe("SELECT version FROM ansinh_schema")?, [POSTGRES_SCHEMA_VERSION]);
+    b.probe(&format!("UPDATE ansinh_schema SET version = {}", POSTGRES_SCHEMA_VERSION + 1))?;
+    let e = PostgresStore::open(url).err();
+    assert!(matches!(e, Some(Error::SchemaTooNew { .. })), "{e:?}");
+    Ok(())
+}
+
+/// PostgreSQL, two hubs on one database: the same device's batches arrive at both at the same
+/// moment. The same counter is accepted by one and refused as a replay by the other; the same
+/// records under two counters are stored once (one hub answers Accepted, the other Duplicate).
+#[test]
+fn postgres_two_stores_ingesting_one_device_at_once_store_everything_once() -> Result<()> {
+    let Some((_b, first, second)) = two_postgres_stores()? else { return Ok(()) };
+    let d = device(first.as_ref(), 1)?.id;
+    let quota = ProblemQuota { per_day: 1_000, stored: 1_000 };
+    const ROUNDS: u8 = 15;
+    for round in 0..ROUNDS {
+        let r = u64::from(round);
+        let batch: Vec<Incoming> = (0..10u8)
+            .map(|i| {
+                let mut r = valid(i, &[i, round], "00004", "p", "2027-03");
+                r.record_id[0] = round;
+                r
+            })
+            .collect();
+        let counter = 10 * r + 1;
+        let got = at_once([&first, &second], move |_, s| {
+            s.ingest(d, &Channel::Network { counter }, 10, batch.clone(), &quota)
+        })?;
+        let accepted = Ingested::Stored { outcomes: vec![Outcome::Accepted; 10], again: false };
+        assert!(
+            got.contains(&accepted) && got.contains(&Ingested::Replayed),
+            "round {round}: {got:?}"
+        );
+        // Two counters, the same new records: one hub stores them, the other finds them held
+        // (the device sent the batch again under a new counter before the first answer came).
+        let batch: Vec<Incoming> = (0..10u8)
+            .map(|i| {
+                let mut r = valid(i, &[i, round, 1], "00004", "p", "2027-03");
+                r.record_id[0] = round;
+                r.record_id[1] = 0xEE;
+                r
+            })
+            .collect();
+        let got = at_once([&first, &second], move |hub, s| {
+            // Two new counters; whichever hub takes the higher first makes the lower a replay.
+            let counter = 10 * r + 1 + u64::from(hub);
+            s.ingest(d, &Channel::Network { counter }, 11, batch.clone(), &quota)
+        })?;
+        let duplicate = Ingested::Stored { outcomes: vec![Outcome::Duplicate; 10], again: false };
+        assert!(
+            got.contains(&accepted)
+                && (got.contains(&duplicate) || got.contains(&Ingested::Replayed)),
+            "round {round}: {got:?}"
+        );
+    }
+    assert_eq!(first.totals()?.records, i64::from(ROUNDS) * 20);
+    Ok(())
+}
+
+/// PostgreSQL, two hubs on one database: the same registration token used at both at the same
+/// moment registers one device.
+#[test]
+fn postgres_a_token_used_at_two_hubs_at_once_registers_one_device() -> Result<()> {
+    let Some((_b, first, second)) = two_postgres_stores()? else { return Ok(()) };
+    for n in 1..=10u8 {
+        first.create_token([n; 32], "ab", "x", &Assignment::default(), 0, 100)?;
+        let got = at_once([&first, &second], move |hub, s| {
+            // Two devices (two keys) given the same token.
+            let mut public_key = [n; 32];
+            public_key[0] = hub;
+            s.register_device([n; 32], 1, "x", public_key)
+        })?;
+        assert_eq!(got.iter().filter(|d| d.is_some()).count(), 1, "token {n}: {got:?}");
+    }
+    assert_eq!(second.devices()?.len(), 10);
+    Ok(())
+}
+
+fn published_policy_tables_are_kept_in_order_and_never_changed(b: &Backend) -> Result<()> {
+    let s = b.store();
+    assert_eq!(s.latest_policy()?, None);
+    let table = |version: &str, at: i64| PublishedPolicy {
+        version: version.into(),
+        valid_until: "2027-06-30".into(),
+        published_at: at,
+        signed: vec![1, 2, 3],
+    };
+    assert!(s.publish_policy(&table("VN-2027-01-15", 10))?);
+    assert!(s.publish_policy(&table("VN-2027-07-01", 20))?);
+    assert!(!s.publish_policy(&table("VN-2027-01-15", 30))?, "a version is published once");
+    assert_eq!(s.latest_policy()?, Some(table("VN-2027-07-01", 20)));
+    assert_eq!(s.policy_tables()?, vec![table("VN-2027-01-15", 10), table("VN-2027-07-01", 20)]);
+    assert!(b.probe("DELETE FROM policy_tables").is_err(), "kept for ever");
+    assert!(b.probe("UPDATE policy_tables SET published_at = 0").is_err(), "kept as published");
+    assert_eq!(s.policy_tables()?.len(), 2);
+    Ok(())
+}
+
+fn a_devices_newest_health_report_is_kept(b: &Backend) -> Result<()> {
+    use ansinh_wire::health::{
+        Battery, Charging, HEALTH_VERSION, HealthReport, PrinterState, RestartReason,
+    };
+    let s = b.store();
+    let d = device(s, 1)?;
+    let held = |seq: u64, printer: PrinterState, via: Via| HeldHealth {
+        report: HealthReport {
+            version: HEALTH_VERSION,
+            device_id: d.id,
+            seq,
+            made_at: 1_800_000_000,
+            app_version: "0.1.0".into(),
+            table_version: "VN-2026-12-06".into(),
+            unsent: 3,
+            oldest_unsent_age_secs: Some(7_200),
+            quarantined: 0,
+            printer,
+            disk_free_bytes: Some(4_000_000_000),
+            disk_total_bytes: Some(8_000_000_000),
+            clock_offset_secs: Some(-4),
+            battery: Some(Battery { percent: 18, charging: Charging::Discharging }),
+            uptime_secs: Some(600),
+            last_restart: RestartReason::Unclean,
+        },
+        received_at: 1_800_000_000 + i64::try_from(seq).unwrap_or(0),
+        via,
+    };
+    assert!(s.health_reports()?.is_empty());
+    assert!(s.put_health(&held(2, PrinterState::OutOfPaper, Via::Network))?);
+    assert!(!s.put_health(&held(1, PrinterState::Ready, Via::Usb))?, "an older report is not kept");
+    assert!(!s.put_health(&held(2, PrinterState::Ready, Via::Usb))?, "nor the same one again");
+    assert_eq!(s.health_reports()?, vec![held(2, PrinterState::OutOfPaper, Via::Network)]);
+    assert!(s.put_health(&held(3, PrinterState::Ready, Via::Usb))?);
+    assert_eq!(s.health_reports()?, vec![held(3, PrinterState::Ready, Via::Usb)]);
+    Ok(())
+}
