@@ -113,13 +113,11 @@ fn the_d05_list_from_the_command_line_is_the_hubs() -> TestResult {
     assert_eq!(std::fs::read_to_string(&out)?, text_of_d05(&server)?);
     // And as XML for electronic submission: the same rows, written by the same writer; the
     // D03-TS list has no XML form and says so.
-    let export = |list: &str, out: &std::path::Path| {
-        Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
-            .args(["--data-dir"])
-            .arg(tmp.path().join("hub"))
+    let export = |list: &str, out: &std::path::Path| -> Res<std::process::Output> {
+        Ok(crate::hub_command(&tmp.path().join("hub"))?
             .args(["export", list, "--month", MONTH, "--out"])
             .arg(out)
-            .output()
+            .output()?)
     };
     let xml = tmp.path().join("d05.xml");
     let status = export("d05", &xml)?;
@@ -312,11 +310,7 @@ fn a_signed_usb_configuration_is_accepted_by_this_hubs_devices_only() -> TestRes
 }
 
 fn hub_command(data: &std::path::Path, args: &[&std::ffi::OsStr]) -> Res<(bool, String, String)> {
-    let out = Command::new(env!("CARGO_BIN_EXE_ansinh-hub"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()?;
+    let out = crate::hub_command(data)?.args(args).output()?;
     Ok((out.status.success(), String::from_utf8(out.stdout)?, String::from_utf8(out.stderr)?))
 }
 
