@@ -1,8 +1,9 @@
 //! The device's configuration file (`ansinh_device::config::Config::parse`, TOML, from the
 //! configuration partition): parsing returns a configuration or an error, never panics. A
 //! configuration that parses has every value in range (idle times, alarm days, paper width,
-//! an https:// or loopback server, a pinned token, an Argon2 PIN hash), reads the same once
-//! written back as TOML, and laid under itself as a USB stick's changes nothing.
+//! an https:// or loopback server, a pinned token, an Argon2 PIN hash, battery thresholds,
+//! scanner device paths), reads the same once written back as TOML, and laid under itself as a
+//! USB stick's changes nothing.
 #![no_main]
 
 use ansinh_device::config::{ALARM_DAYS, Config, IDLE_SECONDS};
@@ -31,6 +32,8 @@ fn written(c: &Config) -> String {
         ("idle_warning_seconds", c.idle_warning_seconds),
         ("sync_alarm_days", c.sync_alarm_days),
         ("paper_mm", c.paper_mm.map(i64::from)),
+        ("battery_warn_percent", c.battery_warn_percent.map(i64::from)),
+        ("battery_critical_percent", c.battery_critical_percent.map(i64::from)),
     ];
     for (key, value) in numbers {
         if let Some(v) = value {
@@ -39,6 +42,20 @@ fn written(c: &Config) -> String {
     }
     if let Some(demo) = c.demo {
         table.insert("demo".into(), Value::Boolean(demo));
+    }
+    if let Some(scanner) = &c.scanner {
+        let mut readers = Table::new();
+        let paths = [
+            ("serial", &scanner.serial),
+            ("keyboard", &scanner.keyboard),
+            ("camera", &scanner.camera),
+        ];
+        for (key, value) in paths {
+            if let Some(v) = value {
+                readers.insert(key.into(), Value::String(v.clone()));
+            }
+        }
+        table.insert("scanner".into(), Value::Table(readers));
     }
     toml::to_string(&table).expect("a table of strings, integers and booleans writes")
 }
