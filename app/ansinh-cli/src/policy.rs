@@ -110,22 +110,7 @@ fn status(data: &DataDir, active: &ActivePolicy, lang: Locale) -> String {
         "{}",
         tr!(lang, "policy-valid-until", version = t.version, day = ansinh_text::day(t.valid_until))
     );
-    let _ = match &active.origin {
-        Origin::BuiltIn => writeln!(o, "{}", tr!(lang, "policy-built-in")),
-        Origin::Installed { received_at, source, published_at } => writeln!(o, "{}", {
-            let source = match source {
-                Source::Sync => tr!(lang, "policy-source-sync"),
-                Source::Usb => tr!(lang, "policy-source-usb"),
-            };
-            tr!(
-                lang,
-                "policy-installed",
-                when = ansinh_text::time_vn(*received_at),
-                source = source,
-                published = ansinh_text::time_vn(*published_at)
-            )
-        }),
-    };
+    let _ = writeln!(o, "{}", ansinh_text::policy_origin(lang, active.origin.installed()));
     if let Some(why) = &active.problem {
         let _ = writeln!(o, "{}", tr!(lang, "policy-problem", why = why.as_str()));
     }

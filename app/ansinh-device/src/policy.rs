@@ -73,6 +73,19 @@ pub enum Origin {
     },
 }
 
+impl Origin {
+    /// For an installed table: when it was received, whether from a USB stick, and when it was
+    /// published (as `ansinh_text::policy_origin` words it); `None` for the built-in one.
+    pub fn installed(&self) -> Option<(i64, bool, i64)> {
+        match self {
+            Origin::BuiltIn => None,
+            Origin::Installed { received_at, source, published_at } => {
+                Some((*received_at, *source == Source::Usb, *published_at))
+            }
+        }
+    }
+}
+
 /// The table the device prices with now, with what staff need to know about it. Tables are
 /// boxed: each is tens of kB, too much to move around on a thread's stack.
 #[derive(Clone, Debug)]

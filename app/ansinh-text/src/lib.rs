@@ -305,6 +305,23 @@ pub fn policy_estimate_reasons(
     out
 }
 
+/// Where the policy table in use came from: built in (`None`), or installed at `received_at`
+/// from a sync or a USB stick (`from_usb`), as published at `published_at` (Unix seconds).
+pub fn policy_origin(lang: Locale, installed: Option<(i64, bool, i64)>) -> String {
+    let Some((received_at, from_usb, published_at)) = installed else {
+        return tr!(lang, "policy-built-in").to_string();
+    };
+    let source =
+        if from_usb { tr!(lang, "policy-source-usb") } else { tr!(lang, "policy-source-sync") };
+    tr!(
+        lang,
+        "policy-installed",
+        when = time_vn(received_at),
+        source = source,
+        published = time_vn(published_at)
+    )
+}
+
 /// One line of what a new policy table changed: the parameter, added/changed/removed, its
 /// period, the amounts before and after (for amounts), its source and status.
 pub fn policy_change(lang: Locale, c: &ansinh_core::policy::Change<'_>) -> String {

@@ -13,7 +13,6 @@ impl App {
     /// are estimates) and lines (the version and the day it is confirmed until, where it came
     /// from and when, each parameter the last table changed with its dates and source).
     pub fn policy_status(&self) -> (Vec<String>, Vec<Line>) {
-        use ansinh_device::policy::{Origin, Source};
         let lang = self.lang;
         let (mut notes, mut lines) = (Vec::new(), Vec::new());
         let t = &self.table;
@@ -32,22 +31,7 @@ impl App {
                 day = ansinh_text::day(t.valid_until)
             ),
         ));
-        let from = match &self.policy.origin {
-            Origin::BuiltIn => tr!(lang, "policy-built-in").to_string(),
-            Origin::Installed { received_at, source, published_at } => {
-                let source = match source {
-                    Source::Sync => tr!(lang, "policy-source-sync"),
-                    Source::Usb => tr!(lang, "policy-source-usb"),
-                };
-                tr!(
-                    lang,
-                    "policy-installed",
-                    when = ansinh_text::time_vn(*received_at),
-                    source = source,
-                    published = ansinh_text::time_vn(*published_at)
-                )
-            }
-        };
+        let from = ansinh_text::policy_origin(lang, self.policy.origin.installed());
         lines.push(Line::new(tr!(lang, "staff-policy-from"), from));
         if let Some(previous) = &self.policy.previous {
             let mut changes = Vec::new();
