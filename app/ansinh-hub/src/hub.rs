@@ -963,12 +963,10 @@ mod tests {
         ))
     }
 
-    /// The request-time window holds for every `i64` on either side: no overflow (a panic in
-    /// a debug build, a wrapped comparison in a release build), only an answer.
-    #[test]
-    fn request_times_at_the_ends_of_i64_are_refused_without_overflow() -> TestResult {
-        let tmp = tempfile::tempdir()?;
-        let hub = hub(tmp.path())?;
+    /// A device registered on `hub` at `NOW`: its key and id.
+    fn registered(
+        hub: &Hub,
+    ) -> Result<(ed25519_dalek::SigningKey, u64), Box<dyn std::error::Error>> {
         let key = ansinh_wire::generate_signing_key();
         let request = RegisterRequest {
             token: hub.create_token("t", 3600, NOW)?,
@@ -976,6 +974,16 @@ mod tests {
             label: "x".into(),
         };
         let id = hub.register(&request, NOW).map_err(|e| e.to_string())?.device_id;
+        Ok((key, id))
+    }
+
+    /// The request-time window holds for every `i64` on either side: no overflow (a panic in
+    /// a debug build, a wrapped comparison in a release build), only an answer.
+    #[test]
+    fn request_times_at_the_ends_of_i64_are_refused_without_overflow() -> TestResult {
+        let tmp = tempfile::tempdir()?;
+        let hub = hub(tmp.path())?;
+        let (key, id) = registered(&hub)?;
         let ask = |time: i64, now: i64| {
             let sig = ansinh_wire::sign_request(&key, id, "GET", "/v1/renewals", time);
             hub.authenticate_request(
@@ -1077,13 +1085,7 @@ mod tests {
     fn outcomes_keep_the_order_of_the_records() -> TestResult {
         let tmp = tempfile::tempdir()?;
         let hub = hub(tmp.path())?;
-        let key = ansinh_wire::generate_signing_key();
-        let request = RegisterRequest {
-            token: hub.create_token("t", 3600, NOW)?,
-            device_public_key: hex::encode(key.verifying_key().to_bytes()),
-            label: "x".into(),
-        };
-        let id = hub.register(&request, NOW).map_err(|e| e.to_string())?.device_id;
+        let (key, id) = registered(&hub)?;
         let table = ansinh_core::default_table();
         let today = "2026-11-22".parse().map_err(|_| "date")?;
         let json = ansinh_tests::fixtures::text("enrollment.json")?;
