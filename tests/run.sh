@@ -101,8 +101,9 @@ stop_postgres
 trap - EXIT
 
 step "fuzz smoke (the protocol, the hub, the policy table, the enrollment envelope, the device, the uploader)"
-# Each decoder of outside bytes for FUZZ_SECONDS (default 20) per target: every app/*/fuzz
-# project (none builds Slint), plus their instrumented builds (the hub's about 2.5 minutes cold).
+# Each decoder of outside bytes for FUZZ_SECONDS (default 10) per target, one target per core:
+# every app/*/fuzz project (none builds Slint), plus their instrumented builds (the device's and
+# the hub's about 3.5 minutes each cold).
 bash tests/fuzz-smoke.sh
 
 step "kiosk image: build it, boot it under QEMU, cut the power (kiosk-image/README.md)"
