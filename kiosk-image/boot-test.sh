@@ -8,6 +8,11 @@
 #    the plug (QEMU is killed) right after a few enqueues returned, while another is running.
 # 3. Next boot: every enrollment whose enqueue returned before the cut is still queued and the
 #    outbox verifies.
+# 4. A registered box: a fresh image whose configuration partition names a real collection
+#    server on the host (ansinh-hub behind a TLS proxy, reached over QEMU's user network) and
+#    carries a signed policy table. The box registers over DHCP and HTTPS, installs the
+#    partition's table as soon as registration pins the policy key, and takes the newer table
+#    the server published at its first sync; the next boot prices with that one.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -46,6 +51,7 @@ boot() {
         -drive if=pflash,format=raw,file="$work/vars.fd" \
         -drive file="$work/disk.img",if=virtio,format=raw,cache=writeback \
         -device VGA,xres=1280,yres=800 -device virtio-tablet-pci \
+        -nic user,model=virtio-net-pci \
         -serial file:"$work/$name.serial" \
         -qmp unix:"$work/qmp.sock",server=on,wait=off &
     qemu_pid=$!
@@ -76,7 +82,14 @@ power_off() {
     kill -9 "$qemu_pid" 2>/dev/null || true
     wait "$qemu_pid" 2>/dev/null || true
 }
-trap 'kill -9 "$qemu_pid" 2>/dev/null || true' EXIT
+host_pids=()
+cleanup() {
+    kill -9 "$qemu_pid" 2>/dev/null || true
+    for pid in "${host_pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+}
+trap cleanup EXIT
 
 echo "== 1. cold boot to the home screen"
 set_selftest ""
@@ -126,4 +139,73 @@ if ! grep -a -q "ANSINH-SELFTEST verify ok" "$work/report.serial"; then
     grep -a "ANSINH-SELFTEST" "$work/report.serial" >&2
     exit 1
 fi
-echo "boot test passed: boot to UI ${boot_to_ui} s; power cut lost nothing"
+
+echo "== 4. a registered box: a policy table from the configuration partition, then the server's"
+# The collection server on the host, from this checkout (a debug build: it serves one device).
+cargo build --locked --quiet --manifest-path "$repo/Cargo.toml" -p ansinh-hub
+target="$(cargo metadata --format-version 1 --no-deps --manifest-path "$repo/Cargo.toml" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+hub=("$target/debug/ansinh-hub" --data-dir "$work/hub")
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+hub_port=$(free_port)
+tls_port=$(free_port)
+token=$("${hub[@]}" token --label "Bưu điện văn hóa xã (boot test)" 2>/dev/null)
+# Two tables after the built-in one: the partition's, and a later one the server publishes.
+policy_toml="$repo/app/ansinh-core/policy/policy.toml"
+builtin=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$policy_toml" | head -1)
+prepared="$builtin.1"
+later="$builtin.2"
+sed "0,/^version = .*/s//version = \"$prepared\"/" "$policy_toml" > "$work/prepared.toml"
+sed "0,/^version = .*/s//version = \"$later\"/" "$policy_toml" > "$work/later.toml"
+"${hub[@]}" policy sign --key "$work/hub/keys/policy-signing.key" "$work/prepared.toml" \
+    -o "$work/policy.signed" >/dev/null
+"${hub[@]}" policy publish "$work/later.toml" >/dev/null
+# The hub speaks plain HTTP on loopback; the box reaches it through a TLS proxy, as in a
+# deployment, with a certificate for the host's address on QEMU's user network (10.0.2.2) from
+# an authority the configuration names.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj "/CN=ansinh boot test authority" -keyout "$work/ca.key" -out "$work/ca.pem" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=10.0.2.2" \
+    -keyout "$work/server.key" -out "$work/server.csr" 2>/dev/null
+printf 'subjectAltName=IP:10.0.2.2\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > "$work/server.ext"
+openssl x509 -req -in "$work/server.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" \
+    -CAcreateserial -days 2 -extfile "$work/server.ext" -out "$work/server.pem" 2>/dev/null
+"${hub[@]}" serve --listen "127.0.0.1:$hub_port" > "$work/hub.log" 2>&1 &
+host_pids+=($!)
+socat "OPENSSL-LISTEN:$tls_port,bind=127.0.0.1,reuseaddr,fork,cert=$work/server.pem,key=$work/server.key,verify=0" \
+    "TCP:127.0.0.1:$hub_port" 2> "$work/tls.log" &
+host_pids+=($!)
+
+# A fresh box (the demonstration's records of steps 2-3 would hold registration back).
+cp --sparse=always "$image" "$work/disk.img"
+cat > "$work/ansinh.toml" <<TOML
+server_url = "https://10.0.2.2:$tls_port"
+provisioning_token = "$token"
+ca_file = "/config/server-ca.pem"
+collection_point = "Bưu điện văn hóa xã (boot test)"
+agent_code = "DL-0001"
+TOML
+cp "$work/ca.pem" "$work/server-ca.pem"
+for file in ansinh.toml server-ca.pem policy.signed; do
+    mcopy -o -i "$work/disk.img@@$config_offset" "$work/$file" "::/$file"
+done
+boot registered
+wait_for registered "installed policy table $prepared from /config/policy.signed" 1 300
+wait_for registered "installed policy table $later from the server" 1 300
+power_off
+devices=$("${hub[@]}" devices --json)
+python3 - "$devices" <<'PY'
+import json, sys
+devices = json.loads(sys.argv[1])
+devices = devices.get("devices", devices) if isinstance(devices, dict) else devices
+if len(devices) != 1:
+    sys.exit(f"FAIL: the server should hold exactly the one box: {devices}")
+PY
+echo "registered over DHCP and HTTPS; installed $prepared (configuration partition), then $later (server)"
+
+boot again
+wait_for again "ansinh-kiosk: pricing with policy table $later" 1 300
+power_off
+echo "next boot prices with $later"
+echo "boot test passed: boot to UI ${boot_to_ui} s; power cut lost nothing; tables from the configuration partition and the server"

@@ -30,9 +30,9 @@ rm -rf --one-file-system "$work"
 mkdir -p "$work"
 
 step "release binaries"
-cargo build --release --locked --manifest-path "$repo/Cargo.toml" -p ansinh-cli
-cargo build --release --locked --manifest-path "$repo/Cargo.toml" -p ansinh-kiosk \
-    --no-default-features --features kms
+# One invocation: the crates both use are built once, and the two binaries link side by side.
+cargo build --release --locked --manifest-path "$repo/Cargo.toml" -p ansinh-cli -p ansinh-kiosk \
+    --no-default-features --features ansinh-kiosk/kms
 target="$(cargo metadata --format-version 1 --no-deps --manifest-path "$repo/Cargo.toml" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
 
@@ -69,7 +69,7 @@ mmdebstrap --variant=minbase --mode=root \
         passwd --lock root
         mkdir -p /data /config /media/usb-config
         : > /etc/machine-id
-        systemctl enable ansinh-kiosk.service ansinh-selftest.service
+        systemctl enable ansinh-kiosk.service ansinh-selftest.service systemd-networkd.service
         systemctl mask getty@tty1.service serial-getty@ttyS0.service console-getty.service \
             getty.target systemd-firstboot.service apt-daily.timer apt-daily-upgrade.timer
         systemctl set-default multi-user.target

@@ -157,3 +157,67 @@ fn registration_waits_while_demonstration_records_are_unsent() -> R {
     server.stop(&rt)?;
     Ok(())
 }
+
+/// The built-in table's source under another version (a table prepared for the device).
+fn table_named(version: &str) -> String {
+    include_str!("../../app/ansinh-core/policy/policy.toml").replacen(
+        &format!("version = \"{}\"", ansinh_core::default_table().version),
+        &format!("version = \"{version}\""),
+        1,
+    )
+}
+
+/// A device prepared with a signed table on its configuration partition (the kiosk's
+/// `--policy FILE`): before registration nothing can check it, so the kiosk prices with its
+/// built-in table and the table waits; right after registration pins the policy key the worker
+/// installs it, and the first sync brings the newer one the server published meanwhile.
+#[test]
+fn a_table_from_the_configuration_is_installed_at_registration_and_a_newer_one_at_the_first_sync()
+-> R {
+    use ansinh_device::policy::{Origin, Source};
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let hub_dir = tempfile::tempdir()?;
+    let server = LoopbackHub::start(&rt, hub_dir.path(), 0, None)?;
+    let hub = server.hub();
+    let key = hub.keys().policy_signing.clone().ok_or("the hub holds its policy key")?;
+    let builtin = ansinh_core::default_table().version;
+    let (prepared, later) = (format!("{builtin}.1"), format!("{builtin}.2"));
+    let dev = tempfile::tempdir()?;
+    let file = dev.path().join("policy.signed");
+    std::fs::write(
+        &file,
+        ansinh_hub::policy::sign_table(&table_named(&prepared), &key, wall_clock())?,
+    )?;
+
+    // At start, unregistered: the table cannot be checked yet and waits.
+    let data = DataDir::open(dev.path().join("data"))?;
+    assert!(!ansinh_kiosk::delivery::install_table(&data, &file, Source::Configuration));
+    assert_eq!(data.active_policy().table.version, builtin);
+
+    hub.publish_policy_toml(&table_named(&later), wall_clock())?;
+    let delivery = Delivery::start(
+        dev.path().join("data"),
+        DeliveryConfig {
+            server_url: Some(server.url()),
+            provisioning_token: Some(server.token("Bưu điện xã Thanh Trì")?),
+            label: "Bưu điện xã Thanh Trì".into(),
+            poll: Duration::from_secs(600),
+            policy_files: vec![(file.clone(), Source::Configuration)],
+            ..DeliveryConfig::default()
+        },
+    );
+    wait_for("the table from the server", || data.active_policy().table.version == later)?;
+    let active = data.active_policy();
+    assert!(matches!(active.origin, Origin::Installed { source: Source::Sync, .. }));
+    assert_eq!(
+        active.previous.as_ref().map(|p| p.version.to_string()),
+        Some(prepared.clone()),
+        "the configuration's table came first"
+    );
+    // Offered again at the next start, the configuration's table is older: nothing changes.
+    assert!(!ansinh_kiosk::delivery::install_table(&data, &file, Source::Configuration));
+    assert_eq!(data.active_policy().table.version, later);
+    drop(delivery);
+    server.stop(&rt)?;
+    Ok(())
+}

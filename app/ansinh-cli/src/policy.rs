@@ -110,7 +110,15 @@ fn status(data: &DataDir, active: &ActivePolicy, lang: Locale) -> String {
         "{}",
         tr!(lang, "policy-valid-until", version = t.version, day = ansinh_text::day(t.valid_until))
     );
-    let _ = writeln!(o, "{}", ansinh_text::policy_origin(lang, active.origin.installed()));
+    let installed = active.origin.installed().map(|(received, source, published)| {
+        let source = match source {
+            Source::Sync => ansinh_text::TableSource::Sync,
+            Source::Usb => ansinh_text::TableSource::Usb,
+            Source::Configuration => ansinh_text::TableSource::Configuration,
+        };
+        (received, source, published)
+    });
+    let _ = writeln!(o, "{}", ansinh_text::policy_origin(lang, installed));
     if let Some(why) = &active.problem {
         let _ = writeln!(o, "{}", tr!(lang, "policy-problem", why = why.as_str()));
     }

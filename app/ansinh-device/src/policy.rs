@@ -44,6 +44,9 @@ pub enum Source {
     Sync,
     /// Read from a USB stick (`ansinh policy install`, the kiosk's stick).
     Usb,
+    /// Read from the device's own configuration partition (the kiosk's `--policy FILE`): the
+    /// table a device was prepared with, installed once registration pins the policy key.
+    Configuration,
 }
 
 /// One installed table as kept on disk.
@@ -74,13 +77,13 @@ pub enum Origin {
 }
 
 impl Origin {
-    /// For an installed table: when it was received, whether from a USB stick, and when it was
-    /// published (as `ansinh_text::policy_origin` words it); `None` for the built-in one.
-    pub fn installed(&self) -> Option<(i64, bool, i64)> {
+    /// For an installed table: when it was received, from where, and when it was published
+    /// (as `ansinh_text::policy_origin` words it); `None` for the built-in one.
+    pub fn installed(&self) -> Option<(i64, Source, i64)> {
         match self {
             Origin::BuiltIn => None,
             Origin::Installed { received_at, source, published_at } => {
-                Some((*received_at, *source == Source::Usb, *published_at))
+                Some((*received_at, *source, *published_at))
             }
         }
     }

@@ -1,6 +1,8 @@
 //! Delivery on the device: a worker thread that registers the device with the collection server
-//! (once, with the configuration's one-time token), then runs `ansinh-uploader`'s background
-//! loop and refreshes the renewal-due list after a sync when the kept one is old.
+//! (once, with the configuration's one-time token), installs the signed policy tables the
+//! device was given (its configuration partition's, a stick's) once registration has pinned
+//! the policy key, then runs `ansinh-uploader`'s background loop and refreshes the
+//! renewal-due list after a sync when the kept one is old.
 //!
 //! The UI thread never waits on the network: it reads what the worker leaves in the outbox
 //! (sync status) and the data directory (registration, renewals), and only wakes the worker
@@ -13,7 +15,9 @@ use std::time::Duration;
 
 use ansinh_device::DataDir;
 use ansinh_device::clock::{Clock, SystemClock};
+use ansinh_device::policy::{Refused, Source};
 use ansinh_uploader::background::{Control, run};
+use ansinh_uploader::policy::PolicyFetch;
 use ansinh_uploader::{
     RetryPolicy, ServerTrust, cached_renewals, fetch_renewals, register_trusting,
 };
@@ -34,6 +38,8 @@ pub struct DeliveryConfig {
     pub policy: RetryPolicy,
     /// Longest wait between syncs when nothing wakes the worker.
     pub poll: Duration,
+    /// Signed policy tables to install once the device can verify them (see [`install_table`]).
+    pub policy_files: Vec<(PathBuf, Source)>,
     /// Renewal list window, days.
     pub renewal_days: u32,
     /// A kept renewal list older than this is downloaded again after a sync.
@@ -51,6 +57,7 @@ impl Default for DeliveryConfig {
             // Five minutes: new records also wake the worker at once, so this only bounds how
             // soon a restored network is noticed.
             poll: Duration::from_secs(300),
+            policy_files: Vec::new(),
             // A month ahead gives agents time to reach people before their cover lapses.
             renewal_days: 30,
             renewal_max_age_secs: 6 * 3600,
@@ -164,8 +171,23 @@ fn worker(
     if !registered(&dir, config, control, problem) {
         return;
     }
+    // A device prepared with a table gets it as soon as registration pins the policy key
+    // (at start the kiosk already installed it if the key was there: then it is not newer).
+    for (path, source) in &config.policy_files {
+        install_table(&dir, path, *source);
+    }
     run(&dir, &config.policy, config.poll, control, |report| {
         if let Ok(r) = report {
+            match &r.policy {
+                Some(PolicyFetch::Installed { version }) => {
+                    eprintln!("ansinh-kiosk: installed policy table {version} from the server");
+                }
+                Some(PolicyFetch::Refused { version, reason }) => eprintln!(
+                    "ansinh-kiosk: policy table {} from the server refused: {reason}",
+                    version.as_deref().unwrap_or("?")
+                ),
+                _ => {}
+            }
             *last_sent.lock().unwrap_or_else(PoisonError::into_inner) = Some(r.acknowledged);
             // Records just acknowledged may change the list (a payment moves a person's
             // paid period); otherwise a list younger than the maximum age is kept.
@@ -227,6 +249,40 @@ fn registered(
             return false;
         }
         wait = (wait * 2).min(config.policy.max_delay_secs);
+    }
+}
+
+/// Installs the signed policy table at `path` if it is genuine, valid and newer than the one in
+/// use, and says on standard error (the journal) what happened, unless it is simply the table
+/// already in use or older. Anyone can plug a stick in: a table is taken only when its
+/// signature verifies with the key pinned at registration. True when installed.
+pub fn install_table(dir: &DataDir, path: &std::path::Path, source: Source) -> bool {
+    let outcome = std::fs::read(path).map_err(|e| e.to_string()).and_then(|bytes| {
+        dir.install_policy(&bytes, source, SystemClock.now()).map_err(|e| e.to_string())
+    });
+    match outcome {
+        Ok(Ok(active)) => {
+            eprintln!(
+                "ansinh-kiosk: installed policy table {} from {}",
+                active.table.version,
+                path.display()
+            );
+            true
+        }
+        Ok(Err(Refused::NotNewer { .. })) => false,
+        Ok(Err(Refused::NoPolicyKey)) if !dir.is_provisioned() => {
+            // Registration pins the key; the worker installs the table right after it.
+            eprintln!("ansinh-kiosk: {} waits for registration", path.display());
+            false
+        }
+        Ok(Err(refused)) => {
+            eprintln!("ansinh-kiosk: {} ignored: {refused}", path.display());
+            false
+        }
+        Err(e) => {
+            eprintln!("ansinh-kiosk: {} ignored: {e}", path.display());
+            false
+        }
     }
 }
 

@@ -1,14 +1,17 @@
 //! `ansinh-kiosk`: the collection-point kiosk.
 //!
 //! ```text
-//! ansinh-kiosk [--data-dir DIR] [--config FILE] [--usb-config FILE] [--usb-policy FILE] [--portrait] [--demo]
+//! ansinh-kiosk [--data-dir DIR] [--config FILE] [--policy FILE] [--usb-config FILE] [--usb-policy FILE] [--portrait] [--demo]
 //! ```
 //!
 //! `--config` is the device's own configuration (the image's ANSINH-CFG partition, inside the
 //! box); `--usb-config` a stick's, accepted only with its `FILE.sig` from the server
 //! (`ansinh_device::config`), on top of the device's own. `--usb-policy` a signed policy
 //! table on a stick (`ansinh-hub policy sign`), installed before the first screen when it is
-//! genuine and newer (`ansinh_device::policy`); refused ones are said and ignored.
+//! genuine and newer (`ansinh_device::policy`); refused ones are said and ignored. `--policy` the
+//! same for a table on the device's own configuration partition. A table that cannot be checked
+//! yet (the device is not registered, so it holds no policy key) is installed right after
+//! registration.
 //!
 //! ```text
 //! ansinh-kiosk --screenshot DIR [--today YYYY-MM-DD]
@@ -30,6 +33,7 @@ struct Args {
     config: Option<PathBuf>,
     usb_config: Option<PathBuf>,
     usb_policy: Option<PathBuf>,
+    policy: Option<PathBuf>,
     portrait: bool,
     demo: bool,
     screenshot: Option<PathBuf>,
@@ -37,7 +41,7 @@ struct Args {
     exit_after_first_frame: bool,
 }
 
-const USAGE: &str = "usage: ansinh-kiosk [--data-dir DIR] [--config FILE] [--usb-config FILE] [--usb-policy FILE] [--portrait] [--demo]\n       ansinh-kiosk --screenshot DIR [--today YYYY-MM-DD]";
+const USAGE: &str = "usage: ansinh-kiosk [--data-dir DIR] [--config FILE] [--policy FILE] [--usb-config FILE] [--usb-policy FILE] [--portrait] [--demo]\n       ansinh-kiosk --screenshot DIR [--today YYYY-MM-DD]";
 
 fn args() -> anyhow::Result<Args> {
     let mut a = Args {
@@ -45,6 +49,7 @@ fn args() -> anyhow::Result<Args> {
         config: None,
         usb_config: None,
         usb_policy: None,
+        policy: None,
         portrait: false,
         demo: false,
         screenshot: None,
@@ -59,6 +64,7 @@ fn args() -> anyhow::Result<Args> {
             "--config" => a.config = Some(value()?.into()),
             "--usb-config" => a.usb_config = Some(value()?.into()),
             "--usb-policy" => a.usb_policy = Some(value()?.into()),
+            "--policy" => a.policy = Some(value()?.into()),
             "--screenshot" => a.screenshot = Some(value()?.into()),
             "--today" => a.today = Some(value()?),
             "--portrait" => a.portrait = true,
@@ -171,22 +177,18 @@ fn main() -> anyhow::Result<()> {
             }
         );
     }
-    if let Some(path) = &args.usb_policy {
-        // Anyone can plug a stick in: a table is taken only genuine, valid and newer.
-        match std::fs::read(path).map_err(anyhow::Error::from).and_then(|bytes| {
-            Ok(dir.install_policy(
-                &bytes,
-                ansinh_device::policy::Source::Usb,
-                ansinh_device::clock::Clock::now(&SystemClock),
-            )?)
-        }) {
-            Ok(Ok(active)) => {
-                eprintln!("ansinh-kiosk: installed policy table {}", active.table.version);
-            }
-            Ok(Err(refused)) => eprintln!("ansinh-kiosk: {} ignored: {refused}", path.display()),
-            Err(e) => eprintln!("ansinh-kiosk: {} ignored: {e:#}", path.display()),
-        }
+    // Before the first screen, so the first customer is priced with it.
+    let policy_files: Vec<_> = [
+        (&args.policy, ansinh_device::policy::Source::Configuration),
+        (&args.usb_policy, ansinh_device::policy::Source::Usb),
+    ]
+    .into_iter()
+    .filter_map(|(path, source)| Some((path.clone()?, source)))
+    .collect();
+    for (path, source) in &policy_files {
+        ansinh_kiosk::delivery::install_table(&dir, path, *source);
     }
+    eprintln!("ansinh-kiosk: pricing with policy table {}", dir.active_policy().table.version);
     let policy = ansinh_kiosk::config::uploader_policy(&config);
     let delivery = Delivery::new(
         data_dir.clone(),
@@ -196,6 +198,7 @@ fn main() -> anyhow::Result<()> {
             ca_file: config.ca_file.clone().map(PathBuf::from),
             label: ansinh_kiosk::config::settings(&config).collection_point,
             policy: policy.clone(),
+            policy_files,
             ..DeliveryConfig::default()
         },
     );

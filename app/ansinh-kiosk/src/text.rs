@@ -18,6 +18,22 @@ pub fn date_time(at: i64) -> String {
     ansinh_device::receipt::printed_time(at)
 }
 
+/// The installed table's receipt time, source and publication time as `ansinh_text`'s
+/// [`policy_origin`](ansinh_text::policy_origin) takes them; `None` for the built-in table.
+pub fn table_origin(
+    origin: &ansinh_device::policy::Origin,
+) -> Option<(i64, ansinh_text::TableSource, i64)> {
+    use ansinh_device::policy::Source;
+    origin.installed().map(|(received, source, published)| {
+        let source = match source {
+            Source::Sync => ansinh_text::TableSource::Sync,
+            Source::Usb => ansinh_text::TableSource::Usb,
+            Source::Configuration => ansinh_text::TableSource::Configuration,
+        };
+        (received, source, published)
+    })
+}
+
 /// A label and a value, one row of a result table.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Line {

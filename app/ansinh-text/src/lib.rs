@@ -305,14 +305,29 @@ pub fn policy_estimate_reasons(
     out
 }
 
+/// Where an installed policy table came from (the device's `policy::Source`, which this crate
+/// does not depend on).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableSource {
+    /// A sync with the collection server.
+    Sync,
+    /// A USB stick.
+    Usb,
+    /// The device's configuration partition.
+    Configuration,
+}
+
 /// Where the policy table in use came from: built in (`None`), or installed at `received_at`
-/// from a sync or a USB stick (`from_usb`), as published at `published_at` (Unix seconds).
-pub fn policy_origin(lang: Locale, installed: Option<(i64, bool, i64)>) -> String {
-    let Some((received_at, from_usb, published_at)) = installed else {
+/// from `source`, as published at `published_at` (Unix seconds).
+pub fn policy_origin(lang: Locale, installed: Option<(i64, TableSource, i64)>) -> String {
+    let Some((received_at, source, published_at)) = installed else {
         return tr!(lang, "policy-built-in").to_string();
     };
-    let source =
-        if from_usb { tr!(lang, "policy-source-usb") } else { tr!(lang, "policy-source-sync") };
+    let source = match source {
+        TableSource::Sync => tr!(lang, "policy-source-sync"),
+        TableSource::Usb => tr!(lang, "policy-source-usb"),
+        TableSource::Configuration => tr!(lang, "policy-source-configuration"),
+    };
     tr!(
         lang,
         "policy-installed",

@@ -31,7 +31,7 @@ impl App {
                 day = ansinh_text::day(t.valid_until)
             ),
         ));
-        let from = ansinh_text::policy_origin(lang, self.policy.origin.installed());
+        let from = ansinh_text::policy_origin(lang, crate::text::table_origin(&self.policy.origin));
         lines.push(Line::new(tr!(lang, "staff-policy-from"), from));
         if let Some(previous) = &self.policy.previous {
             let mut changes = Vec::new();

@@ -672,6 +672,7 @@ policy-built-in = Table built into the software
 policy-installed = Received { $when } from { $source } (published { $published })
 policy-source-sync = the collection server
 policy-source-usb = a USB stick
+policy-source-configuration = the device's configuration partition
 policy-problem = Note: { $why }
 policy-estimate-past = Amounts are estimates: the policy table is confirmed only until { $day }.
 policy-estimate-newer = Amounts are estimates: the collection server has table { $version }, which this device could not install ({ $why }).

@@ -514,6 +514,7 @@ policy-built-in = Bảng có sẵn trong phần mềm
 policy-installed = Nhận ngày { $when } qua { $source } (công bố { $published })
 policy-source-sync = máy chủ thu
 policy-source-usb = USB
+policy-source-configuration = phân vùng cấu hình của máy
 policy-problem = Lưu ý: { $why }
 policy-estimate-past = Số tiền là ước tính: bảng chính sách chỉ được xác nhận đến ngày { $day }.
 policy-estimate-newer = Số tiền là ước tính: máy chủ đã có bảng { $version }, máy này chưa cài được ({ $why }).
