@@ -56,6 +56,7 @@ mod http;
 mod hub;
 mod keys;
 mod pages;
+pub mod plan;
 pub mod policy;
 mod public;
 mod rules;
@@ -70,9 +71,13 @@ pub use fleet::{Alarm, FleetRow, FleetThresholds, HealthImport, HealthView};
 pub use http::{AppError, AppState, ClockFn, app, system_now};
 pub use hub::{
     DoublePayment, Hub, HubError, ImportReport, List, MAX_RENEWAL_DAYS, MAX_REQUEST_SKEW_SECS,
-    OTHER_DEVICE, PaidOn, Progress, Quotas, ReceiptCheck, Refusal, check_assignment,
+    OTHER_DEVICE, PaidOn, Quotas, ReceiptCheck, Refusal, check_assignment,
 };
 pub use keys::{HubKeys, KeyFiles, create_policy_signing_key, read_policy_signing_key};
+pub use plan::{
+    DEFAULT_LAPSE_GRACE_MONTHS, Figures, LapseCounts, LapsedParticipant, MonthPoint, Progress,
+    Standing,
+};
 pub use public::{CHECKS_PER_MINUTE, MAX_CLIENTS, NORMAL_DAYS, RateLimiter, ReceiptPage};
 pub use rules::{Checked, ListRow, Participant, Period, RecordRules};
 pub use serve::{ServeOptions, check_listen_address, run, serve};
@@ -81,10 +86,11 @@ pub use store::{
     AuditQuota, HeldAuditEntry, HubAction,
 };
 pub use store::{
-    Coverage, Device, DueParticipant, Facts, Held, Incoming, Ingested, Overlap,
+    Coverage, Device, DueParticipant, Facts, Held, Incoming, Ingested, Lapse, Overlap,
     POSTGRES_SCHEMA_VERSION, PROBLEM_PREFIX_BYTES, PaidReceipt, PostgresStore, Problem,
     ProblemQuota, PublishedPolicy, REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE,
-    SCHEMA_VERSION, Scope, SqliteStore, Store, Tallies, Tally, Timestamp, TokenInfo, Totals,
+    SCHEMA_VERSION, Scope, SqliteStore, Store, Tallies, Tally, Target, Timestamp, TokenInfo,
+    Totals,
 };
 pub use store::{HealthLog, HeldHealth, Via};
 
