@@ -240,18 +240,6 @@ fn base64(text: &str) -> String {
     out
 }
 
-pub(crate) fn chromium() -> Res<PathBuf> {
-    for name in ["chromium", "chromium-browser", "google-chrome"] {
-        for dir in ["/usr/bin", "/usr/local/bin", "/snap/bin"] {
-            let p = PathBuf::from(dir).join(name);
-            if p.exists() {
-                return Ok(p);
-            }
-        }
-    }
-    Err("headless Chromium is needed for the dashboard test: apt-get install chromium".into())
-}
-
 /// The value of `attr` in the first element that has `marker` in its opening tag.
 fn attr_after(dom: &str, marker: &str, attr: &str) -> Res<String> {
     let at = dom.find(marker).ok_or_else(|| format!("{marker} not in the page"))?;
