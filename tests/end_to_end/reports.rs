@@ -4,7 +4,6 @@
 //! in ansinh-hub's `tests/e2e/commands.rs`.)
 
 use std::io::Read;
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 

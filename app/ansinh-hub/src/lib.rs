@@ -10,6 +10,10 @@
 //!   acknowledgement), renewal lists, tallies and collection lists, and possible double
 //!   payments (the same person paying twice for the same months, from any device: both
 //!   records are kept and listed for follow-up). The protocol is `ansinh-wire`'s PROTOCOL.md.
+//! - [`plan`]: what the office manages by: the plan (targets per province, commune and agent
+//!   by month, imported from CSV), the month and the year to date against it with the same
+//!   periods last year, and participants who lapsed (no renewal within a grace period) as a
+//!   masked follow-up list for their agent.
 //! - [`fleet`]: each device's latest signed health report (`POST /v1/health`, or a `.health`
 //!   file from a stick) and its alarms, for the fleet page (`/admin/fleet`) and `ansinh-hub
 //!   devices --json`.

@@ -187,11 +187,14 @@ fn name_of(scope: Scope, key: &str) -> String {
     .unwrap_or_default()
 }
 
-/// The plan of a run of months, by scope and key: (participants, health insurance members).
+/// A target: participants, and health insurance members if set.
+type Pair = (i64, Option<i64>);
+
+/// The plan of a run of months, by scope and key.
 #[derive(Default)]
 struct Plan {
-    /// month → scope → key → targets.
-    months: BTreeMap<String, HashMap<Scope, BTreeMap<String, (i64, Option<i64>)>>>,
+    /// month → scope → key → target.
+    months: BTreeMap<String, HashMap<Scope, BTreeMap<String, Pair>>>,
 }
 
 fn add_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
