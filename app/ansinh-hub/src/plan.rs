@@ -13,9 +13,9 @@
 //!   the last month paid, a local choice (`serve --lapse-grace-months`). The lapse counts in
 //!   the month after the grace, in the commune and for the agent of the last payment; a late
 //!   renewal does not undo it, but takes the person off the follow-up list.
-//! - Counts come from the store ([`Store::tallies`], [`Store::targets`], [`Store::lapses`]);
-//!   the rollup to provinces uses `ansinh-geo` (each commune's province), here and nowhere
-//!   else.
+//! - Counts come from the store ([`crate::Store::tallies`], [`crate::Store::targets`],
+//!   [`crate::Store::lapses`]); the rollup to provinces uses `ansinh-geo` (each commune's
+//!   province), here and nowhere else.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
