@@ -337,24 +337,32 @@ fn attr(dom: &str, marker: &str, name: &str) -> Res<String> {
     Ok(tag[at..at + tag[at..].find('"').ok_or("unterminated")?].to_string())
 }
 
-/// The dashboard of [`MONTH`] as headless Chromium has it after drawing the page.
+/// The dashboard of [`MONTH`] as headless Chromium has it after drawing the page (with
+/// `ANSINH_KEEP_SCREENSHOT=FILE.png`, also a picture of it, to look at).
 fn dashboard_dom(server: &Server, token: &str, tmp: &std::path::Path) -> Res<String> {
     let profile = tempfile::tempdir_in(tmp)?;
-    let out = Command::new(chromium()?)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-dev-shm-usage",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("http://admin:{token}@{}/admin/dashboard?month={MONTH}", server.addr))
-        .output()?;
+    let url = format!("http://admin:{token}@{}/admin/dashboard?month={MONTH}", server.addr);
+    let browser = |extra: &[String]| -> Res<std::process::Output> {
+        Ok(Command::new(chromium()?)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .args(extra)
+            .arg(&url)
+            .output()?)
+    };
+    if let Ok(keep) = std::env::var("ANSINH_KEEP_SCREENSHOT") {
+        browser(&[format!("--screenshot={keep}"), "--window-size=1400,1800".into()])?;
+    }
+    let out = browser(&["--dump-dom".into()])?;
     let dom = String::from_utf8_lossy(&out.stdout).into_owned();
     if !dom.contains("id=\"plan-chart\"") {
         return Err(format!(
