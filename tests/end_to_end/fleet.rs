@@ -161,7 +161,7 @@ fn post(url: &str, body: &[u8]) -> Res<Got> {
 /// out of paper, each with its alarm highlighted; a healthy one with none.
 #[test]
 fn the_fleet_page_shows_a_silent_device_and_one_out_of_paper() -> TestResult {
-    let browser = crate::reports::chromium()?;
+    let browser = chromium()?;
     let rt = runtime()?;
     let tmp = tempfile::tempdir()?;
     let server = Server::start(&rt, &tmp.path().join("hub"), 0)?;

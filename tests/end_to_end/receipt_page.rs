@@ -17,7 +17,6 @@ use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode};
 use tower::ServiceExt;
 
-use crate::reports::chromium;
 use crate::support::*;
 
 /// An answer of the router.

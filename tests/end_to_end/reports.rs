@@ -4,7 +4,6 @@
 //! in ansinh-hub's `tests/e2e/commands.rs`.)
 
 use std::io::Read;
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
@@ -238,18 +237,6 @@ fn base64(text: &str) -> String {
         }
     }
     out
-}
-
-pub(crate) fn chromium() -> Res<PathBuf> {
-    for name in ["chromium", "chromium-browser", "google-chrome"] {
-        for dir in ["/usr/bin", "/usr/local/bin", "/snap/bin"] {
-            let p = PathBuf::from(dir).join(name);
-            if p.exists() {
-                return Ok(p);
-            }
-        }
-    }
-    Err("headless Chromium is needed for the dashboard test: apt-get install chromium".into())
 }
 
 /// The value of `attr` in the first element that has `marker` in its opening tag.

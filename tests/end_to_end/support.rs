@@ -181,6 +181,19 @@ pub(crate) fn populated(rt: &tokio::runtime::Runtime, root: &Path) -> Res<(Serve
     Ok((server, dir))
 }
 
+/// Headless Chromium, for the tests that look at a page as a browser draws it.
+pub(crate) fn chromium() -> Res<PathBuf> {
+    for name in ["chromium", "chromium-browser", "google-chrome"] {
+        for dir in ["/usr/bin", "/usr/local/bin", "/snap/bin"] {
+            let p = PathBuf::from(dir).join(name);
+            if p.exists() {
+                return Ok(p);
+            }
+        }
+    }
+    Err("headless Chromium is needed for the dashboard test: apt-get install chromium".into())
+}
+
 /// An HTTP client that returns every status as an answer and follows no redirect.
 pub(crate) fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()

@@ -79,6 +79,23 @@ pub(crate) fn previous_month(month: &str) -> Option<String> {
     Some(if m == 1 { format!("{:04}-12", y - 1) } else { format!("{y:04}-{:02}", m - 1) })
 }
 
+/// `YYYY-MM` moved by `delta` months (either way); `None` for a month that is not one or a
+/// result outside what [`parse_month`] takes.
+pub(crate) fn add_months(month: &str, delta: i64) -> Option<String> {
+    let (y, m) = parse_month(month)?;
+    let n = (y * 12 + i64::from(m) - 1).checked_add(delta)?;
+    let out = format!("{:04}-{:02}", n.div_euclid(12), n.rem_euclid(12) + 1);
+    parse_month(&out).map(|_| out)
+}
+
+/// The last day of month `YYYY-MM`, `YYYY-MM-DD`.
+pub(crate) fn last_day_of(month: &str) -> Option<String> {
+    let next = add_months(month, 1)?;
+    let (y, m) = parse_month(&next)?;
+    let first = days_of(Day { year: y, month: m, day: 1 });
+    Some(from_days(first - 1).iso())
+}
+
 /// `YYYY-MM` checked: year 2000–2199, month 01–12.
 pub(crate) fn parse_month(month: &str) -> Option<(i64, u32)> {
     let (y, m) = month.split_once('-')?;
@@ -115,6 +132,17 @@ mod tests {
         assert_eq!(d.plus_days(1).iso(), "2028-02-29");
         assert!(d.plus_days(1).is_month_end());
         assert_eq!(d.vn(), "28/02/2028");
+    }
+
+    #[test]
+    fn months_move_across_years_and_end_on_their_last_day() {
+        assert_eq!(add_months("2026-11", 2).as_deref(), Some("2027-01"));
+        assert_eq!(add_months("2026-01", -1).as_deref(), Some("2025-12"));
+        assert_eq!(add_months("2026-08", -20).as_deref(), Some("2024-12"));
+        assert_eq!(add_months("2000-01", -1), None);
+        assert_eq!(last_day_of("2026-02").as_deref(), Some("2026-02-28"));
+        assert_eq!(last_day_of("2028-02").as_deref(), Some("2028-02-29"));
+        assert_eq!(last_day_of("2026-12").as_deref(), Some("2026-12-31"));
     }
 
     #[test]

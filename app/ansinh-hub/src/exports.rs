@@ -264,6 +264,40 @@ pub fn double_payments_csv(rows: &[DoublePayment]) -> Result<Vec<u8>> {
     )
 }
 
+/// The columns of the lapsed participants' list.
+const LAPSED_COLUMNS: [&str; 9] = [
+    "STT",
+    "Họ và tên",
+    "Loại",
+    "Đã đóng đến tháng",
+    "Hết hạn ngày",
+    "Tính là dừng đóng từ tháng",
+    "Mã xã",
+    "Mã nhân viên thu",
+    "Điện thoại",
+];
+
+/// The participants to follow up as CSV (UTF-8 with BOM, one header row), masked as the
+/// renewal list is.
+pub fn lapsed_csv(rows: &[crate::plan::LapsedParticipant]) -> Result<Vec<u8>> {
+    write_csv(
+        LAPSED_COLUMNS,
+        rows.iter().enumerate().map(|(i, l)| {
+            vec![
+                Cell::Int(u64::try_from(i + 1).unwrap_or(0)),
+                t(&l.masked_name),
+                t(scheme_name(&l.scheme)),
+                t(&vn_date(&l.paid_until)),
+                t(&vn_date(&l.cover_ended)),
+                t(&vn_date(&l.lapsed_in)),
+                t(&l.commune_code),
+                t(&l.agent_code),
+                l.phone.as_deref().map_or(Cell::Empty, t),
+            ]
+        }),
+    )
+}
+
 fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> Error {
     Error::Export(e.to_string())
 }

@@ -180,6 +180,8 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/exports", get(admin_export))
         .route("/admin/exports/double-payments", get(admin_double_payments))
         .route("/admin/renewals", get(admin_renewals))
+        .route("/admin/lapsed", get(admin_lapsed))
+        .route("/admin/lapsed.csv", get(admin_lapsed_csv))
         .route("/admin/audit", get(admin_audit))
         .route("/admin/devices/{id}/audit", get(admin_device_audit))
         .route("/admin/fleet", get(admin_fleet))
@@ -471,8 +473,8 @@ async fn admin_dashboard(
     Query(q): Query<MonthQuery>,
 ) -> Result<Response, AppError> {
     let month = month_or_now(&state, q.month)?;
-    let html = blocking(&state, move |hub, _| {
-        Ok(pages::dashboard(&hub.progress(&month)?, &hub.double_payments(&month)?))
+    let html = blocking(&state, move |hub, now| {
+        Ok(pages::dashboard(&hub.progress(&month, now)?, &hub.double_payments(&month)?))
     })
     .await?;
     Ok(Html(html).into_response())
@@ -507,7 +509,7 @@ async fn admin_progress(
     Query(q): Query<MonthQuery>,
 ) -> Result<Response, AppError> {
     let month = month_or_now(&state, q.month)?;
-    let progress = blocking(&state, move |hub, _| Ok(hub.progress(&month)?)).await?;
+    let progress = blocking(&state, move |hub, now| Ok(hub.progress(&month, now)?)).await?;
     Ok(axum::Json(progress).into_response())
 }
 
@@ -527,10 +529,8 @@ async fn admin_target(
         return Err(AppError::BadInput("thiếu thông tin".into()));
     };
     let month = month_or_now(&state, Some(f.month))?;
-    let scope = match f.scope.as_str() {
-        "commune" => Scope::Commune,
-        "agent" => Scope::Agent,
-        _ => return Err(AppError::BadInput("loại chỉ tiêu không hợp lệ".into())),
+    let Some(scope) = Scope::of_str(&f.scope) else {
+        return Err(AppError::BadInput("loại chỉ tiêu không hợp lệ".into()));
     };
     let key = f.key.trim().to_string();
     if key.is_empty() || key.len() > 16 || !key.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -632,6 +632,87 @@ async fn admin_renewals(
     })
     .await?;
     Ok(Html(pages::renewals(&due, days)).into_response())
+}
+
+#[derive(Deserialize)]
+struct LapsedQuery {
+    commune: Option<String>,
+    agent: Option<String>,
+}
+
+impl LapsedQuery {
+    /// The commune and agent asked for (blank: any), checked.
+    fn checked(self) -> Result<(Option<String>, Option<String>), AppError> {
+        let given = |v: Option<String>| v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let (commune, agent) = (given(self.commune), given(self.agent));
+        if let Some(c) = &commune
+            && (c.len() != 5 || !c.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(AppError::BadInput("mã xã phải gồm 5 chữ số".into()));
+        }
+        if let Some(a) = &agent
+            && (a.len() > 16 || !a.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        {
+            return Err(AppError::BadInput(
+                "mã nhân viên thu chỉ gồm chữ, số và dấu -, tối đa 16 ký tự".into(),
+            ));
+        }
+        Ok((commune, agent))
+    }
+}
+
+/// The participants to follow up, masked as the renewal list; who looked is logged.
+async fn admin_lapsed(
+    State(state): State<AppState>,
+    Query(q): Query<LapsedQuery>,
+) -> Result<Response, AppError> {
+    let (commune, agent) = q.checked()?;
+    let html = blocking(&state, move |hub, now| {
+        let detail = format!(
+            "commune={} agent={}",
+            commune.as_deref().unwrap_or("all"),
+            agent.as_deref().unwrap_or("all")
+        );
+        hub.store().log_action(ADMIN, "lapsed_view", &detail, now)?;
+        let rows = hub.lapsed(commune.as_deref(), agent.as_deref(), now)?;
+        Ok(pages::lapsed(&rows, commune.as_deref(), agent.as_deref(), hub.lapse_grace_months()))
+    })
+    .await?;
+    Ok(Html(html).into_response())
+}
+
+/// The same list as CSV, for the agent.
+async fn admin_lapsed_csv(
+    State(state): State<AppState>,
+    Query(q): Query<LapsedQuery>,
+) -> Result<Response, AppError> {
+    let (commune, agent) = q.checked()?;
+    let name = format!(
+        "dung-dong_{}_{}.csv",
+        commune.as_deref().unwrap_or("all"),
+        agent.as_deref().unwrap_or("all")
+    );
+    let bytes = blocking(&state, move |hub, now| {
+        let rows = hub.lapsed(commune.as_deref(), agent.as_deref(), now)?;
+        let detail = format!(
+            "list=lapsed commune={} agent={} format=csv rows={}",
+            commune.as_deref().unwrap_or("all"),
+            agent.as_deref().unwrap_or("all"),
+            rows.len()
+        );
+        // Logged before the file leaves, as every export.
+        hub.store().log_action(ADMIN, "export", &detail, now)?;
+        Ok(exports::lapsed_csv(&rows)?)
+    })
+    .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// The hub's own log and the list of device trails.

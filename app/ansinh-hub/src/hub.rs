@@ -30,8 +30,7 @@ use crate::error::{Error, Result, io};
 use crate::keys::HubKeys;
 use crate::rules::{ListRow, RecordRules};
 use crate::store::{
-    Coverage, Device, Facts, Incoming, Ingested, PaidReceipt, ProblemQuota, Store, Tally,
-    Timestamp, Totals,
+    Coverage, Device, Facts, Incoming, Ingested, PaidReceipt, ProblemQuota, Store, Timestamp,
 };
 
 /// How far a signed request's time may be from the server's. Generous, because kiosks in the
@@ -171,23 +170,6 @@ pub struct ImportReport {
     pub ack_file: Option<PathBuf>,
 }
 
-/// Progress for a month: counts by commune, agent and day against targets.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Progress {
-    /// The month, `YYYY-MM`.
-    pub month: String,
-    /// All communes together (target: the sum of commune targets).
-    pub total: Tally,
-    /// By commune code.
-    pub communes: Vec<Tally>,
-    /// By agent code.
-    pub agents: Vec<Tally>,
-    /// By collection day.
-    pub days: Vec<Tally>,
-    /// What the hub holds overall, with conflicts and rejections for staff.
-    pub held: Totals,
-}
-
 /// One payment of a possible double payment, as staff follow it up.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PaidOn {
@@ -306,6 +288,9 @@ pub struct Hub {
     /// The version of the latest published policy table the record rules were given: another
     /// process (`ansinh-hub policy publish`) may publish one while this hub serves.
     policy_seen: std::sync::Mutex<Option<String>>,
+    /// Whole months after the last month paid before a participant counts as lapsed
+    /// (`crate::plan`).
+    pub(crate) lapse_grace: std::sync::atomic::AtomicU32,
 }
 
 impl std::fmt::Debug for Hub {
@@ -371,6 +356,7 @@ impl Hub {
             batches: Default::default(),
             fleet: Default::default(),
             policy_seen: Default::default(),
+            lapse_grace: crate::plan::DEFAULT_LAPSE_GRACE_MONTHS.into(),
         }
     }
 
@@ -798,22 +784,6 @@ impl Hub {
             });
         }
         Ok(out)
-    }
-
-    /// Counts by commune, agent and day for `month` (`YYYY-MM`), against targets.
-    pub fn progress(&self, month: &str) -> Result<Progress> {
-        if civil::parse_month(month).is_none() {
-            return Err(Error::Invalid(format!("{month:?} is not a month (YYYY-MM)")));
-        }
-        let crate::store::Tallies { communes, agents, days, total } = self.store.tallies(month)?;
-        Ok(Progress {
-            month: month.to_string(),
-            total,
-            communes,
-            agents,
-            days,
-            held: self.store.totals()?,
-        })
     }
 
     /// The rows of a collection list for a month, optionally one commune, numbered in order.

@@ -10,6 +10,10 @@
 //!   acknowledgement), renewal lists, tallies and collection lists, and possible double
 //!   payments (the same person paying twice for the same months, from any device: both
 //!   records are kept and listed for follow-up). The protocol is `ansinh-wire`'s PROTOCOL.md.
+//! - [`plan`]: what the office manages by: the plan (targets per province, commune and agent
+//!   by month, imported from CSV), the month and the year to date against it with the same
+//!   periods last year, and participants who lapsed (no renewal within a grace period) as a
+//!   masked follow-up list for their agent.
 //! - [`fleet`]: each device's latest signed health report (`POST /v1/health`, or a `.health`
 //!   file from a stick) and its alarms, for the fleet page (`/admin/fleet`) and `ansinh-hub
 //!   devices --json`.
@@ -56,6 +60,7 @@ mod http;
 mod hub;
 mod keys;
 mod pages;
+pub mod plan;
 pub mod policy;
 mod public;
 mod rules;
@@ -70,9 +75,13 @@ pub use fleet::{Alarm, FleetRow, FleetThresholds, HealthImport, HealthView};
 pub use http::{AppError, AppState, ClockFn, app, system_now};
 pub use hub::{
     DoublePayment, Hub, HubError, ImportReport, List, MAX_RENEWAL_DAYS, MAX_REQUEST_SKEW_SECS,
-    OTHER_DEVICE, PaidOn, Progress, Quotas, ReceiptCheck, Refusal, check_assignment,
+    OTHER_DEVICE, PaidOn, Quotas, ReceiptCheck, Refusal, check_assignment,
 };
 pub use keys::{HubKeys, KeyFiles, create_policy_signing_key, read_policy_signing_key};
+pub use plan::{
+    DEFAULT_LAPSE_GRACE_MONTHS, Figures, LapseCounts, LapsedParticipant, MonthPoint, Progress,
+    Standing,
+};
 pub use public::{CHECKS_PER_MINUTE, MAX_CLIENTS, NORMAL_DAYS, RateLimiter, ReceiptPage};
 pub use rules::{Checked, ListRow, Participant, Period, RecordRules};
 pub use serve::{ServeOptions, check_listen_address, run, serve};
@@ -81,10 +90,11 @@ pub use store::{
     AuditQuota, HeldAuditEntry, HubAction,
 };
 pub use store::{
-    Coverage, Device, DueParticipant, Facts, Held, Incoming, Ingested, Overlap,
+    Coverage, Device, DueParticipant, Facts, Held, Incoming, Ingested, Lapse, Overlap,
     POSTGRES_SCHEMA_VERSION, PROBLEM_PREFIX_BYTES, PaidReceipt, PostgresStore, Problem,
     ProblemQuota, PublishedPolicy, REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE,
-    SCHEMA_VERSION, Scope, SqliteStore, Store, Tallies, Tally, Timestamp, TokenInfo, Totals,
+    SCHEMA_VERSION, Scope, SqliteStore, Store, Tallies, Tally, Target, Timestamp, TokenInfo,
+    Totals,
 };
 pub use store::{HealthLog, HeldHealth, Via};
 

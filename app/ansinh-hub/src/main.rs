@@ -19,6 +19,8 @@
 //! ansinh-hub import [--data-dir DIR] FILE|FOLDER...
 //! ansinh-hub export [--data-dir DIR] d05|d03 --month YYYY-MM [--commune CODE] --out FILE(.csv|.xlsx|.xml)
 //! ansinh-hub target [--data-dir DIR] --month YYYY-MM (--commune CODE | --agent CODE) COUNT|clear
+//! ansinh-hub targets import [--data-dir DIR] PLAN.csv
+//! ansinh-hub lapsed [--data-dir DIR] [--commune CODE] [--agent CODE] [--out FILE.csv]
 //! ansinh-hub renewals [--data-dir DIR] [--within-days 30]
 //! ansinh-hub keys   [--data-dir DIR]
 //! ansinh-hub config sign [--data-dir DIR] FILE
@@ -26,6 +28,9 @@
 //! ansinh-hub backup [--data-dir DIR] OUT
 //! ansinh-hub restore [--data-dir DIR] [IN]
 //! ```
+//!
+//! Every command takes `--lapse-grace-months N` (default 3): when a participant counts as
+//! lapsed on the dashboard and the lapsed list.
 //!
 //! Every command takes `--database postgres://…` (or `ANSINH_HUB_DATABASE`) to keep the records
 //! in PostgreSQL instead of `hub.sqlite` in the data directory (which still holds the keys).
@@ -52,6 +57,12 @@ struct Cli {
     /// in the data directory.
     #[arg(long, global = true)]
     database: Option<String>,
+    /// Whole months after a participant's last month paid within which a renewal keeps them
+    /// from counting as lapsed (dashboard, progress.json, the lapsed list). A local choice;
+    /// see README "Targets and lapsed participants".
+    #[arg(long, global = true, default_value_t = ansinh_hub::DEFAULT_LAPSE_GRACE_MONTHS,
+          value_parser = clap::value_parser!(u32).range(0..=i64::from(ansinh_hub::plan::MAX_LAPSE_GRACE_MONTHS)))]
+    lapse_grace_months: u32,
     #[command(subcommand)]
     command: Command,
 }
@@ -184,6 +195,23 @@ enum Command {
         agent: Option<String>,
         /// Target, or `clear`.
         value: String,
+    },
+    /// The plan: targets per province, commune and agent, by month.
+    #[command(subcommand)]
+    Targets(TargetsCommand),
+    /// Participants who lapsed (no renewal within the grace period) in the last 12 months and
+    /// have not renewed since, masked as on the renewal list: CSV on standard output or in a
+    /// file.
+    Lapsed {
+        /// Only this commune (5-digit code).
+        #[arg(long)]
+        commune: Option<String>,
+        /// Only this agent's.
+        #[arg(long)]
+        agent: Option<String>,
+        /// Write the CSV here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Participants whose paid period ends within N days.
     Renewals {
@@ -480,6 +508,26 @@ fn policy_command(
     Ok(())
 }
 
+#[derive(Subcommand)]
+enum TargetsCommand {
+    /// Load a plan from a CSV file (columns year, month, province, participants, and
+    /// optionally commune, agent, bhyt_members; README "Targets and lapsed participants"):
+    /// every month in the file is replaced by its rows, all or nothing.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+    },
+}
+
+/// Whether `m` is a month `YYYY-MM` the hub takes.
+fn month_ok(m: &str) -> bool {
+    m.len() == 7
+        && m.as_bytes()[4] == b'-'
+        && m[..4].parse::<u32>().is_ok_and(|y| (2000..2200).contains(&y))
+        && m[5..].parse::<u32>().is_ok_and(|n| (1..=12).contains(&n))
+        && m.bytes().enumerate().all(|(i, b)| i == 4 || b.is_ascii_digit())
+}
+
 fn open(dir: &Path, database: Option<&str>) -> anyhow::Result<Hub> {
     let (hub, created) = ansinh_hub::open_with(dir, database)
         .with_context(|| format!("opening {}", dir.display()))?;
@@ -516,7 +564,12 @@ fn main() -> anyhow::Result<()> {
     let dir = &cli.data_dir;
     let database = cli.database.clone().or_else(|| std::env::var("ANSINH_HUB_DATABASE").ok());
     let database = database.as_deref().filter(|d| !d.trim().is_empty());
-    let open = |dir: &Path| open(dir, database);
+    let grace = cli.lapse_grace_months;
+    let open = |dir: &Path| {
+        let hub = open(dir, database)?;
+        hub.set_lapse_grace_months(grace)?;
+        anyhow::Ok(hub)
+    };
     match cli.command {
         Command::Serve {
             listen,
@@ -789,10 +842,11 @@ fn main() -> anyhow::Result<()> {
             let (scope, key) = match (commune, agent) {
                 (Some(c), _) => (Scope::Commune, c),
                 (None, Some(a)) => (Scope::Agent, a),
-                (None, None) => bail!("give --commune or --agent"),
+                (None, None) => bail!("give --commune or --agent (a province's: targets import)"),
             };
-            // Checks the month.
-            hub.progress(&month)?;
+            if !month_ok(&month) {
+                bail!("{month:?} is not a month (YYYY-MM)");
+            }
             let target = if value == "clear" {
                 None
             } else {
@@ -810,6 +864,37 @@ fn main() -> anyhow::Result<()> {
                 scope.as_str(),
                 target.map_or("cleared".into(), |t| t.to_string())
             );
+        }
+        Command::Targets(TargetsCommand::Import { file }) => {
+            let hub = open(dir)?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {} (a UTF-8 CSV file)", file.display()))?;
+            let (months, n) =
+                hub.import_targets(&text).with_context(|| format!("{}", file.display()))?;
+            let detail = format!("file={} months={} targets={n}", file.display(), months.join(","));
+            hub.store().log_action(OPERATOR, "targets_import", &detail, system_now())?;
+            println!("{}: {n} targets for {}", file.display(), months.join(", "));
+        }
+        Command::Lapsed { commune, agent, out } => {
+            let hub = open(dir)?;
+            let now = system_now();
+            let rows = hub.lapsed(commune.as_deref(), agent.as_deref(), now)?;
+            let detail = format!(
+                "list=lapsed commune={} agent={} format=csv rows={}",
+                commune.as_deref().unwrap_or("all"),
+                agent.as_deref().unwrap_or("all"),
+                rows.len()
+            );
+            hub.store().log_action(OPERATOR, "export", &detail, now)?;
+            let csv = exports::lapsed_csv(&rows)?;
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, csv)
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    println!("{}: {} rows", path.display(), rows.len());
+                }
+                None => std::io::Write::write_all(&mut std::io::stdout(), &csv)?,
+            }
         }
         Command::Renewals { within_days } => {
             let hub = open(dir)?;

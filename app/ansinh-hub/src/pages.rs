@@ -1,6 +1,7 @@
 //! The admin pages, rendered on the server as plain HTML (no script, no external file), so
 //! they work in any browser on a slow link and print well: the admin index (tokens, devices,
-//! problems, exports) and the dashboard (progress against targets with an SVG chart).
+//! problems, exports), the dashboard (progress against the plan with SVG charts drawn here)
+//! and the follow-up list of lapsed participants.
 //!
 //! Every number on the dashboard carries a `data-*` attribute so tests (and scripts) can read
 //! it without parsing text.
@@ -8,7 +9,8 @@
 use std::fmt::Write;
 
 use crate::exports::{scheme_name, vn_date};
-use crate::hub::{DoublePayment, PaidOn, Progress};
+use crate::hub::{DoublePayment, PaidOn};
+use crate::plan::{Figures, LapsedParticipant, MonthPoint, Progress, Standing};
 use crate::store::{AuditProblem, Device, HeldAuditEntry, HubAction, Problem, Tally, TokenInfo};
 
 /// Escapes text for HTML element content and attribute values.
@@ -58,7 +60,7 @@ fn page(title: &str, body: &str) -> String {
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <title>{t}</title><style>{STYLE}</style></head><body>\
          <nav><a href=\"/admin\">Quản trị</a><a href=\"/admin/dashboard\">Tiến độ</a>\
-         <a href=\"/admin/renewals\">Sắp hết hạn</a><a href=\"/admin/fleet\">Thiết bị</a>\
+         <a href=\"/admin/renewals\">Sắp hết hạn</a><a href=\"/admin/lapsed\">Dừng đóng</a><a href=\"/admin/fleet\">Thiết bị</a>\
          <a href=\"/admin/audit\">Nhật ký</a></nav>\n<h1>{t}</h1>\n{body}\n</body></html>\n",
         t = esc(title)
     )
@@ -166,40 +168,92 @@ pub(crate) fn admin_index(
     page("Máy chủ thu ansinh — quản trị", &b)
 }
 
-fn percent(t: &Tally) -> Option<i64> {
-    t.target.filter(|t| *t > 0).map(|target| t.participants * 100 / target)
+fn opt(v: Option<i64>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
 }
 
-fn tally_rows(b: &mut String, kind: &str, rows: &[Tally], name: impl Fn(&str) -> String) {
-    for t in rows {
-        let pct = percent(t);
-        let class = match pct {
-            Some(p) if p >= 100 => " class=\"n ok\"",
-            Some(_) => " class=\"n low\"",
-            None => " class=\"n\"",
-        };
-        let _ = write!(
-            b,
-            "<tr data-{kind}=\"{k}\"><td>{k}</td><td>{name}</td>\
-             <td class=\"n\" data-records=\"{r}\">{r}</td>\
-             <td class=\"n\" data-participants=\"{p}\">{p}</td>\
-             <td class=\"n\" data-amount=\"{a}\">{ad}</td>\
-             <td class=\"n\" data-target=\"{tg}\">{tg}</td>\
-             <td{class} data-percent=\"{pc}\">{pcd}</td></tr>",
-            k = esc(&t.key),
-            name = esc(&name(&t.key)),
-            r = t.records,
-            p = t.participants,
-            a = t.amount,
-            ad = dong(t.amount),
-            tg = t.target.map(|x| x.to_string()).unwrap_or_default(),
-            pc = pct.map(|x| x.to_string()).unwrap_or_default(),
-            pcd = pct.map(|x| format!("{x}%")).unwrap_or_default(),
-        );
+fn pct_class(p: Option<i64>) -> &'static str {
+    match p {
+        Some(p) if p >= 100 => " class=\"n ok\"",
+        Some(_) => " class=\"n low\"",
+        None => " class=\"n\"",
     }
 }
 
-const TALLY_HEAD: &str = "<tr><th>Mã</th><th>Tên</th><th>Hồ sơ</th><th>Người tham gia</th><th>Số tiền (đ)</th><th>Chỉ tiêu (người)</th><th>Đạt</th></tr>";
+/// The cells of one period's figures: participants, target, percentage (`prefix` names their
+/// `data-*` attributes: `data-participants`, `data-ytd-participants` …).
+fn figure_cells(f: &Figures, prefix: &str) -> String {
+    let pc = f.percent();
+    format!(
+        "<td class=\"n\" data-{prefix}participants=\"{p}\">{p}</td>\
+         <td class=\"n\" data-{prefix}target=\"{tg}\">{tg}</td>\
+         <td{class} data-{prefix}percent=\"{pcv}\">{pcd}</td>",
+        p = f.participants,
+        tg = opt(f.target),
+        class = pct_class(pc),
+        pcv = opt(pc),
+        pcd = pc.map(|x| format!("{x}%")).unwrap_or_default(),
+    )
+}
+
+/// A standing's row: the month (records, participants, BHYT members, amount, target, %), the
+/// same month last year, the year to date against its target and last year's, the lapses.
+fn standing_cells(s: &Standing, lapsed_link: Option<String>) -> String {
+    let m = &s.month;
+    let follow = match lapsed_link {
+        Some(href) if s.lapsed.to_follow_up > 0 => {
+            format!("<a href=\"{}\">{}</a>", esc(&href), s.lapsed.to_follow_up)
+        }
+        _ => s.lapsed.to_follow_up.to_string(),
+    };
+    format!(
+        "<td class=\"n\" data-records=\"{r}\">{r}</td>{month}\
+         <td class=\"n\" data-bhyt-members=\"{bm}\">{bm}{bt}</td>\
+         <td class=\"n\" data-amount=\"{a}\">{ad}</td>\
+         <td class=\"n\" data-last-year=\"{ly}\">{ly}</td>{ytd}\
+         <td class=\"n\" data-last-year-ytd=\"{lyy}\">{lyy}</td>\
+         <td class=\"n\" data-lapsed-month=\"{lm}\">{lm}</td>\
+         <td class=\"n\" data-lapsed-ytd=\"{lytd}\">{lytd}</td>\
+         <td class=\"n\" data-lapsed-last-year=\"{lly}\">{lly}</td>\
+         <td class=\"n\" data-follow-up=\"{fu}\">{follow}</td>",
+        r = m.records,
+        month = figure_cells(m, ""),
+        bm = m.bhyt_members,
+        bt = m.bhyt_target.map(|t| format!(" / {t}")).unwrap_or_default(),
+        a = m.amount,
+        ad = dong(m.amount),
+        ly = s.last_year.participants,
+        ytd = figure_cells(&s.year_to_date, "ytd-"),
+        lyy = s.last_year_to_date.participants,
+        lm = s.lapsed.month,
+        lytd = s.lapsed.year_to_date,
+        lly = s.lapsed.last_year,
+        fu = s.lapsed.to_follow_up,
+    )
+}
+
+const STANDING_HEAD: &str = "<tr><th rowspan=\"2\">Mã</th><th rowspan=\"2\">Tên</th>\
+<th colspan=\"7\">Trong tháng</th><th colspan=\"4\">Từ đầu năm</th><th colspan=\"4\">Giảm (dừng đóng)</th></tr>\
+<tr><th>Hồ sơ</th><th>Người tham gia</th><th>Chỉ tiêu</th><th>Đạt</th><th>BHYT hộ GĐ (/ chỉ tiêu)</th><th>Số tiền (đ)</th>\
+<th>Cùng kỳ năm trước</th><th>Người tham gia</th><th>Chỉ tiêu</th><th>Đạt</th><th>Cùng kỳ năm trước</th>\
+<th>Trong tháng</th><th>Từ đầu năm</th><th>Cùng kỳ năm trước</th><th>Cần liên hệ</th></tr>";
+
+fn standing_rows(b: &mut String, kind: &str, rows: &[Standing]) {
+    for s in rows {
+        let link = match kind {
+            "commune" => Some(format!("/admin/lapsed?commune={}", s.key)),
+            "agent" => Some(format!("/admin/lapsed?agent={}", s.key)),
+            _ => None,
+        };
+        let _ = write!(
+            b,
+            "<tr data-{kind}=\"{k}\"><td>{k}</td><td>{name}</td>{cells}</tr>",
+            k = esc(&s.key),
+            name = esc(&s.name),
+            cells = standing_cells(s, link),
+        );
+    }
+}
 
 /// An SVG bar chart of participants per day, with each bar's number written on it.
 fn chart(days: &[Tally]) -> String {
@@ -236,6 +290,134 @@ fn chart(days: &[Tally]) -> String {
             ty = (y - 4).max(10),
             ly = height + 15,
             day = esc(day),
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Height of the plot area of the plan charts, px (a value `v` of at most `max` is drawn
+/// `v * PLOT / max` high; `data-plot` and `data-max` on the chart say so for checks).
+const PLOT: i64 = 180;
+
+/// The year's months against the plan: this year's participants (blue bar), the same month
+/// last year (grey bar), the month's target (red line across the month).
+fn plan_chart(months: &[MonthPoint]) -> String {
+    let max = months
+        .iter()
+        .flat_map(|m| [m.participants, m.last_year, m.target.unwrap_or(0)])
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let slot = 50_i64;
+    let width = 40 + slot * 12;
+    let base = PLOT + 10;
+    let mut s = format!(
+        "<svg id=\"plan-chart\" role=\"img\" aria-label=\"Người tham gia theo tháng so với chỉ tiêu\" \
+         width=\"{width}\" height=\"{h}\" viewBox=\"0 0 {width} {h}\" data-plot=\"{PLOT}\" data-max=\"{max}\">\
+         <line x1=\"30\" y1=\"{base}\" x2=\"{width}\" y2=\"{base}\" stroke=\"#555\"/>",
+        h = base + 40,
+    );
+    for (i, m) in months.iter().enumerate() {
+        let x = 35 + i64::try_from(i).unwrap_or(0) * slot;
+        let h = m.participants * PLOT / max;
+        let lh = m.last_year * PLOT / max;
+        let label = m.month.get(5..7).unwrap_or(&m.month);
+        let _ = write!(
+            s,
+            "<g class=\"month\" data-month=\"{k}\" data-participants=\"{p}\" data-target=\"{t}\" data-last-year=\"{l}\">\
+             <title>{k}: {p} / chỉ tiêu {t}; cùng kỳ {l}</title>\
+             <rect class=\"this-year\" x=\"{x}\" y=\"{y}\" width=\"22\" height=\"{h}\" fill=\"#2b6cb0\"/>\
+             <rect class=\"last-year\" x=\"{lx}\" y=\"{ly}\" width=\"12\" height=\"{lh}\" fill=\"#a0aec0\"/>\
+             <text x=\"{tx}\" y=\"{ty}\" text-anchor=\"middle\">{p}</text>\
+             <text x=\"{tx}\" y=\"{my}\" text-anchor=\"middle\">{label}</text>",
+            k = esc(&m.month),
+            p = m.participants,
+            t = opt(m.target),
+            l = m.last_year,
+            y = base - h,
+            lx = x + 24,
+            ly = base - lh,
+            tx = x + 17,
+            ty = (base - h - 4).max(10),
+            my = base + 15,
+            label = esc(label),
+        );
+        if let Some(t) = m.target {
+            let _ = write!(
+                s,
+                "<line class=\"target\" x1=\"{x1}\" y1=\"{y}\" x2=\"{x2}\" y2=\"{y}\" stroke=\"#c53030\" stroke-width=\"3\"/>",
+                x1 = x - 3,
+                x2 = x + 39,
+                y = base - t * PLOT / max,
+            );
+        }
+        s.push_str("</g>");
+    }
+    let _ = write!(
+        s,
+        "<g font-size=\"11\"><rect x=\"40\" y=\"{ly}\" width=\"10\" height=\"10\" fill=\"#2b6cb0\"/>\
+         <text x=\"54\" y=\"{ty}\">năm nay</text><rect x=\"120\" y=\"{ly}\" width=\"10\" height=\"10\" fill=\"#a0aec0\"/>\
+         <text x=\"134\" y=\"{ty}\">cùng kỳ năm trước</text><line x1=\"250\" y1=\"{lm}\" x2=\"266\" y2=\"{lm}\" stroke=\"#c53030\" stroke-width=\"3\"/>\
+         <text x=\"270\" y=\"{ty}\">chỉ tiêu</text></g></svg>",
+        ly = base + 25,
+        ty = base + 34,
+        lm = base + 30,
+    );
+    s
+}
+
+/// The year to date against the plan: participants and targets added up month by month, as
+/// two lines with a point a month.
+fn year_chart(months: &[MonthPoint]) -> String {
+    let max = months
+        .iter()
+        .flat_map(|m| [m.cumulative, m.cumulative_target.unwrap_or(0)])
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let slot = 50_i64;
+    let width = 40 + slot * 12;
+    let base = PLOT + 10;
+    let mut s = format!(
+        "<svg id=\"ytd-chart\" role=\"img\" aria-label=\"Lũy kế từ đầu năm so với chỉ tiêu\" \
+         width=\"{width}\" height=\"{h}\" viewBox=\"0 0 {width} {h}\" data-plot=\"{PLOT}\" data-max=\"{max}\">\
+         <line x1=\"30\" y1=\"{base}\" x2=\"{width}\" y2=\"{base}\" stroke=\"#555\"/>",
+        h = base + 25,
+    );
+    let xs = |i: usize| 46 + i64::try_from(i).unwrap_or(0) * slot;
+    let done: Vec<String> = months
+        .iter()
+        .enumerate()
+        .map(|(i, m)| format!("{},{}", xs(i), base - m.cumulative * PLOT / max))
+        .collect();
+    let planned: Vec<String> = months
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| {
+            Some(format!("{},{}", xs(i), base - m.cumulative_target? * PLOT / max))
+        })
+        .collect();
+    let _ = write!(
+        s,
+        "<polyline class=\"planned\" points=\"{}\" fill=\"none\" stroke=\"#c53030\" stroke-dasharray=\"6 4\" stroke-width=\"2\"/>\
+         <polyline class=\"done\" points=\"{}\" fill=\"none\" stroke=\"#2b6cb0\" stroke-width=\"2\"/>",
+        planned.join(" "),
+        done.join(" ")
+    );
+    for (i, m) in months.iter().enumerate() {
+        let _ = write!(
+            s,
+            "<circle class=\"point\" data-month=\"{k}\" data-cumulative=\"{c}\" data-cumulative-target=\"{t}\" \
+             cx=\"{x}\" cy=\"{y}\" r=\"4\" fill=\"#2b6cb0\"><title>{k}: {c} / {t}</title></circle>\
+             <text x=\"{x}\" y=\"{ly}\" text-anchor=\"middle\">{label}</text>",
+            k = esc(&m.month),
+            c = m.cumulative,
+            t = opt(m.cumulative_target),
+            x = xs(i),
+            y = base - m.cumulative * PLOT / max,
+            ly = base + 15,
+            label = esc(m.month.get(5..7).unwrap_or(&m.month)),
         );
     }
     s.push_str("</svg>");
@@ -317,36 +499,69 @@ pub(crate) fn dashboard(p: &Progress, doubles: &[DoublePayment]) -> String {
          <a href=\"/admin/progress.json?month={m}\">JSON</a></form>",
         m = esc(&p.month)
     );
-    let pct = percent(&p.total);
+    let t = &p.total;
     let _ = write!(
         b,
-        "<table id=\"total\"><tr><th>Tháng</th><th>Hồ sơ</th><th>Người tham gia</th><th>Số tiền (đ)</th><th>Chỉ tiêu (người)</th><th>Đạt</th></tr>\
-         <tr><td>{m}</td><td class=\"n\" data-records=\"{r}\">{r}</td><td class=\"n\" data-participants=\"{pa}\">{pa}</td>\
-         <td class=\"n\" data-amount=\"{a}\">{ad}</td><td class=\"n\" data-target=\"{t}\">{t}</td><td class=\"n\" data-percent=\"{pc}\">{pcd}</td></tr></table>",
+        "<table id=\"total\"><tr><th>Kỳ</th><th>Hồ sơ</th><th>Người tham gia</th><th>Số tiền (đ)</th>\
+         <th>Chỉ tiêu (người)</th><th>Đạt</th><th>Cùng kỳ năm trước</th><th>Giảm (dừng đóng)</th></tr>\
+         <tr data-period=\"month\"><td>Tháng {m}</td><td class=\"n\" data-records=\"{r}\">{r}</td>\
+         <td class=\"n\" data-participants=\"{pa}\">{pa}</td><td class=\"n\" data-amount=\"{a}\">{ad}</td>\
+         <td class=\"n\" data-target=\"{tg}\">{tg}</td><td{pcc} data-percent=\"{pc}\">{pcd}</td>\
+         <td class=\"n\" data-last-year=\"{ly}\">{ly}</td><td class=\"n\" data-lapsed=\"{lm}\">{lm}</td></tr>\
+         <tr data-period=\"year-to-date\"><td>Từ đầu năm</td><td class=\"n\" data-records=\"{yr}\">{yr}</td>\
+         <td class=\"n\" data-participants=\"{ypa}\">{ypa}</td><td class=\"n\" data-amount=\"{ya}\">{yad}</td>\
+         <td class=\"n\" data-target=\"{ytg}\">{ytg}</td><td{ypcc} data-percent=\"{ypc}\">{ypcd}</td>\
+         <td class=\"n\" data-last-year=\"{lyy}\">{lyy}</td><td class=\"n\" data-lapsed=\"{ly_l}\">{ly_l}</td></tr></table>\
+         <p id=\"follow-up\" data-count=\"{fu}\"><a href=\"/admin/lapsed\">{fu} người tham gia đã dừng đóng</a> \
+         trong {months} tháng qua và chưa đóng lại (hết hạn quá {g} tháng): danh sách cho nhân viên thu liên hệ.</p>",
         m = esc(&p.month),
-        r = p.total.records,
-        pa = p.total.participants,
-        a = p.total.amount,
-        ad = dong(p.total.amount),
-        t = p.total.target.map(|x| x.to_string()).unwrap_or_default(),
-        pc = pct.map(|x| x.to_string()).unwrap_or_default(),
-        pcd = pct.map(|x| format!("{x}%")).unwrap_or_default(),
+        r = t.month.records,
+        pa = t.month.participants,
+        a = t.month.amount,
+        ad = dong(t.month.amount),
+        tg = opt(t.month.target),
+        pcc = pct_class(t.month.percent()),
+        pc = opt(t.month.percent()),
+        pcd = t.month.percent().map(|x| format!("{x}%")).unwrap_or_default(),
+        ly = t.last_year.participants,
+        lm = t.lapsed.month,
+        yr = t.year_to_date.records,
+        ypa = t.year_to_date.participants,
+        ya = t.year_to_date.amount,
+        yad = dong(t.year_to_date.amount),
+        ytg = opt(t.year_to_date.target),
+        ypcc = pct_class(t.year_to_date.percent()),
+        ypc = opt(t.year_to_date.percent()),
+        ypcd = t.year_to_date.percent().map(|x| format!("{x}%")).unwrap_or_default(),
+        lyy = t.last_year_to_date.participants,
+        ly_l = t.lapsed.year_to_date,
+        fu = t.lapsed.to_follow_up,
+        months = crate::plan::LAPSED_LIST_MONTHS,
+        g = p.lapse_grace_months,
     );
+    b.push_str("<h2>Người tham gia theo tháng so với chỉ tiêu</h2>");
+    b.push_str(&plan_chart(&p.months));
+    b.push_str("<h2>Lũy kế từ đầu năm so với chỉ tiêu</h2>");
+    b.push_str(&year_chart(&p.months));
     b.push_str("<h2>Người tham gia theo ngày</h2>");
     b.push_str(&chart(&p.days));
-    b.push_str("<h2>Theo xã</h2><table id=\"communes\">");
-    b.push_str(TALLY_HEAD);
-    tally_rows(&mut b, "commune", &p.communes, commune_name);
-    b.push_str("</table><h2>Theo nhân viên thu</h2><table id=\"agents\">");
-    b.push_str(TALLY_HEAD);
-    tally_rows(&mut b, "agent", &p.agents, |_| String::new());
-    b.push_str("</table>");
+    for (title, id, kind, rows) in [
+        ("Theo tỉnh", "provinces", "province", &p.provinces),
+        ("Theo xã", "communes", "commune", &p.communes),
+        ("Theo nhân viên thu", "agents", "agent", &p.agents),
+    ] {
+        let _ = write!(b, "<h2>{title}</h2><table id=\"{id}\">{STANDING_HEAD}");
+        standing_rows(&mut b, kind, rows);
+        b.push_str("</table>");
+    }
     double_payments(&mut b, &p.month, doubles);
     let _ = write!(
         b,
         "<h2>Đặt chỉ tiêu</h2>\
+         <p>Cả kế hoạch năm: <code>ansinh-hub targets import KẾ_HOẠCH.csv</code> (xem README). Từng chỉ tiêu:</p>\
          <form method=\"post\" action=\"/admin/targets\"><input type=\"hidden\" name=\"month\" value=\"{m}\">\
-         <select name=\"scope\"><option value=\"commune\">Xã (mã)</option><option value=\"agent\">Nhân viên thu (mã)</option></select> \
+         <select name=\"scope\"><option value=\"commune\">Xã (mã)</option><option value=\"province\">Tỉnh (mã)</option>\
+         <option value=\"agent\">Nhân viên thu (mã)</option></select> \
          <input name=\"key\" required size=\"10\"> <label>Chỉ tiêu (người) <input name=\"target\" type=\"number\" min=\"0\"></label> \
          <button>Lưu</button> (để trống để xoá)</form>\
          <h2>Toàn bộ máy chủ</h2><table id=\"held\"><tr><th>Hồ sơ đang giữ</th><th>Xung đột</th><th>Bị từ chối</th><th>Gói USB đã nhập</th></tr>\
@@ -358,6 +573,53 @@ pub(crate) fn dashboard(p: &Progress, doubles: &[DoublePayment]) -> String {
         bu = p.held.bundles,
     );
     page(&format!("Tiến độ thu tháng {}", p.month), &b)
+}
+
+/// The participants to follow up (lapsed, not renewed), for an agent or a commune.
+pub(crate) fn lapsed(
+    rows: &[LapsedParticipant],
+    commune: Option<&str>,
+    agent: Option<&str>,
+    grace_months: u32,
+) -> String {
+    let query = [("commune", commune), ("agent", agent)]
+        .iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={}", esc(v))))
+        .collect::<Vec<_>>()
+        .join("&amp;");
+    let mut b = format!(
+        "<form method=\"get\" action=\"/admin/lapsed\"><label>Mã xã <input name=\"commune\" size=\"6\" value=\"{c}\"></label> \
+         <label>Mã nhân viên thu <input name=\"agent\" size=\"10\" value=\"{a}\"></label> <button>Xem</button> \
+         <a href=\"/admin/lapsed.csv?{query}\">Tải CSV</a></form>\
+         <p>Người tham gia đã hết hạn đóng quá {grace_months} tháng mà chưa đóng tiếp, trong {months} tháng qua: \
+         <strong id=\"lapsed-count\" data-count=\"{n}\">{n}</strong> người.</p>\
+         <table id=\"lapsed\"><tr><th>Họ tên</th><th>Loại</th><th>Đã đóng đến</th><th>Hết hạn ngày</th>\
+         <th>Dừng đóng từ</th><th>Xã</th><th>Nhân viên thu</th><th>Điện thoại</th></tr>",
+        c = esc(commune.unwrap_or("")),
+        a = esc(agent.unwrap_or("")),
+        months = crate::plan::LAPSED_LIST_MONTHS,
+        n = rows.len(),
+    );
+    for l in rows {
+        let _ = write!(
+            b,
+            "<tr class=\"lapsed\" data-commune=\"{c}\" data-agent=\"{a}\" data-scheme=\"{s}\" data-cover-ended=\"{e}\">\
+             <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{a}</td><td>{}</td></tr>",
+            esc(&l.masked_name),
+            esc(scheme_name(&l.scheme)),
+            esc(&vn_date(&l.paid_until)),
+            esc(&vn_date(&l.cover_ended)),
+            esc(&vn_date(&l.lapsed_in)),
+            esc(&commune_name(&l.commune_code)),
+            esc(l.phone.as_deref().unwrap_or("")),
+            c = esc(&l.commune_code),
+            a = esc(&l.agent_code),
+            s = esc(&l.scheme),
+            e = esc(&l.cover_ended),
+        );
+    }
+    b.push_str("</table>");
+    page("Người tham gia dừng đóng cần liên hệ", &b)
 }
 
 /// The renewal-due list for staff.

@@ -71,6 +71,8 @@ const ROUTES: &[&str] = &[
     "/admin/exports",
     "/admin/exports/double-payments",
     "/admin/renewals",
+    "/admin/lapsed",
+    "/admin/lapsed.csv",
 ];
 const HEADER_NAMES: &[&str] = &[
     "content-type",

@@ -40,7 +40,32 @@ pub use sqlite::{
     SqliteStore,
 };
 
-use crate::error::Result;
+use crate::error::{Error, Result};
+
+/// The household health insurance scheme's code, as records carry it.
+pub(crate) const BHYT: &str = "household-bhyt";
+
+/// Months `from..=until` (`YYYY-MM`) as the days `[first, end)` (`YYYY-MM-01` texts).
+pub(crate) fn day_range(from: &str, until: &str) -> Result<(String, String)> {
+    let next = crate::civil::add_months(until, 1)
+        .filter(|_| crate::civil::parse_month(from).is_some())
+        .ok_or_else(|| Error::Invalid(format!("{from:?}..{until:?} is not a run of months")))?;
+    Ok((format!("{from}-01"), format!("{next}-01")))
+}
+
+/// Months `from..=until` of lapses moved back to the last months paid they follow.
+pub(crate) fn paid_until_range(
+    grace_months: u32,
+    from: &str,
+    until: &str,
+) -> Result<(String, String)> {
+    let back = -i64::from(grace_months) - 1;
+    let shift = |m: &str| {
+        crate::civil::add_months(m, back)
+            .ok_or_else(|| Error::Invalid(format!("{m:?} is not a month of lapses")))
+    };
+    Ok((shift(from)?, shift(until)?))
+}
 
 /// Seconds since the Unix epoch.
 pub type Timestamp = i64;
@@ -203,9 +228,11 @@ pub struct Problem {
 }
 
 /// Which kind of target.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scope {
+    /// A province (official code, 2 digits).
+    Province,
     /// A commune (official code).
     Commune,
     /// An agent (agent code).
@@ -216,10 +243,58 @@ impl Scope {
     /// Stored name.
     pub const fn as_str(self) -> &'static str {
         match self {
+            Scope::Province => "province",
             Scope::Commune => "commune",
             Scope::Agent => "agent",
         }
     }
+
+    /// The scope of a stored name.
+    pub fn of_str(s: &str) -> Option<Self> {
+        [Scope::Province, Scope::Commune, Scope::Agent].into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// A target of the plan (chỉ tiêu, kế hoạch giao) for one month: participants to collect, and
+/// of them household health insurance members, for a province, a commune or an agent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Target {
+    /// The month, `YYYY-MM`.
+    pub month: String,
+    /// Province, commune or agent.
+    pub scope: Scope,
+    /// Its code.
+    pub key: String,
+    /// Participants (a household record counts each member).
+    pub participants: i64,
+    /// Household health insurance members among them, if the plan sets it.
+    pub bhyt_members: Option<i64>,
+}
+
+/// A participant whose paid period ended without a renewal within the grace period: the
+/// payment that ended it (its record, commune and agent follow the person up).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lapse {
+    /// The device that sent the last payment.
+    pub device_id: u64,
+    /// Its record.
+    pub record_id: RecordId,
+    /// Which participant of the record (0 for voluntary SI, the member index for a household).
+    pub index: usize,
+    /// `voluntary-si` or `household-bhyt`.
+    pub scheme: String,
+    /// Commune code of the record.
+    pub commune_code: String,
+    /// Agent code of the record.
+    pub agent_code: String,
+    /// Last month paid, `YYYY-MM`.
+    pub paid_until: String,
+    /// The first month the person counts as lapsed: `paid_until` plus the grace months, plus
+    /// one.
+    pub lapsed_in: String,
+    /// A later payment arrived after all (renewed late): counted as a lapse of its month, no
+    /// longer to follow up.
+    pub renewed: bool,
 }
 
 /// Counts for one commune, agent or day, with its target.
@@ -235,9 +310,13 @@ pub struct Tally {
     pub amount: i64,
     /// Target in participants for the period, if one is set.
     pub target: Option<i64>,
+    /// Household health insurance members among the participants.
+    pub bhyt_members: i64,
+    /// Target in household health insurance members for the period, if one is set.
+    pub bhyt_target: Option<i64>,
 }
 
-/// A month's tallies.
+/// The counts of a run of months (targets are the hub's to add: [`Store::targets`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Tallies {
     /// By commune code.
@@ -246,7 +325,7 @@ pub struct Tallies {
     pub agents: Vec<Tally>,
     /// By collection day.
     pub days: Vec<Tally>,
-    /// All together (target: the sum of the commune targets).
+    /// All together.
     pub total: Tally,
 }
 
@@ -361,10 +440,24 @@ pub trait Store: AuditLog + HealthLog + Send + Sync {
     fn record(&self, device_id: u64, id: &RecordId) -> Result<Option<Held>>;
     /// Conflicts and rejections, newest first.
     fn problems(&self) -> Result<Vec<Problem>>;
-    /// Sets (or with `None` clears) the target of a commune or agent for a month `YYYY-MM`.
+    /// Sets (or with `None` clears) the participants target of a province, commune or agent
+    /// for a month `YYYY-MM` (a health insurance target set with it is kept).
     fn set_target(&self, scope: Scope, key: &str, month: &str, target: Option<i64>) -> Result<()>;
-    /// Tallies for a month by commune, by agent, by day, and the total (with targets).
-    fn tallies(&self, month: &str) -> Result<Tallies>;
+    /// Replaces every target of the months `months` (`YYYY-MM`) with `targets`, in one
+    /// transaction: a plan imported again for a period replaces it, and a failed import
+    /// changes nothing.
+    fn replace_targets(&self, months: &[String], targets: &[Target]) -> Result<()>;
+    /// The targets of months `from..=until` (`YYYY-MM`), by month, scope name and key.
+    fn targets(&self, from: &str, until: &str) -> Result<Vec<Target>>;
+    /// Counts of the records collected in months `from..=until` (`YYYY-MM`) by commune, by
+    /// agent, by day, and the total; no targets.
+    fn tallies(&self, from: &str, until: &str) -> Result<Tallies>;
+    /// Lapses whose first lapsed month ([`Lapse::lapsed_in`]) is in `from..=until`: each
+    /// payment of a person and scheme that no later payment (one with a later last month)
+    /// collected by the end of its grace period follows, `grace_months` months after its
+    /// last month paid. Of payments ending in the same month only the last stored counts.
+    /// Ordered by last month paid, commune, agent, record.
+    fn lapses(&self, grace_months: u32, from: &str, until: &str) -> Result<Vec<Lapse>>;
     /// Records of a scheme collected in a month, optionally in one commune, oldest first.
     fn records_for_list(
         &self,

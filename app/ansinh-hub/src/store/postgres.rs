@@ -33,9 +33,10 @@ use super::audit::{
 };
 use super::health::{HealthLog, HeldHealth, Via};
 use super::{
-    Coverage, Device, DueParticipant, Held, Incoming, Ingested, Overlap, PROBLEM_PREFIX_BYTES,
-    PaidReceipt, Problem, ProblemQuota, PublishedPolicy, REVIEW_UNASSIGNED_AGENT,
-    REVIEW_UNASSIGNED_COMMUNE, Scope, Store, Tallies, Tally, Timestamp, TokenInfo, Totals,
+    BHYT, Coverage, Device, DueParticipant, Held, Incoming, Ingested, Lapse, Overlap,
+    PROBLEM_PREFIX_BYTES, PaidReceipt, Problem, ProblemQuota, PublishedPolicy,
+    REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE, Scope, Store, Tallies, Tally, Target,
+    Timestamp, TokenInfo, Totals, day_range, paid_until_range,
 };
 use crate::error::{Error, Result};
 
@@ -227,6 +228,19 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER policy_tables_no_truncate BEFORE TRUNCATE ON policy_tables
         FOR EACH STATEMENT EXECUTE FUNCTION ansinh_policy_kept();
     "#,
+    // v4 (the plan): targets of provinces too, in participants and, if the plan sets one, in
+    // household health insurance members; keyed by month first (a plan is imported and read a
+    // run of months at a time). SQLite's version 10.
+    r"
+    ALTER TABLE targets DROP CONSTRAINT targets_scope_check;
+    ALTER TABLE targets ADD CONSTRAINT targets_scope_check
+        CHECK (scope IN ('province', 'commune', 'agent'));
+    ALTER TABLE targets RENAME COLUMN target TO participants;
+    ALTER TABLE targets ADD COLUMN bhyt_members BIGINT
+        CHECK (bhyt_members IS NULL OR bhyt_members >= 0);
+    ALTER TABLE targets DROP CONSTRAINT targets_pkey;
+    ALTER TABLE targets ADD PRIMARY KEY (month, scope, key);
+    ",
 ];
 
 /// The newest PostgreSQL schema version this program writes.
@@ -496,24 +510,17 @@ impl PostgresStore {
     async fn tally(
         c: &impl GenericClient,
         group: &str,
-        scope: Option<Scope>,
-        month: &str,
+        from: &str,
+        until: &str,
     ) -> Result<Vec<Tally>> {
-        // Keys with a target but no record yet are listed too (at zero).
+        // Days are `YYYY-MM-DD`: a run of months is a range of texts.
         let sql = format!(
-            "WITH counts AS ( \
-               SELECT {group} AS key, COUNT(*) AS records, SUM(participants)::BIGINT AS participants, \
-                      SUM(amount)::BIGINT AS amount \
-               FROM records WHERE day LIKE $1 || '-%' GROUP BY {group}), \
-             keys AS (SELECT key FROM counts UNION SELECT key FROM targets WHERE scope = $2 AND month = $1) \
-             SELECT k.key, COALESCE(c.records, 0), COALESCE(c.participants, 0)::BIGINT, \
-                    COALESCE(c.amount, 0)::BIGINT, t.target \
-             FROM keys k LEFT JOIN counts c ON c.key = k.key \
-             LEFT JOIN targets t ON t.scope = $2 AND t.month = $1 AND t.key = k.key \
-             ORDER BY k.key"
+            "SELECT {group}, COUNT(*), SUM(participants)::BIGINT, SUM(amount)::BIGINT, \
+                    SUM(CASE WHEN scheme = '{BHYT}' THEN participants ELSE 0 END)::BIGINT \
+             FROM records WHERE day >= $1 AND day < $2 GROUP BY {group} ORDER BY {group}"
         );
-        let scope_name = scope.map_or("", Scope::as_str);
-        c.query(&sql, &[&month, &scope_name])
+        let (first, end) = day_range(from, until)?;
+        c.query(&sql, &[&first, &end])
             .await?
             .iter()
             .map(|r| {
@@ -522,7 +529,8 @@ impl PostgresStore {
                     records: r.try_get(1)?,
                     participants: r.try_get(2)?,
                     amount: r.try_get(3)?,
-                    target: r.try_get(4)?,
+                    bhyt_members: r.try_get(4)?,
+                    ..Tally::default()
                 })
             })
             .collect()
@@ -1002,16 +1010,16 @@ impl Store for PostgresStore {
             match target {
                 Some(t) => {
                     c.execute(
-                        "INSERT INTO targets (scope, key, month, target) VALUES ($1, $2, $3, $4) \
-                         ON CONFLICT (scope, key, month) DO UPDATE SET target = excluded.target",
-                        &[&scope.as_str(), &key, &month, &t],
+                        "INSERT INTO targets (month, scope, key, participants) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (month, scope, key) DO UPDATE SET participants = excluded.participants",
+                        &[&month, &scope.as_str(), &key, &t],
                     )
                     .await?
                 }
                 None => {
                     c.execute(
-                        "DELETE FROM targets WHERE scope = $1 AND key = $2 AND month = $3",
-                        &[&scope.as_str(), &key, &month],
+                        "DELETE FROM targets WHERE month = $1 AND scope = $2 AND key = $3",
+                        &[&month, &scope.as_str(), &key],
                     )
                     .await?
                 }
@@ -1020,28 +1028,123 @@ impl Store for PostgresStore {
         })
     }
 
-    fn tallies(&self, month: &str) -> Result<Tallies> {
+    fn replace_targets(&self, months: &[String], targets: &[Target]) -> Result<()> {
+        self.block(async {
+            let mut c = self.client().await?;
+            let tx = c.transaction().await?;
+            tx.execute("DELETE FROM targets WHERE month = ANY($1)", &[&months]).await?;
+            let insert = tx
+                .prepare(
+                    "INSERT INTO targets (month, scope, key, participants, bhyt_members) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .await?;
+            for t in targets {
+                tx.execute(
+                    &insert,
+                    &[&t.month, &t.scope.as_str(), &t.key, &t.participants, &t.bhyt_members],
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    fn targets(&self, from: &str, until: &str) -> Result<Vec<Target>> {
+        self.block(async {
+            let rows = self
+                .client()
+                .await?
+                .query(
+                    "SELECT month, scope, key, participants, bhyt_members FROM targets \
+                     WHERE month BETWEEN $1 AND $2 ORDER BY month, scope, key",
+                    &[&from, &until],
+                )
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    let scope: String = r.try_get(1)?;
+                    Ok(Target {
+                        month: r.try_get(0)?,
+                        scope: Scope::of_str(&scope)
+                            .ok_or_else(|| Error::Corrupt(format!("target scope {scope:?}")))?,
+                        key: r.try_get(2)?,
+                        participants: r.try_get(3)?,
+                        bhyt_members: r.try_get(4)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn tallies(&self, from: &str, until: &str) -> Result<Tallies> {
         self.block(async {
             let c = self.client().await?;
             let c = &**c;
-            let communes = Self::tally(c, "commune_code", Some(Scope::Commune), month).await?;
-            let agents = Self::tally(c, "agent_code", Some(Scope::Agent), month).await?;
-            let days = Self::tally(c, "day", None, month).await?;
-            let target: Option<i64> = c
-                .query_one(
-                    "SELECT SUM(target)::BIGINT FROM targets WHERE scope = 'commune' AND month = $1",
-                    &[&month],
-                )
-                .await?
-                .try_get(0)?;
+            let communes = Self::tally(c, "commune_code", from, until).await?;
+            let agents = Self::tally(c, "agent_code", from, until).await?;
+            let days = Self::tally(c, "day", from, until).await?;
             let total = Tally {
-                key: month.to_string(),
+                key: if from == until { from.to_string() } else { format!("{from}..{until}") },
                 records: days.iter().map(|d| d.records).sum(),
                 participants: days.iter().map(|d| d.participants).sum(),
                 amount: days.iter().map(|d| d.amount).sum(),
-                target,
+                bhyt_members: days.iter().map(|d| d.bhyt_members).sum(),
+                ..Tally::default()
             };
             Ok(Tallies { communes, agents, days, total })
+        })
+    }
+
+    fn lapses(&self, grace_months: u32, from: &str, until: &str) -> Result<Vec<Lapse>> {
+        let (first, last) = paid_until_range(grace_months, from, until)?;
+        let shift = i32::try_from(grace_months)
+            .ok()
+            .and_then(|g| g.checked_add(1))
+            .ok_or_else(|| Error::Invalid(format!("a grace of {grace_months} months")))?;
+        self.block(async {
+            // The first lapsed month of a payment: its last month paid plus the grace, plus
+            // one. A later payment collected before that month renewed it in time; one stored
+            // later with the same last month stands for it.
+            let rows = self
+                .client()
+                .await?
+                .query(
+                    "WITH c AS ( \
+                       SELECT c.*, to_char(to_date(c.paid_until || '-01', 'YYYY-MM-DD') \
+                                           + make_interval(months => $3), 'YYYY-MM') AS lapsed_in \
+                       FROM coverage c WHERE c.paid_until BETWEEN $1 AND $2) \
+                     SELECT c.device_id, c.record_id, c.idx, c.scheme, r.commune_code, r.agent_code, \
+                            c.paid_until, c.lapsed_in, \
+                            EXISTS (SELECT 1 FROM coverage l WHERE l.person_key = c.person_key \
+                                    AND l.scheme = c.scheme AND l.paid_until > c.paid_until) \
+                     FROM c JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
+                     WHERE NOT EXISTS (SELECT 1 FROM coverage l JOIN records lr \
+                                         ON lr.device_id = l.device_id AND lr.record_id = l.record_id \
+                                       WHERE l.person_key = c.person_key AND l.scheme = c.scheme \
+                                       AND ((l.paid_until > c.paid_until AND lr.day < c.lapsed_in) \
+                                            OR (l.paid_until = c.paid_until AND l.seq > c.seq))) \
+                     ORDER BY c.paid_until, r.commune_code, r.agent_code, c.device_id, c.record_id, c.idx",
+                    &[&first, &last, &shift],
+                )
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(Lapse {
+                        device_id: u64_of(r.try_get(0)?)?,
+                        record_id: id16(r.try_get(1)?)?,
+                        index: usize::try_from(r.try_get::<_, i64>(2)?)
+                            .map_err(|_| Error::Corrupt("negative index".into()))?,
+                        scheme: r.try_get(3)?,
+                        commune_code: r.try_get(4)?,
+                        agent_code: r.try_get(5)?,
+                        paid_until: r.try_get(6)?,
+                        lapsed_in: r.try_get(7)?,
+                        renewed: r.try_get(8)?,
+                    })
+                })
+                .collect()
         })
     }
 

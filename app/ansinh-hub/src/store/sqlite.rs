@@ -16,8 +16,9 @@ use ansinh_wire::{AgentAccount, Assignment, Channel, Outcome, RecordId};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    Coverage, Device, DueParticipant, Held, Incoming, Ingested, Overlap, PaidReceipt, Problem,
-    ProblemQuota, PublishedPolicy, Scope, Store, Tallies, Tally, Timestamp, TokenInfo, Totals,
+    BHYT, Coverage, Device, DueParticipant, Held, Incoming, Ingested, Lapse, Overlap, PaidReceipt,
+    Problem, ProblemQuota, PublishedPolicy, Scope, Store, Tallies, Tally, Target, Timestamp,
+    TokenInfo, Totals, day_range, paid_until_range,
 };
 use crate::error::{Error, Result};
 
@@ -333,6 +334,23 @@ const MIGRATIONS: &[&str] = &[
     );
     INSERT INTO hub_epoch (id, epoch) VALUES (1, randomblob(16));
     ",
+    // v10 (the plan): targets of provinces too, in participants and, if the plan sets one, in
+    // household health insurance members; keyed by month first (a plan is imported and read a
+    // run of months at a time). The table is rebuilt (SQLite cannot change a CHECK).
+    r"
+    CREATE TABLE targets_v10 (
+        month        TEXT NOT NULL,
+        scope        TEXT NOT NULL CHECK (scope IN ('province', 'commune', 'agent')),
+        key          TEXT NOT NULL,
+        participants INTEGER NOT NULL CHECK (participants >= 0),
+        bhyt_members INTEGER CHECK (bhyt_members IS NULL OR bhyt_members >= 0),
+        PRIMARY KEY (month, scope, key)
+    ) WITHOUT ROWID;
+    INSERT INTO targets_v10 (month, scope, key, participants)
+        SELECT month, scope, key, target FROM targets;
+    DROP TABLE targets;
+    ALTER TABLE targets_v10 RENAME TO targets;
+    ",
 ];
 
 /// How many leading bytes of a conflicting or rejected record are kept (with its hash and
@@ -567,33 +585,23 @@ impl SqliteStore {
         self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn tally(
-        conn: &Connection,
-        group: &str,
-        scope: Option<Scope>,
-        month: &str,
-    ) -> Result<Vec<Tally>> {
-        // Keys with a target but no record yet are listed too (at zero).
+    fn tally(conn: &Connection, group: &str, from: &str, until: &str) -> Result<Vec<Tally>> {
+        // Days are `YYYY-MM-DD`: a run of months is a range of texts.
         let sql = format!(
-            "WITH counts AS ( \
-               SELECT {group} AS key, COUNT(*) AS records, SUM(participants) AS participants, \
-                      SUM(amount) AS amount \
-               FROM records WHERE day LIKE ?1 || '-%' GROUP BY {group}), \
-             keys AS (SELECT key FROM counts UNION SELECT key FROM targets WHERE scope = ?2 AND month = ?1) \
-             SELECT k.key, COALESCE(c.records, 0), COALESCE(c.participants, 0), COALESCE(c.amount, 0), t.target \
-             FROM keys k LEFT JOIN counts c ON c.key = k.key \
-             LEFT JOIN targets t ON t.scope = ?2 AND t.month = ?1 AND t.key = k.key \
-             ORDER BY k.key"
+            "SELECT {group}, COUNT(*), SUM(participants), SUM(amount), \
+                    SUM(CASE WHEN scheme = '{BHYT}' THEN participants ELSE 0 END) \
+             FROM records WHERE day >= ?1 AND day < ?2 GROUP BY {group} ORDER BY {group}"
         );
-        let mut stmt = conn.prepare(&sql)?;
-        let scope_name = scope.map_or("", Scope::as_str);
-        let rows = stmt.query_map(params![month, scope_name], |r| {
+        let (first, end) = day_range(from, until)?;
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![first, end], |r| {
             Ok(Tally {
                 key: r.get(0)?,
                 records: r.get(1)?,
                 participants: r.get(2)?,
                 amount: r.get(3)?,
-                target: r.get(4)?,
+                bhyt_members: r.get(4)?,
+                ..Tally::default()
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -1063,38 +1071,134 @@ impl Store for SqliteStore {
         let conn = self.conn();
         match target {
             Some(t) => conn.execute(
-                "INSERT INTO targets (scope, key, month, target) VALUES (?1, ?2, ?3, ?4) \
-                 ON CONFLICT (scope, key, month) DO UPDATE SET target = excluded.target",
-                params![scope.as_str(), key, month, t],
+                "INSERT INTO targets (month, scope, key, participants) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (month, scope, key) DO UPDATE SET participants = excluded.participants",
+                params![month, scope.as_str(), key, t],
             )?,
             None => conn.execute(
-                "DELETE FROM targets WHERE scope = ?1 AND key = ?2 AND month = ?3",
-                params![scope.as_str(), key, month],
+                "DELETE FROM targets WHERE month = ?1 AND scope = ?2 AND key = ?3",
+                params![month, scope.as_str(), key],
             )?,
         };
         Ok(())
     }
 
-    fn tallies(&self, month: &str) -> Result<Tallies> {
+    fn replace_targets(&self, months: &[String], targets: &[Target]) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for m in months {
+            tx.execute("DELETE FROM targets WHERE month = ?1", params![m])?;
+        }
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO targets (month, scope, key, participants, bhyt_members) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for t in targets {
+                insert.execute(params![
+                    t.month,
+                    t.scope.as_str(),
+                    t.key,
+                    t.participants,
+                    t.bhyt_members
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn targets(&self, from: &str, until: &str) -> Result<Vec<Target>> {
         let conn = self.conn();
-        let communes = Self::tally(&conn, "commune_code", Some(Scope::Commune), month)?;
-        let agents = Self::tally(&conn, "agent_code", Some(Scope::Agent), month)?;
-        let days = Self::tally(&conn, "day", None, month)?;
+        let mut stmt = conn.prepare(
+            "SELECT month, scope, key, participants, bhyt_members FROM targets \
+             WHERE month BETWEEN ?1 AND ?2 ORDER BY month, scope, key",
+        )?;
+        let rows = stmt.query_map(params![from, until], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+            ))
+        })?;
+        rows.map(|r| {
+            let (month, scope, key, participants, bhyt_members) = r?;
+            let scope = Scope::of_str(&scope)
+                .ok_or_else(|| Error::Corrupt(format!("target scope {scope:?}")))?;
+            Ok(Target { month, scope, key, participants, bhyt_members })
+        })
+        .collect()
+    }
+
+    fn tallies(&self, from: &str, until: &str) -> Result<Tallies> {
+        let conn = self.conn();
+        let communes = Self::tally(&conn, "commune_code", from, until)?;
+        let agents = Self::tally(&conn, "agent_code", from, until)?;
+        let days = Self::tally(&conn, "day", from, until)?;
         let total = Tally {
-            key: month.to_string(),
+            key: if from == until { from.to_string() } else { format!("{from}..{until}") },
             records: days.iter().map(|d| d.records).sum(),
             participants: days.iter().map(|d| d.participants).sum(),
             amount: days.iter().map(|d| d.amount).sum(),
-            target: {
-                let t: Option<i64> = conn.query_row(
-                    "SELECT SUM(target) FROM targets WHERE scope = 'commune' AND month = ?1",
-                    params![month],
-                    |r| r.get(0),
-                )?;
-                t
-            },
+            bhyt_members: days.iter().map(|d| d.bhyt_members).sum(),
+            ..Tally::default()
         };
         Ok(Tallies { communes, agents, days, total })
+    }
+
+    fn lapses(&self, grace_months: u32, from: &str, until: &str) -> Result<Vec<Lapse>> {
+        let (first, last) = paid_until_range(grace_months, from, until)?;
+        let shift = format!("+{} months", u64::from(grace_months) + 1);
+        let conn = self.conn();
+        // The first lapsed month of a payment: its last month paid plus the grace, plus one.
+        // A later payment collected before that month renewed it in time; one stored later
+        // with the same last month stands for it.
+        let mut stmt = conn.prepare_cached(
+            "SELECT c.device_id, c.record_id, c.idx, c.scheme, r.commune_code, r.agent_code, \
+                    c.paid_until, strftime('%Y-%m', c.paid_until || '-01', ?3), \
+                    EXISTS (SELECT 1 FROM coverage l WHERE l.person_key = c.person_key \
+                            AND l.scheme = c.scheme AND l.paid_until > c.paid_until) \
+             FROM coverage c JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
+             WHERE c.paid_until BETWEEN ?1 AND ?2 \
+               AND NOT EXISTS (SELECT 1 FROM coverage l JOIN records lr \
+                                 ON lr.device_id = l.device_id AND lr.record_id = l.record_id \
+                               WHERE l.person_key = c.person_key AND l.scheme = c.scheme \
+                               AND ((l.paid_until > c.paid_until \
+                                     AND lr.day < strftime('%Y-%m', c.paid_until || '-01', ?3)) \
+                                    OR (l.paid_until = c.paid_until AND l.rowid > c.rowid))) \
+             ORDER BY c.paid_until, r.commune_code, r.agent_code, c.device_id, c.record_id, c.idx",
+        )?;
+        let rows = stmt.query_map(params![first, last, shift], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, bool>(8)?,
+            ))
+        })?;
+        rows.map(|r| {
+            let (device, id, idx, scheme, commune_code, agent_code, paid_until, lapsed_in, renewed) =
+                r?;
+            Ok(Lapse {
+                device_id: u64_of(device)?,
+                record_id: id16(id)?,
+                index: usize::try_from(idx).map_err(|_| Error::Corrupt("negative index".into()))?,
+                scheme,
+                commune_code,
+                agent_code,
+                paid_until,
+                lapsed_in,
+                renewed,
+            })
+        })
+        .collect()
     }
 
     fn records_for_list(

@@ -94,6 +94,8 @@ on_both!(
     the_hubs_own_log_is_newest_first_and_append_only,
     published_policy_tables_are_kept_in_order_and_never_changed,
     a_devices_newest_health_report_is_kept,
+    a_plan_is_replaced_by_month_all_or_nothing,
+    a_payment_not_renewed_within_the_grace_lapses_once,
 );
 
 const QUOTA: AuditQuota = AuditQuota { per_day: 1_000, problems: 50 };
@@ -385,14 +387,13 @@ fn tallies_and_due_participants(b: &Backend) -> Result<()> {
         ..Assignment::default()
     };
     assert!(s.assign_device(d1.id, &serves(&["00004"]))?);
-    s.set_target(Scope::Commune, "00004", "2027-01", Some(10))?;
-    s.set_target(Scope::Commune, "00010", "2027-01", Some(5))?;
-    let Tallies { communes, agents, days, total } = s.tallies("2027-01")?;
-    let c: Vec<(&str, i64, Option<i64>)> =
-        communes.iter().map(|t| (t.key.as_str(), t.participants, t.target)).collect();
-    assert_eq!(c, vec![("00004", 2, Some(10)), ("00007", 2, None), ("00010", 0, Some(5))]);
+    let Tallies { communes, agents, days, total } = s.tallies("2027-01", "2027-01")?;
+    let c: Vec<(&str, i64)> = communes.iter().map(|t| (t.key.as_str(), t.participants)).collect();
+    assert_eq!(c, vec![("00004", 2), ("00007", 2)]);
     assert_eq!((agents.len(), days.len()), (1, 1));
-    assert_eq!((total.records, total.amount, total.target), (4, 1_320_000, Some(15)));
+    assert_eq!((total.records, total.amount, total.bhyt_members), (4, 1_320_000, 0));
+    assert_eq!(s.tallies("2026-01", "2026-12")?.total.records, 0, "another year");
+    assert_eq!(s.tallies("2026-12", "2027-02")?.total.records, 4, "a run of months");
     let due = s.due_participants(Some(d1.id), "2027-03", "2027-04")?;
     let ids: Vec<u8> = due.iter().map(|d| d.record.record_id[0]).collect();
     assert_eq!(ids, vec![2], "p1 renewed; p4 is in a commune device 1 is not assigned");
@@ -658,5 +659,104 @@ fn a_devices_newest_health_report_is_kept(b: &Backend) -> Result<()> {
     assert_eq!(s.health_reports()?, vec![held(2, PrinterState::OutOfPaper, Via::Network)]);
     assert!(s.put_health(&held(3, PrinterState::Ready, Via::Usb))?);
     assert_eq!(s.health_reports()?, vec![held(3, PrinterState::Ready, Via::Usb)]);
+    Ok(())
+}
+
+fn target(month: &str, scope: Scope, key: &str, participants: i64, bhyt: Option<i64>) -> Target {
+    Target { month: month.into(), scope, key: key.into(), participants, bhyt_members: bhyt }
+}
+
+/// Importing a month's plan replaces that month's targets (those set one by one too) and
+/// leaves the other months; a plan the database refuses changes nothing.
+fn a_plan_is_replaced_by_month_all_or_nothing(b: &Backend) -> Result<()> {
+    let s = b.store();
+    s.set_target(Scope::Commune, "00004", "2026-11", Some(10))?;
+    s.set_target(Scope::Agent, "AG1", "2026-12", Some(3))?;
+    let november = vec![
+        target("2026-11", Scope::Province, "01", 500, Some(200)),
+        target("2026-11", Scope::Commune, "00007", 40, None),
+    ];
+    s.replace_targets(&["2026-11".into()], &november)?;
+    assert_eq!(
+        s.targets("2026-11", "2026-12")?,
+        [november[1].clone(), november[0].clone(), target("2026-12", Scope::Agent, "AG1", 3, None)]
+    );
+    // One by one again: the health insurance target stays.
+    s.set_target(Scope::Province, "01", "2026-11", Some(450))?;
+    assert_eq!(
+        s.targets("2026-11", "2026-11")?[1],
+        target("2026-11", Scope::Province, "01", 450, Some(200))
+    );
+    s.set_target(Scope::Province, "01", "2026-11", None)?;
+    assert_eq!(s.targets("2026-11", "2026-11")?.len(), 1);
+    // The same key twice: refused by the database, and nothing of it stored.
+    let twice = vec![
+        target("2026-12", Scope::Commune, "00004", 1, None),
+        target("2026-12", Scope::Commune, "00004", 2, None),
+    ];
+    assert!(s.replace_targets(&["2026-12".into()], &twice).is_err());
+    assert_eq!(s.targets("2026-12", "2026-12")?, [target("2026-12", Scope::Agent, "AG1", 3, None)]);
+    assert!(s.targets("2027-01", "2027-12")?.is_empty());
+    Ok(())
+}
+
+/// A record of `person` paying `scheme` up to `until`, collected on `day`.
+fn paid_on(id: u8, scheme: &str, person: &str, until: &str, day: &str) -> Incoming {
+    let mut rec = paid(id, scheme, person, until, until, 1_780_000_000 + i64::from(id));
+    if let Ok(f) = &mut rec.verdict {
+        f.day = day.into();
+        f.agent_code = format!("AG{}", id % 2);
+    }
+    rec
+}
+
+/// With three months' grace: a payment ending in March lapses in July unless a later one was
+/// collected by the end of June; a late renewal leaves the lapse counted but marks it renewed;
+/// two payments ending the same month lapse once; each scheme lapses on its own.
+fn a_payment_not_renewed_within_the_grace_lapses_once(b: &Backend) -> Result<()> {
+    let s = b.store();
+    let d = device(s, 1)?;
+    let (si, bhyt) = ("voluntary-si", "household-bhyt");
+    ingest(
+        s,
+        d.id,
+        &Channel::Network { counter: 1 },
+        10,
+        vec![
+            paid_on(1, si, "p1", "2026-03", "2026-01-10"),
+            paid_on(2, si, "p2", "2026-03", "2026-01-10"),
+            paid_on(3, si, "p2", "2026-06", "2026-06-30"),
+            paid_on(4, si, "p3", "2026-03", "2026-01-10"),
+            paid_on(5, si, "p3", "2026-10", "2026-07-01"),
+            paid_on(6, si, "p4", "2026-03", "2026-01-10"),
+            paid_on(7, si, "p4", "2026-03", "2026-01-11"),
+            paid_on(8, bhyt, "p1", "2026-03", "2026-01-10"),
+        ],
+    )?;
+    let found = s.lapses(3, "2026-01", "2026-12")?;
+    let got: Vec<(u8, &str, &str, bool)> = found
+        .iter()
+        .map(|l| (l.record_id[0], l.paid_until.as_str(), l.lapsed_in.as_str(), l.renewed))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (4, "2026-03", "2026-07", true),
+            (8, "2026-03", "2026-07", false),
+            (1, "2026-03", "2026-07", false),
+            (7, "2026-03", "2026-07", false),
+            (3, "2026-06", "2026-10", false),
+        ]
+    );
+    assert_eq!((found[2].commune_code.as_str(), found[2].agent_code.as_str()), ("00004", "AG1"));
+    assert_eq!((found[1].scheme.as_str(), found[1].index), (bhyt, 0));
+    // Only the lapses of the months asked for; a longer grace moves them later, and p3's July
+    // renewal is then in time.
+    assert_eq!(s.lapses(3, "2026-08", "2026-10")?.len(), 1);
+    let later: Vec<String> =
+        s.lapses(5, "2026-01", "2026-12")?.into_iter().map(|l| l.lapsed_in).collect();
+    assert_eq!(later, ["2026-09", "2026-09", "2026-09", "2026-12"]);
+    let four = s.lapses(4, "2026-01", "2026-12")?;
+    assert_eq!(four.iter().map(|l| l.record_id[0]).collect::<Vec<_>>(), [8, 1, 7, 3]);
     Ok(())
 }

@@ -139,8 +139,8 @@ fn a_double_payment_from_any_device_is_listed_with_both_receipts() -> TestResult
     }
     assert!(!html.contains("001179012345"), "no ID on the page");
     // Both payments still count in the month's progress.
-    let progress = server.hub().progress(MONTH)?;
-    assert_eq!((progress.total.records, progress.total.participants), (6, 10));
+    let progress = server.hub().progress(MONTH, NOW)?;
+    assert_eq!((progress.total.month.records, progress.total.month.participants), (6, 10));
     // A month in which no second payment was collected lists none.
     let december = admin_get(&rt, &server, Some(&token), "/admin/dashboard?month=2026-12")?.body;
     assert!(december.contains("data-count=\"0\""));

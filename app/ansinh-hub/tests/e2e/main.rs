@@ -9,6 +9,10 @@
 //! - `usb`: carry-out bundles with the real `ansinh-hub import` command.
 //! - `double_payments`: the same person paying twice, at two devices or one: listed on the
 //!   dashboard, in the CSV export and by the command, both records kept.
+//! - `targets`: a plan imported with `ansinh-hub targets import`, records of two years (some
+//!   lapsed, some renewed in time, one late): the figures of `progress.json`, the masked
+//!   follow-up list and its CSV, the charts in headless Chromium; a bad plan changes nothing
+//!   and a new one replaces its month.
 //! - `plain_http`: plain HTTP on a non-loopback address only behind a TLS proxy.
 //! - `dependencies`: the hub's workspace dependencies, and nothing it links on the device's
 //!   side.
@@ -28,6 +32,7 @@ mod plain_http;
 #[allow(dead_code)]
 #[path = "../../../../tests/end_to_end/support.rs"]
 mod support;
+mod targets;
 mod two_hubs;
 mod usb;
 
