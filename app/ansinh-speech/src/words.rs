@@ -75,14 +75,15 @@ const DIGITS: [&str; 10] = ["không", "một", "hai", "ba", "bốn", "năm", "s�
 
 /// An ID, a phone or a code read digit by digit in groups, a pause (comma) between groups:
 /// twelve digits in four threes ("không không một, một bảy chín, …"), a ten-digit phone as
-/// four, three, three; other lengths in threes, the first group taking what is left over.
+/// four, three, three; other lengths in threes, the first group taking what is left over
+/// (four digits are one group).
 /// Anything but ASCII digits is skipped.
 pub fn digits(s: &str) -> String {
     let ds: Vec<usize> =
         s.bytes().filter(u8::is_ascii_digit).map(|b| usize::from(b - b'0')).collect();
     let first = match ds.len() % 3 {
         0 => 3,
-        1 if ds.len() > 4 => 4,
+        1 if ds.len() >= 4 => 4,
         r => r,
     };
     let mut groups = Vec::new();
@@ -139,10 +140,26 @@ pub fn verbalise(text: &str) -> String {
             i = next;
         } else if c.is_alphabetic() {
             let end = (i..cs.len()).find(|&j| !cs[j].is_alphanumeric()).unwrap_or(cs.len());
-            let word: String = cs[i..end].iter().collect();
-            match ABBREVIATIONS.iter().find(|(short, _)| *short == word) {
-                Some((_, full)) => push_word(&mut out, full),
-                None => push_word(&mut out, &word),
+            // A code such as TK1: its letters, then its figures in words.
+            let mut at = i;
+            while at < end {
+                let digit = cs[at].is_ascii_digit();
+                let stop = (at..end).find(|&j| cs[j].is_ascii_digit() != digit).unwrap_or(end);
+                let part: String = cs[at..stop].iter().collect();
+                if digit {
+                    let said = if part.len() >= 7 || part.starts_with('0') {
+                        digits(&part)
+                    } else {
+                        number(part.parse().unwrap_or(0))
+                    };
+                    push_word(&mut out, &said);
+                } else {
+                    match ABBREVIATIONS.iter().find(|(short, _)| *short == part) {
+                        Some((_, full)) => push_word(&mut out, full),
+                        None => push_word(&mut out, &part),
+                    }
+                }
+                at = stop;
             }
             i = end;
         } else if c == '–' && out.ends_with(|c: char| c.is_alphanumeric()) && next_is_digit(&cs, i)
@@ -281,6 +298,9 @@ fn figure(cs: &[char], i: usize, out: &str) -> (String, usize) {
         return (digits(&a), end_a);
     }
     let mut said = match value.parse::<u64>() {
+        // Ordinals: "thứ nhất", "thứ tư" (not "thứ một", "thứ bốn").
+        Ok(1) if ends_with_word(out, "thứ") => "nhất".to_string(),
+        Ok(4) if ends_with_word(out, "thứ") => "tư".to_string(),
         Ok(n) => number(n),
         Err(_) => digits(&value),
     };
@@ -375,6 +395,7 @@ mod tests {
         assert_eq!(digits("012345678"), "không một hai, ba bốn năm, sáu bảy tám");
         assert_eq!(verbalise("mã 01"), "mã không một");
         assert_eq!(digits("12"), "một hai");
+        assert_eq!(digits("0456"), "không bốn năm sáu");
     }
 
     #[test]
@@ -400,6 +421,7 @@ mod tests {
         );
         assert_eq!(verbalise("Hộ cận nghèo (30%)."), "Hộ cận nghèo, ba mươi phần trăm.");
         assert_eq!(verbalise("đủ 15 năm, 1 lần"), "đủ mười lăm năm, một lần");
-        assert_eq!(verbalise("COVID19"), "COVID19", "digits inside a word stay");
+        assert_eq!(verbalise("tờ khai TK1-TS"), "tờ khai TK một TS");
+        assert_eq!(verbalise("Người thứ 1, thứ 4, thứ 5"), "Người thứ nhất, thứ tư, thứ năm");
     }
 }
