@@ -44,6 +44,8 @@ packages=(
     # linuxkms backend: input devices and keymaps.
     libinput10 libxkbcommon0 libudev1
     ca-certificates
+    # Read aloud: espeak-ng's Vietnamese voice, played through ALSA by aplay.
+    espeak-ng alsa-utils
 )
 rootfs="$work/rootfs"
 # No manuals, documentation or translations, except the copyright files: they carry the
@@ -64,7 +66,7 @@ mmdebstrap --variant=minbase --mode=root \
     --customize-hook="chroot \"\$1\" sh -eu -c '
         echo ansinh-kiosk > /etc/hostname
         groupadd --system --gid $app_uid ansinh
-        useradd --system --uid $app_uid --gid ansinh --groups video,input,render,dialout \
+        useradd --system --uid $app_uid --gid ansinh --groups video,input,render,dialout,audio \
             --home-dir /data/ansinh --no-create-home --shell /usr/sbin/nologin ansinh
         passwd --lock root
         mkdir -p /data /config /media/usb-config

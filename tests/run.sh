@@ -13,9 +13,11 @@ step "system packages"
 # build-essential and pkg-config build the bundled SQLite and other -sys crates; shellcheck and
 # systemd check the kiosk image recipe; chromium loads the collection server's dashboard;
 # libudev, libinput and xkbcommon are what the kiosk's device (linuxkms) backend links;
-# postgresql is the collection server's second backend (its tests run a throwaway cluster).
+# postgresql is the collection server's second backend (its tests run a throwaway cluster);
+# espeak-ng and alsa-utils read the kiosk's screens aloud (the speech tests synthesise and
+# play them, into ALSA's null device).
 packages=(build-essential pkg-config shellcheck systemd chromium fonts-noto-core
-    libudev-dev libinput-dev libxkbcommon-dev postgresql)
+    libudev-dev libinput-dev libxkbcommon-dev postgresql espeak-ng alsa-utils)
 need=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")

@@ -154,6 +154,19 @@ impl fmt::Display for InWords {
     }
 }
 
+/// A whole number in words, with no unit: "mười lăm", "một trăm linh một", "fifteen". The
+/// words of [`InWords`], for what is not an amount (a year, a day, a count read aloud).
+pub struct NumberInWords(pub u64, pub Lang);
+
+impl fmt::Display for NumberInWords {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.1 {
+            Lang::Vi => vi_words(self.0, f, true),
+            Lang::En => en_words(self.0, f),
+        }
+    }
+}
+
 fn sep(f: &mut dyn Write, first: &mut bool) -> fmt::Result {
     if !*first {
         f.write_char(' ')?;
@@ -325,6 +338,15 @@ mod tests {
         assert_eq!(w(25_300_000), "hai mươi lăm triệu ba trăm nghìn đồng");
         assert_eq!(w(2_000_000_000), "hai tỷ đồng");
         assert_eq!(w(1_000_000_001), "một tỷ không trăm linh một đồng");
+    }
+
+    #[test]
+    fn bare_numbers_in_words() {
+        let w = |n| NumberInWords(n, Lang::Vi).to_string();
+        assert_eq!(w(0), "không");
+        assert_eq!(w(2027), "hai nghìn không trăm hai mươi bảy");
+        assert_eq!(w(101), "một trăm linh một");
+        assert_eq!(NumberInWords(15, Lang::En).to_string(), "fifteen");
     }
 
     #[test]

@@ -64,7 +64,28 @@ pub struct Config {
     pub battery_critical_percent: Option<u8>,
     /// The ID card readers (`[scanner]`).
     pub scanner: Option<ScannerConfig>,
+    /// Reading the screens aloud (`[speech]`).
+    pub speech: Option<SpeechConfig>,
 }
+
+/// Reading aloud: espeak-ng's Vietnamese voice through ALSA. Every key is optional.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SpeechConfig {
+    /// The speaker buttons (default `true`; they show only while the voice works).
+    pub enabled: Option<bool>,
+    /// Words a minute (default 140).
+    pub rate: Option<u16>,
+    /// Words a minute of the "read slowly" button (default 105), below `rate`.
+    pub slow_rate: Option<u16>,
+    /// The ALSA device (default `default`; `aplay -L` lists them).
+    pub device: Option<String>,
+    /// The espeak-ng voice (default `vi`, northern; `vi-vn-x-central`, `vi-vn-x-south`).
+    pub voice: Option<String>,
+}
+
+/// Speaking rates allowed, words a minute (espeak-ng goes from 80).
+pub const SPEECH_RATES: std::ops::RangeInclusive<u16> = 80..=300;
 
 /// The readers of the ID card's QR code, each a device path under `/dev/`; any or none.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
@@ -76,6 +97,47 @@ pub struct ScannerConfig {
     pub keyboard: Option<String>,
     /// A camera (V4L2): `/dev/video0`.
     pub camera: Option<String>,
+}
+
+impl SpeechConfig {
+    fn check(&self) -> Result<()> {
+        for (key, rate) in [("rate", self.rate), ("slow_rate", self.slow_rate)] {
+            if let Some(r) = rate
+                && !SPEECH_RATES.contains(&r)
+            {
+                return Err(refused(format!(
+                    "speech.{key} = {r}: between {} and {} words a minute",
+                    SPEECH_RATES.start(),
+                    SPEECH_RATES.end()
+                )));
+            }
+        }
+        if let (Some(rate), Some(slow)) = (self.rate, self.slow_rate)
+            && slow >= rate
+        {
+            return Err(refused(format!(
+                "speech.slow_rate = {slow} must be less than speech.rate = {rate}"
+            )));
+        }
+        // Names passed to aplay and espeak-ng as single arguments: plain ones only.
+        let plain = |v: &str, extra: &str| {
+            !v.is_empty()
+                && v.len() <= 100
+                && v.chars().all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
+                && !v.starts_with('-')
+        };
+        if let Some(d) = &self.device
+            && !plain(d, ":,_-.=")
+        {
+            return Err(refused(format!("speech.device = {d:?}: an ALSA device name (aplay -L)")));
+        }
+        if let Some(v) = &self.voice
+            && !plain(v, "-_")
+        {
+            return Err(refused(format!("speech.voice = {v:?}: an espeak-ng voice (vi)")));
+        }
+        Ok(())
+    }
 }
 
 fn refused(why: impl Into<String>) -> Error {
@@ -257,6 +319,9 @@ impl Config {
                 }
             }
         }
+        if let Some(speech) = &self.speech {
+            speech.check()?;
+        }
         if self.demo == Some(true) && self.server_url.is_some() {
             return Err(refused("demo = true and a server_url: a demonstration has no server"));
         }
@@ -284,6 +349,7 @@ impl Config {
                 .battery_critical_percent
                 .or(self.battery_critical_percent),
             scanner: usb.scanner.or(self.scanner),
+            speech: usb.speech.or(self.speech),
         }
     }
 
@@ -341,6 +407,18 @@ mod tests {
     }
 
     #[test]
+    fn the_speech_section_is_read() -> R {
+        let c = Config::parse(
+            "[speech]\nenabled = true\nrate = 150\nslow_rate = 110\ndevice = \"plughw:CARD=PCH,DEV=0\"\nvoice = \"vi-vn-x-south\"",
+        )?;
+        let s = c.speech.unwrap_or_default();
+        assert_eq!((s.enabled, s.rate, s.slow_rate), (Some(true), Some(150), Some(110)));
+        assert_eq!(s.device.as_deref(), Some("plughw:CARD=PCH,DEV=0"));
+        assert_eq!(s.voice.as_deref(), Some("vi-vn-x-south"));
+        Ok(())
+    }
+
+    #[test]
     fn every_value_is_range_checked() {
         for (text, names) in [
             ("idle_seconds = 0", "idle_seconds"),
@@ -367,6 +445,13 @@ mod tests {
             ("[scanner]\nserial = \"COM3\"", "scanner.serial"),
             ("[scanner]\ncamera = \"/dev/../etc/passwd\"", "scanner.camera"),
             ("[scanner]\nprinter = \"/dev/lp0\"", "printer"),
+            ("[speech]\nrate = 40", "speech.rate"),
+            ("[speech]\nslow_rate = 900", "speech.slow_rate"),
+            ("[speech]\nrate = 120\nslow_rate = 130", "less than speech.rate"),
+            ("[speech]\ndevice = \"--help\"", "speech.device"),
+            ("[speech]\ndevice = \"hw:0 ; rm\"", "speech.device"),
+            ("[speech]\nvoice = \"vi/../x\"", "speech.voice"),
+            ("[speech]\nvolume = 3", "volume"),
         ] {
             let why = refusal(Config::parse(text));
             assert!(why.contains(names), "{text:?}: {why}");

@@ -1,6 +1,6 @@
 //! What the kiosk takes from the device's configuration (`ansinh_device::config`, which reads
 //! the file, checks every value and accepts a USB stick's only with the server's signature):
-//! its settings, receipt printer, uploader tunables and ID card readers. Every key is
+//! its settings, receipt printer, uploader tunables, ID card readers and read-aloud voice. Every key is
 //! optional: with none, the kiosk runs on built-in defaults that work on one machine.
 
 pub use ansinh_device::config::Config;
@@ -35,6 +35,30 @@ pub fn scanners(c: &Config) -> ansinh_idcard::readers::Config {
     })
 }
 
+/// Reading aloud as configured (`[speech]`): espeak-ng with its voice and ALSA device, checked
+/// now (a missing program or sound card hides the buttons and is told to staff), or off.
+pub fn read_aloud(c: &Config) -> crate::controllers::read_aloud::ReadAloud {
+    use crate::controllers::read_aloud::ReadAloud;
+    use ansinh_speech::{Espeak, EspeakSettings, Rate};
+    let s = c.speech.clone().unwrap_or_default();
+    if s.enabled == Some(false) {
+        return ReadAloud::disabled();
+    }
+    let defaults = EspeakSettings::default();
+    let settings = EspeakSettings {
+        device: s.device.unwrap_or(defaults.device.clone()),
+        voice: s.voice.unwrap_or(defaults.voice.clone()),
+        ..defaults
+    };
+    let rates = Rate::new(s.rate.unwrap_or(Rate::NORMAL.words_per_minute()))
+        .and_then(|n| Ok((n, Rate::new(s.slow_rate.unwrap_or(Rate::SLOW.words_per_minute()))?)));
+    let voice = Espeak::new(settings);
+    match rates.and_then(|r| voice.check().map(|()| r)) {
+        Ok((normal, slow)) => ReadAloud::with_voice(Box::new(voice), normal, slow),
+        Err(e) => ReadAloud::unavailable(e),
+    }
+}
+
 /// The settings it gives, with the built-in defaults for what it leaves out.
 pub fn settings(c: &Config) -> Settings {
     Settings {
@@ -65,6 +89,13 @@ mod tests {
         assert_eq!(scanners(&c), ansinh_idcard::readers::Config::default(), "none by default");
         let s = scanners(&Config::parse("[scanner]\nserial = \"/dev/ttyACM0\"")?);
         assert_eq!(s.serial, Some("/dev/ttyACM0".into()));
+        assert!(!read_aloud(&Config::parse("[speech]\nenabled = false")?).available());
+        // espeak-ng and aplay are installed where the tests run (tests/run.sh); ALSA's null
+        // device stands in for a sound card.
+        let null = read_aloud(&Config::parse("[speech]\ndevice = \"null\"\nrate = 150")?);
+        assert!(null.available(), "{}", null.status(crate::text::Locale::SOURCE));
+        let absent = read_aloud(&Config::parse("[speech]\ndevice = \"hw:77\"")?);
+        assert!(!absent.available());
         Ok(())
     }
 }

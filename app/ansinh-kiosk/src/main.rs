@@ -216,6 +216,7 @@ fn main() -> anyhow::Result<()> {
         critical_percent,
     };
     let mut app = App::new(Box::new(store), clock, options);
+    app.read_aloud = ansinh_kiosk::config::read_aloud(&config);
     // The ID card readers, each on its own thread; their scans reach the app at the tick.
     let readers = ansinh_kiosk::config::scanners(&config);
     if readers != ansinh_idcard::readers::Config::default() {

@@ -14,9 +14,11 @@ use slint::{ComponentHandle, Rgb8Pixel};
 use crate::app::{App, Options, Screen};
 use crate::controllers::battery::{BatteryOptions, BatteryWatch};
 use crate::controllers::enroll::Scheme;
+use crate::controllers::read_aloud::ReadAloud;
 use crate::platform::draw;
 use ansinh_device::clock::{Clock, FakeClock};
 use ansinh_outbox::{Account, LockState, Role, Stats};
+use ansinh_speech::{Espeak, EspeakSettings, Rate};
 use ansinh_uploader::SyncStatus;
 
 use crate::store::{MemoryStore, QueueStatus, RenewalDue, Renewals, Settings};
@@ -117,7 +119,7 @@ fn submit_all(a: &mut App) {
 }
 
 /// Puts the app in the screen's state; the clock moves time on (ages in staff screens).
-type Setup = fn(&mut App, &FakeClock);
+pub type Setup = fn(&mut App, &FakeClock);
 
 fn fill_name(a: &mut App) {
     a.navigate(Screen::Enroll);
@@ -181,6 +183,17 @@ pub const SCREENS: &[(&str, Setup)] = &[
         a.quote.set_income(2_000_000);
         a.quote.pick_group(2);
         a.quote.pick_mode(1);
+    }),
+    ("quote-read-aloud", |a, _clock| {
+        // The speaker buttons ("Nghe", "Chậm") on the page with the most buttons in its
+        // header: the real voice into ALSA's null device (espeak-ng and aplay are installed
+        // wherever the goldens are checked; without them the buttons are hidden).
+        a.navigate(Screen::Quote);
+        a.quote.set_income(2_000_000);
+        let voice = Espeak::new(EspeakSettings { device: "null".into(), ..Default::default() });
+        if voice.check().is_ok() {
+            a.read_aloud = ReadAloud::with_voice(Box::new(voice), Rate::NORMAL, Rate::SLOW);
+        }
     }),
     ("quote-keypad", |a, _clock| {
         a.navigate(Screen::Quote);
@@ -304,14 +317,32 @@ pub const SCREENS: &[(&str, Setup)] = &[
     }),
 ];
 
-/// Builds a kiosk on the tour's fake clock and in-memory store.
-pub fn tour_kiosk(today: Date) -> Result<(Rc<Kiosk>, Rc<FakeClock>), slint::PlatformError> {
+/// The tour's app, without a window: its fake clock and in-memory store.
+pub fn tour_app(today: Date) -> (App, Rc<FakeClock>) {
     let clock = Rc::new(FakeClock::at(today));
     // The pictures are of the demonstration: no server key, the band on every screen.
     let options = Options { pin_params: cheap(), demo: true, ..Options::default() };
     let store = MemoryStore { no_server_key: true, ..demo_store(clock.now()) };
-    let app = App::new(Box::new(store), clock.clone(), options);
+    (App::new(Box::new(store), clock.clone(), options), clock)
+}
+
+/// Builds a kiosk on the tour's fake clock and in-memory store.
+pub fn tour_kiosk(today: Date) -> Result<(Rc<Kiosk>, Rc<FakeClock>), slint::PlatformError> {
+    let (app, clock) = tour_app(today);
     Ok((connect(app)?, clock))
+}
+
+/// The screens a citizen sees, whose spoken text the speaker button reads (the goldens of
+/// `tests/golden/speech/`): the tour's, without staff screens and the variants of the home
+/// screen and the idle warning, which say the same as the screen under them.
+pub fn citizen_screens() -> impl Iterator<Item = &'static (&'static str, Setup)> {
+    SCREENS.iter().filter(|(name, _)| {
+        !name.starts_with("staff-")
+            && !matches!(
+                *name,
+                "home-en" | "home-battery-low" | "idle-warning" | "quote-read-aloud"
+            )
+    })
 }
 
 /// Draws every screen in both layouts and hands each picture to `out(name, width, height,

@@ -2,7 +2,7 @@
 //! configuration partition): parsing returns a configuration or an error, never panics. A
 //! configuration that parses has every value in range (idle times, alarm days, paper width,
 //! an https:// or loopback server, a pinned token, an Argon2 PIN hash, battery thresholds,
-//! scanner device paths), reads the same once written back as TOML, and laid under itself as a
+//! scanner device paths, speaking rates and plain ALSA and voice names), reads the same once written back as TOML, and laid under itself as a
 //! USB stick's changes nothing.
 #![no_main]
 
@@ -56,6 +56,23 @@ fn written(c: &Config) -> String {
             }
         }
         table.insert("scanner".into(), Value::Table(readers));
+    }
+    if let Some(speech) = &c.speech {
+        let mut voice = Table::new();
+        if let Some(enabled) = speech.enabled {
+            voice.insert("enabled".into(), Value::Boolean(enabled));
+        }
+        for (key, value) in [("rate", speech.rate), ("slow_rate", speech.slow_rate)] {
+            if let Some(v) = value {
+                voice.insert(key.into(), Value::Integer(i64::from(v)));
+            }
+        }
+        for (key, value) in [("device", &speech.device), ("voice", &speech.voice)] {
+            if let Some(v) = value {
+                voice.insert(key.into(), Value::String(v.clone()));
+            }
+        }
+        table.insert("speech".into(), Value::Table(voice));
     }
     toml::to_string(&table).expect("a table of strings, integers and booleans writes")
 }

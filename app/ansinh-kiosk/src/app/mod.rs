@@ -19,6 +19,7 @@ use crate::controllers::pension::PensionController;
 use crate::controllers::picker::{Picker, QUOTE_PROVINCE, Row};
 use crate::controllers::printing::Printing;
 use crate::controllers::quote::{GROUPS, MODES, QuoteController};
+use crate::controllers::read_aloud::ReadAloud;
 use crate::controllers::scenarios::ScenarioController;
 use crate::controllers::staff::{LoginStep, SETTING_KEYS, StaffController, setting_value};
 use crate::ime::Method;
@@ -29,6 +30,7 @@ use crate::store::{Committed, Store};
 use ansinh_device::clock::{Clock, ClockTrust, Timestamp};
 
 mod scan;
+mod speech;
 mod staff;
 
 /// The screens.
@@ -139,6 +141,8 @@ pub struct App {
     pub clock_refused: Option<ClockTrust>,
     /// The battery, for the low-battery band.
     pub battery: BatteryWatch,
+    /// The speaker buttons: reading the screen aloud (hidden without a working voice).
+    pub read_aloud: ReadAloud,
     /// Scans of the ID card's QR code from the readers' threads (none without `[scanner]`).
     scans: Option<std::sync::mpsc::Receiver<ansinh_idcard::readers::Event>>,
 }
@@ -182,6 +186,7 @@ impl App {
             enroll_refused: false,
             clock_refused: None,
             battery,
+            read_aloud: ReadAloud::default(),
             scans: None,
         }
     }
@@ -235,7 +240,7 @@ impl App {
     /// The idle timer, the print in progress and the battery; `true` when the screen must be
     /// redrawn.
     pub fn tick(&mut self) -> bool {
-        let printed = self.printing.poll(self.lang) | self.poll_scans();
+        let printed = self.printing.poll(self.lang) | self.poll_scans() | self.read_aloud.poll();
         if let Some(state) = self.printing.take_printer_state() {
             // For the health report only: a busy outbox now leaves the last state noted.
             let _ = self.store.note_printer(state);
@@ -263,6 +268,7 @@ impl App {
     /// Next customer (or the idle reset): every field and screen state holding personal data
     /// is cleared, staff mode ends, the home screen comes back. The outbox is untouched.
     pub fn reset(&mut self) {
+        self.read_aloud.stop();
         self.wipe_personal_data();
         self.quote = QuoteController::default();
         self.pension = PensionController::default();
@@ -310,6 +316,8 @@ impl App {
 
     /// Goes to a screen.
     pub fn navigate(&mut self, s: Screen) {
+        // Leaving the page silences what was read on it.
+        self.read_aloud.stop();
         self.keyboard.hide();
         self.picker = None;
         if s == Screen::Enroll && !self.enroll_allowed() {
@@ -470,6 +478,7 @@ impl App {
 
     /// Opens the list for a picker field.
     pub fn open_picker(&mut self, field: &str) {
+        self.read_aloud.stop();
         let mut picker = Picker::open(field);
         // The card's old commune name, when the scan could not place it on today's map.
         if let Some(hint) = self.enroll.picker_hint(field) {
@@ -496,6 +505,7 @@ impl App {
     /// A picker row was chosen.
     pub fn pick(&mut self, code: &str) {
         let Some(p) = self.picker.take() else { return };
+        self.read_aloud.stop();
         self.keyboard.hide();
         if p.field() == QUOTE_PROVINCE {
             self.quote.set_province(ansinh_geo::province(code).map(|p| p.code));
@@ -506,6 +516,7 @@ impl App {
 
     /// Closes the picker.
     pub fn close_picker(&mut self) {
+        self.read_aloud.stop();
         self.picker = None;
         self.keyboard.hide();
     }
@@ -538,6 +549,7 @@ impl App {
 
     /// The wizard's forward button (the submit on the review step).
     pub fn enroll_next(&mut self) {
+        self.read_aloud.stop();
         self.keyboard.hide();
         let (today, now, lang) = (self.today(), self.now(), self.lang);
         let v = self.enroll.view(&self.table, today, lang);
@@ -595,6 +607,7 @@ impl App {
 
     /// The wizard's back button; from the first step, back to the scheme choice or home.
     pub fn enroll_back(&mut self) {
+        self.read_aloud.stop();
         self.keyboard.hide();
         if !self.enroll.back() {
             if self.enroll.scheme().is_some() {

@@ -10,5 +10,6 @@ pub mod pension;
 pub mod picker;
 pub mod printing;
 pub mod quote;
+pub mod read_aloud;
 pub mod scenarios;
 pub mod staff;

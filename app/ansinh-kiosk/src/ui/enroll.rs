@@ -101,7 +101,10 @@ pub(super) fn connect(k: &Rc<Kiosk>) {
         .enroll_choose(&id, usize::try_from(i).unwrap_or(0)));
     on!(k, EnrollAdapter, on_next, |a| a.enroll_next());
     on!(k, EnrollAdapter, on_back, |a| a.enroll_back());
-    on!(k, EnrollAdapter, on_goto, |a, i: i32| a.enroll.goto(usize::try_from(i).unwrap_or(0)));
+    on!(k, EnrollAdapter, on_goto, |a, i: i32| {
+        a.read_aloud.stop();
+        a.enroll.goto(usize::try_from(i).unwrap_or(0))
+    });
     on!(k, EnrollAdapter, on_add_member, |a| a.enroll.add_member());
     on!(k, EnrollAdapter, on_edit_member, |a, i: i32| a
         .enroll

@@ -90,6 +90,7 @@ mod pension;
 mod picker;
 mod quote;
 mod scenarios;
+mod speech;
 mod staff;
 /// Switches the screens' fixed text (`@tr` in the .slint sources) to `lang`. Slint lists the
 /// bundled languages as the source text under the code `""`, then one per catalogue folder
@@ -155,6 +156,7 @@ pub fn render(app: &mut App, w: &AppWindow) {
     }
     picker::render(app, w);
     keyboard::render(app, w);
+    speech::render(app, w);
     // Past the table's confirmed days, or with a newer table on the server: every amount.
     a.set_estimate(estimate || (quoting && app.policy_freshness().is_estimate()));
     // On every screen: the demonstration band, or why the wizard did not start; a low battery
@@ -242,6 +244,7 @@ pub fn connect(app: App) -> Result<Rc<Kiosk>, slint::PlatformError> {
     picker::connect(&k);
     keyboard::connect(&k);
     staff::connect(&k);
+    speech::connect(&k);
     k.refresh();
     Ok(k)
 }

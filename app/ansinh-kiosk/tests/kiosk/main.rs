@@ -14,6 +14,9 @@
 //! - `printing`: a printer out of paper keeps the record committed; staff reprint a copy.
 //! - `staff`: staff accounts on the device's store: a PIN lockout survives a power cycle; a
 //!   shift, its receipts, totals and audit entries belong to the agent who opened it.
+//! - `speech`: read aloud: every citizen screen's spoken text against its golden in
+//!   `tests/golden/speech/`, synthesised by espeak-ng and heard; the speaker buttons read,
+//!   stop, and go quiet when the page changes or the session ends.
 //! - `screens`: every screen in both layouts against the golden PNGs in
 //!   `tests/golden/screens/` (`UPDATE_GOLDEN=1` rewrites those that changed).
 //!
@@ -27,4 +30,5 @@ mod flow;
 mod languages;
 mod printing;
 mod screens;
+mod speech;
 mod staff;

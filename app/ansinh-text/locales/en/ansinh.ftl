@@ -691,3 +691,54 @@ policy-refused-invalid = the table is invalid: { $why }
 policy-refused-not-newer = table { $offered } is not later than table { $current } on this device
 staff-policy = Policy table
 staff-policy-from = Where the table came from
+
+## Read aloud (the speaker button, ansinh-speech). The voice is Vietnamese: the kiosk reads the
+## Vietnamese of these whatever the screen's language; the English is for the translators.
+speech-home = Hello! What would you like to know?
+speech-home-choices = Touch a tile on the screen: How much do I pay; When do I get a pension; Compare ways of paying; Household health insurance; Other benefits; or Enroll.
+speech-home-privacy = This screen keeps none of your information.
+speech-quote-title = How much do you pay for voluntary social insurance?
+speech-income = The monthly income you choose to pay on
+speech-group = Your group
+speech-mode = Paying
+speech-province = Province of permanent residence
+speech-net = What you pay each time
+speech-per-month = For one month
+speech-quote-next = To enroll at this amount, touch Enroll at this amount.
+speech-pension-title = When do you get a pension, and how much?
+speech-pension-person = You were born in { $born }, have paid { $paid }, and will pay on { $planned } a month.
+speech-pension-next = Touch plus or minus to change the birth year, the years paid or the income; the amounts are worked out again at once.
+speech-scenarios-title = Two ways of paying for the same person, side by side.
+speech-scenarios-column = { $title }: income { $income } a month, paying { $years }.
+speech-household-title = Household health insurance: how much does the whole household pay?
+speech-household-members = Members of the household taking part: { $members }, paying for { $period }.
+speech-household-row = { $order }: { $monthly } a month, { $amount } for the period.
+speech-household-total = The household pays
+speech-household-next = To enroll, touch Enroll the household.
+speech-benefits-title = The other benefits of members.
+speech-enroll-choose = What would you like to enroll in? Touch voluntary social insurance, with a pension; or household health insurance, a health card. You need your ID card.
+speech-enroll-step = Step { $step } of { $steps }: { $name }.
+speech-enroll-fill = Please fill in: { $fields }.
+speech-enroll-next = When done, touch { $button }.
+speech-enroll-review = Please listen and check your information.
+speech-enroll-amount = Amount to pay
+speech-enroll-submit = If it is right, touch { $button }. If not, touch Edit beside the line to change.
+speech-enroll-consent = Touch I agree if you agree, then touch { $button }.
+speech-enroll-members = The household list has { $members ->
+    [one] 1 person
+   *[other] { $members } people
+}. Touch Add a person to add one.
+speech-done = Your { $scheme } enrollment is received. Receipt number: { $receipt }.
+speech-done-amount = Amount paid
+speech-done-next = The enrollment is stored safely. Keep the receipt number. When done, touch Done, next customer.
+speech-picker = { $title }. Type the first letters to search, then touch the name to choose.
+speech-keyboard = Typing { $field }. Type on the screen's keyboard.
+staff-speech = Read aloud
+speech-ready = Working (espeak-ng, Vietnamese voice)
+speech-disabled = Switched off in the configuration file ([speech] enabled = false)
+speech-no-voice-configured = No voice yet
+speech-unavailable = Not working, the speaker button is hidden: { $why }
+speech-missing = { $program } is not installed (apt-get install espeak-ng alsa-utils)
+speech-no-voice = espeak-ng has no voice { $voice }
+speech-no-sound = the speaker does not open (ALSA device { $device }): { $detail }
+speech-failed = { $detail }
