@@ -14,6 +14,9 @@
 //! - `printing`: a printer out of paper keeps the record committed; staff reprint a copy.
 //! - `staff`: staff accounts on the device's store: a PIN lockout survives a power cycle; a
 //!   shift, its receipts, totals and audit entries belong to the agent who opened it.
+//! - `wording`: every citizen screen in English and in Vietnamese, read on screen: counts
+//!   agree with their nouns, amounts have the language's separators, no text of the other
+//!   language.
 //! - `screens`: every screen in both layouts against the golden PNGs in
 //!   `tests/golden/screens/` (`UPDATE_GOLDEN=1` rewrites those that changed).
 //!
@@ -28,3 +31,4 @@ mod languages;
 mod printing;
 mod screens;
 mod staff;
+mod wording;
