@@ -8,7 +8,7 @@ use ansinh_device::DataDir;
 use ansinh_device::receipt::{ReceiptError, printed_time};
 use ansinh_device::shift::{PAYMENT_CASH, ShiftReport, Tally};
 use ansinh_receipt::{Bitmap, ReportLine, VoidLine, Width};
-use ansinh_text::{Locale, mode_code_label, tr};
+use ansinh_text::{Locale, mode_code_label, money, tr};
 use clap::Args;
 use serde_json::json;
 
@@ -162,7 +162,7 @@ pub(crate) fn receipt(a: &ReceiptArgs, lang: Locale) -> Result<Outcome, Failure>
         "cli-print-receipt",
         receipt = row.receipt_no,
         copy = if copy { "yes" } else { "no" },
-        amount = s.amount.to_string(),
+        amount = money(s.amount, lang),
         printed = if printed.is_null() { "no" } else { "yes" },
         width = picture.width(),
         height = picture.height()
@@ -294,10 +294,10 @@ pub(crate) fn shift_report(a: &ShiftArgs, lang: Locale) -> Result<Outcome, Failu
         from = from_text.clone(),
         until = until_text.clone(),
         receipts = report.collected.count,
-        collected = report.collected.amount.to_string(),
+        collected = money(report.collected.amount, lang),
         voids = report.voids.len(),
-        voided = report.voided().to_string(),
-        cash = report.cash_to_hand_in.to_string(),
+        voided = money(report.voided(), lang),
+        cash = money(report.cash_to_hand_in, lang),
         unsent = report.unsent,
         agreement = agreement
     );

@@ -11,7 +11,9 @@ use ansinh_core::pension::{PensionEstimate, RetirementRule};
 use ansinh_core::person::Group;
 use ansinh_core::quote::{Mode, Quote};
 use ansinh_core::{Date, Month, PolicyTable};
-use ansinh_text::{Locale, decimal, mode_label, money, percent as pct, status_label, tr};
+use ansinh_text::{
+    Locale, decimal, mode_label, money, percent as pct, status_label, table_text, tr,
+};
 
 /// A day as the language writes it: `22/11/2026`, `2026-11-22`.
 fn day(d: Date, lang: Locale) -> String {
@@ -38,7 +40,7 @@ fn citations(out: &mut String, c: &Citations<'_>, lang: Locale) {
             param_label(cite.param, lang.core()),
             day(cite.from, lang),
             until,
-            cite.source,
+            table_text(cite.source, lang),
             status_label(cite.status, lang)
         );
     }
@@ -407,9 +409,10 @@ pub(crate) fn policy(table: &PolicyTable<'_>, lang: Locale) -> String {
                 None => tr!(lang, "cli-policy-not-in-force").into(),
             };
             let _ = writeln!(o, "  {} – {}: {value}", day(e.from, lang), until);
-            let _ = writeln!(o, "      {} [{}]", e.source, status_label(e.status, lang));
+            let source = table_text(e.source, lang);
+            let _ = writeln!(o, "      {source} [{}]", status_label(e.status, lang));
             if !e.note.is_empty() {
-                let _ = writeln!(o, "      {}", e.note);
+                let _ = writeln!(o, "      {}", table_text(e.note, lang));
             }
         }
     }

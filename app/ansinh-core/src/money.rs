@@ -76,13 +76,17 @@ pub enum Lang {
     En,
 }
 
-/// An amount formatted with thousands separators: `1.500.000 đ` in Vietnamese,
-/// `1,500,000 VND` in English.
+/// An amount formatted with thousands separators: `1.500.000 đ` in Vietnamese, `VND 1,500,000`
+/// in English (the currency's code before the figure, as English writes it; the đồng sign ₫
+/// is little known outside Viet Nam).
 pub struct Amount(pub Dong, pub Lang);
 
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sep = if self.1 == Lang::Vi { '.' } else { ',' };
+        if self.1 == Lang::En {
+            f.write_str("VND ")?;
+        }
         let mut digits = [0u8; 20];
         let mut n = self.0;
         let mut len = 0;
@@ -104,7 +108,7 @@ impl fmt::Display for Amount {
                 f.write_char(sep)?;
             }
         }
-        f.write_str(if self.1 == Lang::Vi { " đ" } else { " VND" })
+        if self.1 == Lang::Vi { f.write_str(" đ") } else { Ok(()) }
     }
 }
 
@@ -316,7 +320,7 @@ mod tests {
     #[test]
     fn amounts_display() {
         assert_eq!(Amount(1_500_000, Lang::Vi).to_string(), "1.500.000 đ");
-        assert_eq!(Amount(11_132_000, Lang::En).to_string(), "11,132,000 VND");
+        assert_eq!(Amount(11_132_000, Lang::En).to_string(), "VND 11,132,000");
         assert_eq!(Amount(0, Lang::Vi).to_string(), "0 đ");
         assert_eq!(Amount(999, Lang::Vi).to_string(), "999 đ");
     }

@@ -195,6 +195,14 @@ pub const SCREENS: &[(&str, Setup)] = &[
             a.read_aloud = ReadAloud::with_voice(Box::new(voice), Rate::NORMAL, Rate::SLOW);
         }
     }),
+    ("quote-en", |a, _clock| {
+        // The same quote in English: amounts, signs and the payment day's rules note.
+        a.toggle_language();
+        a.navigate(Screen::Quote);
+        a.quote.set_income(2_000_000);
+        a.quote.pick_group(2);
+        a.quote.pick_mode(1);
+    }),
     ("quote-keypad", |a, _clock| {
         a.navigate(Screen::Quote);
         a.type_income();

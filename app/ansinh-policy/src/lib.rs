@@ -14,7 +14,9 @@
 //!
 //! A table names the last day its parameters are confirmed (`valid_until`); published tables
 //! replace one another in the order of their versions ([`version_order`]), and [`diff`] says
-//! what a new table changed.
+//! what a new table changed. [`PolicyTable::rules_change`] finds the first day within a
+//! payment's months on which the rules that price it differ from those of the payment day (a
+//! payment is priced at its day's rules throughout: the screens say so).
 //!
 //! Layering: `#![no_std]`, no I/O, no clock, no randomness. Depends on serde, postcard,
 //! heapless and thiserror only; nothing from the workspace.

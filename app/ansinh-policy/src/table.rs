@@ -567,6 +567,89 @@ impl<'a> PolicyTable<'a> {
     pub fn province_top_up(&self, code: &str) -> Option<&ProvinceTopUp<'a>> {
         self.support_local.iter().find(|p| p.code == code)
     }
+
+    /// The first day after `paid_on`, up to `through` (the last day a payment covers), from
+    /// which the rules that price `scheme` differ from those of `paid_on`, or may differ
+    /// because the table is confirmed only until the day before ([`PolicyTable::valid_until`]).
+    ///
+    /// A payment is priced entirely at the rules of its day (a later change brings no top-up
+    /// and no refund), so months past this day are paid at rules that are no longer those in
+    /// force for them: the screens say so. `None`: the whole period is under the rules of
+    /// `paid_on` as far as the table knows.
+    pub fn rules_change(
+        &self,
+        scheme: PricedBy<'_>,
+        paid_on: Date,
+        through: Date,
+    ) -> Option<RulesChange> {
+        let mut found: Option<RulesChange> = None;
+        let mut consider = |from: Option<Date>, param: Option<&'static str>| {
+            let Some(from) = from else { return };
+            let earlier = found.is_none_or(|f| {
+                from < f.from || (from == f.from && f.param.is_none() && param.is_some())
+            });
+            if earlier {
+                found = Some(RulesChange { from, param });
+            }
+        };
+        match scheme {
+            PricedBy::Voluntary { province } => {
+                let p = (paid_on, through);
+                consider(changes(&self.rural_poverty_line, p), Some("rural_poverty_line"));
+                consider(changes(&self.reference_level, p), Some("reference_level"));
+                consider(changes(&self.contribution, p), Some("contribution"));
+                consider(changes(&self.support_national, p), Some("support_national"));
+                consider(changes(&self.fund_return, p), Some("fund_return"));
+                if let Some(top_up) = province.and_then(|c| self.province_top_up(c)) {
+                    consider(changes(&top_up.rates, p), Some("support_local"));
+                }
+            }
+            PricedBy::Household => {
+                let p = (paid_on, through);
+                consider(changes(&self.reference_level, p), Some("reference_level"));
+                consider(changes(&self.bhyt_household, p), Some("bhyt_household"));
+            }
+        }
+        if paid_on <= self.valid_until && self.valid_until < through {
+            consider(Some(self.valid_until.next_day()), None);
+        }
+        found
+    }
+}
+
+/// Which rules price a payment: voluntary social insurance (with the province of a top-up,
+/// if any) or household health insurance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PricedBy<'p> {
+    /// Voluntary social insurance: floor, ceiling, rate, national and provincial support and
+    /// the fund return of advance payments.
+    Voluntary {
+        /// Official province code of a provincial top-up.
+        province: Option<&'p str>,
+    },
+    /// Household health insurance: the reference level and the household premiums.
+    Household,
+}
+
+/// The day the rules of a payment's later months part from those it is priced at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RulesChange {
+    /// The first day under other rules (or rules the table does not confirm).
+    pub from: Date,
+    /// The parameter the table changes on that day (`rural_poverty_line`…); `None` when the
+    /// table only stops being confirmed then.
+    pub param: Option<&'static str>,
+}
+
+/// The first day in `(after, through]` on which `series` takes another value than on `after`.
+fn changes<V: PartialEq>(series: &Series<'_, V>, (after, through): (Date, Date)) -> Option<Date> {
+    let now = series.at(after)?;
+    series
+        .entries
+        .iter()
+        .filter(|e| e.from > after && e.from <= through)
+        .find(|e| e.value != now.value)
+        .map(|e| e.from)
 }
 
 fn heapless_code(code: &str) -> heapless::String<8> {

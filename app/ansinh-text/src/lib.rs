@@ -12,8 +12,17 @@
 //!   named arguments (`tr!(lang, "months", n = 3)` → `String`). Counts are passed as numbers, so
 //!   the catalogue picks the plural form (`1 month`, `2 months`; Vietnamese has one form).
 //! - [`Locale`]: a language offered, from the catalogues present; [`Locale::next`] cycles them.
-//! - Formatting that depends on the language: [`money`], [`words`], [`percent`],
-//!   [`years_months`], [`ago`], [`sources`], [`mode_label`], [`scheme_name`].
+//! - Formatting that depends on the language: [`money`] (with [`money_minus`] and
+//!   [`money_plus`]), [`words`], [`percent`], [`years_months`], [`ago`], [`sources`],
+//!   [`mode_label`], [`scheme_name`], [`payment_day_rules`].
+//!
+//! Amounts: Vietnamese `1.500.000 đ`, English `VND 1,500,000` (the currency's code before the
+//! figure, as English writes it; ₫ is little known to the foreigners who read English at a
+//! counter); an amount taken off is `−66.000 đ` / `−VND 66,000`, the sign from the catalogue.
+//! The policy table names its legal sources in English only (as the policy reference cites
+//! them): a screen in another language shows them as they are, marked as English
+//! ([`table_text`]). Adding the Vietnamese titles needs a field in the table's format (a
+//! new signed-table format for the devices), not done yet.
 //!
 //! ## Why Fluent (and not gettext) for the Rust side
 //!
@@ -350,6 +359,7 @@ pub fn policy_change(lang: Locale, c: &ansinh_core::policy::Change<'_>) -> Strin
     if !c.province.is_empty() {
         param = format!("{param} {}", c.province);
     }
+    let source = table_text(c.source, lang);
     let amounts = match (c.old_amount, c.new_amount) {
         (Some(o), Some(n)) if o != n => format!(" {} → {}", money(o, lang), money(n, lang)),
         (_, Some(n)) => format!(" {}", money(n, lang)),
@@ -364,7 +374,7 @@ pub fn policy_change(lang: Locale, c: &ansinh_core::policy::Change<'_>) -> Strin
         from = day(c.from),
         until = c.until.map(day).unwrap_or_else(|| "…".into()),
         amounts = amounts,
-        source = c.source,
+        source = source,
         status = status_label(c.status, lang)
     )
 }
@@ -388,9 +398,62 @@ pub fn clock_untrusted(
     format!("{what} {}", tr!(lang, "clock-stopped", how = how))
 }
 
-/// `1.500.000 đ` / `1,500,000 VND` (the core's form for the language).
+/// `1.500.000 đ` / `VND 1,500,000` (the core's form for the language).
 pub fn money(d: Dong, lang: Locale) -> String {
     Amount(d, lang.core()).to_string()
+}
+
+/// An amount taken off: `−66.000 đ` / `−VND 66,000` (nothing taken off: `0 đ`, unsigned).
+pub fn money_minus(d: Dong, lang: Locale) -> String {
+    if d == 0 { money(d, lang) } else { tr!(lang, "money-minus", amount = money(d, lang)) }
+}
+
+/// An amount added: `+100.000 đ` / `+VND 100,000`.
+pub fn money_plus(d: Dong, lang: Locale) -> String {
+    tr!(lang, "money-plus", amount = money(d, lang))
+}
+
+/// The language the policy table writes its sources in: it has no other.
+pub const TABLE_SOURCES_LANGUAGE: &str = "en";
+
+/// A text of the policy table (a legal source, a note) as a screen in `lang` shows it: as it
+/// is, marked as English unless the screen is.
+pub fn table_text(source: &str, lang: Locale) -> String {
+    if lang.code() == TABLE_SOURCES_LANGUAGE {
+        source.to_string()
+    } else {
+        tr!(lang, "source-in-english", source = source)
+    }
+}
+
+/// Says that a payment made on `paid_on` for the months up to `until` is priced entirely at
+/// that day's rules although they change (or may change, past what the table confirms) on
+/// `change.from` within the period: nothing to add and nothing refunded later.
+pub fn payment_day_rules(
+    lang: Locale,
+    paid_on: ansinh_core::Date,
+    until: Month,
+    change: &ansinh_core::policy::RulesChange,
+    confirmed_until: ansinh_core::Date,
+) -> String {
+    match change.param {
+        Some(param) => tr!(
+            lang,
+            "payment-day-rules-change",
+            paid_on = day(paid_on),
+            until = month(until),
+            change_day = day(change.from),
+            what = param_label(param, lang.core())
+        ),
+        None => tr!(
+            lang,
+            "payment-day-rules-unconfirmed",
+            paid_on = day(paid_on),
+            until = month(until),
+            confirmed = day(confirmed_until),
+            change_day = day(change.from)
+        ),
+    }
 }
 
 /// An amount in words with a capital first letter: "Năm trăm chín mươi bốn nghìn đồng".
@@ -461,7 +524,7 @@ pub fn sources(c: &Citations<'_>, lang: Locale) -> Vec<String> {
                 lang,
                 "source-line",
                 label = param_label(c.param, lang.core()),
-                source = c.source,
+                source = table_text(c.source, lang),
                 status = status_label(c.status, lang)
             )
         })
@@ -507,7 +570,16 @@ mod tests {
     fn formats() {
         let vi = Locale::SOURCE;
         assert_eq!(money(1_500_000, vi), "1.500.000 đ");
-        assert_eq!(money(1_500_000, en()), "1,500,000 VND");
+        assert_eq!(money(1_500_000, en()), "VND 1,500,000");
+        assert_eq!(money_minus(66_000, vi), "−66.000 đ");
+        assert_eq!(money_minus(66_000, en()), "−VND 66,000");
+        assert_eq!(money_plus(100_000, en()), "+VND 100,000");
+        assert_eq!(table_text("Decree 159/2025/NĐ-CP Art 5", en()), "Decree 159/2025/NĐ-CP Art 5");
+        assert_eq!(
+            table_text("Decree 159/2025/NĐ-CP Art 5", vi),
+            "[tiếng Anh] Decree 159/2025/NĐ-CP Art 5"
+        );
+        assert_eq!(money_minus(0, en()), "VND 0");
         assert_eq!(words(594_000, vi), "Năm trăm chín mươi bốn nghìn đồng");
         assert_eq!(percent(2200, vi), "22%");
         assert_eq!(percent(450, vi), "4,5%");

@@ -296,3 +296,57 @@ fn the_diff_from_the_published_table_before() -> Result<(), TableError> {
     assert!(list.iter().all(|c| !c.6.is_empty()));
     Ok(())
 }
+
+/// A payment is priced at the rules of its day: the first later day within its months on which
+/// the rules that price it differ (or are no longer confirmed) is what the screens warn of.
+#[test]
+fn the_first_day_a_payments_rules_part_from_the_payment_days() -> Result<(), TableError> {
+    use ansinh_policy::{PricedBy, RulesChange};
+    let day = |s: &str| s.parse::<ansinh_core::Date>().map_err(|_| TableError::Corrupt);
+    let table = ansinh_core::default_table();
+    let voluntary = PricedBy::Voluntary { province: None };
+    // Paid on 06/12/2026 up to 30/11/2027: the floor rises on 01/01/2027, the day after the
+    // table's last confirmed day; the known change is named.
+    let floor = RulesChange { from: day("2027-01-01")?, param: Some("rural_poverty_line") };
+    assert_eq!(table.rules_change(voluntary, day("2026-12-06")?, day("2027-11-30")?), Some(floor));
+    // Within 2026, and before the base salary rose on 01/07/2026 for January to March.
+    assert_eq!(table.rules_change(voluntary, day("2026-12-06")?, day("2026-12-31")?), None);
+    assert_eq!(table.rules_change(voluntary, day("2026-01-10")?, day("2026-03-31")?), None);
+    // Paid in June 2026 for July: the reference level (the ceiling) changes on 01/07/2026.
+    let reference = RulesChange { from: day("2026-07-01")?, param: Some("reference_level") };
+    assert_eq!(
+        table.rules_change(voluntary, day("2026-06-20")?, day("2026-08-31")?),
+        Some(reference)
+    );
+    // Household health insurance does not follow the poverty line: only the table's end.
+    let unconfirmed = RulesChange { from: day("2027-01-01")?, param: None };
+    assert_eq!(
+        table.rules_change(PricedBy::Household, day("2026-12-06")?, day("2027-11-30")?),
+        Some(unconfirmed)
+    );
+    // A table confirmed for longer, with a new reference level: household premiums follow it.
+    let longer = SOURCE
+        .replacen("valid_until = \"2026-12-31\"", "valid_until = \"2027-12-31\"", 1)
+        .replacen(
+            "from = \"2026-07-01\"\nvalue = 2530000",
+            "from = \"2026-07-01\"\nuntil = \"2027-06-30\"\nvalue = 2530000",
+            1,
+        )
+        .replacen(
+            "\n# ---------------------------------------------------------------------------------------------\n# Contribution",
+            "\n[[reference_level]]\nfrom = \"2027-07-01\"\nvalue = 2800000\nsource = \"Decree 1/2027/NĐ-CP (a test)\"\nstatus = \"verified\"\n\n# ---------------------------------------------------------------------------------------------\n# Contribution",
+            1,
+        );
+    let bytes = compile_toml(&longer)?;
+    let longer = PolicyTable::from_bytes(&bytes)?;
+    let raised = RulesChange { from: day("2027-07-01")?, param: Some("reference_level") };
+    assert_eq!(
+        longer.rules_change(PricedBy::Household, day("2026-12-06")?, day("2027-11-30")?),
+        Some(raised)
+    );
+    assert_eq!(
+        longer.rules_change(PricedBy::Household, day("2026-12-06")?, day("2027-06-30")?),
+        None
+    );
+    Ok(())
+}

@@ -1,11 +1,15 @@
 //! "How much would I pay?": income by slider, stepper or keypad between the floor and the
 //! ceiling in force, support group, province and payment mode → gross, support and net, per
-//! month and for the whole payment, with the amount to pay in words.
+//! month and for the whole payment, with the amount to pay in words, and when the months paid
+//! reach past a change of the rules, that the payment is priced at the payment day's rules
+//! ([`payment_day_note`], on the wizard's review too).
 
 use ansinh_core::cite::Citations;
 use ansinh_core::person::Group;
+use ansinh_core::policy::PricedBy;
 use ansinh_core::quote::{Mode, QuoteRequest, income_bounds, quote};
-use ansinh_core::{Date, Dong, PolicyTable};
+use ansinh_core::{Date, Dong, Month, PolicyTable};
+use ansinh_text::{money_minus, money_plus, payment_day_rules};
 
 use crate::text::{Line, Locale, money, percent, sources, tr, words};
 
@@ -80,6 +84,12 @@ pub struct QuoteView {
     pub modes: Vec<String>,
     /// Province chosen, or "none".
     pub province: String,
+    /// One step of the − and + buttons (`100.000 đ`) and the buttons (`−100.000 đ`).
+    pub step: String,
+    /// See `step`.
+    pub step_down: String,
+    /// See `step_down`.
+    pub step_up: String,
     /// One month.
     pub monthly: Vec<Line>,
     /// The whole payment.
@@ -90,6 +100,9 @@ pub struct QuoteView {
     pub net_words: String,
     /// Support months note.
     pub note: String,
+    /// The paid months reach past a change of the rules: priced at the day of payment's
+    /// (empty otherwise).
+    pub rules_note: String,
     /// The core refused (income out of range...): its message.
     pub error: String,
     /// Marked as an estimate.
@@ -194,6 +207,9 @@ impl QuoteController {
                 Some(p) => p.name.to_string(),
                 None => tr!(lang, "quote-no-province").into(),
             },
+            step: money(STEP, lang),
+            step_down: money_minus(STEP, lang),
+            step_up: money_plus(STEP, lang),
             ..QuoteView::default()
         };
         match quote(table, &self.request(today)) {
@@ -214,7 +230,7 @@ impl QuoteController {
                             tr!(lang, "quote-national-support"),
                             percent(q.support_national_bp, lang)
                         ),
-                        format!("− {}", money(q.support_national_monthly, lang)),
+                        money_minus(q.support_national_monthly, lang),
                     ),
                     Line::new(
                         format!(
@@ -222,7 +238,7 @@ impl QuoteController {
                             tr!(lang, "quote-provincial-support"),
                             percent(q.support_local_bp, lang)
                         ),
-                        format!("− {}", money(q.support_local_monthly, lang)),
+                        money_minus(q.support_local_monthly, lang),
                     ),
                     Line::strong(tr!(lang, "quote-you-pay-monthly"), money(q.net_monthly, lang)),
                 ];
@@ -233,11 +249,11 @@ impl QuoteController {
                     ),
                     Line::new(
                         tr!(lang, "quote-national-support"),
-                        format!("− {}", money(q.support_national, lang)),
+                        money_minus(q.support_national, lang),
                     ),
                     Line::new(
                         tr!(lang, "quote-provincial-support"),
-                        format!("− {}", money(q.support_local, lang)),
+                        money_minus(q.support_local, lang),
                     ),
                 ];
                 v.net = money(q.net, lang);
@@ -252,6 +268,13 @@ impl QuoteController {
                     v.note.push(' ');
                     v.note.push_str(tr!(lang, "quote-advance-discounted"));
                 }
+                // The quote pays from the month of payment on; back-pay is for months past.
+                if !matches!(q.mode, Mode::Backpay(_)) {
+                    let priced_by = PricedBy::Voluntary { province: self.province };
+                    let first = today.month();
+                    v.rules_note =
+                        payment_day_note(table, priced_by, today, first, u32::from(q.months), lang);
+                }
                 v.estimate = q.estimate;
                 v.sources = sources(&q.citations, lang);
             }
@@ -259,6 +282,23 @@ impl QuoteController {
         }
         v
     }
+}
+
+/// What a payment made on `paid_on` for `months` months from `first` says of the rules it is
+/// priced at, when its months reach past a change of them or past what the table confirms
+/// (empty otherwise): the quote and the wizard's review show it.
+pub fn payment_day_note(
+    table: &PolicyTable<'_>,
+    priced_by: PricedBy<'_>,
+    paid_on: Date,
+    first: Month,
+    months: u32,
+    lang: Locale,
+) -> String {
+    let Some(last) = first.plus(months.saturating_sub(1)) else { return String::new() };
+    table.rules_change(priced_by, paid_on, last.last_day()).map_or_else(String::new, |change| {
+        payment_day_rules(lang, paid_on, last, &change, table.valid_until)
+    })
 }
 
 /// What the adapter draws, and the choices it forwards.
@@ -327,9 +367,50 @@ mod tests {
             day("2027-01-01"),
             Locale::from_code("en").expect("an English catalogue"),
         );
-        assert_eq!(v.net, "11,457,600 VND");
+        assert_eq!(v.net, "VND 11,457,600");
         assert!(v.estimate);
         assert_eq!(v.province, "Hà Nội");
+    }
+
+    #[test]
+    fn a_payment_reaching_into_next_year_is_priced_at_the_payment_days_rules() {
+        let table = default_table();
+        let en = Locale::from_code("en").expect("an English catalogue");
+        // 12 months from 12/2026, paid on 06/12/2026: the floor rises on 01/01/2027.
+        let mut c = QuoteController { mode: 3, ..Default::default() };
+        let v = c.view(&table, day("2026-12-06"), en);
+        assert_eq!(
+            v.rules_note,
+            "Priced at the rules in force on the day of payment (06/12/2026) for every month paid, \
+             up to 11/2027. New rules from 01/01/2027 (Rural poverty line (income floor)) do not \
+             apply to this payment: nothing more to pay later, and no refund of the difference."
+        );
+        let v = c.view(&table, day("2026-12-06"), Locale::SOURCE);
+        assert!(v.rules_note.starts_with("Số tiền tính theo quy định của ngày nộp (06/12/2026)"));
+        assert!(
+            v.rules_note.contains("đến hết tháng 11/2027") && v.rules_note.contains("01/01/2027")
+        );
+        // 3 months from 01/2026, paid on 10/01/2026: the same rules throughout.
+        let mut c = QuoteController { mode: 1, ..Default::default() };
+        assert_eq!(c.view(&table, day("2026-01-10"), en).rules_note, "");
+        // Monthly in December: nothing past the month of payment.
+        let mut c = QuoteController::default();
+        assert_eq!(c.view(&table, day("2026-12-06"), en).rules_note, "");
+    }
+
+    #[test]
+    fn amounts_and_steps_are_written_for_the_language() {
+        let table = default_table();
+        let en = Locale::from_code("en").expect("an English catalogue");
+        let mut c = QuoteController { group: 2, mode: 0, ..Default::default() };
+        let v = c.view(&table, day("2026-11-22"), en);
+        assert_eq!((v.step_down.as_str(), v.step_up.as_str()), ("−VND 100,000", "+VND 100,000"));
+        assert_eq!(v.monthly[1].value, "−VND 132,000");
+        assert_eq!(v.monthly[2].value, "VND 0", "nothing taken off has no sign");
+        assert_eq!(v.payment[0].label, "Contribution (1 month)");
+        let v = c.view(&table, day("2026-11-22"), Locale::SOURCE);
+        assert_eq!((v.step_down.as_str(), v.step_up.as_str()), ("−100.000 đ", "+100.000 đ"));
+        assert_eq!(v.monthly[1].value, "−132.000 đ");
     }
 
     #[test]

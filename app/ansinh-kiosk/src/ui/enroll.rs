@@ -80,6 +80,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
     ea.set_review(lines(&e.review));
     ea.set_amount(e.amount.into());
     ea.set_amount_words(e.amount_words.into());
+    ea.set_rules_note(e.rules_note.into());
     ea.set_banner(e.banner.into());
     ea.set_next_label(e.next_label.into());
     let warning = e.duplicate.unwrap_or_default();

@@ -30,6 +30,10 @@ pub(super) fn render(app: &mut App, w: &AppWindow) -> bool {
     qa.set_net(q.net.into());
     qa.set_net_words(q.net_words.into());
     qa.set_note(q.note.into());
+    qa.set_rules_note(q.rules_note.into());
+    qa.set_step_amount(q.step.into());
+    qa.set_step_down(q.step_down.into());
+    qa.set_step_up(q.step_up.into());
     qa.set_error(q.error.into());
     qa.set_sources(strings(&q.sources));
 

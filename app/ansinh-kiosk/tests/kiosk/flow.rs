@@ -90,7 +90,7 @@ fn quote_enroll_submit_then_idle_reset_leaves_nothing_on_screen() -> anyhow::Res
     press(&k, "Tôi phải đóng bao nhiêu?");
     press(&k, "Hộ cận nghèo");
     press(&k, "3 tháng một lần");
-    press(&k, "Tăng 100.000 đồng");
+    press(&k, "Tăng 100.000 đ");
     assert_eq!(k.window.global::<ansinh_ui::QuoteAdapter>().get_income(), "1.600.000 đ");
     assert!(!k.window.global::<ansinh_ui::QuoteAdapter>().get_net().is_empty());
     // No server key yet and no demonstration: the quote works, the wizard does not start, and

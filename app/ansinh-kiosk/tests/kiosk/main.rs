@@ -17,6 +17,9 @@
 //! - `speech`: read aloud: every citizen screen's spoken text against its golden in
 //!   `tests/golden/speech/`, synthesised by espeak-ng and heard; the speaker buttons read,
 //!   stop, and go quiet when the page changes or the session ends.
+//! - `wording`: every citizen screen in English and in Vietnamese, read on screen: counts
+//!   agree with their nouns, amounts have the language's separators, no text of the other
+//!   language.
 //! - `screens`: every screen in both layouts against the golden PNGs in
 //!   `tests/golden/screens/` (`UPDATE_GOLDEN=1` rewrites those that changed).
 //!
@@ -32,3 +35,4 @@ mod printing;
 mod screens;
 mod speech;
 mod staff;
+mod wording;

@@ -6,6 +6,8 @@
 
 language-name = English
 decimal-separator = .
+money-minus = −{ $amount }
+money-plus = +{ $amount }
 
 ## Counts, durations and ages
 
@@ -40,6 +42,7 @@ status-verified = verified
 status-secondary = secondary source
 status-unverified = UNVERIFIED
 source-line = { $label } — { $source } ({ $status })
+source-in-english = [in English] { $source }
 scheme-other = Other scheme
 
 ## Payment modes: one wording for the screens, the command and the printed shift report
@@ -86,6 +89,8 @@ quote-support-note = Supported for { $months ->
    *[other] { $left } supported months
 } left (120 at most).
 quote-advance-discounted = Paying years ahead is discounted at the fund's return.
+payment-day-rules-change = Priced at the rules in force on the day of payment ({ $paid_on }) for every month paid, up to { $until }. New rules from { $change_day } ({ $what }) do not apply to this payment: nothing more to pay later, and no refund of the difference.
+payment-day-rules-unconfirmed = Priced at the rules in force on the day of payment ({ $paid_on }) for every month paid, up to { $until }. The rules are confirmed only until { $confirmed }; should they differ from { $change_day }, that would not apply to this payment: nothing more to pay later, and no refund of the difference.
 
 ## Kiosk: pension screen
 
@@ -124,8 +129,8 @@ scenarios-retire = Retire
 scenarios-paid-back-after = Paid back after
 scenarios-pension = Pension
 scenarios-under-15-years = Under 15 years
-scenarios-better-per-dong = For each đồng paid, option { $option } gives the higher pension.
-scenarios-same-per-dong = Both give the same pension for each đồng paid.
+scenarios-better-per-dong = For each dong paid, option { $option } gives the higher pension.
+scenarios-same-per-dong = Both give the same pension for each dong paid.
 
 ## Kiosk: household health insurance screen
 
@@ -144,7 +149,10 @@ benefits-children = { $children ->
     [one] { $children } child
    *[other] { $children } children
 }
-benefits-maternity-note = For a mother (or father) who paid voluntary SI for { $paid } of the { $window } months before the birth.
+benefits-maternity-note = For a mother (or father) who paid voluntary SI for { $paid } of the { $window ->
+    [one] { $window } month
+   *[other] { $window } months
+} before the birth.
 benefits-funeral-note = Paid to whoever arranges the funeral of a participant with { $months ->
     [one] { $months } month
    *[other] { $months } months
@@ -283,7 +291,7 @@ picker-more = { $count } more: type more to narrow.
 
 ## Kiosk: on-screen keyboard
 
-keyboard-monthly-income = Monthly income (đồng)
+keyboard-monthly-income = Monthly income (dong)
 keyboard-search = Search
 keyboard-pin = PIN
 keyboard-new-pin = New PIN (6 digits)
@@ -418,7 +426,10 @@ cli-quote-supported = Supported for { $months ->
    *[other] { $left } supported months
 } (120 at most).
 cli-pension-heading = Pension estimate (on { $day }, policy table { $version })
-cli-pension-age = { $years } years { $months ->
+cli-pension-age = { $years ->
+    [one] { $years } year
+   *[other] { $years } years
+} { $months ->
     [one] { $months } month
    *[other] { $months } months
 }
@@ -517,7 +528,7 @@ cli-print-purged = Receipt { $receipt } had its personal data removed after the 
 cli-print-receipt = Receipt { $receipt } ({ $copy ->
     [yes] copy
    *[no] original
-}, { $amount } VND){ $printed ->
+}, { $amount }){ $printed ->
     [yes] , printed
    *[no] {""}
 }: { $width } × { $height } dots.
@@ -526,10 +537,10 @@ cli-shift-mismatch = MISMATCH: { $mismatches }
 cli-shift-summary = Shift { $from } to { $until }: { $receipts ->
     [one] { $receipts } receipt
    *[other] { $receipts } receipts
-}, collected { $collected } VND, { $voids } voided ({ $voided } VND), cash to hand in { $cash } VND; { $unsent } unsent; { $agreement }.
+}, collected { $collected }, { $voids } voided ({ $voided }), cash to hand in { $cash }; { $unsent } unsent; { $agreement }.
 cli-input-invalid-date = "{ $value }" in --{ $field } is not a date: use YYYY-MM-DD, e.g. 2026-11-22.
 cli-input-invalid-month = "{ $value }" in --{ $field } is not a month: use YYYY-MM, e.g. 1979-03.
-cli-input-invalid-amount = "{ $value }" in --{ $field } is not an amount: whole đồng, digits only, e.g. 1500000.
+cli-input-invalid-amount = "{ $value }" in --{ $field } is not an amount: whole dong, digits only, e.g. 1500000.
 cli-input-invalid-number = "{ $value }" in --{ $field } is not a whole number, e.g. 12.
 cli-input-invalid-group = No group "{ $value }": choose poor, near-poor, ethnic-minority, island or other.
 cli-input-invalid-sex = "{ $value }" is not a sex: use male or female.

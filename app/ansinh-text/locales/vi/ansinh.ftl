@@ -7,6 +7,9 @@
 
 language-name = Tiếng Việt
 decimal-separator = ,
+# An amount taken off (support) and one added (the stepper): the sign before the amount.
+money-minus = −{ $amount }
+money-plus = +{ $amount }
 
 ## Counts, durations and ages
 
@@ -23,6 +26,8 @@ status-verified = đã xác minh
 status-secondary = nguồn thứ cấp
 status-unverified = CHƯA XÁC MINH
 source-line = { $label } — { $source } ({ $status })
+# The policy table names its sources in English only: said so where the screen is not English.
+source-in-english = [tiếng Anh] { $source }
 scheme-other = Loại khác
 
 ## Payment modes: one wording for the screens, the command and the printed shift report
@@ -48,6 +53,9 @@ quote-you-pay-monthly = Bạn đóng mỗi tháng
 quote-payment-contribution = Tổng phải đóng ({ $months } tháng)
 quote-support-note = Được Nhà nước hỗ trợ { $months } tháng trong lần nộp này; còn { $left } tháng được hỗ trợ (tối đa 120 tháng).
 quote-advance-discounted = Đóng trước nhiều năm được giảm theo lãi suất đầu tư của quỹ.
+# A payment whose months reach past a change of the rules (or past what the table confirms).
+payment-day-rules-change = Số tiền tính theo quy định của ngày nộp ({ $paid_on }) cho mọi tháng đóng, đến hết tháng { $until }. Quy định mới từ ngày { $change_day } ({ $what }) không áp dụng cho lần nộp này: sau này không phải nộp thêm, cũng không được trả lại phần chênh lệch.
+payment-day-rules-unconfirmed = Số tiền tính theo quy định của ngày nộp ({ $paid_on }) cho mọi tháng đóng, đến hết tháng { $until }. Quy định mới chỉ được xác nhận đến ngày { $confirmed }; nếu từ ngày { $change_day } quy định khác đi thì cũng không áp dụng cho lần nộp này: sau này không phải nộp thêm, cũng không được trả lại phần chênh lệch.
 
 ## Kiosk: pension screen
 
@@ -395,13 +403,13 @@ cli-print-purged = Biên lai { $receipt } đã xóa thông tin cá nhân sau th�
 cli-print-receipt = Biên lai { $receipt } ({ $copy ->
     [yes] bản sao
    *[no] bản chính
-}, { $amount } đ){ $printed ->
+}, { $amount }){ $printed ->
     [yes] , đã in
    *[no] {""}
 }: { $width } × { $height } điểm.
 cli-shift-matches = khớp với hàng chờ
 cli-shift-mismatch = KHÔNG KHỚP: { $mismatches }
-cli-shift-summary = Ca từ { $from } đến { $until }: { $receipts } biên lai, đã thu { $collected } đ, hủy { $voids } ({ $voided } đ), tiền mặt phải nộp { $cash } đ; { $unsent } hồ sơ chưa gửi; { $agreement }.
+cli-shift-summary = Ca từ { $from } đến { $until }: { $receipts } biên lai, đã thu { $collected }, hủy { $voids } ({ $voided }), tiền mặt phải nộp { $cash }; { $unsent } hồ sơ chưa gửi; { $agreement }.
 cli-input-invalid-date = Ngày "{ $value }" ở --{ $field } không hợp lệ: nhập theo dạng NNNN-TT-NN, ví dụ 2026-11-22.
 cli-input-invalid-month = Tháng "{ $value }" ở --{ $field } không hợp lệ: nhập theo dạng NNNN-TT, ví dụ 1979-03.
 cli-input-invalid-amount = Số tiền "{ $value }" ở --{ $field } không hợp lệ: nhập số đồng, chỉ gồm chữ số, ví dụ 1500000.

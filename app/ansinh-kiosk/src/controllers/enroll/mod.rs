@@ -29,9 +29,10 @@ use ansinh_enrollment::validate::{
 };
 use ansinh_enrollment::{Draft, Enrollment, Problems, validate};
 
-use crate::controllers::quote::{GROUPS, MODES, group_label, mode_label};
+use crate::controllers::quote::{GROUPS, MODES, group_label, mode_label, payment_day_note};
 use crate::store::{Committed, EnrollmentStore, StoreError};
 use crate::text::{Line, date_time, money, scheme_name, tr, words};
+use ansinh_core::policy::PricedBy;
 use ansinh_device::clock::Timestamp;
 
 mod card;

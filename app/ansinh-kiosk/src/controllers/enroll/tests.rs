@@ -217,6 +217,39 @@ fn household_members_are_checked_one_by_one() {
     assert!(c.next(&table, d, l));
     let v = c.view(&table, d, l);
     assert!(!v.amount.is_empty(), "{:?}", c.step_problems(&table, d, l));
+    // Members' months from 12/2026 reach past the last day the table confirms.
+    assert!(
+        v.rules_note.contains("22/11/2026") && v.rules_note.contains("31/12/2026"),
+        "{}",
+        v.rules_note
+    );
+}
+
+#[test]
+fn the_review_says_months_of_next_year_are_priced_at_the_payment_days_rules() {
+    let table = default_table();
+    let (d, l) = (today(), Locale::SOURCE);
+    let mut c = EnrollController::default();
+    // Every 3 months from 12/2026, paid on 22/11/2026: 01/2027 has a new floor.
+    fill_voluntary(&mut c);
+    c.consent(true, 1_795_314_600);
+    assert!(c.next(&table, d, l));
+    let v = c.view(&table, d, l);
+    assert_eq!(v.kind, Some(StepKind::Review));
+    assert_eq!(
+        v.rules_note,
+        "Số tiền tính theo quy định của ngày nộp (22/11/2026) cho mọi tháng đóng, đến hết tháng \
+         02/2027. Quy định mới từ ngày 01/01/2027 (Chuẩn nghèo nông thôn (mức thu nhập thấp \
+         nhất)) không áp dụng cho lần nộp này: sau này không phải nộp thêm, cũng không được trả \
+         lại phần chênh lệch."
+    );
+    // Monthly, for this month: no month past the payment day's rules, no note.
+    c.goto(4);
+    c.choose("choices.mode", 0, d);
+    c.choose("choices.start_month", 0, d);
+    c.goto(6);
+    let v = c.view(&table, d, l);
+    assert!(!v.amount.is_empty() && v.rules_note.is_empty(), "{v:?}");
 }
 
 #[test]

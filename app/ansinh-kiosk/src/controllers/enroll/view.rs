@@ -119,6 +119,9 @@ pub struct EnrollView {
     pub amount: String,
     /// ... in words.
     pub amount_words: String,
+    /// The paid months reach past a change of the rules: priced at the day of payment's
+    /// (empty otherwise).
+    pub rules_note: String,
     /// Problems summary or submit error.
     pub banner: String,
     /// Label of the forward button.
@@ -251,6 +254,7 @@ impl EnrollController {
                 {
                     v.amount = money(a.amount, lang);
                     v.amount_words = words(a.amount, lang);
+                    v.rules_note = rules_note(&e, &a, table, today, lang);
                 }
             }
         }
@@ -337,4 +341,23 @@ impl EnrollController {
         }
         out
     }
+}
+
+/// The review's word on the rules a payment is priced at, when its months reach past a change
+/// of them (back-pay covers months already past: none).
+fn rules_note(
+    e: &Enrollment,
+    a: &ansinh_device::enroll::Amounts,
+    table: &PolicyTable<'_>,
+    today: Date,
+    lang: Locale,
+) -> String {
+    let priced_by = match e {
+        Enrollment::Voluntary(v) if v.choices.mode.is_backpay() => return String::new(),
+        Enrollment::Voluntary(v) => {
+            PricedBy::Voluntary { province: Some(v.person.address.province_code.as_str()) }
+        }
+        Enrollment::Household(_) => PricedBy::Household,
+    };
+    payment_day_note(table, priced_by, today, a.start_month, a.months, lang)
 }
