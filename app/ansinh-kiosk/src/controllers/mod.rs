@@ -10,5 +10,6 @@ pub mod pension;
 pub mod picker;
 pub mod printing;
 pub mod quote;
+pub mod repeat;
 pub mod scenarios;
 pub mod staff;
