@@ -6,6 +6,10 @@
 //! re-composes that word from its keys, so a tone can be typed anywhere in the word
 //! (`nguyeenx` and `nguyenxe`... both give `nguyễn`) and backspace removes the last *key*, the
 //! way Vietnamese typists expect (`nguyễn` ← `nguyeen` ...). Output is NFC.
+//!
+//! The caret can be put anywhere (a tap inside the field): keys then go in there and backspace
+//! removes the character before it; a tone key applies to the word typed since the caret was
+//! put down, never to the letters already there.
 
 /// How keys become letters.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -38,11 +42,15 @@ impl Method {
     }
 }
 
-/// Composes one piece of text from key presses.
+/// Composes one piece of text from key presses, at a caret.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Composer {
+    /// The text before the word being typed.
     committed: String,
+    /// The keys of the word being typed, which ends at the caret.
     word: Vec<char>,
+    /// The text after the caret.
+    after: String,
     method: Method,
 }
 
@@ -51,20 +59,40 @@ impl zeroize::Zeroize for Composer {
     fn zeroize(&mut self) {
         self.committed.zeroize();
         self.word.zeroize();
+        self.after.zeroize();
     }
 }
 
 impl Composer {
-    /// Continues editing `text` with `method`.
+    /// Continues editing `text` with `method`, the caret at its end.
     pub fn new(text: &str, method: Method) -> Self {
-        Self { committed: text.to_string(), word: Vec::new(), method }
+        Self { committed: text.to_string(), word: Vec::new(), after: String::new(), method }
     }
 
     /// The text as it now reads.
     pub fn text(&self) -> String {
         let mut out = self.committed.clone();
         out.push_str(&self.compose_word());
+        out.push_str(&self.after);
         out
+    }
+
+    /// Where the caret is, in characters from the start.
+    pub fn caret(&self) -> usize {
+        self.committed.chars().count() + self.compose_word().chars().count()
+    }
+
+    /// Puts the caret before character `at` (past the end: at the end). The word being
+    /// typed is finished first.
+    pub fn set_caret(&mut self, at: usize) {
+        self.commit_word();
+        let mut all = std::mem::take(&mut self.committed);
+        all.push_str(&self.after);
+        zeroize::Zeroize::zeroize(&mut self.after);
+        let split = all.char_indices().nth(at).map_or(all.len(), |(i, _)| i);
+        self.after = all[split..].to_string();
+        all.truncate(split);
+        self.committed = all;
     }
 
     fn compose_word(&self) -> String {
@@ -116,17 +144,18 @@ impl Composer {
         }
     }
 
-    /// Removes the last key of the word being typed, or the last character before it.
+    /// Removes the last key of the word being typed, or else the character before the caret.
     pub fn backspace(&mut self) {
         if self.word.pop().is_none() {
             self.committed.pop();
         }
     }
 
-    /// Empties the text.
+    /// Empties the text (the caret at the start).
     pub fn clear(&mut self) {
         self.committed.clear();
         self.word.clear();
+        self.after.clear();
     }
 }
 
@@ -178,6 +207,30 @@ mod tests {
         let s = typed(Method::Telex, "Phaanj Vaawn Thuwowngr");
         assert_eq!(s, s.nfc().collect::<String>());
         assert_eq!(s, "Phận Văn Thưởng");
+    }
+
+    /// One wrong digit in the middle of an ID: the caret goes after it, one backspace and one
+    /// digit mend it, the rest of the ID stays.
+    #[test]
+    fn keys_and_backspace_work_at_the_caret() {
+        let mut c = Composer::new("001179072345", Method::Plain);
+        assert_eq!(c.caret(), 12);
+        c.set_caret(8);
+        c.backspace();
+        c.key('1');
+        assert_eq!((c.text().as_str(), c.caret()), ("001179012345", 8));
+        c.set_caret(0);
+        c.backspace();
+        assert_eq!(c.text(), "001179012345", "nothing before the start");
+        c.set_caret(99);
+        assert_eq!(c.caret(), 12, "past the end is the end");
+        let mut name = Composer::new("Nguyễn Hồng Nhung", Method::Telex);
+        name.set_caret(7);
+        name.keys("Thij ");
+        assert_eq!(name.text(), "Nguyễn Thị Hồng Nhung", "a word composed at the caret");
+        assert_eq!(name.caret(), 11);
+        name.clear();
+        assert_eq!((name.text().as_str(), name.caret()), ("", 0));
     }
 
     #[test]

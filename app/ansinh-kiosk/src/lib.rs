@@ -4,9 +4,10 @@
 //! here:
 //! - [`controllers`]: each screen's behaviour over `ansinh-core` and `ansinh-enrollment`,
 //!   with `today` as a parameter, tested without a window — the pages, the wizard, the
-//!   on-screen keyboard ([`ime`] for Telex and VNI), the pickers, staff mode ([`pin`]),
-//!   printing and the speaker buttons (`controllers::read_aloud`; what each screen says is
-//!   built in `app/speech.rs` from the same views, and read by `ansinh-speech`);
+//!   on-screen keyboard ([`ime`] for Telex and VNI, with a caret), the auto-repeat of held
+//!   buttons, the pickers, staff mode ([`pin`]), printing and the speaker buttons
+//!   (`controllers::read_aloud`; what each screen says is built in `app/speech.rs` from the
+//!   same views, and read by `ansinh-speech`);
 //! - [`app`]: the composition root (the clock of `ansinh_device::clock`, table, store, current screen, language, the idle
 //!   reset of [`session`]) and the routing between controllers, including the ID card scans
 //!   the readers of `ansinh-idcard` send from their threads (taken at the tick, like prints);

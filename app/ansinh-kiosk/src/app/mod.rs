@@ -29,6 +29,7 @@ use crate::session::{Idle, Session};
 use crate::store::{Committed, Store};
 use ansinh_device::clock::{Clock, ClockTrust, Timestamp};
 
+mod keyboard;
 mod scan;
 mod speech;
 mod staff;

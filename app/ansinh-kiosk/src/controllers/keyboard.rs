@@ -1,6 +1,7 @@
 //! The on-screen keyboard: what it types into ([`Focus`]), the composer (Telex, VNI or plain,
 //! [`crate::ime`]), the shift key, and which keys a field accepts (digits only for an ID, `/`
-//! for a date, `+` for a phone). Where the text goes is the app's routing.
+//! for a date, `+` for a phone), the caret (put down by a tap inside the field, where keys go
+//! in and backspace deletes) and the clear-field key. Where the text goes is the app's routing.
 
 use crate::controllers::enroll::Kind;
 use crate::controllers::staff::{account_label, setting_label};
@@ -157,6 +158,27 @@ impl Keyboard {
         self.focus == Some(Focus::StaffPin) && pin.len() == PIN_DIGITS
     }
 
+    /// The clear-field key: the text (or the staff PIN typed) emptied in one tap. True when the
+    /// composed text changed.
+    pub fn clear(&mut self, pin: &mut String) -> bool {
+        if self.focus == Some(Focus::StaffPin) {
+            zeroize::Zeroize::zeroize(pin);
+            return false;
+        }
+        self.composer.clear();
+        true
+    }
+
+    /// Where the caret is, in characters of [`Keyboard::text`].
+    pub fn caret(&self) -> usize {
+        self.composer.caret()
+    }
+
+    /// Puts the caret before character `at` of the text.
+    pub fn set_caret(&mut self, at: usize) {
+        self.composer.set_caret(at);
+    }
+
     /// Space, on a text pad only; true when the text changed.
     pub fn space(&mut self, kind: &str) -> bool {
         if kind == "text" {
@@ -210,9 +232,80 @@ impl Keyboard {
     }
 }
 
+/// The field as drawn (`shown`: an amount with its separators, dots for a PIN, or the text as
+/// typed) cut at the caret, which stands at character `caret` of `typed`: the text before it
+/// and after it.
+pub fn split_at_caret(shown: &str, typed: &str, caret: usize) -> (String, String) {
+    let at = if shown.chars().count() == typed.chars().count() {
+        caret
+    } else {
+        // A formatted value: after as many letters and digits as the typed text has before it.
+        let n = typed.chars().take(caret).filter(|c| c.is_alphanumeric()).count();
+        after_alphanumerics(shown, n)
+    };
+    let split = shown.char_indices().nth(at).map_or(shown.len(), |(i, _)| i);
+    (shown[..split].to_string(), shown[split..].to_string())
+}
+
+/// The caret in `typed` for a tap that fell before byte `byte` of `shown` (as drawn).
+pub fn caret_for_tap(shown: &str, typed: &str, byte: usize) -> usize {
+    let mut byte = byte.min(shown.len());
+    while !shown.is_char_boundary(byte) {
+        byte -= 1;
+    }
+    let before = &shown[..byte];
+    if shown.chars().count() == typed.chars().count() {
+        return before.chars().count();
+    }
+    let n = before.chars().filter(|c| c.is_alphanumeric()).count();
+    after_alphanumerics(typed, n)
+}
+
+/// The character index just after the `n`th letter or digit of `s` (0 for none; past the
+/// last, its end).
+fn after_alphanumerics(s: &str, n: usize) -> usize {
+    if n == 0 {
+        return 0;
+    }
+    s.chars()
+        .enumerate()
+        .filter(|(_, c)| c.is_alphanumeric())
+        .nth(n - 1)
+        .map_or(s.chars().count(), |(i, _)| i + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tap_puts_the_caret_on_the_character_drawn_even_in_a_formatted_amount() {
+        // The text as typed and drawn: the tap's byte is the caret (accents are two bytes).
+        assert_eq!(caret_for_tap("Hà Nội", "Hà Nội", "Hà".len()), 2);
+        assert_eq!(caret_for_tap("Hà Nội", "Hà Nội", 2), 1, "inside a letter: before it");
+        assert_eq!(split_at_caret("Hà Nội", "Hà Nội", 2), ("Hà".into(), " Nội".into()));
+        // An amount drawn with separators: the digits before the tap count.
+        let (shown, typed) = ("2.000.000 đ", "2000000");
+        assert_eq!(caret_for_tap(shown, typed, "2.0".len()), 2);
+        assert_eq!(caret_for_tap(shown, typed, shown.len()), 7, "past the digits: the end");
+        assert_eq!(split_at_caret(shown, typed, 2), ("2.0".into(), "00.000 đ".into()));
+        assert_eq!(split_at_caret(shown, typed, 7), ("2.000.000".into(), " đ".into()));
+        // A PIN drawn as dots.
+        assert_eq!(split_at_caret("•••", "123", 1), ("•".into(), "••".into()));
+    }
+
+    #[test]
+    fn the_clear_key_empties_the_field_or_the_pin() {
+        let mut k = Keyboard::default();
+        let mut pin = String::new();
+        k.edit(Focus::Field("person.personal_id".into()), "0011790", Method::Plain);
+        assert!(k.clear(&mut pin));
+        assert_eq!((k.text().as_str(), k.caret()), ("", 0));
+        k.edit(Focus::StaffPin, "", Method::Plain);
+        k.press("1234", "pin", &mut pin);
+        assert!(!k.clear(&mut pin));
+        assert!(pin.is_empty());
+    }
 
     #[test]
     fn pads_drop_keys_they_do_not_have_and_the_pin_bypasses_the_composer() {

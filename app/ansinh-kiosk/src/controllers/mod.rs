@@ -11,5 +11,6 @@ pub mod picker;
 pub mod printing;
 pub mod quote;
 pub mod read_aloud;
+pub mod repeat;
 pub mod scenarios;
 pub mod staff;

@@ -35,5 +35,5 @@ pub(super) fn render(app: &mut App, w: &AppWindow) -> bool {
 
 /// Connects the page's callbacks.
 pub(super) fn connect(k: &Rc<Kiosk>) {
-    on!(k, BenefitsAdapter, on_step_children, |a, d: i32| a.benefits.step_children(d));
+    on_held!(k, BenefitsAdapter, on_step_children, |a, d: i32| a.benefits.step_children(d));
 }

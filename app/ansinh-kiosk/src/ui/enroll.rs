@@ -98,6 +98,8 @@ pub(super) fn connect(k: &Rc<Kiosk>) {
         Scheme::Voluntary
     }));
     on!(k, EnrollAdapter, on_field_tapped, |a, id: SharedString| a.tap_field(&id));
+    on!(k, EnrollAdapter, on_field_caret, |a, id: SharedString, at: i32| a
+        .tap_field_at(&id, usize::try_from(at).unwrap_or(0)));
     on!(k, EnrollAdapter, on_choose, |a, id: SharedString, i: i32| a
         .enroll_choose(&id, usize::try_from(i).unwrap_or(0)));
     on!(k, EnrollAdapter, on_next, |a| a.enroll_next());

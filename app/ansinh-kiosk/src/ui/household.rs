@@ -41,7 +41,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) -> bool {
 
 /// Connects the page's callbacks.
 pub(super) fn connect(k: &Rc<Kiosk>) {
-    on!(k, HouseholdAdapter, on_step_members, |a, d: i32| a.household.step_members(d));
+    on_held!(k, HouseholdAdapter, on_step_members, |a, d: i32| a.household.step_members(d));
     on!(k, HouseholdAdapter, on_pick_period, |a, i: i32| a
         .household
         .pick_period(usize::try_from(i).unwrap_or(2)));

@@ -21,12 +21,15 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
     k.set_shift(app.keyboard.shift());
     k.set_label(label.into());
     k.set_value(value.into());
+    let before = if app.keyboard.focus().is_some() { app.before_caret() } else { String::new() };
+    k.set_before_caret(before.into());
 }
 
 /// Connects the page's callbacks.
 pub(super) fn connect(k: &Rc<Kiosk>) {
     on!(k, KeyboardAdapter, on_key, |a, s: SharedString| a.key(&s));
-    on!(k, KeyboardAdapter, on_backspace, |a| a.backspace());
+    on_held!(k, KeyboardAdapter, on_backspace, |a| a.backspace());
+    on!(k, KeyboardAdapter, on_clear, |a| a.clear_field());
     on!(k, KeyboardAdapter, on_space, |a| a.space());
     on!(k, KeyboardAdapter, on_done, |a| {
         a.keyboard_done();

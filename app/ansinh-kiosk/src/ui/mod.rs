@@ -81,9 +81,24 @@ macro_rules! on {
     }};
 }
 
+/// Forwards a global's callback to an intent that a held button repeats (`hold`).
+macro_rules! on_held {
+    ($k:expr, $global:ty, $cb:ident, |$app:ident $(, $arg:ident : $ty:ty)*| $body:expr) => {{
+        let weak = Rc::downgrade($k);
+        $k.window.global::<$global>().$cb(move |$($arg: $ty),*| {
+            if let Some(k) = weak.upgrade() {
+                super::hold::run(&k, Rc::new(move |$app: &mut crate::app::App| {
+                    $body;
+                }));
+            }
+        });
+    }};
+}
+
 mod benefits;
 mod done;
 mod enroll;
+mod hold;
 mod household;
 mod keyboard;
 mod pension;
@@ -201,6 +216,8 @@ pub struct Kiosk {
     pub app: RefCell<App>,
     /// Its window.
     pub window: AppWindow,
+    /// The repeating button held down, if any.
+    held: hold::Held,
 }
 
 impl Kiosk {
@@ -229,12 +246,13 @@ impl Kiosk {
 /// Builds the window for `app` and connects every adapter.
 pub fn connect(app: App) -> Result<Rc<Kiosk>, slint::PlatformError> {
     let window = AppWindow::new()?;
-    let k = Rc::new(Kiosk { app: RefCell::new(app), window });
+    let k = Rc::new(Kiosk { app: RefCell::new(app), window, held: hold::Held::default() });
     on!(&k, AppAdapter, on_navigate, |a, p: Page| a.navigate(screen_of(p)));
     on!(&k, AppAdapter, on_next_customer, |a| a.reset());
     on!(&k, AppAdapter, on_toggle_language, |a| a.toggle_language());
     on!(&k, AppAdapter, on_activity, |_a| {});
     on!(&k, AppAdapter, on_still_here, |_a| {});
+    hold::connect(&k);
     quote::connect(&k);
     pension::connect(&k);
     scenarios::connect(&k);

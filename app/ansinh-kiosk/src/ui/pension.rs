@@ -49,23 +49,23 @@ pub(super) fn render(app: &mut App, w: &AppWindow) -> bool {
 
 /// Connects the page's callbacks.
 pub(super) fn connect(k: &Rc<Kiosk>) {
-    on!(k, PensionAdapter, on_step_year, |a, d: i32| {
+    on_held!(k, PensionAdapter, on_step_year, |a, d: i32| {
         let (t, day) = (a.table.clone(), a.today());
         a.pension.step_year(&t, day, d)
     });
-    on!(k, PensionAdapter, on_step_month, |a, d: i32| a.pension.step_month(d));
+    on_held!(k, PensionAdapter, on_step_month, |a, d: i32| a.pension.step_month(d));
     on!(k, PensionAdapter, on_pick_sex, |a, i: i32| a.pension.pick_sex(if i == 0 {
         ansinh_core::person::Sex::Male
     } else {
         ansinh_core::person::Sex::Female
     }));
-    on!(k, PensionAdapter, on_step_paid_years, |a, d: i32| a.pension.step_paid_years(d));
-    on!(k, PensionAdapter, on_step_paid_months, |a, d: i32| a.pension.step_paid_months(d));
-    on!(k, PensionAdapter, on_step_paid_average, |a, d: i32| {
+    on_held!(k, PensionAdapter, on_step_paid_years, |a, d: i32| a.pension.step_paid_years(d));
+    on_held!(k, PensionAdapter, on_step_paid_months, |a, d: i32| a.pension.step_paid_months(d));
+    on_held!(k, PensionAdapter, on_step_paid_average, |a, d: i32| {
         let (t, day) = (a.table.clone(), a.today());
         a.pension.step_paid_average(&t, day, d)
     });
-    on!(k, PensionAdapter, on_step_planned, |a, d: i32| {
+    on_held!(k, PensionAdapter, on_step_planned, |a, d: i32| {
         let (t, day) = (a.table.clone(), a.today());
         a.pension.step_planned(&t, day, d)
     });

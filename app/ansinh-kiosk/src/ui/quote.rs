@@ -46,7 +46,7 @@ pub(super) fn connect(k: &Rc<Kiosk>) {
         let (t, d) = (a.table.clone(), a.today());
         a.quote.slide(&t, d, pos)
     });
-    on!(k, QuoteAdapter, on_step, |a, dir: i32| {
+    on_held!(k, QuoteAdapter, on_step, |a, dir: i32| {
         let (t, d) = (a.table.clone(), a.today());
         a.quote.step(&t, d, dir)
     });

@@ -45,7 +45,7 @@ pub(super) fn connect(k: &Rc<Kiosk>) {
         let (t, d) = (a.table.clone(), a.today());
         a.scenarios.preset(&t, d, usize::try_from(i).unwrap_or(0))
     });
-    on!(k, ScenarioAdapter, on_step_born, |a, d: i32| {
+    on_held!(k, ScenarioAdapter, on_step_born, |a, d: i32| {
         let (t, day) = (a.table.clone(), a.today());
         a.scenarios.step_born(&t, day, d)
     });
@@ -57,11 +57,11 @@ pub(super) fn connect(k: &Rc<Kiosk>) {
     on!(k, ScenarioAdapter, on_pick_group, |a, i: i32| a
         .scenarios
         .pick_group(usize::try_from(i).unwrap_or(0)));
-    on!(k, ScenarioAdapter, on_step_income, |a, col: i32, d: i32| {
+    on_held!(k, ScenarioAdapter, on_step_income, |a, col: i32, d: i32| {
         let (t, day) = (a.table.clone(), a.today());
         a.scenarios.step_income(&t, day, usize::try_from(col).unwrap_or(0), d)
     });
-    on!(k, ScenarioAdapter, on_step_years, |a, col: i32, d: i32| a
+    on_held!(k, ScenarioAdapter, on_step_years, |a, col: i32, d: i32| a
         .scenarios
         .step_years(usize::try_from(col).unwrap_or(0), d));
 }

@@ -6,6 +6,9 @@
 //!   printed receipt, the idle reset that leaves no personal data on screen; and the fixture
 //!   enrollment from the home screen to the receipt, typed and with the ID card scanned,
 //!   counting the taps (BENCHMARKS.md).
+//! - `input`: the caret put by a tap inside a field, the clear-field key, held steppers and
+//!   backspace repeating on the mock clock, the field typed kept above keys of kiosk size in
+//!   both layouts, pages dragged by a pointer (mouse-mode touch panels) and taps still pressing.
 //! - `clock`: the clock goes back: the wizard refuses to start, saying why, until a clerk
 //!   confirms the date or the clock is set right; quotes say which date they use.
 //! - `battery`: the low-battery band comes and goes with a fake power supply's battery.
@@ -30,6 +33,7 @@ mod battery;
 mod catalogues;
 mod clock;
 mod flow;
+mod input;
 mod languages;
 mod printing;
 mod screens;
