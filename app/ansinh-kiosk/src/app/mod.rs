@@ -156,7 +156,7 @@ impl App {
         let mut battery = BatteryWatch::new(options.battery.clone());
         battery.poll(now);
         let policy = store.active_policy();
-        Self {
+        let mut app = Self {
             table: (*policy.table).clone(),
             policy,
             session: Session::new(now, options.idle_warn_secs, options.idle_reset_secs),
@@ -183,7 +183,16 @@ impl App {
             clock_refused: None,
             battery,
             scans: None,
-        }
+        };
+        app.enroll.set_usual_ethnicity(app.usual_ethnicity());
+        app
+    }
+
+    /// The collection point's usual ethnic group (staff settings), chosen in advance for
+    /// each new person; never a person's own, so nothing of one customer reaches the next.
+    fn usual_ethnicity(&self) -> Option<&'static str> {
+        let name = self.store.settings().usual_ethnicity;
+        ansinh_geo::ethnic_group_by_name(name.trim()).map(|g| g.code)
     }
 
     /// Whether the app runs as an offline demonstration.
@@ -270,6 +279,7 @@ impl App {
         self.household = HouseholdController::default();
         self.benefits = BenefitsController::default();
         self.enroll = EnrollController::default();
+        self.enroll.set_usual_ethnicity(self.usual_ethnicity());
         self.done = None;
         self.keyboard.reset();
         self.picker = None;
@@ -533,7 +543,7 @@ impl App {
     pub fn enroll_choose(&mut self, id: &str, index: usize) {
         self.keyboard.hide();
         let today = self.today();
-        self.enroll.choose(id, index, today);
+        self.enroll.choose(id, index, &self.table, today);
     }
 
     /// The wizard's forward button (the submit on the review step).
@@ -598,7 +608,7 @@ impl App {
         self.keyboard.hide();
         if !self.enroll.back() {
             if self.enroll.scheme().is_some() {
-                self.enroll = EnrollController::default();
+                self.enroll.leave_scheme();
             } else {
                 self.navigate(Screen::Home);
             }

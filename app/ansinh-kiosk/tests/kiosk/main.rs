@@ -14,6 +14,8 @@
 //! - `printing`: a printer out of paper keeps the record committed; staff reprint a copy.
 //! - `staff`: staff accounts on the device's store: a PIN lockout survives a power cycle; a
 //!   shift, its receipts, totals and audit entries belong to the agent who opened it.
+//! - `wizard`: after "Tiếp" the first wrong field is scrolled into view; the idle warning
+//!   hides the person's data behind it.
 //! - `screens`: every screen in both layouts against the golden PNGs in
 //!   `tests/golden/screens/` (`UPDATE_GOLDEN=1` rewrites those that changed).
 //!
@@ -28,3 +30,4 @@ mod languages;
 mod printing;
 mod screens;
 mod staff;
+mod wizard;
