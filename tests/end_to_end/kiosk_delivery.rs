@@ -8,7 +8,7 @@ use ansinh_device::DataDir;
 use ansinh_device::enroll::Duplicates;
 use ansinh_hub::testing::LoopbackHub;
 use ansinh_kiosk::delivery::{Delivery, DeliveryConfig};
-use ansinh_kiosk::store::{DeviceStore, EnrollmentStore, Settings, StaffData};
+use ansinh_kiosk::store::{DeviceStore, EnrollmentStore, Settings, StaffData, SyncRequest};
 
 use crate::support::{TODAY, enrollments, fixture_communes};
 
@@ -99,7 +99,7 @@ fn registers_sends_on_submit_and_brings_the_renewal_list() -> R {
     let renewals = kiosk_store.renewals_due().map_err(|e| e.message)?;
     assert_eq!(renewals.due.len(), 1, "{renewals:?}");
     assert!(renewals.due[0].masked_name.starts_with("NGUY"), "masked, not in full");
-    assert!(kiosk_store.sync_now(), "staff can start a sync");
+    assert_eq!(kiosk_store.sync_now(), SyncRequest::Started, "staff can start a sync");
     drop(delivery);
     server.stop(&rt)?;
     Ok(())
@@ -152,6 +152,12 @@ fn registration_waits_while_demonstration_records_are_unsent() -> R {
     let data = DataDir::open(dev.path())?;
     assert!(data.registration()?.is_none() && !data.is_provisioned());
     assert!(!kiosk_store.server_key_provisioned());
+    // Staff pressing "sync now" are told the device is not registered, not "sending".
+    assert!(
+        matches!(kiosk_store.sync_now(), SyncRequest::NotRegistered(_)),
+        "{:?}",
+        kiosk_store.sync_now()
+    );
     assert!(server.hub().store().devices()?.is_empty(), "the token was not spent");
     drop(delivery);
     server.stop(&rt)?;

@@ -716,6 +716,16 @@ fn voluntary(
             }
         }
     }
+    if mode.is_none() || group.is_none() {
+        // Not priced without both; the income is still checked against the bounds, so a form
+        // shows every problem of its payment at once rather than one after another.
+        let mut cites = ansinh_core::cite::Citations::new();
+        if let Ok((floor, ceiling)) = ansinh_core::quote::income_bounds(table, today, &mut cites)
+            && !(floor..=ceiling).contains(&c.income)
+        {
+            p.push("choices.income", Code::IncomeOutOfRange { floor, ceiling });
+        }
+    }
     let guardian_present = person_d.guardian.is_some();
     let consent_r = consent(p, consent_d, guardian_present, minor, today);
     let (person, _) = person_r?;

@@ -298,6 +298,13 @@ fn income_mode_start_and_group() {
         problems(&with(v.clone(), "/choices/group", json!("ethnic-minority"))),
         ["choices.group not_ethnic_minority"]
     );
+    // Every problem of the payment at once: an income out of range is said while the group
+    // is still wrong (the payment cannot be priced), not only after it is put right.
+    let both = with(v.clone(), "/choices/group", json!("rich"));
+    assert_eq!(
+        problems(&with(both, "/choices/income", json!(1_000_000))),
+        ["choices.group bad_group", "choices.income income_out_of_range"]
+    );
     assert_eq!(problems(&with(v, "/choices/group", json!("rich"))), ["choices.group bad_group"]);
 }
 

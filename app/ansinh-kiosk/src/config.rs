@@ -69,6 +69,8 @@ pub fn settings(c: &Config) -> Settings {
         agent_code: c.agent_code.clone().unwrap_or_else(|| "DEV-0000".into()),
         server_url: c.server_url.clone().unwrap_or_default(),
         staff_pin_hash: c.staff_pin_hash.clone().unwrap_or_default(),
+        // Set by staff on the device (the configuration file has no such key).
+        usual_ethnicity: String::new(),
     }
 }
 

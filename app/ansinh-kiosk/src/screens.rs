@@ -42,6 +42,7 @@ fn demo_store(now: ansinh_device::clock::Timestamp) -> MemoryStore {
             agent_code: "DL-0001".into(),
             server_url: "https://thu.example.vn".into(),
             staff_pin_hash: crate::pin::hash_pin("246810", cheap()).unwrap_or_default(),
+            usual_ethnicity: "Kinh".into(),
         },
         renewals: Renewals {
             fetched_at: Some(now - 3 * 3600),
@@ -137,7 +138,7 @@ fn fill_all(a: &mut App) {
     a.enroll_from_quote();
     let e = &mut a.enroll;
     e.set("person.full_name", "Nguyễn Thị Hồng Nhung");
-    e.choose("person.sex", 1, d);
+    e.choose("person.sex", 1, &t, d);
     e.set("person.birth_date", "15/03/1979");
     e.next(&t, d, l);
     e.set("person.personal_id", "001179012345");
@@ -150,7 +151,7 @@ fn fill_all(a: &mut App) {
     e.next(&t, d, l);
     e.next(&t, d, l);
     e.set("choices.evidence_ref", "CN-2026-0456");
-    e.choose("choices.start_month", 1, d);
+    e.choose("choices.start_month", 1, &t, d);
 }
 
 /// The ID card's QR code scanned in the tour: the tour's person, address before the reform.
@@ -267,7 +268,8 @@ pub const SCREENS: &[(&str, Setup)] = &[
     }),
     ("done", |a, _clock| submit_all(a)),
     ("idle-warning", |a, _clock| {
-        a.navigate(Screen::Quote);
+        // Over the review, with everything the person gave: none of it shows behind it.
+        to_review(a);
         a.idle_left = 12;
     }),
     ("staff-login", |a, _clock| {

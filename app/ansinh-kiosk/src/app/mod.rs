@@ -161,7 +161,7 @@ impl App {
         let mut battery = BatteryWatch::new(options.battery.clone());
         battery.poll(now);
         let policy = store.active_policy();
-        Self {
+        let mut app = Self {
             table: (*policy.table).clone(),
             policy,
             session: Session::new(now, options.idle_warn_secs, options.idle_reset_secs),
@@ -189,7 +189,16 @@ impl App {
             battery,
             read_aloud: ReadAloud::default(),
             scans: None,
-        }
+        };
+        app.enroll.set_usual_ethnicity(app.usual_ethnicity());
+        app
+    }
+
+    /// The collection point's usual ethnic group (staff settings), chosen in advance for
+    /// each new person; never a person's own, so nothing of one customer reaches the next.
+    fn usual_ethnicity(&self) -> Option<&'static str> {
+        let name = self.store.settings().usual_ethnicity;
+        ansinh_geo::ethnic_group_by_name(name.trim()).map(|g| g.code)
     }
 
     /// Whether the app runs as an offline demonstration.
@@ -277,6 +286,7 @@ impl App {
         self.household = HouseholdController::default();
         self.benefits = BenefitsController::default();
         self.enroll = EnrollController::default();
+        self.enroll.set_usual_ethnicity(self.usual_ethnicity());
         self.done = None;
         self.keyboard.reset();
         self.picker = None;
@@ -545,7 +555,7 @@ impl App {
     pub fn enroll_choose(&mut self, id: &str, index: usize) {
         self.keyboard.hide();
         let today = self.today();
-        self.enroll.choose(id, index, today);
+        self.enroll.choose(id, index, &self.table, today);
     }
 
     /// The wizard's forward button (the submit on the review step).
@@ -612,7 +622,7 @@ impl App {
         self.keyboard.hide();
         if !self.enroll.back() {
             if self.enroll.scheme().is_some() {
-                self.enroll = EnrollController::default();
+                self.enroll.leave_scheme();
             } else {
                 self.navigate(Screen::Home);
             }

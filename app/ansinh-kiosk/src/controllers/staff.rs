@@ -7,12 +7,13 @@
 use ansinh_outbox::{Account, Role};
 
 use crate::pin::{Attempt, PinLock, hash_pin};
-use crate::store::{Settings, Store};
+use crate::store::{Settings, Store, SyncRequest};
 use crate::text::{Locale, tr};
 use ansinh_device::clock::{Clock, Timestamp};
 
 /// The settings staff edit, in order.
-pub const SETTING_KEYS: [&str; 3] = ["collection_point", "agent_code", "server_url"];
+pub const SETTING_KEYS: [&str; 4] =
+    ["collection_point", "agent_code", "server_url", "usual_ethnicity"];
 
 /// A setting's label.
 pub fn setting_label(key: &str, lang: Locale) -> &'static str {
@@ -21,6 +22,7 @@ pub fn setting_label(key: &str, lang: Locale) -> &'static str {
             tr!(lang, "staff-setting-collection-point")
         }
         "agent_code" => tr!(lang, "staff-setting-agent-code"),
+        "usual_ethnicity" => tr!(lang, "staff-setting-usual-ethnicity"),
         _ => tr!(lang, "staff-setting-server"),
     }
 }
@@ -30,6 +32,7 @@ pub fn setting_value<'s>(s: &'s Settings, key: &str) -> &'s str {
     match key {
         "collection_point" => &s.collection_point,
         "agent_code" => &s.agent_code,
+        "usual_ethnicity" => &s.usual_ethnicity,
         _ => &s.server_url,
     }
 }
@@ -39,6 +42,7 @@ fn set_setting(s: &mut Settings, key: &str, value: &str) {
     match key {
         "collection_point" => s.collection_point = value.to_string(),
         "agent_code" => s.agent_code = value.to_string(),
+        "usual_ethnicity" => s.usual_ethnicity = value.to_string(),
         _ => s.server_url = value.to_string(),
     }
 }
@@ -413,6 +417,11 @@ impl StaffController {
             return;
         }
         let s = self.settings.clone();
+        let usual = s.usual_ethnicity.trim();
+        if !usual.is_empty() && ansinh_geo::ethnic_group_by_name(usual).is_none() {
+            self.message = tr!(lang, "staff-setting-unknown-ethnicity", name = usual);
+            return;
+        }
         let before = store.settings();
         let changed: Vec<&str> = SETTING_KEYS
             .iter()
@@ -583,10 +592,17 @@ impl StaffController {
     /// Asks the delivery worker to send now (staff found a network).
     pub fn sync_now(&mut self, store: &mut dyn Store, now: Timestamp, lang: Locale) {
         let _ = store.record_action("sync", None, "", now);
-        self.message = if store.sync_now() {
-            tr!(lang, "staff-sending-now").into()
-        } else {
-            tr!(lang, "staff-no-server").into()
+        self.message = match store.sync_now() {
+            SyncRequest::Started => tr!(lang, "staff-sending-now").into(),
+            SyncRequest::NotRegistered(problem) => {
+                let mut m = tr!(lang, "staff-sync-not-registered").to_string();
+                if let Some(why) = problem {
+                    m.push(' ');
+                    m.push_str(&tr!(lang, "staff-registration-failed", reason = why));
+                }
+                m
+            }
+            SyncRequest::NoDelivery => tr!(lang, "staff-no-server").into(),
         };
     }
 
@@ -785,6 +801,46 @@ mod tests {
         app.new_shift();
         assert_eq!(app.store.shift_start(""), Some(app.now()));
         assert_eq!(app.staff.shift_start, app.now());
+    }
+
+    /// "Sync now" on a device with no collection server registered says so and how to
+    /// register, instead of "sending" for ever.
+    #[test]
+    fn sync_now_on_a_device_not_registered_says_how_to_register() {
+        let (mut app, _clock) = app_on(MemoryStore { unregistered: true, ..demonstration() });
+        log_in(&mut app, DEVELOPMENT_PIN);
+        app.sync_now();
+        let m = app.staff.message.clone();
+        assert!(m.starts_with("Chưa gửi được: máy này chưa đăng ký với máy chủ thu."), "{m}");
+        assert!(m.contains("provisioning_token") && m.contains("ansinh register"), "{m}");
+        assert!(!m.contains("Đang gửi"), "{m}");
+        let (mut registered, _clock) = app_on(demonstration());
+        log_in(&mut registered, DEVELOPMENT_PIN);
+        registered.sync_now();
+        assert_eq!(registered.staff.message, "Đang gửi hồ sơ lên máy chủ.");
+    }
+
+    /// The collection point's usual ethnic group, set by a clerk, is chosen in advance for the
+    /// next customers; a name that is not one of the 54 groups is refused.
+    #[test]
+    fn the_usual_ethnic_group_is_a_setting_the_next_customer_finds_chosen() {
+        let (mut app, _clock) = app_on(demonstration());
+        log_in(&mut app, DEVELOPMENT_PIN);
+        app.tap_setting("usual_ethnicity");
+        app.key("Tayf Xanh");
+        app.save_settings();
+        assert!(app.staff.message.starts_with("Chưa lưu: \"Tày Xanh\""), "{}", app.staff.message);
+        assert!(app.store.settings().usual_ethnicity.is_empty());
+        app.tap_setting("usual_ethnicity");
+        for _ in 0..5 {
+            app.backspace();
+        }
+        app.save_settings();
+        assert_eq!(app.store.settings().usual_ethnicity, "Tày", "{}", app.staff.message);
+        app.reset();
+        app.navigate(Screen::Enroll);
+        app.enroll.start(crate::controllers::enroll::Scheme::Voluntary);
+        assert_eq!(app.enroll.value("person.ethnicity"), "02", "Tày");
     }
 
     /// The offline demonstration: no server key, the development PIN.

@@ -8,6 +8,7 @@ const KEY_POINT: &str = "kiosk.collection_point";
 const KEY_AGENT: &str = "kiosk.agent_code";
 const KEY_SERVER: &str = "kiosk.server_url";
 const KEY_PIN: &str = "kiosk.staff_pin_hash";
+const KEY_ETHNICITY: &str = "kiosk.usual_ethnicity";
 const KEY_SHIFT: &str = "kiosk.shift_start";
 /// The agent whose shift is on: the records committed carry their code.
 const KEY_SHIFT_AGENT: &str = "kiosk.shift_agent";
@@ -307,11 +308,18 @@ impl StaffData for DeviceStore {
     ) -> Result<(), StoreError> {
         self.outbox.record_action(event, receipt_no, detail, now).map(drop).map_err(outbox_err)
     }
-    fn sync_now(&self) -> bool {
-        self.delivery.as_ref().is_some_and(|d| {
-            d.sync_now();
-            true
-        })
+    fn sync_now(&self) -> SyncRequest {
+        let Some(d) = &self.delivery else { return SyncRequest::NoDelivery };
+        // Woken even unregistered: a worker retrying its registration tries again now.
+        d.sync_now();
+        if matches!(self.dir.registration(), Ok(Some(_))) {
+            return SyncRequest::Started;
+        }
+        let problem = self
+            .registration_problem
+            .as_ref()
+            .and_then(|p| p.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone());
+        SyncRequest::NotRegistered(problem)
     }
     fn settings(&self) -> Settings {
         Settings {
@@ -319,6 +327,7 @@ impl StaffData for DeviceStore {
             agent_code: self.get(KEY_AGENT, &self.defaults.agent_code),
             server_url: self.get(KEY_SERVER, &self.defaults.server_url),
             staff_pin_hash: self.get(KEY_PIN, &self.defaults.staff_pin_hash),
+            usual_ethnicity: self.get(KEY_ETHNICITY, &self.defaults.usual_ethnicity),
         }
     }
     fn save_settings(&mut self, s: &Settings) -> Result<(), StoreError> {
@@ -327,6 +336,7 @@ impl StaffData for DeviceStore {
             (KEY_AGENT, &s.agent_code),
             (KEY_SERVER, &s.server_url),
             (KEY_PIN, &s.staff_pin_hash),
+            (KEY_ETHNICITY, &s.usual_ethnicity),
         ] {
             self.outbox.set_setting(k, v).map_err(outbox_err)?;
         }

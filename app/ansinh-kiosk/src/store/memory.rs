@@ -40,6 +40,8 @@ pub struct MemoryStore {
     pub delivery: QueueStatus,
     /// How many times staff asked to sync now.
     pub sync_requests: std::cell::Cell<u32>,
+    /// The device is not registered with a collection server (tests of "sync now").
+    pub unregistered: bool,
     /// No server key is provisioned (tests of the enrollment gate; default: provisioned).
     pub no_server_key: bool,
     /// Each agent's shift start (`""`: development mode's one shift).
@@ -265,9 +267,9 @@ impl StaffData for MemoryStore {
     fn renewals_due(&self) -> Result<Renewals, StoreError> {
         Ok(self.renewals.clone())
     }
-    fn sync_now(&self) -> bool {
+    fn sync_now(&self) -> SyncRequest {
         self.sync_requests.set(self.sync_requests.get() + 1);
-        true
+        if self.unregistered { SyncRequest::NotRegistered(None) } else { SyncRequest::Started }
     }
     fn receipt_picture(
         &self,

@@ -187,6 +187,21 @@ pub struct Settings {
     pub server_url: String,
     /// The staff PIN's Argon2 hash (PHC string); empty = the development PIN.
     pub staff_pin_hash: String,
+    /// The ethnic group most people at this collection point belong to, by name ("Kinh",
+    /// "Tày"): the wizard chooses it in advance, marked for staff to ask; empty: none.
+    pub usual_ethnicity: String,
+}
+
+/// What staff asking for a sync now did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyncRequest {
+    /// The delivery worker sends now.
+    Started,
+    /// The device is not registered with a collection server, so nothing can be sent (with
+    /// the last registration attempt's failure, if any).
+    NotRegistered(Option<String>),
+    /// This store has no delivery worker.
+    NoDelivery,
 }
 
 /// What the staff screens read and change.
@@ -208,8 +223,8 @@ pub trait StaffData {
     ) -> Result<ShiftReport, StoreError>;
     /// Participants due to renew (the list the collection server last sent).
     fn renewals_due(&self) -> Result<Renewals, StoreError>;
-    /// Asks the delivery worker to sync now; false when this store has none.
-    fn sync_now(&self) -> bool;
+    /// Asks the delivery worker to sync now, and says whether it can send anything.
+    fn sync_now(&self) -> SyncRequest;
     /// A committed record's receipt as a picture (`copy` for reprints).
     fn receipt_picture(
         &self,

@@ -82,6 +82,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
     ea.set_amount_words(e.amount_words.into());
     ea.set_rules_note(e.rules_note.into());
     ea.set_banner(e.banner.into());
+    ea.set_reveal(app.enroll.take_reveal().unwrap_or_default().into());
     ea.set_next_label(e.next_label.into());
     let warning = e.duplicate.unwrap_or_default();
     ea.set_duplicate_title(warning.title.into());
@@ -119,7 +120,10 @@ pub(super) fn connect(k: &Rc<Kiosk>) {
         let now = a.now();
         a.enroll.consent(yes, now)
     });
-    on!(k, EnrollAdapter, on_reminders_changed, |a, yes: bool| a.enroll.set_reminders(yes));
+    on!(k, EnrollAdapter, on_reminders_changed, |a, yes: bool| {
+        let lang = a.lang;
+        a.enroll.set_reminders(yes, lang)
+    });
     on!(k, EnrollAdapter, on_confirm_duplicate, |a| a.enroll_confirm_duplicate());
     on!(k, EnrollAdapter, on_cancel_duplicate, |a| a.enroll_cancel_duplicate());
 }

@@ -185,7 +185,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
             .push(Line::strong(tr!(lang, "staff-cash-to-hand-in"), money(r.cash_to_hand_in, lang)));
     }
     s.set_shift(lines(&shift));
-    s.set_print_status(app.printing.status().into());
+    s.set_print_status(app.printing.staff_status().into());
     // The receipts of the shift that may be reprinted (not voided), newest first.
     let lines_of = report.map(|r| r.lines).unwrap_or_default();
     let voided = |no: i64| lines_of.iter().any(|j| j.receipt_no == no && j.kind == "void");

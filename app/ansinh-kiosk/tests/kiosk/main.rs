@@ -20,6 +20,8 @@
 //! - `speech`: read aloud: every citizen screen's spoken text against its golden in
 //!   `tests/golden/speech/`, synthesised by espeak-ng and heard; the speaker buttons read,
 //!   stop, and go quiet when the page changes or the session ends.
+//! - `wizard`: after "Tiếp" the first wrong field is scrolled into view; the idle warning
+//!   hides the person's data behind it.
 //! - `wording`: every citizen screen in English and in Vietnamese, read on screen: counts
 //!   agree with their nouns, amounts have the language's separators, no text of the other
 //!   language.
@@ -39,4 +41,5 @@ mod printing;
 mod screens;
 mod speech;
 mod staff;
+mod wizard;
 mod wording;

@@ -64,8 +64,16 @@ fn paper_out_keeps_the_record_and_staff_reprint_a_copy() -> anyhow::Result<()> {
 
     app.start_print(c.receipt_no, false);
     wait(&mut app)?;
-    assert!(app.printing.status().contains("Máy in hết giấy"), "{}", app.printing.status());
-    assert!(app.printing.status().contains("Hồ sơ vẫn được lưu"), "{}", app.printing.status());
+    // Staff read the printer's reason; the citizen reads what to do, in plain words.
+    let staff = app.printing.staff_status();
+    assert!(staff.contains("Máy in hết giấy") && staff.contains("Hồ sơ vẫn được lưu"), "{staff}");
+    assert_eq!(
+        app.printing.status(),
+        format!(
+            "Chưa in được biên lai. Hồ sơ của bạn đã được lưu: hãy ghi lại số biên nhận {} và xin nhân viên in biên lai giấy cho bạn.",
+            c.receipt_no
+        )
+    );
     assert!(empty.printed().is_empty());
     assert_eq!(noted(tmp.path())?, ansinh_wire::health::PrinterState::OutOfPaper);
     assert_eq!(
@@ -100,5 +108,45 @@ fn paper_out_keeps_the_record_and_staff_reprint_a_copy() -> anyhow::Result<()> {
     assert_eq!(printed.len(), 1);
     assert!(printed[0].rows == copy.as_bytes(), "the reprint is the copy");
     assert!(copy != original, "and a copy is marked");
+    Ok(())
+}
+
+/// A counter with no printer: the citizen reads what to do next in plain words (the receipt
+/// number to note, the paper receipt to ask for), never the configuration's words; staff read
+/// those on their screen.
+#[test]
+fn without_a_printer_the_citizen_is_told_what_to_do_and_staff_why() -> anyhow::Result<()> {
+    let tmp = tempfile::tempdir()?;
+    let today = "2026-11-22".parse().map_err(|_| anyhow::anyhow!("date"))?;
+    let store = DeviceStore::open(DataDir::open(tmp.path())?, Settings::default())?;
+    let options = Options {
+        pin_params: argon2::Params::new(256, 1, 1, None).unwrap_or_default(),
+        printer: None,
+        ..Options::default()
+    };
+    let mut app = App::new(Box::new(store), Rc::new(FakeClock::at(today)), options);
+    let json = ansinh_tests::fixtures::text("enrollment.json")?;
+    let e = EnrollmentJson::parse(&json)?
+        .validate(&app.table, today)
+        .map_err(|p| anyhow::anyhow!("{p:?}"))?;
+    let (table, now) = (app.table.clone(), app.now());
+    let c = app
+        .store
+        .submit(&e, &table, today, now, Duplicates::Refuse)
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+    app.start_print(c.receipt_no, false);
+    let citizen = app.printing.status().to_string();
+    assert_eq!(
+        citizen,
+        format!(
+            "Máy này không in biên lai giấy. Hồ sơ của bạn đã được lưu: hãy ghi lại số biên nhận {} và xin nhân viên biên lai giấy.",
+            c.receipt_no
+        )
+    );
+    for technical in ["printer", "cấu hình", "máy in"] {
+        assert!(!citizen.contains(technical), "{citizen}");
+    }
+    let staff = app.printing.staff_status();
+    assert!(staff.contains("khai báo printer trong tệp cấu hình"), "{staff}");
     Ok(())
 }

@@ -217,6 +217,12 @@ enroll-banner-to-fix = { $count ->
 }
 enroll-not-saved-busy = The record could not be saved yet (device busy). Take no money. Press Submit to try again.
 enroll-not-saved = The record could not be saved: { $reason }. Take no money. Call the staff.
+enroll-preselected = Chosen in advance (the usual group at this collection point): ask the person
+enroll-reminders-need-phone = A payment reminder by phone needs a phone number: enter it on the { $step } step, then choose the reminder again. Everything entered is kept.
+enroll-reminders = Payment reminder
+enroll-reminders-by-phone = Yes, a call to { $phone }
+enroll-reminders-none = No
+enroll-income-floor = { $amount } (the lowest)
 
 ## Kiosk: enrollment form fields
 
@@ -280,6 +286,8 @@ printing-copy = Printing receipt { $receipt } (copy).
 printing-failed = Not printed: { $reason }. The record is safely stored; reprint it from staff mode.
 printing-not-started = Not printed: cannot start printing: { $reason }. The record is safely stored; reprint it from staff mode.
 printing-interrupted = Not printed: the print thread ended without a result. The record is safely stored; reprint it from staff mode.
+printing-citizen-no-printer = This machine does not print receipts. Your record is saved: note your receipt number { $receipt } and ask the staff for a paper receipt.
+printing-citizen-not-printed = The receipt could not be printed. Your record is saved: note your receipt number { $receipt } and ask the staff to print your paper receipt.
 
 ## Kiosk: picker
 
@@ -301,11 +309,15 @@ keyboard-new-pin = New PIN (6 digits)
 staff-setting-collection-point = Collection point (on receipts)
 staff-setting-agent-code = Agent code
 staff-setting-server = Collection server
+staff-setting-usual-ethnicity = Usual ethnic group at this collection point (chosen in advance in the wizard; empty: none)
+staff-setting-unknown-ethnicity = Not saved: "{ $name }" is not one of the 54 ethnic groups. Enter a group's name, e.g. Kinh, Tày, Thái, Mường.
 staff-settings-saved = Settings saved.
 staff-pin-six-digits = The PIN is exactly 6 digits.
 staff-pin-changed = PIN changed.
 staff-sending-now = Sending records to the server.
 staff-no-server = This device has no server connection: export the records to a USB stick.
+staff-sync-not-registered = Nothing sent: this device is not registered with a collection server. To register: put server_url and provisioning_token (a one-time token from the collection server) in ansinh.toml and restart the device, or run ansinh register --data-dir DIR --server URL --token TOKEN. Meanwhile, export the records to a USB stick.
+staff-registration-failed = The last registration attempt failed: { $reason }.
 staff-new-shift = A new shift has started.
 staff-queue = Queue
 staff-quarantine = Quarantine

@@ -164,6 +164,12 @@ enroll-member-help = Người thứ { $number }: nhập như trên căn cước 
 enroll-banner-to-fix = Còn { $count } chỗ cần sửa (ghi màu đỏ).
 enroll-not-saved-busy = Chưa lưu được hồ sơ (máy đang bận). Chưa thu tiền. Bấm Nộp hồ sơ để thử lại.
 enroll-not-saved = Không lưu được hồ sơ: { $reason }. Chưa thu tiền. Hãy gọi nhân viên.
+enroll-preselected = Chọn sẵn (dân tộc thường gặp ở điểm thu này): hỏi lại người dân
+enroll-reminders-need-phone = Muốn được nhắc hạn đóng qua điện thoại thì cần số điện thoại: nhập số ở bước { $step }, rồi chọn nhắc lại. Những gì đã nhập vẫn giữ nguyên.
+enroll-reminders = Nhắc hạn đóng
+enroll-reminders-by-phone = Có, gọi số { $phone }
+enroll-reminders-none = Không
+enroll-income-floor = { $amount } (thấp nhất)
 
 ## Kiosk: enrollment form fields
 
@@ -227,6 +233,8 @@ printing-copy = Đang in biên lai { $receipt } (bản sao).
 printing-failed = { $reason } Hồ sơ vẫn được lưu an toàn.
 printing-not-started = Không in được ({ $reason }): thử lại từ màn hình nhân viên. Hồ sơ vẫn được lưu an toàn.
 printing-interrupted = In bị gián đoạn: in lại từ màn hình nhân viên. Hồ sơ vẫn được lưu an toàn.
+printing-citizen-no-printer = Máy này không in biên lai giấy. Hồ sơ của bạn đã được lưu: hãy ghi lại số biên nhận { $receipt } và xin nhân viên biên lai giấy.
+printing-citizen-not-printed = Chưa in được biên lai. Hồ sơ của bạn đã được lưu: hãy ghi lại số biên nhận { $receipt } và xin nhân viên in biên lai giấy cho bạn.
 
 ## Kiosk: picker
 
@@ -248,11 +256,15 @@ keyboard-new-pin = Mã PIN mới (6 số)
 staff-setting-collection-point = Điểm thu (in trên biên nhận)
 staff-setting-agent-code = Mã nhân viên thu
 staff-setting-server = Địa chỉ máy chủ thu
+staff-setting-usual-ethnicity = Dân tộc thường gặp ở điểm thu (chọn sẵn khi đăng ký; để trống: không chọn sẵn)
+staff-setting-unknown-ethnicity = Chưa lưu: "{ $name }" không có trong 54 dân tộc. Nhập tên dân tộc, ví dụ Kinh, Tày, Thái, Mường.
 staff-settings-saved = Đã lưu cài đặt.
 staff-pin-six-digits = Mã PIN phải gồm đúng 6 chữ số.
 staff-pin-changed = Đã đổi mã PIN.
 staff-sending-now = Đang gửi hồ sơ lên máy chủ.
 staff-no-server = Máy này không có kết nối máy chủ: hãy xuất hồ sơ ra USB.
+staff-sync-not-registered = Chưa gửi được: máy này chưa đăng ký với máy chủ thu. Cách đăng ký: ghi server_url và provisioning_token (mã đăng ký một lần, lấy ở máy chủ thu) vào ansinh.toml rồi khởi động lại máy, hoặc chạy lệnh ansinh register --data-dir THƯ_MỤC --server ĐỊA_CHỈ --token MÃ. Trong lúc chờ, hãy xuất hồ sơ ra USB.
+staff-registration-failed = Lần đăng ký gần nhất không được: { $reason }.
 staff-new-shift = Đã bắt đầu ca mới.
 staff-queue = Hàng chờ
 staff-quarantine = Cần xử lý

@@ -26,7 +26,8 @@ impl EnrollController {
     ) -> Result<Enrollment, Problems> {
         let v = |k: &str| self.values.get(k).map_or("", String::as_str);
         let purposes = if self.consent_at.is_some() {
-            purpose::ENROLLMENT | if self.reminders { purpose::REMINDERS } else { 0 }
+            let phone = !self.value(self.phone_field()).trim().is_empty();
+            purpose::ENROLLMENT | if self.reminders && phone { purpose::REMINDERS } else { 0 }
         } else {
             0
         };
@@ -131,8 +132,25 @@ impl EnrollController {
         }
     }
 
-    /// The problems of the current step (of the member being edited, on the member step):
-    /// field path and message. Empty when the step may be left.
+    /// The step a problem's field is asked on (`None` for a field no step shows).
+    pub(super) fn step_of(&self, field: &str) -> Option<usize> {
+        self.steps().iter().position(|s| match s.kind {
+            StepKind::Members => field.starts_with("household.members"),
+            StepKind::Consent => {
+                field.starts_with("consent")
+                    || field == "person.guardian"
+                    || s.fields.iter().any(|f| field.starts_with(f))
+            }
+            StepKind::Review => false,
+            StepKind::Fields => {
+                s.fields.iter().any(|f| field == *f || field.starts_with(&format!("{f}.")))
+            }
+        })
+    }
+
+    /// The problems of the current step (of the member being edited, on the member step),
+    /// and those an answer here reveals on an earlier step (the joining age once the payment
+    /// is chosen): field path and message. Empty when the step may be left.
     pub fn step_problems(
         &self,
         table: &PolicyTable<'_>,
@@ -146,7 +164,7 @@ impl EnrollController {
             .iter()
             .filter(|p| {
                 let f = p.field.as_str();
-                match (step.kind, &member_prefix) {
+                let here = match (step.kind, &member_prefix) {
                     (StepKind::Members, Some(prefix)) => f.starts_with(prefix.as_str()),
                     (StepKind::Members, None) => f.starts_with("household.members"),
                     (StepKind::Consent, _) => {
@@ -158,7 +176,8 @@ impl EnrollController {
                     (StepKind::Fields, _) => {
                         step.fields.iter().any(|s| f == *s || f.starts_with(&format!("{s}.")))
                     }
-                }
+                };
+                here || self.step_of(f).is_some_and(|s| s < self.step)
             })
             .map(|p| (p.field.to_string(), p.message(lang.core()).to_string()))
             .collect()

@@ -286,6 +286,29 @@ pub(super) fn option_labels(id: &str, today: Date, lang: Locale) -> Vec<String> 
     }
 }
 
+/// The income field: the quick picks offered beside the money pad.
+pub(super) const INCOME: &str = "choices.income";
+
+/// How many whole millions above the floor are offered as quick picks.
+const ROUND_PICKS: u64 = 3;
+/// Quick picks are whole multiples of this.
+const ROUND_TO: u64 = 1_000_000;
+
+/// The monthly incomes offered with one tap: the floor in force (the rural poverty line, the
+/// amount most people choose), then the next whole millions above it — every one between
+/// the table's floor and ceiling on `today`; none when the table has no bounds for the day.
+pub fn income_picks(table: &PolicyTable<'_>, today: Date) -> Vec<u64> {
+    let mut cites = ansinh_core::cite::Citations::new();
+    let Ok((floor, ceiling)) = ansinh_core::quote::income_bounds(table, today, &mut cites) else {
+        return Vec::new();
+    };
+    let first_round = (floor / ROUND_TO + 1) * ROUND_TO;
+    core::iter::once(floor)
+        .chain((0..ROUND_PICKS).map(|i| first_round + i * ROUND_TO))
+        .filter(|a| (floor..=ceiling).contains(a))
+        .collect()
+}
+
 /// The name shown for a picker's code.
 pub fn picker_name(id: &str, code: &str) -> String {
     if code.is_empty() {

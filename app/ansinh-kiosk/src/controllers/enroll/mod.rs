@@ -6,7 +6,14 @@
 //! Everything typed is kept as text under the validator's own field paths
 //! (`person.full_name`, `household.members[2].birth_date`), so going back, a failed step or a
 //! failed submit never loses anything, and each problem lands on the field it names. One
-//! function validates a step: [`EnrollController::step_problems`].
+//! function validates a step: [`EnrollController::step_problems`]. A forward press shows every
+//! problem of the step at once, beside its field, or on the band with the field named when no
+//! field of the screen holds it; the band counts exactly the messages shown, and the first field
+//! with one is brought into view ([`EnrollController::take_reveal`]).
+//!
+//! The income offers the usual amounts as one tap each ([`income_picks`], from the table's
+//! bounds); the collection point's usual ethnic group (a staff setting) is chosen in advance,
+//! marked for staff to ask; a phone reminder needs a phone number.
 //!
 //! A scan of the ID card's QR code pre-fills the person's fields
 //! ([`EnrollController::prefill_from_card`]), each marked as coming from the card until
@@ -43,7 +50,9 @@ mod tests;
 mod view;
 
 use form::*;
-pub use form::{Kind, Scheme, StepKind, consent_text, consent_version, date_to_iso, picker_name};
+pub use form::{
+    Kind, Scheme, StepKind, consent_text, consent_version, date_to_iso, income_picks, picker_name,
+};
 pub use view::{DuplicateWarning, EnrollView, FieldView, MemberLine};
 
 /// The wizard.
@@ -66,7 +75,18 @@ pub struct EnrollController {
     commune_search: String,
     /// What the scan did, shown above the form until the session ends.
     card_note: String,
+    /// The field to bring into view at the next draw: the first with a message, after a
+    /// forward press that found problems.
+    reveal: Option<String>,
+    /// The ethnic group most people at this collection point belong to (a staff setting,
+    /// never a person's): chosen in advance on the papers step, marked for staff to ask.
+    usual_ethnicity: Option<&'static str>,
+    /// The ethnic group was chosen in advance and nobody changed it yet.
+    preselected: bool,
 }
+
+/// The field chosen in advance from the collection point's setting.
+const PRESELECTED: &str = "person.ethnicity";
 
 /// Every value typed or shown (names, IDs, addresses, phones, the duplicate warning's masked
 /// names) overwritten, then the wizard empty as new.
@@ -81,6 +101,9 @@ impl zeroize::Zeroize for EnrollController {
         self.banner.zeroize();
         self.commune_search.zeroize();
         self.card_note.zeroize();
+        if let Some(r) = &mut self.reveal {
+            r.zeroize();
+        }
         for earlier in &mut self.duplicate {
             earlier.masked_name.zeroize();
             earlier.scheme.zeroize();
@@ -93,8 +116,32 @@ impl EnrollController {
     /// Starts the wizard for a scheme (keeps anything typed for it before).
     pub fn start(&mut self, scheme: Scheme) {
         if self.scheme != Some(scheme) {
-            *self = Self { scheme: Some(scheme), ..Self::default() };
+            let usual = self.usual_ethnicity;
+            zeroize::Zeroize::zeroize(self);
+            *self = Self { scheme: Some(scheme), usual_ethnicity: usual, ..Self::default() };
+            if let (Scheme::Voluntary, Some(code)) = (scheme, usual) {
+                self.values.insert(PRESELECTED.into(), code.into());
+                self.preselected = true;
+            }
         }
+    }
+
+    /// The ethnic group to choose in advance for each new person (the collection point's
+    /// usual one, from the staff settings; `None`: nothing chosen in advance).
+    pub fn set_usual_ethnicity(&mut self, code: Option<&'static str>) {
+        self.usual_ethnicity = code;
+    }
+
+    /// Back to the scheme choice: everything typed is overwritten, the setting stays.
+    pub fn leave_scheme(&mut self) {
+        let usual = self.usual_ethnicity;
+        zeroize::Zeroize::zeroize(self);
+        self.usual_ethnicity = usual;
+    }
+
+    /// The field to bring into view, once (after a forward press that found problems).
+    pub fn take_reveal(&mut self) -> Option<String> {
+        self.reveal.take()
     }
 
     /// The scheme, once chosen.
@@ -162,6 +209,13 @@ impl EnrollController {
         self.shown.remove(id);
         self.banner.clear();
         self.from_card.remove(id);
+        if id == PRESELECTED {
+            self.preselected = false;
+        }
+        if id.ends_with("phone") && value.trim().is_empty() {
+            // No number, no call: the reminder goes with it (the review says so).
+            self.reminders = false;
+        }
         if id.ends_with("commune_code") {
             zeroize::Zeroize::zeroize(&mut self.commune_search);
         }
@@ -191,8 +245,14 @@ impl EnrollController {
         self.values.insert(id.to_string(), value.to_string());
     }
 
-    /// Chooses option `index` of a choice field.
-    pub fn choose(&mut self, id: &str, index: usize, today: Date) {
+    /// Chooses option `index` of a choice field (or a quick pick of the income).
+    pub fn choose(&mut self, id: &str, index: usize, table: &PolicyTable<'_>, today: Date) {
+        if id == INCOME {
+            if let Some(amount) = income_picks(table, today).get(index) {
+                self.set(id, &amount.to_string());
+            }
+            return;
+        }
         if let Some(key) = option_keys(id, today).get(index) {
             let key = key.clone();
             self.set(id, &key);
@@ -205,20 +265,20 @@ impl EnrollController {
             .then(|| self.value(&id.replace("commune_code", "province_code")))
     }
 
-    /// Forward: checks the step; moves on when it has no problem, else shows them.
+    /// Forward: checks the step; moves on when it has no problem, else shows them all.
     pub fn next(&mut self, table: &PolicyTable<'_>, today: Date, lang: Locale) -> bool {
         let problems = self.step_problems(table, today, lang);
-        if let Some(i) = self.editing {
+        if self.editing.is_some() {
             // Leaving the member editor.
-            let _ = i;
-            if problems.is_empty() {
+            let done = problems.is_empty();
+            self.show(problems, today, lang);
+            if done {
                 self.editing = None;
             }
-            self.show(problems, lang);
             return false;
         }
         if !problems.is_empty() {
-            self.show(problems, lang);
+            self.show(problems, today, lang);
             return false;
         }
         self.banner.clear();
@@ -228,13 +288,49 @@ impl EnrollController {
         true
     }
 
-    fn show(&mut self, problems: Vec<(String, String)>, lang: Locale) {
-        let n = problems.len();
+    /// Shows every problem found at once: each beside its field (two on one field side by
+    /// side), and those with no field on this screen on the band, their field named. The
+    /// band's count is the number of messages shown, and the first field with one is brought
+    /// into view.
+    fn show(&mut self, problems: Vec<(String, String)>, today: Date, lang: Locale) {
+        self.shown.values_mut().for_each(zeroize::Zeroize::zeroize);
+        self.shown.clear();
+        let mut order: Vec<String> = Vec::new();
         for (f, m) in problems {
-            self.shown.insert(f, m);
+            if let Some(e) = self.shown.get_mut(&f) {
+                if !e.contains(&m) {
+                    e.push(' ');
+                    e.push_str(&m);
+                }
+            } else {
+                self.shown.insert(f.clone(), m);
+                order.push(f);
+            }
         }
-        self.banner =
-            if n == 0 { String::new() } else { tr!(lang, "enroll-banner-to-fix", count = n) };
+        let ids = self.field_ids(today);
+        let steps = self.steps();
+        let member_list = self.editing.is_none()
+            && steps.get(self.step).is_some_and(|s| s.kind == StepKind::Members);
+        // On the member list, a member's problems are counted on the member's line.
+        let beside = |f: &str| {
+            ids.iter().any(|i| i == f) || (member_list && f.starts_with("household.members["))
+        };
+        let elsewhere: Vec<&str> = order
+            .iter()
+            .filter(|f| !beside(f))
+            .filter_map(|f| self.shown.get(f).map(String::as_str))
+            .collect();
+        self.reveal = ids.iter().find(|i| self.shown.contains_key(*i)).cloned();
+        self.banner = if order.is_empty() {
+            String::new()
+        } else {
+            let mut b = tr!(lang, "enroll-banner-to-fix", count = order.len());
+            for m in elsewhere {
+                b.push('\n');
+                b.push_str(m);
+            }
+            b
+        };
     }
 
     /// Back one step (nothing typed is lost); `false` on the first step.
@@ -293,9 +389,29 @@ impl EnrollController {
         self.shown.retain(|k, _| !k.starts_with("consent"));
     }
 
-    /// Reminders before the paid period ends.
-    pub fn set_reminders(&mut self, yes: bool) {
+    /// Reminders before the paid period ends, by phone: refused, saying why, while no phone
+    /// number is given (nothing else changes). `false` when refused.
+    pub fn set_reminders(&mut self, yes: bool, lang: Locale) -> bool {
+        if yes && self.value(self.phone_field()).trim().is_empty() {
+            self.reminders = false;
+            let step = self
+                .step_of(self.phone_field())
+                .and_then(|i| self.steps().get(i))
+                .map_or("", |s| (s.name)(lang));
+            self.banner = tr!(lang, "enroll-reminders-need-phone", step = step);
+            return false;
+        }
+        self.banner.clear();
         self.reminders = yes;
+        true
+    }
+
+    /// Where the reminder's phone number is typed.
+    pub(super) fn phone_field(&self) -> &'static str {
+        match self.scheme {
+            Some(Scheme::Household) => "household.head.phone",
+            _ => "person.phone",
+        }
     }
 
     /// Commits the enrollment; at most once. A possible double payment commits nothing and
@@ -361,7 +477,14 @@ impl EnrollController {
                     .iter()
                     .map(|p| (p.field.to_string(), p.message(lang.core()).to_string()))
                     .collect();
-                self.show(all, lang);
+                // Back to the first step with a problem, where its field is; a problem no
+                // step shows stays on the review's band.
+                if let Some(first) = p.iter().filter_map(|p| self.step_of(&p.field)).min() {
+                    self.step = first;
+                    self.editing = None;
+                }
+                let here = self.step_problems(table, today, lang);
+                self.show(if here.is_empty() { all } else { here }, today, lang);
                 return Err(StoreError { message: self.banner.clone(), ..StoreError::default() });
             }
         };

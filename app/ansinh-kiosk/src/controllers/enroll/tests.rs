@@ -13,7 +13,7 @@ pub(crate) fn fill_voluntary(c: &mut EnrollController) {
     let (d, l) = (today(), Locale::SOURCE);
     c.start(Scheme::Voluntary);
     c.set("person.full_name", "Nguyễn Thị Hồng Nhung");
-    c.choose("person.sex", 1, d);
+    c.choose("person.sex", 1, &table, d);
     c.set("person.birth_date", "15/03/1979");
     assert!(c.next(&table, d, l), "{:?}", c.step_problems(&table, d, l));
     c.set("person.personal_id", "001179012345");
@@ -27,10 +27,10 @@ pub(crate) fn fill_voluntary(c: &mut EnrollController) {
     assert_eq!(c.value("person.birth_place.province"), "Hà Nội", "from the ID's first digits");
     assert!(c.next(&table, d, l), "{:?}", c.step_problems(&table, d, l));
     c.set("choices.income", "2000000");
-    c.choose("choices.mode", 1, d);
-    c.choose("choices.group", 2, d);
+    c.choose("choices.mode", 1, &table, d);
+    c.choose("choices.group", 2, &table, d);
     c.set("choices.evidence_ref", "CN-2026-0456");
-    c.choose("choices.start_month", 1, d);
+    c.choose("choices.start_month", 1, &table, d);
     assert!(c.next(&table, d, l), "{:?}", c.step_problems(&table, d, l));
 }
 
@@ -65,7 +65,7 @@ fn the_whole_voluntary_wizard_commits_once() {
     assert!(!c.next(&table, d, l), "no consent yet");
     assert!(c.view(&table, d, l).banner.contains("chưa đồng ý"));
     c.consent(true, 1_795_314_600);
-    c.set_reminders(true);
+    assert!(c.set_reminders(true, l));
     assert!(c.next(&table, d, l));
     let v = c.view(&table, d, l);
     assert_eq!(v.kind, Some(StepKind::Review));
@@ -203,7 +203,7 @@ fn household_members_are_checked_one_by_one() {
     assert!(v.editing_member);
     assert_eq!(v.fields[0].id, "household.members[0].full_name");
     c.set("household.members[0].full_name", "Trần Văn Minh");
-    c.choose("household.members[0].sex", 0, d);
+    c.choose("household.members[0].sex", 0, &table, d);
     c.set("household.members[0].birth_date", "1980");
     c.set("household.members[0].personal_id", "001080012345");
     assert!(!c.next(&table, d, l), "kcb code missing");
@@ -211,7 +211,7 @@ fn household_members_are_checked_one_by_one() {
     assert!(!c.next(&table, d, l), "leaving the editor is not leaving the step");
     assert!(!c.view(&table, d, l).editing_member);
     assert!(c.next(&table, d, l), "{:?}", c.step_problems(&table, d, l));
-    c.choose("household.start_month", 1, d);
+    c.choose("household.start_month", 1, &table, d);
     assert!(c.next(&table, d, l));
     c.consent(true, 5);
     assert!(c.next(&table, d, l));
@@ -258,4 +258,214 @@ fn dates_as_people_type_them() {
     assert_eq!(date_to_iso("03/1979"), "1979-03");
     assert_eq!(date_to_iso("1979"), "1979");
     assert_eq!(date_to_iso("15-03"), "15-03");
+}
+
+/// Every problem of a step at once, each beside its field and naming it, the band counting
+/// exactly the messages shown, and the first field brought into view. The income is checked
+/// while the mode and group are still missing (it used to wait for them: a second round).
+#[test]
+fn every_problem_of_a_step_shows_at_once_and_the_band_counts_what_is_shown() {
+    let table = default_table();
+    let (d, l) = (today(), Locale::SOURCE);
+    let mut c = EnrollController::default();
+    fill_voluntary(&mut c);
+    c.goto(4);
+    c.set("choices.income", "1000000");
+    for f in ["choices.mode", "choices.group", "choices.start_month"] {
+        c.set(f, "");
+    }
+    assert!(!c.next(&table, d, l));
+    let v = c.view(&table, d, l);
+    assert_eq!(v.step, 4, "stays on the payment");
+    let shown: Vec<(&str, &str)> = v
+        .fields
+        .iter()
+        .filter(|f| !f.error.is_empty())
+        .map(|f| (f.id.as_str(), f.error.as_str()))
+        .collect();
+    let ids: Vec<&str> = shown.iter().map(|(id, _)| *id).collect();
+    assert_eq!(ids, ["choices.income", "choices.mode", "choices.group", "choices.start_month"]);
+    assert!(
+        shown[0].1.starts_with("Mức thu nhập tháng chọn đóng: phải từ 1.500.000 đ"),
+        "{}",
+        shown[0].1
+    );
+    assert_eq!(shown[1].1, "Phương thức đóng: chưa nhập.");
+    assert_eq!(shown[2].1, "Nhóm được hỗ trợ: chưa nhập.");
+    assert_eq!(shown[3].1, "Tháng bắt đầu: chưa nhập.");
+    assert_eq!(v.banner, "Còn 4 chỗ cần sửa (ghi màu đỏ).", "as many as shown, nothing else");
+    assert_eq!(c.take_reveal().as_deref(), Some("choices.income"), "the first one, into view");
+    assert_eq!(c.take_reveal(), None, "once");
+    // Putting one right takes its message away; the next press counts what is left.
+    c.choose("choices.mode", 1, &table, d);
+    assert!(!c.next(&table, d, l));
+    let v = c.view(&table, d, l);
+    assert_eq!(v.fields.iter().filter(|f| !f.error.is_empty()).count(), 3);
+    assert!(v.banner.starts_with("Còn 3 chỗ"), "{}", v.banner);
+}
+
+/// A problem of an earlier step that only the payment reveals (the joining age) is on the
+/// band with its field named, and counted; a failed submit goes back to the step of the first
+/// problem and shows it there.
+#[test]
+fn problems_off_the_screen_are_listed_and_a_failed_submit_goes_back_to_them() {
+    let table = default_table();
+    let (d, l) = (today(), Locale::SOURCE);
+    let mut c = EnrollController::default();
+    c.start(Scheme::Voluntary);
+    c.set("person.full_name", "Nguyễn Thị Lan");
+    c.choose("person.sex", 1, &table, d);
+    c.set("person.birth_date", "2012");
+    assert!(c.next(&table, d, l), "{:?}", c.step_problems(&table, d, l));
+    c.set("person.personal_id", "001312012345");
+    c.set("person.ethnicity", "01");
+    assert!(c.next(&table, d, l), "{:?}", c.step_problems(&table, d, l));
+    c.set("person.address.province_code", "01");
+    c.set("person.address.commune_code", "09556");
+    c.set("person.address.line", "Thôn Đông");
+    assert!(c.next(&table, d, l) && c.next(&table, d, l));
+    c.set("choices.income", "2000000");
+    c.choose("choices.mode", 1, &table, d);
+    c.choose("choices.group", 0, &table, d);
+    c.choose("choices.start_month", 1, &table, d);
+    assert!(c.next(&table, d, l), "{:?}", c.step_problems(&table, d, l));
+    // A minor: a parent signs. Only now is the person whole, and the joining age checked.
+    c.set("person.guardian.full_name", "Nguyễn Văn Hùng");
+    c.choose("person.guardian.relationship", 0, &table, d);
+    c.consent(true, 1_795_314_600);
+    assert!(!c.next(&table, d, l), "too young to join");
+    let v = c.view(&table, d, l);
+    assert_eq!(v.kind, Some(StepKind::Consent));
+    assert!(v.fields.iter().all(|f| f.error.is_empty()), "nothing of this step is wrong");
+    let lines: Vec<&str> = v.banner.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", v.banner);
+    assert_eq!(lines[0], "Còn 1 chỗ cần sửa (ghi màu đỏ).");
+    assert!(lines[1].starts_with("Ngày sinh: phải đủ 15 tuổi"), "{}", lines[1]);
+    assert_eq!(c.take_reveal(), None, "no field of this screen to show");
+
+    // The adult fixture on its review, with a phone number made wrong meanwhile: the submit
+    // commits nothing and goes back to the address step, the phone's message beside it.
+    let mut c = EnrollController::default();
+    fill_voluntary(&mut c);
+    c.consent(true, 1_795_314_600);
+    assert!(c.next(&table, d, l));
+    c.set("person.phone", "12345");
+    let mut store = MemoryStore::default();
+    assert!(c.submit(&mut store, &table, d, 1_795_314_700, l).is_err());
+    assert!(store.records.is_empty());
+    let v = c.view(&table, d, l);
+    assert_eq!(v.step, 2);
+    let phone = v.fields.iter().find(|f| f.id == "person.phone").cloned().unwrap_or_default();
+    assert!(phone.error.starts_with("Số điện thoại: "), "{}", phone.error);
+    assert_eq!(v.banner, "Còn 1 chỗ cần sửa (ghi màu đỏ).");
+    assert_eq!(c.take_reveal().as_deref(), Some("person.phone"));
+    assert_eq!(c.value("person.full_name"), "Nguyễn Thị Hồng Nhung", "nothing lost");
+}
+
+#[test]
+fn a_phone_reminder_needs_a_phone_number_and_the_review_says_what_was_chosen() {
+    let table = default_table();
+    let (d, l) = (today(), Locale::SOURCE);
+    let mut c = EnrollController::default();
+    fill_voluntary(&mut c);
+    c.set("person.phone", "");
+    c.consent(true, 1_795_314_600);
+    assert!(!c.set_reminders(true, l), "no number to call");
+    let v = c.view(&table, d, l);
+    assert!(!v.reminders && v.consent_given, "the consent stays");
+    assert_eq!(
+        v.banner,
+        "Muốn được nhắc hạn đóng qua điện thoại thì cần số điện thoại: nhập số ở bước Địa chỉ, rồi chọn nhắc lại. Những gì đã nhập vẫn giữ nguyên."
+    );
+    assert_eq!(c.value("choices.income"), "2000000", "nothing lost");
+    let review_line = |c: &EnrollController| {
+        c.view(&table, d, l)
+            .review
+            .iter()
+            .find(|r| r.label == "Nhắc hạn đóng")
+            .map(|r| r.value.clone())
+            .unwrap_or_default()
+    };
+    assert!(c.next(&table, d, l));
+    assert_eq!(review_line(&c), "Không");
+
+    c.set("person.phone", "0912345678");
+    c.goto(5);
+    assert!(c.set_reminders(true, l));
+    assert!(c.view(&table, d, l).banner.is_empty());
+    assert!(c.next(&table, d, l));
+    assert_eq!(review_line(&c), "Có, gọi số 0912345678");
+    let purposes = |c: &EnrollController| match c.validate(&table, d, l) {
+        Ok(Enrollment::Voluntary(v)) => v.consent.purposes,
+        _ => 0,
+    };
+    assert_ne!(purposes(&c) & purpose::REMINDERS, 0, "kept in the record");
+    // The number taken away: no number, no reminder, and the review says so.
+    c.set("person.phone", "");
+    assert!(!c.view(&table, d, l).reminders);
+    assert_eq!(review_line(&c), "Không");
+    assert_eq!(purposes(&c) & purpose::REMINDERS, 0);
+}
+
+#[test]
+fn the_collection_points_usual_ethnic_group_is_chosen_in_advance_and_marked() {
+    let table = default_table();
+    let (d, l) = (today(), Locale::SOURCE);
+    let mut c = EnrollController::default();
+    c.set_usual_ethnicity(Some("01"));
+    c.start(Scheme::Voluntary);
+    c.goto(1);
+    let v = c.view(&table, d, l);
+    let field = v.fields.iter().find(|f| f.id == "person.ethnicity").cloned().unwrap_or_default();
+    assert_eq!(field.value, "Kinh");
+    assert_eq!(field.note, "Chọn sẵn (dân tộc thường gặp ở điểm thu này): hỏi lại người dân");
+    // Another choice is the person's own: no mark.
+    c.set("person.ethnicity", "02");
+    let v = c.view(&table, d, l);
+    assert!(v.fields.iter().all(|f| f.note.is_empty()));
+    // Back to the scheme choice and in again: chosen in advance again, nothing else kept.
+    c.set("person.full_name", "Nguyễn Văn Ba");
+    c.leave_scheme();
+    c.start(Scheme::Voluntary);
+    assert_eq!(
+        (c.value("person.ethnicity").as_str(), c.value("person.full_name").as_str()),
+        ("01", "")
+    );
+    // The household form has no ethnicity; without the setting nothing is chosen.
+    c.start(Scheme::Household);
+    assert!(c.value("person.ethnicity").is_empty());
+    let mut plain = EnrollController::default();
+    plain.start(Scheme::Voluntary);
+    assert!(plain.value("person.ethnicity").is_empty());
+}
+
+#[test]
+fn the_usual_incomes_are_one_tap_each_and_all_within_the_tables_bounds() {
+    let table = default_table();
+    let (d, l) = (today(), Locale::SOURCE);
+    let (floor, ceiling) = crate::controllers::quote::QuoteController::bounds(&table, d);
+    let picks = income_picks(&table, d);
+    assert_eq!(picks.len(), 4, "{picks:?}");
+    assert_eq!(picks[0], floor, "the floor first");
+    assert!(picks.iter().all(|a| (floor..=ceiling).contains(a)), "{picks:?}");
+    assert!(picks[1..].iter().all(|a| a % 1_000_000 == 0 && *a > floor), "{picks:?}");
+    let mut c = EnrollController::default();
+    fill_voluntary(&mut c);
+    c.goto(4);
+    c.set("choices.income", "");
+    let income = |c: &EnrollController| {
+        c.view(&table, d, l)
+            .fields
+            .into_iter()
+            .find(|f| f.id == "choices.income")
+            .unwrap_or_default()
+    };
+    let f = income(&c);
+    assert_eq!(f.options[0], format!("{} (thấp nhất)", money(floor, l)));
+    assert_eq!(f.options[1], money(picks[1], l));
+    assert_eq!(f.selected, -1);
+    c.choose("choices.income", 1, &table, d);
+    assert_eq!(c.value("choices.income"), picks[1].to_string());
+    assert_eq!(income(&c).selected, 1);
+    assert!(c.next(&table, d, l), "{:?}", c.step_problems(&table, d, l));
 }

@@ -167,6 +167,8 @@ impl EnrollController {
             optional,
             note: if self.from_card.contains(id) {
                 tr!(lang, "enroll-from-card").into()
+            } else if self.preselected && id == PRESELECTED {
+                tr!(lang, "enroll-preselected").into()
             } else {
                 String::new()
             },
@@ -209,14 +211,7 @@ impl EnrollController {
             card_note: self.card_note.clone(),
             ..EnrollView::default()
         };
-        let mut ids: Vec<String> = step.fields.iter().map(|s| (*s).to_string()).collect();
-        ids.retain(|id| match id.as_str() {
-            "choices.evidence_ref" => {
-                matches!(self.value("choices.group").as_str(), "poor" | "near-poor" | "island")
-            }
-            f if f.starts_with("person.guardian") => self.minor(today) || self.guardian_given(),
-            _ => true,
-        });
+        let ids = self.field_ids(today);
         match step.kind {
             StepKind::Fields => {
                 v.help = help(scheme, self.step, lang).into();
@@ -224,10 +219,6 @@ impl EnrollController {
             StepKind::Members => {
                 if let Some(i) = self.editing {
                     v.editing_member = true;
-                    ids = MEMBER_FIELDS
-                        .iter()
-                        .map(|f| format!("household.members[{i}].{f}"))
-                        .collect();
                     v.help = tr!(lang, "enroll-member-help", number = i + 1);
                     v.next_label = tr!(lang, "enroll-member-done").into();
                 } else {
@@ -242,9 +233,6 @@ impl EnrollController {
                 } else {
                     tr!(lang, "enroll-consent-guardian-help").into()
                 };
-                if let Some(m) = self.shown.get("consent.purposes") {
-                    v.banner = m.clone();
-                }
             }
             StepKind::Review => {
                 v.help = tr!(lang, "enroll-review-help").into();
@@ -259,6 +247,23 @@ impl EnrollController {
             }
         }
         v.fields = ids.iter().map(|id| self.field(id, lang, today)).collect();
+        if let Some(f) = v.fields.iter_mut().find(|f| f.id == INCOME) {
+            // One tap for the usual amounts; the money pad for any other.
+            let picks = income_picks(table, today);
+            let raw = self.value(INCOME);
+            f.selected = picks
+                .iter()
+                .position(|a| a.to_string() == raw)
+                .map_or(-1, |i| i32::try_from(i).unwrap_or(-1));
+            f.options = picks
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    let amount = money(*a, lang);
+                    if i == 0 { tr!(lang, "enroll-income-floor", amount = amount) } else { amount }
+                })
+                .collect();
+        }
         // The scan's note on the steps it filled (and the address step while the commune
         // waits to be chosen from the search), not on the others.
         let concerned = v.fields.iter().any(|f| {
@@ -269,6 +274,24 @@ impl EnrollController {
             v.card_note.clear();
         }
         v
+    }
+
+    /// The fields the current step draws, in order (the member's while one is edited).
+    pub(super) fn field_ids(&self, today: Date) -> Vec<String> {
+        let steps = self.steps();
+        let step = &steps[self.step.min(steps.len() - 1)];
+        if let (StepKind::Members, Some(i)) = (step.kind, self.editing) {
+            return MEMBER_FIELDS.iter().map(|f| format!("household.members[{i}].{f}")).collect();
+        }
+        let mut ids: Vec<String> = step.fields.iter().map(|s| (*s).to_string()).collect();
+        ids.retain(|id| match id.as_str() {
+            "choices.evidence_ref" => {
+                matches!(self.value("choices.group").as_str(), "poor" | "near-poor" | "island")
+            }
+            f if f.starts_with("person.guardian") => self.minor(today) || self.guardian_given(),
+            _ => true,
+        });
+        ids
     }
 
     pub(super) fn member_lines(&self, lang: Locale) -> Vec<MemberLine> {
@@ -324,6 +347,15 @@ impl EnrollController {
                         tr!(lang, "enroll-yes")
                     } else {
                         tr!(lang, "enroll-not-yet")
+                    },
+                ));
+                let phone = self.value(self.phone_field());
+                out.push(Line::new(
+                    tr!(lang, "enroll-reminders"),
+                    if self.reminders && !phone.trim().is_empty() {
+                        tr!(lang, "enroll-reminders-by-phone", phone = phone.trim())
+                    } else {
+                        tr!(lang, "enroll-reminders-none").into()
                     },
                 ));
             }
