@@ -245,8 +245,8 @@ fn the_review_says_months_of_next_year_are_priced_at_the_payment_days_rules() {
     );
     // Monthly, for this month: no month past the payment day's rules, no note.
     c.goto(4);
-    c.choose("choices.mode", 0, d);
-    c.choose("choices.start_month", 0, d);
+    c.choose("choices.mode", 0, &table, d);
+    c.choose("choices.start_month", 0, &table, d);
     c.goto(6);
     let v = c.view(&table, d, l);
     assert!(!v.amount.is_empty() && v.rules_note.is_empty(), "{v:?}");
