@@ -355,8 +355,9 @@ fn the_kiosk_takes_a_new_table_at_the_next_reset_and_staff_read_what_changed() -
     );
     assert!(text[2].starts_with("Thay đổi so với bảng VN-2026-12-06"), "{text:?}");
     assert!(
-        text[3]
-            .starts_with("Nhà nước hỗ trợ (thay đổi) 01/07/2025 – …: Decree 159/2025/NĐ-CP Art 5"),
+        text[3].starts_with(
+            "Nhà nước hỗ trợ (thay đổi) 01/07/2025 – …: [tiếng Anh] Decree 159/2025/NĐ-CP Art 5"
+        ),
         "{text:?}"
     );
     server.stop(&rt)?;

@@ -693,16 +693,7 @@ async fn admin_lapsed_csv(
         agent.as_deref().unwrap_or("all")
     );
     let bytes = blocking(&state, move |hub, now| {
-        let rows = hub.lapsed(commune.as_deref(), agent.as_deref(), now)?;
-        let detail = format!(
-            "list=lapsed commune={} agent={} format=csv rows={}",
-            commune.as_deref().unwrap_or("all"),
-            agent.as_deref().unwrap_or("all"),
-            rows.len()
-        );
-        // Logged before the file leaves, as every export.
-        hub.store().log_action(ADMIN, "export", &detail, now)?;
-        Ok(exports::lapsed_csv(&rows)?)
+        Ok(hub.lapsed_export(commune.as_deref(), agent.as_deref(), ADMIN, now)?.0)
     })
     .await?;
     Ok((

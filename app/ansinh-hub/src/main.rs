@@ -878,20 +878,13 @@ fn main() -> anyhow::Result<()> {
         Command::Lapsed { commune, agent, out } => {
             let hub = open(dir)?;
             let now = system_now();
-            let rows = hub.lapsed(commune.as_deref(), agent.as_deref(), now)?;
-            let detail = format!(
-                "list=lapsed commune={} agent={} format=csv rows={}",
-                commune.as_deref().unwrap_or("all"),
-                agent.as_deref().unwrap_or("all"),
-                rows.len()
-            );
-            hub.store().log_action(OPERATOR, "export", &detail, now)?;
-            let csv = exports::lapsed_csv(&rows)?;
+            let (csv, rows) =
+                hub.lapsed_export(commune.as_deref(), agent.as_deref(), OPERATOR, now)?;
             match out {
                 Some(path) => {
                     std::fs::write(&path, csv)
                         .with_context(|| format!("writing {}", path.display()))?;
-                    println!("{}: {} rows", path.display(), rows.len());
+                    println!("{}: {rows} rows", path.display());
                 }
                 None => std::io::Write::write_all(&mut std::io::stdout(), &csv)?,
             }

@@ -480,6 +480,26 @@ impl Hub {
         })
     }
 
+    /// The follow-up list as CSV (see [`Hub::lapsed`]) and its row count, logged as an export
+    /// by `actor` before the file leaves, as every export is.
+    pub fn lapsed_export(
+        &self,
+        commune: Option<&str>,
+        agent: Option<&str>,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<(Vec<u8>, usize)> {
+        let rows = self.lapsed(commune, agent, now)?;
+        let detail = format!(
+            "list=lapsed commune={} agent={} format=csv rows={}",
+            commune.unwrap_or("all"),
+            agent.unwrap_or("all"),
+            rows.len()
+        );
+        self.store().log_action(actor, "export", &detail, now)?;
+        Ok((crate::exports::lapsed_csv(&rows)?, rows.len()))
+    }
+
     /// The participants to follow up as of `now`: lapsed in the last [`LAPSED_LIST_MONTHS`]
     /// months and not renewed since, optionally of one commune and one agent; the longest
     /// lapsed first. Names and phones as on the renewal list.
