@@ -489,6 +489,34 @@ fn double_payments(b: &mut String, month: &str, doubles: &[DoublePayment]) {
     b.push_str("</table>");
 }
 
+/// One row of the dashboard's totals: a period's figures against the plan, the same period last
+/// year and the participants who lapsed in it (`label` is HTML already).
+fn period_row(
+    b: &mut String,
+    period: &str,
+    label: &str,
+    f: &crate::plan::Figures,
+    last_year: &crate::plan::Figures,
+    lapsed: i64,
+) {
+    let _ = write!(
+        b,
+        "<tr data-period=\"{period}\"><td>{label}</td><td class=\"n\" data-records=\"{r}\">{r}</td>\
+         <td class=\"n\" data-participants=\"{pa}\">{pa}</td><td class=\"n\" data-amount=\"{a}\">{ad}</td>\
+         <td class=\"n\" data-target=\"{tg}\">{tg}</td><td{pcc} data-percent=\"{pc}\">{pcd}</td>\
+         <td class=\"n\" data-last-year=\"{ly}\">{ly}</td><td class=\"n\" data-lapsed=\"{lapsed}\">{lapsed}</td></tr>",
+        r = f.records,
+        pa = f.participants,
+        a = f.amount,
+        ad = dong(f.amount),
+        tg = opt(f.target),
+        pcc = pct_class(f.percent()),
+        pc = opt(f.percent()),
+        pcd = f.percent().map(|x| format!("{x}%")).unwrap_or_default(),
+        ly = last_year.participants,
+    );
+}
+
 /// The dashboard for one month, with its possible double payments.
 pub(crate) fn dashboard(p: &Progress, doubles: &[DoublePayment]) -> String {
     let mut b = String::new();
@@ -500,41 +528,24 @@ pub(crate) fn dashboard(p: &Progress, doubles: &[DoublePayment]) -> String {
         m = esc(&p.month)
     );
     let t = &p.total;
+    b.push_str(
+        "<table id=\"total\"><tr><th>Kỳ</th><th>Hồ sơ</th><th>Người tham gia</th><th>Số tiền (đ)</th>\
+         <th>Chỉ tiêu (người)</th><th>Đạt</th><th>Cùng kỳ năm trước</th><th>Giảm (dừng đóng)</th></tr>",
+    );
+    let month = format!("Tháng {}", esc(&p.month));
+    period_row(&mut b, "month", &month, &t.month, &t.last_year, t.lapsed.month);
+    period_row(
+        &mut b,
+        "year-to-date",
+        "Từ đầu năm",
+        &t.year_to_date,
+        &t.last_year_to_date,
+        t.lapsed.year_to_date,
+    );
     let _ = write!(
         b,
-        "<table id=\"total\"><tr><th>Kỳ</th><th>Hồ sơ</th><th>Người tham gia</th><th>Số tiền (đ)</th>\
-         <th>Chỉ tiêu (người)</th><th>Đạt</th><th>Cùng kỳ năm trước</th><th>Giảm (dừng đóng)</th></tr>\
-         <tr data-period=\"month\"><td>Tháng {m}</td><td class=\"n\" data-records=\"{r}\">{r}</td>\
-         <td class=\"n\" data-participants=\"{pa}\">{pa}</td><td class=\"n\" data-amount=\"{a}\">{ad}</td>\
-         <td class=\"n\" data-target=\"{tg}\">{tg}</td><td{pcc} data-percent=\"{pc}\">{pcd}</td>\
-         <td class=\"n\" data-last-year=\"{ly}\">{ly}</td><td class=\"n\" data-lapsed=\"{lm}\">{lm}</td></tr>\
-         <tr data-period=\"year-to-date\"><td>Từ đầu năm</td><td class=\"n\" data-records=\"{yr}\">{yr}</td>\
-         <td class=\"n\" data-participants=\"{ypa}\">{ypa}</td><td class=\"n\" data-amount=\"{ya}\">{yad}</td>\
-         <td class=\"n\" data-target=\"{ytg}\">{ytg}</td><td{ypcc} data-percent=\"{ypc}\">{ypcd}</td>\
-         <td class=\"n\" data-last-year=\"{lyy}\">{lyy}</td><td class=\"n\" data-lapsed=\"{ly_l}\">{ly_l}</td></tr></table>\
-         <p id=\"follow-up\" data-count=\"{fu}\"><a href=\"/admin/lapsed\">{fu} người tham gia đã dừng đóng</a> \
+        "</table><p id=\"follow-up\" data-count=\"{fu}\"><a href=\"/admin/lapsed\">{fu} người tham gia đã dừng đóng</a> \
          trong {months} tháng qua và chưa đóng lại (hết hạn quá {g} tháng): danh sách cho nhân viên thu liên hệ.</p>",
-        m = esc(&p.month),
-        r = t.month.records,
-        pa = t.month.participants,
-        a = t.month.amount,
-        ad = dong(t.month.amount),
-        tg = opt(t.month.target),
-        pcc = pct_class(t.month.percent()),
-        pc = opt(t.month.percent()),
-        pcd = t.month.percent().map(|x| format!("{x}%")).unwrap_or_default(),
-        ly = t.last_year.participants,
-        lm = t.lapsed.month,
-        yr = t.year_to_date.records,
-        ypa = t.year_to_date.participants,
-        ya = t.year_to_date.amount,
-        yad = dong(t.year_to_date.amount),
-        ytg = opt(t.year_to_date.target),
-        ypcc = pct_class(t.year_to_date.percent()),
-        ypc = opt(t.year_to_date.percent()),
-        ypcd = t.year_to_date.percent().map(|x| format!("{x}%")).unwrap_or_default(),
-        lyy = t.last_year_to_date.participants,
-        ly_l = t.lapsed.year_to_date,
         fu = t.lapsed.to_follow_up,
         months = crate::plan::LAPSED_LIST_MONTHS,
         g = p.lapse_grace_months,
