@@ -300,24 +300,40 @@ fn chart(days: &[Tally]) -> String {
 /// `v * PLOT / max` high; `data-plot` and `data-max` on the chart say so for checks).
 const PLOT: i64 = 180;
 
+/// The scale both charts share: the largest value drawn (at least 1), the width given to a
+/// month and the y of the axis.
+struct Frame {
+    max: i64,
+    slot: i64,
+    base: i64,
+}
+
+/// A chart's `<svg>` opening (id, accessible label, size with `below` pixels under the axis, its
+/// scale in `data-` attributes) and its axis, for twelve months of `values`.
+fn chart_frame(
+    id: &str,
+    label: &str,
+    below: i64,
+    values: impl Iterator<Item = i64>,
+) -> (String, Frame) {
+    let frame = Frame { max: values.max().unwrap_or(0).max(1), slot: 50, base: PLOT + 10 };
+    let (max, base) = (frame.max, frame.base);
+    let width = 40 + frame.slot * 12;
+    let svg = format!(
+        "<svg id=\"{id}\" role=\"img\" aria-label=\"{label}\" \
+         width=\"{width}\" height=\"{h}\" viewBox=\"0 0 {width} {h}\" data-plot=\"{PLOT}\" data-max=\"{max}\">\
+         <line x1=\"30\" y1=\"{base}\" x2=\"{width}\" y2=\"{base}\" stroke=\"#555\"/>",
+        h = base + below,
+    );
+    (svg, frame)
+}
+
 /// The year's months against the plan: this year's participants (blue bar), the same month
 /// last year (grey bar), the month's target (red line across the month).
 fn plan_chart(months: &[MonthPoint]) -> String {
-    let max = months
-        .iter()
-        .flat_map(|m| [m.participants, m.last_year, m.target.unwrap_or(0)])
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let slot = 50_i64;
-    let width = 40 + slot * 12;
-    let base = PLOT + 10;
-    let mut s = format!(
-        "<svg id=\"plan-chart\" role=\"img\" aria-label=\"Người tham gia theo tháng so với chỉ tiêu\" \
-         width=\"{width}\" height=\"{h}\" viewBox=\"0 0 {width} {h}\" data-plot=\"{PLOT}\" data-max=\"{max}\">\
-         <line x1=\"30\" y1=\"{base}\" x2=\"{width}\" y2=\"{base}\" stroke=\"#555\"/>",
-        h = base + 40,
-    );
+    let values = months.iter().flat_map(|m| [m.participants, m.last_year, m.target.unwrap_or(0)]);
+    let (mut s, Frame { max, slot, base }) =
+        chart_frame("plan-chart", "Người tham gia theo tháng so với chỉ tiêu", 40, values);
     for (i, m) in months.iter().enumerate() {
         let x = 35 + i64::try_from(i).unwrap_or(0) * slot;
         let h = m.participants * PLOT / max;
@@ -370,21 +386,9 @@ fn plan_chart(months: &[MonthPoint]) -> String {
 /// The year to date against the plan: participants and targets added up month by month, as
 /// two lines with a point a month.
 fn year_chart(months: &[MonthPoint]) -> String {
-    let max = months
-        .iter()
-        .flat_map(|m| [m.cumulative, m.cumulative_target.unwrap_or(0)])
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let slot = 50_i64;
-    let width = 40 + slot * 12;
-    let base = PLOT + 10;
-    let mut s = format!(
-        "<svg id=\"ytd-chart\" role=\"img\" aria-label=\"Lũy kế từ đầu năm so với chỉ tiêu\" \
-         width=\"{width}\" height=\"{h}\" viewBox=\"0 0 {width} {h}\" data-plot=\"{PLOT}\" data-max=\"{max}\">\
-         <line x1=\"30\" y1=\"{base}\" x2=\"{width}\" y2=\"{base}\" stroke=\"#555\"/>",
-        h = base + 25,
-    );
+    let values = months.iter().flat_map(|m| [m.cumulative, m.cumulative_target.unwrap_or(0)]);
+    let (mut s, Frame { max, slot, base }) =
+        chart_frame("ytd-chart", "Lũy kế từ đầu năm so với chỉ tiêu", 25, values);
     let xs = |i: usize| 46 + i64::try_from(i).unwrap_or(0) * slot;
     let done: Vec<String> = months
         .iter()
