@@ -21,6 +21,7 @@
 //! DIR/registration.json              device id, server URL and keys from the server
 //! DIR/kiosk-run.state                running/stopped, and how the kiosk's last run started
 //! DIR/policy/                        the installed policy table, the one before, the hub's word
+//! DIR/updates/                       software updates: downloads, requests to root, its state
 //! ```
 //!
 //! With no server key provisioned, [`DataDir::sealing_key`] creates a development key pair so
@@ -53,6 +54,11 @@
 //! registration, switched atomically), and when amounts are estimates
 //! ([`policy::Freshness`]).
 //!
+//! [`update`]: software updates — the download kept in the data directory (resumed, checked
+//! by size and SHA-256), the kiosk's requests to the root side at an idle reset, and the root
+//! side's checks (RAUC signature and `compatible`, no downgrade) before RAUC installs into the
+//! inactive slot, behind the [`update::BundleVerifier`] and [`update::Installer`] traits.
+//!
 //! [`config::Config`] reads and checks the device's configuration file, and accepts one from a
 //! USB stick only with the server's signature ([`config::Config::from_usb`]).
 //!
@@ -60,7 +66,7 @@
 //! masking), ansinh-storage (the durable file write), ansinh-wire (keys, sealing, the receipt
 //! QR payload, the provisioning token, configuration signatures), argon2, ed25519-dalek, hmac,
 //! sha2, rand_core, serde(_json), toml, csv, hex, heapless, zeroize, rustix (statvfs),
-//! thiserror.
+//! semver (update versions), thiserror; runs `rauc` and `systemctl` (root side of updates).
 
 pub mod clock;
 pub mod config;
@@ -70,6 +76,7 @@ pub mod pin;
 pub mod policy;
 pub mod receipt;
 pub mod shift;
+pub mod update;
 
 use std::fs;
 use std::path::{Path, PathBuf};

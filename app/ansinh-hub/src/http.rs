@@ -168,6 +168,8 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/health", post(health))
         .route("/v1/renewals", get(renewals))
         .route("/v1/policy/latest", get(policy_latest))
+        .route("/v1/update/latest", get(update_latest))
+        .route("/v1/update/bundle/{version}", get(update_bundle))
         // The protocol's bound; a larger body is refused with 413 before it is read whole.
         .layer(DefaultBodyLimit::max(ansinh_wire::MAX_BODY_BYTES));
     let admin = Router::new()
@@ -311,6 +313,143 @@ async fn policy_latest(
         }
         _ => StatusCode::NO_CONTENT.into_response(),
     })
+}
+
+/// The newest published update bundle: its version, size and SHA-256
+/// (`ansinh_wire::update::UpdateOffer`; public, like the policy table: the bundle's own
+/// signature is what a device checks); 204 when none is published or the device says it runs
+/// that version or a later one.
+async fn update_latest(
+    State(state): State<AppState>,
+    query: Result<Query<Have>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, AppError> {
+    let Ok(Query(q)) = query else { return Err(AppError::Refused(Refusal::Malformed)) };
+    let latest = blocking(&state, move |hub, _| Ok(hub.store().latest_bundle()?)).await?;
+    Ok(match latest {
+        Some(b) if crate::update::is_news(&b.version, q.have.as_deref()) => {
+            let offer = ansinh_wire::update::encode_offer(&crate::update::offer_of(&b))
+                .map_err(|e| AppError::Internal(Error::Corrupt(format!("update offer: {e}"))))?;
+            ([(header::CONTENT_TYPE, "application/octet-stream")], offer).into_response()
+        }
+        _ => StatusCode::NO_CONTENT.into_response(),
+    })
+}
+
+/// A published bundle, whole (200) or the byte range asked for (206 with `Content-Range`;
+/// 416 for a range beginning at or beyond its end), streamed from the database a row at a
+/// time.
+async fn update_bundle(
+    State(state): State<AppState>,
+    Path(version): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let v = version.clone();
+    let bundle = blocking(&state, move |hub, _| Ok(hub.update_bundle(&v)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let size = bundle.size;
+    let range = headers.get(header::RANGE).and_then(|r| r.to_str().ok());
+    let (status, start, end) = match crate::update::wanted(range, size) {
+        crate::update::Wanted::Whole => (StatusCode::OK, 0, size - 1),
+        crate::update::Wanted::Part { start, end } => (StatusCode::PARTIAL_CONTENT, start, end),
+        crate::update::Wanted::Unsatisfiable => {
+            let mut r = json_error(
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                "range_not_satisfiable",
+                "the range begins at or beyond the end of the bundle",
+            );
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}")) {
+                r.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            return Ok(r);
+        }
+    };
+    let body = bundle_body(&state, version, start, end);
+    let mut response = (status, body).into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    if let Ok(v) = HeaderValue::from_str(&(end - start + 1).to_string()) {
+        h.insert(header::CONTENT_LENGTH, v);
+    }
+    if status == StatusCode::PARTIAL_CONTENT
+        && let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{end}/{size}"))
+    {
+        h.insert(header::CONTENT_RANGE, v);
+    }
+    Ok(response)
+}
+
+/// Bytes `start..=end` of a bundle as a body that a blocking task fills one database row at
+/// a time (two rows in flight at most, so a 300 MB bundle never sits in memory).
+fn bundle_body(state: &AppState, version: String, start: u64, end: u64) -> axum::body::Body {
+    let (tx, rx) = tokio::sync::mpsc::channel(2);
+    let hub = Arc::clone(&state.hub);
+    tokio::task::spawn_blocking(move || {
+        let chunk = crate::store::BUNDLE_CHUNK_BYTES as u64;
+        let mut at = start;
+        while at <= end {
+            let index = at / chunk;
+            let piece = match hub.store().bundle_chunk(&version, index) {
+                Ok(Some(data)) => {
+                    let from = usize::try_from(at - index * chunk).unwrap_or(usize::MAX);
+                    let to = usize::try_from((end + 1).min((index + 1) * chunk) - index * chunk)
+                        .unwrap_or(usize::MAX);
+                    match data.get(from..to) {
+                        Some(p) => Ok(Bytes::copy_from_slice(p)),
+                        None => Err(format!("row {index} of bundle {version} is short")),
+                    }
+                }
+                Ok(None) => Err(format!("row {index} of bundle {version} is missing")),
+                Err(e) => Err(e.to_string()),
+            };
+            let failed = piece.is_err();
+            if let Err(why) = &piece {
+                eprintln!("ansinh-hub: internal error: {why}");
+            }
+            // The client left: nothing more to send.
+            if tx.blocking_send(piece).is_err() || failed {
+                return;
+            }
+            at = (index + 1) * chunk;
+        }
+    });
+    axum::body::Body::new(ChannelBody { rx, left: end - start + 1 })
+}
+
+/// A response body fed through a channel; its exact length is known in advance.
+struct ChannelBody {
+    rx: tokio::sync::mpsc::Receiver<Result<Bytes, String>>,
+    left: u64,
+}
+
+impl axum::body::HttpBody for ChannelBody {
+    type Data = Bytes;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, Self::Error>>> {
+        match self.rx.poll_recv(cx) {
+            std::task::Poll::Ready(Some(Ok(bytes))) => {
+                self.left = self.left.saturating_sub(bytes.len() as u64);
+                std::task::Poll::Ready(Some(Ok(hyper::body::Frame::data(bytes))))
+            }
+            // The connection is cut: the client sees a short body and resumes from what it has.
+            std::task::Poll::Ready(Some(Err(why))) => std::task::Poll::Ready(Some(Err(why.into()))),
+            std::task::Poll::Ready(None) => std::task::Poll::Ready(None),
+            std::task::Poll::Pending => std::task::Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.left == 0
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        hyper::body::SizeHint::with_exact(self.left)
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -33,6 +33,9 @@
 //! - [`policy`]: policy tables checked, signed with the hub's policy key (a key of its own,
 //!   which may live offline) and published; every published table is kept, served to devices
 //!   and used to check the records priced with it.
+//! - [`update`]: software update bundles (RAUC, signed at build time) published
+//!   (`ansinh-hub update publish`), kept in the database in 1 MiB rows and served to devices
+//!   with byte ranges, so that a cut download resumes.
 //! - [`RecordRules`]: what the hub needs from the record format; [`EnrollmentRules`] is the
 //!   real one (`ansinh-enrollment`).
 //! - `testing` (feature `testing`): a hub on loopback and the fault-injecting proxy, for the
@@ -68,6 +71,7 @@ mod serve;
 mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod update;
 
 pub use enrollment::EnrollmentRules;
 pub use error::{Error, Result};
@@ -90,9 +94,9 @@ pub use store::{
     AuditQuota, HeldAuditEntry, HubAction,
 };
 pub use store::{
-    Coverage, Device, DueParticipant, Facts, Held, Incoming, Ingested, Lapse, Overlap,
+    BUNDLE_CHUNK_BYTES, Coverage, Device, DueParticipant, Facts, Held, Incoming, Ingested, Lapse, Overlap,
     POSTGRES_SCHEMA_VERSION, PROBLEM_PREFIX_BYTES, PaidReceipt, PostgresStore, Problem,
-    ProblemQuota, PublishedPolicy, REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE,
+    ProblemQuota, PublishedBundle, PublishedPolicy, REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE,
     SCHEMA_VERSION, Scope, SqliteStore, Store, Tallies, Tally, Target, Timestamp, TokenInfo,
     Totals,
 };

@@ -27,6 +27,8 @@
 //! ansinh-hub audit  [--data-dir DIR] (--device ID | --hub) [--json]
 //! ansinh-hub backup [--data-dir DIR] OUT
 //! ansinh-hub restore [--data-dir DIR] [IN]
+//! ansinh-hub update publish [--data-dir DIR] FILE.raucb --version MAJOR.MINOR.PATCH
+//! ansinh-hub update list [--data-dir DIR]
 //! ```
 //!
 //! Every command takes `--lapse-grace-months N` (default 3): when a participant counts as
@@ -254,6 +256,25 @@ enum Command {
     /// Policy tables: sign (offline), publish to devices, list.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Software updates (RAUC bundles signed by the image build): publish to devices, list.
+    #[command(subcommand)]
+    Update(UpdateCommand),
+}
+
+#[derive(Subcommand)]
+enum UpdateCommand {
+    /// Publish a bundle (`kiosk-image/build.sh` writes OUT_DIR/ansinh-VERSION.raucb): stored in
+    /// the database, offered to devices at their next sync. Refused unless its version is newer
+    /// than every bundle published before and the file looks like a bundle of that version.
+    Publish {
+        /// The bundle file.
+        file: PathBuf,
+        /// Its version, MAJOR.MINOR.PATCH (the image's `ANSINH_IMAGE_VERSION`).
+        #[arg(long)]
+        version: String,
+    },
+    /// The published bundles, oldest first: version, size, SHA-256, when.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -921,6 +942,29 @@ fn main() -> anyhow::Result<()> {
             );
         }
         Command::Policy(command) => policy_command(dir, database, command)?,
+        Command::Update(UpdateCommand::Publish { file, version }) => {
+            let hub = open(dir)?;
+            let b = hub.publish_update(&file, &version, OPERATOR, system_now())?;
+            println!("{}", b.version);
+            eprintln!(
+                "ansinh-hub: published update {} ({} bytes, SHA-256 {}); devices download it after their next sync",
+                b.version,
+                b.size,
+                hex::encode(b.sha256)
+            );
+        }
+        Command::Update(UpdateCommand::List) => {
+            let hub = open(dir)?;
+            for b in hub.store().bundles()? {
+                println!(
+                    "{}  {} bytes  sha256 {}  published {}",
+                    b.version,
+                    b.size,
+                    hex::encode(b.sha256),
+                    b.published_at
+                );
+            }
+        }
         Command::Audit { device, json, .. } => {
             let hub = open(dir)?;
             if let Some(id) = device {

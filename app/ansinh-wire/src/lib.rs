@@ -28,6 +28,9 @@
 //! - Once per sync round (and beside each USB export) the device sends a signed
 //!   [`HealthReport`] of itself, its own message with its own format version; the server
 //!   answers with its signed time: see [`health`](mod@health).
+//! - The hub names its newest software update bundle in a small unsigned document (version,
+//!   size, SHA-256) and serves the bundle by byte ranges; the bundle's own RAUC signature is
+//!   what a device trusts: see [`update`](mod@update).
 //!
 //! Signatures cover the exact encoded bytes, prefixed with a domain tag per message kind, so
 //! no message can be replayed as another kind. They are checked strictly
@@ -37,7 +40,8 @@
 //!
 //! May depend on: serde, postcard, ed25519-dalek, crypto_box (sealed boxes),
 //! curve25519-dalek (its precomputed tables only) and blake2 (a box's nonce when opening),
-//! hmac, sha2, rand_core, zeroize, hex, thiserror. Nothing from the workspace.
+//! hmac, sha2, rand_core, zeroize, hex, semver (update versions), thiserror. Nothing from the
+//! workspace.
 
 pub mod audit;
 pub mod health;
@@ -45,6 +49,7 @@ pub mod policy;
 pub mod provisioning;
 pub mod receipt_qr;
 pub mod seal;
+pub mod update;
 
 pub use audit::{AUDIT_GENESIS, AuditEntry, ChainBreak, verify_chain};
 pub use health::{

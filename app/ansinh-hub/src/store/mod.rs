@@ -382,6 +382,39 @@ pub struct PublishedPolicy {
     pub signed: Vec<u8>,
 }
 
+/// A software update bundle published on the hub (`crate::update`). Its bytes are kept in the
+/// database, in rows of [`BUNDLE_CHUNK_BYTES`], so that every hub on one PostgreSQL database
+/// serves it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishedBundle {
+    /// Its version, `MAJOR.MINOR.PATCH`.
+    pub version: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its SHA-256.
+    pub sha256: [u8; 32],
+    /// When it was published.
+    pub published_at: Timestamp,
+}
+
+/// The bytes of one stored row of a bundle (the last row of a bundle may hold fewer): a
+/// range request reads one or two rows.
+pub const BUNDLE_CHUNK_BYTES: usize = 1024 * 1024;
+
+/// Reads up to `buf.len()` bytes, fewer only at the end of `reader`: one row of a bundle.
+pub(crate) fn read_chunk(reader: &mut dyn std::io::Read, buf: &mut [u8]) -> Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::Invalid(format!("reading the bundle: {e}"))),
+        }
+    }
+    Ok(filled)
+}
+
 /// The hub's storage.
 pub trait Store: AuditLog + HealthLog + Send + Sync {
     /// Keeps a new registration token (by its SHA-256), with what the device it registers is
@@ -491,4 +524,20 @@ pub trait Store: AuditLog + HealthLog + Send + Sync {
     fn policy_tables(&self) -> Result<Vec<PublishedPolicy>>;
     /// The policy table published last, if any.
     fn latest_policy(&self) -> Result<Option<PublishedPolicy>>;
+    /// Stores the bundle of `version` read from `reader` (to its end, at most
+    /// `ansinh_wire::update::MAX_BUNDLE_BYTES`) in rows of [`BUNDLE_CHUNK_BYTES`], with its size
+    /// and SHA-256 worked out as it is read, all in one transaction; `None` (nothing read) if a
+    /// bundle of this version is held already.
+    fn publish_bundle(
+        &self,
+        version: &str,
+        published_at: Timestamp,
+        reader: &mut dyn std::io::Read,
+    ) -> Result<Option<PublishedBundle>>;
+    /// Every published bundle, in the order published.
+    fn bundles(&self) -> Result<Vec<PublishedBundle>>;
+    /// The bundle published last, if any.
+    fn latest_bundle(&self) -> Result<Option<PublishedBundle>>;
+    /// The bytes of row `index` of the bundle of `version` (`None`: no such row).
+    fn bundle_chunk(&self, version: &str, index: u64) -> Result<Option<Vec<u8>>>;
 }

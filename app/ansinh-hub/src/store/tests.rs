@@ -93,6 +93,7 @@ on_both!(
     a_days_quota_holds_entries_back_until_the_next_day_and_reasons_are_bounded,
     the_hubs_own_log_is_newest_first_and_append_only,
     published_policy_tables_are_kept_in_order_and_never_changed,
+    update_bundles_are_kept_in_rows_with_their_size_and_hash,
     a_devices_newest_health_report_is_kept,
     a_plan_is_replaced_by_month_all_or_nothing,
     a_payment_not_renewed_within_the_grace_lapses_once,
@@ -621,6 +622,29 @@ fn published_policy_tables_are_kept_in_order_and_never_changed(b: &Backend) -> R
     assert!(b.probe("DELETE FROM policy_tables").is_err(), "kept for ever");
     assert!(b.probe("UPDATE policy_tables SET published_at = 0").is_err(), "kept as published");
     assert_eq!(s.policy_tables()?.len(), 2);
+    Ok(())
+}
+
+fn update_bundles_are_kept_in_rows_with_their_size_and_hash(b: &Backend) -> Result<()> {
+    let s = b.store();
+    assert_eq!(s.latest_bundle()?, None);
+    // Two rows and a bit: the last row is short.
+    let bytes: Vec<u8> = (0..2 * BUNDLE_CHUNK_BYTES + 1000).map(|i| (i % 251) as u8).collect();
+    let published = s.publish_bundle("1.2.0", 10, &mut bytes.as_slice())?.ok_or_else(|| Error::Invalid("not stored".into()))?;
+    assert_eq!(published.size, bytes.len() as u64);
+    assert_eq!(published.sha256, <[u8; 32]>::from(Sha256::digest(&bytes)));
+    assert_eq!(s.bundle_chunk("1.2.0", 0)?.as_deref(), Some(&bytes[..BUNDLE_CHUNK_BYTES]));
+    assert_eq!(s.bundle_chunk("1.2.0", 2)?.as_deref(), Some(&bytes[2 * BUNDLE_CHUNK_BYTES..]));
+    assert_eq!(s.bundle_chunk("1.2.0", 3)?, None);
+    assert_eq!(s.bundle_chunk("1.3.0", 0)?, None);
+    // A version is stored once: the second file is not even read.
+    assert_eq!(s.publish_bundle("1.2.0", 20, &mut &b"other"[..])?, None);
+    let small = s.publish_bundle("1.3.0", 30, &mut &b"hsqs and more"[..])?.ok_or_else(|| Error::Invalid("not stored".into()))?;
+    assert_eq!(s.latest_bundle()?, Some(small.clone()));
+    assert_eq!(s.bundles()?, vec![published, small]);
+    // Nothing is stored of an empty file.
+    assert!(matches!(s.publish_bundle("1.4.0", 40, &mut &b""[..]), Err(Error::Invalid(_))));
+    assert_eq!(s.bundles()?.len(), 2);
     Ok(())
 }
 

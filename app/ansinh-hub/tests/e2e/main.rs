@@ -18,6 +18,8 @@
 //!   side.
 //! - `two_hubs`: two `serve` processes on one PostgreSQL database behind a round-robin proxy,
 //!   one killed mid-stream: ten devices' 10,000 records each held once.
+//! - `updates`: software update bundles published with `ansinh-hub update`, served whole and
+//!   by byte ranges.
 //!
 //! The rest of the end-to-end suite (device outbox → uploader → hub through a faulty network,
 //! pricing, refusals, attacks, reports and the dashboard) is in ansinh-tests,
@@ -34,6 +36,7 @@ mod plain_http;
 mod support;
 mod targets;
 mod two_hubs;
+mod updates;
 mod usb;
 
 /// The `ansinh-hub` command on the data directory `data`, with the records where the suite
