@@ -90,6 +90,12 @@ impl Control {
         self.changed.notify_all();
     }
 
+    /// Whether a stop, a new record or a person waits (the update step yields to them).
+    fn pending(&self) -> bool {
+        let flags = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        flags.stop || flags.wake
+    }
+
     fn stopped(&self) -> bool {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner).stop
     }
@@ -145,7 +151,7 @@ pub fn run(
     let mut sender = None;
     while !control.stopped() {
         let asked = control.take_asked();
-        let report = sync_holding(dir, &mut sender, policy, asked);
+        let report = sync_holding(dir, &mut sender, policy, asked, control);
         on_report(&report);
         if !wait_or_probe(dir, sender.as_ref(), &report, poll, control) {
             break;
@@ -197,6 +203,7 @@ fn sync_holding(
     sender: &mut Option<Sender>,
     policy: &RetryPolicy,
     asked: bool,
+    control: &Control,
 ) -> Result<SyncReport> {
     let id = identity(dir)?;
     let held = match sender {
@@ -212,7 +219,35 @@ fn sync_holding(
     {
         report.policy = Some(policy_http(&id, dir, policy));
     }
+    // The hub answered this round: the update step, after the records, yielding to the next.
+    if report.health_at.is_some() {
+        report.update = Some(update_http(&id, dir, policy, control));
+    }
     Ok(report)
+}
+
+/// One update step over HTTP with the registered server ([`crate::update::fetch_update`]),
+/// range after range until a record or a stop waits.
+fn update_http(
+    id: &crate::sync::Identity,
+    dir: &DataDir,
+    policy: &RetryPolicy,
+    control: &Control,
+) -> crate::update::UpdateFetch {
+    use crate::update::{UpdateFetch, fetch_update};
+    let running = ansinh_device::update::running_version(std::path::Path::new(
+        ansinh_device::update::RELEASE_FILE,
+    ));
+    let timeout = Duration::from_secs(policy.request_timeout_secs);
+    match HttpTransport::with_trust(&id.server_url, timeout, &id.trust) {
+        Ok(mut transport) => {
+            fetch_update(dir.root(), &mut transport, &SystemClock, &running, &mut || {
+                !control.pending()
+            })
+            .unwrap_or_else(|e| UpdateFetch::Failed { reason: e.to_string() })
+        }
+        Err(e) => UpdateFetch::Failed { reason: e.to_string() },
+    }
 }
 
 #[cfg(test)]

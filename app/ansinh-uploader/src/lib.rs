@@ -32,6 +32,10 @@
 //! - After a sync round that reached the hub (and every few hours from the background loop),
 //!   one request for the hub's newest policy table, installed when it is newer and genuine
 //!   ([`policy::fetch_policy`]); never in the way of the records.
+//! - After the round's records, a separate low-priority step: the hub's newest software
+//!   update, downloaded by ranges into the data directory and resumed after a cut or a
+//!   restart, then checked by size and SHA-256 ([`update::fetch_update`]); it yields to a new
+//!   record between ranges.
 //! - [`register`] with a one-time token that pins the server's keys, [`fetch_renewals`] for
 //!   the renewal-due list.
 //! - Only `https://` servers with verified certificates ([`check_server_url`], [`ServerTrust`];
@@ -55,6 +59,7 @@ pub mod policy;
 mod server;
 mod sync;
 mod transport;
+pub mod update;
 
 pub use bundle::{
     ExportReport, ImportAckReport, export_bundle, export_bundle_at, import_ack, import_ack_at,

@@ -100,7 +100,7 @@ pub fn policy_check_due(dir: &DataDir, now: i64) -> bool {
 
 /// A version id in a query string: letters, digits and `-._~` as they are, anything else
 /// percent-encoded.
-fn query_text(text: &str) -> String {
+pub(crate) fn query_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {

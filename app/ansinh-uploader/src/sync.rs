@@ -96,6 +96,8 @@ pub struct SyncReport {
     pub health_at: Option<Timestamp>,
     /// The check for a newer policy table, when this sync made one (after reaching the hub).
     pub policy: Option<crate::policy::PolicyFetch>,
+    /// The software update step, when the background loop made one after the records.
+    pub update: Option<crate::update::UpdateFetch>,
 }
 
 fn setting_i64(outbox: &Outbox, key: &str) -> Result<Option<i64>> {
