@@ -292,6 +292,43 @@ mod tests {
         Ok(())
     }
 
+    /// The outbox rule of software updates (README, "Software updates"): a newer app migrated
+    /// the outbox, then the box went back to the older slot, possibly after a power cut that
+    /// left the migration in the WAL only. The older app refuses the file and changes nothing
+    /// in it: the records wait for a version that reads them.
+    #[test]
+    fn an_older_app_after_a_rollback_refuses_the_migrated_outbox_even_from_the_wal() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let (live, cut) = (dir.path().join("live.sqlite"), dir.path().join("outbox.sqlite"));
+        let newer = open_database(&live)?;
+        newer.execute_batch("CREATE TABLE next_release (x INTEGER)")?;
+        newer.pragma_update(None, "user_version", SCHEMA_VERSION + 1)?;
+        // The power cut: the files as they are on the disk, the newer app still running.
+        for (from, to) in [("", ""), ("-wal", "-wal")] {
+            let source = dir.path().join(format!("live.sqlite{from}"));
+            std::fs::copy(&source, dir.path().join(format!("outbox.sqlite{to}")))?;
+        }
+        drop(newer);
+        assert!(dir.path().join("outbox.sqlite-wal").exists(), "the migration is in the WAL");
+        for _ in 0..2 {
+            match open_database(&cut) {
+                Err(Error::SchemaTooNew { found, supported }) => {
+                    assert_eq!((found, supported), (SCHEMA_VERSION + 1, SCHEMA_VERSION));
+                }
+                other => panic!("expected SchemaTooNew, got {other:?}"),
+            }
+        }
+        // Untouched: still the newer schema, with what the newer app made.
+        let conn = Connection::open(&cut)?;
+        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let made: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'next_release'", [], |r| {
+                r.get(0)
+            })?;
+        assert_eq!((v, made), (SCHEMA_VERSION + 1, 1));
+        Ok(())
+    }
+
     #[test]
     fn a_file_that_is_not_a_database_is_refused() -> Result<()> {
         let dir = tempfile::tempdir()?;

@@ -1,0 +1,189 @@
+//! The root side of software updates with real RAUC bundles: each test builds small plain
+//! bundles with `rauc bundle`, signed with a certificate made by `openssl`, and checks them
+//! with the real `rauc info` against a keyring ([`RaucVerifier`]); the installing side is a
+//! recording double (the real `rauc install` runs in the image's QEMU boot test). Needs
+//! `rauc`, `squashfs-tools` and `openssl` (tests/run.sh installs them).
+//!
+//! Also the kiosk's side of the contract: requests written only when there is something to
+//! ask, a reboot asked for only once root says the update is installed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ansinh_device::update::{
+    COMPATIBLE, INSTALL_REQUEST, InstallOptions, Installed, Installer, Phase, REBOOT_REQUEST,
+    RaucVerifier, Rebooted, Refusal, Requested, Status, Updates, at_idle_reset, install, reboot,
+    status,
+};
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// Runs a tool of the test, failing with what it said.
+fn tool(command: &mut Command) -> Res<()> {
+    let out = command.output().map_err(|e| format!("{command:?}: {e} (apt-get install rauc squashfs-tools openssl)"))?;
+    if !out.status.success() {
+        return Err(format!("{command:?}: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    Ok(())
+}
+
+/// A signing key and its self-signed certificate (the keyring that trusts it) in `dir`.
+fn signer(dir: &Path, name: &str) -> Res<(PathBuf, PathBuf)> {
+    let (key, cert) = (dir.join(format!("{name}.key")), dir.join(format!("{name}.pem")));
+    tool(Command::new("openssl").args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "3650", "-subj", &format!("/CN={name}")]).arg("-keyout").arg(&key).arg("-out").arg(&cert))?;
+    Ok((key, cert))
+}
+
+/// A plain RAUC bundle of `version` for `compatible`, signed by `signer`, written to `out`.
+fn bundle(dir: &Path, signer: &(PathBuf, PathBuf), compatible: &str, version: &str, out: &Path) -> Res<()> {
+    let content = dir.join(format!("content-{version}-{compatible}"));
+    std::fs::create_dir_all(&content)?;
+    std::fs::write(content.join("root.img"), format!("root of {version}"))?;
+    std::fs::write(
+        content.join("manifest.raucm"),
+        format!("[update]\ncompatible={compatible}\nversion={version}\n\n[bundle]\nformat=plain\n\n[image.rootfs]\nfilename=root.img\n"),
+    )?;
+    let _ = std::fs::remove_file(out);
+    tool(Command::new("rauc").arg("bundle").arg("--cert").arg(&signer.1).arg("--key").arg(&signer.0).arg(&content).arg(out))
+}
+
+/// An installer that records what it was asked.
+#[derive(Default)]
+struct Recording {
+    installed: Vec<PathBuf>,
+    reboots: usize,
+}
+
+impl Installer for Recording {
+    fn install(&mut self, bundle: &Path) -> Result<(), String> {
+        // What RAUC is given must be the bundle, unchanged, where the kiosk cannot reach it.
+        let bytes = std::fs::read(bundle).map_err(|e| e.to_string())?;
+        if !bytes.starts_with(b"hsqs") {
+            return Err("not a bundle".into());
+        }
+        self.installed.push(bundle.to_path_buf());
+        Ok(())
+    }
+
+    fn reboot(&mut self) -> Result<(), String> {
+        self.reboots += 1;
+        Ok(())
+    }
+}
+
+struct Device {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    usb: PathBuf,
+    work: PathBuf,
+    updates: Updates,
+    verifier: RaucVerifier,
+    good: (PathBuf, PathBuf),
+}
+
+fn device() -> Res<Device> {
+    let tmp = tempfile::tempdir()?;
+    let (root, usb, work) = (tmp.path().join("data"), tmp.path().join("usb"), tmp.path().join("work"));
+    for d in [&root, &usb, &work] {
+        std::fs::create_dir_all(d)?;
+    }
+    let good = signer(&work, "ansinh-release")?;
+    let updates = Updates::of(&root);
+    updates.create()?;
+    let verifier = RaucVerifier { keyring: good.1.clone() };
+    Ok(Device { root, usb, work, updates, verifier, good, _tmp: tmp })
+}
+
+fn options(d: &Device, running: &str) -> InstallOptions {
+    InstallOptions { running: running.into(), usb_dir: Some(d.usb.clone()), bundle: None, now: 1_800_000_000 }
+}
+
+#[test]
+fn a_genuine_newer_bundle_is_installed_from_the_kiosks_request_and_reboots_at_the_next_idle_reset() -> Res<()> {
+    let d = device()?;
+    let path = d.updates.bundle_path("1.2.0");
+    bundle(&d.work, &d.good, COMPATIBLE, "1.2.0", &path)?;
+    assert_eq!(status(&d.updates, "1.1.0", None)?, Status::Ready { version: Some("1.2.0".into()) });
+    let mut installer = Recording::default();
+    // No request yet: nothing happens.
+    assert_eq!(install(&d.updates, &options(&d, "1.1.0"), &d.verifier, &mut installer)?, Installed::NoRequest);
+
+    // The kiosk's idle reset asks for it, once.
+    let asked = at_idle_reset(&d.updates, "1.1.0", Some(&d.usb))?;
+    assert_eq!(asked, Requested::Install(std::fs::canonicalize(&path)?));
+    assert_eq!(at_idle_reset(&d.updates, "1.1.0", Some(&d.usb))?, Requested::Nothing, "one request at a time");
+    assert!(matches!(status(&d.updates, "1.1.0", None)?, Status::Installing { .. }));
+
+    let done = install(&d.updates, &options(&d, "1.1.0"), &d.verifier, &mut installer)?;
+    assert_eq!(done, Installed::Done { version: "1.2.0".into() });
+    assert!(!d.updates.has_request(INSTALL_REQUEST), "the request is taken");
+    assert_eq!(installer.installed.len(), 1);
+    assert!(installer.installed[0].starts_with(d.updates.path().join("install")), "moved out of the kiosk's reach first");
+    assert!(!path.exists() && !installer.installed[0].exists(), "the bundle is deleted once installed");
+    let state = d.updates.state()?.ok_or("no state")?;
+    assert_eq!((state.phase, state.version.as_str()), (Phase::Installed, "1.2.0"));
+    assert_eq!(status(&d.updates, "1.1.0", None)?, Status::WaitingForReboot { version: "1.2.0".into() });
+
+    // The next idle reset asks for the reboot; root reboots once.
+    assert_eq!(at_idle_reset(&d.updates, "1.1.0", Some(&d.usb))?, Requested::Reboot);
+    assert!(d.updates.has_request(REBOOT_REQUEST));
+    assert_eq!(reboot(&d.updates, 1_800_000_100, &mut installer)?, Rebooted::Started { version: "1.2.0".into() });
+    assert_eq!((installer.reboots, d.updates.has_request(REBOOT_REQUEST)), (1, false));
+    assert_eq!(reboot(&d.updates, 1_800_000_200, &mut installer)?, Rebooted::NoRequest);
+    // After the reboot the new version runs: nothing more to do; had the box gone back to the
+    // old slot, staff would read it.
+    assert_eq!(status(&d.updates, "1.2.0", None)?, Status::UpToDate { running: "1.2.0".into() });
+    assert_eq!(at_idle_reset(&d.updates, "1.2.0", Some(&d.usb))?, Requested::Nothing);
+    assert_eq!(status(&d.updates, "1.1.0", None)?, Status::FellBack { version: "1.2.0".into(), running: "1.1.0".into() });
+    assert_eq!(at_idle_reset(&d.updates, "1.1.0", Some(&d.usb))?, Requested::Nothing, "not again");
+    Ok(())
+}
+
+#[test]
+fn bad_signatures_other_devices_downgrades_and_foreign_places_are_refused() -> Res<()> {
+    let d = device()?;
+    let other = signer(&d.work, "someone-else")?;
+    let mut installer = Recording::default();
+    let cases: Vec<(&str, &(PathBuf, PathBuf), &str, &str, fn(&Refusal) -> bool)> = vec![
+        ("1.2.0", &other, COMPATIBLE, "1.1.0", |r| matches!(r, Refusal::Signature(_))),
+        ("1.2.0", &d.good, "some-other-board", "1.1.0", |r| matches!(r, Refusal::Incompatible { .. })),
+        ("1.0.0", &d.good, COMPATIBLE, "1.1.0", |r| matches!(r, Refusal::NotNewer { .. })),
+        ("1.1.0", &d.good, COMPATIBLE, "1.1.0", |r| matches!(r, Refusal::NotNewer { .. })),
+    ];
+    for (version, key, compatible, running, expected) in cases {
+        // From the stick: the file stays there.
+        let path = d.usb.join(format!("ansinh-{version}.raucb"));
+        bundle(&d.work, key, compatible, version, &path)?;
+        d.updates.write_request(INSTALL_REQUEST, &path.display().to_string())?;
+        let outcome = install(&d.updates, &options(&d, running), &d.verifier, &mut installer)?;
+        let Installed::Refused(refusal) = outcome else { return Err(format!("{version} {compatible}: {outcome:?}").into()) };
+        assert!(expected(&refusal), "{version} {compatible}: {refusal}");
+        let state = d.updates.state()?.ok_or("no state")?;
+        assert_eq!(state.phase, Phase::Refused);
+        assert_eq!(state.reason.as_deref(), Some(refusal.to_string().as_str()));
+        assert!(path.exists());
+        std::fs::remove_file(&path)?;
+    }
+    let said = |r: Refusal| r.to_string();
+    assert_eq!(said(Refusal::NotNewer { offered: "1.0.0".into(), running: "1.1.0".into() }), "version 1.0.0 is not newer than 1.1.0, which this device runs: not installed");
+
+    // A request naming a file anywhere else is refused before anything reads it.
+    let elsewhere = d.work.join("ansinh-1.5.0.raucb");
+    bundle(&d.work, &d.good, COMPATIBLE, "1.5.0", &elsewhere)?;
+    d.updates.write_request(INSTALL_REQUEST, &elsewhere.display().to_string())?;
+    let outcome = install(&d.updates, &options(&d, "1.1.0"), &d.verifier, &mut installer)?;
+    assert!(matches!(outcome, Installed::Refused(Refusal::Place(_))), "{outcome:?}");
+    // A person at the console may name it (`--bundle`): the other checks stand.
+    let console = InstallOptions { bundle: Some(elsewhere.clone()), ..options(&d, "1.1.0") };
+    assert_eq!(install(&d.updates, &console, &d.verifier, &mut installer)?, Installed::Done { version: "1.5.0".into() });
+    assert_eq!(installer.installed, vec![std::fs::canonicalize(&elsewhere)?]);
+    // A refused version is not asked for again at the next idle reset.
+    let refused = d.usb.join("ansinh-2.0.0.raucb");
+    bundle(&d.work, &other, COMPATIBLE, "2.0.0", &refused)?;
+    std::fs::remove_file(d.root.join("updates").join("state.json"))?;
+    assert_eq!(at_idle_reset(&d.updates, "1.1.0", Some(&d.usb))?, Requested::Install(std::fs::canonicalize(&refused)?));
+    assert!(matches!(install(&d.updates, &options(&d, "1.1.0"), &d.verifier, &mut installer)?, Installed::Refused(Refusal::Signature(_))));
+    assert_eq!(at_idle_reset(&d.updates, "1.1.0", Some(&d.usb))?, Requested::Nothing);
+    assert!(matches!(status(&d.updates, "1.1.0", Some(&d.usb))?, Status::Refused { .. }));
+    Ok(())
+}
