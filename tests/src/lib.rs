@@ -8,7 +8,8 @@
 //!   the golden files);
 //! - this library, the one copy of what tests in any crate share: [`golden`] (compare with a
 //!   golden file under `tests/golden/`, rewritten only with `UPDATE_GOLDEN=1`) and
-//!   [`fixtures`] (the public example enrollments under `tests/fixtures/`).
+//!   [`fixtures`] (the public example enrollments under `tests/fixtures/`), and [`rauc`]
+//!   (small real RAUC bundles signed with a test certificate, for the update tests).
 //!
 //! Every crate may dev-depend on this library, so it depends on no workspace crate (that
 //! would be a cycle through the dev-dependencies): only the standard library, `png` and
@@ -20,6 +21,7 @@ use std::path::PathBuf;
 
 pub mod fixtures;
 pub mod golden;
+pub mod rauc;
 
 /// What can go wrong in test support. Its `Debug` is its message, so a test returning
 /// `Result<(), Box<dyn Error>>` fails with a readable sentence.

@@ -14,6 +14,7 @@ mod printing;
 mod records;
 mod render;
 mod staff;
+mod update;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -100,6 +101,9 @@ enum Command {
     Receipt(printing::ReceiptArgs),
     /// The end-of-shift reconciliation: totals, voids, cash to hand in; CSV, PNG or printer.
     ShiftReport(printing::ShiftArgs),
+    /// Software updates: where they stand (`status`); as root, `install` the bundle the kiosk
+    /// asked for (or `--bundle FILE`) after checking it, and `reboot` into it.
+    Update(update::UpdateArgs),
 }
 
 #[derive(Args)]
@@ -329,6 +333,7 @@ fn run(cli: &Cli, lang: Locale) -> anyhow::Result<Outcome> {
         Command::Renewals(a) => delivery::renewals(a, lang),
         Command::Receipt(a) => printing::receipt(a, lang),
         Command::ShiftReport(a) => printing::shift_report(a, lang),
+        Command::Update(a) => update::run(a, lang),
     };
     match result {
         Ok(outcome) => Ok(outcome),

@@ -128,7 +128,10 @@ pub struct InstallState {
     pub bundle: String,
     /// When (Unix seconds).
     pub at: i64,
-    /// Why it was refused or failed.
+    /// Why it was refused or failed: [`Refusal::code`], for the words staff read.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// Why it was refused or failed, in detail (English, for a technician).
     #[serde(default)]
     pub reason: Option<String>,
 }
@@ -434,7 +437,9 @@ pub enum Status {
     Refused {
         /// Its version.
         version: String,
-        /// Why.
+        /// Why, as a code ([`Refusal::code`], or `download`: the bytes did not match).
+        code: String,
+        /// Why, in detail (English).
         reason: String,
     },
 }
@@ -523,11 +528,12 @@ pub fn status(updates: &Updates, running: &str, usb_dir: Option<&Path>) -> Resul
                     running: running.to_string(),
                 });
             }
-            Phase::Refused | Phase::Failed if newer_than_running => {
-                // A newer bundle arrived since: that one is the news.
+            Phase::Refused | Phase::Failed => {
+                // Said until something newer happens: a bundle arrived or is downloading.
                 if candidate(updates, running, usb_dir)?.is_none() && !downloading(updates, s)? {
                     return Ok(Status::Refused {
                         version: s.version.clone(),
+                        code: s.code.clone().unwrap_or_default(),
                         reason: s.reason.clone().unwrap_or_default(),
                     });
                 }
@@ -552,7 +558,8 @@ pub fn status(updates: &Updates, running: &str, usb_dir: Option<&Path>) -> Resul
         };
         if newer {
             if let Some(reason) = offer.problem {
-                return Ok(Status::Refused { version: offer.version, reason });
+                let code = "download".to_string();
+                return Ok(Status::Refused { version: offer.version, code, reason });
             }
             let got = updates.downloaded(&offer.version)?;
             let percent = u8::try_from(got.saturating_mul(100) / offer.size.max(1)).unwrap_or(100);
@@ -702,6 +709,21 @@ pub enum Refusal {
     Failed(String),
 }
 
+impl Refusal {
+    /// A short stable code of the kind of refusal (`state.json`, the words staff read).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::Place(_) => "place",
+            Refusal::Missing(_) => "missing",
+            Refusal::Signature(_) => "signature",
+            Refusal::Incompatible { .. } => "incompatible",
+            Refusal::Version(_) => "version",
+            Refusal::NotNewer { .. } => "not-newer",
+            Refusal::Failed(_) => "failed",
+        }
+    }
+}
+
 /// What [`install`] needs to know.
 #[derive(Clone, Debug)]
 pub struct InstallOptions {
@@ -762,6 +784,7 @@ pub fn install(
         version: named,
         bundle: asked.clone(),
         at: options.now,
+        code: None,
         reason: None,
     };
     let outcome = checked_install(updates, options, &asked, verifier, installer, &mut state);
@@ -770,6 +793,7 @@ pub fn install(
         Ok(()) => state.phase = Phase::Installed,
         Err(r) => {
             state.phase = if matches!(r, Refusal::Failed(_)) { Phase::Failed } else { Phase::Refused };
+            state.code = Some(r.code().to_string());
             state.reason = Some(r.to_string());
         }
     }

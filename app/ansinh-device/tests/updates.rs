@@ -8,8 +8,8 @@
 //! ask, a reboot asked for only once root says the update is installed.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use ansinh_tests::rauc::Signer;
 use ansinh_device::update::{
     COMPATIBLE, INSTALL_REQUEST, InstallOptions, Installed, Installer, Phase, REBOOT_REQUEST,
     RaucVerifier, Rebooted, Refusal, Requested, Status, Updates, at_idle_reset, install, reboot,
@@ -18,33 +18,12 @@ use ansinh_device::update::{
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
-/// Runs a tool of the test, failing with what it said.
-fn tool(command: &mut Command) -> Res<()> {
-    let out = command.output().map_err(|e| format!("{command:?}: {e} (apt-get install rauc squashfs-tools openssl)"))?;
-    if !out.status.success() {
-        return Err(format!("{command:?}: {}", String::from_utf8_lossy(&out.stderr)).into());
-    }
-    Ok(())
+fn signer(dir: &Path, name: &str) -> Res<Signer> {
+    Ok(ansinh_tests::rauc::signer(dir, name)?)
 }
 
-/// A signing key and its self-signed certificate (the keyring that trusts it) in `dir`.
-fn signer(dir: &Path, name: &str) -> Res<(PathBuf, PathBuf)> {
-    let (key, cert) = (dir.join(format!("{name}.key")), dir.join(format!("{name}.pem")));
-    tool(Command::new("openssl").args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "3650", "-subj", &format!("/CN={name}")]).arg("-keyout").arg(&key).arg("-out").arg(&cert))?;
-    Ok((key, cert))
-}
-
-/// A plain RAUC bundle of `version` for `compatible`, signed by `signer`, written to `out`.
-fn bundle(dir: &Path, signer: &(PathBuf, PathBuf), compatible: &str, version: &str, out: &Path) -> Res<()> {
-    let content = dir.join(format!("content-{version}-{compatible}"));
-    std::fs::create_dir_all(&content)?;
-    std::fs::write(content.join("root.img"), format!("root of {version}"))?;
-    std::fs::write(
-        content.join("manifest.raucm"),
-        format!("[update]\ncompatible={compatible}\nversion={version}\n\n[bundle]\nformat=plain\n\n[image.rootfs]\nfilename=root.img\n"),
-    )?;
-    let _ = std::fs::remove_file(out);
-    tool(Command::new("rauc").arg("bundle").arg("--cert").arg(&signer.1).arg("--key").arg(&signer.0).arg(&content).arg(out))
+fn bundle(dir: &Path, signer: &Signer, compatible: &str, version: &str, out: &Path) -> Res<()> {
+    Ok(ansinh_tests::rauc::bundle(dir, signer, compatible, version, out)?)
 }
 
 /// An installer that records what it was asked.
@@ -78,7 +57,7 @@ struct Device {
     work: PathBuf,
     updates: Updates,
     verifier: RaucVerifier,
-    good: (PathBuf, PathBuf),
+    good: Signer,
 }
 
 fn device() -> Res<Device> {
@@ -90,7 +69,7 @@ fn device() -> Res<Device> {
     let good = signer(&work, "ansinh-release")?;
     let updates = Updates::of(&root);
     updates.create()?;
-    let verifier = RaucVerifier { keyring: good.1.clone() };
+    let verifier = RaucVerifier { keyring: good.cert.clone() };
     Ok(Device { root, usb, work, updates, verifier, good, _tmp: tmp })
 }
 
@@ -144,7 +123,7 @@ fn bad_signatures_other_devices_downgrades_and_foreign_places_are_refused() -> R
     let d = device()?;
     let other = signer(&d.work, "someone-else")?;
     let mut installer = Recording::default();
-    let cases: Vec<(&str, &(PathBuf, PathBuf), &str, &str, fn(&Refusal) -> bool)> = vec![
+    let cases: Vec<(&str, &Signer, &str, &str, fn(&Refusal) -> bool)> = vec![
         ("1.2.0", &other, COMPATIBLE, "1.1.0", |r| matches!(r, Refusal::Signature(_))),
         ("1.2.0", &d.good, "some-other-board", "1.1.0", |r| matches!(r, Refusal::Incompatible { .. })),
         ("1.0.0", &d.good, COMPATIBLE, "1.1.0", |r| matches!(r, Refusal::NotNewer { .. })),

@@ -346,6 +346,85 @@ pub fn policy_origin(lang: Locale, installed: Option<(i64, TableSource, i64)>) -
     )
 }
 
+/// Where software updates stand (the device's `update::Status`, which this crate does not
+/// depend on); versions as text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UpdateState<'a> {
+    /// Nothing newer is known.
+    UpToDate {
+        /// The version running.
+        running: &'a str,
+    },
+    /// Downloading from the collection server.
+    Downloading {
+        /// Its version.
+        version: &'a str,
+        /// Percent downloaded.
+        percent: u8,
+    },
+    /// Downloaded and checked; installed at the next idle reset.
+    Ready {
+        /// Its version (`?` when a stick's file does not name it).
+        version: &'a str,
+    },
+    /// Being installed.
+    Installing {
+        /// Its version.
+        version: &'a str,
+    },
+    /// Installed; the kiosk restarts into it at the next idle reset.
+    WaitingForReboot {
+        /// Its version.
+        version: &'a str,
+    },
+    /// Installed, but the box went back to the version before (it did not start properly).
+    FellBack {
+        /// The version installed.
+        version: &'a str,
+        /// The version running.
+        running: &'a str,
+    },
+    /// Refused or failed, `code` saying why (`signature`, `incompatible`, `not-newer`,
+    /// `place`, `missing`, `version`, `failed`, `download`).
+    Refused {
+        /// Its version.
+        version: &'a str,
+        /// Why.
+        code: &'a str,
+    },
+}
+
+/// What staff read of software updates, one sentence.
+pub fn update_status(lang: Locale, state: UpdateState<'_>) -> String {
+    match state {
+        UpdateState::UpToDate { running } => tr!(lang, "update-up-to-date", running = running),
+        UpdateState::Downloading { version, percent } => {
+            tr!(lang, "update-downloading", version = version, percent = percent)
+        }
+        UpdateState::Ready { version } => tr!(lang, "update-ready", version = version),
+        UpdateState::Installing { version } => tr!(lang, "update-installing", version = version),
+        UpdateState::WaitingForReboot { version } => {
+            tr!(lang, "update-waiting-reboot", version = version)
+        }
+        UpdateState::FellBack { version, running } => {
+            tr!(lang, "update-fell-back", version = version, running = running)
+        }
+        UpdateState::Refused { version, code } => {
+            let why = match code {
+                "signature" => tr!(lang, "update-why-signature"),
+                "incompatible" => tr!(lang, "update-why-incompatible"),
+                "not-newer" => tr!(lang, "update-why-not-newer"),
+                "place" => tr!(lang, "update-why-place"),
+                "missing" => tr!(lang, "update-why-missing"),
+                "version" => tr!(lang, "update-why-version"),
+                "download" => tr!(lang, "update-why-download"),
+                _ => tr!(lang, "update-why-failed"),
+            };
+            tr!(lang, "update-refused", version = version, why = why)
+        }
+    }
+}
+
 /// One line of what a new policy table changed: the parameter, added/changed/removed, its
 /// period, the amounts before and after (for amounts), its source and status.
 pub fn policy_change(lang: Locale, c: &ansinh_core::policy::Change<'_>) -> String {

@@ -9,6 +9,8 @@
 //! - `delivery`: a device and a collection server on one machine: register, enqueue, sync,
 //!   and the USB route.
 //! - `readme`: the README's example commands print what the README shows.
+//! - `update`: `ansinh update status` in both languages, `install` refusing another key's
+//!   bundle and one not newer (the real `rauc info`), `reboot` with nothing installed.
 
 mod common;
 mod contract;
@@ -16,3 +18,4 @@ mod delivery;
 mod outbox;
 mod printing;
 mod readme;
+mod update;

@@ -765,3 +765,26 @@ speech-missing = { $program } is not installed (apt-get install espeak-ng alsa-u
 speech-no-voice = espeak-ng has no voice { $voice }
 speech-no-sound = the speaker does not open (ALSA device { $device }): { $detail }
 speech-failed = { $detail }
+
+## Software updates (the staff screen's line, `ansinh update`).
+staff-update = Software update
+update-up-to-date = Software { $running } is the latest
+update-downloading = Downloading update { $version }: { $percent } %
+update-ready = Update { $version } downloaded; it is installed when the kiosk is idle
+update-installing = Installing update { $version }
+update-waiting-reboot = Update { $version } installed; the kiosk restarts when idle
+update-fell-back = Version { $version } did not start properly; the kiosk went back to { $running }
+update-refused = Update { $version } refused: { $why }
+update-why-signature = the signature does not verify
+update-why-incompatible = it is not made for this kind of device
+update-why-not-newer = it is not newer than the version running
+update-why-place = the file is neither in the updates folder nor on the USB stick
+update-why-missing = the file is missing
+update-why-version = its version cannot be read
+update-why-failed = RAUC could not install it
+update-why-download = the download does not match what the server announced
+update-installed-now = Installed update { $version } into the other slot; the device runs it after a restart.
+update-no-request = No install request.
+update-rebooting = Restarting into { $version }.
+update-reboot-nothing = No installed update waits for a restart.
+update-reboot-failed = Could not restart: { $why }

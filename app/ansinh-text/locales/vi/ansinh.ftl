@@ -601,3 +601,26 @@ speech-missing = chưa cài { $program } (apt-get install espeak-ng alsa-utils)
 speech-no-voice = espeak-ng không có giọng { $voice }
 speech-no-sound = không mở được loa (thiết bị ALSA { $device }): { $detail }
 speech-failed = { $detail }
+
+## Software updates (the staff screen's line, `ansinh update`).
+staff-update = Cập nhật phần mềm
+update-up-to-date = Phần mềm { $running } là bản mới nhất
+update-downloading = Đang tải bản cập nhật { $version }: { $percent } %
+update-ready = Đã tải xong bản cập nhật { $version }; sẽ cài khi máy rảnh
+update-installing = Đang cài bản cập nhật { $version }
+update-waiting-reboot = Đã cài bản { $version }; máy sẽ khởi động lại khi rảnh
+update-fell-back = Bản { $version } không khởi động được, máy đã quay về bản { $running }
+update-refused = Không nhận bản cập nhật { $version }: { $why }
+update-why-signature = chữ ký không hợp lệ
+update-why-incompatible = không dành cho loại máy này
+update-why-not-newer = không mới hơn bản đang chạy
+update-why-place = tệp không nằm trong thư mục cập nhật hay trên USB
+update-why-missing = không tìm thấy tệp
+update-why-version = không đọc được số phiên bản
+update-why-failed = RAUC không cài được
+update-why-download = tệp tải về không khớp với thông tin của máy chủ
+update-installed-now = Đã cài bản cập nhật { $version } vào phân vùng còn lại; máy chạy bản này sau khi khởi động lại.
+update-no-request = Không có yêu cầu cài đặt nào.
+update-rebooting = Khởi động lại để chạy bản { $version }.
+update-reboot-nothing = Không có bản cập nhật nào chờ khởi động lại.
+update-reboot-failed = Không khởi động lại được: { $why }
