@@ -1,7 +1,7 @@
 //! `ansinh-kiosk`: the collection-point kiosk.
 //!
 //! ```text
-//! ansinh-kiosk [--data-dir DIR] [--config FILE] [--policy FILE] [--usb-config FILE] [--usb-policy FILE] [--portrait] [--demo]
+//! ansinh-kiosk [--data-dir DIR] [--config FILE] [--policy FILE] [--usb-config FILE] [--usb-policy FILE] [--usb-update-dir DIR] [--portrait] [--demo]
 //! ```
 //!
 //! `--config` is the device's own configuration (the image's ANSINH-CFG partition, inside the
@@ -11,7 +11,8 @@
 //! genuine and newer (`ansinh_device::policy`); refused ones are said and ignored. `--policy` the
 //! same for a table on the device's own configuration partition. A table that cannot be checked
 //! yet (the device is not registered, so it holds no policy key) is installed right after
-//! registration.
+//! registration. `--usb-update-dir` is where a USB stick is mounted: a `*.raucb` update bundle
+//! on it is asked for at an idle reset like a downloaded one (`controllers::update`).
 //!
 //! ```text
 //! ansinh-kiosk --screenshot DIR [--today YYYY-MM-DD]
@@ -33,6 +34,7 @@ struct Args {
     config: Option<PathBuf>,
     usb_config: Option<PathBuf>,
     usb_policy: Option<PathBuf>,
+    usb_update_dir: Option<PathBuf>,
     policy: Option<PathBuf>,
     portrait: bool,
     demo: bool,
@@ -41,7 +43,7 @@ struct Args {
     exit_after_first_frame: bool,
 }
 
-const USAGE: &str = "usage: ansinh-kiosk [--data-dir DIR] [--config FILE] [--policy FILE] [--usb-config FILE] [--usb-policy FILE] [--portrait] [--demo]\n       ansinh-kiosk --screenshot DIR [--today YYYY-MM-DD]";
+const USAGE: &str = "usage: ansinh-kiosk [--data-dir DIR] [--config FILE] [--policy FILE] [--usb-config FILE] [--usb-policy FILE] [--usb-update-dir DIR] [--portrait] [--demo]\n       ansinh-kiosk --screenshot DIR [--today YYYY-MM-DD]";
 
 fn args() -> anyhow::Result<Args> {
     let mut a = Args {
@@ -49,6 +51,7 @@ fn args() -> anyhow::Result<Args> {
         config: None,
         usb_config: None,
         usb_policy: None,
+        usb_update_dir: None,
         policy: None,
         portrait: false,
         demo: false,
@@ -64,6 +67,7 @@ fn args() -> anyhow::Result<Args> {
             "--config" => a.config = Some(value()?.into()),
             "--usb-config" => a.usb_config = Some(value()?.into()),
             "--usb-policy" => a.usb_policy = Some(value()?.into()),
+            "--usb-update-dir" => a.usb_update_dir = Some(value()?.into()),
             "--policy" => a.policy = Some(value()?.into()),
             "--screenshot" => a.screenshot = Some(value()?.into()),
             "--today" => a.today = Some(value()?),
@@ -215,6 +219,11 @@ fn main() -> anyhow::Result<()> {
         warn_percent,
         critical_percent,
     };
+    options.updates = Some(ansinh_kiosk::controllers::update::UpdateOptions {
+        data_dir: data_dir.clone(),
+        usb_dir: args.usb_update_dir.clone(),
+        release_file: ansinh_device::update::RELEASE_FILE.into(),
+    });
     let mut app = App::new(Box::new(store), clock, options);
     app.read_aloud = ansinh_kiosk::config::read_aloud(&config);
     // The ID card readers, each on its own thread; their scans reach the app at the tick.

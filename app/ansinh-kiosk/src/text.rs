@@ -34,6 +34,24 @@ pub fn table_origin(
     })
 }
 
+/// Where software updates stand, in `lang` (`ansinh_text::update_status`).
+pub fn update_status(lang: Locale, s: &ansinh_device::update::Status) -> String {
+    use ansinh_device::update::Status;
+    use ansinh_text::UpdateState;
+    let state = match s {
+        Status::UpToDate { running } => UpdateState::UpToDate { running },
+        Status::Downloading { version, percent } => {
+            UpdateState::Downloading { version, percent: *percent }
+        }
+        Status::Ready { version } => UpdateState::Ready { version: version.as_deref().unwrap_or("?") },
+        Status::Installing { version } => UpdateState::Installing { version },
+        Status::WaitingForReboot { version } => UpdateState::WaitingForReboot { version },
+        Status::FellBack { version, running } => UpdateState::FellBack { version, running },
+        Status::Refused { version, code, .. } => UpdateState::Refused { version, code },
+    };
+    ansinh_text::update_status(lang, state)
+}
+
 /// A label and a value, one row of a result table.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Line {

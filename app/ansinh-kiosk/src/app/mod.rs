@@ -76,6 +76,8 @@ pub struct Options {
     pub demo: bool,
     /// The battery to watch for the low-battery band (none by default).
     pub battery: BatteryOptions,
+    /// Where software updates are found (none: the kiosk asks for none, e.g. screenshots).
+    pub updates: Option<crate::controllers::update::UpdateOptions>,
 }
 
 impl Default for Options {
@@ -87,6 +89,7 @@ impl Default for Options {
             printer: None,
             demo: false,
             battery: BatteryOptions::default(),
+            updates: None,
         }
     }
 }
@@ -146,6 +149,8 @@ pub struct App {
     pub read_aloud: ReadAloud,
     /// Scans of the ID card's QR code from the readers' threads (none without `[scanner]`).
     scans: Option<std::sync::mpsc::Receiver<ansinh_idcard::readers::Event>>,
+    /// Software updates: the requests to the root side at idle resets, the staff line.
+    pub updates: Option<crate::controllers::update::UpdateRequests>,
 }
 
 impl App {
@@ -161,6 +166,7 @@ impl App {
         let mut battery = BatteryWatch::new(options.battery.clone());
         battery.poll(now);
         let policy = store.active_policy();
+        let updates = options.updates.as_ref().map(crate::controllers::update::UpdateRequests::new);
         let mut app = Self {
             table: (*policy.table).clone(),
             policy,
@@ -189,6 +195,7 @@ impl App {
             battery,
             read_aloud: ReadAloud::default(),
             scans: None,
+            updates,
         };
         app.enroll.set_usual_ethnicity(app.usual_ethnicity());
         app
@@ -257,6 +264,11 @@ impl App {
         }
         let battery = self.battery.poll(self.clock.now());
         if !self.touched {
+            // Untouched since the last reset (or the start): still idle, so updates may be
+            // asked for (once a minute).
+            if self.session.idle(self.clock.now()) == Idle::Expired {
+                self.idle_updates(false);
+            }
             return printed | battery;
         }
         printed
@@ -270,9 +282,20 @@ impl App {
                 }
                 Idle::Expired => {
                     self.reset();
+                    self.idle_updates(true);
                     true
                 }
             }
+    }
+
+    /// The kiosk is idle, nothing of anyone on any screen: the update requests that are due
+    /// (`controllers::update`). Never during a session: `tick` calls it only once the idle
+    /// timer expired and the session was reset.
+    fn idle_updates(&mut self, reset: bool) {
+        let now = self.now();
+        if let Some(updates) = &mut self.updates {
+            updates.idle(now, reset);
+        }
     }
 
     /// Next customer (or the idle reset): every field and screen state holding personal data

@@ -49,6 +49,18 @@ impl App {
         (notes, lines)
     }
 
+    /// What staff read of software updates (downloading, ready, installed and waiting for the
+    /// restart, refused and why), when the kiosk looks for them.
+    pub fn update_line(&self) -> Option<Line> {
+        let updates = self.updates.as_ref()?;
+        let lang = self.lang;
+        let text = match updates.status() {
+            Ok(status) => crate::text::update_status(lang, &status),
+            Err(why) => why,
+        };
+        Some(Line::new(tr!(lang, "staff-update"), text))
+    }
+
     pub(super) fn login(&mut self) {
         let (now, lang) = (self.now(), self.lang);
         if self.staff.login(self.store.as_mut(), now, lang) {

@@ -14,3 +14,4 @@ pub mod read_aloud;
 pub mod repeat;
 pub mod scenarios;
 pub mod staff;
+pub mod update;

@@ -140,6 +140,7 @@ pub(super) fn render(app: &mut App, w: &AppWindow) {
         Err(e) => app.staff.tell(e.message),
     }
     queue.push(Line::new(tr!(lang, "staff-speech"), app.read_aloud.status(lang)));
+    queue.extend(app.update_line());
     let (policy_notes, policy_lines) = app.policy_status();
     note.extend(policy_notes);
     queue.extend(policy_lines);

@@ -19,4 +19,5 @@ fi
 if [ -r /media/usb-config/policy.signed ]; then
     set -- "$@" --usb-policy /media/usb-config/policy.signed
 fi
+set -- "$@" --usb-update-dir /media/usb-config
 exec /usr/local/bin/ansinh-kiosk "$@"
