@@ -17,6 +17,9 @@
 //!   their next enrollment; tampered, older or invalid tables are refused; a power cut in the
 //!   switch leaves a valid table; old-table records are still accepted; estimates past
 //!   `valid_until` or while the hub has a table the device could not install.
+//! - `updates`: a real RAUC bundle published on the hub, downloaded through cut answers and
+//!   resumed after a restart, asked to be installed at the kiosk's idle reset and checked with
+//!   the real `rauc info`, the restart asked for at the next idle reset.
 //! - `pricing`: the device's price and the hub's check agree on fixtures and generated records.
 //! - `refusals`: forged, unknown, revoked, replayed, oversized and garbage requests.
 //! - `attacks`: what an attacker on the network can try (issue "Trust" 5–7): formulas in
@@ -48,4 +51,5 @@ mod receipt_page;
 mod refusals;
 mod reports;
 mod support;
+mod updates;
 mod uploader;

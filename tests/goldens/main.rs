@@ -13,6 +13,7 @@
 //! - `envelope`: the enrollment record's versioned envelope (`wire/`, byte for byte; schema
 //!   1 still read) and its decoder.
 //! - `policy`: the signed policy table message (`wire/policy.signed`, byte for byte).
+//! - `update`: the software update offer (`wire/update-offer.bin`, byte for byte).
 
 mod d05_xml;
 mod envelope;
@@ -20,3 +21,4 @@ mod health;
 mod policy;
 mod receipts;
 mod shift;
+mod update;

@@ -57,10 +57,32 @@ pub fn bundle(
     version: &str,
     out: &Path,
 ) -> Result<(), Error> {
+    bundle_of_size(work, signer, compatible, version, 0, out)
+}
+
+/// [`bundle`] whose root image holds `image_bytes` more bytes that do not compress, so that
+/// the bundle is about that much larger (a download in several ranges).
+pub fn bundle_of_size(
+    work: &Path,
+    signer: &Signer,
+    compatible: &str,
+    version: &str,
+    image_bytes: usize,
+    out: &Path,
+) -> Result<(), Error> {
     let content = work.join(format!("content-{compatible}-{version}"));
     std::fs::create_dir_all(&content).map_err(io(&content))?;
     let image = content.join("root.img");
-    std::fs::write(&image, format!("the root file system of {version}")).map_err(io(&image))?;
+    let mut root = format!("the root file system of {version}").into_bytes();
+    // xorshift64: noise squashfs cannot shrink.
+    let mut x = 0x9E37_79B9_7F4A_7C15_u64;
+    root.extend((0..image_bytes).map(|_| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x.to_le_bytes()[3]
+    }));
+    std::fs::write(&image, root).map_err(io(&image))?;
     let manifest = content.join("manifest.raucm");
     let text = format!(
         "[update]\ncompatible={compatible}\nversion={version}\n\n[bundle]\nformat=plain\n\n\

@@ -1,7 +1,8 @@
 //! Delivery on the device: a worker thread that registers the device with the collection server
 //! (once, with the configuration's one-time token), installs the signed policy tables the
 //! device was given (its configuration partition's, a stick's) once registration has pinned
-//! the policy key, then runs `ansinh-uploader`'s background loop and refreshes the
+//! the policy key, then runs `ansinh-uploader`'s background loop (records, then the software
+//! update's download, yielding to the next record) and refreshes the
 //! renewal-due list after a sync when the kept one is old.
 //!
 //! The UI thread never waits on the network: it reads what the worker leaves in the outbox
@@ -18,6 +19,7 @@ use ansinh_device::clock::{Clock, SystemClock};
 use ansinh_device::policy::{Refused, Source};
 use ansinh_uploader::background::{Control, run};
 use ansinh_uploader::policy::PolicyFetch;
+use ansinh_uploader::update::UpdateFetch;
 use ansinh_uploader::{
     RetryPolicy, ServerTrust, cached_renewals, fetch_renewals, register_trusting,
 };
@@ -184,6 +186,16 @@ fn worker(
                 }
                 Some(PolicyFetch::Refused { version, reason }) => eprintln!(
                     "ansinh-kiosk: policy table {} from the server refused: {reason}",
+                    version.as_deref().unwrap_or("?")
+                ),
+                _ => {}
+            }
+            match &r.update {
+                Some(UpdateFetch::Ready { version }) => eprintln!(
+                    "ansinh-kiosk: update {version} downloaded; installed at the next idle reset"
+                ),
+                Some(UpdateFetch::Refused { version, reason }) => eprintln!(
+                    "ansinh-kiosk: update {} from the server refused: {reason}",
                     version.as_deref().unwrap_or("?")
                 ),
                 _ => {}
