@@ -15,9 +15,11 @@ step "system packages"
 # libudev, libinput and xkbcommon are what the kiosk's device (linuxkms) backend links;
 # postgresql is the collection server's second backend (its tests run a throwaway cluster);
 # espeak-ng and alsa-utils read the kiosk's screens aloud (the speech tests synthesise and
-# play them, into ALSA's null device).
+# play them, into ALSA's null device); rauc, squashfs-tools and openssl build and check small
+# signed update bundles (the update tests).
 packages=(build-essential pkg-config shellcheck systemd chromium fonts-noto-core
-    libudev-dev libinput-dev libxkbcommon-dev postgresql espeak-ng alsa-utils)
+    libudev-dev libinput-dev libxkbcommon-dev postgresql espeak-ng alsa-utils
+    rauc squashfs-tools openssl)
 need=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
