@@ -21,7 +21,9 @@ use ansinh_kiosk::controllers::update::UpdateOptions;
 use ansinh_uploader::update::{UpdateFetch, fetch_update};
 use ansinh_uploader::{HttpTransport, RetryPolicy};
 
-use crate::support::{NOW, Server, TestResult, device, enqueue, runtime, sync_until_done, test_clock};
+use crate::support::{
+    NOW, Server, TestResult, device, enqueue, runtime, sync_until_done, test_clock,
+};
 
 /// What root would hand to `rauc install` and `systemctl reboot`, recorded.
 #[derive(Default)]
@@ -115,7 +117,11 @@ fn a_published_bundle_downloads_through_cuts_resumes_after_a_restart_and_install
     assert!(!updates.part_path("1.2.0").exists());
     let stats = proxy.stats();
     assert!(stats.cut_responses > 0, "{stats:?}");
-    assert!(stats.bytes_down < 2 * size, "{} bytes fetched for {size}: {stats:?}", stats.bytes_down);
+    assert!(
+        stats.bytes_down < 2 * size,
+        "{} bytes fetched for {size}: {stats:?}",
+        stats.bytes_down
+    );
 
     // The kiosk on the same data directory, a customer at the counter.
     let release = tmp.path().join("ansinh-release");

@@ -85,7 +85,9 @@ pub(crate) fn said(lang: Locale, s: &Status) -> String {
         Status::Downloading { version, percent } => {
             UpdateState::Downloading { version, percent: *percent }
         }
-        Status::Ready { version } => UpdateState::Ready { version: version.as_deref().unwrap_or("?") },
+        Status::Ready { version } => {
+            UpdateState::Ready { version: version.as_deref().unwrap_or("?") }
+        }
         Status::Installing { version } => UpdateState::Installing { version },
         Status::WaitingForReboot { version } => UpdateState::WaitingForReboot { version },
         Status::FellBack { version, running } => UpdateState::FellBack { version, running },
@@ -121,9 +123,10 @@ pub(crate) fn run(a: &UpdateArgs, lang: Locale) -> Result<Outcome, Failure> {
             let outcome = install(&Updates::of(data_dir), &options, &verifier, &mut RaucInstaller)
                 .map_err(other)?;
             match outcome {
-                Installed::NoRequest => {
-                    Ok(Outcome::Done(json!({"installed": null}), tr!(lang, "update-no-request").into()))
-                }
+                Installed::NoRequest => Ok(Outcome::Done(
+                    json!({"installed": null}),
+                    tr!(lang, "update-no-request").into(),
+                )),
                 Installed::Done { version } => {
                     let text = tr!(lang, "update-installed-now", version = version.as_str());
                     Ok(Outcome::Done(json!({"installed": version}), text))

@@ -456,7 +456,11 @@ fn settled(state: Option<&InstallState>, version: Option<&semver::Version>, path
 /// The newest bundle worth asking root to install: the download waiting in `updates`, or a
 /// `*.raucb` on the stick at `usb_dir`, newer than `running` and not installed, refused or
 /// failed before.
-pub fn candidate(updates: &Updates, running: &str, usb_dir: Option<&Path>) -> Result<Option<Candidate>> {
+pub fn candidate(
+    updates: &Updates,
+    running: &str,
+    usb_dir: Option<&Path>,
+) -> Result<Option<Candidate>> {
     let state = updates.state()?;
     let running = parse_version(running);
     let mut all = bundles_in(updates.path())?;
@@ -490,7 +494,11 @@ pub enum Requested {
 /// entered): a `reboot-request` when the root side says an update is installed (the install
 /// was asked for at an earlier idle reset), else an `install-request` for the newest
 /// [`candidate`]; never a second request while one waits.
-pub fn at_idle_reset(updates: &Updates, running: &str, usb_dir: Option<&Path>) -> Result<Requested> {
+pub fn at_idle_reset(
+    updates: &Updates,
+    running: &str,
+    usb_dir: Option<&Path>,
+) -> Result<Requested> {
     if updates.has_request(INSTALL_REQUEST) || updates.has_request(REBOOT_REQUEST) {
         return Ok(Requested::Nothing);
     }
@@ -528,15 +536,15 @@ pub fn status(updates: &Updates, running: &str, usb_dir: Option<&Path>) -> Resul
                     running: running.to_string(),
                 });
             }
-            Phase::Refused | Phase::Failed => {
-                // Said until something newer happens: a bundle arrived or is downloading.
-                if candidate(updates, running, usb_dir)?.is_none() && !downloading(updates, s)? {
-                    return Ok(Status::Refused {
-                        version: s.version.clone(),
-                        code: s.code.clone().unwrap_or_default(),
-                        reason: s.reason.clone().unwrap_or_default(),
-                    });
-                }
+            // Said until something newer happens: a bundle arrived or is downloading.
+            Phase::Refused | Phase::Failed
+                if candidate(updates, running, usb_dir)?.is_none() && !downloading(updates, s)? =>
+            {
+                return Ok(Status::Refused {
+                    version: s.version.clone(),
+                    code: s.code.clone().unwrap_or_default(),
+                    reason: s.reason.clone().unwrap_or_default(),
+                });
             }
             _ => {}
         }
@@ -774,10 +782,9 @@ pub fn install(
             None => return Ok(Installed::NoRequest),
         },
     };
-    let named = version_of_file_name(
-        Path::new(&asked).file_name().and_then(|n| n.to_str()).unwrap_or(""),
-    )
-    .map_or_else(|| "?".to_string(), |v| v.to_string());
+    let named =
+        version_of_file_name(Path::new(&asked).file_name().and_then(|n| n.to_str()).unwrap_or(""))
+            .map_or_else(|| "?".to_string(), |v| v.to_string());
     let mut state = InstallState {
         format: STATE_FORMAT,
         phase: Phase::Installing,
@@ -792,7 +799,8 @@ pub fn install(
     match &outcome {
         Ok(()) => state.phase = Phase::Installed,
         Err(r) => {
-            state.phase = if matches!(r, Refusal::Failed(_)) { Phase::Failed } else { Phase::Refused };
+            state.phase =
+                if matches!(r, Refusal::Failed(_)) { Phase::Failed } else { Phase::Refused };
             state.code = Some(r.code().to_string());
             state.reason = Some(r.to_string());
         }

@@ -9,12 +9,12 @@
 
 use std::path::{Path, PathBuf};
 
-use ansinh_tests::rauc::Signer;
 use ansinh_device::update::{
     COMPATIBLE, INSTALL_REQUEST, InstallOptions, Installed, Installer, Phase, REBOOT_REQUEST,
     RaucVerifier, Rebooted, Refusal, Requested, Status, Updates, at_idle_reset, install, reboot,
     status,
 };
+use ansinh_tests::rauc::Signer;
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -62,7 +62,8 @@ struct Device {
 
 fn device() -> Res<Device> {
     let tmp = tempfile::tempdir()?;
-    let (root, usb, work) = (tmp.path().join("data"), tmp.path().join("usb"), tmp.path().join("work"));
+    let (root, usb, work) =
+        (tmp.path().join("data"), tmp.path().join("usb"), tmp.path().join("work"));
     for d in [&root, &usb, &work] {
         std::fs::create_dir_all(d)?;
     }
@@ -74,58 +75,91 @@ fn device() -> Res<Device> {
 }
 
 fn options(d: &Device, running: &str) -> InstallOptions {
-    InstallOptions { running: running.into(), usb_dir: Some(d.usb.clone()), bundle: None, now: 1_800_000_000 }
+    InstallOptions {
+        running: running.into(),
+        usb_dir: Some(d.usb.clone()),
+        bundle: None,
+        now: 1_800_000_000,
+    }
 }
 
 #[test]
-fn a_genuine_newer_bundle_is_installed_from_the_kiosks_request_and_reboots_at_the_next_idle_reset() -> Res<()> {
+fn a_genuine_newer_bundle_is_installed_from_the_kiosks_request_and_reboots_at_the_next_idle_reset()
+-> Res<()> {
     let d = device()?;
     let path = d.updates.bundle_path("1.2.0");
     bundle(&d.work, &d.good, COMPATIBLE, "1.2.0", &path)?;
     assert_eq!(status(&d.updates, "1.1.0", None)?, Status::Ready { version: Some("1.2.0".into()) });
     let mut installer = Recording::default();
     // No request yet: nothing happens.
-    assert_eq!(install(&d.updates, &options(&d, "1.1.0"), &d.verifier, &mut installer)?, Installed::NoRequest);
+    assert_eq!(
+        install(&d.updates, &options(&d, "1.1.0"), &d.verifier, &mut installer)?,
+        Installed::NoRequest
+    );
 
     // The kiosk's idle reset asks for it, once.
     let asked = at_idle_reset(&d.updates, "1.1.0", Some(&d.usb))?;
     assert_eq!(asked, Requested::Install(std::fs::canonicalize(&path)?));
-    assert_eq!(at_idle_reset(&d.updates, "1.1.0", Some(&d.usb))?, Requested::Nothing, "one request at a time");
+    assert_eq!(
+        at_idle_reset(&d.updates, "1.1.0", Some(&d.usb))?,
+        Requested::Nothing,
+        "one request at a time"
+    );
     assert!(matches!(status(&d.updates, "1.1.0", None)?, Status::Installing { .. }));
 
     let done = install(&d.updates, &options(&d, "1.1.0"), &d.verifier, &mut installer)?;
     assert_eq!(done, Installed::Done { version: "1.2.0".into() });
     assert!(!d.updates.has_request(INSTALL_REQUEST), "the request is taken");
     assert_eq!(installer.installed.len(), 1);
-    assert!(installer.installed[0].starts_with(d.updates.path().join("install")), "moved out of the kiosk's reach first");
-    assert!(!path.exists() && !installer.installed[0].exists(), "the bundle is deleted once installed");
+    assert!(
+        installer.installed[0].starts_with(d.updates.path().join("install")),
+        "moved out of the kiosk's reach first"
+    );
+    assert!(
+        !path.exists() && !installer.installed[0].exists(),
+        "the bundle is deleted once installed"
+    );
     let state = d.updates.state()?.ok_or("no state")?;
     assert_eq!((state.phase, state.version.as_str()), (Phase::Installed, "1.2.0"));
-    assert_eq!(status(&d.updates, "1.1.0", None)?, Status::WaitingForReboot { version: "1.2.0".into() });
+    assert_eq!(
+        status(&d.updates, "1.1.0", None)?,
+        Status::WaitingForReboot { version: "1.2.0".into() }
+    );
 
     // The next idle reset asks for the reboot; root reboots once.
     assert_eq!(at_idle_reset(&d.updates, "1.1.0", Some(&d.usb))?, Requested::Reboot);
     assert!(d.updates.has_request(REBOOT_REQUEST));
-    assert_eq!(reboot(&d.updates, 1_800_000_100, &mut installer)?, Rebooted::Started { version: "1.2.0".into() });
+    assert_eq!(
+        reboot(&d.updates, 1_800_000_100, &mut installer)?,
+        Rebooted::Started { version: "1.2.0".into() }
+    );
     assert_eq!((installer.reboots, d.updates.has_request(REBOOT_REQUEST)), (1, false));
     assert_eq!(reboot(&d.updates, 1_800_000_200, &mut installer)?, Rebooted::NoRequest);
     // After the reboot the new version runs: nothing more to do; had the box gone back to the
     // old slot, staff would read it.
     assert_eq!(status(&d.updates, "1.2.0", None)?, Status::UpToDate { running: "1.2.0".into() });
     assert_eq!(at_idle_reset(&d.updates, "1.2.0", Some(&d.usb))?, Requested::Nothing);
-    assert_eq!(status(&d.updates, "1.1.0", None)?, Status::FellBack { version: "1.2.0".into(), running: "1.1.0".into() });
+    assert_eq!(
+        status(&d.updates, "1.1.0", None)?,
+        Status::FellBack { version: "1.2.0".into(), running: "1.1.0".into() }
+    );
     assert_eq!(at_idle_reset(&d.updates, "1.1.0", Some(&d.usb))?, Requested::Nothing, "not again");
     Ok(())
 }
+
+/// A bundle's version, its signer and `compatible`, the version running, the refusal expected.
+type Case<'a> = (&'a str, &'a Signer, &'a str, &'a str, fn(&Refusal) -> bool);
 
 #[test]
 fn bad_signatures_other_devices_downgrades_and_foreign_places_are_refused() -> Res<()> {
     let d = device()?;
     let other = signer(&d.work, "someone-else")?;
     let mut installer = Recording::default();
-    let cases: Vec<(&str, &Signer, &str, &str, fn(&Refusal) -> bool)> = vec![
+    let cases: Vec<Case<'_>> = vec![
         ("1.2.0", &other, COMPATIBLE, "1.1.0", |r| matches!(r, Refusal::Signature(_))),
-        ("1.2.0", &d.good, "some-other-board", "1.1.0", |r| matches!(r, Refusal::Incompatible { .. })),
+        ("1.2.0", &d.good, "some-other-board", "1.1.0", |r| {
+            matches!(r, Refusal::Incompatible { .. })
+        }),
         ("1.0.0", &d.good, COMPATIBLE, "1.1.0", |r| matches!(r, Refusal::NotNewer { .. })),
         ("1.1.0", &d.good, COMPATIBLE, "1.1.0", |r| matches!(r, Refusal::NotNewer { .. })),
     ];
@@ -135,7 +169,9 @@ fn bad_signatures_other_devices_downgrades_and_foreign_places_are_refused() -> R
         bundle(&d.work, key, compatible, version, &path)?;
         d.updates.write_request(INSTALL_REQUEST, &path.display().to_string())?;
         let outcome = install(&d.updates, &options(&d, running), &d.verifier, &mut installer)?;
-        let Installed::Refused(refusal) = outcome else { return Err(format!("{version} {compatible}: {outcome:?}").into()) };
+        let Installed::Refused(refusal) = outcome else {
+            return Err(format!("{version} {compatible}: {outcome:?}").into());
+        };
         assert!(expected(&refusal), "{version} {compatible}: {refusal}");
         let state = d.updates.state()?.ok_or("no state")?;
         assert_eq!(state.phase, Phase::Refused);
@@ -144,7 +180,10 @@ fn bad_signatures_other_devices_downgrades_and_foreign_places_are_refused() -> R
         std::fs::remove_file(&path)?;
     }
     let said = |r: Refusal| r.to_string();
-    assert_eq!(said(Refusal::NotNewer { offered: "1.0.0".into(), running: "1.1.0".into() }), "version 1.0.0 is not newer than 1.1.0, which this device runs: not installed");
+    assert_eq!(
+        said(Refusal::NotNewer { offered: "1.0.0".into(), running: "1.1.0".into() }),
+        "version 1.0.0 is not newer than 1.1.0, which this device runs: not installed"
+    );
 
     // A request naming a file anywhere else is refused before anything reads it.
     let elsewhere = d.work.join("ansinh-1.5.0.raucb");
@@ -154,14 +193,23 @@ fn bad_signatures_other_devices_downgrades_and_foreign_places_are_refused() -> R
     assert!(matches!(outcome, Installed::Refused(Refusal::Place(_))), "{outcome:?}");
     // A person at the console may name it (`--bundle`): the other checks stand.
     let console = InstallOptions { bundle: Some(elsewhere.clone()), ..options(&d, "1.1.0") };
-    assert_eq!(install(&d.updates, &console, &d.verifier, &mut installer)?, Installed::Done { version: "1.5.0".into() });
+    assert_eq!(
+        install(&d.updates, &console, &d.verifier, &mut installer)?,
+        Installed::Done { version: "1.5.0".into() }
+    );
     assert_eq!(installer.installed, vec![std::fs::canonicalize(&elsewhere)?]);
     // A refused version is not asked for again at the next idle reset.
     let refused = d.usb.join("ansinh-2.0.0.raucb");
     bundle(&d.work, &other, COMPATIBLE, "2.0.0", &refused)?;
     std::fs::remove_file(d.root.join("updates").join("state.json"))?;
-    assert_eq!(at_idle_reset(&d.updates, "1.1.0", Some(&d.usb))?, Requested::Install(std::fs::canonicalize(&refused)?));
-    assert!(matches!(install(&d.updates, &options(&d, "1.1.0"), &d.verifier, &mut installer)?, Installed::Refused(Refusal::Signature(_))));
+    assert_eq!(
+        at_idle_reset(&d.updates, "1.1.0", Some(&d.usb))?,
+        Requested::Install(std::fs::canonicalize(&refused)?)
+    );
+    assert!(matches!(
+        install(&d.updates, &options(&d, "1.1.0"), &d.verifier, &mut installer)?,
+        Installed::Refused(Refusal::Signature(_))
+    ));
     assert_eq!(at_idle_reset(&d.updates, "1.1.0", Some(&d.usb))?, Requested::Nothing);
     assert!(matches!(status(&d.updates, "1.1.0", Some(&d.usb))?, Status::Refused { .. }));
     Ok(())

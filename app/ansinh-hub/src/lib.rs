@@ -94,11 +94,11 @@ pub use store::{
     AuditQuota, HeldAuditEntry, HubAction,
 };
 pub use store::{
-    BUNDLE_CHUNK_BYTES, Coverage, Device, DueParticipant, Facts, Held, Incoming, Ingested, Lapse, Overlap,
-    POSTGRES_SCHEMA_VERSION, PROBLEM_PREFIX_BYTES, PaidReceipt, PostgresStore, Problem,
-    ProblemQuota, PublishedBundle, PublishedPolicy, REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE,
-    SCHEMA_VERSION, Scope, SqliteStore, Store, Tallies, Tally, Target, Timestamp, TokenInfo,
-    Totals,
+    BUNDLE_CHUNK_BYTES, Coverage, Device, DueParticipant, Facts, Held, Incoming, Ingested, Lapse,
+    Overlap, POSTGRES_SCHEMA_VERSION, PROBLEM_PREFIX_BYTES, PaidReceipt, PostgresStore, Problem,
+    ProblemQuota, PublishedBundle, PublishedPolicy, REVIEW_UNASSIGNED_AGENT,
+    REVIEW_UNASSIGNED_COMMUNE, SCHEMA_VERSION, Scope, SqliteStore, Store, Tallies, Tally, Target,
+    Timestamp, TokenInfo, Totals,
 };
 pub use store::{HealthLog, HeldHealth, Via};
 

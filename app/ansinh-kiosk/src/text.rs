@@ -43,7 +43,9 @@ pub fn update_status(lang: Locale, s: &ansinh_device::update::Status) -> String 
         Status::Downloading { version, percent } => {
             UpdateState::Downloading { version, percent: *percent }
         }
-        Status::Ready { version } => UpdateState::Ready { version: version.as_deref().unwrap_or("?") },
+        Status::Ready { version } => {
+            UpdateState::Ready { version: version.as_deref().unwrap_or("?") }
+        }
         Status::Installing { version } => UpdateState::Installing { version },
         Status::WaitingForReboot { version } => UpdateState::WaitingForReboot { version },
         Status::FellBack { version, running } => UpdateState::FellBack { version, running },

@@ -321,10 +321,11 @@ mod tests {
         // Untouched: still the newer schema, with what the newer app made.
         let conn = Connection::open(&cut)?;
         let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        let made: i64 =
-            conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'next_release'", [], |r| {
-                r.get(0)
-            })?;
+        let made: i64 = conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'next_release'",
+            [],
+            |r| r.get(0),
+        )?;
         assert_eq!((v, made), (SCHEMA_VERSION + 1, 1));
         Ok(())
     }

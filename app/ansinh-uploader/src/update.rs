@@ -101,7 +101,11 @@ pub fn fetch_update(
         return Ok(UpdateFetch::UpToDate);
     }
     let settled = updates.state()?.is_some_and(|s| {
-        s.version == version && matches!(s.phase, Phase::Installed | Phase::Rebooting | Phase::Refused | Phase::Failed)
+        s.version == version
+            && matches!(
+                s.phase,
+                Phase::Installed | Phase::Rebooting | Phase::Refused | Phase::Failed
+            )
     });
     if settled {
         return Ok(UpdateFetch::Settled { version });
@@ -153,7 +157,8 @@ fn download(
                 return Ok(UpdateFetch::Failed { reason });
             }
             Answer::Http { status, body } => {
-                let reason = format!("the hub answered {status} ({} bytes) for a range", body.len());
+                let reason =
+                    format!("the hub answered {status} ({} bytes) for a range", body.len());
                 return Ok(UpdateFetch::Failed { reason });
             }
             Answer::NoAnswer(why) => return Ok(UpdateFetch::Failed { reason: why }),
@@ -178,6 +183,9 @@ mod tests {
     use sha2::Digest;
 
     type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+    /// [`UPDATE_RANGE_BYTES`] as a length in memory.
+    const RANGE: usize = 256 * 1024;
 
     /// A hub that offers `offered` and serves `bundle` by ranges (the same bytes unless a test
     /// changes them), and can be cut after some requests.
@@ -206,8 +214,7 @@ mod tests {
                 return Answer::Http { status: 200, body };
             }
             let range = request.headers.iter().find(|(n, _)| *n == "range").map(|(_, v)| v);
-            let Some((a, b)) = range.and_then(|r| r.strip_prefix("bytes=")?.split_once('-'))
-            else {
+            let Some((a, b)) = range.and_then(|r| r.strip_prefix("bytes=")?.split_once('-')) else {
                 return Answer::Http { status: 400, body: vec![] };
             };
             let (a, b): (usize, usize) = (a.parse().unwrap_or(0), b.parse().unwrap_or(0));
@@ -218,7 +225,7 @@ mod tests {
     }
 
     fn hub(len: usize) -> Hub {
-        let bundle: Vec<u8> = (0..len).map(|i| (i % 253) as u8).collect();
+        let bundle: Vec<u8> = (0..len).map(|i| (i % 253).to_le_bytes()[0]).collect();
         Hub { offered: bundle.clone(), bundle, requests: 0, cut_after: None, fetched: 0 }
     }
 
@@ -226,7 +233,7 @@ mod tests {
     fn a_cut_download_resumes_where_it_stopped_and_ends_checked() -> TestResult {
         let tmp = tempfile::tempdir()?;
         let clock = FakeClock::at_time(1_800_000_000);
-        let mut h = hub(3 * UPDATE_RANGE_BYTES as usize + 100);
+        let mut h = hub(3 * RANGE + 100);
         h.cut_after = Some(3);
         let first = fetch_update(tmp.path(), &mut h, &clock, "1.1.0", &mut || true)?;
         assert!(matches!(first, UpdateFetch::Failed { .. }), "{first:?}");
@@ -234,10 +241,8 @@ mod tests {
         assert_eq!(updates.downloaded("1.2.0")?, 2 * UPDATE_RANGE_BYTES);
         // Staff see how far it got.
         let status = ansinh_device::update::status(&updates, "1.1.0", None)?;
-        let expected = ansinh_device::update::Status::Downloading {
-            version: "1.2.0".into(),
-            percent: 66,
-        };
+        let expected =
+            ansinh_device::update::Status::Downloading { version: "1.2.0".into(), percent: 66 };
         assert_eq!(status, expected);
         h.cut_after = None;
         let second = fetch_update(tmp.path(), &mut h, &clock, "1.1.0", &mut || true)?;
@@ -257,7 +262,7 @@ mod tests {
     fn records_come_first_and_wrong_bytes_are_refused_once() -> TestResult {
         let tmp = tempfile::tempdir()?;
         let clock = FakeClock::at_time(1_800_000_000);
-        let mut h = hub(2 * UPDATE_RANGE_BYTES as usize);
+        let mut h = hub(2 * RANGE);
         // A record waits after the first range: the step stops there.
         let mut ranges = 0;
         let mut once = || {
@@ -270,7 +275,7 @@ mod tests {
             UpdateFetch::Downloading { version: "1.2.0".into(), have: UPDATE_RANGE_BYTES, size };
         assert_eq!(stopped, expected);
         // The bytes served change under the same offer: the hash says so at the end.
-        h.bundle[UPDATE_RANGE_BYTES as usize + 1] ^= 1;
+        h.bundle[RANGE + 1] ^= 1;
         let refused = fetch_update(tmp.path(), &mut h, &clock, "1.1.0", &mut || true)?;
         assert!(matches!(refused, UpdateFetch::Refused { .. }), "{refused:?}");
         let updates = Updates::of(tmp.path());

@@ -15,7 +15,10 @@ use crate::common::{json_of, run};
 type R = Result<(), Box<dyn std::error::Error>>;
 
 fn text(out: &std::process::Output) -> (String, String) {
-    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn release(dir: &Path, version: &str) -> Result<String, Box<dyn std::error::Error>> {
@@ -30,14 +33,21 @@ fn status_says_how_far_a_download_is_in_both_languages() -> R {
     let data = tmp.path().join("data");
     let d = data.to_str().ok_or("path")?;
     let r = release(tmp.path(), "1.1.0")?;
-    let args = |lang: &'static str| ["--lang", lang, "update", "status", "--data-dir", d, "--release-file", r.as_str()];
+    let args = |lang: &'static str| {
+        ["--lang", lang, "update", "status", "--data-dir", d, "--release-file", r.as_str()]
+    };
     let out = run(&args("vi"), "");
     assert!(out.status.success());
     assert_eq!(text(&out).0, "Phần mềm 1.1.0 là bản mới nhất\n");
 
     // A quarter of 1.2.0 is here.
     let updates = Updates::of(&data);
-    let offer = UpdateOffer { format: UPDATE_FORMAT_VERSION, version: "1.2.0".into(), size: 4000, sha256: [1; 32] };
+    let offer = UpdateOffer {
+        format: UPDATE_FORMAT_VERSION,
+        version: "1.2.0".into(),
+        size: 4000,
+        sha256: [1; 32],
+    };
     updates.note_offer(&ansinh_device::update::HubOffer::of(&offer, 1_800_000_000))?;
     updates.write_range(&offer, 0, &[0; 1000])?;
     assert_eq!(text(&run(&args("vi"), "")).0, "Đang tải bản cập nhật 1.2.0: 25 %\n");
@@ -54,7 +64,8 @@ fn status_says_how_far_a_download_is_in_both_languages() -> R {
 #[test]
 fn install_refuses_another_keys_bundle_and_one_not_newer() -> R {
     let tmp = tempfile::tempdir()?;
-    let (data, usb, work) = (tmp.path().join("data"), tmp.path().join("usb"), tmp.path().join("work"));
+    let (data, usb, work) =
+        (tmp.path().join("data"), tmp.path().join("usb"), tmp.path().join("work"));
     for dir in [&data, &usb, &work] {
         std::fs::create_dir_all(dir)?;
     }
@@ -65,7 +76,8 @@ fn install_refuses_another_keys_bundle_and_one_not_newer() -> R {
     let r = release(tmp.path(), "1.1.0")?;
 
     // Nothing asked: nothing done.
-    let install = ["update", "install", "--data-dir", d, "--keyring", keyring, "--release-file", r.as_str()];
+    let install =
+        ["update", "install", "--data-dir", d, "--keyring", keyring, "--release-file", r.as_str()];
     let out = run(&install, "");
     assert!(out.status.success(), "{:?}", text(&out));
     assert_eq!(text(&out).0, "Không có yêu cầu cài đặt nào.\n");
@@ -82,14 +94,24 @@ fn install_refuses_another_keys_bundle_and_one_not_newer() -> R {
         let out = run(&args, "");
         let (_, stderr) = text(&out);
         assert_eq!(out.status.code(), Some(2), "{stderr}");
-        assert!(stderr.contains(&format!("Không nhận bản cập nhật {version}: {why_vi}")), "{stderr}");
+        assert!(
+            stderr.contains(&format!("Không nhận bản cập nhật {version}: {why_vi}")),
+            "{stderr}"
+        );
         let mut en = vec!["--lang", "en"];
         en.extend(&args);
         let (_, stderr) = text(&run(&en, ""));
-        assert!(stderr.contains(&format!("Update {version} refused")) && stderr.contains(why_en), "{stderr}");
+        assert!(
+            stderr.contains(&format!("Update {version} refused")) && stderr.contains(why_en),
+            "{stderr}"
+        );
         // The staff screen reads the same from state.json.
         let status = run(&["update", "status", "--data-dir", d, "--release-file", r.as_str()], "");
-        assert!(text(&status).0.starts_with(&format!("Không nhận bản cập nhật {version}: {why_vi}")), "{:?}", text(&status));
+        assert!(
+            text(&status).0.starts_with(&format!("Không nhận bản cập nhật {version}: {why_vi}")),
+            "{:?}",
+            text(&status)
+        );
         assert!(bundle.exists(), "a stick's file is left where it is");
     }
     // And a reboot nobody needs is not done.

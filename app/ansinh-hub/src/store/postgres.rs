@@ -33,11 +33,10 @@ use super::audit::{
 };
 use super::health::{HealthLog, HeldHealth, Via};
 use super::{
-    BHYT, Coverage, Device, DueParticipant, Held, Incoming, Ingested, Lapse, Overlap,
-    BUNDLE_CHUNK_BYTES, PROBLEM_PREFIX_BYTES, PaidReceipt, Problem, ProblemQuota, PublishedBundle,
-    PublishedPolicy,
-    REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE, Scope, Store, Tallies, Tally, Target,
-    Timestamp, TokenInfo, Totals, day_range, paid_until_range,
+    BHYT, BUNDLE_CHUNK_BYTES, Coverage, Device, DueParticipant, Held, Incoming, Ingested, Lapse,
+    Overlap, PROBLEM_PREFIX_BYTES, PaidReceipt, Problem, ProblemQuota, PublishedBundle,
+    PublishedPolicy, REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE, Scope, Store, Tallies,
+    Tally, Target, Timestamp, TokenInfo, Totals, day_range, paid_until_range,
 };
 use crate::error::{Error, Result};
 
@@ -241,7 +240,7 @@ const MIGRATIONS: &[&str] = &[
         CHECK (bhyt_members IS NULL OR bhyt_members >= 0);
     ALTER TABLE targets DROP CONSTRAINT targets_pkey;
     ALTER TABLE targets ADD PRIMARY KEY (month, scope, key);
-    ",    // v5 and v6: held by the other hub branches of this round (ingest, province); the lead
+    ", // v5 and v6: held by the other hub branches of this round (ingest, province); the lead
     // puts their migrations here when merging.
     "-- v5: held by another branch",
     "-- v6: held by another branch",
@@ -1296,8 +1295,9 @@ impl Store for PostgresStore {
             if held.is_some() {
                 return Ok(None);
             }
-            let insert =
-                tx.prepare("INSERT INTO update_chunks (version, n, data) VALUES ($1, $2, $3)").await?;
+            let insert = tx
+                .prepare("INSERT INTO update_chunks (version, n, data) VALUES ($1, $2, $3)")
+                .await?;
             let (mut hash, mut size, mut n) = (sha2::Sha256::new(), 0u64, 0i64);
             let mut buf = vec![0; BUNDLE_CHUNK_BYTES];
             loop {

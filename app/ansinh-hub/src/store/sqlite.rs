@@ -16,9 +16,9 @@ use ansinh_wire::{AgentAccount, Assignment, Channel, Outcome, RecordId};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    BHYT, Coverage, Device, DueParticipant, Held, Incoming, Ingested, Lapse, Overlap, PaidReceipt,
-    Problem, ProblemQuota, PublishedBundle, PublishedPolicy, Scope, Store, BUNDLE_CHUNK_BYTES, Tallies, Tally, Target, Timestamp,
-    TokenInfo, Totals, day_range, paid_until_range,
+    BHYT, BUNDLE_CHUNK_BYTES, Coverage, Device, DueParticipant, Held, Incoming, Ingested, Lapse,
+    Overlap, PaidReceipt, Problem, ProblemQuota, PublishedBundle, PublishedPolicy, Scope, Store,
+    Tallies, Tally, Target, Timestamp, TokenInfo, Totals, day_range, paid_until_range,
 };
 use crate::error::{Error, Result};
 
@@ -1382,7 +1382,8 @@ impl Store for SqliteStore {
         let (mut hash, mut size, mut n) = (sha2::Sha256::new(), 0u64, 0u64);
         let mut buf = vec![0; BUNDLE_CHUNK_BYTES];
         {
-            let mut insert = tx.prepare("INSERT INTO update_chunks (version, n, data) VALUES (?1, ?2, ?3)")?;
+            let mut insert =
+                tx.prepare("INSERT INTO update_chunks (version, n, data) VALUES (?1, ?2, ?3)")?;
             loop {
                 let got = super::read_chunk(reader, &mut buf)?;
                 if got == 0 {

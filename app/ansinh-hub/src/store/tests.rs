@@ -629,8 +629,11 @@ fn update_bundles_are_kept_in_rows_with_their_size_and_hash(b: &Backend) -> Resu
     let s = b.store();
     assert_eq!(s.latest_bundle()?, None);
     // Two rows and a bit: the last row is short.
-    let bytes: Vec<u8> = (0..2 * BUNDLE_CHUNK_BYTES + 1000).map(|i| (i % 251) as u8).collect();
-    let published = s.publish_bundle("1.2.0", 10, &mut bytes.as_slice())?.ok_or_else(|| Error::Invalid("not stored".into()))?;
+    let bytes: Vec<u8> =
+        (0..2 * BUNDLE_CHUNK_BYTES + 1000).map(|i| (i % 251).to_le_bytes()[0]).collect();
+    let published = s
+        .publish_bundle("1.2.0", 10, &mut bytes.as_slice())?
+        .ok_or_else(|| Error::Invalid("not stored".into()))?;
     assert_eq!(published.size, bytes.len() as u64);
     assert_eq!(published.sha256, <[u8; 32]>::from(Sha256::digest(&bytes)));
     assert_eq!(s.bundle_chunk("1.2.0", 0)?.as_deref(), Some(&bytes[..BUNDLE_CHUNK_BYTES]));
@@ -639,7 +642,9 @@ fn update_bundles_are_kept_in_rows_with_their_size_and_hash(b: &Backend) -> Resu
     assert_eq!(s.bundle_chunk("1.3.0", 0)?, None);
     // A version is stored once: the second file is not even read.
     assert_eq!(s.publish_bundle("1.2.0", 20, &mut &b"other"[..])?, None);
-    let small = s.publish_bundle("1.3.0", 30, &mut &b"hsqs and more"[..])?.ok_or_else(|| Error::Invalid("not stored".into()))?;
+    let small = s
+        .publish_bundle("1.3.0", 30, &mut &b"hsqs and more"[..])?
+        .ok_or_else(|| Error::Invalid("not stored".into()))?;
     assert_eq!(s.latest_bundle()?, Some(small.clone()));
     assert_eq!(s.bundles()?, vec![published, small]);
     // Nothing is stored of an empty file.

@@ -58,7 +58,9 @@ impl UpdateRequests {
                     Requested::Install(path) => {
                         eprintln!("ansinh-kiosk: asked to install {}", path.display());
                     }
-                    Requested::Reboot => eprintln!("ansinh-kiosk: asked to restart into the update"),
+                    Requested::Reboot => {
+                        eprintln!("ansinh-kiosk: asked to restart into the update")
+                    }
                     Requested::Nothing => {}
                 }
                 asked
@@ -88,7 +90,9 @@ mod tests {
     use std::rc::Rc;
 
     use ansinh_device::clock::FakeClock;
-    use ansinh_device::update::{INSTALL_REQUEST, InstallState, Phase, REBOOT_REQUEST, STATE_FORMAT};
+    use ansinh_device::update::{
+        INSTALL_REQUEST, InstallState, Phase, REBOOT_REQUEST, STATE_FORMAT,
+    };
 
     use super::*;
     use crate::app::{App, Options, Screen};
@@ -174,7 +178,10 @@ mod tests {
         idle_for(&mut app, &clock, 1);
         assert_eq!(app.screen, Screen::Home);
         let asked = std::fs::read_to_string(data.join("updates").join(INSTALL_REQUEST))?;
-        assert_eq!(asked.trim(), std::fs::canonicalize(updates.bundle_path("1.2.0"))?.to_str().ok_or("path")?);
+        assert_eq!(
+            asked.trim(),
+            std::fs::canonicalize(updates.bundle_path("1.2.0"))?.to_str().ok_or("path")?
+        );
         assert!(line(&app).starts_with("Đang cài bản cập nhật 1.2.0"), "{}", line(&app));
 
         // Root installs it; meanwhile the next customer arrives.
