@@ -10,7 +10,8 @@
 //! 3. the time to sync 1,000 records through the fault proxy throttled to 64 kbit/s.
 //!
 //! `--quick` skips the throttled run (about a minute); `--ingest-only` runs only the hub alone
-//! (`ANSINH_BENCH_RUNS` runs, 3 by default), e.g. under `perf record`.
+//! (`ANSINH_BENCH_RUNS` runs, 3 by default), e.g. under `perf record`; `--sqlite` or
+//! `--postgres` only that backend.
 
 #[allow(dead_code, unreachable_pub)]
 #[path = "../../../tests/end_to_end/support.rs"]
@@ -312,11 +313,26 @@ fn ingest_run(
     Ok(Run { records: n, wall, hub_cpu, server_cpu })
 }
 
-/// The backends to measure: SQLite, and PostgreSQL when `ANSINH_TEST_POSTGRES` names a server.
+/// The backends to measure: SQLite, and PostgreSQL when `ANSINH_TEST_POSTGRES` names a
+/// server; `--sqlite` or `--postgres` for one of them only.
 fn backends() -> Res<Vec<Backend>> {
-    let mut out = vec![Backend::Sqlite];
-    if let Some(admin) = ansinh_hub::testing::postgres_server()? {
-        out.push(Backend::Postgres(admin));
+    let flag = |name: &str| std::env::args().any(|a| a == name);
+    let (sqlite, postgres) = match (flag("--sqlite"), flag("--postgres")) {
+        (false, false) => (true, true),
+        chosen => chosen,
+    };
+    let mut out = vec![];
+    if sqlite {
+        out.push(Backend::Sqlite);
+    }
+    if postgres {
+        match ansinh_hub::testing::postgres_server()? {
+            Some(admin) => out.push(Backend::Postgres(admin)),
+            None if flag("--postgres") => {
+                return Err("--postgres needs ANSINH_TEST_POSTGRES (bash tests/postgres.sh start DIR prints it)".into());
+            }
+            None => {}
+        }
     }
     Ok(out)
 }

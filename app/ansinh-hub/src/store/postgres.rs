@@ -16,6 +16,9 @@
 //!   same device take turns: the second sees the first's counter and records once it has the
 //!   lock, so a counter is accepted once and a record stored once (records are keyed by
 //!   device and id). Tokens are taken the same way (`FOR UPDATE` on the token's row).
+//! - An ingest is a few round trips whatever the batch's size: the checks a batch needs are
+//!   asked together (the driver pipelines them), outcomes are decided in the hub, and the
+//!   accepted records and their coverage are written by binary COPY in the records' order.
 //! - Text columns compare bytewise (`COLLATE "C"`), so lists come out in SQLite's order
 //!   whatever the database's locale.
 
@@ -432,7 +435,16 @@ async fn read_assignment(c: &impl GenericClient, device: i64) -> Result<Assignme
 /// records and then their coverage (one statement each, not one per record and participant).
 #[derive(Default)]
 struct Accepted {
-    records: Vec<(RecordId, Vec<u8>, [u8; 32], Facts, String)>,
+    records: Vec<AcceptedRecord>,
+}
+
+/// An accepted record waiting to be written, with its review flags (joined by `,`).
+struct AcceptedRecord {
+    record_id: RecordId,
+    sealed: Vec<u8>,
+    sealed_sha256: [u8; 32],
+    facts: Facts,
+    review: String,
 }
 
 impl Accepted {
@@ -445,7 +457,13 @@ impl Accepted {
         review: String,
     ) -> Result<()> {
         i64_of(facts.amount)?;
-        self.records.push((id, sealed, sha, facts, review));
+        self.records.push(AcceptedRecord {
+            record_id: id,
+            sealed,
+            sealed_sha256: sha,
+            facts,
+            review,
+        });
         Ok(())
     }
 
@@ -484,15 +502,16 @@ impl Accepted {
             Type::TEXT,
         ];
         let mut writer = std::pin::pin!(BinaryCopyInWriter::new(sink, &types));
-        for (id, sealed, sha, f, review) in &self.records {
+        for r in &self.records {
+            let (f, review) = (&r.facts, &r.review);
             let (amount, participants) = (i64_of(f.amount)?, f.coverage.len() as i64);
             let row: [&(dyn ToSql + Sync); 14] = [
-                &&id[..],
+                &&r.record_id[..],
                 &device,
                 &channel,
                 &received_at,
-                sealed,
-                &&sha[..],
+                &r.sealed,
+                &&r.sealed_sha256[..],
                 &f.scheme,
                 &f.commune_code,
                 &f.agent_code,
@@ -515,13 +534,13 @@ impl Accepted {
         let types =
             [Type::INT8, Type::BYTEA, Type::INT8, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT];
         let mut writer = std::pin::pin!(BinaryCopyInWriter::new(sink, &types));
-        for (id, _, _, f, _) in &self.records {
-            for (i, c) in f.coverage.iter().enumerate() {
+        for r in &self.records {
+            for (i, c) in r.facts.coverage.iter().enumerate() {
                 let row: [&(dyn ToSql + Sync); 7] = [
                     &device,
-                    &&id[..],
+                    &&r.record_id[..],
                     &(i as i64),
-                    &f.scheme,
+                    &r.facts.scheme,
                     &c.person_key,
                     &c.paid_from,
                     &c.paid_until,
