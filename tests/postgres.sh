@@ -4,6 +4,9 @@
 #   bash tests/postgres.sh start DIR   # initdb + start; prints the admin URL on standard output
 #   bash tests/postgres.sh stop DIR    # fast stop (the folder is left for the caller to remove)
 #
+# The tests' cluster does not sync its WAL (fsync=off: nothing in it is kept). A benchmark of
+# durable ingest starts it with ANSINH_PG_FSYNC=on, as a hub's server runs.
+#
 # The admin URL (user `app`, database `postgres`, trust over the socket only) is what the hub's
 # PostgreSQL tests take in ANSINH_TEST_POSTGRES; each test creates its own database with it.
 # initdb refuses to run as root: as root the cluster belongs to the system user `pgtest`
@@ -32,7 +35,7 @@ start)
     chmod 0700 "$dir"
     # Enough connections for the tests that run in parallel, each hub with its own pool.
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-        -o "-c listen_addresses='' -k $dir -c max_connections=300 -c fsync=off" start >/dev/null
+        -o "-c listen_addresses='' -k $dir -c max_connections=300 -c fsync=${ANSINH_PG_FSYNC:-off}" start >/dev/null
     # The socket folder, percent-encoded as the URL's host.
     printf 'postgres://app@%s/postgres\n' "$(printf '%s' "$dir" | sed 's,/,%2F,g')"
     ;;

@@ -1,12 +1,17 @@
 //! Delivery benchmarks (`cargo bench -p ansinh-hub --bench sync`), written up in BENCHMARKS.md:
 //!
 //! 1. bytes on the wire per record, next to the same record as JSON;
-//! 2. the hub's ingest rate (signed batches straight into `Hub::ingest_batch`, and the whole
-//!    path device → HTTP on loopback → hub);
+//! 2. the hub's ingest rate: signed batches straight into `Hub::ingest_batch` (4 devices at
+//!    once, then one alone), on SQLite and, when `ANSINH_TEST_POSTGRES` names a server (`bash
+//!    tests/postgres.sh start DIR` prints one; `ANSINH_PG_FSYNC=on` for a durable one), on
+//!    PostgreSQL; wall-clock records/s and CPU per record (the hub's and, on PostgreSQL, the
+//!    server's processes': on a shared machine the fair comparison); and the whole path
+//!    device → HTTP on loopback → hub;
 //! 3. the time to sync 1,000 records through the fault proxy throttled to 64 kbit/s.
 //!
 //! `--quick` skips the throttled run (about a minute); `--ingest-only` runs only the hub alone
-//! (`ANSINH_BENCH_RUNS` runs, 3 by default), e.g. under `perf record`.
+//! (`ANSINH_BENCH_RUNS` runs, 3 by default), e.g. under `perf record`; `--sqlite` or
+//! `--postgres` only that backend.
 
 #[allow(dead_code, unreachable_pub)]
 #[path = "../../../tests/end_to_end/support.rs"]
@@ -18,7 +23,7 @@ use std::time::{Duration, Instant};
 use ansinh_enrollment::json::EnrollmentJson;
 use ansinh_enrollment::record::{Collection, Record};
 use ansinh_hub::testing::{FaultProxy, Faults};
-use ansinh_hub::{EnrollmentRules, Hub, HubKeys, SqliteStore};
+use ansinh_hub::{EnrollmentRules, Hub, HubKeys, PostgresStore, SqliteStore, Store};
 use ansinh_uploader::RetryPolicy;
 use ansinh_wire::{BatchBody, Channel, PROTOCOL_VERSION, SealedRecord};
 use support::*;
@@ -119,10 +124,10 @@ fn priced(e: &ansinh_enrollment::record::Enrollment, i: u32, device: u64) -> Res
     Ok(r)
 }
 
-/// CPU time (user + system, every thread) this process has used so far, from
-/// `/proc/self/stat` (Linux; clock ticks of 1/100 s, USER_HZ on every Linux the hub runs on).
-fn cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+/// CPU time (user + system, every thread) of process `pid` so far, from `/proc/PID/stat`
+/// (Linux; clock ticks of 1/100 s, USER_HZ on every Linux the hub runs on).
+fn cpu_time_of(pid: &str) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The fields after the command name (which is in parentheses and may hold spaces).
     let rest = stat.rsplit_once(')')?.1;
     let fields: Vec<&str> = rest.split_whitespace().collect();
@@ -131,95 +136,261 @@ fn cpu_time() -> Option<Duration> {
     Some(Duration::from_millis(ticks * 10))
 }
 
-/// One run of the hub alone: a fresh hub and database, `batches` signed batches of
-/// `per_batch` records (every fifth a household of 3), ingested one after another. Returns
-/// (records, wall time, CPU time).
-fn ingest_run(batches: u64, per_batch: u32) -> Res<(u64, Duration, Option<Duration>)> {
+/// The database the hub alone ingests into.
+#[derive(Clone)]
+enum Backend {
+    /// A fresh SQLite file (`synchronous=FULL`, as the hub runs).
+    Sqlite,
+    /// A fresh database on the PostgreSQL server this admin URL names (`ANSINH_TEST_POSTGRES`).
+    Postgres(String),
+}
+
+impl Backend {
+    fn name(&self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres(_) => "PostgreSQL",
+        }
+    }
+}
+
+/// A PostgreSQL server on this machine, seen through `pg_stat_activity`: its processes'
+/// CPU time (every backend and background process; the postmaster's own is negligible), so
+/// that the CPU per record counts the database's work as SQLite's in-process work is counted.
+struct PgServer {
+    rt: tokio::runtime::Runtime,
+    client: tokio_postgres::Client,
+    /// Whether the server syncs its WAL at each commit (`fsync` and `synchronous_commit`).
+    durable: bool,
+}
+
+impl PgServer {
+    fn connect(admin_url: &str) -> Res<Self> {
+        let rt = runtime()?;
+        let (client, connection) =
+            rt.block_on(tokio_postgres::connect(admin_url, tokio_postgres::NoTls))?;
+        rt.spawn(connection);
+        let show = |name: &str| -> Res<String> {
+            let row = rt.block_on(client.query_one(&format!("SHOW {name}"), &[]))?;
+            Ok(row.try_get(0)?)
+        };
+        let durable = show("fsync")? == "on" && show("synchronous_commit")? != "off";
+        Ok(Self { rt, client, durable })
+    }
+
+    /// CPU time so far of each of the server's processes, by pid.
+    fn cpu(&self) -> Res<std::collections::HashMap<i32, Duration>> {
+        let rows = self.rt.block_on(self.client.query("SELECT pid FROM pg_stat_activity", &[]))?;
+        let mut out = std::collections::HashMap::new();
+        for r in rows {
+            let pid: i32 = r.try_get(0)?;
+            if let Some(t) = cpu_time_of(&pid.to_string()) {
+                out.insert(pid, t);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// What one run of the hub alone measured.
+struct Run {
+    records: u64,
+    wall: Duration,
+    /// The hub process's CPU time.
+    hub_cpu: Option<Duration>,
+    /// The PostgreSQL server's CPU time (SQLite: none, its work is the hub's).
+    server_cpu: Option<Duration>,
+}
+
+/// One run of the hub alone: a fresh hub and database, `devices` devices each sending
+/// `batches` signed batches of `per_batch` records (every fifth a household of 3), all
+/// devices at once (a thread each, as devices upload at month end), each device's batches in
+/// turn (a device waits for its acknowledgement).
+fn ingest_run(
+    backend: &Backend,
+    devices: u64,
+    batches: u64,
+    per_batch: u32,
+    server: Option<&PgServer>,
+) -> Res<Run> {
     let (voluntary, household) = enrollments()?;
     let tmp = tempfile::tempdir()?;
-    let store = SqliteStore::open(&tmp.path().join("hub.sqlite"))?;
-    let hub = Hub::new(
-        Arc::new(store),
-        HubKeys::ephemeral("bench-admin-token"),
-        Arc::new(EnrollmentRules::new()),
-    );
+    let store: Arc<dyn Store> = match backend {
+        Backend::Sqlite => Arc::new(SqliteStore::open(&tmp.path().join("hub.sqlite"))?),
+        Backend::Postgres(admin) => {
+            Arc::new(PostgresStore::open(&ansinh_hub::testing::scratch_database(admin)?)?)
+        }
+    };
+    let hub =
+        Hub::new(store, HubKeys::ephemeral("bench-admin-token"), Arc::new(EnrollmentRules::new()));
     // Throughput, not the batch quota: every batch is sent at NOW.
     hub.set_quotas(unlimited());
-    let token = hub.create_token("bench", 3600, NOW)?;
-    let key = ansinh_wire::generate_signing_key();
-    let id = hub
-        .register(
-            &ansinh_wire::RegisterRequest {
-                token,
-                device_public_key: hex::encode(key.verifying_key().to_bytes()),
-                label: "bench".into(),
-            },
-            NOW,
-        )
-        .map_err(|e| e.to_string())?
-        .device_id;
     let sealing = hub.keys().opening.sealing_key();
     let mut signed = vec![];
-    for b in 0..batches {
-        let records = (0..per_batch)
-            .map(|i| {
-                let e = if i % 5 == 4 { &household } else { &voluntary };
-                let r = priced(e, i, id)?;
-                let plain =
-                    ansinh_enrollment::envelope::encode_to_vec(&r).map_err(|e| e.to_string())?;
-                Ok(SealedRecord {
-                    record_id: r.collection.record_id,
-                    sealed: sealing.seal(&plain)?,
+    for d in 0..devices {
+        // Assigned to the fixtures' communes, as a device in service is: each record is
+        // checked against the assignment.
+        let token =
+            hub.create_assigned_token(&format!("bench {d}"), &fixture_communes(), 3600, NOW)?;
+        let key = ansinh_wire::generate_signing_key();
+        let id = hub
+            .register(
+                &ansinh_wire::RegisterRequest {
+                    token,
+                    device_public_key: hex::encode(key.verifying_key().to_bytes()),
+                    label: "bench".into(),
+                },
+                NOW,
+            )
+            .map_err(|e| e.to_string())?
+            .device_id;
+        let mut mine = vec![];
+        for b in 0..batches {
+            let records = (0..per_batch)
+                .map(|i| {
+                    let e = if i % 5 == 4 { &household } else { &voluntary };
+                    let r = priced(e, i, id)?;
+                    let plain = ansinh_enrollment::envelope::encode_to_vec(&r)
+                        .map_err(|e| e.to_string())?;
+                    Ok(SealedRecord {
+                        record_id: r.collection.record_id,
+                        sealed: sealing.seal(&plain)?,
+                    })
+                })
+                .collect::<Res<Vec<_>>>()?;
+            let body = BatchBody {
+                version: PROTOCOL_VERSION,
+                device_id: id,
+                channel: Channel::Network { counter: b + 1 },
+                records,
+                audit: vec![],
+            };
+            mine.push(ansinh_wire::sign_batch(&body, &key)?);
+        }
+        signed.push(mine);
+    }
+    let server_before = server.map(PgServer::cpu).transpose()?;
+    let cpu_before = cpu_time_of("self");
+    let start = Instant::now();
+    std::thread::scope(|scope| {
+        let threads: Vec<_> = signed
+            .iter()
+            .map(|mine| {
+                let hub = &hub;
+                scope.spawn(move || -> Result<(), String> {
+                    for s in mine {
+                        hub.ingest_batch(s, NOW).map_err(|e| e.to_string())?;
+                    }
+                    Ok(())
                 })
             })
-            .collect::<Res<Vec<_>>>()?;
-        let body = BatchBody {
-            version: PROTOCOL_VERSION,
-            device_id: id,
-            channel: Channel::Network { counter: b + 1 },
-            records,
-            audit: vec![],
-        };
-        signed.push(ansinh_wire::sign_batch(&body, &key)?);
-    }
-    let cpu_before = cpu_time();
-    let start = Instant::now();
-    for s in &signed {
-        hub.ingest_batch(s, NOW).map_err(|e| e.to_string())?;
-    }
+            .collect();
+        threads
+            .into_iter()
+            .try_for_each(|t| t.join().map_err(|_| "a device panicked".to_string())?)
+    })?;
     let wall = start.elapsed();
-    let cpu = cpu_time().zip(cpu_before).map(|(after, before)| after.saturating_sub(before));
+    let hub_cpu =
+        cpu_time_of("self").zip(cpu_before).map(|(after, before)| after.saturating_sub(before));
+    let server_cpu = match (server, server_before) {
+        (Some(server), Some(before)) => {
+            let after = server.cpu()?;
+            Some(
+                after
+                    .iter()
+                    .map(|(pid, t)| t.saturating_sub(before.get(pid).copied().unwrap_or_default()))
+                    .sum(),
+            )
+        }
+        _ => None,
+    };
     // Every record was taken: the rate is of records stored, not refused.
     let held = hub.store().totals()?;
-    let n = batches * u64::from(per_batch);
-    if held.records != i64::try_from(n)? || held.rejected != 0 {
+    let n = devices * batches * u64::from(per_batch);
+    if held.records != i64::try_from(n)? || held.rejected != 0 || held.review != 0 {
         return Err(format!("the hub holds {held:?}, not {n} records").into());
     }
-    Ok((n, wall, cpu))
+    Ok(Run { records: n, wall, hub_cpu, server_cpu })
+}
+
+/// The backends to measure: SQLite, and PostgreSQL when `ANSINH_TEST_POSTGRES` names a
+/// server; `--sqlite` or `--postgres` for one of them only.
+fn backends() -> Res<Vec<Backend>> {
+    let flag = |name: &str| std::env::args().any(|a| a == name);
+    let (sqlite, postgres) = match (flag("--sqlite"), flag("--postgres")) {
+        (false, false) => (true, true),
+        chosen => chosen,
+    };
+    let mut out = vec![];
+    if sqlite {
+        out.push(Backend::Sqlite);
+    }
+    if postgres {
+        match ansinh_hub::testing::postgres_server()? {
+            Some(admin) => out.push(Backend::Postgres(admin)),
+            None if flag("--postgres") => {
+                return Err("--postgres needs ANSINH_TEST_POSTGRES (bash tests/postgres.sh start DIR prints it)".into());
+            }
+            None => {}
+        }
+    }
+    Ok(out)
 }
 
 fn ingest_rate(loopback: bool) -> Res<()> {
-    let (batches, per_batch) = (40u64, 250u32);
+    // 10,000 records a run: 4 devices at once, 10 batches of 250 each; then the same from
+    // one device alone (its batches one after another: no batch overlaps another).
+    let per_batch = 250u32;
     let runs: usize =
         std::env::var("ANSINH_BENCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(3);
     println!("## Ingest rate\n");
-    let mut rates = vec![];
-    for run in 1..=runs {
-        let (n, wall, cpu) = ingest_run(batches, per_batch)?;
-        let rate = u128::from(n) * 1_000_000 / wall.as_micros().max(1);
-        let cpu_us =
-            cpu.map_or_else(|| "?".to_string(), |c| (c.as_micros() / u128::from(n)).to_string());
-        println!(
-            "- run {run}: hub alone, SQLite (verify, open, validate, store; one fsync per batch of {per_batch}): {n} records in {} ms = {rate} records/s, {cpu_us} µs CPU per record",
-            wall.as_millis()
-        );
-        rates.push(rate);
+    for backend in backends()? {
+        let server = match &backend {
+            Backend::Postgres(admin) => Some(PgServer::connect(admin)?),
+            Backend::Sqlite => None,
+        };
+        let name = backend.name();
+        let durability = match &server {
+            None => "synchronous=FULL".to_string(),
+            Some(s) if s.durable => "fsync=on".to_string(),
+            Some(_) => {
+                "fsync=off: NOT durable, start the server with ANSINH_PG_FSYNC=on".to_string()
+            }
+        };
+        for (devices, batches) in [(4u64, 10u64), (1, 40)] {
+            let mut rates = vec![];
+            let mut cpus = vec![];
+            for run in 1..=runs {
+                let r = ingest_run(&backend, devices, batches, per_batch, server.as_ref())?;
+                let n = u128::from(r.records);
+                let rate = n * 1_000_000 / r.wall.as_micros().max(1);
+                let us = |c: Option<Duration>| c.map(|c| c.as_micros() / n);
+                let hub_us = us(r.hub_cpu);
+                let server_us = us(r.server_cpu);
+                let total = hub_us.map(|h| h + server_us.unwrap_or(0));
+                let show = |v: Option<u128>| v.map_or_else(|| "?".to_string(), |v| v.to_string());
+                let server_part = match &server {
+                    Some(_) => format!(" (hub {}, server {})", show(hub_us), show(server_us)),
+                    None => String::new(),
+                };
+                println!(
+                    "- run {run}: {name}, {devices} device(s) at once, batches of {per_batch} ({durability}): {n} records in {} ms = {rate} records/s, {} µs CPU per record{server_part}",
+                    r.wall.as_millis(),
+                    show(total),
+                );
+                rates.push(rate);
+                cpus.extend(total);
+            }
+            rates.sort_unstable();
+            cpus.sort_unstable();
+            if let (Some(rate), Some(cpu)) = (rates.get(rates.len() / 2), cpus.get(cpus.len() / 2))
+            {
+                println!(
+                    "- median of {runs} runs, {name}, {devices} device(s) at once: {rate} records/s, {cpu} µs CPU per record"
+                );
+            }
+        }
     }
-    rates.sort_unstable();
-    if let Some(median) = rates.get(rates.len() / 2) {
-        println!("- median of {runs} runs, hub alone, SQLite: {median} records/s");
-    }
-    // PostgreSQL: the same run against the PostgreSQL store goes here (see BENCHMARKS.md).
     if !loopback {
         println!();
         return Ok(());

@@ -16,15 +16,21 @@
 //!   same device take turns: the second sees the first's counter and records once it has the
 //!   lock, so a counter is accepted once and a record stored once (records are keyed by
 //!   device and id). Tokens are taken the same way (`FOR UPDATE` on the token's row).
+//! - An ingest is a few round trips whatever the batch's size: the checks a batch needs are
+//!   asked together (the driver pipelines them), outcomes are decided in the hub, and the
+//!   accepted records and their coverage are written by binary COPY in the records' order.
 //! - Text columns compare bytewise (`COLLATE "C"`), so lists come out in SQLite's order
 //!   whatever the database's locale.
 
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::str::FromStr;
 use std::time::Duration;
 
 use ansinh_wire::{AgentAccount, Assignment, AuditEntry, Channel, Outcome, RecordId, verify_chain};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod};
+use tokio_postgres::binary_copy::BinaryCopyInWriter;
+use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{GenericClient, NoTls, Row};
 
 use super::audit::{
@@ -33,7 +39,7 @@ use super::audit::{
 };
 use super::health::{HealthLog, HeldHealth, Via};
 use super::{
-    BHYT, BUNDLE_CHUNK_BYTES, Coverage, Device, DueParticipant, Held, Incoming, Ingested, Lapse,
+    BHYT, BUNDLE_CHUNK_BYTES, Device, DueParticipant, Facts, Held, Incoming, Ingested, Lapse,
     Overlap, PROBLEM_PREFIX_BYTES, PaidReceipt, Problem, ProblemQuota, PublishedBundle,
     PublishedPolicy, REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE, Scope, Store, Tallies,
     Tally, Target, Timestamp, TokenInfo, Totals, day_range, paid_until_range,
@@ -445,6 +451,129 @@ async fn read_assignment(c: &impl GenericClient, device: i64) -> Result<Assignme
     Ok(Assignment { collection_point, communes, agents })
 }
 
+/// Accepted records of a batch not yet written: written together by binary COPY, the
+/// records and then their coverage (one statement each, not one per record and participant).
+#[derive(Default)]
+struct Accepted {
+    records: Vec<AcceptedRecord>,
+}
+
+/// An accepted record waiting to be written, with its review flags (joined by `,`).
+struct AcceptedRecord {
+    record_id: RecordId,
+    sealed: Vec<u8>,
+    sealed_sha256: [u8; 32],
+    facts: Facts,
+    review: String,
+}
+
+impl Accepted {
+    fn push(
+        &mut self,
+        id: RecordId,
+        sealed: Vec<u8>,
+        sha: [u8; 32],
+        facts: Facts,
+        review: String,
+    ) -> Result<()> {
+        i64_of(facts.amount)?;
+        self.records.push(AcceptedRecord {
+            record_id: id,
+            sealed,
+            sealed_sha256: sha,
+            facts,
+            review,
+        });
+        Ok(())
+    }
+
+    /// Writes what waits (nothing: no statement) and empties it.
+    async fn write(
+        &mut self,
+        tx: &tokio_postgres::Transaction<'_>,
+        device: i64,
+        channel: &str,
+        received_at: Timestamp,
+    ) -> Result<()> {
+        if self.records.is_empty() {
+            return Ok(());
+        }
+        let sink = tx
+            .copy_in(
+                "COPY records (record_id, device_id, channel, received_at, sealed, sealed_sha256, \
+                 scheme, commune_code, agent_code, collected_at, day, amount, participants, review) \
+                 FROM STDIN BINARY",
+            )
+            .await?;
+        let types = [
+            Type::BYTEA,
+            Type::INT8,
+            Type::TEXT,
+            Type::INT8,
+            Type::BYTEA,
+            Type::BYTEA,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::INT8,
+            Type::TEXT,
+            Type::INT8,
+            Type::INT8,
+            Type::TEXT,
+        ];
+        let mut writer = std::pin::pin!(BinaryCopyInWriter::new(sink, &types));
+        for r in &self.records {
+            let (f, review) = (&r.facts, &r.review);
+            let (amount, participants) = (i64_of(f.amount)?, f.coverage.len() as i64);
+            let row: [&(dyn ToSql + Sync); 14] = [
+                &&r.record_id[..],
+                &device,
+                &channel,
+                &received_at,
+                &r.sealed,
+                &&r.sealed_sha256[..],
+                &f.scheme,
+                &f.commune_code,
+                &f.agent_code,
+                &f.collected_at,
+                &f.day,
+                &amount,
+                &participants,
+                review,
+            ];
+            writer.as_mut().write(&row).await?;
+        }
+        writer.finish().await?;
+        // Coverage rows take their `seq` (arrival order) in the order written: the records'.
+        let sink = tx
+            .copy_in(
+                "COPY coverage (device_id, record_id, idx, scheme, person_key, paid_from, paid_until) \
+                 FROM STDIN BINARY",
+            )
+            .await?;
+        let types =
+            [Type::INT8, Type::BYTEA, Type::INT8, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT];
+        let mut writer = std::pin::pin!(BinaryCopyInWriter::new(sink, &types));
+        for r in &self.records {
+            for (i, c) in r.facts.coverage.iter().enumerate() {
+                let row: [&(dyn ToSql + Sync); 7] = [
+                    &device,
+                    &&r.record_id[..],
+                    &(i as i64),
+                    &r.facts.scheme,
+                    &c.person_key,
+                    &c.paid_from,
+                    &c.paid_until,
+                ];
+                writer.as_mut().write(&row).await?;
+            }
+        }
+        writer.finish().await?;
+        self.records.clear();
+        Ok(())
+    }
+}
+
 impl PostgresStore {
     /// Connects to the database at `url` (`postgres://…`), checks it is reachable and brings
     /// the schema up to date (refusing a newer one).
@@ -802,47 +931,58 @@ impl Store for PostgresStore {
                     "usb"
                 }
             };
-            // A device with no communes (or agents) assigned takes any.
-            let counts = tx
-                .query_one(
-                    "SELECT (SELECT COUNT(*) FROM device_communes WHERE device_id = $1), \
-                            (SELECT COUNT(*) FROM device_agents WHERE device_id = $1)",
-                    &[&device],
-                )
-                .await?;
-            let (communes, agents): (i64, i64) = (counts.try_get(0)?, counts.try_get(1)?);
-            // Conflicting and rejected rows this device may still have kept: today's (UTC), all.
-            let kept = tx
-                .query_one(
+            // What the batch is checked against, asked at once (the driver pipelines the four
+            // queries: one round trip, not four): the device's communes and agents (none: it
+            // takes any), the conflicting and rejected rows it may still keep (today's, UTC,
+            // and all), and which of the batch's ids it already holds.
+            let ids: Vec<&[u8]> = records.iter().map(|r| &r.record_id[..]).collect();
+            let day_start = received_at - received_at.rem_euclid(86_400);
+            let by_device: [&(dyn ToSql + Sync); 1] = [&device];
+            let kept_since: [&(dyn ToSql + Sync); 2] = [&device, &day_start];
+            let among: [&(dyn ToSql + Sync); 2] = [&device, &ids];
+            let (communes, agents, kept, held) = tokio::try_join!(
+                tx.query("SELECT commune_code FROM device_communes WHERE device_id = $1", &by_device),
+                tx.query("SELECT code FROM device_agents WHERE device_id = $1", &by_device),
+                tx.query_one(
                     "SELECT (SELECT COUNT(*) FROM conflicts WHERE device_id = $1 AND received_at >= $2) \
                           + (SELECT COUNT(*) FROM rejected WHERE device_id = $1 AND received_at >= $2), \
                             (SELECT COUNT(*) FROM conflicts WHERE device_id = $1) \
                           + (SELECT COUNT(*) FROM rejected WHERE device_id = $1)",
-                    &[&device, &(received_at - received_at.rem_euclid(86_400))],
-                )
-                .await?;
+                    &kept_since,
+                ),
+                tx.query(
+                    "SELECT record_id, sealed_sha256 FROM records \
+                     WHERE device_id = $1 AND record_id = ANY($2)",
+                    &among,
+                ),
+            )?;
+            let communes: HashSet<String> =
+                communes.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
+            let agents: HashSet<String> =
+                agents.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
             let (today, kept): (i64, i64) = (kept.try_get(0)?, kept.try_get(1)?);
             let mut room =
                 (i64::from(quota.per_day) - today).min(i64::from(quota.stored) - kept).max(0);
-            let held_sql = tx
-                .prepare_cached(
-                    "SELECT sealed_sha256 FROM records WHERE device_id = $1 AND record_id = $2",
-                )
-                .await?;
+            // Held ids and their hashes; a record accepted from this batch joins them, so that
+            // a copy later in the batch is a duplicate or a conflict, as it would be later on.
+            let mut held: HashMap<RecordId, [u8; 32]> = held
+                .iter()
+                .map(|r| Ok((id16(r.try_get(0)?)?, key32(r.try_get(1)?)?)))
+                .collect::<Result<_>>()?;
+            // Accepted records wait here and are written together (binary COPY, one per
+            // table); before any statement about one record (a conflict or a rejection),
+            // those before it are written, so rows go in in the records' order.
+            let mut accepted = Accepted::default();
             let mut outcomes = Vec::with_capacity(records.len());
             for rec in records {
                 let prefix = &rec.sealed[..rec.sealed.len().min(PROBLEM_PREFIX_BYTES)];
                 let sealed_len = rec.sealed.len() as i64;
                 let id = &rec.record_id[..];
-                let held: Option<Vec<u8>> = tx
-                    .query_opt(&held_sql, &[&device, &id])
-                    .await?
-                    .map(|r| r.try_get(0))
-                    .transpose()?;
                 let sha = &rec.sealed_sha256[..];
-                let outcome = match (held, rec.verdict) {
-                    (Some(h), _) if h == rec.sealed_sha256 => Outcome::Duplicate,
+                let outcome = match (held.get(&rec.record_id), rec.verdict) {
+                    (Some(h), _) if *h == rec.sealed_sha256 => Outcome::Duplicate,
                     (Some(_), _) => {
+                        accepted.write(&tx, device, channel_name, received_at).await?;
                         // Past the quota the outcome is the same, but nothing more is kept.
                         if room > 0 {
                             room -= tx
@@ -862,6 +1002,7 @@ impl Store for PostgresStore {
                         Outcome::Conflict
                     }
                     (None, Err(code)) => {
+                        accepted.write(&tx, device, channel_name, received_at).await?;
                         if room > 0 {
                             room -= tx
                                 .execute(
@@ -876,83 +1017,20 @@ impl Store for PostgresStore {
                     }
                     (None, Ok(f)) => {
                         let mut review = vec![];
-                        if communes > 0 {
-                            let assigned = tx
-                                .query_opt(
-                                    "SELECT 1 FROM device_communes WHERE device_id = $1 AND commune_code = $2",
-                                    &[&device, &f.commune_code],
-                                )
-                                .await?;
-                            if assigned.is_none() {
-                                review.push(REVIEW_UNASSIGNED_COMMUNE);
-                            }
+                        if !communes.is_empty() && !communes.contains(&f.commune_code) {
+                            review.push(REVIEW_UNASSIGNED_COMMUNE);
                         }
-                        if agents > 0 {
-                            let assigned = tx
-                                .query_opt(
-                                    "SELECT 1 FROM device_agents WHERE device_id = $1 AND code = $2",
-                                    &[&device, &f.agent_code],
-                                )
-                                .await?;
-                            if assigned.is_none() {
-                                review.push(REVIEW_UNASSIGNED_AGENT);
-                            }
+                        if !agents.is_empty() && !agents.contains(&f.agent_code) {
+                            review.push(REVIEW_UNASSIGNED_AGENT);
                         }
-                        let insert = tx
-                            .prepare_cached(
-                                "INSERT INTO records (record_id, device_id, channel, received_at, sealed, \
-                                 sealed_sha256, scheme, commune_code, agent_code, collected_at, day, amount, \
-                                 participants, review) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-                            )
-                            .await?;
-                        tx.execute(
-                            &insert,
-                            &[
-                                &id,
-                                &device,
-                                &channel_name,
-                                &received_at,
-                                &rec.sealed,
-                                &sha,
-                                &f.scheme,
-                                &f.commune_code,
-                                &f.agent_code,
-                                &f.collected_at,
-                                &f.day,
-                                &i64_of(f.amount)?,
-                                &(f.coverage.len() as i64),
-                                &review.join(","),
-                            ],
-                        )
-                        .await?;
-                        let cover = tx
-                            .prepare_cached(
-                                "INSERT INTO coverage (device_id, record_id, idx, scheme, person_key, \
-                                 paid_from, paid_until) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                            )
-                            .await?;
-                        for (i, c) in f.coverage.iter().enumerate() {
-                            let Coverage { person_key, paid_from, paid_until } = c;
-                            tx.execute(
-                                &cover,
-                                &[
-                                    &device,
-                                    &id,
-                                    &(i as i64),
-                                    &f.scheme,
-                                    person_key,
-                                    paid_from,
-                                    paid_until,
-                                ],
-                            )
-                            .await?;
-                        }
+                        held.insert(rec.record_id, rec.sealed_sha256);
+                        accepted.push(rec.record_id, rec.sealed, rec.sealed_sha256, f, review.join(","))?;
                         Outcome::Accepted
                     }
                 };
                 outcomes.push(outcome);
             }
+            accepted.write(&tx, device, channel_name, received_at).await?;
             tx.commit().await?;
             Ok(Ingested::Stored { outcomes, again })
         })

@@ -939,10 +939,14 @@ impl Store for SqliteStore {
         let mut held_sha = tx.prepare_cached(
             "SELECT sealed_sha256 FROM records WHERE device_id = ?1 AND record_id = ?2",
         )?;
+        // A valid record is inserted straight away: the key's uniqueness check is the lookup
+        // of a held copy (one search of the records' tree, not two); only when one is held
+        // (no row inserted) is its hash read, to tell a duplicate from a conflict.
         let mut insert_record = tx.prepare_cached(
             "INSERT INTO records (record_id, device_id, channel, received_at, sealed, sealed_sha256, \
              scheme, commune_code, agent_code, collected_at, day, amount, participants, review) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
+             ON CONFLICT (device_id, record_id) DO NOTHING",
         )?;
         let mut insert_coverage = tx.prepare_cached(
             "INSERT INTO coverage (device_id, record_id, idx, scheme, person_key, paid_from, paid_until) \
@@ -952,9 +956,54 @@ impl Store for SqliteStore {
         for rec in records {
             let prefix = &rec.sealed[..rec.sealed.len().min(PROBLEM_PREFIX_BYTES)];
             let sealed_len = rec.sealed.len() as i64;
+            let verdict = match rec.verdict {
+                Ok(f) => {
+                    let mut review = vec![];
+                    if !communes.is_empty() && !communes.contains(&f.commune_code) {
+                        review.push(REVIEW_UNASSIGNED_COMMUNE);
+                    }
+                    if !agents.is_empty() && !agents.contains(&f.agent_code) {
+                        review.push(REVIEW_UNASSIGNED_AGENT);
+                    }
+                    let inserted = insert_record.execute(params![
+                        &rec.record_id[..],
+                        device,
+                        channel_name,
+                        received_at,
+                        &rec.sealed,
+                        &rec.sealed_sha256[..],
+                        f.scheme,
+                        f.commune_code,
+                        f.agent_code,
+                        f.collected_at,
+                        f.day,
+                        i64_of(f.amount)?,
+                        f.coverage.len() as i64,
+                        review.join(","),
+                    ])? == 1;
+                    if inserted {
+                        for (i, c) in f.coverage.iter().enumerate() {
+                            let Coverage { person_key, paid_from, paid_until } = c;
+                            insert_coverage.execute(params![
+                                device,
+                                &rec.record_id[..],
+                                i as i64,
+                                f.scheme,
+                                person_key,
+                                paid_from,
+                                paid_until
+                            ])?;
+                        }
+                        outcomes.push(Outcome::Accepted);
+                        continue;
+                    }
+                    Ok(())
+                }
+                Err(code) => Err(code),
+            };
             let held: Option<Vec<u8>> =
                 held_sha.query_row(params![device, &rec.record_id[..]], |r| r.get(0)).optional()?;
-            let outcome = match (held, rec.verdict) {
+            let outcome = match (held, verdict) {
                 (Some(h), _) if h == rec.sealed_sha256 => Outcome::Duplicate,
                 (Some(_), _) => {
                     // Past the quota the outcome is the same, but nothing more is kept.
@@ -985,43 +1034,13 @@ impl Store for SqliteStore {
                     }
                     Outcome::Rejected { code }
                 }
-                (None, Ok(f)) => {
-                    let mut review = vec![];
-                    if !communes.is_empty() && !communes.contains(&f.commune_code) {
-                        review.push(REVIEW_UNASSIGNED_COMMUNE);
-                    }
-                    if !agents.is_empty() && !agents.contains(&f.agent_code) {
-                        review.push(REVIEW_UNASSIGNED_AGENT);
-                    }
-                    insert_record.execute(params![
-                        &rec.record_id[..],
-                        device,
-                        channel_name,
-                        received_at,
-                        rec.sealed,
-                        &rec.sealed_sha256[..],
-                        f.scheme,
-                        f.commune_code,
-                        f.agent_code,
-                        f.collected_at,
-                        f.day,
-                        i64_of(f.amount)?,
-                        f.coverage.len() as i64,
-                        review.join(","),
-                    ])?;
-                    for (i, c) in f.coverage.iter().enumerate() {
-                        let Coverage { person_key, paid_from, paid_until } = c;
-                        insert_coverage.execute(params![
-                            device,
-                            &rec.record_id[..],
-                            i as i64,
-                            f.scheme,
-                            person_key,
-                            paid_from,
-                            paid_until
-                        ])?;
-                    }
-                    Outcome::Accepted
+                // A valid record that was not inserted is held: only a bug in SQLite's
+                // conflict handling leads here.
+                (None, Ok(())) => {
+                    return Err(Error::Corrupt(format!(
+                        "record {} neither stored nor held",
+                        hex::encode(rec.record_id)
+                    )));
                 }
             };
             outcomes.push(outcome);

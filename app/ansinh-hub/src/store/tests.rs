@@ -88,6 +88,8 @@ on_both!(
     problems_keep_a_prefix_within_the_quota,
     a_token_registers_one_device_once,
     ingest_is_idempotent_and_refuses_replays,
+    a_mixed_batch_stores_what_one_record_a_batch_stores,
+    a_batch_failing_midway_stores_nothing,
     tallies_and_due_participants,
     a_chain_is_stored_once_continued_and_a_break_is_refused_and_counted,
     a_days_quota_holds_entries_back_until_the_next_day_and_reasons_are_bounded,
@@ -365,6 +367,139 @@ fn ingest_is_idempotent_and_refuses_replays(b: &Backend) -> Result<()> {
     assert_eq!(ingest(s, d.id, &net(9), 17, vec![])?, Ingested::Revoked);
     assert_eq!(ingest(s, 42, &net(9), 17, vec![])?, Ingested::Revoked);
     assert_eq!(s.totals()?.records, 2);
+    Ok(())
+}
+
+/// Each held coverage row of `device` in arrival order (SQLite's rowid, PostgreSQL's `seq`):
+/// its record id's first byte times 10 plus its participant index.
+fn coverage_order(b: &Backend, device: u64) -> Result<Vec<i64>> {
+    let (order, first_byte) = match b {
+        Backend::Sqlite { .. } => ("rowid", "unicode(CAST(substr(record_id, 1, 1) AS TEXT))"),
+        Backend::Postgres(..) => ("seq", "get_byte(record_id, 0)::BIGINT"),
+    };
+    let mut out = vec![];
+    for k in 0.. {
+        let row = b.probe(&format!(
+            "SELECT {first_byte} * 10 + idx FROM coverage WHERE device_id = {device} \
+             ORDER BY {order} LIMIT 1 OFFSET {k}"
+        ))?;
+        let Some(v) = row.first() else { break };
+        out.push(*v);
+    }
+    Ok(out)
+}
+
+/// What is held of `device`: records (with their conflict and review flags, amounts and
+/// participants), conflicting and rejected copies, coverage rows.
+fn held_of(b: &Backend, device: u64) -> Result<Vec<i64>> {
+    b.probe(&format!(
+        "SELECT (SELECT COUNT(*) FROM records WHERE device_id = {device}), \
+                (SELECT CAST(COALESCE(SUM(CASE WHEN conflicted THEN 1 ELSE 0 END), 0) AS BIGINT) \
+                 FROM records WHERE device_id = {device}), \
+                (SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM records WHERE device_id = {device}), \
+                (SELECT CAST(COALESCE(SUM(participants), 0) AS BIGINT) FROM records WHERE device_id = {device}), \
+                (SELECT COUNT(*) FROM records WHERE device_id = {device} AND review <> ''), \
+                (SELECT COUNT(*) FROM conflicts WHERE device_id = {device}), \
+                (SELECT COUNT(*) FROM rejected WHERE device_id = {device}), \
+                (SELECT COUNT(*) FROM coverage WHERE device_id = {device})"
+    ))
+}
+
+/// A batch mixing every outcome, records held before and copies within the batch itself,
+/// stores what the same records sent one a batch store (the stores write a batch's accepted
+/// records together): the same outcomes, rows, flags and coverage order.
+fn a_mixed_batch_stores_what_one_record_a_batch_stores(b: &Backend) -> Result<()> {
+    let s = b.store();
+    let serves = Assignment { communes: vec!["00004".into()], ..Assignment::default() };
+    let held_before =
+        vec![valid(1, b"a", "00004", "p1", "2027-03"), valid(2, b"b", "00004", "p2", "2027-03")];
+    let mut rejected = valid(4, b"d", "00004", "p4", "2027-03");
+    rejected.verdict = Err("does_not_decode".into());
+    let mut household = valid(6, b"f", "00007", "p6", "2027-03");
+    if let Ok(f) = &mut household.verdict {
+        f.scheme = BHYT.into();
+        f.coverage = (0..3)
+            .map(|i| Coverage {
+                person_key: format!("h{i}"),
+                paid_from: "2027-01".into(),
+                paid_until: "2027-12".into(),
+            })
+            .collect();
+    }
+    let batch = vec![
+        valid(3, b"c", "00004", "p3", "2027-03"),
+        valid(1, b"a", "00004", "p1", "2027-03"),
+        valid(2, b"other", "00004", "p2", "2027-03"),
+        rejected,
+        valid(5, b"e", "00004", "p5", "2027-03"),
+        valid(3, b"c", "00004", "p3", "2027-03"),
+        valid(5, b"e again", "00004", "p5", "2027-03"),
+        household,
+        valid(7, b"g", "00004", "p7", "2027-03"),
+    ];
+    let want = vec![
+        Outcome::Accepted,
+        Outcome::Duplicate,
+        Outcome::Conflict,
+        Outcome::Rejected { code: "does_not_decode".into() },
+        Outcome::Accepted,
+        Outcome::Duplicate,
+        Outcome::Conflict,
+        Outcome::Accepted,
+        Outcome::Accepted,
+    ];
+    let (whole, each) = (device(s, 1)?.id, device(s, 2)?.id);
+    for d in [whole, each] {
+        assert!(s.assign_device(d, &serves)?);
+        let got = ingest(s, d, &Channel::Network { counter: 1 }, 10, held_before.clone())?;
+        assert_eq!(got, Ingested::Stored { outcomes: vec![Outcome::Accepted; 2], again: false });
+    }
+    let got = ingest(s, whole, &Channel::Network { counter: 2 }, 11, batch.clone())?;
+    assert_eq!(got, Ingested::Stored { outcomes: want.clone(), again: false });
+    let mut one_by_one = vec![];
+    for (i, rec) in batch.into_iter().enumerate() {
+        let counter = 2 + i as u64;
+        match ingest(s, each, &Channel::Network { counter }, 11, vec![rec])? {
+            Ingested::Stored { outcomes, .. } => one_by_one.extend(outcomes),
+            other => return Err(Error::Invalid(format!("record {i}: {other:?}"))),
+        }
+    }
+    assert_eq!(one_by_one, want);
+    // 6 records (2 before), 2 conflicting of them flagged, the household for review (its
+    // commune is not the device's), 2 conflicting copies, 1 rejection, 1 + 1 + 1 + 1 + 1 + 3
+    // coverage rows (in the records' order).
+    let amounts = 6 * 330_000;
+    assert_eq!(held_of(b, whole)?, [6, 2, amounts, 8, 1, 2, 1, 8]);
+    assert_eq!(held_of(b, each)?, held_of(b, whole)?);
+    assert_eq!(coverage_order(b, whole)?, [10, 20, 30, 50, 60, 61, 62, 70]);
+    assert_eq!(coverage_order(b, each)?, coverage_order(b, whole)?);
+    assert!(s.record(whole, &[5; 16])?.is_some_and(|h| h.conflicted && h.sealed == b"e"));
+    Ok(())
+}
+
+/// A batch whose storing fails after some of its records were written (here a record whose
+/// amount does not fit the database's integers) stores nothing and leaves the counter where
+/// it was: the device's next attempt with the same counter is taken.
+fn a_batch_failing_midway_stores_nothing(b: &Backend) -> Result<()> {
+    let s = b.store();
+    let d = device(s, 1)?.id;
+    let mut rejected = valid(2, b"b", "00004", "p2", "2027-03");
+    rejected.verdict = Err("does_not_decode".into());
+    let mut too_much = valid(3, b"c", "00004", "p3", "2027-03");
+    if let Ok(f) = &mut too_much.verdict {
+        f.amount = u64::MAX;
+    }
+    let first = valid(1, b"a", "00004", "p1", "2027-03");
+    let net = Channel::Network { counter: 1 };
+    let failed = ingest(s, d, &net, 10, vec![first.clone(), rejected.clone(), too_much]);
+    assert!(matches!(failed, Err(Error::Invalid(_))), "{failed:?}");
+    assert_eq!(s.totals()?, Totals::default());
+    assert_eq!(held_of(b, d)?[..1], [0]);
+    assert_eq!(s.device(d)?.map(|d| d.last_counter), Some(0));
+    let got = ingest(s, d, &net, 11, vec![first, rejected])?;
+    let want = vec![Outcome::Accepted, Outcome::Rejected { code: "does_not_decode".into() }];
+    assert_eq!(got, Ingested::Stored { outcomes: want, again: false });
+    assert_eq!((s.totals()?.records, s.totals()?.rejected), (1, 1));
     Ok(())
 }
 
