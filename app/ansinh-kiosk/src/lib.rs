@@ -8,7 +8,7 @@
 //!   buttons, the pickers, staff mode ([`pin`]), printing and the speaker buttons
 //!   (`controllers::read_aloud`; what each screen says is built in `app/speech.rs` from the
 //!   same views, and read by `ansinh-speech`);
-//! - [`app`]: the composition root (the clock of `ansinh_device::clock`, table, store, current screen, language, the idle
+//! - [`app`]: the composition root (the clock of `ansinh_device::clock`, table, store, current screen, language, large text, the idle
 //!   reset of [`session`]) and the routing between controllers, including the ID card scans
 //!   the readers of `ansinh-idcard` send from their threads (taken at the tick, like prints);
 //! - [`store`]: the seams to the device ([`store::EnrollmentStore`], [`store::StaffData`]),

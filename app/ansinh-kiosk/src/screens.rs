@@ -332,6 +332,12 @@ pub const SCREENS: &[(&str, Setup)] = &[
     }),
 ];
 
+/// The screens also drawn in large text (`SCREEN-large-WIDTHxHEIGHT`): one of each kind a
+/// citizen meets — the home page, a quote with its results, the household's health insurance,
+/// the pension, a wizard step with its messages, the review and the receipt.
+pub const LARGE_SCREENS: &[&str] =
+    &["home", "quote", "household", "pension", "enroll-errors", "enroll-review", "done"];
+
 /// The tour's app, without a window: its fake clock and in-memory store.
 pub fn tour_app(today: Date) -> (App, Rc<FakeClock>) {
     let clock = Rc::new(FakeClock::at(today));
@@ -360,8 +366,9 @@ pub fn citizen_screens() -> impl Iterator<Item = &'static (&'static str, Setup)>
     })
 }
 
-/// Draws every screen in both layouts and hands each picture to `out(name, width, height,
-/// pixels)`; `name` is `SCREEN-WIDTHxHEIGHT`.
+/// Draws every screen in both layouts (and those of [`LARGE_SCREENS`] in large text too) and
+/// hands each picture to `out(name, width, height, pixels)`; `name` is `SCREEN-WIDTHxHEIGHT`
+/// or `SCREEN-large-WIDTHxHEIGHT`.
 pub fn tour(
     window: &MinimalSoftwareWindow,
     today: Date,
@@ -378,6 +385,17 @@ pub fn tour(
         for (w, h) in LAYOUTS {
             let pixels = draw(window, w, h);
             out(&format!("{name}-{w}x{h}"), w, h, &pixels);
+        }
+        if LARGE_SCREENS.contains(name) {
+            {
+                let mut app = k.app.borrow_mut();
+                app.toggle_large_text();
+                render(&mut app, &k.window);
+            }
+            for (w, h) in LAYOUTS {
+                let pixels = draw(window, w, h);
+                out(&format!("{name}-large-{w}x{h}"), w, h, &pixels);
+            }
         }
         k.window.hide()?;
     }

@@ -107,6 +107,9 @@ pub struct App {
     options: Options,
     /// Display language.
     pub lang: Locale,
+    /// Large text and high contrast on the citizen screens (the header's "Chữ to"), until the
+    /// session ends: a choice of this person's, like the language.
+    pub large_text: bool,
     /// Current screen.
     pub screen: Screen,
     /// Quote screen.
@@ -174,6 +177,7 @@ impl App {
             clock,
             store,
             lang: Locale::SOURCE,
+            large_text: false,
             screen: Screen::Home,
             quote: QuoteController::default(),
             pension: PensionController::default(),
@@ -315,6 +319,7 @@ impl App {
         self.picker = None;
         self.screen = Screen::Home;
         self.lang = Locale::SOURCE;
+        self.large_text = false;
         self.idle_left = 0;
         self.touched = false;
         let now = self.now();
@@ -387,6 +392,17 @@ impl App {
     /// Switches to the next language offered (Vietnamese, English, … and back).
     pub fn toggle_language(&mut self) {
         self.lang = self.lang.next();
+    }
+
+    /// Large text and high contrast on, or off again.
+    pub fn toggle_large_text(&mut self) {
+        self.large_text = !self.large_text;
+    }
+
+    /// Whether the screen is drawn in large text now: on the citizen screens while the person
+    /// asked for it; staff screens keep their size (their layout is not made for it).
+    pub fn large_text_shown(&self) -> bool {
+        self.large_text && !matches!(self.screen, Screen::Staff | Screen::StaffLogin)
     }
 
     // ----- keyboard routing -----------------------------------------------------------------
@@ -699,6 +715,45 @@ mod tests {
         let mut registered = app_on(MemoryStore::default(), false);
         registered.navigate(Screen::Enroll);
         assert_eq!(registered.screen, Screen::Enroll);
+    }
+
+    #[test]
+    fn large_text_is_the_persons_until_the_session_ends() {
+        let clock = Rc::new(FakeClock::at("2026-11-22".parse().unwrap_or_else(|_| unreachable!())));
+        let options = Options { demo: true, ..Options::default() };
+        let mut app = App::new(Box::new(MemoryStore::default()), clock.clone(), options);
+        assert!(!app.large_text_shown());
+        app.toggle_large_text();
+        assert!(app.large_text_shown());
+        // It stays from page to page, through the wizard, in both languages.
+        app.navigate(Screen::Quote);
+        app.toggle_language();
+        app.enroll_from_quote();
+        assert_eq!(app.screen, Screen::Enroll);
+        assert!(app.large_text_shown());
+        // Staff screens keep their size; back on a citizen page, it is there again.
+        app.navigate(Screen::StaffLogin);
+        assert!(app.large_text && !app.large_text_shown());
+        app.navigate(Screen::Home);
+        assert!(app.large_text_shown());
+        // A second tap turns it off.
+        app.toggle_large_text();
+        assert!(!app.large_text_shown());
+        app.toggle_large_text();
+        // "Next customer" ends it, like the idle reset (which calls the same `reset`).
+        app.reset();
+        assert!(!app.large_text && !app.large_text_shown());
+        // The idle reset: the warning leaves it on, the end of the session turns it off.
+        app.toggle_large_text();
+        app.navigate(Screen::Pension);
+        app.activity();
+        clock.advance(crate::session::IDLE_WARN_SECS + 1);
+        app.tick();
+        assert!(app.idle_left > 0 && app.large_text_shown());
+        clock.advance(crate::session::IDLE_RESET_SECS);
+        assert!(app.tick());
+        assert_eq!(app.screen, Screen::Home);
+        assert!(!app.large_text && !app.large_text_shown());
     }
 
     /// The session's buffers are overwritten where they lie, before the controllers are

@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use ansinh_ui::{AppAdapter, AppWindow, Line as UiLine, Page};
+use ansinh_ui::{AppAdapter, AppWindow, Line as UiLine, Page, Theme};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use crate::app::{App, Screen};
@@ -130,6 +130,7 @@ pub fn render(app: &mut App, w: &AppWindow) {
     let a = w.global::<AppAdapter>();
     a.set_next_language(app.lang.next().name().into());
     a.set_page(page_of(app.screen));
+    w.global::<Theme>().set_large(app.large_text_shown());
     a.set_policy_version(app.table.version.into());
     a.set_idle_left(i32::try_from(app.idle_left).unwrap_or(0));
     let all = app.take_redraw_all();
@@ -250,6 +251,7 @@ pub fn connect(app: App) -> Result<Rc<Kiosk>, slint::PlatformError> {
     on!(&k, AppAdapter, on_navigate, |a, p: Page| a.navigate(screen_of(p)));
     on!(&k, AppAdapter, on_next_customer, |a| a.reset());
     on!(&k, AppAdapter, on_toggle_language, |a| a.toggle_language());
+    on!(&k, AppAdapter, on_toggle_large_text, |a| a.toggle_large_text());
     on!(&k, AppAdapter, on_activity, |_a| {});
     on!(&k, AppAdapter, on_still_here, |_a| {});
     hold::connect(&k);

@@ -13,6 +13,10 @@
 //!   confirms the date or the clock is set right; quotes say which date they use.
 //! - `battery`: the low-battery band comes and goes with a fake power supply's battery.
 //! - `languages`: the language button cycles every catalogue on the real screens.
+//! - `large`: large text and high contrast: the header's button tapped on, off, kept from page
+//!   to page, ended by the idle reset; the theme's colours at least 7:1 in it.
+//! - `fit`: the check that every text fits its box (run by `wording` on every citizen screen),
+//!   shown to see a text that does not.
 //! - `catalogues`: every screen text translated in every language, read from the files.
 //! - `printing`: a printer out of paper keeps the record committed; staff reprint a copy.
 //! - `staff`: staff accounts on the device's store: a PIN lockout survives a power cycle; a
@@ -24,9 +28,11 @@
 //!   hides the person's data behind it.
 //! - `wording`: every citizen screen in English and in Vietnamese, read on screen: counts
 //!   agree with their nouns, amounts have the language's separators, no text of the other
-//!   language.
+//!   language; then in both layouts and both text sizes, every text fits its box (and stands
+//!   out 7:1 in large text).
 //! - `screens`: every screen in both layouts against the golden PNGs in
-//!   `tests/golden/screens/` (`UPDATE_GOLDEN=1` rewrites those that changed).
+//!   `tests/golden/screens/` (`UPDATE_GOLDEN=1` rewrites those that changed), seven of them in
+//!   large text too (`*-large-*.png`).
 //!
 //! The kiosk's delivery to a collection server is tested end to end in ansinh-tests
 //! (`tests/end_to_end/`).
@@ -34,9 +40,11 @@
 mod battery;
 mod catalogues;
 mod clock;
+mod fit;
 mod flow;
 mod input;
 mod languages;
+mod large;
 mod printing;
 mod screens;
 mod speech;
