@@ -24,7 +24,7 @@ use serde::Serialize;
 use crate::civil::{self, Day};
 use crate::error::{Error, Result};
 use crate::hub::Hub;
-use crate::store::{Lapse, Scope, Tallies, Tally, Target, Timestamp, Totals};
+use crate::store::{LapseTally, Scope, Tallies, Tally, Target, Timestamp, Totals};
 
 /// Whole months after the last month paid within which a renewal keeps a participant from
 /// lapsing, unless the hub is told otherwise. A local choice: policy.md gives no such number.
@@ -308,7 +308,7 @@ fn by_key(t: &Tallies, scope: Scope) -> BTreeMap<String, Figures> {
 
 /// The lapse counts by key of `scope` (`None`: the total).
 fn lapse_counts(
-    lapses: &[Lapse],
+    lapses: &[LapseTally],
     scope: Option<Scope>,
     month: &str,
     last_year: &str,
@@ -324,12 +324,12 @@ fn lapse_counts(
             None => String::new(),
         };
         let c = out.entry(key).or_default();
-        let m = l.lapsed_in.as_str();
-        c.month += i64::from(m == month);
-        c.year_to_date += i64::from(m.starts_with(year) && m <= month);
-        c.last_year += i64::from(m == last_year);
-        c.last_year_to_date += i64::from(m.starts_with(ly_year) && m <= last_year);
-        c.to_follow_up += i64::from(!l.renewed && m >= follow_up_from);
+        let (m, n) = (l.lapsed_in.as_str(), l.count);
+        c.month += n * i64::from(m == month);
+        c.year_to_date += n * i64::from(m.starts_with(year) && m <= month);
+        c.last_year += n * i64::from(m == last_year);
+        c.last_year_to_date += n * i64::from(m.starts_with(ly_year) && m <= last_year);
+        c.to_follow_up += n * i64::from(!l.renewed && m >= follow_up_from);
     }
     out
 }
@@ -374,8 +374,11 @@ impl Hub {
         let follow_up_from = civil::add_months(&current, 1 - LAPSED_LIST_MONTHS).ok_or_else(bad)?;
         let first = ly_from.as_str().min(follow_up_from.as_str());
         let grace = self.lapse_grace_months();
-        let lapses =
-            if first <= current.as_str() { store.lapses(grace, first, &current)? } else { vec![] };
+        let lapses = if first <= current.as_str() {
+            store.lapse_tallies(grace, first, &current)?
+        } else {
+            vec![]
+        };
 
         let standings = |scope: Scope| -> Vec<Standing> {
             let figures = [

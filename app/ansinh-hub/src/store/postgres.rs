@@ -33,10 +33,10 @@ use super::audit::{
 };
 use super::health::{HealthLog, HeldHealth, Via};
 use super::{
-    BHYT, Coverage, Device, DueParticipant, Held, Incoming, Ingested, Lapse, Overlap,
-    PROBLEM_PREFIX_BYTES, PaidReceipt, Problem, ProblemQuota, PublishedPolicy,
-    REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE, Scope, Store, Tallies, Tally, Target,
-    Timestamp, TokenInfo, Totals, day_range, paid_until_range,
+    BHYT, Coverage, Device, DueParticipant, Held, Incoming, Ingested, Lapse, LapseTally,
+    ListedRecord, Overlap, PROBLEM_PREFIX_BYTES, PaidReceipt, Problem, ProblemQuota,
+    PublishedPolicy, REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE, Scope, Store, Tallies,
+    Tally, Target, Timestamp, TokenInfo, Totals, count_lapses, day_range, paid_until_range,
 };
 use crate::error::{Error, Result};
 
@@ -241,6 +241,65 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE targets DROP CONSTRAINT targets_pkey;
     ALTER TABLE targets ADD PRIMARY KEY (month, scope, key);
     ",
+    // v5 (a province's year): what the read side needs at millions of records.
+    // - The lists' order, so a month's list is read a page at a time along an index.
+    // - Records flagged for review (a few), counted without reading every record.
+    // - Records numbered as stored (`seq`, like coverage rows), and summaries of everything
+    //   stored up to a number (`summaries.through_*`): counts by month, commune and agent and
+    //   by day; per paid month, commune and agent, the months a renewal came after the cover
+    //   ended (lapses); the possible double payments. Reads add what was stored after the
+    //   number; `PostgresStore::fold` moves it on (see there). Filled here from what is held.
+    r#"
+    CREATE INDEX records_for_list ON records (scheme, day, collected_at, device_id, record_id);
+    CREATE INDEX records_in_review ON records (received_at) WHERE review <> '';
+    ALTER TABLE records ADD COLUMN seq BIGINT GENERATED ALWAYS AS IDENTITY;
+    CREATE UNIQUE INDEX records_by_seq ON records (seq);
+    CREATE TABLE summaries (
+        id          BIGINT PRIMARY KEY CHECK (id = 1),
+        through_rec BIGINT NOT NULL,
+        through_cov BIGINT NOT NULL,
+        pending_rec BIGINT,
+        pending_cov BIGINT,
+        pending_at  TIMESTAMPTZ
+    );
+    CREATE TABLE tally_months (
+        month        TEXT COLLATE "C" NOT NULL,
+        commune_code TEXT COLLATE "C" NOT NULL,
+        agent_code   TEXT COLLATE "C" NOT NULL,
+        records      BIGINT NOT NULL,
+        participants BIGINT NOT NULL,
+        amount       BIGINT NOT NULL,
+        bhyt_members BIGINT NOT NULL,
+        PRIMARY KEY (month, commune_code, agent_code)
+    );
+    CREATE TABLE tally_days (
+        day          TEXT COLLATE "C" PRIMARY KEY,
+        records      BIGINT NOT NULL,
+        participants BIGINT NOT NULL,
+        amount       BIGINT NOT NULL,
+        bhyt_members BIGINT NOT NULL
+    );
+    CREATE TABLE lapse_tally (
+        paid_until   TEXT COLLATE "C" NOT NULL,
+        commune_code TEXT COLLATE "C" NOT NULL,
+        agent_code   TEXT COLLATE "C" NOT NULL,
+        gap          SMALLINT NOT NULL,
+        n            BIGINT NOT NULL,
+        PRIMARY KEY (paid_until, commune_code, agent_code, gap)
+    );
+    CREATE TABLE overlap_pairs (
+        second     BIGINT PRIMARY KEY,
+        first      BIGINT NOT NULL,
+        month      TEXT COLLATE "C" NOT NULL,
+        person_key TEXT COLLATE "C" NOT NULL,
+        scheme     TEXT COLLATE "C" NOT NULL
+    );
+    CREATE INDEX overlap_pairs_by_month ON overlap_pairs (month);
+    CREATE INDEX overlap_pairs_by_person ON overlap_pairs (person_key, scheme);
+    INSERT INTO summaries (id, through_rec, through_cov)
+        VALUES (1, (SELECT COALESCE(MAX(seq), 0) FROM records),
+                (SELECT COALESCE(MAX(seq), 0) FROM coverage));
+    "#,
 ];
 
 /// The newest PostgreSQL schema version this program writes.
@@ -269,10 +328,172 @@ impl Drop for Driver {
     }
 }
 
+/// The advisory lock a fold of the summaries runs under (any constant of ours).
+const FOLD_LOCK: i64 = 0x616e_7369_6e69;
+
+/// How often a hub folds what was stored into the summaries, at most (when it reads them).
+const FOLD_EVERY: Duration = Duration::from_secs(10);
+
+/// The gap of a payment never renewed ([`marks_sql`]).
+const NOT_RENEWED: i16 = 99;
+
+/// The largest gap kept as it is: gaps from here on count the same, beyond any grace a hub
+/// may be given (`plan::MAX_LAPSE_GRACE_MONTHS`).
+const GAP_CAP: i16 = 25;
+
+/// The month number (year × 12 + month) of a `YYYY-MM…` text, in SQL.
+fn month_no(column: &str) -> String {
+    format!("(substr({column}, 1, 4)::INT * 12 + substr({column}, 6, 2)::INT)")
+}
+
+/// The coverage rows `c` of the people (person key and scheme) that the query `persons`
+/// names (all, for `None`) numbered up to `bound` (an SQL expression; `NULL`: all), in SQL.
+fn people(persons: Option<&str>, alias: &str, bound: &str) -> String {
+    let who = persons.map_or_else(String::new, |p| {
+        format!("({alias}.person_key, {alias}.scheme) IN ({p}) AND ")
+    });
+    format!("{who}({bound} IS NULL OR {alias}.seq <= {bound})")
+}
+
+/// Each payment of those people that counts (the last stored of those ending in the same
+/// month) with its gap: the months from its last month paid to the month the first payment
+/// paying further was collected in, 0 for none or less, at most [`GAP_CAP`], or
+/// [`NOT_RENEWED`]. A payment lapses with a grace of `g` months when its gap is more than `g`
+/// (the first lapsed month comes before any renewal); it was renewed late if its gap is not
+/// [`NOT_RENEWED`]. Columns: paid_until, commune_code, agent_code, gap.
+fn marks_sql(persons: Option<&str>, bound: &str) -> String {
+    format!(
+        "SELECT paid_until, commune_code, agent_code, \
+           CASE WHEN nm IS NULL THEN {NOT_RENEWED} ELSE LEAST({GAP_CAP}, GREATEST(0, nm - pm)) END::SMALLINT AS gap \
+         FROM (SELECT c.paid_until, r.commune_code, r.agent_code, {pm} AS pm, MIN({dm}) OVER w AS nm, \
+                 row_number() OVER (PARTITION BY c.person_key, c.scheme, c.paid_until ORDER BY c.seq DESC) AS last \
+               FROM coverage c JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
+               WHERE {who} \
+               WINDOW w AS (PARTITION BY c.person_key, c.scheme ORDER BY c.paid_until DESC \
+                            RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE GROUP)) m \
+         WHERE last = 1",
+        pm = month_no("c.paid_until"),
+        dm = month_no("r.day"),
+        who = people(persons, "c", bound),
+    )
+}
+
+/// For each payment `l` of those people, the earliest other payment of the same person and
+/// scheme with a month in common (device time, then arrival) among those numbered up to
+/// `bound`, or none. Columns: second (l's seq), first, month (l's collection month),
+/// person_key, scheme.
+fn pairs_sql(persons: Option<&str>, bound: &str) -> String {
+    format!(
+        "SELECT l.seq AS second, \
+           (SELECT f.seq FROM coverage f \
+            JOIN records rf ON rf.device_id = f.device_id AND rf.record_id = f.record_id \
+            WHERE f.person_key = l.person_key AND f.scheme = l.scheme \
+              AND ({bound} IS NULL OR f.seq <= {bound}) \
+              AND NOT (f.device_id = l.device_id AND f.record_id = l.record_id) \
+              AND f.paid_from <= l.paid_until AND l.paid_from <= f.paid_until \
+              AND (rf.collected_at < lr.collected_at \
+                   OR (rf.collected_at = lr.collected_at AND f.seq < l.seq)) \
+            ORDER BY rf.collected_at, f.seq LIMIT 1) AS first, \
+           left(lr.day, 7) AS month, l.person_key, l.scheme \
+         FROM coverage l JOIN records lr ON lr.device_id = l.device_id AND lr.record_id = l.record_id \
+         WHERE {who}",
+        who = people(persons, "l", bound),
+    )
+}
+
+/// Adds the records numbered `rec.0 < seq <= rec.1` and the coverage rows `cov.0 < seq <=
+/// cov.1` to the summaries, in `tx` (see [`PostgresStore::fold`]).
+async fn fold_between(tx: &impl GenericClient, rec: (i64, i64), cov: (i64, i64)) -> Result<()> {
+    if rec.1 > rec.0 {
+        let add = "records = t.records + excluded.records, \
+                   participants = t.participants + excluded.participants, \
+                   amount = t.amount + excluded.amount, \
+                   bhyt_members = t.bhyt_members + excluded.bhyt_members";
+        let sums = format!(
+            "COUNT(*), SUM(participants), SUM(amount), \
+             SUM(CASE WHEN scheme = '{BHYT}' THEN participants ELSE 0 END) \
+             FROM records WHERE seq > $1 AND seq <= $2"
+        );
+        tx.execute(
+            &format!(
+                "INSERT INTO tally_months AS t SELECT left(day, 7), commune_code, agent_code, {sums} \
+                 GROUP BY 1, 2, 3 ON CONFLICT (month, commune_code, agent_code) DO UPDATE SET {add}"
+            ),
+            &[&rec.0, &rec.1],
+        )
+        .await?;
+        tx.execute(
+            &format!(
+                "INSERT INTO tally_days AS t SELECT day, {sums} GROUP BY 1 \
+                 ON CONFLICT (day) DO UPDATE SET {add}"
+            ),
+            &[&rec.0, &rec.1],
+        )
+        .await?;
+    }
+    if cov.1 > cov.0 {
+        // The people with new payments: their marks and pairs are made again (a payment
+        // may renew, or be repeated by, one stored before it). Everyone, the first time.
+        let persons = format!(
+            "SELECT DISTINCT person_key, scheme FROM coverage WHERE seq > {} AND seq <= {}",
+            cov.0, cov.1
+        );
+        let persons = (cov.0 > 0).then_some(persons.as_str());
+        let (old, new) = (cov.0.to_string(), cov.1.to_string());
+        let before = if cov.0 > 0 {
+            format!(
+                "UNION ALL SELECT paid_until, commune_code, agent_code, gap, -1 \
+                 FROM ({}) o WHERE gap > 0",
+                marks_sql(persons, &old)
+            )
+        } else {
+            String::new()
+        };
+        tx.execute(
+            &format!(
+                "INSERT INTO lapse_tally AS t (paid_until, commune_code, agent_code, gap, n) \
+                 SELECT paid_until, commune_code, agent_code, gap, SUM(n) FROM ( \
+                   SELECT paid_until, commune_code, agent_code, gap, 1 AS n FROM ({}) m WHERE gap > 0 \
+                   {before}) d \
+                 GROUP BY 1, 2, 3, 4 HAVING SUM(n) <> 0 \
+                 ON CONFLICT (paid_until, commune_code, agent_code, gap) DO UPDATE SET n = t.n + excluded.n",
+                marks_sql(persons, &new)
+            ),
+            &[],
+        )
+        .await?;
+        tx.execute("DELETE FROM lapse_tally WHERE n = 0", &[]).await?;
+        if let Some(p) = persons {
+            tx.execute(
+                &format!("DELETE FROM overlap_pairs WHERE (person_key, scheme) IN ({p})"),
+                &[],
+            )
+            .await?;
+        }
+        tx.execute(
+            &format!(
+                "INSERT INTO overlap_pairs (second, first, month, person_key, scheme) \
+                 SELECT second, first, month, person_key, scheme FROM ({}) p \
+                 WHERE first IS NOT NULL",
+                pairs_sql(persons, &new)
+            ),
+            &[],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// The PostgreSQL store.
 pub struct PostgresStore {
     pool: Pool,
+    /// Where reads of the admin pages go: a replica (`--read-database`), or `pool`.
+    reads: Option<Pool>,
     driver: Driver,
+    /// The runtime of the replica's connections, if any (dropped after its pool).
+    replica_driver: Driver,
+    /// When this hub last folded new records into the summaries.
+    folded: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -429,9 +650,128 @@ impl PostgresStore {
     /// Connects to the database at `url` (`postgres://…`), checks it is reachable and brings
     /// the schema up to date (refusing a newer one).
     pub fn open(url: &str) -> Result<Self> {
-        let store = Self::connect(url, POOL_SIZE)?;
+        Self::open_with_reads(url, None)
+    }
+
+    /// [`PostgresStore::open`], with the reads of the admin pages (dashboard, progress,
+    /// renewal and lapsed lists, collection lists) from `reads`, a streaming replica of the
+    /// database (hot standby), when given: it must be at this program's schema version (the
+    /// primary's, replicated). Everything else, and every write, goes to `url`.
+    pub fn open_with_reads(url: &str, reads: Option<&str>) -> Result<Self> {
+        let mut store = Self::connect(url, POOL_SIZE)?;
         store.migrate()?;
+        if let Some(reads) = reads {
+            let replica = Self::connect(reads, POOL_SIZE)?;
+            let version: Option<i64> = replica.block(async {
+                let c = replica.client().await?;
+                let exists: bool = c
+                    .query_one("SELECT to_regclass('ansinh_schema') IS NOT NULL", &[])
+                    .await?
+                    .try_get(0)?;
+                if !exists {
+                    return Ok(None);
+                }
+                Ok(c.query_opt("SELECT version FROM ansinh_schema", &[])
+                    .await?
+                    .map(|r| r.try_get(0))
+                    .transpose()?)
+            })?;
+            if version != Some(POSTGRES_SCHEMA_VERSION) {
+                return Err(Error::Invalid(format!(
+                    "the read database is at schema version {}, this program's is {POSTGRES_SCHEMA_VERSION}: \
+                     it must be a replica of the database (--database)",
+                    version.map_or_else(|| "none".to_string(), |v| v.to_string())
+                )));
+            }
+            store.reads = Some(replica.pool.clone());
+            // The replica's runtime drives its connections: kept with the store.
+            store.replica_driver = replica.driver;
+        }
         Ok(store)
+    }
+
+    /// [`Store::lapses`] counted, the slow way (a grace the summaries do not tell apart).
+    fn lapses_counted(&self, grace: u32, from: &str, until: &str) -> Result<Vec<LapseTally>> {
+        Ok(count_lapses(self.lapses(grace, from, until)?))
+    }
+
+    /// A connection for the admin pages' reads: the replica's, or the primary's.
+    async fn reader(&self) -> Result<deadpool_postgres::Client> {
+        match &self.reads {
+            Some(pool) => pool.get().await.map_err(pool_error),
+            None => self.client().await,
+        }
+    }
+
+    /// Folds what was stored since the last fold into the summaries (`tally_months`,
+    /// `tally_days`, `lapse_tally`, `overlap_pairs`), on the primary, at most every
+    /// [`FOLD_EVERY`]; reads stay exact either way (they add what was stored after the
+    /// summaries' numbers).
+    ///
+    /// Records and coverage rows are numbered as inserted, but a transaction may commit a
+    /// lower number after another committed a higher one, so a number is folded only once no
+    /// transaction that could still commit below it is open. Each fold notes the highest
+    /// numbers then visible and the time (`pending_*`); the next fold takes the rows up to
+    /// them once every transaction of the database open at that time has ended (a number
+    /// below a visible one was drawn before it, by a transaction open by then), seen in
+    /// `pg_stat_activity`. Sessions of another role (which this one may not see) hold the fold
+    /// back until they end: hubs sharing a database share its role (or hold `pg_monitor`).
+    fn fold(&self) -> Result<()> {
+        {
+            let mut last = self.folded.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if last.is_some_and(|t| t.elapsed() < FOLD_EVERY) {
+                return Ok(());
+            }
+            *last = Some(std::time::Instant::now());
+        }
+        self.fold_now()
+    }
+
+    /// One fold, now (see [`PostgresStore::fold`]).
+    pub(crate) fn fold_now(&self) -> Result<()> {
+        self.block(async {
+            let mut c = self.client().await?;
+            let tx = c.transaction().await?;
+            // Another hub folding at the same moment: this one need not.
+            let mine: bool =
+                tx.query_one("SELECT pg_try_advisory_xact_lock($1)", &[&FOLD_LOCK]).await?.try_get(0)?;
+            if !mine {
+                return Ok(());
+            }
+            let r = tx
+                .query_one(
+                    "SELECT through_rec, through_cov, pending_rec, pending_cov, \
+                       pending_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a \
+                         WHERE a.datname = current_database() AND a.backend_type = 'client backend' \
+                         AND a.pid <> pg_backend_pid() \
+                         AND (a.state IS NULL OR a.xact_start <= s.pending_at)) \
+                     FROM summaries s FOR UPDATE",
+                    &[],
+                )
+                .await?;
+            let (rec, cov): (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
+            let pending: (Option<i64>, Option<i64>) = (r.try_get(2)?, r.try_get(3)?);
+            let settled: bool = r.try_get(4)?;
+            if let (true, Some(p_rec), Some(p_cov)) = (settled, pending.0, pending.1)
+                && (p_rec > rec || p_cov > cov)
+            {
+                fold_between(&*tx, (rec, p_rec.max(rec)), (cov, p_cov.max(cov))).await?;
+                tx.execute(
+                    "UPDATE summaries SET through_rec = $1, through_cov = $2",
+                    &[&p_rec.max(rec), &p_cov.max(cov)],
+                )
+                .await?;
+            }
+            tx.execute(
+                "UPDATE summaries SET pending_rec = (SELECT COALESCE(MAX(seq), 0) FROM records), \
+                 pending_cov = (SELECT COALESCE(MAX(seq), 0) FROM coverage), \
+                 pending_at = clock_timestamp()",
+                &[],
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
     }
 
     /// A pool of at most `size` connections to `url`, none made yet.
@@ -457,7 +797,13 @@ impl PostgresStore {
             .create_timeout(Some(POOL_WAIT))
             .build()
             .map_err(|e| Error::Unavailable(e.to_string()))?;
-        Ok(Self { pool, driver: Driver(Some(rt)) })
+        Ok(Self {
+            pool,
+            reads: None,
+            driver: Driver(Some(rt)),
+            replica_driver: Driver(None),
+            folded: std::sync::Mutex::new(None),
+        })
     }
 
     /// Runs `f` to completion on the store's runtime, blocking this thread.
@@ -500,6 +846,12 @@ impl PostgresStore {
             for m in &MIGRATIONS[from..] {
                 tx.batch_execute(m).await?;
             }
+            if from < 5 && POSTGRES_SCHEMA_VERSION >= 5 {
+                // The summaries of v5 over what is held: nobody stores meanwhile (the
+                // migration holds `records`).
+                let r = tx.query_one("SELECT through_rec, through_cov FROM summaries", &[]).await?;
+                fold_between(&*tx, (0, r.try_get(0)?), (0, r.try_get(1)?)).await?;
+            }
             tx.execute("UPDATE ansinh_schema SET version = $1", &[&POSTGRES_SCHEMA_VERSION])
                 .await?;
             tx.commit().await?;
@@ -507,33 +859,38 @@ impl PostgresStore {
         })
     }
 
-    async fn tally(
-        c: &impl GenericClient,
-        group: &str,
+    /// Sums of the records collected in `first..end` (days) by commune and agent (`c`, `a`)
+    /// and by day (`d`): the summaries up to their number and the records stored after it.
+    async fn tally_rows(
+        &self,
+        first: &str,
+        end: &str,
         from: &str,
         until: &str,
-    ) -> Result<Vec<Tally>> {
-        // Days are `YYYY-MM-DD`: a run of months is a range of texts.
+    ) -> Result<Vec<Row>> {
+        let c = self.reader().await?;
+        let sums = "SUM(records)::BIGINT, SUM(participants)::BIGINT, SUM(amount)::BIGINT, \
+                    SUM(bhyt_members)::BIGINT";
         let sql = format!(
-            "SELECT {group}, COUNT(*), SUM(participants)::BIGINT, SUM(amount)::BIGINT, \
-                    SUM(CASE WHEN scheme = '{BHYT}' THEN participants ELSE 0 END)::BIGINT \
-             FROM records WHERE day >= $1 AND day < $2 GROUP BY {group} ORDER BY {group}"
+            "WITH live AS ( \
+               SELECT day, commune_code, agent_code, 1 AS records, participants, amount, \
+                      CASE WHEN scheme = '{BHYT}' THEN participants ELSE 0 END AS bhyt_members \
+               FROM records WHERE seq > (SELECT through_rec FROM summaries) \
+               AND day >= $1 AND day < $2), \
+             months AS ( \
+               SELECT commune_code, agent_code, records, participants, amount, bhyt_members \
+               FROM tally_months WHERE month BETWEEN $3 AND $4 \
+               UNION ALL SELECT commune_code, agent_code, records, participants, amount, \
+               bhyt_members FROM live) \
+             SELECT 'c', commune_code, {sums} FROM months GROUP BY commune_code \
+             UNION ALL SELECT 'a', agent_code, {sums} FROM months GROUP BY agent_code \
+             UNION ALL SELECT 'd', day, {sums} FROM ( \
+               SELECT day, records, participants, amount, bhyt_members FROM tally_days \
+               WHERE day >= $1 AND day < $2 \
+               UNION ALL SELECT day, records, participants, amount, bhyt_members FROM live) d \
+             GROUP BY day"
         );
-        let (first, end) = day_range(from, until)?;
-        c.query(&sql, &[&first, &end])
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(Tally {
-                    key: r.try_get(0)?,
-                    records: r.try_get(1)?,
-                    participants: r.try_get(2)?,
-                    amount: r.try_get(3)?,
-                    bhyt_members: r.try_get(4)?,
-                    ..Tally::default()
-                })
-            })
-            .collect()
+        Ok(c.query(&sql, &[&first, &end, &from, &until]).await?)
     }
 }
 
@@ -939,12 +1296,17 @@ impl Store for PostgresStore {
     }
 
     fn totals(&self) -> Result<Totals> {
+        self.fold()?;
         self.block(async {
+            // Records: the days' summary and those stored after it; in review: a partial index.
             let r = self
-                .client()
+                .reader()
                 .await?
                 .query_one(
-                    "SELECT (SELECT COUNT(*) FROM records), (SELECT COUNT(*) FROM conflicts), \
+                    "SELECT (SELECT COALESCE(SUM(records), 0)::BIGINT FROM tally_days) \
+                            + (SELECT COUNT(*) FROM records \
+                               WHERE seq > (SELECT through_rec FROM summaries)), \
+                     (SELECT COUNT(*) FROM conflicts), \
                      (SELECT COUNT(*) FROM rejected), (SELECT COUNT(*) FROM bundles), \
                      (SELECT COUNT(*) FROM records WHERE review <> '')",
                     &[],
@@ -1054,7 +1416,7 @@ impl Store for PostgresStore {
     fn targets(&self, from: &str, until: &str) -> Result<Vec<Target>> {
         self.block(async {
             let rows = self
-                .client()
+                .reader()
                 .await?
                 .query(
                     "SELECT month, scope, key, participants, bhyt_members FROM targets \
@@ -1079,12 +1441,30 @@ impl Store for PostgresStore {
     }
 
     fn tallies(&self, from: &str, until: &str) -> Result<Tallies> {
+        let (first, end) = day_range(from, until)?;
+        self.fold()?;
         self.block(async {
-            let c = self.client().await?;
-            let c = &**c;
-            let communes = Self::tally(c, "commune_code", from, until).await?;
-            let agents = Self::tally(c, "agent_code", from, until).await?;
-            let days = Self::tally(c, "day", from, until).await?;
+            let (mut communes, mut agents, mut days) = (vec![], vec![], vec![]);
+            for r in self.tally_rows(&first, &end, from, until).await? {
+                let kind: String = r.try_get(0)?;
+                let tally = Tally {
+                    key: r.try_get(1)?,
+                    records: r.try_get(2)?,
+                    participants: r.try_get(3)?,
+                    amount: r.try_get(4)?,
+                    bhyt_members: r.try_get(5)?,
+                    ..Tally::default()
+                };
+                match kind.as_str() {
+                    "c" => communes.push(tally),
+                    "a" => agents.push(tally),
+                    _ => days.push(tally),
+                }
+            }
+            // Bytewise, as SQLite orders them.
+            for list in [&mut communes, &mut agents, &mut days] {
+                list.sort_by(|a, b| a.key.cmp(&b.key));
+            }
             let total = Tally {
                 key: if from == until { from.to_string() } else { format!("{from}..{until}") },
                 records: days.iter().map(|d| d.records).sum(),
@@ -1094,6 +1474,56 @@ impl Store for PostgresStore {
                 ..Tally::default()
             };
             Ok(Tallies { communes, agents, days, total })
+        })
+    }
+
+    fn lapse_tallies(&self, grace_months: u32, from: &str, until: &str) -> Result<Vec<LapseTally>> {
+        let Ok(grace) = i16::try_from(grace_months) else {
+            return self.lapses_counted(grace_months, from, until);
+        };
+        if grace >= GAP_CAP {
+            // Beyond what the summaries tell apart: counted from the lapses themselves.
+            return self.lapses_counted(grace_months, from, until);
+        }
+        let (first, last) = paid_until_range(grace_months, from, until)?;
+        self.fold()?;
+        self.block(async {
+            // The summaries, less what they hold of the people with payments stored after
+            // their number, plus those people's marks over everything now held.
+            let live = "SELECT DISTINCT person_key, scheme FROM coverage \
+                        WHERE seq > (SELECT through_cov FROM summaries)";
+            let sql = format!(
+                "WITH live AS ({live}), marks AS ( \
+                   SELECT paid_until, commune_code, agent_code, gap, n FROM lapse_tally \
+                   WHERE paid_until BETWEEN $1 AND $2 \
+                   UNION ALL SELECT paid_until, commune_code, agent_code, gap, -1 FROM ({old}) o \
+                   WHERE paid_until BETWEEN $1 AND $2 \
+                   UNION ALL SELECT paid_until, commune_code, agent_code, gap, 1 FROM ({new}) n \
+                   WHERE paid_until BETWEEN $1 AND $2) \
+                 SELECT commune_code, agent_code, paid_until, gap <> {NOT_RENEWED}, SUM(n)::BIGINT \
+                 FROM marks WHERE gap > $3 GROUP BY 1, 2, 3, 4 HAVING SUM(n) <> 0",
+                old = marks_sql(
+                    Some("SELECT person_key, scheme FROM live"),
+                    "(SELECT through_cov FROM summaries)"
+                ),
+                new = marks_sql(Some("SELECT person_key, scheme FROM live"), "NULL"),
+            );
+            let rows = self.reader().await?.query(&sql, &[&first, &last, &grace]).await?;
+            rows.iter()
+                .map(|r| {
+                    let paid_until: String = r.try_get(2)?;
+                    let lapsed_in = crate::civil::add_months(&paid_until, i64::from(grace) + 1)
+                        .ok_or_else(|| Error::Corrupt(format!("paid until {paid_until:?}")))?;
+                    Ok(LapseTally {
+                        commune_code: r.try_get(0)?,
+                        agent_code: r.try_get(1)?,
+                        paid_until,
+                        lapsed_in,
+                        renewed: r.try_get(3)?,
+                        count: r.try_get(4)?,
+                    })
+                })
+                .collect()
         })
     }
 
@@ -1108,7 +1538,7 @@ impl Store for PostgresStore {
             // one. A later payment collected before that month renewed it in time; one stored
             // later with the same last month stands for it.
             let rows = self
-                .client()
+                .reader()
                 .await?
                 .query(
                     "WITH c AS ( \
@@ -1154,21 +1584,87 @@ impl Store for PostgresStore {
         commune: Option<&str>,
         month: &str,
     ) -> Result<Vec<Held>> {
+        let (first, end) = day_range(month, month)?;
         self.block(async {
             let rows = self
-                .client()
+                .reader()
                 .await?
                 .query(
                     &format!(
                         "SELECT {HELD_COLUMNS} FROM records r WHERE r.scheme = $1 \
-                         AND r.day LIKE $2 || '-%' \
-                         AND ($3::TEXT IS NULL OR r.commune_code = $3::TEXT) \
-                         ORDER BY r.collected_at, r.device_id, r.record_id"
+                         AND r.day >= $2 AND r.day < $3 \
+                         AND ($4::TEXT IS NULL OR r.commune_code = $4::TEXT) \
+                         ORDER BY r.day, r.collected_at, r.device_id, r.record_id"
                     ),
-                    &[&scheme, &month, &commune],
+                    &[&scheme, &first, &end, &commune],
                 )
                 .await?;
             rows.iter().map(|r| held_at(r, 0)).collect()
+        })
+    }
+
+    fn records_for_list_page(
+        &self,
+        scheme: &str,
+        commune: Option<&str>,
+        month: &str,
+        after: Option<&ListedRecord>,
+        limit: usize,
+    ) -> Result<Vec<ListedRecord>> {
+        let (first, end) = day_range(month, month)?;
+        // The list's order, (collection day, time, device, id), is the index's
+        // (`records_for_list`, v5): a page is one range read, whichever page it is.
+        let (day, at, device, id) = match after {
+            Some(a) => (
+                a.day.clone(),
+                a.collected_at,
+                i64_of(a.held.device_id)?,
+                a.held.record_id.to_vec(),
+            ),
+            None => (String::new(), i64::MIN, i64::MIN, vec![]),
+        };
+        let limit = i64::try_from(limit).map_err(|_| Error::Invalid("page size".into()))?;
+        self.block(async {
+            let rows = self
+                .reader()
+                .await?
+                .query(
+                    &format!(
+                        "SELECT r.day, r.collected_at, {HELD_COLUMNS} FROM records r \
+                         WHERE r.scheme = $1 AND r.day >= $2 AND r.day < $3 \
+                         AND ($4::TEXT IS NULL OR r.commune_code = $4::TEXT) \
+                         AND (r.day, r.collected_at, r.device_id, r.record_id) > ($5, $6, $7, $8) \
+                         ORDER BY r.day, r.collected_at, r.device_id, r.record_id LIMIT $9"
+                    ),
+                    &[&scheme, &first, &end, &commune, &day, &at, &device, &id, &limit],
+                )
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(ListedRecord {
+                        day: r.try_get(0)?,
+                        collected_at: r.try_get(1)?,
+                        held: held_at(r, 2)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn list_participants(&self, scheme: &str, commune: Option<&str>, month: &str) -> Result<i64> {
+        let (first, end) = day_range(month, month)?;
+        self.block(async {
+            let r = self
+                .reader()
+                .await?
+                .query_one(
+                    "SELECT COALESCE(SUM(participants), 0)::BIGINT FROM records \
+                     WHERE scheme = $1 AND day >= $2 AND day < $3 \
+                     AND ($4::TEXT IS NULL OR commune_code = $4::TEXT)",
+                    &[&scheme, &first, &end, &commune],
+                )
+                .await?;
+            Ok(r.try_get(0)?)
         })
     }
 
@@ -1183,7 +1679,7 @@ impl Store for PostgresStore {
             // The latest coverage per person and scheme (the last stored among equal ones): a
             // person who already renewed is not due, and is listed once.
             let rows = self
-                .client()
+                .reader()
                 .await?
                 .query(
                     &format!(
@@ -1289,27 +1785,20 @@ impl Store for PostgresStore {
     }
 
     fn overlaps(&self, month: &str) -> Result<Vec<Overlap>> {
+        self.fold()?;
         self.block(async {
-            // For each payment collected in the month, the earliest other payment (device
+            // The pairs summarised for the month, but those of people with payments stored
+            // after the summaries' number, whose pairs are made again over everything held.
+            // For each payment collected in the month: the earliest other payment (device
             // time, then arrival) of the same person and scheme with a month in common.
+            let live = "SELECT DISTINCT person_key, scheme FROM coverage \
+                        WHERE seq > (SELECT through_cov FROM summaries)";
             let sql = format!(
-                "WITH later AS ( \
-                   SELECT c.seq AS rid, c.device_id, c.record_id, c.scheme, c.person_key, \
-                          c.paid_from, c.paid_until, r.collected_at \
-                   FROM coverage c \
-                   JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
-                   WHERE r.day LIKE $1 || '-%'), \
-                 pairs AS ( \
-                   SELECT l.rid AS second, \
-                     (SELECT f.seq FROM coverage f \
-                      JOIN records rf ON rf.device_id = f.device_id AND rf.record_id = f.record_id \
-                      WHERE f.person_key = l.person_key AND f.scheme = l.scheme \
-                        AND NOT (f.device_id = l.device_id AND f.record_id = l.record_id) \
-                        AND f.paid_from <= l.paid_until AND l.paid_from <= f.paid_until \
-                        AND (rf.collected_at < l.collected_at \
-                             OR (rf.collected_at = l.collected_at AND f.seq < l.rid)) \
-                      ORDER BY rf.collected_at, f.seq LIMIT 1) AS first \
-                   FROM later l) \
+                "WITH live AS ({live}), pairs AS ( \
+                   SELECT o.second, o.first FROM overlap_pairs o WHERE o.month = $1 \
+                   AND (o.person_key, o.scheme) NOT IN (SELECT person_key, scheme FROM live) \
+                   UNION ALL SELECT p.second, p.first FROM ({again}) p \
+                   WHERE p.month = $1 AND p.first IS NOT NULL) \
                  SELECT sc.scheme, {}, {} FROM pairs p \
                  JOIN coverage fc ON fc.seq = p.first \
                  JOIN records fr ON fr.device_id = fc.device_id AND fr.record_id = fc.record_id \
@@ -1318,8 +1807,9 @@ impl Store for PostgresStore {
                  ORDER BY sr.collected_at, sc.seq",
                 paid_columns("fr", "fc"),
                 paid_columns("sr", "sc"),
+                again = pairs_sql(Some("SELECT person_key, scheme FROM live"), "NULL"),
             );
-            let rows = self.client().await?.query(&sql, &[&month]).await?;
+            let rows = self.reader().await?.query(&sql, &[&month]).await?;
             rows.iter()
                 .map(|r| {
                     Ok(Overlap {
