@@ -33,6 +33,8 @@ pub use audit::{
 };
 pub use health::{HealthLog, HeldHealth, Via};
 pub use postgres::{POSTGRES_SCHEMA_VERSION, PostgresStore};
+#[cfg(test)]
+pub(crate) use postgres::copy_scratch_database;
 #[cfg(any(test, feature = "testing"))]
 pub(crate) use postgres::{create_scratch_database, postgres_admin_url};
 pub use sqlite::{

@@ -2127,6 +2127,43 @@ pub(crate) fn create_scratch_database(admin_url: &str) -> Result<String> {
     Ok(format!("{server}/{name}{query}"))
 }
 
+/// A copy of the database `from` (a URL [`create_scratch_database`] gave) made next to it, as
+/// it stands: a test's stand-in for a replica. Nobody may be connected to `from`.
+#[cfg(test)]
+pub(crate) fn copy_scratch_database(admin_url: &str, from: &str) -> Result<String> {
+    let source = from
+        .split('?')
+        .next()
+        .and_then(|b| b.rsplit_once('/'))
+        .map(|(_, name)| name.to_string())
+        .ok_or_else(|| Error::Invalid("not a database URL".into()))?;
+    let copy = create_scratch_database(admin_url)?;
+    let name = copy
+        .split('?')
+        .next()
+        .and_then(|b| b.rsplit_once('/'))
+        .map(|(_, name)| name.to_string())
+        .ok_or_else(|| Error::Invalid("not a database URL".into()))?;
+    let admin = PostgresStore::connect(admin_url, 1)?;
+    admin.block(async {
+        let c = admin.client().await?;
+        c.batch_execute(&format!("DROP DATABASE {name}")).await?;
+        // The last connections of a store just dropped may take a moment to go.
+        for attempt in 0.. {
+            match c.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {source}")).await {
+                Ok(()) => break,
+                Err(e) if attempt < 50 => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(())
+    })?;
+    Ok(copy)
+}
+
 #[cfg(any(test, feature = "testing"))]
 impl PostgresStore {
     /// One connection to `url`, schema untouched: a test's look at a database.

@@ -957,3 +957,58 @@ fn a_list_read_a_page_at_a_time_is_the_whole_list(b: &Backend) -> Result<()> {
     assert!(s.records_for_list_page(si, None, "2026-04", None, 10)?.is_empty());
     Ok(())
 }
+
+/// With a read database (`--read-database`, a replica of the database): the admin pages'
+/// reads come from it and every write goes to the database itself. Tested with a copy of the
+/// database standing for the replica: what is stored after the copy is on the primary only,
+/// and reads do not see it until the copy is made again; the hub's log is written to the
+/// primary; a read database that is not at this schema is refused.
+#[test]
+fn postgres_reads_come_from_the_replica_and_writes_go_to_the_primary() -> Result<()> {
+    let Some(admin) = postgres_admin_url()? else { return Ok(()) };
+    let primary = create_scratch_database(&admin)?;
+    let si = "voluntary-si";
+    let first = vec![
+        payment(1, si, "p1", "2026-01", "2026-01", "2026-01-10", "00004", "AG1"),
+        payment(2, si, "p2", "2026-01", "2026-01", "2026-01-11", "00004", "AG1"),
+    ];
+    let d = {
+        let s = PostgresStore::open(&primary)?;
+        let d = device(&s, 1)?;
+        ingest(&s, d.id, &Channel::Network { counter: 1 }, 10, first)?;
+        d
+    };
+    let replica = copy_scratch_database(&admin, &primary)?;
+    let s = PostgresStore::open_with_reads(&primary, Some(&replica))?;
+    let late = payment(3, si, "p1", "2026-01", "2026-02", "2026-01-12", "00004", "AG1");
+    ingest(&s, d.id, &Channel::Network { counter: 2 }, 11, vec![late])?;
+    s.log_action("admin", "export", "list=D05-TS", 12)?;
+    // Reads: the replica's two records.
+    assert_eq!(s.totals()?.records, 2);
+    assert_eq!(s.tallies("2026-01", "2026-01")?.total.records, 2);
+    assert_eq!(s.records_for_list(si, None, "2026-01")?.len(), 2);
+    assert_eq!(s.list_participants(si, None, "2026-01")?, 2);
+    let due: Vec<u8> = s
+        .due_participants(None, "2026-01", "2026-02")?
+        .iter()
+        .map(|p| p.record.record_id[0])
+        .collect();
+    assert_eq!(due, [1, 2], "p1's renewal is on the primary only");
+    assert_eq!(s.lapse_tallies(0, "2026-02", "2026-02")?.iter().map(|t| t.count).sum::<i64>(), 2);
+    // Writes: the primary's.
+    let (p, r) = (PostgresStore::scratch(&primary)?, PostgresStore::scratch(&replica)?);
+    assert_eq!(p.probe("SELECT COUNT(*) FROM records")?, [3]);
+    assert_eq!(r.probe("SELECT COUNT(*) FROM records")?, [2]);
+    assert_eq!(p.probe("SELECT COUNT(*) FROM hub_audit")?, [1]);
+    assert_eq!(r.probe("SELECT COUNT(*) FROM hub_audit")?, [0]);
+    // The replica catching up: reads follow.
+    drop((s, p, r));
+    let replica = copy_scratch_database(&admin, &primary)?;
+    let s = PostgresStore::open_with_reads(&primary, Some(&replica))?;
+    assert_eq!(s.totals()?.records, 3);
+    assert_eq!(s.due_participants(None, "2026-01", "2026-02")?.len(), 2);
+    let empty = create_scratch_database(&admin)?;
+    let refused = PostgresStore::open_with_reads(&primary, Some(&empty)).err().map(|e| e.to_string());
+    assert!(refused.is_some_and(|e| e.contains("replica")), "a database at no schema");
+    Ok(())
+}
