@@ -767,7 +767,24 @@ fn main() -> Res<()> {
                 .await
         })?;
     }
+    if std::env::var("ANSINH_PROVINCE_EXPLAIN").is_ok_and(|v| v == "1") {
+        // Every statement of the hub's sessions logged with its plan, as run, in the
+        // server's log (auto_explain, loaded into each new session of this database).
+        rt.block_on(admin_client.batch_execute(&format!(
+            "ALTER DATABASE {DATABASE} SET session_preload_libraries = 'auto_explain'; \
+             ALTER DATABASE {DATABASE} SET auto_explain.log_min_duration = 0; \
+             ALTER DATABASE {DATABASE} SET auto_explain.log_analyze = on; \
+             ALTER DATABASE {DATABASE} SET auto_explain.log_buffers = on"
+        )))?;
+    } else {
+        rt.block_on(admin_client.batch_execute(&format!("ALTER DATABASE {DATABASE} RESET ALL")))?;
+    }
     let (hub, _) = ansinh_hub::open_with(&dir, Some(&url))?;
+    // What a hub folds into its summaries as it reads, all at once after a bulk load (the
+    // same work as the schema's version 5 on a database already holding the records).
+    let started = Instant::now();
+    hub.store().fold_summaries()?;
+    println!("summaries folded in {:.1} s", started.elapsed().as_secs_f64());
     let hub = Arc::new(hub);
     time(&rt, &url, hub)
 }

@@ -516,11 +516,9 @@ impl Hub {
         let from = civil::add_months(&current, 1 - LAPSED_LIST_MONTHS)
             .ok_or_else(|| Error::Invalid("the clock is out of range".into()))?;
         let mut out = vec![];
-        for l in self.store().lapses(self.lapse_grace_months(), &from, &current)? {
-            if l.renewed
-                || commune.is_some_and(|c| c != l.commune_code)
-                || agent.is_some_and(|a| a != l.agent_code)
-            {
+        let grace = self.lapse_grace_months();
+        for l in self.store().lapses_of(grace, &from, &current, commune, agent)? {
+            if l.renewed {
                 continue;
             }
             let corrupt = |what: &str| {

@@ -32,9 +32,9 @@ pub use audit::{
     AuditQuota, HeldAuditEntry, HubAction,
 };
 pub use health::{HealthLog, HeldHealth, Via};
-pub use postgres::{POSTGRES_SCHEMA_VERSION, PostgresStore};
 #[cfg(test)]
 pub(crate) use postgres::copy_scratch_database;
+pub use postgres::{POSTGRES_SCHEMA_VERSION, PostgresStore};
 #[cfg(any(test, feature = "testing"))]
 pub(crate) use postgres::{create_scratch_database, postgres_admin_url};
 pub use sqlite::{
@@ -512,6 +512,27 @@ pub trait Store: AuditLog + HealthLog + Send + Sync {
     /// last month paid. Of payments ending in the same month only the last stored counts.
     /// Ordered by last month paid, commune, agent, record.
     fn lapses(&self, grace_months: u32, from: &str, until: &str) -> Result<Vec<Lapse>>;
+    /// Brings the summaries that the dashboard's reads rest on up to date now. PostgreSQL
+    /// keeps them (`tally_months` …) and a hub folds what was stored into them every few
+    /// seconds as it reads; this is for after a bulk load. Nothing to do on SQLite.
+    fn fold_summaries(&self) -> Result<()> {
+        Ok(())
+    }
+    /// [`Store::lapses`] of the payments of one commune, or one agent, or both.
+    fn lapses_of(
+        &self,
+        grace_months: u32,
+        from: &str,
+        until: &str,
+        commune: Option<&str>,
+        agent: Option<&str>,
+    ) -> Result<Vec<Lapse>> {
+        let mut lapses = self.lapses(grace_months, from, until)?;
+        lapses.retain(|l| {
+            commune.is_none_or(|c| c == l.commune_code) && agent.is_none_or(|a| a == l.agent_code)
+        });
+        Ok(lapses)
+    }
     /// [`Store::lapses`] counted by commune, agent, last month paid and whether renewed late,
     /// in no particular order: what the dashboard needs of them.
     fn lapse_tallies(&self, grace_months: u32, from: &str, until: &str) -> Result<Vec<LapseTally>> {

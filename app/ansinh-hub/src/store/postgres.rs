@@ -243,7 +243,8 @@ const MIGRATIONS: &[&str] = &[
     ",
     // v5 (a province's year): what the read side needs at millions of records.
     // - The lists' order, so a month's list is read a page at a time along an index.
-    // - Records flagged for review (a few), counted without reading every record.
+    // - Records flagged for review (a few), counted without reading every record; a
+    //   commune's records (its lapsed and renewal lists).
     // - Records numbered as stored (`seq`, like coverage rows), and summaries of everything
     //   stored up to a number (`summaries.through_*`): counts by month, commune and agent and
     //   by day; per paid month, commune and agent, the months a renewal came after the cover
@@ -252,6 +253,7 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX records_for_list ON records (scheme, day, collected_at, device_id, record_id);
     CREATE INDEX records_in_review ON records (received_at) WHERE review <> '';
+    CREATE INDEX records_by_commune ON records (commune_code, agent_code);
     ALTER TABLE records ADD COLUMN seq BIGINT GENERATED ALWAYS AS IDENTITY;
     CREATE UNIQUE INDEX records_by_seq ON records (seq);
     CREATE TABLE summaries (
@@ -1528,6 +1530,23 @@ impl Store for PostgresStore {
     }
 
     fn lapses(&self, grace_months: u32, from: &str, until: &str) -> Result<Vec<Lapse>> {
+        self.lapses_of(grace_months, from, until, None, None)
+    }
+
+    fn fold_summaries(&self) -> Result<()> {
+        // The second takes what the first saw, once its transactions are over.
+        self.fold_now()?;
+        self.fold_now()
+    }
+
+    fn lapses_of(
+        &self,
+        grace_months: u32,
+        from: &str,
+        until: &str,
+        commune: Option<&str>,
+        agent: Option<&str>,
+    ) -> Result<Vec<Lapse>> {
         let (first, last) = paid_until_range(grace_months, from, until)?;
         let shift = i32::try_from(grace_months)
             .ok()
@@ -1536,27 +1555,33 @@ impl Store for PostgresStore {
         self.block(async {
             // The first lapsed month of a payment: its last month paid plus the grace, plus
             // one. A later payment collected before that month renewed it in time; one stored
-            // later with the same last month stands for it.
+            // later with the same last month stands for it. A commune's (or an agent's) are
+            // found from its records (`records_by_commune`).
             let rows = self
                 .reader()
                 .await?
                 .query(
                     "WITH c AS ( \
-                       SELECT c.*, to_char(to_date(c.paid_until || '-01', 'YYYY-MM-DD') \
-                                           + make_interval(months => $3), 'YYYY-MM') AS lapsed_in \
-                       FROM coverage c WHERE c.paid_until BETWEEN $1 AND $2) \
-                     SELECT c.device_id, c.record_id, c.idx, c.scheme, r.commune_code, r.agent_code, \
+                       SELECT c.*, r.commune_code, r.agent_code, \
+                              to_char(to_date(c.paid_until || '-01', 'YYYY-MM-DD') \
+                                      + make_interval(months => $3), 'YYYY-MM') AS lapsed_in \
+                       FROM coverage c \
+                       JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
+                       WHERE c.paid_until BETWEEN $1 AND $2 \
+                       AND ($4::TEXT IS NULL OR r.commune_code = $4::TEXT) \
+                       AND ($5::TEXT IS NULL OR r.agent_code = $5::TEXT)) \
+                     SELECT c.device_id, c.record_id, c.idx, c.scheme, c.commune_code, c.agent_code, \
                             c.paid_until, c.lapsed_in, \
                             EXISTS (SELECT 1 FROM coverage l WHERE l.person_key = c.person_key \
                                     AND l.scheme = c.scheme AND l.paid_until > c.paid_until) \
-                     FROM c JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
+                     FROM c \
                      WHERE NOT EXISTS (SELECT 1 FROM coverage l JOIN records lr \
                                          ON lr.device_id = l.device_id AND lr.record_id = l.record_id \
                                        WHERE l.person_key = c.person_key AND l.scheme = c.scheme \
                                        AND ((l.paid_until > c.paid_until AND lr.day < c.lapsed_in) \
                                             OR (l.paid_until = c.paid_until AND l.seq > c.seq))) \
-                     ORDER BY c.paid_until, r.commune_code, r.agent_code, c.device_id, c.record_id, c.idx",
-                    &[&first, &last, &shift],
+                     ORDER BY c.paid_until, c.commune_code, c.agent_code, c.device_id, c.record_id, c.idx",
+                    &[&first, &last, &shift, &commune, &agent],
                 )
                 .await?;
             rows.iter()

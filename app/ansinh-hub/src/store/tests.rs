@@ -769,6 +769,14 @@ fn a_payment_not_renewed_within_the_grace_lapses_once(b: &Backend) -> Result<()>
     let later: Vec<String> =
         s.lapses(5, "2026-01", "2026-12")?.into_iter().map(|l| l.lapsed_in).collect();
     assert_eq!(later, ["2026-09", "2026-09", "2026-09", "2026-12"]);
+    let ag1: Vec<u8> = s
+        .lapses_of(3, "2026-01", "2026-12", Some("00004"), Some("AG1"))?
+        .iter()
+        .map(|l| l.record_id[0])
+        .collect();
+    assert_eq!(ag1, [1, 7, 3], "one agent's, in the same order");
+    assert_eq!(s.lapses_of(3, "2026-01", "2026-12", Some("00004"), None)?, found);
+    assert!(s.lapses_of(3, "2026-01", "2026-12", Some("00007"), None)?.is_empty());
     let four = s.lapses(4, "2026-01", "2026-12")?;
     assert_eq!(four.iter().map(|l| l.record_id[0]).collect::<Vec<_>>(), [8, 1, 7, 3]);
     Ok(())
@@ -1008,7 +1016,8 @@ fn postgres_reads_come_from_the_replica_and_writes_go_to_the_primary() -> Result
     assert_eq!(s.totals()?.records, 3);
     assert_eq!(s.due_participants(None, "2026-01", "2026-02")?.len(), 2);
     let empty = create_scratch_database(&admin)?;
-    let refused = PostgresStore::open_with_reads(&primary, Some(&empty)).err().map(|e| e.to_string());
+    let refused =
+        PostgresStore::open_with_reads(&primary, Some(&empty)).err().map(|e| e.to_string());
     assert!(refused.is_some_and(|e| e.contains("replica")), "a database at no schema");
     Ok(())
 }
