@@ -697,6 +697,35 @@ impl PostgresStore {
         Ok(count_lapses(self.lapses(grace, from, until)?))
     }
 
+    /// Rows of `sql` read with the summaries in one snapshot (a read-only, repeatable-read
+    /// transaction on the read connection): `$1` and `$2` are the summaries' numbers
+    /// (`through_rec`, `through_cov`), read first and given as values, so that the planner
+    /// sees how few rows were stored after them; `params` are `$3` on.
+    async fn summarised(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<Row>> {
+        let mut c = self.reader().await?;
+        let tx = c
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await?;
+        let r = tx.query_one("SELECT through_rec, through_cov FROM summaries", &[]).await?;
+        let (rec, cov): (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
+        let mut all: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&rec, &cov];
+        all.extend_from_slice(params);
+        // Typed here: a query may use only one of them.
+        let statement = tx
+            .prepare_typed(sql, &[tokio_postgres::types::Type::INT8, tokio_postgres::types::Type::INT8])
+            .await?;
+        let rows = tx.query(&statement, &all).await?;
+        tx.commit().await?;
+        Ok(rows)
+    }
+
     /// A connection for the admin pages' reads: the replica's, or the primary's.
     async fn reader(&self) -> Result<deadpool_postgres::Client> {
         match &self.reads {
@@ -870,29 +899,28 @@ impl PostgresStore {
         from: &str,
         until: &str,
     ) -> Result<Vec<Row>> {
-        let c = self.reader().await?;
         let sums = "SUM(records)::BIGINT, SUM(participants)::BIGINT, SUM(amount)::BIGINT, \
                     SUM(bhyt_members)::BIGINT";
         let sql = format!(
             "WITH live AS ( \
                SELECT day, commune_code, agent_code, 1 AS records, participants, amount, \
                       CASE WHEN scheme = '{BHYT}' THEN participants ELSE 0 END AS bhyt_members \
-               FROM records WHERE seq > (SELECT through_rec FROM summaries) \
-               AND day >= $1 AND day < $2), \
+               FROM records WHERE seq > $1 \
+               AND day >= $3 AND day < $4), \
              months AS ( \
                SELECT commune_code, agent_code, records, participants, amount, bhyt_members \
-               FROM tally_months WHERE month BETWEEN $3 AND $4 \
+               FROM tally_months WHERE month BETWEEN $5 AND $6 \
                UNION ALL SELECT commune_code, agent_code, records, participants, amount, \
                bhyt_members FROM live) \
              SELECT 'c', commune_code, {sums} FROM months GROUP BY commune_code \
              UNION ALL SELECT 'a', agent_code, {sums} FROM months GROUP BY agent_code \
              UNION ALL SELECT 'd', day, {sums} FROM ( \
                SELECT day, records, participants, amount, bhyt_members FROM tally_days \
-               WHERE day >= $1 AND day < $2 \
+               WHERE day >= $3 AND day < $4 \
                UNION ALL SELECT day, records, participants, amount, bhyt_members FROM live) d \
              GROUP BY day"
         );
-        Ok(c.query(&sql, &[&first, &end, &from, &until]).await?)
+        self.summarised(&sql, &[&first, &end, &from, &until]).await
     }
 }
 
@@ -1301,19 +1329,17 @@ impl Store for PostgresStore {
         self.fold()?;
         self.block(async {
             // Records: the days' summary and those stored after it; in review: a partial index.
-            let r = self
-                .reader()
-                .await?
-                .query_one(
+            let rows = self
+                .summarised(
                     "SELECT (SELECT COALESCE(SUM(records), 0)::BIGINT FROM tally_days) \
-                            + (SELECT COUNT(*) FROM records \
-                               WHERE seq > (SELECT through_rec FROM summaries)), \
+                            + (SELECT COUNT(*) FROM records WHERE seq > $1), \
                      (SELECT COUNT(*) FROM conflicts), \
                      (SELECT COUNT(*) FROM rejected), (SELECT COUNT(*) FROM bundles), \
                      (SELECT COUNT(*) FROM records WHERE review <> '')",
                     &[],
                 )
                 .await?;
+            let r = rows.first().ok_or_else(|| Error::Corrupt("no totals".into()))?;
             Ok(Totals {
                 records: r.try_get(0)?,
                 conflicts: r.try_get(1)?,
@@ -1492,25 +1518,21 @@ impl Store for PostgresStore {
         self.block(async {
             // The summaries, less what they hold of the people with payments stored after
             // their number, plus those people's marks over everything now held.
-            let live = "SELECT DISTINCT person_key, scheme FROM coverage \
-                        WHERE seq > (SELECT through_cov FROM summaries)";
+            let live = "SELECT DISTINCT person_key, scheme FROM coverage WHERE seq > $2";
             let sql = format!(
                 "WITH live AS ({live}), marks AS ( \
                    SELECT paid_until, commune_code, agent_code, gap, n FROM lapse_tally \
-                   WHERE paid_until BETWEEN $1 AND $2 \
+                   WHERE paid_until BETWEEN $3 AND $4 \
                    UNION ALL SELECT paid_until, commune_code, agent_code, gap, -1 FROM ({old}) o \
-                   WHERE paid_until BETWEEN $1 AND $2 \
+                   WHERE paid_until BETWEEN $3 AND $4 \
                    UNION ALL SELECT paid_until, commune_code, agent_code, gap, 1 FROM ({new}) n \
-                   WHERE paid_until BETWEEN $1 AND $2) \
+                   WHERE paid_until BETWEEN $3 AND $4) \
                  SELECT commune_code, agent_code, paid_until, gap <> {NOT_RENEWED}, SUM(n)::BIGINT \
-                 FROM marks WHERE gap > $3 GROUP BY 1, 2, 3, 4 HAVING SUM(n) <> 0",
-                old = marks_sql(
-                    Some("SELECT person_key, scheme FROM live"),
-                    "(SELECT through_cov FROM summaries)"
-                ),
+                 FROM marks WHERE gap > $5 GROUP BY 1, 2, 3, 4 HAVING SUM(n) <> 0",
+                old = marks_sql(Some("SELECT person_key, scheme FROM live"), "$2::BIGINT"),
                 new = marks_sql(Some("SELECT person_key, scheme FROM live"), "NULL"),
             );
-            let rows = self.reader().await?.query(&sql, &[&first, &last, &grace]).await?;
+            let rows = self.summarised(&sql, &[&first, &last, &grace]).await?;
             rows.iter()
                 .map(|r| {
                     let paid_until: String = r.try_get(2)?;
@@ -1816,14 +1838,13 @@ impl Store for PostgresStore {
             // after the summaries' number, whose pairs are made again over everything held.
             // For each payment collected in the month: the earliest other payment (device
             // time, then arrival) of the same person and scheme with a month in common.
-            let live = "SELECT DISTINCT person_key, scheme FROM coverage \
-                        WHERE seq > (SELECT through_cov FROM summaries)";
+            let live = "SELECT DISTINCT person_key, scheme FROM coverage WHERE seq > $2";
             let sql = format!(
                 "WITH live AS ({live}), pairs AS ( \
-                   SELECT o.second, o.first FROM overlap_pairs o WHERE o.month = $1 \
+                   SELECT o.second, o.first FROM overlap_pairs o WHERE o.month = $3 \
                    AND (o.person_key, o.scheme) NOT IN (SELECT person_key, scheme FROM live) \
                    UNION ALL SELECT p.second, p.first FROM ({again}) p \
-                   WHERE p.month = $1 AND p.first IS NOT NULL) \
+                   WHERE p.month = $3 AND p.first IS NOT NULL) \
                  SELECT sc.scheme, {}, {} FROM pairs p \
                  JOIN coverage fc ON fc.seq = p.first \
                  JOIN records fr ON fr.device_id = fc.device_id AND fr.record_id = fc.record_id \
@@ -1834,7 +1855,7 @@ impl Store for PostgresStore {
                 paid_columns("sr", "sc"),
                 again = pairs_sql(Some("SELECT person_key, scheme FROM live"), "NULL"),
             );
-            let rows = self.reader().await?.query(&sql, &[&month]).await?;
+            let rows = self.summarised(&sql, &[&month]).await?;
             rows.iter()
                 .map(|r| {
                     Ok(Overlap {
