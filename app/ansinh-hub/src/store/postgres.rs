@@ -248,7 +248,8 @@ const MIGRATIONS: &[&str] = &[
     // - Records numbered as stored (`seq`, like coverage rows), and summaries of everything
     //   stored up to a number (`summaries.through_*`): counts by month, commune and agent and
     //   by day; per paid month, commune and agent, the months a renewal came after the cover
-    //   ended (lapses); the possible double payments. Reads add what was stored after the
+    //   ended (lapses), and each payment that may lapse or be due for renewal (a gap over 0:
+    //   `coverage_marks`); the possible double payments. Reads add what was stored after the
     //   number; `PostgresStore::fold` moves it on (see there). Filled here from what is held.
     r#"
     CREATE INDEX records_for_list ON records (scheme, day, collected_at, device_id, record_id);
@@ -289,6 +290,18 @@ const MIGRATIONS: &[&str] = &[
         n            BIGINT NOT NULL,
         PRIMARY KEY (paid_until, commune_code, agent_code, gap)
     );
+    CREATE TABLE coverage_marks (
+        seq          BIGINT PRIMARY KEY,
+        person_key   TEXT COLLATE "C" NOT NULL,
+        scheme       TEXT COLLATE "C" NOT NULL,
+        paid_until   TEXT COLLATE "C" NOT NULL,
+        commune_code TEXT COLLATE "C" NOT NULL,
+        agent_code   TEXT COLLATE "C" NOT NULL,
+        gap          SMALLINT NOT NULL
+    );
+    CREATE INDEX coverage_marks_by_commune ON coverage_marks (commune_code, paid_until);
+    CREATE INDEX coverage_marks_by_until ON coverage_marks (paid_until) WHERE gap = 99;
+    CREATE INDEX coverage_marks_by_person ON coverage_marks (person_key, scheme);
     CREATE TABLE overlap_pairs (
         second     BIGINT PRIMARY KEY,
         first      BIGINT NOT NULL,
@@ -362,12 +375,16 @@ fn people(persons: Option<&str>, alias: &str, bound: &str) -> String {
 /// paying further was collected in, 0 for none or less, at most [`GAP_CAP`], or
 /// [`NOT_RENEWED`]. A payment lapses with a grace of `g` months when its gap is more than `g`
 /// (the first lapsed month comes before any renewal); it was renewed late if its gap is not
-/// [`NOT_RENEWED`]. Columns: paid_until, commune_code, agent_code, gap.
+/// [`NOT_RENEWED`]; it is its person's latest (due for renewal) if its gap is
+/// [`NOT_RENEWED`]. Columns: paid_until, commune_code, agent_code, gap, seq, person_key,
+/// scheme.
 fn marks_sql(persons: Option<&str>, bound: &str) -> String {
     format!(
         "SELECT paid_until, commune_code, agent_code, \
-           CASE WHEN nm IS NULL THEN {NOT_RENEWED} ELSE LEAST({GAP_CAP}, GREATEST(0, nm - pm)) END::SMALLINT AS gap \
-         FROM (SELECT c.paid_until, r.commune_code, r.agent_code, {pm} AS pm, MIN({dm}) OVER w AS nm, \
+           CASE WHEN nm IS NULL THEN {NOT_RENEWED} ELSE LEAST({GAP_CAP}, GREATEST(0, nm - pm)) END::SMALLINT AS gap, \
+           seq, person_key, scheme \
+         FROM (SELECT c.seq, c.person_key, c.scheme, c.paid_until, r.commune_code, r.agent_code, \
+                 {pm} AS pm, MIN({dm}) OVER w AS nm, \
                  row_number() OVER (PARTITION BY c.person_key, c.scheme, c.paid_until ORDER BY c.seq DESC) AS last \
                FROM coverage c JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
                WHERE {who} \
@@ -467,6 +484,24 @@ async fn fold_between(tx: &impl GenericClient, rec: (i64, i64), cov: (i64, i64))
         tx.execute("DELETE FROM lapse_tally WHERE n = 0", &[]).await?;
         if let Some(p) = persons {
             tx.execute(
+                &format!("DELETE FROM coverage_marks WHERE (person_key, scheme) IN ({p})"),
+                &[],
+            )
+            .await?;
+        }
+        tx.execute(
+            &format!(
+                "INSERT INTO coverage_marks \
+                 (seq, person_key, scheme, paid_until, commune_code, agent_code, gap) \
+                 SELECT seq, person_key, scheme, paid_until, commune_code, agent_code, gap \
+                 FROM ({}) m WHERE gap > 0",
+                marks_sql(persons, &new)
+            ),
+            &[],
+        )
+        .await?;
+        if let Some(p) = persons {
+            tx.execute(
                 &format!("DELETE FROM overlap_pairs WHERE (person_key, scheme) IN ({p})"),
                 &[],
             )
@@ -536,8 +571,13 @@ fn config_of(url: &str) -> Result<tokio_postgres::Config> {
         ));
     }
     // The driver's message never repeats the URL (nor a password in it).
-    tokio_postgres::Config::from_str(url)
-        .map_err(|e| Error::Invalid(format!("the database URL cannot be read: {e}")))
+    let mut config = tokio_postgres::Config::from_str(url)
+        .map_err(|e| Error::Invalid(format!("the database URL cannot be read: {e}")))?;
+    // No JIT compilation: the hub's reads take milliseconds to a second, and compiling a plan
+    // costs seconds (measured at 5 million records: BENCHMARKS.md).
+    let options = config.get_options().map_or_else(String::new, |o| format!("{o} "));
+    config.options(format!("{options}-c jit=off"));
+    Ok(config)
 }
 
 const DEVICE_COLUMNS: &str = "id, label, public_key, receipt_key_wrapped, registered_at, revoked_at, last_counter, last_seen_at";
@@ -697,6 +737,117 @@ impl PostgresStore {
         Ok(count_lapses(self.lapses(grace, from, until)?))
     }
 
+    /// [`Store::lapses_of`] found from the payments themselves, not the marks: for a grace
+    /// the marks do not tell apart, and to check the marks against.
+    pub(crate) fn lapses_scanned(
+        &self,
+        grace_months: u32,
+        from: &str,
+        until: &str,
+        commune: Option<&str>,
+        agent: Option<&str>,
+    ) -> Result<Vec<Lapse>> {
+        let (first, last) = paid_until_range(grace_months, from, until)?;
+        let shift = i32::try_from(grace_months)
+            .ok()
+            .and_then(|g| g.checked_add(1))
+            .ok_or_else(|| Error::Invalid(format!("a grace of {grace_months} months")))?;
+        self.block(async {
+            // The first lapsed month of a payment: its last month paid plus the grace, plus
+            // one. A later payment collected before that month renewed it in time; one stored
+            // later with the same last month stands for it. A commune's (or an agent's) are
+            // found from its records (`records_by_commune`).
+            let rows = self
+                .reader()
+                .await?
+                .query(
+                    "WITH c AS ( \
+                       SELECT c.*, r.commune_code, r.agent_code, \
+                              to_char(to_date(c.paid_until || '-01', 'YYYY-MM-DD') \
+                                      + make_interval(months => $3), 'YYYY-MM') AS lapsed_in \
+                       FROM coverage c \
+                       JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
+                       WHERE c.paid_until BETWEEN $1 AND $2 \
+                       AND ($4::TEXT IS NULL OR r.commune_code = $4::TEXT) \
+                       AND ($5::TEXT IS NULL OR r.agent_code = $5::TEXT)) \
+                     SELECT c.device_id, c.record_id, c.idx, c.scheme, c.commune_code, c.agent_code, \
+                            c.paid_until, c.lapsed_in, \
+                            EXISTS (SELECT 1 FROM coverage l WHERE l.person_key = c.person_key \
+                                    AND l.scheme = c.scheme AND l.paid_until > c.paid_until) \
+                     FROM c \
+                     WHERE NOT EXISTS (SELECT 1 FROM coverage l JOIN records lr \
+                                         ON lr.device_id = l.device_id AND lr.record_id = l.record_id \
+                                       WHERE l.person_key = c.person_key AND l.scheme = c.scheme \
+                                       AND ((l.paid_until > c.paid_until AND lr.day < c.lapsed_in) \
+                                            OR (l.paid_until = c.paid_until AND l.seq > c.seq))) \
+                     ORDER BY c.paid_until, c.commune_code, c.agent_code, c.device_id, c.record_id, c.idx",
+                    &[&first, &last, &shift, &commune, &agent],
+                )
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(Lapse {
+                        device_id: u64_of(r.try_get(0)?)?,
+                        record_id: id16(r.try_get(1)?)?,
+                        index: usize::try_from(r.try_get::<_, i64>(2)?)
+                            .map_err(|_| Error::Corrupt("negative index".into()))?,
+                        scheme: r.try_get(3)?,
+                        commune_code: r.try_get(4)?,
+                        agent_code: r.try_get(5)?,
+                        paid_until: r.try_get(6)?,
+                        lapsed_in: r.try_get(7)?,
+                        renewed: r.try_get(8)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// [`Store::due_participants`] found from the payments themselves, not the marks: to
+    /// check the marks against.
+    #[cfg(test)]
+    pub(crate) fn due_scanned(
+        &self,
+        device: Option<u64>,
+        from: &str,
+        until: &str,
+    ) -> Result<Vec<DueParticipant>> {
+        let device = device.map(i64_of).transpose()?;
+        self.block(async {
+            // The latest coverage per person and scheme (the last stored among equal ones): a
+            // person who already renewed is not due, and is listed once.
+            let rows = self
+                .reader()
+                .await?
+                .query(
+                    &format!(
+                        "SELECT {HELD_COLUMNS}, c.idx, c.paid_until FROM coverage c \
+                         JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
+                         WHERE c.paid_until BETWEEN $1 AND $2 \
+                           AND NOT EXISTS (SELECT 1 FROM coverage later \
+                               WHERE later.person_key = c.person_key AND later.scheme = c.scheme \
+                               AND (later.paid_until > c.paid_until \
+                                    OR (later.paid_until = c.paid_until AND later.seq > c.seq))) \
+                           AND ($3::BIGINT IS NULL OR r.commune_code IN \
+                                (SELECT commune_code FROM device_communes WHERE device_id = $3::BIGINT)) \
+                         ORDER BY c.paid_until, r.commune_code, r.device_id, r.record_id, c.idx"
+                    ),
+                    &[&from, &until, &device],
+                )
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(DueParticipant {
+                        record: held_at(r, 0)?,
+                        index: usize::try_from(r.try_get::<_, i64>(6)?)
+                            .map_err(|_| Error::Corrupt("negative index".into()))?,
+                        paid_until: r.try_get(7)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
     /// Rows of `sql` read with the summaries in one snapshot (a read-only, repeatable-read
     /// transaction on the read connection): `$1` and `$2` are the summaries' numbers
     /// (`through_rec`, `through_cov`), read first and given as values, so that the planner
@@ -719,7 +870,10 @@ impl PostgresStore {
         all.extend_from_slice(params);
         // Typed here: a query may use only one of them.
         let statement = tx
-            .prepare_typed(sql, &[tokio_postgres::types::Type::INT8, tokio_postgres::types::Type::INT8])
+            .prepare_typed(
+                sql,
+                &[tokio_postgres::types::Type::INT8, tokio_postgres::types::Type::INT8],
+            )
             .await?;
         let rows = tx.query(&statement, &all).await?;
         tx.commit().await?;
@@ -1569,45 +1723,38 @@ impl Store for PostgresStore {
         commune: Option<&str>,
         agent: Option<&str>,
     ) -> Result<Vec<Lapse>> {
+        let grace = match i16::try_from(grace_months) {
+            Ok(g) if g < GAP_CAP => g,
+            // Beyond what the marks tell apart: found from the payments themselves.
+            _ => return self.lapses_scanned(grace_months, from, until, commune, agent),
+        };
         let (first, last) = paid_until_range(grace_months, from, until)?;
-        let shift = i32::try_from(grace_months)
-            .ok()
-            .and_then(|g| g.checked_add(1))
-            .ok_or_else(|| Error::Invalid(format!("a grace of {grace_months} months")))?;
+        self.fold()?;
         self.block(async {
-            // The first lapsed month of a payment: its last month paid plus the grace, plus
-            // one. A later payment collected before that month renewed it in time; one stored
-            // later with the same last month stands for it. A commune's (or an agent's) are
-            // found from its records (`records_by_commune`).
-            let rows = self
-                .reader()
-                .await?
-                .query(
-                    "WITH c AS ( \
-                       SELECT c.*, r.commune_code, r.agent_code, \
-                              to_char(to_date(c.paid_until || '-01', 'YYYY-MM-DD') \
-                                      + make_interval(months => $3), 'YYYY-MM') AS lapsed_in \
-                       FROM coverage c \
-                       JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
-                       WHERE c.paid_until BETWEEN $1 AND $2 \
-                       AND ($4::TEXT IS NULL OR r.commune_code = $4::TEXT) \
-                       AND ($5::TEXT IS NULL OR r.agent_code = $5::TEXT)) \
-                     SELECT c.device_id, c.record_id, c.idx, c.scheme, c.commune_code, c.agent_code, \
-                            c.paid_until, c.lapsed_in, \
-                            EXISTS (SELECT 1 FROM coverage l WHERE l.person_key = c.person_key \
-                                    AND l.scheme = c.scheme AND l.paid_until > c.paid_until) \
-                     FROM c \
-                     WHERE NOT EXISTS (SELECT 1 FROM coverage l JOIN records lr \
-                                         ON lr.device_id = l.device_id AND lr.record_id = l.record_id \
-                                       WHERE l.person_key = c.person_key AND l.scheme = c.scheme \
-                                       AND ((l.paid_until > c.paid_until AND lr.day < c.lapsed_in) \
-                                            OR (l.paid_until = c.paid_until AND l.seq > c.seq))) \
-                     ORDER BY c.paid_until, c.commune_code, c.agent_code, c.device_id, c.record_id, c.idx",
-                    &[&first, &last, &shift, &commune, &agent],
-                )
-                .await?;
+            // The marks of payments that may lapse, but those of people with payments stored
+            // after the summaries' number, whose marks are made again over everything held.
+            let live = "SELECT DISTINCT person_key, scheme FROM coverage WHERE seq > $2";
+            let filter = "paid_until BETWEEN $3 AND $4 AND gap > $5 \
+                          AND ($6::TEXT IS NULL OR commune_code = $6::TEXT) \
+                          AND ($7::TEXT IS NULL OR agent_code = $7::TEXT)";
+            let sql = format!(
+                "WITH live AS ({live}), m AS ( \
+                   SELECT seq, paid_until, commune_code, agent_code, gap FROM coverage_marks \
+                   WHERE {filter} AND (person_key, scheme) NOT IN (SELECT person_key, scheme FROM live) \
+                   UNION ALL SELECT seq, paid_until, commune_code, agent_code, gap FROM ({again}) n \
+                   WHERE {filter}) \
+                 SELECT c.device_id, c.record_id, c.idx, c.scheme, m.commune_code, m.agent_code, \
+                        m.paid_until, m.gap <> {NOT_RENEWED} \
+                 FROM m JOIN coverage c ON c.seq = m.seq \
+                 ORDER BY m.paid_until, m.commune_code, m.agent_code, c.device_id, c.record_id, c.idx",
+                again = marks_sql(Some("SELECT person_key, scheme FROM live"), "NULL"),
+            );
+            let rows = self.summarised(&sql, &[&first, &last, &grace, &commune, &agent]).await?;
             rows.iter()
                 .map(|r| {
+                    let paid_until: String = r.try_get(6)?;
+                    let lapsed_in = crate::civil::add_months(&paid_until, i64::from(grace) + 1)
+                        .ok_or_else(|| Error::Corrupt(format!("paid until {paid_until:?}")))?;
                     Ok(Lapse {
                         device_id: u64_of(r.try_get(0)?)?,
                         record_id: id16(r.try_get(1)?)?,
@@ -1616,9 +1763,9 @@ impl Store for PostgresStore {
                         scheme: r.try_get(3)?,
                         commune_code: r.try_get(4)?,
                         agent_code: r.try_get(5)?,
-                        paid_until: r.try_get(6)?,
-                        lapsed_in: r.try_get(7)?,
-                        renewed: r.try_get(8)?,
+                        paid_until,
+                        lapsed_in,
+                        renewed: r.try_get(7)?,
                     })
                 })
                 .collect()
@@ -1722,28 +1869,30 @@ impl Store for PostgresStore {
         until: &str,
     ) -> Result<Vec<DueParticipant>> {
         let device = device.map(i64_of).transpose()?;
+        self.fold()?;
         self.block(async {
-            // The latest coverage per person and scheme (the last stored among equal ones): a
-            // person who already renewed is not due, and is listed once.
-            let rows = self
-                .reader()
-                .await?
-                .query(
-                    &format!(
-                        "SELECT {HELD_COLUMNS}, c.idx, c.paid_until FROM coverage c \
-                         JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
-                         WHERE c.paid_until BETWEEN $1 AND $2 \
-                           AND NOT EXISTS (SELECT 1 FROM coverage later \
-                               WHERE later.person_key = c.person_key AND later.scheme = c.scheme \
-                               AND (later.paid_until > c.paid_until \
-                                    OR (later.paid_until = c.paid_until AND later.seq > c.seq))) \
-                           AND ($3::BIGINT IS NULL OR r.commune_code IN \
-                                (SELECT commune_code FROM device_communes WHERE device_id = $3::BIGINT)) \
-                         ORDER BY c.paid_until, r.commune_code, r.device_id, r.record_id, c.idx"
-                    ),
-                    &[&from, &until, &device],
-                )
-                .await?;
+            // The latest payment per person and scheme (the last stored among equal ones) is
+            // marked never renewed: a person who already renewed is not due, and is listed
+            // once. From the marks (a commune's by their index), but for people with payments
+            // stored after the summaries' number, whose marks are made again.
+            let live = "SELECT DISTINCT person_key, scheme FROM coverage WHERE seq > $2";
+            let filter = format!(
+                "gap = {NOT_RENEWED} AND paid_until BETWEEN $3 AND $4 \
+                 AND ($5::BIGINT IS NULL OR commune_code IN \
+                      (SELECT commune_code FROM device_communes WHERE device_id = $5::BIGINT))"
+            );
+            let sql = format!(
+                "WITH live AS ({live}), m AS ( \
+                   SELECT seq FROM coverage_marks \
+                   WHERE {filter} AND (person_key, scheme) NOT IN (SELECT person_key, scheme FROM live) \
+                   UNION ALL SELECT seq FROM ({again}) n WHERE {filter}) \
+                 SELECT {HELD_COLUMNS}, c.idx, c.paid_until FROM m \
+                 JOIN coverage c ON c.seq = m.seq \
+                 JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
+                 ORDER BY c.paid_until, r.commune_code, r.device_id, r.record_id, c.idx",
+                again = marks_sql(Some("SELECT person_key, scheme FROM live"), "NULL"),
+            );
+            let rows = self.summarised(&sql, &[&from, &until, &device]).await?;
             rows.iter()
                 .map(|r| {
                     Ok(DueParticipant {
