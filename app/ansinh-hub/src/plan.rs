@@ -19,6 +19,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, ParallelIterator};
 use serde::Serialize;
 
 use crate::civil::{self, Day};
@@ -515,34 +516,43 @@ impl Hub {
         let current = Day::of(now).month_text();
         let from = civil::add_months(&current, 1 - LAPSED_LIST_MONTHS)
             .ok_or_else(|| Error::Invalid("the clock is out of range".into()))?;
-        let mut out = vec![];
         let grace = self.lapse_grace_months();
-        for l in self.store().lapses_of(grace, &from, &current, commune, agent)? {
-            if l.renewed {
-                continue;
-            }
-            let corrupt = |what: &str| {
-                Error::Corrupt(format!("held record {}: {what}", hex::encode(l.record_id)))
-            };
-            let held = self
-                .store()
-                .record(l.device_id, &l.record_id)?
-                .ok_or_else(|| corrupt("missing"))?;
-            let plain =
-                self.keys().opening.open(&held.sealed).map_err(|_| corrupt("cannot be opened"))?;
-            let r = self.rules().renewal(&plain, l.index).ok_or_else(|| corrupt("unreadable"))?;
-            out.push(LapsedParticipant {
-                masked_name: r.masked_name,
-                scheme: l.scheme,
-                cover_ended: civil::last_day_of(&l.paid_until).unwrap_or_default(),
-                paid_until: l.paid_until,
-                lapsed_in: l.lapsed_in,
-                commune_code: l.commune_code,
-                agent_code: l.agent_code,
-                phone: r.phone,
-            });
-        }
-        Ok(out)
+        let lapses: Vec<_> = self
+            .store()
+            .lapses_of(grace, &from, &current, commune, agent)?
+            .into_iter()
+            .filter(|l| !l.renewed)
+            .collect();
+        // The records in one read, opened on every core.
+        let keys: Vec<_> = lapses.iter().map(|l| (l.device_id, l.record_id)).collect();
+        let held = self.store().records(&keys)?;
+        lapses
+            .into_par_iter()
+            .zip(held)
+            .map(|(l, held)| {
+                let corrupt = |what: &str| {
+                    Error::Corrupt(format!("held record {}: {what}", hex::encode(l.record_id)))
+                };
+                let held = held.ok_or_else(|| corrupt("missing"))?;
+                let plain = self
+                    .keys()
+                    .opening
+                    .open(&held.sealed)
+                    .map_err(|_| corrupt("cannot be opened"))?;
+                let r =
+                    self.rules().renewal(&plain, l.index).ok_or_else(|| corrupt("unreadable"))?;
+                Ok(LapsedParticipant {
+                    masked_name: r.masked_name,
+                    scheme: l.scheme,
+                    cover_ended: civil::last_day_of(&l.paid_until).unwrap_or_default(),
+                    paid_until: l.paid_until,
+                    lapsed_in: l.lapsed_in,
+                    commune_code: l.commune_code,
+                    agent_code: l.agent_code,
+                    phone: r.phone,
+                })
+            })
+            .collect()
     }
 
     /// Replaces the plan of every month named in `csv` (see [`parse_targets`]) with its rows,

@@ -492,6 +492,11 @@ pub trait Store: AuditLog + HealthLog + Send + Sync {
     fn totals(&self) -> Result<Totals>;
     /// One held record: `id` as sent by `device_id` (records are keyed by both).
     fn record(&self, device_id: u64, id: &RecordId) -> Result<Option<Held>>;
+    /// Held records by (device, id), in the order asked (`None`: not held), read with the
+    /// admin pages' reads (for a list of many, in one go).
+    fn records(&self, keys: &[(u64, RecordId)]) -> Result<Vec<Option<Held>>> {
+        keys.iter().map(|(device, id)| self.record(*device, id)).collect()
+    }
     /// Conflicts and rejections, newest first.
     fn problems(&self) -> Result<Vec<Problem>>;
     /// Sets (or with `None` clears) the participants target of a province, commune or agent

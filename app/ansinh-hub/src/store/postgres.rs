@@ -1521,6 +1521,35 @@ impl Store for PostgresStore {
         })
     }
 
+    fn records(&self, keys: &[(u64, RecordId)]) -> Result<Vec<Option<Held>>> {
+        let devices = keys.iter().map(|(d, _)| i64_of(*d)).collect::<Result<Vec<_>>>()?;
+        let ids: Vec<&[u8]> = keys.iter().map(|(_, id)| &id[..]).collect();
+        self.block(async {
+            let rows = self
+                .reader()
+                .await?
+                .query(
+                    &format!(
+                        "SELECT k.n, {HELD_COLUMNS} \
+                         FROM unnest($1::BIGINT[], $2::BYTEA[]) WITH ORDINALITY AS k(device_id, record_id, n) \
+                         JOIN records r ON r.device_id = k.device_id AND r.record_id = k.record_id"
+                    ),
+                    &[&devices, &ids],
+                )
+                .await?;
+            let mut out = vec![None; keys.len()];
+            for r in &rows {
+                let n: i64 = r.try_get(0)?;
+                let slot = usize::try_from(n - 1)
+                    .ok()
+                    .and_then(|i| out.get_mut(i))
+                    .ok_or_else(|| Error::Corrupt(format!("record {n} of a list")))?;
+                *slot = Some(held_at(r, 1)?);
+            }
+            Ok(out)
+        })
+    }
+
     fn problems(&self) -> Result<Vec<Problem>> {
         self.block(async {
             let rows = self

@@ -263,6 +263,10 @@ fn records_are_keyed_by_device_and_id(b: &Backend) -> Result<()> {
     assert_eq!(again, Ingested::Stored { outcomes: vec![Outcome::Duplicate], again: false });
     assert_eq!(s.record(d1.id, &[1; 16])?.map(|h| h.sealed), Some(b"a".to_vec()));
     assert_eq!(s.record(d2.id, &[1; 16])?.map(|h| h.sealed), Some(b"b".to_vec()));
+    // Many at once, in the order asked; one not held.
+    let many = s.records(&[(d2.id, [1; 16]), (d1.id, [2; 16]), (d1.id, [1; 16])])?;
+    let sealed: Vec<Option<Vec<u8>>> = many.into_iter().map(|h| h.map(|h| h.sealed)).collect();
+    assert_eq!(sealed, [Some(b"b".to_vec()), None, Some(b"a".to_vec())]);
     assert_eq!(s.totals()?.conflicts, 0);
     Ok(())
 }
