@@ -1905,23 +1905,29 @@ impl Store for PostgresStore {
             // once. From the marks (a commune's by their index), but for people with payments
             // stored after the summaries' number, whose marks are made again.
             let live = "SELECT DISTINCT person_key, scheme FROM coverage WHERE seq > $2";
-            let filter = format!(
-                "gap = {NOT_RENEWED} AND paid_until BETWEEN $3 AND $4 \
-                 AND ($5::BIGINT IS NULL OR commune_code IN \
-                      (SELECT commune_code FROM device_communes WHERE device_id = $5::BIGINT))"
-            );
+            // A device's communes joined (not a filter), so that each commune's marks are
+            // read along their index.
+            let communes = if device.is_some() {
+                "JOIN device_communes dc ON dc.commune_code = k.commune_code AND dc.device_id = $5"
+            } else {
+                ""
+            };
+            let filter = format!("k.gap = {NOT_RENEWED} AND k.paid_until BETWEEN $3 AND $4");
             let sql = format!(
                 "WITH live AS ({live}), m AS ( \
-                   SELECT seq FROM coverage_marks \
-                   WHERE {filter} AND (person_key, scheme) NOT IN (SELECT person_key, scheme FROM live) \
-                   UNION ALL SELECT seq FROM ({again}) n WHERE {filter}) \
+                   SELECT k.seq FROM coverage_marks k {communes} \
+                   WHERE {filter} AND (k.person_key, k.scheme) NOT IN (SELECT person_key, scheme FROM live) \
+                   UNION ALL SELECT k.seq FROM ({again}) k {communes} WHERE {filter}) \
                  SELECT {HELD_COLUMNS}, c.idx, c.paid_until FROM m \
                  JOIN coverage c ON c.seq = m.seq \
                  JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
                  ORDER BY c.paid_until, r.commune_code, r.device_id, r.record_id, c.idx",
                 again = marks_sql(Some("SELECT person_key, scheme FROM live"), "NULL"),
             );
-            let rows = self.summarised(&sql, &[&from, &until, &device]).await?;
+            let rows = match &device {
+                Some(d) => self.summarised(&sql, &[&from, &until, d]).await?,
+                None => self.summarised(&sql, &[&from, &until]).await?,
+            };
             rows.iter()
                 .map(|r| {
                     Ok(DueParticipant {
