@@ -458,36 +458,22 @@ async fn fold_between(tx: &impl GenericClient, rec: (i64, i64), cov: (i64, i64))
             cov.0, cov.1
         );
         let persons = (cov.0 > 0).then_some(persons.as_str());
-        let (old, new) = (cov.0.to_string(), cov.1.to_string());
-        let before = if cov.0 > 0 {
+        let new = cov.1.to_string();
+        // Their marks made again (each computed once): the lapse counts lose what their old
+        // marks counted and gain what the new ones do.
+        let mine =
+            persons.map_or_else(String::new, |p| format!("WHERE (person_key, scheme) IN ({p})"));
+        let count = |sign: &str| {
             format!(
-                "UNION ALL SELECT paid_until, commune_code, agent_code, gap, -1 \
-                 FROM ({}) o WHERE gap > 0",
-                marks_sql(persons, &old)
-            )
-        } else {
-            String::new()
-        };
-        tx.execute(
-            &format!(
                 "INSERT INTO lapse_tally AS t (paid_until, commune_code, agent_code, gap, n) \
-                 SELECT paid_until, commune_code, agent_code, gap, SUM(n) FROM ( \
-                   SELECT paid_until, commune_code, agent_code, gap, 1 AS n FROM ({}) m WHERE gap > 0 \
-                   {before}) d \
-                 GROUP BY 1, 2, 3, 4 HAVING SUM(n) <> 0 \
-                 ON CONFLICT (paid_until, commune_code, agent_code, gap) DO UPDATE SET n = t.n + excluded.n",
-                marks_sql(persons, &new)
-            ),
-            &[],
-        )
-        .await?;
-        tx.execute("DELETE FROM lapse_tally WHERE n = 0", &[]).await?;
-        if let Some(p) = persons {
-            tx.execute(
-                &format!("DELETE FROM coverage_marks WHERE (person_key, scheme) IN ({p})"),
-                &[],
+                 SELECT paid_until, commune_code, agent_code, gap, {sign}COUNT(*) FROM coverage_marks \
+                 {mine} GROUP BY 1, 2, 3, 4 \
+                 ON CONFLICT (paid_until, commune_code, agent_code, gap) DO UPDATE SET n = t.n + excluded.n"
             )
-            .await?;
+        };
+        if persons.is_some() {
+            tx.execute(&count("-"), &[]).await?;
+            tx.execute(&format!("DELETE FROM coverage_marks {mine}"), &[]).await?;
         }
         tx.execute(
             &format!(
@@ -500,6 +486,8 @@ async fn fold_between(tx: &impl GenericClient, rec: (i64, i64), cov: (i64, i64))
             &[],
         )
         .await?;
+        tx.execute(&count(""), &[]).await?;
+        tx.execute("DELETE FROM lapse_tally WHERE n = 0", &[]).await?;
         if let Some(p) = persons {
             tx.execute(
                 &format!("DELETE FROM overlap_pairs WHERE (person_key, scheme) IN ({p})"),
