@@ -183,10 +183,49 @@ pub fn cells(list: List, no: usize, r: &ListRow) -> Vec<Cell> {
 
 /// The list as CSV (UTF-8 with BOM, one header row).
 pub fn to_csv(list: List, rows: &[ListRow]) -> Result<Vec<u8>> {
-    write_csv(
-        columns(list).iter().map(|(col, head)| format!("{col}. {head}")),
-        rows.iter().enumerate().map(|(i, r)| cells(list, i + 1, r)),
-    )
+    let mut csv = CsvList::new(Vec::new(), list)?;
+    csv.add(rows)?;
+    csv.finish()
+}
+
+fn csv_err(e: impl std::fmt::Display) -> Error {
+    Error::Export(e.to_string())
+}
+
+/// A collection list written as CSV as its rows come ([`to_csv`] in one go): the byte-order
+/// mark and the header first, then each batch of rows, numbered on.
+pub struct CsvList<W: Write> {
+    out: csv::Writer<W>,
+    list: List,
+    rows: usize,
+}
+
+impl<W: Write> CsvList<W> {
+    /// Starts the list on `out`: the byte-order mark and the header row.
+    pub fn new(mut out: W, list: List) -> Result<Self> {
+        out.write_all("\u{feff}".as_bytes()).map_err(csv_err)?;
+        let mut out = csv::Writer::from_writer(out);
+        let header = columns(list).iter().map(|(col, head)| t(&format!("{col}. {head}")));
+        out.write_record(header.map(|c| c.csv())).map_err(csv_err)?;
+        Ok(Self { out, list, rows: 0 })
+    }
+
+    /// Writes the next rows.
+    pub fn add(&mut self, rows: &[ListRow]) -> Result<()> {
+        for r in rows {
+            self.rows += 1;
+            let cells = cells(self.list, self.rows, r);
+            self.out.write_record(cells.iter().map(Cell::csv)).map_err(csv_err)?;
+        }
+        Ok(())
+    }
+
+    /// Ends the list; returns `out`, flushed.
+    pub fn finish(self) -> Result<W> {
+        let mut out = self.out.into_inner().map_err(|e| csv_err(e.error()))?;
+        out.flush().map_err(csv_err)?;
+        Ok(out)
+    }
 }
 
 /// Text a spreadsheet shows as text: one starting with `=`, `+`, `-` or `@` (or a tab or a
@@ -305,47 +344,90 @@ fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> Error {
 /// The list as an XLSX workbook: a title block (form, commune, month, and for D03-TS the
 /// warning that the layout is unverified), the two header rows of the form, then the rows.
 pub fn to_xlsx(list: List, title: &str, rows: &[ListRow]) -> Result<Vec<u8>> {
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name(list.name()).map_err(xlsx_err)?;
-    let bold = Format::new().set_bold();
-    let head =
-        Format::new().set_bold().set_text_wrap().set_border(rust_xlsxwriter::FormatBorder::Thin);
-    let money = Format::new().set_num_format("#,##0");
-    sheet.write_string_with_format(0, 0, title, &bold).map_err(xlsx_err)?;
-    if list == List::D03 {
-        sheet
-            .write_string(
-                1,
-                0,
-                "Bố cục cột chưa đối chiếu với mẫu D03-TS chính thức (UNVERIFIED) — kiểm tra trước khi nộp.",
-            )
-            .map_err(xlsx_err)?;
-    }
-    let header_row = 3;
-    for (c, (col, heading)) in columns(list).iter().enumerate() {
-        let c = u16::try_from(c).map_err(|_| Error::Export("too many columns".into()))?;
-        sheet.write_string_with_format(header_row, c, *heading, &head).map_err(xlsx_err)?;
-        sheet.write_string_with_format(header_row + 1, c, *col, &head).map_err(xlsx_err)?;
-        sheet.set_column_width(c, if c == 1 || c == 4 { 28 } else { 14 }).map_err(xlsx_err)?;
-    }
-    for (i, r) in rows.iter().enumerate() {
-        let row =
-            header_row + 2 + u32::try_from(i).map_err(|_| Error::Export("too many rows".into()))?;
-        for (c, cell) in cells(list, i + 1, r).into_iter().enumerate() {
-            let c = u16::try_from(c).map_err(|_| Error::Export("too many columns".into()))?;
-            match cell {
-                Cell::Text(s) => sheet.write_string(row, c, s).map(|_| ()),
-                // Amounts stay below 2^53, where a spreadsheet number is exact.
-                Cell::Int(n) => {
-                    sheet.write_number_with_format(row, c, n as f64, &money).map(|_| ())
-                }
-                Cell::Empty => Ok(()),
-            }
-            .map_err(xlsx_err)?;
+    let mut book = XlsxList::new(list, title)?;
+    book.add(rows)?;
+    book.finish(Vec::new())
+}
+
+/// A collection list written as an XLSX workbook as its rows come ([`to_xlsx`] in one go).
+/// The sheet is rust_xlsxwriter's low-memory kind: each row goes to a temporary file as soon
+/// as the next one starts (only the shared strings stay in memory), and the workbook is zipped
+/// straight into the output.
+pub struct XlsxList {
+    book: Workbook,
+    list: List,
+    money: Format,
+    /// The sheet row the next list row goes on.
+    next_row: u32,
+    rows: usize,
+}
+
+impl XlsxList {
+    /// The workbook's title block and header rows.
+    pub fn new(list: List, title: &str) -> Result<Self> {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet_with_low_memory().map_err(xlsx_err)?;
+        sheet.set_name(list.name()).map_err(xlsx_err)?;
+        let bold = Format::new().set_bold();
+        let head = Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_border(rust_xlsxwriter::FormatBorder::Thin);
+        sheet.write_string_with_format(0, 0, title, &bold).map_err(xlsx_err)?;
+        if list == List::D03 {
+            sheet
+                .write_string(
+                    1,
+                    0,
+                    "Bố cục cột chưa đối chiếu với mẫu D03-TS chính thức (UNVERIFIED) — kiểm tra trước khi nộp.",
+                )
+                .map_err(xlsx_err)?;
         }
+        let header_row = 3;
+        // Row by row: a low-memory sheet writes a row out once the next one is started.
+        for (c, (_, heading)) in columns(list).iter().enumerate() {
+            let c = u16::try_from(c).map_err(|_| Error::Export("too many columns".into()))?;
+            sheet.write_string_with_format(header_row, c, *heading, &head).map_err(xlsx_err)?;
+            sheet.set_column_width(c, if c == 1 || c == 4 { 28 } else { 14 }).map_err(xlsx_err)?;
+        }
+        for (c, (col, _)) in columns(list).iter().enumerate() {
+            let c = u16::try_from(c).map_err(|_| Error::Export("too many columns".into()))?;
+            sheet.write_string_with_format(header_row + 1, c, *col, &head).map_err(xlsx_err)?;
+        }
+        let money = Format::new().set_num_format("#,##0");
+        Ok(Self { book, list, money, next_row: header_row + 2, rows: 0 })
     }
-    book.save_to_buffer().map_err(xlsx_err)
+
+    /// Writes the next rows.
+    pub fn add(&mut self, rows: &[ListRow]) -> Result<()> {
+        let sheet = self.book.worksheet_from_index(0).map_err(xlsx_err)?;
+        for r in rows {
+            self.rows += 1;
+            let row = self.next_row;
+            self.next_row =
+                row.checked_add(1).ok_or_else(|| Error::Export("too many rows".into()))?;
+            for (c, cell) in cells(self.list, self.rows, r).into_iter().enumerate() {
+                let c = u16::try_from(c).map_err(|_| Error::Export("too many columns".into()))?;
+                match cell {
+                    Cell::Text(s) => sheet.write_string(row, c, s).map(|_| ()),
+                    // Amounts stay below 2^53, where a spreadsheet number is exact.
+                    Cell::Int(n) => {
+                        sheet.write_number_with_format(row, c, n as f64, &self.money).map(|_| ())
+                    }
+                    Cell::Empty => Ok(()),
+                }
+                .map_err(xlsx_err)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Zips the workbook into `out`; returns it.
+    pub fn finish<W: Write + Send>(mut self, mut out: W) -> Result<W> {
+        self.book.save_to_writer(&mut out).map_err(xlsx_err)?;
+        out.flush().map_err(csv_err)?;
+        Ok(out)
+    }
 }
 
 /// What the D05-TS XML states that no source we read confirms (policy.md §8.4 gives only the
@@ -460,44 +542,106 @@ fn participant<W: Write>(w: &mut Writer<W>, no: usize, r: &ListRow) -> Result<()
 }
 
 /// Writes the D05-TS list of `month` (`YYYY-MM`; `commune`: one commune, or all) as XML to
-/// `out`, row by row (a large month is never held twice in memory): the declaration, a
-/// comment and a `ThongTin` block saying what is unverified, then the groups of
-/// [`XmlGroup::ALL`], each participant numbered within its group. Returns `out`.
+/// `out` ([`D05Xml`] over `rows`): the declaration, a comment and a `ThongTin` block saying
+/// what is unverified, then the groups of [`XmlGroup::ALL`], each participant numbered within
+/// its group. Returns `out`.
 pub fn write_d05_xml<W: Write>(
     out: W,
     month: &str,
     commune: Option<&str>,
     rows: &[ListRow],
 ) -> Result<W> {
-    let mut w = Writer::new_with_indent(out, b' ', 2);
-    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None))).map_err(xml_err)?;
-    // A comment may not hold "--"; the text has none (checked by a test).
-    let comment = format!(" {} ", XML_UNVERIFIED);
-    w.write_event(Event::Comment(BytesText::from_escaped(comment))).map_err(xml_err)?;
-    w.write_event(Event::Start(BytesStart::new("D05TS"))).map_err(xml_err)?;
-    w.write_event(Event::Start(BytesStart::new("ThongTin"))).map_err(xml_err)?;
-    element(&mut w, "MauSo", List::D05.name())?;
-    element(&mut w, "Thang", month)?;
-    element(&mut w, "MaXa", commune.unwrap_or(""))?;
-    element(&mut w, "SoNguoi", &rows.len().to_string())?;
-    element(&mut w, "ChuaDoiChieu", XML_UNVERIFIED)?;
-    w.write_event(Event::End(BytesEnd::new("ThongTin"))).map_err(xml_err)?;
-    for group in XmlGroup::ALL {
-        w.write_event(Event::Start(BytesStart::new("Nhom"))).map_err(xml_err)?;
-        element(&mut w, "MaNhom", group.code())?;
-        element(&mut w, "TenNhom", group.name())?;
-        let members = rows.iter().filter(|r| XmlGroup::of(r) == group);
-        element(&mut w, "SoNguoi", &members.clone().count().to_string())?;
-        for (i, r) in members.enumerate() {
-            participant(&mut w, i + 1, r)?;
+    let mut xml = D05Xml::new()?;
+    xml.add(rows)?;
+    xml.finish(out, month, commune)
+}
+
+/// One group's participants, written as they come to a temporary file: the list states each
+/// group's count before its rows, so they wait there, never in memory.
+struct Spill {
+    w: Writer<std::io::BufWriter<std::fs::File>>,
+    /// Where the participants start (after the two elements opened to set the indent).
+    start: u64,
+    count: usize,
+}
+
+impl Spill {
+    fn new() -> Result<Self> {
+        let file = tempfile::tempfile().map_err(xml_err)?;
+        let mut w = Writer::new_with_indent(std::io::BufWriter::new(file), b' ', 2);
+        // The participants sit two levels deep (D05TS, Nhom): opened here so that they are
+        // indented as in the list, and skipped when copied.
+        for name in ["D05TS", "Nhom"] {
+            w.write_event(Event::Start(BytesStart::new(name))).map_err(xml_err)?;
         }
-        w.write_event(Event::End(BytesEnd::new("Nhom"))).map_err(xml_err)?;
+        w.get_mut().flush().map_err(xml_err)?;
+        let start = std::io::Seek::stream_position(w.get_mut().get_mut()).map_err(xml_err)?;
+        Ok(Self { w, start, count: 0 })
     }
-    w.write_event(Event::End(BytesEnd::new("D05TS"))).map_err(xml_err)?;
-    let mut out = w.into_inner();
-    out.write_all(b"\n").map_err(xml_err)?;
-    out.flush().map_err(xml_err)?;
-    Ok(out)
+
+    /// Copies the participants to `out`.
+    fn copy_to(self, out: &mut impl Write) -> Result<()> {
+        use std::io::Seek;
+        let mut file = self.w.into_inner().into_inner().map_err(|e| xml_err(e.into_error()))?;
+        file.seek(std::io::SeekFrom::Start(self.start)).map_err(xml_err)?;
+        std::io::copy(&mut file, out).map_err(xml_err)?;
+        Ok(())
+    }
+}
+
+/// The D05-TS list written as XML as its rows come ([`write_d05_xml`] in one go): each row
+/// goes to its group's temporary file, numbered within the group; [`D05Xml::finish`] writes
+/// the document around them with the counts.
+pub struct D05Xml {
+    groups: [Spill; 2],
+}
+
+impl D05Xml {
+    /// An empty list.
+    pub fn new() -> Result<Self> {
+        Ok(Self { groups: [Spill::new()?, Spill::new()?] })
+    }
+
+    /// Adds the next rows.
+    pub fn add(&mut self, rows: &[ListRow]) -> Result<()> {
+        for r in rows {
+            let g = &mut self.groups[usize::from(XmlGroup::of(r) == XmlGroup::Continuing)];
+            g.count += 1;
+            participant(&mut g.w, g.count, r)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the document to `out`; returns it.
+    pub fn finish<W: Write>(self, out: W, month: &str, commune: Option<&str>) -> Result<W> {
+        let total: usize = self.groups.iter().map(|g| g.count).sum();
+        let mut w = Writer::new_with_indent(out, b' ', 2);
+        w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None))).map_err(xml_err)?;
+        // A comment may not hold "--"; the text has none (checked by a test).
+        let comment = format!(" {} ", XML_UNVERIFIED);
+        w.write_event(Event::Comment(BytesText::from_escaped(comment))).map_err(xml_err)?;
+        w.write_event(Event::Start(BytesStart::new("D05TS"))).map_err(xml_err)?;
+        w.write_event(Event::Start(BytesStart::new("ThongTin"))).map_err(xml_err)?;
+        element(&mut w, "MauSo", List::D05.name())?;
+        element(&mut w, "Thang", month)?;
+        element(&mut w, "MaXa", commune.unwrap_or(""))?;
+        element(&mut w, "SoNguoi", &total.to_string())?;
+        element(&mut w, "ChuaDoiChieu", XML_UNVERIFIED)?;
+        w.write_event(Event::End(BytesEnd::new("ThongTin"))).map_err(xml_err)?;
+        for (group, spill) in XmlGroup::ALL.into_iter().zip(self.groups) {
+            w.write_event(Event::Start(BytesStart::new("Nhom"))).map_err(xml_err)?;
+            element(&mut w, "MaNhom", group.code())?;
+            element(&mut w, "TenNhom", group.name())?;
+            element(&mut w, "SoNguoi", &spill.count.to_string())?;
+            spill.copy_to(w.get_mut())?;
+            w.write_event(Event::End(BytesEnd::new("Nhom"))).map_err(xml_err)?;
+        }
+        w.write_event(Event::End(BytesEnd::new("D05TS"))).map_err(xml_err)?;
+        let mut out = w.into_inner();
+        out.write_all(b"\n").map_err(xml_err)?;
+        out.flush().map_err(xml_err)?;
+        Ok(out)
+    }
 }
 
 /// The list as XML in memory ([`write_d05_xml`]); only D05-TS has an XML form (policy.md

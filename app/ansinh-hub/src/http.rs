@@ -32,6 +32,7 @@ use crate::civil::{self, Day};
 use crate::error::Error;
 use crate::exports;
 use crate::hub::{Hub, HubError, List, Refusal};
+use crate::lists::ListFormat;
 use crate::pages;
 use crate::public::{self, ReceiptPage};
 use crate::store::Scope;
@@ -708,10 +709,10 @@ async fn admin_export(
     };
     let month = month_or_now(&state, q.month)?;
     let commune = q.commune.filter(|c| !c.trim().is_empty()).map(|c| c.trim().to_string());
-    let format: &'static str = match q.format.as_deref().unwrap_or("xlsx") {
-        "xlsx" => "xlsx",
-        "csv" => "csv",
-        "xml" if list == List::D05 => "xml",
+    let format = match q.format.as_deref().unwrap_or("xlsx") {
+        "xlsx" => ListFormat::Xlsx,
+        "csv" => ListFormat::Csv,
+        "xml" if list == List::D05 => ListFormat::Xml,
         "xml" => {
             return Err(AppError::BadInput(
                 "chỉ danh sách D05-TS có dạng XML; D03-TS tải về dạng xlsx hoặc csv".into(),
@@ -719,44 +720,122 @@ async fn admin_export(
         }
         _ => return Err(AppError::BadInput("định dạng phải là xlsx, csv hoặc xml".into())),
     };
-    let name =
-        format!("{}_{}_{}.{format}", list.name(), commune.as_deref().unwrap_or("all"), month,);
-    let bytes = blocking(&state, move |hub, now| {
-        let rows = hub.list_rows(list, commune.as_deref(), &month)?;
+    let name = format!(
+        "{}_{}_{}.{}",
+        list.name(),
+        commune.as_deref().unwrap_or("all"),
+        month,
+        format.extension()
+    );
+    let (c, m) = (commune.clone(), month.clone());
+    blocking(&state, move |hub, now| {
+        let rows = hub.list_len(list, c.as_deref(), &m)?;
         let detail = format!(
-            "list={} commune={} month={month} format={format} rows={}",
+            "list={} commune={} month={m} format={} rows={rows}",
             list.name(),
-            commune.as_deref().unwrap_or("all"),
-            rows.len()
+            c.as_deref().unwrap_or("all"),
+            format.extension()
         );
         // Logged before the file leaves: an export that was handed out is never unlogged.
         hub.store().log_action(ADMIN, "export", &detail, now)?;
-        let title = format!(
-            "{} — xã {} — tháng {}",
-            list.name(),
-            commune.as_deref().unwrap_or("(tất cả)"),
-            month
-        );
-        Ok(match format {
-            "xlsx" => exports::to_xlsx(list, &title, &rows)?,
-            "xml" => exports::to_xml(list, &month, commune.as_deref(), &rows)?,
-            _ => exports::to_csv(list, &rows)?,
-        })
+        Ok(())
     })
     .await?;
+    let title = format!(
+        "{} — xã {} — tháng {}",
+        list.name(),
+        commune.as_deref().unwrap_or("(tất cả)"),
+        month
+    );
+    // Written as it is read, on the blocking pool, into the response as it goes.
+    let body = streamed(&state, move |hub, out| {
+        hub.write_list(list, commune.as_deref(), &month, format, &title, out).map(|_| ())
+    });
     let content_type = match format {
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "xml" => "application/xml; charset=utf-8",
-        _ => "text/csv; charset=utf-8",
+        ListFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ListFormat::Xml => "application/xml; charset=utf-8",
+        ListFormat::Csv => "text/csv; charset=utf-8",
     };
     Ok((
         [
             (header::CONTENT_TYPE, content_type.to_string()),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
         ],
-        bytes,
+        body,
     )
         .into_response())
+}
+
+/// Bytes written to a response as they come: whole chunks of [`CHUNK`] bytes go over a
+/// channel of a few chunks, so a slow client slows the writer rather than filling memory.
+struct ChannelWriter {
+    tx: tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
+    buf: Vec<u8>,
+}
+
+/// Bytes sent to the client at a time.
+const CHUNK: usize = 64 * 1024;
+
+impl ChannelWriter {
+    fn send(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK)));
+        self.tx
+            .blocking_send(Ok(chunk))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client left"))
+    }
+}
+
+impl std::io::Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.send()
+    }
+}
+
+/// The receiving end, as a response body.
+struct ListBody(tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>);
+
+impl axum::body::HttpBody for ListBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
+        self.0.poll_recv(cx).map(|chunk| chunk.map(|c| c.map(hyper::body::Frame::data)))
+    }
+}
+
+/// A body that `write` fills on the blocking pool. A failure midway is logged and ends the
+/// body with an error, so the client sees a broken download, never a short file.
+fn streamed(
+    state: &AppState,
+    write: impl FnOnce(&Hub, &mut ChannelWriter) -> Result<(), Error> + Send + 'static,
+) -> axum::body::Body {
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let hub = Arc::clone(&state.hub);
+    tokio::task::spawn_blocking(move || {
+        let mut out = ChannelWriter { tx: tx.clone(), buf: Vec::with_capacity(CHUNK) };
+        let done = write(&hub, &mut out).and_then(|()| {
+            std::io::Write::flush(&mut out).map_err(|e| Error::Export(e.to_string()))
+        });
+        if let Err(e) = done {
+            eprintln!("ansinh-hub: internal error: a list stopped midway: {e}");
+            let _ = tx.blocking_send(Err(std::io::Error::other("the list could not be written")));
+        }
+    });
+    axum::body::Body::new(ListBody(rx))
 }
 
 async fn admin_renewals(

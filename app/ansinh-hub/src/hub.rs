@@ -538,6 +538,14 @@ impl Hub {
         batch.records.into_par_iter().map(|r| self.open_record(signer, r)).collect()
     }
 
+    /// One record sent by `signer` opened and checked as an ingest does it: what the store
+    /// would be given. For tools that write generated records in bulk (the province bench),
+    /// to check their clear columns against the ingest's own reading.
+    #[cfg(feature = "testing")]
+    pub fn incoming(&self, signer: u64, record: SealedRecord) -> Incoming {
+        self.open_record(signer, record)
+    }
+
     fn open_record(&self, signer: u64, r: SealedRecord) -> Incoming {
         let sealed_sha256: [u8; 32] = Sha256::digest(&r.sealed).into();
         let checked = match self.keys.opening.open(&r.sealed) {
@@ -786,34 +794,19 @@ impl Hub {
         Ok(out)
     }
 
-    /// The rows of a collection list for a month, optionally one commune, numbered in order.
+    /// The rows of a collection list for a month, optionally one commune, in order (the
+    /// pages of [`Hub::list_pages`] together).
     pub fn list_rows(
         &self,
         list: List,
         commune: Option<&str>,
         month: &str,
     ) -> Result<Vec<ListRow>> {
-        if civil::parse_month(month).is_none() {
-            return Err(Error::Invalid(format!("{month:?} is not a month (YYYY-MM)")));
-        }
-        if let Some(c) = commune
-            && (c.len() != 5 || !c.bytes().all(|b| b.is_ascii_digit()))
-        {
-            return Err(Error::Invalid(format!("{c:?} is not a commune code (5 digits)")));
-        }
         let mut rows = vec![];
-        for held in self.store.records_for_list(list.scheme(), commune, month)? {
-            let plain = self.keys.opening.open(&held.sealed).map_err(|_| {
-                Error::Corrupt(format!(
-                    "held record {} cannot be opened",
-                    hex::encode(held.record_id)
-                ))
-            })?;
-            let r = self.rules.list_rows(&plain).map_err(|code| {
-                Error::Corrupt(format!("held record {}: {code}", hex::encode(held.record_id)))
-            })?;
-            rows.extend(r);
-        }
+        self.list_pages(list, commune, month, |page| {
+            rows.extend_from_slice(page);
+            Ok(())
+        })?;
         Ok(rows)
     }
 }

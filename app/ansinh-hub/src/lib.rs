@@ -62,6 +62,7 @@ pub mod fleet;
 mod http;
 mod hub;
 mod keys;
+pub mod lists;
 mod pages;
 pub mod plan;
 pub mod policy;
@@ -82,6 +83,7 @@ pub use hub::{
     OTHER_DEVICE, PaidOn, Quotas, ReceiptCheck, Refusal, check_assignment,
 };
 pub use keys::{HubKeys, KeyFiles, create_policy_signing_key, read_policy_signing_key};
+pub use lists::ListFormat;
 pub use plan::{
     DEFAULT_LAPSE_GRACE_MONTHS, Figures, LapseCounts, LapsedParticipant, MonthPoint, Progress,
     Standing,
@@ -95,10 +97,10 @@ pub use store::{
 };
 pub use store::{
     BUNDLE_CHUNK_BYTES, Coverage, Device, DueParticipant, Facts, Held, Incoming, Ingested, Lapse,
-    Overlap, POSTGRES_SCHEMA_VERSION, PROBLEM_PREFIX_BYTES, PaidReceipt, PostgresStore, Problem,
-    ProblemQuota, PublishedBundle, PublishedPolicy, REVIEW_UNASSIGNED_AGENT,
-    REVIEW_UNASSIGNED_COMMUNE, SCHEMA_VERSION, Scope, SqliteStore, Store, Tallies, Tally, Target,
-    Timestamp, TokenInfo, Totals,
+    LapseTally, ListedRecord, Overlap, POSTGRES_SCHEMA_VERSION, PROBLEM_PREFIX_BYTES, PaidReceipt,
+    PostgresStore, Problem, ProblemQuota, PublishedBundle, PublishedPolicy,
+    REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE, SCHEMA_VERSION, Scope, SqliteStore, Store,
+    Tallies, Tally, Target, Timestamp, TokenInfo, Totals,
 };
 pub use store::{HealthLog, HeldHealth, Via};
 
@@ -113,6 +115,24 @@ pub fn open(dir: &std::path::Path) -> Result<(Hub, bool)> {
 /// `dir/hub.sqlite`; `dir` still holds the keys. Hubs sharing a database share the keys too
 /// (the same `keys/` on each).
 pub fn open_with(dir: &std::path::Path, database: Option<&str>) -> Result<(Hub, bool)> {
+    open_with_reads(dir, database, None)
+}
+
+/// [`open_with`], with the admin pages' reads (dashboard, progress, renewal and lapsed lists,
+/// collection lists) from `reads`, a streaming replica of the PostgreSQL database `database`
+/// ([`PostgresStore::open_with_reads`]); ingest, the hub's log and everything else stay on
+/// `database`. SCALING.md, "Read replicas for the dashboards".
+pub fn open_with_reads(
+    dir: &std::path::Path,
+    database: Option<&str>,
+    reads: Option<&str>,
+) -> Result<(Hub, bool)> {
+    if reads.is_some() && database.is_none() {
+        return Err(Error::Invalid(
+            "a read database (a replica) needs the database itself: give --database postgres://… too"
+                .into(),
+        ));
+    }
     std::fs::create_dir_all(dir).map_err(error::io(dir))?;
     // Only this user may enter: the database holds every record and the keys sit beside it.
     #[cfg(unix)]
@@ -123,7 +143,7 @@ pub fn open_with(dir: &std::path::Path, database: Option<&str>) -> Result<(Hub, 
     }
     let store: std::sync::Arc<dyn Store> = match database {
         None => std::sync::Arc::new(SqliteStore::open(&dir.join("hub.sqlite"))?),
-        Some(url) => std::sync::Arc::new(PostgresStore::open(url)?),
+        Some(url) => std::sync::Arc::new(PostgresStore::open_with_reads(url, reads)?),
     };
     let master = KeyFiles::in_dir(dir).receipt_master;
     let keyed = store.devices_keyed_by_master()?;

@@ -41,8 +41,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use ansinh_hub::{
-    AppState, FleetThresholds, Hub, KeyFiles, List, Quotas, Scope, ServeOptions, exports,
-    system_now,
+    AppState, FleetThresholds, Hub, KeyFiles, List, ListFormat, Quotas, Scope, ServeOptions,
+    exports, system_now,
 };
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -59,6 +59,12 @@ struct Cli {
     /// in the data directory.
     #[arg(long, global = true)]
     database: Option<String>,
+    /// Read the admin pages (dashboard, progress.json, renewal and lapsed lists, collection
+    /// lists) from this PostgreSQL database: a streaming replica (hot standby) of --database,
+    /// so that they do not load the primary; ingest and the hub's log stay on --database.
+    /// Also read from ANSINH_HUB_READ_DATABASE.
+    #[arg(long, global = true)]
+    read_database: Option<String>,
     /// Whole months after a participant's last month paid within which a renewal keeps them
     /// from counting as lapsed (dashboard, progress.json, the lapsed list). A local choice;
     /// see README "Targets and lapsed participants".
@@ -501,7 +507,7 @@ fn policy_command(
             eprintln!("ansinh-hub: signed {} as {}", table.display(), out.display());
         }
         PolicyCommand::Publish { file } => {
-            let hub = open(dir, database)?;
+            let hub = open(dir, database, None)?;
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let published = if file.extension().is_some_and(|e| e == "toml") {
@@ -517,7 +523,7 @@ fn policy_command(
             );
         }
         PolicyCommand::List => {
-            let hub = open(dir, database)?;
+            let hub = open(dir, database, None)?;
             for p in hub.store().policy_tables()? {
                 println!(
                     "{}  valid until {}  published {}",
@@ -549,8 +555,8 @@ fn month_ok(m: &str) -> bool {
         && m.bytes().enumerate().all(|(i, b)| i == 4 || b.is_ascii_digit())
 }
 
-fn open(dir: &Path, database: Option<&str>) -> anyhow::Result<Hub> {
-    let (hub, created) = ansinh_hub::open_with(dir, database)
+fn open(dir: &Path, database: Option<&str>, reads: Option<&str>) -> anyhow::Result<Hub> {
+    let (hub, created) = ansinh_hub::open_with_reads(dir, database, reads)
         .with_context(|| format!("opening {}", dir.display()))?;
     if created {
         eprint!("{}", KeyFiles::in_dir(dir).first_start_message());
@@ -585,9 +591,12 @@ fn main() -> anyhow::Result<()> {
     let dir = &cli.data_dir;
     let database = cli.database.clone().or_else(|| std::env::var("ANSINH_HUB_DATABASE").ok());
     let database = database.as_deref().filter(|d| !d.trim().is_empty());
+    let reads =
+        cli.read_database.clone().or_else(|| std::env::var("ANSINH_HUB_READ_DATABASE").ok());
+    let reads = reads.as_deref().filter(|d| !d.trim().is_empty());
     let grace = cli.lapse_grace_months;
     let open = |dir: &Path| {
-        let hub = open(dir, database)?;
+        let hub = open(dir, database, reads)?;
         hub.set_lapse_grace_months(grace)?;
         anyhow::Ok(hub)
     };
@@ -822,41 +831,32 @@ fn main() -> anyhow::Result<()> {
                     "only D05-TS has an XML form (no D03-TS element names are known): use .csv or .xlsx"
                 );
             }
-            let hub = open(dir)?;
-            let rows = hub.list_rows(list, commune.as_deref(), &month)?;
-            let bytes = match extension {
-                Some("csv") => Some(exports::to_csv(list, &rows)?),
-                Some("xlsx") => {
-                    let title = format!(
-                        "{} — xã {} — tháng {month}",
-                        list.name(),
-                        commune.as_deref().unwrap_or("(tất cả)")
-                    );
-                    Some(exports::to_xlsx(list, &title, &rows)?)
-                }
-                // Streamed to the file below.
-                Some("xml") => None,
+            let format = match extension {
+                Some("csv") => ListFormat::Csv,
+                Some("xlsx") => ListFormat::Xlsx,
+                Some("xml") => ListFormat::Xml,
                 _ => bail!("{}: the file name must end in .csv, .xlsx or .xml", out.display()),
             };
+            let hub = open(dir)?;
+            let rows = hub.list_len(list, commune.as_deref(), &month)?;
             let detail = format!(
-                "list={} commune={} month={month} file={} rows={}",
+                "list={} commune={} month={month} file={} rows={rows}",
                 list.name(),
                 commune.as_deref().unwrap_or("all"),
                 out.display(),
-                rows.len()
             );
             hub.store().log_action(OPERATOR, "export", &detail, system_now())?;
+            let title = format!(
+                "{} — xã {} — tháng {month}",
+                list.name(),
+                commune.as_deref().unwrap_or("(tất cả)")
+            );
+            // Written as it is read: a province's month never sits whole in memory.
             let writing = || format!("writing {}", out.display());
-            match bytes {
-                Some(bytes) => std::fs::write(&out, bytes).with_context(writing)?,
-                None => {
-                    let file = std::fs::File::create(&out).with_context(writing)?;
-                    let file = std::io::BufWriter::new(file);
-                    exports::write_d05_xml(file, &month, commune.as_deref(), &rows)
-                        .with_context(writing)?;
-                }
-            }
-            println!("{}: {} rows", out.display(), rows.len());
+            let file = std::io::BufWriter::new(std::fs::File::create(&out).with_context(writing)?);
+            hub.write_list(list, commune.as_deref(), &month, format, &title, file)
+                .with_context(writing)?;
+            println!("{}: {rows} rows", out.display());
         }
         Command::Target { month, commune, agent, value } => {
             let hub = open(dir)?;

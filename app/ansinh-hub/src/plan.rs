@@ -19,12 +19,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, ParallelIterator};
 use serde::Serialize;
 
 use crate::civil::{self, Day};
 use crate::error::{Error, Result};
 use crate::hub::Hub;
-use crate::store::{Lapse, Scope, Tallies, Tally, Target, Timestamp, Totals};
+use crate::store::{LapseTally, Scope, Tallies, Tally, Target, Timestamp, Totals};
 
 /// Whole months after the last month paid within which a renewal keeps a participant from
 /// lapsing, unless the hub is told otherwise. A local choice: policy.md gives no such number.
@@ -308,7 +309,7 @@ fn by_key(t: &Tallies, scope: Scope) -> BTreeMap<String, Figures> {
 
 /// The lapse counts by key of `scope` (`None`: the total).
 fn lapse_counts(
-    lapses: &[Lapse],
+    lapses: &[LapseTally],
     scope: Option<Scope>,
     month: &str,
     last_year: &str,
@@ -324,12 +325,12 @@ fn lapse_counts(
             None => String::new(),
         };
         let c = out.entry(key).or_default();
-        let m = l.lapsed_in.as_str();
-        c.month += i64::from(m == month);
-        c.year_to_date += i64::from(m.starts_with(year) && m <= month);
-        c.last_year += i64::from(m == last_year);
-        c.last_year_to_date += i64::from(m.starts_with(ly_year) && m <= last_year);
-        c.to_follow_up += i64::from(!l.renewed && m >= follow_up_from);
+        let (m, n) = (l.lapsed_in.as_str(), l.count);
+        c.month += n * i64::from(m == month);
+        c.year_to_date += n * i64::from(m.starts_with(year) && m <= month);
+        c.last_year += n * i64::from(m == last_year);
+        c.last_year_to_date += n * i64::from(m.starts_with(ly_year) && m <= last_year);
+        c.to_follow_up += n * i64::from(!l.renewed && m >= follow_up_from);
     }
     out
 }
@@ -374,8 +375,11 @@ impl Hub {
         let follow_up_from = civil::add_months(&current, 1 - LAPSED_LIST_MONTHS).ok_or_else(bad)?;
         let first = ly_from.as_str().min(follow_up_from.as_str());
         let grace = self.lapse_grace_months();
-        let lapses =
-            if first <= current.as_str() { store.lapses(grace, first, &current)? } else { vec![] };
+        let lapses = if first <= current.as_str() {
+            store.lapse_tallies(grace, first, &current)?
+        } else {
+            vec![]
+        };
 
         let standings = |scope: Scope| -> Vec<Standing> {
             let figures = [
@@ -512,36 +516,43 @@ impl Hub {
         let current = Day::of(now).month_text();
         let from = civil::add_months(&current, 1 - LAPSED_LIST_MONTHS)
             .ok_or_else(|| Error::Invalid("the clock is out of range".into()))?;
-        let mut out = vec![];
-        for l in self.store().lapses(self.lapse_grace_months(), &from, &current)? {
-            if l.renewed
-                || commune.is_some_and(|c| c != l.commune_code)
-                || agent.is_some_and(|a| a != l.agent_code)
-            {
-                continue;
-            }
-            let corrupt = |what: &str| {
-                Error::Corrupt(format!("held record {}: {what}", hex::encode(l.record_id)))
-            };
-            let held = self
-                .store()
-                .record(l.device_id, &l.record_id)?
-                .ok_or_else(|| corrupt("missing"))?;
-            let plain =
-                self.keys().opening.open(&held.sealed).map_err(|_| corrupt("cannot be opened"))?;
-            let r = self.rules().renewal(&plain, l.index).ok_or_else(|| corrupt("unreadable"))?;
-            out.push(LapsedParticipant {
-                masked_name: r.masked_name,
-                scheme: l.scheme,
-                cover_ended: civil::last_day_of(&l.paid_until).unwrap_or_default(),
-                paid_until: l.paid_until,
-                lapsed_in: l.lapsed_in,
-                commune_code: l.commune_code,
-                agent_code: l.agent_code,
-                phone: r.phone,
-            });
-        }
-        Ok(out)
+        let grace = self.lapse_grace_months();
+        let lapses: Vec<_> = self
+            .store()
+            .lapses_of(grace, &from, &current, commune, agent)?
+            .into_iter()
+            .filter(|l| !l.renewed)
+            .collect();
+        // The records in one read, opened on every core.
+        let keys: Vec<_> = lapses.iter().map(|l| (l.device_id, l.record_id)).collect();
+        let held = self.store().records(&keys)?;
+        lapses
+            .into_par_iter()
+            .zip(held)
+            .map(|(l, held)| {
+                let corrupt = |what: &str| {
+                    Error::Corrupt(format!("held record {}: {what}", hex::encode(l.record_id)))
+                };
+                let held = held.ok_or_else(|| corrupt("missing"))?;
+                let plain = self
+                    .keys()
+                    .opening
+                    .open(&held.sealed)
+                    .map_err(|_| corrupt("cannot be opened"))?;
+                let r =
+                    self.rules().renewal(&plain, l.index).ok_or_else(|| corrupt("unreadable"))?;
+                Ok(LapsedParticipant {
+                    masked_name: r.masked_name,
+                    scheme: l.scheme,
+                    cover_ended: civil::last_day_of(&l.paid_until).unwrap_or_default(),
+                    paid_until: l.paid_until,
+                    lapsed_in: l.lapsed_in,
+                    commune_code: l.commune_code,
+                    agent_code: l.agent_code,
+                    phone: r.phone,
+                })
+            })
+            .collect()
     }
 
     /// Replaces the plan of every month named in `csv` (see [`parse_targets`]) with its rows,

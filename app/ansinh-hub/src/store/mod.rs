@@ -32,6 +32,8 @@ pub use audit::{
     AuditQuota, HeldAuditEntry, HubAction,
 };
 pub use health::{HealthLog, HeldHealth, Via};
+#[cfg(test)]
+pub(crate) use postgres::copy_scratch_database;
 pub use postgres::{POSTGRES_SCHEMA_VERSION, PostgresStore};
 #[cfg(any(test, feature = "testing"))]
 pub(crate) use postgres::{create_scratch_database, postgres_admin_url};
@@ -297,6 +299,45 @@ pub struct Lapse {
     pub renewed: bool,
 }
 
+/// Lapses of one paid month, commune and agent, counted ([`Store::lapse_tallies`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LapseTally {
+    /// Commune code of the payments.
+    pub commune_code: String,
+    /// Agent code of the payments.
+    pub agent_code: String,
+    /// Their last month paid, `YYYY-MM`.
+    pub paid_until: String,
+    /// The first month counted lapsed (see [`Lapse::lapsed_in`]).
+    pub lapsed_in: String,
+    /// Renewed late (see [`Lapse::renewed`]).
+    pub renewed: bool,
+    /// How many.
+    pub count: i64,
+}
+
+/// Lapses counted as [`Store::lapse_tallies`] gives them.
+pub(crate) fn count_lapses(lapses: Vec<Lapse>) -> Vec<LapseTally> {
+    let mut counts: std::collections::BTreeMap<(String, String, String, String, bool), i64> =
+        std::collections::BTreeMap::new();
+    for l in lapses {
+        *counts
+            .entry((l.commune_code, l.agent_code, l.paid_until, l.lapsed_in, l.renewed))
+            .or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .map(|((commune_code, agent_code, paid_until, lapsed_in, renewed), count)| LapseTally {
+            commune_code,
+            agent_code,
+            paid_until,
+            lapsed_in,
+            renewed,
+            count,
+        })
+        .collect()
+}
+
 /// Counts for one commune, agent or day, with its target.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Tally {
@@ -327,6 +368,19 @@ pub struct Tallies {
     pub days: Vec<Tally>,
     /// All together.
     pub total: Tally,
+}
+
+/// A record of a collection list with where it stands in the list's order (collection day,
+/// time, device, id): a page of the list starts after the last record of the one before
+/// ([`Store::records_for_list_page`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedRecord {
+    /// Collection day in Vietnam, `YYYY-MM-DD`.
+    pub day: String,
+    /// When collected (device time).
+    pub collected_at: Timestamp,
+    /// The record.
+    pub held: Held,
 }
 
 /// A participant whose latest paid period ends in a window, with the record that paid it.
@@ -471,6 +525,11 @@ pub trait Store: AuditLog + HealthLog + Send + Sync {
     fn totals(&self) -> Result<Totals>;
     /// One held record: `id` as sent by `device_id` (records are keyed by both).
     fn record(&self, device_id: u64, id: &RecordId) -> Result<Option<Held>>;
+    /// Held records by (device, id), in the order asked (`None`: not held), read with the
+    /// admin pages' reads (for a list of many, in one go).
+    fn records(&self, keys: &[(u64, RecordId)]) -> Result<Vec<Option<Held>>> {
+        keys.iter().map(|(device, id)| self.record(*device, id)).collect()
+    }
     /// Conflicts and rejections, newest first.
     fn problems(&self) -> Result<Vec<Problem>>;
     /// Sets (or with `None` clears) the participants target of a province, commune or agent
@@ -491,6 +550,32 @@ pub trait Store: AuditLog + HealthLog + Send + Sync {
     /// last month paid. Of payments ending in the same month only the last stored counts.
     /// Ordered by last month paid, commune, agent, record.
     fn lapses(&self, grace_months: u32, from: &str, until: &str) -> Result<Vec<Lapse>>;
+    /// Brings the summaries that the dashboard's reads rest on up to date now. PostgreSQL
+    /// keeps them (`tally_months` …) and a hub folds what was stored into them every few
+    /// seconds as it reads; this is for after a bulk load. Nothing to do on SQLite.
+    fn fold_summaries(&self) -> Result<()> {
+        Ok(())
+    }
+    /// [`Store::lapses`] of the payments of one commune, or one agent, or both.
+    fn lapses_of(
+        &self,
+        grace_months: u32,
+        from: &str,
+        until: &str,
+        commune: Option<&str>,
+        agent: Option<&str>,
+    ) -> Result<Vec<Lapse>> {
+        let mut lapses = self.lapses(grace_months, from, until)?;
+        lapses.retain(|l| {
+            commune.is_none_or(|c| c == l.commune_code) && agent.is_none_or(|a| a == l.agent_code)
+        });
+        Ok(lapses)
+    }
+    /// [`Store::lapses`] counted by commune, agent, last month paid and whether renewed late,
+    /// in no particular order: what the dashboard needs of them.
+    fn lapse_tallies(&self, grace_months: u32, from: &str, until: &str) -> Result<Vec<LapseTally>> {
+        Ok(count_lapses(self.lapses(grace_months, from, until)?))
+    }
     /// Records of a scheme collected in a month, optionally in one commune, oldest first.
     fn records_for_list(
         &self,
@@ -498,6 +583,20 @@ pub trait Store: AuditLog + HealthLog + Send + Sync {
         commune: Option<&str>,
         month: &str,
     ) -> Result<Vec<Held>>;
+    /// [`Store::records_for_list`] a page at a time, for lists written as they are read: at
+    /// most `limit` records after `after` (the last record of the page before; `None`: from
+    /// the start), in the same order.
+    fn records_for_list_page(
+        &self,
+        scheme: &str,
+        commune: Option<&str>,
+        month: &str,
+        after: Option<&ListedRecord>,
+        limit: usize,
+    ) -> Result<Vec<ListedRecord>>;
+    /// The participants of the records [`Store::records_for_list`] gives (a household record
+    /// counts each member): the rows of the list, known before it is written.
+    fn list_participants(&self, scheme: &str, commune: Option<&str>, month: &str) -> Result<i64>;
     /// Participants whose latest paid period (per person and scheme) ends in months
     /// `from..=until` (`YYYY-MM`): in the communes `device` is assigned (none: nobody), or
     /// everywhere.

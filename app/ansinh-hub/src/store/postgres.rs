@@ -40,9 +40,10 @@ use super::audit::{
 use super::health::{HealthLog, HeldHealth, Via};
 use super::{
     BHYT, BUNDLE_CHUNK_BYTES, Device, DueParticipant, Facts, Held, Incoming, Ingested, Lapse,
-    Overlap, PROBLEM_PREFIX_BYTES, PaidReceipt, Problem, ProblemQuota, PublishedBundle,
-    PublishedPolicy, REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE, Scope, Store, Tallies,
-    Tally, Target, Timestamp, TokenInfo, Totals, day_range, paid_until_range,
+    LapseTally, ListedRecord, Overlap, PROBLEM_PREFIX_BYTES, PaidReceipt, Problem, ProblemQuota,
+    PublishedBundle, PublishedPolicy, REVIEW_UNASSIGNED_AGENT, REVIEW_UNASSIGNED_COMMUNE, Scope,
+    Store, Tallies, Tally, Target, Timestamp, TokenInfo, Totals, count_lapses, day_range,
+    paid_until_range,
 };
 use crate::error::{Error, Result};
 
@@ -246,10 +247,84 @@ const MIGRATIONS: &[&str] = &[
         CHECK (bhyt_members IS NULL OR bhyt_members >= 0);
     ALTER TABLE targets DROP CONSTRAINT targets_pkey;
     ALTER TABLE targets ADD PRIMARY KEY (month, scope, key);
-    ", // v5 and v6: held by the other hub branches of this round (ingest, province); the lead
-    // puts their migrations here when merging.
-    "-- v5: held by another branch",
-    "-- v6: held by another branch",
+    ",
+    // v5 (a province's year): what the read side needs at millions of records.
+    // - The lists' order, so a month's list is read a page at a time along an index.
+    // - Records flagged for review (a few), counted without reading every record; a
+    //   commune's records (its lapsed and renewal lists).
+    // - Records numbered as stored (`seq`, like coverage rows), and summaries of everything
+    //   stored up to a number (`summaries.through_*`): counts by month, commune and agent and
+    //   by day; per paid month, commune and agent, the months a renewal came after the cover
+    //   ended (lapses), and each payment that may lapse or be due for renewal (a gap over 0:
+    //   `coverage_marks`); the possible double payments. Reads add what was stored after the
+    //   number; `PostgresStore::fold` moves it on (see there). Filled here from what is held.
+    r#"
+    CREATE INDEX records_for_list ON records (scheme, day, collected_at, device_id, record_id);
+    CREATE INDEX records_in_review ON records (received_at) WHERE review <> '';
+    CREATE INDEX records_by_commune ON records (commune_code, agent_code);
+    ALTER TABLE records ADD COLUMN seq BIGINT GENERATED ALWAYS AS IDENTITY;
+    CREATE UNIQUE INDEX records_by_seq ON records (seq);
+    CREATE TABLE summaries (
+        id          BIGINT PRIMARY KEY CHECK (id = 1),
+        through_rec BIGINT NOT NULL,
+        through_cov BIGINT NOT NULL,
+        pending_rec BIGINT,
+        pending_cov BIGINT,
+        pending_at  TIMESTAMPTZ
+    );
+    CREATE TABLE tally_months (
+        month        TEXT COLLATE "C" NOT NULL,
+        commune_code TEXT COLLATE "C" NOT NULL,
+        agent_code   TEXT COLLATE "C" NOT NULL,
+        records      BIGINT NOT NULL,
+        participants BIGINT NOT NULL,
+        amount       BIGINT NOT NULL,
+        bhyt_members BIGINT NOT NULL,
+        PRIMARY KEY (month, commune_code, agent_code)
+    );
+    CREATE TABLE tally_days (
+        day          TEXT COLLATE "C" PRIMARY KEY,
+        records      BIGINT NOT NULL,
+        participants BIGINT NOT NULL,
+        amount       BIGINT NOT NULL,
+        bhyt_members BIGINT NOT NULL
+    );
+    CREATE TABLE lapse_tally (
+        paid_until   TEXT COLLATE "C" NOT NULL,
+        commune_code TEXT COLLATE "C" NOT NULL,
+        agent_code   TEXT COLLATE "C" NOT NULL,
+        gap          SMALLINT NOT NULL,
+        n            BIGINT NOT NULL,
+        PRIMARY KEY (paid_until, commune_code, agent_code, gap)
+    );
+    CREATE TABLE coverage_marks (
+        seq          BIGINT PRIMARY KEY,
+        person_key   TEXT COLLATE "C" NOT NULL,
+        scheme       TEXT COLLATE "C" NOT NULL,
+        paid_until   TEXT COLLATE "C" NOT NULL,
+        commune_code TEXT COLLATE "C" NOT NULL,
+        agent_code   TEXT COLLATE "C" NOT NULL,
+        gap          SMALLINT NOT NULL
+    );
+    CREATE INDEX coverage_marks_by_commune ON coverage_marks (commune_code, paid_until);
+    CREATE INDEX coverage_marks_by_until ON coverage_marks (paid_until) WHERE gap = 99;
+    CREATE INDEX coverage_marks_by_person ON coverage_marks (person_key, scheme);
+    CREATE TABLE overlap_pairs (
+        second     BIGINT PRIMARY KEY,
+        first      BIGINT NOT NULL,
+        month      TEXT COLLATE "C" NOT NULL,
+        person_key TEXT COLLATE "C" NOT NULL,
+        scheme     TEXT COLLATE "C" NOT NULL
+    );
+    CREATE INDEX overlap_pairs_by_month ON overlap_pairs (month);
+    CREATE INDEX overlap_pairs_by_person ON overlap_pairs (person_key, scheme);
+    INSERT INTO summaries (id, through_rec, through_cov)
+        VALUES (1, (SELECT COALESCE(MAX(seq), 0) FROM records),
+                (SELECT COALESCE(MAX(seq), 0) FROM coverage));
+    "#,
+    // v6: no change; the number was held for the ingest work of the same round, which needed
+    // no schema change.
+    "-- v6: no change",
     // v7 (software updates): each published RAUC bundle, its bytes in rows of 1 MiB, so that
     // every hub on this database serves it. SQLite's version 13.
     r"
@@ -295,10 +370,182 @@ impl Drop for Driver {
     }
 }
 
+/// The advisory lock a fold of the summaries runs under (any constant of ours).
+const FOLD_LOCK: i64 = 0x616e_7369_6e69;
+
+/// How often a hub folds what was stored into the summaries, at most (when it reads them).
+const FOLD_EVERY: Duration = Duration::from_secs(10);
+
+/// The gap of a payment never renewed ([`marks_sql`]).
+const NOT_RENEWED: i16 = 99;
+
+/// The largest gap kept as it is: gaps from here on count the same, beyond any grace a hub
+/// may be given (`plan::MAX_LAPSE_GRACE_MONTHS`).
+const GAP_CAP: i16 = 25;
+
+/// The month number (year × 12 + month) of a `YYYY-MM…` text, in SQL.
+fn month_no(column: &str) -> String {
+    format!("(substr({column}, 1, 4)::INT * 12 + substr({column}, 6, 2)::INT)")
+}
+
+/// The coverage rows `c` of the people (person key and scheme) that the query `persons`
+/// names (all, for `None`) numbered up to `bound` (an SQL expression; `NULL`: all), in SQL.
+fn people(persons: Option<&str>, alias: &str, bound: &str) -> String {
+    let who = persons.map_or_else(String::new, |p| {
+        format!("({alias}.person_key, {alias}.scheme) IN ({p}) AND ")
+    });
+    format!("{who}({bound} IS NULL OR {alias}.seq <= {bound})")
+}
+
+/// Each payment of those people that counts (the last stored of those ending in the same
+/// month) with its gap: the months from its last month paid to the month the first payment
+/// paying further was collected in, 0 for none or less, at most [`GAP_CAP`], or
+/// [`NOT_RENEWED`]. A payment lapses with a grace of `g` months when its gap is more than `g`
+/// (the first lapsed month comes before any renewal); it was renewed late if its gap is not
+/// [`NOT_RENEWED`]; it is its person's latest (due for renewal) if its gap is
+/// [`NOT_RENEWED`]. Columns: paid_until, commune_code, agent_code, gap, seq, person_key,
+/// scheme.
+fn marks_sql(persons: Option<&str>, bound: &str) -> String {
+    format!(
+        "SELECT paid_until, commune_code, agent_code, \
+           CASE WHEN nm IS NULL THEN {NOT_RENEWED} ELSE LEAST({GAP_CAP}, GREATEST(0, nm - pm)) END::SMALLINT AS gap, \
+           seq, person_key, scheme \
+         FROM (SELECT c.seq, c.person_key, c.scheme, c.paid_until, r.commune_code, r.agent_code, \
+                 {pm} AS pm, MIN({dm}) OVER w AS nm, \
+                 row_number() OVER (PARTITION BY c.person_key, c.scheme, c.paid_until ORDER BY c.seq DESC) AS last \
+               FROM coverage c JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
+               WHERE {who} \
+               WINDOW w AS (PARTITION BY c.person_key, c.scheme ORDER BY c.paid_until DESC \
+                            RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE GROUP)) m \
+         WHERE last = 1",
+        pm = month_no("c.paid_until"),
+        dm = month_no("r.day"),
+        who = people(persons, "c", bound),
+    )
+}
+
+/// For each payment `l` of those people, the earliest other payment of the same person and
+/// scheme with a month in common (device time, then arrival) among those numbered up to
+/// `bound`, or none. Columns: second (l's seq), first, month (l's collection month),
+/// person_key, scheme.
+fn pairs_sql(persons: Option<&str>, bound: &str) -> String {
+    format!(
+        "SELECT l.seq AS second, \
+           (SELECT f.seq FROM coverage f \
+            JOIN records rf ON rf.device_id = f.device_id AND rf.record_id = f.record_id \
+            WHERE f.person_key = l.person_key AND f.scheme = l.scheme \
+              AND ({bound} IS NULL OR f.seq <= {bound}) \
+              AND NOT (f.device_id = l.device_id AND f.record_id = l.record_id) \
+              AND f.paid_from <= l.paid_until AND l.paid_from <= f.paid_until \
+              AND (rf.collected_at < lr.collected_at \
+                   OR (rf.collected_at = lr.collected_at AND f.seq < l.seq)) \
+            ORDER BY rf.collected_at, f.seq LIMIT 1) AS first, \
+           left(lr.day, 7) AS month, l.person_key, l.scheme \
+         FROM coverage l JOIN records lr ON lr.device_id = l.device_id AND lr.record_id = l.record_id \
+         WHERE {who}",
+        who = people(persons, "l", bound),
+    )
+}
+
+/// Adds the records numbered `rec.0 < seq <= rec.1` and the coverage rows `cov.0 < seq <=
+/// cov.1` to the summaries, in `tx` (see [`PostgresStore::fold`]).
+async fn fold_between(tx: &impl GenericClient, rec: (i64, i64), cov: (i64, i64)) -> Result<()> {
+    if rec.1 > rec.0 {
+        let add = "records = t.records + excluded.records, \
+                   participants = t.participants + excluded.participants, \
+                   amount = t.amount + excluded.amount, \
+                   bhyt_members = t.bhyt_members + excluded.bhyt_members";
+        let sums = format!(
+            "COUNT(*), SUM(participants), SUM(amount), \
+             SUM(CASE WHEN scheme = '{BHYT}' THEN participants ELSE 0 END) \
+             FROM records WHERE seq > $1 AND seq <= $2"
+        );
+        tx.execute(
+            &format!(
+                "INSERT INTO tally_months AS t SELECT left(day, 7), commune_code, agent_code, {sums} \
+                 GROUP BY 1, 2, 3 ON CONFLICT (month, commune_code, agent_code) DO UPDATE SET {add}"
+            ),
+            &[&rec.0, &rec.1],
+        )
+        .await?;
+        tx.execute(
+            &format!(
+                "INSERT INTO tally_days AS t SELECT day, {sums} GROUP BY 1 \
+                 ON CONFLICT (day) DO UPDATE SET {add}"
+            ),
+            &[&rec.0, &rec.1],
+        )
+        .await?;
+    }
+    if cov.1 > cov.0 {
+        // The people with new payments: their marks and pairs are made again (a payment
+        // may renew, or be repeated by, one stored before it). Everyone, the first time.
+        let persons = format!(
+            "SELECT DISTINCT person_key, scheme FROM coverage WHERE seq > {} AND seq <= {}",
+            cov.0, cov.1
+        );
+        let persons = (cov.0 > 0).then_some(persons.as_str());
+        let new = cov.1.to_string();
+        // Their marks made again (each computed once): the lapse counts lose what their old
+        // marks counted and gain what the new ones do.
+        let mine =
+            persons.map_or_else(String::new, |p| format!("WHERE (person_key, scheme) IN ({p})"));
+        let count = |sign: &str| {
+            format!(
+                "INSERT INTO lapse_tally AS t (paid_until, commune_code, agent_code, gap, n) \
+                 SELECT paid_until, commune_code, agent_code, gap, {sign}COUNT(*) FROM coverage_marks \
+                 {mine} GROUP BY 1, 2, 3, 4 \
+                 ON CONFLICT (paid_until, commune_code, agent_code, gap) DO UPDATE SET n = t.n + excluded.n"
+            )
+        };
+        if persons.is_some() {
+            tx.execute(&count("-"), &[]).await?;
+            tx.execute(&format!("DELETE FROM coverage_marks {mine}"), &[]).await?;
+        }
+        tx.execute(
+            &format!(
+                "INSERT INTO coverage_marks \
+                 (seq, person_key, scheme, paid_until, commune_code, agent_code, gap) \
+                 SELECT seq, person_key, scheme, paid_until, commune_code, agent_code, gap \
+                 FROM ({}) m WHERE gap > 0",
+                marks_sql(persons, &new)
+            ),
+            &[],
+        )
+        .await?;
+        tx.execute(&count(""), &[]).await?;
+        tx.execute("DELETE FROM lapse_tally WHERE n = 0", &[]).await?;
+        if let Some(p) = persons {
+            tx.execute(
+                &format!("DELETE FROM overlap_pairs WHERE (person_key, scheme) IN ({p})"),
+                &[],
+            )
+            .await?;
+        }
+        tx.execute(
+            &format!(
+                "INSERT INTO overlap_pairs (second, first, month, person_key, scheme) \
+                 SELECT second, first, month, person_key, scheme FROM ({}) p \
+                 WHERE first IS NOT NULL",
+                pairs_sql(persons, &new)
+            ),
+            &[],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// The PostgreSQL store.
 pub struct PostgresStore {
     pool: Pool,
+    /// Where reads of the admin pages go: a replica (`--read-database`), or `pool`.
+    reads: Option<Pool>,
     driver: Driver,
+    /// The runtime of the replica's connections, if any (dropped after its pool).
+    replica_driver: Driver,
+    /// When this hub last folded new records into the summaries.
+    folded: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -339,8 +586,13 @@ fn config_of(url: &str) -> Result<tokio_postgres::Config> {
         ));
     }
     // The driver's message never repeats the URL (nor a password in it).
-    tokio_postgres::Config::from_str(url)
-        .map_err(|e| Error::Invalid(format!("the database URL cannot be read: {e}")))
+    let mut config = tokio_postgres::Config::from_str(url)
+        .map_err(|e| Error::Invalid(format!("the database URL cannot be read: {e}")))?;
+    // No JIT compilation: the hub's reads take milliseconds to a second, and compiling a plan
+    // costs seconds (measured at 5 million records: BENCHMARKS.md).
+    let options = config.get_options().map_or_else(String::new, |o| format!("{o} "));
+    config.options(format!("{options}-c jit=off"));
+    Ok(config)
 }
 
 const DEVICE_COLUMNS: &str = "id, label, public_key, receipt_key_wrapped, registered_at, revoked_at, last_counter, last_seen_at";
@@ -578,9 +830,271 @@ impl PostgresStore {
     /// Connects to the database at `url` (`postgres://…`), checks it is reachable and brings
     /// the schema up to date (refusing a newer one).
     pub fn open(url: &str) -> Result<Self> {
-        let store = Self::connect(url, POOL_SIZE)?;
+        Self::open_with_reads(url, None)
+    }
+
+    /// [`PostgresStore::open`], with the reads of the admin pages (dashboard, progress,
+    /// renewal and lapsed lists, collection lists) from `reads`, a streaming replica of the
+    /// database (hot standby), when given: it must be at this program's schema version (the
+    /// primary's, replicated). Everything else, and every write, goes to `url`.
+    pub fn open_with_reads(url: &str, reads: Option<&str>) -> Result<Self> {
+        let mut store = Self::connect(url, POOL_SIZE)?;
         store.migrate()?;
+        if let Some(reads) = reads {
+            let replica = Self::connect(reads, POOL_SIZE)?;
+            let version: Option<i64> = replica.block(async {
+                let c = replica.client().await?;
+                let exists: bool = c
+                    .query_one("SELECT to_regclass('ansinh_schema') IS NOT NULL", &[])
+                    .await?
+                    .try_get(0)?;
+                if !exists {
+                    return Ok(None);
+                }
+                Ok(c.query_opt("SELECT version FROM ansinh_schema", &[])
+                    .await?
+                    .map(|r| r.try_get(0))
+                    .transpose()?)
+            })?;
+            if version != Some(POSTGRES_SCHEMA_VERSION) {
+                return Err(Error::Invalid(format!(
+                    "the read database is at schema version {}, this program's is {POSTGRES_SCHEMA_VERSION}: \
+                     it must be a replica of the database (--database)",
+                    version.map_or_else(|| "none".to_string(), |v| v.to_string())
+                )));
+            }
+            store.reads = Some(replica.pool.clone());
+            // The replica's runtime drives its connections: kept with the store.
+            store.replica_driver = replica.driver;
+        }
         Ok(store)
+    }
+
+    /// [`Store::lapses`] counted, the slow way (a grace the summaries do not tell apart).
+    fn lapses_counted(&self, grace: u32, from: &str, until: &str) -> Result<Vec<LapseTally>> {
+        Ok(count_lapses(self.lapses(grace, from, until)?))
+    }
+
+    /// [`Store::lapses_of`] found from the payments themselves, not the marks: for a grace
+    /// the marks do not tell apart, and to check the marks against.
+    pub(crate) fn lapses_scanned(
+        &self,
+        grace_months: u32,
+        from: &str,
+        until: &str,
+        commune: Option<&str>,
+        agent: Option<&str>,
+    ) -> Result<Vec<Lapse>> {
+        let (first, last) = paid_until_range(grace_months, from, until)?;
+        let shift = i32::try_from(grace_months)
+            .ok()
+            .and_then(|g| g.checked_add(1))
+            .ok_or_else(|| Error::Invalid(format!("a grace of {grace_months} months")))?;
+        self.block(async {
+            // The first lapsed month of a payment: its last month paid plus the grace, plus
+            // one. A later payment collected before that month renewed it in time; one stored
+            // later with the same last month stands for it. A commune's (or an agent's) are
+            // found from its records (`records_by_commune`).
+            let rows = self
+                .reader()
+                .await?
+                .query(
+                    "WITH c AS ( \
+                       SELECT c.*, r.commune_code, r.agent_code, \
+                              to_char(to_date(c.paid_until || '-01', 'YYYY-MM-DD') \
+                                      + make_interval(months => $3), 'YYYY-MM') AS lapsed_in \
+                       FROM coverage c \
+                       JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
+                       WHERE c.paid_until BETWEEN $1 AND $2 \
+                       AND ($4::TEXT IS NULL OR r.commune_code = $4::TEXT) \
+                       AND ($5::TEXT IS NULL OR r.agent_code = $5::TEXT)) \
+                     SELECT c.device_id, c.record_id, c.idx, c.scheme, c.commune_code, c.agent_code, \
+                            c.paid_until, c.lapsed_in, \
+                            EXISTS (SELECT 1 FROM coverage l WHERE l.person_key = c.person_key \
+                                    AND l.scheme = c.scheme AND l.paid_until > c.paid_until) \
+                     FROM c \
+                     WHERE NOT EXISTS (SELECT 1 FROM coverage l JOIN records lr \
+                                         ON lr.device_id = l.device_id AND lr.record_id = l.record_id \
+                                       WHERE l.person_key = c.person_key AND l.scheme = c.scheme \
+                                       AND ((l.paid_until > c.paid_until AND lr.day < c.lapsed_in) \
+                                            OR (l.paid_until = c.paid_until AND l.seq > c.seq))) \
+                     ORDER BY c.paid_until, c.commune_code, c.agent_code, c.device_id, c.record_id, c.idx",
+                    &[&first, &last, &shift, &commune, &agent],
+                )
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(Lapse {
+                        device_id: u64_of(r.try_get(0)?)?,
+                        record_id: id16(r.try_get(1)?)?,
+                        index: usize::try_from(r.try_get::<_, i64>(2)?)
+                            .map_err(|_| Error::Corrupt("negative index".into()))?,
+                        scheme: r.try_get(3)?,
+                        commune_code: r.try_get(4)?,
+                        agent_code: r.try_get(5)?,
+                        paid_until: r.try_get(6)?,
+                        lapsed_in: r.try_get(7)?,
+                        renewed: r.try_get(8)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// [`Store::due_participants`] found from the payments themselves, not the marks: to
+    /// check the marks against.
+    #[cfg(test)]
+    pub(crate) fn due_scanned(
+        &self,
+        device: Option<u64>,
+        from: &str,
+        until: &str,
+    ) -> Result<Vec<DueParticipant>> {
+        let device = device.map(i64_of).transpose()?;
+        self.block(async {
+            // The latest coverage per person and scheme (the last stored among equal ones): a
+            // person who already renewed is not due, and is listed once.
+            let rows = self
+                .reader()
+                .await?
+                .query(
+                    &format!(
+                        "SELECT {HELD_COLUMNS}, c.idx, c.paid_until FROM coverage c \
+                         JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
+                         WHERE c.paid_until BETWEEN $1 AND $2 \
+                           AND NOT EXISTS (SELECT 1 FROM coverage later \
+                               WHERE later.person_key = c.person_key AND later.scheme = c.scheme \
+                               AND (later.paid_until > c.paid_until \
+                                    OR (later.paid_until = c.paid_until AND later.seq > c.seq))) \
+                           AND ($3::BIGINT IS NULL OR r.commune_code IN \
+                                (SELECT commune_code FROM device_communes WHERE device_id = $3::BIGINT)) \
+                         ORDER BY c.paid_until, r.commune_code, r.device_id, r.record_id, c.idx"
+                    ),
+                    &[&from, &until, &device],
+                )
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(DueParticipant {
+                        record: held_at(r, 0)?,
+                        index: usize::try_from(r.try_get::<_, i64>(6)?)
+                            .map_err(|_| Error::Corrupt("negative index".into()))?,
+                        paid_until: r.try_get(7)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Rows of `sql` read with the summaries in one snapshot (a read-only, repeatable-read
+    /// transaction on the read connection): `$1` and `$2` are the summaries' numbers
+    /// (`through_rec`, `through_cov`), read first and given as values, so that the planner
+    /// sees how few rows were stored after them; `params` are `$3` on.
+    async fn summarised(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<Row>> {
+        let mut c = self.reader().await?;
+        let tx = c
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await?;
+        let r = tx.query_one("SELECT through_rec, through_cov FROM summaries", &[]).await?;
+        let (rec, cov): (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
+        let mut all: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&rec, &cov];
+        all.extend_from_slice(params);
+        // Typed here: a query may use only one of them.
+        let statement = tx
+            .prepare_typed(
+                sql,
+                &[tokio_postgres::types::Type::INT8, tokio_postgres::types::Type::INT8],
+            )
+            .await?;
+        let rows = tx.query(&statement, &all).await?;
+        tx.commit().await?;
+        Ok(rows)
+    }
+
+    /// A connection for the admin pages' reads: the replica's, or the primary's.
+    async fn reader(&self) -> Result<deadpool_postgres::Client> {
+        match &self.reads {
+            Some(pool) => pool.get().await.map_err(pool_error),
+            None => self.client().await,
+        }
+    }
+
+    /// Folds what was stored since the last fold into the summaries (`tally_months`,
+    /// `tally_days`, `lapse_tally`, `overlap_pairs`), on the primary, at most every
+    /// [`FOLD_EVERY`]; reads stay exact either way (they add what was stored after the
+    /// summaries' numbers).
+    ///
+    /// Records and coverage rows are numbered as inserted, but a transaction may commit a
+    /// lower number after another committed a higher one, so a number is folded only once no
+    /// transaction that could still commit below it is open. Each fold notes the highest
+    /// numbers then visible and the time (`pending_*`); the next fold takes the rows up to
+    /// them once every transaction of the database open at that time has ended (a number
+    /// below a visible one was drawn before it, by a transaction open by then), seen in
+    /// `pg_stat_activity`. Sessions of another role (which this one may not see) hold the fold
+    /// back until they end: hubs sharing a database share its role (or hold `pg_monitor`).
+    fn fold(&self) -> Result<()> {
+        {
+            let mut last = self.folded.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if last.is_some_and(|t| t.elapsed() < FOLD_EVERY) {
+                return Ok(());
+            }
+            *last = Some(std::time::Instant::now());
+        }
+        self.fold_now()
+    }
+
+    /// One fold, now (see [`PostgresStore::fold`]).
+    pub(crate) fn fold_now(&self) -> Result<()> {
+        self.block(async {
+            let mut c = self.client().await?;
+            let tx = c.transaction().await?;
+            // Another hub folding at the same moment: this one need not.
+            let mine: bool =
+                tx.query_one("SELECT pg_try_advisory_xact_lock($1)", &[&FOLD_LOCK]).await?.try_get(0)?;
+            if !mine {
+                return Ok(());
+            }
+            let r = tx
+                .query_one(
+                    "SELECT through_rec, through_cov, pending_rec, pending_cov, \
+                       pending_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a \
+                         WHERE a.datname = current_database() AND a.backend_type = 'client backend' \
+                         AND a.pid <> pg_backend_pid() \
+                         AND (a.state IS NULL OR a.xact_start <= s.pending_at)) \
+                     FROM summaries s FOR UPDATE",
+                    &[],
+                )
+                .await?;
+            let (rec, cov): (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
+            let pending: (Option<i64>, Option<i64>) = (r.try_get(2)?, r.try_get(3)?);
+            let settled: bool = r.try_get(4)?;
+            if let (true, Some(p_rec), Some(p_cov)) = (settled, pending.0, pending.1)
+                && (p_rec > rec || p_cov > cov)
+            {
+                fold_between(&*tx, (rec, p_rec.max(rec)), (cov, p_cov.max(cov))).await?;
+                tx.execute(
+                    "UPDATE summaries SET through_rec = $1, through_cov = $2",
+                    &[&p_rec.max(rec), &p_cov.max(cov)],
+                )
+                .await?;
+            }
+            tx.execute(
+                "UPDATE summaries SET pending_rec = (SELECT COALESCE(MAX(seq), 0) FROM records), \
+                 pending_cov = (SELECT COALESCE(MAX(seq), 0) FROM coverage), \
+                 pending_at = clock_timestamp()",
+                &[],
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
     }
 
     /// A pool of at most `size` connections to `url`, none made yet.
@@ -606,7 +1120,13 @@ impl PostgresStore {
             .create_timeout(Some(POOL_WAIT))
             .build()
             .map_err(|e| Error::Unavailable(e.to_string()))?;
-        Ok(Self { pool, driver: Driver(Some(rt)) })
+        Ok(Self {
+            pool,
+            reads: None,
+            driver: Driver(Some(rt)),
+            replica_driver: Driver(None),
+            folded: std::sync::Mutex::new(None),
+        })
     }
 
     /// Runs `f` to completion on the store's runtime, blocking this thread.
@@ -649,6 +1169,12 @@ impl PostgresStore {
             for m in &MIGRATIONS[from..] {
                 tx.batch_execute(m).await?;
             }
+            if from < 5 && POSTGRES_SCHEMA_VERSION >= 5 {
+                // The summaries of v5 over what is held: nobody stores meanwhile (the
+                // migration holds `records`).
+                let r = tx.query_one("SELECT through_rec, through_cov FROM summaries", &[]).await?;
+                fold_between(&*tx, (0, r.try_get(0)?), (0, r.try_get(1)?)).await?;
+            }
             tx.execute("UPDATE ansinh_schema SET version = $1", &[&POSTGRES_SCHEMA_VERSION])
                 .await?;
             tx.commit().await?;
@@ -656,33 +1182,37 @@ impl PostgresStore {
         })
     }
 
-    async fn tally(
-        c: &impl GenericClient,
-        group: &str,
+    /// Sums of the records collected in `first..end` (days) by commune and agent (`c`, `a`)
+    /// and by day (`d`): the summaries up to their number and the records stored after it.
+    async fn tally_rows(
+        &self,
+        first: &str,
+        end: &str,
         from: &str,
         until: &str,
-    ) -> Result<Vec<Tally>> {
-        // Days are `YYYY-MM-DD`: a run of months is a range of texts.
+    ) -> Result<Vec<Row>> {
+        let sums = "SUM(records)::BIGINT, SUM(participants)::BIGINT, SUM(amount)::BIGINT, \
+                    SUM(bhyt_members)::BIGINT";
         let sql = format!(
-            "SELECT {group}, COUNT(*), SUM(participants)::BIGINT, SUM(amount)::BIGINT, \
-                    SUM(CASE WHEN scheme = '{BHYT}' THEN participants ELSE 0 END)::BIGINT \
-             FROM records WHERE day >= $1 AND day < $2 GROUP BY {group} ORDER BY {group}"
+            "WITH live AS ( \
+               SELECT day, commune_code, agent_code, 1 AS records, participants, amount, \
+                      CASE WHEN scheme = '{BHYT}' THEN participants ELSE 0 END AS bhyt_members \
+               FROM records WHERE seq > $1 \
+               AND day >= $3 AND day < $4), \
+             months AS ( \
+               SELECT commune_code, agent_code, records, participants, amount, bhyt_members \
+               FROM tally_months WHERE month BETWEEN $5 AND $6 \
+               UNION ALL SELECT commune_code, agent_code, records, participants, amount, \
+               bhyt_members FROM live) \
+             SELECT 'c', commune_code, {sums} FROM months GROUP BY commune_code \
+             UNION ALL SELECT 'a', agent_code, {sums} FROM months GROUP BY agent_code \
+             UNION ALL SELECT 'd', day, {sums} FROM ( \
+               SELECT day, records, participants, amount, bhyt_members FROM tally_days \
+               WHERE day >= $3 AND day < $4 \
+               UNION ALL SELECT day, records, participants, amount, bhyt_members FROM live) d \
+             GROUP BY day"
         );
-        let (first, end) = day_range(from, until)?;
-        c.query(&sql, &[&first, &end])
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(Tally {
-                    key: r.try_get(0)?,
-                    records: r.try_get(1)?,
-                    participants: r.try_get(2)?,
-                    amount: r.try_get(3)?,
-                    bhyt_members: r.try_get(4)?,
-                    ..Tally::default()
-                })
-            })
-            .collect()
+        self.summarised(&sql, &[&first, &end, &from, &until]).await
     }
 }
 
@@ -1037,17 +1567,20 @@ impl Store for PostgresStore {
     }
 
     fn totals(&self) -> Result<Totals> {
+        self.fold()?;
         self.block(async {
-            let r = self
-                .client()
-                .await?
-                .query_one(
-                    "SELECT (SELECT COUNT(*) FROM records), (SELECT COUNT(*) FROM conflicts), \
+            // Records: the days' summary and those stored after it; in review: a partial index.
+            let rows = self
+                .summarised(
+                    "SELECT (SELECT COALESCE(SUM(records), 0)::BIGINT FROM tally_days) \
+                            + (SELECT COUNT(*) FROM records WHERE seq > $1), \
+                     (SELECT COUNT(*) FROM conflicts), \
                      (SELECT COUNT(*) FROM rejected), (SELECT COUNT(*) FROM bundles), \
                      (SELECT COUNT(*) FROM records WHERE review <> '')",
                     &[],
                 )
                 .await?;
+            let r = rows.first().ok_or_else(|| Error::Corrupt("no totals".into()))?;
             Ok(Totals {
                 records: r.try_get(0)?,
                 conflicts: r.try_get(1)?,
@@ -1072,6 +1605,35 @@ impl Store for PostgresStore {
                 )
                 .await?;
             row.map(|r| held_at(&r, 0)).transpose()
+        })
+    }
+
+    fn records(&self, keys: &[(u64, RecordId)]) -> Result<Vec<Option<Held>>> {
+        let devices = keys.iter().map(|(d, _)| i64_of(*d)).collect::<Result<Vec<_>>>()?;
+        let ids: Vec<&[u8]> = keys.iter().map(|(_, id)| &id[..]).collect();
+        self.block(async {
+            let rows = self
+                .reader()
+                .await?
+                .query(
+                    &format!(
+                        "SELECT k.n, {HELD_COLUMNS} \
+                         FROM unnest($1::BIGINT[], $2::BYTEA[]) WITH ORDINALITY AS k(device_id, record_id, n) \
+                         JOIN records r ON r.device_id = k.device_id AND r.record_id = k.record_id"
+                    ),
+                    &[&devices, &ids],
+                )
+                .await?;
+            let mut out = vec![None; keys.len()];
+            for r in &rows {
+                let n: i64 = r.try_get(0)?;
+                let slot = usize::try_from(n - 1)
+                    .ok()
+                    .and_then(|i| out.get_mut(i))
+                    .ok_or_else(|| Error::Corrupt(format!("record {n} of a list")))?;
+                *slot = Some(held_at(r, 1)?);
+            }
+            Ok(out)
         })
     }
 
@@ -1152,7 +1714,7 @@ impl Store for PostgresStore {
     fn targets(&self, from: &str, until: &str) -> Result<Vec<Target>> {
         self.block(async {
             let rows = self
-                .client()
+                .reader()
                 .await?
                 .query(
                     "SELECT month, scope, key, participants, bhyt_members FROM targets \
@@ -1177,12 +1739,30 @@ impl Store for PostgresStore {
     }
 
     fn tallies(&self, from: &str, until: &str) -> Result<Tallies> {
+        let (first, end) = day_range(from, until)?;
+        self.fold()?;
         self.block(async {
-            let c = self.client().await?;
-            let c = &**c;
-            let communes = Self::tally(c, "commune_code", from, until).await?;
-            let agents = Self::tally(c, "agent_code", from, until).await?;
-            let days = Self::tally(c, "day", from, until).await?;
+            let (mut communes, mut agents, mut days) = (vec![], vec![], vec![]);
+            for r in self.tally_rows(&first, &end, from, until).await? {
+                let kind: String = r.try_get(0)?;
+                let tally = Tally {
+                    key: r.try_get(1)?,
+                    records: r.try_get(2)?,
+                    participants: r.try_get(3)?,
+                    amount: r.try_get(4)?,
+                    bhyt_members: r.try_get(5)?,
+                    ..Tally::default()
+                };
+                match kind.as_str() {
+                    "c" => communes.push(tally),
+                    "a" => agents.push(tally),
+                    _ => days.push(tally),
+                }
+            }
+            // Bytewise, as SQLite orders them.
+            for list in [&mut communes, &mut agents, &mut days] {
+                list.sort_by(|a, b| a.key.cmp(&b.key));
+            }
             let total = Tally {
                 key: if from == until { from.to_string() } else { format!("{from}..{until}") },
                 records: days.iter().map(|d| d.records).sum(),
@@ -1195,40 +1775,102 @@ impl Store for PostgresStore {
         })
     }
 
-    fn lapses(&self, grace_months: u32, from: &str, until: &str) -> Result<Vec<Lapse>> {
+    fn lapse_tallies(&self, grace_months: u32, from: &str, until: &str) -> Result<Vec<LapseTally>> {
+        let Ok(grace) = i16::try_from(grace_months) else {
+            return self.lapses_counted(grace_months, from, until);
+        };
+        if grace >= GAP_CAP {
+            // Beyond what the summaries tell apart: counted from the lapses themselves.
+            return self.lapses_counted(grace_months, from, until);
+        }
         let (first, last) = paid_until_range(grace_months, from, until)?;
-        let shift = i32::try_from(grace_months)
-            .ok()
-            .and_then(|g| g.checked_add(1))
-            .ok_or_else(|| Error::Invalid(format!("a grace of {grace_months} months")))?;
+        self.fold()?;
         self.block(async {
-            // The first lapsed month of a payment: its last month paid plus the grace, plus
-            // one. A later payment collected before that month renewed it in time; one stored
-            // later with the same last month stands for it.
-            let rows = self
-                .client()
-                .await?
-                .query(
-                    "WITH c AS ( \
-                       SELECT c.*, to_char(to_date(c.paid_until || '-01', 'YYYY-MM-DD') \
-                                           + make_interval(months => $3), 'YYYY-MM') AS lapsed_in \
-                       FROM coverage c WHERE c.paid_until BETWEEN $1 AND $2) \
-                     SELECT c.device_id, c.record_id, c.idx, c.scheme, r.commune_code, r.agent_code, \
-                            c.paid_until, c.lapsed_in, \
-                            EXISTS (SELECT 1 FROM coverage l WHERE l.person_key = c.person_key \
-                                    AND l.scheme = c.scheme AND l.paid_until > c.paid_until) \
-                     FROM c JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
-                     WHERE NOT EXISTS (SELECT 1 FROM coverage l JOIN records lr \
-                                         ON lr.device_id = l.device_id AND lr.record_id = l.record_id \
-                                       WHERE l.person_key = c.person_key AND l.scheme = c.scheme \
-                                       AND ((l.paid_until > c.paid_until AND lr.day < c.lapsed_in) \
-                                            OR (l.paid_until = c.paid_until AND l.seq > c.seq))) \
-                     ORDER BY c.paid_until, r.commune_code, r.agent_code, c.device_id, c.record_id, c.idx",
-                    &[&first, &last, &shift],
-                )
-                .await?;
+            // The summaries, less what they hold of the people with payments stored after
+            // their number, plus those people's marks over everything now held.
+            let live = "SELECT DISTINCT person_key, scheme FROM coverage WHERE seq > $2";
+            let sql = format!(
+                "WITH live AS ({live}), marks AS ( \
+                   SELECT paid_until, commune_code, agent_code, gap, n FROM lapse_tally \
+                   WHERE paid_until BETWEEN $3 AND $4 \
+                   UNION ALL SELECT paid_until, commune_code, agent_code, gap, -1 FROM ({old}) o \
+                   WHERE paid_until BETWEEN $3 AND $4 \
+                   UNION ALL SELECT paid_until, commune_code, agent_code, gap, 1 FROM ({new}) n \
+                   WHERE paid_until BETWEEN $3 AND $4) \
+                 SELECT commune_code, agent_code, paid_until, gap <> {NOT_RENEWED}, SUM(n)::BIGINT \
+                 FROM marks WHERE gap > $5 GROUP BY 1, 2, 3, 4 HAVING SUM(n) <> 0",
+                old = marks_sql(Some("SELECT person_key, scheme FROM live"), "$2::BIGINT"),
+                new = marks_sql(Some("SELECT person_key, scheme FROM live"), "NULL"),
+            );
+            let rows = self.summarised(&sql, &[&first, &last, &grace]).await?;
             rows.iter()
                 .map(|r| {
+                    let paid_until: String = r.try_get(2)?;
+                    let lapsed_in = crate::civil::add_months(&paid_until, i64::from(grace) + 1)
+                        .ok_or_else(|| Error::Corrupt(format!("paid until {paid_until:?}")))?;
+                    Ok(LapseTally {
+                        commune_code: r.try_get(0)?,
+                        agent_code: r.try_get(1)?,
+                        paid_until,
+                        lapsed_in,
+                        renewed: r.try_get(3)?,
+                        count: r.try_get(4)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn lapses(&self, grace_months: u32, from: &str, until: &str) -> Result<Vec<Lapse>> {
+        self.lapses_of(grace_months, from, until, None, None)
+    }
+
+    fn fold_summaries(&self) -> Result<()> {
+        // The second takes what the first saw, once its transactions are over.
+        self.fold_now()?;
+        self.fold_now()
+    }
+
+    fn lapses_of(
+        &self,
+        grace_months: u32,
+        from: &str,
+        until: &str,
+        commune: Option<&str>,
+        agent: Option<&str>,
+    ) -> Result<Vec<Lapse>> {
+        let grace = match i16::try_from(grace_months) {
+            Ok(g) if g < GAP_CAP => g,
+            // Beyond what the marks tell apart: found from the payments themselves.
+            _ => return self.lapses_scanned(grace_months, from, until, commune, agent),
+        };
+        let (first, last) = paid_until_range(grace_months, from, until)?;
+        self.fold()?;
+        self.block(async {
+            // The marks of payments that may lapse, but those of people with payments stored
+            // after the summaries' number, whose marks are made again over everything held.
+            let live = "SELECT DISTINCT person_key, scheme FROM coverage WHERE seq > $2";
+            let filter = "paid_until BETWEEN $3 AND $4 AND gap > $5 \
+                          AND ($6::TEXT IS NULL OR commune_code = $6::TEXT) \
+                          AND ($7::TEXT IS NULL OR agent_code = $7::TEXT)";
+            let sql = format!(
+                "WITH live AS ({live}), m AS ( \
+                   SELECT seq, paid_until, commune_code, agent_code, gap FROM coverage_marks \
+                   WHERE {filter} AND (person_key, scheme) NOT IN (SELECT person_key, scheme FROM live) \
+                   UNION ALL SELECT seq, paid_until, commune_code, agent_code, gap FROM ({again}) n \
+                   WHERE {filter}) \
+                 SELECT c.device_id, c.record_id, c.idx, c.scheme, m.commune_code, m.agent_code, \
+                        m.paid_until, m.gap <> {NOT_RENEWED} \
+                 FROM m JOIN coverage c ON c.seq = m.seq \
+                 ORDER BY m.paid_until, m.commune_code, m.agent_code, c.device_id, c.record_id, c.idx",
+                again = marks_sql(Some("SELECT person_key, scheme FROM live"), "NULL"),
+            );
+            let rows = self.summarised(&sql, &[&first, &last, &grace, &commune, &agent]).await?;
+            rows.iter()
+                .map(|r| {
+                    let paid_until: String = r.try_get(6)?;
+                    let lapsed_in = crate::civil::add_months(&paid_until, i64::from(grace) + 1)
+                        .ok_or_else(|| Error::Corrupt(format!("paid until {paid_until:?}")))?;
                     Ok(Lapse {
                         device_id: u64_of(r.try_get(0)?)?,
                         record_id: id16(r.try_get(1)?)?,
@@ -1237,9 +1879,9 @@ impl Store for PostgresStore {
                         scheme: r.try_get(3)?,
                         commune_code: r.try_get(4)?,
                         agent_code: r.try_get(5)?,
-                        paid_until: r.try_get(6)?,
-                        lapsed_in: r.try_get(7)?,
-                        renewed: r.try_get(8)?,
+                        paid_until,
+                        lapsed_in,
+                        renewed: r.try_get(7)?,
                     })
                 })
                 .collect()
@@ -1252,21 +1894,87 @@ impl Store for PostgresStore {
         commune: Option<&str>,
         month: &str,
     ) -> Result<Vec<Held>> {
+        let (first, end) = day_range(month, month)?;
         self.block(async {
             let rows = self
-                .client()
+                .reader()
                 .await?
                 .query(
                     &format!(
                         "SELECT {HELD_COLUMNS} FROM records r WHERE r.scheme = $1 \
-                         AND r.day LIKE $2 || '-%' \
-                         AND ($3::TEXT IS NULL OR r.commune_code = $3::TEXT) \
-                         ORDER BY r.collected_at, r.device_id, r.record_id"
+                         AND r.day >= $2 AND r.day < $3 \
+                         AND ($4::TEXT IS NULL OR r.commune_code = $4::TEXT) \
+                         ORDER BY r.day, r.collected_at, r.device_id, r.record_id"
                     ),
-                    &[&scheme, &month, &commune],
+                    &[&scheme, &first, &end, &commune],
                 )
                 .await?;
             rows.iter().map(|r| held_at(r, 0)).collect()
+        })
+    }
+
+    fn records_for_list_page(
+        &self,
+        scheme: &str,
+        commune: Option<&str>,
+        month: &str,
+        after: Option<&ListedRecord>,
+        limit: usize,
+    ) -> Result<Vec<ListedRecord>> {
+        let (first, end) = day_range(month, month)?;
+        // The list's order, (collection day, time, device, id), is the index's
+        // (`records_for_list`, v5): a page is one range read, whichever page it is.
+        let (day, at, device, id) = match after {
+            Some(a) => (
+                a.day.clone(),
+                a.collected_at,
+                i64_of(a.held.device_id)?,
+                a.held.record_id.to_vec(),
+            ),
+            None => (String::new(), i64::MIN, i64::MIN, vec![]),
+        };
+        let limit = i64::try_from(limit).map_err(|_| Error::Invalid("page size".into()))?;
+        self.block(async {
+            let rows = self
+                .reader()
+                .await?
+                .query(
+                    &format!(
+                        "SELECT r.day, r.collected_at, {HELD_COLUMNS} FROM records r \
+                         WHERE r.scheme = $1 AND r.day >= $2 AND r.day < $3 \
+                         AND ($4::TEXT IS NULL OR r.commune_code = $4::TEXT) \
+                         AND (r.day, r.collected_at, r.device_id, r.record_id) > ($5, $6, $7, $8) \
+                         ORDER BY r.day, r.collected_at, r.device_id, r.record_id LIMIT $9"
+                    ),
+                    &[&scheme, &first, &end, &commune, &day, &at, &device, &id, &limit],
+                )
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(ListedRecord {
+                        day: r.try_get(0)?,
+                        collected_at: r.try_get(1)?,
+                        held: held_at(r, 2)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn list_participants(&self, scheme: &str, commune: Option<&str>, month: &str) -> Result<i64> {
+        let (first, end) = day_range(month, month)?;
+        self.block(async {
+            let r = self
+                .reader()
+                .await?
+                .query_one(
+                    "SELECT COALESCE(SUM(participants), 0)::BIGINT FROM records \
+                     WHERE scheme = $1 AND day >= $2 AND day < $3 \
+                     AND ($4::TEXT IS NULL OR commune_code = $4::TEXT)",
+                    &[&scheme, &first, &end, &commune],
+                )
+                .await?;
+            Ok(r.try_get(0)?)
         })
     }
 
@@ -1277,28 +1985,36 @@ impl Store for PostgresStore {
         until: &str,
     ) -> Result<Vec<DueParticipant>> {
         let device = device.map(i64_of).transpose()?;
+        self.fold()?;
         self.block(async {
-            // The latest coverage per person and scheme (the last stored among equal ones): a
-            // person who already renewed is not due, and is listed once.
-            let rows = self
-                .client()
-                .await?
-                .query(
-                    &format!(
-                        "SELECT {HELD_COLUMNS}, c.idx, c.paid_until FROM coverage c \
-                         JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
-                         WHERE c.paid_until BETWEEN $1 AND $2 \
-                           AND NOT EXISTS (SELECT 1 FROM coverage later \
-                               WHERE later.person_key = c.person_key AND later.scheme = c.scheme \
-                               AND (later.paid_until > c.paid_until \
-                                    OR (later.paid_until = c.paid_until AND later.seq > c.seq))) \
-                           AND ($3::BIGINT IS NULL OR r.commune_code IN \
-                                (SELECT commune_code FROM device_communes WHERE device_id = $3::BIGINT)) \
-                         ORDER BY c.paid_until, r.commune_code, r.device_id, r.record_id, c.idx"
-                    ),
-                    &[&from, &until, &device],
-                )
-                .await?;
+            // The latest payment per person and scheme (the last stored among equal ones) is
+            // marked never renewed: a person who already renewed is not due, and is listed
+            // once. From the marks (a commune's by their index), but for people with payments
+            // stored after the summaries' number, whose marks are made again.
+            let live = "SELECT DISTINCT person_key, scheme FROM coverage WHERE seq > $2";
+            // A device's communes joined (not a filter), so that each commune's marks are
+            // read along their index.
+            let communes = if device.is_some() {
+                "JOIN device_communes dc ON dc.commune_code = k.commune_code AND dc.device_id = $5"
+            } else {
+                ""
+            };
+            let filter = format!("k.gap = {NOT_RENEWED} AND k.paid_until BETWEEN $3 AND $4");
+            let sql = format!(
+                "WITH live AS ({live}), m AS ( \
+                   SELECT k.seq FROM coverage_marks k {communes} \
+                   WHERE {filter} AND (k.person_key, k.scheme) NOT IN (SELECT person_key, scheme FROM live) \
+                   UNION ALL SELECT k.seq FROM ({again}) k {communes} WHERE {filter}) \
+                 SELECT {HELD_COLUMNS}, c.idx, c.paid_until FROM m \
+                 JOIN coverage c ON c.seq = m.seq \
+                 JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
+                 ORDER BY c.paid_until, r.commune_code, r.device_id, r.record_id, c.idx",
+                again = marks_sql(Some("SELECT person_key, scheme FROM live"), "NULL"),
+            );
+            let rows = match &device {
+                Some(d) => self.summarised(&sql, &[&from, &until, d]).await?,
+                None => self.summarised(&sql, &[&from, &until]).await?,
+            };
             rows.iter()
                 .map(|r| {
                     Ok(DueParticipant {
@@ -1490,27 +2206,19 @@ impl Store for PostgresStore {
     }
 
     fn overlaps(&self, month: &str) -> Result<Vec<Overlap>> {
+        self.fold()?;
         self.block(async {
-            // For each payment collected in the month, the earliest other payment (device
+            // The pairs summarised for the month, but those of people with payments stored
+            // after the summaries' number, whose pairs are made again over everything held.
+            // For each payment collected in the month: the earliest other payment (device
             // time, then arrival) of the same person and scheme with a month in common.
+            let live = "SELECT DISTINCT person_key, scheme FROM coverage WHERE seq > $2";
             let sql = format!(
-                "WITH later AS ( \
-                   SELECT c.seq AS rid, c.device_id, c.record_id, c.scheme, c.person_key, \
-                          c.paid_from, c.paid_until, r.collected_at \
-                   FROM coverage c \
-                   JOIN records r ON r.device_id = c.device_id AND r.record_id = c.record_id \
-                   WHERE r.day LIKE $1 || '-%'), \
-                 pairs AS ( \
-                   SELECT l.rid AS second, \
-                     (SELECT f.seq FROM coverage f \
-                      JOIN records rf ON rf.device_id = f.device_id AND rf.record_id = f.record_id \
-                      WHERE f.person_key = l.person_key AND f.scheme = l.scheme \
-                        AND NOT (f.device_id = l.device_id AND f.record_id = l.record_id) \
-                        AND f.paid_from <= l.paid_until AND l.paid_from <= f.paid_until \
-                        AND (rf.collected_at < l.collected_at \
-                             OR (rf.collected_at = l.collected_at AND f.seq < l.rid)) \
-                      ORDER BY rf.collected_at, f.seq LIMIT 1) AS first \
-                   FROM later l) \
+                "WITH live AS ({live}), pairs AS ( \
+                   SELECT o.second, o.first FROM overlap_pairs o WHERE o.month = $3 \
+                   AND (o.person_key, o.scheme) NOT IN (SELECT person_key, scheme FROM live) \
+                   UNION ALL SELECT p.second, p.first FROM ({again}) p \
+                   WHERE p.month = $3 AND p.first IS NOT NULL) \
                  SELECT sc.scheme, {}, {} FROM pairs p \
                  JOIN coverage fc ON fc.seq = p.first \
                  JOIN records fr ON fr.device_id = fc.device_id AND fr.record_id = fc.record_id \
@@ -1519,8 +2227,9 @@ impl Store for PostgresStore {
                  ORDER BY sr.collected_at, sc.seq",
                 paid_columns("fr", "fc"),
                 paid_columns("sr", "sc"),
+                again = pairs_sql(Some("SELECT person_key, scheme FROM live"), "NULL"),
             );
-            let rows = self.client().await?.query(&sql, &[&month]).await?;
+            let rows = self.summarised(&sql, &[&month]).await?;
             rows.iter()
                 .map(|r| {
                     Ok(Overlap {
@@ -1849,6 +2558,43 @@ pub(crate) fn create_scratch_database(admin_url: &str) -> Result<String> {
         Ok(())
     })?;
     Ok(format!("{server}/{name}{query}"))
+}
+
+/// A copy of the database `from` (a URL [`create_scratch_database`] gave) made next to it, as
+/// it stands: a test's stand-in for a replica. Nobody may be connected to `from`.
+#[cfg(test)]
+pub(crate) fn copy_scratch_database(admin_url: &str, from: &str) -> Result<String> {
+    let source = from
+        .split('?')
+        .next()
+        .and_then(|b| b.rsplit_once('/'))
+        .map(|(_, name)| name.to_string())
+        .ok_or_else(|| Error::Invalid("not a database URL".into()))?;
+    let copy = create_scratch_database(admin_url)?;
+    let name = copy
+        .split('?')
+        .next()
+        .and_then(|b| b.rsplit_once('/'))
+        .map(|(_, name)| name.to_string())
+        .ok_or_else(|| Error::Invalid("not a database URL".into()))?;
+    let admin = PostgresStore::connect(admin_url, 1)?;
+    admin.block(async {
+        let c = admin.client().await?;
+        c.batch_execute(&format!("DROP DATABASE {name}")).await?;
+        // The last connections of a store just dropped may take a moment to go.
+        for attempt in 0.. {
+            match c.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {source}")).await {
+                Ok(()) => break,
+                Err(e) if attempt < 50 => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(())
+    })?;
+    Ok(copy)
 }
 
 #[cfg(any(test, feature = "testing"))]

@@ -17,8 +17,9 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
     BHYT, BUNDLE_CHUNK_BYTES, Coverage, Device, DueParticipant, Held, Incoming, Ingested, Lapse,
-    Overlap, PaidReceipt, Problem, ProblemQuota, PublishedBundle, PublishedPolicy, Scope, Store,
-    Tallies, Tally, Target, Timestamp, TokenInfo, Totals, day_range, paid_until_range,
+    ListedRecord, Overlap, PaidReceipt, Problem, ProblemQuota, PublishedBundle, PublishedPolicy,
+    Scope, Store, Tallies, Tally, Target, Timestamp, TokenInfo, Totals, day_range,
+    paid_until_range,
 };
 use crate::error::{Error, Result};
 
@@ -351,10 +352,16 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE targets;
     ALTER TABLE targets_v10 RENAME TO targets;
     ",
-    // v11 and v12: held by the other hub branches of this round (ingest, province); the lead
-    // puts their migrations here when merging.
-    "-- v11: held by another branch",
-    "-- v12: held by another branch",
+    // v11 (a province's year): the lists' order, so a month's list is read a page at a time
+    // along an index; records flagged for review (a few), counted without reading every
+    // record. PostgreSQL's version 5 (which also keeps summaries: SQLite serves a district).
+    r"
+    CREATE INDEX records_for_list ON records (scheme, day, collected_at, device_id, record_id);
+    CREATE INDEX records_in_review ON records (received_at) WHERE review <> '';
+    ",
+    // v12: no change; the number was held for the ingest work of the same round, which needed
+    // no schema change.
+    "-- v12: no change",
     // v13 (software updates): each published RAUC bundle, its bytes in rows of 1 MiB so that
     // every hub on a shared database serves it and a range request reads one or two rows.
     r"
@@ -1247,13 +1254,71 @@ impl Store for SqliteStore {
         commune: Option<&str>,
         month: &str,
     ) -> Result<Vec<Held>> {
+        let (first, end) = day_range(month, month)?;
         let conn = self.conn();
         let mut stmt = conn.prepare(&format!(
-            "SELECT {HELD_COLUMNS} FROM records r WHERE r.scheme = ?1 AND r.day LIKE ?2 || '-%' \
-             AND (?3 IS NULL OR r.commune_code = ?3) ORDER BY r.collected_at, r.device_id, r.record_id"
+            "SELECT {HELD_COLUMNS} FROM records r WHERE r.scheme = ?1 AND r.day >= ?2 AND r.day < ?3 \
+             AND (?4 IS NULL OR r.commune_code = ?4) \
+             ORDER BY r.day, r.collected_at, r.device_id, r.record_id"
         ))?;
-        let rows = stmt.query_map(params![scheme, month, commune], raw_held)?;
+        let rows = stmt.query_map(params![scheme, first, end, commune], raw_held)?;
         rows.map(|r| held_of(r?)).collect()
+    }
+
+    fn records_for_list_page(
+        &self,
+        scheme: &str,
+        commune: Option<&str>,
+        month: &str,
+        after: Option<&ListedRecord>,
+        limit: usize,
+    ) -> Result<Vec<ListedRecord>> {
+        let (first, end) = day_range(month, month)?;
+        // The list's order, (collection day, time, device, id), is the index's
+        // (`records_for_list`, v11): a page is one range read, whichever page it is.
+        let (day, at, device, id) = match after {
+            Some(a) => (
+                a.day.clone(),
+                a.collected_at,
+                i64_of(a.held.device_id)?,
+                a.held.record_id.to_vec(),
+            ),
+            None => (String::new(), i64::MIN, i64::MIN, vec![]),
+        };
+        let limit = i64::try_from(limit).map_err(|_| Error::Invalid("page size".into()))?;
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT r.day, r.collected_at, {HELD_COLUMNS} FROM records r \
+             WHERE r.scheme = ?1 AND r.day >= ?2 AND r.day < ?3 \
+             AND (?4 IS NULL OR r.commune_code = ?4) \
+             AND (r.day, r.collected_at, r.device_id, r.record_id) > (?5, ?6, ?7, ?8) \
+             ORDER BY r.day, r.collected_at, r.device_id, r.record_id LIMIT ?9"
+        ))?;
+        let rows = stmt.query_map(
+            params![scheme, first, end, commune, day, at, device, id, limit],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?),
+                ))
+            },
+        )?;
+        rows.map(|r| {
+            let (day, collected_at, raw) = r?;
+            Ok(ListedRecord { day, collected_at, held: held_of(raw)? })
+        })
+        .collect()
+    }
+
+    fn list_participants(&self, scheme: &str, commune: Option<&str>, month: &str) -> Result<i64> {
+        let (first, end) = day_range(month, month)?;
+        Ok(self.conn().query_row(
+            "SELECT COALESCE(SUM(participants), 0) FROM records \
+             WHERE scheme = ?1 AND day >= ?2 AND day < ?3 AND (?4 IS NULL OR commune_code = ?4)",
+            params![scheme, first, end, commune],
+            |r| r.get(0),
+        )?)
     }
 
     fn due_participants(

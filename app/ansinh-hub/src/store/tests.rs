@@ -37,6 +37,37 @@ impl Backend {
         Ok(Some(Backend::Postgres(url, Arc::new(s))))
     }
 
+    /// Folds what is stored into PostgreSQL's summaries, as a hub's reads do every few seconds
+    /// (twice: a fold takes what the one before saw, once its transactions are over);
+    /// nothing to do on SQLite.
+    pub(crate) fn fold(&self) -> Result<()> {
+        if let Backend::Postgres(_, s) = self {
+            s.fold_now()?;
+            s.fold_now()?;
+        }
+        Ok(())
+    }
+
+    /// The lapses of months `from..=until` with `grace` and the participants due in them, found
+    /// from the payments themselves: PostgreSQL's reads rest on marks kept beside them, which
+    /// must agree; SQLite has only this way.
+    pub(crate) fn scanned(
+        &self,
+        grace: u32,
+        from: &str,
+        until: &str,
+    ) -> Result<(Vec<Lapse>, Vec<DueParticipant>)> {
+        match self {
+            Backend::Sqlite { store: s, .. } => {
+                Ok((s.lapses(grace, from, until)?, s.due_participants(None, from, until)?))
+            }
+            Backend::Postgres(_, s) => Ok((
+                s.lapses_scanned(grace, from, until, None, None)?,
+                s.due_scanned(None, from, until)?,
+            )),
+        }
+    }
+
     pub(crate) fn store(&self) -> &dyn Store {
         match self {
             Backend::Sqlite { store: s, .. } => s.as_ref(),
@@ -99,6 +130,8 @@ on_both!(
     a_devices_newest_health_report_is_kept,
     a_plan_is_replaced_by_month_all_or_nothing,
     a_payment_not_renewed_within_the_grace_lapses_once,
+    summaries_agree_with_the_records_before_and_after_each_fold,
+    a_list_read_a_page_at_a_time_is_the_whole_list,
 );
 
 const QUOTA: AuditQuota = AuditQuota { per_day: 1_000, problems: 50 };
@@ -233,6 +266,10 @@ fn records_are_keyed_by_device_and_id(b: &Backend) -> Result<()> {
     assert_eq!(again, Ingested::Stored { outcomes: vec![Outcome::Duplicate], again: false });
     assert_eq!(s.record(d1.id, &[1; 16])?.map(|h| h.sealed), Some(b"a".to_vec()));
     assert_eq!(s.record(d2.id, &[1; 16])?.map(|h| h.sealed), Some(b"b".to_vec()));
+    // Many at once, in the order asked; one not held.
+    let many = s.records(&[(d2.id, [1; 16]), (d1.id, [2; 16]), (d1.id, [1; 16])])?;
+    let sealed: Vec<Option<Vec<u8>>> = many.into_iter().map(|h| h.map(|h| h.sealed)).collect();
+    assert_eq!(sealed, [Some(b"b".to_vec()), None, Some(b"a".to_vec())]);
     assert_eq!(s.totals()?.conflicts, 0);
     Ok(())
 }
@@ -920,7 +957,258 @@ fn a_payment_not_renewed_within_the_grace_lapses_once(b: &Backend) -> Result<()>
     let later: Vec<String> =
         s.lapses(5, "2026-01", "2026-12")?.into_iter().map(|l| l.lapsed_in).collect();
     assert_eq!(later, ["2026-09", "2026-09", "2026-09", "2026-12"]);
+    let ag1: Vec<u8> = s
+        .lapses_of(3, "2026-01", "2026-12", Some("00004"), Some("AG1"))?
+        .iter()
+        .map(|l| l.record_id[0])
+        .collect();
+    assert_eq!(ag1, [1, 7, 3], "one agent's, in the same order");
+    assert_eq!(s.lapses_of(3, "2026-01", "2026-12", Some("00004"), None)?, found);
+    assert!(s.lapses_of(3, "2026-01", "2026-12", Some("00007"), None)?.is_empty());
     let four = s.lapses(4, "2026-01", "2026-12")?;
     assert_eq!(four.iter().map(|l| l.record_id[0]).collect::<Vec<_>>(), [8, 1, 7, 3]);
+    Ok(())
+}
+
+/// A payment of `person` (`scheme`, paying `from..=until`) collected on `day` in `commune` by
+/// `agent`, with `members` participants.
+#[allow(clippy::too_many_arguments)]
+fn payment(
+    id: u8,
+    scheme: &str,
+    person: &str,
+    from: &str,
+    until: &str,
+    day: &str,
+    commune: &str,
+    agent: &str,
+) -> Incoming {
+    let mut rec = paid(id, scheme, person, from, until, 1_770_000_000 + i64::from(id) * 86_400);
+    if let Ok(f) = &mut rec.verdict {
+        f.day = day.into();
+        f.commune_code = commune.into();
+        f.agent_code = agent.into();
+        f.amount = 100_000 * u64::from(id);
+        if scheme == "household-bhyt" {
+            f.coverage.push(Coverage {
+                person_key: format!("{person}-child"),
+                paid_from: from.into(),
+                paid_until: until.into(),
+            });
+        }
+    }
+    rec
+}
+
+/// The tallies of `held` for months `from..=until`, counted here: what the store must say.
+fn tallies_of(held: &[Facts], from: &str, until: &str) -> Tallies {
+    use std::collections::BTreeMap;
+    let mut by: [BTreeMap<String, Tally>; 3] = Default::default();
+    let mut total = Tally {
+        key: if from == until { from.to_string() } else { format!("{from}..{until}") },
+        ..Tally::default()
+    };
+    for f in held.iter().filter(|f| &f.day[..7] >= from && &f.day[..7] <= until) {
+        let participants = f.coverage.len() as i64;
+        let bhyt = if f.scheme == BHYT { participants } else { 0 };
+        for (i, key) in [&f.commune_code, &f.agent_code, &f.day].into_iter().enumerate() {
+            let t = by[i]
+                .entry(key.clone())
+                .or_insert_with(|| Tally { key: key.clone(), ..Tally::default() });
+            for t in [t, &mut total] {
+                t.records += 1;
+                t.participants += participants;
+                t.amount += f.amount as i64;
+                t.bhyt_members += bhyt;
+            }
+        }
+        // The total was counted three times above.
+        total.records -= 2;
+        total.participants -= 2 * participants;
+        total.amount -= 2 * f.amount as i64;
+        total.bhyt_members -= 2 * bhyt;
+    }
+    let [communes, agents, days] = by.map(|m| m.into_values().collect());
+    Tallies { communes, agents, days, total }
+}
+
+/// PostgreSQL answers tallies, lapse counts, double payments and totals from summaries it
+/// folds now and then, plus what was stored since: before a fold, after one, with records
+/// stored after it that renew a lapse or repeat a payment of someone summarised, and after
+/// the next, every answer is the records' own (the lapses as listed, the tallies counted
+/// here, the pairs found before any fold).
+fn summaries_agree_with_the_records_before_and_after_each_fold(b: &Backend) -> Result<()> {
+    let s = b.store();
+    let (d1, d2) = (device(s, 1)?, device(s, 2)?);
+    let (si, bhyt) = ("voluntary-si", "household-bhyt");
+    let first = vec![
+        payment(1, si, "p1", "2026-01", "2026-03", "2026-01-10", "00004", "AG1"),
+        payment(2, si, "p2", "2026-01", "2026-03", "2026-01-12", "00004", "AG2"),
+        payment(3, si, "p2", "2026-02", "2026-06", "2026-02-28", "00007", "AG2"),
+        payment(4, bhyt, "p3", "2026-01", "2026-06", "2026-01-31", "00007", "AG3"),
+        payment(5, si, "p4", "2026-03", "2026-03", "2026-03-01", "00004", "AG1"),
+        payment(6, si, "p4", "2026-03", "2026-03", "2026-03-02", "00004", "AG3"),
+    ];
+    let second = vec![
+        // p1 renews late (a lapse now renewed), p3 repeats January (a double payment of
+        // someone already summarised), p5 is new.
+        payment(7, si, "p1", "2026-09", "2026-11", "2026-08-20", "00007", "AG1"),
+        payment(8, bhyt, "p3", "2026-01", "2026-03", "2026-03-15", "00004", "AG2"),
+        payment(9, si, "p5", "2026-04", "2026-04", "2026-03-20", "00007", "AG3"),
+    ];
+    let mut held: Vec<Facts> = vec![];
+    // Checks every answer against the records; the double payments found, by month.
+    let check = |held: &[Facts]| -> Result<Vec<Vec<(u8, u8)>>> {
+        for grace in [0, 1, 3, 4, 24, 30] {
+            let key = |t: &LapseTally| {
+                (t.commune_code.clone(), t.agent_code.clone(), t.paid_until.clone(), t.renewed)
+            };
+            let (lapses, due) = b.scanned(grace, "2026-01", "2027-12")?;
+            assert_eq!(s.lapses(grace, "2026-01", "2027-12")?, lapses, "lapses, grace {grace}");
+            assert_eq!(s.due_participants(None, "2026-01", "2027-12")?, due);
+            let mut want = count_lapses(lapses);
+            let mut got = s.lapse_tallies(grace, "2026-01", "2027-12")?;
+            want.sort_by_key(key);
+            got.sort_by_key(key);
+            assert_eq!(got, want, "lapses counted, grace {grace}");
+        }
+        for (from, until) in
+            [("2026-01", "2026-01"), ("2026-01", "2026-03"), ("2026-03", "2026-12")]
+        {
+            assert_eq!(s.tallies(from, until)?, tallies_of(held, from, until), "{from}..{until}");
+        }
+        assert_eq!(s.totals()?.records, held.len() as i64);
+        ["2026-01", "2026-02", "2026-03"]
+            .iter()
+            .map(|m| {
+                let pairs = s.overlaps(m)?;
+                Ok(pairs
+                    .iter()
+                    .map(|o| (o.first.record.record_id[0], o.second.record.record_id[0]))
+                    .collect())
+            })
+            .collect()
+    };
+    held.extend(first.iter().filter_map(|r| r.verdict.clone().ok()));
+    ingest(s, d1.id, &Channel::Network { counter: 1 }, 10, first)?;
+    let before = check(&held)?;
+    // p2 pays February and March twice; p4 March twice.
+    assert_eq!(before, vec![vec![], vec![(2, 3)], vec![(5, 6)]]);
+    b.fold()?;
+    assert_eq!(check(&held)?, before);
+    held.extend(second.iter().filter_map(|r| r.verdict.clone().ok()));
+    ingest(s, d2.id, &Channel::Network { counter: 1 }, 11, second)?;
+    let after = check(&held)?;
+    // p3's household repeats January, for both its members.
+    assert_eq!(after, vec![vec![], vec![(2, 3)], vec![(5, 6), (4, 8), (4, 8)]]);
+    b.fold()?;
+    assert_eq!(check(&held)?, after);
+    b.fold()?;
+    assert_eq!(check(&held)?, after);
+    Ok(())
+}
+
+/// A list read a page at a time, however small the pages, is the list read at once, in the
+/// same order (collection day, time, device, id), and counts its participants before.
+fn a_list_read_a_page_at_a_time_is_the_whole_list(b: &Backend) -> Result<()> {
+    let s = b.store();
+    let (d1, d2) = (device(s, 1)?, device(s, 2)?);
+    let si = "voluntary-si";
+    let mut records = vec![];
+    for id in 1..=7u8 {
+        let mut r =
+            payment(id, si, &format!("p{id}"), "2026-03", "2026-03", "2026-03-05", "00004", "AG1");
+        if let Ok(f) = &mut r.verdict {
+            // Three at the same second: the device and the id order them.
+            f.collected_at = 1_772_600_000 + i64::from(id / 3);
+            f.day = if id == 7 { "2026-03-31".into() } else { "2026-03-05".into() };
+        }
+        records.push(r);
+    }
+    ingest(s, d2.id, &Channel::Network { counter: 1 }, 10, records[..4].to_vec())?;
+    ingest(s, d1.id, &Channel::Network { counter: 1 }, 10, records[4..].to_vec())?;
+    ingest(
+        s,
+        d1.id,
+        &Channel::Network { counter: 2 },
+        10,
+        vec![payment(9, "household-bhyt", "h", "2026-03", "2026-03", "2026-03-06", "00004", "AG1")],
+    )?;
+    let whole = s.records_for_list(si, None, "2026-03")?;
+    assert_eq!(whole.len(), 7);
+    for size in [1, 2, 3, 7, 100] {
+        let mut read: Vec<Held> = vec![];
+        let mut after: Option<ListedRecord> = None;
+        loop {
+            let page = s.records_for_list_page(si, None, "2026-03", after.as_ref(), size)?;
+            assert!(page.len() <= size);
+            read.extend(page.iter().map(|r| r.held.clone()));
+            match page.last() {
+                Some(last) if page.len() == size => after = Some(last.clone()),
+                _ => break,
+            }
+        }
+        assert_eq!(read, whole, "pages of {size}");
+    }
+    assert_eq!(s.list_participants(si, None, "2026-03")?, 7);
+    assert_eq!(s.list_participants("household-bhyt", Some("00004"), "2026-03")?, 2);
+    assert_eq!(s.list_participants(si, Some("00007"), "2026-03")?, 0);
+    assert!(s.records_for_list_page(si, None, "2026-04", None, 10)?.is_empty());
+    Ok(())
+}
+
+/// With a read database (`--read-database`, a replica of the database): the admin pages'
+/// reads come from it and every write goes to the database itself. Tested with a copy of the
+/// database standing for the replica: what is stored after the copy is on the primary only,
+/// and reads do not see it until the copy is made again; the hub's log is written to the
+/// primary; a read database that is not at this schema is refused.
+#[test]
+fn postgres_reads_come_from_the_replica_and_writes_go_to_the_primary() -> Result<()> {
+    let Some(admin) = postgres_admin_url()? else { return Ok(()) };
+    let primary = create_scratch_database(&admin)?;
+    let si = "voluntary-si";
+    let first = vec![
+        payment(1, si, "p1", "2026-01", "2026-01", "2026-01-10", "00004", "AG1"),
+        payment(2, si, "p2", "2026-01", "2026-01", "2026-01-11", "00004", "AG1"),
+    ];
+    let d = {
+        let s = PostgresStore::open(&primary)?;
+        let d = device(&s, 1)?;
+        ingest(&s, d.id, &Channel::Network { counter: 1 }, 10, first)?;
+        d
+    };
+    let replica = copy_scratch_database(&admin, &primary)?;
+    let s = PostgresStore::open_with_reads(&primary, Some(&replica))?;
+    let late = payment(3, si, "p1", "2026-01", "2026-02", "2026-01-12", "00004", "AG1");
+    ingest(&s, d.id, &Channel::Network { counter: 2 }, 11, vec![late])?;
+    s.log_action("admin", "export", "list=D05-TS", 12)?;
+    // Reads: the replica's two records.
+    assert_eq!(s.totals()?.records, 2);
+    assert_eq!(s.tallies("2026-01", "2026-01")?.total.records, 2);
+    assert_eq!(s.records_for_list(si, None, "2026-01")?.len(), 2);
+    assert_eq!(s.list_participants(si, None, "2026-01")?, 2);
+    let due: Vec<u8> = s
+        .due_participants(None, "2026-01", "2026-02")?
+        .iter()
+        .map(|p| p.record.record_id[0])
+        .collect();
+    assert_eq!(due, [1, 2], "p1's renewal is on the primary only");
+    assert_eq!(s.lapse_tallies(0, "2026-02", "2026-02")?.iter().map(|t| t.count).sum::<i64>(), 2);
+    // Writes: the primary's.
+    let (p, r) = (PostgresStore::scratch(&primary)?, PostgresStore::scratch(&replica)?);
+    assert_eq!(p.probe("SELECT COUNT(*) FROM records")?, [3]);
+    assert_eq!(r.probe("SELECT COUNT(*) FROM records")?, [2]);
+    assert_eq!(p.probe("SELECT COUNT(*) FROM hub_audit")?, [1]);
+    assert_eq!(r.probe("SELECT COUNT(*) FROM hub_audit")?, [0]);
+    // The replica catching up: reads follow.
+    drop((s, p, r));
+    let replica = copy_scratch_database(&admin, &primary)?;
+    let s = PostgresStore::open_with_reads(&primary, Some(&replica))?;
+    assert_eq!(s.totals()?.records, 3);
+    assert_eq!(s.due_participants(None, "2026-01", "2026-02")?.len(), 2);
+    let empty = create_scratch_database(&admin)?;
+    let refused =
+        PostgresStore::open_with_reads(&primary, Some(&empty)).err().map(|e| e.to_string());
+    assert!(refused.is_some_and(|e| e.contains("replica")), "a database at no schema");
     Ok(())
 }
