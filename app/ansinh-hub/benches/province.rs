@@ -76,6 +76,12 @@ impl Rng {
         self.next() % n.max(1)
     }
 
+    /// One of `choices`.
+    fn pick<T: Copy>(&mut self, choices: &[T]) -> T {
+        let i = usize::try_from(self.below(choices.len() as u64)).unwrap_or(0);
+        choices[i]
+    }
+
     /// True with probability `percent` %.
     fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
@@ -183,11 +189,8 @@ fn schedule(target: u64, communes: usize) -> Res<(Vec<Unit>, Vec<Payment>)> {
             pick -= weights[commune];
             commune += 1;
         }
-        let period = if household {
-            [3, 6, 6, 12][rng.below(4) as usize]
-        } else {
-            [1, 3, 3, 3, 6, 6, 12][rng.below(7) as usize]
-        };
+        let period =
+            if household { rng.pick(&[3, 6, 6, 12]) } else { rng.pick(&[1, 3, 3, 3, 6, 6, 12]) };
         let unit = Unit {
             id,
             household,
@@ -201,8 +204,11 @@ fn schedule(target: u64, communes: usize) -> Res<(Vec<Unit>, Vec<Payment>)> {
         };
         // Already paying before the year (first payment within the first period) or joining
         // during it.
-        let mut month =
-            if rng.chance(70) { rng.below(u64::from(period)) } else { rng.below(12) } as u16;
+        let mut month = u16::try_from(if rng.chance(70) {
+            rng.below(u64::from(period))
+        } else {
+            rng.below(12)
+        })?;
         loop {
             let (_, collected_at) = pay_day(&mut rng, month)?;
             payments.push(Payment {
@@ -286,8 +292,9 @@ fn enrollment_json(
                 member.sex = if female { "female" } else { "male" }.into();
                 member.birth_date = format!("{year}-{:02}-{:02}", n % 12 + 1, n % 28 + 1);
                 member.personal_id = personal_id(n, female, year);
-                member.relationship =
-                    ["head", "spouse", "child", "child", "child"][k as usize].into();
+                member.relationship = ["head", "spouse", "child", "child", "child"]
+                    [usize::try_from(k).unwrap_or(4)]
+                .into();
                 member.months = u.period;
                 household.members.push(member);
             }
@@ -670,18 +677,19 @@ fn load(rt: &tokio::runtime::Runtime, url: &str, hub: &Hub, target: u64) -> Res<
     Ok(())
 }
 
-/// Bytes and peak memory of the process (`VmHWM`), in MiB, reset before each measure.
+/// Resets the process's peak memory (`VmHWM`) before a measure.
 fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
-fn peak_mib() -> f64 {
+/// The process's peak memory since the last reset, MiB.
+fn peak_mib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
 }
 
 /// One timed request through the router: status, bytes, seconds to the first and the last
@@ -691,7 +699,7 @@ struct Timed {
     bytes: usize,
     first: f64,
     last: f64,
-    peak: f64,
+    peak: u64,
 }
 
 async fn request(state: &AppState, req: axum::http::Request<axum::body::Body>) -> Res<Timed> {
@@ -792,6 +800,9 @@ fn main() -> Res<()> {
     time(&rt, &url, hub)
 }
 
+/// Makes one request to time.
+type MakeRequest<'a> = dyn Fn() -> Res<axum::http::Request<axum::body::Body>> + 'a;
+
 /// Times the read side on the loaded database.
 fn time(rt: &tokio::runtime::Runtime, url: &str, hub: Arc<Hub>) -> Res<()> {
     let client = connect(rt, url)?;
@@ -806,8 +817,8 @@ fn time(rt: &tokio::runtime::Runtime, url: &str, hub: Arc<Hub>) -> Res<()> {
         Ok::<_, Box<dyn std::error::Error + Send + Sync>>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))
     })?;
     println!(
-        "{records} records, database {:.2} GB; the commune with the most records: {commune}",
-        size as f64 / 1e9
+        "{records} records, database {} MB; the commune with the most records: {commune}",
+        size / 1_000_000
     );
     // A device assigned that commune, registered now, downloads its renewal list.
     let token = hub.create_assigned_token(
@@ -850,7 +861,7 @@ fn time(rt: &tokio::runtime::Runtime, url: &str, hub: Arc<Hub>) -> Res<()> {
             .header("x-ansinh-signature", ansinh_wire::sign_request(&key, device, "GET", path, NOW))
             .body(axum::body::Body::empty())?)
     };
-    let runs: Vec<(&str, Box<dyn Fn() -> Res<axum::http::Request<axum::body::Body>>>)> = vec![
+    let runs: Vec<(&str, Box<MakeRequest<'_>>)> = vec![
         ("dashboard", Box::new(move || admin_get(&format!("/admin/dashboard?month={MONTH}")))),
         (
             "progress.json",
@@ -894,7 +905,7 @@ fn time(rt: &tokio::runtime::Runtime, url: &str, hub: Arc<Hub>) -> Res<()> {
         }
         let t = best.ok_or("no run")?;
         println!(
-            "| {name} | {} | {} | {:.3} | {:.3} | {:.0} |",
+            "| {name} | {} | {} | {:.3} | {:.3} | {} |",
             t.status, t.bytes, t.first, t.last, t.peak
         );
     }
