@@ -122,15 +122,25 @@ fn head(method: &str, path: &str, headers: &[(&str, &str)], length: usize) -> Ve
     text.into_bytes()
 }
 
-/// Reads one answer (the hub always sends a `Content-Length`).
-fn read_answer(stream: &mut TcpStream) -> Res<Answer> {
+/// Reads up to the end of a line (`\r\n`, kept).
+fn read_line(stream: &mut TcpStream) -> Res<Vec<u8>> {
     let mut buf = Vec::new();
     let mut byte = [0u8; 1];
-    while !buf.ends_with(b"\r\n\r\n") {
+    while !buf.ends_with(b"\r\n") {
         if stream.read(&mut byte)? == 0 {
-            return Err(format!("connection closed after {} bytes of head", buf.len()).into());
+            return Err(format!("connection closed after {} bytes of a line", buf.len()).into());
         }
         buf.push(byte[0]);
+    }
+    Ok(buf)
+}
+
+/// Reads one answer: a body of `Content-Length` bytes, or chunked (the collection lists,
+/// written as they are read).
+fn read_answer(stream: &mut TcpStream) -> Res<Answer> {
+    let mut buf = Vec::new();
+    while !buf.ends_with(b"\r\n\r\n") {
+        buf.extend_from_slice(&read_line(stream)?);
     }
     let text = String::from_utf8(buf)?;
     let mut lines = text.split("\r\n");
@@ -139,12 +149,26 @@ fn read_answer(stream: &mut TcpStream) -> Res<Answer> {
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
         .collect();
-    let length: usize = headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-        .ok_or("no content-length")?
-        .1
-        .parse()?;
+    let header = |name: &str| {
+        headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone())
+    };
+    if header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+        let mut body = vec![];
+        loop {
+            let line = String::from_utf8(read_line(stream)?)?;
+            let size = usize::from_str_radix(line.trim().split(';').next().unwrap_or(""), 16)?;
+            let mut chunk = vec![0u8; size + 2];
+            if size == 0 {
+                // The last chunk: no trailers from the hub, only the closing line.
+                read_line(stream)?;
+                return Ok(Answer { status, headers, body });
+            }
+            stream.read_exact(&mut chunk)?;
+            body.extend_from_slice(&chunk[..size]);
+        }
+    }
+    let length: usize =
+        header("content-length").ok_or("neither a content-length nor chunked")?.parse()?;
     let mut body = vec![0u8; length];
     stream.read_exact(&mut body)?;
     Ok(Answer { status, headers, body })

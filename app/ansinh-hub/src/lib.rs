@@ -14,12 +14,16 @@
 //!   by month, imported from CSV), the month and the year to date against it with the same
 //!   periods last year, and participants who lapsed (no renewal within a grace period) as a
 //!   masked follow-up list for their agent.
+//! - [`lists`]: the collection lists written as they are read (a page of records at a time,
+//!   opened on every core, streamed to the response or a file), so that a province's month
+//!   never sits whole in memory.
 //! - [`fleet`]: each device's latest signed health report (`POST /v1/health`, or a `.health`
 //!   file from a stick) and its alarms, for the fleet page (`/admin/fleet`) and `ansinh-hub
 //!   devices --json`.
 //! - [`Store`]: storage behind a trait, [`SqliteStore`] by default (embedded, nothing to
 //!   install) or [`PostgresStore`] (`--database postgres://…`: one database that several hub
-//!   processes share, for provincial scale); SQL lives only there.
+//!   processes share, for provincial scale; its dashboard reads rest on summaries kept beside
+//!   the records, and may come from a replica: [`open_with_reads`]); SQL lives only there.
 //!   Backups: [`SqliteStore::backup_to`] (live) and [`SqliteStore::restore`], `pg_dump` and
 //!   `pg_restore` on PostgreSQL; a restore makes a new epoch ([`Store::new_epoch`]), which
 //!   every acknowledgement carries, so devices send again what the restored database lost.
@@ -49,7 +53,8 @@
 //! ansinh-core and ansinh-geo (record rules, names), axum, hyper, hyper-util and tower (the
 //! connection loop), tokio, rusqlite, tokio-postgres and deadpool-postgres (the PostgreSQL
 //! store and its pool), csv, rust_xlsxwriter, quick-xml and unicode-normalization (the XML
-//! list), rayon (a batch's records opened on every core), serde(_json), sha2, hkdf (receipt
+//! list), tempfile (a large list's rows waiting for their count), rayon (a batch's records and
+//! a list's opened on every core), serde(_json), sha2, hkdf (receipt
 //! keys), ed25519-dalek, rand_core, hex, zeroize, thiserror.
 //! Never the device's side (outbox, receipts, data directory, uploader):
 //! `tests/e2e/dependencies.rs` checks the manifests.

@@ -14,6 +14,8 @@
 //! - The trails ([`AuditLog`], `audit.rs`): each device's hash-chained audit entries, checked
 //!   to continue what is held, and the hub's own log of admin actions and downloads.
 //! - Each device's latest health report ([`HealthLog`], `health.rs`), for the fleet page.
+//! - Lists are read a page at a time in their order ([`Store::records_for_list_page`]), so
+//!   that a large one is written as it is read.
 //! - Personal data is kept only inside the sealed bytes. In clear: scheme, commune code, agent
 //!   code, times, amounts, counts, and participants' pseudonyms with their paid periods.
 

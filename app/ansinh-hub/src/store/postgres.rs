@@ -21,6 +21,12 @@
 //!   accepted records and their coverage are written by binary COPY in the records' order.
 //! - Text columns compare bytewise (`COLLATE "C"`), so lists come out in SQLite's order
 //!   whatever the database's locale.
+//! - A province's year (schema 5): the dashboard's counts, the lapses, each payment that may
+//!   lapse or be due, and the double payments are kept as summaries beside the records, folded
+//!   in as a hub reads them ([`PostgresStore::fold`]); reads add what was stored after them,
+//!   in one snapshot, so they stay exact. The admin pages' reads may come from a streaming
+//!   replica ([`PostgresStore::open_with_reads`]); writes never do. No JIT: compiling a plan
+//!   costs more than the hub's reads.
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
