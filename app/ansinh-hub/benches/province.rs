@@ -27,9 +27,6 @@
 //! lapsed lists fill) and a few come back late; payments bunch at month end; 8 agents and 4
 //! devices per commune, communes of unequal size; the plan (province and communes, every
 //! month) imported from a CSV file.
-// A measuring program, not the hub: sizes are shown in MB and GB (floats never touch money
-// here), and the generator's indices are below small constants.
-#![allow(clippy::cast_possible_truncation, clippy::float_arithmetic, clippy::type_complexity)]
 
 use std::collections::HashMap;
 use std::sync::Arc;
