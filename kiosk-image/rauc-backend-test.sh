@@ -33,6 +33,10 @@ expect "primary before set-primary" "$(run get-primary)" a
 run set-primary b
 expect "after set-primary" "$(esp)" "ansinh-0-a.efi ansinh-1-b+3.efi"
 expect "primary after set-primary" "$(run get-primary)" b
+if ! run on-trial b || run on-trial a; then
+    echo "FAIL: B (with a counter) should be on trial, A (without) not" >&2
+    exit 1
+fi
 # systemd-boot spends B's tries (renaming as it boots); with none left A boots again.
 mv "$ANSINH_ESP_LINUX/ansinh-1-b+3.efi" "$ANSINH_ESP_LINUX/ansinh-1-b+1-2.efi"
 expect "primary with a try left" "$(run get-primary)" b

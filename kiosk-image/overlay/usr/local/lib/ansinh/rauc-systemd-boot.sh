@@ -16,6 +16,7 @@
 #   get-state SLOT         good (bootable) or bad (no image, or no tries left)
 #   set-state SLOT STATE   good: drop the counter (as systemd-bless-boot); bad: no tries left
 #   get-current            the slot this system booted from (rauc.slot= on the command line)
+#   on-trial SLOT          succeeds if SLOT still has a boot counter (not yet blessed)
 #   install-uki SLOT FILE  (the bundle's hook) SLOT's image becomes FILE, not bootable until
 #                          set-primary; the old one removed, the new one written under a
 #                          temporary name, synced, then renamed into place
@@ -155,6 +156,14 @@ get-current)
     done
     fail "no rauc.slot= on the kernel command line"
     ;;
+on-trial)
+    slot=${2:-}
+    check_slot "$slot"
+    case "$(uki_of "$slot")" in
+    *+*) exit 0 ;;
+    *) exit 1 ;;
+    esac
+    ;;
 install-uki)
     slot=${2:-}
     file=${3:-}
@@ -173,6 +182,6 @@ install-uki)
     sync
     ;;
 *)
-    fail "usage: $0 get-primary | set-primary SLOT | get-state SLOT | set-state SLOT good|bad | get-current | install-uki SLOT FILE"
+    fail "usage: $0 get-primary | set-primary SLOT | get-state SLOT | set-state SLOT good|bad | get-current | on-trial SLOT | install-uki SLOT FILE"
     ;;
 esac

@@ -13,6 +13,12 @@ read -r mode args < /config/selftest || true
 [ "$mode" = install ] || exit 0
 # The outbox as this slot sees it, before anything is installed.
 runuser -u ansinh -- /usr/local/lib/ansinh/selftest.sh report
+# A slot on trial installs nothing (RAUC's pre-install handler would refuse): the self-test
+# goes on from the next good slot.
+if /usr/local/lib/ansinh/rauc-systemd-boot.sh on-trial "$slot"; then
+    say "slot $slot on trial: no install"
+    exit 0
+fi
 done_dir=/data/selftest
 mkdir -p "$done_dir"
 for bundle in $args; do
