@@ -16,6 +16,14 @@
 #    carries a signed policy table. The box registers over DHCP and HTTPS, installs the
 #    partition's table as soon as registration pins the policy key, and takes the newer table
 #    the server published at its first sync; the next boot prices with that one.
+# 5. Updates, on the disk of steps 1-3 (its outbox holds their enrollments), the bundles on a
+#    second disk labelled ANSINH-USB: the power is cut while RAUC writes slot B, and A boots;
+#    then, in one run of the machine, a bundle signed by another key is refused, a release
+#    whose kiosk never starts is installed and tried three times, the box falls back to A by
+#    itself, the later release is installed and boots from B, and the health gate marks it
+#    good; the outbox is intact at every step.
+# 0 (first). A copy of the image with one byte of the kiosk binary changed inside the root
+#    partition does not boot: dm-verity refuses the block and the machine restarts.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -24,6 +32,12 @@ out="${1:-$here/out}"
 work="$out/boot-test"
 image="$out/ansinh-kiosk.img"
 config_offset="$(cat "$out/config-offset")"
+root_a_offset="$(cat "$out/root-a-offset")"
+version="$(cat "$out/version")"
+# The boot test's bundles (build.sh, development key): a later release, and one whose kiosk
+# never starts.
+LATER=$(sed -n 's/^LATER=//p' "$out/test/versions")
+BROKEN=$(sed -n 's/^BROKEN=//p' "$out/test/versions")
 golden="$repo/tests/golden/screens/home-1280x800.png"
 quote_golden="$repo/tests/golden/screens/quote-start-1280x800.png"
 # Pixels may differ by 10% in colour (scaling of the VGA framebuffer); at most 0.5% of them
@@ -33,27 +47,46 @@ max_diff_pixels=$((1280 * 800 / 200))
 
 rm -rf "$work"
 mkdir -p "$work"
-cp --sparse=always "$image" "$work/disk.img"
+# A box's disk is larger than the image: slot B and the data partition are made at first boot
+# (systemd-repart) in the rest of it.
+disk="$work/disk.img"
+new_disk() {
+    cp --sparse=always "$image" "$1"
+    truncate -s 2G "$1"
+}
+new_disk "$disk"
+timings=()
+step_started=$SECONDS
+timed() {
+    timings+=("$1: $((SECONDS - step_started)) s")
+    step_started=$SECONDS
+}
 
 set_selftest() {
     local mode="$1"
     if [[ -z "$mode" ]]; then
-        mdel -i "$work/disk.img@@$config_offset" ::/selftest 2>/dev/null || true
+        mdel -i "$disk@@$config_offset" ::/selftest 2>/dev/null || true
     else
         printf '%s\n' "$mode" > "$work/selftest"
-        mcopy -o -i "$work/disk.img@@$config_offset" "$work/selftest" ::/selftest
+        mcopy -o -i "$disk@@$config_offset" "$work/selftest" ::/selftest
     fi
 }
 
+# boot NAME [reboot]: starts the machine on $disk, serial console to $work/NAME.serial; with
+# "reboot" a reboot of the guest restarts it (boot counting), else QEMU exits. A disk in $usb
+# is plugged in as the ANSINH-USB stick.
 qemu_pid=""
+usb=""
 boot() {
-    local name="$1"
+    local name="$1" mode="${2:-}" extra=()
     cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars.fd"
     rm -f "$work/qmp.sock" "$work/$name.serial"
-    qemu-system-x86_64 -accel tcg -m 1024 -smp 2 -no-reboot -display none \
+    [[ "$mode" == reboot ]] || extra+=(-no-reboot)
+    [[ -z "$usb" ]] || extra+=(-drive "file=$usb,if=virtio,format=raw")
+    qemu-system-x86_64 -accel tcg -m 1024 -smp 2 -display none "${extra[@]}" \
         -drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
         -drive if=pflash,format=raw,file="$work/vars.fd" \
-        -drive file="$work/disk.img",if=virtio,format=raw,cache=writeback \
+        -drive file="$disk",if=virtio,format=raw,cache=writeback \
         -device VGA,xres=1280,yres=800 -device virtio-tablet-pci \
         -nic user,model=virtio-net-pci \
         -serial file:"$work/$name.serial" \
@@ -79,6 +112,19 @@ wait_for() {
     return 1
 }
 
+# wait_exit NAME TIMEOUT: waits for the machine to stop by itself.
+wait_exit() {
+    local deadline=$((SECONDS + $2))
+    while kill -0 "$qemu_pid" 2>/dev/null; do
+        if ((SECONDS >= deadline)); then
+            echo "timed out after $2 s waiting for the machine to stop; serial log: $work/$1.serial" >&2
+            return 1
+        fi
+        sleep 0.5
+    done
+    wait "$qemu_pid" 2>/dev/null || true
+}
+
 power_off() {
     # SIGKILL ends the machine at once: no shutdown, no sync; the guest loses its memory and
     # page cache, as when the plug is pulled. (What the guest flushed, QEMU has written through
@@ -94,6 +140,41 @@ cleanup() {
     done
 }
 trap cleanup EXIT
+
+echo "== 0. a root altered by one byte does not boot"
+# One byte of the kiosk binary's first compressed cluster (its ELF header: read when it is
+# started), found through the EROFS layout of slot A.
+disk="$work/altered.img"
+new_disk "$disk"
+slot_bytes=$(sfdisk -J "$image" | python3 -c 'import json,sys; p=json.load(sys.stdin)["partitiontable"]["partitions"]; print(next(x["size"] for x in p if x.get("name")=="ansinh-root-a")*512)')
+dd if="$image" of="$work/root-a.img" bs=1M iflag=skip_bytes,count_bytes skip="$root_a_offset" count="$slot_bytes" status=none
+# dump.erofs -e lists the file's extents ("N: logical start..end | length : physical
+# start..end | length", bytes): take the physical start of the first one.
+physical=$(dump.erofs -e --path=/usr/local/bin/ansinh-kiosk "$work/root-a.img" | python3 -c '
+import re, sys
+extents = [int(m.group(1)) for m in (re.match(r"\s*\d+:\s*\d+\.\.\s*\d+\s*\|\s*\d+\s*:\s*(\d+)\.\.", l) for l in sys.stdin) if m]
+print(extents[0] if extents else "")')
+if ! [[ "$physical" =~ ^[0-9]+$ ]]; then
+    echo "FAIL: no extent of the kiosk binary in slot A" >&2
+    exit 1
+fi
+at=$((root_a_offset + physical + 100))
+python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek(int(sys.argv[2])); b = f.read(1); f.seek(int(sys.argv[2])); f.write(bytes([b[0] ^ 1]))' "$disk" "$at"
+echo "flipped the byte at $at (the kiosk binary's data in slot A, at $physical in the EROFS image)"
+boot altered
+# The kernel restarts the machine (QEMU exits, -no-reboot) when dm-verity finds the block.
+wait_exit altered 300
+if grep -a -q "ansinh-kiosk: ready" "$work/altered.serial"; then
+    echo "FAIL: the kiosk started from an altered root" >&2
+    exit 1
+fi
+if ! grep -a -q "dm-verity device corrupted" "$work/altered.serial"; then
+    echo "FAIL: the altered root was not refused by dm-verity (see $work/altered.serial)" >&2
+    exit 1
+fi
+echo "refused: $(grep -a -m1 "dm-verity device corrupted" "$work/altered.serial" | tr -d '\r')"
+disk="$work/disk.img"
+timed "0. altered root refused"
 
 echo "== 1. cold boot to the home screen"
 set_selftest ""
@@ -141,6 +222,7 @@ sleep 3
 qmp screendump "$work/back.png"
 expect_screen "the home screen after a tap on ←" "$work/back.png" "$golden"
 power_off
+timed "1. first boot to the home screen, pointer walk"
 
 echo "== 2. power cut during enqueues"
 set_selftest enqueue-loop
@@ -150,28 +232,35 @@ power_off
 # Lines look like "[  21.5] selftest.sh[255]: ANSINH-SELFTEST enqueued RECORD_ID RECEIPT_NO ...".
 sed -n 's/.*ANSINH-SELFTEST enqueued [0-9a-f]\{32\} \([0-9][0-9]*\) .*/\1/p' "$work/cut.serial" | sort -n > "$work/committed"
 echo "enqueues returned before the cut: $(wc -l < "$work/committed") (receipts $(paste -sd, "$work/committed"))"
+timed "2. power cut during enqueues"
 
 echo "== 3. next boot: every committed enrollment is still queued"
 set_selftest report
 boot report
 wait_for report "ANSINH-SELFTEST done" 1 300
 power_off
-grep -a "ANSINH-SELFTEST queue " "$work/report.serial" | sed 's/^.*ANSINH-SELFTEST queue //' > "$work/queue.json"
-python3 - "$work/queue.json" "$work/committed" <<'PY'
+# check_outbox FILE WHEN: the self-test's report in FILE (serial console text) lists every
+# receipt whose enqueue returned before the cut as queued, and the outbox verifies.
+check_outbox() {
+    grep -a "ANSINH-SELFTEST queue " "$1" | tail -1 | sed 's/^.*ANSINH-SELFTEST queue //' > "$work/queue.json"
+    python3 - "$work/queue.json" "$work/committed" "$2" <<'PY'
 import json, sys
 queue = json.load(open(sys.argv[1]))
 states = {r["receipt_no"]: r["state"] for r in queue["records"]}
 committed = [int(line) for line in open(sys.argv[2]) if line.strip()]
 missing = [n for n in committed if states.get(n) != "queued"]
 if missing or not committed:
-    sys.exit(f"FAIL: receipts {missing} are not queued after the power cut (states: {states})")
-print(f"all {len(committed)} committed receipts queued; {len(states)} records in the outbox")
+    sys.exit(f"FAIL: receipts {missing} are not queued {sys.argv[3]} (states: {states})")
+print(f"{sys.argv[3]}: all {len(committed)} committed receipts queued; {len(states)} records in the outbox")
 PY
-if ! grep -a -q "ANSINH-SELFTEST verify ok" "$work/report.serial"; then
-    echo "FAIL: the outbox does not verify after the power cut" >&2
-    grep -a "ANSINH-SELFTEST" "$work/report.serial" >&2
-    exit 1
-fi
+    if ! grep -a -q "ANSINH-SELFTEST verify ok" "$1"; then
+        echo "FAIL: the outbox does not verify $2" >&2
+        grep -a "ANSINH-SELFTEST" "$1" >&2
+        exit 1
+    fi
+}
+check_outbox "$work/report.serial" "after the power cut"
+timed "3. the outbox after the cut"
 
 echo "== 4. a registered box: a policy table from the configuration partition, then the server's"
 # The collection server on the host, from this checkout (a debug build: it serves one device).
@@ -210,8 +299,10 @@ socat "OPENSSL-LISTEN:$tls_port,bind=127.0.0.1,reuseaddr,fork,cert=$work/server.
     "TCP:127.0.0.1:$hub_port" 2> "$work/tls.log" &
 host_pids+=($!)
 
-# A fresh box (the demonstration's records of steps 2-3 would hold registration back).
-cp --sparse=always "$image" "$work/disk.img"
+# A fresh box (the demonstration's records of steps 2-3 would hold registration back); the
+# disk of steps 1-3 is kept for step 5.
+disk="$work/registered.img"
+new_disk "$disk"
 cat > "$work/ansinh.toml" <<TOML
 server_url = "https://10.0.2.2:$tls_port"
 provisioning_token = "$token"
@@ -221,7 +312,7 @@ agent_code = "DL-0001"
 TOML
 cp "$work/ca.pem" "$work/server-ca.pem"
 for file in ansinh.toml server-ca.pem policy.signed; do
-    mcopy -o -i "$work/disk.img@@$config_offset" "$work/$file" "::/$file"
+    mcopy -o -i "$disk@@$config_offset" "$work/$file" "::/$file"
 done
 boot registered
 wait_for registered "installed policy table $prepared from /config/policy.signed" 1 300
@@ -238,7 +329,101 @@ PY
 echo "registered over DHCP and HTTPS; installed $prepared (configuration partition), then $later (server)"
 
 boot again
-wait_for again "ansinh-kiosk: pricing with policy table $later" 1 300
+wait_for again "ansinh-kiosk: ready" 1 300
+again_to_ui=$(python3 -c "print(f'{$(date +%s.%N) - $boot_started:.1f}')")
 power_off
-echo "next boot prices with $later"
-echo "boot test passed: boot to UI ${boot_to_ui} s; power cut lost nothing; tables from the configuration partition and the server"
+if ! grep -a -q "ansinh-kiosk: pricing with policy table $later" "$work/again.serial"; then
+    echo "FAIL: the next boot does not price with $later" >&2
+    exit 1
+fi
+echo "next boot prices with $later; boot to UI (not a first boot): $again_to_ui s"
+timed "4. a registered box"
+
+echo "== 5. updates: a power cut while slot B is written; a bad signature; a release that never becomes healthy; the later release"
+disk="$work/disk.img"
+keyring="$out/rauc-dev/cert.pem"
+later_bundle="$out/test/ansinh-$LATER.raucb"
+broken_bundle="$out/test/ansinh-$BROKEN.raucb"
+# The later release signed by a key the box does not trust.
+other_bundle="$work/ansinh-$LATER-other-key.raucb"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj "/CN=not the ansinh release key" -keyout "$work/other.key" -out "$work/other.pem" 2>/dev/null
+rauc resign --keyring="$keyring" --signing-keyring="$work/other.pem" \
+    --cert="$work/other.pem" --key="$work/other.key" "$later_bundle" "$other_bundle" > "$work/resign.log" 2>&1
+# The bundles on a stick labelled ANSINH-USB (mounted at /media/usb-config).
+usb="$work/usb.img"
+stick_mb=$(( $(du -cm --apparent-size "$later_bundle" "$broken_bundle" "$other_bundle" | tail -1 | cut -f1) + 32 ))
+mkfs.vfat -n ANSINH-USB -C "$usb" $((stick_mb * 1024)) >/dev/null
+mcopy -i "$usb" "$later_bundle" "$broken_bundle" "$other_bundle" ::/
+stick=/media/usb-config
+esp_linux() { mdir -b -i "$disk@@1048576" ::/EFI/Linux 2>/dev/null | sed 's|.*/||' | sort | paste -sd' '; }
+
+echo "-- 5a. the power is cut while RAUC writes slot B"
+set_selftest "install $stick/ansinh-$LATER.raucb"
+boot update-cut
+wait_for update-cut "ANSINH-SELFTEST rauc: .*Copying image to rootfs" 1 600
+power_off
+if grep -a -q "ANSINH-SELFTEST install ansinh-$LATER.raucb ok" "$work/update-cut.serial"; then
+    echo "FAIL: the install finished before the cut" >&2
+    exit 1
+fi
+echo "cut while RAUC was writing: $(grep -a "ANSINH-SELFTEST rauc:" "$work/update-cut.serial" | tail -1 | tr -d '\r')"
+echo "ESP kernel images after the cut: $(esp_linux)"
+timed "5a. power cut while writing slot B"
+
+echo "-- 5b. a bad signature, a release that never becomes healthy, the later release"
+# One run of the machine: reboots restart it, as on a real box. The self-test installs the
+# first bundle no earlier boot tried and reboots into it; nothing else steers the boots.
+set_selftest "install $stick/$(basename "$other_bundle") $stick/ansinh-$BROKEN.raucb $stick/ansinh-$LATER.raucb"
+boot updates reboot
+wait_for updates "ANSINH-SELFTEST install $(basename "$other_bundle") refused" 1 600
+wait_for updates "ANSINH-SELFTEST install ansinh-$BROKEN.raucb ok" 1 600
+wait_for updates "ANSINH-SELFTEST booted slot=b version=$BROKEN" 3 900
+wait_for updates "ANSINH-SELFTEST install ansinh-$LATER.raucb ok" 1 900
+wait_for updates "ANSINH-SELFTEST booted slot=b version=$LATER" 1 600
+wait_for updates "ansinh-healthy: ok" 1 600
+# systemd-bless-boot then drops the boot counter from slot B's kernel image.
+deadline=$((SECONDS + 60))
+until [[ " $(esp_linux) " == *" ansinh-1-b.efi "* ]] || ((SECONDS > deadline)); do sleep 1; done
+blessed="$(esp_linux)"
+power_off
+# The boots in order, each with what its self-test and health gate printed.
+python3 - "$work/updates.serial" "$version" "$BROKEN" "$LATER" "$(basename "$other_bundle")" <<'PY'
+import re, sys
+text = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
+version, broken, later, other = sys.argv[2:]
+parts = re.split(r"ANSINH-SELFTEST booted slot=", text)[1:]
+boots = [(p.split()[0], p.split()[1].removeprefix("version=")) for p in parts]
+expected = [("a", version)] + [("b", broken)] * 3 + [("a", version), ("b", later)]
+if boots != expected:
+    sys.exit(f"FAIL: boots {boots}, expected {expected}")
+checks = [
+    (0, f"ANSINH-SELFTEST install {other} refused"),
+    (0, "signature"),
+    (0, f"ANSINH-SELFTEST install ansinh-{broken}.raucb ok"),
+    (1, "ansinh-healthy: FAILED"), (2, "ansinh-healthy: FAILED"), (3, "ansinh-healthy: FAILED"),
+    (4, f"ANSINH-SELFTEST install ansinh-{later}.raucb ok"),
+    (5, "ansinh-healthy: ok"),
+]
+for index, needle in checks:
+    if needle not in parts[index]:
+        sys.exit(f"FAIL: boot {index + 1} {boots[index]} did not print '{needle}'")
+for index in (0, 4, 5):
+    with open(f"{sys.argv[1]}.boot{index + 1}", "w") as f:
+        f.write(parts[index])
+print("boots: " + ", ".join(f"{slot} {v}" for slot, v in boots))
+PY
+refusal=$(grep -a -m1 "ANSINH-SELFTEST rauc: .*signature" "$work/updates.serial" | tr -d '\r' | sed 's/.*ANSINH-SELFTEST rauc: //')
+echo "refused the bundle signed by another key: $refusal"
+check_outbox "$work/updates.serial.boot1" "on slot A after the power cut during the install"
+check_outbox "$work/updates.serial.boot5" "on slot A after falling back from the release that never became healthy"
+check_outbox "$work/updates.serial.boot6" "on slot B with the later release"
+echo "ESP kernel images: $blessed"
+if [[ " $blessed " != *" ansinh-1-b.efi "* || " $blessed " != *" ansinh-0-a.efi "* ]]; then
+    echo "FAIL: slot B was not marked good and primary (ESP: $blessed)" >&2
+    exit 1
+fi
+timed "5b. bad signature, fallback after three tries, update to B"
+
+echo "boot test passed: boot to UI ${boot_to_ui} s (first boot), ${again_to_ui} s (a later one); power cut lost nothing; tables from the configuration partition and the server; an altered root refused; updates A→B, rollback and power cut"
+printf '%s\n' "${timings[@]}"

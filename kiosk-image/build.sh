@@ -1,14 +1,26 @@
 #!/usr/bin/env bash
-# Builds the bootable ansinh kiosk image (x86-64, UEFI):
-#   bash kiosk-image/build.sh [OUT_DIR]          → OUT_DIR/ansinh-kiosk.img (default kiosk-image/out)
+# Builds the bootable ansinh kiosk image (x86-64, UEFI) and its signed update bundle:
+#   bash kiosk-image/build.sh [OUT_DIR]          (default kiosk-image/out)
+#   → OUT_DIR/ansinh-kiosk.img                    the disk image to write to a new box
+#   → OUT_DIR/ansinh-VERSION.raucb                the same system as a RAUC update bundle
 #
 # 1. release binaries: ansinh-kiosk (Slint, linuxkms + software renderer) and the ansinh CLI;
 # 2. a Debian bookworm root file system from the package registry (mmdebstrap), with the
 #    overlay in kiosk-image/overlay, the app user, the units enabled and every login prompt off;
-# 3. a unified kernel image (kernel + initramfs + command line in one EFI binary);
-# 4. the bill of materials in the root, /usr/local/share/ansinh/sbom.json (sbom.py): every Debian
-#    package and Rust crate in the image with its version and licence;
-# 5. a GPT disk: ESP, read-only root, data partition (outbox and keys), configuration partition.
+#    only the kernel modules of modules.allow; a small initramfs that opens the verified root;
+# 3. the bill of materials in the root, /usr/local/share/ansinh/sbom.json (sbom.py);
+# 4. the root as a slot image: EROFS (compressed, read-only) followed by its dm-verity hash
+#    tree; two unified kernel images (kernel + initramfs + command line), one per slot, each
+#    naming its slot's partition and the root hash;
+# 5. the update bundle (RAUC, signed) and a GPT disk: ESP (systemd-boot, slot A's kernel
+#    image), slot A, configuration partition. Slot B and the data partition are made by
+#    systemd-repart at first boot, to fit the real disk.
+#
+# The version (semver) comes from ANSINH_IMAGE_VERSION, default the workspace's. The bundle is
+# signed with ANSINH_RAUC_KEY and ANSINH_RAUC_CERT (PEM files, or PKCS#11 URLs) and the image
+# trusts ANSINH_RAUC_KEYRING (default the certificate); without them a development key and
+# certificate are made once in OUT_DIR/rauc-dev/ and reused, and the boot test's bundles are
+# built too (OUT_DIR/test/: a later version, and one whose kiosk never starts).
 # Needs root (mmdebstrap into a directory, file ownership) and the packages installed by
 # kiosk-image/install-deps.sh.
 set -euo pipefail
@@ -20,14 +32,43 @@ work="$out/work"
 suite=bookworm
 mirror=http://deb.debian.org/debian
 app_uid=900
+compatible=ansinh-kiosk-x86_64
+version="${ANSINH_IMAGE_VERSION:-$(sed -n 's/^version = "\(.*\)"$/\1/p' "$repo/Cargo.toml" | head -1)}"
+if ! [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+    echo "version '$version' is not MAJOR.MINOR.PATCH" >&2
+    exit 1
+fi
+# Each root slot's partition. Fixed for the life of a box (slot B is made at first boot with
+# the same size), so it leaves room for later, larger releases.
+slot_mb="${ANSINH_SLOT_MB:-192}"
 
-step() { printf '\n== %s\n' "$*"; }
+step() { printf '\n== %s (%s s)\n' "$*" "$SECONDS"; }
 mkdir -p "$out"
 # An interrupted mmdebstrap can leave /proc, /sys or /dev mounted inside the old root file
 # system: unmount them before deleting anything, never delete through them.
 { findmnt -rn -o TARGET | grep "^$work/" || true; } | sort -r | xargs -r -n1 umount -l
-rm -rf --one-file-system "$work"
+rm -rf --one-file-system "$work" "$out/test"
 mkdir -p "$work"
+
+step "signing key"
+if [[ -n "${ANSINH_RAUC_KEY:-}" || -n "${ANSINH_RAUC_CERT:-}" ]]; then
+    key="${ANSINH_RAUC_KEY:?ANSINH_RAUC_KEY and ANSINH_RAUC_CERT go together}"
+    cert="${ANSINH_RAUC_CERT:?ANSINH_RAUC_KEY and ANSINH_RAUC_CERT go together}"
+    keyring="${ANSINH_RAUC_KEYRING:-$cert}"
+    test_bundles=0
+else
+    key="$out/rauc-dev/key.pem"
+    cert="$out/rauc-dev/cert.pem"
+    keyring="$cert"
+    if [[ ! -f "$key" || ! -f "$cert" ]]; then
+        mkdir -p "$out/rauc-dev"
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
+            -subj "/O=ansinh development/CN=ansinh development update signing" \
+            -keyout "$key" -out "$cert" 2>/dev/null
+        echo "made a development signing key: $key (not for boxes in service)"
+    fi
+    test_bundles=1
+fi
 
 step "release binaries"
 # One invocation: the crates both use are built once, and the two binaries link side by side.
@@ -39,6 +80,9 @@ target="$(cargo metadata --format-version 1 --no-deps --manifest-path "$repo/Car
 step "root file system (mmdebstrap, $suite)"
 packages=(
     systemd-sysv udev kmod linux-image-amd64 initramfs-tools e2fsprogs
+    # The root is merged-/usr already: this lets usrmerge, and with it all of perl (50 MiB), go
+    # (below; init-system-helpers, installed first, takes usrmerge for its dependency).
+    usr-is-merged
     # Slint needs fontconfig with at least one system font even with an embedded font.
     fonts-dejavu-core libfontconfig1 libfreetype6
     # linuxkms backend: input devices and keymaps.
@@ -46,10 +90,15 @@ packages=(
     ca-certificates
     # Read aloud: espeak-ng's Vietnamese voice, played through ALSA by aplay.
     espeak-ng alsa-utils
+    # The verified root (veritysetup in the initramfs), A/B boot (systemd-boot's EFI binaries,
+    # systemd-bless-boot) and updates (RAUC, its D-Bus service).
+    cryptsetup-bin systemd-boot rauc rauc-service dbus
 )
 rootfs="$work/rootfs"
 # No manuals, documentation or translations, except the copyright files: they carry the
 # licences of what the image ships, and the bill of materials reads them.
+# The initramfs is made once, at the end (the essential hook's setting), with only the modules
+# kept.
 mmdebstrap --variant=minbase --mode=root \
     --include="$(IFS=,; echo "${packages[*]}")" \
     --dpkgopt='path-exclude=/usr/share/man/*' \
@@ -57,91 +106,228 @@ mmdebstrap --variant=minbase --mode=root \
     --dpkgopt='path-include=/usr/share/doc/*/copyright' \
     --dpkgopt='path-exclude=/usr/share/locale/*' \
     --dpkgopt='path-include=/usr/share/locale/locale.alias' \
+    --essential-hook="install -D -m 0644 '$here/overlay/etc/initramfs-tools/conf.d/ansinh.conf' \"\$1/etc/initramfs-tools/conf.d/ansinh.conf\"" \
     --customize-hook="cp -a '$here/overlay/.' \"\$1/\"" \
-    --customize-hook="install -D -m 0755 '$target/release/ansinh-kiosk' \"\$1/usr/local/bin/ansinh-kiosk\"" \
-    --customize-hook="install -D -m 0755 '$target/release/ansinh' \"\$1/usr/local/bin/ansinh\"" \
+    --customize-hook="install -D -m 0755 -s '$target/release/ansinh-kiosk' \"\$1/usr/local/bin/ansinh-kiosk\"" \
+    --customize-hook="install -D -m 0755 -s '$target/release/ansinh' \"\$1/usr/local/bin/ansinh\"" \
     --customize-hook="install -D -m 0644 '$repo/tests/fixtures/enrollment.json' \"\$1/usr/local/share/ansinh/fixtures/enrollment.json\"" \
     --customize-hook="install -D -m 0644 '$repo/README.md' \"\$1/usr/local/share/doc/ansinh/README.md\"" \
     --customize-hook="install -D -m 0644 '$repo/LICENSE' \"\$1/usr/local/share/doc/ansinh/LICENSE\"" \
+    --customize-hook="install -D -m 0644 '$keyring' \"\$1/etc/rauc/keyring.pem\"" \
+    --customize-hook="python3 '$here/prune-modules.py' \"\$1\" '$here/modules.allow'" \
     --customize-hook="chroot \"\$1\" sh -eu -c '
         echo ansinh-kiosk > /etc/hostname
         groupadd --system --gid $app_uid ansinh
         useradd --system --uid $app_uid --gid ansinh --groups video,input,render,dialout,audio \
             --home-dir /data/ansinh --no-create-home --shell /usr/sbin/nologin ansinh
         passwd --lock root
-        mkdir -p /data /config /media/usb-config
+        mkdir -p /data /config /efi /media/usb-config
         : > /etc/machine-id
-        systemctl enable ansinh-kiosk.service ansinh-selftest.service systemd-networkd.service
+        systemctl enable ansinh-kiosk.service ansinh-selftest.service systemd-networkd.service \
+            ansinh-selftest-update.service ansinh-healthy.service ansinh-update.path \
+            ansinh-reboot.path
         systemctl mask getty@tty1.service serial-getty@ttyS0.service console-getty.service \
             getty.target systemd-firstboot.service apt-daily.timer apt-daily-upgrade.timer
+        # A slot is marked good by the health gate (boot-complete.target), never just for
+        # booting; the boot loader changes only with an update, never at boot.
+        systemctl mask rauc-mark-good.service systemd-boot-update.service \
+            systemd-boot-system-token.service
         systemctl set-default multi-user.target
+        dpkg --purge usrmerge libfile-find-rule-perl libnumber-compare-perl libtext-glob-perl \
+            perl perl-modules-5.36 libperl5.36 >/dev/null
+        # What tmpfiles.d would link at every boot, on a root that is read-only by then.
+        ln -sf /etc/machine-id /var/lib/dbus/machine-id
+        for kernel in /usr/lib/modules/*; do depmod \"\${kernel##*/}\"; done
+        update-initramfs -u -k all >/dev/null
         rm -rf /var/cache/apt/archives/*.deb /var/lib/apt/lists/*
     '" \
     "$suite" "$rootfs" "$mirror"
+echo "kernel modules: $(du -sm "$rootfs/usr/lib/modules" | cut -f1) MiB"
 
-step "unified kernel image"
-kernel="$(find "$rootfs/boot" -name 'vmlinuz-*' | sort -V | tail -1)"
-initrd="$(find "$rootfs/boot" -name 'initrd.img-*' | sort -V | tail -1)"
-(cd "$work" && apt-get download systemd-boot-efi >/dev/null 2>&1 && dpkg-deb -x systemd-boot-efi_*.deb sdboot)
-stub="$work/sdboot/usr/lib/systemd/boot/efi/linuxx64.efi.stub"
-# ro: the root never changes; the last console= is /dev/console (serial, for the boot test),
-# tty1 stays free for the kiosk screen without a cursor or boot messages.
-echo "root=LABEL=ansinh-root ro console=tty1 console=ttyS0 quiet loglevel=3 systemd.show_status=false vt.global_cursor_default=0 panic=10" > "$work/cmdline.txt"
-objcopy \
-    --add-section .osrel="$rootfs/etc/os-release" --change-section-vma .osrel=0x20000 \
-    --add-section .cmdline="$work/cmdline.txt" --change-section-vma .cmdline=0x30000 \
-    --add-section .linux="$kernel" --change-section-vma .linux=0x2000000 \
-    --add-section .initrd="$initrd" --change-section-vma .initrd=0x3000000 \
-    "$stub" "$work/ansinh.efi"
-# The kernel and initramfs live in the UKI; the root file system does not need them.
-rm -f "$rootfs"/boot/vmlinuz-* "$rootfs"/boot/initrd.img-*
+step "first boot: slot B and the data partition (systemd-repart)"
+# Slot A is the image's; B, of the same size, and the data partition (the rest of the disk)
+# are made when the box first starts. Definitions match existing partitions by type, in order:
+# 10 is slot A (already there), 20 becomes slot B.
+install -d "$rootfs/etc/repart.d"
+for slot in a b; do
+    n=$([[ $slot == a ]] && echo 10 || echo 20)
+    cat > "$rootfs/etc/repart.d/$n-root-$slot.conf" <<EOF
+[Partition]
+Type=root
+Label=ansinh-root-$slot
+SizeMinBytes=${slot_mb}M
+SizeMaxBytes=${slot_mb}M
+EOF
+done
+cat > "$rootfs/etc/repart.d/30-data.conf" <<EOF
+[Partition]
+Type=linux-generic
+Label=ANSINH-DATA
+Format=ext4
+SizeMinBytes=256M
+EOF
 
 step "software bill of materials"
-# Every package installed in the root (licences from the copyright files kept above), the EFI
-# stub's package, and every crate linked into the two binaries built above.
+# Every package installed in the root (licences from the copyright files kept above, the EFI
+# stub and boot loader included) and every crate linked into the two binaries built above.
 sbom="$rootfs/usr/local/share/ansinh/sbom.json"
 install -d "$(dirname "$sbom")"
-python3 "$here/sbom.py" image --root "$rootfs" --deb "$work"/systemd-boot-efi_*.deb \
-    --repo "$repo" --out "$sbom"
+python3 "$here/sbom.py" image --root "$rootfs" --repo "$repo" --out "$sbom"
 cp "$sbom" "$out/sbom.json"
 
+# The kernel and initramfs go into the kernel images; the root does not need them.
+kernel="$work/vmlinuz"
+initrd="$work/initrd.img"
+cp "$(find "$rootfs/boot" -name 'vmlinuz-*' | sort -V | tail -1)" "$kernel"
+cp "$(find "$rootfs/boot" -name 'initrd.img-*' | sort -V | tail -1)" "$initrd"
+rm -f "$rootfs"/boot/vmlinuz-* "$rootfs"/boot/initrd.img-* "$rootfs"/boot/System.map-* "$rootfs"/boot/config-*
+efi_dir="$rootfs/usr/lib/systemd/boot/efi"
+cp "$efi_dir/linuxx64.efi.stub" "$efi_dir/systemd-bootx64.efi" "$work/"
+echo "initramfs: $(du -k "$initrd" | cut -f1) KiB; kernel: $(du -k "$kernel" | cut -f1) KiB"
+
+# make_slot NAME VERSION: the root tree as it is now, with /etc/ansinh-release saying VERSION,
+# as a slot image (EROFS, then its hash tree) in $work/NAME/root.img and the two slots' kernel
+# images $work/NAME/ansinh-{a,b}.efi.
+make_slot() {
+    local name="$1" slot_version="$2" dir="$work/$1"
+    mkdir -p "$dir"
+    printf 'VERSION=%s\nCOMPATIBLE=%s\n' "$slot_version" "$compatible" > "$rootfs/etc/ansinh-release"
+    # lz4hc: small, and quick to read on slow CPUs; 64 KiB compressed clusters for the ratio.
+    # (Level 12 is 1 % smaller and three times slower to build.) EROFS and dm-verity both use
+    # 4 KiB blocks.
+    mkfs.erofs -zlz4hc,9 -C65536 --quiet "$dir/root.img" "$rootfs"
+    local data_bytes
+    data_bytes=$(stat -c %s "$dir/root.img")
+    veritysetup format "$dir/root.img" "$dir/root.img" --hash-offset="$data_bytes" \
+        --data-blocks=$((data_bytes / 4096)) --root-hash-file="$dir/roothash" >/dev/null
+    local roothash size_mb
+    roothash=$(cat "$dir/roothash")
+    size_mb=$(( ($(stat -c %s "$dir/root.img") + 1048575) / 1048576 ))
+    if ((size_mb > slot_mb)); then
+        echo "the root ($size_mb MiB) does not fit a slot ($slot_mb MiB): raise ANSINH_SLOT_MB" >&2
+        exit 1
+    fi
+    # No ID or version in the kernel image's os-release: systemd-boot then orders the two
+    # slots by file name, which rauc-systemd-boot.sh controls.
+    printf 'PRETTY_NAME="ansinh kiosk %s"\n' "$slot_version" > "$dir/osrel"
+    local slot
+    for slot in a b; do
+        # ro: the root never changes; the last console= is /dev/console (serial, for the boot
+        # test), tty1 stays free for the kiosk screen without a cursor or boot messages.
+        echo "ansinh.verity_data=PARTLABEL=ansinh-root-$slot ansinh.verity_hashoffset=$data_bytes ansinh.verity_roothash=$roothash root=/dev/mapper/root rootfstype=erofs ro rauc.slot=$slot console=tty1 console=ttyS0 quiet loglevel=3 systemd.show_status=false vt.global_cursor_default=0 panic=10" > "$dir/cmdline-$slot.txt"
+        objcopy \
+            --add-section .osrel="$dir/osrel" --change-section-vma .osrel=0x20000 \
+            --add-section .cmdline="$dir/cmdline-$slot.txt" --change-section-vma .cmdline=0x30000 \
+            --add-section .linux="$kernel" --change-section-vma .linux=0x2000000 \
+            --add-section .initrd="$initrd" --change-section-vma .initrd=0x3000000 \
+            "$work/linuxx64.efi.stub" "$dir/ansinh-$slot.efi"
+    done
+    echo "$name: version $slot_version, root $(du -m --apparent-size "$dir/root.img" | cut -f1) MiB (EROFS $((data_bytes / 1048576)) MiB + hash tree), root hash $roothash"
+}
+
+# make_bundle NAME VERSION OUT: the slot made by make_slot NAME as a signed RAUC bundle.
+make_bundle() {
+    local name="$1" bundle_version="$2" bundle_out="$3" dir="$work/$1/bundle"
+    mkdir -p "$dir"
+    ln -f "$work/$name/root.img" "$work/$name/ansinh-a.efi" "$work/$name/ansinh-b.efi" "$dir/"
+    cat > "$dir/manifest.raucm" <<EOF
+[update]
+compatible=$compatible
+version=$bundle_version
+description=ansinh kiosk $bundle_version
+
+[bundle]
+format=verity
+
+[hooks]
+filename=hook.sh
+
+[image.rootfs]
+filename=root.img
+hooks=post-install
+EOF
+    # After the root is written, the slot's kernel image goes on the ESP, not yet bootable:
+    # RAUC then makes the slot primary (three tries) through rauc-systemd-boot.sh.
+    cat > "$dir/hook.sh" <<'EOF'
+#!/bin/sh
+set -eu
+case "$1" in
+slot-post-install)
+    exec /usr/local/lib/ansinh/rauc-systemd-boot.sh install-uki "$RAUC_SLOT_BOOTNAME" \
+        "$RAUC_BUNDLE_MOUNT_POINT/ansinh-$RAUC_SLOT_BOOTNAME.efi"
+    ;;
+esac
+EOF
+    chmod +x "$dir/hook.sh"
+    rm -f "$bundle_out"
+    # The root is compressed already: squashfs only packs it.
+    rauc bundle --cert="$cert" --key="$key" --keyring="$keyring" \
+        --mksquashfs-args="-comp lz4 -Xhc" "$dir" "$bundle_out" >/dev/null
+    echo "bundle: $bundle_out ($(du -m --apparent-size "$bundle_out" | cut -f1) MiB)"
+}
+
+step "slot image, kernel images and update bundle ($version)"
+make_slot main "$version"
+make_bundle main "$version" "$out/ansinh-$version.raucb"
+
+if ((test_bundles)); then
+    step "the boot test's bundles (development key only)"
+    # A later version of the same root, and one whose kiosk never starts (its start script
+    # passes an option the app does not know: the kind of mistake a release can ship).
+    IFS=. read -r major minor patch <<< "$version"
+    later="$major.$minor.$((patch + 1))"
+    broken="$major.$minor.$((patch + 2))"
+    mkdir -p "$out/test"
+    make_slot later "$later"
+    make_bundle later "$later" "$out/test/ansinh-$later.raucb"
+    start="$rootfs/usr/local/lib/ansinh/start-kiosk.sh"
+    cp -p "$start" "$work/start-kiosk.sh"
+    sed -i 's|^exec /usr/local/bin/ansinh-kiosk "\$@"|exec /usr/local/bin/ansinh-kiosk --no-such-option "$@"|' "$start"
+    grep -q -- --no-such-option "$start"
+    make_slot broken "$broken"
+    make_bundle broken "$broken" "$out/test/ansinh-$broken.raucb"
+    cp -p "$work/start-kiosk.sh" "$start"
+    printf 'LATER=%s\nBROKEN=%s\n' "$later" "$broken" > "$out/test/versions"
+fi
+
 step "file systems"
-mb() { du -sm "$1" | cut -f1; }
-esp_mb=$(( $(mb "$work/ansinh.efi") + 16 ))
-root_mb=$(( $(mb "$rootfs") * 115 / 100 + 32 ))
-data_mb=256
+mb() { du -m --apparent-size "$1" | cut -f1; }
+# Room for both slots' kernel images (an update removes the old one of its slot first) and
+# for later, larger ones.
+esp_mb=$(( $(mb "$work/main/ansinh-a.efi") * 2 + 16 ))
 config_mb=16
 mkfs.vfat -n ESP -C "$work/esp.img" $((esp_mb * 1024)) >/dev/null
-mmd -i "$work/esp.img" ::/EFI ::/EFI/BOOT
-mcopy -i "$work/esp.img" "$work/ansinh.efi" ::/EFI/BOOT/BOOTX64.EFI
-mkfs.ext4 -q -F -L ansinh-root -d "$rootfs" "$work/root.img" "${root_mb}M"
-mkdir -p "$work/data/ansinh"
-chown "$app_uid:$app_uid" "$work/data/ansinh"
-chmod 0700 "$work/data/ansinh"
-mkfs.ext4 -q -F -L ANSINH-DATA -d "$work/data" "$work/data.img" "${data_mb}M"
+mmd -i "$work/esp.img" ::/EFI ::/EFI/BOOT ::/EFI/Linux ::/loader
+mcopy -i "$work/esp.img" "$work/systemd-bootx64.efi" ::/EFI/BOOT/BOOTX64.EFI
+# No menu and no editor (the command line carries the root hash); no default: the order of
+# the kernel images' names decides (rauc-systemd-boot.sh).
+printf 'timeout 0\neditor no\nauto-entries no\nauto-firmware no\nrandom-seed-mode off\n' > "$work/loader.conf"
+mcopy -i "$work/esp.img" "$work/loader.conf" ::/loader/loader.conf
+# Slot A boots; it is good from the start (no boot counter).
+mcopy -i "$work/esp.img" "$work/main/ansinh-a.efi" ::/EFI/Linux/ansinh-1-a.efi
 mkfs.vfat -n ANSINH-CFG -C "$work/config.img" $((config_mb * 1024)) >/dev/null
 mcopy -i "$work/config.img" "$here/config/ansinh.toml" ::/ansinh.toml
 
 step "disk image"
 img="$out/ansinh-kiosk.img"
-total_mb=$((1 + esp_mb + root_mb + data_mb + config_mb + 1))
+total_mb=$((1 + esp_mb + slot_mb + config_mb + 1))
 rm -f "$img"
 truncate -s "${total_mb}M" "$img"
+# Type 4F68BCE3-…: root (x86-64), as systemd-repart's "root" for slot B.
 sfdisk -q "$img" <<EOF
 label: gpt
 start=1MiB, size=${esp_mb}MiB, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, name="ESP"
-size=${root_mb}MiB, type=4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709, name="ansinh-root"
-size=${data_mb}MiB, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name="ansinh-data"
+size=${slot_mb}MiB, type=4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709, name="ansinh-root-a"
 size=${config_mb}MiB, type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7, name="ansinh-config"
 EOF
-offset=1
-for part in esp root data config; do
-    dd if="$work/$part.img" of="$img" bs=1M seek="$offset" conv=notrunc,sparse status=none
-    size=$(( $(stat -c %s "$work/$part.img") / 1048576 ))
-    offset=$((offset + size))
-done
+dd if="$work/esp.img" of="$img" bs=1M seek=1 conv=notrunc status=none
+dd if="$work/main/root.img" of="$img" bs=1M seek=$((1 + esp_mb)) conv=notrunc status=none
+dd if="$work/config.img" of="$img" bs=1M seek=$((1 + esp_mb + slot_mb)) conv=notrunc status=none
 # The boot test rewrites the configuration partition in place: record where it starts.
-echo $(( (1 + esp_mb + root_mb + data_mb) * 1048576 )) > "$out/config-offset"
-rm -rf "$rootfs"
+echo $(( (1 + esp_mb + slot_mb) * 1048576 )) > "$out/config-offset"
+echo $(( (1 + esp_mb) * 1048576 )) > "$out/root-a-offset"
+echo "$version" > "$out/version"
+rm -rf "$work"
 ls -l "$img"
-echo "image: $img ($(du -m --apparent-size "$img" | cut -f1) MiB, $(du -m "$img" | cut -f1) MiB used)"
+echo "image: $img ($(du -m --apparent-size "$img" | cut -f1) MiB, $(du -m "$img" | cut -f1) MiB used); bundle $out/ansinh-$version.raucb"
+echo "built in $SECONDS s"

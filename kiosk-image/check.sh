@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Static checks of the image recipe, fast enough for every CI run: shellcheck on every script,
-# systemd-analyze verify on every unit, against a scratch root holding the overlay and
-# executables at the paths the units name, and the SBOM generator (sbom-test.py).
+# Static checks of the image recipe, fast enough for every CI run: shellcheck on every script
+# (the initramfs hook and script too), systemd-analyze verify on every unit, against a scratch
+# root holding the overlay and executables at the paths the units name, the SBOM generator
+# (sbom-test.py) and RAUC's boot loader backend (rauc-backend-test.sh).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 
 shellcheck "$here"/*.sh "$here"/overlay/usr/local/lib/ansinh/*.sh
+shellcheck -s sh "$here"/overlay/etc/initramfs-tools/hooks/* \
+    "$here"/overlay/etc/initramfs-tools/scripts/local-top/*
+python3 -c "import ast, sys; ast.parse(open(sys.argv[1]).read())" "$here/prune-modules.py"
+bash "$here/rauc-backend-test.sh"
 
 # The SBOM's crate half on this workspace (licences as deny.toml allows them) and its Debian
 # half on a made-up root, without building the image.
@@ -25,5 +30,5 @@ for exe in ansinh-kiosk ansinh; do
     chmod +x "$scratch/usr/local/bin/$exe"
 done
 SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --root="$scratch" \
-    "$scratch"/etc/systemd/system/ansinh-*.service
+    "$scratch"/etc/systemd/system/ansinh-*.service "$scratch"/etc/systemd/system/ansinh-*.path
 echo "kiosk-image checks passed"
