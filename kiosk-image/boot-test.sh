@@ -10,18 +10,19 @@
 # 2. Power cut: boots with the self-test enqueueing the fixture enrollment in a loop, and pulls
 #    the plug (QEMU is killed) right after a few enqueues returned, while another is running.
 # 3. Next boot: every enrollment whose enqueue returned before the cut is still queued and the
-#    outbox verifies.
-# 4. A registered box: a fresh image whose configuration partition names a real collection
+#    outbox verifies. The box then installs a later release from a USB stick (a second disk
+#    labelled ANSINH-USB) and the power is cut while slot B is being written.
+# 4. On the same disk, in one run of the machine: A boots; a bundle signed by another key and
+#    an earlier release are refused; a release whose kiosk never starts is installed, tried
+#    three times, and the box falls back to A by itself; the outbox is intact on A each time.
+# 5. A registered box: a fresh image whose configuration partition names a real collection
 #    server on the host (ansinh-hub behind a TLS proxy, reached over QEMU's user network) and
 #    carries a signed policy table. The box registers over DHCP and HTTPS, installs the
-#    partition's table as soon as registration pins the policy key, and takes the newer table
-#    the server published at its first sync; the next boot prices with that one.
-# 5. Updates, on the disk of steps 1-3 (its outbox holds their enrollments), the bundles on a
-#    second disk labelled ANSINH-USB: the power is cut while RAUC writes slot B, and A boots;
-#    then, in one run of the machine, a bundle signed by another key is refused, a release
-#    whose kiosk never starts is installed and tried three times, the box falls back to A by
-#    itself, the later release is installed and boots from B, and the health gate marks it
-#    good; the outbox is intact at every step.
+#    partition's table as soon as registration pins the policy key, takes the newer table the
+#    server published at its first sync, commits an enrollment the kiosk uploads, downloads the
+#    later release the server offers, installs it into slot B when idle and restarts into it
+#    when idle again; B prices with the server's table, passes the health gate (marked good)
+#    and holds the enrollment committed on A.
 # 0 (first). A copy of the image with one byte of the kiosk binary changed inside the root
 #    partition does not boot: dm-verity refuses the block and the machine restarts.
 set -euo pipefail
@@ -34,10 +35,11 @@ image="$out/ansinh-kiosk.img"
 config_offset="$(cat "$out/config-offset")"
 root_a_offset="$(cat "$out/root-a-offset")"
 version="$(cat "$out/version")"
-# The boot test's bundles (build.sh, development key): a later release, and one whose kiosk
-# never starts.
+# The boot test's bundles (build.sh, development key): a later release, one whose kiosk never
+# starts, and an earlier one.
 LATER=$(sed -n 's/^LATER=//p' "$out/test/versions")
 BROKEN=$(sed -n 's/^BROKEN=//p' "$out/test/versions")
+OLDER=$(sed -n 's/^OLDER=//p' "$out/test/versions")
 golden="$repo/tests/golden/screens/home-1280x800.png"
 quote_golden="$repo/tests/golden/screens/quote-start-1280x800.png"
 # Pixels may differ by 10% in colour (scaling of the VGA framebuffer); at most 0.5% of them
@@ -234,11 +236,6 @@ sed -n 's/.*ANSINH-SELFTEST enqueued [0-9a-f]\{32\} \([0-9][0-9]*\) .*/\1/p' "$w
 echo "enqueues returned before the cut: $(wc -l < "$work/committed") (receipts $(paste -sd, "$work/committed"))"
 timed "2. power cut during enqueues"
 
-echo "== 3. next boot: every committed enrollment is still queued"
-set_selftest report
-boot report
-wait_for report "ANSINH-SELFTEST done" 1 300
-power_off
 # check_outbox FILE WHEN: the self-test's report in FILE (serial console text) lists every
 # receipt whose enqueue returned before the cut as queued, and the outbox verifies.
 check_outbox() {
@@ -259,10 +256,95 @@ PY
         exit 1
     fi
 }
-check_outbox "$work/report.serial" "after the power cut"
-timed "3. the outbox after the cut"
 
-echo "== 4. a registered box: a policy table from the configuration partition, then the server's"
+# The bundles on a stick labelled ANSINH-USB (mounted at /media/usb-config): the later release,
+# the same signed by a key the box does not trust, an earlier release and one whose kiosk never
+# starts.
+keyring="$out/rauc-dev/cert.pem"
+later_bundle="$out/test/ansinh-$LATER.raucb"
+broken_bundle="$out/test/ansinh-$BROKEN.raucb"
+older_bundle="$out/test/ansinh-$OLDER.raucb"
+other_bundle="$work/ansinh-$LATER-other-key.raucb"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj "/CN=not the ansinh release key" -keyout "$work/other.key" -out "$work/other.pem" 2>/dev/null
+rauc resign --keyring="$keyring" --signing-keyring="$work/other.pem" \
+    --cert="$work/other.pem" --key="$work/other.key" "$later_bundle" "$other_bundle" > "$work/resign.log" 2>&1
+usb="$work/usb.img"
+stick_mb=$(( $(du -cm --apparent-size "$later_bundle" "$broken_bundle" "$older_bundle" "$other_bundle" | tail -1 | cut -f1) + 32 ))
+mkfs.vfat -n ANSINH-USB -C "$usb" $((stick_mb * 1024)) >/dev/null
+mcopy -i "$usb" "$later_bundle" "$broken_bundle" "$older_bundle" "$other_bundle" ::/
+stick=/media/usb-config
+esp_linux() { mdir -b -i "$disk@@1048576" ::/EFI/Linux 2>/dev/null | sed 's|.*/||' | sort | paste -sd' '; }
+
+echo "== 3. next boot: every committed enrollment is still queued; then the power is cut while an update writes slot B"
+# The self-test reports the outbox, then installs the later release from the stick.
+set_selftest "install $stick/ansinh-$LATER.raucb"
+boot update-cut
+# Cut as soon as the slot is being written (the root is about 120 MiB).
+wait_for update-cut "ANSINH-SELFTEST writing slot b: " 1 600
+power_off
+check_outbox "$work/update-cut.serial" "after the power cut"
+if grep -a -q "ANSINH-SELFTEST install ansinh-$LATER.raucb ok" "$work/update-cut.serial"; then
+    echo "FAIL: the install finished before the cut" >&2
+    exit 1
+fi
+echo "cut while slot B was written: $(grep -a "ANSINH-SELFTEST writing slot b" "$work/update-cut.serial" | tail -1 | tr -d '\r' | sed 's/.*ANSINH-SELFTEST //')"
+echo "ESP kernel images after the cut: $(esp_linux)"
+timed "3. the outbox after the cut; power cut while writing slot B"
+
+echo "== 4. refused: a bad signature, an earlier version; a release that never becomes healthy falls back to A"
+# One run of the machine: reboots restart it, as on a real box. The self-test installs the
+# first bundle no earlier boot tried and reboots into it; nothing else steers the boots.
+set_selftest "install $stick/$(basename "$other_bundle") $stick/ansinh-$OLDER.raucb $stick/ansinh-$BROKEN.raucb"
+boot updates reboot
+wait_for updates "ANSINH-SELFTEST install $(basename "$other_bundle") refused" 1 600
+wait_for updates "ANSINH-SELFTEST install ansinh-$OLDER.raucb refused" 1 600
+wait_for updates "ANSINH-SELFTEST install ansinh-$BROKEN.raucb ok" 1 600
+wait_for updates "ANSINH-SELFTEST booted slot=b version=$BROKEN" 3 900
+wait_for updates "ANSINH-SELFTEST booted slot=a version=$version" 2 600
+wait_for updates "ANSINH-SELFTEST nothing left to install" 1 300
+fallen_back="$(esp_linux)"
+power_off
+# The boots in order, each with what its self-test and health gate printed.
+python3 - "$work/updates.serial" "$version" "$BROKEN" "$(basename "$other_bundle")" "$OLDER" <<'PY'
+import re, sys
+text = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
+version, broken, other, older = sys.argv[2:]
+parts = re.split(r"ANSINH-SELFTEST booted slot=", text)[1:]
+boots = [(p.split()[0], p.split()[1].removeprefix("version=")) for p in parts]
+expected = [("a", version)] + [("b", broken)] * 3 + [("a", version)]
+if boots != expected:
+    sys.exit(f"FAIL: boots {boots}, expected {expected}")
+checks = [
+    (0, f"ANSINH-SELFTEST install {other} refused"),
+    (0, "signature"),
+    (0, f"ANSINH-SELFTEST install ansinh-{older}.raucb refused"),
+    (0, f"version {older} is not newer than {version}"),
+    (0, f"ANSINH-SELFTEST install ansinh-{broken}.raucb ok"),
+    (1, "ansinh-healthy: FAILED"), (2, "ansinh-healthy: FAILED"), (3, "ansinh-healthy: FAILED"),
+]
+for index, needle in checks:
+    if needle not in parts[index]:
+        sys.exit(f"FAIL: boot {index + 1} {boots[index]} did not print '{needle}'")
+for index in (0, 4):
+    with open(f"{sys.argv[1]}.boot{index + 1}", "w") as f:
+        f.write(parts[index])
+print("boots: " + ", ".join(f"{slot} {v}" for slot, v in boots))
+PY
+refusal=$(grep -a -m1 "ANSINH-SELFTEST update: .*signature" "$work/updates.serial" | tr -d '\r' | sed 's/.*ANSINH-SELFTEST update: //')
+echo "refused the bundle signed by another key: $refusal"
+refusal=$(grep -a -m1 "ANSINH-SELFTEST update: .*not newer" "$work/updates.serial" | tr -d '\r' | sed 's/.*ANSINH-SELFTEST update: //')
+echo "refused the earlier release: $refusal"
+check_outbox "$work/updates.serial.boot1" "on slot A after the power cut during the install"
+check_outbox "$work/updates.serial.boot5" "on slot A after falling back from the release that never became healthy"
+echo "ESP kernel images after the fallback: $fallen_back"
+if [[ " $fallen_back " != *" ansinh-1-a.efi "* ]]; then
+    echo "FAIL: slot A is not the primary, good slot after the fallback (ESP: $fallen_back)" >&2
+    exit 1
+fi
+timed "4. bad signature and downgrade refused, fallback after three tries"
+
+echo "== 5. a registered box: policy tables from the configuration partition and the server, then an update A→B from the server"
 # The collection server on the host, from this checkout (a debug build: it serves one device).
 cargo build --locked --quiet --manifest-path "$repo/Cargo.toml" -p ansinh-hub
 target="$(cargo metadata --format-version 1 --no-deps --manifest-path "$repo/Cargo.toml" |
@@ -299,25 +381,63 @@ socat "OPENSSL-LISTEN:$tls_port,bind=127.0.0.1,reuseaddr,fork,cert=$work/server.
     "TCP:127.0.0.1:$hub_port" 2> "$work/tls.log" &
 host_pids+=($!)
 
-# A fresh box (the demonstration's records of steps 2-3 would hold registration back); the
-# disk of steps 1-3 is kept for step 5.
+"${hub[@]}" update publish "$later_bundle" --version "$LATER" >/dev/null
+
 disk="$work/registered.img"
 new_disk "$disk"
+# A short idle time: the kiosk asks for the install, then the reboot, once it is idle.
 cat > "$work/ansinh.toml" <<TOML
 server_url = "https://10.0.2.2:$tls_port"
 provisioning_token = "$token"
 ca_file = "/config/server-ca.pem"
 collection_point = "Bưu điện văn hóa xã (boot test)"
 agent_code = "DL-0001"
+idle_seconds = 20
+idle_warning_seconds = 10
 TOML
 cp "$work/ca.pem" "$work/server-ca.pem"
-for file in ansinh.toml server-ca.pem policy.signed; do
+printf 'enroll-once\n' > "$work/selftest"
+for file in ansinh.toml server-ca.pem policy.signed selftest; do
     mcopy -o -i "$disk@@$config_offset" "$work/$file" "::/$file"
 done
-boot registered
+# One run of the machine: the box registers, installs the tables, commits one enrollment that
+# the kiosk uploads, downloads the update in the background, installs it into slot B when idle,
+# restarts into it when idle again, and B passes the health gate.
+boot registered reboot
 wait_for registered "installed policy table $prepared from /config/policy.signed" 1 300
 wait_for registered "installed policy table $later from the server" 1 300
+wait_for registered "ANSINH-SELFTEST enqueued" 1 300
+wait_for registered "ansinh-kiosk: update $LATER downloaded" 1 900
+wait_for registered "ansinh-kiosk: asked to install" 1 300
+wait_for registered "ansinh-kiosk: asked to restart into the update" 1 900
+wait_for registered "ANSINH-SELFTEST booted slot=b version=$LATER" 1 300
+wait_for registered "ansinh-healthy: ok" 1 300
+deadline=$((SECONDS + 60))
+until [[ " $(esp_linux) " == *" ansinh-1-b.efi "* ]] || ((SECONDS > deadline)); do sleep 1; done
+blessed="$(esp_linux)"
 power_off
+python3 - "$work/registered.serial" "$version" "$LATER" "$later" <<'PY'
+import json, re, sys
+text = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
+version, release, table = sys.argv[2:]
+parts = re.split(r"ANSINH-SELFTEST booted slot=", text)[1:]
+boots = [(p.split()[0], p.split()[1].removeprefix("version=")) for p in parts]
+if boots != [("a", version), ("b", release)]:
+    sys.exit(f"FAIL: boots {boots}, expected A {version} then B {release}")
+enqueued = re.search(r"ANSINH-SELFTEST enqueued ([0-9a-f]{32}) ", parts[0])
+if not enqueued:
+    sys.exit("FAIL: no enrollment committed on slot A")
+after = parts[1]
+for needle in (f"ansinh-kiosk: pricing with policy table {table}", "ansinh-healthy: ok", "ANSINH-SELFTEST verify ok"):
+    if needle not in after:
+        sys.exit(f"FAIL: slot B did not print '{needle}'")
+queue = [l for l in after.splitlines() if "ANSINH-SELFTEST queue " in l]
+records = json.loads(queue[-1].split("ANSINH-SELFTEST queue ", 1)[1])["records"] if queue else []
+ids = [r.get("record_id") for r in records]
+if enqueued.group(1) not in ids:
+    sys.exit(f"FAIL: the enrollment {enqueued.group(1)} committed on A is not in B's outbox ({records})")
+print(f"boots: a {version}, b {release}; B prices with {table}; the enrollment committed on A is in B's outbox: {[(r.get('receipt_no'), r.get('state')) for r in records]}")
+PY
 devices=$("${hub[@]}" devices --json)
 python3 - "$devices" <<'PY'
 import json, sys
@@ -326,104 +446,12 @@ devices = devices.get("devices", devices) if isinstance(devices, dict) else devi
 if len(devices) != 1:
     sys.exit(f"FAIL: the server should hold exactly the one box: {devices}")
 PY
-echo "registered over DHCP and HTTPS; installed $prepared (configuration partition), then $later (server)"
-
-boot again
-wait_for again "ansinh-kiosk: ready" 1 300
-again_to_ui=$(python3 -c "print(f'{$(date +%s.%N) - $boot_started:.1f}')")
-power_off
-if ! grep -a -q "ansinh-kiosk: pricing with policy table $later" "$work/again.serial"; then
-    echo "FAIL: the next boot does not price with $later" >&2
-    exit 1
-fi
-echo "next boot prices with $later; boot to UI (not a first boot): $again_to_ui s"
-timed "4. a registered box"
-
-echo "== 5. updates: a power cut while slot B is written; a bad signature; a release that never becomes healthy; the later release"
-disk="$work/disk.img"
-keyring="$out/rauc-dev/cert.pem"
-later_bundle="$out/test/ansinh-$LATER.raucb"
-broken_bundle="$out/test/ansinh-$BROKEN.raucb"
-# The later release signed by a key the box does not trust.
-other_bundle="$work/ansinh-$LATER-other-key.raucb"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-    -subj "/CN=not the ansinh release key" -keyout "$work/other.key" -out "$work/other.pem" 2>/dev/null
-rauc resign --keyring="$keyring" --signing-keyring="$work/other.pem" \
-    --cert="$work/other.pem" --key="$work/other.key" "$later_bundle" "$other_bundle" > "$work/resign.log" 2>&1
-# The bundles on a stick labelled ANSINH-USB (mounted at /media/usb-config).
-usb="$work/usb.img"
-stick_mb=$(( $(du -cm --apparent-size "$later_bundle" "$broken_bundle" "$other_bundle" | tail -1 | cut -f1) + 32 ))
-mkfs.vfat -n ANSINH-USB -C "$usb" $((stick_mb * 1024)) >/dev/null
-mcopy -i "$usb" "$later_bundle" "$broken_bundle" "$other_bundle" ::/
-stick=/media/usb-config
-esp_linux() { mdir -b -i "$disk@@1048576" ::/EFI/Linux 2>/dev/null | sed 's|.*/||' | sort | paste -sd' '; }
-
-echo "-- 5a. the power is cut while RAUC writes slot B"
-set_selftest "install $stick/ansinh-$LATER.raucb"
-boot update-cut
-wait_for update-cut "ANSINH-SELFTEST rauc: .*Copying image to rootfs" 1 600
-power_off
-if grep -a -q "ANSINH-SELFTEST install ansinh-$LATER.raucb ok" "$work/update-cut.serial"; then
-    echo "FAIL: the install finished before the cut" >&2
-    exit 1
-fi
-echo "cut while RAUC was writing: $(grep -a "ANSINH-SELFTEST rauc:" "$work/update-cut.serial" | tail -1 | tr -d '\r')"
-echo "ESP kernel images after the cut: $(esp_linux)"
-timed "5a. power cut while writing slot B"
-
-echo "-- 5b. a bad signature, a release that never becomes healthy, the later release"
-# One run of the machine: reboots restart it, as on a real box. The self-test installs the
-# first bundle no earlier boot tried and reboots into it; nothing else steers the boots.
-set_selftest "install $stick/$(basename "$other_bundle") $stick/ansinh-$BROKEN.raucb $stick/ansinh-$LATER.raucb"
-boot updates reboot
-wait_for updates "ANSINH-SELFTEST install $(basename "$other_bundle") refused" 1 600
-wait_for updates "ANSINH-SELFTEST install ansinh-$BROKEN.raucb ok" 1 600
-wait_for updates "ANSINH-SELFTEST booted slot=b version=$BROKEN" 3 900
-wait_for updates "ANSINH-SELFTEST install ansinh-$LATER.raucb ok" 1 900
-wait_for updates "ANSINH-SELFTEST booted slot=b version=$LATER" 1 600
-wait_for updates "ansinh-healthy: ok" 1 600
-# systemd-bless-boot then drops the boot counter from slot B's kernel image.
-deadline=$((SECONDS + 60))
-until [[ " $(esp_linux) " == *" ansinh-1-b.efi "* ]] || ((SECONDS > deadline)); do sleep 1; done
-blessed="$(esp_linux)"
-power_off
-# The boots in order, each with what its self-test and health gate printed.
-python3 - "$work/updates.serial" "$version" "$BROKEN" "$LATER" "$(basename "$other_bundle")" <<'PY'
-import re, sys
-text = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
-version, broken, later, other = sys.argv[2:]
-parts = re.split(r"ANSINH-SELFTEST booted slot=", text)[1:]
-boots = [(p.split()[0], p.split()[1].removeprefix("version=")) for p in parts]
-expected = [("a", version)] + [("b", broken)] * 3 + [("a", version), ("b", later)]
-if boots != expected:
-    sys.exit(f"FAIL: boots {boots}, expected {expected}")
-checks = [
-    (0, f"ANSINH-SELFTEST install {other} refused"),
-    (0, "signature"),
-    (0, f"ANSINH-SELFTEST install ansinh-{broken}.raucb ok"),
-    (1, "ansinh-healthy: FAILED"), (2, "ansinh-healthy: FAILED"), (3, "ansinh-healthy: FAILED"),
-    (4, f"ANSINH-SELFTEST install ansinh-{later}.raucb ok"),
-    (5, "ansinh-healthy: ok"),
-]
-for index, needle in checks:
-    if needle not in parts[index]:
-        sys.exit(f"FAIL: boot {index + 1} {boots[index]} did not print '{needle}'")
-for index in (0, 4, 5):
-    with open(f"{sys.argv[1]}.boot{index + 1}", "w") as f:
-        f.write(parts[index])
-print("boots: " + ", ".join(f"{slot} {v}" for slot, v in boots))
-PY
-refusal=$(grep -a -m1 "ANSINH-SELFTEST rauc: .*signature" "$work/updates.serial" | tr -d '\r' | sed 's/.*ANSINH-SELFTEST rauc: //')
-echo "refused the bundle signed by another key: $refusal"
-check_outbox "$work/updates.serial.boot1" "on slot A after the power cut during the install"
-check_outbox "$work/updates.serial.boot5" "on slot A after falling back from the release that never became healthy"
-check_outbox "$work/updates.serial.boot6" "on slot B with the later release"
 echo "ESP kernel images: $blessed"
 if [[ " $blessed " != *" ansinh-1-b.efi "* || " $blessed " != *" ansinh-0-a.efi "* ]]; then
     echo "FAIL: slot B was not marked good and primary (ESP: $blessed)" >&2
     exit 1
 fi
-timed "5b. bad signature, fallback after three tries, update to B"
+timed "5. a registered box, updated A→B from the server"
 
-echo "boot test passed: boot to UI ${boot_to_ui} s (first boot), ${again_to_ui} s (a later one); power cut lost nothing; tables from the configuration partition and the server; an altered root refused; updates A→B, rollback and power cut"
+echo "boot test passed: boot to UI ${boot_to_ui} s (first boot); power cut lost nothing; an altered root refused; a bad signature and a downgrade refused; fallback to A after three failed tries; tables and an update A→B from the server"
 printf '%s\n' "${timings[@]}"

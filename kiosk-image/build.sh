@@ -20,7 +20,7 @@
 # signed with ANSINH_RAUC_KEY and ANSINH_RAUC_CERT (PEM files, or PKCS#11 URLs) and the image
 # trusts ANSINH_RAUC_KEYRING (default the certificate); without them a development key and
 # certificate are made once in OUT_DIR/rauc-dev/ and reused, and the boot test's bundles are
-# built too (OUT_DIR/test/: a later version, and one whose kiosk never starts).
+# built too (OUT_DIR/test/: a later version, one whose kiosk never starts, and an earlier one).
 # Needs root (mmdebstrap into a directory, file ownership) and the packages installed by
 # kiosk-image/install-deps.sh.
 set -euo pipefail
@@ -272,8 +272,9 @@ make_bundle main "$version" "$out/ansinh-$version.raucb"
 
 if ((test_bundles)); then
     step "the boot test's bundles (development key only)"
-    # A later version of the same root, and one whose kiosk never starts (its start script
-    # passes an option the app does not know: the kind of mistake a release can ship).
+    # A later version of the same root, one whose kiosk never starts (its start script passes
+    # an option the app does not know: the kind of mistake a release can ship), and an older
+    # one.
     IFS=. read -r major minor patch <<< "$version"
     later="$major.$minor.$((patch + 1))"
     broken="$major.$minor.$((patch + 2))"
@@ -287,7 +288,19 @@ if ((test_bundles)); then
     make_slot broken "$broken"
     make_bundle broken "$broken" "$out/test/ansinh-$broken.raucb"
     cp -p "$work/start-kiosk.sh" "$start"
-    printf 'LATER=%s\nBROKEN=%s\n' "$later" "$broken" > "$out/test/versions"
+    # The same system as an earlier version: a downgrade, which the box must refuse.
+    if ((patch > 0)); then
+        older="$major.$minor.$((patch - 1))"
+    elif ((minor > 0)); then
+        older="$major.$((minor - 1)).0"
+    elif ((major > 0)); then
+        older="$((major - 1)).0.0"
+    else
+        echo "version 0.0.0 has no earlier one for the boot test's downgrade" >&2
+        exit 1
+    fi
+    make_bundle main "$older" "$out/test/ansinh-$older.raucb"
+    printf 'LATER=%s\nBROKEN=%s\nOLDER=%s\n' "$later" "$broken" "$older" > "$out/test/versions"
 fi
 
 step "file systems"

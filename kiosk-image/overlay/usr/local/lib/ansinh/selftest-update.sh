@@ -1,9 +1,11 @@
 #!/bin/sh
 # Boot self-test, root half (ansinh-selftest-update.service), driven by /config/selftest like
 # selftest.sh. At every boot with a self-test it prints which slot and version booted; for
-#   install BUNDLE...   reports the outbox (selftest.sh report), installs the first bundle no earlier boot tried (a marker on the data
-#                       partition once RAUC has finished with it), printing RAUC's progress as
-#                       it goes; reboots into it when installed, tries the next when refused.
+#   install BUNDLE...   reports the outbox (selftest.sh report), installs the first bundle no
+#                       earlier boot tried (a marker on the data partition once the install
+#                       has finished with it) through `ansinh update install --bundle`, saying
+#                       how much of the other slot is written as it goes; reboots into it when
+#                       installed, tries the next when refused.
 # Every line starts with ANSINH-SELFTEST so the QEMU harness can find it on the serial console.
 set -u
 say() { echo "ANSINH-SELFTEST $*"; }
@@ -19,6 +21,21 @@ if /usr/local/lib/ansinh/rauc-systemd-boot.sh on-trial "$slot"; then
     say "slot $slot on trial: no install"
     exit 0
 fi
+# watch_writes: prints the MiB written to the other slot's partition whenever it grows.
+other=b
+[ "$slot" = b ] && other=a
+watch_writes() {
+    dev=$(basename "$(readlink -f "/dev/disk/by-partlabel/ansinh-root-$other")")
+    last=0
+    while sleep 0.5; do
+        # Field 7 of the block device's stat: sectors written.
+        mib=$(($(awk '{print $7}' "/sys/class/block/$dev/stat") / 2048))
+        if [ "$mib" -gt "$last" ]; then
+            say "writing slot $other: $mib MiB"
+            last=$mib
+        fi
+    done
+}
 done_dir=/data/selftest
 mkdir -p "$done_dir"
 for bundle in $args; do
@@ -31,17 +48,24 @@ for bundle in $args; do
         tries=$((tries + 1))
     done
     say "install $name start"
-    # >>> The update install. After merging the updates branch this becomes
-    #     ansinh update install --data-dir /data/ansinh --usb-dir /media/usb-config --bundle "$bundle"
-    #     (the same checks through RAUC, and no downgrade).
-    { rauc install "$bundle" 2>&1; echo "$?" > /run/selftest-rauc-exit; } | sed -u 's/^/ANSINH-SELFTEST rauc: /'
-    # <<<
+    # How far RAUC has written the other slot (its partition's sectors written since boot),
+    # every half second while the install runs: the harness cuts the power on it.
+    watch_writes &
+    watcher=$!
+    # The device's own install: the checks of the contract (signature, compatible, a newer
+    # version) through RAUC, then `rauc install` into the inactive slot.
+    /usr/local/bin/ansinh update install --data-dir /data/ansinh --usb-dir /media/usb-config \
+        --bundle "$bundle" > /run/selftest-update.out 2>&1
+    status=$?
+    kill "$watcher" 2>/dev/null
+    sed 's/^/ANSINH-SELFTEST update: /' /run/selftest-update.out
     : > "$done_dir/$name.done"
     sync
-    if [ "$(cat /run/selftest-rauc-exit)" = 0 ]; then
+    if [ "$status" = 0 ]; then
         say "install $name ok, rebooting"
         systemctl reboot --no-block
         exit 0
     fi
     say "install $name refused"
 done
+say "nothing left to install"

@@ -5,6 +5,9 @@
 #                 staff would) until the power is cut,
 #                 printing each receipt number after its enqueue returned
 #   report        print the outbox state and verify it
+#   enroll-once   on the boot test's registered box: commit the fixture enrollment for real
+#                 (sealed to the server, uploaded by the kiosk), once per data partition,
+#                 retried until the registration has pinned the server's key; then the report
 #   install ...   nothing here: selftest-update.sh (root) runs the report, then installs
 # An argument overrides the file's mode.
 set -u
@@ -14,6 +17,14 @@ say() { echo "ANSINH-SELFTEST $*"; }
 read -r mode _ < /config/selftest || true
 mode=${1:-$mode}
 say "start $mode"
+report() {
+    /usr/local/bin/ansinh queue --data-dir "$data" --json | sed 's/^/ANSINH-SELFTEST queue /'
+    if /usr/local/bin/ansinh queue verify --data-dir "$data" > /tmp/verify.txt 2>&1; then
+        say "verify ok"
+    else
+        say "verify failed: $(tr '\n' ' ' < /tmp/verify.txt)"
+    fi
+}
 case "$mode" in
 enqueue-loop)
     while :; do
@@ -21,13 +32,22 @@ enqueue-loop)
         say "enqueued $line"
     done
     ;;
+enroll-once)
+    marker="$data/selftest-enrolled"
+    tries=0
+    while [ ! -e "$marker" ] && [ "$tries" -lt 300 ]; do
+        if line=$(/usr/local/bin/ansinh enqueue --data-dir "$data" --collection-point "Bưu điện văn hóa xã (boot test)" --agent-code DL-0001 < "$fixture" 2>/dev/null); then
+            : > "$marker"
+            say "enqueued $line"
+        else
+            tries=$((tries + 1))
+            sleep 1
+        fi
+    done
+    report
+    ;;
 report)
-    /usr/local/bin/ansinh queue --data-dir "$data" --json | sed 's/^/ANSINH-SELFTEST queue /'
-    if /usr/local/bin/ansinh queue verify --data-dir "$data" > /tmp/verify.txt 2>&1; then
-        say "verify ok"
-    else
-        say "verify failed: $(tr '\n' ' ' < /tmp/verify.txt)"
-    fi
+    report
     ;;
 install) ;;
 *)
