@@ -15,14 +15,19 @@
 # share are compiled once. No sanitizer (`-s none`): the fuzzed code is safe Rust, whose memory
 # errors AddressSanitizer would catch are ruled out by the compiler, and without it the builds
 # are shorter and each second runs about twice the inputs; panics, overflow checks and debug
-# assertions still stop the run.
+# assertions still stop the run. For the same reason the builds optimise at level 1
+# (FUZZ_OPT_LEVEL, default 1; cargo-fuzz's release default is 3) in 16 codegen units per crate
+# (cargo-fuzz otherwise forces one): a few seconds per target need no peak speed, and the
+# instrumented builds were most of the smoke's time in CI.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
 seconds="${FUZZ_SECONDS:-10}"
 jobs="${FUZZ_JOBS:-$(nproc)}"
 target_dir="${FUZZ_TARGET_DIR:-$repo/target/fuzz}"
-command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz@0.13.1
+# A debug build of the tool itself: it only drives cargo, and builds in half the time.
+command -v cargo-fuzz >/dev/null || cargo install --locked --debug cargo-fuzz@0.13.1
+export CARGO_PROFILE_RELEASE_OPT_LEVEL="${FUZZ_OPT_LEVEL:-1}"
 toolchain=()
 if rustup toolchain list | grep -q '^nightly'; then
     toolchain=(+nightly)
@@ -66,7 +71,7 @@ for project in "${projects[@]}"; do
     project="${project%/}"
     cargo fetch --locked --quiet --manifest-path "$project/Cargo.toml"
     started=$SECONDS
-    (cd "$project/.." && cargo "${toolchain[@]}" fuzz build -s none --target-dir "$target_dir")
+    (cd "$project/.." && cargo "${toolchain[@]}" fuzz build -s none --codegen-units 16 --target-dir "$target_dir")
     echo "fuzz $project: built in $((SECONDS - started)) s"
     for target in $(cd "$project/.." && cargo "${toolchain[@]}" fuzz list); do
         runs+=("$project $target")

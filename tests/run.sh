@@ -52,10 +52,11 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "dependencies (cargo deny)"
 # deny.toml: GPL-3.0-compatible licences, one version of each crate, crates.io only. Advisories
-# are left out: their database is a git repository CI cannot fetch. Installing takes about
-# 2.5 minutes once per machine; the check about a second. Warnings are errors, so a skip or
-# clarification that no longer matches is removed rather than left behind.
-cargo deny --version 2>/dev/null | grep -qx 'cargo-deny 0.20.2' || cargo install --locked cargo-deny@0.20.2
+# are left out: their database is a git repository CI cannot fetch. Installed once per machine
+# as a debug build (about half the build time of a release one; the check still takes seconds).
+# Warnings are errors, so a skip or clarification that no longer matches is removed rather than
+# left behind.
+cargo deny --version 2>/dev/null | grep -qx 'cargo-deny 0.20.2' || cargo install --locked --debug cargo-deny@0.20.2
 cargo deny --locked check -D warnings licenses bans sources
 
 step "no_std build of the core crates"
