@@ -269,7 +269,7 @@ impl App {
         let battery = self.battery.poll(self.clock.now());
         if !self.touched {
             // Untouched since the last reset (or the start): still idle, so updates may be
-            // asked for (once a minute).
+            // asked for (every `IDLE_CHECK_SECS`).
             if self.session.idle(self.clock.now()) == Idle::Expired {
                 self.idle_updates(false);
             }

@@ -1,6 +1,6 @@
 //! Software updates at the counter: the kiosk's side of the contract with the image's root
 //! units (`ansinh_device::update`). Only at an idle reset — no citizen session in progress,
-//! nothing being entered — and while the kiosk then stays idle, once a minute: the
+//! nothing being entered — and while the kiosk then stays idle, every 15 seconds: the
 //! `install-request` for a downloaded (or a stick's) newer bundle, and, once the root side says
 //! it is installed, the `reboot-request` at the next such moment. Never while someone uses the
 //! kiosk. Staff read where updates stand on their screen.
@@ -12,7 +12,7 @@ use ansinh_device::update::{Requested, Status, Updates, at_idle_reset, running_v
 
 /// While the kiosk stays idle after its reset, how often it looks again (the root side
 /// installs in the meantime).
-pub const IDLE_CHECK_SECS: i64 = 60;
+pub const IDLE_CHECK_SECS: i64 = 15;
 
 /// Where the kiosk finds updates (the binary's `--data-dir` and `--usb-update-dir`).
 #[derive(Clone, Debug)]
@@ -200,7 +200,7 @@ mod tests {
     }
 
     #[test]
-    fn an_untouched_kiosk_asks_once_a_minute_and_a_sticks_bundle_counts() -> TestResult {
+    fn an_untouched_kiosk_asks_again_while_idle_and_a_sticks_bundle_counts() -> TestResult {
         let tmp = tempfile::tempdir()?;
         let (data, usb) = (tmp.path().join("data"), tmp.path().join("usb"));
         std::fs::create_dir_all(&usb)?;
