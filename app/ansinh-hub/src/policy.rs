@@ -1,7 +1,7 @@
 //! Publishing policy tables: a table edited as TOML is checked (the same checks as the build:
 //! gaps, overlaps, sources, plausible values, `valid_until`), signed with the policy key
 //! (possibly offline, [`sign_table`]), and published ([`Hub::publish_policy`]): kept for ever
-//! in the store, served to devices (`GET /v2/policy/latest`) and used to check the records
+//! in the store, served to devices (`GET /v1/policy/latest`) and used to check the records
 //! priced with it.
 //!
 //! Order: a table is published only when its version is later than the hub's built-in table
