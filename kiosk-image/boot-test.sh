@@ -79,8 +79,10 @@ set_selftest() {
 # is plugged in as the ANSINH-USB stick.
 qemu_pid=""
 usb=""
+boot_mode=""
 boot() {
     local name="$1" mode="${2:-}" extra=()
+    boot_mode="$mode"
     cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars.fd"
     rm -f "$work/qmp.sock" "$work/$name.serial"
     [[ "$mode" == reboot ]] || extra+=(-no-reboot)
@@ -97,12 +99,29 @@ boot() {
     boot_started=$(date +%s.%N)
 }
 
+qmp() { python3 "$here/qmp.py" "$work/qmp.sock" "$@"; }
+# A machine that restarts by itself (boot NAME reboot) and then prints nothing for
+# HANG_SECONDS is reset through QMP, as the hardware watchdog of a real box would do: under
+# heavy load a software-emulated boot has been seen to stall silently after a reboot. Each such
+# reset is said and counted (resets), and a boot it cut short counts as one that failed.
+HANG_SECONDS=240
+resets=0
 wait_for() {
     local name="$1" pattern="$2" count="$3" timeout="$4"
-    local deadline=$((SECONDS + timeout))
+    local deadline=$((SECONDS + timeout)) size=-1 grew=$SECONDS now_size
     while ((SECONDS < deadline)); do
         if [[ -f "$work/$name.serial" ]] && (( $(grep -c -a -- "$pattern" "$work/$name.serial" || true) >= count )); then
             return 0
+        fi
+        now_size=$(stat -c %s "$work/$name.serial" 2>/dev/null || echo 0)
+        if ((now_size != size)); then
+            size=$now_size
+            grew=$SECONDS
+        elif [[ "$boot_mode" == reboot ]] && ((SECONDS - grew >= HANG_SECONDS)); then
+            resets=$((resets + 1))
+            echo "no output from the machine for ${HANG_SECONDS} s: reset through QMP, as a watchdog would (reset $resets)"
+            qmp reset
+            grew=$SECONDS
         fi
         if ! kill -0 "$qemu_pid" 2>/dev/null; then
             echo "QEMU exited before '$pattern' appeared" >&2
@@ -185,7 +204,6 @@ wait_for cold "ansinh-kiosk: ready" 1 300
 ready=$(date +%s.%N)
 boot_to_ui=$(python3 -c "print(f'{$ready - $boot_started:.1f}')")
 sleep 2
-qmp() { python3 "$here/qmp.py" "$work/qmp.sock" "$@"; }
 qmp screendump "$work/home.png"
 # Pixels that differ between two screens (colour fuzz as above).
 differing() {
@@ -300,34 +318,36 @@ boot updates reboot
 wait_for updates "ANSINH-SELFTEST install $(basename "$other_bundle") refused" 1 600
 wait_for updates "ANSINH-SELFTEST install ansinh-$OLDER.raucb refused" 1 600
 wait_for updates "ANSINH-SELFTEST install ansinh-$BROKEN.raucb ok" 1 600
-wait_for updates "ANSINH-SELFTEST booted slot=b version=$BROKEN" 3 900
-wait_for updates "ANSINH-SELFTEST booted slot=a version=$version" 2 600
+wait_for updates "ANSINH-SELFTEST booted slot=b version=$BROKEN" 1 600
+wait_for updates "ANSINH-SELFTEST booted slot=a version=$version" 2 1500
 wait_for updates "ANSINH-SELFTEST nothing left to install" 1 300
 fallen_back="$(esp_linux)"
 power_off
 # The boots in order, each with what its self-test and health gate printed.
-python3 - "$work/updates.serial" "$version" "$BROKEN" "$(basename "$other_bundle")" "$OLDER" <<'PY'
+python3 - "$work/updates.serial" "$version" "$BROKEN" "$(basename "$other_bundle")" "$OLDER" "$resets" <<'PY'
 import re, sys
 text = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
-version, broken, other, older = sys.argv[2:]
+version, broken, other, older, resets = sys.argv[2:]
 parts = re.split(r"ANSINH-SELFTEST booted slot=", text)[1:]
 boots = [(p.split()[0], p.split()[1].removeprefix("version=")) for p in parts]
-expected = [("a", version)] + [("b", broken)] * 3 + [("a", version)]
-if boots != expected:
-    sys.exit(f"FAIL: boots {boots}, expected {expected}")
+# Three tries of B, each printing that its health gate failed; a try the watchdog reset cut
+# short printed nothing (the ESP's counter, checked below, says all three were spent).
+tries = len(boots) - 2
+if not (boots[:1] == [("a", version)] and boots[-1:] == [("a", version)]
+        and boots[1:-1] == [("b", broken)] * tries and 3 - int(resets) <= tries <= 3):
+    sys.exit(f"FAIL: boots {boots}, expected A {version}, B {broken} three times, A (watchdog resets: {resets})")
 checks = [
     (0, f"ANSINH-SELFTEST install {other} refused"),
     (0, "signature"),
     (0, f"ANSINH-SELFTEST install ansinh-{older}.raucb refused"),
     (0, f"version {older} is not newer than {version}"),
     (0, f"ANSINH-SELFTEST install ansinh-{broken}.raucb ok"),
-    (1, "ansinh-healthy: FAILED"), (2, "ansinh-healthy: FAILED"), (3, "ansinh-healthy: FAILED"),
-]
+] + [(i, "ansinh-healthy: FAILED") for i in range(1, len(boots) - 1)]
 for index, needle in checks:
     if needle not in parts[index]:
         sys.exit(f"FAIL: boot {index + 1} {boots[index]} did not print '{needle}'")
-for index in (0, 4):
-    with open(f"{sys.argv[1]}.boot{index + 1}", "w") as f:
+for index, name in ((0, "boot1"), (len(boots) - 1, "last")):
+    with open(f"{sys.argv[1]}.{name}", "w") as f:
         f.write(parts[index])
 print("boots: " + ", ".join(f"{slot} {v}" for slot, v in boots))
 PY
@@ -336,10 +356,12 @@ echo "refused the bundle signed by another key: $refusal"
 refusal=$(grep -a -m1 "ANSINH-SELFTEST update: .*not newer" "$work/updates.serial" | tr -d '\r' | sed 's/.*ANSINH-SELFTEST update: //')
 echo "refused the earlier release: $refusal"
 check_outbox "$work/updates.serial.boot1" "on slot A after the power cut during the install"
-check_outbox "$work/updates.serial.boot5" "on slot A after falling back from the release that never became healthy"
+check_outbox "$work/updates.serial.last" "on slot A after falling back from the release that never became healthy"
 echo "ESP kernel images after the fallback: $fallen_back"
-if [[ " $fallen_back " != *" ansinh-1-a.efi "* ]]; then
-    echo "FAIL: slot A is not the primary, good slot after the fallback (ESP: $fallen_back)" >&2
+# A's kernel image has no boot counter (good); B's says no try is left (+0-3: bad), so
+# systemd-boot starts A from now on.
+if [[ ! " $fallen_back " =~ \ ansinh-[0-9]+-a\.efi\  || ! " $fallen_back " =~ \ ansinh-[0-9]+-b\+0-3\.efi\  ]]; then
+    echo "FAIL: slot A is not the good slot with B's tries spent after the fallback (ESP: $fallen_back)" >&2
     exit 1
 fi
 timed "4. bad signature and downgrade refused, fallback after three tries"

@@ -3,6 +3,7 @@
     qmp.py SOCKET screendump FILE
     qmp.py SOCKET tap X Y                  (a press and release at pixel X, Y of 1280x800)
     qmp.py SOCKET drag X1 Y1 X2 Y2         (pressed at X1, Y1, moved in steps to X2, Y2, released)
+    qmp.py SOCKET reset                    (the reset button: what a hardware watchdog does)
 
 Taps and drags go through the virtio tablet as absolute pointer events, as a USB touch panel
 in mouse mode sends them.
@@ -80,6 +81,8 @@ def main():
             pointer(sock, x1 + (x2 - x1) * i / steps, y1 + (y2 - y1) * i / steps)
         time.sleep(0.05)
         pointer(sock, x2, y2, button=False)
+    elif verb == "reset":
+        command(sock, "system_reset")
     else:
         raise SystemExit(f"unknown verb {verb}")
 
