@@ -136,6 +136,15 @@ fn cpu_time_of(pid: &str) -> Option<Duration> {
     Some(Duration::from_millis(ticks * 10))
 }
 
+/// The one-minute load average (`/proc/loadavg`): on a shared machine, how many other jobs
+/// the run's wall-clock rate competed with.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".to_string())
+}
+
 /// The database the hub alone ingests into.
 #[derive(Clone)]
 enum Backend {
@@ -374,9 +383,10 @@ fn ingest_rate(loopback: bool) -> Res<()> {
                     None => String::new(),
                 };
                 println!(
-                    "- run {run}: {name}, {devices} device(s) at once, batches of {per_batch} ({durability}): {n} records in {} ms = {rate} records/s, {} µs CPU per record{server_part}",
+                    "- run {run}: {name}, {devices} device(s) at once, batches of {per_batch} ({durability}): {n} records in {} ms = {rate} records/s, {} µs CPU per record{server_part}; load average {}",
                     r.wall.as_millis(),
                     show(total),
+                    load_average(),
                 );
                 rates.push(rate);
                 cpus.extend(total);

@@ -379,6 +379,41 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (version, n)
     ) WITHOUT ROWID;
     ",
+    // v14 (ingest speed): records in a rowid table, so a record's row (its sealed bytes, the
+    // widest part of it) is appended in arrival order instead of inserted at a random place
+    // of a tree keyed by a random id; the key (device, record id) becomes a small unique
+    // index. The same columns and constraints. Coverage and conflicts refer to the records
+    // by name, so the rows go back into a table of that name: the foreign keys are deferred
+    // to the commit, which checks that every coverage and conflict row has its record again.
+    r"
+    PRAGMA defer_foreign_keys = ON;
+    CREATE TABLE records_v13 AS SELECT * FROM records;
+    DROP TABLE records;
+    CREATE TABLE records (
+        record_id     BLOB NOT NULL CHECK (length(record_id) = 16),
+        device_id     INTEGER NOT NULL REFERENCES devices(id),
+        channel       TEXT NOT NULL CHECK (channel IN ('network', 'usb')),
+        received_at   INTEGER NOT NULL,
+        sealed        BLOB NOT NULL,
+        sealed_sha256 BLOB NOT NULL CHECK (length(sealed_sha256) = 32),
+        scheme        TEXT NOT NULL,
+        commune_code  TEXT NOT NULL,
+        agent_code    TEXT NOT NULL,
+        collected_at  INTEGER NOT NULL,
+        day           TEXT NOT NULL,
+        amount        INTEGER NOT NULL CHECK (amount >= 0),
+        participants  INTEGER NOT NULL CHECK (participants >= 0),
+        conflicted    INTEGER NOT NULL DEFAULT 0,
+        review        TEXT NOT NULL DEFAULT '',
+        UNIQUE (device_id, record_id)
+    );
+    INSERT INTO records SELECT * FROM records_v13 ORDER BY received_at, device_id, record_id;
+    DROP TABLE records_v13;
+    CREATE INDEX records_by_day ON records(day, commune_code);
+    CREATE INDEX records_by_device ON records(device_id, commune_code);
+    CREATE INDEX records_for_list ON records (scheme, day, collected_at, device_id, record_id);
+    CREATE INDEX records_in_review ON records (received_at) WHERE review <> '';
+    ",
 ];
 
 /// How many leading bytes of a conflicting or rejected record are kept (with its hash and
@@ -1632,6 +1667,121 @@ mod tests {
         let codes: Vec<(u64, String)> =
             s.problems()?.into_iter().map(|p| (p.device_id, p.code)).collect();
         assert_eq!(codes, [(7, "does_not_decode".to_string()), (7, "conflict".to_string())]);
+        Ok(())
+    }
+
+    /// Every row `sql` returns, as values.
+    fn dump(conn: &Connection, sql: &str) -> Result<Vec<Vec<rusqlite::types::Value>>> {
+        let mut stmt = conn.prepare(sql)?;
+        let n = stmt.column_count();
+        let rows = stmt.query_map([], |r| (0..n).map(|i| r.get(i)).collect())?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A version 13 database (records in a `WITHOUT ROWID` table keyed by device and id)
+    /// migrates to the rowid table with every row, flag and link intact, in arrival order,
+    /// and with the same constraints: the key unique, the checks, the foreign keys.
+    #[test]
+    fn records_of_version_13_move_to_a_rowid_table_intact() -> Result<()> {
+        let tmp = tempfile::tempdir().map_err(crate::error::io(Path::new("tmp")))?;
+        let path = tmp.path().join("hub.sqlite");
+        let records = "SELECT * FROM records ORDER BY device_id, record_id";
+        let coverage = "SELECT rowid, * FROM coverage ORDER BY rowid";
+        let conflicts = "SELECT * FROM conflicts ORDER BY id";
+        let before = {
+            let mut conn = Connection::open(&path)?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            let tx = conn.transaction()?;
+            for m in &MIGRATIONS[..13] {
+                tx.execute_batch(m)?;
+            }
+            tx.execute_batch(
+                "INSERT INTO devices (id, label, public_key, registered_at) \
+                   VALUES (7, 'x', zeroblob(32), 1), (8, 'y', randomblob(32), 1); \
+                 INSERT INTO records (record_id, device_id, channel, received_at, sealed, \
+                   sealed_sha256, scheme, commune_code, agent_code, collected_at, day, amount, \
+                   participants, conflicted, review) VALUES \
+                   (x'ff000000000000000000000000000000', 7, 'network', 20, x'01', zeroblob(32), \
+                    'voluntary-si', '00004', 'AG1', 3, '2027-01-15', 5, 1, 1, ''), \
+                   (x'00000000000000000000000000000001', 7, 'usb', 10, x'0203', randomblob(32), \
+                    'household-bhyt', '00007', 'AG2', 4, '2027-01-16', 9, 2, 0, 'unassigned_agent'), \
+                   (x'ff000000000000000000000000000000', 8, 'network', 15, x'04', randomblob(32), \
+                    'voluntary-si', '00004', 'AG1', 5, '2027-02-01', 7, 1, 0, ''); \
+                 INSERT INTO coverage (rowid, device_id, record_id, idx, scheme, person_key, \
+                   paid_from, paid_until) VALUES \
+                   (42, 7, x'ff000000000000000000000000000000', 0, 'voluntary-si', 'p1', '2027-01', '2027-03'), \
+                   (43, 7, x'00000000000000000000000000000001', 0, 'household-bhyt', 'p2', '2027-01', '2027-12'), \
+                   (44, 7, x'00000000000000000000000000000001', 1, 'household-bhyt', 'p3', '2027-01', '2027-12'), \
+                   (45, 8, x'ff000000000000000000000000000000', 0, 'voluntary-si', 'p1', '2027-02', '2027-02'); \
+                 INSERT INTO conflicts (device_id, record_id, sealed_prefix, sealed_len, \
+                   sealed_sha256, received_at) \
+                   VALUES (7, x'ff000000000000000000000000000000', x'09', 1, randomblob(32), 21); \
+                 PRAGMA user_version = 13;",
+            )?;
+            let before = (dump(&tx, records)?, dump(&tx, coverage)?, dump(&tx, conflicts)?);
+            tx.commit()?;
+            before
+        };
+        let s = SqliteStore::open(&path)?;
+        let conn = s.conn();
+        assert_eq!(
+            (dump(&conn, records)?, dump(&conn, coverage)?, dump(&conn, conflicts)?),
+            before
+        );
+        let sql: String = conn.query_row(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'records'",
+            [],
+            |r| r.get(0),
+        )?;
+        assert!(!sql.contains("WITHOUT ROWID"), "{sql}");
+        // Rowids in arrival order.
+        let order = dump(&conn, "SELECT received_at FROM records ORDER BY rowid")?;
+        assert_eq!(order, [[10], [15], [20]].map(|r| r.map(rusqlite::types::Value::from).to_vec()));
+        let indexes = dump(
+            &conn,
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records' \
+             AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name",
+        )?;
+        let names: Vec<_> =
+            ["records_by_day", "records_by_device", "records_for_list", "records_in_review"]
+                .map(|n| vec![rusqlite::types::Value::from(n.to_string())])
+                .into();
+        assert_eq!(indexes, names);
+        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        assert_eq!(check, "ok");
+        assert!(dump(&conn, "PRAGMA foreign_key_check")?.is_empty());
+        // The constraints hold as before: one row per (device, id), ids of 16 bytes, known
+        // devices, coverage and conflicts only of held records.
+        let refused = |sql: &str| {
+            let e = conn.execute_batch(sql).err();
+            assert!(
+                matches!(&e, Some(rusqlite::Error::SqliteFailure(f, _))
+                    if f.code == rusqlite::ErrorCode::ConstraintViolation),
+                "{sql}: {e:?}"
+            );
+        };
+        let row = |id: &str, device: u8| {
+            format!(
+                "INSERT INTO records (record_id, device_id, channel, received_at, sealed, \
+                 sealed_sha256, scheme, commune_code, agent_code, collected_at, day, amount, \
+                 participants) VALUES ({id}, {device}, 'network', 1, x'01', zeroblob(32), \
+                 'voluntary-si', '00004', 'AG1', 1, '2027-01-01', 1, 1)"
+            )
+        };
+        refused(&row("x'ff000000000000000000000000000000'", 7));
+        refused(&row("zeroblob(15)", 7));
+        refused(&row("zeroblob(16)", 9));
+        refused(
+            "INSERT INTO coverage (device_id, record_id, idx, scheme, person_key, paid_from, \
+             paid_until) VALUES (8, x'00000000000000000000000000000001', 0, 'v', 'p', 'a', 'b')",
+        );
+        refused(
+            "INSERT INTO conflicts (device_id, record_id, sealed_prefix, sealed_len, \
+             sealed_sha256, received_at) VALUES (8, zeroblob(16), x'01', 1, zeroblob(32), 1)",
+        );
+        drop(conn);
+        let held = s.record(8, &[0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])?;
+        assert_eq!(held.map(|h| (h.received_at, h.sealed)), Some((15, vec![4])));
         Ok(())
     }
 
