@@ -213,6 +213,7 @@ fn conflicts_and_rejections_are_quarantined_on_both_sides() -> TestResult {
             amount: 1,
             coverage: vec![],
         }),
+        wrapped_key: None,
     };
     let usb = ansinh_wire::Channel::Usb { bundle_id: [9; 16], created_at: NOW };
     let room = ansinh_hub::ProblemQuota { per_day: 10, stored: 10 };

@@ -13,6 +13,12 @@
 //! `ANSINH_PROVINCE_RECORDS` (default 5,000,000) sets the size; `ANSINH_PROVINCE_EXPLAIN=1`
 //! prints the query plans of the read side (`EXPLAIN (ANALYZE, BUFFERS)`).
 //!
+//! `-- --export-only` times only the month's D05-TS export: the three formats through the
+//! handler with the process's CPU time and the load average, the CSV again with the kept keys
+//! set aside (records stored before keys were kept; they are put back after), then its cost
+//! per record taken apart (reading the pages, opening the records with and without their kept
+//! box keys, the rules' reading, each format's writer: CPU time of one thread).
+//!
 //! The records are real: each is an enrollment validated and priced with the policy table on
 //! its collection day, encoded and sealed to the hub's key as a device does, so the exports
 //! and lists open and read them as they would a device's. What the hub keeps in clear beside
@@ -362,6 +368,8 @@ struct Row {
     received_at: i64,
     sealed: Vec<u8>,
     sha: [u8; 32],
+    /// The box's key as the ingest keeps it.
+    wrapped_key: [u8; ansinh_wire::WRAPPED_KEY_BYTES],
     facts: Facts,
 }
 
@@ -401,6 +409,7 @@ impl Generator<'_> {
             ansinh_enrollment::envelope::encode_to_vec(&record).map_err(|e| format!("{e:?}"))?;
         let sealed = self.sealing.seal(&plain)?;
         let sha: [u8; 32] = Sha256::digest(&sealed).into();
+        let (_, wrapped_key) = self.hub.keys().opening.open_and_wrap_key(&sealed)?;
         // What the ingest keeps in clear, worked out here as it does it.
         let keys = self.hub.keys();
         let (scheme, coverage) = match &record.enrollment {
@@ -450,7 +459,10 @@ impl Generator<'_> {
                 u64::from(p.device),
                 SealedRecord { record_id: p.record_id, sealed: sealed.clone() },
             );
-            if incoming.verdict.as_ref() != Ok(&facts) || incoming.sealed_sha256 != sha {
+            if incoming.verdict.as_ref() != Ok(&facts)
+                || incoming.sealed_sha256 != sha
+                || incoming.wrapped_key != Some(wrapped_key)
+            {
                 return Err(format!(
                     "the generator and the ingest disagree on a record: {:?} vs {facts:?}",
                     incoming.verdict
@@ -464,6 +476,7 @@ impl Generator<'_> {
             received_at,
             sealed,
             sha,
+            wrapped_key,
             facts,
         })
     }
@@ -564,6 +577,7 @@ fn load(rt: &tokio::runtime::Runtime, url: &str, hub: &Hub, target: u64) -> Res<
         Type::TEXT,
         Type::INT8,
         Type::INT8,
+        Type::BYTEA,
     ];
     let coverage_types =
         [Type::INT8, Type::BYTEA, Type::INT8, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT];
@@ -571,8 +585,8 @@ fn load(rt: &tokio::runtime::Runtime, url: &str, hub: &Hub, target: u64) -> Res<
         let sink = records
             .copy_in(
                 "COPY records (device_id, record_id, channel, received_at, sealed, sealed_sha256, \
-                 scheme, commune_code, agent_code, collected_at, day, amount, participants) \
-                 FROM STDIN BINARY",
+                 scheme, commune_code, agent_code, collected_at, day, amount, participants, \
+                 wrapped_key) FROM STDIN BINARY",
             )
             .await?;
         let mut rw = std::pin::pin!(BinaryCopyInWriter::new(sink, &record_types));
@@ -610,6 +624,7 @@ fn load(rt: &tokio::runtime::Runtime, url: &str, hub: &Hub, target: u64) -> Res<
                         &f.day,
                         &i64::try_from(f.amount)?,
                         &i64::try_from(f.coverage.len())?,
+                        &&r.wrapped_key[..],
                     ])
                     .await?;
                 for (k, c) in f.coverage.iter().enumerate() {
@@ -737,8 +752,9 @@ fn main() -> Res<()> {
     let url = database_url(&admin)?;
     let admin_client = connect(&rt, &admin)?;
     // The keys made with the data, and how many records: a later run reuses them.
-    let marker =
-        |fingerprint: &str| format!("ansinh province bench: {target} records, keys {fingerprint}");
+    let marker = |fingerprint: &str| {
+        format!("ansinh province bench: {target} records, box keys kept, keys {fingerprint}")
+    };
     let held: Option<String> = rt.block_on(async {
         let row = admin_client
             .query_opt(
@@ -794,7 +810,192 @@ fn main() -> Res<()> {
     hub.store().fold_summaries()?;
     println!("summaries folded in {:.1} s", started.elapsed().as_secs_f64());
     let hub = Arc::new(hub);
+    if std::env::args().any(|a| a == "--export-only") {
+        // The breakdown holds the whole month in memory: after the exports' peak memory.
+        time_exports(&rt, &url, Arc::clone(&hub))?;
+        return breakdown(&hub);
+    }
     time(&rt, &url, hub)
+}
+
+/// CPU time of the calling thread, nanoseconds (`/proc/thread-self/schedstat`).
+fn thread_cpu() -> Res<u64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat")?;
+    Ok(text.split_whitespace().next().ok_or("schedstat")?.parse()?)
+}
+
+/// CPU time of the whole process (every thread), milliseconds: user and system clock ticks of
+/// `/proc/self/stat` (1/100 s on Linux).
+fn process_cpu_ms() -> Res<u64> {
+    let text = std::fs::read_to_string("/proc/self/stat")?;
+    // The fields after the command name (which may hold spaces), from the state on.
+    let rest = text.rsplit_once(')').ok_or("stat")?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11).ok_or("utime")?.parse::<u64>()?
+        + fields.get(12).ok_or("stime")?.parse::<u64>()?;
+    Ok(ticks * 10)
+}
+
+/// The load averages of the last 1, 5 and 15 minutes.
+fn load_average() -> String {
+    let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    text.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+}
+
+/// Nanoseconds as seconds with three decimals.
+fn secs(ns: u64) -> String {
+    format!("{}.{:03}", ns / 1_000_000_000, ns / 1_000_000 % 1000)
+}
+
+/// The export's cost per record taken apart, each step over the whole month on this thread.
+fn breakdown(hub: &Hub) -> Res<()> {
+    use ansinh_hub::exports::{CsvList, D05Xml, XlsxList};
+    use ansinh_hub::{List, RecordRules};
+    let opening = &hub.keys().opening;
+    let rules = ansinh_hub::EnrollmentRules::new();
+    let mut steps: Vec<(&str, u64)> = vec![];
+
+    let (cpu, wall) = (thread_cpu()?, Instant::now());
+    let mut records = vec![];
+    loop {
+        let page = hub.store().records_for_list_page(
+            "voluntary-si",
+            None,
+            MONTH,
+            records.last(),
+            2_000,
+        )?;
+        let full = page.len() == 2_000;
+        records.extend(page);
+        if !full {
+            break;
+        }
+    }
+    steps.push((
+        "reading the pages (this process; the server's own time apart)",
+        thread_cpu()? - cpu,
+    ));
+    let n = records.len();
+    println!(
+        "{n} records of D05-TS for {MONTH}, read in {:.3} s (load {})",
+        wall.elapsed().as_secs_f64(),
+        load_average()
+    );
+    let cpu = thread_cpu()?;
+    let plain =
+        records.iter().map(|r| opening.open(&r.held.sealed)).collect::<Result<Vec<_>, _>>()?;
+    steps.push(("opening, the long way (X25519, then XSalsa20-Poly1305)", thread_cpu()? - cpu));
+    let cpu = thread_cpu()?;
+    for (r, p) in records.iter().zip(&plain) {
+        let key = r.wrapped_key.as_deref().ok_or("a record without its kept key")?;
+        if *opening.open_with_wrapped_key(&r.held.sealed, key)? != **p {
+            return Err("the kept key opened something else".into());
+        }
+    }
+    steps.push(("opening with the kept key (unwrap, XSalsa20-Poly1305)", thread_cpu()? - cpu));
+    let cpu = thread_cpu()?;
+    let mut rows = vec![];
+    for p in &plain {
+        rows.extend(rules.list_rows(p)?);
+    }
+    steps.push(("the rules' reading (decode, price, the row's texts)", thread_cpu()? - cpu));
+    let cpu = thread_cpu()?;
+    let mut csv = CsvList::new(std::io::sink(), List::D05)?;
+    for page in rows.chunks(2_000) {
+        csv.add(page)?;
+    }
+    csv.finish()?;
+    steps.push(("writing CSV", thread_cpu()? - cpu));
+    let cpu = thread_cpu()?;
+    let mut xml = D05Xml::new()?;
+    for page in rows.chunks(2_000) {
+        xml.add(page)?;
+    }
+    xml.finish(std::io::sink(), MONTH, None)?;
+    steps.push(("writing XML", thread_cpu()? - cpu));
+    let cpu = thread_cpu()?;
+    let mut book = XlsxList::new(List::D05, "D05-TS")?;
+    for page in rows.chunks(2_000) {
+        book.add(page)?;
+    }
+    book.finish(std::io::sink())?;
+    steps.push(("writing XLSX", thread_cpu()? - cpu));
+    let per = u64::try_from(n.max(1))?;
+    println!("| step, one thread | CPU (s) | per record (µs) |");
+    println!("|---|---:|---:|");
+    for (step, ns) in steps {
+        println!("| {step} | {} | {}.{} |", secs(ns), ns / per / 1000, ns / per / 100 % 10);
+    }
+    Ok(())
+}
+
+/// The month's D05-TS through the handler, best of 3 each: CSV, XML, XLSX; then the CSV of
+/// the same records with their kept keys set aside.
+fn time_exports(rt: &tokio::runtime::Runtime, url: &str, hub: Arc<Hub>) -> Res<()> {
+    let admin_token = std::fs::read_to_string(
+        std::env::var("ANSINH_PROVINCE_DIR").unwrap_or_else(|_| "/tmp/ansinh-province".into())
+            + "/keys/admin.token",
+    )?;
+    let n = hub.list_len(ansinh_hub::List::D05, None, MONTH)?;
+    let state = AppState { hub, clock: Arc::new(|| NOW), receipts: Arc::default() };
+    let export = |format: &str| -> Res<axum::http::Request<axum::body::Body>> {
+        Ok(axum::http::Request::get(format!(
+            "/admin/exports?list=d05&month={MONTH}&format={format}"
+        ))
+        .header("authorization", format!("Bearer {}", admin_token.trim()))
+        .body(axum::body::Body::empty())?)
+    };
+    println!(
+        "| D05-TS, {n} rows | bytes | first byte (s) | last byte (s), best of 3 | CPU of the process (s) | per record (µs) | peak memory (MiB) | load average |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---|");
+    let client = connect(rt, url)?;
+    for (name, format, keys) in [
+        ("CSV", "csv", true),
+        ("XML", "xml", true),
+        ("XLSX", "xlsx", true),
+        ("CSV, records stored before keys were kept", "csv", false),
+    ] {
+        if !keys {
+            rt.block_on(client.batch_execute(&format!(
+                "CREATE TEMPORARY TABLE kept AS SELECT device_id, record_id, wrapped_key \
+                 FROM records WHERE day >= '{MONTH}-01' AND day < '{MONTH}-99'; \
+                 UPDATE records r SET wrapped_key = NULL FROM kept k \
+                 WHERE (r.device_id, r.record_id) = (k.device_id, k.record_id)"
+            )))?;
+        }
+        let mut best: Option<(Timed, u64, String)> = None;
+        for _ in 0..3 {
+            let cpu = process_cpu_ms()?;
+            let t = rt.block_on(request(&state, export(format)?))?;
+            let cpu = process_cpu_ms()? - cpu;
+            if t.status != 200 {
+                return Err(format!("{name}: {}", t.status).into());
+            }
+            if best.as_ref().is_none_or(|b| t.last < b.0.last) {
+                best = Some((t, cpu, load_average()));
+            }
+        }
+        if !keys {
+            rt.block_on(client.batch_execute(
+                "UPDATE records r SET wrapped_key = k.wrapped_key FROM kept k \
+                 WHERE (r.device_id, r.record_id) = (k.device_id, k.record_id); DROP TABLE kept",
+            ))?;
+        }
+        let (t, cpu, load) = best.ok_or("no run")?;
+        let per = u64::try_from(n.max(1))?;
+        println!(
+            "| {name} | {} | {:.3} | {:.3} | {}.{:03} | {} | {} | {load} |",
+            t.bytes,
+            t.first,
+            t.last,
+            cpu / 1000,
+            cpu % 1000,
+            cpu * 1000 / per,
+            t.peak
+        );
+    }
+    Ok(())
 }
 
 /// Makes one request to time.

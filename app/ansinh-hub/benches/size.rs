@@ -89,6 +89,8 @@ fn record(i: u64, lengths: (usize, usize), communes: &[&str]) -> Incoming {
             coverage,
         }),
         sealed,
+        // The bytes a record's kept box key takes (no compression at this size).
+        wrapped_key: Some([0x5a; ansinh_wire::WRAPPED_KEY_BYTES]),
     }
 }
 

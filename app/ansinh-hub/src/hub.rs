@@ -548,15 +548,20 @@ impl Hub {
 
     fn open_record(&self, signer: u64, r: SealedRecord) -> Incoming {
         let sealed_sha256: [u8; 32] = Sha256::digest(&r.sealed).into();
-        let checked = match self.keys.opening.open(&r.sealed) {
-            Err(_) => Err("cannot_open".to_string()),
-            Ok(plain) => self.rules.check(&r.record_id, &plain).and_then(|c| {
-                if c.device_id == 0 || c.device_id == signer {
-                    Ok(c)
-                } else {
-                    Err(OTHER_DEVICE.to_string())
-                }
-            }),
+        // The box's key is kept, wrapped, with the record: its lists open it again without
+        // the multiplication (`Hub::list_pages`).
+        let (checked, wrapped_key) = match self.keys.opening.open_and_wrap_key(&r.sealed) {
+            Err(_) => (Err("cannot_open".to_string()), None),
+            Ok((plain, key)) => {
+                let checked = self.rules.check(&r.record_id, &plain).and_then(|c| {
+                    if c.device_id == 0 || c.device_id == signer {
+                        Ok(c)
+                    } else {
+                        Err(OTHER_DEVICE.to_string())
+                    }
+                });
+                (checked, Some(key))
+            }
         };
         let verdict = match checked {
             Err(code) => Err(code),
@@ -578,7 +583,9 @@ impl Hub {
                     .collect(),
             }),
         };
-        Incoming { record_id: r.record_id, sealed_sha256, sealed: r.sealed, verdict }
+        // Only a record the store may keep needs its key.
+        let wrapped_key = wrapped_key.filter(|_| verdict.is_ok());
+        Incoming { record_id: r.record_id, sealed_sha256, sealed: r.sealed, verdict, wrapped_key }
     }
 
     fn store_batch(

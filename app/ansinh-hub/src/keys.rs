@@ -1,7 +1,9 @@
 //! The hub's keys, in `DIR/keys/`, made on first start:
 //!
 //! - `sealing.key`: the X25519 secret that opens every record devices seal. Lose it and no
-//!   record ever sent to this server can be read again.
+//!   record ever sent to this server can be read again. The box key kept beside each record
+//!   (so that lists open it without the multiplication) is wrapped under a key derived from
+//!   it (`ansinh_wire::OpeningKey::open_and_wrap_key`): the database alone opens nothing.
 //! - `signing.key`: the Ed25519 key that signs acknowledgements; devices trust only it.
 //! - `admin.token`: the password of the admin pages (`/admin/*`), user `admin`.
 //! - `receipt-master.key`: 32 random bytes from which each device's receipt key (the MAC key

@@ -1,7 +1,8 @@
 //! The collection lists written as they are read, so that a province's month (hundreds of
 //! thousands of records) never sits whole in memory: the records come from the store a page
 //! at a time in the list's order ([`crate::Store::records_for_list_page`]), each page is
-//! opened and read on every core (rayon, order kept), and its rows go to the format's writer
+//! opened (with each record's kept box key: no X25519 multiplication) and read on every core
+//! (rayon, order kept), and its rows go to the format's writer
 //! ([`exports::CsvList`], [`exports::D05Xml`], [`exports::XlsxList`]) before the next page is
 //! read. The bytes are those of the in-memory functions ([`exports::to_csv`] …) over
 //! [`Hub::list_rows`].
@@ -65,17 +66,24 @@ impl Hub {
         usize::try_from(n).map_err(|_| Error::Corrupt(format!("{n} participants")))
     }
 
-    /// The rows of a held record, in order.
+    /// The rows of a held record, in order. Opened with the box key kept beside it (a
+    /// microsecond or two) when there is one, else the long way (an X25519 multiplication,
+    /// most of an export's time before keys were kept); a kept key that does not open its
+    /// record is refused, never passed over.
     fn rows_of(&self, r: &ListedRecord) -> Result<Vec<ListRow>> {
-        let id = hex::encode(r.held.record_id);
-        let plain = self
-            .keys()
-            .opening
-            .open(&r.held.sealed)
-            .map_err(|_| Error::Corrupt(format!("held record {id} cannot be opened")))?;
+        let id = || hex::encode(r.held.record_id);
+        let opening = &self.keys().opening;
+        let plain = match &r.wrapped_key {
+            Some(key) => opening.open_with_wrapped_key(&r.held.sealed, key).map_err(|_| {
+                Error::Corrupt(format!("held record {}: its kept key does not open it", id()))
+            })?,
+            None => opening
+                .open(&r.held.sealed)
+                .map_err(|_| Error::Corrupt(format!("held record {} cannot be opened", id())))?,
+        };
         self.rules()
             .list_rows(&plain)
-            .map_err(|code| Error::Corrupt(format!("held record {id}: {code}")))
+            .map_err(|code| Error::Corrupt(format!("held record {}: {code}", id())))
     }
 
     /// Gives `each` the rows of the list a page at a time, in order.
@@ -176,9 +184,16 @@ mod tests {
         dir: &std::path::Path,
         n: u8,
     ) -> std::result::Result<Hub, Box<dyn std::error::Error>> {
-        let store = SqliteStore::open(&dir.join("hub.sqlite"))?;
+        hub_on(Arc::new(SqliteStore::open(&dir.join("hub.sqlite"))?), n)
+    }
+
+    /// [`hub_with`] on `store`.
+    fn hub_on(
+        store: Arc<dyn crate::Store>,
+        n: u8,
+    ) -> std::result::Result<Hub, Box<dyn std::error::Error>> {
         let hub = Hub::new(
-            Arc::new(store),
+            store,
             HubKeys::ephemeral("admin-token-for-tests"),
             Arc::new(EnrollmentRules::new()),
         );
@@ -286,5 +301,117 @@ mod tests {
         assert!(hub.write_list(List::D03, None, month, ListFormat::Xml, "", Vec::new()).is_err());
         assert!(hub.list_len(List::D05, Some("4"), month).is_err(), "not a commune code");
         Ok(())
+    }
+
+    /// A database for the lists' tests, with SQL run on it beside the hub.
+    enum Db {
+        Sqlite(tempfile::TempDir),
+        Postgres(String),
+    }
+
+    impl Db {
+        fn store(&self) -> std::result::Result<Arc<dyn crate::Store>, Box<dyn std::error::Error>> {
+            Ok(match self {
+                Db::Sqlite(dir) => Arc::new(SqliteStore::open(&dir.path().join("hub.sqlite"))?),
+                Db::Postgres(url) => Arc::new(crate::PostgresStore::open(url)?),
+            })
+        }
+
+        fn execute(&self, sql: &str) -> TestResult {
+            match self {
+                Db::Sqlite(dir) => {
+                    rusqlite::Connection::open(dir.path().join("hub.sqlite"))?.execute_batch(sql)?
+                }
+                Db::Postgres(url) => {
+                    crate::PostgresStore::open(url)?.probe(sql)?;
+                }
+            }
+            Ok(())
+        }
+
+        /// The id of the test's record `i`, as an SQL literal.
+        fn id(&self, i: u8) -> String {
+            let hex = hex::encode([i; 16]);
+            match self {
+                Db::Sqlite(_) => format!("X'{hex}'"),
+                Db::Postgres(_) => format!("'\\x{hex}'::bytea"),
+            }
+        }
+    }
+
+    /// The list is written from each record's kept box key; records stored before keys were
+    /// kept (no key: SQLite before schema 15, PostgreSQL before 8) are opened the long way, and
+    /// the bytes are the same either way. A kept key that is another record's or damaged is
+    /// refused: the export fails naming the record, nothing is written from it.
+    fn kept_keys_open_a_list_as_the_long_way_does(db: &Db) -> TestResult {
+        let hub = hub_on(db.store()?, 7)?;
+        let month = "2026-11";
+        let page = hub.store().records_for_list_page("voluntary-si", None, month, None, 100)?;
+        assert_eq!(page.len(), 7);
+        for r in &page {
+            let key = r.wrapped_key.as_deref().ok_or("the ingest kept no key")?;
+            assert_eq!(key.len(), ansinh_wire::WRAPPED_KEY_BYTES);
+            assert_eq!(
+                hub.keys().opening.open_with_wrapped_key(&r.held.sealed, key)?,
+                hub.keys().opening.open(&r.held.sealed)?
+            );
+        }
+        // The whole list read the long way (`records_for_list` gives no keys).
+        let rows = hub.list_rows(List::D05, None, month)?;
+        let expected =
+            (exports::to_csv(List::D05, &rows)?, exports::to_xml(List::D05, month, None, &rows)?);
+        let write = |hub: &Hub| -> Result<(Vec<u8>, Vec<u8>)> {
+            let list = |format| hub.write_list(List::D05, None, month, format, "D05-TS", vec![]);
+            Ok((list(ListFormat::Csv)?, list(ListFormat::Xml)?))
+        };
+        assert_eq!(write(&hub)?, expected);
+        db.execute(&format!(
+            "UPDATE records SET wrapped_key = NULL WHERE record_id IN ({}, {}, {})",
+            db.id(1),
+            db.id(4),
+            db.id(7)
+        ))?;
+        assert_eq!(write(&hub)?, expected, "records without a kept key");
+        let refused = |hub: &Hub, id: u8| {
+            let e = write(hub).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(e.contains("its kept key does not open it"), "{e}");
+            assert!(e.contains(&hex::encode([id; 16])), "{e}");
+        };
+        db.execute(&format!(
+            "UPDATE records SET wrapped_key = (SELECT wrapped_key FROM records WHERE record_id = {}) \
+             WHERE record_id = {}",
+            db.id(2),
+            db.id(3)
+        ))?;
+        refused(&hub, 3);
+        db.execute(&format!(
+            "UPDATE records SET wrapped_key = NULL WHERE record_id = {}",
+            db.id(3)
+        ))?;
+        let zeros = match db {
+            Db::Sqlite(_) => "zeroblob(48)",
+            Db::Postgres(_) => "decode(repeat('00', 48), 'hex')",
+        };
+        db.execute(&format!(
+            "UPDATE records SET wrapped_key = {zeros} WHERE record_id = {}",
+            db.id(5)
+        ))?;
+        refused(&hub, 5);
+        Ok(())
+    }
+
+    #[test]
+    fn kept_keys_open_a_list_as_the_long_way_does_on_sqlite() -> TestResult {
+        kept_keys_open_a_list_as_the_long_way_does(&Db::Sqlite(tempfile::tempdir()?))
+    }
+
+    #[test]
+    fn kept_keys_open_a_list_as_the_long_way_does_on_postgres() -> TestResult {
+        match crate::store::postgres_admin_url()? {
+            Some(admin) => kept_keys_open_a_list_as_the_long_way_does(&Db::Postgres(
+                crate::store::create_scratch_database(&admin)?,
+            )),
+            None => Ok(()),
+        }
     }
 }

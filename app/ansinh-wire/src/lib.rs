@@ -39,7 +39,8 @@
 //! soon as it is read ([`verifying_key_from_hex`]).
 //!
 //! May depend on: serde, postcard, ed25519-dalek, crypto_box (sealed boxes),
-//! curve25519-dalek (its precomputed tables only) and blake2 (a box's nonce when opening),
+//! curve25519-dalek (its precomputed tables, an opening's X25519), crypto_secretbox (a box's
+//! cipher, and the wrap of a kept box key) and blake2 (a box's nonce when opening),
 //! hmac, sha2, rand_core, zeroize, hex, semver (update versions), thiserror. Nothing from the
 //! workspace.
 
@@ -55,7 +56,7 @@ pub use audit::{AUDIT_GENESIS, AuditEntry, ChainBreak, verify_chain};
 pub use health::{
     HealthAck, HealthReport, UnverifiedHealth, open_health_ack, sign_health, sign_health_ack,
 };
-pub use seal::{OpeningKey, SEAL_OVERHEAD, SealingKey};
+pub use seal::{OpeningKey, SEAL_OVERHEAD, SealingKey, WRAPPED_KEY_BYTES};
 
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};

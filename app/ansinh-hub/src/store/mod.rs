@@ -17,7 +17,8 @@
 //! - Lists are read a page at a time in their order ([`Store::records_for_list_page`]), so
 //!   that a large one is written as it is read.
 //! - Personal data is kept only inside the sealed bytes. In clear: scheme, commune code, agent
-//!   code, times, amounts, counts, and participants' pseudonyms with their paid periods.
+//!   code, times, amounts, counts, and participants' pseudonyms with their paid periods. Beside
+//!   each record its box's key, wrapped under the hub's opening key ([`Incoming::wrapped_key`]).
 
 mod audit;
 mod health;
@@ -157,6 +158,10 @@ pub struct Incoming {
     pub sealed: Vec<u8>,
     /// Valid (with its facts) or rejected (with its code).
     pub verdict: Result<Facts, String>,
+    /// The sealed box's key, wrapped under the hub's opening key
+    /// ([`ansinh_wire::OpeningKey::open_and_wrap_key`]): kept with a valid record so that its
+    /// lists open it again without the X25519 multiplication.
+    pub wrapped_key: Option<[u8; ansinh_wire::WRAPPED_KEY_BYTES]>,
 }
 
 /// How many conflicting and rejected records the store keeps per device, so that a device
@@ -383,6 +388,9 @@ pub struct ListedRecord {
     pub collected_at: Timestamp,
     /// The record.
     pub held: Held,
+    /// Its box's key as [`Incoming::wrapped_key`] kept it; `None` for a record stored before
+    /// keys were kept (SQLite schema 15, PostgreSQL 8): it is opened the long way.
+    pub wrapped_key: Option<Vec<u8>>,
 }
 
 /// A participant whose latest paid period ends in a window, with the record that paid it.

@@ -348,6 +348,10 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (version, n)
     );
     ",
+    // v8: each record's box key, wrapped under the hub's opening key (NULL for records stored
+    // before: they are opened the long way), so that a list opens its records without an
+    // X25519 multiplication each. SQLite's version 15.
+    "ALTER TABLE records ADD COLUMN wrapped_key BYTEA",
 ];
 
 /// The newest PostgreSQL schema version this program writes.
@@ -721,6 +725,7 @@ struct AcceptedRecord {
     record_id: RecordId,
     sealed: Vec<u8>,
     sealed_sha256: [u8; 32],
+    wrapped_key: Option<[u8; ansinh_wire::WRAPPED_KEY_BYTES]>,
     facts: Facts,
     review: String,
 }
@@ -731,6 +736,7 @@ impl Accepted {
         id: RecordId,
         sealed: Vec<u8>,
         sha: [u8; 32],
+        wrapped_key: Option<[u8; ansinh_wire::WRAPPED_KEY_BYTES]>,
         facts: Facts,
         review: String,
     ) -> Result<()> {
@@ -739,6 +745,7 @@ impl Accepted {
             record_id: id,
             sealed,
             sealed_sha256: sha,
+            wrapped_key,
             facts,
             review,
         });
@@ -759,8 +766,8 @@ impl Accepted {
         let sink = tx
             .copy_in(
                 "COPY records (record_id, device_id, channel, received_at, sealed, sealed_sha256, \
-                 scheme, commune_code, agent_code, collected_at, day, amount, participants, review) \
-                 FROM STDIN BINARY",
+                 scheme, commune_code, agent_code, collected_at, day, amount, participants, review, \
+                 wrapped_key) FROM STDIN BINARY",
             )
             .await?;
         let types = [
@@ -778,12 +785,14 @@ impl Accepted {
             Type::INT8,
             Type::INT8,
             Type::TEXT,
+            Type::BYTEA,
         ];
         let mut writer = std::pin::pin!(BinaryCopyInWriter::new(sink, &types));
         for r in &self.records {
             let (f, review) = (&r.facts, &r.review);
             let (amount, participants) = (i64_of(f.amount)?, f.coverage.len() as i64);
-            let row: [&(dyn ToSql + Sync); 14] = [
+            let wrapped_key = r.wrapped_key.as_ref().map(|k| &k[..]);
+            let row: [&(dyn ToSql + Sync); 15] = [
                 &&r.record_id[..],
                 &device,
                 &channel,
@@ -798,6 +807,7 @@ impl Accepted {
                 &amount,
                 &participants,
                 review,
+                &wrapped_key,
             ];
             writer.as_mut().write(&row).await?;
         }
@@ -1560,7 +1570,14 @@ impl Store for PostgresStore {
                             review.push(REVIEW_UNASSIGNED_AGENT);
                         }
                         held.insert(rec.record_id, rec.sealed_sha256);
-                        accepted.push(rec.record_id, rec.sealed, rec.sealed_sha256, f, review.join(","))?;
+                        accepted.push(
+                            rec.record_id,
+                            rec.sealed,
+                            rec.sealed_sha256,
+                            rec.wrapped_key,
+                            f,
+                            review.join(","),
+                        )?;
                         Outcome::Accepted
                     }
                 };
@@ -1946,7 +1963,7 @@ impl Store for PostgresStore {
                 .await?
                 .query(
                     &format!(
-                        "SELECT r.day, r.collected_at, {HELD_COLUMNS} FROM records r \
+                        "SELECT r.day, r.collected_at, {HELD_COLUMNS}, r.wrapped_key FROM records r \
                          WHERE r.scheme = $1 AND r.day >= $2 AND r.day < $3 \
                          AND ($4::TEXT IS NULL OR r.commune_code = $4::TEXT) \
                          AND (r.day, r.collected_at, r.device_id, r.record_id) > ($5, $6, $7, $8) \
@@ -1961,6 +1978,7 @@ impl Store for PostgresStore {
                         day: r.try_get(0)?,
                         collected_at: r.try_get(1)?,
                         held: held_at(r, 2)?,
+                        wrapped_key: r.try_get(8)?,
                     })
                 })
                 .collect()

@@ -414,6 +414,10 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX records_for_list ON records (scheme, day, collected_at, device_id, record_id);
     CREATE INDEX records_in_review ON records (received_at) WHERE review <> '';
     ",
+    // v15: each record's box key, wrapped under the hub's opening key (NULL for records
+    // stored before: they are opened the long way), so that a list opens its records without
+    // an X25519 multiplication each. PostgreSQL's version 8.
+    "ALTER TABLE records ADD COLUMN wrapped_key BLOB;",
 ];
 
 /// How many leading bytes of a conflicting or rejected record are kept (with its hash and
@@ -986,8 +990,9 @@ impl Store for SqliteStore {
         // (no row inserted) is its hash read, to tell a duplicate from a conflict.
         let mut insert_record = tx.prepare_cached(
             "INSERT INTO records (record_id, device_id, channel, received_at, sealed, sealed_sha256, \
-             scheme, commune_code, agent_code, collected_at, day, amount, participants, review) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
+             scheme, commune_code, agent_code, collected_at, day, amount, participants, review, \
+             wrapped_key) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
              ON CONFLICT (device_id, record_id) DO NOTHING",
         )?;
         let mut insert_coverage = tx.prepare_cached(
@@ -1022,6 +1027,7 @@ impl Store for SqliteStore {
                         i64_of(f.amount)?,
                         f.coverage.len() as i64,
                         review.join(","),
+                        rec.wrapped_key.as_ref().map(|k| &k[..]),
                     ])? == 1;
                     if inserted {
                         for (i, c) in f.coverage.iter().enumerate() {
@@ -1323,7 +1329,7 @@ impl Store for SqliteStore {
         let limit = i64::try_from(limit).map_err(|_| Error::Invalid("page size".into()))?;
         let conn = self.conn();
         let mut stmt = conn.prepare(&format!(
-            "SELECT r.day, r.collected_at, {HELD_COLUMNS} FROM records r \
+            "SELECT r.day, r.collected_at, {HELD_COLUMNS}, r.wrapped_key FROM records r \
              WHERE r.scheme = ?1 AND r.day >= ?2 AND r.day < ?3 \
              AND (?4 IS NULL OR r.commune_code = ?4) \
              AND (r.day, r.collected_at, r.device_id, r.record_id) > (?5, ?6, ?7, ?8) \
@@ -1336,12 +1342,13 @@ impl Store for SqliteStore {
                     r.get::<_, String>(0)?,
                     r.get::<_, i64>(1)?,
                     (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?),
+                    r.get::<_, Option<Vec<u8>>>(8)?,
                 ))
             },
         )?;
         rows.map(|r| {
-            let (day, collected_at, raw) = r?;
-            Ok(ListedRecord { day, collected_at, held: held_of(raw)? })
+            let (day, collected_at, raw, wrapped_key) = r?;
+            Ok(ListedRecord { day, collected_at, held: held_of(raw)?, wrapped_key })
         })
         .collect()
     }

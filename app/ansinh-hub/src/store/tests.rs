@@ -182,6 +182,7 @@ fn valid(id: u8, bytes: &[u8], commune: &str, person: &str, until: &str) -> Inco
                 paid_until: until.into(),
             }],
         }),
+        wrapped_key: None,
     }
 }
 
