@@ -12,6 +12,11 @@
 //!   that scrolls may hold a text below or above its visible part (it scrolls there), never
 //!   beside it (nothing scrolls sideways).
 //!
+//! No two texts on the same surface lie on one another. A text on a scrolling page counts, against
+//! a text off that page (the title above it), only where the page shows it: scrolled under the
+//! title, it is hidden by the page's edge, not drawn over the title. Two texts on the same page
+//! are compared whole, wherever the page is scrolled.
+//!
 //! Hidden texts (`visible: false`, used to measure) are skipped; one pixel of slack allows for
 //! the layout's rounding to whole pixels.
 //!
@@ -145,11 +150,9 @@ pub(crate) fn problems(window: &slint::Window, min_contrast: Option<f64>) -> Vec
     let mut placed = Vec::new();
     walk(&root, (0.0, 0.0), &mut Vec::new(), &mut placed, &adapter, min_contrast, &mut out);
     // No two texts on one another on the same surface (an overlay's card covers the page).
-    for (i, (a, ra, pa)) in placed.iter().enumerate() {
-        for (b, rb, pb) in &placed[i + 1..] {
-            let w = ra.r.min(rb.r) - ra.l.max(rb.l);
-            let h = ra.b.min(rb.b) - ra.t.max(rb.t);
-            if pa == pb && w > SLACK && h > SLACK {
+    for (i, (a, ra, pa, sa)) in placed.iter().enumerate() {
+        for (b, rb, pb, sb) in &placed[i + 1..] {
+            if pa == pb && on_one_another((*ra, sa.as_ref()), (*rb, sb.as_ref())) {
                 out.push(format!("{a:?}: on {b:?}"));
             }
         }
@@ -157,8 +160,33 @@ pub(crate) fn problems(window: &slint::Window, min_contrast: Option<f64>) -> Vec
     out
 }
 
-/// A text, where it is, and the surface it is drawn on (the nearest opaque fill around it).
-type Placed = (String, Rect, Option<ItemRc>);
+/// Whether two texts on the same surface lie on one another: each is a place and the scrolling
+/// page it is on (an identity and the part of the window the page shows). On different pages
+/// (or one on a page, one not) only what each page shows counts.
+fn on_one_another<P: PartialEq>(
+    a: (Rect, Option<&(P, Rect)>),
+    b: (Rect, Option<&(P, Rect)>),
+) -> bool {
+    let same_page = match (a.1, b.1) {
+        (Some((x, _)), Some((y, _))) => x == y,
+        (None, None) => true,
+        _ => false,
+    };
+    let shown = |(r, page): (Rect, Option<&(P, Rect)>)| match page {
+        Some((_, v)) if !same_page => {
+            Rect { l: r.l.max(v.l), t: r.t.max(v.t), r: r.r.min(v.r), b: r.b.min(v.b) }
+        }
+        _ => r,
+    };
+    let (ra, rb) = (shown(a), shown(b));
+    let w = ra.r.min(rb.r) - ra.l.max(rb.l);
+    let h = ra.b.min(rb.b) - ra.t.max(rb.t);
+    w > SLACK && h > SLACK
+}
+
+/// A text, where it is, the surface it is drawn on (the nearest opaque fill around it), and the
+/// scrolling page it is on, with the part of the window that page shows.
+type Placed = (String, Rect, Option<ItemRc>, Option<(ItemRc, Rect)>);
 
 /// Checks `item` and what it holds; `origin` is its parent's top left in the window, `around`
 /// the elements around it, innermost last.
@@ -187,7 +215,8 @@ fn walk(
     {
         check(item, &t, rect, around, adapter, min_contrast, out);
         let surface = around.iter().rev().find(|a| a.fill.is_some()).map(|a| a.item.clone());
-        placed.push((t.text, rect, surface));
+        let page = around.iter().rev().find(|a| a.scrolls).map(|a| (a.item.clone(), a.rect));
+        placed.push((t.text, rect, surface, page));
     }
     around.push(Around {
         item: item.clone(),
@@ -269,36 +298,6 @@ fn check(
     }
 }
 
-/// A problem without its measures: `lang/screen layout mode: "text": kind`, where kind is
-/// `one line`, `a word`, `lines`, `out of its ELEMENT`, `on "OTHER TEXT"` or `contrast`.
-pub(crate) fn kind_of(problem: &str) -> String {
-    let Some(at) = problem.find(": \"") else { return problem.to_string() };
-    let (head, rest) = problem.split_at(at + 2);
-    // The text is quoted by `{:?}`: its end is the first `": ` not escaped.
-    let mut end = 1;
-    let bytes = rest.as_bytes();
-    while end < bytes.len() && !(bytes[end] == b'"' && bytes[end - 1] != b'\\') {
-        end += 1;
-    }
-    let (text, what) = rest.split_at((end + 1).min(rest.len()));
-    let what = what.trim_start_matches(": ");
-    let kind = if let Some(other) = what.strip_prefix("on ") {
-        format!("on {other}")
-    } else if let Some(i) = what.find("out of its ") {
-        let element = what[i + 11..].split(" at ").next().unwrap_or_default();
-        format!("out of its {element}")
-    } else if what.starts_with("one line") {
-        "one line".to_string()
-    } else if what.starts_with("a word") {
-        "a word".to_string()
-    } else if what.contains("px of lines") {
-        "lines".to_string()
-    } else {
-        what.split(' ').next().unwrap_or_default().to_string()
-    };
-    format!("{head}{text}: {kind}")
-}
-
 /// Lets Slint run what a frame runs (change handlers, layouts).
 pub(crate) fn settle() {
     mock_elapsed_time(Duration::ZERO);
@@ -369,15 +368,19 @@ fn the_fit_check_sees_a_text_that_does_not_fit() -> anyhow::Result<()> {
     assert!(spilt, "{found:#?}");
     let elided = found.iter().any(|p| p.starts_with("\"Tính theo") && p.contains("elided"));
     assert!(elided, "{found:#?}");
-    // Two texts on one another: the kind of problem `kind_of` names for the known list.
-    assert_eq!(
-        kind_of("vi/done 480x800 large: \"Tiếp\": on \"van\""),
-        "vi/done 480x800 large: \"Tiếp\": on \"van\""
-    );
-    assert_eq!(
-        kind_of("en/quote 1280x800 normal: \"a \\\"b\\\" c\": one line of 9 px in 8 px (cut)"),
-        "en/quote 1280x800 normal: \"a \\\"b\\\" c\": one line"
-    );
+    // Two texts on one another: on the same page wherever it is scrolled; a text on a
+    // scrolling page against one off it (the title above the page) only where the page shows it.
+    let r = |l, t, r, b| Rect { l, t, r, b };
+    let page = (1, r(0.0, 100.0, 480.0, 400.0));
+    let other = (2, r(0.0, 500.0, 480.0, 700.0));
+    let title = r(0.0, 60.0, 480.0, 110.0);
+    let under = r(0.0, 80.0, 480.0, 130.0);
+    assert!(on_one_another::<i32>((title, None), (under, None)));
+    assert!(on_one_another((title, Some(&page)), (under, Some(&page))));
+    // Scrolled under the title, its top hidden by the page's edge: the part shown is clear of it.
+    assert!(!on_one_another((title, None), (r(0.0, 60.0, 480.0, 99.0), Some(&page))));
+    assert!(on_one_another((title, None), (under, Some(&page))));
+    assert!(!on_one_another((under, Some(&other)), (under, Some(&page))));
     // Too little contrast: grey on white.
     quote.set_net("1.000 đ".into());
     app.set_next_language("English".into());
