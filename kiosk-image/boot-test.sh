@@ -119,7 +119,8 @@ wait_for() {
             grew=$SECONDS
         elif [[ "$boot_mode" == reboot ]] && ((SECONDS - grew >= HANG_SECONDS)); then
             resets=$((resets + 1))
-            echo "no output from the machine for ${HANG_SECONDS} s: reset through QMP, as a watchdog would (reset $resets)"
+            echo "no output from the machine for ${HANG_SECONDS} s: reset through QMP, as a watchdog would (reset $resets; its screen: $work/$name-hang-$resets.png)"
+            qmp screendump "$work/$name-hang-$resets.png" || true
             qmp reset
             grew=$SECONDS
         fi
@@ -407,15 +408,16 @@ host_pids+=($!)
 
 disk="$work/registered.img"
 new_disk "$disk"
-# A short idle time: the kiosk asks for the install, then the reboot, once it is idle.
+# A short idle time (the shortest allowed): the kiosk asks for the install, then the
+# reboot, once it is idle.
 cat > "$work/ansinh.toml" <<TOML
 server_url = "https://10.0.2.2:$tls_port"
 provisioning_token = "$token"
 ca_file = "/config/server-ca.pem"
 collection_point = "Bưu điện văn hóa xã (boot test)"
 agent_code = "DL-0001"
-idle_seconds = 20
-idle_warning_seconds = 10
+idle_seconds = 30
+idle_warning_seconds = 15
 TOML
 cp "$work/ca.pem" "$work/server-ca.pem"
 printf 'enroll-once\n' > "$work/selftest"
