@@ -408,6 +408,8 @@ host_pids+=($!)
 
 disk="$work/registered.img"
 new_disk "$disk"
+# No stick: the update comes from the server.
+usb=""
 # A short idle time (the shortest allowed): the kiosk asks for the install, then the
 # reboot, once it is idle.
 cat > "$work/ansinh.toml" <<TOML
