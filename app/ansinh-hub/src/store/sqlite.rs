@@ -1692,7 +1692,10 @@ mod tests {
     fn records_of_version_13_move_to_a_rowid_table_intact() -> Result<()> {
         let tmp = tempfile::tempdir().map_err(crate::error::io(Path::new("tmp")))?;
         let path = tmp.path().join("hub.sqlite");
-        let records = "SELECT * FROM records ORDER BY device_id, record_id";
+        // Version 13's columns (later versions add to them).
+        let records = "SELECT record_id, device_id, channel, received_at, sealed, sealed_sha256, \
+            scheme, commune_code, agent_code, collected_at, day, amount, participants, conflicted, \
+            review FROM records ORDER BY device_id, record_id";
         let coverage = "SELECT rowid, * FROM coverage ORDER BY rowid";
         let conflicts = "SELECT * FROM conflicts ORDER BY id";
         let before = {
@@ -1741,6 +1744,9 @@ mod tests {
             |r| r.get(0),
         )?;
         assert!(!sql.contains("WITHOUT ROWID"), "{sql}");
+        // Records stored before version 15 kept no box key: they are opened the long way.
+        let keys = dump(&conn, "SELECT wrapped_key FROM records WHERE wrapped_key IS NOT NULL")?;
+        assert!(keys.is_empty(), "{keys:?}");
         // Rowids in arrival order.
         let order = dump(&conn, "SELECT received_at FROM records ORDER BY rowid")?;
         assert_eq!(order, [[10], [15], [20]].map(|r| r.map(rusqlite::types::Value::from).to_vec()));
