@@ -112,8 +112,8 @@ step "fuzz smoke (the protocol, the hub, the policy table, the enrollment envelo
 bash tests/fuzz-smoke.sh
 
 step "kiosk image: build it, boot it under QEMU, cut the power (kiosk-image/README.md)"
-# About 16 minutes on 2 cores (release build of the device binary, mmdebstrap, 13 TCG boots: see
-# BENCHMARKS.md, "The kiosk image II").
+# About 16 minutes on 2 cores (release build of the device binary, mmdebstrap, 11 minutes of
+# TCG boots: see BENCHMARKS.md, "The kiosk image II").
 # Building a root file system needs root; ANSINH_SKIP_IMAGE=1 leaves it out of a quick local run.
 if [[ "${ANSINH_SKIP_IMAGE:-0}" == 1 ]]; then
     echo "skipped: ANSINH_SKIP_IMAGE=1"
