@@ -624,6 +624,17 @@ const HELD_COLUMNS: &str =
     "r.record_id, r.device_id, r.received_at, r.sealed, r.sealed_sha256, r.conflicted";
 
 /// [`HELD_COLUMNS`] read from column `at` on.
+/// A renewal-list row: the record's held columns from 0, then the person's index (6) and the
+/// end of the paid period (7).
+fn due_participant(r: &Row) -> Result<DueParticipant> {
+    Ok(DueParticipant {
+        record: held_at(r, 0)?,
+        index: usize::try_from(r.try_get::<_, i64>(6)?)
+            .map_err(|_| Error::Corrupt("negative index".into()))?,
+        paid_until: r.try_get(7)?,
+    })
+}
+
 fn held_at(r: &Row, at: usize) -> Result<Held> {
     Ok(Held {
         record_id: id16(r.try_get(at)?)?,
@@ -989,16 +1000,7 @@ impl PostgresStore {
                     &[&from, &until, &device],
                 )
                 .await?;
-            rows.iter()
-                .map(|r| {
-                    Ok(DueParticipant {
-                        record: held_at(r, 0)?,
-                        index: usize::try_from(r.try_get::<_, i64>(6)?)
-                            .map_err(|_| Error::Corrupt("negative index".into()))?,
-                        paid_until: r.try_get(7)?,
-                    })
-                })
-                .collect()
+            rows.iter().map(due_participant).collect()
         })
     }
 
@@ -2039,16 +2041,7 @@ impl Store for PostgresStore {
                 Some(d) => self.summarised(&sql, &[&from, &until, d]).await?,
                 None => self.summarised(&sql, &[&from, &until]).await?,
             };
-            rows.iter()
-                .map(|r| {
-                    Ok(DueParticipant {
-                        record: held_at(r, 0)?,
-                        index: usize::try_from(r.try_get::<_, i64>(6)?)
-                            .map_err(|_| Error::Corrupt("negative index".into()))?,
-                        paid_until: r.try_get(7)?,
-                    })
-                })
-                .collect()
+            rows.iter().map(due_participant).collect()
         })
     }
 
