@@ -368,11 +368,15 @@ fi
 timed "4. bad signature and downgrade refused, fallback after three tries"
 
 echo "== 5. a registered box: policy tables from the configuration partition and the server, then an update A→B from the server"
-# The collection server on the host, from this checkout (a debug build: it serves one device).
-cargo build --locked --quiet --manifest-path "$repo/Cargo.toml" -p ansinh-hub
-target="$(cargo metadata --format-version 1 --no-deps --manifest-path "$repo/Cargo.toml" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
-hub=("$target/debug/ansinh-hub" --data-dir "$work/hub")
+# The collection server on the host, from this checkout (a debug build: it serves one device),
+# or ANSINH_HUB_BIN (tests/run.sh passes the one its tests built).
+hub_bin="${ANSINH_HUB_BIN:-}"
+if [[ -z "$hub_bin" ]]; then
+    cargo build --locked --quiet --manifest-path "$repo/Cargo.toml" -p ansinh-hub
+    hub_bin="$(cargo metadata --format-version 1 --no-deps --manifest-path "$repo/Cargo.toml" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/ansinh-hub"
+fi
+hub=("$hub_bin" --data-dir "$work/hub")
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 hub_port=$(free_port)
 tls_port=$(free_port)
