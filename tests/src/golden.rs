@@ -2,8 +2,8 @@
 //! (`receipts/`, `screens/`, `shift/`, `wire/`).
 //!
 //! - [`check_bytes`]: byte for byte (the shift report's CSV, wire envelopes).
-//! - [`check_png`]: pixel by pixel, within a [`Tolerance`] (exact for receipts, a little
-//!   anti-aliasing room for the kiosk's screens).
+//! - [`check_png`] and [`check_rgb`] (a picture still in memory): pixel by pixel, within a
+//!   [`Tolerance`] (exact for receipts, a little anti-aliasing room for the kiosk's screens).
 //!
 //! A difference fails naming the golden file, what differs and where the actual output was
 //! written (under the temporary directory, `ansinh-golden-actual/`). A missing golden fails
@@ -43,6 +43,20 @@ pub fn check_bytes(rel: &str, actual: &[u8]) -> Result<(), Error> {
 /// `tolerance`. Any PNG colour type compares (as RGB); the sizes must be equal.
 pub fn check_png(rel: &str, actual_png: &[u8], tolerance: Tolerance) -> Result<(), Error> {
     Goldens::from_env().check_png(rel, actual_png, tolerance)
+}
+
+/// As [`check_png`], for a picture still in memory: `rgb` holds `width` × `height` pixels,
+/// 3 bytes each, row by row. It is encoded as PNG only when it is written (a missing or
+/// changed golden), so a tour of many screens that all match decodes their goldens and no
+/// more.
+pub fn check_rgb(
+    rel: &str,
+    width: u32,
+    height: u32,
+    rgb: &[u8],
+    tolerance: Tolerance,
+) -> Result<(), Error> {
+    Goldens::from_env().check_rgb(rel, Image { width, height, rgb: rgb.to_vec() }, tolerance)
 }
 
 /// How far an image may be from its golden.
@@ -106,6 +120,23 @@ impl Goldens {
             }
         };
         self.settle(rel, path, verdict, actual_png)
+    }
+
+    fn check_rgb(&self, rel: &str, actual: Image, tolerance: Tolerance) -> Result<(), Error> {
+        let path = self.root.join(rel);
+        let verdict = match read(&path)? {
+            None => Verdict::Missing,
+            Some(bytes) => match image_difference(&decode(&bytes, &path)?, &actual, tolerance) {
+                None => Verdict::Same,
+                Some(detail) => Verdict::Differs(detail),
+            },
+        };
+        if matches!(verdict, Verdict::Same) {
+            return Ok(());
+        }
+        let png =
+            encode(&actual).map_err(|source| Error::PngEncode { path: path.clone(), source })?;
+        self.settle(rel, path, verdict, &png)
     }
 
     /// Passes, rewrites (with `UPDATE_GOLDEN=1`) or fails, keeping the actual output.
@@ -185,13 +216,25 @@ fn decode(png_bytes: &[u8], path: &Path) -> Result<Image, Error> {
     let size = reader.output_buffer_size().ok_or(png::DecodingError::LimitsExceeded);
     let mut buf = vec![0; size.map_err(failed)?];
     let info = reader.next_frame(&mut buf).map_err(failed)?;
-    let pixels = buf.get(..info.buffer_size()).unwrap_or_default();
+    buf.truncate(info.buffer_size());
     let rgb = match info.color_type.samples() {
+        // Already RGB (the screens): the buffer as it is.
+        3 => buf,
         // Grey, with or without alpha (1-bit receipts expand to 0 and 255).
-        n @ (1 | 2) => pixels.chunks(n).flat_map(|p| [p[0]; 3]).collect(),
-        n => pixels.chunks(n).flat_map(|p| [p[0], p[1], p[2]]).collect(),
+        n @ (1 | 2) => buf.chunks(n).flat_map(|p| [p[0]; 3]).collect(),
+        n => buf.chunks(n).flat_map(|p| [p[0], p[1], p[2]]).collect(),
     };
     Ok(Image { width: info.width, height: info.height, rgb })
+}
+
+/// The image as an RGB PNG.
+fn encode(image: &Image) -> Result<Vec<u8>, png::EncodingError> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, image.width, image.height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.write_header()?.write_image_data(&image.rgb)?;
+    Ok(out)
 }
 
 /// What makes `actual` differ from `golden` beyond `tolerance`, if anything.
@@ -201,6 +244,10 @@ fn image_difference(golden: &Image, actual: &Image, tolerance: Tolerance) -> Opt
             "the golden is {}x{}, the actual image {}x{}",
             golden.width, golden.height, actual.width, actual.height
         ));
+    }
+    // Equal images (the usual case) compare at memory speed, even in a debug build.
+    if golden.rgb == actual.rgb {
+        return None;
     }
     let differing = golden
         .rgb
@@ -275,6 +322,38 @@ mod tests {
         let e = g.check_png("screens/new.png", &png(4, 9, 9)?, Tolerance::EXACT).err();
         assert!(matches!(e, Some(Error::Missing { .. })), "{e:?}");
         assert!(!g.root.join("screens/new.png").exists());
+        Ok(())
+    }
+
+    #[test]
+    fn a_picture_in_memory_compares_as_its_png_would_and_is_written_only_when_needed() -> R {
+        let (_tmp, g) = goldens(false)?;
+        let rgb = |first: u8| {
+            let mut data = vec![100; 3 * 10];
+            data[..3].fill(first);
+            data
+        };
+        let image = |first: u8| Image { width: 10, height: 1, rgb: rgb(first) };
+        let e = g.check_rgb("screens/s.png", image(100), Tolerance::EXACT).err();
+        assert!(matches!(e, Some(Error::Missing { .. })), "{e:?}");
+        assert!(!g.root.join("screens/s.png").exists());
+        write(&g.root.join("screens/s.png"), &png(10, 100, 100)?)?;
+        let loose = Tolerance { channel: 10, per_mille: 0 };
+        g.check_rgb("screens/s.png", image(100), Tolerance::EXACT)?;
+        g.check_rgb("screens/s.png", image(105), loose)?;
+        assert!(!g.actual_dir.join("screens/s.png").exists());
+        let e = g.check_rgb("screens/s.png", image(200), loose).err().ok_or("passed")?;
+        assert!(e.to_string().contains("1 of 10 pixels differ by more than 10"), "{e}");
+        // The actual picture is kept as a PNG that decodes to it.
+        let kept = decode(&std::fs::read(g.actual_dir.join("screens/s.png"))?, Path::new("kept"))?;
+        assert_eq!((kept.width, kept.height, kept.rgb), (10, 1, rgb(200)));
+        let e = g.check_rgb("screens/s.png", Image { width: 5, height: 2, rgb: rgb(100) }, loose);
+        assert!(e.err().ok_or("passed")?.to_string().contains("the golden is 10x1"));
+        // With UPDATE_GOLDEN=1 the changed picture becomes the golden.
+        let (_tmp, g) = goldens(true)?;
+        g.check_rgb("screens/s.png", image(200), loose)?;
+        let written = decode(&std::fs::read(g.root.join("screens/s.png"))?, Path::new("written"))?;
+        assert_eq!(written.rgb, rgb(200));
         Ok(())
     }
 

@@ -43,6 +43,14 @@ pub enum Error {
         /// Why.
         source: png::DecodingError,
     },
+    /// An actual image could not be encoded as PNG to be written.
+    #[error("{}: cannot write the image as PNG: {source}", path.display())]
+    PngEncode {
+        /// The golden file the image is for.
+        path: PathBuf,
+        /// Why.
+        source: png::EncodingError,
+    },
     /// There is no golden file to compare with.
     #[error(
         "{}: no golden file. Run this test with UPDATE_GOLDEN=1 to write it, then look at it \
