@@ -382,10 +382,18 @@ fn ingest_rate(loopback: bool) -> Res<()> {
                     Some(_) => format!(" (hub {}, server {})", show(hub_us), show(server_us)),
                     None => String::new(),
                 };
+                // How much of the machine the run kept busy: its CPU time over the wall time
+                // and the cores (under other load, less than it would get alone).
+                let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u128;
+                let busy = total.map(|t| {
+                    let hundredths = t * n * 100 / (r.wall.as_micros().max(1) * cores);
+                    format!("{}.{:02}", hundredths / 100, hundredths % 100)
+                });
                 println!(
-                    "- run {run}: {name}, {devices} device(s) at once, batches of {per_batch} ({durability}): {n} records in {} ms = {rate} records/s, {} µs CPU per record{server_part}; load average {}",
+                    "- run {run}: {name}, {devices} device(s) at once, batches of {per_batch} ({durability}): {n} records in {} ms = {rate} records/s, {} µs CPU per record{server_part}, utilisation {} (CPU time ÷ wall time ÷ {cores} cores); load average {}",
                     r.wall.as_millis(),
                     show(total),
+                    busy.unwrap_or_else(|| "?".to_string()),
                     load_average(),
                 );
                 rates.push(rate);

@@ -3,10 +3,10 @@
 //!
 //! - A batch is decoded (bounded), its device looked up, its signature checked (strictly,
 //!   `ansinh-wire`), then each record opened with the sealing key and checked by the
-//!   [`RecordRules`], on every core (rayon); only then does the store decide, in one
-//!   transaction, Accepted / Duplicate / Conflict / Rejected and move the replay counter. A
-//!   refused batch stores nothing. The acknowledgement lists the outcomes in the records'
-//!   order.
+//!   [`RecordRules`], on every core (rayon), while the store decides, in one transaction,
+//!   Accepted / Duplicate / Conflict / Rejected for each opened record in turn and moves the
+//!   replay counter. A refused batch stores nothing. The acknowledgement lists the outcomes
+//!   in the records' order.
 //! - Over the network, an unknown device id is answered exactly as a bad signature, after the
 //!   same work (a signature check against a stand-in key): nobody learns which device ids
 //!   exist. Only the operator importing a USB bundle is told that its device is unknown.
@@ -21,7 +21,6 @@ use ansinh_wire::{
     RegisterRequest, RegisterResponse, RenewalDue, SealedRecord, UnverifiedBatch,
 };
 use ed25519_dalek::VerifyingKey;
-use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -277,7 +276,8 @@ impl Quotas {
 /// The collection server's state: storage, keys and the record rules.
 pub struct Hub {
     store: Arc<dyn Store>,
-    keys: HubKeys,
+    /// Shared with the opening of a batch's records on rayon's pool ([`Opening`]).
+    keys: Arc<HubKeys>,
     rules: Arc<dyn RecordRules>,
     quotas: std::sync::RwLock<Quotas>,
     /// Per device: the minute (Unix time / 60) and the network batches taken in it. In memory:
@@ -350,7 +350,7 @@ impl Hub {
     pub fn new(store: Arc<dyn Store>, keys: HubKeys, rules: Arc<dyn RecordRules>) -> Self {
         Self {
             store,
-            keys,
+            keys: Arc::new(keys),
             rules,
             quotas: Default::default(),
             batches: Default::default(),
@@ -526,66 +526,12 @@ impl Hub {
         Ok(body)
     }
 
-    /// Opens and checks each record: what the store needs to decide its outcome. A record
-    /// naming another collecting device than the signer is rejected: a device speaks only for
-    /// the records it collected (0, collected before registration, is the signer's).
-    ///
-    /// Records are opened on every core (opening a sealed box is most of a record's cost):
-    /// rayon's one pool, which batches arriving together share, so they never run more
-    /// threads than there are cores; the results keep the records' order.
-    fn open_records(&self, batch: BatchBody) -> Vec<Incoming> {
-        let signer = batch.device_id;
-        batch.records.into_par_iter().map(|r| self.open_record(signer, r)).collect()
-    }
-
     /// One record sent by `signer` opened and checked as an ingest does it: what the store
     /// would be given. For tools that write generated records in bulk (the province bench),
     /// to check their clear columns against the ingest's own reading.
     #[cfg(feature = "testing")]
     pub fn incoming(&self, signer: u64, record: SealedRecord) -> Incoming {
-        self.open_record(signer, record)
-    }
-
-    fn open_record(&self, signer: u64, r: SealedRecord) -> Incoming {
-        let sealed_sha256: [u8; 32] = Sha256::digest(&r.sealed).into();
-        // The box's key is kept, wrapped, with the record: its lists open it again without
-        // the multiplication (`Hub::list_pages`).
-        let (checked, wrapped_key) = match self.keys.opening.open_and_wrap_key(&r.sealed) {
-            Err(_) => (Err("cannot_open".to_string()), None),
-            Ok((plain, key)) => {
-                let checked = self.rules.check(&r.record_id, &plain).and_then(|c| {
-                    if c.device_id == 0 || c.device_id == signer {
-                        Ok(c)
-                    } else {
-                        Err(OTHER_DEVICE.to_string())
-                    }
-                });
-                (checked, Some(key))
-            }
-        };
-        let verdict = match checked {
-            Err(code) => Err(code),
-            Ok(c) => Ok(Facts {
-                scheme: c.scheme,
-                commune_code: c.commune_code,
-                agent_code: c.agent_code,
-                collected_at: c.collected_at,
-                day: Day::of(c.collected_at).iso(),
-                amount: c.amount,
-                coverage: c
-                    .periods
-                    .into_iter()
-                    .map(|p| Coverage {
-                        person_key: self.keys.pseudonym(&p.personal_id),
-                        paid_from: p.from,
-                        paid_until: p.until,
-                    })
-                    .collect(),
-            }),
-        };
-        // Only a record the store may keep needs its key.
-        let wrapped_key = wrapped_key.filter(|_| verdict.is_ok());
-        Incoming { record_id: r.record_id, sealed_sha256, sealed: r.sealed, verdict, wrapped_key }
+        open_record(&self.keys, self.rules.as_ref(), signer, record)
     }
 
     fn store_batch(
@@ -597,14 +543,23 @@ impl Hub {
         let ids: Vec<_> = batch.records.iter().map(|r| r.record_id).collect();
         let audit = std::mem::take(&mut batch.audit);
         self.refresh_policies()?;
-        let incoming = self.open_records(batch);
+        let count = batch.records.len();
+        // The records are opened on the pool while the store's transaction takes them.
+        let mut opened = Opening::start(
+            Arc::clone(&self.keys),
+            Arc::clone(&self.rules),
+            device_id,
+            batch.records,
+        );
         let quota = self.quotas().problems();
-        let (outcomes, again) =
-            match self.store.ingest(device_id, &channel, now, incoming, &quota)? {
-                Ingested::Stored { outcomes, again } => (outcomes, again),
-                Ingested::Replayed => return Err(Refusal::ReplayedBatch.into()),
-                Ingested::Revoked => return Err(Refusal::DeviceRevoked.into()),
-            };
+        let ingested =
+            self.store.ingest_stream(device_id, &channel, now, count, &mut opened, &quota);
+        drop(opened);
+        let (outcomes, again) = match ingested? {
+            Ingested::Stored { outcomes, again } => (outcomes, again),
+            Ingested::Replayed => return Err(Refusal::ReplayedBatch.into()),
+            Ingested::Revoked => return Err(Refusal::DeviceRevoked.into()),
+        };
         let results = ids
             .into_iter()
             .zip(outcomes)
@@ -910,6 +865,170 @@ impl Hub {
 
 /// Writes a file durably through `PATH.part` (`ansinh_storage::durable`): an acknowledgement on
 /// a USB stick must not be half written when the stick is pulled.
+/// Opens and checks one record: what the store needs to decide its outcome. A record naming
+/// another collecting device than the signer is rejected: a device speaks only for the
+/// records it collected (0, collected before registration, is the signer's).
+fn open_record(keys: &HubKeys, rules: &dyn RecordRules, signer: u64, r: SealedRecord) -> Incoming {
+    let sealed_sha256: [u8; 32] = Sha256::digest(&r.sealed).into();
+    // The box's key is kept, wrapped, with the record: its lists open it again without
+    // the multiplication (`Hub::list_pages`).
+    let (checked, wrapped_key) = match keys.opening.open_and_wrap_key(&r.sealed) {
+        Err(_) => (Err("cannot_open".to_string()), None),
+        Ok((plain, key)) => {
+            let checked = rules.check(&r.record_id, &plain).and_then(|c| {
+                if c.device_id == 0 || c.device_id == signer {
+                    Ok(c)
+                } else {
+                    Err(OTHER_DEVICE.to_string())
+                }
+            });
+            (checked, Some(key))
+        }
+    };
+    let verdict = match checked {
+        Err(code) => Err(code),
+        Ok(c) => Ok(Facts {
+            scheme: c.scheme,
+            commune_code: c.commune_code,
+            agent_code: c.agent_code,
+            collected_at: c.collected_at,
+            day: Day::of(c.collected_at).iso(),
+            amount: c.amount,
+            coverage: c
+                .periods
+                .into_iter()
+                .map(|p| Coverage {
+                    person_key: keys.pseudonym(&p.personal_id),
+                    paid_from: p.from,
+                    paid_until: p.until,
+                })
+                .collect(),
+        }),
+    };
+    // Only a record the store may keep needs its key.
+    let wrapped_key = wrapped_key.filter(|_| verdict.is_ok());
+    Incoming { record_id: r.record_id, sealed_sha256, sealed: r.sealed, verdict, wrapped_key }
+}
+
+/// What the opening of one batch's records shares: the records not yet taken and the next
+/// one to take. Records are taken in order, so they finish nearly in order and the store,
+/// taking them in order, seldom waits.
+struct OpeningWork {
+    keys: Arc<HubKeys>,
+    rules: Arc<dyn RecordRules>,
+    signer: u64,
+    records: Vec<std::sync::Mutex<Option<SealedRecord>>>,
+    next: std::sync::atomic::AtomicUsize,
+    /// Set when the store stops taking records (a failure): nothing more is opened.
+    stop: std::sync::atomic::AtomicBool,
+}
+
+impl OpeningWork {
+    /// The next record nobody has taken, with its index.
+    fn take(&self) -> Option<(usize, SealedRecord)> {
+        use std::sync::atomic::Ordering::Relaxed;
+        if self.stop.load(Relaxed) {
+            return None;
+        }
+        let i = self.next.fetch_add(1, Relaxed);
+        let slot = self.records.get(i)?;
+        let r = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()?;
+        Some((i, r))
+    }
+
+    fn open(&self, r: SealedRecord) -> Incoming {
+        open_record(&self.keys, self.rules.as_ref(), self.signer, r)
+    }
+}
+
+/// A batch's records being opened and checked on rayon's pool (opening a sealed box is most
+/// of a record's cost), yielded in the batch's order as they are ready: the store's
+/// transaction stores the first while the pool opens the later ones (one device's batch
+/// then keeps both cores busy), and a batch waiting for the store's lock is opened
+/// meanwhile. The pool is rayon's one pool, which batches arriving together share, so they
+/// never run more threads than there are cores; it serves them first come, first served, so
+/// the batch that reaches the store first is the one opened first. The thread taking the
+/// records opens one itself rather than wait while any is left.
+struct Opening {
+    work: Arc<OpeningWork>,
+    opened: std::sync::mpsc::Receiver<(usize, Incoming)>,
+    /// Records opened ahead of their turn, by index.
+    ready: Vec<Option<Incoming>>,
+    turn: usize,
+}
+
+impl Opening {
+    fn start(
+        keys: Arc<HubKeys>,
+        rules: Arc<dyn RecordRules>,
+        signer: u64,
+        records: Vec<SealedRecord>,
+    ) -> Self {
+        let n = records.len();
+        let work = Arc::new(OpeningWork {
+            keys,
+            rules,
+            signer,
+            records: records.into_iter().map(|r| std::sync::Mutex::new(Some(r))).collect(),
+            next: std::sync::atomic::AtomicUsize::new(0),
+            stop: std::sync::atomic::AtomicBool::new(false),
+        });
+        let (tx, opened) = std::sync::mpsc::channel();
+        // The thread taking the records is the last opener.
+        for _ in 0..rayon::current_num_threads().min(n.saturating_sub(1)) {
+            let (work, tx) = (Arc::clone(&work), tx.clone());
+            rayon::spawn(move || {
+                let worker = std::panic::AssertUnwindSafe(|| {
+                    while let Some((i, r)) = work.take() {
+                        if tx.send((i, work.open(r))).is_err() {
+                            break;
+                        }
+                    }
+                });
+                // A record that panics is missing: the store then stores nothing of the
+                // batch, rather than rayon aborting the hub.
+                if std::panic::catch_unwind(worker).is_err() {
+                    work.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+        }
+        Self { work, opened, ready: (0..n).map(|_| None).collect(), turn: 0 }
+    }
+}
+
+impl Iterator for Opening {
+    type Item = Incoming;
+
+    fn next(&mut self) -> Option<Incoming> {
+        loop {
+            // What the pool opened meanwhile, without waiting.
+            while let Ok((i, r)) = self.opened.try_recv() {
+                *self.ready.get_mut(i)? = Some(r);
+            }
+            if let Some(r) = self.ready.get_mut(self.turn)?.take() {
+                self.turn += 1;
+                return Some(r);
+            }
+            if let Some((i, r)) = self.work.take() {
+                let opened = self.work.open(r);
+                *self.ready.get_mut(i)? = Some(opened);
+                continue;
+            }
+            // Every record is taken; the one whose turn it is is still being opened. If every
+            // opener is gone without it (a panic), the batch ends short and is refused.
+            let (i, r) = self.opened.recv().ok()?;
+            *self.ready.get_mut(i)? = Some(r);
+        }
+    }
+}
+
+impl Drop for Opening {
+    fn drop(&mut self) {
+        // The store stopped (stored all, or failed): the pool stops opening this batch.
+        self.work.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
     ansinh_storage::durable::write_public(path, bytes).map_err(io(path))
 }
@@ -1136,6 +1255,82 @@ mod tests {
         let replayed = hub.ingest_batch(&ansinh_wire::sign_batch(&batch(1), &key)?, NOW);
         assert!(matches!(replayed, Err(HubError::Refused(Refusal::ReplayedBatch))));
         assert_eq!(hub.store().totals()?, held, "a refused batch stores nothing");
+        Ok(())
+    }
+
+    /// Rules that take longer the earlier the record (its plaintext is its index): the
+    /// openers finish the later records first. Each record is refused with its index as
+    /// the code, to tell them apart.
+    struct SlowFirst(u8);
+
+    impl RecordRules for SlowFirst {
+        fn check(
+            &self,
+            _: &ansinh_wire::RecordId,
+            plaintext: &[u8],
+        ) -> Result<crate::Checked, String> {
+            let i = plaintext.first().copied().unwrap_or_default();
+            std::thread::sleep(std::time::Duration::from_millis(u64::from(self.0 - i) / 2));
+            Err(format!("record:{i}"))
+        }
+        fn list_rows(&self, _: &[u8]) -> Result<Vec<crate::rules::ListRow>, String> {
+            Ok(vec![])
+        }
+        fn renewal(&self, _: &[u8], _: usize) -> Option<RenewalDue> {
+            None
+        }
+        fn participant(&self, _: &[u8], _: usize) -> Option<crate::rules::Participant> {
+            None
+        }
+    }
+
+    /// The records of a batch reach the store in the batch's order, every one, while the
+    /// pool finishes them in another order (later records first) and the store takes each
+    /// one, slowly, as it comes.
+    #[test]
+    fn opened_records_reach_the_store_in_order_as_they_come() -> TestResult {
+        let keys = Arc::new(HubKeys::ephemeral("t"));
+        let sealing = keys.opening.sealing_key();
+        let n = 40u8;
+        let records = (0..n)
+            .map(|i| Ok(SealedRecord { record_id: [i; 16], sealed: sealing.seal(&[i])? }))
+            .collect::<std::result::Result<Vec<_>, ansinh_wire::Error>>()?;
+        let opening = Opening::start(keys, Arc::new(SlowFirst(n)), 1, records);
+        let mut got = vec![];
+        for r in opening {
+            // The store's work on a record, during which the pool opens the next ones.
+            std::thread::sleep(std::time::Duration::from_millis(1));
+            got.push((r.record_id[0], r.verdict));
+        }
+        let want: Vec<_> = (0..n).map(|i| (i, Err(format!("record:{i}")))).collect();
+        assert_eq!(got, want);
+        Ok(())
+    }
+
+    /// A store that stops taking records midway (a failure) ends the opening: what is not
+    /// yet opened is not opened, and nothing waits for it.
+    #[test]
+    fn a_store_stopping_midway_stops_the_opening() -> TestResult {
+        let keys = Arc::new(HubKeys::ephemeral("t"));
+        let sealing = keys.opening.sealing_key();
+        let n = 200u8;
+        let records = (0..n)
+            .map(|i| Ok(SealedRecord { record_id: [i; 16], sealed: sealing.seal(&[i])? }))
+            .collect::<std::result::Result<Vec<_>, ansinh_wire::Error>>()?;
+        let mut opening = Opening::start(keys, Arc::new(SlowFirst(n)), 1, records);
+        let first: Vec<u8> = opening.by_ref().take(3).map(|r| r.record_id[0]).collect();
+        assert_eq!(first, [0, 1, 2]);
+        let work = Arc::clone(&opening.work);
+        drop(opening);
+        // The openers finish the record each holds, then take no more.
+        let start = std::time::Instant::now();
+        while Arc::strong_count(&work) > 1 {
+            assert!(start.elapsed().as_secs() < 10, "the openers did not stop");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let untouched =
+            work.records.iter().filter(|r| r.lock().map(|r| r.is_some()).unwrap_or(false)).count();
+        assert!(untouched > 100, "{untouched} of {n} records left unopened");
         Ok(())
     }
 }

@@ -530,6 +530,22 @@ pub trait Store: AuditLog + HealthLog + Send + Sync {
         received_at: Timestamp,
         records: Vec<Incoming>,
         quota: &ProblemQuota,
+    ) -> Result<Ingested> {
+        let count = records.len();
+        self.ingest_stream(device_id, channel, received_at, count, &mut records.into_iter(), quota)
+    }
+    /// [`Store::ingest`] of `count` records taken from `records` in order as they come (the
+    /// hub still opening the later ones while the transaction stores the first): the
+    /// transaction checks the counter before taking any. Fewer than `count` records is an
+    /// error and stores nothing.
+    fn ingest_stream(
+        &self,
+        device_id: u64,
+        channel: &Channel,
+        received_at: Timestamp,
+        count: usize,
+        records: &mut dyn Iterator<Item = Incoming>,
+        quota: &ProblemQuota,
     ) -> Result<Ingested>;
     /// Counts of what is held.
     fn totals(&self) -> Result<Totals>;

@@ -5,9 +5,18 @@
 //! `synchronous=FULL`, foreign keys); then the migrations by `user_version` in one exclusive
 //! transaction; a newer schema is refused. One connection behind a mutex: writes are
 //! serialised anyway, and an ingest is one short transaction.
+//!
+//! An ingest's transaction commits without waiting for the disk; the ingest then syncs the
+//! write-ahead log itself, outside the connection's lock, and returns (and the batch is
+//! acknowledged) only once its commit is on disk. While one batch waits for the disk the
+//! next is stored, and batches committed meanwhile share the next sync (group commit): with
+//! several devices uploading, the commit's wait on the disk, not the work, was what held the
+//! others back.
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -457,6 +466,35 @@ const HUB_DATABASE: Database<'static> =
 #[derive(Debug)]
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    /// The write-ahead log, which an ingest syncs after its commit.
+    wal: PathBuf,
+    /// Ingests committed so far, numbered in commit order (under `conn`'s lock).
+    commits: AtomicU64,
+    /// The last ingest commit known to be on disk; held while syncing, so that ingests
+    /// committed meanwhile wait for the sync and then find theirs covered, or share the next.
+    synced: Mutex<u64>,
+}
+
+/// The connection for one ingest: commits do not wait for the disk (the ingest syncs the
+/// log itself, [`SqliteStore::sync_log`]) until this is dropped, by any path, a panic
+/// included: every other use of the connection commits durably.
+struct UnsyncedCommits<'a>(MutexGuard<'a, Connection>);
+
+impl<'a> UnsyncedCommits<'a> {
+    fn new(conn: MutexGuard<'a, Connection>) -> Result<Self> {
+        // In WAL mode NORMAL leaves out only the commit's sync of the log.
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(Self(conn))
+    }
+}
+
+impl Drop for UnsyncedCommits<'_> {
+    fn drop(&mut self) {
+        if self.0.pragma_update(None, "synchronous", "FULL").is_err() {
+            // The connection would commit without syncing: better no hub than that.
+            std::process::abort();
+        }
+    }
 }
 
 fn u64_of(v: i64) -> Result<u64> {
@@ -643,13 +681,232 @@ impl SqliteStore {
                 _ => {}
             }
         }
-        Ok(Self { conn: Mutex::new(conn) })
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        Ok(Self {
+            conn: Mutex::new(conn),
+            wal: PathBuf::from(wal),
+            commits: AtomicU64::new(0),
+            synced: Mutex::new(0),
+        })
     }
 
     pub(super) fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock left no transaction open (rusqlite rolls back on
         // drop), so the connection is still consistent.
         self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Returns once ingest commit number `commit` is on disk: syncs the write-ahead log
+    /// (which holds every commit made so far: the sync covers them all) unless a sync made
+    /// meanwhile already did. A checkpoint that moved the commit into the database file
+    /// synced it there first.
+    fn sync_log(&self, commit: u64) -> Result<()> {
+        let mut synced = self.synced.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if *synced >= commit {
+            return Ok(());
+        }
+        let covered = self.commits.load(Ordering::SeqCst);
+        std::fs::File::open(&self.wal)
+            .and_then(|log| log.sync_data())
+            .map_err(crate::error::io(&self.wal))?;
+        *synced = covered;
+        Ok(())
+    }
+
+    /// One batch in one transaction: all of it or, on failure, none.
+    fn ingest_batch(
+        conn: &mut Connection,
+        device: i64,
+        channel: &Channel,
+        received_at: Timestamp,
+        count: usize,
+        records: &mut dyn Iterator<Item = Incoming>,
+        quota: &ProblemQuota,
+    ) -> Result<Ingested> {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let state: Option<(i64, Option<i64>)> = tx
+            .query_row(
+                "SELECT last_counter, revoked_at FROM devices WHERE id = ?1",
+                params![device],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((last_counter, None)) = state else { return Ok(Ingested::Revoked) };
+        let mut again = false;
+        let channel_name = match channel {
+            Channel::Network { counter } => {
+                let counter = i64_of(*counter)?;
+                if counter <= last_counter {
+                    return Ok(Ingested::Replayed);
+                }
+                tx.execute(
+                    "UPDATE devices SET last_counter = ?2, last_seen_at = ?3 WHERE id = ?1",
+                    params![device, counter, received_at],
+                )?;
+                "network"
+            }
+            Channel::Usb { bundle_id, created_at } => {
+                let n = tx.execute(
+                    "INSERT OR IGNORE INTO bundles (bundle_id, device_id, created_at, imported_at, records) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![&bundle_id[..], device, created_at, received_at, count as i64],
+                )?;
+                again = n == 0;
+                tx.execute(
+                    "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1",
+                    params![device, received_at],
+                )?;
+                "usb"
+            }
+        };
+        // A device with no communes (or agents) assigned takes any (tokens made before
+        // assignments existed). Read once for the batch, not once per record.
+        let communes: HashSet<String> = tx
+            .prepare_cached("SELECT commune_code FROM device_communes WHERE device_id = ?1")?
+            .query_map(params![device], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let agents: HashSet<String> = tx
+            .prepare_cached("SELECT code FROM device_agents WHERE device_id = ?1")?
+            .query_map(params![device], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        // Conflicting and rejected rows this device may still have kept: today's (UTC) and all.
+        let (today, kept): (i64, i64) = tx
+            .prepare_cached(
+                "SELECT (SELECT COUNT(*) FROM conflicts WHERE device_id = ?1 AND received_at >= ?2) \
+                      + (SELECT COUNT(*) FROM rejected WHERE device_id = ?1 AND received_at >= ?2), \
+                        (SELECT COUNT(*) FROM conflicts WHERE device_id = ?1) \
+                      + (SELECT COUNT(*) FROM rejected WHERE device_id = ?1)",
+            )?
+            .query_row(params![device, received_at - received_at.rem_euclid(86_400)], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        let mut room =
+            (i64::from(quota.per_day) - today).min(i64::from(quota.stored) - kept).max(0);
+        // Each statement compiled once per connection, not once per record (a batch is
+        // hundreds of records; compiling was most of the store's time).
+        let mut held_sha = tx.prepare_cached(
+            "SELECT sealed_sha256 FROM records WHERE device_id = ?1 AND record_id = ?2",
+        )?;
+        // A valid record is inserted straight away: the key's uniqueness check is the lookup
+        // of a held copy (one search of the records' tree, not two); only when one is held
+        // (no row inserted) is its hash read, to tell a duplicate from a conflict.
+        let mut insert_record = tx.prepare_cached(
+            "INSERT INTO records (record_id, device_id, channel, received_at, sealed, sealed_sha256, \
+             scheme, commune_code, agent_code, collected_at, day, amount, participants, review, \
+             wrapped_key) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
+             ON CONFLICT (device_id, record_id) DO NOTHING",
+        )?;
+        let mut insert_coverage = tx.prepare_cached(
+            "INSERT INTO coverage (device_id, record_id, idx, scheme, person_key, paid_from, paid_until) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        let mut outcomes = Vec::with_capacity(count);
+        // Each record as soon as it is opened, in the batch's order.
+        for rec in records.take(count) {
+            let prefix = &rec.sealed[..rec.sealed.len().min(PROBLEM_PREFIX_BYTES)];
+            let sealed_len = rec.sealed.len() as i64;
+            let verdict = match rec.verdict {
+                Ok(f) => {
+                    let mut review = vec![];
+                    if !communes.is_empty() && !communes.contains(&f.commune_code) {
+                        review.push(REVIEW_UNASSIGNED_COMMUNE);
+                    }
+                    if !agents.is_empty() && !agents.contains(&f.agent_code) {
+                        review.push(REVIEW_UNASSIGNED_AGENT);
+                    }
+                    let inserted = insert_record.execute(params![
+                        &rec.record_id[..],
+                        device,
+                        channel_name,
+                        received_at,
+                        &rec.sealed,
+                        &rec.sealed_sha256[..],
+                        f.scheme,
+                        f.commune_code,
+                        f.agent_code,
+                        f.collected_at,
+                        f.day,
+                        i64_of(f.amount)?,
+                        f.coverage.len() as i64,
+                        review.join(","),
+                        rec.wrapped_key.as_ref().map(|k| &k[..]),
+                    ])? == 1;
+                    if inserted {
+                        for (i, c) in f.coverage.iter().enumerate() {
+                            let Coverage { person_key, paid_from, paid_until } = c;
+                            insert_coverage.execute(params![
+                                device,
+                                &rec.record_id[..],
+                                i as i64,
+                                f.scheme,
+                                person_key,
+                                paid_from,
+                                paid_until
+                            ])?;
+                        }
+                        outcomes.push(Outcome::Accepted);
+                        continue;
+                    }
+                    Ok(())
+                }
+                Err(code) => Err(code),
+            };
+            let held: Option<Vec<u8>> =
+                held_sha.query_row(params![device, &rec.record_id[..]], |r| r.get(0)).optional()?;
+            let outcome = match (held, verdict) {
+                (Some(h), _) if h == rec.sealed_sha256 => Outcome::Duplicate,
+                (Some(_), _) => {
+                    // Past the quota the outcome is the same, but nothing more is kept.
+                    if room > 0 {
+                        room -= tx
+                            .prepare_cached(
+                                "INSERT OR IGNORE INTO conflicts (record_id, device_id, sealed_prefix, sealed_len, \
+                                 sealed_sha256, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                            )?
+                            .execute(params![&rec.record_id[..], device, prefix, sealed_len, &rec.sealed_sha256[..], received_at])?
+                            as i64;
+                    }
+                    tx.prepare_cached(
+                        "UPDATE records SET conflicted = 1 WHERE device_id = ?1 AND record_id = ?2",
+                    )?
+                    .execute(params![device, &rec.record_id[..]])?;
+                    Outcome::Conflict
+                }
+                (None, Err(code)) => {
+                    if room > 0 {
+                        room -= tx
+                            .prepare_cached(
+                                "INSERT OR IGNORE INTO rejected (record_id, device_id, sealed_prefix, sealed_len, \
+                                 sealed_sha256, code, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                            )?
+                            .execute(params![&rec.record_id[..], device, prefix, sealed_len, &rec.sealed_sha256[..], code, received_at])?
+                            as i64;
+                    }
+                    Outcome::Rejected { code }
+                }
+                // A valid record that was not inserted is held: only a bug in SQLite's
+                // conflict handling leads here.
+                (None, Ok(())) => {
+                    return Err(Error::Corrupt(format!(
+                        "record {} neither stored nor held",
+                        hex::encode(rec.record_id)
+                    )));
+                }
+            };
+            outcomes.push(outcome);
+        }
+        drop((held_sha, insert_record, insert_coverage));
+        if outcomes.len() != count {
+            // The transaction rolls back: a batch is stored whole or not at all.
+            return Err(Error::Corrupt(format!(
+                "{} of the batch's {count} records reached the store",
+                outcomes.len()
+            )));
+        }
+        tx.commit()?;
+        Ok(Ingested::Stored { outcomes, again })
     }
 
     fn tally(conn: &Connection, group: &str, from: &str, until: &str) -> Result<Vec<Tally>> {
@@ -911,191 +1168,26 @@ impl Store for SqliteStore {
         Ok(n > 0)
     }
 
-    fn ingest(
+    fn ingest_stream(
         &self,
         device_id: u64,
         channel: &Channel,
         received_at: Timestamp,
-        records: Vec<Incoming>,
+        count: usize,
+        records: &mut dyn Iterator<Item = Incoming>,
         quota: &ProblemQuota,
     ) -> Result<Ingested> {
         let device = i64_of(device_id)?;
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let state: Option<(i64, Option<i64>)> = tx
-            .query_row(
-                "SELECT last_counter, revoked_at FROM devices WHERE id = ?1",
-                params![device],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let Some((last_counter, None)) = state else { return Ok(Ingested::Revoked) };
-        let mut again = false;
-        let channel_name = match channel {
-            Channel::Network { counter } => {
-                let counter = i64_of(*counter)?;
-                if counter <= last_counter {
-                    return Ok(Ingested::Replayed);
-                }
-                tx.execute(
-                    "UPDATE devices SET last_counter = ?2, last_seen_at = ?3 WHERE id = ?1",
-                    params![device, counter, received_at],
-                )?;
-                "network"
-            }
-            Channel::Usb { bundle_id, created_at } => {
-                let n = tx.execute(
-                    "INSERT OR IGNORE INTO bundles (bundle_id, device_id, created_at, imported_at, records) \
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![&bundle_id[..], device, created_at, received_at, records.len() as i64],
-                )?;
-                again = n == 0;
-                tx.execute(
-                    "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1",
-                    params![device, received_at],
-                )?;
-                "usb"
-            }
-        };
-        // A device with no communes (or agents) assigned takes any (tokens made before
-        // assignments existed). Read once for the batch, not once per record.
-        let communes: HashSet<String> = tx
-            .prepare_cached("SELECT commune_code FROM device_communes WHERE device_id = ?1")?
-            .query_map(params![device], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let agents: HashSet<String> = tx
-            .prepare_cached("SELECT code FROM device_agents WHERE device_id = ?1")?
-            .query_map(params![device], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        // Conflicting and rejected rows this device may still have kept: today's (UTC) and all.
-        let (today, kept): (i64, i64) = tx
-            .prepare_cached(
-                "SELECT (SELECT COUNT(*) FROM conflicts WHERE device_id = ?1 AND received_at >= ?2) \
-                      + (SELECT COUNT(*) FROM rejected WHERE device_id = ?1 AND received_at >= ?2), \
-                        (SELECT COUNT(*) FROM conflicts WHERE device_id = ?1) \
-                      + (SELECT COUNT(*) FROM rejected WHERE device_id = ?1)",
-            )?
-            .query_row(params![device, received_at - received_at.rem_euclid(86_400)], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
-        let mut room =
-            (i64::from(quota.per_day) - today).min(i64::from(quota.stored) - kept).max(0);
-        // Each statement compiled once per connection, not once per record (a batch is
-        // hundreds of records; compiling was most of the store's time).
-        let mut held_sha = tx.prepare_cached(
-            "SELECT sealed_sha256 FROM records WHERE device_id = ?1 AND record_id = ?2",
-        )?;
-        // A valid record is inserted straight away: the key's uniqueness check is the lookup
-        // of a held copy (one search of the records' tree, not two); only when one is held
-        // (no row inserted) is its hash read, to tell a duplicate from a conflict.
-        let mut insert_record = tx.prepare_cached(
-            "INSERT INTO records (record_id, device_id, channel, received_at, sealed, sealed_sha256, \
-             scheme, commune_code, agent_code, collected_at, day, amount, participants, review, \
-             wrapped_key) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
-             ON CONFLICT (device_id, record_id) DO NOTHING",
-        )?;
-        let mut insert_coverage = tx.prepare_cached(
-            "INSERT INTO coverage (device_id, record_id, idx, scheme, person_key, paid_from, paid_until) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        let mut outcomes = Vec::with_capacity(records.len());
-        for rec in records {
-            let prefix = &rec.sealed[..rec.sealed.len().min(PROBLEM_PREFIX_BYTES)];
-            let sealed_len = rec.sealed.len() as i64;
-            let verdict = match rec.verdict {
-                Ok(f) => {
-                    let mut review = vec![];
-                    if !communes.is_empty() && !communes.contains(&f.commune_code) {
-                        review.push(REVIEW_UNASSIGNED_COMMUNE);
-                    }
-                    if !agents.is_empty() && !agents.contains(&f.agent_code) {
-                        review.push(REVIEW_UNASSIGNED_AGENT);
-                    }
-                    let inserted = insert_record.execute(params![
-                        &rec.record_id[..],
-                        device,
-                        channel_name,
-                        received_at,
-                        &rec.sealed,
-                        &rec.sealed_sha256[..],
-                        f.scheme,
-                        f.commune_code,
-                        f.agent_code,
-                        f.collected_at,
-                        f.day,
-                        i64_of(f.amount)?,
-                        f.coverage.len() as i64,
-                        review.join(","),
-                        rec.wrapped_key.as_ref().map(|k| &k[..]),
-                    ])? == 1;
-                    if inserted {
-                        for (i, c) in f.coverage.iter().enumerate() {
-                            let Coverage { person_key, paid_from, paid_until } = c;
-                            insert_coverage.execute(params![
-                                device,
-                                &rec.record_id[..],
-                                i as i64,
-                                f.scheme,
-                                person_key,
-                                paid_from,
-                                paid_until
-                            ])?;
-                        }
-                        outcomes.push(Outcome::Accepted);
-                        continue;
-                    }
-                    Ok(())
-                }
-                Err(code) => Err(code),
-            };
-            let held: Option<Vec<u8>> =
-                held_sha.query_row(params![device, &rec.record_id[..]], |r| r.get(0)).optional()?;
-            let outcome = match (held, verdict) {
-                (Some(h), _) if h == rec.sealed_sha256 => Outcome::Duplicate,
-                (Some(_), _) => {
-                    // Past the quota the outcome is the same, but nothing more is kept.
-                    if room > 0 {
-                        room -= tx
-                            .prepare_cached(
-                                "INSERT OR IGNORE INTO conflicts (record_id, device_id, sealed_prefix, sealed_len, \
-                                 sealed_sha256, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                            )?
-                            .execute(params![&rec.record_id[..], device, prefix, sealed_len, &rec.sealed_sha256[..], received_at])?
-                            as i64;
-                    }
-                    tx.prepare_cached(
-                        "UPDATE records SET conflicted = 1 WHERE device_id = ?1 AND record_id = ?2",
-                    )?
-                    .execute(params![device, &rec.record_id[..]])?;
-                    Outcome::Conflict
-                }
-                (None, Err(code)) => {
-                    if room > 0 {
-                        room -= tx
-                            .prepare_cached(
-                                "INSERT OR IGNORE INTO rejected (record_id, device_id, sealed_prefix, sealed_len, \
-                                 sealed_sha256, code, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                            )?
-                            .execute(params![&rec.record_id[..], device, prefix, sealed_len, &rec.sealed_sha256[..], code, received_at])?
-                            as i64;
-                    }
-                    Outcome::Rejected { code }
-                }
-                // A valid record that was not inserted is held: only a bug in SQLite's
-                // conflict handling leads here.
-                (None, Ok(())) => {
-                    return Err(Error::Corrupt(format!(
-                        "record {} neither stored nor held",
-                        hex::encode(rec.record_id)
-                    )));
-                }
-            };
-            outcomes.push(outcome);
-        }
-        drop((held_sha, insert_record, insert_coverage));
-        tx.commit()?;
-        Ok(Ingested::Stored { outcomes, again })
+        let mut conn = UnsyncedCommits::new(self.conn())?;
+        let stored =
+            Self::ingest_batch(&mut conn.0, device, channel, received_at, count, records, quota);
+        // Numbered before the lock is let go: numbers follow the commits' order.
+        let commit = self.commits.fetch_add(1, Ordering::SeqCst) + 1;
+        drop(conn);
+        let stored = stored?;
+        // Even a refusal waits: it may rest on a commit not yet on disk (a replayed counter).
+        self.sync_log(commit)?;
+        Ok(stored)
     }
 
     fn totals(&self) -> Result<Totals> {
@@ -1609,6 +1701,42 @@ mod tests {
         let tmp = tempfile::tempdir().map_err(crate::error::io(Path::new("tmp")))?;
         let s = SqliteStore::open(&tmp.path().join("hub.sqlite"))?;
         Ok((tmp, s))
+    }
+
+    /// An ingest commits without the sync and syncs the log itself before it returns;
+    /// whatever becomes of it (stored, refused, failed midway), the connection is left
+    /// committing durably for every other use.
+    #[test]
+    fn an_ingest_returns_synced_and_leaves_commits_durable() -> Result<()> {
+        let (_tmp, s) = store()?;
+        s.create_token([1; 32], "ab", "t", &Assignment::default(), 0, 100)?;
+        let d = s.register_device([1; 32], 1, "x", [1; 32])?.map(|d| d.id).unwrap_or_default();
+        let refused = |id: u8| Incoming {
+            record_id: [id; 16],
+            sealed_sha256: [id; 32],
+            sealed: vec![id],
+            verdict: Err("does_not_decode".into()),
+            wrapped_key: None,
+        };
+        let quota = ProblemQuota { per_day: 10, stored: 10 };
+        let synchronous = || -> Result<i64> {
+            Ok(s.conn().pragma_query_value(None, "synchronous", |r| r.get(0))?)
+        };
+        let net = |counter| Channel::Network { counter };
+        assert!(matches!(
+            s.ingest(d, &net(1), 10, vec![refused(1)], &quota)?,
+            Ingested::Stored { .. }
+        ));
+        assert_eq!(synchronous()?, 2);
+        let synced = *s.synced.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        assert_eq!(synced, s.commits.load(Ordering::SeqCst), "returned before its sync");
+        assert_eq!(s.ingest(d, &net(1), 11, vec![refused(2)], &quota)?, Ingested::Replayed);
+        assert_eq!(synchronous()?, 2);
+        let short = s.ingest_stream(d, &net(2), 12, 2, &mut vec![refused(3)].into_iter(), &quota);
+        assert!(short.is_err());
+        assert_eq!(synchronous()?, 2);
+        assert_eq!(s.device(d)?.map(|d| d.last_counter), Some(1));
+        Ok(())
     }
 
     #[test]

@@ -68,6 +68,16 @@ impl Backend {
         }
     }
 
+    /// Another store on the same database (its own connection): what it reads was committed.
+    pub(crate) fn another(&self) -> Result<Box<dyn Store>> {
+        Ok(match self {
+            Backend::Sqlite { _dir, .. } => {
+                Box::new(SqliteStore::open(&_dir.path().join("hub.sqlite"))?)
+            }
+            Backend::Postgres(url, _) => Box::new(PostgresStore::open(url)?),
+        })
+    }
+
     pub(crate) fn store(&self) -> &dyn Store {
         match self {
             Backend::Sqlite { store: s, .. } => s.as_ref(),
@@ -121,6 +131,8 @@ on_both!(
     ingest_is_idempotent_and_refuses_replays,
     a_mixed_batch_stores_what_one_record_a_batch_stores,
     a_batch_failing_midway_stores_nothing,
+    records_taken_as_they_come_are_stored_whole_and_in_order,
+    batches_stored_at_once_are_each_whole_and_committed_on_return,
     tallies_and_due_participants,
     a_chain_is_stored_once_continued_and_a_break_is_refused_and_counted,
     a_days_quota_holds_entries_back_until_the_next_day_and_reasons_are_bounded,
@@ -538,6 +550,114 @@ fn a_batch_failing_midway_stores_nothing(b: &Backend) -> Result<()> {
     let want = vec![Outcome::Accepted, Outcome::Rejected { code: "does_not_decode".into() }];
     assert_eq!(got, Ingested::Stored { outcomes: want, again: false });
     assert_eq!((s.totals()?.records, s.totals()?.rejected), (1, 1));
+    Ok(())
+}
+
+/// Records handed to the store one by one, each after a pause (still being opened when the
+/// transaction started), are every one stored in the batch's order: a copy later in the
+/// batch is the duplicate or conflict, never the first. A stream ending short, or failing
+/// on its last record, stores nothing of the batch and leaves the counter where it was.
+fn records_taken_as_they_come_are_stored_whole_and_in_order(b: &Backend) -> Result<()> {
+    let s = b.store();
+    let d = device(s, 1)?.id;
+    let quota = ProblemQuota { per_day: 1_000, stored: 1_000 };
+    let slowly = |records: Vec<Incoming>| {
+        records.into_iter().inspect(|_| std::thread::sleep(std::time::Duration::from_millis(3)))
+    };
+    let first = valid(1, b"a", "00004", "p1", "2027-03");
+    let other = valid(2, b"b", "00004", "p2", "2027-03");
+    let changed = valid(1, b"a2", "00004", "p1", "2027-04");
+    let mut too_much = valid(3, b"c", "00004", "p3", "2027-03");
+    if let Ok(f) = &mut too_much.verdict {
+        f.amount = u64::MAX;
+    }
+    let net = |counter| Channel::Network { counter };
+    let batch = vec![first.clone(), other.clone(), changed.clone(), other.clone()];
+
+    let short = s.ingest_stream(d, &net(1), 10, 5, &mut slowly(batch.clone()), &quota);
+    assert!(matches!(short, Err(Error::Corrupt(_))), "{short:?}");
+    let mut failing = batch.clone();
+    failing.push(too_much);
+    let failed = s.ingest_stream(d, &net(1), 10, 5, &mut slowly(failing), &quota);
+    assert!(matches!(failed, Err(Error::Invalid(_))), "{failed:?}");
+    assert_eq!(s.totals()?, Totals::default());
+    assert_eq!(held_of(b, d)?, [0; 8]);
+    assert_eq!(s.device(d)?.map(|d| d.last_counter), Some(0));
+
+    let got = s.ingest_stream(d, &net(1), 10, 4, &mut slowly(batch), &quota)?;
+    let want = vec![Outcome::Accepted, Outcome::Accepted, Outcome::Conflict, Outcome::Duplicate];
+    assert_eq!(got, Ingested::Stored { outcomes: want, again: false });
+    assert_eq!(s.device(d)?.map(|d| d.last_counter), Some(1));
+    // The first copy of record 1 is the one held; the later one is kept as its conflict.
+    let held = s.record(d, &[1; 16])?.ok_or_else(|| Error::Invalid("record 1 held".into()))?;
+    assert_eq!(held.sealed, b"a");
+    assert_eq!(held_of(b, d)?, [2, 1, 660_000, 2, 0, 1, 0, 2]);
+    Ok(())
+}
+
+/// Devices uploading at once (a thread each, with reads in between): every batch is stored
+/// whole, one failing midway stores nothing and leaves its device's counter, and each
+/// batch stored is committed when its ingest returns (another connection reads it).
+fn batches_stored_at_once_are_each_whole_and_committed_on_return(b: &Backend) -> Result<()> {
+    let s = b.store();
+    let devices: Vec<u64> = (1..=4).map(|n| Ok(device(s, n)?.id)).collect::<Result<_>>()?;
+    let (batches, per_batch) = (6u8, 5u8);
+    // Ids apart for each device (by its place in the list), batch and record.
+    let record = |k: u8, c: u8, i: u8| {
+        let id = k * 60 + c * 6 + i;
+        valid(id, &[id, 1], "00004", &format!("p{id}"), "2027-03")
+    };
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| -> Result<()> {
+        let reader = scope.spawn(|| -> Result<()> {
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                s.totals()?;
+            }
+            Ok(())
+        });
+        let senders: Vec<_> = devices
+            .iter()
+            .zip(0u8..)
+            .map(|(&d, k)| {
+                let record = &record;
+                scope.spawn(move || -> Result<()> {
+                    let other = b.another()?;
+                    for c in 1..=batches {
+                        let mut batch: Vec<Incoming> =
+                            (0..per_batch).map(|i| record(k, c, i)).collect();
+                        let fails = k == 0 && c == 3;
+                        if let (true, Some(Ok(f))) =
+                            (fails, batch.last_mut().map(|r| &mut r.verdict))
+                        {
+                            f.amount = u64::MAX;
+                        }
+                        let got = ingest(s, d, &Channel::Network { counter: c.into() }, 10, batch);
+                        let first = other.record(d, &record(k, c, 0).record_id)?;
+                        if fails {
+                            assert!(matches!(got, Err(Error::Invalid(_))), "{got:?}");
+                            assert!(first.is_none(), "device {d} batch {c}");
+                        } else {
+                            let want = vec![Outcome::Accepted; per_batch.into()];
+                            assert_eq!(got?, Ingested::Stored { outcomes: want, again: false });
+                            assert!(first.is_some(), "device {d} batch {c} read elsewhere");
+                            assert_eq!(other.device(d)?.map(|d| d.last_counter), Some(c.into()));
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        let sent: Vec<Result<()>> = senders
+            .into_iter()
+            .map(|t| t.join().unwrap_or_else(|_| Err(Error::Invalid("a sender panicked".into()))))
+            .collect();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        reader.join().unwrap_or_else(|_| Err(Error::Invalid("the reader panicked".into())))?;
+        sent.into_iter().collect()
+    })?;
+    let all = devices.len() * usize::from(batches) * usize::from(per_batch);
+    assert_eq!(s.totals()?.records, i64::try_from(all - usize::from(per_batch)).unwrap_or(-1));
+    assert_eq!(held_of(b, devices[0])?[0], i64::from((batches - 1) * per_batch));
     Ok(())
 }
 
