@@ -24,7 +24,10 @@
 #    when idle again; B prices with the server's table, passes the health gate (marked good)
 #    and holds the enrollment committed on A.
 # 0 (first). A copy of the image with one byte of the kiosk binary changed inside the root
-#    partition does not boot: dm-verity refuses the block and the machine restarts.
+#    partition does not boot: dm-verity refuses the block and the machine restarts. A copy whose
+#    kernel image is signed by another key does not start it: the firmware refuses it.
+# Every machine boots with Secure Boot on (OVMF with Debian's test key enrolled, which
+# build.sh signs development images with); the self-test's SecureBoot variable proves it.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -83,15 +86,20 @@ boot_mode=""
 boot() {
     local name="$1" mode="${2:-}" extra=()
     boot_mode="$mode"
-    cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars.fd"
+    # Secure Boot firmware (it needs SMM, on q35) and variables that trust Debian's test key.
+    # A hardware random number generator, as every x86 box has (RDRAND): the firmware hands
+    # the kernel a seed, so nothing at boot waits for entropy (QEMU's default CPU has none).
+    cp /usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd "$work/vars.fd"
     rm -f "$work/qmp.sock" "$work/$name.serial"
     [[ "$mode" == reboot ]] || extra+=(-no-reboot)
     [[ -z "$usb" ]] || extra+=(-drive "file=$usb,if=virtio,format=raw")
     qemu-system-x86_64 -accel tcg -m 1024 -smp 2 -display none "${extra[@]}" \
-        -drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
+        -machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on \
+        -drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd \
         -drive if=pflash,format=raw,file="$work/vars.fd" \
         -drive file="$disk",if=virtio,format=raw,cache=writeback \
         -device VGA,xres=1280,yres=800 -device virtio-tablet-pci \
+        -device virtio-rng-pci \
         -nic user,model=virtio-net-pci \
         -serial file:"$work/$name.serial" \
         -qmp unix:"$work/qmp.sock",server=on,wait=off &
@@ -195,11 +203,32 @@ if ! grep -a -q "dm-verity device corrupted" "$work/altered.serial"; then
     exit 1
 fi
 echo "refused: $(grep -a -m1 "dm-verity device corrupted" "$work/altered.serial" | tr -d '\r')"
+# The same image with its kernel image signed by a key the firmware does not trust: nothing
+# of it may run (systemd-boot asks the firmware to load it, which refuses).
+disk="$work/other-key.img"
+new_disk "$disk"
+mcopy -i "$disk@@1048576" ::/EFI/Linux/ansinh-1-a.efi "$work/uki.efi"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=not the ansinh Secure Boot key" \
+    -keyout "$work/other-sb.key" -out "$work/other-sb.pem" 2>/dev/null
+sbattach --remove "$work/uki.efi" >/dev/null 2>&1
+sbsign --key "$work/other-sb.key" --cert "$work/other-sb.pem" --output "$work/uki-other.efi" "$work/uki.efi" 2>/dev/null
+mcopy -o -i "$disk@@1048576" "$work/uki-other.efi" ::/EFI/Linux/ansinh-1-a.efi
+boot other-key
+# systemd-boot asks the firmware to load it; the firmware refuses ("Access Denied"), and
+# systemd-boot gives up on it.
+wait_for other-key "ansinh-1-a.efi: Access Denied" 1 120
+power_off
+if grep -a -q "ANSINH-\|ansinh-kiosk\|Linux version" "$work/other-key.serial"; then
+    echo "FAIL: a kernel image signed by another key was started (see $work/other-key.serial)" >&2
+    exit 1
+fi
+echo "refused: $(grep -a -m1 -o "Error loading [^:]*: Access Denied" "$work/other-key.serial")"
 disk="$work/disk.img"
-timed "0. altered root refused"
+timed "0. altered root refused; a kernel image signed by another key refused"
 
 echo "== 1. cold boot to the home screen"
-set_selftest ""
+# The self-test says whether Secure Boot is on and, once the boot is over, where its time went.
+set_selftest boot-info
 boot cold
 wait_for cold "ansinh-kiosk: ready" 1 300
 ready=$(date +%s.%N)
@@ -242,6 +271,15 @@ qmp tap 30 37
 sleep 3
 qmp screendump "$work/back.png"
 expect_screen "the home screen after a tap on ←" "$work/back.png" "$golden"
+wait_for cold "ANSINH-SELFTEST booted slot=" 1 120
+if ! grep -a -q "ANSINH-SELFTEST booted slot=a version=$version secureboot=1" "$work/cold.serial"; then
+    echo "FAIL: the first boot was not under Secure Boot: $(grep -a "ANSINH-SELFTEST booted" "$work/cold.serial")" >&2
+    exit 1
+fi
+echo "Secure Boot on: $(grep -a -m1 -o "secureboot=.*" "$work/cold.serial" | tr -d '\r')"
+wait_for cold "ANSINH-SELFTEST done" 1 120
+grep -a "ANSINH-SELFTEST analyze " "$work/cold.serial" | tr -d '\r' | sed 's/.*ANSINH-SELFTEST analyze //' > "$work/analyze.txt"
+echo "systemd-analyze: $(grep -m1 'Startup finished' "$work/analyze.txt") (the kiosk's critical chain and the slowest units: $work/analyze.txt)"
 power_off
 timed "1. first boot to the home screen, pointer walk"
 
@@ -331,6 +369,8 @@ text = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
 version, broken, other, older, resets = sys.argv[2:]
 parts = re.split(r"ANSINH-SELFTEST booted slot=", text)[1:]
 boots = [(p.split()[0], p.split()[1].removeprefix("version=")) for p in parts]
+if any(p.split()[2] != "secureboot=1" for p in parts):
+    sys.exit(f"FAIL: not every boot was under Secure Boot: {[p.split()[2] for p in parts]}")
 # Three tries of B, each printing that its health gate failed; a try the watchdog reset cut
 # short printed nothing (the ESP's counter, checked below, says all three were spent).
 tries = len(boots) - 2
@@ -414,15 +454,15 @@ disk="$work/registered.img"
 new_disk "$disk"
 # No stick: the update comes from the server.
 usb=""
-# A short idle time (the shortest allowed): the kiosk asks for the install, then the
-# reboot, once it is idle.
+# The shortest idle time allowed (warning 15 s, the least, and the reset one second after):
+# the kiosk asks for the install, then the reboot, once it is idle.
 cat > "$work/ansinh.toml" <<TOML
 server_url = "https://10.0.2.2:$tls_port"
 provisioning_token = "$token"
 ca_file = "/config/server-ca.pem"
 collection_point = "Bưu điện văn hóa xã (boot test)"
 agent_code = "DL-0001"
-idle_seconds = 30
+idle_seconds = 16
 idle_warning_seconds = 15
 TOML
 cp "$work/ca.pem" "$work/server-ca.pem"
@@ -454,6 +494,9 @@ parts = re.split(r"ANSINH-SELFTEST booted slot=", text)[1:]
 boots = [(p.split()[0], p.split()[1].removeprefix("version=")) for p in parts]
 if boots != [("a", version), ("b", release)]:
     sys.exit(f"FAIL: boots {boots}, expected A {version} then B {release}")
+# B's kernel image came in the server's bundle: signed, or the firmware would not start it.
+if [p.split()[2] for p in parts] != ["secureboot=1"] * 2:
+    sys.exit(f"FAIL: A and B did not both boot under Secure Boot: {[p.split()[2] for p in parts]}")
 enqueued = re.search(r"ANSINH-SELFTEST enqueued ([0-9a-f]{32}) ", parts[0])
 if not enqueued:
     sys.exit("FAIL: no enrollment committed on slot A")
@@ -466,7 +509,7 @@ records = json.loads(queue[-1].split("ANSINH-SELFTEST queue ", 1)[1])["records"]
 ids = [r.get("record_id") for r in records]
 if enqueued.group(1) not in ids:
     sys.exit(f"FAIL: the enrollment {enqueued.group(1)} committed on A is not in B's outbox ({records})")
-print(f"boots: a {version}, b {release}; B prices with {table}; the enrollment committed on A is in B's outbox: {[(r.get('receipt_no'), r.get('state')) for r in records]}")
+print(f"boots: a {version}, b {release}, both under Secure Boot; B prices with {table}; the enrollment committed on A is in B's outbox: {[(r.get('receipt_no'), r.get('state')) for r in records]}")
 PY
 devices=$("${hub[@]}" devices --json)
 python3 - "$devices" <<'PY'
@@ -483,5 +526,5 @@ if [[ " $blessed " != *" ansinh-1-b.efi "* || " $blessed " != *" ansinh-0-a.efi 
 fi
 timed "5. a registered box, updated A→B from the server"
 
-echo "boot test passed: boot to UI ${boot_to_ui} s (first boot); power cut lost nothing; an altered root refused; a bad signature and a downgrade refused; fallback to A after three failed tries; tables and an update A→B from the server"
+echo "boot test passed: Secure Boot on; boot to UI ${boot_to_ui} s (first boot); power cut lost nothing; an altered root and another key's kernel image refused; a bad signature and a downgrade refused; fallback to A after three failed tries; tables and an update A→B from the server"
 printf '%s\n' "${timings[@]}"

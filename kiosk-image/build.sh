@@ -21,6 +21,11 @@
 # trusts ANSINH_RAUC_KEYRING (default the certificate); without them a development key and
 # certificate are made once in OUT_DIR/rauc-dev/ and reused, and the boot test's bundles are
 # built too (OUT_DIR/test/: a later version, one whose kiosk never starts, and an earlier one).
+# Secure Boot: systemd-boot and every unified kernel image (the disk's and the bundles') are
+# signed with sbsign by ANSINH_SECUREBOOT_KEY and ANSINH_SECUREBOOT_CERT (the deployment's db key,
+# enrolled in the firmware when a box is provisioned); without them by the test key Debian's
+# ovmf package ships (trusted only by its OVMF_VARS_4M.snakeoil.fd): such an image must never
+# ship.
 # Needs root (mmdebstrap into a directory, file ownership) and the packages installed by
 # kiosk-image/install-deps.sh.
 set -euo pipefail
@@ -69,6 +74,30 @@ else
     fi
     test_bundles=1
 fi
+
+step "Secure Boot signing key"
+if [[ -n "${ANSINH_SECUREBOOT_KEY:-}" || -n "${ANSINH_SECUREBOOT_CERT:-}" ]]; then
+    sb_key="${ANSINH_SECUREBOOT_KEY:?ANSINH_SECUREBOOT_KEY and ANSINH_SECUREBOOT_CERT go together}"
+    sb_cert="${ANSINH_SECUREBOOT_CERT:?ANSINH_SECUREBOOT_KEY and ANSINH_SECUREBOOT_CERT go together}"
+else
+    # Debian's public test key (its pass phrase is in /usr/share/doc/ovmf/README.Debian), made
+    # usable by sbsign without a prompt. Anyone can sign with it: development images only.
+    sb_cert=/usr/share/ovmf/PkKek-1-snakeoil.pem
+    sb_key="$work/secureboot-test.key"
+    openssl pkey -in /usr/share/ovmf/PkKek-1-snakeoil.key -passin pass:snakeoil -out "$sb_key"
+    echo "signing for Secure Boot with Debian's public test key ($sb_cert): not for boxes in service"
+fi
+# sign_efi FILE: FILE signed in place for Secure Boot, checked against the certificate.
+sign_efi() {
+    # (Both warn of "gaps between PE/COFF sections" in objcopy's kernel images; the firmware
+    # takes the signature, as the boot test shows.)
+    sbsign --key "$sb_key" --cert "$sb_cert" --output "$1.signed" "$1" 2>/dev/null
+    if ! sbverify --cert "$sb_cert" "$1.signed" >/dev/null 2>&1; then
+        echo "$1 does not verify with $sb_cert after signing" >&2
+        exit 1
+    fi
+    mv "$1.signed" "$1"
+}
 
 step "release binaries"
 # One invocation: the crates both use are built once, and the two binaries link side by side.
@@ -132,6 +161,19 @@ mmdebstrap --variant=minbase --mode=root \
         # booting; the boot loader changes only with an update, never at boot.
         systemctl mask rauc-mark-good.service systemd-boot-update.service \
             systemd-boot-system-token.service
+        # Not needed on a kiosk, and each costs boot time under a slow CPU: e2scrub_reap (LVM
+        # snapshots of ext4 scrubs: no LVM), network units from the kernel command line (none
+        # given), and the generators for what the box does not use (System V scripts,
+        # partitions discovered by type, LUKS, dm-integrity and roothash= (the initramfs opens
+        # the verified root), hibernation, rc.local, offline updates, console logins).
+        systemctl mask e2scrub_reap.service systemd-network-generator.service
+        mkdir -p /etc/systemd/system-generators
+        for generator in systemd-sysv-generator systemd-gpt-auto-generator \
+            systemd-cryptsetup-generator systemd-integritysetup-generator \
+            systemd-veritysetup-generator systemd-hibernate-resume-generator \
+            systemd-rc-local-generator systemd-system-update-generator systemd-getty-generator; do
+            ln -sf /dev/null /etc/systemd/system-generators/\$generator
+        done
         systemctl set-default multi-user.target
         dpkg --purge usrmerge libfile-find-rule-perl libnumber-compare-perl libtext-glob-perl \
             perl perl-modules-5.36 libperl5.36 >/dev/null
@@ -183,6 +225,7 @@ cp "$(find "$rootfs/boot" -name 'initrd.img-*' | sort -V | tail -1)" "$initrd"
 rm -f "$rootfs"/boot/vmlinuz-* "$rootfs"/boot/initrd.img-* "$rootfs"/boot/System.map-* "$rootfs"/boot/config-*
 efi_dir="$rootfs/usr/lib/systemd/boot/efi"
 cp "$efi_dir/linuxx64.efi.stub" "$efi_dir/systemd-bootx64.efi" "$work/"
+sign_efi "$work/systemd-bootx64.efi"
 echo "initramfs: $(du -k "$initrd" | cut -f1) KiB; kernel: $(du -k "$kernel" | cut -f1) KiB"
 
 # make_slot NAME VERSION: the root tree as it is now, with /etc/ansinh-release saying VERSION,
@@ -221,6 +264,9 @@ make_slot() {
             --add-section .linux="$kernel" --change-section-vma .linux=0x2000000 \
             --add-section .initrd="$initrd" --change-section-vma .initrd=0x3000000 \
             "$work/linuxx64.efi.stub" "$dir/ansinh-$slot.efi"
+        # Signed before it goes anywhere (ESP, bundles): under Secure Boot the firmware starts
+        # only a signed image, and the stub then ignores any command line but its own.
+        sign_efi "$dir/ansinh-$slot.efi"
     done
     echo "$name: version $slot_version, root $(du -m --apparent-size "$dir/root.img" | cut -f1) MiB (EROFS $((data_bytes / 1048576)) MiB + hash tree), root hash $roothash"
 }

@@ -6,11 +6,25 @@
 #                       has finished with it) through `ansinh update install --bundle`, saying
 #                       how much of the other slot is written as it goes; reboots into it when
 #                       installed, tries the next when refused.
+# The boot line also says whether the firmware booted with Secure Boot on: the last byte of its
+# SecureBoot variable (after the variable's 4 attribute bytes), 1 when on, or else what the
+# kernel logged of it at boot; "none" without either.
 # Every line starts with ANSINH-SELFTEST so the QEMU harness can find it on the serial console.
 set -u
 say() { echo "ANSINH-SELFTEST $*"; }
 slot=$(sed -n 's/.*rauc\.slot=\([a-z]*\).*/\1/p' /proc/cmdline)
-say "booted slot=$slot version=$(sed -n 's/^VERSION=//p' /etc/ansinh-release)"
+secure_boot=none
+variable=/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa4d-00e098032b8c
+if [ -r "$variable" ]; then
+    secure_boot="$(od -An -tu1 "$variable" | awk '{ last = $NF } END { print last }') from=efivars"
+elif dmesg | grep -q "secureboot: Secure boot enabled"; then
+    # efivarfs is not mounted on this image: the same variable as the kernel's EFI stub read
+    # it at boot.
+    secure_boot="1 from=kernel"
+elif dmesg | grep -q "secureboot: Secure boot disabled"; then
+    secure_boot="0 from=kernel"
+fi
+say "booted slot=$slot version=$(sed -n 's/^VERSION=//p' /etc/ansinh-release) secureboot=$secure_boot"
 read -r mode args < /config/selftest || true
 [ "$mode" = install ] || exit 0
 # The outbox as this slot sees it, before anything is installed.

@@ -9,6 +9,9 @@
 #                 (sealed to the server, uploaded by the kiosk), once per data partition,
 #                 retried until the registration has pinned the server's key; then the report
 #   install ...   nothing here: selftest-update.sh (root) runs the report, then installs
+#   boot-info     once the boot has finished (the kiosk is ready): where its time went,
+#                 systemd-analyze's total, the critical chains of the kiosk and the data
+#                 partition, and the slowest units
 # An argument overrides the file's mode.
 set -u
 data=/data/ansinh
@@ -48,6 +51,19 @@ enroll-once)
     ;;
 report)
     report
+    ;;
+boot-info)
+    # systemd-analyze answers only once every start job is done.
+    tries=0
+    until /usr/bin/systemd-analyze time > /tmp/analyze.txt 2>&1 || [ "$tries" -ge 120 ]; do
+        sleep 1
+        tries=$((tries + 1))
+    done
+    {
+        cat /tmp/analyze.txt
+        /usr/bin/systemd-analyze critical-chain --no-pager ansinh-kiosk.service data.mount
+        /usr/bin/systemd-analyze blame --no-pager | head -n 15
+    } 2>&1 | sed 's/^/ANSINH-SELFTEST analyze /'
     ;;
 install) ;;
 *)
