@@ -128,7 +128,11 @@ rootfs="$work/rootfs"
 # licences of what the image ships, and the bill of materials reads them.
 # The initramfs is made once, at the end (the essential hook's setting), with only the modules
 # kept.
+# dpkg runs under eatmydata while the packages are installed (mmdebstrap's own hook: one sync
+# at the end instead of one per file; 319 and 362 s against 400 s without it, under load
+# here). The hook takes it out of the root again before the hooks below run.
 mmdebstrap --variant=minbase --mode=root \
+    --hook-dir=/usr/share/mmdebstrap/hooks/eatmydata \
     --include="$(IFS=,; echo "${packages[*]}")" \
     --dpkgopt='path-exclude=/usr/share/man/*' \
     --dpkgopt='path-exclude=/usr/share/doc/*' \

@@ -366,7 +366,18 @@ fn ingest_rate(loopback: bool) -> Res<()> {
                 "fsync=off: NOT durable, start the server with ANSINH_PG_FSYNC=on".to_string()
             }
         };
-        for (devices, batches) in [(4u64, 10u64), (1, 40)] {
+        // 10,000 records from 4 devices at once (10 batches each) and from one alone (40);
+        // ANSINH_BENCH_DEVICES=N (a divisor of 40) first runs N devices at once, 40 / N batches
+        // each: a month-end rush has many more than four devices uploading together.
+        let mut shapes = vec![(4u64, 10u64), (1, 40)];
+        if let Some(n) =
+            std::env::var("ANSINH_BENCH_DEVICES").ok().and_then(|n| n.parse::<u64>().ok())
+        {
+            if n > 0 && 40 % n == 0 {
+                shapes.insert(0, (n, 40 / n));
+            }
+        }
+        for (devices, batches) in shapes {
             let mut rates = vec![];
             let mut cpus = vec![];
             for run in 1..=runs {
