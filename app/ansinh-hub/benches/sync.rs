@@ -372,10 +372,10 @@ fn ingest_rate(loopback: bool) -> Res<()> {
         let mut shapes = vec![(4u64, 10u64), (1, 40)];
         if let Some(n) =
             std::env::var("ANSINH_BENCH_DEVICES").ok().and_then(|n| n.parse::<u64>().ok())
+            && n > 0
+            && 40 % n == 0
         {
-            if n > 0 && 40 % n == 0 {
-                shapes.insert(0, (n, 40 / n));
-            }
+            shapes.insert(0, (n, 40 / n));
         }
         for (devices, batches) in shapes {
             let mut rates = vec![];
