@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
-step() { printf '\n== %s\n' "$*"; }
+# Each step says when it started (seconds into the run): a CI log then shows where time went.
+step() { printf '\n== %s (%s s)\n' "$*" "$SECONDS"; }
 
 step "system packages"
 # build-essential and pkg-config build the bundled SQLite and other -sys crates; shellcheck and
@@ -140,3 +141,5 @@ elif [[ "${ANSINH_SKIP_IMAGE:-0}" == 1 ]]; then
 else
     echo "skipped: building the image needs root (sudo bash kiosk-image/build.sh)"
 fi
+
+echo "tests/run.sh: every check passed in $SECONDS s"
