@@ -1284,17 +1284,25 @@ mod tests {
         }
     }
 
+    /// `n` records sealed to fresh hub keys, record `i` holding the byte `i`.
+    fn sealed_batch(
+        n: u8,
+    ) -> std::result::Result<(Arc<HubKeys>, Vec<SealedRecord>), ansinh_wire::Error> {
+        let keys = Arc::new(HubKeys::ephemeral("t"));
+        let sealing = keys.opening.sealing_key();
+        let records = (0..n)
+            .map(|i| Ok(SealedRecord { record_id: [i; 16], sealed: sealing.seal(&[i])? }))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok((keys, records))
+    }
+
     /// The records of a batch reach the store in the batch's order, every one, while the
     /// pool finishes them in another order (later records first) and the store takes each
     /// one, slowly, as it comes.
     #[test]
     fn opened_records_reach_the_store_in_order_as_they_come() -> TestResult {
-        let keys = Arc::new(HubKeys::ephemeral("t"));
-        let sealing = keys.opening.sealing_key();
         let n = 40u8;
-        let records = (0..n)
-            .map(|i| Ok(SealedRecord { record_id: [i; 16], sealed: sealing.seal(&[i])? }))
-            .collect::<std::result::Result<Vec<_>, ansinh_wire::Error>>()?;
+        let (keys, records) = sealed_batch(n)?;
         let opening = Opening::start(keys, Arc::new(SlowFirst(n)), 1, records);
         let mut got = vec![];
         for r in opening {
@@ -1311,12 +1319,8 @@ mod tests {
     /// yet opened is not opened, and nothing waits for it.
     #[test]
     fn a_store_stopping_midway_stops_the_opening() -> TestResult {
-        let keys = Arc::new(HubKeys::ephemeral("t"));
-        let sealing = keys.opening.sealing_key();
         let n = 200u8;
-        let records = (0..n)
-            .map(|i| Ok(SealedRecord { record_id: [i; 16], sealed: sealing.seal(&[i])? }))
-            .collect::<std::result::Result<Vec<_>, ansinh_wire::Error>>()?;
+        let (keys, records) = sealed_batch(n)?;
         let mut opening = Opening::start(keys, Arc::new(SlowFirst(n)), 1, records);
         let first: Vec<u8> = opening.by_ref().take(3).map(|r| r.record_id[0]).collect();
         assert_eq!(first, [0, 1, 2]);
