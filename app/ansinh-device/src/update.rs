@@ -17,7 +17,8 @@
 //! bundle's place, its RAUC signature and `compatible` ([`BundleVerifier`]), a version newer
 //! than the one running, and only then hands it to RAUC ([`Installer`]), which writes the
 //! inactive slot alone. At most one complete bundle waits: finishing a download deletes the
-//! others.
+//! others. An install a restart cut reads as a failed try in the next boot
+//! ([`Updates::state`]); a failed version is tried again, [`MAX_INSTALL_ATTEMPTS`] times in all.
 //!
 //! The outbox rule: an app refuses an outbox whose schema is newer than its own
 //! (`ansinh_storage::open_sqlite`), so a slot that falls back to an older version never runs
@@ -47,6 +48,11 @@ pub const REBOOT_REQUEST: &str = "reboot-request";
 pub const STATE_FILE: &str = "state.json";
 /// Format of `state.json`.
 pub const STATE_FORMAT: u16 = 1;
+/// Where Linux says which boot this is (a new random id at every boot).
+pub const BOOT_ID_FILE: &str = "/proc/sys/kernel/random/boot_id";
+/// How often one version is tried when RAUC fails or a restart cuts its install: a power cut
+/// is retried, a disk that fails every time is not downloaded again and again.
+pub const MAX_INSTALL_ATTEMPTS: u32 = 3;
 
 /// The version this software runs: `VERSION=` of `release_file` when it has one (the image),
 /// else this program's own version (a development machine).
@@ -134,6 +140,30 @@ pub struct InstallState {
     /// Why it was refused or failed, in detail (English, for a technician).
     #[serde(default)]
     pub reason: Option<String>,
+    /// The boot the install ran in ([`BOOT_ID_FILE`]): an install still `installing` in
+    /// another boot was cut by a restart (a power cut), and counts as failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boot: Option<String>,
+    /// How many times this version was tried (failed tries included), 1 for the first.
+    #[serde(default = "first_attempt")]
+    pub attempts: u32,
+}
+
+fn first_attempt() -> u32 {
+    1
+}
+
+impl InstallState {
+    /// Whether nothing more is to be done with `version` (not downloaded, not asked for
+    /// again): it is installed, or was refused, or failed [`MAX_INSTALL_ATTEMPTS`] times.
+    pub fn settles(&self, version: &str) -> bool {
+        self.version == version
+            && match self.phase {
+                Phase::Installed | Phase::Rebooting | Phase::Refused => true,
+                Phase::Failed => self.attempts >= MAX_INSTALL_ATTEMPTS,
+                Phase::Installing => false,
+            }
+    }
 }
 
 /// The updates folder of a data directory. Opening it creates nothing: the root side must not
@@ -141,6 +171,8 @@ pub struct InstallState {
 #[derive(Clone, Debug)]
 pub struct Updates {
     dir: PathBuf,
+    /// This boot's id, when the system says it.
+    boot: Option<String>,
 }
 
 /// A bundle waiting to be installed.
@@ -189,7 +221,13 @@ pub fn file_sha256(path: &Path) -> Result<([u8; 32], u64)> {
 impl Updates {
     /// The updates folder of the data directory at `data_root`.
     pub fn of(data_root: &Path) -> Self {
-        Self { dir: data_root.join("updates") }
+        let boot = fs::read_to_string(BOOT_ID_FILE).ok().map(|id| id.trim().to_string());
+        Self { dir: data_root.join("updates"), boot: boot.filter(|id| !id.is_empty()) }
+    }
+
+    /// The same as seen in the boot `boot` (tests: a restart is a new id).
+    pub fn in_boot(data_root: &Path, boot: &str) -> Self {
+        Self { dir: data_root.join("updates"), boot: Some(boot.to_string()) }
     }
 
     /// The folder.
@@ -335,9 +373,19 @@ impl Updates {
         Ok(bundles_in(&self.dir)?.into_iter().find(|c| c.version.is_some()))
     }
 
-    /// The root side's record of the last install.
+    /// The root side's record of the last install. An install `installing` in another boot
+    /// never finished (a restart cut it: RAUC leaves the slot it was writing unbootable, the
+    /// one running is untouched), and reads as failed: it is tried again.
     pub fn state(&self) -> Result<Option<InstallState>> {
-        read_json(&self.dir.join(STATE_FILE))
+        let state: Option<InstallState> = read_json(&self.dir.join(STATE_FILE))?;
+        Ok(state.map(|mut s| {
+            if s.phase == Phase::Installing && self.boot.is_some() && s.boot != self.boot {
+                s.phase = Phase::Failed;
+                s.code = Some(Refusal::Failed(String::new()).code().to_string());
+                s.reason = Some("the device restarted while it was being installed".to_string());
+            }
+            s
+        }))
     }
 
     /// Records the last install durably, readable by the kiosk (owned like the data
@@ -447,15 +495,18 @@ pub enum Status {
 /// Whether `state` settles the bundle of `version` (installed, refused or failed): it is not
 /// asked for again.
 fn settled(state: Option<&InstallState>, version: Option<&semver::Version>, path: &Path) -> bool {
-    state.is_some_and(|s| match version {
-        Some(v) => parse_version(&s.version).as_ref() == Some(v),
-        None => Path::new(&s.bundle) == path,
+    state.is_some_and(|s| {
+        let same = match version {
+            Some(v) => parse_version(&s.version).as_ref() == Some(v),
+            None => Path::new(&s.bundle) == path,
+        };
+        same && s.settles(&s.version)
     })
 }
 
 /// The newest bundle worth asking root to install: the download waiting in `updates`, or a
 /// `*.raucb` on the stick at `usb_dir`, newer than `running` and not installed, refused or
-/// failed before.
+/// failed [`MAX_INSTALL_ATTEMPTS`] times before.
 pub fn candidate(
     updates: &Updates,
     running: &str,
@@ -785,6 +836,8 @@ pub fn install(
     let named =
         version_of_file_name(Path::new(&asked).file_name().and_then(|n| n.to_str()).unwrap_or(""))
             .map_or_else(|| "?".to_string(), |v| v.to_string());
+    // A try of the version that failed before (or was cut by a restart) counts on from it.
+    let earlier = updates.state()?.filter(|s| s.phase == Phase::Failed);
     let mut state = InstallState {
         format: STATE_FORMAT,
         phase: Phase::Installing,
@@ -793,8 +846,20 @@ pub fn install(
         at: options.now,
         code: None,
         reason: None,
+        boot: updates.boot.clone(),
+        attempts: 1,
     };
+    let counted = |state: &mut InstallState| {
+        state.attempts = earlier
+            .as_ref()
+            .filter(|e| e.version == state.version)
+            .map_or(1, |e| e.attempts.saturating_add(1));
+    };
+    // Counted before RAUC starts, so that a try a restart cuts is counted too (and again
+    // once the manifest has named the version).
+    counted(&mut state);
     let outcome = checked_install(updates, options, &asked, verifier, installer, &mut state);
+    counted(&mut state);
     state.at = options.now;
     match &outcome {
         Ok(()) => state.phase = Phase::Installed,
@@ -847,6 +912,13 @@ fn stage(updates: &Updates, path: &Path) -> std::result::Result<PathBuf, Refusal
     {
         use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).map_err(failed)?;
+    }
+    // Installs run one at a time: what is left here is a bundle whose install a restart cut.
+    for entry in fs::read_dir(&dir).map_err(failed)? {
+        let left = entry.map_err(failed)?.path();
+        if left.is_file() {
+            fs::remove_file(&left).map_err(failed)?;
+        }
     }
     let to = dir.join(path.file_name().unwrap_or_default());
     fs::rename(path, &to).map_err(failed)?;

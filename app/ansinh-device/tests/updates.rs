@@ -214,3 +214,114 @@ fn bad_signatures_other_devices_downgrades_and_foreign_places_are_refused() -> R
     assert!(matches!(status(&d.updates, "1.1.0", Some(&d.usb))?, Status::Refused { .. }));
     Ok(())
 }
+
+/// An installer through which the power is cut while RAUC writes: what was on the disk at
+/// that moment (`state.json`, the bundle being installed) is kept, as a restart finds it.
+struct CutDuringInstall {
+    updates_dir: PathBuf,
+    kept: PathBuf,
+}
+
+impl Installer for CutDuringInstall {
+    fn install(&mut self, bundle: &Path) -> Result<(), String> {
+        let keep = |from: &Path, name: &str| {
+            std::fs::copy(from, self.kept.join(name)).map(|_| ()).map_err(|e| e.to_string())
+        };
+        keep(&self.updates_dir.join("state.json"), "state.json")?;
+        keep(bundle, "bundle")?;
+        Err("the power was cut".into())
+    }
+
+    fn reboot(&mut self) -> Result<(), String> {
+        Err("no reboot in this test".into())
+    }
+}
+
+/// An installer whose RAUC fails every time (a disk that cannot be written).
+#[derive(Default)]
+struct Failing {
+    tries: usize,
+}
+
+impl Installer for Failing {
+    fn install(&mut self, _: &Path) -> Result<(), String> {
+        self.tries += 1;
+        Err("Failed to write slot: Input/output error".into())
+    }
+
+    fn reboot(&mut self) -> Result<(), String> {
+        Err("no reboot in this test".into())
+    }
+}
+
+#[test]
+fn an_install_cut_by_a_power_cut_is_tried_again_and_a_failing_one_at_most_three_times() -> Res<()> {
+    let d = device()?;
+    let first = Updates::in_boot(&d.root, "boot-1");
+    let path = first.bundle_path("1.2.0");
+    bundle(&d.work, &d.good, COMPATIBLE, "1.2.0", &d.work.join("downloaded.raucb"))?;
+    std::fs::copy(d.work.join("downloaded.raucb"), &path)?;
+    assert_eq!(at_idle_reset(&first, "1.1.0", None)?, Requested::Install(path.canonicalize()?));
+
+    // The power is cut while RAUC writes slot B: the disk keeps "installing" and the bundle
+    // in install/.
+    let kept = d.work.join("at-the-cut");
+    std::fs::create_dir_all(&kept)?;
+    let mut cut = CutDuringInstall { updates_dir: first.path().to_path_buf(), kept: kept.clone() };
+    install(&first, &options(&d, "1.1.0"), &d.verifier, &mut cut)?;
+    let staged = first.path().join("install").join("ansinh-1.2.0.raucb");
+    std::fs::copy(kept.join("state.json"), first.path().join("state.json"))?;
+    std::fs::copy(kept.join("bundle"), &staged)?;
+    assert!(matches!(status(&first, "1.1.0", None)?, Status::Installing { .. }));
+    assert_eq!(at_idle_reset(&first, "1.1.0", None)?, Requested::Nothing, "still in that boot");
+
+    // The next boot: not "installing" for ever. It reads as a failed try, the downloader
+    // fetches the bundle again (the cut install had taken it) and the next idle reset asks.
+    let second = Updates::in_boot(&d.root, "boot-2");
+    let state = second.state()?.ok_or("no state")?;
+    assert_eq!((state.phase, state.attempts), (Phase::Failed, 1));
+    assert_eq!(state.reason.as_deref(), Some("the device restarted while it was being installed"));
+    assert!(!state.settles("1.2.0"), "tried again");
+    assert!(matches!(status(&second, "1.1.0", None)?, Status::Refused { .. }));
+    assert_eq!(at_idle_reset(&second, "1.1.0", None)?, Requested::Nothing, "no bundle yet");
+    std::fs::copy(d.work.join("downloaded.raucb"), &path)?;
+    assert_eq!(status(&second, "1.1.0", None)?, Status::Ready { version: Some("1.2.0".into()) });
+    assert_eq!(at_idle_reset(&second, "1.1.0", None)?, Requested::Install(path.canonicalize()?));
+    let mut installer = Recording::default();
+    let done = install(&second, &options(&d, "1.1.0"), &d.verifier, &mut installer)?;
+    assert_eq!(done, Installed::Done { version: "1.2.0".into() });
+    assert_eq!(second.state()?.ok_or("no state")?.attempts, 2);
+    let left: Vec<_> = std::fs::read_dir(second.path().join("install"))?.collect();
+    assert!(left.is_empty(), "the cut install's copy is gone: {left:?}");
+
+    // Restarted into it at the next idle reset.
+    assert_eq!(at_idle_reset(&second, "1.1.0", None)?, Requested::Reboot);
+    assert!(matches!(reboot(&second, 1_800_000_100, &mut installer)?, Rebooted::Started { .. }));
+    let third = Updates::in_boot(&d.root, "boot-3");
+
+    // A version RAUC fails to write every time: three tries, each with the bundle downloaded
+    // again, then it is left alone (and staff see why) until a newer one comes.
+    let mut failing = Failing::default();
+    let path = third.bundle_path("1.3.0");
+    for attempt in 1..=3 {
+        bundle(&d.work, &d.good, COMPATIBLE, "1.3.0", &path)?;
+        assert_eq!(
+            at_idle_reset(&third, "1.2.0", None)?,
+            Requested::Install(path.canonicalize()?),
+            "try {attempt}"
+        );
+        let outcome = install(&third, &options(&d, "1.2.0"), &d.verifier, &mut failing)?;
+        assert!(matches!(outcome, Installed::Refused(Refusal::Failed(_))), "{outcome:?}");
+        let state = third.state()?.ok_or("no state")?;
+        assert_eq!((state.phase, state.attempts), (Phase::Failed, attempt));
+        assert_eq!(state.settles("1.3.0"), attempt == 3);
+    }
+    assert_eq!(failing.tries, 3);
+    bundle(&d.work, &d.good, COMPATIBLE, "1.3.0", &path)?;
+    assert_eq!(at_idle_reset(&third, "1.2.0", None)?, Requested::Nothing, "not a fourth time");
+    let Status::Refused { code, .. } = status(&third, "1.2.0", None)? else {
+        return Err("staff should see the failure".into());
+    };
+    assert_eq!(code, "failed");
+    Ok(())
+}

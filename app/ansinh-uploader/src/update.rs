@@ -12,7 +12,7 @@
 use std::path::Path;
 
 use ansinh_device::clock::Clock;
-use ansinh_device::update::{HubOffer, Phase, Updates};
+use ansinh_device::update::{HubOffer, Updates};
 use ansinh_wire::update::{UpdateOffer, decode_offer, parse_version};
 use serde::Serialize;
 
@@ -100,13 +100,9 @@ pub fn fetch_update(
     if !newer {
         return Ok(UpdateFetch::UpToDate);
     }
-    let settled = updates.state()?.is_some_and(|s| {
-        s.version == version
-            && matches!(
-                s.phase,
-                Phase::Installed | Phase::Rebooting | Phase::Refused | Phase::Failed
-            )
-    });
+    // Installed, refused, or failed as often as a version is tried: not downloaded again. (A
+    // failed try, or one a restart cut, deleted the bundle: it is downloaded again.)
+    let settled = updates.state()?.is_some_and(|s| s.settles(&version));
     if settled {
         return Ok(UpdateFetch::Settled { version });
     }
@@ -292,6 +288,40 @@ mod tests {
             let mut h = hub(1000);
             let fetch = fetch_update(tmp.path(), &mut h, &clock, running, &mut || true)?;
             assert_eq!((fetch, h.fetched), (UpdateFetch::UpToDate, 0), "{running}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_bundle_whose_install_failed_is_downloaded_again_until_the_last_try() -> TestResult {
+        use ansinh_device::update::{InstallState, MAX_INSTALL_ATTEMPTS, Phase, STATE_FORMAT};
+        let tmp = tempfile::tempdir()?;
+        let clock = FakeClock::at_time(1_800_000_000);
+        let updates = Updates::of(tmp.path());
+        for attempts in 1..=MAX_INSTALL_ATTEMPTS {
+            // Root tried it and RAUC failed (or a restart cut it): the bundle is gone.
+            std::fs::remove_file(updates.bundle_path("1.2.0")).ok();
+            let failed = InstallState {
+                format: STATE_FORMAT,
+                phase: Phase::Failed,
+                version: "1.2.0".into(),
+                bundle: updates.bundle_path("1.2.0").display().to_string(),
+                at: 1_800_000_000,
+                code: Some("failed".into()),
+                reason: Some("RAUC could not install it: Input/output error".into()),
+                boot: None,
+                attempts,
+            };
+            updates.write_state(&failed)?;
+            let mut h = hub(RANGE + 10);
+            let fetch = fetch_update(tmp.path(), &mut h, &clock, "1.1.0", &mut || true)?;
+            if attempts < MAX_INSTALL_ATTEMPTS {
+                assert_eq!(fetch, UpdateFetch::Ready { version: "1.2.0".into() }, "{attempts}");
+                assert_eq!(h.fetched, h.bundle.len() as u64);
+            } else {
+                assert_eq!(fetch, UpdateFetch::Settled { version: "1.2.0".into() });
+                assert_eq!(h.fetched, 0, "not downloaded after the last try");
+            }
         }
         Ok(())
     }

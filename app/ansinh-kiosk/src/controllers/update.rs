@@ -147,6 +147,8 @@ mod tests {
             at: 0,
             code: None,
             reason: None,
+            boot: None,
+            attempts: 1,
         };
         updates.write_state(&state)?;
         Ok(())
@@ -224,6 +226,8 @@ mod tests {
             at: 0,
             code: Some("signature".into()),
             reason: Some("signature verification failed".into()),
+            boot: None,
+            attempts: 1,
         };
         updates.write_state(&state)?;
         idle_for(&mut app, &clock, 3 * IDLE_CHECK_SECS);
