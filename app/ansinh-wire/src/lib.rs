@@ -39,7 +39,8 @@
 //! soon as it is read ([`verifying_key_from_hex`]).
 //!
 //! May depend on: serde, postcard, ed25519-dalek, crypto_box (sealed boxes),
-//! curve25519-dalek (its precomputed tables, an opening's X25519), crypto_secretbox (a box's
+//! curve25519-dalek (its precomputed tables, an opening's X25519 without AWS-LC), aws-lc-rs
+//! (feature `aws-lc`: the collection server's X25519), crypto_secretbox (a box's
 //! cipher, and the wrap of a kept box key) and blake2 (a box's nonce when opening),
 //! hmac, sha2, rand_core, zeroize, hex, semver (update versions), thiserror. Nothing from the
 //! workspace.

@@ -7,6 +7,15 @@
 //! the device itself cannot either once the plaintext buffer is wiped. The device's outbox
 //! seals at enqueue; the collection server opens.
 //!
+//! The hub's X25519 goes through AWS-LC (feature `aws-lc`, which the hub turns on): its
+//! formally verified x86-64 and Arm assembly (s2n-bignum) takes 28 µs on the benchmark
+//! machine, where curve25519-dalek takes 49 µs (its AVX2 Edwards multiplication, 35 µs, and
+//! the point's conversions), and one multiplication per record was most of the hub's ingest
+//! (BENCHMARKS.md). Builds without it (the kiosk, the fuzzers) work the same secret out with
+//! curve25519-dalek. Both are RFC 7748's X25519, libsodium's too: the secret clamped, and a
+//! sender's key whose shared secret is all zeros (a point of small order, sent by no honest
+//! device: anyone could open such a box) is refused, as `crypto_box_seal_open` refuses it.
+//!
 //! Opening a box is an X25519 multiplication (tens of microseconds) and then a symmetric
 //! XSalsa20-Poly1305 opening under the box's key (a microsecond or two). The server, which
 //! opens each record once as it arrives and again for every list it writes, can keep that
@@ -19,8 +28,8 @@
 use crypto_box::{PublicKey, SecretKey};
 use crypto_secretbox::aead::{Aead, KeyInit};
 use crypto_secretbox::{Kdf, Key, Nonce, XSalsa20Poly1305};
+#[cfg(any(test, not(feature = "aws-lc")))]
 use curve25519_dalek::MontgomeryPoint;
-use curve25519_dalek::scalar::Scalar;
 use rand_core::OsRng;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -42,9 +51,9 @@ pub struct SealingKey(PublicKey);
 /// (a base-point multiplication and an inversion) cost a sixth of each opening.
 pub struct OpeningKey {
     secret: SecretKey,
-    /// The secret as crypto_box multiplies by it (clamped, reduced modulo the group order),
-    /// wiped when dropped.
-    scalar: Zeroizing<Scalar>,
+    /// The secret as AWS-LC holds it for X25519 (wiped by AWS-LC when freed).
+    #[cfg(feature = "aws-lc")]
+    agreement: aws_lc_rs::agreement::PrivateKey,
     public: PublicKey,
     /// Wraps the boxes' keys the server keeps: derived from the secret, so no other key file
     /// to back up (its own key is wiped when dropped).
@@ -105,8 +114,21 @@ impl OpeningKey {
         h.update(secret.to_bytes());
         let key = Zeroizing::new(<[u8; 32]>::from(h.finalize()));
         let wrapping = XSalsa20Poly1305::new(Key::from_slice(key.as_ref()));
-        let scalar = Zeroizing::new(secret.to_scalar());
-        Self { secret, scalar, public, wrapping }
+        #[cfg(feature = "aws-lc")]
+        let agreement = {
+            use aws_lc_rs::agreement::{PrivateKey, X25519};
+            let bytes = Zeroizing::new(secret.to_bytes());
+            // Any 32 bytes are an X25519 secret: this cannot fail.
+            PrivateKey::from_private_key(&X25519, bytes.as_ref())
+                .expect("32 bytes are an X25519 private key")
+        };
+        Self {
+            secret,
+            #[cfg(feature = "aws-lc")]
+            agreement,
+            public,
+            wrapping,
+        }
     }
 
     /// From 64 hexadecimal digits.
@@ -134,7 +156,7 @@ impl OpeningKey {
     /// key)), the shared secret worked out as `crypto_box` does but faster.
     pub fn open(&self, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, Error> {
         let (ephemeral, nonce, boxed) = self.parts(sealed)?;
-        open_box(&self.box_key(ephemeral), &nonce, boxed)
+        open_box(&*self.box_key(&ephemeral)?, &nonce, boxed)
     }
 
     /// [`OpeningKey::open`], and the box's key wrapped for storage beside the record
@@ -146,7 +168,7 @@ impl OpeningKey {
         sealed: &[u8],
     ) -> Result<(Zeroizing<Vec<u8>>, [u8; WRAPPED_KEY_BYTES]), Error> {
         let (ephemeral, nonce, boxed) = self.parts(sealed)?;
-        let key = self.box_key(ephemeral);
+        let key = self.box_key(&ephemeral)?;
         let plaintext = open_box(&key, &nonce, boxed)?;
         let wrapped = self
             .wrapping
@@ -188,27 +210,57 @@ impl OpeningKey {
     }
 
     /// The key of the box sent with `ephemeral`: HSalsa20 of the X25519 shared secret, as
-    /// `crypto_box` derives it (with its reduced scalar, so the same key for any point).
-    fn box_key(&self, ephemeral: [u8; 32]) -> Zeroizing<Key> {
-        let shared = Zeroizing::new(self.shared_secret(MontgomeryPoint(ephemeral)).to_bytes());
-        Zeroizing::new(XSalsa20Poly1305::kdf(Key::from_slice(shared.as_ref()), &Default::default()))
+    /// `crypto_box` derives it.
+    fn box_key(&self, ephemeral: &[u8; 32]) -> Result<Zeroizing<Key>, Error> {
+        let shared = self.shared_secret(ephemeral)?;
+        Ok(Zeroizing::new(XSalsa20Poly1305::kdf(
+            Key::from_slice(shared.as_ref()),
+            &Default::default(),
+        )))
     }
 
-    /// The X25519 shared secret with a sender's ephemeral key, exactly as `crypto_box`
-    /// computes it (the Montgomery ladder by the reduced scalar), but on x86-64 through the
-    /// Edwards form of the point: there curve25519-dalek multiplies with AVX2 (chosen at run
-    /// time), a quarter less CPU than the ladder's serial arithmetic, and one multiplication
-    /// per record is most of the hub's ingest. Both are constant-time in the secret; a key
-    /// with no Edwards form (a point of the twist, sent by no honest device) takes the
-    /// ladder, which reveals nothing but that the sender's public key is not on the curve.
-    fn shared_secret(&self, ephemeral: MontgomeryPoint) -> MontgomeryPoint {
-        #[cfg(target_arch = "x86_64")]
-        if let Some(point) = ephemeral.to_edwards(0) {
-            // ±P have the same Montgomery u, so the sign chosen above does not matter.
-            return (point * *self.scalar).to_montgomery();
-        }
-        ephemeral * *self.scalar
+    /// The X25519 shared secret with a sender's ephemeral key, through AWS-LC; refused when
+    /// it is all zeros.
+    #[cfg(feature = "aws-lc")]
+    fn shared_secret(&self, ephemeral: &[u8; 32]) -> Result<Zeroizing<[u8; 32]>, Error> {
+        use aws_lc_rs::agreement::{UnparsedPublicKey, X25519, agree};
+        agree(&self.agreement, UnparsedPublicKey::new(&X25519, ephemeral), NO_SHARED_SECRET, |k| {
+            let mut out = Zeroizing::new([0u8; 32]);
+            out.copy_from_slice(k.get(..32).ok_or(NO_SHARED_SECRET)?);
+            Ok(out)
+        })
     }
+
+    /// The X25519 shared secret with a sender's ephemeral key, through curve25519-dalek;
+    /// refused when it is all zeros.
+    #[cfg(not(feature = "aws-lc"))]
+    fn shared_secret(&self, ephemeral: &[u8; 32]) -> Result<Zeroizing<[u8; 32]>, Error> {
+        let secret = Zeroizing::new(self.secret.to_bytes());
+        let shared = dalek_x25519(&secret, *ephemeral);
+        if shared.iter().all(|b| *b == 0) {
+            return Err(NO_SHARED_SECRET);
+        }
+        Ok(shared)
+    }
+}
+
+/// A sender's key whose shared secret is all zeros: a point of small order.
+const NO_SHARED_SECRET: Error = Error::Seal("cannot open: the sender's key is of small order");
+
+/// RFC 7748's X25519 (the secret clamped, not reduced) through curve25519-dalek: on x86-64
+/// through the Edwards form of the point, where it multiplies with AVX2 (chosen at run time),
+/// a quarter less CPU than the ladder's serial arithmetic. Both are constant-time in the
+/// secret; a key with no Edwards form (a point of the twist, sent by no honest device) takes
+/// the ladder, which reveals nothing but that the sender's key is not on the curve.
+#[cfg(any(test, not(feature = "aws-lc")))]
+fn dalek_x25519(secret: &[u8; 32], ephemeral: [u8; 32]) -> Zeroizing<[u8; 32]> {
+    let point = MontgomeryPoint(ephemeral);
+    #[cfg(target_arch = "x86_64")]
+    if let Some(edwards) = point.to_edwards(0) {
+        // ±P have the same Montgomery u, so the sign chosen above does not matter.
+        return Zeroizing::new(edwards.mul_clamped(*secret).to_montgomery().to_bytes());
+    }
+    Zeroizing::new(point.mul_clamped(*secret).to_bytes())
 }
 
 /// Opens `boxed` (tag, then ciphertext) under `key`.
@@ -247,12 +299,31 @@ mod tests {
         Ok(())
     }
 
-    /// The shared secret through the Edwards form equals `crypto_box`'s own (the ladder by
-    /// the same scalar) for senders' keys of every kind: random ones, the points of small
-    /// order, points of the twist, u = −1 (no Edwards form), non-canonical encodings and a
-    /// set top bit.
+    /// RFC 7748's X25519 as curve25519-dalek's ladder computes it (`mul_clamped`): the
+    /// reference both ways of opening are held to.
+    fn reference_x25519(secret: &[u8; 32], ephemeral: [u8; 32]) -> [u8; 32] {
+        MontgomeryPoint(ephemeral).mul_clamped(*secret).to_bytes()
+    }
+
+    /// RFC 7748, section 5.2, the first test vector: the hub's X25519 gives its output.
     #[test]
-    fn the_shared_secret_is_crypto_boxs_for_every_kind_of_key() {
+    fn the_shared_secret_is_rfc_7748s() -> Result<(), Error> {
+        let secret = hex_key("a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4");
+        let u = hex_key("e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c");
+        let out = hex_key("c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552");
+        let server = OpeningKey::from_bytes(secret);
+        assert_eq!(*server.shared_secret(&u)?, out);
+        assert_eq!(*dalek_x25519(&secret, u), out);
+        assert_eq!(reference_x25519(&secret, u), out);
+        Ok(())
+    }
+
+    /// The shared secret, AWS-LC's in the hub and curve25519-dalek's through the Edwards form
+    /// elsewhere, is the ladder's for senders' keys of every kind: random ones, the points of
+    /// small order (refused: all zeros), points of the twist, u = −1 (no Edwards form),
+    /// non-canonical encodings and a set top bit.
+    #[test]
+    fn the_shared_secret_is_the_ladders_for_every_kind_of_key() {
         use curve25519_dalek::constants::X25519_BASEPOINT;
         let server = OpeningKey::generate();
         let mut keys = vec![];
@@ -290,10 +361,22 @@ mod tests {
             high[31] |= 0x80;
             keys.extend([k, high]);
         }
+        let secret = Zeroizing::new(server.secret.to_bytes());
+        let mut refused = 0;
         for k in keys {
-            let point = MontgomeryPoint(k);
-            assert_eq!(server.shared_secret(point), point * *server.scalar, "{}", hex::encode(k));
+            let expected = reference_x25519(&secret, k);
+            assert_eq!(*dalek_x25519(&secret, k), expected, "{}", hex::encode(k));
+            match server.shared_secret(&k) {
+                Ok(shared) => assert_eq!(*shared, expected, "{}", hex::encode(k)),
+                Err(_) => {
+                    assert_eq!(expected, [0; 32], "{} refused", hex::encode(k));
+                    refused += 1;
+                }
+            }
         }
+        // u = 0, 1, −1, p and p + 1 (0 and 1 again) and the two points of order 8, each with
+        // and without the top bit.
+        assert_eq!(refused, 14);
     }
 
     fn hex_key(text: &str) -> [u8; 32] {
@@ -317,13 +400,14 @@ mod tests {
         Ok(())
     }
 
-    /// The box's key worked out here is crypto_box's own, for any 32 bytes a sender may put
-    /// in the ephemeral key's place (points on the twist, of small order, with the top bit
-    /// set): boxes made by crypto_box from the other side open, with and without a wrapped
-    /// key, to the same plaintext.
+    /// The box's key worked out here is libsodium's, for any 32 bytes a sender may put in the
+    /// ephemeral key's place (points on the twist, of small order, with the top bit set):
+    /// boxes made from the other side with RFC 7748's X25519 open, with and without a wrapped
+    /// key, to the same plaintext, and a box whose shared secret is all zeros is refused.
+    /// (`crypto_box` itself multiplies by the secret reduced modulo the group's order: the
+    /// same for every honest sender's key, which lies in the prime-order subgroup.)
     #[test]
     fn boxes_open_as_crypto_box_opens_them() -> Result<(), Error> {
-        use crypto_box::SalsaBox;
         let mut seed = [7u8; 32];
         for round in 0..300u32 {
             let server = OpeningKey::generate();
@@ -345,11 +429,23 @@ mod tests {
             }
             let (_, nonce, _) =
                 server.parts(&odd.iter().chain(&[0u8; 16]).copied().collect::<Vec<_>>())?;
-            let boxed = SalsaBox::new(&PublicKey::from(odd), &server.secret)
+            let shared = reference_x25519(&server.secret.to_bytes(), odd);
+            let key = XSalsa20Poly1305::kdf(Key::from_slice(&shared), &Default::default());
+            let boxed = XSalsa20Poly1305::new(&key)
                 .encrypt(&nonce, text.as_bytes())
-                .map_err(|_| Error::Seal("crypto_box"))?;
+                .map_err(|_| Error::Seal("xsalsa20poly1305"))?;
             let odd_sealed: Vec<u8> = odd.iter().chain(&boxed).copied().collect();
-            for sealed in [sealed, odd_sealed] {
+            // An honest sender's box, as crypto_box seals and opens it.
+            let theirs = server.secret.unseal(&sealed).map_err(|_| Error::Seal("unseal"))?;
+            assert_eq!(theirs.as_slice(), text.as_bytes());
+            let mut boxes = vec![sealed];
+            if shared == [0; 32] {
+                assert!(server.open(&odd_sealed).is_err(), "round {round}: small order");
+                assert!(server.open_and_wrap_key(&odd_sealed).is_err());
+            } else {
+                boxes.push(odd_sealed);
+            }
+            for sealed in boxes {
                 let (plain, wrapped) = server.open_and_wrap_key(&sealed)?;
                 assert_eq!(plain.as_slice(), text.as_bytes(), "round {round}");
                 assert_eq!(server.open(&sealed)?.as_slice(), text.as_bytes());
