@@ -119,7 +119,7 @@ packages=(
     ca-certificates
     # Read aloud: espeak-ng's Vietnamese voice, played through ALSA by aplay.
     espeak-ng alsa-utils
-    # The verified root (veritysetup in the initramfs), A/B boot (systemd-boot's EFI binaries,
+    # The verified root (veritysetup makes the hash tree; dmsetup opens it), A/B boot (systemd-boot's EFI binaries,
     # systemd-bless-boot) and updates (RAUC, its D-Bus service).
     cryptsetup-bin systemd-boot rauc rauc-service dbus
 )
@@ -171,6 +171,16 @@ mmdebstrap --variant=minbase --mode=root \
         # partitions discovered by type, LUKS, dm-integrity and roothash= (the initramfs opens
         # the verified root), hibernation, rc.local, offline updates, console logins).
         systemctl mask e2scrub_reap.service systemd-network-generator.service
+        # Nor these, each a process or a mount competing for the two slow CPUs while the data
+        # partition is being found and checked: the kernel debugging, tracing and
+        # configuration file systems, huge pages, POSIX message queues, FUSE, pstore, static
+        # device nodes for modules not loaded yet (udev makes the nodes of what is loaded),
+        # and login records (nobody logs in).
+        systemctl mask sys-kernel-debug.mount sys-kernel-tracing.mount sys-kernel-config.mount \
+            sys-fs-fuse-connections.mount dev-hugepages.mount dev-mqueue.mount \
+            kmod-static-nodes.service modprobe@configfs.service modprobe@fuse.service \
+            modprobe@efi_pstore.service systemd-pstore.service \
+            systemd-update-utmp.service systemd-update-utmp-runlevel.service
         mkdir -p /etc/systemd/system-generators
         for generator in systemd-sysv-generator systemd-gpt-auto-generator \
             systemd-cryptsetup-generator systemd-integritysetup-generator \
@@ -247,8 +257,15 @@ make_slot() {
     data_bytes=$(stat -c %s "$dir/root.img")
     veritysetup format "$dir/root.img" "$dir/root.img" --hash-offset="$data_bytes" \
         --data-blocks=$((data_bytes / 4096)) --root-hash-file="$dir/roothash" >/dev/null
-    local roothash size_mb
+    local roothash salt size_mb
     roothash=$(cat "$dir/roothash")
+    # The initramfs opens it with dmsetup (no veritysetup, no libcrypto): the salt goes on the
+    # command line beside the root hash.
+    salt=$(veritysetup dump "$dir/root.img" --hash-offset="$data_bytes" | sed -n 's/^Salt:[[:space:]]*//p')
+    if ! [[ "$salt" =~ ^[0-9a-f]{64}$ ]]; then
+        echo "no salt in the hash tree's superblock of $dir/root.img" >&2
+        exit 1
+    fi
     size_mb=$(( ($(stat -c %s "$dir/root.img") + 1048575) / 1048576 ))
     if ((size_mb > slot_mb)); then
         echo "the root ($size_mb MiB) does not fit a slot ($slot_mb MiB): raise ANSINH_SLOT_MB" >&2
@@ -261,7 +278,7 @@ make_slot() {
     for slot in a b; do
         # ro: the root never changes; the last console= is /dev/console (serial, for the boot
         # test), tty1 stays free for the kiosk screen without a cursor or boot messages.
-        echo "ansinh.verity_data=PARTLABEL=ansinh-root-$slot ansinh.verity_hashoffset=$data_bytes ansinh.verity_roothash=$roothash root=/dev/mapper/root rootfstype=erofs ro rauc.slot=$slot console=tty1 console=ttyS0 quiet loglevel=3 systemd.show_status=false vt.global_cursor_default=0 panic=10" > "$dir/cmdline-$slot.txt"
+        echo "ansinh.verity_data=PARTLABEL=ansinh-root-$slot ansinh.verity_hashoffset=$data_bytes ansinh.verity_blocks=$((data_bytes / 4096)) ansinh.verity_salt=$salt ansinh.verity_roothash=$roothash root=/dev/mapper/root rootfstype=erofs ro rauc.slot=$slot console=tty1 console=ttyS0 quiet loglevel=3 systemd.show_status=false vt.global_cursor_default=0 panic=10" > "$dir/cmdline-$slot.txt"
         objcopy \
             --add-section .osrel="$dir/osrel" --change-section-vma .osrel=0x20000 \
             --add-section .cmdline="$dir/cmdline-$slot.txt" --change-section-vma .cmdline=0x30000 \
