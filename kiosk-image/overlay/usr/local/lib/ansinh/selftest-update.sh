@@ -14,12 +14,12 @@ set -u
 say() { echo "ANSINH-SELFTEST $*"; }
 slot=$(sed -n 's/.*rauc\.slot=\([a-z]*\).*/\1/p' /proc/cmdline)
 secure_boot=none
-variable=/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa4d-00e098032b8c
+variable=/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c
 if [ -r "$variable" ]; then
     secure_boot="$(od -An -tu1 "$variable" | awk '{ last = $NF } END { print last }') from=efivars"
 elif dmesg | grep -q "secureboot: Secure boot enabled"; then
-    # efivarfs is not mounted on this image: the same variable as the kernel's EFI stub read
-    # it at boot.
+    # No efivarfs (a kernel without it): the same variable as the kernel's EFI stub read it
+    # at boot.
     secure_boot="1 from=kernel"
 elif dmesg | grep -q "secureboot: Secure boot disabled"; then
     secure_boot="0 from=kernel"
