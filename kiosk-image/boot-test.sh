@@ -9,6 +9,8 @@
 #    quote page, a drag scrolls it, and a tap on "←" brings the home screen back.
 # 2. Power cut: boots with the self-test enqueueing the fixture enrollment in a loop, and pulls
 #    the plug (QEMU is killed) right after a few enqueues returned, while another is running.
+#    It boots through a loader entry of its own whose options (no verified root, a shell for
+#    init) the signed kernel image ignores under Secure Boot.
 # 3. Next boot: every enrollment whose enqueue returned before the cut is still queued and the
 #    outbox verifies. The box then installs a later release from a USB stick (a second disk
 #    labelled ANSINH-USB) and the power is cut while slot B is being written.
@@ -299,11 +301,29 @@ echo "systemd-analyze: $(grep -m1 'Startup finished' "$work/analyze.txt") (the k
 power_off
 timed "1. first boot to the home screen, pointer walk"
 
-echo "== 2. power cut during enqueues"
+echo "== 2. power cut during enqueues; a boot loader entry's own command line is ignored"
 set_selftest enqueue-loop
+# This boot goes through a loader entry of the boot loader's own kind (as anyone at the ESP, or
+# at systemd-boot's editor were it on, could write), starting slot A's signed kernel image with
+# options of its own: no verified root named, a shell for init. Under Secure Boot the image's
+# stub ignores them and boots its embedded command line: the kiosk comes up as always.
+mcopy -o -i "$disk@@1048576" ::/loader/loader.conf "$work/loader.conf"
+printf 'title stray options\nefi /EFI/Linux/ansinh-1-a.efi\noptions ansinh.injected=1 init=/bin/sh rw\n' > "$work/injected.conf"
+mmd -i "$disk@@1048576" ::/loader/entries 2>/dev/null || true
+mcopy -o -i "$disk@@1048576" "$work/injected.conf" ::/loader/entries/injected.conf
+{ cat "$work/loader.conf"; echo "default injected.conf"; } > "$work/loader-injected.conf"
+mcopy -o -i "$disk@@1048576" "$work/loader-injected.conf" ::/loader/loader.conf
 boot cut
 wait_for cut "ANSINH-SELFTEST enqueued" 3 300
 power_off
+# The ESP as it was: the entry and the default go.
+mdel -i "$disk@@1048576" ::/loader/entries/injected.conf
+mcopy -o -i "$disk@@1048576" "$work/loader.conf" ::/loader/loader.conf
+if ! grep -a -q "ANSINH-SELFTEST booted slot=a version=$version secureboot=1 from=efivars entry=injected.conf injected=no" "$work/cut.serial"; then
+    echo "FAIL: the boot through an entry with its own options did not boot A's own command line under Secure Boot: $(grep -a "ANSINH-SELFTEST booted" "$work/cut.serial")" >&2
+    exit 1
+fi
+echo "an entry's own options ignored: $(grep -a -m1 -o "secureboot=.*" "$work/cut.serial" | tr -d '\r')"
 # Lines look like "[  21.5] selftest.sh[255]: ANSINH-SELFTEST enqueued RECORD_ID RECEIPT_NO ...".
 sed -n 's/.*ANSINH-SELFTEST enqueued [0-9a-f]\{32\} \([0-9][0-9]*\) .*/\1/p' "$work/cut.serial" | sort -n > "$work/committed"
 echo "enqueues returned before the cut: $(wc -l < "$work/committed") (receipts $(paste -sd, "$work/committed"))"

@@ -24,7 +24,14 @@ elif dmesg | grep -q "secureboot: Secure boot enabled"; then
 elif dmesg | grep -q "secureboot: Secure boot disabled"; then
     secure_boot="0 from=kernel"
 fi
-say "booted slot=$slot version=$(sed -n 's/^VERSION=//p' /etc/ansinh-release) secureboot=$secure_boot"
+# The boot loader entry systemd-boot started (its LoaderEntrySelected variable: UTF-16 after 4
+# attribute bytes), and whether the kernel's command line holds the boot test's stray option
+# (ansinh.injected: an entry's own options, which the signed kernel image must ignore).
+# (Read through dd: an efivarfs file gives nothing to a reader that seeks, as tail does.)
+entry=$(dd if=/sys/firmware/efi/efivars/LoaderEntrySelected-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f bs=4096 status=none 2>/dev/null | tail -c +5 | tr -d '\000')
+injected=no
+grep -q 'ansinh\.injected' /proc/cmdline && injected=yes
+say "booted slot=$slot version=$(sed -n 's/^VERSION=//p' /etc/ansinh-release) secureboot=$secure_boot entry=${entry:-none} injected=$injected"
 read -r mode args < /config/selftest || true
 [ "$mode" = install ] || exit 0
 # The outbox as this slot sees it, before anything is installed.
