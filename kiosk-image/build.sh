@@ -119,8 +119,8 @@ packages=(
     ca-certificates
     # Read aloud: espeak-ng's Vietnamese voice, played through ALSA by aplay.
     espeak-ng alsa-utils
-    # The verified root (veritysetup makes the hash tree; dmsetup opens it), A/B boot (systemd-boot's EFI binaries,
-    # systemd-bless-boot) and updates (RAUC, its D-Bus service).
+    # The verified root (veritysetup makes the hash tree at build time), A/B boot
+    # (systemd-boot's EFI binaries, systemd-bless-boot) and updates (RAUC, its D-Bus service).
     cryptsetup-bin systemd-boot rauc rauc-service dbus
 )
 rootfs="$work/rootfs"
@@ -255,12 +255,13 @@ make_slot() {
     mkfs.erofs -zlz4hc,9 -C65536 --quiet "$dir/root.img" "$rootfs"
     local data_bytes
     data_bytes=$(stat -c %s "$dir/root.img")
+    local blocks=$((data_bytes / 4096))
     veritysetup format "$dir/root.img" "$dir/root.img" --hash-offset="$data_bytes" \
-        --data-blocks=$((data_bytes / 4096)) --root-hash-file="$dir/roothash" >/dev/null
+        --data-blocks="$blocks" --root-hash-file="$dir/roothash" >/dev/null
     local roothash salt size_mb
     roothash=$(cat "$dir/roothash")
-    # The initramfs opens it with dmsetup (no veritysetup, no libcrypto): the salt goes on the
-    # command line beside the root hash.
+    # The initramfs opens it with dmsetup and a verity table (no veritysetup there): the salt
+    # and the block count go on the command line beside the root hash.
     salt=$(veritysetup dump "$dir/root.img" --hash-offset="$data_bytes" | sed -n 's/^Salt:[[:space:]]*//p')
     if ! [[ "$salt" =~ ^[0-9a-f]{64}$ ]]; then
         echo "no salt in the hash tree's superblock of $dir/root.img" >&2
@@ -278,7 +279,7 @@ make_slot() {
     for slot in a b; do
         # ro: the root never changes; the last console= is /dev/console (serial, for the boot
         # test), tty1 stays free for the kiosk screen without a cursor or boot messages.
-        echo "ansinh.verity_data=PARTLABEL=ansinh-root-$slot ansinh.verity_hashoffset=$data_bytes ansinh.verity_blocks=$((data_bytes / 4096)) ansinh.verity_salt=$salt ansinh.verity_roothash=$roothash root=/dev/mapper/root rootfstype=erofs ro rauc.slot=$slot console=tty1 console=ttyS0 quiet loglevel=3 systemd.show_status=false vt.global_cursor_default=0 panic=10" > "$dir/cmdline-$slot.txt"
+        echo "ansinh.verity_data=PARTLABEL=ansinh-root-$slot ansinh.verity_hashoffset=$data_bytes ansinh.verity_blocks=$blocks ansinh.verity_salt=$salt ansinh.verity_roothash=$roothash root=/dev/mapper/root rootfstype=erofs ro rauc.slot=$slot console=tty1 console=ttyS0 quiet loglevel=3 systemd.show_status=false vt.global_cursor_default=0 panic=10" > "$dir/cmdline-$slot.txt"
         objcopy \
             --add-section .osrel="$dir/osrel" --change-section-vma .osrel=0x20000 \
             --add-section .cmdline="$dir/cmdline-$slot.txt" --change-section-vma .cmdline=0x30000 \
