@@ -100,9 +100,7 @@ sign_efi() {
 }
 
 step "release binaries"
-# One invocation: the crates both use are built once, and the two binaries link side by side.
-cargo build --release --locked --manifest-path "$repo/Cargo.toml" -p ansinh-cli -p ansinh-kiosk \
-    --no-default-features --features ansinh-kiosk/kms
+bash "$here/build-binaries.sh"
 target="$(cargo metadata --format-version 1 --no-deps --manifest-path "$repo/Cargo.toml" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
 
