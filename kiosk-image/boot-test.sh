@@ -12,7 +12,7 @@
 #    It boots through a loader entry of its own whose options (no verified root, a shell for
 #    init) the signed kernel image ignores under Secure Boot.
 # 3. Next boot: every enrollment whose enqueue returned before the cut is still queued and the
-#    outbox verifies. The box then installs a later release from a USB stick (a second disk
+#    outbox verifies; the kiosk finds its last run ended uncleanly (its run marker). The box then installs a later release from a USB stick (a second disk
 #    labelled ANSINH-USB) and the power is cut while slot B is being written.
 # 4. On the same disk, in one run of the machine: A boots; a bundle signed by another key and
 #    an earlier release are refused; a release whose kiosk never starts is installed, tried
@@ -24,7 +24,8 @@
 #    server published at its first sync, commits an enrollment the kiosk uploads, downloads the
 #    later release the server offers, installs it into slot B when idle and restarts into it
 #    when idle again; B prices with the server's table, passes the health gate (marked good)
-#    and holds the enrollment committed on A.
+#    and holds the enrollment committed on A, and its kiosk finds that A's ended cleanly
+#    (systemd stopped it with SIGTERM for the restart).
 # 0 (first). A copy of the image with one byte of the kiosk binary changed inside the root
 #    partition does not boot: dm-verity refuses the block and the machine restarts. A copy whose
 #    kernel image is signed by another key does not start it: the firmware refuses it.
@@ -390,6 +391,12 @@ boot update-cut
 wait_for update-cut "ANSINH-SELFTEST writing slot b: " 1 600
 power_off
 check_outbox "$work/update-cut.serial" "after the power cut"
+# The kiosk's run marker (the health report's restart reason) saw the power cut.
+if ! grep -a -q "ansinh-kiosk: the last run ended uncleanly" "$work/update-cut.serial"; then
+    echo "FAIL: after the power cut the kiosk did not find its last run ended uncleanly: $(grep -a "the last run ended" "$work/update-cut.serial")" >&2
+    exit 1
+fi
+echo "the kiosk after the power cut: $(grep -a -m1 -o "the last run ended [a-z]*" "$work/update-cut.serial")"
 if grep -a -q "ANSINH-SELFTEST install ansinh-$LATER.raucb ok" "$work/update-cut.serial"; then
     echo "FAIL: the install finished before the cut" >&2
     exit 1
@@ -550,7 +557,9 @@ enqueued = re.search(r"ANSINH-SELFTEST enqueued ([0-9a-f]{32}) ", parts[0])
 if not enqueued:
     sys.exit("FAIL: no enrollment committed on slot A")
 after = parts[1]
-for needle in (f"ansinh-kiosk: pricing with policy table {table}", "ansinh-healthy: ok", "ANSINH-SELFTEST verify ok"):
+# The restart into B stopped A's kiosk with SIGTERM: it ended cleanly (its run marker says so).
+for needle in (f"ansinh-kiosk: pricing with policy table {table}", "ansinh-healthy: ok", "ANSINH-SELFTEST verify ok",
+               "ansinh-kiosk: the last run ended cleanly"):
     if needle not in after:
         sys.exit(f"FAIL: slot B did not print '{needle}'")
 queue = [l for l in after.splitlines() if "ANSINH-SELFTEST queue " in l]
@@ -558,7 +567,7 @@ records = json.loads(queue[-1].split("ANSINH-SELFTEST queue ", 1)[1])["records"]
 ids = [r.get("record_id") for r in records]
 if enqueued.group(1) not in ids:
     sys.exit(f"FAIL: the enrollment {enqueued.group(1)} committed on A is not in B's outbox ({records})")
-print(f"boots: a {version}, b {release}, both under Secure Boot; B prices with {table}; the enrollment committed on A is in B's outbox: {[(r.get('receipt_no'), r.get('state')) for r in records]}")
+print(f"boots: a {version}, b {release}, both under Secure Boot; B prices with {table}; A's kiosk ended cleanly at the restart; the enrollment committed on A is in B's outbox: {[(r.get('receipt_no'), r.get('state')) for r in records]}")
 PY
 devices=$("${hub[@]}" devices --json)
 python3 - "$devices" <<'PY'

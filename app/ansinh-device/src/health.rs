@@ -92,8 +92,8 @@ pub fn printer(outbox: &Outbox) -> Result<PrinterState, Error> {
 
 /// The kiosk's run marker, `DIR/kiosk-run.state`: two lines, `running` or `stopped`, then how
 /// the current (or last) run started (`RestartReason::code`). The kiosk marks a clean exit when
-/// its window closes; it does not catch SIGTERM yet, so a stop by a signal (systemd, a
-/// shutdown) also reads as `Unclean` at the next start.
+/// its window closes or systemd stops it (SIGTERM: a shutdown, a restart into an update); a
+/// crash, a kill by the watchdog or a power cut reads as `Unclean` at the next start.
 #[derive(Debug)]
 pub struct RunMarker {
     path: PathBuf,

@@ -135,8 +135,18 @@ fn main() -> anyhow::Result<()> {
         .with_context(|| format!("data directory {}", data_dir.display()))?;
     // How the last run ended, for the health report; the kiosk starts whatever the answer.
     let marker = ansinh_device::health::RunMarker::of(&dir);
-    if let Err(e) = marker.start() {
-        eprintln!("ansinh-kiosk: run marker: {e}");
+    match marker.start() {
+        Ok(last) => eprintln!(
+            "ansinh-kiosk: the last run ended {}",
+            match last {
+                ansinh_wire::health::RestartReason::Clean => "cleanly",
+                ansinh_wire::health::RestartReason::Unclean => {
+                    "uncleanly (a crash, the watchdog or a power cut)"
+                }
+                ansinh_wire::health::RestartReason::Unknown => "unknown (the first start)",
+            }
+        ),
+        Err(e) => eprintln!("ansinh-kiosk: run marker: {e}"),
     }
     let own = match &args.config {
         Some(path) => {
@@ -262,6 +272,24 @@ fn main() -> anyhow::Result<()> {
             }
         }
     };
+    // systemd stops the kiosk with SIGTERM (a shutdown, the restart into an update): the event
+    // loop ends after the callback in progress, so an enrollment being committed is committed,
+    // and the end below runs, which marks the run clean for the health report. SIGINT the same
+    // (a technician's Ctrl+C on a console).
+    let mut signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGINT,
+    ])
+    .context("catching SIGTERM")?;
+    let signal_handle = signals.handle();
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            eprintln!("ansinh-kiosk: signal {signal}: ending");
+            let _ = slint::invoke_from_event_loop(|| {
+                let _ = slint::quit_event_loop();
+            });
+        }
+    });
     let on_frame = announce.clone();
     let notifier = kiosk.window.window().set_rendering_notifier(move |state, _| {
         if matches!(state, slint::RenderingState::AfterRendering) {
@@ -277,6 +305,7 @@ fn main() -> anyhow::Result<()> {
     let worker = Rc::clone(&delivery);
     slint::Timer::single_shot(Duration::from_millis(500), move || worker.borrow_mut().spawn());
     kiosk.window.run()?;
+    signal_handle.close();
     // Stops the worker after the exchange in progress; committed records are already durable.
     drop(kiosk);
     drop(delivery);
