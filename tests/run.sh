@@ -73,7 +73,9 @@ if ((build_image)); then
     step "kiosk image's release binaries: started in the background, at the lowest priority"
     # A cold release build of the device binary is about a sixth of a cold run when it runs
     # alone. Started now, it takes the CPU time the checks below leave idle (linking, the tests'
-    # waits, cargo's serial tail) and nothing from them (nice 19); the image step waits for it.
+    # waits, cargo's serial tail), and at nice 19 the checks keep most of the rest; the image
+    # step waits for it. Measured cold: the checks about 115 s slower, the image step 265 s
+    # faster (BENCHMARKS.md, "Boot time, 7 Dec 2026, another machine").
     release_log=$(mktemp /tmp/ansinh-release-build.XXXXXX)
     set -m
     nice -n 19 bash kiosk-image/build-binaries.sh > "$release_log" 2>&1 &
@@ -151,9 +153,9 @@ step "fuzz smoke (the protocol, the hub, the policy table, the enrollment envelo
 bash tests/fuzz-smoke.sh
 
 step "kiosk image: build it, boot it under QEMU, cut the power (kiosk-image/README.md)"
-# About 10 minutes on 2 cores once the release binaries started at the top are built
-# (mmdebstrap, the slot images and bundles, then about 5 minutes of TCG boots: BENCHMARKS.md,
-# "The kiosk image II").
+# About 7 minutes on 2 cores here once the release binaries started at the top are built
+# (mmdebstrap, the slot images and bundles in about a minute, then about 5 minutes of TCG
+# boots; CI's machine emulates about twice as slowly: BENCHMARKS.md, "The kiosk image II").
 # Building a root file system needs root; ANSINH_SKIP_IMAGE=1 leaves it out of a quick local run.
 if ((build_image)); then
     started=$SECONDS
