@@ -102,6 +102,8 @@ boot() {
     cp /usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd "$work/vars.fd"
     rm -f "$work/$name.serial"
     [[ -z "$usb" ]] || extra+=(-drive "file=$usb,if=virtio,format=raw")
+    # The same machine as boot-time.py's secure-boot setup (the boot time in BENCHMARKS.md):
+    # change both together.
     # (Commas inside QEMU's options, not between array elements.)
     # shellcheck disable=SC2054
     machine=(qemu-system-x86_64 -accel tcg -m 1024 -smp 2 -display none -no-reboot "${extra[@]}" \

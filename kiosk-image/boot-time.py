@@ -28,6 +28,8 @@ FIRMWARE = {
 
 
 def qemu_command(setup, disk, variables):
+    # The secure-boot machine is boot-test.sh's boot() without its QMP socket and USB stick:
+    # a change to one is a change to the other, or the two stop measuring the same thing.
     code, _ = FIRMWARE[setup]
     machine = []
     if setup == "secure-boot":
